@@ -1,0 +1,41 @@
+// Bundles the extension host code, the CLI and the webviews with one esbuild configuration.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** Node bundles: the extension (vscode is provided by the host) and the CLI. */
+const nodeEntries = [
+  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+
+/** Browser bundles for webview panels; added by the dashboard/cost/preset panels as they exist. */
+const webviewEntries = ['dashboard', 'cost', 'presetReview']
+  .filter((name) => existsSync(`webviews/${name}/main.ts`))
+  .map((name) => ({ entryPoints: [`webviews/${name}/main.ts`], outfile: `dist/webviews/${name}.js` }));
+
+const contexts = await Promise.all([
+  ...nodeEntries.map((e) =>
+    esbuild.context({ ...common, ...e, platform: 'node', format: 'cjs', target: 'node20' }),
+  ),
+  ...webviewEntries.map((e) =>
+    esbuild.context({ ...common, ...e, platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'text' } }),
+  ),
+]);
+
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

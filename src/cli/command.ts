@@ -1,0 +1,105 @@
+// The shape of a CLI command and the context it runs in; each area (hub, kernel, dask, ...) exports a CommandGroup.
+import type { ParseArgsConfig } from 'node:util';
+import { isPangeoError, PangeoError } from '../core/http/errors';
+import { redact } from '../core/http/redact';
+import type { Logger } from '../core/log';
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, auth: 3, unreachable: 4 } as const;
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** All of standard input (for passwords and tokens: never argv). */
+  readStdin(): Promise<string>;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface CommandContext {
+  values: OptionValues;
+  positionals: string[];
+  json: boolean;
+  io: CliIO;
+  logger: Logger;
+  signal: AbortSignal;
+  /** Prints human text, or the JSON value when --json was given. */
+  print(human: string, json: unknown): void;
+  /** A progress/info line on stderr, so stdout stays machine-readable. */
+  note(line: string): void;
+}
+
+export interface Command {
+  summary: string;
+  /** e.g. "--url URL [--server NAME]" */
+  usage: string;
+  options?: OptionSpec;
+  /** Returns an exit code (default 0). */
+  run(ctx: CommandContext): Promise<number | void>;
+}
+
+export interface CommandGroup {
+  name: string;
+  summary: string;
+  commands: Record<string, Command>;
+}
+
+/** Bad flags or arguments: exit code 2. */
+export class UsageError extends Error {}
+
+export function exitCodeFor(e: unknown): number {
+  if (e instanceof UsageError) return EXIT.usage;
+  if (isPangeoError(e)) {
+    switch ((e as PangeoError).kind) {
+      case 'Unauthorized':
+      case 'Forbidden':
+        return EXIT.auth;
+      case 'Unreachable':
+      case 'Timeout':
+      case 'Tls':
+        return EXIT.unreachable;
+      case 'InvalidInput':
+        return EXIT.usage;
+      default:
+        return EXIT.failure;
+    }
+  }
+  return EXIT.failure;
+}
+
+export function describeError(e: unknown): string {
+  if (isPangeoError(e)) return redact(e.userMessage);
+  if (e instanceof Error) return redact(e.message);
+  return redact(String(e));
+}
+
+export function requireString(ctx: CommandContext, name: string): string {
+  const v = ctx.values[name];
+  if (typeof v !== 'string' || !v) throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+export function optionalString(ctx: CommandContext, name: string): string | undefined {
+  const v = ctx.values[name];
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+/** Parses repeated `--option key=value` flags into an object; values stay strings. */
+export function keyValues(ctx: CommandContext, name: string): Record<string, string> {
+  const raw = ctx.values[name];
+  const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--${name} wants key=value, got "${item}"`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+export function positiveInt(text: string | undefined, what: string): number {
+  const n = Number(text);
+  if (text === undefined || !Number.isInteger(n) || n < 0) throw new UsageError(`${what} must be a whole number ≥ 0`);
+  return n;
+}

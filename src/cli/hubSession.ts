@@ -1,0 +1,38 @@
+// How CLI commands get a hub client: URL from --url, token from JUPYTERHUB_API_TOKEN or --token-stdin (never argv).
+import { CommandContext, OptionSpec, requireString, UsageError } from './command';
+import { HubClient } from '../hubs/hubClient';
+import { parseHubUrl } from '../hubs/hubUrl';
+import { registerSecret } from '../core/http/redact';
+import { HubUser } from '../hubs/hubModels';
+
+export const HUB_OPTIONS: OptionSpec = {
+  url: { type: 'string' },
+  'token-stdin': { type: 'boolean' },
+  timeout: { type: 'string' },
+};
+
+export async function readToken(ctx: CommandContext, required = true): Promise<string | undefined> {
+  let token: string | undefined;
+  if (ctx.values['token-stdin']) token = (await ctx.io.readStdin()).trim();
+  else token = ctx.io.env.JUPYTERHUB_API_TOKEN?.trim();
+  if (!token && required) {
+    throw new UsageError('No token: set JUPYTERHUB_API_TOKEN or pipe it with --token-stdin (tokens are never taken from argv).');
+  }
+  registerSecret(token);
+  return token || undefined;
+}
+
+export async function hubFromContext(ctx: CommandContext, opts: { needToken?: boolean } = {}): Promise<HubClient> {
+  const parsed = parseHubUrl(requireString(ctx, 'url'));
+  const token = await readToken(ctx, opts.needToken ?? true);
+  if (parsed.insecure) ctx.note(`warning: ${parsed.base} uses plain http: the token travels unencrypted.`);
+  const timeout = typeof ctx.values.timeout === 'string' ? Number(ctx.values.timeout) * 1000 : undefined;
+  return new HubClient(parsed.base, { token, logger: ctx.logger, timeoutMs: timeout && timeout > 0 ? timeout : undefined });
+}
+
+/** The token's user, which must be a person (a service token has no servers). */
+export async function tokenUser(hub: HubClient, ctx: CommandContext): Promise<HubUser> {
+  const user = await hub.getCurrentUser(ctx.signal);
+  if (user.isService) throw new UsageError('This token belongs to a service, not a user: use a user token.');
+  return user;
+}

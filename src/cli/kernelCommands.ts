@@ -1,0 +1,63 @@
+// `pangeo-compute kernel run`: start a kernel on a ready server, run code, print results, shut the kernel down.
+import { Command, CommandGroup, EXIT, optionalString, requireString, UsageError } from './command';
+import { HUB_OPTIONS, hubFromContext, tokenUser } from './hubSession';
+import { JupyterServerClient } from '../jupyter/jupyterServerClient';
+import { stripAnsi } from '../jupyter/kernelOutputs';
+
+const run: Command = {
+  summary: 'Run CODE in a new kernel on a ready server; print text/plain results and streams; exit 1 if it raised',
+  usage: '--url URL [--server NAME] [--kernel python3] --code CODE',
+  options: { ...HUB_OPTIONS, server: { type: 'string' }, kernel: { type: 'string' }, code: { type: 'string' } },
+  async run(ctx) {
+    const code = requireString(ctx, 'code');
+    const hub = await hubFromContext(ctx);
+    const me = await tokenUser(hub, ctx);
+    const serverName = optionalString(ctx, 'server') ?? '';
+    const server = await hub.getServer(me.name, serverName, ctx.signal);
+    if (server.state !== 'ready' || !server.url) {
+      throw new UsageError(`The server ${serverName || '(default)'} is ${server.state}: start it with \`pangeo-compute hub start\` first.`);
+    }
+    const jupyter = new JupyterServerClient(server.url, hub.http);
+    const specs = await jupyter.getKernelSpecs(ctx.signal);
+    const kernelName = optionalString(ctx, 'kernel') ?? specs.default;
+    if (!specs.specs.some((s) => s.name === kernelName)) {
+      throw new UsageError(`No kernel "${kernelName}" on this server; it has: ${specs.specs.map((s) => s.name).join(', ')}.`);
+    }
+    const kernel = await jupyter.startKernel(kernelName, ctx.signal);
+    const texts: string[] = [];
+    try {
+      const session = await jupyter.connect(kernel);
+      try {
+        const result = await session.execute(code, {
+          signal: ctx.signal,
+          onOutput: (out) => {
+            if (out.type === 'stream') (out.name === 'stderr' ? ctx.io.stderr : ctx.io.stdout)(ctx.json ? '' : out.text);
+            if ((out.type === 'execute_result' || out.type === 'display_data') && typeof out.data['text/plain'] === 'string') {
+              texts.push(out.data['text/plain']);
+              if (!ctx.json) ctx.io.stdout(`${out.data['text/plain']}\n`);
+            }
+          },
+        });
+        if (ctx.json) {
+          ctx.io.stdout(`${JSON.stringify({ status: result.status, execution_count: result.executionCount, text: texts,
+            streams: result.outputs.filter((o) => o.type === 'stream'), error: result.error ? { ename: result.error.ename, evalue: result.error.evalue } : null }, null, 2)}\n`);
+        }
+        if (result.status !== 'ok') {
+          const last = result.error?.traceback.length ? stripAnsi(result.error.traceback[result.error.traceback.length - 1]!) : `${result.error?.ename}: ${result.error?.evalue}`;
+          ctx.io.stderr(`${last}\n`);
+          return EXIT.failure;
+        }
+      } finally {
+        session.dispose();
+      }
+    } finally {
+      await jupyter.shutdownKernel(kernel.id).catch(() => undefined);
+    }
+  },
+};
+
+export const kernelCommands: CommandGroup = {
+  name: 'kernel',
+  summary: 'Run code in kernels on hub servers',
+  commands: { run },
+};

@@ -1,0 +1,115 @@
+// Typed errors every protocol client throws: each says what went wrong and what the user can do next.
+
+export type ErrorKind =
+  | 'Unauthorized'
+  | 'Forbidden'
+  | 'NotFound'
+  | 'Conflict'
+  | 'Unreachable'
+  | 'Timeout'
+  | 'Tls'
+  | 'Cancelled'
+  | 'UnexpectedResponse'
+  | 'InvalidInput';
+
+export class PangeoError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    /** What the user can do about it, shown beside the message. */
+    readonly hint: string,
+    readonly details: { status?: number; url?: string; serverMessage?: string; cause?: unknown } = {},
+  ) {
+    super(message);
+    this.name = `${kind}Error`;
+  }
+  get status(): number | undefined {
+    return this.details.status;
+  }
+  get serverMessage(): string | undefined {
+    return this.details.serverMessage;
+  }
+  /** One line for a notification or the CLI: message, then the hint. */
+  get userMessage(): string {
+    return this.hint ? `${this.message} ${this.hint}` : this.message;
+  }
+}
+
+export class UnauthorizedError extends PangeoError {
+  constructor(url: string, serverMessage?: string, status = 401) {
+    super('Unauthorized', `Not signed in to ${url}${serverMessage ? `: ${serverMessage}` : ''}.`,
+      'Your token is missing, expired or revoked: sign in again.', { status, url, serverMessage });
+  }
+}
+
+export class ForbiddenError extends PangeoError {
+  constructor(url: string, serverMessage?: string) {
+    super('Forbidden', `Access to ${url} was refused (403)${serverMessage ? `: ${serverMessage}` : ''}.`,
+      'Sign in again, or ask the hub admin for a token with the needed scopes.', { status: 403, url, serverMessage });
+  }
+}
+
+export class NotFoundError extends PangeoError {
+  constructor(url: string, serverMessage?: string) {
+    super('NotFound', `Not found: ${url}${serverMessage ? ` (${serverMessage})` : ''}.`,
+      'Check the address, or refresh: the resource may have been removed.', { status: 404, url, serverMessage });
+  }
+}
+
+export class ConflictError extends PangeoError {
+  constructor(url: string, status: number, serverMessage?: string) {
+    super('Conflict', serverMessage ?? `The request to ${url} conflicts with the current state (${status}).`,
+      'Refresh and try again.', { status, url, serverMessage });
+  }
+}
+
+export class UnreachableError extends PangeoError {
+  constructor(url: string, code?: string, cause?: unknown) {
+    super('Unreachable', `Cannot reach ${url}${code ? ` (${code})` : ''}.`,
+      'Check the address and your network connection, then retry.', { url, cause });
+  }
+}
+
+export class TimeoutError extends PangeoError {
+  constructor(url: string, ms: number) {
+    super('Timeout', `${url} did not answer within ${Math.round(ms / 1000)} s.`,
+      'The server may be busy or down: retry, or raise the timeout in settings.', { url });
+  }
+}
+
+export class TlsError extends PangeoError {
+  constructor(url: string, code: string, cause?: unknown) {
+    super('Tls', `The TLS certificate of ${url} was rejected (${code}).`,
+      'Check the hub address; if the hub uses a private CA, set NODE_EXTRA_CA_CERTS to its certificate.', { url, cause });
+  }
+}
+
+export class CancelledError extends PangeoError {
+  constructor(what = 'The operation') {
+    super('Cancelled', `${what} was cancelled.`, '');
+  }
+}
+
+export class UnexpectedResponseError extends PangeoError {
+  constructor(url: string, status: number, serverMessage?: string) {
+    super('UnexpectedResponse',
+      `${url} answered ${status}${serverMessage ? `: ${serverMessage}` : ''}.`,
+      status >= 500 ? 'The server had an error: retry later or tell its admin.' : 'Check the request and try again.',
+      { status, url, serverMessage });
+  }
+}
+
+export class InvalidInputError extends PangeoError {
+  constructor(message: string, hint = '') {
+    super('InvalidInput', message, hint);
+  }
+}
+
+export function isPangeoError(e: unknown, kind?: ErrorKind): e is PangeoError {
+  return e instanceof PangeoError && (kind === undefined || e.kind === kind);
+}
+
+/** Auth failures are the ones that call for a fresh sign-in. */
+export function isAuthError(e: unknown): e is PangeoError {
+  return isPangeoError(e, 'Unauthorized') || isPangeoError(e, 'Forbidden');
+}

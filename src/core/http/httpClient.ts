@@ -1,0 +1,224 @@
+// The one HTTP layer every protocol client uses: timeouts, retries with back-off, typed errors, redacted logs.
+import { CancelledError, PangeoError, TimeoutError } from './errors';
+import { extractServerMessage, mapNetworkError, mapStatus } from './errorMapping';
+import { redactUrl, registerSecret } from './redact';
+import { Logger, silentLogger } from '../log';
+
+export type AuthHeader = () => string | undefined | Promise<string | undefined>;
+
+export interface HttpClientOptions {
+  /** Every relative path is resolved against this (keep the trailing slash of prefixed bases). */
+  baseUrl: string;
+  /** Value of the Authorization header, asked for on every request so a renewed token is used at once. */
+  authorization?: AuthHeader;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  retries?: number;
+  /** First back-off delay; doubles each retry, with jitter. */
+  backoffMs?: number;
+  logger?: Logger;
+  fetch?: typeof fetch;
+}
+
+export interface HttpRequest {
+  method?: string;
+  /** Relative to baseUrl (no leading slash), or absolute. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined | string[]>;
+  headers?: Record<string, string>;
+  json?: unknown;
+  body?: string | URLSearchParams;
+  timeoutMs?: number;
+  /** Retry this request even if its method is not idempotent (e.g. a POST that only reads). */
+  idempotent?: boolean;
+  retries?: number;
+  signal?: AbortSignal;
+  /** Send no Authorization header (e.g. version probes, password sign-in). */
+  anonymous?: boolean;
+  redirect?: RequestRedirect;
+  /** Statuses the caller handles itself instead of getting an error. */
+  acceptStatuses?: number[];
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  url: string;
+  text(): Promise<string>;
+  json<T = unknown>(): Promise<T>;
+  /** The body as a stream of bytes (for event streams); the request's timeout no longer applies. */
+  body: ReadableStream<Uint8Array> | null;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const RETRY_STATUSES = new Set([502, 503, 504]);
+
+export class HttpClient {
+  readonly baseUrl: string;
+  private readonly opts: Required<Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffMs'>> & HttpClientOptions;
+
+  constructor(opts: HttpClientOptions) {
+    this.baseUrl = opts.baseUrl;
+    this.opts = { timeoutMs: 30_000, retries: 2, backoffMs: 250, ...opts };
+  }
+
+  get logger(): Logger {
+    return this.opts.logger ?? silentLogger;
+  }
+
+  /** A client for another base URL sharing auth, logging and policy (e.g. a single-user server under the hub). */
+  withBase(baseUrl: string, overrides: Partial<HttpClientOptions> = {}): HttpClient {
+    return new HttpClient({ ...this.opts, ...overrides, baseUrl });
+  }
+
+  resolve(path: string, query?: HttpRequest['query']): URL {
+    const url = new URL(path, this.baseUrl);
+    for (const [k, v] of Object.entries(query ?? {})) {
+      if (v === undefined) continue;
+      if (Array.isArray(v)) v.forEach((item) => url.searchParams.append(k, item));
+      else url.searchParams.set(k, String(v));
+    }
+    return url;
+  }
+
+  async authorizationHeader(): Promise<string | undefined> {
+    const value = await this.opts.authorization?.();
+    if (value) registerSecret(value.replace(/^\S+\s+/, ''));
+    return value;
+  }
+
+  /** Sends a request; non-2xx statuses become typed errors unless listed in acceptStatuses. */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const retries = IDEMPOTENT.has(method) || req.idempotent ? req.retries ?? this.opts.retries : 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once(method, req);
+      } catch (e) {
+        const retryable = e instanceof PangeoError && (e.kind === 'Unreachable' || e.kind === 'Timeout' ||
+          (e.kind === 'UnexpectedResponse' && RETRY_STATUSES.has(e.status ?? 0)));
+        if (!retryable || attempt >= retries || req.signal?.aborted) throw e;
+        const delay = this.opts.backoffMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
+        this.logger.warn(`${method} ${redactUrl(this.resolve(req.path))} failed (${(e as PangeoError).kind}); retry ${attempt + 1}/${retries} in ${Math.round(delay)} ms`);
+        await sleep(delay, req.signal);
+      }
+    }
+  }
+
+  /**
+   * A `fetch` for libraries that speak HTTP themselves (@jupyterlab/services): same auth, timeout, logging and typed
+   * network errors as request(), but statuses are left to the library.
+   */
+  fetchFunction(): typeof fetch {
+    return async (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
+      const shownUrl = redactUrl(url);
+      const headers = new Headers(init?.headers);
+      const auth = await this.authorizationHeader();
+      if (auth && !headers.has('Authorization')) headers.set('Authorization', auth);
+      const timeout = AbortSignal.timeout(this.opts.timeoutMs);
+      const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+      const started = Date.now();
+      try {
+        const res = await (this.opts.fetch ?? fetch)(url, { ...init, headers, signal });
+        this.logger.trace(`${init?.method ?? 'GET'} ${shownUrl} → ${res.status} (${Date.now() - started} ms)`);
+        return res;
+      } catch (e) {
+        if (init?.signal?.aborted) throw new CancelledError(`${init?.method ?? 'GET'} ${shownUrl}`);
+        if (timeout.aborted) throw new TimeoutError(shownUrl, this.opts.timeoutMs);
+        throw mapNetworkError(shownUrl, e);
+      }
+    };
+  }
+
+  /** GET/POST/... returning parsed JSON (undefined for 204). */
+  async json<T>(req: HttpRequest): Promise<T> {
+    const res = await this.request({ ...req, headers: { Accept: 'application/json', ...req.headers } });
+    if (res.status === 204) return undefined as T;
+    return res.json<T>();
+  }
+
+  private async once(method: string, req: HttpRequest): Promise<HttpResponse> {
+    const url = this.resolve(req.path, req.query);
+    const shownUrl = redactUrl(url);
+    const headers: Record<string, string> = { ...this.opts.headers, ...req.headers };
+    if (!req.anonymous) {
+      const auth = await this.authorizationHeader();
+      if (auth) headers.Authorization = auth;
+    }
+    let body: string | URLSearchParams | undefined = req.body;
+    if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers['Content-Type'] = 'application/json';
+    }
+    const timeoutMs = req.timeoutMs ?? this.opts.timeoutMs;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
+    const started = Date.now();
+    let res: Response;
+    try {
+      res = await (this.opts.fetch ?? fetch)(url, { method, headers, body, signal, redirect: req.redirect ?? 'follow' });
+    } catch (e) {
+      clearTimeout(timer);
+      if (req.signal?.aborted) throw new CancelledError(`${method} ${shownUrl}`);
+      if (timeout.signal.aborted) throw new TimeoutError(shownUrl, timeoutMs);
+      const err = mapNetworkError(shownUrl, e);
+      this.logger.warn(`${method} ${shownUrl} → ${err.kind} (${Date.now() - started} ms)`);
+      throw err;
+    }
+    // Headers arrived: the timeout stops covering the body, so long streams are not cut (body reads have their own guard).
+    clearTimeout(timer);
+    this.logger.trace(`${method} ${shownUrl} → ${res.status} (${Date.now() - started} ms)`);
+    const ok = (res.status >= 200 && res.status < 400) || req.acceptStatuses?.includes(res.status);
+    if (!ok) {
+      const text = await readText(res, shownUrl, timeoutMs);
+      throw mapStatus(shownUrl, res.status, extractServerMessage(text, res.headers.get('content-type')));
+    }
+    return {
+      status: res.status,
+      headers: res.headers,
+      url: res.url,
+      body: res.body,
+      text: () => readText(res, shownUrl, timeoutMs),
+      json: async <T>() => {
+        const text = await readText(res, shownUrl, timeoutMs);
+        try {
+          return JSON.parse(text) as T;
+        } catch {
+          throw mapStatus(shownUrl, res.status === 200 ? 502 : res.status, `expected JSON, got: ${text.slice(0, 120)}`);
+        }
+      },
+    };
+  }
+}
+
+async function readText(res: Response, shownUrl: string, timeoutMs: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(shownUrl, timeoutMs)), timeoutMs);
+  });
+  try {
+    return await Promise.race([res.text(), guard]);
+  } catch (e) {
+    if (e instanceof PangeoError) throw e;
+    throw mapNetworkError(shownUrl, e);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new CancelledError());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new CancelledError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

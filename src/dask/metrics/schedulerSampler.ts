@@ -1,0 +1,176 @@
+// Polls one scheduler's HTTP routes with the provider's headers and turns the answers into ClusterSamples.
+import { HttpClient } from '../../core/http/httpClient';
+import { isPangeoError, PangeoError } from '../../core/http/errors';
+import { registerSecret } from '../../core/http/redact';
+import type { Logger } from '../../core/log';
+import { buildSample, ClusterSample } from './clusterSample';
+import { parsePrometheusText, PromSample } from './prometheusText';
+import { readCounts, readIdentity, readPlots } from './schedulerPayloads';
+import { diffWorkers, WorkerDiff } from './workerDiff';
+
+export interface DashboardConnection {
+  /** The scheduler's dashboard address, e.g. http://127.0.0.1:8787/ or a Gateway's /clusters/<name>/status. */
+  dashboardUrl: string;
+  /** Headers the dashboard needs (e.g. Authorization for a Gateway or a hub service). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * live: answering. unreachable: the last poll(s) failed but not yet `stoppedAfter` in a row.
+ * stopped: `stoppedAfter` polls in a row failed (cluster gone). Any success returns to live.
+ */
+export type SamplerState = 'connecting' | 'live' | 'unreachable' | 'stopped';
+
+export interface SamplerOptions {
+  timeoutMs?: number;
+  /** Consecutive failures before the cluster counts as stopped. */
+  stoppedAfter?: number;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+export type PollResult =
+  | { ok: true; sample: ClusterSample; diff: WorkerDiff; state: 'live'; recovered: boolean; restarted: boolean }
+  | { ok: false; state: SamplerState; error: PangeoError | Error; failures: number };
+
+export interface PlotsInfo {
+  /** Title → absolute URL of each individual-* bokeh plot. */
+  plots: Record<string, string>;
+  /** Why no plots are offered, when none are. */
+  reason?: string;
+}
+
+export class SchedulerSampler {
+  readonly http: HttpClient;
+  private previous?: ClusterSample;
+  private failures = 0;
+  private current: SamplerState = 'connecting';
+  /** undefined until asked; false once /metrics answered 404 (no prometheus_client). */
+  private metricsServed?: boolean;
+  private checkIdleServed?: boolean;
+  private readonly stoppedAfter: number;
+  private readonly now: () => number;
+
+  constructor(readonly connection: DashboardConnection, opts: SamplerOptions = {}) {
+    for (const [k, v] of Object.entries(connection.headers ?? {})) {
+      if (/^(authorization|cookie)$/i.test(k)) registerSecret(v.replace(/^\S+\s+/, ''));
+    }
+    this.http = new HttpClient({
+      baseUrl: dashboardBase(connection.dashboardUrl),
+      headers: connection.headers,
+      timeoutMs: opts.timeoutMs ?? 5000,
+      // The poll itself is the retry: a failed tick is counted, not hidden.
+      retries: 0,
+      logger: opts.logger,
+      fetch: opts.fetch,
+    });
+    this.stoppedAfter = opts.stoppedAfter ?? 3;
+    this.now = opts.now ?? Date.now;
+  }
+
+  get state(): SamplerState {
+    return this.current;
+  }
+
+  get lastSample(): ClusterSample | undefined {
+    return this.previous;
+  }
+
+  /** One tick: fetch, parse, diff against the previous sample, update the state. */
+  async poll(signal?: AbortSignal): Promise<PollResult> {
+    try {
+      const sample = await this.sample(signal);
+      const wasDown = this.current === 'unreachable' || this.current === 'stopped';
+      const restarted = this.previous !== undefined && this.previous.schedulerId !== sample.schedulerId;
+      const diff = diffWorkers(restarted ? undefined : this.previous?.workerRows, sample.workerRows);
+      if (restarted) diff.removed = this.previous!.workerRows.map((r) => r.address).filter((a) => !sample.workerRows.some((r) => r.address === a));
+      this.previous = sample;
+      this.failures = 0;
+      this.current = 'live';
+      return { ok: true, sample, diff, state: 'live', recovered: wasDown, restarted };
+    } catch (e) {
+      if (isPangeoError(e, 'Cancelled')) throw e;
+      this.failures++;
+      // Auth errors never mean "stopped": the cluster is there, we may not look.
+      const auth = isPangeoError(e, 'Unauthorized') || isPangeoError(e, 'Forbidden');
+      this.current = !auth && this.failures >= this.stoppedAfter ? 'stopped' : 'unreachable';
+      return { ok: false, state: this.current, error: e as Error, failures: this.failures };
+    }
+  }
+
+  /** Fetches counts, identity and (when served) /metrics concurrently; no state change. */
+  async sample(signal?: AbortSignal): Promise<ClusterSample> {
+    const [countsBody, identityBody, metrics] = await Promise.all([
+      this.http.json<unknown>({ path: 'json/counts.json', signal }),
+      this.http.json<unknown>({ path: 'json/identity.json', signal }),
+      this.fetchMetrics(signal),
+    ]);
+    let counts, identity;
+    try {
+      counts = readCounts(countsBody);
+      identity = readIdentity(identityBody);
+    } catch (e) {
+      throw new PangeoError('UnexpectedResponse', `${this.http.baseUrl} is not a Dask scheduler dashboard: ${(e as Error).message}.`,
+        'Check the dashboard URL (it usually ends in :8787/ or /status).');
+    }
+    return buildSample(this.now(), counts, identity, metrics);
+  }
+
+  private async fetchMetrics(signal?: AbortSignal): Promise<PromSample[] | undefined> {
+    if (this.metricsServed === false) return undefined;
+    const res = await this.http.request({ path: 'metrics', signal, acceptStatuses: [404], headers: { Accept: 'text/plain' } });
+    if (res.status === 404) {
+      this.metricsServed = false;
+      return undefined;
+    }
+    this.metricsServed = true;
+    return parsePrometheusText(await res.text());
+  }
+
+  /** Bokeh plots the scheduler serves, and whether a webview can show them (it cannot send our headers). */
+  async plots(signal?: AbortSignal): Promise<PlotsInfo> {
+    let body: unknown;
+    try {
+      body = await this.http.json<unknown>({ path: 'individual-plots.json', signal, acceptStatuses: [404] });
+    } catch (e) {
+      return { plots: {}, reason: `The plot list could not be read: ${(e as Error).message}` };
+    }
+    const paths = readPlots(body);
+    if (Object.keys(paths).length === 0) {
+      return { plots: {}, reason: 'The scheduler serves no bokeh plots (bokeh is not installed there); the charts here need none.' };
+    }
+    if (Object.keys(this.connection.headers ?? {}).length > 0) {
+      return { plots: {}, reason: 'The scheduler\'s bokeh plots need credentials an embedded page cannot send; open the full dashboard in the browser instead.' };
+    }
+    const plots: Record<string, string> = {};
+    for (const [title, path] of Object.entries(paths)) plots[title] = new URL(path.replace(/^\//, ''), this.http.baseUrl).toString();
+    return { plots };
+  }
+
+  /** `idle_since` (epoch ms) from /api/v1/check_idle (distributed ≥ 2023.3.2 with the api route); undefined when not served. */
+  async idleSince(signal?: AbortSignal): Promise<number | null | undefined> {
+    if (this.checkIdleServed === false) return undefined;
+    try {
+      const res = await this.http.request({ path: 'api/v1/check_idle', signal, acceptStatuses: [404, 405] });
+      if (res.status !== 200) {
+        this.checkIdleServed = false;
+        return undefined;
+      }
+      const body = await res.json<{ idle_since?: number | null }>();
+      this.checkIdleServed = true;
+      return typeof body?.idle_since === 'number' ? Math.round(body.idle_since * 1000) : null;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** The base every route hangs off: `.../status` and `.../status/` dashboard links lose that last segment. */
+export function dashboardBase(dashboardUrl: string): string {
+  const url = new URL(dashboardUrl);
+  url.search = '';
+  url.hash = '';
+  url.pathname = url.pathname.replace(/\/status\/?$/, '/').replace(/\/?$/, '/');
+  return url.toString();
+}

@@ -1,0 +1,34 @@
+// What changed in the worker table between two samples, so the webview only touches changed rows.
+import type { WorkerRow } from './clusterSample';
+
+export interface WorkerDiff {
+  added: WorkerRow[];
+  /** Addresses of workers that left. */
+  removed: string[];
+  changed: WorkerRow[];
+}
+
+export function diffWorkers(previous: readonly WorkerRow[] | undefined, next: readonly WorkerRow[]): WorkerDiff {
+  const before = new Map<string, WorkerRow>();
+  for (const row of previous ?? []) before.set(row.address, row);
+  const added: WorkerRow[] = [];
+  const changed: WorkerRow[] = [];
+  for (const row of next) {
+    const old = before.get(row.address);
+    if (!old) added.push(row);
+    else {
+      before.delete(row.address);
+      if (!sameRow(old, row)) changed.push(row);
+    }
+  }
+  return { added, removed: [...before.keys()], changed };
+}
+
+function sameRow(a: WorkerRow, b: WorkerRow): boolean {
+  return a.memoryBytes === b.memoryBytes && a.cpuPercent === b.cpuPercent && a.lastSeen === b.lastSeen &&
+    a.threads === b.threads && a.memoryLimitBytes === b.memoryLimitBytes && a.status === b.status && a.name === b.name;
+}
+
+export function isEmptyDiff(d: WorkerDiff): boolean {
+  return d.added.length === 0 && d.removed.length === 0 && d.changed.length === 0;
+}

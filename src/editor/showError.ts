@@ -1,0 +1,20 @@
+// Shows a core error as a notification with a way out, instead of a stack trace.
+import type * as vscode from 'vscode';
+import { isPangeoError } from '../core/http/errors';
+import { redact } from '../core/http/redact';
+import type { Logger } from '../core/log';
+
+export interface ErrorAction {
+  title: string;
+  run(): unknown;
+}
+
+/** Logs and shows `e`; the user may pick one of `actions` (e.g. "Sign in again", "Retry"). */
+export async function showError(vs: typeof vscode, logger: Logger, context: string, e: unknown, actions: ErrorAction[] = []): Promise<void> {
+  if (isPangeoError(e, 'Cancelled')) return;
+  const message = isPangeoError(e) ? e.userMessage : e instanceof Error ? e.message : String(e);
+  logger.error(`${context}: ${message}${e instanceof Error && !isPangeoError(e) && e.stack ? `\n${e.stack}` : ''}`);
+  const picked = await vs.window.showErrorMessage(redact(`${context}: ${message}`), ...actions.map((a) => a.title), 'Show Log');
+  if (picked === 'Show Log') await vs.commands.executeCommand('pangeo.showLog');
+  await actions.find((a) => a.title === picked)?.run();
+}

@@ -1,0 +1,216 @@
+// Client of one Jupyter server (a hub's single-user server): kernelspecs, kernels, sessions, and kernel connections.
+import { randomUUID } from 'node:crypto';
+import { KernelMessage, ServerConnection } from '@jupyterlab/services';
+import { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
+import WebSocketImpl from 'ws';
+import type { HttpClient } from '../core/http/httpClient';
+import { UnreachableError, TimeoutError, CancelledError } from '../core/http/errors';
+import { redactUrl } from '../core/http/redact';
+import { KernelOutput, toKernelOutput } from './kernelOutputs';
+
+export interface KernelSpecInfo {
+  name: string;
+  displayName: string;
+  language: string;
+}
+
+export interface KernelInfo {
+  id: string;
+  name: string;
+  executionState?: string;
+  lastActivity?: string;
+  connections?: number;
+}
+
+export interface SessionInfo {
+  id: string;
+  path: string;
+  name: string;
+  type: string;
+  kernel: KernelInfo;
+}
+
+export interface ExecuteResult {
+  status: 'ok' | 'error' | 'aborted';
+  executionCount: number | null;
+  outputs: KernelOutput[];
+  error?: { ename: string; evalue: string; traceback: string[] };
+}
+
+interface RawKernel { id: string; name: string; execution_state?: string; last_activity?: string; connections?: number }
+
+function toKernelInfo(k: RawKernel): KernelInfo {
+  return { id: k.id, name: k.name, executionState: k.execution_state, lastActivity: k.last_activity, connections: k.connections };
+}
+
+export class JupyterServerClient {
+  /** `serverUrl` is the single-user server's base (…/user/<name>/ or …/user/<name>/<server>/), trailing slash. */
+  constructor(readonly serverUrl: string, private readonly hubHttp: HttpClient) {
+    this.http = hubHttp.withBase(serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`);
+  }
+  readonly http: HttpClient;
+
+  async getKernelSpecs(signal?: AbortSignal): Promise<{ default: string; specs: KernelSpecInfo[] }> {
+    const raw = await this.http.json<{ default: string; kernelspecs: Record<string, { name: string; spec: { display_name: string; language: string } }> }>({
+      path: 'api/kernelspecs', signal,
+    });
+    const specs = Object.values(raw.kernelspecs ?? {}).map((k) => ({ name: k.name, displayName: k.spec?.display_name ?? k.name, language: k.spec?.language ?? '' }));
+    return { default: raw.default, specs: specs.sort((a, b) => a.name.localeCompare(b.name)) };
+  }
+
+  async listKernels(signal?: AbortSignal): Promise<KernelInfo[]> {
+    return (await this.http.json<RawKernel[]>({ path: 'api/kernels', signal })).map(toKernelInfo);
+  }
+
+  async startKernel(name: string, signal?: AbortSignal): Promise<KernelInfo> {
+    return toKernelInfo(await this.http.json<RawKernel>({ method: 'POST', path: 'api/kernels', json: { name }, signal }));
+  }
+
+  async getKernel(id: string, signal?: AbortSignal): Promise<KernelInfo> {
+    return toKernelInfo(await this.http.json<RawKernel>({ path: `api/kernels/${encodeURIComponent(id)}`, signal }));
+  }
+
+  async shutdownKernel(id: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: `api/kernels/${encodeURIComponent(id)}`, signal, acceptStatuses: [404] });
+  }
+
+  async interruptKernel(id: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({ method: 'POST', path: `api/kernels/${encodeURIComponent(id)}/interrupt`, signal, idempotent: true });
+  }
+
+  async restartKernel(id: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({ method: 'POST', path: `api/kernels/${encodeURIComponent(id)}/restart`, signal, timeoutMs: 60_000 });
+  }
+
+  async listSessions(signal?: AbortSignal): Promise<SessionInfo[]> {
+    const raw = await this.http.json<Array<{ id: string; path: string; name: string; type: string; kernel: RawKernel }>>({ path: 'api/sessions', signal });
+    return raw.map((s) => ({ id: s.id, path: s.path, name: s.name, type: s.type, kernel: toKernelInfo(s.kernel) }));
+  }
+
+  /** Opens the kernel's websocket (Authorization header on the upgrade, never ?token= in the URL). */
+  async connect(kernel: KernelInfo, opts: { timeoutMs?: number } = {}): Promise<KernelSession> {
+    // A REST probe first: auth failures surface as typed 401/403 errors instead of a silent reconnect loop.
+    await this.getKernel(kernel.id);
+    const auth = await this.http.authorizationHeader();
+    const headers: Record<string, string> = auth ? { Authorization: auth } : {};
+    const settings = ServerConnection.makeSettings({
+      baseUrl: this.http.baseUrl,
+      wsUrl: this.http.baseUrl.replace(/^http/, 'ws'),
+      token: '',
+      appendToken: false,
+      fetch: this.http.fetchFunction() as ServerConnection.ISettings['fetch'],
+      WebSocket: authWebSocket(headers) as unknown as typeof WebSocket,
+      Request, Headers,
+    });
+    const connection = new KernelConnection({ model: { id: kernel.id, name: kernel.name }, serverSettings: settings, clientId: randomUUID(), handleComms: false });
+    const session = new KernelSession(connection, kernel, redactUrl(this.http.baseUrl));
+    await session.waitConnected(opts.timeoutMs ?? 30_000);
+    return session;
+  }
+}
+
+/** `ws` with fixed headers; binary frames as ArrayBuffer, which the kernel message serializer expects. */
+function authWebSocket(headers: Record<string, string>) {
+  return class AuthWebSocket extends WebSocketImpl {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers });
+      this.binaryType = 'arraybuffer';
+    }
+  };
+}
+
+export interface ExecuteOptions {
+  onOutput?(output: KernelOutput): void;
+  signal?: AbortSignal;
+  /** Stop waiting after this long (the kernel keeps running; interrupt it to stop it). */
+  timeoutMs?: number;
+  storeHistory?: boolean;
+  silent?: boolean;
+}
+
+/** A live connection to one kernel: execute, interrupt, restart, and connection-state changes. */
+export class KernelSession {
+  constructor(readonly connection: KernelConnection, readonly kernel: KernelInfo, private readonly where: string) {}
+
+  get id(): string {
+    return this.kernel.id;
+  }
+
+  get connectionStatus(): string {
+    return this.connection.connectionStatus;
+  }
+
+  onConnectionStatus(listener: (status: string) => void): { dispose(): void } {
+    const slot = (_: unknown, status: string) => listener(status);
+    this.connection.connectionStatusChanged.connect(slot);
+    return { dispose: () => this.connection.connectionStatusChanged.disconnect(slot) };
+  }
+
+  async waitConnected(timeoutMs: number): Promise<void> {
+    if (this.connection.connectionStatus === 'connected') return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        reject(new TimeoutError(`kernel websocket at ${this.where}`, timeoutMs));
+      }, timeoutMs);
+      const sub = this.onConnectionStatus((status) => {
+        if (status === 'connected') {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve();
+        } else if (status === 'disconnected') {
+          clearTimeout(timer);
+          sub.dispose();
+          reject(new UnreachableError(`kernel websocket at ${this.where}`, 'disconnected'));
+        }
+      });
+    });
+  }
+
+  async execute(code: string, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
+    const future = this.connection.requestExecute({
+      code, silent: opts.silent ?? false, store_history: opts.storeHistory ?? true, allow_stdin: false, stop_on_error: true,
+    }, true);
+    const outputs: KernelOutput[] = [];
+    let error: ExecuteResult['error'];
+    future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
+      const out = toKernelOutput(msg);
+      if (!out) return;
+      if (out.type === 'error') error = { ename: out.ename, evalue: out.evalue, traceback: out.traceback };
+      outputs.push(out);
+      opts.onOutput?.(out);
+    };
+    const abort = () => future.dispose();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const done = future.done as Promise<KernelMessage.IExecuteReplyMsg>;
+      const reply = await Promise.race([
+        done,
+        new Promise<never>((_, reject) => {
+          if (opts.timeoutMs) timer = setTimeout(() => reject(new TimeoutError('kernel execution', opts.timeoutMs!)), opts.timeoutMs);
+          opts.signal?.addEventListener('abort', () => reject(new CancelledError('Execution')), { once: true });
+        }),
+      ]);
+      const content = reply.content as { status: 'ok' | 'error' | 'aborted'; execution_count?: number | null; ename?: string; evalue?: string; traceback?: string[] };
+      if (content.status === 'error' && !error) error = { ename: content.ename ?? 'Error', evalue: content.evalue ?? '', traceback: content.traceback ?? [] };
+      return { status: content.status, executionCount: content.execution_count ?? null, outputs, error };
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  async interrupt(): Promise<void> {
+    await this.connection.interrupt();
+  }
+
+  async restart(): Promise<void> {
+    await this.connection.restart();
+  }
+
+  /** Closes the websocket; the kernel keeps running on the server. */
+  dispose(): void {
+    this.connection.dispose();
+  }
+}

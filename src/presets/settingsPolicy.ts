@@ -1,0 +1,56 @@
+// Which editor settings a preset may change: harmless display, notebook and pangeo.* keys only.
+// schemas/preset.schema.json carries the same rule as a regex for squiggles; a unit test keeps them in step.
+
+/** Whole-key prefixes a preset may set (the part after the prefix is free). */
+const ALLOWED_PREFIXES = ['editor.', 'notebook.', 'diffEditor.', 'pangeo.'];
+
+/** Exact keys a preset may set outside those prefixes. */
+const ALLOWED_KEYS = new Set([
+  'workbench.colorTheme',
+  'workbench.iconTheme',
+  'workbench.productIconTheme',
+  'workbench.colorCustomizations',
+  'window.zoomLevel',
+  'files.autoSave',
+  'files.autoSaveDelay',
+  'files.trimTrailingWhitespace',
+  'files.insertFinalNewline',
+  'files.exclude',
+]);
+
+/** Words that make a key dangerous wherever they appear: they name something that runs or points at the file system. */
+const FORBIDDEN_WORDS: Array<[word: string, what: string]> = [
+  ['exec', 'an executable'],
+  ['shell', 'a shell'],
+  ['terminal', 'a terminal'],
+  ['task', 'a task'],
+  ['path', 'a path'],
+  ['command', 'a command'],
+  ['cmd', 'a command'],
+  ['handler', 'a handler'],
+  ['interpreter', 'an interpreter'],
+  ['launch', 'a launch configuration'],
+  ['program', 'a program'],
+  ['script', 'a script'],
+  ['binary', 'a binary'],
+  ['env', 'environment variables'],
+  ['args', 'program arguments'],
+  ['debug', 'a debugger'],
+  ['codeactions', 'code actions run on save'],
+  ['uri', 'a URI handler'],
+];
+
+/** Why `key` may not be set by a preset, or undefined when it may. */
+export function settingRefusal(key: string): string | undefined {
+  const lower = key.toLowerCase();
+  const word = FORBIDDEN_WORDS.find(([w]) => lower.includes(w));
+  if (word) return `setting "${key}" is refused: it names ${word[1]}`;
+  if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(key)) return `setting "${key}" is refused: not a setting name`;
+  if (ALLOWED_KEYS.has(key)) return undefined;
+  if (ALLOWED_PREFIXES.some((p) => key.startsWith(p) && key.length > p.length)) return undefined;
+  return `setting "${key}" is refused: presets may only change display (editor.*, workbench themes, window.zoomLevel, files.autoSave…), notebook.* and pangeo.* settings`;
+}
+
+export function isAllowedSetting(key: string): boolean {
+  return settingRefusal(key) === undefined;
+}

@@ -1,0 +1,121 @@
+// Runs the bundled e2e runner inside a real editor: code-server + the workbench in headless Chromium.
+// The verdict is the runner's results file plus checks of the visible UI; everything started is stopped.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { openWorkbench, workbenchUrl, type OpenWorkbench } from './browser';
+import { startCodeServer, type RunningCodeServer } from './codeServer';
+import { sleep, waitFor } from './processes';
+import { CONFIG_ENV, HOLD_ENV, RESULTS_ENV, parseResults, type E2EConfig, type E2EResults, type E2ETestResult } from './results';
+
+export interface HarnessOptions {
+  /** Names the artifacts: `.artifacts/e2e/<name>.png`. */
+  name: string;
+  codeServerBin: string;
+  extensionDevelopmentPath: string;
+  extensionTestsPath: string;
+  /** Defaults to a fresh, empty dir. */
+  extensionsDir?: string;
+  /** Written to a JSON file the tests read (PANGEO_E2E_CONFIG). */
+  config?: E2EConfig;
+  /** More environment for code-server and so the extension host. */
+  env?: Record<string, string>;
+  /** Folder opened in the workbench; defaults to a fresh empty one. */
+  workspace?: string;
+  artifactsDir: string;
+  /** How long the runner may take to write its results, from the moment the workbench is up. */
+  timeoutMs?: number;
+}
+
+export async function runInCodeServer(options: HarnessOptions): Promise<E2EResults> {
+  const scratch = mkdtempSync(join(tmpdir(), `pangeo-e2e-${options.name}-`));
+  const resultsPath = join(scratch, 'results.json');
+  const configPath = join(scratch, 'config.json');
+  const workspace = options.workspace ?? join(scratch, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  mkdirSync(options.artifactsDir, { recursive: true });
+  writeFileSync(configPath, JSON.stringify(options.config ?? {}, null, 2));
+
+  let server: RunningCodeServer | undefined;
+  let workbench: OpenWorkbench | undefined;
+  let results: E2EResults | undefined;
+  try {
+    server = await startCodeServer({
+      bin: options.codeServerBin,
+      scratchDir: scratch,
+      extensionsDir: options.extensionsDir,
+      env: { ...options.env, [RESULTS_ENV]: resultsPath, [CONFIG_ENV]: configPath, [HOLD_ENV]: '1' },
+    });
+    const url = workbenchUrl(server.origin, workspace, {
+      extensionDevelopmentPath: options.extensionDevelopmentPath,
+      extensionTestsPath: options.extensionTestsPath,
+    });
+    workbench = await openWorkbench(url);
+    const running = server;
+    await waitFor(`the runner's results (${resultsPath})`, options.timeoutMs ?? 120_000, async () => {
+      if (running.process.child.exitCode !== null) throw new Error('code-server exited');
+      return existsSync(resultsPath) ? true : undefined;
+    }, 300).catch(() => undefined);
+    if (existsSync(resultsPath)) {
+      results = parseResults(readFileSync(resultsPath, 'utf8'));
+      // Checked before the UI checks are added, which would otherwise hide an empty run.
+      if (results.tests.length === 0 && !results.error) results.error = 'the runner ran zero tests';
+      results.tests.push(...(await checkWorkbench(workbench.page)));
+      results.passed = results.tests.filter((t) => t.ok).length;
+      results.failed = results.tests.length - results.passed;
+    }
+    await workbench.page.screenshot({ path: join(options.artifactsDir, `${options.name}.png`) });
+    writeFileSync(`${resultsPath}.done`, '');
+    return results ?? { passed: 0, failed: 0, tests: [], error: `no results within the timeout` };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return results ? { ...results, error: message } : { passed: 0, failed: 0, tests: [], error: message };
+  } finally {
+    const failed = !results || results.failed > 0 || !!results.error;
+    if (failed) saveDiagnostics(options, server, workbench);
+    await workbench?.close();
+    await server?.stop();
+    if (!process.env.PANGEO_E2E_KEEP) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** What can only be seen in the UI: the Pangeo side bar with its views, and no error notifications. */
+async function checkWorkbench(page: Page): Promise<E2ETestResult[]> {
+  const checks: [string, () => Promise<void>][] = [
+    ['ui: the Pangeo side bar shows the Hubs and Dask Clusters views', async () => {
+      const sidebar = page.locator('#workbench\\.parts\\.sidebar');
+      await sidebar.locator('.composite.title', { hasText: /pangeo/i }).first().waitFor({ timeout: 10_000 });
+      for (const name of ['Hubs', 'Dask Clusters']) {
+        await sidebar.locator('.pane-header', { hasText: new RegExp(`^\\s*${name}`, 'i') }).first().waitFor({ timeout: 10_000 });
+      }
+    }],
+    ['ui: no error notifications', async () => {
+      await sleep(500); // let a late toast render
+      const errors = await page
+        .locator('.notification-toast .notification-list-item:has(.codicon-error)')
+        .allInnerTexts();
+      if (errors.length) throw new Error(`error notifications: ${errors.map((e) => e.replace(/\s+/g, ' ')).join(' | ')}`);
+    }],
+  ];
+  const out: E2ETestResult[] = [];
+  for (const [name, check] of checks) {
+    const started = Date.now();
+    try {
+      await check();
+      out.push({ name, ok: true, ms: Date.now() - started });
+    } catch (error) {
+      out.push({ name, ok: false, error: error instanceof Error ? error.message : String(error), ms: Date.now() - started });
+    }
+  }
+  return out;
+}
+
+function saveDiagnostics(options: HarnessOptions, server?: RunningCodeServer, workbench?: OpenWorkbench): void {
+  try {
+    if (server) writeFileSync(join(options.artifactsDir, `${options.name}-code-server.log`), server.process.output());
+    if (workbench) writeFileSync(join(options.artifactsDir, `${options.name}-browser-console.log`), workbench.console().join('\n'));
+  } catch {
+    // diagnostics are best effort
+  }
+}

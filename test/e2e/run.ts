@@ -1,0 +1,73 @@
+// `npm run test:e2e`: builds the extension and the e2e runner, installs code-server (cached), runs the
+// suites in the real editor, then checks the packaged .vsix installs and activates. Ends with
+// `e2e: N passed, N failed`; exits non-zero on any failure.
+import { join, resolve } from 'node:path';
+import { bundleRunner } from './bundleRunner';
+import { installCodeServer } from './codeServer';
+import { runInCodeServer } from './harness';
+import { runCommand } from './processes';
+import { failureReason, type E2EResults } from './results';
+import { checkVsix } from './vsix';
+
+const repoRoot = resolve(__dirname, '..', '..');
+const artifactsDir = join(repoRoot, '.artifacts', 'e2e');
+
+async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  try {
+    return await work();
+  } finally {
+    console.log(`e2e: ${label} took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+function report(label: string, results: E2EResults): void {
+  for (const t of results.tests) {
+    console.log(`  ${t.ok ? 'ok  ' : 'FAIL'} [${label}] ${t.name}${t.ms !== undefined ? ` (${t.ms} ms)` : ''}`);
+    if (!t.ok && t.error) console.log(t.error.replace(/^/gm, '       '));
+  }
+  const reason = failureReason(results);
+  if (reason) console.log(`  [${label}] ${reason}`);
+}
+
+async function main(): Promise<number> {
+  const only = process.argv.includes('--no-vsix') ? ['dev'] : ['dev', 'vsix'];
+  if (!process.argv.includes('--no-build')) {
+    await timed('build', () => runCommand(process.execPath, ['esbuild.mjs'], { cwd: repoRoot }));
+  }
+  const runner = await timed('runner bundle', () => bundleRunner(repoRoot));
+  const codeServer = await timed('code-server install', () => installCodeServer(repoRoot));
+
+  const runs: [string, E2EResults][] = [];
+  const dev = await timed('editor tests', () =>
+    runInCodeServer({
+      name: 'workbench',
+      codeServerBin: codeServer,
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: runner,
+      artifactsDir,
+    }),
+  );
+  runs.push(['dev', dev]);
+  report('dev', dev);
+  if (only.includes('vsix')) {
+    const vsix = await timed('vsix check', () => checkVsix({ repoRoot, codeServerBin: codeServer, runnerPath: runner, artifactsDir }));
+    runs.push(['vsix', vsix]);
+    report('vsix', vsix);
+  }
+
+  const passed = runs.reduce((n, [, r]) => n + r.passed, 0);
+  const failed = runs.reduce((n, [, r]) => n + r.failed + (failureReason(r) && r.failed === 0 ? 1 : 0), 0);
+  console.log(`e2e: screenshots in ${artifactsDir}`);
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    console.log('e2e: 0 passed, 1 failed');
+    process.exit(1);
+  },
+);

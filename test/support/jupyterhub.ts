@@ -1,0 +1,234 @@
+// A real JupyterHub (Debian's /usr/bin/jupyterhub) on loopback ports in a temp dir, for integration tests.
+//
+// FINDINGS (checked against this machine's hub by test/integration/support/hubFixture.test.ts
+// and by hand; see the lead's report for details):
+//   FINDINGS_PLACEHOLDER
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { freePorts } from './freePort';
+import { isAliveNotZombie, killTree, startLongRunning, stopGracefully, treePids, TREE_MARKER_ENV, waitForHttp } from './processes';
+
+export interface TestHubOptions {
+  /** Hub prefix: '/' (default) or e.g. '/jhub/'. */
+  baseUrl?: string;
+  /** HTML for `c.Spawner.options_form`; without it `/hub/spawn` starts the server directly. */
+  optionsForm?: string;
+  /** `c.JupyterHub.allow_named_servers`; default true. */
+  namedServers?: boolean;
+  /** Users created and allowed (the hub lower-cases names; pass them lower-case). Default ['alice']. */
+  users?: string[];
+  /** DummyAuthenticator's shared password; random when absent. */
+  password?: string;
+  /**
+   * Registers an OAuth client: a JupyterHub service with `oauth_no_confirm`, whose tokens get
+   * `scopes` (default ['self']: act as the user). The id must start with 'service-'. All `users`
+   * get a role allowing them to authorize it (JupyterHub 3 denies that by default).
+   */
+  oauthClient?: { clientId: string; redirectUri: string; scopes?: string[] };
+  /** Hub start timeout (ms); default 30 000. */
+  startTimeoutMs?: number;
+}
+
+export interface TestHub {
+  /** Public base URL with trailing slash, e.g. http://127.0.0.1:PORT/jhub/ */
+  readonly url: string;
+  /** Token of the service 'ci-admin', which has the 'admin' role. */
+  readonly adminToken: string;
+  readonly password: string;
+  readonly users: string[];
+  /** JupyterHub version as reported by GET {url}hub/api. */
+  readonly version: string;
+  /** Temp dir holding config, sqlite db, homes and logs (hub.log). Removed by stop()/kill(). */
+  readonly dir: string;
+  readonly hubLogFile: string;
+  /** Set when `oauthClient` was given: the client secret (the service's api_token). */
+  readonly oauthClientSecret?: string;
+  /** Pids of the hub, proxy, single-user servers and kernels that are alive now. */
+  pids(): number[];
+  /** SIGTERM to the hub (it stops servers and proxy), then SIGKILL whatever is left. */
+  stop(): Promise<void>;
+  /** SIGKILL the hub, proxy and servers all at once (a hub that dies mid-call). */
+  kill(): Promise<void>;
+}
+
+export const ADMIN_SERVICE_NAME = 'ci-admin';
+export const OAUTH_SERVICE_NAME = 'oauth-test-client';
+
+/** A realistic plain `options_form`: as `user_options` it arrives as lists, e.g. {"cores": ["4"]}. */
+export const TEST_OPTIONS_FORM = `
+<div class="form-group">
+  <label for="cores">CPU cores</label>
+  <select class="form-control" name="cores" id="cores">
+    <option value="1">1 core</option>
+    <option value="2" selected>2 cores</option>
+    <option value="4">4 cores</option>
+  </select>
+</div>
+<div class="form-group">
+  <label for="image">Image</label>
+  <input class="form-control" type="text" name="image" id="image" value="pangeo/pangeo-notebook:2024.11.11">
+</div>
+<div class="checkbox">
+  <label><input type="checkbox" name="gpu" id="gpu" value="on"> GPU</label>
+</div>
+`.trim();
+
+// Everything JupyterHub reads; the Python config loads it as JSON so no value needs Python quoting.
+interface HubSettings {
+  port: number;
+  hubPort: number;
+  proxyApiPort: number;
+  baseUrl: string;
+  dir: string;
+  password: string;
+  users: string[];
+  adminToken: string;
+  namedServers: boolean;
+  optionsForm: string | null;
+  marker: { name: string; value: string };
+  oauth: { clientId: string; redirectUri: string; scopes: string[]; secret: string } | null;
+}
+
+const CONFIG_PY = `
+import json, os
+s = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'settings.json')))
+c = get_config()  # noqa
+c.JupyterHub.ip = '127.0.0.1'
+c.JupyterHub.port = s['port']
+c.JupyterHub.hub_ip = '127.0.0.1'
+c.JupyterHub.hub_port = s['hubPort']
+c.JupyterHub.base_url = s['baseUrl']
+c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:%d' % s['proxyApiPort']
+c.ConfigurableHTTPProxy.command = ['/usr/bin/configurable-http-proxy']
+c.JupyterHub.db_url = 'sqlite:///' + os.path.join(s['dir'], 'jupyterhub.sqlite')
+c.JupyterHub.cookie_secret_file = os.path.join(s['dir'], 'jupyterhub_cookie_secret')
+c.JupyterHub.pid_file = os.path.join(s['dir'], 'jupyterhub.pid')
+c.JupyterHub.authenticator_class = 'jupyterhub.auth.DummyAuthenticator'
+c.DummyAuthenticator.password = s['password']
+c.Authenticator.allowed_users = set(s['users'])
+c.JupyterHub.spawner_class = 'jupyterhub.spawner.SimpleLocalProcessSpawner'
+c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(s['dir'], 'home', '{username}')
+c.Spawner.ip = '127.0.0.1'
+c.Spawner.cmd = ['/usr/bin/jupyterhub-singleuser']
+c.Spawner.args = ['--allow-root']
+# Spawner filters the environment: pass the marker on so the fixture can find every server process.
+c.Spawner.environment = {s['marker']['name']: s['marker']['value']}
+c.Spawner.start_timeout = 30
+c.Spawner.http_timeout = 30
+c.JupyterHub.allow_named_servers = s['namedServers']
+if s['optionsForm'] is not None:
+    c.Spawner.options_form = s['optionsForm']
+services = [{'name': '${ADMIN_SERVICE_NAME}', 'api_token': s['adminToken']}]
+if s['oauth'] is not None:
+    services.append({
+        'name': '${OAUTH_SERVICE_NAME}',
+        'oauth_client_id': s['oauth']['clientId'],
+        'oauth_redirect_uri': s['oauth']['redirectUri'],
+        'api_token': s['oauth']['secret'],
+        'oauth_no_confirm': True,
+        'oauth_client_allowed_scopes': s['oauth']['scopes'],
+    })
+c.JupyterHub.services = services
+roles = [{'name': 'admin', 'services': ['${ADMIN_SERVICE_NAME}']}]
+if s['oauth'] is not None:
+    roles.append({'name': 'oauth-test-client-users', 'scopes': ['access:services!service=${OAUTH_SERVICE_NAME}'], 'users': s['users']})
+c.JupyterHub.load_roles = roles
+`;
+
+/** Starts a hub and waits until `GET {url}hub/api` answers through the proxy. */
+export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
+  const baseUrl = normalizeBaseUrl(opts.baseUrl ?? '/');
+  const users = opts.users ?? ['alice'];
+  for (const u of users) {
+    if (u !== u.toLowerCase() || u !== u.trim() || u.includes('/') || u === '') {
+      throw new Error(`JupyterHub would rename or refuse user ${JSON.stringify(u)}: use lower case, no '/', no outer spaces`);
+    }
+  }
+  if (opts.oauthClient && !opts.oauthClient.clientId.startsWith('service-')) {
+    throw new Error("JupyterHub requires service OAuth client ids to start with 'service-'");
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'pangeo-hub-'));
+  mkdirSync(join(dir, 'home'));
+  const [port, hubPort, proxyApiPort] = await freePorts(3);
+  const password = opts.password ?? `pw-${randomBytes(8).toString('hex')}`;
+  const adminToken = randomBytes(32).toString('hex');
+  const oauthClientSecret = opts.oauthClient ? randomBytes(32).toString('hex') : undefined;
+  const markerValue = `hub-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const settings: HubSettings = {
+    port: port!,
+    hubPort: hubPort!,
+    proxyApiPort: proxyApiPort!,
+    baseUrl,
+    dir,
+    password,
+    users,
+    adminToken,
+    namedServers: opts.namedServers ?? true,
+    optionsForm: opts.optionsForm ?? null,
+    marker: { name: TREE_MARKER_ENV, value: markerValue },
+    oauth: opts.oauthClient && oauthClientSecret
+      ? { clientId: opts.oauthClient.clientId, redirectUri: opts.oauthClient.redirectUri, scopes: opts.oauthClient.scopes ?? ['self'], secret: oauthClientSecret }
+      : null,
+  };
+  writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
+  writeFileSync(join(dir, 'jupyterhub_config.py'), CONFIG_PY);
+
+  const hubProcess = startLongRunning({
+    name: 'hub',
+    command: '/usr/bin/jupyterhub',
+    args: ['-f', join(dir, 'jupyterhub_config.py')],
+    cwd: dir,
+    logDir: dir,
+    env: hubEnvironment(),
+    marker: markerValue,
+  });
+  const url = `http://127.0.0.1:${port}${baseUrl}`;
+  let stopped = false;
+  const cleanup = async (how: 'stop' | 'kill') => {
+    if (stopped) return;
+    stopped = true;
+    if (how === 'stop') await stopGracefully(hubProcess, { graceMs: 15_000 });
+    else await killTree(hubProcess, 'SIGKILL');
+    if (!process.env.PANGEO_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHttp(`${url}hub/api`, { timeoutMs: opts.startTimeoutMs ?? 30_000, process: hubProcess });
+    const version = ((await (await fetch(`${url}hub/api`)).json()) as { version: string }).version;
+    return {
+      url,
+      adminToken,
+      password,
+      users: [...users],
+      version,
+      dir,
+      hubLogFile: hubProcess.logFile,
+      oauthClientSecret,
+      pids: () => treePids(hubProcess).filter(isAliveNotZombie),
+      stop: () => cleanup('stop'),
+      kill: () => cleanup('kill'),
+    };
+  } catch (err) {
+    await cleanup('kill');
+    throw err;
+  }
+}
+
+function hubEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `/usr/bin:/bin:/usr/sbin:/sbin:${process.env.PATH ?? ''}`,
+    // Debian's configurable-http-proxy cannot find its modules ('commander') without this.
+    NODE_PATH: '/usr/share/nodejs',
+  };
+  // The pyenv Python's settings must not leak into Debian's Python (hub, servers, kernels).
+  for (const key of ['PYTHONPATH', 'PYTHONHOME', 'VIRTUAL_ENV', 'JUPYTER_PATH', 'JUPYTER_CONFIG_DIR', 'JUPYTER_DATA_DIR']) delete env[key];
+  return env;
+}
+
+function normalizeBaseUrl(baseUrl: string): string {
+  let b = baseUrl.startsWith('/') ? baseUrl : `/${baseUrl}`;
+  if (!b.endsWith('/')) b += '/';
+  return b;
+}

@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { HttpClient } from '../../../src/core/http/httpClient';
+import { isPangeoError } from '../../../src/core/http/errors';
+import { extractServerMessage, mapStatus } from '../../../src/core/http/errorMapping';
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/base/` };
+}
+
+test('status codes map to typed errors carrying the server message', () => {
+  assert.equal(mapStatus('u', 401).kind, 'Unauthorized');
+  assert.equal(mapStatus('u', 403, 'no scope').kind, 'Forbidden');
+  assert.equal(mapStatus('u', 404).kind, 'NotFound');
+  assert.equal(mapStatus('u', 409).kind, 'Conflict');
+  const e = mapStatus('u', 500, 'boom');
+  assert.equal(e.kind, 'UnexpectedResponse');
+  assert.equal(e.serverMessage, 'boom');
+  assert.match(e.userMessage, /boom.*retry later/);
+});
+
+test('server messages: JupyterHub, Gateway, Django, HTML, long text', () => {
+  assert.equal(extractServerMessage('{"status": 400, "message": "ana is already running"}', 'application/json'), 'ana is already running');
+  assert.equal(extractServerMessage('{"error": "Invalid cluster options"}', 'application/json'), 'Invalid cluster options');
+  assert.equal(extractServerMessage('{"detail": "Invalid token."}', 'application/json'), 'Invalid token.');
+  assert.equal(extractServerMessage('<html><title>403: Forbidden</title></html>', 'text/html'), '403: Forbidden');
+  assert.equal(extractServerMessage('x'.repeat(400), 'text/plain')!.length, 301);
+  assert.equal(extractServerMessage('', null), undefined);
+});
+
+test('auth header, query, JSON body; 4xx becomes a typed error without retry', async (t) => {
+  let calls = 0;
+  const { server, url } = await serve((req, res) => {
+    calls++;
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (req.url === '/base/echo?a=1&b=x+y') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ auth: req.headers.authorization, body: JSON.parse(body) }));
+      } else {
+        res.writeHead(403, { 'Content-Type': 'application/json' });
+        res.end('{"message": "token lacks scope"}');
+      }
+    });
+  });
+  t.after(() => server.close());
+  const http = new HttpClient({ baseUrl: url, authorization: () => 'token abcdefgh' });
+  const got = await http.json<{ auth: string; body: unknown }>({ method: 'POST', path: 'echo', query: { a: 1, b: 'x y' }, json: { n: 1 } });
+  assert.deepEqual(got, { auth: 'token abcdefgh', body: { n: 1 } });
+  calls = 0;
+  await assert.rejects(http.request({ path: 'nope' }), (e) => isPangeoError(e, 'Forbidden') && e.serverMessage === 'token lacks scope' && !e.message.includes('abcdefgh'));
+  assert.equal(calls, 1);
+});
+
+test('idempotent requests retry 503 with back-off; POST does not', async (t) => {
+  let calls = 0;
+  const { server, url } = await serve((_req, res) => {
+    calls++;
+    if (calls < 3) { res.writeHead(503); res.end('busy'); return; }
+    res.writeHead(200, { 'Content-Type': 'application/json' }); res.end('{"ok":true}');
+  });
+  t.after(() => server.close());
+  const http = new HttpClient({ baseUrl: url, backoffMs: 10, retries: 2 });
+  assert.deepEqual(await http.json({ path: 'x' }), { ok: true });
+  assert.equal(calls, 3);
+  calls = 0;
+  await assert.rejects(http.request({ method: 'POST', path: 'x' }), (e) => isPangeoError(e, 'UnexpectedResponse') && e.status === 503);
+  assert.equal(calls, 1);
+});
+
+test('a closed port is Unreachable, a slow server is Timeout', async (t) => {
+  const { server, url } = await serve((_req, res) => setTimeout(() => { res.writeHead(200); res.end('late'); }, 1500));
+  t.after(() => { server.closeAllConnections(); server.close(); });
+  await assert.rejects(new HttpClient({ baseUrl: url, timeoutMs: 150, retries: 0 }).request({ path: 'slow' }), (e) => isPangeoError(e, 'Timeout'));
+  const closed = await serve(() => undefined);
+  const closedUrl = closed.url;
+  await new Promise((r) => closed.server.close(r));
+  await assert.rejects(new HttpClient({ baseUrl: closedUrl, retries: 1, backoffMs: 5 }).request({ path: 'x' }),
+    (e) => isPangeoError(e, 'Unreachable') && /ECONNREFUSED/.test(e.message));
+});
+
+test('the token never appears in a log line', async (t) => {
+  const { server, url } = await serve((_req, res) => { res.writeHead(401); res.end('{"message": "bad token zzzz-secret-zzzz"}'); });
+  t.after(() => server.close());
+  const lines: string[] = [];
+  const log = (m: string) => lines.push(m);
+  const http = new HttpClient({ baseUrl: url, authorization: () => 'token zzzz-secret-zzzz', logger: { trace: log, info: log, warn: log, error: log } });
+  await assert.rejects(http.request({ path: 'x', query: { token: 'zzzz-secret-zzzz' } }), (e) => isPangeoError(e, 'Unauthorized') && !e.message.includes('zzzz-secret'));
+  assert.ok(lines.length > 0);
+  for (const l of lines) assert.ok(!l.includes('zzzz-secret-zzzz'), l);
+});
