@@ -14,13 +14,24 @@ ENTRY="$DIR/node_modules/code-server/out/node/entry.js"
 BIN="$DIR/node_modules/.bin/code-server"
 LOG="$DIR.log"
 
-if [[ -f "$MARKER" && -x "$BIN" && -f "$ENTRY" ]]; then
+installed() { [[ -f "$MARKER" && -x "$BIN" && -f "$ENTRY" ]]; }
+if installed; then
   echo "$BIN"
   exit 0
 fi
 
-for tool in node npm; do
-  command -v "$tool" >/dev/null || { echo "install-code-server: $tool not on PATH" >&2; exit 1; }
+# One build at a time: a second caller waits, then finds the marker.
+mkdir -p "$CACHE_ROOT"
+exec 9>"$DIR.lock"
+flock 9
+if installed; then
+  echo "$BIN"
+  exit 0
+fi
+
+# node-pty and argon2 are compiled by node-gyp (python3, make, a C++ compiler).
+for tool in node npm python3 make g++; do
+  command -v "$tool" >/dev/null || { echo "install-code-server: $tool not on PATH (Debian: apt-get install -y build-essential python3)" >&2; exit 1; }
 done
 RG="$(command -v rg || true)"
 [[ -n "$RG" ]] || { echo "install-code-server: ripgrep (rg) not on PATH: apt-get install -y ripgrep" >&2; exit 1; }

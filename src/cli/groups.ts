@@ -2,8 +2,12 @@
 import type { CommandGroup } from './command';
 import { hubCommands } from './hubCommands';
 import { kernelCommands } from './kernelCommands';
+import { presetCommands } from './presetCommands';
+import { awsCommands } from './awsCommands';
 
 export const commandGroups: CommandGroup[] = [
   hubCommands,
   kernelCommands,
+  presetCommands,
+  awsCommands,
 ];

@@ -10,6 +10,8 @@ import { readSpawnProgress, SpawnProgressEvent } from './spawnProgress';
 export interface HubClientOptions extends Omit<HttpClientOptions, 'baseUrl' | 'authorization'> {
   /** The current API token; a function so a renewed token is picked up without rebuilding the client. */
   token?: string | (() => string | undefined | Promise<string | undefined>);
+  /** The hub login cookie for HTML pages (the options form), from loginForPages(); pages refuse API tokens. */
+  pageCookie?: () => string | undefined | Promise<string | undefined>;
 }
 
 export type StartResult = 'ready' | 'pending';
@@ -20,17 +22,21 @@ export type OptionsFormResult =
   /** The hub has no options form (GET /hub/spawn started the server with its defaults, as JupyterHub does). */
   | { kind: 'none' }
   /** The server is already running or starting: the hub redirects instead of showing a form. */
-  | { kind: 'running' };
+  | { kind: 'running' }
+  /** The hub's pages need a browser login (no page cookie): options must be entered by hand or come from a preset. */
+  | { kind: 'login-required' };
 
 export class HubClient {
   readonly http: HttpClient;
   /** The hub's base URL (origin + base_url prefix, trailing slash). */
   readonly base: string;
   private version?: string;
+  private readonly pageCookie?: HubClientOptions['pageCookie'];
 
   constructor(base: string, opts: HubClientOptions = {}) {
     this.base = base.endsWith('/') ? base : `${base}/`;
-    const { token, ...rest } = opts;
+    const { token, pageCookie, ...rest } = opts;
+    this.pageCookie = pageCookie;
     this.http = new HttpClient({
       ...rest,
       baseUrl: this.base,
@@ -158,18 +164,21 @@ export class HubClient {
   }
 
   /**
-   * Reads the options form from `/hub/spawn` (`/hub/spawn/{user}/{server}` for named servers). JupyterHub renders the form
-   * only for a stopped server, and GET starts the server when there is no form: call this only when about to start.
+   * Reads the options form from `/hub/spawn` (`/hub/spawn/{user}/{server}` for named servers) with the page cookie.
+   * JupyterHub renders the form only for a stopped server, and GET starts the server when there is no form: call this
+   * only when about to start.
    */
   async getOptionsForm(user: string, serverName = '', signal?: AbortSignal): Promise<OptionsFormResult> {
+    const cookie = await this.pageCookie?.();
+    if (!cookie) return { kind: 'login-required' };
     const path = serverName ? `hub/spawn/${seg(user)}/${seg(serverName)}` : `hub/spawn/${seg(user)}`;
-    const res = await this.http.request({ path, signal, redirect: 'manual', headers: { Accept: 'text/html' } });
+    const res = await this.http.request({ path, signal, redirect: 'manual', anonymous: true, headers: { Accept: 'text/html', Cookie: cookie } });
     if (res.status >= 300 && res.status < 400) {
       const location = res.headers.get('location') ?? '';
-      // A redirect to the pending page or the server itself means: no form (spawn triggered) or already running.
+      if (/\/hub\/login/.test(location)) return { kind: 'login-required' };
+      // A redirect to the pending page or the server means: no form (the spawn was triggered) or already running.
       const server = await this.getServer(user, serverName, signal).catch(() => undefined);
-      if (/spawn-pending/.test(location) && server?.state !== 'ready') return { kind: 'none' };
-      return server && server.state !== 'stopped' && !/spawn-pending/.test(location) ? { kind: 'running' } : { kind: 'none' };
+      return server?.state === 'ready' && !/spawn-pending/.test(location) ? { kind: 'running' } : { kind: 'none' };
     }
     const html = await res.text();
     return { kind: 'form', form: parseOptionsForm(html), html };

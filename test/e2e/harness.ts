@@ -40,6 +40,8 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
   let server: RunningCodeServer | undefined;
   let workbench: OpenWorkbench | undefined;
   let results: E2EResults | undefined;
+  const started = Date.now();
+  const phase = (what: string) => console.log(`e2e[${options.name}]: ${what} at ${((Date.now() - started) / 1000).toFixed(1)} s`);
   try {
     server = await startCodeServer({
       bin: options.codeServerBin,
@@ -51,12 +53,15 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
       extensionDevelopmentPath: options.extensionDevelopmentPath,
       extensionTestsPath: options.extensionTestsPath,
     });
+    phase(`code-server up on ${server.origin}`);
     workbench = await openWorkbench(url);
+    phase('workbench loaded');
     const running = server;
     await waitFor(`the runner's results (${resultsPath})`, options.timeoutMs ?? 120_000, async () => {
-      if (running.process.child.exitCode !== null) throw new Error('code-server exited');
-      return existsSync(resultsPath) ? true : undefined;
+      // Stop waiting early when code-server is gone; the missing file then says what went wrong.
+      return existsSync(resultsPath) || running.process.child.exitCode !== null ? true : undefined;
     }, 300).catch(() => undefined);
+    phase(existsSync(resultsPath) ? 'results written' : 'no results (timed out)');
     if (existsSync(resultsPath)) {
       results = parseResults(readFileSync(resultsPath, 'utf8'));
       // Checked before the UI checks are added, which would otherwise hide an empty run.
@@ -76,6 +81,7 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
     if (failed) saveDiagnostics(options, server, workbench);
     await workbench?.close();
     await server?.stop();
+    phase('stopped');
     if (!process.env.PANGEO_E2E_KEEP) rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -44,10 +44,14 @@ export function spawnGroup(command: string, args: string[], env: NodeJS.ProcessE
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  // If the harness itself dies (Ctrl-C, an uncaught error), take the group down with it.
+  const onExit = () => killGroup(child.pid, 'SIGKILL');
+  process.once('exit', onExit);
   return {
     child,
     output: () => out,
     async stop() {
+      process.off('exit', onExit);
       if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
         killGroup(child.pid, 'SIGKILL'); // grandchildren may outlive the leader
         return;

@@ -63,6 +63,9 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
+// Turn Ctrl-C into a normal exit so the process groups started here are killed on the way out.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

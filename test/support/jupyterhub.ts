@@ -1,8 +1,42 @@
 // A real JupyterHub (Debian's /usr/bin/jupyterhub) on loopback ports in a temp dir, for integration tests.
 //
-// FINDINGS (checked against this machine's hub by test/integration/support/hubFixture.test.ts
-// and by hand; see the lead's report for details):
-//   FINDINGS_PLACEHOLDER
+// Findings on this machine's hub (Debian JupyterHub 3.0.0, jupyter_server 1.23.3), checked by hand
+// with curl on 2026-11-25; the starred ones are also checked by test/integration/support/hubFixture.test.ts.
+// - Version*: `GET {url}hub/api` -> 200 {"version": "3.0.0"}, no auth.
+// - Password mint: `POST hub/api/users/{u}/tokens` with {"auth":{"username","password"},"note","expires_in"}
+//   and NO Authorization header -> 201 {id, token, expires_at, scopes, note, ...}. Wrong password, or no
+//   auth at all -> 403 {"status":403,"message":"Forbidden"}. Credentials of another user -> 403. A user's
+//   own token mints more tokens for itself (201)*; the admin service mints for anyone*. A bad token -> 403*.
+//   `Authorization: Bearer <t>` works like `token <t>`.
+// - `GET hub/spawn` ignores `Authorization: token` on 3.0 (page handlers accept cookies only): 302 to
+//   `{base}hub/login?next=...`. With a login cookie (`POST hub/login` username+password, no _xsrf on 3.0)
+//   it returns 200 with the form* (`<form id="spawn_form" action="{base}hub/spawn" method="post"
+//   enctype="multipart/form-data">`). WITHOUT an options_form the same GET STARTS the server* and 302s to
+//   `{base}hub/spawn-pending/{user}`; for a running server it 302s to `{base}user/{user}/`.
+//   A form POST (cookie, no _xsrf) stores list values: {"cores":["4"],"image":["..."],"gpu":["on"]}.
+// - `POST hub/api/users/{u}/server` (or `/servers/{name}`) with a JSON object body: the body is stored
+//   verbatim as `user_options`* ({"cores":"4","gpu":true} stays typed). 201 when ready within
+//   slow_spawn_timeout (10 s), else 202; empty body -> {}; a JSON array body -> 500 (but the server still
+//   starts); already running -> 400 {"message":"alice:o1 is already running"}. DELETE -> 204* (also 204 on
+//   a stopped server); `{"remove":true}` deletes a named server. Servers start in 2-5 s here.
+// - Progress `GET .../server/progress` (text/event-stream), lines `data: <json>` + blank line:
+//     {"progress": 0, "message": "Server requested"}
+//     {"progress": 50, "message": "Spawning server..."}
+//     {"progress": 100, "ready": true, "message": "Server ready at /jhub/user/alice/s1/",
+//      "html_message": "Server ready at <a href=\"/jhub/user/alice/s1/\">/jhub/user/alice/s1/</a>", "url": "/jhub/user/alice/s1/"}
+//   A server that is already ready yields only the last event; a server that is not running -> 404.
+// - Escaped names: 'ana maría@x,(y)' is accepted. API paths take any valid percent-encoding
+//   (encodeURIComponent works*). The server's own prefix must be the hub's escaping, Python's
+//   quote(name, safe='@~') = /user/ana%20mar%C3%ADa@x%2C%28y%29/ : kernelspecs there -> 200*; the
+//   encodeURIComponent form (ana%20mar%C3%ADa%40x%2C(y)) -> 404 from the single-user server. Use the
+//   `url` of the server model* rather than building it. Another user's token there -> 403.
+// - OAuth client*: service with oauth_client_id/oauth_redirect_uri/api_token + oauth_no_confirm: authorize
+//   (with a login cookie) 302s straight to redirect_uri?code=..&state=..; JupyterHub 3 also needs the
+//   user to hold `access:services!service=<name>` (else 403), which this fixture grants. Token endpoint
+//   `POST hub/api/oauth2/token` (form: client_id, client_secret, code, grant_type=authorization_code,
+//   redirect_uri) -> {"access_token","expires_in":1209600,"token_type":"Bearer","scope"}; the secret is
+//   required (401 invalid_client without); PKCE code_challenge is accepted but NOT verified on 3.0.
+//   No cookie -> 302 to hub/login?next=...; an unregistered redirect_uri -> 400.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +152,8 @@ c.Spawner.environment = {s['marker']['name']: s['marker']['value']}
 c.Spawner.start_timeout = 30
 c.Spawner.http_timeout = 30
 c.JupyterHub.allow_named_servers = s['namedServers']
+# Answer start requests with 202 at once, as cloud hubs do, so clients follow the progress stream.
+c.JupyterHub.tornado_settings = {'slow_spawn_timeout': 0}
 if s['optionsForm'] is not None:
     c.Spawner.options_form = s['optionsForm']
 services = [{'name': '${ADMIN_SERVICE_NAME}', 'api_token': s['adminToken']}]

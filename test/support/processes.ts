@@ -155,7 +155,10 @@ export async function stopGracefully(
     } catch {
       // Already gone.
     }
-    await Promise.race([proc.exited, sleep(graceMs)]);
+    let timer: NodeJS.Timeout | undefined;
+    // A plain sleep() here would hold the event loop open for the whole grace period.
+    await Promise.race([proc.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
   }
   await killTree(proc, 'SIGKILL');
 }

@@ -1,0 +1,86 @@
+// `pangeo-compute preset ...`: validate a preset file, print its one-click link, show what applying it would do.
+import { readFile } from 'node:fs/promises';
+import { InvalidInputError } from '../core/http/errors';
+import { describePresetPlan, planText } from '../presets/presetPlan';
+import { presetLink } from '../presets/presetLink';
+import { validatePreset } from '../presets/validatePreset';
+import type { PresetProblem, PresetValidation } from '../presets/presetTypes';
+import { EXIT, optionalString, UsageError, type CommandContext, type CommandGroup } from './command';
+
+async function readPresetInput(ctx: CommandContext): Promise<{ name: string; bytes: Uint8Array }> {
+  const file = ctx.positionals[0];
+  if (!file) throw new UsageError('give the preset FILE (or - for standard input)');
+  if (ctx.positionals.length > 1) throw new UsageError(`unexpected argument "${ctx.positionals[1]}"`);
+  if (file === '-') return { name: '<stdin>', bytes: Buffer.from(await ctx.io.readStdin(), 'utf8') };
+  try {
+    return { name: file, bytes: await readFile(file) };
+  } catch (e) {
+    throw new InvalidInputError(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+  }
+}
+
+export function problemLine(p: PresetProblem): string {
+  return `${p.path} ${p.line}:${p.column} ${p.message}`;
+}
+
+function printProblems(ctx: CommandContext, name: string, validation: PresetValidation): void {
+  const lines = validation.problems.map(problemLine);
+  ctx.print(`${name}: ${validation.problems.length} problem${validation.problems.length === 1 ? '' : 's'}\n${lines.join('\n')}`, {
+    ok: false, file: name, problems: validation.problems.map(({ path, line, column, message, code }) => ({ path, line, column, message, code })),
+  });
+}
+
+export const presetCommands: CommandGroup = {
+  name: 'preset',
+  summary: 'Workspace presets: validate, link, show',
+  commands: {
+    validate: {
+      summary: 'Check a preset file; exit 0 when valid, 1 when not (one "path line:col message" line per problem)',
+      usage: 'FILE',
+      async run(ctx) {
+        const { name, bytes } = await readPresetInput(ctx);
+        const validation = validatePreset(bytes);
+        if (!validation.ok) {
+          printProblems(ctx, name, validation);
+          return EXIT.failure;
+        }
+        ctx.print(`${name}: valid preset "${validation.preset.name}"`, { ok: true, file: name, problems: [] });
+        return EXIT.ok;
+      },
+    },
+    link: {
+      summary: 'Print the one-click link: the preset inlined, or --url where it is hosted (https)',
+      usage: 'FILE [--url https://...] [--scheme vscode|vscode-insiders]',
+      options: { url: { type: 'string' }, scheme: { type: 'string' } },
+      async run(ctx) {
+        const { name, bytes } = await readPresetInput(ctx);
+        const validation = validatePreset(bytes);
+        if (!validation.ok) {
+          printProblems(ctx, name, validation);
+          return EXIT.failure;
+        }
+        const scheme = optionalString(ctx, 'scheme');
+        if (scheme && !/^[a-z][a-z0-9+.-]*$/.test(scheme)) throw new UsageError('--scheme must be a URI scheme like vscode');
+        const url = optionalString(ctx, 'url');
+        const link = presetLink(url ?? validation.preset, { scheme });
+        ctx.print(link, { link, kind: url ? 'url' : 'inline' });
+        return EXIT.ok;
+      },
+    },
+    show: {
+      summary: 'Print, step by step, what applying the preset would do',
+      usage: 'FILE',
+      async run(ctx) {
+        const { name, bytes } = await readPresetInput(ctx);
+        const validation = validatePreset(bytes);
+        if (!validation.ok) {
+          printProblems(ctx, name, validation);
+          return EXIT.failure;
+        }
+        const plan = describePresetPlan(validation.preset);
+        ctx.print(planText(plan, name), { ok: true, file: name, plan });
+        return EXIT.ok;
+      },
+    },
+  },
+};

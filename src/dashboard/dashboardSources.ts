@@ -1,0 +1,23 @@
+// What the dashboard needs from the Dask area: find a cluster, its dashboard connection, and scale/adapt it.
+import type { DashboardConnection } from '../dask/metrics/schedulerSampler';
+
+export interface DashboardTarget {
+  /** Stable id (provider + cluster name), saved in the panel state so the panel can be restored. */
+  id: string;
+  name: string;
+  /** Asked on every (re)connect so refreshed credentials are used. */
+  connection(): Promise<DashboardConnection>;
+  scale?(workers: number): Promise<void>;
+  adapt?(minimum: number, maximum: number): Promise<void>;
+}
+
+export interface DashboardSources {
+  /** The argument of `pangeo.dashboard.open` (a tree item or a cluster id) → a target, if it names a cluster. */
+  resolve(arg: unknown): Promise<DashboardTarget | undefined>;
+}
+
+/** A read-only target for a bare dashboard URL (no scale/adapt, no headers). */
+export function urlTarget(dashboardUrl: string): DashboardTarget {
+  const url = new URL(dashboardUrl);
+  return { id: `url:${url.toString()}`, name: url.host, connection: async () => ({ dashboardUrl: url.toString() }) };
+}

@@ -1,0 +1,56 @@
+// How we authenticate to a Dask Gateway (dask_gateway/auth.py): a JupyterHub API token (`Authorization: jupyterhub <t>`),
+// HTTP Basic, or nothing; and how the CLI finds those credentials in the environment like the Python client does.
+import { InvalidInputError } from '../../core/http/errors';
+import { registerSecret } from '../../core/http/redact';
+
+export type GatewayAuth =
+  | { type: 'jupyterhub'; token: () => string | undefined | Promise<string | undefined> }
+  | { type: 'basic'; username: string; password: string }
+  | { type: 'none' };
+
+/** The Authorization header value for `auth`, or undefined. */
+export async function gatewayAuthHeader(auth: GatewayAuth): Promise<string | undefined> {
+  switch (auth.type) {
+    case 'jupyterhub': {
+      const token = await auth.token();
+      if (!token) throw new InvalidInputError('No JupyterHub API token for the Dask Gateway.', 'Sign in to the hub, or set JUPYTERHUB_API_TOKEN.');
+      registerSecret(token);
+      return `jupyterhub ${token}`;
+    }
+    case 'basic':
+      registerSecret(auth.password);
+      return `Basic ${Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64')}`;
+    case 'none':
+      return undefined;
+  }
+}
+
+/**
+ * Credentials from the environment, with the Python client's names: DASK_GATEWAY__AUTH__TYPE (jupyterhub | basic),
+ * JUPYTERHUB_API_TOKEN, DASK_GATEWAY__AUTH__KWARGS__USERNAME / __PASSWORD. Without a type: a hub token if set, else basic
+ * if a username is set, else none.
+ */
+export function gatewayAuthFromEnv(env: NodeJS.ProcessEnv): GatewayAuth {
+  const type = (env.DASK_GATEWAY__AUTH__TYPE ?? '').trim().toLowerCase();
+  const token = env.JUPYTERHUB_API_TOKEN ?? env.DASK_GATEWAY__AUTH__KWARGS__API_TOKEN;
+  const username = env.DASK_GATEWAY__AUTH__KWARGS__USERNAME ?? env.USER ?? '';
+  const password = env.DASK_GATEWAY__AUTH__KWARGS__PASSWORD ?? '';
+  if (type === 'jupyterhub' || (!type && token)) {
+    if (!token) throw new InvalidInputError('DASK_GATEWAY__AUTH__TYPE is jupyterhub but JUPYTERHUB_API_TOKEN is not set.');
+    return { type: 'jupyterhub', token: () => token };
+  }
+  if (type === 'basic' || (!type && env.DASK_GATEWAY__AUTH__KWARGS__USERNAME)) {
+    if (!username) throw new InvalidInputError('Basic auth for the Dask Gateway needs DASK_GATEWAY__AUTH__KWARGS__USERNAME.');
+    return { type: 'basic', username, password };
+  }
+  if (type && type !== 'none' && type !== 'simple') {
+    throw new InvalidInputError(`Unsupported DASK_GATEWAY__AUTH__TYPE "${type}".`, 'Use jupyterhub or basic (Kerberos is not supported).');
+  }
+  return { type: 'none' };
+}
+
+/** The Gateway that a JupyterHub exposes as its service `dask-gateway` (as on Pangeo, 2i2c and Nebari hubs). */
+export function hubServiceGatewayUrl(hubUrl: string): string {
+  const base = hubUrl.endsWith('/') ? hubUrl : `${hubUrl}/`;
+  return new URL('services/dask-gateway/', base).toString();
+}

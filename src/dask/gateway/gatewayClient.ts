@@ -1,0 +1,143 @@
+// REST client for Dask Gateway's /api/v1 (dask_gateway_server/routes.py; errors are {"error": "..."}).
+// Cluster models are read field by field so tls_key never enters the program, let alone a log line.
+import { HttpClient } from '../../core/http/httpClient';
+import { InvalidInputError, isPangeoError, PangeoError, UnauthorizedError } from '../../core/http/errors';
+import type { Logger } from '../../core/log';
+import { parseOptionFields, type ClusterOptionField, type ClusterOptionValues } from '../clusterOptions';
+import { gatewayAuthHeader, type GatewayAuth } from './gatewayAuth';
+
+export type GatewayClusterStatus = 'PENDING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'FAILED';
+
+export interface GatewayCluster {
+  name: string;
+  status: GatewayClusterStatus;
+  /** "/clusters/<name>/status" while RUNNING, else null. */
+  dashboardRoute: string | null;
+  /** Epoch ms. */
+  startTime?: number;
+  stopTime?: number;
+  options: Record<string, unknown>;
+  /** Whether the gateway handed out TLS credentials (we never keep the key). */
+  hasTls: boolean;
+}
+
+export interface GatewayClientOptions {
+  /** The gateway's public address, e.g. https://hub.example.org/services/dask-gateway/ */
+  url: string;
+  auth: GatewayAuth;
+  logger?: Logger;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+const STATUSES = new Set(['PENDING', 'RUNNING', 'STOPPING', 'STOPPED', 'FAILED']);
+
+export class GatewayClient {
+  readonly http: HttpClient;
+  readonly url: string;
+
+  constructor(opts: GatewayClientOptions) {
+    this.url = opts.url.endsWith('/') ? opts.url : `${opts.url}/`;
+    this.http = new HttpClient({
+      baseUrl: this.url,
+      authorization: () => gatewayAuthHeader(opts.auth),
+      timeoutMs: opts.timeoutMs ?? 30_000,
+      logger: opts.logger,
+      fetch: opts.fetch,
+    });
+  }
+
+  /** `{status: "pass"|"fail", ...}`; 503 when failing (answered, not thrown). */
+  async health(signal?: AbortSignal): Promise<{ status: string }> {
+    const res = await this.http.request({ path: 'api/health', anonymous: true, acceptStatuses: [503], signal });
+    return res.json<{ status: string }>();
+  }
+
+  async version(signal?: AbortSignal): Promise<string> {
+    return (await this.call<{ version: string }>({ path: 'api/version', anonymous: true, signal })).version;
+  }
+
+  async options(signal?: AbortSignal): Promise<ClusterOptionField[]> {
+    return parseOptionFields(await this.call({ path: 'api/v1/options', signal }));
+  }
+
+  async list(statuses: GatewayClusterStatus[] = ['PENDING', 'RUNNING'], signal?: AbortSignal): Promise<GatewayCluster[]> {
+    const body = await this.call<Record<string, unknown>>({ path: 'api/v1/clusters/', query: { status: statuses.join(',') }, signal });
+    return Object.values(body ?? {}).map(parseCluster);
+  }
+
+  /** Returns the new cluster's name; a 422 becomes InvalidInputError carrying the gateway's words. */
+  async create(options: ClusterOptionValues, signal?: AbortSignal): Promise<string> {
+    const body = await this.call<{ name?: unknown }>({ method: 'POST', path: 'api/v1/clusters/', json: { cluster_options: options }, signal });
+    if (typeof body?.name !== 'string') throw new PangeoError('UnexpectedResponse', 'The gateway accepted the cluster but sent no name.', '');
+    return body.name;
+  }
+
+  /** With `wait`, the gateway holds the request until the cluster's status changes (or its own timeout). */
+  async get(name: string, opts: { wait?: boolean; signal?: AbortSignal } = {}): Promise<GatewayCluster> {
+    return parseCluster(await this.call({
+      path: `api/v1/clusters/${encodeURIComponent(name)}`, query: opts.wait ? { wait: '1' } : undefined,
+      timeoutMs: opts.wait ? 60_000 : undefined, signal: opts.signal,
+    }));
+  }
+
+  async stop(name: string, signal?: AbortSignal): Promise<void> {
+    await this.call({ method: 'DELETE', path: `api/v1/clusters/${encodeURIComponent(name)}`, signal });
+  }
+
+  /** Asks for `count` workers; the gateway may clamp it to its maximum. Resolves once accepted (not yet reached). */
+  async scale(name: string, count: number, signal?: AbortSignal): Promise<void> {
+    await this.call({ method: 'POST', path: `api/v1/clusters/${encodeURIComponent(name)}/scale`, json: { count }, signal });
+  }
+
+  async adapt(name: string, minimum: number | null, maximum: number | null, active = true, signal?: AbortSignal): Promise<void> {
+    await this.call({ method: 'POST', path: `api/v1/clusters/${encodeURIComponent(name)}/adapt`, json: { minimum, maximum, active }, signal });
+  }
+
+  /** The public dashboard link for a route the gateway returned. */
+  dashboardUrl(route: string | null): string | undefined {
+    if (!route) return undefined;
+    return `${this.url.replace(/\/$/, '')}${route}`;
+  }
+
+  /** One request with the gateway's error conventions turned into messages a user can act on. */
+  private async call<T>(req: Parameters<HttpClient['json']>[0]): Promise<T> {
+    try {
+      return await this.http.json<T>(req);
+    } catch (e) {
+      throw explainGatewayError(e);
+    }
+  }
+}
+
+function explainGatewayError(e: unknown): unknown {
+  if (!isPangeoError(e)) return e;
+  const msg = e.serverMessage;
+  if (e.status === 422) {
+    return new InvalidInputError(`The Dask Gateway refused the request: ${msg ?? 'invalid options'}.`, 'Check the cluster options (pangeo-compute dask options).');
+  }
+  // The gateway answers 500 when the hub refuses the token it was given (JupyterHubAuthenticator).
+  if (e.status === 500 && msg && /verifying user's JupyterHub API token/i.test(msg)) {
+    return new UnauthorizedError(e.details.url ?? 'the Dask Gateway', `${msg} (the hub did not accept the token)`, 500);
+  }
+  if (e.status === 409) {
+    return new PangeoError('Conflict', `The Dask Gateway says: ${msg ?? 'conflict'}.`, 'The cluster may have stopped or failed: refresh the list.', e.details);
+  }
+  return e;
+}
+
+function parseCluster(raw: unknown): GatewayCluster {
+  const c = raw as Record<string, unknown>;
+  if (!c || typeof c.name !== 'string' || typeof c.status !== 'string' || !STATUSES.has(c.status)) {
+    throw new PangeoError('UnexpectedResponse', 'The Dask Gateway sent a cluster without a name or a known status.', '');
+  }
+  return {
+    name: c.name,
+    status: c.status as GatewayClusterStatus,
+    dashboardRoute: typeof c.dashboard_route === 'string' ? c.dashboard_route : null,
+    startTime: typeof c.start_time === 'number' ? c.start_time : undefined,
+    stopTime: typeof c.stop_time === 'number' ? c.stop_time : undefined,
+    options: c.options && typeof c.options === 'object' ? (c.options as Record<string, unknown>) : {},
+    hasTls: typeof c.tls_cert === 'string' && c.tls_cert.length > 0,
+  };
+}

@@ -1,0 +1,206 @@
+// The cluster dashboard webview: cards, uPlot charts, the workers table, scale/adapt controls and bokeh plot tabs.
+import uplotCss from 'uplot/dist/uPlot.min.css';
+import themeCss from '../shared/theme.css';
+import { Chart } from '../shared/charts';
+import { formatBytes, formatPercent } from '../shared/format';
+import { connect, injectStyles } from '../shared/hostBridge';
+import type { ClusterInfo, HostMessage, SamplerState, SampleSummary } from '../shared/protocol';
+import { SeriesStore, TASK_STATES } from './seriesStore';
+import { WorkersTable } from './workersTable';
+
+injectStyles(uplotCss, themeCss);
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+const app = document.getElementById('app') ?? document.body;
+const header = app.appendChild(el('header'));
+const title = header.appendChild(el('h1', { 'data-testid': 'cluster-name' }, 'Dask cluster'));
+const badge = header.appendChild(el('span', { class: 'badge', 'data-testid': 'state' }, 'connecting'));
+const openButton = header.appendChild(el('button', { class: 'secondary', 'data-testid': 'open-browser' }, 'Open full dashboard in browser'));
+const banner = app.appendChild(el('div', { class: 'banner hidden', 'data-testid': 'banner', role: 'status' }));
+
+const controls = app.appendChild(el('div', { class: 'controls' }));
+const scaleBox = controls.appendChild(el('fieldset'));
+scaleBox.appendChild(el('legend', {}, 'Scale'));
+const scaleInput = scaleBox.appendChild(el('input', { type: 'number', min: '0', value: '1', 'aria-label': 'workers', 'data-testid': 'scale-count' }));
+const scaleButton = scaleBox.appendChild(el('button', { 'data-testid': 'scale' }, 'Scale'));
+const adaptBox = controls.appendChild(el('fieldset'));
+adaptBox.appendChild(el('legend', {}, 'Adapt'));
+const adaptMin = adaptBox.appendChild(el('input', { type: 'number', min: '0', value: '0', 'aria-label': 'minimum', 'data-testid': 'adapt-min' }));
+const adaptMax = adaptBox.appendChild(el('input', { type: 'number', min: '0', value: '4', 'aria-label': 'maximum', 'data-testid': 'adapt-max' }));
+const adaptButton = adaptBox.appendChild(el('button', { 'data-testid': 'adapt' }, 'Adapt'));
+const requestStatus = controls.appendChild(el('span', { class: 'status', 'data-testid': 'request-status', role: 'status' }));
+
+const cards = app.appendChild(el('div', { class: 'cards' }));
+function card(label: string, testId: string): HTMLElement {
+  const c = cards.appendChild(el('div', { class: 'card' }));
+  c.appendChild(el('div', { class: 'label' }, label));
+  return c.appendChild(el('div', { class: 'value', 'data-testid': testId }, '–'));
+}
+const cardWorkers = card('Workers', 'card-workers');
+const cardThreads = card('Threads', 'card-threads');
+const cardMemory = card('Memory used / limit', 'card-memory');
+const cardTasks: Record<string, HTMLElement> = {};
+for (const st of TASK_STATES) cardTasks[st] = card(`Tasks ${st}`, `card-tasks-${st}`);
+
+const charts = app.appendChild(el('div', { class: 'charts' }));
+const gib = (v: number) => formatBytes(v);
+const chartWorkers = new Chart(charts, { title: 'Workers and threads', kind: 'time', series: [{ label: 'workers' }, { label: 'threads' }] }, 'chart-workers');
+const chartMemory = new Chart(charts, { title: 'Memory used vs limit', kind: 'time', yFormat: gib, series: [{ label: 'used', format: gib }, { label: 'limit', format: gib }] }, 'chart-memory');
+const chartTasks = new Chart(charts, { title: 'Tasks by state', kind: 'time', series: TASK_STATES.map((s) => ({ label: s })) }, 'chart-tasks');
+const chartCpu = new Chart(charts, { title: 'CPU per worker', kind: 'bars', yFormat: formatPercent, series: [{ label: 'cpu %', format: formatPercent }] }, 'chart-cpu');
+const chartWorkerMemory = new Chart(charts, { title: 'Memory per worker', kind: 'bars', yFormat: gib, series: [{ label: 'used', format: gib }, { label: 'limit', format: gib }] }, 'chart-worker-memory');
+
+app.appendChild(el('h2', {}, 'Bokeh plots'));
+const plotsBox = app.appendChild(el('div', { 'data-testid': 'plots' }));
+plotsBox.appendChild(el('p', { class: 'muted' }, 'Checking whether the scheduler serves bokeh plots…'));
+
+app.appendChild(el('h2', {}, 'Workers'));
+const table = new WorkersTable(app);
+
+const store = new SeriesStore();
+let cluster: ClusterInfo | undefined;
+let nextRequest = 1;
+let pendingRender = false;
+let lastSummary: SampleSummary | undefined;
+
+const bridge = connect('dashboard', onMessage);
+const saved = bridge.getState<{ clusterId?: string }>();
+if (saved?.clusterId) title.textContent = saved.clusterId;
+
+function onMessage(m: HostMessage): void {
+  switch (m.type) {
+    case 'dashboard/init':
+      cluster = m.cluster;
+      title.textContent = m.cluster.name;
+      scaleBox.classList.toggle('hidden', !m.cluster.canScale);
+      adaptBox.classList.toggle('hidden', !m.cluster.canAdapt);
+      bridge.setState({ clusterId: m.cluster.id });
+      store.load(m.series);
+      scheduleRender();
+      break;
+    case 'dashboard/sample':
+      lastSummary = m.summary;
+      store.add(m.summary);
+      table.apply(m.workers, m.summary.time);
+      scheduleRender();
+      break;
+    case 'dashboard/state':
+      showState(m.state, m.message);
+      break;
+    case 'dashboard/plots':
+      showPlots(m.plots, m.reason);
+      break;
+    case 'result':
+      requestStatus.textContent = m.message;
+      requestStatus.classList.toggle('error', !m.ok);
+      setBusy(false);
+      break;
+    default:
+      break;
+  }
+}
+
+/** Renders on the next frame, so a burst of samples costs one paint. */
+function scheduleRender(): void {
+  if (pendingRender) return;
+  pendingRender = true;
+  requestAnimationFrame(() => {
+    pendingRender = false;
+    render();
+  });
+}
+
+function render(): void {
+  const x = store.time.toArray();
+  chartWorkers.setData(x, [store.workers.toArray(), store.threads.toArray()]);
+  chartMemory.setData(x, [store.used.toArray(), store.limit.toArray()]);
+  chartTasks.setData(x, TASK_STATES.map((s) => store.tasks[s].toArray()));
+  const rows = table.rowsInOrder();
+  const idx = rows.map((_, i) => i);
+  chartCpu.setData(idx, [rows.map((r) => r.cpuPercent)]);
+  chartWorkerMemory.setData(idx, [rows.map((r) => r.memoryBytes), rows.map((r) => r.memoryLimitBytes)]);
+  const s = lastSummary;
+  if (s) {
+    cardWorkers.textContent = String(s.workers);
+    cardThreads.textContent = String(s.threads);
+    cardMemory.textContent = `${formatBytes(s.memoryUsedBytes)} / ${formatBytes(s.memoryLimitBytes)}`;
+    for (const st of TASK_STATES) cardTasks[st]!.textContent = String(s.tasks[st] ?? 0);
+  }
+  document.body.dataset.renderedSamples = String(store.time.length);
+}
+
+function showState(state: SamplerState, message?: string): void {
+  badge.textContent = state;
+  badge.className = `badge ${state}`;
+  const down = state === 'stopped' || state === 'unreachable';
+  banner.classList.toggle('hidden', !down);
+  banner.classList.toggle('error', state === 'stopped');
+  banner.textContent = state === 'stopped'
+    ? `Cluster stopped: the scheduler no longer answers. Charts show the last data; they resume if it comes back.${message ? ` (${message})` : ''}`
+    : state === 'unreachable' ? `The scheduler is not answering; retrying.${message ? ` (${message})` : ''}` : '';
+  for (const b of [scaleButton, adaptButton]) b.disabled = state === 'stopped';
+}
+
+function showPlots(plots: Record<string, string>, reason?: string): void {
+  plotsBox.replaceChildren();
+  const titles = Object.keys(plots);
+  if (titles.length === 0) {
+    plotsBox.appendChild(el('p', { class: 'muted', 'data-testid': 'plots-reason' }, reason ?? 'No bokeh plots are available.'));
+    return;
+  }
+  const tabs = plotsBox.appendChild(el('div', { class: 'tabs', role: 'tablist' }));
+  const frame = el('iframe', { title: 'Dask plot' });
+  const preferred = titles.filter((t) => /task stream|progress|workers memory/i.test(t));
+  for (const t of preferred.length ? preferred : titles) {
+    const b = tabs.appendChild(el('button', { role: 'tab', class: 'secondary' }, t));
+    b.addEventListener('click', () => {
+      for (const other of tabs.children) other.setAttribute('aria-selected', String(other === b));
+      frame.src = plots[t]!;
+    });
+  }
+  plotsBox.appendChild(frame);
+  (tabs.firstElementChild as HTMLButtonElement | null)?.click();
+}
+
+function setBusy(busy: boolean): void {
+  scaleButton.disabled = busy;
+  adaptButton.disabled = busy;
+}
+
+scaleButton.addEventListener('click', () => {
+  const n = Number(scaleInput.value);
+  if (!Number.isInteger(n) || n < 0) {
+    requestStatus.textContent = 'Enter a whole number of workers (0 or more).';
+    return;
+  }
+  setBusy(true);
+  requestStatus.textContent = `Scaling to ${n}…`;
+  bridge.post({ type: 'dashboard/scale', requestId: nextRequest++, workers: n });
+});
+
+adaptButton.addEventListener('click', () => {
+  const minimum = Number(adaptMin.value);
+  const maximum = Number(adaptMax.value);
+  if (!Number.isInteger(minimum) || !Number.isInteger(maximum) || minimum < 0 || maximum < minimum) {
+    requestStatus.textContent = 'Adapt needs whole numbers with 0 ≤ minimum ≤ maximum.';
+    return;
+  }
+  setBusy(true);
+  requestStatus.textContent = `Adapting between ${minimum} and ${maximum}…`;
+  bridge.post({ type: 'dashboard/adapt', requestId: nextRequest++, minimum, maximum });
+});
+
+openButton.addEventListener('click', () => bridge.post({ type: 'dashboard/openBrowser' }));
+
+// Exposed for the browser tests and the benchmark: how many samples and rows are on screen.
+(window as unknown as { pangeoDashboard: unknown }).pangeoDashboard = {
+  renderNow: render,
+  rows: () => table.size,
+  cluster: () => cluster,
+};

@@ -1,0 +1,130 @@
+// THE message protocol between the extension host and the dashboard/cost webviews, declared once and
+// imported by both sides. Every message is validated on receipt; the webview posts `ready` first.
+import type { TaskCounts, WorkerRow } from '../../src/dask/metrics/clusterSample';
+import type { SeriesSnapshot } from '../../src/dask/metrics/sampleSeries';
+import type { SamplerState } from '../../src/dask/metrics/schedulerSampler';
+import type { MeterSnapshot } from '../../src/cost/costMeter';
+import { arrayOf, Check, isBool, isFiniteNum, isObj, isStr, isWholeNum, oneOf, optional, recordOf, shape } from './validate';
+
+export type ViewKind = 'dashboard' | 'cost';
+
+// ---- payloads -------------------------------------------------------------------------------
+
+export interface ClusterInfo {
+  id: string;
+  name: string;
+  dashboardUrl: string;
+  canScale: boolean;
+  canAdapt: boolean;
+}
+
+/** A ClusterSample without its worker rows (those travel as a WorkersUpdate). */
+export interface SampleSummary {
+  time: number;
+  workers: number;
+  threads: number;
+  memoryUsedBytes: number;
+  memoryLimitBytes: number;
+  tasks: TaskCounts;
+  clients: number;
+  metricsAvailable: boolean;
+}
+
+/** reset: replace the whole table with upsert; otherwise add/replace upsert rows and drop `remove` addresses. */
+export interface WorkersUpdate {
+  reset: boolean;
+  upsert: WorkerRow[];
+  remove: string[];
+}
+
+export type { WorkerRow, TaskCounts, SeriesSnapshot, SamplerState, MeterSnapshot };
+
+// ---- host → webview ---------------------------------------------------------------------------
+
+export type HostMessage =
+  | { type: 'dashboard/init'; cluster: ClusterInfo; series: SeriesSnapshot }
+  | { type: 'dashboard/sample'; summary: SampleSummary; workers: WorkersUpdate }
+  | { type: 'dashboard/state'; state: SamplerState; message?: string }
+  | { type: 'dashboard/plots'; plots: Record<string, string>; reason?: string }
+  | { type: 'cost/snapshot'; snapshot: MeterSnapshot }
+  | { type: 'result'; requestId: number; ok: boolean; message: string };
+
+// ---- webview → host ---------------------------------------------------------------------------
+
+export type WebviewMessage =
+  | { type: 'ready'; view: ViewKind }
+  | { type: 'dashboard/scale'; requestId: number; workers: number }
+  | { type: 'dashboard/adapt'; requestId: number; minimum: number; maximum: number }
+  | { type: 'dashboard/openBrowser' }
+  | { type: 'cost/setBudget'; requestId: number; limitUsd: number; period: 'day' | 'month' }
+  | { type: 'cost/openSettings' };
+
+// ---- guards -----------------------------------------------------------------------------------
+
+const isWorkerRow = shape({
+  address: isStr, name: isStr, threads: isFiniteNum, memoryBytes: isFiniteNum, memoryLimitBytes: isFiniteNum,
+  cpuPercent: isFiniteNum, lastSeen: isFiniteNum, status: isStr,
+});
+const isTaskCounts = recordOf(isFiniteNum);
+const isSeries = shape({
+  time: arrayOf(isFiniteNum), workers: arrayOf(isFiniteNum), threads: arrayOf(isFiniteNum),
+  memoryUsedBytes: arrayOf(isFiniteNum), memoryLimitBytes: arrayOf(isFiniteNum), tasks: recordOf(arrayOf(isFiniteNum)),
+});
+const isClusterInfo = shape({ id: isStr, name: isStr, dashboardUrl: isStr, canScale: isBool, canAdapt: isBool });
+const isSummary = shape({
+  time: isFiniteNum, workers: isWholeNum, threads: isFiniteNum, memoryUsedBytes: isFiniteNum, memoryLimitBytes: isFiniteNum,
+  tasks: isTaskCounts, clients: isFiniteNum, metricsAvailable: isBool,
+});
+const isWorkersUpdate = shape({ reset: isBool, upsert: arrayOf(isWorkerRow), remove: arrayOf(isStr) });
+const isRate = shape({
+  usdPerHour: isFiniteNum, asOf: isStr, source: isStr, warnings: arrayOf(isStr),
+  lines: arrayOf(shape({ what: isStr, count: isFiniteNum, unitUsdPerHour: isFiniteNum, basis: oneOf('instance', 'cores-memory', 'free') })),
+});
+const isMeterSnapshot = shape({
+  time: isFiniteNum, totalUsdPerHour: isFiniteNum, todayUsd: isFiniteNum, sessionUsd: isFiniteNum, monthUsd: isFiniteNum, asOf: isStr,
+  resources: arrayOf(shape({
+    id: isStr, kind: oneOf('server', 'cluster'), label: isStr, usdPerHour: isFiniteNum, todayUsd: isFiniteNum,
+    sessionUsd: isFiniteNum, rate: isRate, status: oneOf('live', 'unreachable'), idleForMs: optional(isFiniteNum),
+  })),
+  budget: optional(shape({ limitUsd: isFiniteNum, spentUsd: isFiniteNum, fraction: isFiniteNum, period: oneOf('day', 'month'), periodKey: isStr })),
+  history: shape({
+    time: arrayOf(isFiniteNum), totalUsdPerHour: arrayOf(isFiniteNum), sessionUsd: arrayOf(isFiniteNum),
+    perResource: recordOf(shape({ label: isStr, usdPerHour: arrayOf(isFiniteNum) })),
+  }),
+});
+
+const hostChecks: Record<HostMessage['type'], Check> = {
+  'dashboard/init': shape({ cluster: isClusterInfo, series: isSeries }),
+  'dashboard/sample': shape({ summary: isSummary, workers: isWorkersUpdate }),
+  'dashboard/state': shape({ state: oneOf('connecting', 'live', 'unreachable', 'stopped'), message: optional(isStr) }),
+  'dashboard/plots': shape({ plots: recordOf(isStr), reason: optional(isStr) }),
+  'cost/snapshot': shape({ snapshot: isMeterSnapshot }),
+  result: shape({ requestId: isWholeNum, ok: isBool, message: isStr }),
+};
+
+const isPositiveWorkers = (v: unknown) => isWholeNum(v) && (v as number) <= 100_000;
+const webviewChecks: Record<WebviewMessage['type'], Check> = {
+  ready: shape({ view: oneOf('dashboard', 'cost') }),
+  'dashboard/scale': shape({ requestId: isWholeNum, workers: isPositiveWorkers }),
+  'dashboard/adapt': (v) => shape({ requestId: isWholeNum, minimum: isPositiveWorkers, maximum: isPositiveWorkers })(v) &&
+    ((v as { minimum: number }).minimum <= (v as { maximum: number }).maximum),
+  'dashboard/openBrowser': isObj,
+  'cost/setBudget': shape({ requestId: isWholeNum, limitUsd: (v) => isFiniteNum(v) && (v as number) >= 0, period: oneOf('day', 'month') }),
+  'cost/openSettings': isObj,
+};
+
+function check<T extends { type: string }>(table: Record<string, Check>, v: unknown): v is T {
+  if (!isObj(v) || typeof v.type !== 'string' || !Object.hasOwn(table, v.type)) return false;
+  return table[v.type]!(v);
+}
+
+/** True only for a well-formed host → webview message. */
+export function isHostMessage(v: unknown): v is HostMessage {
+  return check<HostMessage>(hostChecks, v);
+}
+
+/** True only for a well-formed webview → host message. */
+export function isWebviewMessage(v: unknown): v is WebviewMessage {
+  return check<WebviewMessage>(webviewChecks, v);
+}
+
