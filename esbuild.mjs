@@ -26,7 +26,8 @@ const webviewEntries = ['dashboard', 'cost', 'presetReview']
 
 const contexts = await Promise.all([
   ...nodeEntries.map((e) =>
-    esbuild.context({ ...common, ...e, platform: 'node', format: 'cjs', target: 'node20' }),
+    // 'module' first: jsonc-parser's UMD main requires its files dynamically, which a bundle cannot follow.
+    esbuild.context({ ...common, ...e, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'] }),
   ),
   ...webviewEntries.map((e) =>
     esbuild.context({ ...common, ...e, platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'text' } }),

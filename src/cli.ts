@@ -1,6 +1,15 @@
 // Entry point of the `pangeo-compute` CLI: wires process I/O to the command groups.
 import { runCli } from './cli/main';
 import { commandGroups } from './cli/groups';
+import { redact } from './core/http/redact';
+
+// Libraries log to console (e.g. @jupyterlab/services' "Starting WebSocket"): keep stdout for results only.
+const verbose = process.argv.includes('--verbose') || process.argv.includes('-v');
+for (const method of ['log', 'info', 'debug'] as const) {
+  console[method] = (...args: unknown[]) => {
+    if (verbose) process.stderr.write(`[lib] ${redact(args.map(String).join(' '))}\n`);
+  };
+}
 
 const controller = new AbortController();
 process.on('SIGINT', () => controller.abort());

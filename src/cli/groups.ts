@@ -4,10 +4,12 @@ import { hubCommands } from './hubCommands';
 import { kernelCommands } from './kernelCommands';
 import { presetCommands } from './presetCommands';
 import { awsCommands } from './awsCommands';
+import { costCommands } from './costCommands';
 
 export const commandGroups: CommandGroup[] = [
   hubCommands,
   kernelCommands,
   presetCommands,
   awsCommands,
+  costCommands,
 ];

@@ -1,6 +1,6 @@
 // `pangeo-compute hub …`: check, login, servers, options, start, stop.
 import { Command, CommandGroup, EXIT, keyValues, optionalString, requireString, UsageError } from './command';
-import { HUB_OPTIONS, hubFromContext, tokenUser } from './hubSession';
+import { HUB_OPTIONS, hubFromContext, PAGE_LOGIN_OPTIONS, tokenUser } from './hubSession';
 import { HubClient } from '../hubs/hubClient';
 import { parseHubUrl } from '../hubs/hubUrl';
 import { choiceFromPairs, toUserOptions, validateChoice } from '../hubs/optionsForm';
@@ -64,13 +64,16 @@ const servers: Command = {
 };
 
 const options: Command = {
-  summary: 'Show the hub\'s spawn options (profiles and fields); note: a hub without a form starts the server when asked',
-  usage: '--url URL [--server NAME]',
-  options: { ...HUB_OPTIONS, server: { type: 'string' } },
+  summary: 'Show the hub\'s spawn options (profiles and fields); the form page needs a password login (stdin). A hub without a form starts the server when asked, as JupyterHub does',
+  usage: '--url URL --username U --password-stdin [--server NAME]',
+  options: { ...HUB_OPTIONS, ...PAGE_LOGIN_OPTIONS, server: { type: 'string' } },
   async run(ctx) {
     const hub = await hubFromContext(ctx);
     const me = await tokenUser(hub, ctx);
     const result = await hub.getOptionsForm(me.name, optionalString(ctx, 'server') ?? '', ctx.signal);
+    if (result.kind === 'login-required') {
+      throw new UsageError('The hub shows its options form only to a browser login: pass --username U --password-stdin (password on stdin). On OAuth hubs, copy the options from the spawn page and use `hub start --option key=value`.');
+    }
     if (result.kind !== 'form') {
       const why = result.kind === 'running' ? 'the server is running: stop it to see the form' : 'this hub has no options form (the hub started the server with its defaults)';
       ctx.print(why, { form: null, reason: result.kind });
@@ -94,8 +97,8 @@ const options: Command = {
 
 const start: Command = {
   summary: 'Start the default or a named server with options; prints progress; exit 0 when ready, 1 on spawn failure',
-  usage: '--url URL [--server NAME] [--option key=value]... [--spawn-timeout SECONDS]',
-  options: { ...HUB_OPTIONS, server: { type: 'string' }, option: { type: 'string', multiple: true }, 'spawn-timeout': { type: 'string' } },
+  usage: '--url URL [--server NAME] [--option key=value]... [--spawn-timeout SECONDS] [--username U --password-stdin]',
+  options: { ...HUB_OPTIONS, ...PAGE_LOGIN_OPTIONS, server: { type: 'string' }, option: { type: 'string', multiple: true }, 'spawn-timeout': { type: 'string' } },
   async run(ctx) {
     const hub = await hubFromContext(ctx);
     const me = await tokenUser(hub, ctx);
@@ -115,6 +118,10 @@ const start: Command = {
         const problems = validateChoice(formResult.form, choice);
         if (problems.length) throw new UsageError(problems.join('\n'));
         userOptions = toUserOptions(formResult.form, choice);
+      } else if (formResult.kind === 'login-required') {
+        // Without the form the options go as given (the hub or its spawner validates them).
+        ctx.note('note: options sent unchecked (add --username U --password-stdin to check them against the hub\'s form)');
+        userOptions = pairs;
       } else {
         ctx.note('the hub has no options form: the server starts with its defaults');
       }

@@ -4,6 +4,7 @@ import { HubClient } from '../hubs/hubClient';
 import { parseHubUrl } from '../hubs/hubUrl';
 import { registerSecret } from '../core/http/redact';
 import { HubUser } from '../hubs/hubModels';
+import { loginForPages } from '../hubs/hubPageLogin';
 
 export const HUB_OPTIONS: OptionSpec = {
   url: { type: 'string' },
@@ -24,11 +25,29 @@ export async function readToken(ctx: CommandContext, required = true): Promise<s
 
 export async function hubFromContext(ctx: CommandContext, opts: { needToken?: boolean } = {}): Promise<HubClient> {
   const parsed = parseHubUrl(requireString(ctx, 'url'));
+  if (ctx.values['token-stdin'] && ctx.values['password-stdin']) throw new UsageError('Use either --token-stdin or --password-stdin, not both.');
   const token = await readToken(ctx, opts.needToken ?? true);
   if (parsed.insecure) ctx.note(`warning: ${parsed.base} uses plain http: the token travels unencrypted.`);
   const timeout = typeof ctx.values.timeout === 'string' ? Number(ctx.values.timeout) * 1000 : undefined;
-  return new HubClient(parsed.base, { token, logger: ctx.logger, timeoutMs: timeout && timeout > 0 ? timeout : undefined });
+  let cookie: string | undefined;
+  const client: HubClient = new HubClient(parsed.base, {
+    token, logger: ctx.logger, timeoutMs: timeout && timeout > 0 ? timeout : undefined, pageCookie: () => cookie,
+  });
+  // The options form lives on an HTML page that refuses API tokens: a password login (stdin) opens it.
+  if (ctx.values['password-stdin']) {
+    const username = typeof ctx.values.username === 'string' ? ctx.values.username : undefined;
+    if (!username) throw new UsageError('--password-stdin needs --username.');
+    const password = (await ctx.io.readStdin()).replace(/\r?\n$/, '');
+    cookie = await loginForPages(client.http, username, password, ctx.signal);
+  }
+  return client;
 }
+
+/** Options for commands that read the options form: the page login. */
+export const PAGE_LOGIN_OPTIONS: OptionSpec = {
+  username: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+};
 
 /** The token's user, which must be a person (a service token has no servers). */
 export async function tokenUser(hub: HubClient, ctx: CommandContext): Promise<HubUser> {

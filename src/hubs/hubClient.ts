@@ -5,7 +5,7 @@ import { registerSecret } from '../core/http/redact';
 import { HubServer, HubUser, MintedToken, RawUser, toHubUser } from './hubModels';
 import { seg } from './hubUrl';
 import { parseOptionsForm, OptionsForm } from './optionsForm';
-import { readSpawnProgress, SpawnProgressEvent } from './spawnProgress';
+import { readSpawnProgress, SpawnFailedError, SpawnProgressEvent } from './spawnProgress';
 
 export interface HubClientOptions extends Omit<HttpClientOptions, 'baseUrl' | 'authorization'> {
   /** The current API token; a function so a renewed token is picked up without rebuilding the client. */
@@ -152,7 +152,14 @@ export class HubClient {
   /** Starts a server and waits for it to be ready, reporting progress; throws with the hub's message on failure. */
   async startAndWait(user: string, serverName: string, userOptions: Record<string, unknown>,
     opts: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (e: SpawnProgressEvent) => void } = {}): Promise<HubServer> {
-    const started = await this.startServer(user, serverName, userOptions, opts.signal);
+    let started: StartResult;
+    try {
+      started = await this.startServer(user, serverName, userOptions, opts.signal);
+    } catch (e) {
+      // A spawn that fails fast answers 500 with a generic text; the progress stream carries the spawner's own reason.
+      if (e instanceof UnexpectedResponseError && e.status === 500) throw await this.spawnFailure(user, serverName, e);
+      throw e;
+    }
     if (started === 'pending') {
       for await (const event of this.followProgress(user, serverName, opts)) opts.onProgress?.(event);
     }
@@ -161,6 +168,17 @@ export class HubClient {
       throw new ConflictError(`${this.base}${this.serverPath(user, serverName)}`, 409, `The server is ${server.state}, not ready.`);
     }
     return server;
+  }
+
+  private async spawnFailure(user: string, serverName: string, original: Error): Promise<Error> {
+    try {
+      for await (const _event of this.followProgress(user, serverName, { timeoutMs: 5000, idleMs: 5000 })) {
+        // a failed event makes followProgress throw SpawnFailedError
+      }
+    } catch (e) {
+      if (e instanceof SpawnFailedError) return e;
+    }
+    return new SpawnFailedError(original instanceof UnexpectedResponseError ? original.serverMessage ?? original.message : original.message);
   }
 
   /**

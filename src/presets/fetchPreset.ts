@@ -2,9 +2,12 @@
 import { HttpClient } from '../core/http/httpClient';
 import { InvalidInputError } from '../core/http/errors';
 import type { Logger } from '../core/log';
+import { redactUrl } from '../core/http/redact';
 import { urlProblem } from './semanticChecks';
 import { PRESET_LIMITS, validatePreset, type ValidateOptions } from './validatePreset';
 import type { PresetValidation } from './presetTypes';
+
+const MAX_REDIRECTS = 5;
 
 export interface FetchPresetOptions extends ValidateOptions {
   logger?: Logger;
@@ -18,10 +21,18 @@ export async function fetchPresetFromUrl(url: string, opts: FetchPresetOptions =
   const problem = urlProblem(url);
   if (problem) throw new InvalidInputError(`The preset URL ${problem.message}.`);
   const http = new HttpClient({ baseUrl: url, timeoutMs: opts.timeoutMs ?? 15_000, retries: 1, logger: opts.logger, fetch: opts.fetch });
-  const res = await http.request({ path: url, anonymous: true, signal: opts.signal, headers: { Accept: 'application/json' } });
-  // A redirect could have left https: the final address must pass the same rule.
-  const finalProblem = res.url ? urlProblem(res.url) : undefined;
-  if (finalProblem) throw new InvalidInputError(`The preset URL redirected to an address that ${finalProblem.message}.`);
+  let current = url;
+  let res = await http.request({ path: current, anonymous: true, signal: opts.signal, redirect: 'manual', headers: { Accept: 'application/json' } });
+  // Redirects are followed by hand so every hop passes the https rule before anything connects to it.
+  for (let hops = 0; res.status >= 300 && res.status < 400; hops++) {
+    const location = res.headers.get('location');
+    if (!location || hops >= MAX_REDIRECTS) throw new InvalidInputError(`The preset URL ${redactUrl(url)} redirects ${location ? 'too often' : 'without a Location'}.`);
+    current = new URL(location, current).toString();
+    const hopProblem = urlProblem(current);
+    if (hopProblem) throw new InvalidInputError(`The preset URL redirected to ${redactUrl(current)}, an address that ${hopProblem.message}.`);
+    await res.body?.cancel();
+    res = await http.request({ path: current, anonymous: true, signal: opts.signal, redirect: 'manual', headers: { Accept: 'application/json' } });
+  }
   const maxBytes = opts.maxBytes ?? PRESET_LIMITS.maxBytes;
   const bytes = await readLimited(res.body, maxBytes);
   if (bytes === undefined) {

@@ -66,7 +66,7 @@ export function parsePresetLink(uri: string | UriParts, options: ValidateOptions
   if (!m) return { kind: 'invalid', reason: 'the link carries neither url= nor data=' };
   if (m[1] === 'url') {
     let url = m[2];
-    if (/^https?%3a/i.test(url)) url = safeDecode(url);
+    if (/^[a-z][a-z0-9+.-]*%3a/i.test(url)) url = safeDecode(url);
     const problem = urlProblem(url);
     if (problem) return { kind: 'invalid', reason: `the preset URL ${problem.message}` };
     return { kind: 'url', url };

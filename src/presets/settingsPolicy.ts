@@ -34,16 +34,25 @@ const FORBIDDEN_WORDS: Array<[word: string, what: string]> = [
   ['script', 'a script'],
   ['binary', 'a binary'],
   ['env', 'environment variables'],
-  ['args', 'program arguments'],
+  ['arg', 'program arguments'],
   ['debug', 'a debugger'],
   ['codeactions', 'code actions run on save'],
   ['uri', 'a URI handler'],
 ];
 
+/** Short words match only at the start of a word ("uriHandler", "env.file"), so "security" is not "uri". */
+const SHORT_WORD = 4;
+
+/** Lower-case words of a key: split at dots, dashes, underscores and camelCase humps. */
+function words(key: string): string[] {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[\s._-]+/).filter(Boolean);
+}
+
 /** Why `key` may not be set by a preset, or undefined when it may. */
 export function settingRefusal(key: string): string | undefined {
   const lower = key.toLowerCase();
-  const word = FORBIDDEN_WORDS.find(([w]) => lower.includes(w));
+  const keyWords = words(key);
+  const word = FORBIDDEN_WORDS.find(([w]) => (w.length < SHORT_WORD ? keyWords.some((k) => k.startsWith(w)) : lower.includes(w)));
   if (word) return `setting "${key}" is refused: it names ${word[1]}`;
   if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(key)) return `setting "${key}" is refused: not a setting name`;
   if (ALLOWED_KEYS.has(key)) return undefined;

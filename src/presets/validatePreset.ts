@@ -67,7 +67,8 @@ function validateUnsafe(input: string | Uint8Array, options: ValidateOptions): P
   const parseErrors: ParseError[] = [];
   const root = parseTree(text, parseErrors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (parseErrors.length) {
-    return fail(parseErrors.slice(0, 20).map((e) => problemAt('$', e.offset, e.length, 'syntax', `JSON syntax error: ${describeParseError(printParseErrorCode(e.error))}`)), text);
+    // Only the first: the parser's recovery makes the later ones echoes of it.
+    return fail(parseErrors.slice(0, 1).map((e) => problemAt('$', e.offset, e.length, 'syntax', `JSON syntax error: ${describeParseError(printParseErrorCode(e.error))}`)), text);
   }
   const duplicates = duplicateKeys(root);
   if (duplicates.length) {

@@ -1,9 +1,10 @@
 // Proves the harness can fail: a failing test, an empty run and a runner that never reports are all
-// caught, the config file reaches the tests, and nothing it started is left running.
+// caught, an error notification on screen is seen, the config file reaches the tests, and nothing it
+// started is left running.
 // Run: node --import tsx --test test/e2e/harness.selftest.ts   (~1 min; needs code-server and chromium)
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -59,4 +60,23 @@ test('a runner that throws before reporting fails the run within the timeout', a
     rmSync(broken, { force: true });
   }
   assert.equal(leftovers(), '');
+});
+
+test('an error notification on screen fails the UI check', async () => {
+  // A throwaway extension that shows an error when it starts; the runner lives inside it.
+  const ext = join(scratch, 'noisy');
+  mkdirSync(ext, { recursive: true });
+  writeFileSync(join(ext, 'package.json'), JSON.stringify({
+    name: 'noisy', publisher: 'pangeo-e2e', version: '0.0.0', engines: { vscode: '^1.100.0' },
+    main: './extension.js', activationEvents: ['*'],
+  }));
+  writeFileSync(join(ext, 'extension.js'),
+    "exports.activate = () => { require('vscode').window.showErrorMessage('noisy extension failed on purpose'); };\n");
+  copyFileSync(base.extensionTestsPath, join(ext, 'runner.js'));
+  const results = await runInCodeServer({
+    ...base, name: 'selftest-case-noisy', extensionDevelopmentPath: ext, extensionTestsPath: join(ext, 'runner.js'),
+  });
+  const check = results.tests.find((t) => t.name === 'ui: no error notifications');
+  assert.equal(check?.ok, false, JSON.stringify(results));
+  assert.match(check?.error ?? '', /noisy extension failed on purpose/);
 });

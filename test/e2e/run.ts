@@ -1,6 +1,7 @@
 // `npm run test:e2e`: builds the extension and the e2e runner, installs code-server (cached), runs the
 // suites in the real editor, then checks the packaged .vsix installs and activates. Ends with
 // `e2e: N passed, N failed`; exits non-zero on any failure.
+// Flags: --no-build (use dist/ as is), --no-vsix (skip packaging), --grep <text> (only matching editor tests).
 import { join, resolve } from 'node:path';
 import { bundleRunner } from './bundleRunner';
 import { installCodeServer } from './codeServer';
@@ -32,6 +33,8 @@ function report(label: string, results: E2EResults): void {
 
 async function main(): Promise<number> {
   const only = process.argv.includes('--no-vsix') ? ['dev'] : ['dev', 'vsix'];
+  const grepAt = process.argv.indexOf('--grep');
+  const grep = grepAt > 0 ? process.argv[grepAt + 1] : undefined;
   if (!process.argv.includes('--no-build')) {
     await timed('build', () => runCommand(process.execPath, ['esbuild.mjs'], { cwd: repoRoot }));
   }
@@ -46,6 +49,7 @@ async function main(): Promise<number> {
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: runner,
       artifactsDir,
+      config: grep ? { grep: [grep] } : {},
     }),
   );
   runs.push(['dev', dev]);

@@ -18,7 +18,9 @@
 //   verbatim as `user_options`* ({"cores":"4","gpu":true} stays typed). 201 when ready within
 //   slow_spawn_timeout (10 s), else 202; empty body -> {}; a JSON array body -> 500 (but the server still
 //   starts); already running -> 400 {"message":"alice:o1 is already running"}. DELETE -> 204* (also 204 on
-//   a stopped server); `{"remove":true}` deletes a named server. Servers start in 2-5 s here.
+//   a stopped server); DELETE while pending -> 400 {"message":"alice:r1 is pending spawn, please wait"};
+//   DELETE with body {"remove":true} -> 204 and the named server leaves `?include_stopped_servers`
+//   (which always lists "" too). Servers start in 2-5 s here (more under load).
 // - Progress `GET .../server/progress` (text/event-stream), lines `data: <json>` + blank line:
 //     {"progress": 0, "message": "Server requested"}
 //     {"progress": 50, "message": "Spawning server..."}
@@ -42,7 +44,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { freePorts } from './freePort';
-import { isAliveNotZombie, killTree, startLongRunning, stopGracefully, treePids, TREE_MARKER_ENV, waitForHttp } from './processes';
+import { isAliveNotZombie, killTree, onExitCleanup, startLongRunning, stopGracefully, treePids, TREE_MARKER_ENV, waitForHttp } from './processes';
 
 export interface TestHubOptions {
   /** Hub prefix: '/' (default) or e.g. '/jhub/'. */
@@ -74,7 +76,7 @@ export interface TestHub {
   readonly users: string[];
   /** JupyterHub version as reported by GET {url}hub/api. */
   readonly version: string;
-  /** Temp dir holding config, sqlite db, homes and logs (hub.log). Removed by stop()/kill(). */
+  /** Temp dir holding config, sqlite db, homes and hub.log. Removed by stop()/kill() or at exit, unless PANGEO_KEEP_TEST_DIRS is set. */
   readonly dir: string;
   readonly hubLogFile: string;
   /** Set when `oauthClient` was given: the client secret (the service's api_token). */
@@ -152,6 +154,12 @@ c.Spawner.environment = {s['marker']['name']: s['marker']['value']}
 c.Spawner.start_timeout = 30
 c.Spawner.http_timeout = 30
 c.JupyterHub.allow_named_servers = s['namedServers']
+# A spawn that fails the way cloud spawns do (quota, image pull), on request: image "fail:now".
+def _fail_on_request(spawner):
+    image = spawner.user_options.get('image')
+    if image == 'fail:now' or image == ['fail:now']:
+        raise RuntimeError('insufficient quota for the requested image')
+c.Spawner.pre_spawn_hook = _fail_on_request
 # Answer start requests with 202 at once, as cloud hubs do, so clients follow the progress stream.
 c.JupyterHub.tornado_settings = {'slow_spawn_timeout': 0}
 if s['optionsForm'] is not None:
@@ -186,6 +194,10 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     throw new Error("JupyterHub requires service OAuth client ids to start with 'service-'");
   }
   const dir = mkdtempSync(join(tmpdir(), 'pangeo-hub-'));
+  const removeDir = () => {
+    if (!process.env.PANGEO_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  };
+  const cancelExitCleanup = onExitCleanup(removeDir);
   mkdirSync(join(dir, 'home'));
   const [port, hubPort, proxyApiPort] = await freePorts(3);
   const password = opts.password ?? `pw-${randomBytes(8).toString('hex')}`;
@@ -227,7 +239,8 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     stopped = true;
     if (how === 'stop') await stopGracefully(hubProcess, { graceMs: 15_000 });
     else await killTree(hubProcess, 'SIGKILL');
-    if (!process.env.PANGEO_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
+    cancelExitCleanup();
+    removeDir();
   };
   try {
     await waitForHttp(`${url}hub/api`, { timeoutMs: opts.startTimeoutMs ?? 30_000, process: hubProcess });

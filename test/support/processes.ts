@@ -45,7 +45,15 @@ export interface StartOptions {
 }
 
 const live = new Set<LongRunningProcess>();
+const exitCleanups = new Set<() => void>();
 let exitHookInstalled = false;
+
+/** Runs `fn` (synchronously) if the test process exits or is interrupted first; call the returned function to cancel. */
+export function onExitCleanup(fn: () => void): () => void {
+  installExitHook();
+  exitCleanups.add(fn);
+  return () => exitCleanups.delete(fn);
+}
 
 /** Starts `command` detached (own process group) with stdout+stderr appended to a log file. */
 export function startLongRunning(opts: StartOptions): LongRunningProcess {
@@ -283,8 +291,21 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   const killAll = () => {
-    for (const proc of live) signalTree(proc, 'SIGKILL');
+    const procs = [...live];
     live.clear();
+    for (const proc of procs) signalTree(proc, 'SIGKILL');
+    // Let the tree die before cleanups delete the files it writes (synchronous: no event loop at exit).
+    const deadline = Date.now() + 2000;
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    while (Date.now() < deadline && procs.some((p) => treePids(p).some(isAliveNotZombie))) Atomics.wait(pause, 0, 0, 20);
+    for (const fn of exitCleanups) {
+      try {
+        fn();
+      } catch {
+        // Best effort: the process is going away.
+      }
+    }
+    exitCleanups.clear();
   };
   process.once('exit', killAll);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

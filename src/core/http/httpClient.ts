@@ -59,7 +59,8 @@ export class HttpClient {
 
   constructor(opts: HttpClientOptions) {
     this.baseUrl = opts.baseUrl;
-    this.opts = { timeoutMs: 30_000, retries: 2, backoffMs: 250, ...opts };
+    const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as HttpClientOptions;
+    this.opts = { timeoutMs: 30_000, retries: 2, backoffMs: 250, ...defined };
   }
 
   get logger(): Logger {

@@ -82,22 +82,31 @@ export class GatewayClient {
   }
 
   async stop(name: string, signal?: AbortSignal): Promise<void> {
-    await this.call({ method: 'DELETE', path: `api/v1/clusters/${encodeURIComponent(name)}`, signal });
+    await this.send({ method: 'DELETE', path: `api/v1/clusters/${encodeURIComponent(name)}`, signal });
   }
 
   /** Asks for `count` workers; the gateway may clamp it to its maximum. Resolves once accepted (not yet reached). */
   async scale(name: string, count: number, signal?: AbortSignal): Promise<void> {
-    await this.call({ method: 'POST', path: `api/v1/clusters/${encodeURIComponent(name)}/scale`, json: { count }, signal });
+    await this.send({ method: 'POST', path: `api/v1/clusters/${encodeURIComponent(name)}/scale`, json: { count }, signal });
   }
 
   async adapt(name: string, minimum: number | null, maximum: number | null, active = true, signal?: AbortSignal): Promise<void> {
-    await this.call({ method: 'POST', path: `api/v1/clusters/${encodeURIComponent(name)}/adapt`, json: { minimum, maximum, active }, signal });
+    await this.send({ method: 'POST', path: `api/v1/clusters/${encodeURIComponent(name)}/adapt`, json: { minimum, maximum, active }, signal });
   }
 
   /** The public dashboard link for a route the gateway returned. */
   dashboardUrl(route: string | null): string | undefined {
     if (!route) return undefined;
     return `${this.url.replace(/\/$/, '')}${route}`;
+  }
+
+  /** A request whose answer has no body worth reading (current gateways answer scale/adapt with an empty 200). */
+  private async send(req: Parameters<HttpClient['request']>[0]): Promise<void> {
+    try {
+      await (await this.http.request(req)).text();
+    } catch (e) {
+      throw explainGatewayError(e);
+    }
   }
 
   /** One request with the gateway's error conventions turned into messages a user can act on. */

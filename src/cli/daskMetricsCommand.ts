@@ -1,0 +1,54 @@
+// `pangeo-compute dask metrics --url DASHBOARD_URL`: one sample of a scheduler, the same one the dashboard draws.
+import { Command, requireString, UsageError } from './command';
+import { SchedulerSampler } from '../dask/metrics/schedulerSampler';
+import { activeTasks } from '../dask/metrics/clusterSample';
+
+const GIB = 1024 ** 3;
+
+export const daskMetricsCommand: Command = {
+  summary: 'Print one sample of a scheduler: workers, threads, memory, tasks by state, per-worker rows',
+  usage: '--url DASHBOARD_URL [--header "Name: value"]...',
+  options: { url: { type: 'string' }, header: { type: 'string', multiple: true } },
+  async run(ctx) {
+    const url = requireString(ctx, 'url');
+    if (!/^https?:\/\//.test(url)) throw new UsageError('--url must be the dashboard\'s http(s) address, e.g. http://127.0.0.1:8787/');
+    const headers: Record<string, string> = {};
+    const raw = ctx.values.header;
+    for (const h of Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : []) {
+      const colon = h.indexOf(':');
+      if (colon <= 0) throw new UsageError(`--header wants "Name: value", got "${h}"`);
+      headers[h.slice(0, colon).trim()] = h.slice(colon + 1).trim();
+    }
+    // A token for the dashboard can come from the environment instead of argv.
+    const token = ctx.io.env.PANGEO_DASHBOARD_AUTHORIZATION;
+    if (token && !headers.Authorization) headers.Authorization = token;
+    const sampler = new SchedulerSampler({ dashboardUrl: url, headers }, { logger: ctx.logger, timeoutMs: 10_000 });
+    const s = await sampler.sample(ctx.signal);
+    const human = [
+      `${s.workers} workers, ${s.threads} threads, memory ${gib(s.memoryUsedBytes)} / ${gib(s.memoryLimitBytes)} GiB`,
+      `tasks: ${Object.entries(s.tasks).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} (active ${activeTasks(s.tasks)})`,
+      ...s.workerRows.map((w) => `  ${w.name.padEnd(12)} ${w.address.padEnd(24)} ${w.threads} thr  ${gib(w.memoryBytes)}/${gib(w.memoryLimitBytes)} GiB  cpu ${w.cpuPercent.toFixed(0)} %`),
+      s.metricsAvailable ? '' : '(/metrics not served: task counts from counts.json)',
+    ].filter(Boolean).join('\n');
+    ctx.print(human, {
+      time: new Date(s.time).toISOString(),
+      scheduler_id: s.schedulerId,
+      workers: s.workers,
+      threads: s.threads,
+      memory_used_bytes: s.memoryUsedBytes,
+      memory_limit_bytes: s.memoryLimitBytes,
+      tasks: s.tasks,
+      clients: s.clients,
+      desired_workers: s.desiredWorkers,
+      metrics_available: s.metricsAvailable,
+      worker_rows: s.workerRows.map((w) => ({
+        name: w.name, address: w.address, threads: w.threads, memory_bytes: w.memoryBytes,
+        memory_limit_bytes: w.memoryLimitBytes, cpu_percent: w.cpuPercent, last_seen: new Date(w.lastSeen).toISOString(), status: w.status,
+      })),
+    });
+  },
+};
+
+function gib(n: number): string {
+  return (n / GIB).toFixed(2);
+}

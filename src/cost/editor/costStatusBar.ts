@@ -1,0 +1,59 @@
+// The status bar cost meter: total $/h and today's accrued $, a per-resource tooltip, click opens the cost panel.
+import type * as vscode from 'vscode';
+import type { MeterSnapshot } from '../costMeter';
+
+export function usd(n: number): string {
+  return n >= 100 ? `$${n.toFixed(0)}` : n >= 1 ? `$${n.toFixed(2)}` : `$${n.toFixed(3)}`;
+}
+
+/** Status bar text for a snapshot: "$1.23/h · $4.56 today". */
+export function statusText(s: MeterSnapshot): string {
+  return `$(pulse) ${usd(s.totalUsdPerHour)}/h · ${usd(s.todayUsd)} today`;
+}
+
+/** Markdown tooltip: one line per resource, then totals and where the prices come from. */
+export function tooltipMarkdown(s: MeterSnapshot): string {
+  const lines = ['**Pangeo cost (estimated)**', '', '| resource | $/h | today |', '|---|---:|---:|'];
+  for (const r of s.resources) {
+    const flag = r.status === 'unreachable' ? ' (not answering: not charged)' : '';
+    lines.push(`| ${escapeMd(r.label)}${flag} | ${usd(r.usdPerHour)} | ${usd(r.todayUsd)} |`);
+  }
+  if (s.resources.length === 0) lines.push('| nothing running | $0 | |');
+  lines.push('', `Session ${usd(s.sessionUsd)} · month ${usd(s.monthUsd)}`);
+  if (s.budget) lines.push(`Budget: ${usd(s.budget.spentUsd)} of ${usd(s.budget.limitUsd)} this ${s.budget.period} (${Math.round(s.budget.fraction * 100)} %)`);
+  lines.push('', `List prices as of ${s.asOf}; no sample, no charge. Click for details.`);
+  return lines.join('\n');
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
+}
+
+export class CostStatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+
+  constructor(private readonly vs: typeof vscode) {
+    this.item = vs.window.createStatusBarItem('pangeo.cost', vs.StatusBarAlignment.Right, 90);
+    this.item.name = 'Pangeo cost';
+    this.item.command = 'pangeo.cost.showPanel';
+  }
+
+  update(s: MeterSnapshot): void {
+    // Nothing billable and nothing spent today: no need to take status bar space.
+    if (s.resources.length === 0 && s.todayUsd === 0) {
+      this.item.hide();
+      return;
+    }
+    this.item.text = statusText(s);
+    const md = new this.vs.MarkdownString(tooltipMarkdown(s));
+    md.supportThemeIcons = true;
+    this.item.tooltip = md;
+    const over = s.budget && s.budget.fraction >= 1;
+    this.item.backgroundColor = over ? new this.vs.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,117 @@
+// Registers the cost meter: a CostMeter ticking on a timer, the status bar item, the cost panel and its serializer,
+// budget warnings (50/80/100 %) with an optional action at 100 %, and one nudge per idle cluster.
+import type * as vscode from 'vscode';
+import { DisposableStore, ModuleDeps } from '../../editor/module';
+import { PollLoop } from '../../dask/metrics/pollLoop';
+import { BillableSource, CostMeter, MeterEvent } from '../costMeter';
+import { defaultPriceTable, mergePrices, PriceOverrides, PriceTable } from '../priceTable';
+import { CostPanel, COST_VIEW_TYPE } from './costPanel';
+import { CostStatusBar, usd } from './costStatusBar';
+
+export type { Billable, BillableSource } from '../costMeter';
+
+/** What the lead wires in: where billable resources come from and what the cost meter may do to them. */
+export interface CostSources {
+  billables: BillableSource[];
+  scaleClusterToZero?(resourceId: string): Promise<void>;
+  stopServer?(resourceId: string): Promise<void>;
+}
+
+export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Disposable {
+  const { vs, context, logger } = deps;
+  const store = new DisposableStore();
+  const config = () => vs.workspace.getConfiguration('pangeo.cost');
+  let warnedOverrides = false;
+  const table = (): PriceTable => {
+    try {
+      return mergePrices(defaultPriceTable(), config().get<PriceOverrides>('priceOverrides'));
+    } catch (e) {
+      if (!warnedOverrides) void vs.window.showWarningMessage(`pangeo.cost.priceOverrides ignored: ${(e as Error).message}`);
+      warnedOverrides = true;
+      return defaultPriceTable();
+    }
+  };
+  const budgetConfig = () => {
+    const limitUsd = config().get<number>('budget.limitUsd', 0);
+    return limitUsd > 0 ? { limitUsd, period: config().get<'day' | 'month'>('budget.period', 'month') } : undefined;
+  };
+  const meter = new CostMeter({
+    table, sources: sources.billables, store: context.globalState, logger, budget: budgetConfig(),
+    idleAfterMs: config().get<number>('idleMinutes', 30) * 60_000,
+  });
+  const statusBar = store.add(new CostStatusBar(vs));
+  let panel: CostPanel | undefined;
+
+  const onEvent = async (e: MeterEvent) => {
+    if (e.kind === 'budget') {
+      const pct = Math.round(e.threshold * 100);
+      const text = `Pangeo budget: ${pct} % reached (${usd(e.status.spentUsd)} of ${usd(e.status.limitUsd)} this ${e.status.period}, estimated).`;
+      const action = config().get<'none' | 'scaleClustersToZero' | 'stopAll'>('budget.actionAt100', 'none');
+      if (e.threshold < 1 || action === 'none') {
+        void vs.window.showWarningMessage(text, 'Show costs').then((c) => c && vs.commands.executeCommand('pangeo.cost.showPanel'));
+        return;
+      }
+      const what = action === 'stopAll' ? 'scale every cluster to zero and stop every server' : 'scale every cluster to zero';
+      const go = `Yes, ${what}`;
+      // The budget action always asks unless the user (or a preset) turned the question off.
+      const ask = config().get<boolean>('budget.askBeforeAction', true);
+      const choice = ask ? await vs.window.showWarningMessage(`${text} ${what[0]!.toUpperCase()}${what.slice(1)}?`, { modal: true }, go) : go;
+      if (choice !== go) return;
+      for (const r of meter.snapshot?.resources ?? []) {
+        try {
+          if (r.kind === 'cluster') await sources.scaleClusterToZero?.(r.id);
+          else if (action === 'stopAll') await sources.stopServer?.(r.id);
+        } catch (err) {
+          logger.warn(`budget action on ${r.label} failed: ${(err as Error).message}`);
+        }
+      }
+    } else {
+      const minutes = Math.round(e.idleForMs / 60_000);
+      const scale = 'Scale to 0';
+      const choice = await vs.window.showInformationMessage(
+        `Dask cluster ${e.label} has had no tasks for ${minutes} min and costs about ${usd(e.usdPerHour)}/h.`,
+        ...(sources.scaleClusterToZero ? [scale] : []), 'Dismiss');
+      if (choice === scale) await sources.scaleClusterToZero?.(e.resourceId);
+    }
+  };
+
+  const loop = new PollLoop(async (signal) => {
+    const { snapshot, events } = await meter.tick(Date.now(), signal);
+    statusBar.update(snapshot);
+    panel?.update(snapshot);
+    for (const e of events) void onEvent(e);
+  }, { intervalMs: Math.max(10, config().get<number>('pollIntervalSeconds', 60)) * 1000 });
+  loop.start();
+  store.add({ dispose: () => loop.stop() });
+
+  store.add(vs.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('pangeo.cost')) {
+      warnedOverrides = false;
+      meter.setBudget(budgetConfig());
+    }
+  }));
+
+  const panelDeps = {
+    vs, extensionUri: context.extensionUri, logger,
+    snapshot: () => meter.snapshot,
+    setBudget: async (limitUsd: number, period: 'day' | 'month') => {
+      const target = vs.workspace.workspaceFolders?.length ? vs.ConfigurationTarget.Workspace : vs.ConfigurationTarget.Global;
+      await config().update('budget.limitUsd', limitUsd, target);
+      await config().update('budget.period', period, target);
+      meter.setBudget(budgetConfig());
+    },
+  };
+  const showPanel = (existing?: vscode.WebviewPanel) => {
+    if (panel && !existing) return panel.panel.reveal();
+    const p = existing ?? vs.window.createWebviewPanel(COST_VIEW_TYPE, 'Pangeo cost', vs.ViewColumn.Active, { enableScripts: true });
+    panel = new CostPanel(panelDeps, p, () => (panel = undefined));
+  };
+  store.add(vs.commands.registerCommand('pangeo.cost.showPanel', () => showPanel()));
+  store.add(vs.window.registerWebviewPanelSerializer(COST_VIEW_TYPE, {
+    async deserializeWebviewPanel(p: vscode.WebviewPanel) {
+      showPanel(p);
+    },
+  }));
+  store.add({ dispose: () => panel?.panel.dispose() });
+  return store;
+}

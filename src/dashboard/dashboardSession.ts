@@ -1,0 +1,153 @@
+// One open dashboard without the editor: polls the scheduler while visible and streams typed messages to the webview.
+import { isPangeoError } from '../core/http/errors';
+import { redact } from '../core/http/redact';
+import type { Logger } from '../core/log';
+import { SampleSeries } from '../dask/metrics/sampleSeries';
+import { PollLoop } from '../dask/metrics/pollLoop';
+import { SamplerState, SchedulerSampler } from '../dask/metrics/schedulerSampler';
+import type { ClusterSample } from '../dask/metrics/clusterSample';
+import { HostMessage, isWebviewMessage, SampleSummary, WebviewMessage } from '../../webviews/shared/protocol';
+import type { DashboardTarget } from './dashboardSources';
+
+export interface DashboardSessionOptions {
+  intervalMs?: number;
+  seriesCapacity?: number;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  openExternal?: (url: string) => void;
+  /** Asks the user before scaling above a threshold; resolves false to cancel. */
+  confirmScale?: (workers: number) => Promise<boolean>;
+}
+
+/** One line for the webview: the typed error's message and hint, with secrets masked. */
+function describeError(e: unknown): string {
+  return redact(isPangeoError(e) ? e.userMessage : e instanceof Error ? e.message : String(e));
+}
+
+export class DashboardSession {
+  private sampler?: SchedulerSampler;
+  private readonly series: SampleSeries;
+  private readonly loop: PollLoop;
+  private ready = false;
+  private visible = false;
+  /** Whether the webview has the full table; until then the next sample is sent as a reset. */
+  private tableSent = false;
+  private lastState?: SamplerState;
+  private dashboardUrl = '';
+
+  constructor(readonly target: DashboardTarget, private readonly post: (m: HostMessage) => void, private readonly opts: DashboardSessionOptions = {}) {
+    this.series = new SampleSeries(opts.seriesCapacity ?? 720);
+    this.loop = new PollLoop((signal) => this.tick(signal), { intervalMs: opts.intervalMs ?? 2000, slowIntervalMs: 15_000 });
+  }
+
+  get polling(): boolean {
+    return this.loop.active;
+  }
+
+  /** Entry point for everything the webview posts; malformed messages are dropped and logged. */
+  async receive(raw: unknown): Promise<void> {
+    if (!isWebviewMessage(raw)) {
+      this.opts.logger?.warn(`dashboard ${this.target.name}: ignored a malformed webview message`);
+      return;
+    }
+    await this.handle(raw);
+  }
+
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    this.updateLoop();
+  }
+
+  dispose(): void {
+    this.loop.stop();
+  }
+
+  private async handle(m: WebviewMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready': {
+        this.ready = true;
+        this.tableSent = false;
+        const sampler = await this.ensureSampler();
+        this.post({ type: 'dashboard/init', cluster: { id: this.target.id, name: this.target.name, dashboardUrl: this.dashboardUrl,
+          canScale: !!this.target.scale, canAdapt: !!this.target.adapt }, series: this.series.snapshot() });
+        if (this.lastState) this.post({ type: 'dashboard/state', state: this.lastState });
+        if (sampler.lastSample) this.sendSample(sampler.lastSample, undefined);
+        void sampler.plots().then((p) => this.post({ type: 'dashboard/plots', plots: p.plots, reason: p.reason }));
+        this.updateLoop();
+        return;
+      }
+      case 'dashboard/scale':
+        return this.request(m.requestId, async () => {
+          if (!this.target.scale) throw new Error('This cluster cannot be scaled from here.');
+          if (this.opts.confirmScale && !(await this.opts.confirmScale(m.workers))) return 'Scaling cancelled.';
+          await this.target.scale(m.workers);
+          return `Asked for ${m.workers} worker${m.workers === 1 ? '' : 's'}.`;
+        });
+      case 'dashboard/adapt':
+        return this.request(m.requestId, async () => {
+          if (!this.target.adapt) throw new Error('This cluster cannot adapt from here.');
+          await this.target.adapt(m.minimum, m.maximum);
+          return `Adapting between ${m.minimum} and ${m.maximum} workers.`;
+        });
+      case 'dashboard/openBrowser':
+        if (this.dashboardUrl) this.opts.openExternal?.(this.dashboardUrl);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async request(requestId: number, run: () => Promise<string>): Promise<void> {
+    try {
+      const message = await run();
+      this.post({ type: 'result', requestId, ok: true, message });
+      // Show the effect at once instead of waiting for the next tick.
+      if (this.loop.active) await this.tick();
+    } catch (e) {
+      this.post({ type: 'result', requestId, ok: false, message: describeError(e) });
+    }
+  }
+
+  private async ensureSampler(): Promise<SchedulerSampler> {
+    if (!this.sampler) {
+      const connection = await this.target.connection();
+      this.dashboardUrl = connection.dashboardUrl;
+      this.sampler = new SchedulerSampler(connection, { logger: this.opts.logger, fetch: this.opts.fetch });
+    }
+    return this.sampler;
+  }
+
+  /** One poll; exposed for tests and the benchmark. */
+  async tick(signal?: AbortSignal): Promise<void> {
+    const sampler = await this.ensureSampler();
+    const result = await sampler.poll(signal);
+    if (result.ok) {
+      this.series.add(result.sample);
+      if (this.ready) this.sendSample(result.sample, result.restarted ? undefined : result.diff);
+    }
+    const state = result.state;
+    this.loop.setSlow(state === 'stopped');
+    if (state !== this.lastState || !result.ok) {
+      this.lastState = state;
+      if (this.ready) this.post({ type: 'dashboard/state', state, message: result.ok ? undefined : describeError(result.error) });
+    }
+  }
+
+  private sendSample(sample: ClusterSample, diff: { added: ClusterSample['workerRows']; changed: ClusterSample['workerRows']; removed: string[] } | undefined): void {
+    const summary: SampleSummary = {
+      time: sample.time, workers: sample.workers, threads: sample.threads, memoryUsedBytes: sample.memoryUsedBytes,
+      memoryLimitBytes: sample.memoryLimitBytes, tasks: sample.tasks, clients: sample.clients, metricsAvailable: sample.metricsAvailable,
+    };
+    const reset = !this.tableSent || !diff;
+    this.tableSent = true;
+    this.post({
+      type: 'dashboard/sample', summary,
+      workers: reset ? { reset: true, upsert: sample.workerRows, remove: [] } : { reset: false, upsert: [...diff.added, ...diff.changed], remove: diff.removed },
+    });
+  }
+
+  private updateLoop(): void {
+    if (this.ready && this.visible) this.loop.start();
+    else this.loop.stop();
+  }
+}

@@ -1,0 +1,60 @@
+// Registers the cluster dashboard: open command, open-by-URL command, and a serializer so panels survive reloads.
+import type * as vscode from 'vscode';
+import { DisposableStore, ModuleDeps } from '../editor/module';
+import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel';
+import { DashboardSources, DashboardTarget, urlTarget } from './dashboardSources';
+
+export type { DashboardSources, DashboardTarget } from './dashboardSources';
+
+export function registerDashboards(deps: ModuleDeps, sources: DashboardSources): vscode.Disposable {
+  const { vs, context, logger } = deps;
+  const store = new DisposableStore();
+  const open = new Map<string, DashboardPanel>();
+  const config = () => vs.workspace.getConfiguration('pangeo');
+  const panelDeps = {
+    vs, extensionUri: context.extensionUri, logger,
+    intervalMs: () => Math.max(1, config().get<number>('dashboard.pollIntervalSeconds', 2)) * 1000,
+    scaleConfirmThreshold: () => config().get<number>('dask.confirmScaleAbove', 20),
+  };
+
+  const show = (target: DashboardTarget, panel?: vscode.WebviewPanel) => {
+    const existing = open.get(target.id);
+    if (existing && !panel) return existing.reveal();
+    const p = panel ?? vs.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, `Dask: ${target.name}`, vs.ViewColumn.Active, { enableScripts: true });
+    open.set(target.id, new DashboardPanel(panelDeps, p, target, () => open.delete(target.id)));
+  };
+
+  store.add(vs.commands.registerCommand('pangeo.dashboard.open', async (arg?: unknown) => {
+    const target = await sources.resolve(arg);
+    if (target) return show(target);
+    await vs.commands.executeCommand('pangeo.dashboard.openUrl');
+  }));
+
+  store.add(vs.commands.registerCommand('pangeo.dashboard.openUrl', async (url?: unknown) => {
+    const value = typeof url === 'string' ? url : await vs.window.showInputBox({
+      title: 'Open Dask dashboard',
+      prompt: 'The scheduler\'s dashboard address',
+      placeHolder: 'http://127.0.0.1:8787/',
+      validateInput: (v) => (/^https?:\/\/\S+$/.test(v.trim()) ? undefined : 'An http(s) URL, e.g. http://127.0.0.1:8787/'),
+    });
+    if (value) show(urlTarget(value.trim()));
+  }));
+
+  store.add(vs.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+      const saved = (state ?? {}) as { clusterId?: unknown; dashboardUrl?: unknown };
+      const id = typeof saved.clusterId === 'string' ? saved.clusterId : undefined;
+      let target = id && !id.startsWith('url:') ? await sources.resolve(id).catch(() => undefined) : undefined;
+      if (!target && id?.startsWith('url:')) target = urlTarget(id.slice(4));
+      if (!target) {
+        panel.dispose();
+        void vs.window.showInformationMessage('A Dask dashboard from the last session was closed: its cluster is no longer listed.');
+        return;
+      }
+      show(target, panel);
+    },
+  }));
+
+  store.add({ dispose: () => { for (const p of open.values()) p.panel.dispose(); } });
+  return store;
+}

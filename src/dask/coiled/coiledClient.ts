@@ -1,0 +1,145 @@
+// REST client for Coiled's /api/v2 (as the Python client's coiled/v2/core.py calls it): `Authorization: ApiToken <t>`,
+// lists paged with limit/offset until an empty page. Models are read field by field: cluster_options.tls_key never enters.
+import { HttpClient } from '../../core/http/httpClient';
+import { PangeoError } from '../../core/http/errors';
+import { registerSecret } from '../../core/http/redact';
+import type { Logger } from '../../core/log';
+
+export type CoiledClusterState = 'pending' | 'starting' | 'scaling' | 'ready' | 'stopping' | 'stopped' | 'error' | string;
+
+export interface CoiledProcess {
+  name: string;
+  state: string;
+}
+
+export interface CoiledCluster {
+  id: number;
+  name: string;
+  state: CoiledClusterState;
+  reason?: string;
+  /** Epoch ms. */
+  created?: number;
+  dashboardAddress?: string;
+  workers: CoiledProcess[];
+  schedulerState?: string;
+}
+
+export interface CoiledCreateRequest {
+  name: string;
+  workers: number;
+  worker_instance_types: string[];
+  scheduler_instance_types: string[];
+  env_name?: string;
+  tags?: Record<string, string>;
+  options: { region_name?: string; spot_policy?: string };
+}
+
+export interface CoiledClientOptions {
+  server: string;
+  token: string;
+  workspace: string;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  pageSize?: number;
+  /** Stop paging after this many pages (the Python client's default is 20). */
+  maxPages?: number;
+}
+
+export class CoiledClient {
+  readonly http: HttpClient;
+  readonly workspace: string;
+
+  constructor(private readonly opts: CoiledClientOptions) {
+    registerSecret(opts.token);
+    this.workspace = opts.workspace;
+    this.http = new HttpClient({
+      baseUrl: `${opts.server.replace(/\/+$/, '')}/`,
+      authorization: () => `ApiToken ${opts.token}`,
+      logger: opts.logger,
+      fetch: opts.fetch,
+    });
+  }
+
+  private get ws(): string {
+    return encodeURIComponent(this.workspace);
+  }
+
+  async list(signal?: AbortSignal): Promise<CoiledCluster[]> {
+    const limit = this.opts.pageSize ?? 100;
+    const out: CoiledCluster[] = [];
+    for (let page = 0; page < (this.opts.maxPages ?? 20); page++) {
+      const body = await this.http.json<unknown>({ path: `api/v2/clusters/account/${this.ws}/`, query: { limit, offset: limit * page }, signal });
+      const items = pageItems(body);
+      if (!items.length) break;
+      out.push(...items.map(parseCluster));
+    }
+    return out;
+  }
+
+  async create(req: CoiledCreateRequest, signal?: AbortSignal): Promise<{ id: number; existing: boolean }> {
+    const body = await this.http.json<{ id?: unknown; existing?: unknown }>({ method: 'POST', path: `api/v2/clusters/account/${this.ws}/`, json: req, signal });
+    if (typeof body?.id !== 'number') throw new PangeoError('UnexpectedResponse', 'Coiled accepted the cluster but sent no id.', '');
+    return { id: body.id, existing: body.existing === true };
+  }
+
+  async get(id: number, signal?: AbortSignal): Promise<CoiledCluster> {
+    return parseCluster(await this.http.json({ path: `api/v2/clusters/account/${this.ws}/id/${id}`, signal }));
+  }
+
+  async state(id: number, signal?: AbortSignal): Promise<{ state: string; reason?: string }> {
+    const s = await this.http.json<Record<string, unknown>>({ path: `api/v2/clusters/account/${this.ws}/id/${id}/state`, signal, retries: 0 });
+    return { state: String(s.state ?? s.current_state ?? 'unknown'), reason: typeof s.reason === 'string' ? s.reason : undefined };
+  }
+
+  async delete(id: number, signal?: AbortSignal): Promise<void> {
+    await (await this.http.request({ method: 'DELETE', path: `api/v2/clusters/account/${this.ws}/id/${id}`, signal })).text();
+  }
+
+  /** Adds `n` workers; returns the new workers' names. */
+  async scaleUp(id: number, n: number, signal?: AbortSignal): Promise<string[]> {
+    const body = await this.http.json<unknown>({ method: 'POST', path: `api/v2/workers/account/${this.ws}/cluster/${id}/`, json: { n_workers: n }, signal });
+    return Array.isArray(body) ? body.map((w) => String((w as { name?: unknown }).name ?? '')).filter(Boolean) : [];
+  }
+
+  /** Removes the named workers. */
+  async scaleDown(id: number, names: string[], signal?: AbortSignal): Promise<void> {
+    if (!names.length) return;
+    await (await this.http.request({ method: 'DELETE', path: `api/v2/workers/account/${this.ws}/cluster/${id}/`, query: { name: names }, signal })).text();
+  }
+}
+
+/** A page is a list (current API) or a DRF page `{results: [...]}`. */
+function pageItems(body: unknown): unknown[] {
+  if (Array.isArray(body)) return body;
+  const results = (body as { results?: unknown })?.results;
+  return Array.isArray(results) ? results : [];
+}
+
+function stateOf(v: unknown): string | undefined {
+  const s = (v as { state?: unknown } | undefined)?.state;
+  return typeof s === 'string' ? s : undefined;
+}
+
+function parseCluster(raw: unknown): CoiledCluster {
+  const c = raw as Record<string, unknown>;
+  if (!c || typeof c.id !== 'number' || typeof c.name !== 'string') {
+    throw new PangeoError('UnexpectedResponse', 'Coiled sent a cluster without an id or a name.', '');
+  }
+  const scheduler = c.scheduler as Record<string, unknown> | null | undefined;
+  const workers = Array.isArray(c.workers) ? c.workers : [];
+  const created = typeof c.created === 'string' ? Date.parse(c.created) : undefined;
+  const current = c.current_state as { reason?: unknown } | undefined;
+  const dashboard = typeof scheduler?.dashboard_address === 'string' ? scheduler.dashboard_address : undefined;
+  // Coiled dashboards carry their own access token in the URL: treat it as a secret everywhere.
+  if (dashboard) registerSecret(/[?&]token=([^&#]+)/.exec(dashboard)?.[1]);
+  return {
+    id: c.id,
+    name: c.name,
+    state: stateOf(c.current_state) ?? 'unknown',
+    reason: typeof current?.reason === 'string' ? current.reason : undefined,
+    created: created !== undefined && Number.isFinite(created) ? created : undefined,
+    dashboardAddress: dashboard,
+    workers: workers.map((w) => ({ name: String((w as { name?: unknown }).name ?? ''), state: stateOf((w as { current_state?: unknown }).current_state) ?? 'unknown' })),
+    schedulerState: stateOf(scheduler?.current_state),
+  };
+}

@@ -1,0 +1,86 @@
+// Applies cell-output changes to a VS Code cell execution, in order, remembering outputs by id for later updates.
+import type * as vscode from 'vscode';
+import type { CellOutput, OutputChange } from './cellOutputs';
+import { ERROR_MIME, ErrorValue, OutputItem, STDERR_MIME, STDOUT_MIME } from './outputItems';
+
+type Vs = Pick<typeof vscode, 'NotebookCellOutput' | 'NotebookCellOutputItem'>;
+
+export function toOutputItem(vs: Vs, item: OutputItem): vscode.NotebookCellOutputItem {
+  switch (item.kind) {
+    case 'text':
+      if (item.mime === STDOUT_MIME) return vs.NotebookCellOutputItem.stdout(item.text);
+      if (item.mime === STDERR_MIME) return vs.NotebookCellOutputItem.stderr(item.text);
+      return vs.NotebookCellOutputItem.text(item.text, item.mime);
+    case 'base64':
+      return new vs.NotebookCellOutputItem(Buffer.from(item.base64, 'base64'), item.mime);
+    case 'json':
+      if (item.mime === ERROR_MIME) {
+        const v = item.value as ErrorValue;
+        const error = new Error(v.message);
+        error.name = v.name;
+        error.stack = v.stack;
+        return vs.NotebookCellOutputItem.error(error);
+      }
+      return vs.NotebookCellOutputItem.json(item.value, item.mime);
+  }
+}
+
+/** One error output for failures outside the kernel (server stopped, kernel lost, start failed). */
+export function failureOutput(vs: Vs, name: string, message: string): vscode.NotebookCellOutput {
+  const error = new Error(message);
+  error.name = name;
+  error.stack = '';
+  return new vs.NotebookCellOutput([vs.NotebookCellOutputItem.error(error)]);
+}
+
+/** The editor's outputs of one notebook, by our output id (display updates may reach back to earlier cells). */
+export type OutputsById = Map<string, vscode.NotebookCellOutput>;
+
+export class CellExecutionWriter {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly vs: Vs, private readonly execution: vscode.NotebookCellExecution, private readonly known: OutputsById) {}
+
+  apply(change: OutputChange): void {
+    this.enqueue(() => {
+      switch (change.type) {
+        case 'append':
+          return this.execution.appendOutput(this.make(change.output));
+        case 'replace-all':
+          return this.execution.replaceOutput(change.outputs.map((o) => this.make(o)));
+        case 'clear':
+          return this.execution.clearOutput();
+        case 'replace-items': {
+          const target = this.known.get(change.outputId);
+          // An output that is no longer shown (its cell was cleared or closed) has nothing to update.
+          if (!target) return undefined;
+          return this.execution.replaceOutputItems(change.items.map((i) => toOutputItem(this.vs, i)), target);
+        }
+      }
+    });
+  }
+
+  replaceWith(outputs: vscode.NotebookCellOutput[]): void {
+    this.enqueue(() => this.execution.replaceOutput(outputs));
+  }
+
+  clear(): void {
+    this.enqueue(() => this.execution.clearOutput());
+  }
+
+  /** Resolves when every change so far has been applied (before end()). */
+  flushed(): Promise<void> {
+    return this.chain.then(() => undefined);
+  }
+
+  private make(output: CellOutput): vscode.NotebookCellOutput {
+    const made = new this.vs.NotebookCellOutput(output.items.map((i) => toOutputItem(this.vs, i)), output.metadata);
+    this.known.set(output.id, made);
+    return made;
+  }
+
+  private enqueue(step: () => Thenable<void> | undefined): void {
+    // The editor applies updates asynchronously; keep them in the order the kernel sent them, and never stop the chain.
+    this.chain = this.chain.then(step).then(undefined, () => undefined);
+  }
+}

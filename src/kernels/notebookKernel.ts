@@ -1,0 +1,367 @@
+// One kernel for one notebook: started (or reused) on the first run, cells executed one at a time, outputs mapped to
+// cell-output changes, interrupt/restart/shutdown, and the connection watched: reconnect with back-off while the
+// websocket is down, "server stopped" when the hub says the server is gone (culled or stopped).
+import type { JupyterServerClient, KernelSession } from '../jupyter/jupyterServerClient';
+import { sleep } from '../core/http/httpClient';
+import { CancelledError, isPangeoError, PangeoError } from '../core/http/errors';
+import { Logger, silentLogger } from '../core/log';
+import { CellOutput, CellOutputState, DisplayIndex, OutputChange } from './cellOutputs';
+import { Emitter } from './emitter';
+import { ExecutionQueue } from './executionQueue';
+import { closeNotebookSession, openNotebookSession } from './notebookSessions';
+
+export type KernelState =
+  /** No kernel yet: one starts (or is reused) on the next run. */
+  | 'idle'
+  | 'starting'
+  | 'connected'
+  /** The websocket dropped; retrying with back-off. */
+  | 'reconnecting'
+  /** Reconnecting gave up; the next run tries again. */
+  | 'disconnected'
+  /** The hub says the server is not running (stopped or culled): offer to restart it. */
+  | 'server-stopped'
+  | 'shut-down';
+
+export interface KernelStateChange {
+  state: KernelState;
+  previous: KernelState;
+  /** One sentence for the user, when there is something to say. */
+  message?: string;
+}
+
+/** What the hub says about the kernel's server: 'unknown' when the hub itself cannot be reached. */
+export type ServerProbe = 'ready' | 'stopped' | 'unknown';
+
+export interface NotebookKernelOptions {
+  jupyter: JupyterServerClient;
+  kernelName: string;
+  /** The Jupyter session path for this notebook; a kept kernel is found again by it. */
+  sessionPath: string;
+  sessionName: string;
+  /** Asks the hub whether the server still runs. */
+  probeServer(): Promise<ServerProbe>;
+  logger?: Logger;
+  /** Waits between reconnect checks (ms); the last one repeats. */
+  backoffMs?: number[];
+  /** Give up reconnecting after this long (ms). */
+  reconnectForMs?: number;
+  connectTimeoutMs?: number;
+}
+
+export interface CellRunRequest {
+  code: string;
+  /** Identifies the cell, so a re-run forgets the display ids of its previous outputs. */
+  cellKey?: string;
+  /** Called when the cell actually starts (after earlier cells and the kernel start). */
+  onStart?(): void;
+  onChange(change: OutputChange): void;
+  signal?: AbortSignal;
+}
+
+export interface CellRunResult {
+  /** 'cancelled': never ran, or stopped waiting (interrupt of the queue, restart, shutdown). */
+  status: 'ok' | 'error' | 'aborted' | 'cancelled';
+  executionCount: number | null;
+  outputs: CellOutput[];
+  error?: { ename: string; evalue: string; traceback: string[] };
+}
+
+export class ServerStoppedError extends PangeoError {
+  constructor(where: string) {
+    super('Unreachable', `The Jupyter server ${where} is not running (it was stopped or culled).`, 'Restart the server, then run the cell again.');
+  }
+}
+
+export class KernelLostError extends PangeoError {
+  constructor(why: string) {
+    super('Unreachable', why, 'Run the cell again to start a new kernel.');
+  }
+}
+
+const DEFAULT_BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15_000, 30_000];
+
+export class NotebookKernel {
+  private readonly stateEmitter = new Emitter<KernelStateChange>();
+  readonly onDidChangeState = this.stateEmitter.event;
+  private current: KernelState = 'idle';
+  private session?: KernelSession;
+  private sessionId?: string;
+  private starting?: Promise<KernelSession>;
+  private sessionSubs: { dispose(): void }[] = [];
+  private readonly queue = new ExecutionQueue();
+  private readonly displays = new DisplayIndex();
+  private running?: AbortController;
+  private watchdog?: AbortController;
+  private restarting = false;
+  private readonly logger: Logger;
+
+  constructor(private readonly opts: NotebookKernelOptions) {
+    this.logger = opts.logger ?? silentLogger;
+  }
+
+  get state(): KernelState {
+    return this.current;
+  }
+
+  /** The running kernel's id, when there is one. */
+  get kernelId(): string | undefined {
+    return this.session?.id;
+  }
+
+  get kernelName(): string {
+    return this.opts.kernelName;
+  }
+
+  /** Queues a cell; resolves when it has run (or was cancelled), rejects when no kernel could be reached. */
+  run(req: CellRunRequest): Promise<CellRunResult> {
+    if (this.current === 'shut-down') return Promise.reject(new CancelledError('The kernel was shut down; running a cell'));
+    const cancelled = (): CellRunResult => ({ status: 'cancelled', executionCount: null, outputs: [] });
+    return this.queue.enqueue(() => this.execute(req), cancelled);
+  }
+
+  private async execute(req: CellRunRequest): Promise<CellRunResult> {
+    if (req.signal?.aborted) return { status: 'cancelled', executionCount: null, outputs: [] };
+    const session = await this.ensureSession();
+    const outputs = new CellOutputState(this.displays, req.cellKey);
+    const running = (this.running = new AbortController());
+    const signal = req.signal ? AbortSignal.any([req.signal, running.signal]) : running.signal;
+    req.onStart?.();
+    try {
+      const result = await session.execute(req.code, {
+        signal,
+        onOutput: (o) => {
+          for (const change of outputs.apply(o)) req.onChange(change);
+        },
+      });
+      return { status: result.status, executionCount: result.executionCount ?? outputs.executionCount, outputs: outputs.outputs, error: result.error };
+    } catch (e) {
+      if (!signal.aborted) throw e;
+      // Stopped waiting on purpose: a reason that is an error (server stopped, kernel died) is the cell's failure.
+      const reason: unknown = running.signal.reason;
+      if (reason instanceof PangeoError && reason.kind !== 'Cancelled') throw reason;
+      return { status: 'cancelled', executionCount: outputs.executionCount, outputs: outputs.outputs };
+    } finally {
+      if (this.running === running) this.running = undefined;
+    }
+  }
+
+  /** The live session, starting or reusing a kernel, or waiting for a reconnect that is under way. */
+  private async ensureSession(): Promise<KernelSession> {
+    if (this.session && this.session.connectionStatus === 'connected') return this.session;
+    if (this.starting) return this.starting;
+    if (this.session) {
+      // Reconnecting: one more probe decides between waiting for the socket and failing now.
+      await this.checkConnection();
+      if (this.session?.connectionStatus === 'connected') return this.session;
+      if (this.session) {
+        await this.session.connection.reconnect().catch(() => undefined);
+        if (this.session?.connectionStatus === 'connected') return this.session;
+      }
+      if (this.current === 'server-stopped') throw new ServerStoppedError(this.where());
+      if (this.session) throw new KernelLostError(`Lost the connection to the kernel on ${this.where()}.`);
+    }
+    this.starting = this.start().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async start(): Promise<KernelSession> {
+    this.setState('starting');
+    try {
+      const { jupyter } = this.opts;
+      const ref = await openNotebookSession(jupyter, { path: this.opts.sessionPath, name: this.opts.sessionName, kernelName: this.opts.kernelName });
+      this.logger.info(`${ref.reused ? 'Reusing' : 'Started'} kernel ${ref.kernel.name} (${ref.kernel.id}) on ${this.where()}`);
+      const session = await jupyter.connect(ref.kernel, { timeoutMs: this.opts.connectTimeoutMs });
+      if (this.current === 'shut-down') {
+        session.dispose();
+        await closeNotebookSession(jupyter, ref.sessionId).catch(() => undefined);
+        throw new CancelledError('The kernel was shut down; starting it');
+      }
+      this.attach(session, ref.sessionId);
+      this.setState('connected', ref.reused ? 'Reconnected to the running kernel.' : undefined);
+      return session;
+    } catch (e) {
+      if (this.current === 'shut-down') throw e;
+      const probe = await this.opts.probeServer().catch((): ServerProbe => 'unknown');
+      if (probe === 'stopped') {
+        this.setState('server-stopped', new ServerStoppedError(this.where()).message);
+        throw new ServerStoppedError(this.where());
+      }
+      this.setState('idle');
+      throw e;
+    }
+  }
+
+  private attach(session: KernelSession, sessionId: string): void {
+    this.session = session;
+    this.sessionId = sessionId;
+    this.sessionSubs = [
+      session.onConnectionStatus((status) => this.onConnectionStatus(status)),
+      onKernelStatus(session, (status) => this.onKernelStatus(status)),
+    ];
+  }
+
+  private detachSession(): KernelSession | undefined {
+    const session = this.session;
+    for (const sub of this.sessionSubs.splice(0)) sub.dispose();
+    this.watchdog?.abort();
+    this.session = undefined;
+    session?.dispose();
+    return session;
+  }
+
+  private onConnectionStatus(status: string): void {
+    if (this.restarting || !this.session) return;
+    if (status === 'connected') {
+      this.watchdog?.abort();
+      if (this.current !== 'connected') this.setState('connected', 'Reconnected to the kernel.');
+    } else {
+      if (this.current === 'connected') this.setState('reconnecting', `Lost the connection to the kernel on ${this.where()}; reconnecting…`);
+      this.startWatchdog();
+    }
+  }
+
+  private onKernelStatus(status: string): void {
+    if (status === 'autorestarting') {
+      // The kernel process died (often out of memory) and the server started a new one: the running cell will never finish.
+      this.running?.abort(new KernelLostError('The kernel died and was restarted by the server; its variables are gone.'));
+      this.queue.cancelPending();
+    } else if (status === 'dead') {
+      this.kernelLost('The kernel is gone from the server.');
+    }
+  }
+
+  /** Polls the hub and the kernel while the socket is down: reconnects, or concludes the server or the kernel is gone. */
+  private startWatchdog(): void {
+    if (this.watchdog && !this.watchdog.signal.aborted) return;
+    const watchdog = (this.watchdog = new AbortController());
+    const delays = this.opts.backoffMs ?? DEFAULT_BACKOFF_MS;
+    const giveUpAt = Date.now() + (this.opts.reconnectForMs ?? 10 * 60_000);
+    void (async () => {
+      for (let attempt = 0; !watchdog.signal.aborted; attempt++) {
+        await sleep(delays[Math.min(attempt, delays.length - 1)]!, watchdog.signal);
+        const outcome = await this.checkConnection();
+        if (outcome !== 'down') return;
+        if (Date.now() > giveUpAt) {
+          this.detachSession();
+          this.running?.abort(new KernelLostError(`Could not reconnect to the kernel on ${this.where()}.`));
+          this.queue.cancelPending();
+          this.setState('disconnected', `Could not reconnect to the kernel on ${this.where()}; run a cell to try again.`);
+          return;
+        }
+      }
+    })().catch(() => undefined).finally(() => {
+      if (this.watchdog === watchdog) this.watchdog = undefined;
+    });
+  }
+
+  /** One look at the connection: 'up', 'gone' (server stopped or kernel lost, handled here), or 'down' (still retrying). */
+  private async checkConnection(): Promise<'up' | 'gone' | 'down'> {
+    const session = this.session;
+    if (!session) return 'gone';
+    if (session.connectionStatus === 'connected') return 'up';
+    const probe = await this.opts.probeServer().catch((): ServerProbe => 'unknown');
+    if (this.session !== session) return 'gone';
+    if (probe === 'stopped') {
+      this.serverStopped();
+      return 'gone';
+    }
+    if (probe === 'ready') {
+      const exists = await this.opts.jupyter.getKernel(session.id).then(() => true, (e: unknown) => (isPangeoError(e, 'NotFound') ? false : undefined));
+      if (this.session !== session) return 'gone';
+      if (exists === false) {
+        this.kernelLost('The kernel is gone from the server.');
+        return 'gone';
+      }
+      // The library gives up after a few attempts; a reachable kernel deserves a fresh series.
+      if (exists && session.connectionStatus === 'disconnected') void session.connection.reconnect().catch(() => undefined);
+    }
+    return session.connectionStatus === 'connected' ? 'up' : 'down';
+  }
+
+  private serverStopped(): void {
+    this.detachSession();
+    this.sessionId = undefined;
+    const error = new ServerStoppedError(this.where());
+    this.running?.abort(error);
+    this.queue.cancelPending();
+    this.setState('server-stopped', error.message);
+  }
+
+  private kernelLost(why: string): void {
+    this.detachSession();
+    this.sessionId = undefined;
+    this.running?.abort(new KernelLostError(why));
+    this.queue.cancelPending();
+    this.setState('idle', `${why} A new kernel starts on the next run.`);
+  }
+
+  /** Interrupts the running cell (REST /interrupt) and cancels the queued ones. */
+  async interrupt(): Promise<void> {
+    this.queue.cancelPending();
+    const id = this.session?.id;
+    if (id) await this.opts.jupyter.interruptKernel(id);
+  }
+
+  /** Restarts the kernel: variables are gone, queued cells cancelled, the running one stops waiting. */
+  async restart(): Promise<void> {
+    this.queue.cancelPending();
+    this.running?.abort(new CancelledError('Execution (kernel restart)'));
+    const session = this.starting ? await this.starting.catch(() => undefined) : this.session;
+    if (!session) return;
+    this.restarting = true;
+    this.setState('starting', 'Restarting the kernel…');
+    try {
+      await session.restart();
+      this.setState('connected', 'The kernel was restarted.');
+    } catch (e) {
+      this.setState(session.connectionStatus === 'connected' ? 'connected' : 'disconnected');
+      throw e;
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  /** Shuts the kernel down (deletes its session) and refuses further runs. */
+  async shutdown(): Promise<void> {
+    const sessionId = this.sessionId;
+    this.close();
+    if (sessionId) await closeNotebookSession(this.opts.jupyter, sessionId);
+  }
+
+  /** Closes the connection but leaves the kernel running on the server (the "keep kernel" setting). */
+  detach(): void {
+    this.close();
+  }
+
+  private close(): void {
+    if (this.current === 'shut-down') return;
+    this.queue.cancelPending();
+    this.running?.abort(new CancelledError('Execution (kernel shut down)'));
+    this.detachSession();
+    this.sessionId = undefined;
+    this.setState('shut-down');
+    this.stateEmitter.dispose();
+  }
+
+  private setState(state: KernelState, message?: string): void {
+    if (state === this.current && !message) return;
+    const previous = this.current;
+    this.current = state;
+    if (message) this.logger.info(`kernel ${this.opts.kernelName} on ${this.where()}: ${message}`);
+    this.stateEmitter.fire({ state, previous, message });
+  }
+
+  private where(): string {
+    return this.opts.jupyter.serverUrl;
+  }
+}
+
+/** Kernel execution status ('idle', 'busy', 'autorestarting', 'dead', …) from the underlying connection. */
+function onKernelStatus(session: KernelSession, listener: (status: string) => void): { dispose(): void } {
+  const slot = (_: unknown, status: string) => listener(status);
+  session.connection.statusChanged.connect(slot);
+  return { dispose: () => session.connection.statusChanged.disconnect(slot) };
+}

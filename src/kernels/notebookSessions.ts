@@ -1,0 +1,36 @@
+// Jupyter sessions (/api/sessions) tie a kernel to a notebook path, so a kept kernel is found again when the notebook reopens.
+import type { JupyterServerClient, KernelInfo } from '../jupyter/jupyterServerClient';
+
+export interface NotebookSessionRef {
+  sessionId: string;
+  kernel: KernelInfo;
+  /** True when the server already had a session (and kernel) for this path. */
+  reused: boolean;
+}
+
+interface RawSession {
+  id: string;
+  path: string;
+  kernel: { id: string; name: string; execution_state?: string };
+}
+
+/** Finds the session for `path` with the wanted kernel, or creates it (replacing a session that runs another kernel). */
+export async function openNotebookSession(jupyter: JupyterServerClient, opts: { path: string; name: string; kernelName: string },
+  signal?: AbortSignal): Promise<NotebookSessionRef> {
+  const existing = (await jupyter.http.json<RawSession[]>({ path: 'api/sessions', signal })).find((s) => s.path === opts.path);
+  if (existing && existing.kernel?.name === opts.kernelName) {
+    return { sessionId: existing.id, kernel: { id: existing.kernel.id, name: existing.kernel.name }, reused: true };
+  }
+  // jupyter_server hands back an existing session for the path whatever kernel is asked for: remove it first.
+  if (existing) await closeNotebookSession(jupyter, existing.id, signal);
+  const created = await jupyter.http.json<RawSession>({
+    method: 'POST', path: 'api/sessions', signal,
+    json: { path: opts.path, name: opts.name, type: 'notebook', kernel: { name: opts.kernelName } },
+  });
+  return { sessionId: created.id, kernel: { id: created.kernel.id, name: created.kernel.name }, reused: false };
+}
+
+/** Deletes the session, which shuts its kernel down; a session already gone is fine. */
+export async function closeNotebookSession(jupyter: JupyterServerClient, sessionId: string, signal?: AbortSignal): Promise<void> {
+  await jupyter.http.request({ method: 'DELETE', path: `api/sessions/${encodeURIComponent(sessionId)}`, signal, acceptStatuses: [404] });
+}
