@@ -34,12 +34,15 @@ export function failureOutput(vs: Vs, name: string, message: string): vscode.Not
 }
 
 /** The editor's outputs of one notebook, by our output id (display updates may reach back to earlier cells). */
-export type OutputsById = Map<string, vscode.NotebookCellOutput>;
+export type OutputsById = Map<string, { cellKey: string; output: vscode.NotebookCellOutput }>;
 
 export class CellExecutionWriter {
   private chain: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly vs: Vs, private readonly execution: vscode.NotebookCellExecution, private readonly known: OutputsById) {}
+  constructor(private readonly vs: Vs, private readonly execution: vscode.NotebookCellExecution, private readonly known: OutputsById,
+    private readonly cellKey: string) {
+    this.forgetCell(); // a new run replaces the cell's outputs
+  }
 
   apply(change: OutputChange): void {
     this.enqueue(() => {
@@ -47,25 +50,33 @@ export class CellExecutionWriter {
         case 'append':
           return this.execution.appendOutput(this.make(change.output));
         case 'replace-all':
+          this.forgetCell();
           return this.execution.replaceOutput(change.outputs.map((o) => this.make(o)));
         case 'clear':
+          this.forgetCell();
           return this.execution.clearOutput();
         case 'replace-items': {
           const target = this.known.get(change.outputId);
           // An output that is no longer shown (its cell was cleared or closed) has nothing to update.
           if (!target) return undefined;
-          return this.execution.replaceOutputItems(change.items.map((i) => toOutputItem(this.vs, i)), target);
+          return this.execution.replaceOutputItems(change.items.map((i) => toOutputItem(this.vs, i)), target.output);
         }
       }
     });
   }
 
   replaceWith(outputs: vscode.NotebookCellOutput[]): void {
-    this.enqueue(() => this.execution.replaceOutput(outputs));
+    this.enqueue(() => {
+      this.forgetCell();
+      return this.execution.replaceOutput(outputs);
+    });
   }
 
   clear(): void {
-    this.enqueue(() => this.execution.clearOutput());
+    this.enqueue(() => {
+      this.forgetCell();
+      return this.execution.clearOutput();
+    });
   }
 
   /** Resolves when every change so far has been applied (before end()). */
@@ -75,8 +86,12 @@ export class CellExecutionWriter {
 
   private make(output: CellOutput): vscode.NotebookCellOutput {
     const made = new this.vs.NotebookCellOutput(output.items.map((i) => toOutputItem(this.vs, i)), output.metadata);
-    this.known.set(output.id, made);
+    this.known.set(output.id, { cellKey: this.cellKey, output: made });
     return made;
+  }
+
+  private forgetCell(): void {
+    for (const [id, entry] of this.known) if (entry.cellKey === this.cellKey) this.known.delete(id);
   }
 
   private enqueue(step: () => Thenable<void> | undefined): void {

@@ -36,6 +36,9 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
   mkdirSync(workspace, { recursive: true });
   mkdirSync(options.artifactsDir, { recursive: true });
   writeFileSync(configPath, JSON.stringify(options.config ?? {}, null, 2));
+  const keep = !!process.env.PANGEO_E2E_KEEP;
+  const removeScratch = () => keep || rmSync(scratch, { recursive: true, force: true });
+  process.once('exit', removeScratch); // also when the harness is killed mid-run
 
   let server: RunningCodeServer | undefined;
   let workbench: OpenWorkbench | undefined;
@@ -82,7 +85,8 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
     await workbench?.close();
     await server?.stop();
     phase('stopped');
-    if (!process.env.PANGEO_E2E_KEEP) rmSync(scratch, { recursive: true, force: true });
+    process.off('exit', removeScratch);
+    removeScratch();
   }
 }
 

@@ -16,8 +16,8 @@
 //   A form POST (cookie, no _xsrf) stores list values: {"cores":["4"],"image":["..."],"gpu":["on"]}.
 // - `POST hub/api/users/{u}/server` (or `/servers/{name}`) with a JSON object body: the body is stored
 //   verbatim as `user_options`* ({"cores":"4","gpu":true} stays typed). 201 when ready within
-//   slow_spawn_timeout (10 s), else 202; empty body -> {}; a JSON array body -> 500 (but the server still
-//   starts); already running -> 400 {"message":"alice:o1 is already running"}. DELETE -> 204* (also 204 on
+//   slow_spawn_timeout (default 10 s), else 202 (this fixture sets it to 0: always 202); empty body -> {};
+//   a JSON array body -> 500 (but the server still started, before the fixture's pre_spawn_hook); already running -> 400 {"message":"alice:o1 is already running"}. DELETE -> 204* (also 204 on
 //   a stopped server); DELETE while pending -> 400 {"message":"alice:r1 is pending spawn, please wait"};
 //   DELETE with body {"remove":true} -> 204 and the named server leaves `?include_stopped_servers`
 //   (which always lists "" too). Servers start in 2-5 s here (more under load).
@@ -26,7 +26,11 @@
 //     {"progress": 50, "message": "Spawning server..."}
 //     {"progress": 100, "ready": true, "message": "Server ready at /jhub/user/alice/s1/",
 //      "html_message": "Server ready at <a href=\"/jhub/user/alice/s1/\">/jhub/user/alice/s1/</a>", "url": "/jhub/user/alice/s1/"}
-//   A server that is already ready yields only the last event; a server that is not running -> 404.
+//   The stream may open with bare blank lines. A server that is already ready yields only the last event;
+//   one that was never started -> 404. A failed spawn (here: the fixture's pre_spawn_hook, image "fail:now")
+//   answers the POST with 500 {"message":"Spawner failed to start [status=0]. ..."} and its progress
+//   URL then gives (200, repeatable) {"progress": 100, "failed": true, "message": "Spawn failed: <error>"};
+//   the server model shows ready:false, stopped:true, user_options kept.
 // - Escaped names: 'ana maría@x,(y)' is accepted. API paths take any valid percent-encoding
 //   (encodeURIComponent works*). The server's own prefix must be the hub's escaping, Python's
 //   quote(name, safe='@~') = /user/ana%20mar%C3%ADa@x%2C%28y%29/ : kernelspecs there -> 200*; the

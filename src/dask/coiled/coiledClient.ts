@@ -67,11 +67,13 @@ export class CoiledClient {
   async list(signal?: AbortSignal): Promise<CoiledCluster[]> {
     const limit = this.opts.pageSize ?? 100;
     const out: CoiledCluster[] = [];
-    for (let page = 0; page < (this.opts.maxPages ?? 20); page++) {
-      const body = await this.http.json<unknown>({ path: `api/v2/clusters/account/${this.ws}/`, query: { limit, offset: limit * page }, signal });
+    // The offset advances by what arrived, so a server that caps the page size below `limit` skips nothing.
+    for (let page = 0, offset = 0; page < (this.opts.maxPages ?? 20); page++) {
+      const body = await this.http.json<unknown>({ path: `api/v2/clusters/account/${this.ws}/`, query: { limit, offset }, signal });
       const items = pageItems(body);
       if (!items.length) break;
       out.push(...items.map(parseCluster));
+      offset += items.length;
     }
     return out;
   }

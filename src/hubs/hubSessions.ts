@@ -1,0 +1,273 @@
+// The signed-in state of every hub: non-secret records in a key-value store, tokens and page cookies in a secret store.
+// Plain TypeScript: the editor backs the stores with globalState and SecretStorage, tests with maps.
+import { HubClient, HubClientOptions } from './hubClient';
+import { hubLabel, parseHubUrl } from './hubUrl';
+import { loginForPages } from './hubPageLogin';
+import { forgetSecret, registerSecret } from '../core/http/redact';
+import { InvalidInputError, isAuthError, UnauthorizedError } from '../core/http/errors';
+import type { Logger } from '../core/log';
+
+export type SignInMethod = 'token' | 'password' | 'oauth';
+
+export interface HubRecord {
+  /** Hub base URL (origin + prefix, trailing slash): the hub's id. */
+  base: string;
+  label: string;
+  version?: string;
+  user?: string;
+  method?: SignInMethod;
+  /** Id of the token this extension minted (revoked on sign-out / removal); absent for pasted tokens. */
+  mintedTokenId?: string;
+  /** ISO time the token expires, when the hub said. */
+  expiresAt?: string;
+  /** Lifetime to ask for when renewing a minted token. */
+  lifetimeSeconds?: number;
+  /** Last options used to start each server ('' = default), remembered per hub. */
+  lastOptions?: Record<string, Record<string, unknown>>;
+}
+
+export interface KeyValueStore {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Thenable<void> | Promise<void>;
+}
+
+export interface SecretStore {
+  get(key: string): Thenable<string | undefined> | Promise<string | undefined>;
+  store(key: string, value: string): Thenable<void> | Promise<void>;
+  delete(key: string): Thenable<void> | Promise<void>;
+}
+
+const RECORDS_KEY = 'pangeo.hubs';
+const tokenKey = (base: string) => `pangeo.hub.token:${base}`;
+const cookieKey = (base: string) => `pangeo.hub.cookie:${base}`;
+
+/** Renew when less than this share of the lifetime (or one hour) is left. */
+const RENEW_FRACTION = 0.2;
+
+export class HubSessions {
+  private readonly tokens = new Map<string, string | undefined>();
+  private readonly cookies = new Map<string, string | undefined>();
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly state: KeyValueStore,
+    private readonly secrets: SecretStore,
+    private readonly opts: { logger?: Logger; client?: Omit<HubClientOptions, 'token' | 'pageCookie'>; now?: () => number } = {},
+  ) {}
+
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  private fire(): void {
+    for (const l of [...this.listeners]) l();
+  }
+
+  hubs(): HubRecord[] {
+    return [...(this.state.get<HubRecord[]>(RECORDS_KEY) ?? [])];
+  }
+
+  hub(base: string): HubRecord | undefined {
+    return this.hubs().find((h) => h.base === base);
+  }
+
+  private async save(record: HubRecord): Promise<void> {
+    const all = this.hubs().filter((h) => h.base !== record.base);
+    await this.state.update(RECORDS_KEY, [...all, record].sort((a, b) => a.label.localeCompare(b.label)));
+  }
+
+  /** A client for the hub that always uses the current token and page cookie. */
+  client(base: string, overrides: Partial<HubClientOptions> = {}): HubClient {
+    return new HubClient(base, {
+      ...this.opts.client, logger: this.opts.logger, ...overrides,
+      token: () => this.token(base),
+      pageCookie: () => this.cookie(base),
+    });
+  }
+
+  async token(base: string): Promise<string | undefined> {
+    if (!this.tokens.has(base)) {
+      const t = await this.secrets.get(tokenKey(base));
+      registerSecret(t);
+      this.tokens.set(base, t);
+    }
+    return this.tokens.get(base);
+  }
+
+  private async cookie(base: string): Promise<string | undefined> {
+    if (!this.cookies.has(base)) this.cookies.set(base, await this.secrets.get(cookieKey(base)));
+    return this.cookies.get(base);
+  }
+
+  isSignedIn(base: string): boolean {
+    return !!this.hub(base)?.user;
+  }
+
+  /** Parses a pasted URL and detects the hub (GET hub/api); stores the record. Returns any token carried in the link. */
+  async addHub(input: string, signal?: AbortSignal): Promise<{ record: HubRecord; tokenInLink?: string; insecure: boolean }> {
+    const parsed = parseHubUrl(input);
+    const version = await new HubClient(parsed.base, { ...this.opts.client, logger: this.opts.logger }).getVersion(signal);
+    const record: HubRecord = { ...this.hub(parsed.base), base: parsed.base, label: hubLabel(parsed.base), version };
+    await this.save(record);
+    this.fire();
+    return { record, tokenInLink: parsed.token, insecure: parsed.insecure };
+  }
+
+  private async storeSignIn(base: string, token: string, update: Partial<HubRecord>, cookie?: string): Promise<HubRecord> {
+    registerSecret(token);
+    await this.secrets.store(tokenKey(base), token);
+    this.tokens.set(base, token);
+    if (cookie) {
+      await this.secrets.store(cookieKey(base), cookie);
+      this.cookies.set(base, cookie);
+    } else {
+      await this.secrets.delete(cookieKey(base));
+      this.cookies.set(base, undefined);
+    }
+    const record: HubRecord = { ...(this.hub(base) ?? { base, label: hubLabel(base) }), mintedTokenId: undefined, expiresAt: undefined, ...update };
+    await this.save(record);
+    this.fire();
+    return record;
+  }
+
+  private requireHub(base: string): HubRecord {
+    const record = this.hub(base);
+    if (!record) throw new InvalidInputError(`The hub ${base} is not added.`, 'Add it first.');
+    return record;
+  }
+
+  /** Sign-in with a pasted API token: checked against the hub before it is stored. */
+  async signInWithToken(base: string, token: string, signal?: AbortSignal): Promise<HubRecord> {
+    this.requireHub(base);
+    const trimmed = token.trim();
+    registerSecret(trimmed);
+    const user = await new HubClient(base, { ...this.opts.client, logger: this.opts.logger, token: trimmed }).getCurrentUser(signal);
+    if (user.isService) throw new InvalidInputError('This token belongs to a service, not a user.', 'Create a token on the hub\'s Token page while signed in as yourself.');
+    await this.revokeMinted(base).catch(() => undefined);
+    return this.storeSignIn(base, trimmed, { user: user.name, method: 'token' });
+  }
+
+  /**
+   * Password sign-in: mints a token with an expiry and logs in to the hub's pages (for the options form).
+   * The password is used for these two requests and then dropped.
+   */
+  async signInWithPassword(base: string, username: string, password: string, lifetimeSeconds: number, signal?: AbortSignal): Promise<HubRecord> {
+    this.requireHub(base);
+    const anonymous = new HubClient(base, { ...this.opts.client, logger: this.opts.logger });
+    try {
+      const minted = await anonymous.createTokenWithPassword(username, password, { note: 'Pangeo Compute for VS Code', expiresInSeconds: lifetimeSeconds }, signal);
+      const user = await new HubClient(base, { ...this.opts.client, token: minted.token }).getCurrentUser(signal);
+      const cookie = await loginForPages(anonymous.http, username, password, signal).catch((e) => {
+        this.opts.logger?.warn(`page login failed (options form unavailable): ${e instanceof Error ? e.message : e}`);
+        return undefined;
+      });
+      await this.revokeMinted(base).catch(() => undefined);
+      return this.storeSignIn(base, minted.token, {
+        user: user.name, method: 'password', mintedTokenId: minted.id, expiresAt: minted.expiresAt?.toISOString(), lifetimeSeconds,
+      }, cookie);
+    } finally {
+      forgetSecret(password); // masked while it was in use; nothing keeps it after this
+    }
+  }
+
+  /** Stores a token from the OAuth flow. */
+  async signInWithOAuthToken(base: string, accessToken: string, expiresAt?: Date, signal?: AbortSignal): Promise<HubRecord> {
+    this.requireHub(base);
+    const user = await new HubClient(base, { ...this.opts.client, token: accessToken }).getCurrentUser(signal);
+    return this.storeSignIn(base, accessToken, { user: user.name, method: 'oauth', expiresAt: expiresAt?.toISOString() });
+  }
+
+  private async revokeMinted(base: string): Promise<void> {
+    const record = this.hub(base);
+    if (!record?.mintedTokenId || !record.user) return;
+    await this.client(base).revokeToken(record.user, record.mintedTokenId);
+  }
+
+  /** Signs out: revokes the token we minted (best effort), forgets token and cookie. The hub stays listed. */
+  async signOut(base: string): Promise<{ revoked: boolean }> {
+    let revoked = false;
+    try {
+      if (this.hub(base)?.mintedTokenId) {
+        await this.revokeMinted(base);
+        revoked = true;
+      }
+    } catch (e) {
+      this.opts.logger?.warn(`could not revoke the token on ${base}: ${e instanceof Error ? e.message : e}`);
+    }
+    const token = this.tokens.get(base);
+    await this.secrets.delete(tokenKey(base));
+    await this.secrets.delete(cookieKey(base));
+    this.tokens.set(base, undefined);
+    this.cookies.set(base, undefined);
+    forgetSecret(token);
+    const record = this.hub(base);
+    if (record) await this.save({ ...record, user: undefined, method: undefined, mintedTokenId: undefined, expiresAt: undefined });
+    this.fire();
+    return { revoked };
+  }
+
+  /** Removes the hub: signs out (revoking our token) and forgets the record. */
+  async removeHub(base: string): Promise<{ revoked: boolean }> {
+    const result = await this.signOut(base);
+    await this.state.update(RECORDS_KEY, this.hubs().filter((h) => h.base !== base));
+    this.fire();
+    return result;
+  }
+
+  /** True when the token we minted is close to expiry (pasted/OAuth tokens cannot be renewed by us). */
+  needsRenewal(base: string): boolean {
+    const record = this.hub(base);
+    if (!record?.expiresAt || record.method !== 'password' || !record.user) return false;
+    const left = new Date(record.expiresAt).getTime() - (this.opts.now ?? Date.now)();
+    const lifetime = (record.lifetimeSeconds ?? 86_400) * 1000;
+    return left < Math.max(lifetime * RENEW_FRACTION, Math.min(3_600_000, lifetime / 2));
+  }
+
+  /** Mints a fresh token with the current one (same lifetime), switches to it, revokes the old one. */
+  async renew(base: string, signal?: AbortSignal): Promise<HubRecord> {
+    const record = this.requireHub(base);
+    if (!record.user) throw new UnauthorizedError(base, 'not signed in');
+    const old = { id: record.mintedTokenId, token: await this.token(base) };
+    const minted = await this.client(base).createToken(record.user, { note: 'Pangeo Compute for VS Code', expiresInSeconds: record.lifetimeSeconds }, signal);
+    const updated = await this.storeSignIn(base, minted.token, {
+      user: record.user, method: record.method, mintedTokenId: minted.id, expiresAt: minted.expiresAt?.toISOString(), lifetimeSeconds: record.lifetimeSeconds,
+    }, await this.cookie(base));
+    if (old.id) await this.client(base).revokeToken(record.user, old.id).catch(() => undefined);
+    forgetSecret(old.token);
+    return updated;
+  }
+
+  /** Renews every token close to expiry; returns the hubs whose renewal failed with an auth error (sign in again). */
+  async renewDue(signal?: AbortSignal): Promise<string[]> {
+    const failed: string[] = [];
+    for (const h of this.hubs()) {
+      if (!this.needsRenewal(h.base)) continue;
+      try {
+        await this.renew(h.base, signal);
+        this.opts.logger?.info(`renewed the token for ${h.label}`);
+      } catch (e) {
+        this.opts.logger?.warn(`token renewal for ${h.label} failed: ${e instanceof Error ? e.message : e}`);
+        if (isAuthError(e)) failed.push(h.base);
+      }
+    }
+    return failed;
+  }
+
+  async rememberOptions(base: string, serverName: string, options: Record<string, unknown>): Promise<void> {
+    const record = this.hub(base);
+    if (!record) return;
+    await this.save({ ...record, lastOptions: { ...record.lastOptions, [serverName]: options } });
+  }
+
+  lastOptions(base: string, serverName: string): Record<string, unknown> | undefined {
+    const record = this.hub(base);
+    return record?.lastOptions?.[serverName] ?? record?.lastOptions?.[''];
+  }
+
+  /** Records the hub's version after a successful contact. */
+  async setVersion(base: string, version: string): Promise<void> {
+    const record = this.hub(base);
+    if (record && record.version !== version) await this.save({ ...record, version });
+  }
+}

@@ -1,0 +1,22 @@
+// The kernels area: our own notebook controllers (for editors without the Jupyter extension) and the restart command.
+import type * as vscode from 'vscode';
+import { DisposableStore, ModuleDeps } from '../editor/module';
+import type { HubRegistry } from '../hubs/editor/hubRegistry';
+import { NotebookControllers } from './notebookControllers';
+
+export { controllerIdFor, controllerLabel, hubHash } from './controllerId';
+
+export function registerNotebookKernels(deps: ModuleDeps, hubs: HubRegistry): vscode.Disposable {
+  const { vs, logger } = deps;
+  const store = new DisposableStore();
+  const controllers = store.add(new NotebookControllers({ vs, hubs, logger }));
+  store.add(vs.commands.registerCommand('pangeo.kernels.restart', (arg?: unknown) => controllers.restartKernel(notebookUriOf(vs, arg))));
+  return store;
+}
+
+/** The command runs from the palette (no argument), the notebook toolbar ({notebookEditor: {notebookUri}}) or with a Uri. */
+function notebookUriOf(vs: typeof vscode, arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vs.Uri) return arg;
+  const fromToolbar = (arg as { notebookEditor?: { notebookUri?: unknown } } | undefined)?.notebookEditor?.notebookUri;
+  return fromToolbar instanceof vs.Uri ? fromToolbar : undefined;
+}

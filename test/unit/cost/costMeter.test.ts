@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CostMeter } from '../../../src/cost/costMeter';
+import { defaultPriceTable } from '../../../src/cost/priceTable';
+import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../metrics/syntheticScheduler';
+import { memoryStore } from './memoryStore';
+
+const MIN = 60_000;
+const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+const T0 = Date.UTC(2026, 2, 3, 12, 0);
+
+test('meter: a server and a sampled cluster accrue; an unreachable cluster is not charged; budget and idle events fire', async () => {
+  let workers = 4;
+  let down = false;
+  const control: FakeSchedulerControl = { requests: [], payloads: () => (down ? 'down' : syntheticPayloads({ workers, threadsPerWorker: 2, memoryLimit: 8 * 1024 ** 3 })) };
+  const store = memoryStore();
+  const meter = new CostMeter({
+    table: defaultPriceTable, store, dayOf: utcDay, idleAfterMs: 2 * MIN, fetch: fakeSchedulerFetch(control),
+    budget: { limitUsd: 0.5, period: 'day' },
+    sources: [{
+      list: async () => [
+        { resource: { kind: 'server', id: 'srv', label: 'my server', cloud: 'aws', region: 'us-east-1', instanceType: 'm5.xlarge' } },
+        { resource: { kind: 'cluster', id: 'cl', label: 'my cluster', cloud: 'aws', region: 'us-east-1', workerInstanceType: 'm5.large', schedulerInstanceType: 't3.medium' },
+          dashboard: { dashboardUrl: 'http://sched.test:8787/' } },
+      ],
+    }],
+  });
+  const clusterRate = (n: number) => n * 0.096 + 0.0416;
+  const first = await meter.tick(T0);
+  assert.equal(first.snapshot.resources.length, 2);
+  assert.ok(Math.abs(first.snapshot.totalUsdPerHour - (0.192 + clusterRate(4))) < 1e-9);
+  assert.equal(first.snapshot.todayUsd, 0, 'nothing accrued before a second sample');
+
+  const second = await meter.tick(T0 + MIN);
+  const expected = (0.192 + clusterRate(4)) / 60;
+  assert.ok(Math.abs(second.snapshot.todayUsd - expected) < 1e-9, `${second.snapshot.todayUsd} vs ${expected}`);
+  assert.equal(second.snapshot.resources.find((r) => r.id === 'cl')!.todayUsd.toFixed(9), (clusterRate(4) / 60).toFixed(9));
+
+  down = true;
+  const third = await meter.tick(T0 + 2 * MIN);
+  const cl = third.snapshot.resources.find((r) => r.id === 'cl')!;
+  assert.equal(cl.status, 'unreachable');
+  assert.equal(cl.usdPerHour, 0);
+  down = false;
+  workers = 8;
+  // The cluster restarts its segment: the minute it did not answer is not charged, but the server's is.
+  const fourth = await meter.tick(T0 + 3 * MIN);
+  const clusterToday = fourth.snapshot.resources.find((r) => r.id === 'cl')!.todayUsd;
+  assert.ok(Math.abs(clusterToday - clusterRate(4) / 60) < 1e-9);
+  assert.ok(Math.abs(fourth.snapshot.totalUsdPerHour - (0.192 + clusterRate(8))) < 1e-9);
+  assert.ok(fourth.events.some((e) => e.kind === 'idle' && e.resourceId === 'cl'), 'idle for ≥ 2 min with no tasks');
+
+  // Run until the $0.50/day budget fills: 50 %, 80 %, 100 % each exactly once.
+  const thresholds: number[] = [];
+  for (let i = 4; i < 120; i++) for (const e of (await meter.tick(T0 + i * MIN)).events) if (e.kind === 'budget') thresholds.push(e.threshold);
+  assert.deepEqual(thresholds, [0.5, 0.8, 1]);
+  const s = meter.snapshot!;
+  assert.ok(s.budget!.fraction >= 1);
+  assert.equal(s.history.time.length, 120);
+  assert.equal(s.history.perResource.cl!.usdPerHour.length, 120);
+  assert.ok(Math.abs(s.sessionUsd - s.todayUsd) < 1e-9);
+  // Persisted: a fresh meter on the same store sees today's total.
+  const again = new CostMeter({ table: defaultPriceTable, store, dayOf: utcDay, sources: [] });
+  assert.ok(Math.abs(again.ledger.day(utcDay(T0)).totalUsd - s.todayUsd) < 1e-9);
+});

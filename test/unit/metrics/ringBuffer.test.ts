@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RingBuffer } from '../../../src/dask/metrics/ringBuffer';
+import { SampleSeries } from '../../../src/dask/metrics/sampleSeries';
+import { buildSample } from '../../../src/dask/metrics/clusterSample';
+import { readCounts, readIdentity } from '../../../src/dask/metrics/schedulerPayloads';
+import { syntheticPayloads } from './syntheticScheduler';
+
+test('ring buffer keeps the newest `capacity` values in order', () => {
+  const r = new RingBuffer(3);
+  assert.deepEqual(r.toArray(), []);
+  for (const v of [1, 2, 3, 4, 5]) r.push(v);
+  assert.deepEqual(r.toArray(), [3, 4, 5]);
+  assert.equal(r.length, 3);
+  assert.equal(r.at(0), 3);
+  assert.equal(r.last(), 5);
+  assert.equal(r.at(3), undefined);
+  r.clear();
+  assert.equal(r.length, 0);
+  assert.throws(() => new RingBuffer(0));
+});
+
+test('sample series stays at capacity and aligns its columns', () => {
+  const series = new SampleSeries(4);
+  for (let t = 0; t < 10; t++) {
+    const p = syntheticPayloads({ workers: t + 1, processing: t });
+    series.add(buildSample(t * 1000, readCounts(p.counts), readIdentity(p.identity)));
+  }
+  const snap = series.snapshot();
+  assert.deepEqual(snap.time, [6000, 7000, 8000, 9000]);
+  assert.deepEqual(snap.workers, [7, 8, 9, 10]);
+  assert.deepEqual(snap.tasks.processing, [6, 7, 8, 9]);
+  assert.equal(snap.memoryLimitBytes.length, 4);
+});
