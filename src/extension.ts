@@ -3,14 +3,29 @@
 import * as vscode from 'vscode';
 import { createOutputLogger } from './editor/outputLog';
 import type { ModuleDeps } from './editor/module';
+import { UriRouter } from './editor/uriHandler';
+import { registerHubs } from './hubs/editor/module';
+import { registerJupyterIntegration } from './jupyter/editor/module';
 
 export function activate(context: vscode.ExtensionContext) {
   const { logger, channel } = createOutputLogger(vscode);
   context.subscriptions.push(channel, vscode.commands.registerCommand('pangeo.showLog', () => channel.show()));
   const deps: ModuleDeps = { vs: vscode, context, logger };
-  void deps;
+
+  const hubs = registerHubs(deps);
+  const jupyter = registerJupyterIntegration(deps, hubs.service);
+
+  // Disposed in reverse: features first, the hubs they build on last.
+  context.subscriptions.push(jupyter, hubs);
+
+  // Last, so no deep link arrives before the features that handle it exist.
+  const uris = new UriRouter(vscode);
+  uris.add((uri) => hubs.oauth.handle(uri));
+  context.subscriptions.push(vscode.window.registerUriHandler(uris));
+
   logger.info(`Pangeo Compute ${context.extension.packageJSON.version} activated`);
-  return {};
+  // For tests and other extensions: the live objects, never secrets.
+  return { hubs: hubs.service, jupyter: jupyter.registration };
 }
 
 export function deactivate(): void {

@@ -10,13 +10,14 @@ interface SdkErrorShape {
   code?: string;
 }
 
-const AUTH_NAMES = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'ExpiredTokenException', 'UnrecognizedClientException', 'IncompleteSignature']);
-const FORBIDDEN_NAMES = new Set(['AccessDenied', 'AccessDeniedException', 'InvalidIdentityToken', 'IDPRejectedClaim', 'RegionDisabledException']);
+const AUTH_NAMES = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'UnrecognizedClient', 'IncompleteSignature', 'MissingAuthenticationToken']);
+const FORBIDDEN_NAMES = new Set(['AccessDenied', 'InvalidIdentityToken', 'IDPRejectedClaim', 'IDPCommunicationError', 'RegionDisabled']);
 
 export function mapStsError(operation: string, where: string, e: unknown, timeoutMs = 15_000): PangeoError {
   if (e instanceof PangeoError) return e;
   const err = (e ?? {}) as SdkErrorShape;
-  const name = err.name ?? '';
+  // Modeled STS errors arrive as e.g. InvalidIdentityTokenException; unmodeled ones by their bare code.
+  const name = (err.name ?? '').replace(/Exception$/, '');
   const message = redact(err.message ?? String(e));
   const target = `AWS STS ${operation} (${where})`;
   if (name === 'AbortError') return new CancelledError(target);

@@ -5,6 +5,7 @@ import { kernelCommands } from './kernelCommands';
 import { presetCommands } from './presetCommands';
 import { awsCommands } from './awsCommands';
 import { costCommands } from './costCommands';
+import { daskCommands } from './daskCommands';
 
 export const commandGroups: CommandGroup[] = [
   hubCommands,
@@ -12,4 +13,5 @@ export const commandGroups: CommandGroup[] = [
   presetCommands,
   awsCommands,
   costCommands,
+  daskCommands,
 ];

@@ -40,6 +40,7 @@ export interface SecretStore {
 const RECORDS_KEY = 'pangeo.hubs';
 const tokenKey = (base: string) => `pangeo.hub.token:${base}`;
 const cookieKey = (base: string) => `pangeo.hub.cookie:${base}`;
+const oauthSecretKey = (base: string) => `pangeo.hub.oauthSecret:${base}`;
 
 /** Renew when less than this share of the lifetime (or one hour) is left. */
 const RENEW_FRACTION = 0.2;
@@ -263,6 +264,16 @@ export class HubSessions {
   lastOptions(base: string, serverName: string): Record<string, unknown> | undefined {
     const record = this.hub(base);
     return record?.lastOptions?.[serverName] ?? record?.lastOptions?.[''];
+  }
+
+  /** The OAuth client secret a hub admin handed out (kept with the other secrets); '' means a public client. */
+  async oauthClientSecret(base: string): Promise<string | undefined> {
+    return this.secrets.get(oauthSecretKey(base));
+  }
+
+  async setOAuthClientSecret(base: string, secret: string | undefined): Promise<void> {
+    if (secret === undefined) await this.secrets.delete(oauthSecretKey(base));
+    else await this.secrets.store(oauthSecretKey(base), secret);
   }
 
   /** Records the hub's version after a successful contact. */

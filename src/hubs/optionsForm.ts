@@ -1,6 +1,6 @@
 // Parses a hub's spawn options form (KubeSpawner profile_list markup or a plain Spawner.options_form) into data,
 // and turns the user's choices back into the `user_options` JupyterHub expects.
-import { HTMLElement, parse } from 'node-html-parser';
+import { byTag, findAll, findFirst, HtmlElement, parseHtml, textOf } from './miniHtml';
 
 export interface Choice {
   value: string;
@@ -52,56 +52,59 @@ const PROFILE_OPTION = /^profile-option-(.+?)--(.+)$/;
 const IGNORED_NAMES = new Set(['_xsrf']);
 
 export function parseOptionsForm(html: string): OptionsForm {
-  const root = parse(html, { comment: false });
+  const root = parseHtml(html);
   // On the full /hub/spawn page the form is #spawn_form; a bare options_form fixture has no wrapper.
-  const scope = root.querySelector('#spawn_form') ?? root.querySelector('form') ?? root;
+  const scope = findFirst(root, (e) => e.tag === 'form' && e.attrs.id === 'spawn_form') ?? findFirst(root, byTag('form')) ?? root;
   const labels = collectLabels(scope);
   const profiles = parseProfiles(scope, labels);
   const fields = parseFields(scope, labels);
   return { profiles, fields };
 }
 
-function collectLabels(scope: HTMLElement): Map<string, string> {
+function collectLabels(scope: HtmlElement): Map<string, string> {
   const map = new Map<string, string>();
-  for (const label of scope.querySelectorAll('label')) {
-    const target = label.getAttribute('for');
-    const text = clean(label.querySelector('h3')?.text ?? label.text);
+  for (const label of findAll(scope, byTag('label'))) {
+    const target = label.attrs.for;
+    const h3 = findFirst(label, byTag('h3'));
+    const text = clean(h3 ? textOf(h3) : textOf(label));
     if (target && text) map.set(target, text);
   }
   return map;
 }
 
-function parseProfiles(scope: HTMLElement, labels: Map<string, string>): Profile[] {
-  const radios = scope.querySelectorAll('input[type=radio]').filter((r) => r.getAttribute('name') === 'profile');
+function parseProfiles(scope: HtmlElement, labels: Map<string, string>): Profile[] {
+  const radios = findAll(scope, (e) => e.tag === 'input' && e.attrs.type?.toLowerCase() === 'radio' && e.attrs.name === 'profile');
   const profiles: Profile[] = [];
   for (const radio of radios) {
-    const slug = radio.getAttribute('value') ?? '';
+    const slug = radio.attrs.value ?? '';
     if (!slug) continue;
-    const id = radio.getAttribute('id');
+    const id = radio.attrs.id;
     const container = closestProfileContainer(radio);
-    const heading = clean(container?.querySelector('h3')?.text ?? '');
-    const description = clean(container?.querySelector('p')?.text ?? '');
+    const h3 = container && findFirst(container, byTag('h3'));
+    const p = container && findFirst(container, byTag('p'));
+    const heading = clean(h3 ? textOf(h3) : '');
+    const description = clean(p ? textOf(p) : '');
     profiles.push({
       slug,
       displayName: heading || (id ? labels.get(id) : undefined) || slug,
       description,
-      isDefault: radio.hasAttribute('checked'),
+      isDefault: 'checked' in radio.attrs,
       options: [],
     });
   }
   if (profiles.length && !profiles.some((p) => p.isDefault)) profiles[0]!.isDefault = true;
   const bySlug = new Map(profiles.map((p) => [p.slug, p]));
-  for (const select of scope.querySelectorAll('select')) {
-    const m = PROFILE_OPTION.exec(select.getAttribute('name') ?? '');
+  for (const select of findAll(scope, byTag('select'))) {
+    const m = PROFILE_OPTION.exec(select.attrs.name ?? '');
     if (!m) continue;
     const profile = bySlug.get(m[1]!);
     if (!profile) continue;
     const choices = optionChoices(select).filter((c) => c.value !== 'unlisted-choice');
-    const unlisted = select.querySelectorAll('option').some((o) => o.getAttribute('value') === 'unlisted-choice') ||
-      unlistedInputs(scope).has(`${select.getAttribute('name')}--unlisted-choice`);
+    const unlisted = findAll(select, byTag('option')).some((o) => o.attrs.value === 'unlisted-choice') ||
+      unlistedInputs(scope).has(`${select.attrs.name}--unlisted-choice`);
     profile.options.push({
       key: m[2]!,
-      label: labels.get(select.getAttribute('id') ?? '') ?? labels.get(select.getAttribute('name') ?? '') ?? m[2]!,
+      label: labels.get(select.attrs.id ?? '') ?? labels.get(select.attrs.name ?? '') ?? m[2]!,
       choices,
       unlistedChoice: unlisted,
     });
@@ -112,68 +115,68 @@ function parseProfiles(scope: HTMLElement, labels: Map<string, string>): Profile
     if (!m) continue;
     const profile = bySlug.get(m[1]!);
     if (profile && !profile.options.some((o) => o.key === m[2])) {
-      profile.options.push({ key: m[2]!, label: labels.get(input.getAttribute('id') ?? '') ?? m[2]!, choices: [], unlistedChoice: true });
+      profile.options.push({ key: m[2]!, label: labels.get(input.attrs.id ?? '') ?? labels.get(name) ?? m[2]!, choices: [], unlistedChoice: true });
     }
   }
   return profiles;
 }
 
 // KubeSpawner gives the free-text input only a data-name (its script swaps it to name when "Other" is picked).
-function unlistedInputs(scope: HTMLElement): Map<string, HTMLElement> {
-  const map = new Map<string, HTMLElement>();
-  for (const input of scope.querySelectorAll('input')) {
-    const name = input.getAttribute('name') ?? input.getAttribute('data-name') ?? '';
+function unlistedInputs(scope: HtmlElement): Map<string, HtmlElement> {
+  const map = new Map<string, HtmlElement>();
+  for (const input of findAll(scope, byTag('input'))) {
+    const name = input.attrs.name ?? input.attrs['data-name'] ?? '';
     if (name.endsWith('--unlisted-choice')) map.set(name, input);
   }
   return map;
 }
 
-function closestProfileContainer(radio: HTMLElement): HTMLElement | undefined {
+function closestProfileContainer(radio: HtmlElement): HtmlElement | undefined {
   // KubeSpawner wraps each profile in a <label> (older) or <div class="profile"> (newer).
-  let node: HTMLElement | null = radio.parentNode;
-  for (let depth = 0; node && depth < 4; depth++, node = node.parentNode) {
-    if (node.tagName === 'LABEL' || node.classList?.contains('profile')) return node;
+  let node = radio.parent;
+  for (let depth = 0; node && depth < 4; depth++, node = node.parent) {
+    if (node.tag === 'label' || (node.attrs.class ?? '').split(/\s+/).includes('profile')) return node;
   }
-  return radio.parentNode ?? undefined;
+  return radio.parent;
 }
 
-function parseFields(scope: HTMLElement, labels: Map<string, string>): FormField[] {
+function parseFields(scope: HtmlElement, labels: Map<string, string>): FormField[] {
   const fields = new Map<string, FormField>();
-  const labelFor = (el: HTMLElement, name: string) =>
-    labels.get(el.getAttribute('id') ?? '') ?? clean(wrappingLabel(el)) ?? name;
-  for (const el of scope.querySelectorAll('input, select, textarea')) {
-    const name = el.getAttribute('name') ?? '';
+  const labelFor = (el: HtmlElement, name: string) =>
+    labels.get(el.attrs.id ?? '') || clean(wrappingLabel(el)) || name;
+  for (const el of findAll(scope, byTag('input', 'select', 'textarea'))) {
+    const name = el.attrs.name ?? '';
     if (!name || IGNORED_NAMES.has(name) || name === 'profile' || name.startsWith('profile-option-')) continue;
-    const tag = el.tagName.toLowerCase();
-    const type = (el.getAttribute('type') ?? 'text').toLowerCase();
+    const tag = el.tag;
+    const type = (el.attrs.type ?? 'text').toLowerCase();
     if (tag === 'input' && (type === 'submit' || type === 'button' || type === 'reset' || type === 'file')) continue;
     const existing = fields.get(name);
     if (tag === 'select') {
       const choices = optionChoices(el);
-      const multiple = el.hasAttribute('multiple');
+      const multiple = 'multiple' in el.attrs;
       fields.set(name, {
         name, label: labelFor(el, name), type: multiple ? 'multiselect' : 'select', choices,
         defaultValue: (multiple ? choices.filter((c) => c.isDefault) : [choices.find((c) => c.isDefault) ?? choices[0]])
           .filter(Boolean).map((c) => c!.value).join(','),
-        required: el.hasAttribute('required'),
+        required: 'required' in el.attrs,
       });
     } else if (tag === 'textarea') {
-      fields.set(name, { name, label: labelFor(el, name), type: 'textarea', choices: [], defaultValue: el.text, required: el.hasAttribute('required') });
+      fields.set(name, { name, label: labelFor(el, name), type: 'textarea', choices: [], defaultValue: textOf(el), required: 'required' in el.attrs });
     } else if (type === 'radio') {
-      const choice = { value: el.getAttribute('value') ?? 'on', label: labelFor(el, el.getAttribute('value') ?? name), isDefault: el.hasAttribute('checked') };
-      const field = existing ?? { name, label: name, type: 'radio' as const, choices: [], defaultValue: '', required: el.hasAttribute('required') };
+      const choice = { value: el.attrs.value ?? 'on', label: labelFor(el, el.attrs.value ?? name), isDefault: 'checked' in el.attrs };
+      const field = existing ?? { name, label: name, type: 'radio' as const, choices: [], defaultValue: '', required: 'required' in el.attrs };
       field.choices.push(choice);
       if (choice.isDefault) field.defaultValue = choice.value;
       fields.set(name, field);
     } else if (type === 'checkbox') {
-      fields.set(name, { name, label: labelFor(el, name), type: 'checkbox', choices: [], defaultValue: el.hasAttribute('checked') ? 'true' : '', required: false });
+      fields.set(name, { name, label: labelFor(el, name), type: 'checkbox', choices: [], defaultValue: 'checked' in el.attrs ? 'true' : '', required: false });
     } else {
       const numeric = type === 'number' || type === 'range';
       fields.set(name, {
         name, label: labelFor(el, name), type: type === 'hidden' ? 'hidden' : numeric ? 'number' : 'text', choices: [],
-        defaultValue: el.getAttribute('value') ?? '',
-        min: num(el.getAttribute('min')), max: num(el.getAttribute('max')), step: num(el.getAttribute('step')),
-        required: el.hasAttribute('required'), placeholder: el.getAttribute('placeholder') ?? undefined,
+        defaultValue: el.attrs.value ?? '',
+        min: num(el.attrs.min), max: num(el.attrs.max), step: num(el.attrs.step),
+        required: 'required' in el.attrs, placeholder: el.attrs.placeholder,
       });
     }
   }
@@ -183,18 +186,18 @@ function parseFields(scope: HTMLElement, labels: Map<string, string>): FormField
   return [...fields.values()];
 }
 
-function optionChoices(select: HTMLElement): Choice[] {
-  return select.querySelectorAll('option').map((o) => ({
-    value: o.getAttribute('value') ?? clean(o.text),
-    label: clean(o.text) || (o.getAttribute('value') ?? ''),
-    isDefault: o.hasAttribute('selected'),
+function optionChoices(select: HtmlElement): Choice[] {
+  return findAll(select, byTag('option')).map((o) => ({
+    value: o.attrs.value ?? clean(textOf(o)),
+    label: clean(textOf(o)) || (o.attrs.value ?? ''),
+    isDefault: 'selected' in o.attrs,
   }));
 }
 
-function wrappingLabel(el: HTMLElement): string | undefined {
-  let node = el.parentNode;
-  for (let depth = 0; node && depth < 3; depth++, node = node.parentNode) {
-    if (node.tagName === 'LABEL') return node.text;
+function wrappingLabel(el: HtmlElement): string | undefined {
+  let node = el.parent;
+  for (let depth = 0; node && depth < 3; depth++, node = node.parent) {
+    if (node.tag === 'label') return textOf(node);
   }
   return undefined;
 }

@@ -45,24 +45,38 @@ export class CellExecutionWriter {
   }
 
   apply(change: OutputChange): void {
-    this.enqueue(() => {
-      switch (change.type) {
-        case 'append':
-          return this.execution.appendOutput(this.make(change.output));
-        case 'replace-all':
+    // Editor objects are made now: the core's outputs change later (display updates, stream merges).
+    switch (change.type) {
+      case 'append': {
+        const made = this.make(change.output);
+        return this.enqueue(() => {
+          this.remember(change.output.id, made);
+          return this.execution.appendOutput(made);
+        });
+      }
+      case 'replace-all': {
+        const made = change.outputs.map((o) => [o.id, this.make(o)] as const);
+        return this.enqueue(() => {
           this.forgetCell();
-          return this.execution.replaceOutput(change.outputs.map((o) => this.make(o)));
-        case 'clear':
+          for (const [id, output] of made) this.remember(id, output);
+          return this.execution.replaceOutput(made.map(([, output]) => output));
+        });
+      }
+      case 'clear':
+        return this.enqueue(() => {
           this.forgetCell();
           return this.execution.clearOutput();
-        case 'replace-items': {
+        });
+      case 'replace-items': {
+        const items = change.items.map((i) => toOutputItem(this.vs, i));
+        return this.enqueue(() => {
           const target = this.known.get(change.outputId);
-          // An output that is no longer shown (its cell was cleared or closed) has nothing to update.
+          // An output that is no longer shown (its cell was cleared or ran again) has nothing to update.
           if (!target) return undefined;
-          return this.execution.replaceOutputItems(change.items.map((i) => toOutputItem(this.vs, i)), target.output);
-        }
+          return this.execution.replaceOutputItems(items, target.output);
+        });
       }
-    });
+    }
   }
 
   replaceWith(outputs: vscode.NotebookCellOutput[]): void {
@@ -85,9 +99,11 @@ export class CellExecutionWriter {
   }
 
   private make(output: CellOutput): vscode.NotebookCellOutput {
-    const made = new this.vs.NotebookCellOutput(output.items.map((i) => toOutputItem(this.vs, i)), output.metadata);
-    this.known.set(output.id, { cellKey: this.cellKey, output: made });
-    return made;
+    return new this.vs.NotebookCellOutput(output.items.map((i) => toOutputItem(this.vs, i)), output.metadata);
+  }
+
+  private remember(id: string, output: vscode.NotebookCellOutput): void {
+    this.known.set(id, { cellKey: this.cellKey, output });
   }
 
   private forgetCell(): void {

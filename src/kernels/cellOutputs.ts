@@ -107,8 +107,11 @@ export class CellOutputState {
       case 'execute_result':
         this.executionCount = out.executionCount ?? this.executionCount;
         return this.add(this.newOutput(bundleToItems(out.data), out.metadata));
-      case 'display_data':
-        return this.add(this.newOutput(bundleToItems(out.data), out.metadata, { displayId: out.displayId }));
+      case 'display_data': {
+        // Showing a display id again also updates every earlier output with that id (Jupyter's display semantics).
+        const earlier = this.updateDisplay(out.displayId, bundleToItems(out.data), out.metadata);
+        return [...earlier, ...this.add(this.newOutput(bundleToItems(out.data), out.metadata, { displayId: out.displayId }))];
+      }
       case 'error':
         return this.add(this.newOutput([errorItem(out.ename, out.evalue, out.traceback)], {}));
     }

@@ -96,6 +96,8 @@ export class NotebookControllers implements vscode.Disposable {
   private activate(): void {
     this.active = true;
     void this.refresh();
+    // The registry may not have read the servers yet (it polls only while the Hubs view is shown).
+    this.opts.hubs.refresh().then(() => this.refresh(), (e: unknown) => this.opts.logger.warn(`reading hub servers: ${String(e)}`));
   }
 
   private setting(name: 'keepKernelOnClose' | 'showOwnControllers'): boolean {

@@ -1,7 +1,9 @@
 // One kernel for one notebook: started (or reused) on the first run, cells executed one at a time, outputs mapped to
 // cell-output changes, interrupt/restart/shutdown, and the connection watched: reconnect with back-off while the
 // websocket is down, "server stopped" when the hub says the server is gone (culled or stopped).
+import type { KernelMessage } from '@jupyterlab/services';
 import type { JupyterServerClient, KernelSession } from '../jupyter/jupyterServerClient';
+import { toKernelOutput } from '../jupyter/kernelOutputs';
 import { sleep } from '../core/http/httpClient';
 import { CancelledError, isPangeoError, PangeoError } from '../core/http/errors';
 import { Logger, silentLogger } from '../core/log';
@@ -80,6 +82,13 @@ export class KernelLostError extends PangeoError {
 }
 
 const DEFAULT_BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15_000, 30_000];
+/** How long a cell run waits for a reconnect under way before it fails (the watchdog keeps trying). */
+const RUN_RECONNECT_WAIT_MS = 30_000;
+
+function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise((r) => (timer = setTimeout(r, ms)))]).then(() => clearTimeout(timer));
+}
 
 export class NotebookKernel {
   private readonly stateEmitter = new Emitter<KernelStateChange>();
@@ -92,6 +101,7 @@ export class NotebookKernel {
   private readonly queue = new ExecutionQueue();
   private readonly displays = new DisplayIndex();
   private running?: AbortController;
+  private runningCell?: { outputs: CellOutputState; req: CellRunRequest };
   private watchdog?: AbortController;
   private restarting = false;
   private readonly logger: Logger;
@@ -125,13 +135,15 @@ export class NotebookKernel {
     const session = await this.ensureSession();
     const outputs = new CellOutputState(this.displays, req.cellKey);
     const running = (this.running = new AbortController());
+    this.runningCell = { outputs, req };
     const signal = req.signal ? AbortSignal.any([req.signal, running.signal]) : running.signal;
     req.onStart?.();
     try {
       const result = await session.execute(req.code, {
         signal,
         onOutput: (o) => {
-          for (const change of outputs.apply(o)) req.onChange(change);
+          // Display updates arrive through onIOPub for every cell (they may target earlier cells' outputs).
+          if (o.type !== 'update_display_data') for (const change of outputs.apply(o)) req.onChange(change);
         },
       });
       return { status: result.status, executionCount: result.executionCount ?? outputs.executionCount, outputs: outputs.outputs, error: result.error };
@@ -142,7 +154,10 @@ export class NotebookKernel {
       if (reason instanceof PangeoError && reason.kind !== 'Cancelled') throw reason;
       return { status: 'cancelled', executionCount: outputs.executionCount, outputs: outputs.outputs };
     } finally {
-      if (this.running === running) this.running = undefined;
+      if (this.running === running) {
+        this.running = undefined;
+        this.runningCell = undefined;
+      }
     }
   }
 
@@ -155,7 +170,7 @@ export class NotebookKernel {
       await this.checkConnection();
       if (this.session?.connectionStatus === 'connected') return this.session;
       if (this.session) {
-        await this.session.connection.reconnect().catch(() => undefined);
+        await withinMs(this.session.connection.reconnect().catch(() => undefined), RUN_RECONNECT_WAIT_MS);
         if (this.session?.connectionStatus === 'connected') return this.session;
       }
       if (this.current === 'server-stopped') throw new ServerStoppedError(this.where());
@@ -200,7 +215,20 @@ export class NotebookKernel {
     this.sessionSubs = [
       session.onConnectionStatus((status) => this.onConnectionStatus(status)),
       onKernelStatus(session, (status) => this.onKernelStatus(status)),
+      onIOPub(session, (msg) => this.onIOPub(msg)),
     ];
+  }
+
+  /**
+   * update_display_data, whichever cell sent it: the connection routes it only to the (finished, disposed) execution
+   * that first showed the display id, so it is taken from the kernel-wide IOPub stream and given to the running cell.
+   */
+  private onIOPub(msg: KernelMessage.IIOPubMessage): void {
+    if (msg.header.msg_type !== 'update_display_data') return;
+    const update = toKernelOutput(msg);
+    const cell = this.runningCell;
+    if (!update || !cell) return; // no execution to write through: the editor cannot take the update now
+    for (const change of cell.outputs.apply(update)) cell.req.onChange(change);
   }
 
   private detachSession(): KernelSession | undefined {
@@ -224,6 +252,7 @@ export class NotebookKernel {
   }
 
   private onKernelStatus(status: string): void {
+    if (this.restarting) return;
     if (status === 'autorestarting') {
       // The kernel process died (often out of memory) and the server started a new one: the running cell will never finish.
       this.running?.abort(new KernelLostError('The kernel died and was restarted by the server; its variables are gone.'));
@@ -314,7 +343,9 @@ export class NotebookKernel {
     this.restarting = true;
     this.setState('starting', 'Restarting the kernel…');
     try {
-      await session.restart();
+      // REST restart, then a fresh websocket (the kernel's ports may change), as JupyterLab does.
+      await this.opts.jupyter.restartKernel(session.id);
+      await session.connection.reconnect();
       this.setState('connected', 'The kernel was restarted.');
     } catch (e) {
       this.setState(session.connectionStatus === 'connected' ? 'connected' : 'disconnected');
@@ -357,6 +388,12 @@ export class NotebookKernel {
   private where(): string {
     return this.opts.jupyter.serverUrl;
   }
+}
+
+function onIOPub(session: KernelSession, listener: (msg: KernelMessage.IIOPubMessage) => void): { dispose(): void } {
+  const slot = (_: unknown, msg: KernelMessage.IIOPubMessage) => listener(msg);
+  session.connection.iopubMessage.connect(slot);
+  return { dispose: () => session.connection.iopubMessage.disconnect(slot) };
 }
 
 /** Kernel execution status ('idle', 'busy', 'autorestarting', 'dead', …) from the underlying connection. */

@@ -38,6 +38,16 @@ const FORBIDDEN_WORDS: Array<[word: string, what: string]> = [
   ['debug', 'a debugger'],
   ['codeactions', 'code actions run on save'],
   ['uri', 'a URI handler'],
+  // Where the extension sends tokens and signed requests: a preset must not redirect them.
+  ['url', 'an address credentials are sent to'],
+  ['endpoint', 'an address credentials are sent to'],
+  ['proxy', 'a proxy'],
+  ['token', 'a credential'],
+  ['secret', 'a credential'],
+  ['credential', 'a credential'],
+  ['password', 'a credential'],
+  ['auth', 'authentication'],
+  ['cert', 'certificates'],
 ];
 
 /** Short words match only at the start of a word ("uriHandler", "env.file"), so "security" is not "uri". */

@@ -38,7 +38,7 @@ async function main(): Promise<number> {
     });
     const results: E2EResults = existsSync(resultsPath)
       ? parseResults(readFileSync(resultsPath, 'utf8'))
-      : { passed: 0, failed: 0, tests: [], error: hostError ?? 'VS Code exited without writing results' };
+      : { passed: 0, failed: 0, tests: [], error: hostError ? `VS Code did not run: ${hostError}` : 'VS Code exited without writing results' };
     for (const t of results.tests) {
       console.log(`  ${t.ok ? 'ok  ' : 'FAIL'} ${t.name}`);
       if (!t.ok && t.error) console.log(t.error.replace(/^/gm, '       '));

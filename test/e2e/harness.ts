@@ -1,12 +1,11 @@
 // Runs the bundled e2e runner inside a real editor: code-server + the workbench in headless Chromium.
 // The verdict is the runner's results file plus checks of the visible UI; everything started is stopped.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openWorkbench, workbenchUrl, type OpenWorkbench } from './browser';
 import { startCodeServer, type RunningCodeServer } from './codeServer';
-import { sleep, waitFor } from './processes';
+import { scratchDir, sleep, waitFor } from './processes';
 import { CONFIG_ENV, HOLD_ENV, RESULTS_ENV, parseResults, type E2EConfig, type E2EResults, type E2ETestResult } from './results';
 
 export interface HarnessOptions {
@@ -29,16 +28,14 @@ export interface HarnessOptions {
 }
 
 export async function runInCodeServer(options: HarnessOptions): Promise<E2EResults> {
-  const scratch = mkdtempSync(join(tmpdir(), `pangeo-e2e-${options.name}-`));
+  const scratchDirectory = scratchDir(`pangeo-e2e-${options.name}-`);
+  const scratch = scratchDirectory.path;
   const resultsPath = join(scratch, 'results.json');
   const configPath = join(scratch, 'config.json');
   const workspace = options.workspace ?? join(scratch, 'workspace');
   mkdirSync(workspace, { recursive: true });
   mkdirSync(options.artifactsDir, { recursive: true });
   writeFileSync(configPath, JSON.stringify(options.config ?? {}, null, 2));
-  const keep = !!process.env.PANGEO_E2E_KEEP;
-  const removeScratch = () => keep || rmSync(scratch, { recursive: true, force: true });
-  process.once('exit', removeScratch); // also when the harness is killed mid-run
 
   let server: RunningCodeServer | undefined;
   let workbench: OpenWorkbench | undefined;
@@ -85,8 +82,7 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
     await workbench?.close();
     await server?.stop();
     phase('stopped');
-    process.off('exit', removeScratch);
-    removeScratch();
+    scratchDirectory.remove();
   }
 }
 

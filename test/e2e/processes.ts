@@ -1,6 +1,9 @@
 // Small process/port helpers for the e2e harness: free loopback ports, waiting, and killing a whole process group.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -92,4 +95,21 @@ export function runCommand(command: string, args: string[], options: { env?: Nod
       else reject(new Error(`${command} ${args.join(' ')} exited ${code ?? signal}\n${err || out}`));
     });
   });
+}
+
+/** A fresh temp dir removed by `remove()`, or on process exit if the run is cut short. */
+export function scratchDir(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  const keep = !!process.env.PANGEO_E2E_KEEP;
+  const removeNow = () => {
+    if (!keep) rmSync(path, { recursive: true, force: true });
+  };
+  process.once('exit', removeNow);
+  return {
+    path,
+    remove() {
+      process.off('exit', removeNow);
+      removeNow();
+    },
+  };
 }

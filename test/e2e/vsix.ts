@@ -1,12 +1,11 @@
 // Packages the extension (`npm run package`), checks the .vsix's size and contents, installs it into a
 // fresh code-server extensions dir and proves it activates there: a throwaway "probe" extension under
 // development carries the same runner, which asserts the extension was loaded from the installed copy.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installExtension } from './codeServer';
 import { runInCodeServer } from './harness';
-import { runCommand } from './processes';
+import { runCommand, scratchDir } from './processes';
 import type { E2EResults, E2ETestResult } from './results';
 
 export const VSIX_SIZE_LIMIT = 1.5 * 1024 * 1024;
@@ -56,7 +55,8 @@ export async function checkVsix(options: VsixCheckOptions): Promise<E2EResults> 
     if (!entries.includes('extension/dist/extension.js')) throw new Error('extension/dist/extension.js is missing');
   });
 
-  const scratch = mkdtempSync(join(tmpdir(), 'pangeo-e2e-vsix-'));
+  const scratchDirectory = scratchDir('pangeo-e2e-vsix-');
+  const scratch = scratchDirectory.path;
   try {
     const extensionsDir = join(scratch, 'extensions');
     mkdirSync(extensionsDir, { recursive: true });
@@ -81,7 +81,7 @@ export async function checkVsix(options: VsixCheckOptions): Promise<E2EResults> 
     });
     return done(editor);
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    scratchDirectory.remove();
   }
 }
 

@@ -54,7 +54,7 @@ const chartWorkers = new Chart(charts, { title: 'Workers and threads', kind: 'ti
 const chartMemory = new Chart(charts, { title: 'Memory used vs limit', kind: 'time', yFormat: gib, series: [{ label: 'used', format: gib }, { label: 'limit', format: gib }] }, 'chart-memory');
 const chartTasks = new Chart(charts, { title: 'Tasks by state', kind: 'time', series: TASK_STATES.map((s) => ({ label: s })) }, 'chart-tasks');
 const chartCpu = new Chart(charts, { title: 'CPU per worker', kind: 'bars', yFormat: formatPercent, series: [{ label: 'cpu %', format: formatPercent }] }, 'chart-cpu');
-const chartWorkerMemory = new Chart(charts, { title: 'Memory per worker', kind: 'bars', yFormat: gib, series: [{ label: 'used', format: gib }, { label: 'limit', format: gib }] }, 'chart-worker-memory');
+const chartWorkerMemory = new Chart(charts, { title: 'Memory per worker', kind: 'bars', yFormat: gib, series: [{ label: 'used', format: gib }, { label: 'limit', format: gib, line: true }] }, 'chart-worker-memory');
 
 app.appendChild(el('h2', {}, 'Bokeh plots'));
 const plotsBox = app.appendChild(el('div', { 'data-testid': 'plots' }));
@@ -203,4 +203,7 @@ openButton.addEventListener('click', () => bridge.post({ type: 'dashboard/openBr
   renderNow: render,
   rows: () => table.size,
   cluster: () => cluster,
+  /** The arrays each chart currently draws (x first), to check the charts show what was sent. */
+  chartData: () => Object.fromEntries(Object.entries({ workers: chartWorkers, memory: chartMemory, tasks: chartTasks, cpu: chartCpu, workerMemory: chartWorkerMemory })
+    .map(([k, c]) => [k, c.plot.data.map((a) => Array.from(a as ArrayLike<number>))])),
 };

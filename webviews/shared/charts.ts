@@ -19,7 +19,8 @@ export function seriesColor(i: number): string {
 
 export interface ChartSpec {
   title: string;
-  series: { label: string; format?: (v: number) => string }[];
+  /** `line: true` draws that series as a line even on a bar chart (e.g. a limit above usage bars). */
+  series: { label: string; format?: (v: number) => string; line?: boolean }[];
   /** 'time': x is epoch seconds; 'bars': x is an index (one bar per worker). */
   kind: 'time' | 'bars';
   yFormat?: (v: number) => string;
@@ -40,24 +41,28 @@ export class Chart {
     parent.appendChild(this.box);
     const fg = themeColor('--vscode-foreground', '#333');
     const grid = themeColor('--vscode-editorWidget-border', 'rgba(127,127,127,0.25)');
-    const axis = (fmt?: (v: number) => string): uPlot.Axis => ({
-      stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 },
-      values: fmt ? (_u, splits) => splits.map((v) => (v == null ? '' : fmt(v))) : undefined,
-    });
+    // Only set what we change: an explicit `undefined` would replace uPlot's own (time-aware) defaults.
+    const axis = (fmt?: (v: number) => string, size?: number): uPlot.Axis => {
+      const a: uPlot.Axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+      if (size) a.size = size;
+      if (fmt) a.values = (_u, splits) => splits.map((v) => (v == null ? '' : fmt(v)));
+      return a;
+    };
     const bars = spec.kind === 'bars' ? uPlot.paths.bars!({ size: [0.8, 40] }) : undefined;
     const opts: uPlot.Options = {
       width: Math.max(300, this.box.clientWidth - 12),
       height: spec.height ?? 180,
-      scales: { x: { time: spec.kind === 'time' }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.1)] } },
-      axes: [axis(spec.kind === 'bars' ? (v) => String(Math.round(v)) : undefined), axis(spec.yFormat)],
+      // Bars sit on an ordinal axis (one slot per worker), so few workers still get evenly spaced, whole-number slots.
+      scales: { x: spec.kind === 'bars' ? { time: false, distr: 2 } : { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.1)] } },
+      axes: [axis(), axis(spec.yFormat, spec.yFormat ? 70 : 50)],
       series: [
         { label: spec.kind === 'bars' ? 'worker' : 'time' },
         ...spec.series.map((s, i) => ({
           label: s.label,
           stroke: seriesColor(i),
-          fill: spec.kind === 'bars' ? seriesColor(i) + '99' : undefined,
+          fill: spec.kind === 'bars' && !s.line ? seriesColor(i) + '99' : undefined,
           width: 1.5,
-          paths: bars,
+          paths: s.line ? undefined : bars,
           points: { show: false },
           value: s.format ? (_u: uPlot, v: number | null) => (v == null ? '–' : s.format!(v)) : undefined,
         })),

@@ -5,7 +5,7 @@ import { registerSecret } from '../../core/http/redact';
 
 export type GatewayAuth =
   | { type: 'jupyterhub'; token: () => string | undefined | Promise<string | undefined> }
-  | { type: 'basic'; username: string; password: string }
+  | { type: 'basic'; username: string; password: string | (() => string | undefined | Promise<string | undefined>) }
   | { type: 'none' };
 
 /** The Authorization header value for `auth`, or undefined. */
@@ -17,9 +17,11 @@ export async function gatewayAuthHeader(auth: GatewayAuth): Promise<string | und
       registerSecret(token);
       return `jupyterhub ${token}`;
     }
-    case 'basic':
-      registerSecret(auth.password);
-      return `Basic ${Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64')}`;
+    case 'basic': {
+      const password = (typeof auth.password === 'function' ? await auth.password() : auth.password) ?? '';
+      registerSecret(password);
+      return `Basic ${Buffer.from(`${auth.username}:${password}`, 'utf8').toString('base64')}`;
+    }
     case 'none':
       return undefined;
   }

@@ -13,6 +13,9 @@ test('each kind of STS failure maps to a kind and an exit code', () => {
   const cases: Array<[unknown, string, number]> = [
     [sdkError('AccessDenied', 'not authorized to perform sts:AssumeRole', 403), 'Forbidden', EXIT.auth],
     [sdkError('InvalidIdentityToken', 'token is not valid', 400), 'Forbidden', EXIT.auth],
+    [sdkError('InvalidIdentityTokenException', 'token is not valid', 400), 'Forbidden', EXIT.auth],
+    [sdkError('ExpiredTokenException', 'token expired', 400), 'Unauthorized', EXIT.auth],
+    [sdkError('IDPRejectedClaimException', 'claim rejected', 403), 'Forbidden', EXIT.auth],
     [sdkError('ExpiredToken', 'The security token included in the request is expired', 400), 'Unauthorized', EXIT.auth],
     [sdkError('InvalidClientTokenId', 'The security token is invalid', 403), 'Unauthorized', EXIT.auth],
     [sdkError('CredentialsProviderError', 'Could not load credentials from any providers'), 'Unauthorized', EXIT.auth],

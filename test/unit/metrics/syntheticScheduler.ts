@@ -11,10 +11,13 @@ export interface SyntheticOptions {
   flavour?: MetricsFlavour;
   processing?: number;
   schedulerId?: string;
+  /** Epoch seconds of tick 0's heartbeats (default: now). */
+  baseTime?: number;
 }
 
 export function syntheticPayloads(o: SyntheticOptions): { counts: object; identity: object; metrics: string } {
   const tick = o.tick ?? 0;
+  const base = o.baseTime ?? Math.floor(Date.now() / 1000);
   const threads = o.threadsPerWorker ?? 2;
   const limit = o.memoryLimit ?? 4 * 1024 ** 3;
   const workers: Record<string, object> = {};
@@ -22,7 +25,7 @@ export function syntheticPayloads(o: SyntheticOptions): { counts: object; identi
     const address = `tcp://10.0.${Math.floor(i / 250)}.${i % 250}:${40000 + i}`;
     workers[address] = {
       type: 'Worker', id: `w${i}`, host: `10.0.${Math.floor(i / 250)}.${i % 250}`, name: `w${i}`, nthreads: threads,
-      memory_limit: limit, last_seen: 1_700_000_000 + tick, status: 'running', services: { dashboard: 8788 },
+      memory_limit: limit, last_seen: base + tick, status: 'running', services: { dashboard: 8788 },
       metrics: { cpu: (i * 7 + tick * 13) % 200, memory: 100_000_000 + ((i * 104_729 + tick * 7919) % 1_000_000_000), task_counts: {} },
     };
   }

@@ -9,6 +9,7 @@ import { applyPreset, type ApplyEvent, type StepImplementations } from '../../..
 import { JsonFileSettingsWriter, PREVIOUS_SETTINGS_KEY, settingsStep } from '../../../src/presets/settingsWriter';
 import { CancelledError, UnreachableError } from '../../../src/core/http/errors';
 import type { PlanStepKind } from '../../../src/presets/presetPlan';
+import { validatePreset } from '../../../src/presets/validatePreset';
 
 const FULL = readFileSync(join(__dirname, '../../fixtures/presets/good/full-course.pangeo.json'));
 const NOW = { validate: { now: new Date('2026-06-01T00:00:00Z') } };
@@ -103,7 +104,7 @@ test('an invalid preset runs nothing and says why', async (t) => {
 test('an expired preset is refused at apply time even if it was valid at review time', async (t) => {
   const { calls, impls } = recorder(join(tempDir(t), 's.json'));
   const text = JSON.stringify({ version: 1, name: 'x', kernel: { name: 'python3' }, expires: '2026-01-01' });
-  const reviewed = (await import('../../../src/presets/validatePreset')).validatePreset(text, { now: new Date('2025-12-01T00:00:00Z') });
+  const reviewed = validatePreset(text, { now: new Date('2025-12-01T00:00:00Z') });
   assert.ok(reviewed.ok);
   const outcome = await applyPreset(reviewed, impls, { validate: { now: new Date('2026-03-01T00:00:00Z') } });
   assert.equal(outcome.status, 'invalid');

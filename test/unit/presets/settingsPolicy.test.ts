@@ -22,7 +22,9 @@ const REFUSED: Array<[string, RegExp]> = [
   ['launch', /launch/],
   ['security.workspace.trust.enabled', /may only change/],
   ['extensions.autoUpdate', /may only change/],
-  ['http.proxy', /may only change/],
+  ['http.proxy', /proxy/],
+  ['http.proxyStrictSSL', /proxy/],
+  ['remote.SSH.configFile', /may only change/],
   ['git.path', /path/],
   ['editor.codeActionsOnSave', /code actions/],
   ['notebook.codeActionsOnSave', /code actions/],
@@ -40,6 +42,15 @@ const REFUSED: Array<[string, RegExp]> = [
   ['pangeo.', /may only change/],
   ['__proto__', /not a setting name/],
   ['editor.font size', /not a setting name/],
+  ['pangeo.aws.stsEndpoint', /address/],
+  ['pangeo.hubUrl', /address/],
+  ['pangeo.hub.url', /address/],
+  ['pangeo.gateway.proxyAddress', /proxy/],
+  ['pangeo.hub.apiToken', /credential/],
+  ['pangeo.coiled.secretKey', /credential/],
+  ['pangeo.aws.credentialsFile', /credential/],
+  ['pangeo.hub.authHeader', /authentication/],
+  ['pangeo.tls.caCertificates', /certificates/],
 ];
 
 test('harmless display, notebook and pangeo settings are allowed', () => {

@@ -1,0 +1,123 @@
+// AWS in the editor: "Show AWS Identity", the role credentials a preset obtained, and a copyable export block.
+import type * as vscode from 'vscode';
+import { DisposableStore, type ModuleDeps } from '../../editor/module';
+import { showError } from '../../editor/showError';
+import { assumeAwsRoleStep } from '../assumeRoleStep';
+import { envFor, exportBlock, type AwsIdentity } from '../awsCredentials';
+import type { ShortLivedCredentials } from '../shortLivedCredentials';
+import { StsIdentityClient } from '../stsIdentityClient';
+import type { StepRunner } from '../../presets/applyPreset';
+
+/** The role credentials currently held (one role at a time), for Dask environments and the export block. */
+export class AwsCredentialStore {
+  private holder: ShortLivedCredentials | undefined;
+  private region: string | undefined;
+  roleArn: string | undefined;
+  private readonly listeners = new Set<() => void>();
+
+  set(holder: ShortLivedCredentials, roleArn: string, region?: string): void {
+    this.holder?.dispose();
+    this.holder = holder;
+    this.roleArn = roleArn;
+    this.region = region;
+    holder.onDidRenew(() => this.fire());
+    this.fire();
+  }
+
+  /** Environment variables for a process that should act as the role (undefined when none is held or they expired). */
+  env(): Record<string, string> | undefined {
+    const c = this.holder?.current();
+    return c ? envFor(c, this.region) : undefined;
+  }
+
+  exportBlock(): string | undefined {
+    const c = this.holder?.current();
+    return c ? exportBlock(c, this.region) : undefined;
+  }
+
+  get expiresAt(): Date | undefined {
+    return this.holder?.expiresAt;
+  }
+
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  dispose(): void {
+    this.holder?.dispose();
+    this.holder = undefined;
+    this.listeners.clear();
+  }
+
+  private fire(): void {
+    for (const l of this.listeners) l();
+  }
+}
+
+export interface AwsModule extends vscode.Disposable {
+  store: AwsCredentialStore;
+  /** An STS client configured from the user's settings (endpoint and profile are machine-scoped: presets cannot set them). */
+  client(region?: string): StsIdentityClient;
+  /** The preset step "assume-aws-role"; `webIdentityToken` supplies the hub's OIDC token when a preset asks for it. */
+  presetStep(webIdentityToken?: () => Promise<string>): StepRunner<'assume-aws-role'>;
+  whoAmI(): Promise<AwsIdentity>;
+}
+
+export function registerAws(deps: ModuleDeps): AwsModule {
+  const { vs, logger } = deps;
+  const store = new DisposableStore();
+  const credentials = store.add(new AwsCredentialStore());
+  const setting = (key: string) => {
+    const v = vs.workspace.getConfiguration('pangeo.aws').get<string>(key);
+    return v ? v : undefined;
+  };
+  const client = (region?: string) => new StsIdentityClient({
+    endpoint: setting('stsEndpoint'), profile: setting('profile'), region: region ?? setting('region'), logger,
+  });
+  const whoAmI = async () => {
+    const c = client();
+    try {
+      return await c.whoAmI();
+    } finally {
+      c.dispose();
+    }
+  };
+
+  store.add(vs.commands.registerCommand('pangeo.aws.showIdentity', async () => {
+    try {
+      const id = await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: 'Asking AWS STS who you are…' }, whoAmI);
+      const held = credentials.roleArn && credentials.expiresAt ? `\nRole credentials from a preset: ${credentials.roleArn}, valid until ${credentials.expiresAt.toLocaleTimeString()}.` : '';
+      const picked = await vs.window.showInformationMessage(`AWS account ${id.account}\n${id.arn}${held}`, { modal: false }, 'Copy ARN');
+      if (picked === 'Copy ARN') await vs.env.clipboard.writeText(id.arn);
+    } catch (e) {
+      await showError(vs, logger, 'Could not get your AWS identity', e, [
+        { title: 'Open AWS Settings', run: () => vs.commands.executeCommand('workbench.action.openSettings', 'pangeo.aws') },
+      ]);
+    }
+  }));
+
+  store.add(vs.commands.registerCommand('pangeo.aws.copyExportBlock', async () => {
+    const block = credentials.exportBlock();
+    if (!block) {
+      await vs.window.showInformationMessage('No AWS role credentials are held. Apply a preset with an "aws" section first.');
+      return;
+    }
+    // Straight to the clipboard: the block holds secrets and must not pass through any log.
+    await vs.env.clipboard.writeText(block);
+    await vs.window.showInformationMessage(`Copied export lines for ${credentials.roleArn}; valid until ${credentials.expiresAt?.toLocaleTimeString() ?? '?'} (renewed while the editor runs).`);
+  }));
+
+  return {
+    store: credentials,
+    client,
+    whoAmI,
+    presetStep: (webIdentityToken) => assumeAwsRoleStep({
+      client: (step) => client(step.region),
+      webIdentityToken,
+      keep: (holder, step) => credentials.set(holder, step.roleArn, step.region),
+      logger,
+    }),
+    dispose: () => store.dispose(),
+  };
+}

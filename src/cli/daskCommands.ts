@@ -1,0 +1,179 @@
+// `pangeo-compute dask ...`: list, create, scale, adapt and stop Dask clusters on any provider, over the same core
+// as the editor. Local clusters are detached processes recorded in $XDG_STATE_HOME/pangeo-compute/local-clusters.json,
+// so a later call can scale or stop what an earlier one started.
+import { join } from 'node:path';
+import { Command, CommandContext, CommandGroup, EXIT, keyValues, optionalString, positiveInt, UsageError } from './command';
+import { NotFoundError } from '../core/http/errors';
+import { describeOptionType, parseOptionPairs } from '../dask/clusterOptions';
+import { describeSize, findCluster, formatAge, formatBytes, type ClusterProvider, type ClusterSummary } from '../dask/clusterProvider';
+import { coiledConfigPaths, findCoiledCredentials } from '../dask/coiled/coiledCredentials';
+import { CoiledProvider } from '../dask/coiled/coiledProvider';
+import { gatewayAuthFromEnv } from '../dask/gateway/gatewayAuth';
+import { GatewayProvider } from '../dask/gateway/gatewayProvider';
+import { JsonFileStore, LocalClusterRegistry, localClustersFile, stateDirectory } from '../dask/local/localClusterRegistry';
+import { LocalClusterProvider } from '../dask/local/localProvider';
+import { SchedulerAddressProvider } from '../dask/scheduler/schedulerAddressProvider';
+import { daskMetricsCommand } from './daskMetricsCommand';
+
+const PROVIDER_OPTIONS = {
+  provider: { type: 'string', short: 'p' },
+  url: { type: 'string' },
+  workspace: { type: 'string' },
+  dask: { type: 'string' },
+} as const;
+
+const PROVIDER_USAGE = '[--provider local|gateway|coiled|scheduler] [--url URL] [--workspace WS]';
+
+/** The provider named by --provider (default local), with credentials from the environment. Reused by `dask metrics`. */
+export function providerFromContext(ctx: CommandContext): ClusterProvider {
+  const kind = optionalString(ctx, 'provider') ?? 'local';
+  const url = optionalString(ctx, 'url');
+  const env = ctx.io.env;
+  switch (kind) {
+    case 'local': {
+      const registry = new LocalClusterRegistry(new JsonFileStore(localClustersFile(env)));
+      return new LocalClusterProvider({
+        registry,
+        clustersDir: join(stateDirectory(env), 'local-clusters'),
+        daskCommand: optionalString(ctx, 'dask') ?? env.PANGEO_DASK_COMMAND,
+        logger: ctx.logger,
+        env,
+        // The follower outlives this call: the same CLI, started detached, with the cluster's id appended.
+        adaptiveFollowerCommand: { command: process.execPath, args: [process.argv[1] ?? 'pangeo-compute', 'dask', 'follow-adaptive'] },
+      });
+    }
+    case 'gateway': {
+      const gatewayUrl = url ?? env.DASK_GATEWAY__ADDRESS;
+      if (!gatewayUrl) throw new UsageError('--url (or DASK_GATEWAY__ADDRESS) is required for --provider gateway');
+      return new GatewayProvider({ url: gatewayUrl, auth: gatewayAuthFromEnv(env), proxyAddress: env.DASK_GATEWAY__PROXY_ADDRESS, logger: ctx.logger });
+    }
+    case 'coiled': {
+      const creds = findCoiledCredentials(env, coiledConfigPaths(env));
+      if (!creds) throw new UsageError('No Coiled token: set DASK_COILED__TOKEN or log in with `coiled login` (~/.config/dask/coiled.yaml)');
+      const workspace = optionalString(ctx, 'workspace') ?? creds.workspace;
+      if (!workspace) throw new UsageError('--workspace is required (or coiled.workspace in coiled.yaml, or DASK_COILED__WORKSPACE)');
+      return new CoiledProvider({ server: url ?? creds.server, token: creds.token, workspace, logger: ctx.logger });
+    }
+    case 'scheduler': {
+      if (!url) throw new UsageError('--url http://host:8787 (the scheduler\'s dashboard address) is required for --provider scheduler');
+      return new SchedulerAddressProvider({ addresses: () => [url], logger: ctx.logger });
+    }
+    default:
+      throw new UsageError(`unknown provider "${kind}": use local, gateway, coiled or scheduler`);
+  }
+}
+
+/** The cluster named by the first positional (id or name); a scheduler address is its own cluster. */
+export async function clusterFromContext(ctx: CommandContext, provider: ClusterProvider): Promise<ClusterSummary> {
+  const name = ctx.positionals[0];
+  if (provider.kind === 'scheduler' && !name) return provider.get(optionalString(ctx, 'url')!, ctx.signal);
+  if (!name) throw new UsageError('NAME is required');
+  const found = await findCluster(provider, name, ctx.signal);
+  if (!found) throw new NotFoundError(`cluster ${name} (${provider.label})`, 'see `pangeo-compute dask clusters`');
+  return found;
+}
+
+function row(c: ClusterSummary): string {
+  const adaptive = c.adaptive ? ` adaptive ${c.adaptive.minimum}…${c.adaptive.maximum}` : '';
+  return [c.name, c.id !== c.name ? `(${c.id})` : '', c.status, describeSize(c) + adaptive, formatAge(c.startedAt), c.dashboardUrl ?? '', c.message ?? '']
+    .filter(Boolean).join('  ');
+}
+
+function withProvider(summary: string, usage: string, run: (ctx: CommandContext, provider: ClusterProvider) => Promise<number | void>, extra: Command['options'] = {}): Command {
+  return {
+    summary,
+    usage: `${usage} ${PROVIDER_USAGE}`.trim(),
+    options: { ...PROVIDER_OPTIONS, ...extra },
+    async run(ctx) {
+      const provider = providerFromContext(ctx);
+      try {
+        return await run(ctx, provider);
+      } finally {
+        provider.dispose?.();
+      }
+    },
+  };
+}
+
+const clusters = withProvider('List clusters', '', async (ctx, provider) => {
+  const list = await provider.list(ctx.signal);
+  ctx.print(list.length ? list.map(row).join('\n') : `No clusters (${provider.label}).`, list);
+});
+
+const options = withProvider('Show the options `create` accepts', '', async (ctx, provider) => {
+  if (!provider.capabilities.options) throw new UsageError(`${provider.label} has no cluster options`);
+  const fields = await provider.optionsSchema(ctx.signal);
+  const human = fields.map((f) => `${f.field.padEnd(22)} ${describeOptionType(f.spec).padEnd(28)} default ${JSON.stringify(f.default)}  ${f.label}`).join('\n');
+  ctx.print(human || 'No options.', fields);
+});
+
+const create = withProvider('Create a cluster; prints its name', '[--option key=value]... [--wait]', async (ctx, provider) => {
+  if (!provider.capabilities.create) throw new UsageError(`${provider.label} cannot create clusters`);
+  const values = parseOptionPairs(await provider.optionsSchema(ctx.signal), keyValues(ctx, 'option'));
+  let created = await provider.create(values, ctx.signal);
+  if (ctx.values.wait && provider instanceof GatewayProvider) created = await provider.waitUntilRunning(created.id, 300_000, ctx.signal);
+  ctx.note(`Created ${created.name} (${created.status}, ${describeSize(created)})${created.dashboardUrl ? ` — dashboard ${created.dashboardUrl}` : ''}`);
+  ctx.print(created.name, created);
+}, { option: { type: 'string', multiple: true, short: 'o' }, wait: { type: 'boolean' } });
+
+const scale = withProvider('Scale to a fixed number of workers (turns adaptive off)', 'NAME N', async (ctx, provider) => {
+  const n = positiveInt(ctx.positionals[provider.kind === 'scheduler' && ctx.positionals.length === 1 ? 0 : 1], 'N');
+  const cluster = await clusterFromContext({ ...ctx, positionals: provider.kind === 'scheduler' && ctx.positionals.length === 1 ? [] : ctx.positionals }, provider);
+  await provider.scale(cluster.id, n, ctx.signal);
+  const after = await provider.get(cluster.id, ctx.signal);
+  ctx.print(`${after.name}: ${describeSize(after)}`, after);
+});
+
+const adapt = withProvider('Scale adaptively between --min and --max workers', 'NAME --min A --max B', async (ctx, provider) => {
+  const minimum = positiveInt(optionalString(ctx, 'min'), '--min');
+  const maximum = positiveInt(optionalString(ctx, 'max'), '--max');
+  if (maximum < minimum) throw new UsageError('--max must be ≥ --min');
+  const cluster = await clusterFromContext(ctx, provider);
+  await provider.adapt(cluster.id, minimum, maximum, ctx.signal);
+  ctx.print(`${cluster.name}: adaptive ${minimum}…${maximum} workers`, { ...cluster, adaptive: { minimum, maximum } });
+}, { min: { type: 'string' }, max: { type: 'string' } });
+
+const stop = withProvider('Stop a cluster (its workers and their data are gone)', 'NAME', async (ctx, provider) => {
+  const cluster = await clusterFromContext(ctx, provider);
+  await provider.stop(cluster.id, ctx.signal);
+  ctx.print(`Stopped ${cluster.name}`, { stopped: cluster.name, id: cluster.id });
+});
+
+const workers = withProvider('List a cluster\'s workers as its scheduler reports them', 'NAME', async (ctx, provider) => {
+  const cluster = await clusterFromContext(ctx, provider);
+  const list = await provider.workers(cluster.id, ctx.signal);
+  const human = list.map((w) => [w.name, w.id !== w.name ? w.id : '', `${w.threads} thread${w.threads === 1 ? '' : 's'}`,
+    w.memoryLimit ? formatBytes(w.memoryLimit) : '', w.memoryUsed !== undefined ? `used ${formatBytes(w.memoryUsed)}` : '', w.status ?? '']
+    .filter(Boolean).join('  ')).join('\n');
+  ctx.print(human || `${cluster.name} has no workers.`, list);
+});
+
+/** Internal: the detached process that keeps a local cluster at its adaptive target (started by `adapt`). */
+const followAdaptive: Command = {
+  summary: '(internal) keep a local cluster at its adaptive target',
+  usage: 'ID',
+  options: { dask: { type: 'string' } },
+  async run(ctx) {
+    const id = ctx.positionals[0];
+    if (!id) throw new UsageError('ID is required');
+    const provider = providerFromContext({ ...ctx, values: { ...ctx.values, provider: 'local' } }) as LocalClusterProvider;
+    await provider.followAdaptive(id);
+    return EXIT.ok;
+  },
+};
+
+export const daskCommands: CommandGroup = {
+  name: 'dask',
+  summary: 'Dask clusters: local, Dask Gateway, Coiled, or a scheduler address',
+  commands: {
+    clusters,
+    options,
+    create,
+    scale,
+    adapt,
+    stop,
+    workers,
+    metrics: daskMetricsCommand,
+    'follow-adaptive': followAdaptive,
+  },
+};

@@ -1,0 +1,165 @@
+// The state behind the Dask Clusters view: each provider's last listing or error, polled on its own back-off schedule
+// only while the view is visible, plus the clusters found in notebooks. No vscode import: the tree reads it, tests fake it.
+import { isPangeoError } from '../../core/http/errors';
+import type { Logger } from '../../core/log';
+import type { ClusterProvider, ClusterSummary } from '../clusterProvider';
+import { BackoffSchedule, VanishedClusters } from '../clusterWatch';
+import type { DiscoveredCluster } from '../notebook/kernelClusterDiscovery';
+
+export interface ProviderSnapshot {
+  provider: ClusterProvider;
+  clusters?: ClusterSummary[];
+  error?: unknown;
+  loading: boolean;
+  /** Epoch ms of the last successful listing. */
+  updatedAt?: number;
+}
+
+interface Watch {
+  snapshot: ProviderSnapshot;
+  schedule: BackoffSchedule;
+  vanished: VanishedClusters;
+  timer?: NodeJS.Timeout;
+  inFlight?: Promise<void>;
+}
+
+export interface NotebookClusters {
+  uri: string;
+  label: string;
+  clusters: DiscoveredCluster[];
+}
+
+export interface ClusterServiceOptions {
+  providers: () => ClusterProvider[];
+  logger: Logger;
+  pollMs?: () => number;
+  maxPollMs?: number;
+}
+
+export class ClusterService {
+  private readonly watches = new Map<string, Watch>();
+  private readonly listeners = new Set<() => void>();
+  private readonly notebooks = new Map<string, NotebookClusters>();
+  private visible = false;
+  private disposed = false;
+
+  constructor(private readonly opts: ClusterServiceOptions) {}
+
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  private fire(): void {
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch (e) {
+        this.opts.logger.warn(`dask view listener failed: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** Snapshots in provider order; providers added or removed since the last call are picked up here. */
+  snapshots(): ProviderSnapshot[] {
+    const providers = this.opts.providers();
+    const ids = new Set(providers.map((p) => p.id));
+    for (const [id, w] of this.watches) {
+      if (!ids.has(id)) {
+        if (w.timer) clearTimeout(w.timer);
+        this.watches.delete(id);
+      }
+    }
+    return providers.map((p) => this.watch(p).snapshot);
+  }
+
+  snapshot(providerId: string): ProviderSnapshot | undefined {
+    return this.snapshots().find((s) => s.provider.id === providerId);
+  }
+
+  private watch(provider: ClusterProvider): Watch {
+    let w = this.watches.get(provider.id);
+    if (!w || w.snapshot.provider !== provider) {
+      if (w?.timer) clearTimeout(w.timer);
+      w = {
+        snapshot: { provider, loading: false },
+        schedule: new BackoffSchedule(this.opts.pollMs?.() ?? 5000, this.opts.maxPollMs ?? 60_000),
+        vanished: new VanishedClusters(),
+      };
+      this.watches.set(provider.id, w);
+      if (this.visible) this.plan(w, 0);
+    }
+    return w;
+  }
+
+  /** Lists one provider (or all) now; errors are kept in the snapshot for the tree, never thrown. */
+  async refresh(providerId?: string): Promise<void> {
+    const targets = this.snapshots().filter((s) => !providerId || s.provider.id === providerId);
+    await Promise.all(targets.map((s) => this.poll(this.watches.get(s.provider.id)!)));
+  }
+
+  /** Polls while visible (each provider on its own schedule); stops all timers while hidden. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    for (const s of this.snapshots()) {
+      const w = this.watches.get(s.provider.id)!;
+      if (w.timer) clearTimeout(w.timer);
+      w.timer = undefined;
+      if (visible) this.plan(w, s.updatedAt && Date.now() - s.updatedAt < w.schedule.nextDelay() ? w.schedule.nextDelay() : 0);
+    }
+  }
+
+  private plan(w: Watch, delayMs: number): void {
+    if (this.disposed || !this.visible) return;
+    if (w.timer) clearTimeout(w.timer);
+    w.timer = setTimeout(() => {
+      w.timer = undefined;
+      void this.poll(w).finally(() => this.plan(w, w.schedule.nextDelay()));
+    }, delayMs);
+  }
+
+  private poll(w: Watch): Promise<void> {
+    // One listing per provider at a time: a refresh during a slow poll joins it.
+    w.inFlight ??= (async () => {
+      const s = w.snapshot;
+      s.loading = true;
+      try {
+        const listed = await s.provider.list();
+        s.clusters = w.vanished.reconcile(listed);
+        s.error = undefined;
+        s.updatedAt = Date.now();
+        w.schedule.succeeded();
+      } catch (e) {
+        s.error = e;
+        w.schedule.failed();
+        this.opts.logger.warn(`${s.provider.label}: listing failed (${isPangeoError(e) ? e.userMessage : (e as Error).message}); next try in ${Math.round(w.schedule.nextDelay() / 1000)} s`);
+      } finally {
+        s.loading = false;
+        w.inFlight = undefined;
+        this.fire();
+      }
+    })();
+    return w.inFlight;
+  }
+
+  cluster(providerId: string, clusterId: string): ClusterSummary | undefined {
+    return this.snapshot(providerId)?.clusters?.find((c) => c.id === clusterId);
+  }
+
+  setNotebookClusters(entry: NotebookClusters): void {
+    if (entry.clusters.length) this.notebooks.set(entry.uri, entry);
+    else this.notebooks.delete(entry.uri);
+    this.fire();
+  }
+
+  notebookClusters(): NotebookClusters[] {
+    return [...this.notebooks.values()];
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const w of this.watches.values()) if (w.timer) clearTimeout(w.timer);
+    this.watches.clear();
+    this.listeners.clear();
+  }
+}

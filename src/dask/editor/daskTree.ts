@@ -1,0 +1,183 @@
+// The Dask Clusters tree: provider → clusters (status, size, age) → workers, plus clusters found in notebooks.
+// contextValue carries what each cluster allows (".scale.adapt.stop.dashboard.client") so menus show only what works.
+import type * as vscode from 'vscode';
+import { isAuthError, isPangeoError } from '../../core/http/errors';
+import { capabilitiesOf, describeSize, formatAge, formatBytes, type ClusterSummary, type WorkerSummary } from '../clusterProvider';
+import type { DiscoveredCluster } from '../notebook/kernelClusterDiscovery';
+import type { ClusterService } from './clusterService';
+
+export type DaskTreeNode =
+  | { kind: 'provider'; providerId: string }
+  | { kind: 'cluster'; providerId: string; cluster: ClusterSummary }
+  | { kind: 'worker'; providerId: string; clusterId: string; worker: WorkerSummary }
+  | { kind: 'notebooks' }
+  | { kind: 'notebook'; uri: string }
+  | { kind: 'discovered'; uri: string; cluster: DiscoveredCluster }
+  | { kind: 'message'; text: string; icon: string; command?: vscode.Command; tooltip?: string };
+
+const STATUS_ICON: Record<ClusterSummary['status'], [string, string?]> = {
+  running: ['server-process', 'testing.iconPassed'],
+  pending: ['loading~spin'],
+  stopping: ['loading~spin'],
+  stopped: ['circle-slash', 'disabledForeground'],
+  failed: ['error', 'testing.iconFailed'],
+  unreachable: ['warning', 'problemsWarningIcon.foreground'],
+};
+
+export class DaskTreeProvider implements vscode.TreeDataProvider<DaskTreeNode> {
+  private readonly emitter: vscode.EventEmitter<DaskTreeNode | undefined>;
+  readonly onDidChangeTreeData: vscode.Event<DaskTreeNode | undefined>;
+
+  constructor(private readonly vs: typeof vscode, private readonly service: ClusterService) {
+    this.emitter = new vs.EventEmitter<DaskTreeNode | undefined>();
+    this.onDidChangeTreeData = this.emitter.event;
+  }
+
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+
+  async getChildren(node?: DaskTreeNode): Promise<DaskTreeNode[]> {
+    if (!node) {
+      const roots: DaskTreeNode[] = this.service.snapshots().map((s) => ({ kind: 'provider', providerId: s.provider.id }));
+      if (this.service.notebookClusters().length) roots.push({ kind: 'notebooks' });
+      return roots;
+    }
+    switch (node.kind) {
+      case 'provider':
+        return this.clusterChildren(node.providerId);
+      case 'cluster':
+        return this.workerChildren(node);
+      case 'notebooks':
+        return this.service.notebookClusters().map((n) => ({ kind: 'notebook', uri: n.uri }));
+      case 'notebook':
+        return (this.service.notebookClusters().find((n) => n.uri === node.uri)?.clusters ?? []).map((cluster) => ({ kind: 'discovered', uri: node.uri, cluster }));
+      default:
+        return [];
+    }
+  }
+
+  private async clusterChildren(providerId: string): Promise<DaskTreeNode[]> {
+    let snap = this.service.snapshot(providerId);
+    if (!snap) return [];
+    if (!snap.clusters && !snap.error) {
+      await this.service.refresh(providerId);
+      snap = this.service.snapshot(providerId)!;
+    }
+    const retry = { command: 'pangeo.dask.refresh', title: 'Retry', arguments: [{ kind: 'provider', providerId }] };
+    if (snap.error) {
+      const e = snap.error;
+      const text = isAuthError(e) ? `Not signed in: ${(e as Error).message}` : `Cannot list clusters: ${isPangeoError(e) ? e.message : (e as Error).message}`;
+      return [{ kind: 'message', text, icon: isAuthError(e) ? 'sign-in' : 'error', command: retry, tooltip: isPangeoError(e) ? e.userMessage : undefined }];
+    }
+    const clusters = snap.clusters ?? [];
+    if (!clusters.length) {
+      const create = snap.provider.capabilities.create;
+      return [{ kind: 'message', text: create ? 'No clusters — create one' : 'No clusters', icon: 'info',
+        command: create ? { command: 'pangeo.dask.createCluster', title: 'Create', arguments: [{ kind: 'provider', providerId }] } : undefined }];
+    }
+    return clusters.map((cluster) => ({ kind: 'cluster', providerId, cluster }));
+  }
+
+  private async workerChildren(node: Extract<DaskTreeNode, { kind: 'cluster' }>): Promise<DaskTreeNode[]> {
+    const provider = this.service.snapshot(node.providerId)?.provider;
+    if (!provider || node.cluster.status !== 'running') return [];
+    try {
+      const workers = await provider.workers(node.cluster.id);
+      if (!workers.length) return [{ kind: 'message', text: 'No workers', icon: 'info' }];
+      return workers.map((worker) => ({ kind: 'worker', providerId: node.providerId, clusterId: node.cluster.id, worker }));
+    } catch (e) {
+      return [{ kind: 'message', text: `Workers unavailable: ${(e as Error).message}`, icon: 'warning' }];
+    }
+  }
+
+  getTreeItem(node: DaskTreeNode): vscode.TreeItem {
+    const vs = this.vs;
+    const C = vs.TreeItemCollapsibleState;
+    switch (node.kind) {
+      case 'provider': {
+        const snap = this.service.snapshot(node.providerId);
+        const p = snap?.provider;
+        const item = new vs.TreeItem(p?.label ?? node.providerId, C.Expanded);
+        item.id = `dask:${node.providerId}`;
+        const icon = p?.kind === 'local' ? 'vm' : p?.kind === 'scheduler' ? 'plug' : 'cloud';
+        item.iconPath = new vs.ThemeIcon(snap?.loading ? 'loading~spin' : icon);
+        const n = snap?.clusters?.filter((c) => c.status === 'running' || c.status === 'pending').length;
+        item.description = snap?.error ? 'error' : n !== undefined ? `${n} cluster${n === 1 ? '' : 's'}` : '';
+        item.contextValue = `daskProvider${p?.capabilities.create ? '.create' : ''}${p && p.kind !== 'local' ? '.removable' : ''}`;
+        return item;
+      }
+      case 'cluster': {
+        const c = node.cluster;
+        const item = new vs.TreeItem(c.name, c.status === 'running' ? C.Collapsed : C.None);
+        item.id = `dask:${node.providerId}:${c.id}`;
+        const [icon, color] = STATUS_ICON[c.status];
+        item.iconPath = new vs.ThemeIcon(icon, color ? new vs.ThemeColor(color) : undefined);
+        const adaptive = c.adaptive ? ` · adaptive ${c.adaptive.minimum}–${c.adaptive.maximum}` : '';
+        item.description = [c.status === 'running' ? describeSize(c) + adaptive : c.status, formatAge(c.startedAt)].filter(Boolean).join(' · ');
+        const md = new vs.MarkdownString(undefined, true);
+        md.appendMarkdown(`**${c.name}** — ${c.status}\n\n`);
+        md.appendMarkdown(`${describeSize(c)}${adaptive}\n\n`);
+        if (c.schedulerAddress) md.appendMarkdown(`Scheduler: \`${c.schedulerAddress}\`\n\n`);
+        if (c.dashboardUrl) md.appendMarkdown(`Dashboard: ${c.dashboardUrl.replace(/\?.*$/, '')}\n\n`);
+        if (c.startedAt) md.appendMarkdown(`Started ${new Date(c.startedAt).toLocaleString()}\n\n`);
+        if (c.message) md.appendMarkdown(`_${c.message}_`);
+        item.tooltip = md;
+        const caps = capabilitiesOf(this.service.snapshot(node.providerId)!.provider, c);
+        const live = c.status === 'running';
+        item.contextValue = 'daskCluster' +
+          (live && (caps.scaleUp || caps.scaleDown) ? '.scale' : '') +
+          (live && caps.adapt ? '.adapt' : '') +
+          (caps.stop && c.status !== 'stopped' && c.status !== 'stopping' ? '.stop' : '') +
+          (live && c.dashboardUrl ? '.dashboard' : '') +
+          (live && c.schedulerAddress ? '.client' : '');
+        return item;
+      }
+      case 'worker': {
+        const w = node.worker;
+        const item = new vs.TreeItem(w.name, C.None);
+        item.iconPath = new vs.ThemeIcon('server');
+        const mem = w.memoryLimit ? `${w.memoryUsed !== undefined ? `${formatBytes(w.memoryUsed)} / ` : ''}${formatBytes(w.memoryLimit)}` : '';
+        item.description = [`${w.threads} thread${w.threads === 1 ? '' : 's'}`, mem, w.cpu !== undefined ? `CPU ${Math.round(w.cpu)} %` : '', w.status && w.status !== 'running' ? w.status : '']
+          .filter(Boolean).join(' · ');
+        item.tooltip = `${w.name}\n${w.id}${w.host ? `\nhost ${w.host}` : ''}`;
+        item.contextValue = 'daskWorker';
+        return item;
+      }
+      case 'notebooks': {
+        const item = new vs.TreeItem('Clusters in notebooks', C.Expanded);
+        item.iconPath = new vs.ThemeIcon('notebook');
+        item.contextValue = 'daskNotebooks';
+        return item;
+      }
+      case 'notebook': {
+        const entry = this.service.notebookClusters().find((n) => n.uri === node.uri);
+        const item = new vs.TreeItem(entry?.label ?? node.uri, C.Expanded);
+        item.iconPath = new vs.ThemeIcon('notebook');
+        item.contextValue = 'daskNotebook';
+        return item;
+      }
+      case 'discovered': {
+        const c = node.cluster;
+        const item = new vs.TreeItem(c.name ?? c.variables.join(', '), C.None);
+        item.iconPath = new vs.ThemeIcon('symbol-variable');
+        item.description = `${c.type} · ${c.variables.join(', ')}${c.status ? ` · ${c.status}` : ''}`;
+        item.tooltip = [c.schedulerAddress, c.dashboardLink, c.gatewayAddress].filter(Boolean).join('\n');
+        item.contextValue = 'daskDiscovered' + (c.dashboardLink ? '.dashboard' : '') + (c.kind === 'gateway' || c.kind === 'coiled' || c.dashboardLink ? '.adopt' : '');
+        return item;
+      }
+      case 'message': {
+        const item = new vs.TreeItem(node.text, C.None);
+        item.iconPath = new vs.ThemeIcon(node.icon);
+        item.command = node.command;
+        item.tooltip = node.tooltip;
+        item.contextValue = 'daskMessage';
+        return item;
+      }
+    }
+  }
+}

@@ -1,0 +1,209 @@
+// Commands of the Hubs view: add/sign in/out/remove hubs, start/stop/restart servers, open, copy, shut down kernels.
+import type * as vscode from 'vscode';
+import { HubService } from './hubService';
+import { HubTreeNode } from './hubTree';
+import { addHubInteractive, OAuthCallbacks, signInInteractive } from './signInFlow';
+import { chooseUserOptions, pickServerToStart, startWithProgress } from './startServerFlow';
+import { showError } from '../../editor/showError';
+import type { Logger } from '../../core/log';
+import { JupyterServerClient } from '../../jupyter/jupyterServerClient';
+import { DisposableStore } from '../../editor/module';
+
+export interface HubCommandDeps {
+  vs: typeof vscode;
+  service: HubService;
+  oauth: OAuthCallbacks;
+  logger: Logger;
+  extensionId: string;
+}
+
+/** Resolves a hub from a tree node, a base URL string, or by asking. */
+async function resolveHub(d: HubCommandDeps, arg: unknown, purpose: string, signedInOnly = false): Promise<string | undefined> {
+  if (arg && typeof arg === 'object' && 'base' in arg) return (arg as { base: string }).base;
+  if (typeof arg === 'string' && d.service.sessions.hub(arg)) return arg;
+  const hubs = d.service.sessions.hubs().filter((h) => !signedInOnly || h.user);
+  if (hubs.length === 1) return hubs[0]!.base;
+  if (!hubs.length) {
+    const add = 'Add a Hub';
+    if (await d.vs.window.showInformationMessage(`No ${signedInOnly ? 'signed-in ' : ''}hub yet.`, add) === add) await d.vs.commands.executeCommand('pangeo.hubs.add');
+    return undefined;
+  }
+  const picked = await d.vs.window.showQuickPick(hubs.map((h) => ({ label: h.label, description: h.user ?? 'signed out', base: h.base })), { title: purpose });
+  return picked?.base;
+}
+
+export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
+  const { vs, service } = d;
+  const sessions = service.sessions;
+  const store = new DisposableStore();
+  const signInDeps = { vs, sessions, oauth: d.oauth, extensionId: d.extensionId };
+  const register = (id: string, run: (...args: unknown[]) => Promise<unknown>) =>
+    store.add(vs.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await run(...args);
+      } catch (e) {
+        await showError(vs, d.logger, commandTitle(id), e, [{ title: 'Retry', run: () => vs.commands.executeCommand(id, ...args) }]);
+        return undefined;
+      }
+    }));
+
+  /** Adds a hub (URL argument or asked) and signs in; returns the hub base when signed in. */
+  const addAndSignIn = async (url?: unknown): Promise<string | undefined> => {
+    const added = await addHubInteractive(signInDeps, typeof url === 'string' ? url : undefined);
+    if (!added) return undefined;
+    const record = await signInInteractive(signInDeps, added.record.base, added.tokenInLink);
+    if (record) await afterSignIn(record.base);
+    return record?.base;
+  };
+
+  const afterSignIn = async (base: string) => {
+    await service.refresh(base);
+    const record = sessions.hub(base)!;
+    const servers = service.snapshot(base)?.servers ?? [];
+    const start = 'Start a Server';
+    const msg = `Signed in to ${record.label} as ${record.user}.`;
+    if (!servers.some((s) => s.state === 'ready')) {
+      if (await vs.window.showInformationMessage(msg, start) === start) await vs.commands.executeCommand('pangeo.hubs.startServer', { kind: 'hub', base });
+    } else void vs.window.showInformationMessage(`${msg} Its running servers are in the notebook kernel picker.`);
+  };
+
+  register('pangeo.hubs.add', addAndSignIn);
+
+  register('pangeo.hubs.signIn', async (arg) => {
+    const base = await resolveHub(d, arg, 'Sign in to which hub?');
+    if (!base) return addAndSignIn();
+    const record = await signInInteractive(signInDeps, base);
+    if (record) await afterSignIn(base);
+    return record?.base;
+  });
+
+  register('pangeo.hubs.signOut', async (arg) => {
+    const base = await resolveHub(d, arg, 'Sign out of which hub?', true);
+    if (!base) return;
+    const { revoked } = await sessions.signOut(base);
+    void vs.window.showInformationMessage(`Signed out of ${sessions.hub(base)?.label}${revoked ? '; the token Pangeo Compute created was revoked' : ''}.`);
+  });
+
+  register('pangeo.hubs.remove', async (arg) => {
+    const base = await resolveHub(d, arg, 'Remove which hub?');
+    if (!base) return;
+    const record = sessions.hub(base)!;
+    const ok = await vs.window.showWarningMessage(`Remove ${record.label}?`, {
+      modal: true, detail: `Pangeo Compute forgets this hub${record.mintedTokenId ? ' and revokes the token it created' : ''}. Servers on the hub keep running.`,
+    }, 'Remove');
+    if (ok !== 'Remove') return;
+    await sessions.removeHub(base);
+  });
+
+  register('pangeo.hubs.refresh', async (arg) => {
+    const base = arg && typeof arg === 'object' && 'base' in arg ? (arg as { base: string }).base : undefined;
+    await service.refresh(base);
+  });
+
+  const startOn = async (base: string, serverName: string | undefined) => {
+    const record = sessions.hub(base);
+    if (!record?.user) {
+      const signedIn = await vs.commands.executeCommand<string | undefined>('pangeo.hubs.signIn', base);
+      if (!signedIn) return undefined;
+    }
+    const name = serverName ?? (await pickServerToStart(vs, service, base));
+    if (name === undefined) return undefined;
+    const options = await chooseUserOptions(vs, service, base, name);
+    if (!options) return undefined;
+    return startWithProgress(vs, service, base, name, options);
+  };
+
+  register('pangeo.hubs.startServer', async (arg) => {
+    const node = arg as HubTreeNode | undefined;
+    if (node?.kind === 'server') return startOn(node.base, node.server.name);
+    const base = await resolveHub(d, arg, 'Start a server on which hub?');
+    return base ? startOn(base, undefined) : undefined;
+  });
+
+  /** One click for a culled/stopped server: same options as last time. */
+  const restart = async (base: string, serverName: string, ask: boolean): Promise<boolean> => {
+    const record = sessions.hub(base);
+    if (!record?.user) return false;
+    if (ask) {
+      const go = 'Start Server';
+      const a = await vs.window.showWarningMessage(`${serverName || 'The default server'} on ${record.label} is not running.`, go);
+      if (a !== go) return false;
+    }
+    const server = await startWithProgress(vs, service, base, serverName, sessions.lastOptions(base, serverName) ?? {});
+    return !!server;
+  };
+  service.restartServerHandler = (hubId, serverName) => restart(hubId, serverName, true);
+
+  register('pangeo.hubs.restartServer', async (arg) => {
+    const node = arg as HubTreeNode;
+    if (node?.kind !== 'server') return;
+    await restart(node.base, node.server.name, false);
+  });
+
+  register('pangeo.hubs.stopServer', async (arg) => {
+    const node = arg as HubTreeNode;
+    if (node?.kind !== 'server') return;
+    const record = sessions.hub(node.base)!;
+    const label = `${node.server.name || 'the default server'} on ${record.label}`;
+    const ok = await vs.window.showWarningMessage(`Stop ${label}?`, {
+      modal: true, detail: 'Running kernels are shut down and their in-memory state is lost. Files in your home directory stay.',
+    }, 'Stop Server');
+    if (ok !== 'Stop Server') return;
+    await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: `Stopping ${label}…` }, async () => {
+      const client = sessions.client(node.base);
+      if ((await client.stopServer(record.user!, node.server.name)) === 'stopping') await client.waitForStop(record.user!, node.server.name);
+    });
+    await service.refresh(node.base);
+  });
+
+  register('pangeo.hubs.deleteServer', async (arg) => {
+    const node = arg as HubTreeNode;
+    if (node?.kind !== 'server' || !node.server.name) return;
+    const record = sessions.hub(node.base)!;
+    const ok = await vs.window.showWarningMessage(`Delete the named server ${node.server.name}?`, { modal: true, detail: 'The hub forgets this server and its options.' }, 'Delete');
+    if (ok !== 'Delete') return;
+    const client = sessions.client(node.base);
+    if (node.server.state !== 'stopped') {
+      if ((await client.stopServer(record.user!, node.server.name)) === 'stopping') await client.waitForStop(record.user!, node.server.name);
+    }
+    await client.deleteNamedServer(record.user!, node.server.name);
+    await service.refresh(node.base);
+  });
+
+  register('pangeo.hubs.openInBrowser', async (arg) => {
+    const node = arg as HubTreeNode;
+    const url = node?.kind === 'server' && node.server.url ? node.server.url : node?.kind === 'hub' ? `${node.base}hub/home` : undefined;
+    if (url) await vs.env.openExternal(vs.Uri.parse(url));
+  });
+
+  register('pangeo.hubs.copyServerUrl', async (arg) => {
+    const node = arg as HubTreeNode;
+    if (node?.kind === 'server' && node.server.url) {
+      await vs.env.clipboard.writeText(node.server.url);
+      void vs.window.setStatusBarMessage('Server URL copied', 3000);
+    }
+  });
+
+  register('pangeo.hubs.openTokenPage', async (arg) => {
+    const base = await resolveHub(d, arg, 'Open the token page of which hub?');
+    if (base) await vs.env.openExternal(vs.Uri.parse(`${base}hub/token`));
+  });
+
+  register('pangeo.hubs.shutdownKernel', async (arg) => {
+    const node = arg as HubTreeNode;
+    if (node?.kind !== 'kernel') return;
+    const server = service.snapshot(node.base)?.servers?.find((s) => s.name === node.serverName);
+    if (!server?.url) return;
+    const ok = await vs.window.showWarningMessage(`Shut down kernel ${node.kernel.name}?`, { modal: true, detail: 'Its variables are lost; notebooks using it must restart a kernel.' }, 'Shut Down');
+    if (ok !== 'Shut Down') return;
+    await new JupyterServerClient(server.url, sessions.client(node.base).http).shutdownKernel(node.kernel.id);
+    service.fireChanged();
+  });
+
+  return store;
+}
+
+function commandTitle(id: string): string {
+  const words = id.replace(/^pangeo\.hubs\./, '').replace(/([A-Z])/g, ' $1').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

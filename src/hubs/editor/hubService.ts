@@ -1,0 +1,162 @@
+// The editor's live view of hubs: sessions + the last known servers and kernels of each hub, refreshed on demand or
+// by a poll that runs only while the Hubs view is visible. Implements HubRegistry for kernels, Dask and presets.
+import type * as vscode from 'vscode';
+import { HubSessions, HubRecord } from '../hubSessions';
+import { HubServer } from '../hubModels';
+import { ConnectedServer, HubRegistry } from './hubRegistry';
+import { isAuthError, PangeoError } from '../../core/http/errors';
+import type { Logger } from '../../core/log';
+import { JupyterServerClient, KernelInfo } from '../../jupyter/jupyterServerClient';
+
+export interface HubSnapshot {
+  record: HubRecord;
+  servers?: HubServer[];
+  /** Kernels per ready server name, loaded when the server node is expanded. */
+  kernels: Map<string, KernelInfo[]>;
+  error?: PangeoError | Error;
+}
+
+export class HubService implements HubRegistry, vscode.Disposable {
+  private readonly snapshots = new Map<string, HubSnapshot>();
+  private readonly changeEmitter: vscode.EventEmitter<void>;
+  readonly onDidChangeServers: vscode.Event<void>;
+  private readonly authPrompted = new Set<string>();
+  private pollTimer?: NodeJS.Timeout;
+  private renewTimer?: NodeJS.Timeout;
+  private readonly subscription: { dispose(): void };
+
+  constructor(
+    private readonly vs: typeof vscode,
+    readonly sessions: HubSessions,
+    private readonly logger: Logger,
+    /** Called when a hub answers 401/403: the editor offers "Sign in again". */
+    private readonly onAuthFailure: (base: string, error: PangeoError) => void,
+  ) {
+    this.changeEmitter = new vs.EventEmitter<void>();
+    this.onDidChangeServers = this.changeEmitter.event;
+    this.subscription = sessions.onDidChange(() => {
+      this.syncRecords();
+      this.changeEmitter.fire();
+    });
+    this.syncRecords();
+  }
+
+  private syncRecords(): void {
+    const records = this.sessions.hubs();
+    for (const base of [...this.snapshots.keys()]) if (!records.some((r) => r.base === base)) this.snapshots.delete(base);
+    for (const record of records) {
+      const snap = this.snapshots.get(record.base);
+      if (snap) {
+        snap.record = record;
+        if (!record.user) {
+          snap.servers = undefined;
+          snap.kernels.clear();
+        }
+      } else this.snapshots.set(record.base, { record, kernels: new Map() });
+    }
+  }
+
+  snapshot(base: string): HubSnapshot | undefined {
+    return this.snapshots.get(base);
+  }
+
+  allSnapshots(): HubSnapshot[] {
+    return [...this.snapshots.values()].sort((a, b) => a.record.label.localeCompare(b.record.label));
+  }
+
+  readyServers(): ConnectedServer[] {
+    const out: ConnectedServer[] = [];
+    for (const snap of this.snapshots.values()) {
+      if (!snap.record.user) continue;
+      for (const server of snap.servers ?? []) {
+        if (server.state === 'ready' && server.url) {
+          out.push({ hubId: snap.record.base, hubLabel: snap.record.label, user: snap.record.user, server, client: this.sessions.client(snap.record.base) });
+        }
+      }
+    }
+    return out;
+  }
+
+  async authorizationFor(hubId: string): Promise<string | undefined> {
+    const token = await this.sessions.token(hubId);
+    return token ? `token ${token}` : undefined;
+  }
+
+  /** Re-reads the servers of one hub (or all); errors are kept on the snapshot and shown in the tree. */
+  async refresh(base?: string): Promise<void> {
+    const targets = base ? [base] : [...this.snapshots.keys()];
+    await Promise.all(targets.map((b) => this.refreshOne(b)));
+    this.changeEmitter.fire();
+  }
+
+  private async refreshOne(base: string): Promise<void> {
+    const snap = this.snapshots.get(base);
+    if (!snap?.record.user) return;
+    try {
+      snap.servers = await this.sessions.client(base).listServers(snap.record.user);
+      snap.error = undefined;
+      this.authPrompted.delete(base);
+      for (const name of [...snap.kernels.keys()]) {
+        if (!snap.servers.some((s) => s.name === name && s.state === 'ready')) snap.kernels.delete(name);
+      }
+    } catch (e) {
+      snap.error = e as Error;
+      this.logger.warn(`refreshing ${snap.record.label} failed: ${(e as Error).message}`);
+      if (isAuthError(e) && !this.authPrompted.has(base)) {
+        this.authPrompted.add(base);
+        this.onAuthFailure(base, e);
+      }
+    }
+  }
+
+  /** Lists the kernels running on a ready server (for the tree's third level). */
+  async loadKernels(base: string, serverName: string): Promise<KernelInfo[]> {
+    const snap = this.snapshots.get(base);
+    const server = snap?.servers?.find((s) => s.name === serverName);
+    if (!snap || !server?.url) return [];
+    try {
+      const kernels = await new JupyterServerClient(server.url, this.sessions.client(base).http).listKernels();
+      snap.kernels.set(serverName, kernels);
+      return kernels;
+    } catch (e) {
+      this.logger.warn(`listing kernels on ${snap.record.label} failed: ${(e as Error).message}`);
+      throw e;
+    }
+  }
+
+  restartServerHandler?: (hubId: string, serverName: string) => Promise<boolean>;
+
+  async restartServer(hubId: string, serverName: string): Promise<boolean> {
+    return (await this.restartServerHandler?.(hubId, serverName)) ?? false;
+  }
+
+  /** Polls every `intervalMs` while `visible` is true (the Hubs view is shown); stops when hidden. */
+  setPolling(visible: boolean, intervalMs: number): void {
+    clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+    if (visible) this.pollTimer = setInterval(() => void this.refresh(), intervalMs);
+  }
+
+  /** Checks token expiry every few minutes and renews minted tokens before they fail. */
+  startRenewal(intervalMs = 5 * 60_000): void {
+    clearInterval(this.renewTimer);
+    const tick = async () => {
+      for (const base of await this.sessions.renewDue()) {
+        this.onAuthFailure(base, new PangeoError('Unauthorized', 'Your hub token could not be renewed.', 'Sign in again.'));
+      }
+    };
+    this.renewTimer = setInterval(() => void tick(), intervalMs);
+    void tick();
+  }
+
+  fireChanged(): void {
+    this.changeEmitter.fire();
+  }
+
+  dispose(): void {
+    clearInterval(this.pollTimer);
+    clearInterval(this.renewTimer);
+    this.subscription.dispose();
+    this.changeEmitter.dispose();
+  }
+}

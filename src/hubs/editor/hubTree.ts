@@ -1,0 +1,134 @@
+// The Hubs tree: hub → servers (state, profile, last activity) → running kernels, with inline actions via contextValue.
+import type * as vscode from 'vscode';
+import { HubService, HubSnapshot } from './hubService';
+import { HubServer } from '../hubModels';
+import { KernelInfo } from '../../jupyter/jupyterServerClient';
+import { isAuthError } from '../../core/http/errors';
+
+export type HubTreeNode =
+  | { kind: 'hub'; base: string }
+  | { kind: 'server'; base: string; server: HubServer }
+  | { kind: 'kernel'; base: string; serverName: string; kernel: KernelInfo }
+  | { kind: 'message'; base: string; text: string; icon: string; command?: vscode.Command };
+
+const STATE_ICON: Record<HubServer['state'], [string, string?]> = {
+  ready: ['vm-running', 'testing.iconPassed'],
+  starting: ['loading~spin'],
+  stopping: ['loading~spin'],
+  stopped: ['vm-outline', 'disabledForeground'],
+};
+
+export class HubTreeProvider implements vscode.TreeDataProvider<HubTreeNode> {
+  private readonly emitter: vscode.EventEmitter<HubTreeNode | undefined>;
+  readonly onDidChangeTreeData: vscode.Event<HubTreeNode | undefined>;
+
+  constructor(private readonly vs: typeof vscode, private readonly service: HubService) {
+    this.emitter = new vs.EventEmitter<HubTreeNode | undefined>();
+    this.onDidChangeTreeData = this.emitter.event;
+  }
+
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+
+  async getChildren(node?: HubTreeNode): Promise<HubTreeNode[]> {
+    if (!node) return this.service.allSnapshots().map((s) => ({ kind: 'hub', base: s.record.base }));
+    if (node.kind === 'hub') return this.serverChildren(node.base);
+    if (node.kind === 'server' && node.server.state === 'ready') {
+      try {
+        const kernels = await this.service.loadKernels(node.base, node.server.name);
+        if (!kernels.length) return [{ kind: 'message', base: node.base, text: 'No running kernels', icon: 'info' }];
+        return kernels.map((kernel) => ({ kind: 'kernel', base: node.base, serverName: node.server.name, kernel }));
+      } catch (e) {
+        return [{ kind: 'message', base: node.base, text: `Kernels unavailable: ${(e as Error).message}`, icon: 'warning' }];
+      }
+    }
+    return [];
+  }
+
+  private async serverChildren(base: string): Promise<HubTreeNode[]> {
+    let snap = this.service.snapshot(base);
+    if (!snap) return [];
+    if (!snap.record.user) {
+      return [{ kind: 'message', base, text: 'Sign in to see your servers', icon: 'sign-in', command: { command: 'pangeo.hubs.signIn', title: 'Sign in', arguments: [{ kind: 'hub', base }] } }];
+    }
+    if (!snap.servers && !snap.error) {
+      await this.service.refresh(base);
+      snap = this.service.snapshot(base)!;
+    }
+    if (snap.error) {
+      const auth = isAuthError(snap.error);
+      return [{
+        kind: 'message', base, icon: auth ? 'sign-in' : 'error',
+        text: auth ? 'Token expired or revoked — sign in again' : `Cannot list servers: ${snap.error.message}`,
+        command: auth ? { command: 'pangeo.hubs.signIn', title: 'Sign in', arguments: [{ kind: 'hub', base }] } : { command: 'pangeo.hubs.refresh', title: 'Retry', arguments: [{ kind: 'hub', base }] },
+      }];
+    }
+    return (snap.servers ?? []).map((server) => ({ kind: 'server', base, server }));
+  }
+
+  getTreeItem(node: HubTreeNode): vscode.TreeItem {
+    const vs = this.vs;
+    const C = vs.TreeItemCollapsibleState;
+    switch (node.kind) {
+      case 'hub': {
+        const snap = this.service.snapshot(node.base) as HubSnapshot;
+        const r = snap.record;
+        const item = new vs.TreeItem(r.label, C.Expanded);
+        item.id = `hub:${r.base}`;
+        item.description = r.user ? `${r.user}${r.version ? ` · JupyterHub ${r.version}` : ''}` : `signed out${r.version ? ` · JupyterHub ${r.version}` : ''}`;
+        item.tooltip = new vs.MarkdownString(`**${r.label}**\n\n${r.base}\n\nJupyterHub ${r.version ?? '?'}\n\n${r.user ? `Signed in as **${r.user}** (${r.method})${r.expiresAt ? `, token expires ${new Date(r.expiresAt).toLocaleString()}` : ''}` : 'Not signed in'}`);
+        item.iconPath = new vs.ThemeIcon(r.user ? 'server-environment' : 'debug-disconnect');
+        item.contextValue = r.user ? 'pangeo.hub.signedIn' : 'pangeo.hub.signedOut';
+        return item;
+      }
+      case 'server': {
+        const s = node.server;
+        const item = new vs.TreeItem(s.name || 'Default server', s.state === 'ready' ? C.Collapsed : C.None);
+        item.id = `server:${node.base}:${s.name}`;
+        const profile = typeof s.userOptions.profile === 'string' ? s.userOptions.profile : undefined;
+        item.description = [s.state, profile, s.lastActivity ? `active ${relative(s.lastActivity)}` : undefined].filter(Boolean).join(' · ');
+        item.tooltip = new vs.MarkdownString([
+          `**${s.name || 'Default server'}** — ${s.state}`,
+          s.url ? `URL: ${s.url}` : '',
+          Object.keys(s.userOptions).length ? `Options: \`${JSON.stringify(s.userOptions)}\`` : '',
+          s.started ? `Started ${s.started.toLocaleString()}` : '',
+          s.lastActivity ? `Last activity ${s.lastActivity.toLocaleString()}` : '',
+        ].filter(Boolean).join('\n\n'));
+        const [icon, color] = STATE_ICON[s.state];
+        item.iconPath = new vs.ThemeIcon(icon, color ? new vs.ThemeColor(color) : undefined);
+        item.contextValue = `pangeo.server.${s.state}${s.name ? '.named' : ''}`;
+        return item;
+      }
+      case 'kernel': {
+        const k = node.kernel;
+        const item = new vs.TreeItem(k.name, C.None);
+        item.id = `kernel:${node.base}:${node.serverName}:${k.id}`;
+        item.description = [k.executionState, k.connections !== undefined ? `${k.connections} connection${k.connections === 1 ? '' : 's'}` : undefined].filter(Boolean).join(' · ');
+        item.tooltip = `Kernel ${k.id}${k.lastActivity ? `\nlast activity ${k.lastActivity}` : ''}`;
+        item.iconPath = new vs.ThemeIcon(k.executionState === 'busy' ? 'loading~spin' : 'symbol-event');
+        item.contextValue = 'pangeo.kernel';
+        return item;
+      }
+      case 'message': {
+        const item = new vs.TreeItem(node.text, C.None);
+        item.iconPath = new vs.ThemeIcon(node.icon);
+        item.command = node.command;
+        item.contextValue = 'pangeo.message';
+        return item;
+      }
+    }
+  }
+}
+
+function relative(d: Date): string {
+  const s = Math.round((Date.now() - d.getTime()) / 1000);
+  if (s < 90) return 'just now';
+  if (s < 5400) return `${Math.round(s / 60)} min ago`;
+  if (s < 172800) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} d ago`;
+}

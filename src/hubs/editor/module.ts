@@ -1,0 +1,45 @@
+// The hubs feature: sessions (SecretStorage), the Accounts-menu auth provider, the Hubs tree, its commands and polling.
+import type * as vscode from 'vscode';
+import { HubSessions } from '../hubSessions';
+import { HubService } from './hubService';
+import { HubTreeProvider } from './hubTree';
+import { HubAuthProvider, AUTH_PROVIDER_ID } from './hubAuthProvider';
+import { OAuthCallbacks } from './signInFlow';
+import { registerHubCommands } from './hubCommands';
+import { DisposableStore, ModuleDeps } from '../../editor/module';
+
+export interface HubsModule extends vscode.Disposable {
+  service: HubService;
+  oauth: OAuthCallbacks;
+}
+
+export function registerHubs({ vs, context, logger }: ModuleDeps): HubsModule {
+  const store = new DisposableStore();
+  const config = () => vs.workspace.getConfiguration('pangeo.hubs');
+  const sessions = new HubSessions(context.globalState, context.secrets, {
+    logger, client: { timeoutMs: config().get<number>('requestTimeoutSeconds', 30) * 1000 },
+  });
+  const oauth = new OAuthCallbacks();
+  const signInAgain = (base: string) => {
+    const label = sessions.hub(base)?.label ?? base;
+    const action = 'Sign In Again';
+    void vs.window.showWarningMessage(`Your session on ${label} expired or was revoked.`, action).then((a) => {
+      if (a === action) void vs.commands.executeCommand('pangeo.hubs.signIn', base);
+    });
+  };
+  const service = store.add(new HubService(vs, sessions, logger, signInAgain));
+  const tree = store.add(new HubTreeProvider(vs, service));
+  store.add(service.onDidChangeServers(() => tree.refresh()));
+  const view = store.add(vs.window.createTreeView('pangeo.hubs', { treeDataProvider: tree, showCollapseAll: true }));
+  // Poll only while the view is visible: a hidden sidebar costs the hub nothing.
+  const pollMs = () => Math.max(10, config().get<number>('pollSeconds', 30)) * 1000;
+  store.add(view.onDidChangeVisibility((e) => service.setPolling(e.visible, pollMs())));
+  service.setPolling(view.visible, pollMs());
+  store.add(registerHubCommands({ vs, service, oauth, logger, extensionId: context.extension.id }));
+  store.add(vs.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'JupyterHub (Pangeo)', store.add(new HubAuthProvider(vs, sessions, (base) =>
+    Promise.resolve(vs.commands.executeCommand<string | undefined>(base ? 'pangeo.hubs.signIn' : 'pangeo.hubs.add', base)))), { supportsMultipleAccounts: true }));
+  // Token renewal starts after activation has returned; its first tick only reads local state unless a token is due.
+  const renewal = setTimeout(() => service.startRenewal(), 10_000);
+  store.add({ dispose: () => clearTimeout(renewal) });
+  return Object.assign(store, { service, oauth });
+}

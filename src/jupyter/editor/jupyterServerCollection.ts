@@ -1,0 +1,110 @@
+// Registers "Pangeo hubs" in the Jupyter extension's kernel picker (ms-toolsai.jupyter, a soft dependency): ready
+// servers of signed-in hubs, resolved with an Authorization header because the Jupyter extension does not put a
+// third-party token on the kernel websocket.
+import type * as vscode from 'vscode';
+import type { Jupyter, JupyterServer, JupyterServerCollection, JupyterServerCommand, JupyterServerProvider } from '@vscode/jupyter-extension';
+import type { HubService } from '../../hubs/editor/hubService';
+import type { ConnectedServer } from '../../hubs/editor/hubRegistry';
+import type { Logger } from '../../core/log';
+
+export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
+export const COLLECTION_ID = 'pangeo-hubs';
+
+const SIGN_IN: JupyterServerCommand = { label: 'Sign in to a hub…', description: 'Pangeo Compute' };
+const START: JupyterServerCommand = { label: 'Start a server…', description: 'Pangeo Compute' };
+
+export function serverId(s: Pick<ConnectedServer, 'hubId'> & { server: { name: string } }): string {
+  return `${s.hubId}#${s.server.name}`;
+}
+
+export class PangeoServerProvider implements JupyterServerProvider {
+  readonly onDidChangeServers: vscode.Event<void>;
+
+  constructor(private readonly vs: typeof vscode, private readonly hubs: HubService) {
+    this.onDidChangeServers = hubs.onDidChangeServers;
+  }
+
+  provideJupyterServers(): JupyterServer[] {
+    return this.hubs.readyServers().map((s) => ({ id: serverId(s), label: `${s.server.name || 'default'} — ${s.user} @ ${s.hubLabel}` }));
+  }
+
+  /** Never starts a server silently: a stopped one is started only after the user agrees. */
+  async resolveJupyterServer(server: JupyterServer): Promise<JupyterServer | undefined> {
+    const [hubId, serverName = ''] = splitId(server.id);
+    let ready = this.find(hubId, serverName);
+    if (!ready) {
+      await this.hubs.refresh(hubId);
+      ready = this.find(hubId, serverName);
+    }
+    if (!ready && (await this.hubs.restartServer(hubId, serverName))) ready = this.find(hubId, serverName);
+    if (!ready?.server.url) return undefined;
+    const auth = await this.hubs.authorizationFor(hubId);
+    return {
+      ...server,
+      connectionInformation: { baseUrl: this.vs.Uri.parse(ready.server.url), headers: auth ? { Authorization: auth } : {} },
+    };
+  }
+
+  private find(hubId: string, serverName: string): ConnectedServer | undefined {
+    return this.hubs.readyServers().find((s) => s.hubId === hubId && s.server.name === serverName);
+  }
+
+  commands(): JupyterServerCommand[] {
+    return this.hubs.sessions.hubs().some((h) => h.user) ? [START, SIGN_IN] : [SIGN_IN];
+  }
+
+  /** Runs our sign-in/start flows; returns the server to connect to, or undefined to go back to the picker. */
+  async handleCommand(command: JupyterServerCommand): Promise<JupyterServer | undefined> {
+    if (command.label === SIGN_IN.label) {
+      const base = await this.vs.commands.executeCommand<string | undefined>('pangeo.hubs.add');
+      if (!base) return undefined;
+    }
+    const before = new Set(this.hubs.readyServers().map(serverId));
+    await this.vs.commands.executeCommand('pangeo.hubs.startServer');
+    const started = this.hubs.readyServers().find((s) => !before.has(serverId(s))) ?? this.hubs.readyServers()[0];
+    return started ? this.resolveJupyterServer({ id: serverId(started), label: '' }) : undefined;
+  }
+}
+
+function splitId(id: string): [string, string] {
+  const i = id.lastIndexOf('#');
+  return i < 0 ? [id, ''] : [id.slice(0, i), id.slice(i + 1)];
+}
+
+/** Creates the collection once, on first need (a notebook opened or a command), never during activate(). */
+export class JupyterServerCollectionRegistration implements vscode.Disposable {
+  private collection?: JupyterServerCollection;
+  private attempted = false;
+
+  constructor(private readonly vs: typeof vscode, private readonly hubs: HubService, private readonly logger: Logger) {}
+
+  get isJupyterInstalled(): boolean {
+    return !!this.vs.extensions.getExtension(JUPYTER_EXTENSION_ID);
+  }
+
+  async ensure(): Promise<JupyterServerCollection | undefined> {
+    if (this.collection || this.attempted) return this.collection;
+    this.attempted = true;
+    const ext = this.vs.extensions.getExtension<Jupyter>(JUPYTER_EXTENSION_ID);
+    if (!ext) return undefined;
+    try {
+      const api = ext.isActive ? ext.exports : await ext.activate();
+      const provider = new PangeoServerProvider(this.vs, this.hubs);
+      const collection = api.createJupyterServerCollection(COLLECTION_ID, 'Pangeo hubs', provider);
+      collection.commandProvider = {
+        provideCommands: () => provider.commands(),
+        handleCommand: (command) => provider.handleCommand(command),
+      };
+      collection.documentation = this.vs.Uri.parse('https://github.com/pangeo-compute/pangeo-compute-vscode#readme');
+      this.collection = collection;
+      this.logger.info('registered the "Pangeo hubs" server collection with the Jupyter extension');
+    } catch (e) {
+      this.logger.warn(`could not register with the Jupyter extension: ${(e as Error).message}`);
+    }
+    return this.collection;
+  }
+
+  dispose(): void {
+    this.collection?.dispose();
+  }
+}

@@ -1,0 +1,183 @@
+// The editor side of applying a preset: load it (file, URL, link), show the review page, and only on consent run
+// the steps with progress, failure reporting and retry. Untrusted workspaces get the review but no Apply.
+import type * as vscode from 'vscode';
+import type { Logger } from '../../core/log';
+import { isPangeoError } from '../../core/http/errors';
+import { showError } from '../../editor/showError';
+import { applyPreset, type ApplyEvent, type ApplyOutcome, type StepImplementations } from '../applyPreset';
+import { fetchPresetFromUrl } from '../fetchPreset';
+import { describePresetPlan } from '../presetPlan';
+import { parsePresetLink, type UriParts } from '../presetLink';
+import { validatePreset } from '../validatePreset';
+import type { PresetValidation } from '../presetTypes';
+import { PresetReviewPanel } from './reviewPanel';
+import type { ReviewModel } from '../../../webviews/presetReview/protocol';
+
+export interface PresetFlowDeps {
+  vs: typeof vscode;
+  extensionUri: vscode.Uri;
+  logger: Logger;
+  /** Step implementations, asked for at apply time (so the lead's hub and Dask steps see current sign-ins). */
+  steps(): StepImplementations;
+}
+
+export type SourceKind = ReviewModel['sourceKind'];
+
+type RunAttempt = (signal: AbortSignal, onProgress: (e: ApplyEvent) => void) => Promise<ApplyOutcome>;
+
+export class PresetFlows {
+  constructor(private readonly deps: PresetFlowDeps) {}
+
+  async fromFile(uri: vscode.Uri): Promise<void> {
+    const bytes = await this.deps.vs.workspace.fs.readFile(uri);
+    await this.review(validatePreset(bytes), uri.scheme === 'file' ? uri.fsPath : uri.toString(), 'file');
+  }
+
+  async fromUrl(url: string, kind: SourceKind = 'url'): Promise<void> {
+    const { vs, logger } = this.deps;
+    const validation = await vs.window.withProgress(
+      { location: vs.ProgressLocation.Notification, title: `Downloading the preset from ${url}`, cancellable: true },
+      (_p, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        return fetchPresetFromUrl(url, { logger, signal: controller.signal });
+      },
+    );
+    await this.review(validation, url, kind);
+  }
+
+  /** The URI handler's entry: vscode://pangeo-compute.pangeo-compute/preset?url=… or ?data=… */
+  async fromLink(uri: UriParts): Promise<void> {
+    const parsed = parsePresetLink(uri);
+    switch (parsed.kind) {
+      case 'invalid':
+        await this.deps.vs.window.showErrorMessage(`This preset link cannot be used: ${parsed.reason}.`);
+        return;
+      case 'url':
+        await this.fromUrl(parsed.url, 'link');
+        return;
+      case 'inline':
+        await this.review(parsed.validation, 'a link (the preset was inside the link)', 'link');
+    }
+  }
+
+  /** Shows the review page; runs the plan only when the user chooses Apply in a trusted workspace. */
+  async review(validation: PresetValidation, source: string, sourceKind: SourceKind): Promise<void> {
+    const { vs, logger } = this.deps;
+    if (!validation.ok) {
+      await this.reportProblems(validation, source);
+      return;
+    }
+    const plan = describePresetPlan(validation.preset);
+    const untrusted = !vs.workspace.isTrusted;
+    const settingsTarget = vs.workspace.workspaceFolders?.length ? 'workspace' : 'user';
+    const model: ReviewModel = {
+      name: plan.name, description: plan.description, instructor: plan.instructor, expires: plan.expires, source, sourceKind,
+      steps: plan.steps.map((s) => ({
+        id: s.id,
+        title: s.kind === 'apply-settings' ? s.title.replace('workspace setting', `${settingsTarget} setting`) : s.title,
+        details: s.details,
+      })),
+      blockedReason: untrusted ? 'This workspace is not trusted, so presets cannot be applied here. Trust the workspace (Manage Workspace Trust) and open the preset again.' : undefined,
+    };
+    const panel = PresetReviewPanel.open(vs, this.deps.extensionUri, logger, model);
+    const decision = await panel.decision();
+    if (decision !== 'apply') {
+      logger.info(`Preset "${plan.name}" from ${source}: not applied (the user cancelled)`);
+      return;
+    }
+    // Trust could have been revoked while the page was open.
+    if (!vs.workspace.isTrusted) {
+      panel.finish('cancelled', 'The workspace is not trusted: nothing was applied.', false);
+      return;
+    }
+    logger.info(`Preset "${plan.name}" from ${source}: applying ${plan.steps.length} steps with the user's consent`);
+    await this.run(validation, panel);
+  }
+
+  private async run(validation: PresetValidation, panel: PresetReviewPanel): Promise<void> {
+    let running = false;
+    const attempt = async (go: RunAttempt): Promise<void> => {
+      // One run at a time: the Retry button and the notification's Retry may both be pressed.
+      if (running) return;
+      running = true;
+      try {
+        const outcome = await this.withProgress(validation.ok ? validation.preset.name : '', panel, go);
+        await this.finished(outcome, panel, (next) => void attempt(next));
+      } finally {
+        running = false;
+      }
+    };
+    await attempt((signal, onProgress) => applyPreset(validation, this.deps.steps(), { signal, onProgress }));
+  }
+
+  private withProgress(name: string, panel: PresetReviewPanel, go: RunAttempt): Thenable<ApplyOutcome> {
+    const { vs } = this.deps;
+    return vs.window.withProgress(
+      { location: vs.ProgressLocation.Notification, title: `Applying the preset "${name}"`, cancellable: true },
+      (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        return go(controller.signal, (e) => {
+          const at = `${e.index + 1}/${e.total}`;
+          if (e.type === 'step-started') {
+            panel.step(e.index, 'running');
+            progress.report({ message: `${at}: ${e.step.title}`, increment: 50 / e.total });
+          } else if (e.type === 'step-progress') {
+            progress.report({ message: `${at}: ${e.message}` });
+          } else if (e.type === 'step-succeeded') {
+            panel.step(e.index, 'done');
+            progress.report({ increment: 50 / e.total });
+          } else {
+            panel.step(e.index, 'failed', e.message);
+          }
+        });
+      },
+    );
+  }
+
+  private async finished(outcome: ApplyOutcome, panel: PresetReviewPanel, again: (go: RunAttempt) => void): Promise<void> {
+    const { vs, logger } = this.deps;
+    switch (outcome.status) {
+      case 'done':
+        panel.finish('done', `Done: ${outcome.completed.length} step${outcome.completed.length === 1 ? '' : 's'} applied.`, false);
+        void vs.window.showInformationMessage(`Preset applied (${outcome.completed.length} steps).`);
+        return;
+      case 'invalid':
+        panel.finish('failed', `The preset is no longer valid: ${outcome.problems[0]?.message ?? ''}. Nothing was applied.`, false);
+        return;
+      case 'unsupported':
+        panel.finish('failed', `This version of the extension cannot do: ${outcome.missing.join(', ')}. Nothing was applied.`, false);
+        return;
+      case 'failed': {
+        const { failed } = outcome;
+        const retry = () => again((signal, onProgress) => outcome.retry({ signal, onProgress }));
+        if (failed.cancelled) {
+          panel.finish('cancelled', `Stopped at step ${failed.index + 1} (${failed.step.title}). Steps before it stay done; later ones did not run.`, true);
+        } else {
+          panel.finish('failed', `Step ${failed.index + 1} failed (${failed.step.title}): ${failed.message} Later steps did not run; settings were not changed.`, true);
+          void showError(vs, logger, `Preset step "${failed.step.title}" failed`, failed.error, [{ title: 'Retry', run: retry }]);
+        }
+        panel.onRetry(retry);
+        return;
+      }
+    }
+  }
+
+  private async reportProblems(validation: PresetValidation, source: string): Promise<void> {
+    const { vs, logger } = this.deps;
+    const lines = validation.problems.map((p) => `  ${p.path} ${p.line}:${p.column} ${p.message}`);
+    logger.warn(`Preset from ${source} is invalid; nothing was applied:\n${lines.join('\n')}`);
+    const first = validation.problems[0];
+    const picked = await vs.window.showErrorMessage(
+      `The preset from ${source} cannot be applied: ${first ? `${first.path} ${first.line}:${first.column} ${first.message}` : 'it is invalid'}${validation.problems.length > 1 ? ` (and ${validation.problems.length - 1} more)` : ''}. Nothing was changed.`,
+      'Show All Problems',
+    );
+    if (picked === 'Show All Problems') await vs.commands.executeCommand('pangeo.showLog');
+  }
+}
+
+/** True when an error is the user backing out (closing a picker or a progress notification). */
+export function isCancellation(e: unknown): boolean {
+  return isPangeoError(e, 'Cancelled');
+}

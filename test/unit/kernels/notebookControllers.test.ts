@@ -1,0 +1,223 @@
+// The editor adapter with a fake `vscode`: controllers per server and kernelspec, a notebook run producing the cell
+// outputs (recorded kernel messages), the Jupyter-extension rule, kernel shutdown on close, server loss.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type * as vscode from 'vscode';
+import { NotebookControllers, NotebookKernelLike } from '../../../src/kernels/notebookControllers';
+import { controllerIdFor } from '../../../src/kernels/controllerId';
+import { CellOutputState, DisplayIndex } from '../../../src/kernels/cellOutputs';
+import { Emitter } from '../../../src/kernels/emitter';
+import { ExecutionQueue } from '../../../src/kernels/executionQueue';
+import type { CellRunRequest, CellRunResult, KernelState, KernelStateChange, NotebookKernelOptions } from '../../../src/kernels/notebookKernel';
+import type { ConnectedServer, HubRegistry } from '../../../src/hubs/editor/hubRegistry';
+import { HubClient } from '../../../src/hubs/hubClient';
+import { silentLogger } from '../../../src/core/log';
+import { createFakeVs, FakeEvent, FakeNotebook, FakeVs } from './fakeVscode';
+import { recordedCell, recordedOutputs } from './recorded';
+
+const HUB = 'https://hub.example.org/';
+
+/** Replays what a real ipykernel sent for each recorded cell, keyed by the cell's code. */
+class RecordedKernel implements NotebookKernelLike {
+  state: KernelState = 'idle';
+  private readonly emitter = new Emitter<KernelStateChange>();
+  readonly onDidChangeState = this.emitter.event;
+  private readonly displays = new DisplayIndex();
+  private readonly queue = new ExecutionQueue();
+  private count = 0;
+  shutdowns = 0;
+  detaches = 0;
+  constructor(readonly opts: NotebookKernelOptions) {}
+
+  run(req: CellRunRequest): Promise<CellRunResult> {
+    const cancelled = (): CellRunResult => ({ status: 'cancelled', executionCount: null, outputs: [] });
+    return this.queue.enqueue(async () => {
+      if (req.signal?.aborted) return cancelled();
+      const name = Object.entries(CELLS).find(([, code]) => code === req.code)![0];
+      req.onStart?.();
+      const outputs = new CellOutputState(this.displays, req.cellKey);
+      for (const out of recordedOutputs(name)) for (const change of outputs.apply(out)) req.onChange(change);
+      const reply = recordedCell(name).reply;
+      return { status: reply.status as CellRunResult['status'], executionCount: ++this.count, outputs: outputs.outputs };
+    }, cancelled);
+  }
+  async interrupt() {}
+  async restart() {}
+  async shutdown() {
+    this.shutdowns++;
+    this.state = 'shut-down';
+  }
+  detach() {
+    this.detaches++;
+    this.state = 'shut-down';
+  }
+  setState(state: KernelState, message?: string) {
+    const previous = this.state;
+    this.state = state;
+    this.emitter.fire({ state, previous, message });
+  }
+}
+
+const CELLS = Object.fromEntries(['value', 'streams', 'display_keep', 'display_update_later', 'clear_wait', 'rich', 'error'].map((n) => [n, recordedCell(n).code]));
+
+function server(name = ''): ConnectedServer {
+  return {
+    hubId: HUB, hubLabel: 'hub.example.org', user: 'alice',
+    server: { name, state: 'ready', url: `${HUB}user/alice/${name ? `${name}/` : ''}`, userOptions: {} },
+    client: new HubClient(HUB, { token: 'unused' }),
+  };
+}
+
+function setup(servers: ConnectedServer[] = [server()]) {
+  const fake: FakeVs = createFakeVs();
+  const changed = new FakeEvent<void>();
+  const restartCalls: string[] = [];
+  let ready = servers;
+  const hubs: HubRegistry = {
+    onDidChangeServers: changed.event as unknown as vscode.Event<void>,
+    readyServers: () => ready,
+    refresh: async () => undefined,
+    restartServer: async (hubId, name) => {
+      restartCalls.push(`${hubId}|${name}`);
+      return false;
+    },
+    authorizationFor: async () => undefined,
+  };
+  const kernels: RecordedKernel[] = [];
+  const controllers = new NotebookControllers({
+    vs: fake.vs, hubs, logger: silentLogger,
+    listKernelSpecs: async () => [{ name: 'python3', displayName: 'Python 3 (ipykernel)', language: 'python' }],
+    createKernel: (opts) => {
+      const k = new RecordedKernel(opts);
+      kernels.push(k);
+      return k;
+    },
+  });
+  const setServers = async (next: ConnectedServer[]) => {
+    ready = next;
+    changed.fire();
+    await controllers.refresh();
+  };
+  const open = async (nb: FakeNotebook) => {
+    fake.openNotebooks.push(nb);
+    fake.opened.fire(nb);
+    await controllers.refresh();
+  };
+  return { fake, controllers, kernels, restartCalls, setServers, open };
+}
+
+describe('NotebookControllers (fake vscode)', () => {
+  test('no controllers before a notebook opens; then one per ready server and kernelspec, with the id scheme', async () => {
+    const { fake, controllers, open } = setup([server(), server('gpu')]);
+    await controllers.refresh();
+    assert.equal(fake.controllers.length, 0, 'lazy: nothing until a notebook opens');
+    await open(new FakeNotebook('a.ipynb', []));
+    assert.deepEqual(controllers.controllerIds(), [controllerIdFor(HUB, '', 'python3'), controllerIdFor(HUB, 'gpu', 'python3')].sort());
+    const c = fake.controllers.find((x) => x.id === controllerIdFor(HUB, '', 'python3'))!;
+    assert.equal(c.label, 'Pangeo: python3 on alice@hub.example.org');
+    assert.equal(c.notebookType, 'jupyter-notebook');
+    assert.deepEqual(c.supportedLanguages, ['python']);
+    assert.equal(c.supportsExecutionOrder, true);
+    assert.ok(c.interruptHandler);
+    assert.equal(fake.controllers.find((x) => x.id.endsWith('-gpu-python3'))!.label, 'Pangeo: python3 on alice@hub.example.org (gpu)');
+  });
+
+  test('a notebook run through the controller produces the cell outputs, execution order and success', async () => {
+    const { fake, open, kernels } = setup();
+    const nb = new FakeNotebook('run.ipynb', [CELLS.value!, CELLS.streams!, CELLS.display_keep!, CELLS.display_update_later!, CELLS.clear_wait!, CELLS.rich!]);
+    await open(nb);
+    const controller = fake.controllers[0]!;
+    await controller.executeHandler(nb.cells, nb, controller);
+    assert.equal(kernels.length, 1, 'one kernel per notebook');
+    assert.match(kernels[0]!.opts.sessionPath, /^pangeo-vscode\/[0-9a-f]{12}\/run\.ipynb$/);
+    const [value, streams, shown, updater, cleared, rich] = nb.cells;
+    assert.deepEqual(nb.cells.map((c) => c.executionOrder), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(nb.cells.map((c) => c.lastRun?.success), [true, true, true, true, true, true]);
+    assert.deepEqual(value!.outputs.map((o) => o.items.map((i) => [i.mime, i.text])), [[['text/plain', '2']]]);
+    assert.deepEqual(streams!.outputs.map((o) => [o.items[0]!.mime, o.items[0]!.text]), [
+      ['application/vnd.code.notebook.stdout', 'hi\n'], ['application/vnd.code.notebook.stderr', 'oops\n'], ['application/vnd.code.notebook.stdout', 'more\n']]);
+    assert.equal(shown!.outputs[0]!.items[0]!.text, "'second'", 'a later cell updated this display');
+    assert.deepEqual(updater!.outputs, []);
+    assert.deepEqual(cleared!.outputs.map((o) => o.items[0]!.text), ['2\n']);
+    const png = rich!.outputs[0]!.items.find((i) => i.mime === 'image/png')!;
+    assert.equal(Buffer.from(png.data).subarray(1, 4).toString(), 'PNG', 'image bytes decoded from base64');
+    assert.deepEqual(JSON.parse(rich!.outputs[1]!.items.find((i) => i.mime === 'application/json')!.text), { a: 1, b: [1, 2] });
+  });
+
+  test('an error output uses the error item; the rest of the batch does not run', async () => {
+    const { fake, open } = setup();
+    const nb = new FakeNotebook('err.ipynb', [CELLS.error!, CELLS.value!]);
+    await open(nb);
+    const controller = fake.controllers[0]!;
+    await controller.executeHandler(nb.cells, nb, controller);
+    const [failed, skipped] = nb.cells;
+    assert.equal(failed!.lastRun?.success, false);
+    const err = JSON.parse(failed!.outputs[0]!.items[0]!.text) as { name: string; message: string };
+    assert.equal(failed!.outputs[0]!.items[0]!.mime, 'application/vnd.code.notebook.error');
+    assert.deepEqual([err.name, err.message], ['ZeroDivisionError', 'division by zero']);
+    assert.equal(skipped!.lastRun?.success, undefined);
+    assert.deepEqual(skipped!.outputs, []);
+  });
+
+  test('closing the notebook shuts the kernel down, or only detaches with pangeo.kernels.keepKernelOnClose', async () => {
+    const { fake, open, kernels } = setup();
+    const a = new FakeNotebook('a.ipynb', [CELLS.value!]);
+    const b = new FakeNotebook('b.ipynb', [CELLS.value!]);
+    await open(a);
+    await open(b);
+    const controller = fake.controllers[0]!;
+    await controller.executeHandler(a.cells, a, controller);
+    await controller.executeHandler(b.cells, b, controller);
+    assert.equal(kernels.length, 2);
+    fake.closed.fire(a);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([kernels[0]!.shutdowns, kernels[0]!.detaches], [1, 0]);
+    fake.settings['pangeo.kernels.keepKernelOnClose'] = true;
+    fake.closed.fire(b);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([kernels[1]!.shutdowns, kernels[1]!.detaches], [0, 1]);
+  });
+
+  test('with the Jupyter extension installed: no controllers unless pangeo.kernels.showOwnControllers', async () => {
+    const { fake, controllers, open } = setup();
+    fake.installedExtensions.add('ms-toolsai.jupyter');
+    await open(new FakeNotebook('a.ipynb', []));
+    assert.deepEqual(controllers.controllerIds(), []);
+    fake.settings['pangeo.kernels.showOwnControllers'] = true;
+    fake.configChanged.fire({ affectsConfiguration: (s) => s === 'pangeo.kernels.showOwnControllers' });
+    await controllers.refresh();
+    assert.equal(controllers.controllerIds().length, 1);
+  });
+
+  test('a server that goes away disposes its controller and offers a restart for the notebook using it', async () => {
+    const { fake, controllers, open, setServers, restartCalls, kernels } = setup();
+    const nb = new FakeNotebook('a.ipynb', [CELLS.value!]);
+    await open(nb);
+    const controller = fake.controllers[0]!;
+    await controller.executeHandler(nb.cells, nb, controller);
+    await setServers([]);
+    assert.equal(controller.disposed, true);
+    assert.deepEqual(controllers.controllerIds(), []);
+    assert.deepEqual(restartCalls, [`${HUB}|`]);
+    assert.equal(kernels[0]!.detaches, 1, 'the server is gone: nothing to shut down');
+    await setServers([server()]);
+    assert.deepEqual(controllers.controllerIds(), [controllerIdFor(HUB, '', 'python3')], 'same id again when the server is back');
+  });
+
+  test('kernel states reach the user: reconnecting in the status bar, server stopped → restart offered once', async () => {
+    const { fake, open, kernels, restartCalls } = setup();
+    const nb = new FakeNotebook('a.ipynb', [CELLS.value!]);
+    await open(nb);
+    const controller = fake.controllers[0]!;
+    await controller.executeHandler(nb.cells, nb, controller);
+    const kernel = kernels[0]!;
+    kernel.setState('reconnecting');
+    assert.ok(fake.messages.some((m) => m.includes('reconnecting')));
+    kernel.setState('connected');
+    assert.ok(fake.messages.some((m) => m.includes('reconnected')));
+    kernel.setState('server-stopped', 'stopped');
+    kernel.setState('server-stopped', 'stopped again');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(restartCalls, [`${HUB}|`]);
+  });
+});

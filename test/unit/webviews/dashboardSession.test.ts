@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DashboardSession } from '../../../src/dashboard/dashboardSession';
+import type { HostMessage } from '../../../webviews/shared/protocol';
+import { isHostMessage } from '../../../webviews/shared/protocol';
+import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../metrics/syntheticScheduler';
+
+function setup(opts: { scale?: boolean } = {}) {
+  let workers = 3;
+  let down = false;
+  const control: FakeSchedulerControl = { requests: [], payloads: () => (down ? 'down' : syntheticPayloads({ workers, tick: control.requests.length })) };
+  const posted: HostMessage[] = [];
+  const scaled: number[] = [];
+  const session = new DashboardSession({
+    id: 'local:c1', name: 'c1',
+    connection: async () => ({ dashboardUrl: 'http://sched.test:8787/status' }),
+    scale: opts.scale === false ? undefined : async (n) => { scaled.push(n); workers = n; },
+  }, (m) => posted.push(m), { fetch: fakeSchedulerFetch(control), intervalMs: 60_000 });
+  return { session, posted, scaled, control, setWorkers: (n: number) => (workers = n), setDown: (d: boolean) => (down = d) };
+}
+
+test('session: nothing is posted before ready; ready gets init then samples (full table first, then deltas)', async (t) => {
+  const { session, posted, setWorkers } = setup();
+  t.after(() => session.dispose());
+  await session.tick();
+  assert.equal(posted.length, 0, 'the webview has not said ready');
+  await session.receive({ type: 'ready', view: 'dashboard' });
+  assert.equal(posted[0]!.type, 'dashboard/init');
+  const init = posted[0] as Extract<HostMessage, { type: 'dashboard/init' }>;
+  assert.equal(init.cluster.dashboardUrl, 'http://sched.test:8787/status');
+  assert.equal(init.cluster.canScale, true);
+  assert.equal(init.series.workers.length, 1, 'history from before ready is sent');
+  const firstSample = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
+  assert.equal(firstSample.workers.reset, true);
+  assert.equal(firstSample.workers.upsert.length, 3);
+  setWorkers(2);
+  posted.length = 0;
+  await session.tick();
+  const delta = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
+  assert.equal(delta.workers.reset, false);
+  assert.equal(delta.workers.remove.length, 1);
+  assert.equal(delta.summary.workers, 2);
+  for (const m of posted) assert.ok(isHostMessage(m), `host sends only valid messages: ${m.type}`);
+  await new Promise((r) => setTimeout(r, 20));
+});
+
+test('session: stopped state after repeated failures, recovery after', async (t) => {
+  const { session, posted, setDown } = setup();
+  t.after(() => session.dispose());
+  await session.receive({ type: 'ready', view: 'dashboard' });
+  await session.tick();
+  setDown(true);
+  for (let i = 0; i < 3; i++) await session.tick();
+  const states = posted.filter((m) => m.type === 'dashboard/state').map((m) => (m as { state: string }).state);
+  assert.deepEqual(states.slice(-3), ['unreachable', 'unreachable', 'stopped']);
+  setDown(false);
+  await session.tick();
+  assert.equal((posted.filter((m) => m.type === 'dashboard/state').at(-1) as { state: string }).state, 'live');
+});
+
+test('session: scale requests get a result; malformed messages are ignored; no scale → error result', async (t) => {
+  const { session, posted, scaled } = setup();
+  t.after(() => session.dispose());
+  await session.receive({ type: 'ready', view: 'dashboard' });
+  await session.receive({ type: 'dashboard/scale', requestId: 7, workers: 5 });
+  assert.deepEqual(scaled, [5]);
+  assert.deepEqual(posted.filter((m) => m.type === 'result').at(-1), { type: 'result', requestId: 7, ok: true, message: 'Asked for 5 workers.' });
+  const before = posted.length;
+  await session.receive({ type: 'dashboard/scale', requestId: 8, workers: -1 });
+  await session.receive({ type: 'dashboard/scale', requestId: 'x', workers: 2 });
+  assert.equal(posted.length, before);
+  assert.deepEqual(scaled, [5]);
+  const ro = setup({ scale: false });
+  t.after(() => ro.session.dispose());
+  await ro.session.receive({ type: 'ready', view: 'dashboard' });
+  await ro.session.receive({ type: 'dashboard/scale', requestId: 1, workers: 2 });
+  const r = ro.posted.find((m) => m.type === 'result') as Extract<HostMessage, { type: 'result' }>;
+  assert.equal(r.ok, false);
+  assert.match(r.message, /cannot be scaled/);
+});
+
+test('session: polls only while ready and visible', async (t) => {
+  const { session } = setup();
+  t.after(() => session.dispose());
+  session.setVisible(true);
+  assert.equal(session.polling, false, 'not before ready');
+  await session.receive({ type: 'ready', view: 'dashboard' });
+  assert.equal(session.polling, true);
+  session.setVisible(false);
+  assert.equal(session.polling, false);
+});

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isHostMessage, isWebviewMessage } from '../../../webviews/shared/protocol';
+
+const row = { address: 'tcp://a:1', name: 'w', threads: 2, memoryBytes: 1, memoryLimitBytes: 2, cpuPercent: 3, lastSeen: 4, status: 'running' };
+const summary = { time: 1, workers: 1, threads: 2, memoryUsedBytes: 1, memoryLimitBytes: 2, tasks: { processing: 0 }, clients: 0, metricsAvailable: true };
+const series = { time: [1], workers: [1], threads: [2], memoryUsedBytes: [1], memoryLimitBytes: [2], tasks: { processing: [0] } };
+
+test('well-formed host messages pass', () => {
+  assert.ok(isHostMessage({ type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: true, canAdapt: false }, series }));
+  assert.ok(isHostMessage({ type: 'dashboard/sample', summary, workers: { reset: true, upsert: [row], remove: [] } }));
+  assert.ok(isHostMessage({ type: 'dashboard/state', state: 'stopped', message: 'gone' }));
+  assert.ok(isHostMessage({ type: 'dashboard/plots', plots: {}, reason: 'no bokeh' }));
+  assert.ok(isHostMessage({ type: 'result', requestId: 3, ok: false, message: 'no' }));
+});
+
+test('malformed host messages are rejected', () => {
+  const bad: unknown[] = [
+    null, 'ready', [], {}, { type: 'nope' }, { type: '__proto__' }, { type: 'toString' },
+    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: [{ ...row, threads: '2' }], remove: [] } },
+    { type: 'dashboard/sample', summary: { ...summary, workers: -1 }, workers: { reset: true, upsert: [], remove: [] } },
+    { type: 'dashboard/sample', summary: { ...summary, memoryUsedBytes: Number.NaN }, workers: { reset: true, upsert: [], remove: [] } },
+    { type: 'dashboard/sample', summary: { ...summary, tasks: { processing: 'many' } }, workers: { reset: true, upsert: [], remove: [] } },
+    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: [], remove: [1] } },
+    { type: 'dashboard/state', state: 'exploded' },
+    { type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: 'yes', canAdapt: false }, series },
+    { type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: true, canAdapt: false }, series: { ...series, time: [Infinity] } },
+    { type: 'dashboard/plots', plots: { a: 1 } },
+    { type: 'result', requestId: -1, ok: true, message: '' },
+    { type: 'cost/snapshot', snapshot: { time: 1 } },
+  ];
+  for (const m of bad) assert.equal(isHostMessage(m), false, JSON.stringify(m));
+});
+
+test('webview messages: valid ones pass, malformed ones are rejected', () => {
+  assert.ok(isWebviewMessage({ type: 'ready', view: 'dashboard' }));
+  assert.ok(isWebviewMessage({ type: 'dashboard/scale', requestId: 1, workers: 0 }));
+  assert.ok(isWebviewMessage({ type: 'dashboard/adapt', requestId: 1, minimum: 0, maximum: 4 }));
+  assert.ok(isWebviewMessage({ type: 'dashboard/openBrowser' }));
+  assert.ok(isWebviewMessage({ type: 'cost/setBudget', requestId: 2, limitUsd: 50, period: 'month' }));
+  const bad: unknown[] = [
+    undefined, { type: 'ready' }, { type: 'ready', view: 'other' },
+    { type: 'dashboard/scale', requestId: 1, workers: -1 },
+    { type: 'dashboard/scale', requestId: 1, workers: 2.5 },
+    { type: 'dashboard/scale', requestId: 1, workers: '3' },
+    { type: 'dashboard/scale', workers: 3 },
+    { type: 'dashboard/scale', requestId: 1, workers: 1e9 },
+    { type: 'dashboard/adapt', requestId: 1, minimum: 5, maximum: 2 },
+    { type: 'cost/setBudget', requestId: 2, limitUsd: -5, period: 'month' },
+    { type: 'cost/setBudget', requestId: 2, limitUsd: 5, period: 'year' },
+    { type: 'hasOwnProperty' },
+  ];
+  for (const m of bad) assert.equal(isWebviewMessage(m), false, JSON.stringify(m));
+});
