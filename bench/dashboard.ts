@@ -1,0 +1,212 @@
+// Dashboard benchmark (issue 5): a synthetic 1,000-worker scheduler.
+//  1. host: fetch + parse + diff per tick (SchedulerSampler over real HTTP) vs JSON.parse / fetch+JSON.parse of the same bytes;
+//  2. webview: one update (message handling + render of cards, 5 charts and a 1,000-row table) in Chromium
+//     vs JSON.parse of the same message in the same page;
+//  3. memory after 10,000 ticks, host (sampler + session) and webview, must stay within ±10 % of the level after warm-up.
+import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { SchedulerSampler } from '../src/dask/metrics/schedulerSampler';
+import { DashboardSession } from '../src/dashboard/dashboardSession';
+import type { HostMessage } from '../webviews/shared/protocol';
+import { syntheticPayloads } from '../test/unit/metrics/syntheticScheduler';
+import { bundleWebviews, CHROMIUM, launchChromium, openWebview, servePages } from '../test/browser/webviewTestHost';
+
+export interface DashboardBenchOptions {
+  workers?: number;
+  hostTicks?: number;
+  webviewTicks?: number;
+  memoryTicks?: number;
+  webviewMemoryTicks?: number;
+  log?: (line: string) => void;
+}
+
+export interface DashboardBenchResult {
+  host: { medianMs: number; p95Ms: number; jsonParseMs: number; fetchJsonParseMs: number; ratioToJsonParse: number; ratioToFetchJsonParse: number };
+  webview?: { medianMs: number; p95Ms: number; jsonParseMs: number; ratio: number };
+  memory: { hostMiB: [number, number]; hostChange: number; webviewMiB?: [number, number]; webviewChange?: number };
+  targets: { hostUnder20ms: boolean; webviewUnder16ms?: boolean; hostMemoryFlat: boolean; webviewMemoryFlat?: boolean };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+const mib = (n: number) => n / 1024 / 1024;
+
+function gcFunction(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/** Precomputed bodies for a few ticks, served in turn, so serialization is not what we measure. */
+function tickBodies(workers: number, distinct: number) {
+  return Array.from({ length: distinct }, (_, tick) => {
+    const p = syntheticPayloads({ workers, tick, processing: tick % 7, flavour: 'current', baseTime: 1_800_000_000 });
+    return { counts: JSON.stringify(p.counts), identity: JSON.stringify(p.identity), metrics: p.metrics };
+  });
+}
+
+export async function runDashboardBench(opts: DashboardBenchOptions = {}): Promise<DashboardBenchResult> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const workers = opts.workers ?? 1000;
+  const bodies = tickBodies(workers, 16);
+  let served = 0;
+  const server = createServer((req, res) => {
+    const b = bodies[Math.floor(served / 3) % bodies.length]!;
+    served++;
+    const path = req.url ?? '';
+    const body = path.endsWith('counts.json') ? b.counts : path.endsWith('identity.json') ? b.identity : path.endsWith('/metrics') ? b.metrics : undefined;
+    if (body === undefined) res.writeHead(404).end();
+    else res.writeHead(200, { 'Content-Type': path.endsWith('/metrics') ? 'text/plain' : 'application/json' }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const url = `http://127.0.0.1:${port}/`;
+  const gc = gcFunction();
+  try {
+    // ---- 1. host tick ----
+    const hostTicks = opts.hostTicks ?? 200;
+    const sampler = new SchedulerSampler({ dashboardUrl: url });
+    for (let i = 0; i < 20; i++) await sampler.poll();
+    const tickMs: number[] = [];
+    for (let i = 0; i < hostTicks; i++) {
+      const t = performance.now();
+      const r = await sampler.poll();
+      tickMs.push(performance.now() - t);
+      if (!r.ok || r.sample.workers !== workers) throw new Error('bench scheduler answered wrongly');
+    }
+    const parseMs: number[] = [];
+    for (let i = 0; i < hostTicks; i++) {
+      const b = bodies[i % bodies.length]!;
+      const t = performance.now();
+      JSON.parse(b.counts);
+      JSON.parse(b.identity);
+      parseMs.push(performance.now() - t);
+    }
+    const fetchParseMs: number[] = [];
+    for (let i = 0; i < hostTicks; i++) {
+      const t = performance.now();
+      const [c, id, m] = await Promise.all(['json/counts.json', 'json/identity.json', 'metrics'].map((p) => fetch(url + p).then((r) => r.text())));
+      JSON.parse(c!);
+      JSON.parse(id!);
+      void m;
+      fetchParseMs.push(performance.now() - t);
+    }
+    const host = {
+      medianMs: median(tickMs), p95Ms: p95(tickMs), jsonParseMs: median(parseMs), fetchJsonParseMs: median(fetchParseMs),
+      ratioToJsonParse: median(tickMs) / median(parseMs), ratioToFetchJsonParse: median(tickMs) / median(fetchParseMs),
+    };
+    log(`dashboard host tick (${workers} workers): median ${host.medianMs.toFixed(2)} ms, p95 ${host.p95Ms.toFixed(2)} ms (target < 20 ms)`);
+    log(`  baseline JSON.parse ${host.jsonParseMs.toFixed(2)} ms → ratio ${host.ratioToJsonParse.toFixed(2)}×; fetch+JSON.parse ${host.fetchJsonParseMs.toFixed(2)} ms → ratio ${host.ratioToFetchJsonParse.toFixed(2)}×`);
+
+    // ---- 3a. host memory over many ticks (sampler + session + series), in-process fetch to keep it quick ----
+    const memoryTicks = opts.memoryTicks ?? 10_000;
+    const parsedBodies = bodies.map((b) => b);
+    let k = 0;
+    const memFetch = (async (input: string | URL | Request) => {
+      const u = input.toString();
+      const b = parsedBodies[Math.floor(k++ / 3) % parsedBodies.length]!;
+      if (u.endsWith('counts.json')) return new Response(b.counts);
+      if (u.endsWith('identity.json')) return new Response(b.identity);
+      return new Response(b.metrics);
+    }) as typeof fetch;
+    let sink = 0;
+    const session = new DashboardSession({ id: 'bench', name: 'bench', connection: async () => ({ dashboardUrl: url }) },
+      (m) => { sink += m.type.length; }, { fetch: memFetch, intervalMs: 3_600_000 });
+    await session.receive({ type: 'ready', view: 'dashboard' });
+    const warm = Math.min(1000, Math.floor(memoryTicks / 10));
+    let heapWarm = 0;
+    const started = performance.now();
+    for (let i = 1; i <= memoryTicks; i++) {
+      await session.tick();
+      if (i === warm) { gc(); gc(); heapWarm = process.memoryUsage().heapUsed; }
+    }
+    gc(); gc();
+    const heapEnd = process.memoryUsage().heapUsed;
+    session.dispose();
+    const hostChange = heapEnd / heapWarm - 1;
+    log(`dashboard host memory: ${mib(heapWarm).toFixed(1)} MiB after ${warm} ticks → ${mib(heapEnd).toFixed(1)} MiB after ${memoryTicks} ticks (${(hostChange * 100).toFixed(1)} %, target ±10 %; ${((performance.now() - started) / 1000).toFixed(0)} s, sink ${sink > 0})`);
+
+    // ---- 2 + 3b. webview ----
+    let webview: DashboardBenchResult['webview'];
+    let webviewMemory: { start: number; end: number } | undefined;
+    if (existsSync(CHROMIUM)) {
+      const pages = await servePages(await bundleWebviews());
+      const browser = await launchChromium();
+      try {
+        const messages: HostMessage[] = [];
+        const s2 = new SchedulerSampler({ dashboardUrl: url });
+        const recorder = new DashboardSession({ id: 'bench', name: 'bench', connection: async () => ({ dashboardUrl: url }) },
+          (m) => messages.push(m), { fetch: memFetch, intervalMs: 3_600_000 });
+        void s2;
+        await recorder.receive({ type: 'ready', view: 'dashboard' });
+        for (let i = 0; i < 16; i++) await recorder.tick();
+        recorder.dispose();
+        const samples = messages.filter((m) => m.type === 'dashboard/sample');
+        const w = await openWebview(browser, pages.origin, 'dashboard', 'dark', () => undefined);
+        await w.page.waitForFunction(() => document.querySelector('[data-testid="workers-table"]') !== null);
+        await w.send(messages.find((m) => m.type === 'dashboard/init'));
+        // The page keeps the recorded samples and replays them itself, timing each update synchronously.
+        await w.page.evaluate((s) => { (window as unknown as { __samples: unknown[] }).__samples = s; }, samples);
+        const webviewTicks = opts.webviewTicks ?? 100;
+        const run = (ticks: number, measure: boolean) => w.page.evaluate(`(() => {
+          const s = window.__samples; const d = window.pangeoDashboard; const upd = []; const parse = [];
+          for (let i = 0; i < ${ticks}; i++) {
+            const m = s[i % s.length];
+            const t0 = performance.now();
+            window.dispatchEvent(new MessageEvent('message', { data: m }));
+            d.renderNow();
+            void document.body.offsetHeight;
+            upd.push(performance.now() - t0);
+            if (${measure}) { const json = JSON.stringify(m); const t1 = performance.now(); JSON.parse(json); parse.push(performance.now() - t1); }
+          }
+          return { upd, parse, rows: d.rows() };
+        })()`) as Promise<{ upd: number[]; parse: number[]; rows: number }>;
+        await run(20, false);
+        const r = await run(webviewTicks, true);
+        if (r.rows !== workers) throw new Error(`webview shows ${r.rows} rows, expected ${workers}`);
+        webview = { medianMs: median(r.upd), p95Ms: p95(r.upd), jsonParseMs: median(r.parse), ratio: median(r.upd) / median(r.parse) };
+        log(`dashboard webview update (${workers} rows, 5 charts): median ${webview.medianMs.toFixed(2)} ms, p95 ${webview.p95Ms.toFixed(2)} ms (target < 16 ms)`);
+        log(`  baseline JSON.parse of the same message in the page ${webview.jsonParseMs.toFixed(2)} ms → ratio ${webview.ratio.toFixed(2)}×`);
+
+        const cdp = await w.page.context().newCDPSession(w.page);
+        const heap = async () => {
+          await cdp.send('HeapProfiler.collectGarbage');
+          return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+        };
+        const wvTicks = opts.webviewMemoryTicks ?? 10_000;
+        const wvWarm = Math.min(1000, Math.floor(wvTicks / 10));
+        await run(wvWarm, false);
+        const start = await heap();
+        for (let done = wvWarm; done < wvTicks; done += 1000) await run(Math.min(1000, wvTicks - done), false);
+        const end = await heap();
+        webviewMemory = { start, end };
+        log(`dashboard webview memory: ${mib(start).toFixed(1)} MiB after ${wvWarm} updates → ${mib(end).toFixed(1)} MiB after ${wvTicks} (${((end / start - 1) * 100).toFixed(1)} %, target ±10 %)`);
+      } finally {
+        await browser.close();
+        await pages.close();
+      }
+    } else {
+      log(`dashboard webview: skipped (${CHROMIUM} not installed)`);
+    }
+    const webviewChange = webviewMemory ? webviewMemory.end / webviewMemory.start - 1 : undefined;
+    return {
+      host,
+      webview,
+      memory: { hostMiB: [mib(heapWarm), mib(heapEnd)], hostChange, webviewMiB: webviewMemory && [mib(webviewMemory.start), mib(webviewMemory.end)], webviewChange },
+      targets: {
+        hostUnder20ms: host.medianMs < 20, webviewUnder16ms: webview && webview.medianMs < 16,
+        hostMemoryFlat: Math.abs(hostChange) <= 0.1, webviewMemoryFlat: webviewChange === undefined ? undefined : Math.abs(webviewChange) <= 0.1,
+      },
+    };
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
+if (require.main === module) {
+  const quick = process.argv.includes('--quick');
+  runDashboardBench(quick ? { hostTicks: 50, memoryTicks: 2000, webviewTicks: 30, webviewMemoryTicks: 2000 } : {})
+    .then((r) => { console.log(JSON.stringify(r.targets)); })
+    .catch((e) => { console.error(e); process.exitCode = 1; });
+}

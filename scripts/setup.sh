@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything the tests and the demo need on a fresh Debian 12 machine, skipping what is already there:
+# Debian packages (JupyterHub 3, Jupyter server, ipykernel, Dask distributed, Chromium, build deps for code-server),
+# the npm dependencies, and code-server 4.100.3 (cached outside the repo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(jupyterhub python3-jupyter-server python3-ipykernel python3-distributed python3-prometheus-client chromium
+  build-essential python3 pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep git)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}" >&2
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "setup: npm ci" >&2
+  npm ci --no-audit --no-fund >&2
+fi
+
+if [[ "${PANGEO_SKIP_CODE_SERVER:-}" != "1" ]]; then
+  bash scripts/install-code-server.sh >/dev/null
+fi
+echo "setup: done" >&2

@@ -1,0 +1,201 @@
+// The Dask view's commands: add/remove providers, create, scale (fixed or adaptive), stop, dashboard, client code,
+// notebook discovery and adoption. Each command takes the tree node it was invoked on, or asks.
+import type * as vscode from 'vscode';
+import type { Logger } from '../../core/log';
+import { showError } from '../../editor/showError';
+import { capabilitiesOf, type ClusterProvider, type ClusterSummary } from '../clusterProvider';
+import { askNewProvider } from './addProviderFlow';
+import { askScale, confirmLargeCluster, confirmStop, pickClusterOptions } from './clusterFlows';
+import type { ClusterService } from './clusterService';
+import type { DaskTreeNode } from './daskTree';
+import { discoverInNotebook, type RunInKernel } from './notebookClusters';
+import { configId, type ProviderStore } from './providerStore';
+
+export interface DaskCommandDeps {
+  vs: typeof vscode;
+  service: ClusterService;
+  store: ProviderStore;
+  logger: Logger;
+  runInKernel: RunInKernel;
+  hubSignInAvailable: boolean;
+  /** Clusters created from the editor, remembered across reloads. */
+  rememberCreated(providerId: string, clusterId: string): Promise<void>;
+}
+
+type ClusterNode = Extract<DaskTreeNode, { kind: 'cluster' }>;
+type ProviderNode = Extract<DaskTreeNode, { kind: 'provider' }>;
+type DiscoveredNode = Extract<DaskTreeNode, { kind: 'discovered' }>;
+
+export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
+  const { vs, service, store, logger } = d;
+  const threshold = () => vs.workspace.getConfiguration('pangeo.dask').get<number>('confirmWorkersAbove', 20);
+
+  const guarded = <A extends unknown[]>(what: string, fn: (...args: A) => Promise<unknown>) => async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      await showError(vs, logger, what, e);
+    }
+  };
+
+  async function pickProvider(filter: (p: ClusterProvider) => boolean, title: string): Promise<ClusterProvider | undefined> {
+    const candidates = store.providers().filter(filter);
+    if (candidates.length <= 1) return candidates[0];
+    const pick = await vs.window.showQuickPick(candidates.map((p) => ({ label: p.label, description: p.kind, p })), { title });
+    return pick?.p;
+  }
+
+  async function pickCluster(node: ClusterNode | undefined, title: string, filter: (c: ClusterSummary) => boolean = () => true): Promise<{ provider: ClusterProvider; cluster: ClusterSummary } | undefined> {
+    if (node?.kind === 'cluster') {
+      const provider = store.provider(node.providerId);
+      return provider ? { provider, cluster: node.cluster } : undefined;
+    }
+    const all = service.snapshots().flatMap((s) => (s.clusters ?? []).filter(filter).map((cluster) => ({ provider: s.provider, cluster })));
+    if (!all.length) {
+      void vs.window.showInformationMessage('No Dask clusters to choose from.');
+      return undefined;
+    }
+    const pick = await vs.window.showQuickPick(all.map((x) => ({ label: x.cluster.name, description: `${x.provider.label} · ${x.cluster.status}`, x })), { title });
+    return pick?.x;
+  }
+
+  const withProgress = <T>(title: string, task: () => Promise<T>) =>
+    vs.window.withProgress({ location: { viewId: 'pangeo.dask' }, title }, () =>
+      vs.window.withProgress({ location: vs.ProgressLocation.Notification, title }, task));
+
+  return [
+    vs.commands.registerCommand('pangeo.dask.refresh', guarded('Refresh Dask clusters', async (node?: ProviderNode) => {
+      await service.refresh(node?.kind === 'provider' ? node.providerId : undefined);
+    })),
+
+    vs.commands.registerCommand('pangeo.dask.addProvider', guarded('Add Dask provider', async () => {
+      const added = await askNewProvider(vs, { hubSignInAvailable: d.hubSignInAvailable });
+      if (!added) return;
+      await store.add(added.config, added.secret);
+      await service.refresh(added.config.kind === 'scheduler' ? 'scheduler' : configId(added.config));
+    })),
+
+    vs.commands.registerCommand('pangeo.dask.removeProvider', guarded('Remove Dask provider', async (node?: ProviderNode) => {
+      const provider = node?.kind === 'provider' ? store.provider(node.providerId) : await pickProvider((p) => p.kind !== 'local', 'Remove which provider?');
+      if (!provider || provider.kind === 'local') return;
+      const remove = 'Remove';
+      const pick = await vs.window.showWarningMessage(`Remove ${provider.label} from the list? Its clusters keep running.`, { modal: true }, remove);
+      if (pick !== remove) return;
+      await store.remove(provider.id);
+      await service.refresh();
+    })),
+
+    vs.commands.registerCommand('pangeo.dask.createCluster', guarded('Create Dask cluster', async (node?: ProviderNode) => {
+      const provider = node?.kind === 'provider' ? store.provider(node.providerId) : await pickProvider((p) => p.capabilities.create, 'Create a cluster with');
+      if (!provider) return;
+      const fields = await provider.optionsSchema();
+      const options = await pickClusterOptions(vs, `New cluster — ${provider.label}`, fields);
+      if (!options) return;
+      const workers = Number(options.workers ?? fields.find((f) => f.field === 'workers')?.default ?? 0);
+      if (!(await confirmLargeCluster(vs, provider.label, workers, threshold()))) return;
+      const created = await withProgress(`Creating a Dask cluster (${provider.label})…`, () => provider.create(options));
+      await d.rememberCreated(provider.id, created.id);
+      await service.refresh(provider.id);
+      void vs.window.showInformationMessage(`Cluster ${created.name} is ${created.status}.`, 'Copy Client Code').then((a) => {
+        if (a) void vs.commands.executeCommand('pangeo.dask.copyClientCode', { kind: 'cluster', providerId: provider.id, cluster: created });
+      });
+    })),
+
+    vs.commands.registerCommand('pangeo.dask.scaleCluster', guarded('Scale Dask cluster', async (node?: ClusterNode) => {
+      const target = await pickCluster(node, 'Scale which cluster?', (c) => c.status === 'running');
+      if (!target) return;
+      const caps = capabilitiesOf(target.provider, target.cluster);
+      const choice = await askScale(vs, target.cluster, caps);
+      if (!choice) return;
+      const most = choice.mode === 'fixed' ? choice.workers : choice.maximum;
+      if (most > target.cluster.workers && !(await confirmLargeCluster(vs, target.cluster.name, most, threshold()))) return;
+      if (choice.mode === 'fixed') {
+        await withProgress(`Scaling ${target.cluster.name} to ${choice.workers} workers…`, () => target.provider.scale(target.cluster.id, choice.workers));
+      } else {
+        await withProgress(`Making ${target.cluster.name} adaptive (${choice.minimum}–${choice.maximum})…`, () => target.provider.adapt(target.cluster.id, choice.minimum, choice.maximum));
+      }
+      await service.refresh(target.provider.id);
+    })),
+
+    vs.commands.registerCommand('pangeo.dask.stopCluster', guarded('Stop Dask cluster', async (node?: ClusterNode) => {
+      const target = await pickCluster(node, 'Stop which cluster?', (c) => c.status !== 'stopped');
+      if (!target) return;
+      if (!(await confirmStop(vs, target.cluster, target.provider.label))) return;
+      await withProgress(`Stopping ${target.cluster.name}…`, () => target.provider.stop(target.cluster.id));
+      await service.refresh(target.provider.id);
+    })),
+
+    vs.commands.registerCommand('pangeo.dask.openDashboard', guarded('Open Dask dashboard', async (node?: ClusterNode | DiscoveredNode) => {
+      if (node?.kind === 'discovered') {
+        if (node.cluster.dashboardLink) await openDashboard(node.cluster.dashboardLink, {}, node.cluster.name ?? 'Dask');
+        return;
+      }
+      const target = await pickCluster(node, 'Open the dashboard of which cluster?', (c) => !!c.dashboardUrl);
+      if (!target) return;
+      const info = await target.provider.connectionInfo(target.cluster.id);
+      if (!info.dashboardUrl) throw new Error(`${target.cluster.name} has no dashboard address yet.`);
+      await openDashboard(info.dashboardUrl, info.dashboardAuth, target.cluster.name);
+    })),
+
+    vs.commands.registerCommand('pangeo.dask.copyClientCode', guarded('Copy Dask client code', async (node?: ClusterNode) => {
+      const target = await pickCluster(node, 'Client code for which cluster?', (c) => c.status === 'running');
+      if (!target) return;
+      const { clientCode } = await target.provider.connectionInfo(target.cluster.id);
+      await vs.env.clipboard.writeText(clientCode);
+      void vs.window.showInformationMessage(`Client code for ${target.cluster.name} copied.`);
+    })),
+
+    vs.commands.registerCommand('pangeo.dask.insertClientCode', guarded('Insert Dask client code', async (node?: ClusterNode) => {
+      const target = await pickCluster(node, 'Client code for which cluster?', (c) => c.status === 'running');
+      if (!target) return;
+      const { clientCode } = await target.provider.connectionInfo(target.cluster.id);
+      const editor = vs.window.activeNotebookEditor;
+      if (!editor) {
+        await vs.env.clipboard.writeText(clientCode);
+        void vs.window.showInformationMessage('No notebook is active: the client code was copied instead.');
+        return;
+      }
+      const index = editor.selections[0]?.end ?? editor.notebook.cellCount;
+      const edit = new vs.WorkspaceEdit();
+      edit.set(editor.notebook.uri, [vs.NotebookEdit.insertCells(index, [new vs.NotebookCellData(vs.NotebookCellKind.Code, clientCode, 'python')])]);
+      await vs.workspace.applyEdit(edit);
+    })),
+
+    vs.commands.registerCommand('pangeo.dask.discoverNotebookClusters', guarded('Find clusters in notebook', async (uri?: vscode.Uri) => {
+      const notebook = uri ?? vs.window.activeNotebookEditor?.notebook.uri;
+      if (!notebook) {
+        void vs.window.showInformationMessage('Open a notebook with a running kernel first.');
+        return;
+      }
+      const clusters = await withProgress('Looking for Dask clusters in the notebook\'s kernel…', () => discoverInNotebook(d.runInKernel, notebook));
+      service.setNotebookClusters({ uri: notebook.toString(), label: notebook.path.split('/').pop() ?? notebook.toString(), clusters });
+      if (!clusters.length) void vs.window.showInformationMessage('No Dask client or cluster in this notebook\'s variables.');
+    })),
+
+    vs.commands.registerCommand('pangeo.dask.adoptCluster', guarded('Adopt notebook cluster', async (node?: DiscoveredNode) => {
+      if (node?.kind !== 'discovered') return;
+      const c = node.cluster;
+      if (c.kind === 'gateway' && c.gatewayAddress) {
+        await store.add({ kind: 'gateway', url: c.gatewayAddress, auth: 'jupyterhub', proxyAddress: c.proxyAddress ?? undefined });
+      } else if (c.kind === 'coiled' && c.workspace) {
+        void vs.window.showInformationMessage(`Add the Coiled workspace ${c.workspace} with "Add Dask Provider" to manage this cluster here.`);
+        return;
+      } else if (c.dashboardLink) {
+        await store.add({ kind: 'scheduler', url: c.dashboardLink });
+      } else {
+        return;
+      }
+      await service.refresh();
+    })),
+  ];
+
+  async function openDashboard(url: string, headers: Record<string, string>, title: string): Promise<void> {
+    // The dashboard panel (another module) renders with auth headers; without it, the browser opens the page.
+    const commands = await vs.commands.getCommands(true);
+    if (commands.includes('pangeo.dashboard.open')) {
+      await vs.commands.executeCommand('pangeo.dashboard.open', { dashboardUrl: url, headers, title });
+    } else {
+      await vs.env.openExternal(vs.Uri.parse(url));
+    }
+  }
+}

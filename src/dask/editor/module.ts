@@ -1,0 +1,65 @@
+// The Dask feature in the editor: providers (globalState + SecretStorage), the Dask Clusters tree polled only while
+// visible, and its commands. Local clusters are recorded in globalState so they survive a reload and can be stopped.
+import type * as vscode from 'vscode';
+import { join } from 'node:path';
+import { DisposableStore, type ModuleDeps } from '../../editor/module';
+import { ClusterService } from './clusterService';
+import { registerDaskCommands } from './daskEditorCommands';
+import { DaskTreeProvider } from './daskTree';
+import { jupyterExtensionRunner, type RunInKernel } from './notebookClusters';
+import { ProviderStore } from './providerStore';
+
+export interface DaskModuleDeps extends ModuleDeps {
+  /** The hub sign-in's token for a Gateway served by that hub (optional until the hubs module passes it). */
+  hubTokenFor?: (gatewayUrl: string, hubUrl?: string) => Promise<string | undefined>;
+  /** Runs code in a notebook's kernel and returns its stdout; default: the Jupyter extension's kernels API. */
+  runInKernel?: RunInKernel;
+}
+
+export interface DaskModule extends vscode.Disposable {
+  service: ClusterService;
+  store: ProviderStore;
+}
+
+const CREATED_KEY = 'pangeo.dask.createdClusters';
+
+export function registerDask(deps: DaskModuleDeps): DaskModule {
+  const { vs, context, logger } = deps;
+  const disposables = new DisposableStore();
+  const config = () => vs.workspace.getConfiguration('pangeo.dask');
+  const store = new ProviderStore({
+    state: context.globalState,
+    secrets: context.secrets,
+    logger,
+    clustersDir: join(context.globalStorageUri.fsPath, 'local-clusters'),
+    daskCommand: () => config().get<string>('daskPath') || undefined,
+    hubTokenFor: deps.hubTokenFor,
+  });
+  disposables.add(store);
+  const service = disposables.add(new ClusterService({
+    providers: () => store.providers(),
+    logger,
+    pollMs: () => Math.max(1, config().get<number>('pollSeconds', 5)) * 1000,
+    maxPollMs: 60_000,
+  }));
+  const tree = disposables.add(new DaskTreeProvider(vs, service));
+  disposables.add(service.onDidChange(() => tree.refresh()));
+  const view = disposables.add(vs.window.createTreeView('pangeo.dask', { treeDataProvider: tree, showCollapseAll: true }));
+  // No polling while hidden: a closed sidebar costs the gateways nothing.
+  disposables.add(view.onDidChangeVisibility((e) => service.setVisible(e.visible)));
+  service.setVisible(view.visible);
+  for (const d of registerDaskCommands({
+    vs, service, store, logger,
+    runInKernel: deps.runInKernel ?? jupyterExtensionRunner(vs),
+    hubSignInAvailable: !!deps.hubTokenFor,
+    rememberCreated: async (providerId, clusterId) => {
+      const created = context.globalState.get<Record<string, string[]>>(CREATED_KEY) ?? {};
+      created[providerId] = [...new Set([...(created[providerId] ?? []), clusterId])].slice(-50);
+      await context.globalState.update(CREATED_KEY, created);
+    },
+  })) disposables.add(d);
+  disposables.add(vs.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('pangeo.dask')) void service.refresh();
+  }));
+  return Object.assign(disposables, { service, store });
+}

@@ -1,0 +1,163 @@
+// Presets in the editor: Apply Preset…, Copy Preset Link, Export Current Setup as Preset, squiggles in preset files,
+// and handlePresetUri for the extension's one URI handler.
+import type * as vscode from 'vscode';
+import { DisposableStore, type ModuleDeps } from '../../editor/module';
+import { showError } from '../../editor/showError';
+import type { StepImplementations } from '../applyPreset';
+import { MAX_INLINE_LINK_CHARS, presetLink, type UriParts } from '../presetLink';
+import { urlProblem } from '../semanticChecks';
+import { settingsStep } from '../settingsWriter';
+import { validatePreset } from '../validatePreset';
+import type { Preset } from '../presetTypes';
+import type { AwsModule } from '../../aws/editor/module';
+import { isPresetDocument, registerPresetDiagnostics } from './presetDiagnostics';
+import { PresetFlows } from './presetFlows';
+import { WorkspaceSettingsWriter } from './workspaceSettingsWriter';
+
+/** What "Export Current Setup as Preset" reads: the connected hub, profile, cluster options and budget. */
+export type CurrentSetup = Omit<Partial<Preset>, 'version' | 'name' | 'settings'>;
+
+export interface PresetExtras {
+  currentSetup?: () => Promise<CurrentSetup | undefined>;
+  /** Gives the "assume-aws-role" step; without it a preset with an "aws" section is refused before anything runs. */
+  aws?: AwsModule;
+  /** The hub's OIDC token, for presets whose AWS identity is "web-identity". */
+  webIdentityToken?: () => Promise<string>;
+}
+
+export interface PresetsModule extends vscode.Disposable {
+  handleUri(uri: UriParts): Promise<void>;
+}
+
+let active: PresetsModule | undefined;
+
+/** For the extension's URI handler: routes vscode://…/preset links here (false when presets are not registered). */
+export async function handlePresetUri(uri: UriParts): Promise<boolean> {
+  if (!active || uri.path.replace(/\/+$/, '') !== '/preset') return false;
+  await active.handleUri(uri);
+  return true;
+}
+
+export function registerPresets(deps: ModuleDeps, steps: () => StepImplementations, extras: PresetExtras = {}): PresetsModule {
+  const { vs, context, logger } = deps;
+  const store = new DisposableStore();
+  const defaults = (): StepImplementations => ({
+    'apply-settings': settingsStep(new WorkspaceSettingsWriter(vs)),
+    'recommend-extensions': async (step) => {
+      // Only shown, never installed: the user picks from the Extensions view.
+      void vs.window.showInformationMessage(`The preset recommends ${step.extensionIds.join(', ')}.`, 'Show Extensions').then((picked) => {
+        if (picked) void vs.commands.executeCommand('workbench.extensions.action.showExtensionsWithIds', step.extensionIds);
+      });
+    },
+    ...(extras.aws ? { 'assume-aws-role': extras.aws.presetStep(extras.webIdentityToken) } : {}),
+  });
+  const flows = new PresetFlows({ vs, extensionUri: context.extensionUri, logger, steps: () => ({ ...defaults(), ...steps() }) });
+  const guarded = (what: string, fn: (...args: never[]) => Promise<unknown>) => async (...args: never[]) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      await showError(vs, logger, what, e);
+    }
+  };
+
+  store.add(registerPresetDiagnostics(vs));
+
+  store.add(vs.commands.registerCommand('pangeo.preset.apply', guarded('Could not apply the preset', async (uri?: vscode.Uri) => {
+    if (uri) return flows.fromFile(uri);
+    const choice = await vs.window.showQuickPick([
+      { label: '$(file) From a file…', id: 'file' },
+      { label: '$(folder) From this workspace…', id: 'workspace', description: '*.pangeo.json, .vscode/pangeo.json' },
+      { label: '$(globe) From a URL…', id: 'url', description: 'https only' },
+    ], { title: 'Apply Preset', placeHolder: 'Where is the preset?' });
+    if (!choice) return;
+    if (choice.id === 'file') {
+      const picked = await vs.window.showOpenDialog({ canSelectMany: false, filters: { 'Pangeo preset': ['json'] }, title: 'Choose a preset' });
+      if (picked?.[0]) await flows.fromFile(picked[0]);
+    } else if (choice.id === 'workspace') {
+      const files = [...await vs.workspace.findFiles('**/*.pangeo.json', '**/node_modules/**', 200), ...await vs.workspace.findFiles('.vscode/pangeo.json', undefined, 1)];
+      if (!files.length) {
+        await vs.window.showInformationMessage('No preset files (*.pangeo.json or .vscode/pangeo.json) in this workspace.');
+        return;
+      }
+      const file = await vs.window.showQuickPick(files.map((f) => ({ label: vs.workspace.asRelativePath(f), uri: f })), { title: 'Apply Preset' });
+      if (file) await flows.fromFile(file.uri);
+    } else {
+      const url = await vs.window.showInputBox({
+        title: 'Apply Preset from a URL', prompt: 'The https address of a .pangeo.json file', placeHolder: 'https://example.edu/course.pangeo.json',
+        validateInput: (v) => (v ? urlProblem(v.trim())?.message : undefined),
+      });
+      if (url) await flows.fromUrl(url.trim());
+    }
+  })));
+
+  store.add(vs.commands.registerCommand('pangeo.preset.copyLink', guarded('Could not make a preset link', async (uri?: vscode.Uri) => {
+    const target = uri ?? (vs.window.activeTextEditor && isPresetDocument(vs.window.activeTextEditor.document) ? vs.window.activeTextEditor.document.uri : undefined)
+      ?? (await vs.window.showOpenDialog({ canSelectMany: false, filters: { 'Pangeo preset': ['json'] }, title: 'Choose the preset to link to' }))?.[0];
+    if (!target) return;
+    const open = vs.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
+    const validation = validatePreset(open ? open.getText() : await vs.workspace.fs.readFile(target));
+    if (!validation.ok) {
+      const p = validation.problems[0];
+      await vs.window.showErrorMessage(`Fix the preset first: ${p.path} ${p.line}:${p.column} ${p.message}`);
+      return;
+    }
+    let inline: string | undefined;
+    try {
+      inline = presetLink(validation.preset);
+    } catch {
+      inline = undefined;
+    }
+    const pick = await vs.window.showQuickPick([
+      ...(inline ? [{ label: 'Link with the preset inside', id: 'inline', description: `${inline.length} characters` }] : []),
+      { label: 'Link to where the preset is hosted (https)…', id: 'url', description: inline ? undefined : `too large to inline (over ${MAX_INLINE_LINK_CHARS} characters)` },
+    ], { title: 'Copy Preset Link' });
+    if (!pick) return;
+    let link = inline;
+    if (pick.id === 'url') {
+      const url = await vs.window.showInputBox({ title: 'Where students download the preset', placeHolder: 'https://example.edu/course.pangeo.json', validateInput: (v) => (v ? urlProblem(v.trim())?.message : undefined) });
+      if (!url) return;
+      link = presetLink(url.trim());
+    }
+    await vs.env.clipboard.writeText(link!);
+    await vs.window.showInformationMessage('Preset link copied. Anyone opening it sees the review page before anything happens.');
+  })));
+
+  store.add(vs.commands.registerCommand('pangeo.preset.exportCurrent', guarded('Could not export the current setup', async () => {
+    const setup = await extras.currentSetup?.();
+    if (!setup || !Object.keys(setup).length) {
+      await vs.window.showInformationMessage('Nothing to export yet: connect to a hub or create a Dask cluster first.');
+      return;
+    }
+    const name = await vs.window.showInputBox({ title: 'Export Current Setup as Preset', prompt: 'A name students will see', value: 'My course setup', validateInput: (v) => (v.trim() ? undefined : 'A name is needed') });
+    if (!name) return;
+    const preset = { $schema: 'https://pangeo-compute.github.io/schemas/preset-v1.json', version: 1, name: name.trim(), ...setup };
+    const text = `${JSON.stringify(preset, null, 2)}\n`;
+    const validation = validatePreset(text);
+    if (!validation.ok) logger.warn(`Exported preset needs fixes: ${validation.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+    const folder = vs.workspace.workspaceFolders?.[0]?.uri;
+    const slug = name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'preset';
+    const target = await vs.window.showSaveDialog({
+      defaultUri: folder ? vs.Uri.joinPath(folder, `${slug}.pangeo.json`) : undefined,
+      filters: { 'Pangeo preset': ['json'] }, title: 'Save the preset',
+    });
+    if (!target) return;
+    await vs.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    await vs.window.showTextDocument(target);
+  })));
+
+  const module: PresetsModule = {
+    handleUri: async (uri) => {
+      try {
+        await flows.fromLink(uri);
+      } catch (e) {
+        await showError(vs, logger, 'Could not open the preset link', e);
+      }
+    },
+    dispose: () => {
+      if (active === module) active = undefined;
+      store.dispose();
+    },
+  };
+  active = module;
+  return module;
+}

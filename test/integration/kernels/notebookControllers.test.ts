@@ -1,0 +1,120 @@
+// The editor adapter end to end except the editor itself: a fake `vscode`, a hub registry over a real JupyterHub 3,
+// real kernels. Open a notebook → our controller appears → cells run → outputs, interrupt, close → kernel shut down.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type * as vscode from 'vscode';
+import { startTestHub, TestHub } from '../../support/jupyterhub';
+import { HubClient } from '../../../src/hubs/hubClient';
+import { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
+import type { ConnectedServer, HubRegistry } from '../../../src/hubs/editor/hubRegistry';
+import { NotebookControllers } from '../../../src/kernels/notebookControllers';
+import { controllerIdFor } from '../../../src/kernels/controllerId';
+import { silentLogger } from '../../../src/core/log';
+import { createFakeVs, FakeEvent, FakeNotebook, FakeVs } from '../../unit/kernels/fakeVscode';
+
+const USER = 'bob';
+
+/** The part of the lead's HubService the kernels use, over one real hub and user. */
+class OneHubRegistry implements HubRegistry {
+  private readonly changed = new FakeEvent<void>();
+  readonly onDidChangeServers = this.changed.event as unknown as vscode.Event<void>;
+  private ready: ConnectedServer[] = [];
+  restartRequests: string[] = [];
+  constructor(private readonly client: HubClient, private readonly hubId: string) {}
+  readyServers() {
+    return this.ready;
+  }
+  async refresh() {
+    const servers = await this.client.listServers(USER);
+    this.ready = servers.filter((s) => s.state === 'ready').map((server) => ({ hubId: this.hubId, hubLabel: '127.0.0.1', user: USER, server, client: this.client }));
+    this.changed.fire();
+  }
+  async restartServer(hubId: string, name: string) {
+    this.restartRequests.push(`${hubId}|${name}`);
+    return false;
+  }
+  async authorizationFor() {
+    return undefined;
+  }
+}
+
+describe('notebook controllers with a real hub and kernel (fake editor)', { timeout: 240_000 }, () => {
+  let hub: TestHub;
+  let client: HubClient;
+  let jupyter: JupyterServerClient;
+  let registry: OneHubRegistry;
+  let fake: FakeVs;
+  let controllers: NotebookControllers;
+
+  before(async () => {
+    hub = await startTestHub({ users: [USER] });
+    const token = (await new HubClient(hub.url).createTokenWithPassword(USER, hub.password, { note: 'kernels adapter test', expiresInSeconds: 3600 })).token;
+    client = new HubClient(hub.url, { token });
+    const server = await client.startAndWait(USER, '', {}, { timeoutMs: 60_000 });
+    jupyter = new JupyterServerClient(server.url!, client.http);
+    registry = new OneHubRegistry(client, hub.url);
+    fake = createFakeVs();
+    controllers = new NotebookControllers({ vs: fake.vs, hubs: registry, logger: silentLogger });
+  });
+
+  after(async () => {
+    controllers?.dispose();
+    await new Promise((r) => setTimeout(r, 500)); // let the shutdown requests of dispose() reach the server
+    await hub?.stop();
+  });
+
+  test('opening a notebook offers "Pangeo: python3 on bob@…" with the deterministic id', async () => {
+    const nb = new FakeNotebook('demo.ipynb', []);
+    fake.openNotebooks.push(nb);
+    fake.opened.fire(nb);
+    await registry.refresh();
+    await controllers.refresh();
+    assert.deepEqual(controllers.controllerIds(), [controllerIdFor(hub.url, '', 'python3')]);
+    assert.equal(fake.controllers[0]!.label, `Pangeo: python3 on ${USER}@127.0.0.1`);
+    assert.equal(fake.controllers[0]!.description, 'Python 3 (ipykernel)');
+  });
+
+  test('run 1+1, print, 1/0: outputs, order and success; the cell after the error does not run', async () => {
+    const nb = new FakeNotebook('run.ipynb', ['1+1', 'print("hi")', '1/0', 'never = 1']);
+    const controller = fake.controllers[0]!;
+    await controller.executeHandler(nb.cells, nb, controller);
+    const [value, printed, failed, skipped] = nb.cells;
+    assert.deepEqual(value!.outputs.map((o) => o.items.map((i) => [i.mime, i.text])), [[['text/plain', '2']]]);
+    assert.deepEqual(printed!.outputs.map((o) => o.items.map((i) => [i.mime, i.text])), [[['application/vnd.code.notebook.stdout', 'hi\n']]]);
+    const err = JSON.parse(failed!.outputs[0]!.items[0]!.text) as { name: string };
+    assert.equal(err.name, 'ZeroDivisionError');
+    assert.deepEqual(nb.cells.map((c) => c.lastRun?.success), [true, true, false, undefined]);
+    assert.deepEqual(nb.cells.slice(0, 3).map((c) => c.executionOrder), [1, 2, 3]);
+    assert.deepEqual(skipped!.outputs, []);
+  });
+
+  test('interrupt through the controller ends time.sleep(60) with KeyboardInterrupt', async () => {
+    const nb = new FakeNotebook('sleep.ipynb', ['import time\ntime.sleep(60)']);
+    const controller = fake.controllers[0]!;
+    const running = controller.executeHandler(nb.cells, nb, controller);
+    // wait until the kernel is busy in sleep()
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && !(await jupyter.listKernels()).some((k) => k.executionState === 'busy')) await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    await controller.interruptHandler!(nb);
+    await running;
+    assert.ok(Date.now() - t0 < 10_000);
+    const err = JSON.parse(nb.cells[0]!.outputs[0]!.items[0]!.text) as { name: string };
+    assert.equal(err.name, 'KeyboardInterrupt');
+    assert.equal(nb.cells[0]!.lastRun?.success, false);
+  });
+
+  test('closing a notebook shuts its kernel down', async () => {
+    const nb = new FakeNotebook('closing.ipynb', ['x = 1']);
+    const controller = fake.controllers[0]!;
+    const before = new Set((await jupyter.listKernels()).map((k) => k.id));
+    await controller.executeHandler(nb.cells, nb, controller);
+    const started = (await jupyter.listKernels()).filter((k) => !before.has(k.id));
+    assert.equal(started.length, 1);
+    fake.closed.fire(nb);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await jupyter.listKernels()).some((k) => k.id === started[0]!.id)) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(!(await jupyter.listKernels()).some((k) => k.id === started[0]!.id), 'kernel shut down');
+  });
+});

@@ -1,0 +1,195 @@
+// The Dask view's editor layer with a small fake `vscode`: polling only while visible with back-off, the tree's nodes
+// and context values, and the scale/confirm dialogs.
+import { describe, it, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import type * as vscode from 'vscode';
+import { ClusterService } from '../../../src/dask/editor/clusterService';
+import { DaskTreeProvider, type DaskTreeNode } from '../../../src/dask/editor/daskTree';
+import { askScale, confirmLargeCluster, pickClusterOptions } from '../../../src/dask/editor/clusterFlows';
+import { NO_CAPABILITIES, type ClusterProvider, type ClusterSummary } from '../../../src/dask/clusterProvider';
+import { UnreachableError } from '../../../src/core/http/errors';
+import { silentLogger } from '../../../src/core/log';
+
+class FakeEmitter<T> {
+  listeners: ((e: T) => void)[] = [];
+  event = (l: (e: T) => void) => {
+    this.listeners.push(l);
+    return { dispose() {} };
+  };
+  fire(e: T) {
+    this.listeners.forEach((l) => l(e));
+  }
+  dispose() {}
+}
+class TreeItem {
+  description?: string;
+  contextValue?: string;
+  iconPath?: unknown;
+  tooltip?: unknown;
+  command?: unknown;
+  id?: string;
+  constructor(public label: string, public collapsibleState: number) {}
+}
+
+function fakeVs(answers: { quickPick?: unknown[]; input?: (string | undefined)[]; warning?: (string | undefined)[] } = {}) {
+  const calls: string[] = [];
+  const vs = {
+    EventEmitter: FakeEmitter,
+    TreeItem,
+    ThemeIcon: class { constructor(public id: string, public color?: unknown) {} },
+    ThemeColor: class { constructor(public id: string) {} },
+    MarkdownString: class { value = ''; constructor() {} appendMarkdown(s: string) { this.value += s; return this; } },
+    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    window: {
+      showQuickPick: async (items: unknown[] | Promise<unknown[]>, o?: { title?: string }) => {
+        calls.push(`pick:${o?.title ?? ''}`);
+        const want = answers.quickPick?.shift();
+        const list = await items;
+        return typeof want === 'function' ? (want as (l: unknown[]) => unknown)(list) : want;
+      },
+      showInputBox: async (o: { validateInput?: (t: string) => string | undefined; prompt?: string }) => {
+        const v = answers.input?.shift();
+        calls.push(`input:${o.prompt ?? ''}:${v}:${v === undefined ? '' : o.validateInput?.(v) ?? 'valid'}`);
+        return v;
+      },
+      showWarningMessage: async (m: string) => {
+        calls.push(`warn:${m}`);
+        return answers.warning?.shift();
+      },
+    },
+  };
+  return { vs: vs as unknown as typeof vscode, calls };
+}
+
+const summary = (id: string, extra: Partial<ClusterSummary> = {}): ClusterSummary =>
+  ({ id, name: id, status: 'running', workers: 2, threads: 4, memory: 2 ** 31, provider: 'gateway', dashboardUrl: `http://d/${id}/status`, schedulerAddress: `gateway://g:443/${id}`, ...extra });
+
+function fakeProvider(id: string, list: () => Promise<ClusterSummary[]>, caps: Partial<ClusterProvider['capabilities']> = {}): ClusterProvider & { calls: number } {
+  const p = {
+    kind: 'gateway' as const, id, label: id, capabilities: { ...NO_CAPABILITIES, ...caps }, calls: 0,
+    async list() {
+      p.calls++;
+      return list();
+    },
+    optionsSchema: async () => [], create: async () => summary('new'), get: async (x: string) => summary(x),
+    scale: async () => undefined, adapt: async () => undefined, stop: async () => undefined,
+    connectionInfo: async () => ({ schedulerAddress: 'x', dashboardAuth: {}, clientCode: '' }),
+    workers: async () => [{ id: 'tcp://w1', name: 'w1', threads: 2, memoryLimit: 2 ** 30, memoryUsed: 2 ** 29, cpu: 12 }],
+  };
+  return p;
+}
+
+describe('Dask view: polling', () => {
+  it('polls every 5 s only while visible, backs off on errors per provider, and stops when hidden', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      let fail = true;
+      const ok = fakeProvider('ok', async () => [summary('a')]);
+      const bad = fakeProvider('bad', async () => {
+        if (fail) throw new UnreachableError('http://gw/');
+        return [];
+      });
+      const service = new ClusterService({ providers: () => [ok, bad], logger: silentLogger, pollMs: () => 5000 });
+      service.snapshots();
+      const tick = async (ms: number) => {
+        mock.timers.tick(ms);
+        for (let i = 0; i < 5; i++) await Promise.resolve();
+      };
+      await tick(60_000);
+      assert.equal(ok.calls + bad.calls, 0, 'nothing is polled while the view is hidden');
+      service.setVisible(true);
+      await tick(0);
+      assert.deepEqual([ok.calls, bad.calls], [1, 1]);
+      assert.ok(service.snapshot('bad')!.error instanceof UnreachableError);
+      assert.equal(service.snapshot('ok')!.clusters!.length, 1, 'one failing provider does not hide the others');
+      await tick(5000);
+      assert.deepEqual([ok.calls, bad.calls], [2, 1], 'the failing provider waits 10 s');
+      await tick(5000);
+      assert.deepEqual([ok.calls, bad.calls], [3, 2]);
+      await tick(20_000);
+      assert.equal(bad.calls, 3, 'then 20 s');
+      fail = false;
+      await tick(40_000);
+      assert.equal(bad.calls, 4);
+      assert.equal(service.snapshot('bad')!.error, undefined);
+      await tick(5000);
+      assert.equal(bad.calls, 5, 'back to 5 s after a success');
+      service.setVisible(false);
+      const before = ok.calls + bad.calls;
+      await tick(120_000);
+      assert.equal(ok.calls + bad.calls, before, 'hidden again: no polling');
+      service.dispose();
+    } finally {
+      mock.timers.reset();
+    }
+  });
+});
+
+describe('Dask view: tree', () => {
+  it('shows providers → clusters → workers with actions matching capabilities, and errors as retry items', async () => {
+    const { vs } = fakeVs();
+    const full = fakeProvider('gw', async () => [summary('c1', { adaptive: { minimum: 1, maximum: 3 } }), summary('c2', { status: 'pending', dashboardUrl: undefined })],
+      { create: true, scaleUp: true, scaleDown: true, adapt: true, stop: true, workers: true });
+    const readOnly = fakeProvider('sched', async () => [summary('s1', { capabilities: { scaleDown: false } })], { workers: true, scaleDown: true });
+    const broken = fakeProvider('broken', async () => {
+      throw new UnreachableError('http://gw/');
+    });
+    const service = new ClusterService({ providers: () => [full, readOnly, broken], logger: silentLogger });
+    const tree = new DaskTreeProvider(vs, service);
+    const roots = await tree.getChildren();
+    assert.deepEqual(roots.map((r) => (r as { providerId: string }).providerId), ['gw', 'sched', 'broken']);
+    const clusters = await tree.getChildren(roots[0]);
+    const items = clusters.map((n) => tree.getTreeItem(n) as unknown as TreeItem);
+    assert.equal(items[0]!.contextValue, 'daskCluster.scale.adapt.stop.dashboard.client');
+    assert.match(items[0]!.description!, /2 workers · 4 threads · 2\.0 GiB · adaptive 1–3/);
+    assert.equal(items[1]!.contextValue, 'daskCluster.stop', 'a pending cluster can be stopped but not scaled');
+    const sched = (await tree.getChildren(roots[1])).map((n) => tree.getTreeItem(n) as unknown as TreeItem);
+    assert.equal(sched[0]!.contextValue, 'daskCluster.dashboard.client', 'read-only scheduler: no scale, no stop');
+    const err = (await tree.getChildren(roots[2]))[0] as DaskTreeNode & { kind: 'message' };
+    assert.equal(err.kind, 'message');
+    assert.match(err.text, /Cannot list clusters: Cannot reach/);
+    assert.equal(err.command?.command, 'pangeo.dask.refresh');
+    const workers = await tree.getChildren(clusters[0]);
+    assert.match((tree.getTreeItem(workers[0]!) as unknown as TreeItem).description!, /2 threads · 512 MiB \/ 1\.0 GiB · CPU 12 %/);
+    const providerItem = tree.getTreeItem(roots[0]!) as unknown as TreeItem;
+    assert.equal(providerItem.contextValue, 'daskProvider.create.removable');
+    assert.equal(providerItem.description, '2 clusters');
+  });
+});
+
+describe('Dask view: dialogs', () => {
+  it('scale: fixed size validated, adaptive bounds with max ≥ min, shrink-only for read-only schedulers', async () => {
+    const caps = { ...NO_CAPABILITIES, scaleUp: true, scaleDown: true, adapt: true };
+    let { vs, calls } = fakeVs({ quickPick: [(l: { mode: string }[]) => l[0]], input: ['5'] });
+    assert.deepEqual(await askScale(vs, summary('c'), caps), { mode: 'fixed', workers: 5 });
+    ({ vs, calls } = fakeVs({ quickPick: [(l: { mode: string }[]) => l[1]], input: ['1', '4'] }));
+    assert.deepEqual(await askScale(vs, summary('c'), caps), { mode: 'adaptive', minimum: 1, maximum: 4 });
+    ({ vs, calls } = fakeVs({ input: ['3'] }));
+    assert.deepEqual(await askScale(vs, summary('c'), { ...NO_CAPABILITIES, scaleDown: true }), { mode: 'fixed', workers: 3 });
+    assert.match(calls[0]!, /can only shrink: at most 2.*:3:At most 2\./, 'growing a read-only scheduler is refused by validation');
+    ({ vs } = fakeVs({ quickPick: [undefined] }));
+    assert.equal(await askScale(vs, summary('c'), caps), undefined, 'Escape cancels');
+  });
+
+  it('asks before going above the worker threshold', async () => {
+    let { vs, calls } = fakeVs();
+    assert.equal(await confirmLargeCluster(vs, 'c', 20, 20), true);
+    assert.equal(calls.length, 0);
+    ({ vs, calls } = fakeVs({ warning: [undefined] }));
+    assert.equal(await confirmLargeCluster(vs, 'c', 21, 20), false);
+    assert.match(calls[0]!, /21 workers is above your limit of 20/);
+  });
+
+  it('options review: edits a field with validation, then creates with only the changed values', async () => {
+    const fields = [
+      { field: 'worker_cores', label: 'Cores', default: 1, spec: { type: 'int' as const, min: 1, max: 4 } },
+      { field: 'debug', label: 'Debug', default: false, spec: { type: 'bool' as const } },
+    ];
+    const { vs, calls } = fakeVs({
+      quickPick: [(l: { field?: { field: string } }[]) => l.find((i) => i.field?.field === 'worker_cores'), (l: unknown[]) => l[0]],
+      input: ['3'],
+    });
+    assert.deepEqual(await pickClusterOptions(vs, 'New', fields), { worker_cores: 3 });
+    assert.ok(calls.some((c) => c.endsWith(':3:valid')));
+  });
+});

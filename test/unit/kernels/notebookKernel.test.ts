@@ -1,0 +1,241 @@
+// NotebookKernel with a fake Jupyter server whose kernel replays recorded ipykernel messages: start on first run,
+// queue, interrupt, connection loss (reconnect / server stopped / kernel gone), shutdown.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KernelMessage } from '@jupyterlab/services';
+import type { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
+import { toKernelOutput, KernelOutput } from '../../../src/jupyter/kernelOutputs';
+import { CancelledError, NotFoundError, UnexpectedResponseError, isPangeoError } from '../../../src/core/http/errors';
+import { KernelLostError, KernelState, NotebookKernel, ServerProbe, ServerStoppedError } from '../../../src/kernels/notebookKernel';
+import { recordedCell, recordedMessages } from './recorded';
+
+type Slot<T> = (sender: unknown, value: T) => void;
+class FakeSignal<T> {
+  private readonly slots = new Set<Slot<T>>();
+  connect(slot: Slot<T>) {
+    this.slots.add(slot);
+  }
+  disconnect(slot: Slot<T>) {
+    this.slots.delete(slot);
+  }
+  emit(value: T) {
+    for (const s of [...this.slots]) s(this, value);
+  }
+}
+
+/** The kernel side: cells by code → recorded messages; a cell whose code starts with "block" waits for release(). */
+class FakeSession {
+  connectionStatus = 'connected';
+  readonly statusChanged = new FakeSignal<string>();
+  readonly iopubMessage = new FakeSignal<KernelMessage.IIOPubMessage>();
+  readonly connectionStatusChanged = new FakeSignal<string>();
+  readonly connection = { statusChanged: this.statusChanged, iopubMessage: this.iopubMessage, reconnect: async () => this.setConnection('connected') };
+  executed: string[] = [];
+  disposed = false;
+  private blocked?: () => void;
+  constructor(readonly id: string) {}
+
+  onConnectionStatus(listener: (s: string) => void) {
+    const slot: Slot<string> = (_, s) => listener(s);
+    this.connectionStatusChanged.connect(slot);
+    return { dispose: () => this.connectionStatusChanged.disconnect(slot) };
+  }
+  setConnection(status: string) {
+    this.connectionStatus = status;
+    this.connectionStatusChanged.emit(status);
+  }
+  release() {
+    this.blocked?.();
+  }
+  async execute(code: string, opts: { onOutput?(o: KernelOutput): void; signal?: AbortSignal }) {
+    this.executed.push(code);
+    if (code.startsWith('block')) {
+      await new Promise<void>((resolve, reject) => {
+        this.blocked = resolve;
+        opts.signal?.addEventListener('abort', () => reject(new CancelledError('Execution')), { once: true });
+      });
+      return { status: 'ok' as const, executionCount: this.executed.length, outputs: [] };
+    }
+    const name = RECORDED_BY_CODE.get(code)!;
+    for (const msg of recordedMessages(name)) {
+      if (msg.header.msg_type === 'update_display_data') this.iopubMessage.emit(msg);
+      const out = toKernelOutput(msg);
+      if (out) opts.onOutput?.(out);
+    }
+    const reply = recordedCell(name).reply;
+    return { status: reply.status as 'ok', executionCount: reply.execution_count, outputs: [] };
+  }
+  dispose() {
+    this.disposed = true;
+  }
+}
+
+const RECORDED_BY_CODE = new Map(['value', 'error', 'display_keep', 'display_update_later'].map((n) => [recordedCell(n).code, n]));
+
+class FakeServer {
+  sessions: FakeSession[] = [];
+  deleted: string[] = [];
+  interrupted: string[] = [];
+  down = false;
+  kernelGone = false;
+  probe: ServerProbe = 'ready';
+  readonly jupyter = {
+    serverUrl: 'https://hub.example.org/user/alice/',
+    http: {
+      json: async (req: { method?: string; path: string }) => {
+        if (this.down) throw new UnexpectedResponseError(`https://hub.example.org/user/alice/${req.path}`, 424);
+        if (req.method === 'POST') return { id: `s${this.sessions.length}`, path: 'p', kernel: { id: `k${this.sessions.length}`, name: 'python3' } };
+        return [];
+      },
+      request: async (req: { method?: string; path: string }) => {
+        if (req.method === 'DELETE') this.deleted.push(req.path);
+        return { status: 204 };
+      },
+    },
+    connect: async (kernel: { id: string }) => {
+      const s = new FakeSession(kernel.id);
+      this.sessions.push(s);
+      return s;
+    },
+    getKernel: async (id: string) => {
+      if (this.kernelGone) throw new NotFoundError(`api/kernels/${id}`);
+      return { id, name: 'python3' };
+    },
+    interruptKernel: async (id: string) => {
+      this.interrupted.push(id);
+    },
+    restartKernel: async () => undefined,
+  };
+
+  kernel(): NotebookKernel {
+    return new NotebookKernel({
+      jupyter: this.jupyter as unknown as JupyterServerClient, kernelName: 'python3', sessionPath: 'pangeo-vscode/x/a.ipynb', sessionName: 'a.ipynb',
+      probeServer: async () => this.probe, backoffMs: [5],
+    });
+  }
+}
+
+const noop = () => undefined;
+
+function states(kernel: NotebookKernel): KernelState[] {
+  const seen: KernelState[] = [];
+  kernel.onDidChangeState((c) => seen.push(c.state));
+  return seen;
+}
+
+function until(check: () => boolean, ms = 2000): Promise<void> {
+  const t0 = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => (check() ? resolve() : Date.now() - t0 > ms ? reject(new Error('condition not met')) : setTimeout(tick, 5));
+    tick();
+  });
+}
+
+describe('NotebookKernel (fake server, recorded messages)', () => {
+  test('the first run opens one session and connects; later runs reuse it; outputs come from the messages', async () => {
+    const server = new FakeServer();
+    const kernel = server.kernel();
+    const seen = states(kernel);
+    const first = await kernel.run({ code: recordedCell('value').code, onChange: noop });
+    const second = await kernel.run({ code: recordedCell('error').code, onChange: noop });
+    assert.deepEqual(seen, ['starting', 'connected']);
+    assert.equal(server.sessions.length, 1);
+    assert.equal(first.status, 'ok');
+    assert.deepEqual(first.outputs[0]!.items, [{ kind: 'text', mime: 'text/plain', text: '2' }]);
+    assert.equal(second.status, 'error');
+    assert.equal(second.error, undefined, 'the error is in the outputs, as the kernel sent it');
+    assert.equal(second.outputs[0]!.items[0]!.mime, 'application/vnd.code.notebook.error');
+  });
+
+  test('update_display_data comes from the kernel-wide IOPub stream to the running cell, targeting the earlier output', async () => {
+    const server = new FakeServer();
+    const kernel = server.kernel();
+    const shown = await kernel.run({ code: recordedCell('display_keep').code, cellKey: 'c1', onChange: noop });
+    const changes: unknown[] = [];
+    await kernel.run({ code: recordedCell('display_update_later').code, cellKey: 'c2', onChange: (c) => changes.push(c) });
+    assert.deepEqual(changes, [{ type: 'replace-items', outputId: shown.outputs[0]!.id, items: [{ kind: 'text', mime: 'text/plain', text: "'second'" }] }]);
+  });
+
+  test('runs queue behind the running one; interrupt cancels the queued ones and calls the REST interrupt', async () => {
+    const server = new FakeServer();
+    const kernel = server.kernel();
+    const started: string[] = [];
+    const blocking = kernel.run({ code: 'block', onStart: () => started.push('block'), onChange: noop });
+    const queued = kernel.run({ code: recordedCell('value').code, onStart: () => started.push('value'), onChange: noop });
+    await until(() => started.length === 1);
+    await kernel.interrupt();
+    assert.deepEqual(server.interrupted, ['k0']);
+    assert.equal((await queued).status, 'cancelled');
+    server.sessions[0]!.release();
+    assert.equal((await blocking).status, 'ok');
+    assert.deepEqual(started, ['block']);
+    assert.deepEqual(server.sessions[0]!.executed, ['block']);
+  });
+
+  test('a dropped connection reports reconnecting, then connected when the socket is back', async () => {
+    const server = new FakeServer();
+    const kernel = server.kernel();
+    await kernel.run({ code: recordedCell('value').code, onChange: noop });
+    const seen = states(kernel);
+    server.sessions[0]!.setConnection('connecting');
+    server.sessions[0]!.setConnection('connected');
+    assert.deepEqual(seen, ['reconnecting', 'connected']);
+  });
+
+  test('the hub says the server stopped: the running cell fails, queued ones are cancelled, runs fail until it is back', async () => {
+    const server = new FakeServer();
+    const kernel = server.kernel();
+    await kernel.run({ code: recordedCell('value').code, onChange: noop });
+    const seen = states(kernel);
+    const running = kernel.run({ code: 'block', onChange: noop }).then(() => undefined, (e: unknown) => e);
+    const queued = kernel.run({ code: recordedCell('value').code, onChange: noop });
+    await until(() => server.sessions[0]!.executed.includes('block'));
+    server.probe = 'stopped';
+    server.down = true;
+    server.sessions[0]!.setConnection('connecting');
+    assert.ok((await running) instanceof ServerStoppedError);
+    assert.equal((await queued).status, 'cancelled');
+    assert.deepEqual(seen, ['reconnecting', 'server-stopped']);
+    assert.equal(server.sessions[0]!.disposed, true);
+    await assert.rejects(kernel.run({ code: recordedCell('value').code, onChange: noop }), (e) => e instanceof ServerStoppedError);
+    server.probe = 'ready';
+    server.down = false;
+    const again = await kernel.run({ code: recordedCell('value').code, onChange: noop });
+    assert.equal(again.status, 'ok');
+    assert.equal(server.sessions.length, 2, 'a new kernel on the restarted server');
+  });
+
+  test('the server runs but the kernel is gone: the cell fails with "kernel lost", the next run starts a new kernel', async () => {
+    const server = new FakeServer();
+    const kernel = server.kernel();
+    await kernel.run({ code: recordedCell('value').code, onChange: noop });
+    const running = kernel.run({ code: 'block', onChange: noop }).then(() => undefined, (e: unknown) => e);
+    await until(() => server.sessions[0]!.executed.includes('block'));
+    server.kernelGone = true;
+    server.sessions[0]!.setConnection('connecting');
+    assert.ok((await running) instanceof KernelLostError);
+    assert.equal(kernel.state, 'idle');
+    server.kernelGone = false;
+    assert.equal((await kernel.run({ code: recordedCell('value').code, onChange: noop })).status, 'ok');
+    assert.equal(server.sessions.length, 2);
+  });
+
+  test('shutdown deletes the session, ends the running cell and refuses new runs; detach deletes nothing', async () => {
+    const server = new FakeServer();
+    const kernel = server.kernel();
+    await kernel.run({ code: recordedCell('value').code, onChange: noop });
+    const running = kernel.run({ code: 'block', onChange: noop });
+    await until(() => server.sessions[0]!.executed.includes('block'));
+    await kernel.shutdown();
+    assert.equal((await running).status, 'cancelled');
+    assert.deepEqual(server.deleted, ['api/sessions/s0']);
+    assert.equal(kernel.state, 'shut-down');
+    await assert.rejects(kernel.run({ code: '1', onChange: noop }), (e) => isPangeoError(e, 'Cancelled'));
+
+    const kept = server.kernel();
+    await kept.run({ code: recordedCell('value').code, onChange: noop });
+    kept.detach();
+    assert.deepEqual(server.deleted, ['api/sessions/s0']);
+    assert.equal(server.sessions[1]!.disposed, true);
+  });
+});
