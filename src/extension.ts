@@ -6,6 +6,7 @@ import type { ModuleDeps } from './editor/module';
 import { UriRouter } from './editor/uriHandler';
 import { registerHubs } from './hubs/editor/module';
 import { registerJupyterIntegration } from './jupyter/editor/module';
+import { registerDask } from './dask/editor/module';
 
 export function activate(context: vscode.ExtensionContext) {
   const { logger, channel } = createOutputLogger(vscode);
@@ -14,9 +15,11 @@ export function activate(context: vscode.ExtensionContext) {
 
   const hubs = registerHubs(deps);
   const jupyter = registerJupyterIntegration(deps, hubs.service);
+  // A Gateway that is a hub's service reuses that hub's sign-in (Authorization: jupyterhub <token>).
+  const dask = registerDask({ ...deps, hubTokenFor: async (_gateway, hubUrl) => (hubUrl ? (await hubs.service.authorizationFor(hubUrl))?.replace(/^token\s+/, '') : undefined) });
 
   // Disposed in reverse: features first, the hubs they build on last.
-  context.subscriptions.push(jupyter, hubs);
+  context.subscriptions.push(dask, jupyter, hubs);
 
   // Last, so no deep link arrives before the features that handle it exist.
   const uris = new UriRouter(vscode);

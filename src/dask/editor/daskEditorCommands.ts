@@ -5,7 +5,8 @@ import type { Logger } from '../../core/log';
 import { showError } from '../../editor/showError';
 import { capabilitiesOf, type ClusterProvider, type ClusterSummary } from '../clusterProvider';
 import { askNewProvider } from './addProviderFlow';
-import { askScale, confirmLargeCluster, confirmStop, pickClusterOptions } from './clusterFlows';
+import { askScale, confirmLargeCluster, confirmStop, pickClusterOptions, type ScaleChoice } from './clusterFlows';
+import { validateOptions, type ClusterOptionValues } from '../clusterOptions';
 import type { ClusterService } from './clusterService';
 import type { DaskTreeNode } from './daskTree';
 import { discoverInNotebook, type RunInKernel } from './notebookClusters';
@@ -85,11 +86,12 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       await service.refresh();
     })),
 
-    vs.commands.registerCommand('pangeo.dask.createCluster', guarded('Create Dask cluster', async (node?: ProviderNode) => {
+    // `preset` (options given by a caller: a preset, a test, a keybinding) skips the options dialog.
+    vs.commands.registerCommand('pangeo.dask.createCluster', guarded('Create Dask cluster', async (node?: ProviderNode, preset?: ClusterOptionValues) => {
       const provider = node?.kind === 'provider' ? store.provider(node.providerId) : await pickProvider((p) => p.capabilities.create, 'Create a cluster with');
       if (!provider) return;
       const fields = await provider.optionsSchema();
-      const options = await pickClusterOptions(vs, `New cluster — ${provider.label}`, fields);
+      const options = preset ? validateOptions(fields, preset) : await pickClusterOptions(vs, `New cluster — ${provider.label}`, fields);
       if (!options) return;
       const workers = Number(options.workers ?? fields.find((f) => f.field === 'workers')?.default ?? 0);
       if (!(await confirmLargeCluster(vs, provider.label, workers, threshold()))) return;
@@ -101,11 +103,12 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       });
     })),
 
-    vs.commands.registerCommand('pangeo.dask.scaleCluster', guarded('Scale Dask cluster', async (node?: ClusterNode) => {
+    // `given` (a caller's fixed size or bounds) skips the scale dialog.
+    vs.commands.registerCommand('pangeo.dask.scaleCluster', guarded('Scale Dask cluster', async (node?: ClusterNode, given?: ScaleChoice) => {
       const target = await pickCluster(node, 'Scale which cluster?', (c) => c.status === 'running');
       if (!target) return;
       const caps = capabilitiesOf(target.provider, target.cluster);
-      const choice = await askScale(vs, target.cluster, caps);
+      const choice = given ?? await askScale(vs, target.cluster, caps);
       if (!choice) return;
       const most = choice.mode === 'fixed' ? choice.workers : choice.maximum;
       if (most > target.cluster.workers && !(await confirmLargeCluster(vs, target.cluster.name, most, threshold()))) return;

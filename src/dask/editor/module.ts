@@ -36,6 +36,8 @@ export function registerDask(deps: DaskModuleDeps): DaskModule {
     hubTokenFor: deps.hubTokenFor,
   });
   disposables.add(store);
+  // Local clusters outlive a reload; their adaptive following is picked up again here.
+  store.local.resumeAdaptive();
   const service = disposables.add(new ClusterService({
     providers: () => store.providers(),
     logger,

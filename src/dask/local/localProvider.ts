@@ -171,6 +171,17 @@ export class LocalClusterProvider implements ClusterProvider {
     await this.startFollower(id, r.adaptive, process.pid).done;
   }
 
+  /** After a reload: picks adaptive following up again for clusters recorded as adaptive whose follower is gone. */
+  resumeAdaptive(): void {
+    for (const r of this.opts.registry.list()) {
+      if (!r.adaptive || this.followers.has(r.id) || !isOurProcess(r.schedulerPid, r.id)) continue;
+      if (r.adaptive.followerPid && isOurProcess(r.adaptive.followerPid, r.id)) continue;
+      this.logger.info(`local cluster ${r.id}: resuming adaptive ${r.adaptive.minimum}…${r.adaptive.maximum}`);
+      const bounds = { minimum: r.adaptive.minimum, maximum: r.adaptive.maximum };
+      void this.opts.registry.modify(r.id, (rec) => (rec.adaptive = bounds)).then(() => this.startFollower(r.id, bounds));
+    }
+  }
+
   async stop(id: string): Promise<void> {
     const r = this.opts.registry.get(id);
     if (!r) throw new NotFoundError(`local cluster ${id}`);

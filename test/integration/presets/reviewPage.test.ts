@@ -62,19 +62,20 @@ describe('preset review page (Chromium)', { skip: existsSync(CHROMIUM) ? false :
   async function open(): Promise<{ page: Page; posted: () => Promise<unknown[]>; send: (m: ReviewHostMessage) => Promise<void>; cspViolations: string[] }> {
     const page = await browser.newPage();
     const cspViolations: string[] = [];
-    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
-    await page.addInitScript(() => {
-      const w = window as unknown as { __posted: unknown[]; acquireVsCodeApi: () => unknown };
-      w.__posted = [];
-      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.__posted.push(m), getState: () => undefined, setState: () => undefined });
-    });
+    page.on('console', (m) => { if (process.env.DEBUG_REVIEW) console.log('console:', m.text()); if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
+    page.on('pageerror', (e) => { if (process.env.DEBUG_REVIEW) console.log('pageerror:', e.message); });
+    // Strings, not functions: tsx would wrap functions with helpers the page does not have.
+    await page.addInitScript(`
+      window.__posted = [];
+      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => undefined });
+    `);
     await page.goto(origin);
-    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+    await page.waitForFunction('window.__posted.length > 0');
     return {
       page,
       cspViolations,
-      posted: () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted),
-      send: (m) => page.evaluate((msg) => window.postMessage(msg, '*'), m),
+      posted: () => page.evaluate('window.__posted') as Promise<unknown[]>,
+      send: async (m) => { await page.evaluate(`window.postMessage(${JSON.stringify(m)}, '*')`); },
     };
   }
 
@@ -92,7 +93,7 @@ describe('preset review page (Chromium)', { skip: existsSync(CHROMIUM) ? false :
       assert.ok(text?.includes(fact), `page lacks "${fact}"`);
     }
     // Theme colours come from the editor's variables, not fixed colours.
-    const bg = await page.evaluate(() => getComputedStyle(document.querySelector('button')!).backgroundColor);
+    const bg = await page.evaluate("getComputedStyle(document.querySelector('button')).backgroundColor");
     assert.ok(bg, 'buttons are styled (the stylesheet passed the CSP)');
     assert.deepEqual(cspViolations, []);
     await page.close();
@@ -137,9 +138,9 @@ describe('preset review page (Chromium)', { skip: existsSync(CHROMIUM) ? false :
     await page.waitForSelector('[data-testid=preset-name]');
     assert.match((await page.textContent('[data-testid=preset-name]')) ?? '', /<img src=x/);
     assert.equal(await page.$('img'), null);
-    await page.evaluate(() => window.postMessage({ type: 'review/show', review: { name: 42 } }, '*'));
+    await page.evaluate("window.postMessage({ type: 'review/show', review: { name: 42 } }, '*')");
     await page.waitForTimeout(100);
-    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.equal(await page.evaluate('window.__pwned'), undefined);
     assert.match((await page.textContent('[data-testid=preset-name]')) ?? '', /<img src=x/, 'the bad message changed nothing');
     await page.close();
   });

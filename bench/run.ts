@@ -1,0 +1,15 @@
+// `npm run bench`: every benchmark, each reported against a baseline measured in the same process.
+import { runHubBench } from './hub';
+import { runDashboardBench } from './dashboard';
+
+async function main(): Promise<void> {
+  console.log('## hubs and kernels');
+  await runHubBench();
+  console.log('\n## dashboard');
+  await runDashboardBench();
+}
+
+main().then(() => process.exit(0), (e) => {
+  console.error(e);
+  process.exit(1);
+});

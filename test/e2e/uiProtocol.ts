@@ -1,0 +1,34 @@
+// The handshake between an in-editor test and the harness's browser: the test (extension host) asks for a UI
+// action by writing `<n>.request.json` into a shared folder; the harness does it in Chromium with Playwright and
+// answers with `<n>.response.json`. That way input boxes and notifications are answered by real keystrokes and clicks.
+
+/** Env var naming the shared folder; set on code-server, inherited by the extension host. */
+export const UI_ENV = 'PANGEO_E2E_UI';
+
+export type UiAction =
+  /** Waits for the quick input whose text contains `expect`, then types `type` + Enter, or clicks the row `pick`. */
+  | { kind: 'quickInput'; expect: string; type?: string; pick?: string }
+  /** Waits for a notification toast containing `expect`, then clicks `button` (or closes the toast). */
+  | { kind: 'notification'; expect: string; button?: string }
+  /** Returns the visible text of the first element matching `selector` (e.g. a view's tree rows). */
+  | { kind: 'text'; selector: string }
+  /** Saves `<artifacts>/<name>.png` of the whole workbench. */
+  | { kind: 'screenshot'; name: string };
+
+export interface UiRequest {
+  id: number;
+  action: UiAction;
+  /** How long the harness may wait for the expected element. */
+  timeoutMs: number;
+}
+
+export interface UiResponse {
+  id: number;
+  ok: boolean;
+  /** For `text`: what was read. */
+  text?: string;
+  error?: string;
+}
+
+export const requestFile = (id: number) => `${id}.request.json`;
+export const responseFile = (id: number) => `${id}.response.json`;

@@ -1,0 +1,111 @@
+// The harness's half of the UI handshake (see uiProtocol.ts): while the tests run, answers their requests in the
+// workbench with Playwright, one at a time, and writes the outcome back.
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { sleep } from './processes';
+import { requestFile, responseFile, type UiAction, type UiRequest, type UiResponse } from './uiProtocol';
+
+export interface UiRequestServer {
+  /** Stops serving after the request in hand; resolves when the loop has ended. */
+  stop(): Promise<void>;
+  /** One line per request served, for the log. */
+  log(): string[];
+}
+
+export function serveUiRequests(page: Page, dir: string, artifactsDir: string): UiRequestServer {
+  let stopped = false;
+  const lines: string[] = [];
+  const done = new Set<number>();
+  const loop = (async () => {
+    while (!stopped) {
+      const pending = readdirSync(dir)
+        .map((f) => /^(\d+)\.request\.json$/.exec(f))
+        .filter((m): m is RegExpExecArray => !!m)
+        .map((m) => Number(m[1]))
+        .filter((id) => !done.has(id) && !existsSync(join(dir, responseFile(id))))
+        .sort((a, b) => a - b);
+      for (const id of pending) {
+        done.add(id);
+        const request = JSON.parse(readFileSync(join(dir, requestFile(id)), 'utf8')) as UiRequest;
+        const started = Date.now();
+        const response = await perform(page, request, artifactsDir);
+        lines.push(`ui #${id} ${describe(request.action)} → ${response.ok ? 'ok' : `FAILED: ${response.error}`} (${Date.now() - started} ms)`);
+        // Written whole, then renamed, so the test never reads half a file.
+        const tmp = join(dir, `${responseFile(id)}.tmp`);
+        writeFileSync(tmp, JSON.stringify(response));
+        renameSync(tmp, join(dir, responseFile(id)));
+      }
+      await sleep(100);
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop.catch(() => undefined);
+    },
+    log: () => lines,
+  };
+}
+
+async function perform(page: Page, request: UiRequest, artifactsDir: string): Promise<UiResponse> {
+  const { id, action, timeoutMs } = request;
+  try {
+    const text = await act(page, action, timeoutMs, artifactsDir);
+    return { id, ok: true, text };
+  } catch (error) {
+    return { id, ok: false, error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
+  }
+}
+
+async function act(page: Page, action: UiAction, timeout: number, artifactsDir: string): Promise<string | undefined> {
+  switch (action.kind) {
+    case 'quickInput': {
+      // The widget stays in the DOM when hidden, so wait for a *visible* one showing the expected title/prompt.
+      const widget = page.locator('.quick-input-widget').filter({ hasText: action.expect });
+      await widget.first().waitFor({ state: 'visible', timeout });
+      if (action.pick !== undefined) {
+        const row = widget.locator('.quick-input-list .monaco-list-row').filter({ hasText: action.pick }).first();
+        await row.waitFor({ state: 'visible', timeout });
+        await row.click();
+      } else {
+        const input = widget.locator('.quick-input-box input').first();
+        await input.fill(action.type ?? '');
+        await input.press('Enter');
+      }
+      return undefined;
+    }
+    case 'notification': {
+      const toast = page.locator('.notification-toast').filter({ hasText: action.expect }).first();
+      await toast.waitFor({ state: 'visible', timeout });
+      if (action.button) {
+        await toast.locator('.monaco-button').filter({ hasText: action.button }).first().click({ timeout });
+      } else {
+        await toast.hover({ timeout }); // the close action shows on hover
+        await toast.locator('.codicon-notifications-clear').first().click({ timeout });
+      }
+      return undefined;
+    }
+    case 'text': {
+      const target = page.locator(action.selector).first();
+      await target.waitFor({ state: 'visible', timeout });
+      return target.innerText({ timeout });
+    }
+    case 'screenshot':
+      await page.screenshot({ path: join(artifactsDir, `${action.name.replace(/[^\w.-]/g, '_')}.png`) });
+      return undefined;
+  }
+}
+
+function describe(action: UiAction): string {
+  switch (action.kind) {
+    case 'quickInput':
+      return `quick input "${action.expect}": ${action.pick !== undefined ? `pick "${action.pick}"` : 'type ••• + Enter'}`;
+    case 'notification':
+      return `notification "${action.expect}": ${action.button ? `click "${action.button}"` : 'close'}`;
+    case 'text':
+      return `read ${action.selector}`;
+    case 'screenshot':
+      return `screenshot ${action.name}`;
+  }
+}
