@@ -47,7 +47,8 @@ export class StsIdentityClient {
       region: this.region,
       endpoint: opts.endpoint,
       maxAttempts: opts.maxAttempts ?? 2,
-      requestHandler: { connectionTimeout: timeout, requestTimeout: timeout },
+      // Without throwOnRequestTimeout the SDK only warns and keeps waiting.
+      requestHandler: { connectionTimeout: timeout, requestTimeout: timeout, throwOnRequestTimeout: true },
     };
     if (opts.credentials) {
       registerCredentialSecrets(opts.credentials);

@@ -21,3 +21,19 @@ export function urlTarget(dashboardUrl: string): DashboardTarget {
   const url = new URL(dashboardUrl);
   return { id: `url:${url.toString()}`, name: url.host, connection: async () => ({ dashboardUrl: url.toString() }) };
 }
+
+/**
+ * A target from `{dashboardUrl, headers?, title?}` (what the Dask tree passes to `pangeo.dashboard.open`).
+ * Headers stay in memory only; a restored panel asks `DashboardSources.resolve` again by id.
+ */
+export function connectionTarget(arg: unknown): DashboardTarget | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const { dashboardUrl, headers, title } = arg as { dashboardUrl?: unknown; headers?: unknown; title?: unknown };
+  if (typeof dashboardUrl !== 'string' || !/^https?:\/\//.test(dashboardUrl)) return undefined;
+  const safeHeaders: Record<string, string> = {};
+  if (typeof headers === 'object' && headers !== null) {
+    for (const [k, v] of Object.entries(headers)) if (typeof v === 'string') safeHeaders[k] = v;
+  }
+  const base = urlTarget(dashboardUrl);
+  return { ...base, name: typeof title === 'string' && title ? title : base.name, connection: async () => ({ dashboardUrl, headers: safeHeaders }) };
+}

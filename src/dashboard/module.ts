@@ -2,7 +2,7 @@
 import type * as vscode from 'vscode';
 import { DisposableStore, ModuleDeps } from '../editor/module';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel';
-import { DashboardSources, DashboardTarget, urlTarget } from './dashboardSources';
+import { connectionTarget, DashboardSources, DashboardTarget, urlTarget } from './dashboardSources';
 
 export type { DashboardSources, DashboardTarget } from './dashboardSources';
 
@@ -14,7 +14,7 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources):
   const panelDeps = {
     vs, extensionUri: context.extensionUri, logger,
     intervalMs: () => Math.max(1, config().get<number>('dashboard.pollIntervalSeconds', 2)) * 1000,
-    scaleConfirmThreshold: () => config().get<number>('dask.confirmScaleAbove', 20),
+    scaleConfirmThreshold: () => config().get<number>('dask.confirmWorkersAbove', 20),
   };
 
   const show = (target: DashboardTarget, panel?: vscode.WebviewPanel) => {
@@ -25,7 +25,7 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources):
   };
 
   store.add(vs.commands.registerCommand('pangeo.dashboard.open', async (arg?: unknown) => {
-    const target = await sources.resolve(arg);
+    const target = (await sources.resolve(arg)) ?? connectionTarget(arg);
     if (target) return show(target);
     await vs.commands.executeCommand('pangeo.dashboard.openUrl');
   }));

@@ -28,17 +28,22 @@ export function buildWebviewHtml(o: WebviewPageOptions): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(o))}">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(o))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(o.title)}</title>
 </head>
 <body>
 <div id="app"></div>
-<script nonce="${o.nonce}" src="${escapeHtml(o.scriptUri)}"></script>
+<script nonce="${o.nonce}" src="${escapeAttribute(o.scriptUri)}"></script>
 </body>
 </html>`;
 }
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** For double-quoted attributes: the CSP's single quotes stay readable. */
+export function escapeAttribute(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }

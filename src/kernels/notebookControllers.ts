@@ -24,6 +24,7 @@ export interface NotebookControllersOptions {
   /** Seams for unit tests; the defaults talk to the real server. */
   listKernelSpecs?(server: ConnectedServer): Promise<KernelSpecInfo[]>;
   createKernel?(opts: NotebookKernelOptions, server: ConnectedServer): NotebookKernelLike;
+  probeServer?(server: ConnectedServer): Promise<ServerProbe>;
 }
 
 interface ControllerEntry {
@@ -84,11 +85,6 @@ export class NotebookControllers implements vscode.Disposable {
     return this.syncing;
   }
 
-  /** The kernel running for a notebook, if any (the restart command). */
-  kernelFor(notebookUri: vscode.Uri): NotebookKernelLike | undefined {
-    return this.notebooks.get(notebookUri.toString())?.kernel;
-  }
-
   private onNotebookOpened(nb: vscode.NotebookDocument): void {
     if (nb.notebookType === NOTEBOOK_TYPE && !this.active) this.activate();
   }
@@ -122,7 +118,11 @@ export class NotebookControllers implements vscode.Disposable {
     }
     if (this.disposed) return;
     for (const [id, entry] of this.controllers) {
-      if (!wanted.has(id)) this.removeController(entry);
+      if (wanted.has(id)) continue;
+      // A server missing from one refresh may be a hiccup of the hub: notebooks in use keep it until the hub says stopped.
+      const inUse = [...this.notebooks.values()].some((nb) => nb.controllerId === id);
+      if (inUse && (await this.probe(entry)) !== 'stopped') continue;
+      if (this.controllers.get(id) === entry) this.removeController(entry);
     }
     for (const [id, { server, spec }] of wanted) {
       const existing = this.controllers.get(id);
@@ -208,6 +208,7 @@ export class NotebookControllers implements vscode.Disposable {
   }
 
   private async probe(entry: ControllerEntry): Promise<ServerProbe> {
+    if (this.opts.probeServer) return this.opts.probeServer(entry.server);
     const { client, user, server } = entry.server;
     try {
       return (await client.getServer(user, server.name)).state === 'ready' ? 'ready' : 'stopped';

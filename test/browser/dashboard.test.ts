@@ -62,7 +62,7 @@ for (const theme of ['light', 'dark'] as const) {
       assert.equal(await text(w, 'card-threads'), '24');
       assert.equal(await text(w, 'card-tasks-processing'), '5');
       assert.match(await text(w, 'card-memory'), / \/ 24\.0 GiB$/);
-      assert.equal(await w.page.locator('[data-testid="workers-table"] tbody tr').count(), 12);
+      assert.equal(await w.page.locator('[data-testid="workers-table"] tbody tr[data-address]').count(), 12);
       const data = await w.page.evaluate(() => (window as unknown as { pangeoDashboard: { chartData(): Record<string, number[][]> } }).pangeoDashboard.chartData());
       assert.equal(data.workers![0]!.length, 20, 'twenty samples in the time series');
       assert.equal(data.workers![1]!.at(-1), 12);
@@ -88,7 +88,7 @@ for (const theme of ['light', 'dark'] as const) {
       await flush();
       await w.page.waitForFunction(() => document.querySelector('[data-testid="request-status"]')?.textContent === 'Asked for 3 workers.');
       assert.equal(await text(w, 'card-workers'), '3');
-      assert.equal(await w.page.locator('[data-testid="workers-table"] tbody tr').count(), 3);
+      assert.equal(await w.page.locator('[data-testid="workers-table"] tbody tr[data-address]').count(), 3);
       assert.match(await text(w, 'plots-reason'), /bokeh/);
       await w.page.screenshot({ path: `${ARTIFACTS}/dashboard-${theme}.png`, fullPage: true });
 
@@ -163,6 +163,27 @@ test('live samples from a real Dask scheduler show the real worker count, and a 
     assert.deepEqual((await w.page.locator('tbody td[data-col="name"]').allInnerTexts()).sort(), ['live-1', 'live-2']);
     assert.equal(await text(w, 'state'), 'live');
     await w.page.screenshot({ path: `${ARTIFACTS}/dashboard-live-dark.png`, fullPage: true });
+  } finally {
+    session.dispose();
+    await w.page.close();
+  }
+});
+
+test('a 500-worker table keeps only the rows in view in the DOM and scrolls through all of them', { skip, timeout: 60_000 }, async () => {
+  const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 500 }) };
+  const { w, session, flush } = await connectSession('light', (post) => new DashboardSession(
+    { id: 'big', name: 'big', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/' }) }, post, { fetch: fakeSchedulerFetch(control), intervalMs: 3_600_000 }));
+  try {
+    await session.tick();
+    await flush();
+    assert.equal(await text(w, 'card-workers'), '500');
+    const inDom = await w.page.locator('tbody tr[data-address]').count();
+    assert.ok(inDom > 10 && inDom < 60, `${inDom} rows in the DOM`);
+    assert.equal(await w.page.locator('tbody tr[data-address]').first().locator('td[data-col="name"]').innerText(), 'w0');
+    await w.page.locator('.table-wrap').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await w.page.waitForFunction(() => [...document.querySelectorAll('tbody td[data-col="name"]')].some((td) => td.textContent === 'w499'));
+    const names = await w.page.locator('tbody td[data-col="name"]').allInnerTexts();
+    assert.equal(names.at(-1), 'w499');
   } finally {
     session.dispose();
     await w.page.close();

@@ -1,12 +1,14 @@
 // Runs the bundled e2e runner inside a real editor: code-server + the workbench in headless Chromium.
 // The verdict is the runner's results file plus checks of the visible UI; everything started is stopped.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openWorkbench, workbenchUrl, type OpenWorkbench } from './browser';
 import { startCodeServer, type RunningCodeServer } from './codeServer';
 import { scratchDir, sleep, waitFor } from './processes';
 import { CONFIG_ENV, HOLD_ENV, RESULTS_ENV, parseResults, type E2EConfig, type E2EResults, type E2ETestResult } from './results';
+import { UI_ENV } from './uiProtocol';
+import { serveUiRequests, type UiRequestServer } from './uiRequests';
 
 export interface HarnessOptions {
   /** Names the artifacts: `.artifacts/e2e/<name>.png`. */
@@ -16,6 +18,8 @@ export interface HarnessOptions {
   extensionTestsPath: string;
   /** Defaults to a fresh, empty dir. */
   extensionsDir?: string;
+  /** Unpacked extension folders copied into the extensions dir before start (e.g. test/e2e/jupyterStub). */
+  extraExtensions?: string[];
   /** Written to a JSON file the tests read (PANGEO_E2E_CONFIG). */
   config?: E2EConfig;
   /** More environment for code-server and so the extension host. */
@@ -40,14 +44,19 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
   let server: RunningCodeServer | undefined;
   let workbench: OpenWorkbench | undefined;
   let results: E2EResults | undefined;
+  let uiServer: UiRequestServer | undefined;
+  const uiDir = join(scratch, 'ui');
+  mkdirSync(uiDir);
   const started = Date.now();
   const phase = (what: string) => console.log(`e2e[${options.name}]: ${what} at ${((Date.now() - started) / 1000).toFixed(1)} s`);
   try {
+    const extensionsDir = options.extensionsDir ?? join(scratch, 'extensions');
+    for (const folder of options.extraExtensions ?? []) copyUnpackedExtension(folder, extensionsDir);
     server = await startCodeServer({
       bin: options.codeServerBin,
       scratchDir: scratch,
-      extensionsDir: options.extensionsDir,
-      env: { ...options.env, [RESULTS_ENV]: resultsPath, [CONFIG_ENV]: configPath, [HOLD_ENV]: '1' },
+      extensionsDir,
+      env: { ...options.env, [RESULTS_ENV]: resultsPath, [CONFIG_ENV]: configPath, [HOLD_ENV]: '1', [UI_ENV]: uiDir },
     });
     const url = workbenchUrl(server.origin, workspace, {
       extensionDevelopmentPath: options.extensionDevelopmentPath,
@@ -56,12 +65,14 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
     phase(`code-server up on ${server.origin}`);
     workbench = await openWorkbench(url);
     phase('workbench loaded');
+    uiServer = serveUiRequests(workbench.page, uiDir, options.artifactsDir);
     const running = server;
     await waitFor(`the runner's results (${resultsPath})`, options.timeoutMs ?? 120_000, async () => {
       // Stop waiting early when code-server is gone; the missing file then says what went wrong.
       return existsSync(resultsPath) || running.process.child.exitCode !== null ? true : undefined;
     }, 300).catch(() => undefined);
     phase(existsSync(resultsPath) ? 'results written' : 'no results (timed out)');
+    await uiServer.stop();
     if (existsSync(resultsPath)) {
       results = parseResults(readFileSync(resultsPath, 'utf8'));
       // Checked before the UI checks are added, which would otherwise hide an empty run.
@@ -77,6 +88,8 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
     const message = error instanceof Error ? error.message : String(error);
     return results ? { ...results, error: message } : { passed: 0, failed: 0, tests: [], error: message };
   } finally {
+    await uiServer?.stop();
+    for (const line of uiServer?.log() ?? []) console.log(`e2e[${options.name}]: ${line}`);
     const failed = !results || results.failed > 0 || !!results.error;
     if (failed) saveDiagnostics(options, server, workbench);
     await workbench?.close();
@@ -115,6 +128,12 @@ async function checkWorkbench(page: Page): Promise<E2ETestResult[]> {
     }
   }
   return out;
+}
+
+/** Copies an unpacked extension to `<extensionsDir>/<publisher>.<name>-<version>`, where the editor scans for them. */
+function copyUnpackedExtension(folder: string, extensionsDir: string): void {
+  const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  cpSync(folder, join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), { recursive: true });
 }
 
 function saveDiagnostics(options: HarnessOptions, server?: RunningCodeServer, workbench?: OpenWorkbench): void {

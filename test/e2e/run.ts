@@ -8,10 +8,13 @@ import { installCodeServer } from './codeServer';
 import { runInCodeServer } from './harness';
 import { runCommand } from './processes';
 import { failureReason, type E2EResults } from './results';
+import { startScenarioHub, type ScenarioHub } from './scenarioHub';
 import { checkVsix } from './vsix';
 
 const repoRoot = resolve(__dirname, '..', '..');
 const artifactsDir = join(repoRoot, '.artifacts', 'e2e');
+/** Stopped on the way out, also after Ctrl-C or a failed build. */
+let scenarioHub: Promise<ScenarioHub> | undefined;
 
 async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   const started = Date.now();
@@ -35,11 +38,16 @@ async function main(): Promise<number> {
   const only = process.argv.includes('--no-vsix') ? ['dev'] : ['dev', 'vsix'];
   const grepAt = process.argv.indexOf('--grep');
   const grep = grepAt > 0 ? process.argv[grepAt + 1] : undefined;
+  // The hub starts while the bundles build (it takes a few seconds of its own).
+  scenarioHub = timed('JupyterHub start', () => startScenarioHub());
+  const hubStarting = scenarioHub;
+  hubStarting.catch(() => undefined); // handled below; a failure must not crash the build step first
   if (!process.argv.includes('--no-build')) {
     await timed('build', () => runCommand(process.execPath, ['esbuild.mjs'], { cwd: repoRoot }));
   }
   const runner = await timed('runner bundle', () => bundleRunner(repoRoot));
   const codeServer = await timed('code-server install', () => installCodeServer(repoRoot));
+  const hub = await hubStarting;
 
   const runs: [string, E2EResults][] = [];
   const dev = await timed('editor tests', () =>
@@ -49,9 +57,13 @@ async function main(): Promise<number> {
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: runner,
       artifactsDir,
-      config: grep ? { grep: [grep] } : {},
+      config: { hub: hub.config, ...(grep ? { grep: [grep] } : {}) },
+      // The Jupyter extension's API stand-in, for the kernel-picker contract test.
+      extraExtensions: [join(repoRoot, 'test/e2e/jupyterStub')],
+      timeoutMs: 240_000,
     }),
   );
+  await timed('JupyterHub stop', stopHub);
   runs.push(['dev', dev]);
   report('dev', dev);
   if (only.includes('vsix')) {
@@ -68,13 +80,26 @@ async function main(): Promise<number> {
 }
 
 // Turn Ctrl-C into a normal exit so the process groups started here are killed on the way out.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void stopHub().finally(() => process.exit(130)));
+}
+
+async function stopHub(): Promise<void> {
+  const starting = scenarioHub;
+  scenarioHub = undefined;
+  const hub = await starting?.catch(() => undefined); // a hub that failed to start cleaned up after itself
+  await hub?.stop().catch((e: unknown) => console.error(`e2e: stopping JupyterHub: ${String(e)}`));
+}
 
 main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
+  async (code) => {
+    await stopHub();
+    process.exit(code);
+  },
+  async (error: unknown) => {
     console.error(error);
     console.log('e2e: 0 passed, 1 failed');
+    await stopHub();
     process.exit(1);
   },
 );

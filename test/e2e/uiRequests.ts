@@ -61,9 +61,11 @@ async function perform(page: Page, request: UiRequest, artifactsDir: string): Pr
 async function act(page: Page, action: UiAction, timeout: number, artifactsDir: string): Promise<string | undefined> {
   switch (action.kind) {
     case 'quickInput': {
-      // The widget stays in the DOM when hidden, so wait for a *visible* one showing the expected title/prompt.
-      const widget = page.locator('.quick-input-widget').filter({ hasText: action.expect });
-      await widget.first().waitFor({ state: 'visible', timeout });
+      // The widget stays in the DOM when hidden, so wait for a *visible* one whose title or prompt (not its
+      // items) shows the expected text.
+      const heading = page.locator('.quick-input-title, .quick-input-message, .quick-input-description', { hasText: action.expect });
+      const widget = page.locator('.quick-input-widget').filter({ has: heading }).first();
+      await widget.waitFor({ state: 'visible', timeout });
       if (action.pick !== undefined) {
         const row = widget.locator('.quick-input-list .monaco-list-row').filter({ hasText: action.pick }).first();
         await row.waitFor({ state: 'visible', timeout });
@@ -73,6 +75,8 @@ async function act(page: Page, action: UiAction, timeout: number, artifactsDir: 
         await input.fill(action.type ?? '');
         await input.press('Enter');
       }
+      // Answered once the extension has closed or replaced this question, so the next request can't see it.
+      await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
       return undefined;
     }
     case 'notification': {

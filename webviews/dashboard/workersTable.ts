@@ -1,37 +1,46 @@
-// The sortable workers table: rows keyed by address, only changed cells rewritten, re-ordered only when the order changes.
+// The sortable workers table, virtualized: only the rows in view exist in the DOM, so 1,000 workers cost what ~40 do.
 import type { WorkerRow, WorkersUpdate } from '../shared/protocol';
 import { formatAgo, formatBytes, formatPercent } from '../shared/format';
 
 type Key = 'name' | 'address' | 'threads' | 'memoryBytes' | 'cpuPercent' | 'lastSeen';
-const COLUMNS: { key: Key; title: string; num: boolean }[] = [
-  { key: 'name', title: 'Name', num: false },
-  { key: 'address', title: 'Address', num: false },
-  { key: 'threads', title: 'Threads', num: true },
-  { key: 'memoryBytes', title: 'Memory', num: true },
-  { key: 'cpuPercent', title: 'CPU', num: true },
-  { key: 'lastSeen', title: 'Last seen', num: true },
+const COLUMNS: { key: Key; title: string; num: boolean; width: string }[] = [
+  { key: 'name', title: 'Name', num: false, width: '16%' },
+  { key: 'address', title: 'Address', num: false, width: '26%' },
+  { key: 'threads', title: 'Threads', num: true, width: '9%' },
+  { key: 'memoryBytes', title: 'Memory', num: true, width: '21%' },
+  { key: 'cpuPercent', title: 'CPU', num: true, width: '10%' },
+  { key: 'lastSeen', title: 'Last seen', num: true, width: '18%' },
 ];
+/** Must match `.workers tbody tr.row { height }` in theme.css. */
+const ROW_HEIGHT = 24;
+const OVERSCAN = 8;
 
-interface Entry {
-  row: WorkerRow;
+interface PooledRow {
   tr: HTMLTableRowElement;
   cells: HTMLTableCellElement[];
 }
 
 export class WorkersTable {
-  private readonly rows = new Map<string, Entry>();
+  private readonly rows = new Map<string, WorkerRow>();
+  private sorted: WorkerRow[] = [];
+  private readonly wrap: HTMLDivElement;
   private readonly tbody: HTMLTableSectionElement;
+  private readonly top: HTMLTableRowElement;
+  private readonly bottom: HTMLTableRowElement;
+  private readonly pool: PooledRow[] = [];
   private readonly headers: HTMLTableCellElement[] = [];
   private sortKey: Key = 'name';
   private ascending = true;
-  private order: Entry[] = [];
   private now = Date.now();
+  private scrollPending = false;
 
   constructor(parent: HTMLElement) {
-    const wrap = document.createElement('div');
-    wrap.className = 'table-wrap';
+    this.wrap = document.createElement('div');
+    this.wrap.className = 'table-wrap workers';
     const table = document.createElement('table');
     table.dataset.testid = 'workers-table';
+    const colgroup = table.appendChild(document.createElement('colgroup'));
+    for (const c of COLUMNS) colgroup.appendChild(document.createElement('col')).style.width = c.width;
     const head = table.createTHead().insertRow();
     for (const col of COLUMNS) {
       const th = document.createElement('th');
@@ -45,8 +54,19 @@ export class WorkersTable {
       this.headers.push(th);
     }
     this.tbody = table.createTBody();
-    wrap.appendChild(table);
-    parent.appendChild(wrap);
+    this.top = this.spacer();
+    this.bottom = this.spacer();
+    this.tbody.append(this.top, this.bottom);
+    this.wrap.appendChild(table);
+    parent.appendChild(this.wrap);
+    this.wrap.addEventListener('scroll', () => {
+      if (this.scrollPending) return;
+      this.scrollPending = true;
+      requestAnimationFrame(() => {
+        this.scrollPending = false;
+        this.render();
+      });
+    });
     this.updateHeaders();
   }
 
@@ -56,75 +76,87 @@ export class WorkersTable {
 
   apply(update: WorkersUpdate, now: number): void {
     this.now = now;
-    if (update.reset) {
-      for (const e of this.rows.values()) e.tr.remove();
-      this.rows.clear();
-    }
-    for (const address of update.remove) {
-      const e = this.rows.get(address);
-      if (e) {
-        e.tr.remove();
-        this.rows.delete(address);
-      }
-    }
-    for (const row of update.upsert) {
-      let e = this.rows.get(row.address);
-      if (!e) {
-        const tr = document.createElement('tr');
-        tr.dataset.address = row.address;
-        const cells = COLUMNS.map((c) => {
-          const td = tr.insertCell();
-          td.dataset.col = c.key;
-          if (c.num) td.className = 'num';
-          return td;
-        });
-        e = { row, tr, cells };
-        this.rows.set(row.address, e);
-      }
-      e.row = row;
-      this.render(e);
-    }
-    // "Last seen" ages change with the clock even for unchanged rows.
-    for (const e of this.rows.values()) this.setText(e.cells[5]!, formatAgo(e.row.lastSeen, this.now));
+    if (update.reset) this.rows.clear();
+    for (const address of update.remove) this.rows.delete(address);
+    for (const row of update.upsert) this.rows.set(row.address, row);
     this.sort();
+    this.render();
   }
 
   sortBy(key: Key): void {
     this.ascending = this.sortKey === key ? !this.ascending : true;
     this.sortKey = key;
     this.updateHeaders();
-    this.sort(true);
+    this.sort();
+    this.render();
   }
 
-  private render(e: Entry): void {
-    const r = e.row;
-    this.setText(e.cells[0]!, r.name);
-    this.setText(e.cells[1]!, r.address);
-    this.setText(e.cells[2]!, String(r.threads));
-    this.setText(e.cells[3]!, `${formatBytes(r.memoryBytes)} / ${formatBytes(r.memoryLimitBytes)}`);
-    this.setText(e.cells[4]!, formatPercent(r.cpuPercent));
+  /** Rows in display order (the per-worker charts use it, so bars line up with the table). */
+  rowsInOrder(): WorkerRow[] {
+    return this.sorted;
   }
 
-  private setText(td: HTMLTableCellElement, text: string): void {
-    if (td.textContent !== text) td.textContent = text;
-  }
-
-  private sort(force = false): void {
+  private sort(): void {
     const key = this.sortKey;
     const dir = this.ascending ? 1 : -1;
-    const sorted = [...this.rows.values()].sort((a, b) => {
-      const x = a.row[key];
-      const y = b.row[key];
-      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
-      return c * dir || a.row.address.localeCompare(b.row.address);
+    const collator = new Intl.Collator(undefined, { numeric: true });
+    this.sorted = [...this.rows.values()].sort((a, b) => {
+      const x = a[key];
+      const y = b[key];
+      const c = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
+      return c * dir || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
     });
-    const same = !force && sorted.length === this.order.length && sorted.every((e, i) => e === this.order[i]) &&
-      sorted.every((e) => e.tr.parentNode === this.tbody);
-    if (same) return;
-    const frag = document.createDocumentFragment();
-    for (const e of sorted) frag.appendChild(e.tr);
-    this.tbody.appendChild(frag);
-    this.order = sorted;
+  }
+
+  /** Fills the pooled rows with the slice of sorted rows that is in view; spacers keep the scroll height right. */
+  private render(): void {
+    const n = this.sorted.length;
+    const viewport = this.wrap.clientHeight || 420;
+    const first = Math.max(0, Math.floor(this.wrap.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const count = Math.min(n - first, Math.ceil(viewport / ROW_HEIGHT) + 2 * OVERSCAN);
+    while (this.pool.length < count) this.pool.push(this.pooledRow());
+    for (let i = 0; i < this.pool.length; i++) {
+      const p = this.pool[i]!;
+      if (i >= count) {
+        if (p.tr.parentNode) p.tr.remove();
+        continue;
+      }
+      if (!p.tr.parentNode) this.tbody.insertBefore(p.tr, this.bottom);
+      this.fill(p, this.sorted[first + i]!);
+    }
+    this.top.style.height = `${first * ROW_HEIGHT}px`;
+    this.bottom.style.height = `${Math.max(0, n - first - count) * ROW_HEIGHT}px`;
+  }
+
+  private fill(p: PooledRow, r: WorkerRow): void {
+    if (p.tr.dataset.address !== r.address) p.tr.dataset.address = r.address;
+    setText(p.cells[0]!, r.name);
+    setText(p.cells[1]!, r.address);
+    setText(p.cells[2]!, String(r.threads));
+    setText(p.cells[3]!, `${formatBytes(r.memoryBytes)} / ${formatBytes(r.memoryLimitBytes)}`);
+    setText(p.cells[4]!, formatPercent(r.cpuPercent));
+    setText(p.cells[5]!, formatAgo(r.lastSeen, this.now));
+  }
+
+  private pooledRow(): PooledRow {
+    const tr = document.createElement('tr');
+    tr.className = 'row';
+    const cells = COLUMNS.map((c) => {
+      const td = tr.insertCell();
+      td.dataset.col = c.key;
+      if (c.num) td.className = 'num';
+      return td;
+    });
+    return { tr, cells };
+  }
+
+  private spacer(): HTMLTableRowElement {
+    const tr = document.createElement('tr');
+    tr.className = 'spacer';
+    tr.setAttribute('aria-hidden', 'true');
+    // A row without cells collapses whatever its height: one cell across all columns.
+    tr.insertCell().colSpan = COLUMNS.length;
+    return tr;
   }
 
   private updateHeaders(): void {
@@ -133,9 +165,8 @@ export class WorkersTable {
       else th.removeAttribute('aria-sort');
     }
   }
+}
 
-  /** Rows in display order (for the per-worker charts, so bars line up with the table). */
-  rowsInOrder(): WorkerRow[] {
-    return this.order.map((e) => e.row);
-  }
+function setText(td: HTMLTableCellElement, text: string): void {
+  if (td.textContent !== text) td.textContent = text;
 }

@@ -112,20 +112,21 @@ export class HttpClient {
    */
   fetchFunction(): typeof fetch {
     return async (input, init) => {
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
-      const shownUrl = redactUrl(url);
-      const headers = new Headers(init?.headers);
+      // Libraries pass a Request object (method, headers, body inside it) or a URL plus init: normalise to one Request.
+      const original = new Request(input, init);
+      const shownUrl = redactUrl(original.url);
+      const headers = new Headers(original.headers);
       const auth = await this.authorizationHeader();
       if (auth && !headers.has('Authorization')) headers.set('Authorization', auth);
       const timeout = AbortSignal.timeout(this.opts.timeoutMs);
-      const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+      const signal = AbortSignal.any([original.signal, timeout]);
       const started = Date.now();
       try {
-        const res = await (this.opts.fetch ?? fetch)(url, { ...init, headers, signal });
-        this.logger.trace(`${init?.method ?? 'GET'} ${shownUrl} → ${res.status} (${Date.now() - started} ms)`);
+        const res = await (this.opts.fetch ?? fetch)(new Request(original, { headers, signal }));
+        this.logger.trace(`${original.method} ${shownUrl} → ${res.status} (${Date.now() - started} ms)`);
         return res;
       } catch (e) {
-        if (init?.signal?.aborted) throw new CancelledError(`${init?.method ?? 'GET'} ${shownUrl}`);
+        if (original.signal.aborted) throw new CancelledError(`${original.method} ${shownUrl}`);
         if (timeout.aborted) throw new TimeoutError(shownUrl, this.opts.timeoutMs);
         throw mapNetworkError(shownUrl, e);
       }

@@ -8,6 +8,8 @@ import { registerDaskCommands } from './daskEditorCommands';
 import { DaskTreeProvider } from './daskTree';
 import { jupyterExtensionRunner, type RunInKernel } from './notebookClusters';
 import { ProviderStore } from './providerStore';
+import { existsSync } from 'node:fs';
+import { daskBesidePython } from '../local/daskExecutable';
 
 export interface DaskModuleDeps extends ModuleDeps {
   /** The hub sign-in's token for a Gateway served by that hub (optional until the hubs module passes it). */
@@ -32,7 +34,7 @@ export function registerDask(deps: DaskModuleDeps): DaskModule {
     secrets: context.secrets,
     logger,
     clustersDir: join(context.globalStorageUri.fsPath, 'local-clusters'),
-    daskCommand: () => config().get<string>('daskPath') || undefined,
+    daskCommand: () => config().get<string>('daskPath') || activePythonDask(vs),
     hubTokenFor: deps.hubTokenFor,
   });
   disposables.add(store);
@@ -64,4 +66,17 @@ export function registerDask(deps: DaskModuleDeps): DaskModule {
     if (e.affectsConfiguration('pangeo.dask')) void service.refresh();
   }));
   return Object.assign(disposables, { service, store });
+}
+
+/** The `dask` of the Python environment selected in the Python extension, if that extension is already active. */
+function activePythonDask(vs: typeof vscode): string | undefined {
+  try {
+    const ext = vs.extensions.getExtension<{ environments?: { getActiveEnvironmentPath(): { path: string } } }>('ms-python.python');
+    // Never activate it just for this: only read what it already knows.
+    const path = ext?.isActive ? ext.exports.environments?.getActiveEnvironmentPath().path : undefined;
+    const dask = path ? daskBesidePython(path) : undefined;
+    return dask && existsSync(dask) ? dask : undefined;
+  } catch {
+    return undefined;
+  }
 }

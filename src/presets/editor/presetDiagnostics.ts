@@ -1,6 +1,7 @@
 // Squiggles for preset files: the validator's located problems as diagnostics, refreshed as the instructor types.
 import type * as vscode from 'vscode';
 import { validatePreset } from '../validatePreset';
+import type { ProblemCode } from '../presetTypes';
 
 /** `*.pangeo.json` anywhere, or `.vscode/pangeo.json`. */
 export function isPresetDocument(doc: { uri: { path: string; scheme: string } }): boolean {
@@ -8,9 +9,15 @@ export function isPresetDocument(doc: { uri: { path: string; scheme: string } })
   return /\.pangeo\.json$/i.test(p) || /(^|\/)\.vscode\/pangeo\.json$/i.test(p);
 }
 
+/**
+ * Problems the editor's JSON language service already reports for these files from the same schema
+ * (contributes.jsonValidation); showing them twice would only add noise.
+ */
+const REPORTED_BY_JSON_SERVICE = new Set<ProblemCode>(['syntax', 'unknown-key', 'missing-key', 'wrong-type', 'schema', 'negative', 'duplicate-key']);
+
 export function presetDiagnostics(vs: typeof vscode, text: string, doc: vscode.TextDocument): vscode.Diagnostic[] {
   const result = validatePreset(text);
-  return result.problems.map((p) => {
+  return result.problems.filter((p) => !REPORTED_BY_JSON_SERVICE.has(p.code)).map((p) => {
     const start = doc.positionAt(p.offset);
     const end = doc.positionAt(p.offset + Math.max(1, p.length));
     const d = new vs.Diagnostic(new vs.Range(start, end), `${p.message} (${p.path})`, vs.DiagnosticSeverity.Error);

@@ -2,7 +2,6 @@
 // the steps with progress, failure reporting and retry. Untrusted workspaces get the review but no Apply.
 import type * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
-import { isPangeoError } from '../../core/http/errors';
 import { showError } from '../../editor/showError';
 import { applyPreset, type ApplyEvent, type ApplyOutcome, type StepImplementations } from '../applyPreset';
 import { fetchPresetFromUrl } from '../fetchPreset';
@@ -175,9 +174,4 @@ export class PresetFlows {
     );
     if (picked === 'Show All Problems') await vs.commands.executeCommand('pangeo.showLog');
   }
-}
-
-/** True when an error is the user backing out (closing a picker or a progress notification). */
-export function isCancellation(e: unknown): boolean {
-  return isPangeoError(e, 'Cancelled');
 }

@@ -94,3 +94,23 @@ test('the token never appears in a log line', async (t) => {
   assert.ok(lines.length > 0);
   for (const l of lines) assert.ok(!l.includes('zzzz-secret-zzzz'), l);
 });
+
+test('fetchFunction keeps a Request object\'s method, headers and body, and adds the auth header', async (t) => {
+  const seen: Array<{ method?: string; auth?: string; custom?: string; body: string }> = [];
+  const { server, url } = await serve((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      seen.push({ method: req.method, auth: req.headers.authorization, custom: req.headers['x-custom'] as string | undefined, body });
+      res.writeHead(204).end();
+    });
+  });
+  t.after(() => server.close());
+  const f = new HttpClient({ baseUrl: url, authorization: () => 'token qwertyuiop' }).fetchFunction();
+  await f(new Request(`${url}kernels/1/restart`, { method: 'POST', headers: { 'X-Custom': 'yes' }, body: '{"a":1}' }));
+  await f(`${url}plain`, { method: 'DELETE' });
+  assert.deepEqual(seen, [
+    { method: 'POST', auth: 'token qwertyuiop', custom: 'yes', body: '{"a":1}' },
+    { method: 'DELETE', auth: 'token qwertyuiop', custom: undefined, body: '' },
+  ]);
+});

@@ -8,7 +8,7 @@ import { controllerIdFor } from '../../../src/kernels/controllerId';
 import { CellOutputState, DisplayIndex } from '../../../src/kernels/cellOutputs';
 import { Emitter } from '../../../src/kernels/emitter';
 import { ExecutionQueue } from '../../../src/kernels/executionQueue';
-import type { CellRunRequest, CellRunResult, KernelState, KernelStateChange, NotebookKernelOptions } from '../../../src/kernels/notebookKernel';
+import type { CellRunRequest, CellRunResult, KernelState, KernelStateChange, NotebookKernelOptions, ServerProbe } from '../../../src/kernels/notebookKernel';
 import type { ConnectedServer, HubRegistry } from '../../../src/hubs/editor/hubRegistry';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { silentLogger } from '../../../src/core/log';
@@ -42,7 +42,10 @@ class RecordedKernel implements NotebookKernelLike {
     }, cancelled);
   }
   async interrupt() {}
-  async restart() {}
+  restarts = 0;
+  async restart() {
+    this.restarts++;
+  }
   async shutdown() {
     this.shutdowns++;
     this.state = 'shut-down';
@@ -68,7 +71,7 @@ function server(name = ''): ConnectedServer {
   };
 }
 
-function setup(servers: ConnectedServer[] = [server()]) {
+function setup(servers: ConnectedServer[] = [server()], probe: { value: ServerProbe } = { value: 'stopped' }) {
   const fake: FakeVs = createFakeVs();
   const changed = new FakeEvent<void>();
   const restartCalls: string[] = [];
@@ -87,6 +90,7 @@ function setup(servers: ConnectedServer[] = [server()]) {
   const controllers = new NotebookControllers({
     vs: fake.vs, hubs, logger: silentLogger,
     listKernelSpecs: async () => [{ name: 'python3', displayName: 'Python 3 (ipykernel)', language: 'python' }],
+    probeServer: async () => probe.value,
     createKernel: (opts) => {
       const k = new RecordedKernel(opts);
       kernels.push(k);
@@ -202,6 +206,36 @@ describe('NotebookControllers (fake vscode)', () => {
     assert.equal(kernels[0]!.detaches, 1, 'the server is gone: nothing to shut down');
     await setServers([server()]);
     assert.deepEqual(controllers.controllerIds(), [controllerIdFor(HUB, '', 'python3')], 'same id again when the server is back');
+  });
+
+  test('a server missing from a refresh while the hub still says ready keeps the controller of a notebook in use', async () => {
+    const probe = { value: 'ready' as ServerProbe };
+    const { fake, controllers, open, setServers, restartCalls } = setup([server(), server('gpu')], probe);
+    const nb = new FakeNotebook('a.ipynb', [CELLS.value!]);
+    await open(nb);
+    const used = fake.controllers.find((c) => c.id === controllerIdFor(HUB, '', 'python3'))!;
+    await used.executeHandler(nb.cells, nb, used);
+    await setServers([]);
+    assert.deepEqual(controllers.controllerIds(), [controllerIdFor(HUB, '', 'python3')], 'the unused one goes, the used one stays');
+    assert.equal(used.disposed, false);
+    assert.deepEqual(restartCalls, []);
+    probe.value = 'stopped';
+    await setServers([]);
+    assert.equal(used.disposed, true);
+    assert.deepEqual(restartCalls, [`${HUB}|`]);
+  });
+
+  test('the restart command restarts the kernel of the given notebook, and says so when there is none', async () => {
+    const { fake, controllers, open, kernels } = setup();
+    const nb = new FakeNotebook('a.ipynb', [CELLS.value!]);
+    await open(nb);
+    await controllers.restartKernel(nb.uri as unknown as vscode.Uri);
+    assert.ok(fake.messages.some((m) => m.includes('No Pangeo kernel')));
+    const controller = fake.controllers[0]!;
+    await controller.executeHandler(nb.cells, nb, controller);
+    await controllers.restartKernel(nb.uri as unknown as vscode.Uri);
+    assert.equal(kernels[0]!.restarts, 1);
+    assert.ok(fake.messages.some((m) => m.includes('kernel restarted')));
   });
 
   test('kernel states reach the user: reconnecting in the status bar, server stopped → restart offered once', async () => {

@@ -8,7 +8,7 @@ test('the page carries a strict CSP with the nonce, and only the bundle script',
   const html = buildWebviewHtml({ title: 'A <b>', nonce, cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x.vscode-cdn.net/dist/webviews/dashboard.js' });
   const csp = contentSecurityPolicy({ nonce, cspSource: 'https://x.vscode-cdn.net' });
   assert.equal(csp, `default-src 'none'; script-src 'nonce-${nonce}'; style-src https://x.vscode-cdn.net 'nonce-${nonce}'; img-src https://x.vscode-cdn.net data:`);
-  assert.ok(html.includes(`content="${csp.replace(/'/g, '&#39;')}"`));
+  assert.ok(html.includes(`content="${csp}"`));
   assert.equal((html.match(/<script/g) ?? []).length, 1);
   assert.ok(html.includes(`<script nonce="${nonce}" src="https://x.vscode-cdn.net/dist/webviews/dashboard.js">`));
   assert.ok(html.includes('<title>A &lt;b&gt;</title>'));

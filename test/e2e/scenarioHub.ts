@@ -1,0 +1,41 @@
+// The real JupyterHub the editor scenarios run against (hub sign-in, servers, kernels): started by `run.ts`, its
+// URL and credentials handed to the tests through the harness config, stopped at the end.
+import { startTestHub, TEST_OPTIONS_FORM, type TestHub } from '../support/jupyterhub';
+
+/** What the tests read as `e2eConfig().hub`. */
+export interface ScenarioHubConfig {
+  /** Hub base URL with its prefix and trailing slash, e.g. http://127.0.0.1:PORT/jhub/ */
+  url: string;
+  user: string;
+  password: string;
+  /** A token for `user`, minted by the admin service: for the "paste a token" sign-in. */
+  token: string;
+  /** Admin service token: for checking what the hub stored (user_options, tokens). */
+  adminToken: string;
+}
+
+export interface ScenarioHub {
+  config: ScenarioHubConfig;
+  stop(): Promise<void>;
+}
+
+export async function startScenarioHub(): Promise<ScenarioHub> {
+  const user = 'alice';
+  const hub: TestHub = await startTestHub({ baseUrl: '/jhub/', optionsForm: TEST_OPTIONS_FORM, users: [user] });
+  try {
+    const res = await fetch(`${hub.url}hub/api/users/${user}/tokens`, {
+      method: 'POST',
+      headers: { Authorization: `token ${hub.adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ note: 'pangeo e2e: pasted token', expires_in: 3600 }),
+    });
+    if (res.status !== 201) throw new Error(`minting a token for ${user}: HTTP ${res.status} ${await res.text()}`);
+    const { token } = (await res.json()) as { token: string };
+    return {
+      config: { url: hub.url, user, password: hub.password, token, adminToken: hub.adminToken },
+      stop: () => hub.stop(),
+    };
+  } catch (error) {
+    await hub.kill();
+    throw error;
+  }
+}

@@ -1,0 +1,191 @@
+// The editor module with a stand-in editor: nothing runs without consent or in an untrusted workspace; consent runs the
+// steps and writes settings; failures offer retry; links, diagnostics and copy-link work end to end.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type * as vscode from 'vscode';
+import { createFakeEditor, settle, type FakeEditor, type FakeWebviewPanel } from './fakeEditor';
+import { handlePresetUri, registerPresets } from '../../../src/presets/editor/module';
+import { WorkspaceSettingsWriter } from '../../../src/presets/editor/workspaceSettingsWriter';
+import { parsePresetLink, presetLink } from '../../../src/presets/presetLink';
+import { silentLogger } from '../../../src/core/log';
+import type { StepImplementations } from '../../../src/presets/applyPreset';
+import type { PlanStepKind } from '../../../src/presets/presetPlan';
+
+const GOOD = join(__dirname, '../../fixtures/presets/good');
+const BAD = join(__dirname, '../../fixtures/presets/bad');
+
+function setup(t: { after(fn: () => void): void }, fail: Partial<Record<PlanStepKind, number>> = {}) {
+  const ed = createFakeEditor();
+  const ran: string[] = [];
+  const failures = { ...fail };
+  const step = (kind: PlanStepKind) => async () => {
+    ran.push(kind);
+    if (failures[kind]) {
+      failures[kind]!--;
+      throw new Error(`${kind} broke`);
+    }
+  };
+  const steps = (): StepImplementations => ({
+    'sign-in': step('sign-in'), 'start-server': step('start-server'), 'get-content': step('get-content'), 'open-files': step('open-files'),
+    'select-kernel': step('select-kernel'), 'create-dask-cluster': step('create-dask-cluster'), 'set-budget': step('set-budget'), 'assume-aws-role': step('assume-aws-role'),
+  });
+  const context = { extensionUri: ed.Uri.file('/ext'), subscriptions: [] } as unknown as vscode.ExtensionContext;
+  const module = registerPresets({ vs: ed.vs, context, logger: silentLogger }, steps);
+  t.after(() => module.dispose());
+  return { ed, ran, module };
+}
+
+/** Starts a command and returns once its review panel exists and the page said "ready". */
+async function startReview(ed: FakeEditor, run: () => unknown): Promise<{ panel: FakeWebviewPanel; done: Promise<unknown> }> {
+  const done = Promise.resolve(run());
+  for (const until = Date.now() + 5000; !ed.panels.length && Date.now() < until;) await new Promise((r) => setTimeout(r, 5));
+  const panel = ed.panels.at(-1);
+  assert.ok(panel, 'a review panel opened');
+  panel.send({ type: 'ready' });
+  await settle();
+  return { panel, done };
+}
+
+async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+  for (const until = Date.now() + ms; !cond();) {
+    if (Date.now() > until) assert.fail('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const shown = (panel: FakeWebviewPanel) => panel.posted.find((m) => (m as { type: string }).type === 'review/show') as { review: { source: string; sourceKind: string; steps: Array<{ title: string }>; blockedReason?: string } };
+const finished = (panel: FakeWebviewPanel) => panel.posted.filter((m) => (m as { type: string }).type === 'review/finished') as Array<{ status: string; message: string; canRetry: boolean }>;
+
+test('the review page is a CSP-locked webview that lists the steps and the source', async (t) => {
+  const { ed, ran } = setup(t);
+  const { panel, done } = await startReview(ed, () => ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(GOOD, 'full-course.pangeo.json'))));
+  assert.match(panel.webview.html, /Content-Security-Policy" content="default-src &#39;none&#39;; script-src &#39;nonce-[A-Za-z0-9+\/=]{16,}&#39;; style-src https:\/\/webview\.test/);
+  assert.deepEqual(panel.options.localResourceRoots, [ed.Uri.file('/ext/dist/webviews')]);
+  const review = shown(panel).review;
+  assert.equal(review.source, join(GOOD, 'full-course.pangeo.json'));
+  assert.equal(review.sourceKind, 'file');
+  assert.equal(review.steps.length, 10);
+  assert.match(review.steps[9].title, /Change 6 workspace settings/);
+  panel.send({ type: 'review/decision', decision: 'cancel' });
+  await done;
+  assert.deepEqual(ran, [], 'cancel runs nothing');
+  assert.deepEqual(ed.updates, []);
+});
+
+test('closing the page is a no', async (t) => {
+  const { ed, ran } = setup(t);
+  const { panel, done } = await startReview(ed, () => ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(GOOD, 'local-dask.pangeo.json'))));
+  panel.dispose();
+  await done;
+  assert.deepEqual(ran, []);
+});
+
+test('consent runs every step in order, then writes the settings to the workspace', async (t) => {
+  const { ed, ran } = setup(t);
+  const { panel, done } = await startReview(ed, () => ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(GOOD, 'full-course.pangeo.json'))));
+  panel.send({ type: 'review/decision', decision: 'apply' });
+  await done;
+  assert.deepEqual(ran, ['sign-in', 'start-server', 'get-content', 'open-files', 'select-kernel', 'assume-aws-role', 'create-dask-cluster', 'set-budget']);
+  assert.deepEqual(ed.updates.map((u) => [u.key, u.value, u.target]), [
+    ['editor.fontSize', 15, 2], ['editor.wordWrap', 'on', 2], ['notebook.lineNumbers', 'on', 2],
+    ['workbench.colorTheme', 'Default Dark Modern', 2], ['files.autoSave', 'afterDelay', 2], ['pangeo.cost.showInStatusBar', true, 2],
+  ]);
+  const steps = panel.posted.filter((m) => (m as { type: string }).type === 'review/step') as Array<{ index: number; status: string }>;
+  assert.deepEqual(steps.filter((s) => s.status === 'done').map((s) => s.index), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(finished(panel).map((f) => f.status), ['done']);
+  // The recommendation is offered, never installed.
+  assert.ok(ed.messages.some((m) => /recommends ms-toolsai\.jupyter, ms-python\.python/.test(m.text)));
+});
+
+test('an untrusted workspace: the page says why and offers no Apply; a forged "apply" runs nothing', async (t) => {
+  const { ed, ran } = setup(t);
+  ed.state.trusted = false;
+  const { panel, done } = await startReview(ed, () => ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(GOOD, 'settings-only.pangeo.json'))));
+  assert.match(shown(panel).review.blockedReason ?? '', /not trusted/);
+  panel.send({ type: 'review/decision', decision: 'apply' });
+  await done;
+  assert.deepEqual(ran, []);
+  assert.deepEqual(ed.updates, []);
+  assert.deepEqual(finished(panel).map((f) => f.status), ['cancelled']);
+});
+
+test('a failing step stops the run with its name, settings untouched; Retry on the page resumes from it', async (t) => {
+  const { ed, ran } = setup(t, { 'create-dask-cluster': 1 });
+  const { panel, done } = await startReview(ed, () => ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(GOOD, 'full-course.pangeo.json'))));
+  panel.send({ type: 'review/decision', decision: 'apply' });
+  await done;
+  const [failed] = finished(panel);
+  assert.equal(failed.status, 'failed');
+  assert.match(failed.message, /Step 7 failed \(Create a Dask cluster.*create-dask-cluster broke/);
+  assert.equal(failed.canRetry, true);
+  assert.deepEqual(ed.updates, []);
+  assert.ok(ed.messages.some((m) => m.kind === 'error' && /create-dask-cluster broke/.test(m.text)));
+  panel.send({ type: 'review/retry' });
+  await waitFor(() => finished(panel).length === 2);
+  assert.deepEqual(ran.slice(6), ['create-dask-cluster', 'create-dask-cluster', 'set-budget']);
+  assert.equal(finished(panel).at(-1)?.status, 'done');
+  assert.equal(ed.updates.length, 6);
+});
+
+test('an invalid preset opens no page, runs nothing and names the first problem with its place', async (t) => {
+  const { ed, ran } = setup(t);
+  await ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(BAD, 'forbidden-setting-terminal.json')));
+  assert.equal(ed.panels.length, 0);
+  assert.deepEqual(ran, []);
+  assert.match(ed.messages[0].text, /\$\.settings\["terminal\.integrated\.defaultProfile\.linux"\] 5:5 setting .* names a terminal/);
+});
+
+test('handlePresetUri: an inline link opens the review with the link as its source; a bad link is refused', async (t) => {
+  const { ed } = setup(t);
+  const link = presetLink({ version: 1, name: 'From a link', kernel: { name: 'python3' } });
+  const { query } = { query: link.slice(link.indexOf('?') + 1) };
+  const { panel, done } = await startReview(ed, () => handlePresetUri({ scheme: 'vscode', authority: 'pangeo-compute.pangeo-compute', path: '/preset', query }));
+  assert.equal(shown(panel).review.sourceKind, 'link');
+  panel.send({ type: 'review/decision', decision: 'cancel' });
+  assert.equal(await done, true);
+  assert.equal(await handlePresetUri({ scheme: 'vscode', authority: 'pangeo-compute.pangeo-compute', path: '/preset', query: 'url=http%3A%2F%2Fevil.example.com%2Fp.json' }), true);
+  assert.match(ed.messages.at(-1)!.text, /cannot be used: the preset URL must use https/);
+  assert.equal(await handlePresetUri({ scheme: 'vscode', authority: 'pangeo-compute.pangeo-compute', path: '/other', query: '' }), false);
+});
+
+test('diagnostics follow preset documents as they change, with the validator\'s ranges', async (t) => {
+  const { ed } = setup(t);
+  const doc = ed.openDocument('/work/course/week1.pangeo.json', '{\n  "version": 1,\n  "name": "W1",\n  "hub": { "url": "http://hub.example.org/" }\n}\n');
+  ed.openDocument('/work/course/package.json', '{ "not": "a preset" }');
+  const diags = ed.diagnostics.get(doc.uri.toString())!;
+  assert.equal(diags.length, 1);
+  assert.match(diags[0].message, /must use https:\/\/.*\(\$\.hub\.url\)/);
+  assert.deepEqual([diags[0].range.start, diags[0].range.end], [{ line: 3, character: 18 }, { line: 3, character: 43 }]);
+  assert.equal(ed.diagnostics.has('file:///work/course/package.json'), false);
+  // Schema problems are left to the JSON language service (same schema, via jsonValidation): not doubled here.
+  const schemaOnly = ed.openDocument('/work/course/.vscode/pangeo.json', '{ "version": 1, "name": "W2", "extra": true, "expires": "2001-01-01" }');
+  assert.deepEqual(ed.diagnostics.get(schemaOnly.uri.toString())!.map((d) => d.code), ['expired']);
+  ed.changeDocument(doc, '{ "version": 1, "name": "W1" }');
+  await new Promise((r) => setTimeout(r, 400));
+  assert.deepEqual(ed.diagnostics.get(doc.uri.toString()), []);
+});
+
+test('Copy Preset Link: inline or hosted, straight to the clipboard', async (t) => {
+  const { ed } = setup(t);
+  ed.answers.quickPick.push('Link with the preset inside');
+  await ed.commands.get('pangeo.preset.copyLink')!(ed.Uri.file(join(GOOD, 'local-dask.pangeo.json')));
+  const parsed = parsePresetLink(ed.clipboard.text);
+  assert.ok(parsed.kind === 'inline' && parsed.validation.ok && parsed.validation.preset.name === 'Local workshop');
+  ed.answers.quickPick.push('Link to where');
+  ed.answers.input.push('https://example.edu/week3.pangeo.json');
+  await ed.commands.get('pangeo.preset.copyLink')!(ed.Uri.file(join(GOOD, 'full-course.pangeo.json')));
+  assert.deepEqual(parsePresetLink(ed.clipboard.text), { kind: 'url', url: 'https://example.edu/week3.pangeo.json' });
+});
+
+test('the settings writer puts back what it wrote when a later key fails', async () => {
+  const ed = createFakeEditor();
+  ed.settings.set('workspace:editor.fontSize', 11);
+  ed.failUpdateOf.add('notebook.lineNumbers');
+  const writer = new WorkspaceSettingsWriter(ed.vs);
+  await assert.rejects(writer.write({ 'editor.fontSize': 20, 'editor.wordWrap': 'on', 'notebook.lineNumbers': 'on' }), /cannot write notebook\.lineNumbers/);
+  assert.equal(ed.settings.get('workspace:editor.fontSize'), 11);
+  assert.equal(ed.settings.has('workspace:editor.wordWrap'), false);
+  ed.state.folders = false;
+  assert.equal(writer.target, ed.vs.ConfigurationTarget.Global, 'no folder open: user settings');
+});
