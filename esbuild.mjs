@@ -17,6 +17,9 @@ const common = {
 const nodeEntries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // Chunks loaded on first use by src/core/chunks.ts (large libraries kept out of the extension bundle).
+  ...['yaml', 'aws'].filter((name) => existsSync(`src/chunks/${name}.ts`))
+    .map((name) => ({ entryPoints: [`src/chunks/${name}.ts`], outfile: `dist/chunks/${name}.js` })),
 ];
 
 /** Browser bundles for webview panels; added by the dashboard/cost/preset panels as they exist. */
@@ -27,7 +30,7 @@ const webviewEntries = ['dashboard', 'cost', 'presetReview']
 const contexts = await Promise.all([
   ...nodeEntries.map((e) =>
     // 'module' first: jsonc-parser's UMD main requires its files dynamically, which a bundle cannot follow.
-    esbuild.context({ ...common, ...e, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'] }),
+    esbuild.context({ ...common, ...e, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], define: { PANGEO_CHUNKS: 'true' } }),
   ),
   ...webviewEntries.map((e) =>
     esbuild.context({ ...common, ...e, platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'text' } }),

@@ -1,5 +1,5 @@
 // What applying a preset would do, in order, as data (for the runner) and as text (for the review page and the CLI).
-import type { BudgetAction, BudgetPeriod, DaskProviderName, OptionValue, Preset } from './presetTypes';
+import type { BudgetAction, BudgetPeriod, DaskProviderName, OptionValue, Preset, PriceOverrides } from './presetTypes';
 
 interface StepBase {
   /** Unique within a plan; equal to the kind (each kind appears at most once). */
@@ -22,7 +22,7 @@ export type PlanStep =
     })
   | (StepBase & {
       kind: 'set-budget'; amount?: number; currency: 'USD'; period?: BudgetPeriod; atLimit: BudgetAction;
-      priceOverrides?: { instances?: Record<string, number>; perCoreHour?: number; perGiBHour?: number };
+      priceOverrides?: PriceOverrides;
     })
   | (StepBase & { kind: 'recommend-extensions'; extensionIds: string[] })
   | (StepBase & { kind: 'apply-settings'; settings: Record<string, unknown> });
@@ -124,17 +124,15 @@ export function describePresetPlan(preset: Preset): PresetPlan {
   }
   if (cost && (cost.budget || cost.priceOverrides || cost.atLimit)) {
     const b = cost.budget;
-    const atLimit = cost.atLimit ?? 'notify';
+    const atLimit = cost.atLimit ?? 'none';
     steps.push({
       kind: 'set-budget', id: 'set-budget', amount: b?.amount, currency: b?.currency ?? 'USD', period: b?.period, atLimit,
       priceOverrides: cost.priceOverrides,
-      title: b ? `Set a budget of $${b.amount} per ${b.period}` : 'Set cost options',
+      title: b ? (b.amount > 0 ? `Set a budget of $${b.amount} per ${b.period}` : 'Remove the budget') : 'Set cost options',
       details: [
-        ...(b ? [`Budget: ${b.amount} ${b.currency ?? 'USD'} per ${b.period}`] : []),
-        `At 100 %: ${atLimit === 'notify' ? 'notify you' : atLimit === 'scale-to-zero' ? 'scale Dask clusters to zero workers' : 'stop Dask clusters'}`,
-        ...Object.entries(cost.priceOverrides?.instances ?? {}).map(([k, v]) => `Price of ${k}: $${v}/h`),
-        ...(cost.priceOverrides?.perCoreHour !== undefined ? [`Price per core-hour: $${cost.priceOverrides.perCoreHour}`] : []),
-        ...(cost.priceOverrides?.perGiBHour !== undefined ? [`Price per GiB-hour: $${cost.priceOverrides.perGiBHour}`] : []),
+        ...(b ? [b.amount > 0 ? `Budget: ${b.amount} ${b.currency ?? 'USD'} per ${b.period}, warnings at 50, 80 and 100 %` : 'Budget: none'] : []),
+        `At 100 %: ${atLimit === 'none' ? 'warn only' : atLimit === 'scaleClustersToZero' ? 'offer to scale Dask clusters to zero workers' : 'offer to stop servers and clusters'}`,
+        ...priceLines(cost.priceOverrides),
       ],
     });
   }
@@ -161,6 +159,27 @@ export function describePresetPlan(preset: Preset): PresetPlan {
     expires: preset.expires,
     steps,
   };
+}
+
+/** One line per price the preset overrides, e.g. "Price of aws m5.large: $0.096/h". */
+function priceLines(p: PriceOverrides | undefined): string[] {
+  if (!p) return [];
+  const lines: string[] = [];
+  const per = (label: string, v: { perCoreHour?: number; perGiBHour?: number } | undefined) => {
+    if (v?.perCoreHour !== undefined) lines.push(`Price per core-hour${label}: $${v.perCoreHour}`);
+    if (v?.perGiBHour !== undefined) lines.push(`Price per GiB-hour${label}: $${v.perGiBHour}`);
+  };
+  per('', p.fallback);
+  for (const [cloud, c] of Object.entries(p.clouds ?? {})) {
+    if (!c) continue;
+    per(` on ${cloud}`, c);
+    if (c.spotMultiplier !== undefined) lines.push(`Spot price on ${cloud}: ${c.spotMultiplier} × on-demand`);
+    for (const [type, usd] of Object.entries(c.instances ?? {})) lines.push(`Price of ${cloud} ${type}: $${usd}/h`);
+    for (const [region, table] of Object.entries(c.regions ?? {})) {
+      for (const [type, usd] of Object.entries(table)) lines.push(`Price of ${cloud} ${type} in ${region}: $${usd}/h`);
+    }
+  }
+  return lines;
 }
 
 /** The plan as plain text, numbered, with the preset's source first. */

@@ -5,8 +5,23 @@ export const PRESET_VERSION = 1;
 export type OptionValue = string | number | boolean | Array<string | number | boolean>;
 export type DaskProviderName = 'gateway' | 'coiled' | 'local' | 'scheduler';
 export const DASK_PROVIDERS: readonly DaskProviderName[] = ['gateway', 'coiled', 'local', 'scheduler'];
-export type BudgetPeriod = 'session' | 'day' | 'week' | 'month' | 'total';
-export type BudgetAction = 'notify' | 'scale-to-zero' | 'stop-clusters';
+/** The same values as the pangeo.cost.budget.* settings the budget step writes. */
+export type BudgetPeriod = 'month' | 'day';
+export type BudgetAction = 'none' | 'scaleClustersToZero' | 'stopAll';
+
+export interface CloudPrices {
+  perCoreHour?: number;
+  perGiBHour?: number;
+  spotMultiplier?: number;
+  instances?: Record<string, number>;
+  regions?: Record<string, Record<string, number>>;
+}
+
+/** The shape of the pangeo.cost.priceOverrides setting. */
+export interface PriceOverrides {
+  fallback?: { perCoreHour?: number; perGiBHour?: number };
+  clouds?: { aws?: CloudPrices; gcp?: CloudPrices; azure?: CloudPrices };
+}
 
 export interface PresetV1 {
   $schema?: string;
@@ -39,7 +54,7 @@ export interface PresetV1 {
   };
   cost?: {
     budget?: { amount: number; currency?: 'USD'; period: BudgetPeriod };
-    priceOverrides?: { instances?: Record<string, number>; perCoreHour?: number; perGiBHour?: number };
+    priceOverrides?: PriceOverrides;
     atLimit?: BudgetAction;
   };
   aws?: {

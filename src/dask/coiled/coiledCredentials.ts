@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { loadChunk } from '../../core/chunks';
 
 export const COILED_DEFAULT_SERVER = 'https://cloud.coiled.io';
 
@@ -44,7 +44,7 @@ function readCoiledYaml(path: string, read: (p: string) => string): { token?: st
   }
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = loadChunk<typeof import('../../chunks/yaml')>('yaml').parse(text);
   } catch {
     return undefined;
   }

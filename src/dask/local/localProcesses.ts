@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { InvalidInputError } from '../../core/http/errors';
 
 /** Environment variable naming the cluster a process belongs to. */
 export const CLUSTER_MARKER_ENV = 'PANGEO_DASK_CLUSTER';
@@ -27,7 +28,10 @@ export function spawnDetached(opts: DetachedSpawn): number {
     // A missing executable is reported asynchronously: keep it from crashing the host; the caller sees the pid die.
     child.on('error', () => undefined);
     child.unref();
-    if (child.pid === undefined) throw new Error(`could not start ${opts.command}`);
+    if (child.pid === undefined) {
+      throw new InvalidInputError(`Cannot run "${opts.command}".`,
+        'Install Dask (python3-distributed, or pip install distributed) or point pangeo.dask.daskPath / --dask at its `dask` command.');
+    }
     return child.pid;
   } finally {
     closeSync(fd);

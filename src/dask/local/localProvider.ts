@@ -83,25 +83,39 @@ export class LocalClusterProvider implements ClusterProvider {
     if (this.opts.registry.get(id)) throw new InvalidInputError(`A local cluster named ${id} already exists.`, 'Pick another name.');
 
     const dir = join(this.opts.clustersDir, id);
-    mkdirSync(dir, { recursive: true });
-    const [schedulerPort, dashboardPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
     const daskCommand = this.daskCommand;
-    const schedulerPid = spawnDetached({
-      command: daskCommand,
-      args: ['scheduler', '--host', this.host, '--port', String(schedulerPort), '--dashboard-address', `${this.host}:${dashboardPort}`],
-      env: this.env(id),
-      logFile: join(dir, 'scheduler.log'),
-      cwd: dir,
-    });
-    const record: LocalClusterRecord = {
-      id, name: id, daskCommand, host: this.host, schedulerPort, dashboardPort, schedulerPid,
-      workers: [], nextWorkerIndex: 1, threadsPerWorker: threads, memoryLimit, createdAt: Date.now(), dir,
-    };
-    // Recorded before anything can fail, so a crash from here on still leaves a way to stop it.
-    await this.opts.registry.put(record);
-    this.logger.info(`local cluster ${id}: scheduler pid ${schedulerPid} on ${this.host}:${schedulerPort}, dashboard :${dashboardPort}`);
+    // A port picked free can be taken before the scheduler binds it (other programs start too): retry with new ones.
+    for (let attempt = 1; ; attempt++) {
+      mkdirSync(dir, { recursive: true });
+      const [schedulerPort, dashboardPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
+      const schedulerPid = spawnDetached({
+        command: daskCommand,
+        args: ['scheduler', '--host', this.host, '--port', String(schedulerPort), '--dashboard-address', `${this.host}:${dashboardPort}`],
+        env: this.env(id),
+        logFile: join(dir, 'scheduler.log'),
+        cwd: dir,
+      });
+      const record: LocalClusterRecord = {
+        id, name: id, daskCommand, host: this.host, schedulerPort, dashboardPort, schedulerPid,
+        workers: [], nextWorkerIndex: 1, threadsPerWorker: threads, memoryLimit, createdAt: Date.now(), dir,
+      };
+      // Recorded before anything can fail, so a crash from here on still leaves a way to stop it.
+      await this.opts.registry.put(record);
+      this.logger.info(`local cluster ${id}: scheduler pid ${schedulerPid} on ${this.host}:${schedulerPort}, dashboard :${dashboardPort}`);
+      try {
+        await this.waitForScheduler(record, signal);
+        break;
+      } catch (e) {
+        const portTaken = /address already in use|errno 98/i.test(logTail(join(dir, 'scheduler.log'), 4000));
+        await this.cleanUp(record).catch(() => undefined);
+        if (portTaken && attempt < 3) {
+          this.logger.warn(`local cluster ${id}: port taken, retrying with other ports`);
+          continue;
+        }
+        throw e;
+      }
+    }
     try {
-      await this.waitForScheduler(record, signal);
       if (workers > 0) await this.scaleTo(id, workers, signal);
     } catch (e) {
       await this.stop(id).catch(() => undefined);

@@ -126,8 +126,9 @@ if (hubConfig()) {
       }, 30_000, 500).catch((e: Error) => {
         throw new Error(`${e.message}; the view showed: ${JSON.stringify(seen)}`);
       });
-      assert.match(text, new RegExp(hubLabel(baseOf(hub)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-      assert.match(text, new RegExp(`\\b${hub.user}\\b`));
+      // The hub row: its label, then "alice · JupyterHub 3.0.0" as the description.
+      const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      assert.match(text, new RegExp(`${escape(hubLabel(baseOf(hub)))}\\s*${escape(hub.user)} · JupyterHub`), 'the hub row does not show the signed-in user');
       await ui({ kind: 'screenshot', name: 'hub-signed-in-server-ready' });
     }, 60_000);
   });

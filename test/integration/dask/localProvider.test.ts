@@ -89,6 +89,9 @@ c.close()
     await assert.rejects(provider.create({ memory_limit: 'lots' }), /not a size/);
     await assert.rejects(provider.create({ bogus: 1 }), /Unknown cluster option: bogus/);
     await assert.rejects(provider.scale('nope', 2), (e: unknown) => isPangeoError(e, 'NotFound'));
+    const missing = new LocalClusterProvider({ registry, clustersDir: dir, daskCommand: '/nonexistent/bin/dask' });
+    await assert.rejects(missing.create({ workers: 0 }), (e: unknown) => isPangeoError(e, 'InvalidInput') && /Cannot run "\/nonexistent\/bin\/dask"/.test((e as Error).message));
+    assert.deepEqual(registry.list().filter((r) => r.daskCommand === '/nonexistent/bin/dask'), [], 'nothing is recorded for a cluster that never started');
   });
 });
 

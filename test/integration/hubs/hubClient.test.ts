@@ -69,8 +69,8 @@ describe('HubClient against a real JupyterHub', { timeout: 240_000 }, () => {
   test('start a named server with options: progress events, ready, user_options stored; kernel runs 1+1; stop', async () => {
     const client = new HubClient(hub.url, { token: aliceToken, pageCookie: () => aliceCookie });
     const form = await client.getOptionsForm(PLAIN, 'opts');
-    assert.equal(form.kind, 'form');
-    const userOptions = toUserOptions((form as { form: never }).form, choiceFromPairs((form as { form: never }).form, { cores: '4', gpu: 'true' }));
+    if (form.kind !== 'form') throw new Error(`expected the options form, got ${form.kind}`);
+    const userOptions = toUserOptions(form.form, choiceFromPairs(form.form, { cores: '4', gpu: 'true' }));
     const events: SpawnProgressEvent[] = [];
     const server = await client.startAndWait(PLAIN, 'opts', userOptions, { onProgress: (e) => events.push(e), timeoutMs: 60_000 });
     assert.equal(server.state, 'ready');

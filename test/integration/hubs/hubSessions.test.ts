@@ -8,10 +8,15 @@ import { loginForPages } from '../../../src/hubs/hubPageLogin';
 import { authorizeUrl, createPkce, exchangeCode, newState, parseCallback } from '../../../src/hubs/oauth';
 import { isPangeoError } from '../../../src/core/http/errors';
 
-class MapStore implements KeyValueStore, SecretStore {
+class MapStore implements KeyValueStore {
   readonly map = new Map<string, unknown>();
   get<T>(key: string): T | undefined { return this.map.get(key) as T | undefined; }
   async update(key: string, value: unknown) { this.map.set(key, value); }
+}
+
+class SecretMap implements SecretStore {
+  readonly map = new Map<string, string>();
+  async get(key: string) { return this.map.get(key); }
   async store(key: string, value: string) { this.map.set(key, value); }
   async delete(key: string) { this.map.delete(key); }
 }
@@ -27,7 +32,7 @@ describe('HubSessions against a real JupyterHub', { timeout: 180_000 }, () => {
 
   test('add from a pasted link keeps the token in the link for the sign-in offer, not in the record', async () => {
     const state = new MapStore();
-    const sessions = new HubSessions(state, new MapStore());
+    const sessions = new HubSessions(state, new SecretMap());
     const added = await sessions.addHub(`${hub.url}user/dora/lab?token=abcdef123456`);
     assert.equal(added.record.base, hub.url);
     assert.equal(added.record.version, hub.version);
@@ -38,7 +43,7 @@ describe('HubSessions against a real JupyterHub', { timeout: 180_000 }, () => {
 
   test('password sign-in: token with expiry + page cookie in secrets only; password nowhere; renew; sign-out revokes', async () => {
     const state = new MapStore();
-    const secrets = new MapStore();
+    const secrets = new SecretMap();
     let now = Date.now();
     const sessions = new HubSessions(state, secrets, { now: () => now });
     await sessions.addHub(hub.url);
@@ -74,7 +79,7 @@ describe('HubSessions against a real JupyterHub', { timeout: 180_000 }, () => {
   test('token sign-in is verified first; a bad token stores nothing; removing the hub keeps a pasted token alive', async () => {
     const admin = new HubClient(hub.url, { token: hub.adminToken });
     const pasted = await admin.createToken('eve', { note: 'pasted by hand', expiresInSeconds: 600 });
-    const secrets = new MapStore();
+    const secrets = new SecretMap();
     const sessions = new HubSessions(new MapStore(), secrets);
     await sessions.addHub(hub.url);
     await assert.rejects(sessions.signInWithToken(hub.url, 'garbage-token-123'), (e) => isPangeoError(e, 'Forbidden') || isPangeoError(e, 'Unauthorized'));
@@ -110,7 +115,7 @@ describe('HubSessions against a real JupyterHub', { timeout: 180_000 }, () => {
     const again = await fetch(url, { headers: { Cookie: cookie }, redirect: 'manual' });
     const code2 = parseCallback(new URL(again.headers.get('location')!).search, state);
     const token = await exchangeCode(http, { clientId: 'service-pangeo-vscode', clientSecret: hub.oauthClientSecret, code: code2, redirectUri: REDIRECT, verifier: pkce.verifier });
-    const sessions = new HubSessions(new MapStore(), new MapStore());
+    const sessions = new HubSessions(new MapStore(), new SecretMap());
     await sessions.addHub(hub.url);
     const record = await sessions.signInWithOAuthToken(hub.url, token.accessToken, token.expiresAt);
     assert.equal(record.user, 'dora');

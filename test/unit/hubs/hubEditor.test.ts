@@ -9,17 +9,22 @@ import { HubSessions, KeyValueStore, SecretStore } from '../../../src/hubs/hubSe
 import { silentLogger } from '../../../src/core/log';
 import { fakeVs } from '../../support/fakeVscode';
 
-class MapStore implements KeyValueStore, SecretStore {
+class MapStore implements KeyValueStore {
   readonly map = new Map<string, unknown>();
   get<T>(key: string): T | undefined { return this.map.get(key) as T | undefined; }
   async update(key: string, value: unknown) { this.map.set(key, value); }
+}
+
+class SecretMap implements SecretStore {
+  readonly map = new Map<string, string>();
+  async get(key: string) { return this.map.get(key); }
   async store(key: string, value: string) { this.map.set(key, value); }
   async delete(key: string) { this.map.delete(key); }
 }
 
 function setup() {
   const state = new MapStore();
-  const secrets = new MapStore();
+  const secrets = new SecretMap();
   state.map.set('pangeo.hubs', [
     { base: 'https://a.example.org/', label: 'a.example.org', user: 'ana', method: 'token', version: '4.1.5' },
     { base: 'https://b.example.org/jhub/', label: 'b.example.org/jhub' },

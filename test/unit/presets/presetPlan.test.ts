@@ -46,7 +46,8 @@ test('the text names the source and every hub, repo, setting, budget and role', 
     'Source: https://example.edu/week3.pangeo.json', 'https://hub.example.edu/jhub/', 'Profile: medium',
     'Option image: "pangeo/pangeo-notebook:2024.11.11"', 'https://github.com/example-edu/ods101.git', 'Branch: week-3',
     'File: notebooks/01-sst.ipynb', 'Kernelspec: python3', 'Role: arn:aws:iam::123456789012:role/ods101-students',
-    'adaptive, 0–10 workers', 'Budget: 25 USD per month', 'scale Dask clusters to zero workers', 'Price of m5.large: $0.096/h',
+    'adaptive, 0–10 workers', 'Budget: 25 USD per month', 'scale Dask clusters to zero workers', 'Price of aws m5.large: $0.096/h',
+    'Price of aws m5.xlarge in us-west-2: $0.192/h', 'Spot price on aws: 0.4 × on-demand', 'Price per core-hour: $0.024',
     'Setting editor.fontSize = 15', 'Extension: ms-toolsai.jupyter', 'Expires: 2099-12-31',
   ]) assert.ok(text.includes(fact), `missing "${fact}" in:\n${text}`);
   assert.match(text, /^1\. Sign in to the hub/m);
