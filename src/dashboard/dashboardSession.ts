@@ -55,6 +55,8 @@ export class DashboardSession {
 
   setVisible(visible: boolean): void {
     this.visible = visible;
+    // Hidden webviews are destroyed (no retainContextWhenHidden): the next page says `ready` again.
+    if (!visible) this.ready = false;
     this.updateLoop();
   }
 

@@ -19,9 +19,16 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources):
 
   const show = (target: DashboardTarget, panel?: vscode.WebviewPanel) => {
     const existing = open.get(target.id);
-    if (existing && !panel) return existing.reveal();
+    if (existing) {
+      // One panel per cluster: a restored duplicate closes in favour of the open one.
+      panel?.dispose();
+      return existing.reveal();
+    }
     const p = panel ?? vs.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, `Dask: ${target.name}`, vs.ViewColumn.Active, { enableScripts: true });
-    open.set(target.id, new DashboardPanel(panelDeps, p, target, () => open.delete(target.id)));
+    const created: DashboardPanel = new DashboardPanel(panelDeps, p, target, () => {
+      if (open.get(target.id) === created) open.delete(target.id);
+    });
+    open.set(target.id, created);
   };
 
   store.add(vs.commands.registerCommand('pangeo.dashboard.open', async (arg?: unknown) => {

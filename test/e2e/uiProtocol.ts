@@ -10,7 +10,7 @@ export type UiAction =
   | { kind: 'quickInput'; expect: string; type?: string; pick?: string }
   /** Waits for a notification toast containing `expect`, then clicks `button` (or closes the toast). */
   | { kind: 'notification'; expect: string; button?: string }
-  /** Returns the visible text of the first element matching `selector` (e.g. a view's tree rows). */
+  /** Returns the text of the first visible element matching `selector` (e.g. a view's tree rows). */
   | { kind: 'text'; selector: string }
   /** Saves `<artifacts>/<name>.png` of the whole workbench. */
   | { kind: 'screenshot'; name: string };

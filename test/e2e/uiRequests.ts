@@ -91,7 +91,8 @@ async function act(page: Page, action: UiAction, timeout: number, artifactsDir: 
       return undefined;
     }
     case 'text': {
-      const target = page.locator(action.selector).first();
+      // Hidden editors keep their DOM (e.g. toolbars of background notebooks): read the visible one.
+      const target = page.locator(action.selector).filter({ visible: true }).first();
       await target.waitFor({ state: 'visible', timeout });
       return target.innerText({ timeout });
     }

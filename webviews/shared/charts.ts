@@ -53,7 +53,7 @@ export class Chart {
       width: Math.max(300, this.box.clientWidth - 12),
       height: spec.height ?? 180,
       // Bars sit on an ordinal axis (one slot per worker), so few workers still get evenly spaced, whole-number slots.
-      scales: { x: spec.kind === 'bars' ? { time: false, distr: 2 } : { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.1)] } },
+      scales: { x: spec.kind === 'bars' ? { time: false, distr: 2, range: (_u, min, max) => [min - 0.5, max + 0.5] } : { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.1)] } },
       axes: [axis(), axis(spec.yFormat, spec.yFormat ? 70 : 50)],
       series: [
         { label: spec.kind === 'bars' ? 'worker' : 'time' },

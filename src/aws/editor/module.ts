@@ -84,6 +84,23 @@ export function registerAws(deps: ModuleDeps): AwsModule {
     }
   };
 
+  // Role credentials from a preset: which role and until when, one click from the export block.
+  const status = store.add(vs.window.createStatusBarItem('pangeo.aws.credentials', vs.StatusBarAlignment.Left, 40));
+  status.name = 'Pangeo AWS credentials';
+  status.command = 'pangeo.aws.copyExportBlock';
+  const showStatus = () => {
+    const until = credentials.expiresAt;
+    if (!credentials.roleArn || !until) {
+      status.hide();
+      return;
+    }
+    const role = credentials.roleArn.split('/').pop();
+    status.text = `$(key) AWS ${role} · until ${until.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
+    status.tooltip = `Short-lived credentials for ${credentials.roleArn}, renewed before they expire (${until.toISOString()}).\nClick to copy them as shell export lines.`;
+    status.show();
+  };
+  store.add(credentials.onDidChange(showStatus));
+
   store.add(vs.commands.registerCommand('pangeo.aws.showIdentity', async () => {
     try {
       const id = await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: 'Asking AWS STS who you are…' }, whoAmI);

@@ -36,6 +36,7 @@ export function registerDask(deps: DaskModuleDeps): DaskModule {
     clustersDir: join(context.globalStorageUri.fsPath, 'local-clusters'),
     daskCommand: () => config().get<string>('daskPath') || activePythonDask(vs),
     hubTokenFor: deps.hubTokenFor,
+    settingsSchedulerAddresses: () => (config().get<unknown[]>('schedulerAddresses') ?? []).filter((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u)),
   });
   disposables.add(store);
   // Local clusters outlive a reload; their adaptive following is picked up again here.

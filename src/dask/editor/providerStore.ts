@@ -25,6 +25,8 @@ export interface ProviderStoreDeps {
   daskCommand: () => string | undefined;
   /** The hub sign-in's token for a Gateway that is a hub service (given by the hubs module). */
   hubTokenFor?: (gatewayUrl: string, hubUrl?: string) => Promise<string | undefined>;
+  /** Scheduler addresses from settings (pangeo.dask.schedulerAddresses), e.g. preset by a workspace or a demo. */
+  settingsSchedulerAddresses?: () => string[];
 }
 
 export function configId(c: ProviderConfig): string {
@@ -86,17 +88,21 @@ export class ProviderStore {
       }
       out.push(p);
     }
-    if (this.configs().some((c) => c.kind === 'scheduler')) {
+    if (this.schedulerAddresses().length) {
       let s = this.cache.get('scheduler');
       if (!s) {
-        s = new SchedulerAddressProvider({
-          addresses: () => this.configs().flatMap((c) => (c.kind === 'scheduler' ? [c.url] : [])), logger: this.deps.logger,
-        });
+        s = new SchedulerAddressProvider({ addresses: () => this.schedulerAddresses(), logger: this.deps.logger });
         this.cache.set('scheduler', s);
       }
       out.push(s);
     }
     return out;
+  }
+
+  /** Attached by the user (globalState) plus those in settings. */
+  schedulerAddresses(): string[] {
+    const added = this.configs().flatMap((c) => (c.kind === 'scheduler' ? [c.url] : []));
+    return [...new Set([...added, ...(this.deps.settingsSchedulerAddresses?.() ?? [])])];
   }
 
   provider(id: string): ClusterProvider | undefined {

@@ -88,13 +88,19 @@ export class LocalClusterProvider implements ClusterProvider {
     for (let attempt = 1; ; attempt++) {
       mkdirSync(dir, { recursive: true });
       const [schedulerPort, dashboardPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
-      const schedulerPid = spawnDetached({
-        command: daskCommand,
-        args: ['scheduler', '--host', this.host, '--port', String(schedulerPort), '--dashboard-address', `${this.host}:${dashboardPort}`],
-        env: this.env(id),
-        logFile: join(dir, 'scheduler.log'),
-        cwd: dir,
-      });
+      let schedulerPid: number;
+      try {
+        schedulerPid = spawnDetached({
+          command: daskCommand,
+          args: ['scheduler', '--host', this.host, '--port', String(schedulerPort), '--dashboard-address', `${this.host}:${dashboardPort}`],
+          env: this.env(id),
+          logFile: join(dir, 'scheduler.log'),
+          cwd: dir,
+        });
+      } catch (e) {
+        rmSync(dir, { recursive: true, force: true });
+        throw e;
+      }
       const record: LocalClusterRecord = {
         id, name: id, daskCommand, host: this.host, schedulerPort, dashboardPort, schedulerPid,
         workers: [], nextWorkerIndex: 1, threadsPerWorker: threads, memoryLimit, createdAt: Date.now(), dir,

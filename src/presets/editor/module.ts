@@ -7,6 +7,9 @@ import type { StepImplementations } from '../applyPreset';
 import { MAX_INLINE_LINK_CHARS, presetLink, type UriParts } from '../presetLink';
 import { urlProblem } from '../semanticChecks';
 import { settingsStep } from '../settingsWriter';
+import { budgetStep } from '../budgetStep';
+import { cloneIntoWorkspaceStep, openFilesStep } from '../contentSteps';
+import { InvalidInputError } from '../../core/http/errors';
 import { validatePreset } from '../validatePreset';
 import type { Preset } from '../presetTypes';
 import type { AwsModule } from '../../aws/editor/module';
@@ -43,6 +46,15 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
   const store = new DisposableStore();
   const defaults = (): StepImplementations => ({
     'apply-settings': settingsStep(new WorkspaceSettingsWriter(vs)),
+    'set-budget': budgetStep(new WorkspaceSettingsWriter(vs)),
+    'get-content': cloneIntoWorkspaceStep({
+      parentDir: async () => {
+        const folder = vs.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+        if (!folder) throw new InvalidInputError('There is no local folder open to put the course content in.', 'Open a folder (File > Open Folder…), then apply the preset again.');
+        return folder.uri.fsPath;
+      },
+    }),
+    'open-files': openFilesStep({ open: async (path) => { await vs.commands.executeCommand('vscode.open', vs.Uri.file(path)); } }),
     'recommend-extensions': async (step) => {
       // Only shown, never installed: the user picks from the Extensions view.
       void vs.window.showInformationMessage(`The preset recommends ${step.extensionIds.join(', ')}.`, 'Show Extensions').then((picked) => {

@@ -54,6 +54,10 @@ test('the preset step fills the store; the copied export block works in a shell 
   const step: PlanStepOf<'assume-aws-role'> = { kind: 'assume-aws-role', id: 'assume-aws-role', title: '', details: [], roleArn: 'arn:aws:iam::123456789012:role/course', region: 'eu-west-1', durationSeconds: 900, sessionName: 'student', identity: 'default' };
   await aws.presetStep()(step, { state: {}, report: () => undefined, signal: new AbortController().signal, preset: { version: 1, name: 'x' }, plan: { name: 'x', steps: [] } });
   assert.equal(aws.store.roleArn, step.roleArn);
+  const status = ed.statusItems.find((i) => i.id === 'pangeo.aws.credentials')!;
+  assert.equal(status.visible, true);
+  assert.match(status.text, /^\$\(key\) AWS course · until \d\d:\d\d/);
+  assert.equal(status.command, 'pangeo.aws.copyExportBlock');
   assert.equal(aws.store.env()?.AWS_REGION, 'eu-west-1');
   await ed.commands.get('pangeo.aws.copyExportBlock')!();
   const env = execFileSync('/bin/sh', ['-c', `${ed.clipboard.text}\nenv`], { encoding: 'utf8', env: {} });
@@ -62,4 +66,5 @@ test('the preset step fills the store; the copied export block works in a shell 
   assert.ok(!ed.messages.some((m) => m.text.includes(aws.store.env()!.AWS_SECRET_ACCESS_KEY)), 'no secret in any notification');
   aws.dispose();
   assert.equal(aws.store.env(), undefined, 'disposed: credentials dropped, renewal stopped');
+  assert.equal(status.visible, false);
 });

@@ -107,8 +107,15 @@ describe('Dask Gateway provider (contract server, real dask processes)', { skip,
     const provider = alice({ confirmTimeoutMs: 30_000 });
     const a = await provider.create({});
     await provider.waitUntilRunning(a.id, 60_000);
+    const raw = new GatewayClient({ url: gw.url, auth: { type: 'basic', username: 'alice', password: PASSWORD } });
+    await assert.rejects(raw.scale(a.id, -1), (e: unknown) => isPangeoError(e, 'InvalidInput') && /Scale expects a non-negative integer, got -1/.test((e as Error).message));
+    await assert.rejects(raw.get('no-such-cluster'), (e: unknown) => isPangeoError(e, 'NotFound') && /Cluster no-such-cluster not found/.test((e as Error).message));
     const scaling = provider.scale(a.id, 3);
-    setTimeout(() => process.kill(gw.clusters.get(a.id)!.scheduler!.pid, 'SIGKILL'), 400);
+    // Killed once the gateway has accepted the request and started workers: the cluster dies mid-scale.
+    void (async () => {
+      while (!gw.clusters.get(a.id)!.workers.length) await new Promise((r) => setTimeout(r, 20));
+      process.kill(gw.clusters.get(a.id)!.scheduler!.pid, 'SIGKILL');
+    })();
     await assert.rejects(scaling, (e: unknown) => isPangeoError(e, 'Conflict') && /became failed while scaling/.test((e as Error).message));
     assert.deepEqual((await provider.list()).map((c) => c.id), [], 'the failed cluster leaves the list');
 
@@ -122,7 +129,11 @@ describe('Dask Gateway provider (contract server, real dask processes)', { skip,
       assert.match(hung!.message ?? '', /scheduler does not answer/);
       await assert.rejects(provider.scale(b.id, 1), (e: unknown) => isPangeoError(e, 'Conflict') && /is not running/.test((e as Error).message));
     } finally {
-      process.kill(pid, 'SIGCONT');
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // the gateway already killed the hung scheduler when it failed the cluster
+      }
     }
     assert.deepEqual(await provider.list(), [], 'the gateway failed the hung cluster');
   });

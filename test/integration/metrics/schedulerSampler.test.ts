@@ -6,6 +6,9 @@ import { spawn } from 'node:child_process';
 import { SchedulerSampler } from '../../../src/dask/metrics/schedulerSampler';
 import { runCli } from '../../../src/cli/main';
 import { daskMetricsCommand } from '../../../src/cli/daskMetricsCommand';
+import { CostMeter } from '../../../src/cost/costMeter';
+import { defaultPriceTable } from '../../../src/cost/priceTable';
+import { rateFor } from '../../../src/cost/rate';
 import { DaskCluster, startDaskCluster } from './daskFixture';
 import { sleep } from '../../support/processes';
 
@@ -114,6 +117,23 @@ test('CLI: dask metrics --json prints one sample of the real scheduler', { skip,
   assert.equal(typeof parsed!.tasks.processing, 'number');
   out = '';
   assert.equal(await runCli(['dask', 'metrics', '--url', 'http://127.0.0.1:1/'], [group], io, new AbortController().signal), 4, 'unreachable exit code');
+});
+
+test('the cost meter prices the real cluster from identity.json threads and memory', { skip, timeout: 60_000 }, async () => {
+  const store = new Map<string, unknown>();
+  const meter = new CostMeter({
+    table: defaultPriceTable, store: { get: <T>(k: string) => store.get(k) as T, update: async (k, v) => void store.set(k, v) },
+    sources: [{ list: async () => [{ resource: { kind: 'cluster', id: 'real', label: 'real', cloud: 'gcp', region: 'us-central1' }, dashboard: { dashboardUrl: cluster.dashboardUrl } }] }],
+  });
+  const t0 = Date.now();
+  await meter.tick(t0);
+  const { snapshot } = await meter.tick(t0 + 60_000);
+  const r = snapshot.resources[0]!;
+  assert.equal(r.status, 'live');
+  // 2 workers, 3 threads, 3e9 bytes of limits → priced per core and GiB, plus the default scheduler size.
+  const expected = rateFor({ kind: 'cluster', id: 'real', label: 'real', cloud: 'gcp', workers: 2, threads: 3, memoryLimitBytes: 3e9 }, defaultPriceTable()).usdPerHour;
+  assert.ok(Math.abs(r.usdPerHour - expected) < 1e-9, `${r.usdPerHour} vs ${expected}`);
+  assert.ok(Math.abs(snapshot.sessionUsd - expected / 60) < 1e-9);
 });
 
 // Last: workers of 2022.12 close when their scheduler goes away.

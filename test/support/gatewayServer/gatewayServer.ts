@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { freePorts } from '../freePort';
 import { killTree, startLongRunning, type LongRunningProcess } from '../processes';
 import { DASK, SCHEDULER_ROUTES_ENV } from '../dask';
-import { DEFAULT_FIELDS, parseOptions, specOf, type ServerField } from './serverOptions';
+import { DEFAULT_FIELDS, parseOptions, pyRepr, specOf, type ServerField } from './serverOptions';
 
 type Status = 'PENDING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'FAILED';
 
@@ -375,7 +375,8 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
         const msg = (await readJson(req)) as { count?: unknown };
         const count = msg.count;
         if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-          throw new HttpError(422, `Scale expects a non-negative integer, got ${count === undefined ? 'None' : JSON.stringify(count)}`);
+          // An f-string: str() of the value, so text shows without quotes and null as None.
+          throw new HttpError(422, `Scale expects a non-negative integer, got ${typeof count === 'string' ? count : pyRepr(count)}`);
         }
         await ensureSchedulerReachable(c);
         if (c.adaptive) clearInterval(c.adaptive.timer);

@@ -10,6 +10,8 @@ import { JsonFileSettingsWriter, PREVIOUS_SETTINGS_KEY, settingsStep } from '../
 import { CancelledError, UnreachableError } from '../../../src/core/http/errors';
 import type { PlanStepKind } from '../../../src/presets/presetPlan';
 import { validatePreset } from '../../../src/presets/validatePreset';
+import { budgetStep } from '../../../src/presets/budgetStep';
+import { presetSchemaObject } from '../../../src/presets/schemaCheck';
 
 const FULL = readFileSync(join(__dirname, '../../fixtures/presets/good/full-course.pangeo.json'));
 const NOW = { validate: { now: new Date('2026-06-01T00:00:00Z') } };
@@ -154,4 +156,25 @@ test('cancelling stops before the next step and reports it as cancelled', async 
   assert.ok(outcome.failed.error instanceof CancelledError);
   assert.deepEqual(calls, ['sign-in', 'start-server']);
   assert.equal(existsSync(file), false);
+});
+
+test('the budget step writes the preset budget as the cost meter\'s settings', async (t) => {
+  const file = join(tempDir(t), 'settings.json');
+  const { impls } = recorder(file);
+  impls['set-budget'] = budgetStep(new JsonFileSettingsWriter(file));
+  const outcome = await applyPreset(FULL, impls, NOW);
+  assert.equal(outcome.status, 'done');
+  const written = JSON.parse(readFileSync(file, 'utf8'));
+  assert.equal(written['pangeo.cost.budget.limitUsd'], 25);
+  assert.equal(written['pangeo.cost.budget.period'], 'month');
+  assert.equal(written['pangeo.cost.budget.actionAt100'], 'scaleClustersToZero');
+  assert.deepEqual(written['pangeo.cost.priceOverrides'].clouds.aws.instances, { 'm5.large': 0.096, 'r5.xlarge': 0.252 });
+  // The values are the ones the cost settings accept (package.json is the contract).
+  const props = (require('../../../package.json') as { contributes: { configuration: { properties: Record<string, { enum?: string[] }> } } }).contributes.configuration.properties;
+  assert.ok(props['pangeo.cost.budget.period'].enum?.includes(written['pangeo.cost.budget.period']));
+  assert.ok(props['pangeo.cost.budget.actionAt100'].enum?.includes(written['pangeo.cost.budget.actionAt100']));
+  assert.ok(props['pangeo.cost.priceOverrides'], 'pangeo.cost.priceOverrides exists');
+  const schema = presetSchemaObject() as { properties: { cost: { properties: { atLimit: { enum: string[] }; budget: { properties: { period: { enum: string[] } } } } } } };
+  assert.deepEqual([...schema.properties.cost.properties.budget.properties.period.enum].sort(), [...props['pangeo.cost.budget.period'].enum!].sort());
+  assert.deepEqual([...schema.properties.cost.properties.atLimit.enum].sort(), [...props['pangeo.cost.budget.actionAt100'].enum!].sort());
 });

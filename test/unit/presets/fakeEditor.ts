@@ -83,6 +83,7 @@ export interface FakeEditor {
   answers: { quickPick: string[]; input: string[]; open: string[] };
   state: { trusted: boolean; folders: boolean };
   documents: FakeDocument[];
+  statusItems: Array<{ id: string; text: string; tooltip: string; command: string; visible: boolean }>;
   openDocument(path: string, text: string): FakeDocument;
   changeDocument(doc: FakeDocument, text: string): void;
   Uri: typeof FakeUri;
@@ -101,6 +102,7 @@ export function createFakeEditor(): FakeEditor {
   const answers: FakeEditor['answers'] = { quickPick: [], input: [], open: [] };
   const state = { trusted: true, folders: true };
   const documents: FakeDocument[] = [];
+  const statusItems: FakeEditor['statusItems'] = [];
   const opened = new Emitter<FakeDocument>();
   const changed = new Emitter<{ document: FakeDocument }>();
   const closed = new Emitter<FakeDocument>();
@@ -112,6 +114,7 @@ export function createFakeEditor(): FakeEditor {
     ProgressLocation: { Notification: 15 },
     ConfigurationTarget,
     DiagnosticSeverity: { Error: 0 },
+    StatusBarAlignment: { Left: 1, Right: 2 },
     Diagnostic: FakeDiagnostic,
     Range: class { constructor(readonly start: unknown, readonly end: unknown) {} },
     env: { clipboard: { writeText: async (t: string) => { clipboard.text = t; } } },
@@ -149,6 +152,11 @@ export function createFakeEditor(): FakeEditor {
         return p ? [FakeUri.file(p)] : undefined;
       },
       showSaveDialog: async () => undefined,
+      createStatusBarItem: (id: string) => {
+        const item = { id, text: '', tooltip: '', name: '', command: '', visible: false, show() { item.visible = true; }, hide() { item.visible = false; }, dispose() { item.visible = false; } };
+        statusItems.push(item);
+        return item;
+      },
       showTextDocument: async () => undefined,
       activeTextEditor: undefined,
     },
@@ -181,7 +189,7 @@ export function createFakeEditor(): FakeEditor {
 
   return {
     vs: vs as unknown as typeof vscode,
-    panels, commands, executed, messages, settings, updates, failUpdateOf, clipboard, diagnostics, answers, state, documents,
+    panels, commands, executed, messages, settings, updates, failUpdateOf, clipboard, diagnostics, answers, state, documents, statusItems,
     Uri: FakeUri,
     openDocument(path, text) {
       const doc = new FakeDocument(FakeUri.file(path), text);

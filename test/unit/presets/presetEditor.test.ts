@@ -38,9 +38,10 @@ function setup(t: { after(fn: () => void): void }, fail: Partial<Record<PlanStep
 
 /** Starts a command and returns once its review panel exists and the page said "ready". */
 async function startReview(ed: FakeEditor, run: () => unknown): Promise<{ panel: FakeWebviewPanel; done: Promise<unknown> }> {
+  const before = ed.panels.length;
   const done = Promise.resolve(run());
-  for (const until = Date.now() + 5000; !ed.panels.length && Date.now() < until;) await new Promise((r) => setTimeout(r, 5));
-  const panel = ed.panels.at(-1);
+  for (const until = Date.now() + 5000; ed.panels.length === before && Date.now() < until;) await new Promise((r) => setTimeout(r, 5));
+  const panel = ed.panels.length > before ? ed.panels.at(-1) : undefined;
   assert.ok(panel, 'a review panel opened');
   panel.send({ type: 'ready' });
   await settle();
@@ -191,4 +192,22 @@ test('the settings writer puts back what it wrote when a later key fails', async
   assert.equal(ed.settings.has('workspace:editor.wordWrap'), false);
   ed.state.folders = false;
   assert.equal(writer.target, ed.vs.ConfigurationTarget.Global, 'no folder open: user settings');
+});
+
+test('built-in steps cover settings, budget, content and recommendations; missing hub/Dask steps stop the run before it starts', async (t) => {
+  const ed = createFakeEditor();
+  const context = { extensionUri: ed.Uri.file('/ext'), subscriptions: [] } as unknown as vscode.ExtensionContext;
+  const module = registerPresets({ vs: ed.vs, context, logger: silentLogger }, () => ({}));
+  t.after(() => module.dispose());
+  const { panel, done } = await startReview(ed, () => ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(GOOD, 'local-dask.pangeo.json'))));
+  panel.send({ type: 'review/decision', decision: 'apply' });
+  await done;
+  assert.match(finished(panel)[0].message, /cannot do: sign-in, start-server, create-dask-cluster\. Nothing was applied/);
+  assert.deepEqual(ed.updates, []);
+
+  const settingsOnly = await startReview(ed, () => ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(GOOD, 'settings-only.pangeo.json'))));
+  settingsOnly.panel.send({ type: 'review/decision', decision: 'apply' });
+  await settingsOnly.done;
+  assert.equal(finished(settingsOnly.panel)[0].status, 'done');
+  assert.deepEqual(ed.updates.map((u) => u.key), ['editor.fontSize', 'window.zoomLevel', 'workbench.colorCustomizations', 'notebook.output.textLineLimit']);
 });

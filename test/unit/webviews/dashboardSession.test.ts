@@ -88,4 +88,8 @@ test('session: polls only while ready and visible', async (t) => {
   assert.equal(session.polling, true);
   session.setVisible(false);
   assert.equal(session.polling, false);
+  session.setVisible(true);
+  assert.equal(session.polling, false, 'a hidden webview was destroyed: wait for its successor to say ready');
+  await session.receive({ type: 'ready', view: 'dashboard' });
+  assert.equal(session.polling, true);
 });

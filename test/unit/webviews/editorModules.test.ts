@@ -46,6 +46,9 @@ test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends
   const n = panel.posted.length;
   panel.setVisible(true);
   await settle();
+  assert.equal(panel.posted.length, n, 'the re-created page has not said ready yet');
+  panel.received.fire({ type: 'ready', view: 'dashboard' });
+  await settle();
   assert.ok(panel.posted.length > n);
   // The same cluster reuses its panel; a tree-style argument opens a header-carrying target.
   await f.vs.commands.executeCommand('pangeo.dashboard.open', 'local:one');
@@ -54,13 +57,20 @@ test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends
   assert.equal(f.panels.length, 2);
   assert.equal(f.panels[1]!.title, 'Dask: other');
   // Restore after reload: the serializer re-resolves the saved id, or closes the panel when the cluster is gone.
+  const duplicate = new FakePanel('pangeo.dashboard');
+  await f.serializers.get('pangeo.dashboard')!.deserializeWebviewPanel(duplicate, { clusterId: 'local:one' });
+  assert.equal(duplicate.disposed, true, 'already open: the restored duplicate closes');
+  panel.dispose();
   const restored = new FakePanel('pangeo.dashboard');
   await f.serializers.get('pangeo.dashboard')!.deserializeWebviewPanel(restored, { clusterId: 'local:one' });
   assert.match(restored.webview.html, /dashboard\.js/);
+  assert.equal(restored.disposed, false);
   const gone = new FakePanel('pangeo.dashboard');
   await f.serializers.get('pangeo.dashboard')!.deserializeWebviewPanel(gone, { clusterId: 'gateway:deleted' });
   assert.equal(gone.disposed, true);
-  panel.received.fire({ type: 'dashboard/openBrowser' });
+  restored.received.fire({ type: 'ready', view: 'dashboard' });
+  await settle();
+  restored.received.fire({ type: 'dashboard/openBrowser' });
   await settle();
   assert.deepEqual(f.opened, ['http://sched.test:8787/']);
 });
