@@ -36,6 +36,7 @@ step build node esbuild.mjs
 step typecheck npx tsc --noEmit -p .
 node_tests unit test/unit
 node_tests integration test/integration
+node_tests browser test/browser
 
 if [[ "${PANGEO_SKIP_E2E:-}" != "1" ]]; then
   echo "=== e2e"
