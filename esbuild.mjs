@@ -18,7 +18,7 @@ const nodeEntries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // Chunks loaded on first use by src/core/chunks.ts (large libraries kept out of the extension bundle).
-  ...['yaml', 'aws'].filter((name) => existsSync(`src/chunks/${name}.ts`))
+  ...['yaml', 'aws', 'ajv', 'jupyter'].filter((name) => existsSync(`src/chunks/${name}.ts`))
     .map((name) => ({ entryPoints: [`src/chunks/${name}.ts`], outfile: `dist/chunks/${name}.js` })),
 ];
 

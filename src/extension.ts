@@ -1,4 +1,4 @@
-// Composes the extension: logging → hubs (auth, servers) → kernels → Dask → dashboards/cost → presets → URI handler.
+// Composes the extension: logging → hubs (auth, servers) → kernels → Dask → dashboards/cost → AWS → presets → URI handler.
 // activate() only registers things; no network I/O happens until the user acts or a view becomes visible.
 import * as vscode from 'vscode';
 import { createOutputLogger } from './editor/outputLog';
@@ -6,8 +6,14 @@ import type { ModuleDeps } from './editor/module';
 import { UriRouter } from './editor/uriHandler';
 import { registerHubs } from './hubs/editor/module';
 import { registerJupyterIntegration } from './jupyter/editor/module';
-import { registerDask } from './dask/editor/module';
 import { registerNotebookKernels } from './kernels/module';
+import { registerDask } from './dask/editor/module';
+import { registerDashboards } from './dashboard/module';
+import { registerCost } from './cost/editor/module';
+import { daskClusterBillables, hubServerBillables, splitClusterResourceId } from './cost/editor/billables';
+import { registerAws } from './aws/editor/module';
+import { handlePresetUri, registerPresets } from './presets/editor/module';
+import { currentSetupFrom, editorPresetSteps } from './presets/editor/editorSteps';
 
 export function activate(context: vscode.ExtensionContext) {
   const { logger, channel } = createOutputLogger(vscode);
@@ -19,13 +25,30 @@ export function activate(context: vscode.ExtensionContext) {
   const kernels = registerNotebookKernels(deps, hubs.service);
   // A Gateway that is a hub's service reuses that hub's sign-in (Authorization: jupyterhub <token>).
   const dask = registerDask({ ...deps, hubTokenFor: async (_gateway, hubUrl) => (hubUrl ? (await hubs.service.authorizationFor(hubUrl))?.replace(/^token\s+/, '') : undefined) });
+  const dashboards = registerDashboards(deps, dask.dashboardSources);
+  const cost = registerCost(deps, {
+    billables: [hubServerBillables(hubs.service), daskClusterBillables(dask.service)],
+    scaleClusterToZero: async (id) => {
+      const { providerId, clusterId } = splitClusterResourceId(id);
+      await dask.store.provider(providerId)?.scale(clusterId, 0);
+    },
+    stopServer: async (id) => {
+      const server = hubs.service.readyServers().find((s) => `${s.hubId}#${s.server.name}` === id);
+      if (server) await server.client.stopServer(server.user, server.server.name);
+    },
+  });
+  const aws = registerAws(deps);
+  const presets = registerPresets(deps, editorPresetSteps({ vs: vscode, hubs: hubs.service, dask: dask.store, extensionId: context.extension.id }), {
+    aws, currentSetup: currentSetupFrom(vscode, hubs.service),
+  });
 
   // Disposed in reverse: features first, the hubs they build on last.
-  context.subscriptions.push(dask, kernels, jupyter, hubs);
+  context.subscriptions.push(presets, aws, cost, dashboards, dask, kernels, jupyter, hubs);
 
   // Last, so no deep link arrives before the features that handle it exist.
   const uris = new UriRouter(vscode);
   uris.add((uri) => hubs.oauth.handle(uri));
+  uris.add((uri) => handlePresetUri(uri));
   context.subscriptions.push(vscode.window.registerUriHandler(uris));
 
   logger.info(`Pangeo Compute ${context.extension.packageJSON.version} activated`);

@@ -1,12 +1,9 @@
 // AWS Security Token Service calls the extension needs: who am I, and short-lived credentials for a role.
-import {
-  AssumeRoleCommand,
-  AssumeRoleWithWebIdentityCommand,
-  GetCallerIdentityCommand,
-  STSClient,
-  type Credentials as StsCredentials,
-  type STSClientConfig,
-} from '@aws-sdk/client-sts';
+import type { Credentials as StsCredentials, STSClient, STSClientConfig } from '@aws-sdk/client-sts';
+import { loadChunk } from '../core/chunks';
+
+/** The SDK loads on first use from its own chunk: it would more than double the extension bundle. */
+const sdk = () => loadChunk<typeof import('../chunks/aws')>('aws');
 import { InvalidInputError } from '../core/http/errors';
 import { registerSecret } from '../core/http/redact';
 import { silentLogger, type Logger } from '../core/log';
@@ -61,12 +58,12 @@ export class StsIdentityClient {
     } else if (opts.profile) {
       config.profile = opts.profile;
     }
-    this.client = new STSClient(config);
+    this.client = new (sdk().STSClient)(config);
   }
 
   /** The identity behind the current credentials (GetCallerIdentity). */
   async whoAmI(signal?: AbortSignal): Promise<AwsIdentity> {
-    const out = await this.send('GetCallerIdentity', () => this.client.send(new GetCallerIdentityCommand({}), { abortSignal: signal }));
+    const out = await this.send('GetCallerIdentity', () => this.client.send(new (sdk().GetCallerIdentityCommand)({}), { abortSignal: signal }));
     if (!out.Account || !out.Arn || !out.UserId) throw mapStsError('GetCallerIdentity', this.where(), new Error('the answer lacks Account, Arn or UserId'));
     return { account: out.Account, arn: out.Arn, userId: out.UserId };
   }
@@ -74,7 +71,7 @@ export class StsIdentityClient {
   /** Short-lived credentials for `roleArn`, signed with this client's credentials (AssumeRole). */
   async assumeRole(roleArn: string, sessionName: string, durationSeconds = 3600, signal?: AbortSignal): Promise<AwsCredentials> {
     checkDuration(durationSeconds);
-    const out = await this.send('AssumeRole', () => this.client.send(new AssumeRoleCommand({
+    const out = await this.send('AssumeRole', () => this.client.send(new (sdk().AssumeRoleCommand)({
       RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: durationSeconds,
     }), { abortSignal: signal }));
     return this.credentialsFrom('AssumeRole', out.Credentials);
@@ -84,7 +81,7 @@ export class StsIdentityClient {
   async assumeRoleWithWebIdentity(roleArn: string, webIdentityToken: string, sessionName: string, durationSeconds = 3600, signal?: AbortSignal): Promise<AwsCredentials> {
     checkDuration(durationSeconds);
     registerSecret(webIdentityToken);
-    const out = await this.send('AssumeRoleWithWebIdentity', () => this.client.send(new AssumeRoleWithWebIdentityCommand({
+    const out = await this.send('AssumeRoleWithWebIdentity', () => this.client.send(new (sdk().AssumeRoleWithWebIdentityCommand)({
       RoleArn: roleArn, RoleSessionName: sessionName, WebIdentityToken: webIdentityToken, DurationSeconds: durationSeconds,
     }), { abortSignal: signal }));
     return this.credentialsFrom('AssumeRoleWithWebIdentity', out.Credentials);

@@ -1,8 +1,8 @@
 // Client of one Jupyter server (a hub's single-user server): kernelspecs, kernels, sessions, and kernel connections.
 import { randomUUID } from 'node:crypto';
-import { KernelMessage, ServerConnection } from '@jupyterlab/services';
-import { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
-import WebSocketImpl from 'ws';
+import type { KernelMessage, ServerConnection } from '@jupyterlab/services';
+import type { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
+import { loadChunk } from '../core/chunks';
 import type { HttpClient } from '../core/http/httpClient';
 import { UnreachableError, TimeoutError, CancelledError } from '../core/http/errors';
 import { redactUrl } from '../core/http/redact';
@@ -93,13 +93,15 @@ export class JupyterServerClient {
     await this.getKernel(kernel.id);
     const auth = await this.http.authorizationHeader();
     const headers: Record<string, string> = auth ? { Authorization: auth } : {};
+    // The kernel protocol loads on the first connection: browsing hubs and servers never needs it.
+    const { ServerConnection, KernelConnection, WebSocketImpl } = loadChunk<typeof import('../chunks/jupyter')>('jupyter');
     const settings = ServerConnection.makeSettings({
       baseUrl: this.http.baseUrl,
       wsUrl: this.http.baseUrl.replace(/^http/, 'ws'),
       token: '',
       appendToken: false,
       fetch: this.http.fetchFunction() as ServerConnection.ISettings['fetch'],
-      WebSocket: authWebSocket(headers) as unknown as typeof WebSocket,
+      WebSocket: authWebSocket(WebSocketImpl, headers) as unknown as typeof WebSocket,
       Request, Headers,
     });
     const connection = new KernelConnection({ model: { id: kernel.id, name: kernel.name }, serverSettings: settings, clientId: randomUUID(), handleComms: false });
@@ -110,7 +112,7 @@ export class JupyterServerClient {
 }
 
 /** `ws` with fixed headers; binary frames as ArrayBuffer, which the kernel message serializer expects. */
-function authWebSocket(headers: Record<string, string>) {
+function authWebSocket(WebSocketImpl: typeof import('ws'), headers: Record<string, string>) {
   return class AuthWebSocket extends WebSocketImpl {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols, { headers });

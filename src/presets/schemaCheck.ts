@@ -1,5 +1,6 @@
 // Checks a parsed preset against the shipped JSON Schema with ajv and words each error for people.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { loadChunk } from '../core/chunks';
 import presetSchema from '../../schemas/preset.schema.json';
 import { pointerSegments } from './jsonLocation';
 import { settingRefusal } from './settingsPolicy';
@@ -18,9 +19,12 @@ let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   if (!compiled) {
     // strictTypes off: union types with per-type keywords (maxLength on string|array) are intended.
+    // ajv loads from its own chunk on first use: it is needed only when a preset is checked.
+    const { Ajv } = loadChunk<typeof import('../chunks/ajv')>('ajv');
     const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, allowUnionTypes: true });
-    // VS Code's JSON language service reads this keyword; ajv only has to accept it.
+    // VS Code's JSON language service reads these keywords (messages, snippets); ajv only has to accept them.
     ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
+    ajv.addKeyword({ keyword: 'defaultSnippets', schemaType: 'array' });
     compiled = ajv.compile(presetSchema);
   }
   return compiled;

@@ -11,6 +11,7 @@ import type { ClusterService } from './clusterService';
 import type { DaskTreeNode } from './daskTree';
 import { discoverInNotebook, type RunInKernel } from './notebookClusters';
 import { configId, type ProviderStore } from './providerStore';
+import type { DashboardOpenArg } from './dashboardSources';
 
 export interface DaskCommandDeps {
   vs: typeof vscode;
@@ -87,6 +88,12 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
     })),
 
     // `preset` (options given by a caller: a preset, a test, a keybinding) skips the options dialog.
+    vs.commands.registerCommand('pangeo.dask.detachScheduler', guarded('Detach scheduler', async (node?: ClusterNode) => {
+      if (node?.kind !== 'cluster' || node.cluster.provider !== 'scheduler') return;
+      await store.removeSchedulerAddress(node.cluster.id);
+      await service.refresh();
+    })),
+
     vs.commands.registerCommand('pangeo.dask.createCluster', guarded('Create Dask cluster', async (node?: ProviderNode, preset?: ClusterOptionValues) => {
       const provider = node?.kind === 'provider' ? store.provider(node.providerId) : await pickProvider((p) => p.capabilities.create, 'Create a cluster with');
       if (!provider) return;
@@ -137,7 +144,7 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       if (!target) return;
       const info = await target.provider.connectionInfo(target.cluster.id);
       if (!info.dashboardUrl) throw new Error(`${target.cluster.name} has no dashboard address yet.`);
-      await openDashboard(info.dashboardUrl, info.dashboardAuth, target.cluster.name);
+      await openDashboard(info.dashboardUrl, info.dashboardAuth, target.cluster.name, { providerId: target.provider.id, clusterId: target.cluster.id });
     })),
 
     vs.commands.registerCommand('pangeo.dask.copyClientCode', guarded('Copy Dask client code', async (node?: ClusterNode) => {
@@ -192,11 +199,13 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
     })),
   ];
 
-  async function openDashboard(url: string, headers: Record<string, string>, title: string): Promise<void> {
+  async function openDashboard(url: string, headers: Record<string, string>, title: string, cluster?: { providerId: string; clusterId: string }): Promise<void> {
     // The dashboard panel (another module) renders with auth headers; without it, the browser opens the page.
     const commands = await vs.commands.getCommands(true);
     if (commands.includes('pangeo.dashboard.open')) {
-      await vs.commands.executeCommand('pangeo.dashboard.open', { dashboardUrl: url, headers, title });
+      // Resolvable by daskDashboardSources (scale/adapt from the panel), and still a plain URL target otherwise.
+      const arg: Partial<DashboardOpenArg> = { ...(cluster ? { kind: 'cluster' as const, ...cluster } : {}), dashboardUrl: url, headers, title };
+      await vs.commands.executeCommand('pangeo.dashboard.open', arg);
     } else {
       await vs.env.openExternal(vs.Uri.parse(url));
     }

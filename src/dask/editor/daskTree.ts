@@ -134,7 +134,8 @@ export class DaskTreeProvider implements vscode.TreeDataProvider<DaskTreeNode> {
           (live && caps.adapt ? '.adapt' : '') +
           (caps.stop && c.status !== 'stopped' && c.status !== 'stopping' ? '.stop' : '') +
           (live && c.dashboardUrl ? '.dashboard' : '') +
-          (live && c.schedulerAddress ? '.client' : '');
+          (live && c.schedulerAddress ? '.client' : '') +
+          (c.provider === 'scheduler' ? '.detach' : '');
         return item;
       }
       case 'worker': {

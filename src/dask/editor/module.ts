@@ -8,6 +8,8 @@ import { registerDaskCommands } from './daskEditorCommands';
 import { DaskTreeProvider } from './daskTree';
 import { jupyterExtensionRunner, type RunInKernel } from './notebookClusters';
 import { ProviderStore } from './providerStore';
+import { daskDashboardSources } from './dashboardSources';
+import type { DashboardSources } from '../../dashboard/dashboardSources';
 import { existsSync } from 'node:fs';
 import { daskBesidePython } from '../local/daskExecutable';
 
@@ -21,6 +23,8 @@ export interface DaskModuleDeps extends ModuleDeps {
 export interface DaskModule extends vscode.Disposable {
   service: ClusterService;
   store: ProviderStore;
+  /** For the dashboard module: resolves tree nodes / saved panel ids to targets with connection, scale and adapt. */
+  dashboardSources: DashboardSources;
 }
 
 const CREATED_KEY = 'pangeo.dask.createdClusters';
@@ -66,7 +70,7 @@ export function registerDask(deps: DaskModuleDeps): DaskModule {
   disposables.add(vs.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('pangeo.dask')) void service.refresh();
   }));
-  return Object.assign(disposables, { service, store });
+  return Object.assign(disposables, { service, store, dashboardSources: daskDashboardSources(service, store) });
 }
 
 /** The `dask` of the Python environment selected in the Python extension, if that extension is already active. */

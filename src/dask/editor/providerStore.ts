@@ -9,6 +9,7 @@ import { GatewayProvider } from '../gateway/gatewayProvider';
 import { LocalClusterRegistry, type KeyValueStore } from '../local/localClusterRegistry';
 import { LocalClusterProvider } from '../local/localProvider';
 import { SchedulerAddressProvider } from '../scheduler/schedulerAddressProvider';
+import { normalizeDashboardRoot } from '../scheduler/schedulerHttp';
 
 export type ProviderConfig =
   | { kind: 'gateway'; url: string; auth: 'jupyterhub' | 'basic' | 'none'; username?: string; hubUrl?: string; proxyAddress?: string }
@@ -71,8 +72,10 @@ export class ProviderStore {
     this.cache.delete(providerId);
   }
 
+  /** Detaches one scheduler (given as typed or as its normalized cluster id). */
   async removeSchedulerAddress(url: string): Promise<void> {
-    await this.deps.state.update(CONFIGS_KEY, this.configs().filter((c) => !(c.kind === 'scheduler' && c.url === url)));
+    const same = (a: string) => a === url || safeRoot(a) === safeRoot(url);
+    await this.deps.state.update(CONFIGS_KEY, this.configs().filter((c) => !(c.kind === 'scheduler' && same(c.url))));
   }
 
   /** Local first, then Gateways and Coiled workspaces in the order added, then attached schedulers (if any). */
@@ -134,6 +137,14 @@ export class ProviderStore {
       auth = { type: 'none' };
     }
     return new GatewayProvider({ url: c.url, auth, proxyAddress: c.proxyAddress, logger: this.deps.logger });
+  }
+}
+
+function safeRoot(url: string): string {
+  try {
+    return normalizeDashboardRoot(url);
+  } catch {
+    return url;
   }
 }
 

@@ -9,6 +9,8 @@ import { hubOfGateway } from '../../../src/dask/editor/addProviderFlow';
 import { MemoryStore } from '../../../src/dask/local/localClusterRegistry';
 import type { GatewayProvider } from '../../../src/dask/gateway/gatewayProvider';
 import { silentLogger } from '../../../src/core/log';
+import { daskDashboardSources, targetId } from '../../../src/dask/editor/dashboardSources';
+import { ClusterService } from '../../../src/dask/editor/clusterService';
 
 function secrets() {
   const m = new Map<string, string>();
@@ -66,5 +68,29 @@ describe('Dask provider store', () => {
     assert.equal(hubOfGateway('https://h.org/services/dask-gateway/'), 'https://h.org/');
     assert.equal(hubOfGateway('https://h.org/jhub/services/dask-gateway'), 'https://h.org/jhub/');
     assert.equal(hubOfGateway('https://gateway.h.org/'), undefined);
+  });
+});
+
+describe('dashboard sources for the panel', () => {
+  it('resolves tree nodes and saved ids (with colons on both sides) to targets with connection and scale', async () => {
+    const store = new ProviderStore({
+      state: new MemoryStore(), secrets: secrets(), logger: silentLogger, clustersDir: mkdtempSync(join(tmpdir(), 'pangeo-ds-')), daskCommand: () => undefined,
+    });
+    await store.add({ kind: 'gateway', url: 'https://gw.example.org/', auth: 'none' });
+    await store.add({ kind: 'scheduler', url: 'http://10.0.0.1:8787/' });
+    const service = new ClusterService({ providers: () => store.providers(), logger: silentLogger });
+    const sources = daskDashboardSources(service, store);
+    const gw = await sources.resolve(targetId('gateway:https://gw.example.org/', 'ns.abc'));
+    assert.equal(gw?.id, 'dask:gateway:https://gw.example.org/:ns.abc');
+    assert.equal(typeof gw?.scale, 'function');
+    assert.equal(typeof gw?.adapt, 'function');
+    const sched = await sources.resolve('dask:scheduler:http://10.0.0.1:8787/');
+    assert.equal(sched?.name, 'http://10.0.0.1:8787/');
+    assert.equal(sched?.adapt, undefined, 'an attached scheduler cannot adapt');
+    const node = await sources.resolve({ kind: 'cluster', providerId: 'local', cluster: { id: 'local-1' } });
+    assert.equal(node?.id, 'dask:local:local-1');
+    assert.equal(await sources.resolve({ kind: 'cluster', providerId: 'nope', clusterId: 'x' }), undefined);
+    assert.equal(await sources.resolve('http://x/'), undefined);
+    store.dispose();
   });
 });

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validatePreset, PRESET_LIMITS } from '../../../src/presets/validatePreset';
 import type { PresetProblem } from '../../../src/presets/presetTypes';
+import { presetSchemaObject } from '../../../src/presets/schemaCheck';
 
 const FIXTURES = join(__dirname, '../../fixtures/presets');
 // Fixed "now" so expiry expectations do not depend on the day the tests run.
@@ -93,4 +94,11 @@ test('several problems in one file are all reported, in file order', () => {
   // The located text is really the offending value.
   const hub = result.problems[0];
   assert.equal(text.slice(hub.offset, hub.offset + hub.length), '"http://hub.example.org/"');
+});
+
+test('the schema\'s "new preset" snippet, filled with its defaults, is a valid preset', () => {
+  const schema = presetSchemaObject() as { defaultSnippets: Array<{ body: unknown }> };
+  const filled = JSON.stringify(schema.defaultSnippets[0].body).replace(/\$\{\d+:([^}]*)\}/g, '$1');
+  const result = validatePreset(filled, { now: NOW });
+  assert.deepEqual(result.problems, []);
 });

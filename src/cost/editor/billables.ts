@@ -1,0 +1,58 @@
+// Where the cost meter's resources come from: ready hub servers (sized from their spawn options) and running Dask
+// clusters (sized from their scheduler's identity.json). Local hubs and clusters run on this machine and cost $0.
+import type { Billable, BillableSource } from '../costMeter';
+import type { HubRegistry } from '../../hubs/editor/hubRegistry';
+import type { ClusterService } from '../../dask/editor/clusterService';
+import { isLoopbackHost } from '../../hubs/hubUrl';
+
+const num = (v: unknown): number | undefined => {
+  const n = typeof v === 'number' ? v : Array.isArray(v) ? Number(v[0]) : typeof v === 'string' ? Number.parseFloat(v) : Number.NaN;
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+};
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined);
+
+/** Ready servers; size from common spawn-option names (cores/cpu, mem/memory in GiB, instance_type/node_type). */
+export function hubServerBillables(hubs: HubRegistry): BillableSource {
+  return {
+    list: async () => hubs.readyServers().map((s): Billable => {
+      const o = s.server.userOptions;
+      const local = isLoopbackHost(new URL(s.hubId).hostname);
+      return {
+        resource: {
+          kind: 'server', id: `${s.hubId}#${s.server.name}`, label: `${s.server.name || 'default'} @ ${s.hubLabel}`,
+          cloud: local ? 'local' : (str(o.cloud) as 'aws' | 'gcp' | 'azure' | undefined),
+          region: str(o.region),
+          instanceType: str(o.instance_type) ?? str(o.node_type) ?? str(o.instanceType),
+          cores: num(o.cores) ?? num(o.cpu) ?? num(o.cpus),
+          memoryGiB: num(o.memory) ?? num(o.mem) ?? num(o.memory_gb),
+        },
+      };
+    }),
+  };
+}
+
+/** Running clusters of every provider; the meter reads each scheduler through the dashboard connection. */
+export function splitClusterResourceId(id: string): { providerId: string; clusterId: string } {
+  const i = id.lastIndexOf('/');
+  return { providerId: id.slice(0, i), clusterId: id.slice(i + 1) };
+}
+
+export function daskClusterBillables(dask: ClusterService): BillableSource {
+  return {
+    list: async (signal) => {
+      const out: Billable[] = [];
+      for (const snap of dask.snapshots()) {
+        for (const c of snap.clusters ?? []) {
+          if (c.status !== 'running') continue;
+          const info = await snap.provider.connectionInfo(c.id, signal).catch(() => undefined);
+          const onThisMachine = snap.provider.kind === 'local' || (!!info?.dashboardUrl && isLoopbackHost(new URL(info.dashboardUrl).hostname));
+          out.push({
+            resource: { kind: 'cluster', id: `${snap.provider.id}/${c.id}`, label: `${c.name} (${snap.provider.label})`, workers: c.workers, cloud: onThisMachine ? 'local' : undefined },
+            ...(info?.dashboardUrl ? { dashboard: { dashboardUrl: info.dashboardUrl, headers: info.dashboardAuth } } : {}),
+          });
+        }
+      }
+      return out;
+    },
+  };
+}

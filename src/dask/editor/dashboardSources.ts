@@ -1,0 +1,64 @@
+// What the dashboard panel asks the Dask area: turn the argument of `pangeo.dashboard.open` (a tree node, or a saved
+// panel's id "dask:<provider>:<cluster>") into a target whose connection and scale/adapt go through the provider.
+import type { DashboardSources, DashboardTarget } from '../../dashboard/dashboardSources';
+import { capabilitiesOf } from '../clusterProvider';
+import type { ClusterService } from './clusterService';
+import type { ProviderStore } from './providerStore';
+
+/** The argument the Dask tree passes: enough for this resolver, and for a plain URL fallback (dashboardUrl/headers). */
+export interface DashboardOpenArg {
+  kind: 'cluster';
+  providerId: string;
+  clusterId: string;
+  dashboardUrl?: string;
+  headers?: Record<string, string>;
+  title?: string;
+}
+
+export function targetId(providerId: string, clusterId: string): string {
+  return `dask:${providerId}:${clusterId}`;
+}
+
+export function daskDashboardSources(service: ClusterService, store: ProviderStore): DashboardSources {
+  return {
+    async resolve(arg: unknown): Promise<DashboardTarget | undefined> {
+      let providerId: string | undefined;
+      let clusterId: string | undefined;
+      if (typeof arg === 'string' && arg.startsWith('dask:')) {
+        // Both halves may hold colons (gateway:https://…, a scheduler's URL): match the known provider ids instead.
+        const rest = arg.slice('dask:'.length);
+        const owner = store.providers().map((p) => p.id).filter((id) => rest.startsWith(`${id}:`)).sort((a, b) => b.length - a.length)[0];
+        if (owner) [providerId, clusterId] = [owner, rest.slice(owner.length + 1)];
+      } else if (arg && typeof arg === 'object' && (arg as { kind?: unknown }).kind === 'cluster') {
+        const a = arg as { providerId?: unknown; clusterId?: unknown; cluster?: { id?: unknown } };
+        providerId = typeof a.providerId === 'string' ? a.providerId : undefined;
+        const id = a.clusterId ?? a.cluster?.id;
+        clusterId = typeof id === 'string' ? id : undefined;
+      }
+      if (!providerId || !clusterId) return undefined;
+      const provider = store.provider(providerId);
+      if (!provider) return undefined;
+      const pid = providerId;
+      const cid = clusterId;
+      const cluster = service.cluster(pid, cid);
+      const caps = capabilitiesOf(provider, cluster);
+      return {
+        id: targetId(pid, cid),
+        name: cluster?.name ?? cid,
+        connection: async () => {
+          const info = await provider.connectionInfo(cid);
+          if (!info.dashboardUrl) throw new Error(`${cluster?.name ?? cid} has no dashboard address (is it running?).`);
+          return { dashboardUrl: info.dashboardUrl, headers: info.dashboardAuth };
+        },
+        scale: caps.scaleUp || caps.scaleDown ? async (workers) => {
+          await provider.scale(cid, workers);
+          await service.refresh(pid);
+        } : undefined,
+        adapt: caps.adapt ? async (minimum, maximum) => {
+          await provider.adapt(cid, minimum, maximum);
+          await service.refresh(pid);
+        } : undefined,
+      };
+    },
+  };
+}

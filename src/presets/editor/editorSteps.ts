@@ -1,0 +1,101 @@
+// The preset steps that need the editor's live features: hub sign-in through the user's own sign-in flow, the Dask
+// provider a preset names, kernel selection, and "export current setup" from what is connected now.
+import type * as vscode from 'vscode';
+import type { HubService } from '../../hubs/editor/hubService';
+import { parseHubUrl } from '../../hubs/hubUrl';
+import { hubSteps, daskClusterStep, SERVER_KEY } from '../hubAndDaskSteps';
+import type { StepImplementations } from '../applyPreset';
+import type { ProviderStore } from '../../dask/editor/providerStore';
+import { configId } from '../../dask/editor/providerStore';
+import type { ClusterProvider } from '../../dask/clusterProvider';
+import { InvalidInputError } from '../../core/http/errors';
+import { JupyterServerClient } from '../../jupyter/jupyterServerClient';
+import type { HubServer } from '../../hubs/hubModels';
+import { controllerIdFor } from '../../kernels/module';
+import type { CurrentSetup } from './module';
+import type { OptionValue } from '../presetTypes';
+
+export interface EditorStepDeps {
+  vs: typeof vscode;
+  hubs: HubService;
+  dask: ProviderStore;
+  extensionId: string;
+}
+
+export function editorPresetSteps(d: EditorStepDeps): () => StepImplementations {
+  const { vs, hubs, dask } = d;
+  const sessions = hubs.sessions;
+  return () => ({
+    ...hubSteps({
+      // Signs in through the user's own flow (token, password or browser): a preset never carries credentials.
+      session: async (hubUrl) => {
+        const base = parseHubUrl(hubUrl).base;
+        if (!sessions.hub(base)?.user) {
+          const signedIn = await vs.commands.executeCommand<string | undefined>('pangeo.hubs.add', hubUrl);
+          if (!signedIn) throw new InvalidInputError(`Not signed in to ${hubUrl}.`, 'Sign in when asked, then retry this step.');
+        }
+        const user = sessions.hub(base)!.user!;
+        return { client: sessions.client(base), user };
+      },
+      spawnTimeoutMs: vs.workspace.getConfiguration('pangeo.hubs').get<number>('spawnTimeoutMinutes', 10) * 60_000,
+    }),
+    'create-dask-cluster': daskClusterStep({ provider: async (step) => providerFor(dask, step.provider, step.url, step.workspace) }),
+    'select-kernel': async (step, ctx) => {
+      const server = ctx.state[SERVER_KEY] as HubServer | undefined;
+      await hubs.refresh();
+      const ready = hubs.readyServers().find((s) => !server || s.server.name === server.name) ?? hubs.readyServers()[0];
+      if (!ready?.server.url) throw new InvalidInputError('No ready server to take the kernel from.', 'Start the server, then retry.');
+      const specs = await new JupyterServerClient(ready.server.url, ready.client.http).getKernelSpecs(ctx.signal);
+      if (!specs.specs.some((s) => s.name === step.kernelName)) {
+        throw new InvalidInputError(`The server has no kernel "${step.kernelName}" (it has ${specs.specs.map((s) => s.name).join(', ')}).`, 'Ask the instructor to fix the preset.');
+      }
+      const editor = vs.window.activeNotebookEditor;
+      if (editor) {
+        await vs.commands.executeCommand('notebook.selectKernel', { id: controllerIdFor(ready.hubId, ready.server.name, step.kernelName), extension: d.extensionId });
+        ctx.report(`Selected ${step.kernelName} on ${ready.hubLabel}`);
+      } else {
+        ctx.report(`${step.kernelName} on ${ready.hubLabel} is offered in the kernel picker when you open a notebook`);
+      }
+    },
+  });
+}
+
+async function providerFor(dask: ProviderStore, kind: string, url?: string, workspace?: string): Promise<ClusterProvider> {
+  if (kind === 'local') return dask.local;
+  if (kind === 'scheduler' || kind === 'gateway') {
+    if (!url) throw new InvalidInputError(`The preset's Dask ${kind} needs a url.`);
+    const config = kind === 'scheduler' ? { kind: 'scheduler' as const, url } : { kind: 'gateway' as const, url, auth: 'jupyterhub' as const };
+    if (!dask.provider(configId(config))) await dask.add(config);
+    const p = dask.provider(configId(config));
+    if (p) return p;
+  }
+  if (kind === 'coiled') {
+    const p = workspace ? dask.provider(configId({ kind: 'coiled', workspace, server: '' })) : undefined;
+    if (p) return p;
+    throw new InvalidInputError(`Coiled workspace "${workspace ?? ''}" is not connected.`, 'Add your Coiled account in the Dask Clusters view, then retry.');
+  }
+  throw new InvalidInputError(`Unknown Dask provider "${kind}".`);
+}
+
+/** "Export current setup": the first signed-in hub with a ready server, its options, and the cost settings. */
+export function currentSetupFrom(vs: typeof vscode, hubs: HubService): () => Promise<CurrentSetup | undefined> {
+  return async () => {
+    const ready = hubs.readyServers()[0];
+    const signedIn = hubs.sessions.hubs().find((h) => h.user);
+    const setup: CurrentSetup = {};
+    if (ready || signedIn) {
+      const base = ready?.hubId ?? signedIn!.base;
+      const options = (ready?.server.userOptions ?? hubs.sessions.lastOptions(base, '') ?? {}) as Record<string, OptionValue>;
+      setup.hub = {
+        url: base,
+        ...(ready?.server.name ? { serverName: ready.server.name } : {}),
+        ...(typeof options.profile === 'string' ? { profile: options.profile } : {}),
+        ...(Object.keys(options).length ? { userOptions: options } : {}),
+      };
+    }
+    const cost = vs.workspace.getConfiguration('pangeo.cost');
+    const limit = cost.get<number>('budget.limitUsd', 0);
+    if (limit > 0) setup.cost = { budget: { amount: limit, period: cost.get<'day' | 'month'>('budget.period', 'month') } };
+    return Object.keys(setup).length ? setup : undefined;
+  };
+}
