@@ -23,8 +23,14 @@ export function activate(context: vscode.ExtensionContext) {
   const hubs = registerHubs(deps);
   const jupyter = registerJupyterIntegration(deps, hubs.service);
   const kernels = registerNotebookKernels(deps, hubs.service);
-  // A Gateway that is a hub's service reuses that hub's sign-in (Authorization: jupyterhub <token>).
-  const dask = registerDask({ ...deps, hubTokenFor: async (_gateway, hubUrl) => (hubUrl ? (await hubs.service.authorizationFor(hubUrl))?.replace(/^token\s+/, '') : undefined) });
+  const aws = registerAws(deps);
+  // A Gateway that is a hub's service reuses that hub's sign-in (Authorization: jupyterhub <token>); local clusters
+  // run with a preset's short-lived AWS credentials when one was assumed.
+  const dask = registerDask({
+    ...deps,
+    hubTokenFor: async (_gateway, hubUrl) => (hubUrl ? (await hubs.service.authorizationFor(hubUrl))?.replace(/^token\s+/, '') : undefined),
+    localClusterEnv: () => aws.store.env(),
+  });
   const dashboards = registerDashboards(deps, dask.dashboardSources);
   const cost = registerCost(deps, {
     billables: [hubServerBillables(hubs.service), daskClusterBillables(dask.service)],
@@ -37,7 +43,6 @@ export function activate(context: vscode.ExtensionContext) {
       if (server) await server.client.stopServer(server.user, server.server.name);
     },
   });
-  const aws = registerAws(deps);
   const presets = registerPresets(deps, editorPresetSteps({ vs: vscode, hubs: hubs.service, dask: dask.store, extensionId: context.extension.id }), {
     aws, currentSetup: currentSetupFrom(vscode, hubs.service),
   });

@@ -18,6 +18,8 @@ export interface DaskModuleDeps extends ModuleDeps {
   hubTokenFor?: (gatewayUrl: string, hubUrl?: string) => Promise<string | undefined>;
   /** Runs code in a notebook's kernel and returns its stdout; default: the Jupyter extension's kernels API. */
   runInKernel?: RunInKernel;
+  /** Extra environment for local clusters (e.g. short-lived AWS credentials from a preset's role). */
+  localClusterEnv?: () => Record<string, string> | undefined;
 }
 
 export interface DaskModule extends vscode.Disposable {
@@ -40,6 +42,7 @@ export function registerDask(deps: DaskModuleDeps): DaskModule {
     clustersDir: join(context.globalStorageUri.fsPath, 'local-clusters'),
     daskCommand: () => config().get<string>('daskPath') || activePythonDask(vs),
     hubTokenFor: deps.hubTokenFor,
+    extraEnv: deps.localClusterEnv,
     settingsSchedulerAddresses: () => (config().get<unknown[]>('schedulerAddresses') ?? []).filter((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u)),
   });
   disposables.add(store);

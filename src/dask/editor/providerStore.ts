@@ -28,6 +28,8 @@ export interface ProviderStoreDeps {
   hubTokenFor?: (gatewayUrl: string, hubUrl?: string) => Promise<string | undefined>;
   /** Scheduler addresses from settings (pangeo.dask.schedulerAddresses), e.g. preset by a workspace or a demo. */
   settingsSchedulerAddresses?: () => string[];
+  /** Extra environment for local clusters (a preset's short-lived AWS credentials), read at each start. */
+  extraEnv?: () => Record<string, string> | undefined;
 }
 
 export function configId(c: ProviderConfig): string {
@@ -49,6 +51,10 @@ export class ProviderStore {
       logger: deps.logger,
       get daskCommand() {
         return deps.daskCommand();
+      },
+      get env() {
+        const extra = deps.extraEnv?.();
+        return extra ? { ...process.env, ...extra } : undefined;
       },
     });
   }
