@@ -8,6 +8,7 @@ import { registerHubs } from './hubs/editor/module';
 import { registerJupyterIntegration } from './jupyter/editor/module';
 import { registerNotebookKernels } from './kernels/module';
 import { registerDask } from './dask/editor/module';
+import { jupyterExtensionRunner } from './dask/editor/notebookClusters';
 import { registerDashboards } from './dashboard/module';
 import { registerCost } from './cost/editor/module';
 import { daskClusterBillables, hubServerBillables, splitClusterResourceId } from './cost/editor/billables';
@@ -30,6 +31,8 @@ export function activate(context: vscode.ExtensionContext) {
     ...deps,
     hubTokenFor: async (_gateway, hubUrl) => (hubUrl ? (await hubs.service.authorizationFor(hubUrl))?.replace(/^token\s+/, '') : undefined),
     localClusterEnv: () => aws.store.env(),
+    // Clusters made in notebooks: our own kernels first, else the Jupyter extension's kernels API (asks consent once).
+    runInKernel: async (uri, code, token) => (await kernels.runInNotebook(uri, code)) ?? jupyterExtensionRunner(vscode)(uri, code, token),
   });
   const dashboards = registerDashboards(deps, dask.dashboardSources);
   const cost = registerCost(deps, {

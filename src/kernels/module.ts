@@ -6,12 +6,17 @@ import { NotebookControllers } from './notebookControllers';
 
 export { controllerIdFor, controllerLabel, hubHash } from './controllerId';
 
-export function registerNotebookKernels(deps: ModuleDeps, hubs: HubRegistry): vscode.Disposable {
+export interface KernelsModule extends vscode.Disposable {
+  /** Runs hidden code in the Pangeo kernel a notebook uses (stdout back), or undefined when it uses another kernel. */
+  runInNotebook(uri: vscode.Uri, code: string): Promise<string | undefined>;
+}
+
+export function registerNotebookKernels(deps: ModuleDeps, hubs: HubRegistry): KernelsModule {
   const { vs, logger } = deps;
   const store = new DisposableStore();
   const controllers = store.add(new NotebookControllers({ vs, hubs, logger }));
   store.add(vs.commands.registerCommand('pangeo.kernels.restart', (arg?: unknown) => controllers.restartKernel(notebookUriOf(vs, arg))));
-  return store;
+  return Object.assign(store, { runInNotebook: (uri: vscode.Uri, code: string) => controllers.runInNotebook(uri, code) });
 }
 
 /** The command runs from the palette (no argument), the notebook toolbar ({notebookEditor: {notebookUri}}) or with a Uri. */

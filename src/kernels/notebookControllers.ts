@@ -1,6 +1,7 @@
 // Editor adapter: one notebook controller per (ready server, kernelspec), created once a notebook is open, each
 // notebook running its own NotebookKernel; connection trouble is told through the status bar and notifications.
 import type * as vscode from 'vscode';
+import { InvalidInputError } from '../core/http/errors';
 import type { ConnectedServer, HubRegistry } from '../hubs/editor/hubRegistry';
 import { JupyterServerClient, KernelSpecInfo } from '../jupyter/jupyterServerClient';
 import { isPangeoError } from '../core/http/errors';
@@ -356,6 +357,23 @@ export class NotebookControllers implements vscode.Disposable {
     } catch (e) {
       this.opts.logger.warn(`kernel shutdown for ${notebookKey}: ${isPangeoError(e) ? e.userMessage : String(e)}`);
     }
+  }
+
+  /**
+   * Runs code the user did not write (e.g. Dask cluster discovery) in the kernel this notebook already uses, without
+   * history or execution count; returns its stdout. Undefined when the notebook has no Pangeo kernel.
+   */
+  async runInNotebook(uri: vscode.Uri, code: string): Promise<string | undefined> {
+    const entry = this.notebooks.get(uri.toString());
+    if (!entry) return undefined;
+    if (!this.vs.workspace.isTrusted) throw new InvalidInputError('Pangeo Compute does not run code in kernels of an untrusted workspace.', 'Trust the workspace first.');
+    const result = await entry.kernel.run({ code, storeHistory: false, onChange: () => undefined });
+    if (result.status === 'error') throw new Error(`${result.error?.ename}: ${result.error?.evalue}`);
+    return result.outputs
+      .filter((o) => o.stream === 'stdout')
+      .flatMap((o) => o.items)
+      .map((i) => (i.kind === 'text' ? i.text : ''))
+      .join('');
   }
 
   dispose(): void {

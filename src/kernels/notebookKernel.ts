@@ -59,6 +59,8 @@ export interface CellRunRequest {
   onStart?(): void;
   onChange(change: OutputChange): void;
   signal?: AbortSignal;
+  /** False for code the user did not write (e.g. looking for Dask clusters): no history, no execution count. */
+  storeHistory?: boolean;
 }
 
 export interface CellRunResult {
@@ -141,6 +143,7 @@ export class NotebookKernel {
     try {
       const result = await session.execute(req.code, {
         signal,
+        storeHistory: req.storeHistory ?? true,
         onOutput: (o) => {
           // Display updates arrive through onIOPub for every cell (they may target earlier cells' outputs).
           if (o.type !== 'update_display_data') for (const change of outputs.apply(o)) req.onChange(change);

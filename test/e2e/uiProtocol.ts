@@ -12,6 +12,11 @@ export type UiAction =
   | { kind: 'notification'; expect: string; button?: string }
   /** Returns the text of the first visible element matching `selector` (e.g. a view's tree rows). */
   | { kind: 'text'; selector: string }
+  /**
+   * Returns the text of the first visible element matching `selector` inside any webview (webviews are nested
+   * iframes that the page's locators don't enter); with `match` (a regular expression), waits until it matches.
+   */
+  | { kind: 'webviewText'; selector: string; match?: string }
   /** Saves `<artifacts>/<name>.png` of the whole workbench. */
   | { kind: 'screenshot'; name: string };
 

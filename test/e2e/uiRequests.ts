@@ -96,6 +96,8 @@ async function act(page: Page, action: UiAction, timeout: number, artifactsDir: 
       await target.waitFor({ state: 'visible', timeout });
       return target.innerText({ timeout });
     }
+    case 'webviewText':
+      return webviewText(page, action.selector, action.match, timeout);
     case 'screenshot':
       await page.screenshot({ path: join(artifactsDir, `${action.name.replace(/[^\w.-]/g, '_')}.png`) });
       return undefined;
@@ -110,7 +112,36 @@ function describe(action: UiAction): string {
       return `notification "${action.expect}": ${action.button ? `click "${action.button}"` : 'close'}`;
     case 'text':
       return `read ${action.selector}`;
+    case 'webviewText':
+      return `read webview ${action.selector}${action.match !== undefined ? ` until /${action.match}/` : ''}`;
     case 'screenshot':
       return `screenshot ${action.name}`;
+  }
+}
+
+/**
+ * Webviews are iframes inside iframes (another origin in code-server): look in every frame of the page for a visible
+ * `selector`, and return the first text that matches `match` (or any text), polling until `timeout`.
+ */
+async function webviewText(page: Page, selector: string, match: string | undefined, timeout: number): Promise<string> {
+  const pattern = match !== undefined ? new RegExp(match) : undefined;
+  const deadline = Date.now() + timeout;
+  const seen: string[] = [];
+  for (;;) {
+    seen.length = 0;
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame() || frame.isDetached()) continue;
+      const target = frame.locator(selector).filter({ visible: true }).first();
+      // count() doesn't wait: frames without the element cost nothing.
+      if (!(await target.count().catch(() => 0))) continue;
+      const text = await target.innerText({ timeout: 1_000 }).catch(() => undefined);
+      if (text === undefined) continue;
+      if (!pattern || pattern.test(text.trim())) return text;
+      seen.push(text.trim().replace(/\s+/g, ' ').slice(0, 200));
+    }
+    if (Date.now() > deadline) {
+      throw new Error(seen.length ? `${selector} in a webview reads ${seen.map((t) => JSON.stringify(t)).join(', ')}, not /${match}/` : `no visible ${selector} in any webview (${page.frames().length} frames)`);
+    }
+    await sleep(250);
   }
 }

@@ -7,6 +7,7 @@ import { startTestHub, TestHub } from '../../support/jupyterhub';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
 import type { ConnectedServer, HubRegistry } from '../../../src/hubs/editor/hubRegistry';
+import { discoverInNotebook } from '../../../src/dask/editor/notebookClusters';
 import { NotebookControllers } from '../../../src/kernels/notebookControllers';
 import { controllerIdFor } from '../../../src/kernels/controllerId';
 import { silentLogger } from '../../../src/core/log';
@@ -103,6 +104,22 @@ describe('notebook controllers with a real hub and kernel (fake editor)', { time
     const err = JSON.parse(nb.cells[0]!.outputs[0]!.items[0]!.text) as { name: string };
     assert.equal(err.name, 'KeyboardInterrupt');
     assert.equal(nb.cells[0]!.lastRun?.success, false);
+  });
+
+  test('a notebook-made LocalCluster is found through our own kernel without touching history or counts', async () => {
+    const nb = new FakeNotebook('cluster.ipynb', [
+      'from dask.distributed import LocalCluster, Client\ncluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0")\nclient = Client(cluster)\n1',
+      'n = 5\nn',
+    ]);
+    const controller = fake.controllers[0]!;
+    await controller.executeHandler([nb.cells[0]!], nb, controller);
+    assert.equal(nb.cells[0]!.lastRun?.success, true);
+    assert.equal(await controllers.runInNotebook({ toString: () => 'file:///nowhere.ipynb' } as never, 'print(1)'), undefined);
+    const found = await discoverInNotebook((uri, code) => controllers.runInNotebook(uri, code).then((o) => o ?? ''), nb.uri as never);
+    assert.ok(found.some((c) => /^(tcp|inproc):\/\//.test(c.schedulerAddress ?? '')), JSON.stringify(found));
+    await controller.executeHandler([nb.cells[1]!], nb, controller);
+    assert.equal(nb.cells[1]!.executionOrder, 2, 'the hidden discovery run took no execution count');
+    await controller.executeHandler([new FakeNotebook('x', ['client.close(); cluster.close()']).cells[0]!], nb, controller);
   });
 
   test('closing a notebook shuts its kernel down', async () => {

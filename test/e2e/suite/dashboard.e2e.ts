@@ -1,0 +1,80 @@
+// Scenario (issue 5): in a real editor, "Open Dashboard" on a local cluster's tree node opens the dashboard panel,
+// whose Workers card (read in the browser, inside the webview's iframes) shows the scheduler's worker count and
+// follows a scale from the tree. Saves .artifacts/e2e/dashboard.png.
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { suite, test } from '../runner/registry';
+import { ui, uiAvailable } from '../runner/ui';
+import { EXTENSION_ID, until } from './support/hubScenario';
+import type { ClusterService } from '../../../src/dask/editor/clusterService';
+import type { LocalClusterProvider } from '../../../src/dask/local/localProvider';
+
+interface DaskApi {
+  service: ClusterService;
+  local: LocalClusterProvider;
+}
+
+async function daskApi(): Promise<DaskApi> {
+  const ext = vscode.extensions.getExtension<{ dask?: DaskApi }>(EXTENSION_ID);
+  assert.ok(ext, 'extension not loaded');
+  const api = ext.isActive ? ext.exports : await ext.activate();
+  assert.ok(api.dask, 'activate() returns no dask API');
+  return api.dask;
+}
+
+/** The scheduler's own count, to compare the panel with. */
+async function schedulerWorkers(dashboardUrl: string): Promise<number> {
+  const res = await fetch(new URL('json/identity.json', dashboardUrl.replace(/status$/, '')));
+  return Object.keys(((await res.json()) as { workers: object }).workers).length;
+}
+
+/** The dashboard tab of this cluster (the panel's viewType is prefixed by the editor, hence `includes`). */
+function dashboardTab(title: string): vscode.Tab | undefined {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('pangeo.dashboard') && t.label === title);
+}
+
+/** The Workers card once it reads exactly `n` (the panel polls the scheduler every 2 s). */
+const workersCard = (n: number) => ui({ kind: 'webviewText', selector: '[data-testid="card-workers"]', match: `^${n}$` }, 45_000);
+
+suite('dashboard', () => {
+  test('Open Dashboard from the tree shows the worker count, and it follows a scale', async () => {
+    if (!existsSync('/usr/bin/dask')) throw new Error('this scenario needs /usr/bin/dask (python3-distributed)');
+    assert.ok(uiAvailable(), 'this scenario reads the webview in the browser: run it with the code-server harness');
+    const dask = await daskApi();
+    await vscode.commands.executeCommand('workbench.view.extension.pangeo');
+    const name = `e2e-dash-${Date.now().toString(36)}`;
+    const title = `Dask: ${name}`;
+    try {
+      await vscode.commands.executeCommand('pangeo.dask.createCluster', { kind: 'provider', providerId: 'local' }, { workers: 1, memory_limit: '512MB', name });
+      const cluster = await until('the cluster in the tree', async () => {
+        await dask.service.refresh('local');
+        return dask.service.cluster('local', name);
+      }, 60_000, 250);
+      assert.equal(await schedulerWorkers(cluster.dashboardUrl!), 1, 'the scheduler reports one worker');
+
+      // The tree's inline "Open Dashboard" action on the cluster row: it hands over to pangeo.dashboard.open.
+      await vscode.commands.executeCommand('pangeo.dask.openDashboard', { kind: 'cluster', providerId: 'local', cluster });
+      const tab = await until(`a "${title}" dashboard tab`, () => dashboardTab(title), 10_000);
+      assert.ok(tab.isActive, 'the dashboard tab is the active one');
+
+      assert.equal((await ui({ kind: 'webviewText', selector: '[data-testid="cluster-name"]', match: `^${name}$` }))?.trim(), name);
+      assert.equal((await workersCard(1))?.trim(), '1');
+
+      await vscode.commands.executeCommand('pangeo.dask.scaleCluster', { kind: 'cluster', providerId: 'local', cluster }, { mode: 'fixed', workers: 2 });
+      assert.equal(await schedulerWorkers(cluster.dashboardUrl!), 2, 'the scheduler reports two workers');
+      assert.equal((await workersCard(2))?.trim(), '2', 'the panel follows the scale');
+      const state = await ui({ kind: 'webviewText', selector: '[data-testid="state"]' });
+      assert.doesNotMatch(state ?? '', /stopped|unreachable/, `the panel's connection state reads "${state}"`);
+
+      // Toasts (e.g. "Cluster … is running") would cover the panel in the picture.
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await ui({ kind: 'screenshot', name: 'dashboard' });
+    } finally {
+      const tab = dashboardTab(title);
+      if (tab) await vscode.window.tabGroups.close(tab).then(undefined, () => undefined);
+      await dask.local.stop(name).catch(() => undefined);
+    }
+  }, 120_000);
+});
