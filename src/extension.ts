@@ -37,6 +37,7 @@ export function activate(context: vscode.ExtensionContext) {
   const dashboards = registerDashboards(deps, dask.dashboardSources);
   const cost = registerCost(deps, {
     billables: [hubServerBillables(hubs.service), daskClusterBillables(dask.service)],
+    onSnapshot: (snapshot) => dask.showCosts(snapshot.resources),
     scaleClusterToZero: async (id) => {
       const { providerId, clusterId } = splitClusterResourceId(id);
       await dask.store.provider(providerId)?.scale(clusterId, 0);

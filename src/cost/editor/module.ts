@@ -3,7 +3,7 @@
 import type * as vscode from 'vscode';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import { PollLoop } from '../../dask/metrics/pollLoop';
-import { BillableSource, CostMeter, MeterEvent } from '../costMeter';
+import { BillableSource, CostMeter, MeterEvent, MeterSnapshot } from '../costMeter';
 import { defaultPriceTable, mergePrices, PriceOverrides, PriceTable } from '../priceTable';
 import { CostPanel, COST_VIEW_TYPE } from './costPanel';
 import { CostStatusBar, usd } from './costStatusBar';
@@ -13,6 +13,8 @@ export type { Billable, BillableSource } from '../costMeter';
 /** What the lead wires in: where billable resources come from and what the cost meter may do to them. */
 export interface CostSources {
   billables: BillableSource[];
+  /** Told after every tick, e.g. so the Dask tree can show each cluster's $/h. */
+  onSnapshot?(snapshot: MeterSnapshot): void;
   scaleClusterToZero?(resourceId: string): Promise<void>;
   stopServer?(resourceId: string): Promise<void>;
 }
@@ -79,6 +81,7 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
     const { snapshot, events } = await meter.tick(Date.now(), signal);
     statusBar.update(snapshot);
     panel?.update(snapshot);
+    sources.onSnapshot?.(snapshot);
     for (const e of events) void onEvent(e);
   }, { intervalMs: Math.max(10, config().get<number>('pollIntervalSeconds', 60)) * 1000 });
   loop.start();

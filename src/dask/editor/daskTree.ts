@@ -28,6 +28,14 @@ export class DaskTreeProvider implements vscode.TreeDataProvider<DaskTreeNode> {
   private readonly emitter: vscode.EventEmitter<DaskTreeNode | undefined>;
   readonly onDidChangeTreeData: vscode.Event<DaskTreeNode | undefined>;
 
+  /** $/h per cluster ("<providerId>/<clusterId>"), from the cost meter's last tick. */
+  private rates = new Map<string, number>();
+
+  setRates(rates: Map<string, number>): void {
+    this.rates = rates;
+    this.refresh();
+  }
+
   constructor(private readonly vs: typeof vscode, private readonly service: ClusterService) {
     this.emitter = new vs.EventEmitter<DaskTreeNode | undefined>();
     this.onDidChangeTreeData = this.emitter.event;
@@ -118,7 +126,9 @@ export class DaskTreeProvider implements vscode.TreeDataProvider<DaskTreeNode> {
         const [icon, color] = STATUS_ICON[c.status];
         item.iconPath = new vs.ThemeIcon(icon, color ? new vs.ThemeColor(color) : undefined);
         const adaptive = c.adaptive ? ` · adaptive ${c.adaptive.minimum}–${c.adaptive.maximum}` : '';
-        item.description = [c.status === 'running' ? describeSize(c) + adaptive : c.status, formatAge(c.startedAt)].filter(Boolean).join(' · ');
+        const rate = this.rates.get(`${node.providerId}/${c.id}`);
+        const cost = rate !== undefined && c.status === 'running' ? `$${rate < 10 ? rate.toFixed(2) : rate.toFixed(0)}/h` : undefined;
+        item.description = [c.status === 'running' ? describeSize(c) + adaptive : c.status, formatAge(c.startedAt), cost].filter(Boolean).join(' · ');
         const md = new vs.MarkdownString(undefined, true);
         md.appendMarkdown(`**${c.name}** — ${c.status}\n\n`);
         md.appendMarkdown(`${describeSize(c)}${adaptive}\n\n`);

@@ -27,6 +27,8 @@ export interface DaskModule extends vscode.Disposable {
   store: ProviderStore;
   /** For the dashboard module: resolves tree nodes / saved panel ids to targets with connection, scale and adapt. */
   dashboardSources: DashboardSources;
+  /** Shows each cluster's estimated $/h in the tree (from the cost meter). */
+  showCosts(resources: Array<{ id: string; kind: string; usdPerHour: number }>): void;
 }
 
 const CREATED_KEY = 'pangeo.dask.createdClusters';
@@ -73,7 +75,9 @@ export function registerDask(deps: DaskModuleDeps): DaskModule {
   disposables.add(vs.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('pangeo.dask')) void service.refresh();
   }));
-  return Object.assign(disposables, { service, store, dashboardSources: daskDashboardSources(service, store) });
+  const showCosts = (resources: Array<{ id: string; kind: string; usdPerHour: number }>) =>
+    tree.setRates(new Map(resources.filter((r) => r.kind === 'cluster').map((r) => [r.id, r.usdPerHour])));
+  return Object.assign(disposables, { service, store, dashboardSources: daskDashboardSources(service, store), showCosts });
 }
 
 /** The `dask` of the Python environment selected in the Python extension, if that extension is already active. */

@@ -154,6 +154,10 @@ describe('Dask view: tree', () => {
     const providerItem = tree.getTreeItem(roots[0]!) as unknown as TreeItem;
     assert.equal(providerItem.contextValue, 'daskProvider.create.removable');
     assert.equal(providerItem.description, '2 clusters');
+    // The cost meter's rates show on running clusters only.
+    tree.setRates(new Map([['gw/c1', 0.288], ['gw/c2', 1]]));
+    assert.match((tree.getTreeItem(clusters[0]!) as unknown as TreeItem).description!, / · \$0\.29\/h$/);
+    assert.doesNotMatch((tree.getTreeItem(clusters[1]!) as unknown as TreeItem).description!, /\$/);
   });
 });
 
