@@ -78,7 +78,7 @@ suite('presetLink', () => {
       await vscode.commands.executeCommand('notifications.clearAll');
       await ui({ kind: 'screenshot', name: 'preset-review' });
     } finally {
-      // Closing the page is a "cancel": the handler (and so vscode.open) finishes.
+      // Closing the page is a "cancel", which ends the link's handling.
       for (const t of reviewTabs()) await vscode.window.tabGroups.close(t).then(undefined, () => undefined);
       await Promise.race([opening, sleep(5_000)]);
     }

@@ -1,11 +1,10 @@
 // The bundled `pangeo-compute` binary, as users run it: preset and aws commands, their output and exit codes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
 import { startFakeStsServer, type StsTestServer } from '../aws/stsServers';
 
 const ROOT = join(__dirname, '../../..');
@@ -16,9 +15,9 @@ let sts: StsTestServer;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pangeo-cli-'));
-  cli = join(dir, 'cli.js');
-  // The same bundle options as esbuild.mjs, into a private folder (dist/ belongs to the build).
-  await esbuild.build({ entryPoints: [join(ROOT, 'src/cli.ts')], outfile: cli, bundle: true, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], logLevel: 'warning', banner: { js: '#!/usr/bin/env node' } });
+  // The real build (the CLI loads its AWS SDK and ajv chunks from dist/chunks beside it).
+  execFileSync(process.execPath, [join(ROOT, 'esbuild.mjs')], { cwd: ROOT });
+  cli = join(ROOT, 'dist/cli.js');
   sts = await startFakeStsServer();
 });
 after(async () => {
