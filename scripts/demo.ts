@@ -46,7 +46,8 @@ async function main(): Promise<void> {
     if (!existsSync(join(workspace, 'welcome.ipynb'))) copyFileSync(join(__dirname, 'demo/welcome.ipynb'), join(workspace, 'welcome.ipynb'));
     const extensionsDir = join(DEMO, 'extensions');
     await installExtension(bin, DEMO, extensionsDir, vsix);
-    const server = await startCodeServer({ bin, scratchDir: DEMO, extensionsDir, settings: { 'workbench.startupEditor': 'none' } });
+    // The demo scheduler shows up in the Dask Clusters view as an attached scheduler address.
+    const server = await startCodeServer({ bin, scratchDir: DEMO, extensionsDir, settings: { 'workbench.startupEditor': 'none', 'pangeo.dask.schedulerAddresses': [`http://127.0.0.1:${dashPort}`] } });
     stops.push(() => server.stop());
 
     const url = `${server.origin}/?folder=${encodeURIComponent(workspace)}`;
