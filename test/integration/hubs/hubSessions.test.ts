@@ -2,24 +2,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHub, TestHub, TEST_OPTIONS_FORM } from '../../support/jupyterhub';
-import { HubSessions, KeyValueStore, SecretStore } from '../../../src/hubs/hubSessions';
+import { HubSessions } from '../../../src/hubs/hubSessions';
+import { MapStore, SecretMap } from '../../support/memoryStores';
+
 import { HubClient } from '../../../src/hubs/hubClient';
 import { loginForPages } from '../../../src/hubs/hubPageLogin';
 import { authorizeUrl, createPkce, exchangeCode, newState, parseCallback } from '../../../src/hubs/oauth';
 import { isPangeoError } from '../../../src/core/http/errors';
 
-class MapStore implements KeyValueStore {
-  readonly map = new Map<string, unknown>();
-  get<T>(key: string): T | undefined { return this.map.get(key) as T | undefined; }
-  async update(key: string, value: unknown) { this.map.set(key, value); }
-}
-
-class SecretMap implements SecretStore {
-  readonly map = new Map<string, string>();
-  async get(key: string) { return this.map.get(key); }
-  async store(key: string, value: string) { this.map.set(key, value); }
-  async delete(key: string) { this.map.delete(key); }
-}
 
 const REDIRECT = 'http://127.0.0.1:1/oauth-callback';
 

@@ -5,22 +5,12 @@ import type * as vscode from 'vscode';
 import { HubAuthProvider } from '../../../src/hubs/editor/hubAuthProvider';
 import { HubService } from '../../../src/hubs/editor/hubService';
 import { HubTreeProvider } from '../../../src/hubs/editor/hubTree';
-import { HubSessions, KeyValueStore, SecretStore } from '../../../src/hubs/hubSessions';
+import { HubSessions } from '../../../src/hubs/hubSessions';
+import { MapStore, SecretMap } from '../../support/memoryStores';
+
 import { silentLogger } from '../../../src/core/log';
 import { fakeVs } from '../../support/fakeVscode';
 
-class MapStore implements KeyValueStore {
-  readonly map = new Map<string, unknown>();
-  get<T>(key: string): T | undefined { return this.map.get(key) as T | undefined; }
-  async update(key: string, value: unknown) { this.map.set(key, value); }
-}
-
-class SecretMap implements SecretStore {
-  readonly map = new Map<string, string>();
-  async get(key: string) { return this.map.get(key); }
-  async store(key: string, value: string) { this.map.set(key, value); }
-  async delete(key: string) { this.map.delete(key); }
-}
 
 function setup() {
   const state = new MapStore();
