@@ -4,7 +4,7 @@ import { InvalidInputError } from '../core/http/errors';
 import { describePresetPlan, planText } from '../presets/presetPlan';
 import { presetLink } from '../presets/presetLink';
 import { validatePreset } from '../presets/validatePreset';
-import type { PresetProblem, PresetValidation } from '../presets/presetTypes';
+import type { Preset, PresetProblem, PresetValidation } from '../presets/presetTypes';
 import { EXIT, optionalString, UsageError, type CommandContext, type CommandGroup } from './command';
 
 async function readPresetInput(ctx: CommandContext): Promise<{ name: string; bytes: Uint8Array }> {
@@ -30,6 +30,15 @@ function printProblems(ctx: CommandContext, name: string, validation: PresetVali
   });
 }
 
+/** Reads and validates the FILE argument; prints the problems and gives undefined when it is invalid. */
+async function readValidPreset(ctx: CommandContext): Promise<{ name: string; preset: Preset } | undefined> {
+  const { name, bytes } = await readPresetInput(ctx);
+  const validation = validatePreset(bytes);
+  if (validation.ok) return { name, preset: validation.preset };
+  printProblems(ctx, name, validation);
+  return undefined;
+}
+
 export const presetCommands: CommandGroup = {
   name: 'preset',
   summary: 'Workspace presets: validate, link, show',
@@ -38,13 +47,10 @@ export const presetCommands: CommandGroup = {
       summary: 'Check a preset file; exit 0 when valid, 1 when not (one "path line:col message" line per problem)',
       usage: 'FILE',
       async run(ctx) {
-        const { name, bytes } = await readPresetInput(ctx);
-        const validation = validatePreset(bytes);
-        if (!validation.ok) {
-          printProblems(ctx, name, validation);
-          return EXIT.failure;
-        }
-        ctx.print(`${name}: valid preset "${validation.preset.name}"`, { ok: true, file: name, problems: [] });
+        const valid = await readValidPreset(ctx);
+        if (!valid) return EXIT.failure;
+        const { name, preset } = valid;
+        ctx.print(`${name}: valid preset "${preset.name}"`, { ok: true, file: name, problems: [] });
         return EXIT.ok;
       },
     },
@@ -53,16 +59,13 @@ export const presetCommands: CommandGroup = {
       usage: 'FILE [--url https://...] [--scheme vscode|vscode-insiders]',
       options: { url: { type: 'string' }, scheme: { type: 'string' } },
       async run(ctx) {
-        const { name, bytes } = await readPresetInput(ctx);
-        const validation = validatePreset(bytes);
-        if (!validation.ok) {
-          printProblems(ctx, name, validation);
-          return EXIT.failure;
-        }
+        const valid = await readValidPreset(ctx);
+        if (!valid) return EXIT.failure;
+        const { name, preset } = valid;
         const scheme = optionalString(ctx, 'scheme');
         if (scheme && !/^[a-z][a-z0-9+.-]*$/.test(scheme)) throw new UsageError('--scheme must be a URI scheme like vscode');
         const url = optionalString(ctx, 'url');
-        const link = presetLink(url ?? validation.preset, { scheme });
+        const link = presetLink(url ?? preset, { scheme });
         ctx.print(link, { link, kind: url ? 'url' : 'inline' });
         return EXIT.ok;
       },
@@ -71,13 +74,10 @@ export const presetCommands: CommandGroup = {
       summary: 'Print, step by step, what applying the preset would do',
       usage: 'FILE',
       async run(ctx) {
-        const { name, bytes } = await readPresetInput(ctx);
-        const validation = validatePreset(bytes);
-        if (!validation.ok) {
-          printProblems(ctx, name, validation);
-          return EXIT.failure;
-        }
-        const plan = describePresetPlan(validation.preset);
+        const valid = await readValidPreset(ctx);
+        if (!valid) return EXIT.failure;
+        const { name, preset } = valid;
+        const plan = describePresetPlan(preset);
         ctx.print(planText(plan, name), { ok: true, file: name, plan });
         return EXIT.ok;
       },
