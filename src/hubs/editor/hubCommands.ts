@@ -5,6 +5,7 @@ import { HubTreeNode } from './hubTree';
 import { addHubInteractive, OAuthCallbacks, signInInteractive } from './signInFlow';
 import { chooseUserOptions, pickServerToStart, startWithProgress } from './startServerFlow';
 import { showError } from '../../editor/showError';
+import { isAuthError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { JupyterServerClient } from '../../jupyter/jupyterServerClient';
 import { DisposableStore } from '../../editor/module';
@@ -42,7 +43,12 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
       try {
         return await run(...args);
       } catch (e) {
-        await showError(vs, d.logger, commandTitle(id), e, [{ title: 'Retry', run: () => vs.commands.executeCommand(id, ...args) }]);
+        // An expired or revoked token gets a way back in, not just a message.
+        const hub = args[0] && typeof args[0] === 'object' && 'base' in args[0] ? (args[0] as { base: string }).base : undefined;
+        const actions = isAuthError(e) && id !== 'pangeo.hubs.signIn'
+          ? [{ title: 'Sign In Again', run: () => vs.commands.executeCommand('pangeo.hubs.signIn', hub) }]
+          : [{ title: 'Retry', run: () => vs.commands.executeCommand(id, ...args) }];
+        await showError(vs, d.logger, commandTitle(id), e, actions);
         return undefined;
       }
     }));
