@@ -9,6 +9,7 @@ import { urlProblem } from '../semanticChecks';
 import { settingsStep } from '../settingsWriter';
 import { budgetStep } from '../budgetStep';
 import { cloneIntoWorkspaceStep, openFilesStep } from '../contentSteps';
+import { serverContentStep, serverOpenFilesStep } from '../serverContentSteps';
 import { InvalidInputError } from '../../core/http/errors';
 import { validatePreset } from '../validatePreset';
 import type { Preset } from '../presetTypes';
@@ -44,17 +45,22 @@ export async function handlePresetUri(uri: UriParts): Promise<boolean> {
 export function registerPresets(deps: ModuleDeps, steps: () => StepImplementations, extras: PresetExtras = {}): PresetsModule {
   const { vs, context, logger } = deps;
   const store = new DisposableStore();
+  const workspaceContent = cloneIntoWorkspaceStep({
+    parentDir: async () => {
+      const folder = vs.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+      if (!folder) throw new InvalidInputError('There is no local folder open to put the course content in.', 'Open a folder (File > Open Folder…), then apply the preset again.');
+      return folder.uri.fsPath;
+    },
+  });
+  const workspaceFiles = openFilesStep({ open: async (path) => { await vs.commands.executeCommand('vscode.open', vs.Uri.file(path)); } });
+  const serverContent = serverContentStep();
+  const serverFiles = serverOpenFilesStep(async (url) => { await vs.env.openExternal(vs.Uri.parse(url)); });
   const defaults = (): StepImplementations => ({
     'apply-settings': settingsStep(new WorkspaceSettingsWriter(vs)),
     'set-budget': budgetStep(new WorkspaceSettingsWriter(vs)),
-    'get-content': cloneIntoWorkspaceStep({
-      parentDir: async () => {
-        const folder = vs.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
-        if (!folder) throw new InvalidInputError('There is no local folder open to put the course content in.', 'Open a folder (File > Open Folder…), then apply the preset again.');
-        return folder.uri.fsPath;
-      },
-    }),
-    'open-files': openFilesStep({ open: async (path) => { await vs.commands.executeCommand('vscode.open', vs.Uri.file(path)); } }),
+    // Content goes into the local workspace, or is pulled on the hub server ("target": "server").
+    'get-content': (step, ctx) => (step.target === 'server' ? serverContent(step, ctx) : workspaceContent(step, ctx)),
+    'open-files': (step, ctx) => (step.target === 'server' ? serverFiles(step, ctx) : workspaceFiles(step, ctx)),
     'recommend-extensions': async (step) => {
       // Only shown, never installed: the user picks from the Extensions view.
       void vs.window.showInformationMessage(`The preset recommends ${step.extensionIds.join(', ')}.`, 'Show Extensions').then((picked) => {
