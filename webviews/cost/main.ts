@@ -5,15 +5,10 @@ import { Chart } from '../shared/charts';
 import { formatUsd } from '../shared/format';
 import { connect, injectStyles } from '../shared/hostBridge';
 import type { HostMessage, MeterSnapshot } from '../shared/protocol';
+import { el, card as addCard } from '../shared/dom';
 
 injectStyles(uplotCss, themeCss);
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 const rate = (n: number) => `${formatUsd(n)}/h`;
 
 const app = document.getElementById('app') ?? document.body;
@@ -23,11 +18,7 @@ header.appendChild(el('span', { class: 'estimated', 'data-testid': 'as-of' }, 'e
 const budgetBanner = app.appendChild(el('div', { class: 'banner hidden', 'data-testid': 'budget-banner', role: 'status' }));
 
 const cards = app.appendChild(el('div', { class: 'cards' }));
-function card(label: string, testId: string): HTMLElement {
-  const c = cards.appendChild(el('div', { class: 'card' }));
-  c.appendChild(el('div', { class: 'label' }, label));
-  return c.appendChild(el('div', { class: 'value', 'data-testid': testId }, '–'));
-}
+const card = (label: string, testId: string) => addCard(cards, label, testId);
 const cardRate = card('Rate now', 'card-rate');
 const cardToday = card('Today', 'card-today');
 const cardSession = card('This session', 'card-session');

@@ -7,15 +7,10 @@ import { connect, injectStyles } from '../shared/hostBridge';
 import type { ClusterInfo, HostMessage, SamplerState, SampleSummary } from '../shared/protocol';
 import { SeriesStore, TASK_STATES } from './seriesStore';
 import { WorkersTable } from './workersTable';
+import { el, card as addCard } from '../shared/dom';
 
 injectStyles(uplotCss, themeCss);
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 const app = document.getElementById('app') ?? document.body;
 const header = app.appendChild(el('header'));
@@ -37,11 +32,7 @@ const adaptButton = adaptBox.appendChild(el('button', { 'data-testid': 'adapt' }
 const requestStatus = controls.appendChild(el('span', { class: 'status', 'data-testid': 'request-status', role: 'status' }));
 
 const cards = app.appendChild(el('div', { class: 'cards' }));
-function card(label: string, testId: string): HTMLElement {
-  const c = cards.appendChild(el('div', { class: 'card' }));
-  c.appendChild(el('div', { class: 'label' }, label));
-  return c.appendChild(el('div', { class: 'value', 'data-testid': testId }, '–'));
-}
+const card = (label: string, testId: string) => addCard(cards, label, testId);
 const cardWorkers = card('Workers', 'card-workers');
 const cardThreads = card('Threads', 'card-threads');
 const cardMemory = card('Memory used / limit', 'card-memory');

@@ -3,6 +3,7 @@
 import themeCss from '../shared/theme.css';
 import reviewCss from './review.css';
 import { isReviewHostMessage, type ReviewHostMessage, type ReviewModel, type ReviewWebviewMessage, type StepStatus } from './protocol';
+import { el } from '../shared/dom';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -20,13 +21,7 @@ for (const css of [themeCss, reviewCss]) {
   document.head.appendChild(style);
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  // textContent only: preset text is never parsed as HTML.
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+// el() sets textContent only: preset text is never parsed as HTML.
 
 const app = document.getElementById('app') ?? document.body;
 const STATUS_TEXT: Record<StepStatus, string> = { pending: '', running: '… running', done: '✓ done', failed: '✗ failed' };
