@@ -17,6 +17,8 @@ export type UiAction =
    * iframes that the page's locators don't enter); with `match` (a regular expression), waits until it matches.
    */
   | { kind: 'webviewText'; selector: string; match?: string }
+  /** In the webview that shows `selector`: types `fill` into it (replacing its value), or clicks it. */
+  | { kind: 'webviewInput'; selector: string; fill?: string }
   /** Saves `<artifacts>/<name>.png` of the whole workbench. */
   | { kind: 'screenshot'; name: string };
 

@@ -2,7 +2,7 @@
 // workbench with Playwright, one at a time, and writes the outcome back.
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { sleep } from './processes';
 import { requestFile, responseFile, type UiAction, type UiRequest, type UiResponse } from './uiProtocol';
 
@@ -98,6 +98,12 @@ async function act(page: Page, action: UiAction, timeout: number, artifactsDir: 
     }
     case 'webviewText':
       return webviewText(page, action.selector, action.match, timeout);
+    case 'webviewInput': {
+      const target = await inWebview(page, action.selector, timeout);
+      if (action.fill !== undefined) await target.fill(action.fill, { timeout });
+      else await target.click({ timeout });
+      return undefined;
+    }
     case 'screenshot':
       await page.screenshot({ path: join(artifactsDir, `${action.name.replace(/[^\w.-]/g, '_')}.png`) });
       return undefined;
@@ -114,26 +120,47 @@ function describe(action: UiAction): string {
       return `read ${action.selector}`;
     case 'webviewText':
       return `read webview ${action.selector}${action.match !== undefined ? ` until /${action.match}/` : ''}`;
+    case 'webviewInput':
+      return `${action.fill !== undefined ? `fill "${action.fill}" into` : 'click'} webview ${action.selector}`;
     case 'screenshot':
       return `screenshot ${action.name}`;
   }
 }
 
 /**
- * Webviews are iframes inside iframes (another origin in code-server): look in every frame of the page for a visible
- * `selector`, and return the first text that matches `match` (or any text), polling until `timeout`.
+ * Webviews are iframes inside iframes (another origin in code-server), which the page's locators don't enter: the
+ * visible `selector` in each frame of the page that has one, right now.
  */
+async function webviewMatches(page: Page, selector: string): Promise<Locator[]> {
+  const found: Locator[] = [];
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame() || frame.isDetached()) continue;
+    const target = frame.locator(selector).filter({ visible: true }).first();
+    // count() doesn't wait: frames without the element cost nothing.
+    if (await target.count().catch(() => 0)) found.push(target);
+  }
+  return found;
+}
+
+/** The first webview element matching `selector`, once there is one. */
+async function inWebview(page: Page, selector: string, timeout: number): Promise<Locator> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const [first] = await webviewMatches(page, selector);
+    if (first) return first;
+    if (Date.now() > deadline) throw new Error(`no visible ${selector} in any webview (${page.frames().length} frames)`);
+    await sleep(250);
+  }
+}
+
+/** The first text of a webview element matching `selector` that matches `match` (or any text), polling until `timeout`. */
 async function webviewText(page: Page, selector: string, match: string | undefined, timeout: number): Promise<string> {
   const pattern = match !== undefined ? new RegExp(match) : undefined;
   const deadline = Date.now() + timeout;
   const seen: string[] = [];
   for (;;) {
     seen.length = 0;
-    for (const frame of page.frames()) {
-      if (frame === page.mainFrame() || frame.isDetached()) continue;
-      const target = frame.locator(selector).filter({ visible: true }).first();
-      // count() doesn't wait: frames without the element cost nothing.
-      if (!(await target.count().catch(() => 0))) continue;
+    for (const target of await webviewMatches(page, selector)) {
       const text = await target.innerText({ timeout: 1_000 }).catch(() => undefined);
       if (text === undefined) continue;
       if (!pattern || pattern.test(text.trim())) return text;

@@ -26,6 +26,6 @@ export async function ui(action: UiAction, timeoutMs = 30_000): Promise<string |
     await new Promise((r) => setTimeout(r, 100));
   }
   const response = JSON.parse(readFileSync(answer, 'utf8')) as UiResponse;
-  if (!response.ok) throw new Error(`UI ${action.kind} "${'expect' in action ? action.expect : ''}" failed: ${response.error}`);
+  if (!response.ok) throw new Error(`UI ${action.kind} "${'expect' in action ? action.expect : 'selector' in action ? action.selector : ''}" failed: ${response.error}`);
   return response.text;
 }

@@ -1,6 +1,6 @@
 // Scenario (issue 5): in a real editor, "Open Dashboard" on a local cluster's tree node opens the dashboard panel,
-// whose Workers card (read in the browser, inside the webview's iframes) shows the scheduler's worker count and
-// follows a scale from the tree. Saves .artifacts/e2e/dashboard.png.
+// whose Workers card (read in the browser, inside the webview's iframes) shows the scheduler's worker count, follows
+// a scale from the tree, and the panel's own Scale control scales the cluster. Saves .artifacts/e2e/dashboard.png.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -39,7 +39,7 @@ function dashboardTab(title: string): vscode.Tab | undefined {
 const workersCard = (n: number) => ui({ kind: 'webviewText', selector: '[data-testid="card-workers"]', match: `^${n}$` }, 45_000);
 
 suite('dashboard', () => {
-  test('Open Dashboard from the tree shows the worker count, and it follows a scale', async () => {
+  test('Open Dashboard from the tree shows the worker count; it follows a scale from the tree, and scales from the panel', async () => {
     if (!existsSync('/usr/bin/dask')) throw new Error('this scenario needs /usr/bin/dask (python3-distributed)');
     assert.ok(uiAvailable(), 'this scenario reads the webview in the browser: run it with the code-server harness');
     const dask = await daskApi();
@@ -67,6 +67,14 @@ suite('dashboard', () => {
       assert.equal((await workersCard(2))?.trim(), '2', 'the panel follows the scale');
       const state = await ui({ kind: 'webviewText', selector: '[data-testid="state"]' });
       assert.doesNotMatch(state ?? '', /stopped|unreachable/, `the panel's connection state reads "${state}"`);
+
+      // And back to 1 with the panel's own Scale control: typed and clicked in the webview, carried out by the host.
+      await ui({ kind: 'webviewInput', selector: '[data-testid="scale-count"]', fill: '1' });
+      await ui({ kind: 'webviewInput', selector: '[data-testid="scale"]' });
+      await ui({ kind: 'webviewText', selector: '[data-testid="request-status"]', match: '^Asked for 1 worker\\.$' }, 45_000);
+      assert.equal(await schedulerWorkers(cluster.dashboardUrl!), 1, 'the scheduler reports one worker after the panel\'s Scale');
+      assert.equal((await workersCard(1))?.trim(), '1', 'the panel shows the scale it asked for');
+      await until('the tree to show 1 worker', () => dask.service.cluster('local', name)?.workers === 1, 15_000);
 
       // Toasts (e.g. "Cluster … is running") would cover the panel in the picture.
       await vscode.commands.executeCommand('notifications.clearAll');
