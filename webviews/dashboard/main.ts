@@ -119,6 +119,8 @@ function render(): void {
   const s = lastSummary;
   if (s) {
     cardWorkers.textContent = String(s.workers);
+    // The Scale box follows the cluster's size, except while the user is typing in it.
+    if (document.activeElement !== scaleInput) scaleInput.value = String(s.workers);
     cardThreads.textContent = String(s.threads);
     cardMemory.textContent = `${formatBytes(s.memoryUsedBytes)} / ${formatBytes(s.memoryLimitBytes)}`;
     for (const st of TASK_STATES) cardTasks[st]!.textContent = String(s.tasks[st] ?? 0);
