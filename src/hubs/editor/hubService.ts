@@ -149,6 +149,18 @@ export class HubService implements HubRegistry, vscode.Disposable {
     void tick();
   }
 
+  /** Shows a state at once (e.g. "starting" as soon as the user starts a server), before the next refresh confirms it. */
+  markServerState(base: string, serverName: string, state: HubServer['state']): void {
+    const snap = this.snapshots.get(base);
+    if (!snap) return;
+    const servers = snap.servers ?? [];
+    const existing = servers.find((s) => s.name === serverName);
+    if (existing) existing.state = state;
+    else servers.push({ name: serverName, state, userOptions: {} });
+    snap.servers = servers;
+    this.changeEmitter.fire();
+  }
+
   fireChanged(): void {
     this.changeEmitter.fire();
   }

@@ -183,18 +183,20 @@ export async function startWithProgress(vs: typeof vscode, service: HubService, 
       const ac = new AbortController();
       token.onCancellationRequested(() => ac.abort());
       let last = 0;
-      const refresh = setTimeout(() => void service.refresh(base), 1500); // show "starting" in the tree early
-      try {
-        return await service.sessions.client(base).startAndWait(record.user!, serverName, userOptions, {
-          timeoutMs: timeoutMin * 60_000, signal: ac.signal,
-          onProgress: (e) => {
-            progress.report({ message: `${e.progress}% ${e.message}`, increment: Math.max(0, e.progress - last) });
-            last = Math.max(last, e.progress);
-          },
-        });
-      } finally {
-        clearTimeout(refresh);
-      }
+      let refreshed = false;
+      service.markServerState(base, serverName, 'starting'); // the tree shows it at once
+      return service.sessions.client(base).startAndWait(record.user!, serverName, userOptions, {
+        timeoutMs: timeoutMin * 60_000, signal: ac.signal,
+        onProgress: (e) => {
+          progress.report({ message: `${e.progress}% ${e.message}`, increment: Math.max(0, e.progress - last) });
+          last = Math.max(last, e.progress);
+          // The first event means the hub has the spawn: read its real state (URL, progress) once.
+          if (!refreshed && !e.ready) {
+            refreshed = true;
+            void service.refresh(base);
+          }
+        },
+      });
     });
     await service.refresh(base);
     const open = 'Open in Browser';
