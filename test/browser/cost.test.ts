@@ -1,31 +1,16 @@
 // The cost webview in headless Chromium, fed snapshots from the real CostMeter through the protocol.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+
 import { CostMeter } from '../../src/cost/costMeter';
 import { defaultPriceTable } from '../../src/cost/priceTable';
 import { isWebviewMessage, MeterSnapshot } from '../../webviews/shared/protocol';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../unit/metrics/syntheticScheduler';
 import { memoryStore } from '../unit/cost/memoryStore';
-import { bundleWebviews, CHROMIUM, launchChromium, openWebview, servePages, ServedPages, waitForPost } from './webviewTestHost';
+import { openWebview, useBrowserPages, waitForPost } from './webviewTestHost';
 
-const ARTIFACTS = '.artifacts/browser';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
-let browser: Browser;
-let pages: ServedPages;
-
-before(async () => {
-  if (skip) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
-  pages = await servePages(await bundleWebviews());
-  browser = await launchChromium();
-}, { timeout: 120_000 });
-
-after(async () => {
-  await browser?.close();
-  await pages?.close();
-});
+const chromium = useBrowserPages();
+const { skip, artifacts: ARTIFACTS } = chromium;
 
 /** Two hours of a server and a cluster that grows from 4 to 10 workers, minute by minute. */
 async function recordedSnapshot(): Promise<MeterSnapshot> {
@@ -53,7 +38,7 @@ for (const theme of ['light', 'dark'] as const) {
   test(`cost panel shows the meter's numbers, budget warning and chart (${theme})`, { skip, timeout: 60_000 }, async () => {
     const snapshot = await recordedSnapshot();
     let budgetRequest: unknown;
-    const w = await openWebview(browser, pages.origin, 'cost', theme, async (m) => {
+    const w = await openWebview(chromium.browser(), chromium.pages().origin, 'cost', theme, async (m) => {
       assert.ok(isWebviewMessage(m), `the webview posts only valid messages: ${JSON.stringify(m)}`);
       if ((m as { type: string }).type === 'cost/setBudget') {
         budgetRequest = m;
@@ -95,7 +80,7 @@ for (const theme of ['light', 'dark'] as const) {
 }
 
 test('the cost page CSP blocks an injected inline script', { skip, timeout: 30_000 }, async () => {
-  const w = await openWebview(browser, pages.origin, 'cost', 'dark', () => undefined);
+  const w = await openWebview(chromium.browser(), chromium.pages().origin, 'cost', 'dark', () => undefined);
   try {
     await waitForPost(w, (m) => (m as { type?: string }).type === 'ready');
     const ran = await w.page.evaluate(async () => {

@@ -1,31 +1,16 @@
 // The dashboard webview in headless Chromium, fed by the real host-side DashboardSession through the protocol:
 // recorded (synthetic scheduler answers) and live (a real Dask scheduler) samples.
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import { existsSync } from 'node:fs';
 import { DashboardSession } from '../../src/dashboard/dashboardSession';
 import type { HostMessage } from '../../webviews/shared/protocol';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../unit/metrics/syntheticScheduler';
 import { DaskCluster, startDaskCluster } from '../integration/metrics/daskFixture';
-import { bundleWebviews, CHROMIUM, launchChromium, openWebview, servePages, ServedPages, ThemeName, waitForPost, WebviewUnderTest } from './webviewTestHost';
+import { openWebview, useBrowserPages, ThemeName, waitForPost, WebviewUnderTest } from './webviewTestHost';
 
-const ARTIFACTS = '.artifacts/browser';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
-let browser: Browser;
-let pages: ServedPages;
-
-before(async () => {
-  if (skip) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
-  pages = await servePages(await bundleWebviews());
-  browser = await launchChromium();
-}, { timeout: 120_000 });
-
-after(async () => {
-  await browser?.close();
-  await pages?.close();
-});
+const chromium = useBrowserPages();
+const { skip, artifacts: ARTIFACTS } = chromium;
 
 /** Connects a DashboardSession (the host) to a page (the webview), in order, both ways. */
 async function connectSession(theme: ThemeName, makeSession: (post: (m: HostMessage) => void) => DashboardSession) {
@@ -36,7 +21,7 @@ async function connectSession(theme: ThemeName, makeSession: (post: (m: HostMess
   const session = makeSession((m) => {
     queue = queue.then(async () => (await page).send(m)).catch(() => undefined);
   });
-  const w = await openWebview(browser, pages.origin, 'dashboard', theme, (m) => session.receive(m));
+  const w = await openWebview(chromium.browser(), chromium.pages().origin, 'dashboard', theme, (m) => session.receive(m));
   opened(w);
   await waitForPost(w, (m) => (m as { type?: string }).type === 'ready');
   return { w, session, flush: async () => { await new Promise((r) => setTimeout(r, 10)); await queue; await w.page.evaluate(() => new Promise(requestAnimationFrame)); } };
@@ -109,7 +94,7 @@ for (const theme of ['light', 'dark'] as const) {
 }
 
 test('the CSP blocks an injected inline script and inline style; malformed host messages are ignored', { skip, timeout: 30_000 }, async () => {
-  const w = await openWebview(browser, pages.origin, 'dashboard', 'light', () => undefined);
+  const w = await openWebview(chromium.browser(), chromium.pages().origin, 'dashboard', 'light', () => undefined);
   try {
     await waitForPost(w, (m) => (m as { type?: string }).type === 'ready');
     const result = await w.page.evaluate(async () => {

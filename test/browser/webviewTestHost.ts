@@ -1,7 +1,8 @@
 // A stand-in for the editor around our webviews: serves the page our pure HTML builder makes (same CSP),
 // stubs acquireVsCodeApi, relays messages both ways, and applies light/dark --vscode-* themes.
 import { createServer, Server } from 'node:http';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -148,4 +149,23 @@ export async function waitForPost(w: WebviewUnderTest, predicate: (m: unknown) =
     if (Date.now() > deadline) throw new Error(`no matching post; got ${JSON.stringify(w.posted)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The shared setup of a browser test file: bundles served on loopback and one Chromium, closed after the file. */
+export function useBrowserPages(): { skip: string | false; artifacts: string; browser(): Browser; pages(): ServedPages } {
+  const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
+  const artifacts = '.artifacts/browser';
+  let browser: Browser | undefined;
+  let pages: ServedPages | undefined;
+  before(async () => {
+    if (skip) return;
+    mkdirSync(artifacts, { recursive: true });
+    pages = await servePages(await bundleWebviews());
+    browser = await launchChromium();
+  }, { timeout: 120_000 });
+  after(async () => {
+    await browser?.close();
+    await pages?.close();
+  });
+  return { skip, artifacts, browser: () => browser!, pages: () => pages! };
 }

@@ -1,6 +1,6 @@
 // THE message protocol between the extension host and the dashboard/cost webviews, declared once and
 // imported by both sides. Every message is validated on receipt; the webview posts `ready` first.
-import type { TaskCounts, WorkerRow } from '../../src/dask/metrics/clusterSample';
+import type { ClusterSample, TaskCounts, WorkerRow } from '../../src/dask/metrics/clusterSample';
 import type { SeriesSnapshot } from '../../src/dask/metrics/sampleSeries';
 import type { SamplerState } from '../../src/dask/metrics/schedulerSampler';
 import type { MeterSnapshot } from '../../src/cost/costMeter';
@@ -19,16 +19,8 @@ export interface ClusterInfo {
 }
 
 /** A ClusterSample without its worker rows (those travel as a WorkersUpdate). */
-export interface SampleSummary {
-  time: number;
-  workers: number;
-  threads: number;
-  memoryUsedBytes: number;
-  memoryLimitBytes: number;
-  tasks: TaskCounts;
-  clients: number;
-  metricsAvailable: boolean;
-}
+export type SampleSummary = Pick<ClusterSample,
+  'time' | 'workers' | 'threads' | 'memoryUsedBytes' | 'memoryLimitBytes' | 'tasks' | 'clients' | 'metricsAvailable'>;
 
 /** reset: replace the whole table with upsert; otherwise add/replace upsert rows and drop `remove` addresses. */
 export interface WorkersUpdate {
