@@ -4,6 +4,7 @@ import { HubService } from './hubService';
 import { HubTreeNode } from './hubTree';
 import { addHubInteractive, OAuthCallbacks, signInInteractive } from './signInFlow';
 import { chooseUserOptions, pickServerToStart, startWithProgress } from './startServerFlow';
+import { signOutOfHub } from './signOutFlow';
 import { showError } from '../../editor/showError';
 import { isAuthError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
@@ -86,8 +87,7 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
   register('pangeo.hubs.signOut', async (arg) => {
     const base = await resolveHub(d, arg, 'Sign out of which hub?', true);
     if (!base) return;
-    const { revoked } = await sessions.signOut(base);
-    void vs.window.showInformationMessage(`Signed out of ${sessions.hub(base)?.label}${revoked ? '; the token Pangeo Compute created was revoked' : ''}.`);
+    return signOutOfHub(vs, service, base, { confirm: 'always' });
   });
 
   register('pangeo.hubs.remove', async (arg) => {
@@ -138,7 +138,7 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
     const server = await startWithProgress(vs, service, base, serverName, sessions.lastOptions(base, serverName) ?? {});
     return !!server;
   };
-  service.restartServerHandler = (hubId, serverName) => restart(hubId, serverName, true);
+  service.restartServerHandler = (hubId, serverName, ask) => restart(hubId, serverName, ask);
 
   register('pangeo.hubs.restartServer', async (arg) => {
     const node = arg as HubTreeNode;

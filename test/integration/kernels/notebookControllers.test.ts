@@ -37,6 +37,12 @@ class OneHubRegistry implements HubRegistry {
   async authorizationFor() {
     return undefined;
   }
+  isSignedIn() {
+    return true;
+  }
+  addKernelUser() {
+    return { dispose() {} };
+  }
 }
 
 describe('notebook controllers with a real hub and kernel (fake editor)', { timeout: 240_000 }, () => {
