@@ -50,9 +50,9 @@ interface NotebookEntry {
   reconnectMessage?: { dispose(): void };
 }
 
-/** "analysis.ipynb" from a notebook's URI string. */
+/** "analysis.ipynb" from a notebook's URI string ("file:///w/analysis.ipynb", "untitled:Untitled-1.ipynb"). */
 function notebookName(key: string): string {
-  return decodeURIComponent(key.split(/[/\\]/).pop() || key);
+  return decodeURIComponent(key.replace(/^[a-z][\w+.-]*:/i, '').split('/').pop() || key);
 }
 
 function capitalize(text: string): string {
@@ -332,9 +332,12 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
       execution.end(i === 0 ? false : undefined, Date.now());
     });
     if (entry.unavailable === 'server-gone') return this.offerServerRestart(entry.server, true);
+    // Not awaited: the cell has ended; the question stays up without holding the run.
     const signIn = 'Sign In';
-    const answer = await vs.window.showWarningMessage(`This notebook cannot run: you signed out of ${hubLabel}.`, signIn);
-    if (answer === signIn) await vs.commands.executeCommand('pangeo.hubs.signIn', entry.server.hubId);
+    void Promise.resolve(vs.window.showWarningMessage(`This notebook cannot run: you signed out of ${hubLabel}.`, signIn)).then((answer) => {
+      if (answer === signIn) return vs.commands.executeCommand('pangeo.hubs.signIn', entry.server.hubId);
+      return undefined;
+    });
   }
 
   private async runCell(nb: NotebookEntry, cell: vscode.NotebookCell, execution: vscode.NotebookCellExecution, batch: AbortController): Promise<void> {

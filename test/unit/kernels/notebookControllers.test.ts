@@ -268,6 +268,7 @@ describe('NotebookControllers (fake vscode)', () => {
     await controller.executeHandler(nb.cells, nb, controller);
     assert.equal(nb.cells[0]!.lastRun?.success, false);
     assert.match(nb.cells[0]!.outputs[0]!.items[0]!.text, /signed out of hub\.example\.org/);
+    await new Promise((r) => setImmediate(r)); // the question does not hold the run; its answer comes later
     assert.deepEqual(fake.commands.map((c) => [c.id, c.args[0]]), [['pangeo.hubs.signIn', HUB]]);
     assert.equal(kernels.length, 1, 'no kernel is started while signed out');
     signedIn.value = true;
