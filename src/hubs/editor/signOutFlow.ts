@@ -11,25 +11,27 @@ export interface SignOutOptions {
   confirm: 'always' | 'ifNotebooks';
 }
 
-/** The confirmation's text: what happens to the token and to the notebooks using this hub. */
-export function signOutQuestion(label: string, notebooks: string[], revokes: boolean): { message: string; detail: string } {
-  const token = revokes ? 'The token Pangeo Compute created is revoked on the hub.' : 'Pangeo Compute forgets the token you gave it (revoke it on the hub\'s Token page if you like).';
+/** The question, in one notification: what happens to the notebooks using this hub and to the token. */
+export function signOutQuestion(label: string, notebooks: string[], revokes: boolean): string {
   const kernels = notebooks.length
-    ? `${notebooks.length === 1 ? 'This notebook loses its kernel' : 'These notebooks lose their kernels'}: ${notebooks.join(', ')}. They stay open and run again after you sign in.`
-    : 'No open notebook uses a kernel on this hub.';
-  return { message: `Sign out of ${label}?`, detail: `${kernels}\n\n${token} Servers on the hub keep running.` };
+    ? `${notebooks.join(', ')} ${notebooks.length === 1 ? 'loses its kernel' : 'lose their kernels'} (they run again after you sign in).`
+    : 'No open notebook uses a kernel there.';
+  const token = revokes ? 'The token Pangeo Compute created is revoked;' : 'Pangeo Compute forgets your token;';
+  return `Sign out of ${label}? ${kernels} ${token} servers keep running.`;
 }
 
-/** Returns true when signed out, false when the user kept the session. */
+/**
+ * Returns true when signed out, false when the user kept the session. The question is a notification, not a modal
+ * dialog: the editor refuses modal dialogs to extensions under test, and dismissing it safely keeps the session.
+ */
 export async function signOutOfHub(vs: typeof vscode, service: HubService, base: string, opts: SignOutOptions): Promise<boolean> {
   const sessions = service.sessions;
   const record = sessions.hub(base);
   if (!record?.user) return false;
   const notebooks = service.notebooksOn(base);
   if (opts.confirm === 'always' || notebooks.length) {
-    const { message, detail } = signOutQuestion(record.label, notebooks, !!record.mintedTokenId);
     const action = 'Sign Out';
-    if ((await vs.window.showWarningMessage(message, { modal: true, detail }, action)) !== action) return false;
+    if ((await vs.window.showWarningMessage(signOutQuestion(record.label, notebooks, !!record.mintedTokenId), action)) !== action) return false;
   }
   await service.releaseKernels(base);
   const { revoked } = await sessions.signOut(base);

@@ -59,7 +59,7 @@ if (hubConfig()) {
       assert.equal(api.hubs.sessions.hub(base)?.user, hub.user, 'needs the token sign-in test before it');
       // The tree's Sign Out asks first (issue 9).
       await driveCommand(vscode.commands.executeCommand('pangeo.hubs.signOut', base), async () => {
-        await ui({ kind: 'dialog', expect: `Sign out of ${label}?`, button: 'Sign Out' });
+        await ui({ kind: 'notification', expect: `Sign out of ${label}?`, button: 'Sign Out' });
       });
       assert.equal(api.hubs.sessions.hub(base)?.user, undefined, 'still signed in after sign-out');
       assert.equal(await api.hubs.sessions.token(base), undefined);

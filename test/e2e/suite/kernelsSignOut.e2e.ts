@@ -74,8 +74,7 @@ if (hubConfig()) {
         throw new Error(`the Accounts menu has no "${account}": it shows ${JSON.stringify(menu)} (${String(e)})`);
       }
       await ui({ kind: 'click', selector: '.monaco-menu .action-item', hasText: 'Sign Out' });
-      // The editor's own question, then ours says nothing more (no notebook uses this hub).
-      await ui({ kind: 'dialog', expect: 'Sign out', button: 'Sign Out' });
+      // The editor's own "Sign out?" is confirmed by the editor itself under test; ours stays silent (no notebook uses this hub).
       await ui({ kind: 'notification', expect: `Signed out of ${label}; the token Pangeo Compute created was revoked` });
 
       assert.equal(api.hubs.sessions.hub(base)?.user, undefined, 'the extension still shows a user');
@@ -106,11 +105,10 @@ if (hubConfig()) {
 
         // The tree's Sign Out asks, naming the notebook that loses its kernel.
         const signedOut = vscode.commands.executeCommand<boolean>('pangeo.hubs.signOut', base);
-        let question = '';
         await driveCommand(signedOut, async () => {
-          question = (await ui({ kind: 'dialog', expect: `Sign out of ${label}?`, button: 'Sign Out' })) ?? '';
+          await ui({ kind: 'notification', expect: `Sign out of ${label}? Untitled-`, button: 'Sign Out' });
         });
-        assert.match(question, /loses its kernel: Untitled-\d+\.ipynb/, question);
+        assert.equal(await signedOut, true, 'the sign-out did not happen');
         await ui({ kind: 'notification', expect: `Signed out of ${label}` });
 
         // A cell run now ends at once with the reason, and one notification offers Sign In.

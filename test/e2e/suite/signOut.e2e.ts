@@ -53,7 +53,7 @@ if (hubConfig()) {
       assert.ok((await accounts()).includes(account), `the Accounts menu lacks ${account}: ${(await accounts()).join(', ')}`);
 
       await driveCommand(vscode.commands.executeCommand('pangeo.hubs.signOut', base), async () => {
-        await ui({ kind: 'dialog', expect: `Sign out of ${hubLabel(base)}?`, button: 'Sign Out' });
+        await ui({ kind: 'notification', expect: `Sign out of ${hubLabel(base)}?`, button: 'Sign Out' });
       });
       await ui({ kind: 'notification', expect: `Signed out of ${hubLabel(base)}; the token Pangeo Compute created was revoked` });
 
