@@ -67,13 +67,14 @@ if (hubConfig()) {
 
       const account = `${hub.user} @ ${label}`;
       await ui({ kind: 'click', selector: '.activitybar .global-activity .action-label.codicon-accounts-view-bar-icon, .activitybar a[aria-label^="Accounts"]' });
+      // Menu rows are a.action-menu-item; a submenu renders inside its parent's .action-item, so target the row itself.
       try {
-        await ui({ kind: 'click', selector: '.monaco-menu .action-item', hasText: account }, 10_000);
+        await ui({ kind: 'click', selector: '.monaco-menu a.action-menu-item', hasText: account }, 10_000);
       } catch (e) {
         const menu = await ui({ kind: 'text', selector: '.monaco-menu' }, 5_000).catch(() => '(no menu)');
         throw new Error(`the Accounts menu has no "${account}": it shows ${JSON.stringify(menu)} (${String(e)})`);
       }
-      await ui({ kind: 'click', selector: '.monaco-menu .action-item', hasText: 'Sign Out' });
+      await ui({ kind: 'click', selector: '.monaco-menu a.action-menu-item', hasText: 'Sign Out' });
       // The editor's own "Sign out?" is confirmed by the editor itself under test; ours stays silent (no notebook uses this hub).
       await ui({ kind: 'notification', expect: `Signed out of ${label}; the token Pangeo Compute created was revoked` });
 
