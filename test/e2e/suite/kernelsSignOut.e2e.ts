@@ -74,6 +74,7 @@ if (hubConfig()) {
         const menu = await ui({ kind: 'text', selector: '.monaco-menu' }, 5_000).catch(() => '(no menu)');
         throw new Error(`the Accounts menu has no "${account}": it shows ${JSON.stringify(menu)} (${String(e)})`);
       }
+      await ui({ kind: 'screenshot', name: 'accounts-menu-user-at-hub' });
       await ui({ kind: 'click', selector: '.monaco-menu a.action-menu-item', hasText: 'Sign Out' });
       // The editor's own "Sign out?" is confirmed by the editor itself under test; ours stays silent (no notebook uses this hub).
       await ui({ kind: 'notification', expect: `Signed out of ${label}; the token Pangeo Compute created was revoked` });
