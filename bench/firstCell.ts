@@ -49,11 +49,18 @@ async function bareOnce(serverUrl: string, token: string): Promise<number> {
   const msgId = randomUUID();
   let result = '';
   await new Promise<void>((resolve) => {
+    // Shell and IOPub are separate streams: done when the reply has come and IOPub went idle (the result is in by then).
+    let replied = false;
+    let idle = false;
     ws.on('message', (data: WebSocket.RawData) => {
-      const m = JSON.parse(data.toString()) as { parent_header?: { msg_id?: string }; header: { msg_type: string }; content: { data?: Record<string, string> } };
+      const m = JSON.parse(data.toString()) as {
+        parent_header?: { msg_id?: string }; header: { msg_type: string }; content: { data?: Record<string, string>; execution_state?: string };
+      };
       if (m.parent_header?.msg_id !== msgId) return;
       if (m.header.msg_type === 'execute_result') result = m.content.data?.['text/plain'] ?? '';
-      if (m.header.msg_type === 'execute_reply') resolve();
+      if (m.header.msg_type === 'execute_reply') replied = true;
+      if (m.header.msg_type === 'status' && m.content.execution_state === 'idle') idle = true;
+      if (replied && idle) resolve();
     });
     ws.send(JSON.stringify({
       header: { msg_id: msgId, msg_type: 'execute_request', username: '', session: randomUUID(), date: new Date().toISOString(), version: '5.3' },
