@@ -178,6 +178,8 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
       }
       // Notebooks bound to it keep the controller (so they run again after sign-in or a restart, without picking).
       if (!this.opts.hubs.isSignedIn(entry.server.hubId)) {
+        // Signed out without release() (hub removed, token lost): no token is left to shut the kernel down with.
+        for (const [uri, nb] of this.notebooks) if (nb.controllerId === id) void this.releaseKernel(uri, false);
         this.markUnavailable(entry, 'signed-out');
         continue;
       }

@@ -98,6 +98,7 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
       modal: true, detail: `Pangeo Compute forgets this hub${record.mintedTokenId ? ' and revokes the token it created' : ''}. Servers on the hub keep running.`,
     }, 'Remove');
     if (ok !== 'Remove') return;
+    await service.releaseKernels(base); // while the token still works
     await sessions.removeHub(base);
   });
 

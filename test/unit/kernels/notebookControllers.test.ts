@@ -280,6 +280,19 @@ describe('NotebookControllers (fake vscode)', () => {
     assert.deepEqual(nb.cells[0]!.outputs.map((o) => o.items[0]!.text), ['2']);
   });
 
+  test('signed out without release (hub removed, token lost): the kernel is detached, the notebook stays bound', async () => {
+    const { fake, open, setServers, signedIn, kernels } = setup();
+    const nb = new FakeNotebook('a.ipynb', [CELLS.value!]);
+    await open(nb);
+    const controller = fake.controllers[0]!;
+    await controller.executeHandler(nb.cells, nb, controller);
+    signedIn.value = false;
+    await setServers([]);
+    assert.deepEqual([kernels[0]!.shutdowns, kernels[0]!.detaches], [0, 1]);
+    assert.equal(controller.disposed, false);
+    assert.match(controller.description ?? '', /signed out/);
+  });
+
   test('a signed-out controller goes once its notebook closes', async () => {
     const { fake, controllers, open, setServers, signedIn } = setup();
     const nb = new FakeNotebook('a.ipynb', [CELLS.value!]);
