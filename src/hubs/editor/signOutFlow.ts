@@ -3,6 +3,8 @@
 import type * as vscode from 'vscode';
 import type { HubService } from './hubService';
 
+const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
+
 export interface SignOutOptions {
   /**
    * 'always': the tree's Sign Out asks every time. 'ifNotebooks': the Accounts menu, where the editor has already
@@ -12,10 +14,12 @@ export interface SignOutOptions {
 }
 
 /** The question, in one notification: what happens to the notebooks using this hub and to the token. */
-export function signOutQuestion(label: string, notebooks: string[], revokes: boolean): string {
+export function signOutQuestion(label: string, notebooks: string[], revokes: boolean, viaJupyterExtension = false): string {
+  // Kernels the Jupyter extension runs on our servers are not visible to us (its API asks the user's consent first).
+  const jupyter = viaJupyterExtension ? ' Notebooks on its servers through the Jupyter extension lose their kernel too.' : '';
   const kernels = notebooks.length
-    ? `${notebooks.join(', ')} ${notebooks.length === 1 ? 'loses its kernel' : 'lose their kernels'} (they run again after you sign in).`
-    : 'No open notebook uses a kernel there.';
+    ? `${notebooks.join(', ')} ${notebooks.length === 1 ? 'loses its kernel' : 'lose their kernels'} (they run again after you sign in).${jupyter}`
+    : viaJupyterExtension ? jupyter.trim() : 'No open notebook uses a kernel there.';
   const token = revokes ? 'The token Pangeo Compute created is revoked;' : 'Pangeo Compute forgets your token;';
   return `Sign out of ${label}? ${kernels} ${token} servers keep running.`;
 }
@@ -31,7 +35,8 @@ export async function signOutOfHub(vs: typeof vscode, service: HubService, base:
   const notebooks = service.notebooksOn(base);
   if (opts.confirm === 'always' || notebooks.length) {
     const action = 'Sign Out';
-    if ((await vs.window.showWarningMessage(signOutQuestion(record.label, notebooks, !!record.mintedTokenId), action)) !== action) return false;
+    const viaJupyter = !!vs.extensions?.getExtension(JUPYTER_EXTENSION_ID);
+    if ((await vs.window.showWarningMessage(signOutQuestion(record.label, notebooks, !!record.mintedTokenId, viaJupyter), action)) !== action) return false;
   }
   await service.releaseKernels(base);
   const { revoked } = await sessions.signOut(base);
