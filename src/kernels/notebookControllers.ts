@@ -9,6 +9,7 @@ import type { Logger } from '../core/log';
 import { CellExecutionWriter, failureOutput, OutputsById } from './cellExecutionWriter';
 import { controllerIdFor, controllerLabel, hubHash } from './controllerId';
 import { KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from './notebookKernel';
+import { pathOnServer } from '../files/hubFileUri';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
@@ -88,6 +89,12 @@ export class NotebookControllers implements vscode.Disposable {
 
   private onNotebookOpened(nb: vscode.NotebookDocument): void {
     if (nb.notebookType === NOTEBOOK_TYPE && !this.active) this.activate();
+    for (const entry of this.controllers.values()) this.preferForServerNotebook(entry, nb);
+  }
+
+  /** A notebook opened from a server's files (pangeo-hub:) runs on that server's kernel unless the user picks another. */
+  private preferForServerNotebook(entry: ControllerEntry, nb: vscode.NotebookDocument): void {
+    if (pathOnServer(nb.uri, entry.server) !== undefined) entry.controller.updateNotebookAffinity(nb, this.vs.NotebookControllerAffinity.Preferred);
   }
 
   private activate(): void {
@@ -169,6 +176,7 @@ export class NotebookControllers implements vscode.Disposable {
       if (!selected && current?.controllerId === id) void this.releaseKernel(notebook.uri.toString());
     }));
     this.controllers.set(id, entry);
+    for (const nb of vs.workspace.notebookDocuments) this.preferForServerNotebook(entry, nb);
     this.opts.logger.info(`notebook controller ${id}: ${label}`);
   }
 
@@ -195,8 +203,9 @@ export class NotebookControllers implements vscode.Disposable {
     const kernelOpts: NotebookKernelOptions = {
       jupyter,
       kernelName: entry.spec.name,
-      // A path per local notebook, so two notebooks with one file name never share a kernel.
-      sessionPath: `pangeo-vscode/${hubHash(key)}/${name}`,
+      // The notebook's own path when it lives on this server (relative paths mean what they mean in JupyterLab);
+      // else a path per local notebook, so two notebooks with one file name never share a kernel.
+      sessionPath: pathOnServer(notebook.uri, entry.server) ?? `pangeo-vscode/${hubHash(key)}/${name}`,
       sessionName: name,
       probeServer: () => this.probe(entry),
       logger: this.opts.logger,
