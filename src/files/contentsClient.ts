@@ -14,6 +14,8 @@ import {
 
 /** 1 MiB per chunk, as JupyterLab uploads: each request stays far below proxies' usual body limits. */
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+/** The smallest chunk tried when a proxy refuses bigger ones: 64 KiB rounded up to a multiple of 3 (whole base64). */
+const MIN_CHUNK_BYTES = 3 * 21_846;
 /** Files up to this size are written with one PUT; larger ones go in chunks. */
 export const DEFAULT_SINGLE_PUT_BYTES = 4 * 1024 * 1024;
 
@@ -113,9 +115,14 @@ export class ContentsClient {
       throw new FileChangedOnServerError(target, opts.expectedLastModified, current.lastModified);
     }
     if (bytes.byteLength <= this.singlePutBytes) {
-      const entry = toEntry(await this.put(target, { type: 'file', format: 'base64', content: Buffer.from(bytes).toString('base64') }, opts.signal));
-      opts.onProgress?.({ done: bytes.byteLength, total: bytes.byteLength });
-      return entry;
+      try {
+        const entry = toEntry(await this.put(target, { type: 'file', format: 'base64', content: Buffer.from(bytes).toString('base64') }, opts.signal));
+        opts.onProgress?.({ done: bytes.byteLength, total: bytes.byteLength });
+        return entry;
+      } catch (e) {
+        // A proxy with a small body limit (nginx's default is 1 MB) refused it: chunks may still get through.
+        if (!(e instanceof FileTooLargeError) || bytes.byteLength <= MIN_CHUNK_BYTES) throw e;
+      }
     }
     return this.uploadChunked(target, bytes, current !== undefined, opts);
   }
@@ -138,14 +145,25 @@ export class ContentsClient {
   private async uploadChunked(target: string, bytes: Uint8Array, replaces: boolean, opts: WriteOptions): Promise<ContentsEntry> {
     const temp = joinServerPath(parentPath(target), `${baseName(target)}.pangeo-upload-${randomBytes(4).toString('hex')}.part`);
     const total = bytes.byteLength;
-    const count = Math.ceil(total / this.chunkBytes);
+    let size = this.chunkBytes;
     try {
-      for (let i = 0; i < count; i++) {
-        const slice = bytes.subarray(i * this.chunkBytes, Math.min(total, (i + 1) * this.chunkBytes));
+      for (let offset = 0, index = 1; offset < total || index === 1;) {
+        const end = Math.min(total, offset + size);
         // Chunk numbers: 1 creates the file, 2.. append, -1 appends the last one (LargeFileManager).
-        const chunk = i === count - 1 ? -1 : i + 1;
-        await this.put(temp, { type: 'file', format: 'base64', chunk, content: Buffer.from(slice).toString('base64') }, opts.signal);
-        opts.onProgress?.({ done: Math.min(total, (i + 1) * this.chunkBytes), total });
+        const chunk = end >= total ? -1 : index;
+        try {
+          await this.put(temp, { type: 'file', format: 'base64', chunk, content: Buffer.from(bytes.subarray(offset, end)).toString('base64') }, opts.signal);
+        } catch (e) {
+          // Over a proxy's body limit: the same bytes again in smaller chunks (appending continues where it was).
+          if (e instanceof FileTooLargeError && size > MIN_CHUNK_BYTES) {
+            size = Math.max(MIN_CHUNK_BYTES, Math.floor(size / 6) * 3);
+            continue;
+          }
+          throw e;
+        }
+        offset = end;
+        index++;
+        opts.onProgress?.({ done: end, total });
       }
       if (replaces) await this.delete(target, opts.signal);
       return await this.rename(temp, target, opts.signal);

@@ -11,7 +11,7 @@ export class FileChangedOnServerError extends PangeoError {
 
 /** A request or file beyond what the server (or its proxy) accepts. */
 export class FileTooLargeError extends PangeoError {
-  constructor(readonly path: string, detail: string, hint = 'Upload it in smaller chunks (pangeo.files.chunkSizeMB), or ask the hub admin about the size limit.') {
+  constructor(readonly path: string, detail: string, hint = 'The server or its proxy limits the size of one request (uploads go in 1 MB chunks): ask the hub admin to raise the limit.') {
     super('InvalidInput', `${path} is too large: ${detail}.`, hint, { status: 413 });
   }
 }

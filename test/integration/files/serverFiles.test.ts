@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createServer, request as httpRequest, Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { startTestHub, TestHub } from '../../support/jupyterhub';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
 import { ContentsClient, TransferProgress } from '../../../src/files/contentsClient';
-import { FileChangedOnServerError, FileExistsOnServerError, ServerNotRunningError, TerminalsDisabledError, WrongContentTypeError } from '../../../src/files/contentsErrors';
+import { FileChangedOnServerError, FileExistsOnServerError, FileTooLargeError, ServerNotRunningError, TerminalsDisabledError, WrongContentTypeError } from '../../../src/files/contentsErrors';
 import { isPangeoError } from '../../../src/core/http/errors';
 import { HubFileSystemProvider } from '../../../src/files/editor/hubFileSystem';
 import { pathOnServer } from '../../../src/files/hubFileUri';
@@ -137,6 +138,45 @@ describe('server files and terminals on a real hub under a prefix', { timeout: 3
     }));
     assert.ok(readFileSync(join(home, 'big.bin')).equals(big));
     assert.ok(!(await contents.list('')).children.some((c) => c.name.includes('pangeo-upload')), 'no .part left after a cut');
+  });
+
+  test('behind a proxy that limits request bodies (nginx answers 413): smaller chunks get through; below the smallest chunk, FileTooLargeError', async () => {
+    let limit = 300 * 1024;
+    const target = Number(new URL(hub.url).port);
+    const proxy: Server = createServer((req, res) => {
+      if (Number(req.headers['content-length'] ?? 0) > limit) {
+        req.resume();
+        res.writeHead(413, { 'Content-Type': 'text/html' });
+        res.end('<html><head><title>413 Request Entity Too Large</title></head><body><center><h1>413 Request Entity Too Large</h1></center><hr><center>nginx</center></body></html>');
+        return;
+      }
+      const upstream = httpRequest({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const port = (proxy.address() as { port: number }).port;
+      const viaProxy = new URL(new URL(server.url!).pathname, `http://127.0.0.1:${port}`).toString();
+      const http = new HubClient(`http://127.0.0.1:${port}/jhub/`, { token: (await client.http.authorizationHeader())!.replace(/^token /, '') }).http;
+      const payload = randomBytes(1024 * 1024);
+      // Defaults: one PUT up to 4 MB, 1 MB chunks: both refused, then halved chunks until they pass.
+      const contentsViaProxy = new ContentsClient(new JupyterServerClient(viaProxy, http));
+      const progress: number[] = [];
+      await contentsViaProxy.write('limited.bin', payload, { onProgress: (p) => progress.push(p.done) });
+      assert.ok(readFileSync(join(home, 'limited.bin')).equals(payload));
+      assert.equal(progress.at(-1), payload.length);
+      limit = 40 * 1024;
+      await assert.rejects(contentsViaProxy.write('limited.bin', randomBytes(200 * 1024)),
+        (e) => e instanceof FileTooLargeError && /413 Request Entity Too Large/.test(e.message) && /hub admin/.test(e.hint));
+      assert.ok(readFileSync(join(home, 'limited.bin')).equals(payload), 'the old file is kept');
+      assert.ok(!(await contents.list('')).children.some((c) => c.name.includes('pangeo-upload')), 'no .part left');
+    } finally {
+      await new Promise((r) => proxy.close(r));
+    }
   });
 
   test("another user's token gets 403 on this server", async () => {

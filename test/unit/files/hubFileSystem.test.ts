@@ -108,7 +108,7 @@ test('typed errors map onto the FileSystemError codes the editor acts on', () =>
   assert.match(stopped.message, /Start the server again; unsaved changes are kept/);
   const big = toFileSystemError(vs, new FileTooLargeError('x.nc', 'the proxy refused 80 MB (413)'), uri);
   assert.equal(code(big), 'Unknown');
-  assert.match(big.message, /too large.*413.*chunks/);
+  assert.match(big.message, /too large.*413.*chunks.*hub admin/);
   const conflict = toFileSystemError(vs, new FileChangedOnServerError('x.txt', 'a', 'b'), uri);
   assert.match(conflict.message, /changed on the server since it was opened/);
 });
