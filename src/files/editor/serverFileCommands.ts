@@ -46,7 +46,7 @@ export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Dis
 
   register('pangeo.files.upload', 'Upload to Server', async (arg, list) => {
     const locals = (Array.isArray(list) && list.length ? list : arg instanceof vs.Uri ? [arg] : []) as vscode.Uri[];
-    const sources = locals.length ? locals : await vs.window.showOpenDialog({ canSelectMany: true, openLabel: 'Upload' }) ?? [];
+    const sources = locals.length ? locals : await vs.window.showOpenDialog({ canSelectMany: true, openLabel: 'Upload', title: 'Upload which files to the server?' }) ?? [];
     if (!sources.length) return undefined;
     const target = await pickTargetFolder(d);
     if (!target) return undefined;
@@ -71,7 +71,7 @@ export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Dis
       void vs.window.showInformationMessage('Pick files or folders of a hub server in the Explorer, then run Download….');
       return undefined;
     }
-    const destination = (await vs.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Download Here',
+    const destination = (await vs.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Download Here', title: 'Download to which folder?',
       defaultUri: vs.Uri.file(homedir()) }))?.[0];
     if (!destination) return undefined;
     await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: 'Downloading from the server' }, async (progress) => {

@@ -8,7 +8,7 @@ import { controllerLabel } from '../../../src/kernels/controllerId';
 import { hubLabel } from '../../../src/hubs/hubUrl';
 import { suite, test } from '../runner/registry';
 import { ui } from '../runner/ui';
-import { ensureReadyServer, hubConfig, pangeoApi, requireHub, until } from './support/hubScenario';
+import { driveCommand, ensureReadyServer, hubConfig, pangeoApi, requireHub, until } from './support/hubScenario';
 
 const STDOUT_MIME = 'application/vnd.code.notebook.stdout';
 
@@ -17,8 +17,8 @@ if (hubConfig()) {
     let serverUrl = '';
     let base = '';
     const uriOf = (path: string) => vscode.Uri.from({ scheme: HUB_FILE_SCHEME, ...toHubUriParts({ hubId: base, user: requireHub().user, serverName: '', path }) });
-    const contentsApi = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${serverUrl}api/contents/${path.split('/').map(encodeURIComponent).join('/')}${method === 'GET' ? '?type=notebook&content=1' : ''}`, {
+    const contentsApi = async (method: string, path: string, body?: unknown, type = 'notebook') => {
+      const res = await fetch(`${serverUrl}api/contents/${path.split('/').map(encodeURIComponent).join('/')}${method === 'GET' ? `?type=${type}&content=1` : ''}`, {
         method, headers: { Authorization: `token ${requireHub().token}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined,
       });
       assert.ok(res.ok, `${method} ${path}: HTTP ${res.status}`);
@@ -73,6 +73,23 @@ if (hubConfig()) {
         await vscode.workspace.getConfiguration('pangeo.kernels').update('showOwnControllers', undefined, vscode.ConfigurationTarget.Global);
       }
     }, 120_000);
+
+    test('Upload to Server… and Download… copy files between this machine and the server', async () => {
+      const folder = vscode.workspace.workspaceFolders![0]!.uri;
+      const local = vscode.Uri.joinPath(folder, 'upload-me.csv');
+      await vscode.workspace.fs.writeFile(local, new TextEncoder().encode('a,b\n1,2\n'));
+      // As the Explorer's context menu calls it; one ready server and no server folder open: no question asked.
+      await vscode.commands.executeCommand('pangeo.files.upload', local, [local]);
+      const uploaded = await contentsApi('GET', 'upload-me.csv', undefined, 'file');
+      assert.equal(uploaded.content, 'a,b\n1,2\n');
+      const downloads = vscode.Uri.joinPath(folder, 'downloads');
+      await vscode.workspace.fs.createDirectory(downloads);
+      const remote = uriOf('e2e-course/data.txt');
+      await driveCommand(vscode.commands.executeCommand('pangeo.files.download', remote, [remote]), async () => {
+        await ui({ kind: 'quickInput', expect: 'Download to which folder?', type: downloads.fsPath });
+      });
+      assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(downloads, 'data.txt'))), 'read next to the notebook');
+    }, 60_000);
 
     test('a terminal on the server runs echo', async () => {
       // The DOM renderer puts the terminal's text in the page, where the harness can read it.
