@@ -30,6 +30,8 @@ export interface WriteOptions {
   expectedLastModified?: string;
   /** Fail with FileExistsOnServerError instead of replacing an existing file. */
   mustNotExist?: boolean;
+  /** What the caller just read of the target (null: nothing there), saving a request. */
+  current?: ContentsEntry | null;
   onProgress?(p: TransferProgress): void;
   signal?: AbortSignal;
 }
@@ -108,7 +110,7 @@ export class ContentsClient {
    */
   async write(path: string, bytes: Uint8Array, opts: WriteOptions = {}): Promise<ContentsEntry> {
     const target = normalizeServerPath(path);
-    const current = await this.statIfExists(target, opts.signal);
+    const current = opts.current !== undefined ? opts.current ?? undefined : await this.statIfExists(target, opts.signal);
     if (current?.type === 'directory') throw new WrongContentTypeError(target, 'directory', 'file');
     if (current && opts.mustNotExist) throw new FileExistsOnServerError(target);
     if (opts.expectedLastModified !== undefined && current && current.lastModified !== opts.expectedLastModified) {

@@ -143,7 +143,7 @@ export class HubFileSystemProvider implements vscode.FileSystemProvider, vscode.
       if (current && !options.overwrite) throw this.vs.FileSystemError.FileExists(uri);
       if (current?.type === 'directory') throw this.vs.FileSystemError.FileIsADirectory(uri);
       const expectedLastModified = current ? this.seen.get(key) ?? current.lastModified : undefined;
-      const write = (onProgress?: (p: TransferProgress) => void) => contents.write(loc.path, content, { expectedLastModified, onProgress });
+      const write = (onProgress?: (p: TransferProgress) => void) => contents.write(loc.path, content, { expectedLastModified, onProgress, current: current ?? null });
       const entry = content.byteLength > 4 * 1024 * 1024 && this.opts.withProgress
         ? await this.opts.withProgress(`Uploading ${loc.path.split('/').pop()} to ${serverFolderName(loc)}`, (report) => write(report))
         : await write();
