@@ -92,9 +92,14 @@ export class NotebookControllers implements vscode.Disposable {
     for (const entry of this.controllers.values()) this.preferForServerNotebook(entry, nb);
   }
 
-  /** A notebook opened from a server's files (pangeo-hub:) runs on that server's kernel unless the user picks another. */
+  /** A notebook opened from a server's files (pangeo-hub:) runs on that server's kernel (the one its kernelspec names). */
   private preferForServerNotebook(entry: ControllerEntry, nb: vscode.NotebookDocument): void {
-    if (pathOnServer(nb.uri, entry.server) !== undefined) entry.controller.updateNotebookAffinity(nb, this.vs.NotebookControllerAffinity.Preferred);
+    if (pathOnServer(nb.uri, entry.server) === undefined) return;
+    // VS Code's ipynb serializer keeps the file's metadata under `metadata` (older versions: `custom.metadata`).
+    const meta = nb.metadata as { metadata?: { kernelspec?: { name?: unknown } }; custom?: { metadata?: { kernelspec?: { name?: unknown } } } } | undefined;
+    const wanted = meta?.metadata?.kernelspec?.name ?? meta?.custom?.metadata?.kernelspec?.name;
+    if (typeof wanted === 'string' && wanted !== entry.spec.name) return;
+    entry.controller.updateNotebookAffinity(nb, this.vs.NotebookControllerAffinity.Preferred);
   }
 
   private activate(): void {
