@@ -7,6 +7,8 @@ import { UriRouter } from './editor/uriHandler';
 import { registerHubs } from './hubs/editor/module';
 import { registerJupyterIntegration } from './jupyter/editor/module';
 import { registerNotebookKernels } from './kernels/module';
+import { registerServerFiles } from './files/editor/module';
+import { registerServerTerminals } from './terminals/editor/module';
 import { registerDask } from './dask/editor/module';
 import { jupyterExtensionRunner } from './dask/editor/notebookClusters';
 import { registerDashboards } from './dashboard/module';
@@ -24,6 +26,9 @@ export function activate(context: vscode.ExtensionContext) {
   const hubs = registerHubs(deps);
   const jupyter = registerJupyterIntegration(deps, hubs.service);
   const kernels = registerNotebookKernels(deps, hubs.service);
+  // The files and a shell of ready hub servers (pangeo-hub: workspace folders, server terminals).
+  const serverFiles = registerServerFiles(deps, hubs.service);
+  const serverTerminals = registerServerTerminals(deps, hubs.service);
   const aws = registerAws(deps);
   // A Gateway that is a hub's service reuses that hub's sign-in (Authorization: jupyterhub <token>); local clusters
   // run with a preset's short-lived AWS credentials when one was assumed.
@@ -52,7 +57,7 @@ export function activate(context: vscode.ExtensionContext) {
   });
 
   // Disposed in reverse: features first, the hubs they build on last.
-  context.subscriptions.push(presets, aws, cost, dashboards, dask, kernels, jupyter, hubs);
+  context.subscriptions.push(presets, aws, cost, dashboards, dask, serverTerminals, serverFiles, kernels, jupyter, hubs);
 
   // Last, so no deep link arrives before the features that handle it exist.
   const uris = new UriRouter(vscode);

@@ -9,6 +9,7 @@ import type { Logger } from '../core/log';
 import { CellExecutionWriter, failureOutput, OutputsById } from './cellExecutionWriter';
 import { controllerIdFor, controllerLabel, hubHash } from './controllerId';
 import { KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from './notebookKernel';
+import { pathOnServer } from '../files/hubFileUri';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
@@ -140,6 +141,17 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
 
   private onNotebookOpened(nb: vscode.NotebookDocument): void {
     if (nb.notebookType === NOTEBOOK_TYPE && !this.active) this.activate();
+    for (const entry of this.controllers.values()) this.preferForServerNotebook(entry, nb);
+  }
+
+  /** A notebook opened from a server's files (pangeo-hub:) runs on that server's kernel (the one its kernelspec names). */
+  private preferForServerNotebook(entry: ControllerEntry, nb: vscode.NotebookDocument): void {
+    if (pathOnServer(nb.uri, entry.server) === undefined) return;
+    // VS Code's ipynb serializer keeps the file's metadata under `metadata` (older versions: `custom.metadata`).
+    const meta = nb.metadata as { metadata?: { kernelspec?: { name?: unknown } }; custom?: { metadata?: { kernelspec?: { name?: unknown } } } } | undefined;
+    const wanted = meta?.metadata?.kernelspec?.name ?? meta?.custom?.metadata?.kernelspec?.name;
+    if (typeof wanted === 'string' && wanted !== entry.spec.name) return;
+    entry.controller.updateNotebookAffinity(nb, this.vs.NotebookControllerAffinity.Preferred);
   }
 
   private activate(): void {
@@ -246,6 +258,7 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
       if (!selected && entry.unavailable && !this.inUse(entry)) void this.refresh();
     }));
     this.controllers.set(id, entry);
+    for (const nb of vs.workspace.notebookDocuments) this.preferForServerNotebook(entry, nb);
     this.opts.logger.info(`notebook controller ${id}: ${label}`);
   }
 
@@ -273,8 +286,9 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
     const kernelOpts: NotebookKernelOptions = {
       jupyter,
       kernelName: entry.spec.name,
-      // A path per local notebook, so two notebooks with one file name never share a kernel.
-      sessionPath: `pangeo-vscode/${hubHash(key)}/${name}`,
+      // The notebook's own path when it lives on this server (relative paths mean what they mean in JupyterLab);
+      // else a path per local notebook, so two notebooks with one file name never share a kernel.
+      sessionPath: pathOnServer(notebook.uri, entry.server) ?? `pangeo-vscode/${hubHash(key)}/${name}`,
       sessionName: name,
       probeServer: () => this.probe(entry),
       logger: this.opts.logger,
