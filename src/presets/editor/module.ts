@@ -12,6 +12,7 @@ import { cloneIntoWorkspaceStep, openFilesStep } from '../contentSteps';
 import { serverContentStep, serverOpenFilesStep } from '../serverContentSteps';
 import { InvalidInputError } from '../../core/http/errors';
 import { validatePreset } from '../validatePreset';
+import { problemText } from '../problemText';
 import type { Preset } from '../presetTypes';
 import type { AwsModule } from '../../aws/editor/module';
 import { isPresetDocument, registerPresetDiagnostics } from './presetDiagnostics';
@@ -116,7 +117,7 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
     const validation = validatePreset(open ? open.getText() : await vs.workspace.fs.readFile(target));
     if (!validation.ok) {
       const p = validation.problems[0];
-      await vs.window.showErrorMessage(`Fix the preset first: ${p.path} ${p.line}:${p.column} ${p.message}`);
+      await vs.window.showErrorMessage(`Fix the preset first: ${problemText(p)}`);
       return;
     }
     let inline: string | undefined;
@@ -148,10 +149,11 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
     }
     const name = await vs.window.showInputBox({ title: 'Export Current Setup as Preset', prompt: 'A name students will see', value: 'My course setup', validateInput: (v) => (v.trim() ? undefined : 'A name is needed') });
     if (!name) return;
-    const preset = { $schema: 'https://pangeo-compute.github.io/schemas/preset-v1.json', version: 1, name: name.trim(), ...setup };
+    // No $schema: the file pattern picks the bundled schema, which works offline (a $schema URL would be downloaded).
+    const preset = { version: 1, name: name.trim(), ...setup };
     const text = `${JSON.stringify(preset, null, 2)}\n`;
     const validation = validatePreset(text);
-    if (!validation.ok) logger.warn(`Exported preset needs fixes: ${validation.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+    if (!validation.ok) logger.warn(`Exported preset needs fixes: ${validation.problems.map(problemText).join('; ')}`);
     const folder = vs.workspace.workspaceFolders?.[0]?.uri;
     const slug = name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'preset';
     const target = await vs.window.showSaveDialog({

@@ -137,7 +137,8 @@ test('an invalid preset opens no page, runs nothing and names the first problem 
   await ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(BAD, 'forbidden-setting-terminal.json')));
   assert.equal(ed.panels.length, 0);
   assert.deepEqual(ran, []);
-  assert.match(ed.messages[0].text, /\$\.settings\["terminal\.integrated\.defaultProfile\.linux"\] 5:5 setting .* names a terminal/);
+  assert.match(ed.messages[0].text, /: line 5, column 5: settings › terminal\.integrated\.defaultProfile\.linux: setting .* names a terminal/);
+  assert.doesNotMatch(ed.messages[0].text, /\$/, 'no JSONPath jargon');
 });
 
 test('handlePresetUri: an inline link opens the review with the link as its source; a bad link is refused', async (t) => {
@@ -159,7 +160,7 @@ test('diagnostics follow preset documents as they change, with the validator\'s 
   ed.openDocument('/work/course/package.json', '{ "not": "a preset" }');
   const diags = ed.diagnostics.get(doc.uri.toString())!;
   assert.equal(diags.length, 1);
-  assert.match(diags[0].message, /must use https:\/\/.*\(\$\.hub\.url\)/);
+  assert.match(diags[0].message, /^hub › url: must use https:\/\//);
   assert.deepEqual([diags[0].range.start, diags[0].range.end], [{ line: 3, character: 18 }, { line: 3, character: 43 }]);
   assert.equal(ed.diagnostics.has('file:///work/course/package.json'), false);
   // Schema problems are left to the JSON language service (same schema, via jsonValidation): not doubled here.
@@ -168,6 +169,16 @@ test('diagnostics follow preset documents as they change, with the validator\'s 
   ed.changeDocument(doc, '{ "version": 1, "name": "W1" }');
   await new Promise((r) => setTimeout(r, 400));
   assert.deepEqual(ed.diagnostics.get(doc.uri.toString()), []);
+});
+
+test('diagnostics: with a $schema URL (which the JSON service would download, and offline cannot) every problem is ours, plus a hint', (t) => {
+  const { ed } = setup(t);
+  const doc = ed.openDocument('/work/course/old.pangeo.json', '{ "$schema": "https://pangeo-compute.github.io/schemas/preset-v1.json", "version": 1, "name": "W2", "extra": true }');
+  const diags = ed.diagnostics.get(doc.uri.toString())!;
+  assert.deepEqual(diags.map((d) => d.code), ['unknown-key', 'schema-url']);
+  assert.equal(diags[0]!.message, 'extra: unknown key "extra"');
+  assert.match(diags[1]!.message, /bundled in Pangeo Compute, also offline.*remove the "\$schema" line/);
+  assert.equal(diags[1]!.range.start.character, 2);
 });
 
 test('Copy Preset Link: inline or hosted, straight to the clipboard', async (t) => {
