@@ -181,16 +181,44 @@ test('diagnostics: with a $schema URL (which the JSON service would download, an
   assert.equal(diags[1]!.range.start.character, 2);
 });
 
-test('Copy Preset Link: inline or hosted, straight to the clipboard', async (t) => {
+test('Copy Preset Link: inline or hosted, with the running editor\'s scheme, or a plain https address', async (t) => {
   const { ed } = setup(t);
   ed.answers.quickPick.push('Link with the preset inside');
   await ed.commands.get('pangeo.preset.copyLink')!(ed.Uri.file(join(GOOD, 'local-dask.pangeo.json')));
+  assert.match(ed.clipboard.text, /^code-oss:\/\/pangeo-compute\.pangeo-compute\/preset\?data=/, 'the editor\'s own scheme (code-server: code-oss), not vscode://');
   const parsed = parsePresetLink(ed.clipboard.text);
   assert.ok(parsed.kind === 'inline' && parsed.validation.ok && parsed.validation.preset.name === 'Local workshop');
   ed.answers.quickPick.push('Link to where');
   ed.answers.input.push('https://example.edu/week3.pangeo.json');
   await ed.commands.get('pangeo.preset.copyLink')!(ed.Uri.file(join(GOOD, 'full-course.pangeo.json')));
+  assert.match(ed.clipboard.text, /^code-oss:\/\//);
   assert.deepEqual(parsePresetLink(ed.clipboard.text), { kind: 'url', url: 'https://example.edu/week3.pangeo.json' });
+  ed.answers.quickPick.push('Plain https address');
+  ed.answers.input.push('https://example.edu/week3.pangeo.json');
+  await ed.commands.get('pangeo.preset.copyLink')!(ed.Uri.file(join(GOOD, 'full-course.pangeo.json')));
+  assert.equal(ed.clipboard.text, 'https://example.edu/week3.pangeo.json');
+  assert.match(ed.messages.at(-1)!.text, /Apply Preset…", choose "From a URL…" and paste it/);
+});
+
+test('Apply Preset from a URL takes a plain https address or a pasted preset link; anything else is refused in the box', async (t) => {
+  const { ed } = setup(t);
+  const link = presetLink({ version: 1, name: 'Pasted link', kernel: { name: 'python3' } }, { scheme: 'code-oss' });
+  ed.answers.quickPick.push('$(globe) From a URL');
+  ed.answers.input.push(link);
+  const { panel, done } = await startReview(ed, () => ed.commands.get('pangeo.preset.apply')!());
+  assert.equal(shown(panel).review.name, 'Pasted link');
+  assert.equal(shown(panel).review.sourceKind, 'link');
+  panel.send({ type: 'review/decision', decision: 'cancel' });
+  await done;
+  for (const bad of ['http://example.edu/p.json', 'vscode://pangeo-compute.pangeo-compute/preset?data=***']) {
+    ed.answers.quickPick.push('$(globe) From a URL');
+    ed.answers.input.push(bad);
+    await ed.commands.get('pangeo.preset.apply')!();
+  }
+  assert.deepEqual(ed.messages.filter((m) => m.kind === 'input-refused').map((m) => m.text), [
+    'must use https:// (plain http is only allowed for localhost)',
+    'This preset link cannot be used: the inline preset is not base64url.',
+  ]);
 });
 
 test('the settings writer puts back what it wrote when a later key fails', async () => {
