@@ -9,6 +9,7 @@ import { describePresetPlan } from '../presetPlan';
 import { parsePresetLink, type UriParts } from '../presetLink';
 import { validatePreset } from '../validatePreset';
 import { problemText } from '../problemText';
+import { keysToCompare, reviewWarnings, type CurrentSettings } from '../reviewWarnings';
 import type { PresetValidation } from '../presetTypes';
 import { PresetReviewPanel } from './reviewPanel';
 import type { ReviewModel } from '../../../webviews/presetReview/protocol';
@@ -78,6 +79,7 @@ export class PresetFlows {
         title: s.kind === 'apply-settings' ? s.title.replace('workspace setting', `${settingsTarget} setting`) : s.title,
         details: s.details,
       })),
+      warnings: reviewWarnings(plan, this.currentSettings(keysToCompare(plan))),
       blockedReason: untrusted ? 'This workspace is not trusted, so presets cannot be applied here. Trust the workspace (Manage Workspace Trust) and open the preset again.' : undefined,
     };
     const panel = PresetReviewPanel.open(vs, this.deps.extensionUri, logger, model);
@@ -93,6 +95,15 @@ export class PresetFlows {
     }
     logger.info(`Preset "${plan.name}" from ${source}: applying ${plan.steps.length} steps with the user's consent`);
     await this.run(validation, panel);
+  }
+
+  /** Values the user set (any scope, defaults excluded): what the preset would replace. */
+  private currentSettings(keys: string[]): CurrentSettings {
+    const config = this.deps.vs.workspace.getConfiguration();
+    return Object.fromEntries(keys.map((k) => {
+      const i = config.inspect(k);
+      return [k, i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue];
+    }));
   }
 
   private async run(validation: PresetValidation, panel: PresetReviewPanel): Promise<void> {

@@ -55,7 +55,7 @@ async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
-const shown = (panel: FakeWebviewPanel) => panel.posted.find((m) => (m as { type: string }).type === 'review/show') as { review: { source: string; sourceKind: string; steps: Array<{ title: string }>; blockedReason?: string } };
+const shown = (panel: FakeWebviewPanel) => panel.posted.find((m) => (m as { type: string }).type === 'review/show') as { review: { name: string; source: string; sourceKind: string; steps: Array<{ title: string }>; blockedReason?: string; warnings?: string[] } };
 const finished = (panel: FakeWebviewPanel) => panel.posted.filter((m) => (m as { type: string }).type === 'review/finished') as Array<{ status: string; message: string; canRetry: boolean }>;
 
 test('the review page is a CSP-locked webview that lists the steps and the source', async (t) => {
@@ -249,4 +249,26 @@ test('built-in steps cover settings, budget, content and recommendations; missin
   await settingsOnly.done;
   assert.equal(finished(settingsOnly.panel)[0].status, 'done');
   assert.deepEqual(ed.updates.map((u) => u.key), ['editor.fontSize', 'window.zoomLevel', 'workbench.colorCustomizations', 'notebook.output.textLineLimit']);
+});
+
+test('the review page says when the hub is plain http and which budget and settings the preset replaces (old → new)', async (t) => {
+  const { ed } = setup(t);
+  ed.settings.set('global:pangeo.cost.budget.limitUsd', 10);
+  ed.settings.set('global:pangeo.cost.budget.period', 'month');
+  ed.settings.set('workspace:editor.fontSize', 14);
+  ed.settings.set('workspace:editor.wordWrap', 'on');
+  const preset = {
+    version: 1, name: 'Replacing', hub: { url: 'http://127.0.0.1:8000/' },
+    cost: { budget: { amount: 5, period: 'day' }, atLimit: 'scaleClustersToZero' },
+    settings: { 'editor.fontSize': 17, 'editor.wordWrap': 'on', 'editor.tabSize': 2 },
+  };
+  const link = presetLink(preset as never);
+  const { panel, done } = await startReview(ed, () => handlePresetUri({ scheme: 'vscode', authority: 'pangeo-compute.pangeo-compute', path: '/preset', query: link.slice(link.indexOf('?') + 1) }));
+  assert.deepEqual(shown(panel).review.warnings, [
+    'The hub http://127.0.0.1:8000/ uses plain http: the password or token you sign in with travels unencrypted.',
+    'Replaces your budget: $10 per month → $5 per day.',
+    'Replaces the setting editor.fontSize: 14 → 17.',
+  ]);
+  panel.send({ type: 'review/decision', decision: 'cancel' });
+  await done;
 });
