@@ -65,6 +65,7 @@ if (hubConfig()) {
 
         const user = await adminGet<HubUser>(hub, `hub/api/users/${hub.user}`);
         assert.equal(user.servers['']?.ready, true, 'the hub does not report the default server ready');
+        assert.equal(api.hubs.snapshot(base)?.servers?.find((s) => s.name === '')?.state, 'ready', 'the Hubs view still shows the server as it was before');
         const created = (await local.list()).filter((c) => !clustersBefore.has(c.id));
         assert.equal(created.length, 1, `expected one new local cluster, found ${created.length}`);
         await until('the new cluster to have 1 worker', async () => (await local.get(created[0]!.id)).workers === 1, 20_000, 250);
