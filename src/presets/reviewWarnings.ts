@@ -2,6 +2,7 @@
 // or token travels unencrypted, and settings or a budget the preset replaces (old → new).
 import { COST_SETTINGS } from './budgetStep';
 import type { PresetPlan } from './presetPlan';
+import { profilePrice, type HubProfilePrices } from '../cost/hubProfilePrices';
 
 /** Values the settings have now where the preset would write them (undefined: not set there). */
 export type CurrentSettings = Record<string, unknown>;
@@ -10,7 +11,7 @@ export type CurrentSettings = Record<string, unknown>;
 export function keysToCompare(plan: PresetPlan): string[] {
   const keys: string[] = [];
   for (const s of plan.steps) {
-    if (s.kind === 'set-budget') keys.push(COST_SETTINGS.limit, COST_SETTINGS.period, COST_SETTINGS.action, COST_SETTINGS.prices);
+    if (s.kind === 'set-budget') keys.push(COST_SETTINGS.limit, COST_SETTINGS.period, COST_SETTINGS.action, COST_SETTINGS.prices, COST_SETTINGS.profilePrices);
     if (s.kind === 'apply-settings') keys.push(...Object.keys(s.settings));
   }
   return [...new Set(keys)];
@@ -50,6 +51,10 @@ export function reviewWarnings(plan: PresetPlan, current: CurrentSettings): stri
       const oldAction = current[COST_SETTINGS.action];
       if (oldAction !== undefined && !same(oldAction, s.atLimit)) {
         out.push(`Replaces what happens at 100 % of the budget: ${ACTION_WORDS[String(oldAction)] ?? show(oldAction)} → ${ACTION_WORDS[s.atLimit] ?? s.atLimit}.`);
+      }
+      for (const [slug, usd] of Object.entries(s.hubUrl ? s.hubProfilePrices ?? {} : {})) {
+        const old = profilePrice(current[COST_SETTINGS.profilePrices] as HubProfilePrices | undefined, s.hubUrl!, slug);
+        if (old !== undefined && old !== usd) out.push(`Replaces the price of the profile "${slug}" on ${s.hubUrl}: $${old}/h → $${usd}/h.`);
       }
       if (s.priceOverrides !== undefined && current[COST_SETTINGS.prices] !== undefined && !same(current[COST_SETTINGS.prices], s.priceOverrides)) {
         out.push(`Replaces your price overrides (${COST_SETTINGS.prices}): ${show(current[COST_SETTINGS.prices])} → ${show(s.priceOverrides)}.`);

@@ -257,9 +257,10 @@ test('the review page says when the hub is plain http and which budget and setti
   ed.settings.set('global:pangeo.cost.budget.period', 'month');
   ed.settings.set('workspace:editor.fontSize', 14);
   ed.settings.set('workspace:editor.wordWrap', 'on');
+  ed.settings.set('global:pangeo.cost.hubProfilePrices', { 'http://127.0.0.1:8000': { large: 1 } });
   const preset = {
     version: 1, name: 'Replacing', hub: { url: 'http://127.0.0.1:8000/' },
-    cost: { budget: { amount: 5, period: 'day' }, atLimit: 'scaleClustersToZero' },
+    cost: { budget: { amount: 5, period: 'day' }, atLimit: 'scaleClustersToZero', hubProfilePrices: { large: 0.77, small: 0.1 } },
     settings: { 'editor.fontSize': 17, 'editor.wordWrap': 'on', 'editor.tabSize': 2 },
   };
   const link = presetLink(preset as never);
@@ -267,6 +268,7 @@ test('the review page says when the hub is plain http and which budget and setti
   assert.deepEqual(shown(panel).review.warnings, [
     'The hub http://127.0.0.1:8000/ uses plain http: the password or token you sign in with travels unencrypted.',
     'Replaces your budget: $10 per month → $5 per day.',
+    'Replaces the price of the profile "large" on http://127.0.0.1:8000/: $1/h → $0.77/h.',
     'Replaces the setting editor.fontSize: 14 → 17.',
   ]);
   panel.send({ type: 'review/decision', decision: 'cancel' });
