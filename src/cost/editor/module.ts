@@ -73,28 +73,28 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
         `Dask cluster ${e.label} has had no tasks for ${minutes} min and costs about ${usd(e.usdPerHour)}/h.`,
         ...(sources.scaleClusterToZero && ref ? [scale] : []), 'Dismiss');
       if (choice === scale && ref && sources.scaleClusterToZero) {
-        await reportAction([{ label: e.label, ref, outcome: await sources.scaleClusterToZero(ref).catch((err: unknown) => ({ status: 'failed' as const, message: String((err as Error)?.message ?? err) })) }]);
+        await reportAction([{ label: e.label, ref, outcome: await sources.scaleClusterToZero(ref).catch((err: unknown) => ({ status: 'failed' as const, message: String((err as Error)?.message ?? err) })) }], 'Pangeo: scale to 0');
       }
     }
   };
 
   /** Says per resource what the action did; what could not be done gets a warning with a way out. */
-  const reportAction = async (reports: ResourceActionReport[]) => {
+  const reportAction = async (reports: ResourceActionReport[], what = 'Pangeo budget action') => {
     for (const r of reports) logger.info(`budget action: ${r.label}: ${r.outcome.status}: ${r.outcome.message}`);
     const ok = reports.filter((r) => r.outcome.status === 'done' || r.outcome.status === 'not-needed');
     const notOk = reports.filter((r) => !ok.includes(r));
     if (!reports.length) {
-      void vs.window.showInformationMessage('Pangeo budget action: nothing was running to act on.');
+      void vs.window.showInformationMessage(`${what}: nothing was running to act on.`);
       return;
     }
-    if (ok.length) void vs.window.showInformationMessage(`Pangeo budget action: ${reportLines(ok).join(' · ')}.`);
+    if (ok.length) void vs.window.showInformationMessage(`${what}: ${reportLines(ok).join(' · ')}.`);
     // One warning per resource, all shown at once (none waits for another to be dismissed).
     await Promise.all(notOk.map(async (r) => {
       const titles: Record<'stop' | 'detach', string> = { stop: 'Stop Cluster…', detach: 'Detach' };
       const remedies = r.ref?.kind === 'cluster' && sources.remedy ? r.outcome.remedies ?? [] : [];
       const extra = remedies.includes('detach') ? ' Detaching only stops watching it here: stop it where it runs.' : '';
       const picked = await vs.window.showWarningMessage(
-        `Pangeo budget action: ${r.label} ${r.outcome.status === 'failed' ? `failed: ${r.outcome.message}` : r.outcome.message}. It may still cost money.${extra}`,
+        `${what}: ${r.label} ${r.outcome.status === 'failed' ? `failed: ${r.outcome.message}` : r.outcome.message}. It may still cost money.${extra}`,
         ...remedies.map((m) => titles[m]), 'Show costs');
       const remedy = remedies.find((m) => titles[m] === picked);
       if (remedy && r.ref?.kind === 'cluster') await sources.remedy!(r.ref, remedy);
