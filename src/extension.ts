@@ -13,7 +13,9 @@ import { registerDask } from './dask/editor/module';
 import { jupyterExtensionRunner } from './dask/editor/notebookClusters';
 import { registerDashboards } from './dashboard/module';
 import { registerCost } from './cost/editor/module';
-import { daskClusterBillables, hubServerBillables, splitClusterResourceId } from './cost/editor/billables';
+import { daskClusterBillables, hubServerBillables } from './cost/editor/billables';
+import { costResourceActions } from './cost/editor/resourceActions';
+import type { HubProfilePrices } from './cost/hubProfilePrices';
 import { registerAws } from './aws/editor/module';
 import { handlePresetUri, registerPresets } from './presets/editor/module';
 import { currentSetupFrom, editorPresetSteps } from './presets/editor/editorSteps';
@@ -41,16 +43,10 @@ export function activate(context: vscode.ExtensionContext) {
   });
   const dashboards = registerDashboards(deps, dask.dashboardSources);
   const cost = registerCost(deps, {
-    billables: [hubServerBillables(hubs.service), daskClusterBillables(dask.service)],
-    onSnapshot: (snapshot) => dask.showCosts(snapshot.resources),
-    scaleClusterToZero: async (id) => {
-      const { providerId, clusterId } = splitClusterResourceId(id);
-      await dask.store.provider(providerId)?.scale(clusterId, 0);
-    },
-    stopServer: async (id) => {
-      const server = hubs.service.readyServers().find((s) => `${s.hubId}#${s.server.name}` === id);
-      if (server) await server.client.stopServer(server.user, server.server.name);
-    },
+    billables: [hubServerBillables(hubs.service, () => vscode.workspace.getConfiguration('pangeo.cost').get<HubProfilePrices>('hubProfilePrices')), daskClusterBillables(dask.service)],
+    // The Dask tree looks rates up by "<provider id>/<cluster id>", built from both known halves (never parsed).
+    onSnapshot: (snapshot) => dask.showCosts(snapshot.resources.map((r) => (r.ref?.kind === 'cluster' ? { ...r, id: `${r.ref.providerId}/${r.ref.clusterId}` } : r))),
+    ...costResourceActions({ vs: vscode, hubs: hubs.service, dask }),
   });
   const presets = registerPresets(deps, editorPresetSteps({ vs: vscode, hubs: hubs.service, dask: dask.store, extensionId: context.extension.id }), {
     aws, currentSetup: currentSetupFrom(vscode, hubs.service),

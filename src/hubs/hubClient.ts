@@ -5,6 +5,7 @@ import { registerSecret } from '../core/http/redact';
 import { HubServer, HubUser, MintedToken, RawUser, toHubUser } from './hubModels';
 import { seg } from './hubUrl';
 import { parseOptionsForm, OptionsForm } from './optionsForm';
+import { rememberProfiles } from './profileCatalog';
 import { readSpawnProgress, SpawnFailedError, SpawnProgressEvent } from './spawnProgress';
 
 export interface HubClientOptions extends Omit<HttpClientOptions, 'baseUrl' | 'authorization'> {
@@ -199,7 +200,9 @@ export class HubClient {
       return server?.state === 'ready' && !/spawn-pending/.test(location) ? { kind: 'running' } : { kind: 'none' };
     }
     const html = await res.text();
-    return { kind: 'form', form: parseOptionsForm(html), html };
+    const form = parseOptionsForm(html);
+    rememberProfiles(this.base, form.profiles); // sizes for the cost meter
+    return { kind: 'form', form, html };
   }
 
   /** Mints a token for `user` with the current token. */

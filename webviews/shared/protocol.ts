@@ -69,14 +69,14 @@ const isSummary = shape({
 });
 const isWorkersUpdate = shape({ reset: isBool, upsert: arrayOf(isWorkerRow), remove: arrayOf(isStr) });
 const isRate = shape({
-  usdPerHour: isFiniteNum, asOf: isStr, source: isStr, warnings: arrayOf(isStr),
-  lines: arrayOf(shape({ what: isStr, count: isFiniteNum, unitUsdPerHour: isFiniteNum, basis: oneOf('instance', 'cores-memory', 'free') })),
+  usdPerHour: isFiniteNum, asOf: isStr, source: isStr, warnings: arrayOf(isStr), unpriced: optional(isBool),
+  lines: arrayOf(shape({ what: isStr, count: isFiniteNum, unitUsdPerHour: isFiniteNum, basis: oneOf('instance', 'cores-memory', 'free', 'profile') })),
 });
 const isMeterSnapshot = shape({
   time: isFiniteNum, totalUsdPerHour: isFiniteNum, todayUsd: isFiniteNum, sessionUsd: isFiniteNum, monthUsd: isFiniteNum, asOf: isStr,
   resources: arrayOf(shape({
     id: isStr, kind: oneOf('server', 'cluster'), label: isStr, usdPerHour: isFiniteNum, todayUsd: isFiniteNum,
-    sessionUsd: isFiniteNum, rate: isRate, status: oneOf('live', 'unreachable'), idleForMs: optional(isFiniteNum),
+    sessionUsd: isFiniteNum, rate: isRate, status: oneOf('live', 'unreachable'), idleForMs: optional(isFiniteNum), unpriced: optional(isBool),
   })),
   budget: optional(shape({ limitUsd: isFiniteNum, spentUsd: isFiniteNum, fraction: isFiniteNum, period: oneOf('day', 'month'), periodKey: isStr })),
   history: shape({

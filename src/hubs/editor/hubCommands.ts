@@ -69,8 +69,11 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
     const servers = service.snapshot(base)?.servers ?? [];
     const start = 'Start a Server';
     const msg = `Signed in to ${record.label} as ${record.user}.`;
+    // Informational: never awaited, so a caller (e.g. a preset's sign-in step) does not wait for it to be dismissed.
     if (!servers.some((s) => s.state === 'ready')) {
-      if (await vs.window.showInformationMessage(msg, start) === start) await vs.commands.executeCommand('pangeo.hubs.startServer', { kind: 'hub', base });
+      void vs.window.showInformationMessage(msg, start).then((picked) => {
+        if (picked === start) void vs.commands.executeCommand('pangeo.hubs.startServer', { kind: 'hub', base });
+      });
     } else void vs.window.showInformationMessage(`${msg} Its running servers are in the notebook kernel picker.`);
   };
 
