@@ -119,10 +119,12 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       if (!choice) return;
       const most = choice.mode === 'fixed' ? choice.workers : choice.maximum;
       if (most > target.cluster.workers && !(await confirmLargeCluster(vs, target.cluster.name, most, threshold()))) return;
+      // The provider's warnings (a gateway's limit, a cluster still starting) show at once, while the progress runs on.
+      const notify = (m: string) => void vs.window.showWarningMessage(`${target.cluster.name}: ${m}`);
       if (choice.mode === 'fixed') {
-        await withProgress(`Scaling ${target.cluster.name} to ${choice.workers} workers…`, () => target.provider.scale(target.cluster.id, choice.workers));
+        await withProgress(`Scaling ${target.cluster.name} to ${choice.workers} workers…`, () => target.provider.scale(target.cluster.id, choice.workers, undefined, notify));
       } else {
-        await withProgress(`Making ${target.cluster.name} adaptive (${choice.minimum}–${choice.maximum})…`, () => target.provider.adapt(target.cluster.id, choice.minimum, choice.maximum));
+        await withProgress(`Making ${target.cluster.name} adaptive (${choice.minimum}–${choice.maximum})…`, () => target.provider.adapt(target.cluster.id, choice.minimum, choice.maximum, undefined, notify));
       }
       await service.refresh(target.provider.id);
     })),

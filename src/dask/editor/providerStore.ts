@@ -142,7 +142,8 @@ export class ProviderStore {
     } else {
       auth = { type: 'none' };
     }
-    return new GatewayProvider({ url: c.url, auth, proxyAddress: c.proxyAddress, logger: this.deps.logger });
+    // Adaptive bounds live in globalState so they survive a reload; the hub tells a bad token from a broken gateway.
+    return new GatewayProvider({ url: c.url, auth, proxyAddress: c.proxyAddress, logger: this.deps.logger, state: this.deps.state, hubUrl: c.hubUrl });
   }
 }
 
