@@ -73,6 +73,10 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
     vs.commands.registerCommand('pangeo.dask.addProvider', guarded('Add Dask provider', async () => {
       const added = await askNewProvider(vs, { hubSignInAvailable: d.hubSignInAvailable });
       if (!added) return;
+      if (added.config.kind === 'scheduler' && store.hasSchedulerAddress(added.config.url)) {
+        void vs.window.showInformationMessage(`The scheduler at ${added.config.url} is already in the list.`);
+        return;
+      }
       await store.add(added.config, added.secret);
       await service.refresh(added.config.kind === 'scheduler' ? 'scheduler' : configId(added.config));
     })),
@@ -91,6 +95,7 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
     vs.commands.registerCommand('pangeo.dask.detachScheduler', guarded('Detach scheduler', async (node?: ClusterNode) => {
       if (node?.kind !== 'cluster' || node.cluster.provider !== 'scheduler') return;
       await store.removeSchedulerAddress(node.cluster.id);
+      service.forget(node.providerId, node.cluster.id);
       await service.refresh();
     })),
 
