@@ -15,6 +15,8 @@ export interface DashboardSessionOptions {
   logger?: Logger;
   fetch?: typeof fetch;
   openExternal?: (url: string) => void;
+  /** The clock samples and gaps are stamped with (tests replay minutes in milliseconds). */
+  now?: () => number;
   /** Asks the user before scaling above a threshold; resolves false to cancel. */
   confirmScale?: (workers: number) => Promise<boolean>;
 }
@@ -146,7 +148,7 @@ export class DashboardSession {
     if (!this.sampler) {
       const connection = await this.target.connection();
       this.dashboardUrl = connection.dashboardUrl;
-      this.sampler = new SchedulerSampler(connection, { logger: this.opts.logger, fetch: this.opts.fetch });
+      this.sampler = new SchedulerSampler(connection, { logger: this.opts.logger, fetch: this.opts.fetch, now: this.opts.now });
     }
     return this.sampler;
   }
@@ -163,7 +165,7 @@ export class DashboardSession {
     } else if (!this.inGap && this.series.length > 0) {
       // An outage is a gap in the charts, not a ramp from the last size to the next one.
       this.inGap = true;
-      const time = Date.now();
+      const time = (this.opts.now ?? Date.now)();
       this.series.addGap(time);
       if (this.ready) this.post({ type: 'dashboard/gap', time });
     }

@@ -236,6 +236,11 @@ openButton.addEventListener('click', () => bridge.post({ type: 'dashboard/openBr
   rows: () => table.size,
   cluster: () => cluster,
   /** The arrays each chart currently draws (x first), to check the charts show what was sent. */
+  /** The colours the CPU chart's x axis draws its labels and grid with now, and the page background. */
+  axisColors: () => {
+    const u = chartCpu.plot as unknown as { axes: { stroke: (u: unknown, i: number) => string; grid: { stroke: (u: unknown, i: number) => string } }[] };
+    return { label: u.axes[0]!.stroke(u, 0), grid: u.axes[0]!.grid.stroke(u, 0), background: getComputedStyle(document.body).backgroundColor };
+  },
   /** The x tick labels each chart drew last (time charts: times; bar charts: worker names). */
   xTicks: () => Object.fromEntries(Object.entries({ workers: chartWorkers, memory: chartMemory, tasks: chartTasks, cpu: chartCpu, workerMemory: chartWorkerMemory })
     .map(([k, c]) => [k, c.xTickLabels()])),

@@ -75,7 +75,11 @@ export class Chart {
     if (spec.kind === 'time') {
       xAxis.values = (_u, splits, _i, _space, incr) => timeTicks(splits, incr);
       xAxis.space = 70;
+      // Whole seconds and up: finer ticks would repeat the same hh:mm:ss label.
+      xAxis.incrs = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86_400, 172_800, 604_800];
     } else {
+      // One tick per bar, at its slot, labelled like the table.
+      xAxis.splits = (u) => Array.from(u.data[0] as ArrayLike<number>);
       xAxis.values = (_u, splits) => splits.map((i) => (i == null ? '' : this.labels[Math.round(i)] ?? ''));
       // Long names slant so neighbours do not overlap.
       xAxis.rotate = (_u, values) => (values.some((v) => String(v).length > 8) ? -20 : 0);
