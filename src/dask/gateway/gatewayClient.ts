@@ -140,7 +140,8 @@ export class GatewayClient {
         path: 'hub/api/user', anonymous: true, headers: { Authorization: `token ${token}` }, acceptStatuses: [401, 403, 404],
       });
       await res.text();
-      return res.status === 200;
+      // 404: not a hub there (the gateway reached without its hub's address): unknown, not a bad token.
+      return res.status === 200 ? true : res.status === 401 || res.status === 403 ? false : undefined;
     } catch {
       return undefined;
     }
