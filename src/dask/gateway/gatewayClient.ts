@@ -127,7 +127,7 @@ export class GatewayClient {
         'Your sign-in is fine (the hub accepts your token): the gateway\'s own set-up is wrong. Contact the hub\'s administrator.', e.details);
     }
     return new PangeoError('UnexpectedResponse', why,
-      'Usually the gateway\'s set-up is wrong (contact the hub\'s administrator); if your token has expired, sign in again.', e.details);
+      'Either your token is no longer valid (sign in again), or the gateway cannot check tokens with its hub (contact the hub\'s administrator).', e.details);
   }
 
   /** true/false when the hub says whether it accepts our token; undefined when that cannot be asked. */
