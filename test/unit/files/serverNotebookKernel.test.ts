@@ -36,8 +36,10 @@ test('the hub notebook prefers its server\'s controller for the kernelspec it na
   (FakeController.prototype as unknown as { updateNotebookAffinity: unknown }).updateNotebookAffinity = function (this: FakeController, nb: { uri: { toString(): string } }, a: number) {
     affinity.push([this.id, nb.uri.toString(), a]);
   };
-  const hubs = { onDidChangeServers: () => ({ dispose() {} }), readyServers: () => [server(''), server('gpu')], refresh: async () => undefined,
-    restartServer: async () => false, authorizationFor: async () => undefined } as unknown as HubRegistry;
+  // Typed as the whole HubRegistry so a new member of it fails to compile here rather than at run time.
+  const hubs: HubRegistry = { onDidChangeServers: (() => ({ dispose() {} })) as unknown as HubRegistry['onDidChangeServers'],
+    readyServers: () => [server(''), server('gpu')], refresh: async () => undefined, restartServer: async () => false,
+    authorizationFor: async () => undefined, isSignedIn: () => true, addKernelUser: () => ({ dispose() {} }) };
   const kernelOpts: NotebookKernelOptions[] = [];
   const controllers = new NotebookControllers({
     vs: fake.vs, hubs, logger: silentLogger,
