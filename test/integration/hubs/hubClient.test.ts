@@ -1,4 +1,4 @@
-// The hub client against a real JupyterHub 3 (prefix /jhub/, named servers, an options form, a user needing escapes).
+// The hub client against a real JupyterHub (prefix /jhub/, named servers, an options form, a user needing escapes).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHub, TestHub, TEST_OPTIONS_FORM } from '../../support/jupyterhub';
@@ -31,7 +31,7 @@ describe('HubClient against a real JupyterHub', { timeout: 240_000 }, () => {
       const client = new HubClient(parseHubUrl(pasted).base);
       assert.equal(await client.getVersion(), hub.version);
     }
-    assert.match(hub.version, /^3\./);
+    assert.match(hub.version, /^\d+\.\d+/);
   });
 
   test('password sign-in mints a token with an expiry; the token identifies the user', async () => {
