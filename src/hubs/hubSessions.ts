@@ -6,6 +6,8 @@ import { loginForPages } from './hubPageLogin';
 import { forgetSecret, registerSecret } from '../core/http/redact';
 import { InvalidInputError, isAuthError, UnauthorizedError } from '../core/http/errors';
 import type { Logger } from '../core/log';
+import type { OptionsForm } from './optionsForm';
+import type { RememberedForm, UsedOptions } from './rememberedOptions';
 
 export type SignInMethod = 'token' | 'password' | 'oauth';
 
@@ -24,6 +26,10 @@ export interface HubRecord {
   lifetimeSeconds?: number;
   /** Last options used to start each server ('' = default), remembered per hub. */
   lastOptions?: Record<string, Record<string, unknown>>;
+  /** ISO time each server's lastOptions were used. */
+  lastOptionsAt?: Record<string, string>;
+  /** The hub's options form as last read (offered when it cannot be read, e.g. with a pasted token). */
+  lastForm?: RememberedForm;
 }
 
 export interface KeyValueStore {
@@ -258,7 +264,26 @@ export class HubSessions {
   async rememberOptions(base: string, serverName: string, options: Record<string, unknown>): Promise<void> {
     const record = this.hub(base);
     if (!record) return;
-    await this.save({ ...record, lastOptions: { ...record.lastOptions, [serverName]: options } });
+    const at = new Date((this.opts.now ?? Date.now)()).toISOString();
+    await this.save({ ...record, lastOptions: { ...record.lastOptions, [serverName]: options }, lastOptionsAt: { ...record.lastOptionsAt, [serverName]: at } });
+  }
+
+  /** Every server's remembered options with the time they were used (options from before times were kept count as old). */
+  usedOptions(base: string): UsedOptions[] {
+    const record = this.hub(base);
+    return Object.entries(record?.lastOptions ?? {}).map(([serverName, options]) => ({
+      serverName, options, usedAt: new Date(record?.lastOptionsAt?.[serverName] ?? 0), source: 'extension' as const,
+    }));
+  }
+
+  async rememberForm(base: string, form: OptionsForm): Promise<void> {
+    const record = this.hub(base);
+    if (!record) return;
+    await this.save({ ...record, lastForm: { form, readAt: new Date((this.opts.now ?? Date.now)()).toISOString() } });
+  }
+
+  rememberedForm(base: string): RememberedForm | undefined {
+    return this.hub(base)?.lastForm;
   }
 
   lastOptions(base: string, serverName: string): Record<string, unknown> | undefined {
