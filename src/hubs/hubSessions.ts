@@ -159,7 +159,9 @@ export class HubSessions {
    * Password sign-in: mints a token with an expiry and logs in to the hub's pages (for the options form).
    * The password is used for these two requests and then dropped.
    */
-  async signInWithPassword(base: string, username: string, password: string, lifetimeSeconds: number, signal?: AbortSignal): Promise<HubRecord> {
+  async signInWithPassword(base: string, username: string, password: string, lifetimeSeconds: number, signal?: AbortSignal,
+    /** Told when the token works but the page login (for the options form) failed, e.g. an XSRF refusal. */
+    onPageLoginFailed?: (e: unknown) => void): Promise<HubRecord> {
     this.requireHub(base);
     const anonymous = new HubClient(base, { ...this.opts.client, logger: this.opts.logger });
     try {
@@ -167,6 +169,7 @@ export class HubSessions {
       const user = await new HubClient(base, { ...this.opts.client, token: minted.token }).getCurrentUser(signal);
       const cookie = await loginForPages(anonymous.http, username, password, signal).catch((e) => {
         this.opts.logger?.warn(`page login failed (options form unavailable): ${e instanceof Error ? e.message : e}`);
+        onPageLoginFailed?.(e);
         return undefined;
       });
       await this.revokeMinted(base).catch(() => undefined);
