@@ -29,8 +29,9 @@ export interface PageLoginHooks {
 /** What a 403 on the login POST means: a refused XSRF check (with the hub's words), wrong credentials, or something else. */
 function classify403(html: string): { xsrf: string } | 'credentials' | 'other' {
   const text = html.replace(/<[^>]+>/g, '\n').replace(/&#39;|&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-  // Tornado: "'_xsrf' argument missing from POST", "XSRF cookie does not match POST argument".
-  const named = text.split('\n').map((l) => l.trim()).find((l) => /xsrf/i.test(l) && l.length < 200);
+  // Tornado: "'_xsrf' argument missing from POST", "XSRF cookie does not match POST argument"; JupyterHub 5 shows
+  // its login page again with "Login form invalid or expired. Try again." instead.
+  const named = text.split('\n').map((l) => l.trim()).find((l) => (/xsrf/i.test(l) || /login form invalid or expired/i.test(l)) && l.length < 200);
   if (named) return { xsrf: named };
   // JupyterHub 5 answers a wrong password with 403 and the login page again.
   if (/name="password"|Invalid username or password/i.test(html)) return 'credentials';

@@ -100,7 +100,7 @@ describe('page login against a real JupyterHub that refuses the XSRF check', { t
       const text = (e as PangeoError).userMessage;
       assert.match(text, /XSRF check failed/);
       assert.ok((e as PangeoError).serverMessage, 'the hub\'s own reason (or what it answered) is kept');
-      assert.doesNotMatch(text, /did not accept this username|token is missing|expired/i);
+      assert.doesNotMatch(text, /did not accept this username|token is missing|expired or revoked/i);
       assert.ok(!text.includes(hub.password));
       return true;
     });
