@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { startTestHub } from '../test/support/jupyterhub';
 import { HubClient } from '../src/hubs/hubClient';
 import { JupyterServerClient } from '../src/jupyter/jupyterServerClient';
+import { runFirstCellBench } from './firstCell';
 
 const ROOT = join(__dirname, '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -96,6 +97,9 @@ export async function runHubBench(log: (l: string) => void = console.log): Promi
     ws.close();
     session.dispose();
     await jc.shutdownKernel(kernel.id);
+
+    // Issue 9: a notebook's first cell on a ready server, through the controller's kernel core vs bare REST + ws.
+    await runFirstCellBench({ serverUrl: url, http: hc.http, token: minted.token, log });
   } finally {
     await hub.stop();
   }

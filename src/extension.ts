@@ -7,11 +7,15 @@ import { UriRouter } from './editor/uriHandler';
 import { registerHubs } from './hubs/editor/module';
 import { registerJupyterIntegration } from './jupyter/editor/module';
 import { registerNotebookKernels } from './kernels/module';
+import { registerServerFiles } from './files/editor/module';
+import { registerServerTerminals } from './terminals/editor/module';
 import { registerDask } from './dask/editor/module';
 import { jupyterExtensionRunner } from './dask/editor/notebookClusters';
 import { registerDashboards } from './dashboard/module';
 import { registerCost } from './cost/editor/module';
-import { daskClusterBillables, hubServerBillables, splitClusterResourceId } from './cost/editor/billables';
+import { daskClusterBillables, hubServerBillables } from './cost/editor/billables';
+import { costResourceActions } from './cost/editor/resourceActions';
+import type { HubProfilePrices } from './cost/hubProfilePrices';
 import { registerAws } from './aws/editor/module';
 import { handlePresetUri, registerPresets } from './presets/editor/module';
 import { currentSetupFrom, editorPresetSteps } from './presets/editor/editorSteps';
@@ -24,6 +28,9 @@ export function activate(context: vscode.ExtensionContext) {
   const hubs = registerHubs(deps);
   const jupyter = registerJupyterIntegration(deps, hubs.service);
   const kernels = registerNotebookKernels(deps, hubs.service);
+  // The files and a shell of ready hub servers (pangeo-hub: workspace folders, server terminals).
+  const serverFiles = registerServerFiles(deps, hubs.service);
+  const serverTerminals = registerServerTerminals(deps, hubs.service);
   const aws = registerAws(deps);
   // A Gateway that is a hub's service reuses that hub's sign-in (Authorization: jupyterhub <token>); local clusters
   // run with a preset's short-lived AWS credentials when one was assumed.
@@ -36,23 +43,17 @@ export function activate(context: vscode.ExtensionContext) {
   });
   const dashboards = registerDashboards(deps, dask.dashboardSources);
   const cost = registerCost(deps, {
-    billables: [hubServerBillables(hubs.service), daskClusterBillables(dask.service)],
-    onSnapshot: (snapshot) => dask.showCosts(snapshot.resources),
-    scaleClusterToZero: async (id) => {
-      const { providerId, clusterId } = splitClusterResourceId(id);
-      await dask.store.provider(providerId)?.scale(clusterId, 0);
-    },
-    stopServer: async (id) => {
-      const server = hubs.service.readyServers().find((s) => `${s.hubId}#${s.server.name}` === id);
-      if (server) await server.client.stopServer(server.user, server.server.name);
-    },
+    billables: [hubServerBillables(hubs.service, () => vscode.workspace.getConfiguration('pangeo.cost').get<HubProfilePrices>('hubProfilePrices')), daskClusterBillables(dask.service)],
+    // The Dask tree looks rates up by "<provider id>/<cluster id>", built from both known halves (never parsed).
+    onSnapshot: (snapshot) => dask.showCosts(snapshot.resources.map((r) => (r.ref?.kind === 'cluster' ? { ...r, id: `${r.ref.providerId}/${r.ref.clusterId}` } : r))),
+    ...costResourceActions({ vs: vscode, hubs: hubs.service, dask }),
   });
   const presets = registerPresets(deps, editorPresetSteps({ vs: vscode, hubs: hubs.service, dask: dask.store, extensionId: context.extension.id }), {
     aws, currentSetup: currentSetupFrom(vscode, hubs.service),
   });
 
   // Disposed in reverse: features first, the hubs they build on last.
-  context.subscriptions.push(presets, aws, cost, dashboards, dask, kernels, jupyter, hubs);
+  context.subscriptions.push(presets, aws, cost, dashboards, dask, serverTerminals, serverFiles, kernels, jupyter, hubs);
 
   // Last, so no deep link arrives before the features that handle it exist.
   const uris = new UriRouter(vscode);

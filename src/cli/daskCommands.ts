@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Command, CommandContext, CommandGroup, EXIT, keyValues, optionalString, positiveInt, UsageError } from './command';
 import { NotFoundError } from '../core/http/errors';
 import { describeOptionType, parseOptionPairs } from '../dask/clusterOptions';
-import { describeSize, findCluster, formatAge, formatBytes, type ClusterProvider, type ClusterSummary } from '../dask/clusterProvider';
+import { describeAdaptive, describeSize, describeStatus, findCluster, formatAge, formatBytes, type ClusterProvider, type ClusterSummary } from '../dask/clusterProvider';
 import { coiledConfigPaths, findCoiledCredentials } from '../dask/coiled/coiledCredentials';
 import { CoiledProvider } from '../dask/coiled/coiledProvider';
 import { gatewayAuthFromEnv } from '../dask/gateway/gatewayAuth';
@@ -45,7 +45,9 @@ export function providerFromContext(ctx: CommandContext): ClusterProvider {
     case 'gateway': {
       const gatewayUrl = url ?? env.DASK_GATEWAY__ADDRESS;
       if (!gatewayUrl) throw new UsageError('--url (or DASK_GATEWAY__ADDRESS) is required for --provider gateway');
-      return new GatewayProvider({ url: gatewayUrl, auth: gatewayAuthFromEnv(env), proxyAddress: env.DASK_GATEWAY__PROXY_ADDRESS, logger: ctx.logger });
+      // Adaptive bounds set by one call are shown by the next: they live in the CLI's state file.
+      return new GatewayProvider({ url: gatewayUrl, auth: gatewayAuthFromEnv(env), proxyAddress: env.DASK_GATEWAY__PROXY_ADDRESS, logger: ctx.logger,
+        state: new JsonFileStore(localClustersFile(env)), hubUrl: hubFromApiUrl(env.JUPYTERHUB_API_URL) });
     }
     case 'coiled': {
       const creds = findCoiledCredentials(env, coiledConfigPaths(env));
@@ -63,6 +65,12 @@ export function providerFromContext(ctx: CommandContext): ClusterProvider {
   }
 }
 
+/** The hub's base URL from JUPYTERHUB_API_URL (https://hub/hub/api → https://hub/), as the Python client has it. */
+function hubFromApiUrl(apiUrl: string | undefined): string | undefined {
+  const m = apiUrl ? /^(https?:\/\/.*?\/)hub\/api\/?$/.exec(apiUrl) : null;
+  return m?.[1];
+}
+
 /** The cluster named by the first positional (id or name); a scheduler address is its own cluster. */
 export async function clusterFromContext(ctx: CommandContext, provider: ClusterProvider): Promise<ClusterSummary> {
   const name = ctx.positionals[0];
@@ -74,8 +82,8 @@ export async function clusterFromContext(ctx: CommandContext, provider: ClusterP
 }
 
 function row(c: ClusterSummary): string {
-  const adaptive = c.adaptive ? ` adaptive ${c.adaptive.minimum}…${c.adaptive.maximum}` : '';
-  return [c.name, c.id !== c.name ? `(${c.id})` : '', c.status, describeSize(c) + adaptive, formatAge(c.startedAt), c.dashboardUrl ?? '', c.message ?? '']
+  const adaptive = c.adaptive ? ` ${describeAdaptive(c, '…')}` : '';
+  return [c.name, c.id !== c.name ? `(${c.id})` : '', describeStatus(c.status), describeSize(c) + adaptive, formatAge(c.startedAt), c.dashboardUrl ?? '', c.message ?? '']
     .filter(Boolean).join('  ');
 }
 
@@ -112,14 +120,15 @@ const create = withProvider('Create a cluster; prints its name', '[--option key=
   const values = parseOptionPairs(await provider.optionsSchema(ctx.signal), keyValues(ctx, 'option'));
   let created = await provider.create(values, ctx.signal);
   if (ctx.values.wait && provider instanceof GatewayProvider) created = await provider.waitUntilRunning(created.id, 300_000, ctx.signal);
-  ctx.note(`Created ${created.name} (${created.status}, ${describeSize(created)})${created.dashboardUrl ? ` — dashboard ${created.dashboardUrl}` : ''}`);
+  ctx.note(`Created ${created.name} (${describeStatus(created.status)}, ${describeSize(created)})${created.dashboardUrl ? ` — dashboard ${created.dashboardUrl}` : ''}`);
   ctx.print(created.name, created);
 }, { option: { type: 'string', multiple: true, short: 'o' }, wait: { type: 'boolean' } });
 
 const scale = withProvider('Scale to a fixed number of workers (turns adaptive off)', 'NAME N', async (ctx, provider) => {
   const n = positiveInt(ctx.positionals[provider.kind === 'scheduler' && ctx.positionals.length === 1 ? 0 : 1], 'N');
   const cluster = await clusterFromContext({ ...ctx, positionals: provider.kind === 'scheduler' && ctx.positionals.length === 1 ? [] : ctx.positionals }, provider);
-  await provider.scale(cluster.id, n, ctx.signal);
+  // The provider's warnings (a gateway's limit, a cluster still starting) are printed at once, not after the wait.
+  await provider.scale(cluster.id, n, ctx.signal, (m) => ctx.note(m));
   const after = await provider.get(cluster.id, ctx.signal);
   ctx.print(`${after.name}: ${describeSize(after)}`, after);
 });
@@ -129,13 +138,24 @@ const adapt = withProvider('Scale adaptively between --min and --max workers', '
   const maximum = positiveInt(optionalString(ctx, 'max'), '--max');
   if (maximum < minimum) throw new UsageError('--max must be ≥ --min');
   const cluster = await clusterFromContext(ctx, provider);
-  await provider.adapt(cluster.id, minimum, maximum, ctx.signal);
-  ctx.print(`${cluster.name}: adaptive ${minimum}…${maximum} workers`, { ...cluster, adaptive: { minimum, maximum } });
+  await provider.adapt(cluster.id, minimum, maximum, ctx.signal, (m) => ctx.note(m));
+  // Read back: the provider may have been given other bounds than asked (a gateway's limit).
+  const after = await provider.get(cluster.id, ctx.signal).catch(() => ({ ...cluster, adaptive: { minimum, maximum } }));
+  ctx.print(`${after.name}: ${describeAdaptive(after.adaptive ? after : { adaptive: { minimum, maximum } }, '…')} workers`, after);
 }, { min: { type: 'string' }, max: { type: 'string' } });
 
 const stop = withProvider('Stop a cluster (its workers and their data are gone)', 'NAME', async (ctx, provider) => {
   const cluster = await clusterFromContext(ctx, provider);
   await provider.stop(cluster.id, ctx.signal);
+  if (provider instanceof GatewayProvider) {
+    // The gateway stops clusters in the background: say so, then wait until it is done.
+    ctx.note(`Stopping ${cluster.name}…`);
+    const status = await provider.waitUntilStopped(cluster.id, 120_000, ctx.signal);
+    if (status === 'stopping') {
+      ctx.print(`${cluster.name} is still stopping; \`dask clusters\` shows when it is gone.`, { stopping: cluster.name, id: cluster.id });
+      return;
+    }
+  }
   ctx.print(`Stopped ${cluster.name}`, { stopped: cluster.name, id: cluster.id });
 });
 

@@ -6,6 +6,7 @@ import { presetCommands } from './presetCommands';
 import { awsCommands } from './awsCommands';
 import { costCommands } from './costCommands';
 import { daskCommands } from './daskCommands';
+import { filesCommands } from './filesCommands';
 
 export const commandGroups: CommandGroup[] = [
   hubCommands,
@@ -14,4 +15,5 @@ export const commandGroups: CommandGroup[] = [
   awsCommands,
   costCommands,
   daskCommands,
+  filesCommands,
 ];

@@ -4,7 +4,8 @@ import { InvalidInputError } from '../core/http/errors';
 import { describePresetPlan, planText } from '../presets/presetPlan';
 import { presetLink } from '../presets/presetLink';
 import { validatePreset } from '../presets/validatePreset';
-import type { Preset, PresetProblem, PresetValidation } from '../presets/presetTypes';
+import { problemLineFor } from '../presets/problemText';
+import type { Preset, PresetValidation } from '../presets/presetTypes';
 import { EXIT, optionalString, UsageError, type CommandContext, type CommandGroup } from './command';
 
 async function readPresetInput(ctx: CommandContext): Promise<{ name: string; bytes: Uint8Array }> {
@@ -19,12 +20,8 @@ async function readPresetInput(ctx: CommandContext): Promise<{ name: string; byt
   }
 }
 
-export function problemLine(p: PresetProblem): string {
-  return `${p.path} ${p.line}:${p.column} ${p.message}`;
-}
-
 function printProblems(ctx: CommandContext, name: string, validation: PresetValidation): void {
-  const lines = validation.problems.map(problemLine);
+  const lines = validation.problems.map((p) => problemLineFor(name, p));
   ctx.print(`${name}: ${validation.problems.length} problem${validation.problems.length === 1 ? '' : 's'}\n${lines.join('\n')}`, {
     ok: false, file: name, problems: validation.problems.map(({ path, line, column, message, code }) => ({ path, line, column, message, code })),
   });
@@ -44,7 +41,7 @@ export const presetCommands: CommandGroup = {
   summary: 'Workspace presets: validate, link, show',
   commands: {
     validate: {
-      summary: 'Check a preset file; exit 0 when valid, 1 when not (one "path line:col message" line per problem)',
+      summary: 'Check a preset file; exit 0 when valid, 1 when not (one "file:line:column: where: message" line per problem)',
       usage: 'FILE',
       async run(ctx) {
         const valid = await readValidPreset(ctx);

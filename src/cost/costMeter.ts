@@ -9,6 +9,7 @@ import { CostLedger, KeyValueStore } from './costLedger';
 import { IdleDetector } from './idleDetector';
 import type { PriceTable } from './priceTable';
 import { ClusterResource, CostResource, Rate, rateFor, ServerResource } from './rate';
+import type { ResourceRef } from './resourceRef';
 
 /** Something that costs money while it exists: a hub server, or a cluster whose size is read from its scheduler. */
 export type Billable =
@@ -24,6 +25,10 @@ export interface ResourceCost {
   id: string;
   kind: 'server' | 'cluster';
   label: string;
+  /** What the resource is (provider and cluster, or hub and server): actions use this, never a parsed id. */
+  ref?: ResourceRef;
+  /** Nothing known to price it by: show "unpriced", not $0. */
+  unpriced?: boolean;
   usdPerHour: number;
   todayUsd: number;
   sessionUsd: number;
@@ -35,7 +40,7 @@ export interface ResourceCost {
 
 export type MeterEvent =
   | { kind: 'budget'; threshold: number; status: BudgetStatus }
-  | { kind: 'idle'; resourceId: string; label: string; idleForMs: number; usdPerHour: number };
+  | { kind: 'idle'; resourceId: string; ref?: ResourceRef; label: string; idleForMs: number; usdPerHour: number };
 
 export interface MeterSnapshot {
   time: number;
@@ -132,7 +137,9 @@ export class CostMeter {
       const { period } = this.budget.config;
       const spent = period === 'day' ? this.ledger.day(today).totalUsd : this.ledger.month(month);
       const status = await this.budget.evaluate(spent, period === 'day' ? today : month);
-      for (const threshold of status.crossed) events.push({ kind: 'budget', threshold, status });
+      // One sample may cross 50, 80 and 100 % at once: say only the highest, once.
+      const highest = status.crossed.length ? Math.max(...status.crossed) : undefined;
+      if (highest !== undefined) events.push({ kind: 'budget', threshold: highest, status });
       const { crossed: _crossed, ...rest } = status;
       budget = rest;
     }
@@ -179,7 +186,7 @@ export class CostMeter {
         t.accrual.interrupt();
         const rate = rateFor({ ...billable.resource, workers: 0, scheduler: false } as ClusterResource, table);
         t.rateHistory.push(0);
-        return { entry: { id: billable.resource.id, kind: 'cluster' as const, label: billable.resource.label, usdPerHour: 0, todayUsd: 0, sessionUsd: 0, rate, status: 'unreachable' as const } };
+        return { entry: { id: billable.resource.id, kind: 'cluster' as const, label: billable.resource.label, ref: billable.resource.ref, usdPerHour: 0, todayUsd: 0, sessionUsd: 0, rate, status: 'unreachable' as const } };
       }
       const s = polled.sample;
       resource = { ...billable.resource, kind: 'cluster', workers: s.workers, threads: s.threads, memoryLimitBytes: s.memoryLimitBytes };
@@ -188,7 +195,7 @@ export class CostMeter {
       idleForMs = verdict.idleForMs;
       if (verdict.nudge) {
         const usdPerHour = rateFor(resource, table).usdPerHour;
-        if (usdPerHour > 0) events.push({ kind: 'idle', resourceId: resource.id, label: resource.label, idleForMs, usdPerHour });
+        if (usdPerHour > 0) events.push({ kind: 'idle', resourceId: resource.id, ref: resource.ref, label: resource.label, idleForMs, usdPerHour });
       }
     } else {
       resource = { ...billable.resource, kind: 'cluster', workers: billable.resource.workers ?? 0 };
@@ -196,7 +203,10 @@ export class CostMeter {
     const rate = rateFor(resource, table);
     const step = t.accrual.observe(now, rate.usdPerHour, epoch);
     t.rateHistory.push(rate.usdPerHour);
-    const entry: ResourceCost = { id: resource.id, kind: resource.kind, label: resource.label, usdPerHour: rate.usdPerHour, todayUsd: 0, sessionUsd: 0, rate, status, idleForMs };
+    const entry: ResourceCost = {
+      id: resource.id, kind: resource.kind, label: resource.label, ref: resource.ref, usdPerHour: rate.usdPerHour, todayUsd: 0, sessionUsd: 0, rate, status, idleForMs,
+      ...(rate.unpriced ? { unpriced: true } : {}),
+    };
     return { entry, step };
   }
 }

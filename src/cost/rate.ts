@@ -1,5 +1,6 @@
 // $/h of a hub server or a Dask cluster, with the breakdown the status bar tooltip shows.
 import { Cloud, coreMemoryPrice, lookupInstance, PriceTable, sourceOf } from './priceTable';
+import type { ResourceRef } from './resourceRef';
 
 /** Where a resource runs; `local` (this machine) costs nothing. */
 export interface PricingHints {
@@ -12,6 +13,11 @@ export interface ServerResource extends PricingHints {
   kind: 'server';
   id: string;
   label: string;
+  ref?: ResourceRef;
+  /** The KubeSpawner profile it was started with, when known. */
+  profile?: string;
+  /** $/h given for this hub's profile (pangeo.cost.hubProfilePrices or a preset): wins over any size. */
+  profileUsdPerHour?: number;
   /** From the hub profile (e.g. KubeSpawner node selector), when known. */
   instanceType?: string;
   cores?: number;
@@ -22,6 +28,7 @@ export interface ClusterResource extends PricingHints {
   kind: 'cluster';
   id: string;
   label: string;
+  ref?: ResourceRef;
   workers: number;
   /** Provider's worker instance type (Coiled, Gateway options); otherwise threads/memory are priced. */
   workerInstanceType?: string;
@@ -39,7 +46,7 @@ export interface RateLine {
   what: string;
   count: number;
   unitUsdPerHour: number;
-  basis: 'instance' | 'cores-memory' | 'free';
+  basis: 'instance' | 'cores-memory' | 'free' | 'profile';
 }
 
 export interface Rate {
@@ -50,6 +57,8 @@ export interface Rate {
   /** Always true: no provider reports live dollars, these are list-price estimates. */
   estimated: true;
   warnings: string[];
+  /** Nothing is known to price it by (no size, instance or profile price): $0 here means "unknown", not free. */
+  unpriced?: boolean;
 }
 
 const GIB = 1024 ** 3;
@@ -63,8 +72,15 @@ export function rateFor(resource: CostResource, table: PriceTable): Rate {
     rate.lines.push({ what: resource.kind === 'cluster' ? `${resource.workers} local workers` : 'local server', count: 1, unitUsdPerHour: 0, basis: 'free' });
     return rate;
   }
-  if (resource.kind === 'server') {
+  if (resource.kind === 'server' && resource.profileUsdPerHour !== undefined) {
+    rate.lines.push({ what: `server, profile ${resource.profile ?? ''}`.trim(), count: 1, unitUsdPerHour: resource.profileUsdPerHour, basis: 'profile' });
+    rate.source = 'your price for this hub profile';
+  } else if (resource.kind === 'server') {
     addMachine(rate, table, resource, 'server', 1, resource.instanceType, resource.cores, resource.memoryGiB);
+    if (!rate.lines.length) {
+      rate.unpriced = true;
+      if (resource.profile) rate.warnings.push(`profile "${resource.profile}": set its $/h in pangeo.cost.hubProfilePrices to price it`);
+    }
   } else {
     const perWorkerCores = resource.workers > 0 && resource.threads !== undefined ? resource.threads / resource.workers : undefined;
     const perWorkerGiB = resource.workers > 0 && resource.memoryLimitBytes !== undefined ? resource.memoryLimitBytes / GIB / resource.workers : undefined;

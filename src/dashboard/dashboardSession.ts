@@ -6,7 +6,7 @@ import { SampleSeries } from '../dask/metrics/sampleSeries';
 import { PollLoop } from '../dask/metrics/pollLoop';
 import { SamplerState, SchedulerSampler } from '../dask/metrics/schedulerSampler';
 import type { ClusterSample } from '../dask/metrics/clusterSample';
-import { HostMessage, isWebviewMessage, SampleSummary, WebviewMessage } from '../../webviews/shared/protocol';
+import { AdaptiveBounds, HostMessage, isWebviewMessage, SampleSummary, WebviewMessage } from '../../webviews/shared/protocol';
 import type { DashboardTarget } from './dashboardSources';
 
 export interface DashboardSessionOptions {
@@ -15,6 +15,8 @@ export interface DashboardSessionOptions {
   logger?: Logger;
   fetch?: typeof fetch;
   openExternal?: (url: string) => void;
+  /** The clock samples and gaps are stamped with (tests replay minutes in milliseconds). */
+  now?: () => number;
   /** Asks the user before scaling above a threshold; resolves false to cancel. */
   confirmScale?: (workers: number) => Promise<boolean>;
 }
@@ -33,7 +35,13 @@ export class DashboardSession {
   /** Whether the webview has the full table; until then the next sample is sent as a reset. */
   private tableSent = false;
   private lastState?: SamplerState;
+  private lastMessage?: string;
+  private lastConfirmed = false;
   private dashboardUrl = '';
+  /** Whether the series already ends in a gap (one per outage). */
+  private inGap = false;
+  /** The bounds last sent (JSON), so they are posted only when they change. */
+  private sentAdaptive?: string;
 
   constructor(readonly target: DashboardTarget, private readonly post: (m: HostMessage) => void, private readonly opts: DashboardSessionOptions = {}) {
     this.series = new SampleSeries(opts.seriesCapacity ?? 720);
@@ -72,9 +80,11 @@ export class DashboardSession {
         const sampler = await this.ensureSampler();
         this.post({ type: 'dashboard/init', cluster: { id: this.target.id, name: this.target.name, dashboardUrl: this.dashboardUrl,
           canScale: !!this.target.scale, canAdapt: !!this.target.adapt }, series: this.series.snapshot() });
-        if (this.lastState) this.post({ type: 'dashboard/state', state: this.lastState });
+        if (this.lastState) this.post({ type: 'dashboard/state', state: this.lastState, message: this.lastMessage, confirmed: this.lastConfirmed || undefined });
         if (sampler.lastSample) this.sendSample(sampler.lastSample, undefined);
-        void sampler.plots().then((p) => this.post({ type: 'dashboard/plots', plots: p.plots, reason: p.reason }));
+        this.sentAdaptive = undefined;
+        this.sendAdaptive();
+        void sampler.plots().then((p) => this.post({ type: 'dashboard/plots', plots: p.plots, reason: p.reason, fullDashboard: p.fullDashboard }));
         this.updateLoop();
         return;
       }
@@ -82,14 +92,16 @@ export class DashboardSession {
         return this.request(m.requestId, async () => {
           if (!this.target.scale) throw new Error('This cluster cannot be scaled from here.');
           if (this.opts.confirmScale && !(await this.opts.confirmScale(m.workers))) return 'Scaling cancelled.';
-          await this.target.scale(m.workers);
-          return `Asked for ${m.workers} worker${m.workers === 1 ? '' : 's'}.`;
+          const notes = this.notices(m.requestId);
+          await this.target.scale(m.workers, notes.notify);
+          return notes.said(`Asked for ${m.workers} worker${m.workers === 1 ? '' : 's'}.`);
         });
       case 'dashboard/adapt':
         return this.request(m.requestId, async () => {
           if (!this.target.adapt) throw new Error('This cluster cannot adapt from here.');
-          await this.target.adapt(m.minimum, m.maximum);
-          return `Adapting between ${m.minimum} and ${m.maximum} workers.`;
+          const notes = this.notices(m.requestId);
+          await this.target.adapt(m.minimum, m.maximum, notes.notify);
+          return notes.said(`Adapting between ${m.minimum} and ${m.maximum} workers.`);
         });
       case 'dashboard/openBrowser':
         if (this.dashboardUrl) this.opts.openExternal?.(this.dashboardUrl);
@@ -97,6 +109,28 @@ export class DashboardSession {
       default:
         return;
     }
+  }
+
+  /** Posts the provider's words at once while the request runs, and keeps them in the final result. */
+  private notices(requestId: number): { notify: (message: string) => void; said: (done: string) => string } {
+    const heard: string[] = [];
+    return {
+      notify: (message) => {
+        heard.push(redact(message));
+        if (this.ready) this.post({ type: 'dashboard/notice', requestId, message: redact(message) });
+      },
+      said: (done) => [done, ...heard].join(' '),
+    };
+  }
+
+  /** Sends the provider's adaptive bounds when they changed since the last time. */
+  private sendAdaptive(): void {
+    if (!this.ready || !this.target.adaptive) return;
+    const bounds: AdaptiveBounds | null = this.target.adaptive() ?? null;
+    const key = JSON.stringify(bounds);
+    if (key === this.sentAdaptive) return;
+    this.sentAdaptive = key;
+    this.post({ type: 'dashboard/adaptive', adaptive: bounds });
   }
 
   private async request(requestId: number, run: () => Promise<string>): Promise<void> {
@@ -114,7 +148,7 @@ export class DashboardSession {
     if (!this.sampler) {
       const connection = await this.target.connection();
       this.dashboardUrl = connection.dashboardUrl;
-      this.sampler = new SchedulerSampler(connection, { logger: this.opts.logger, fetch: this.opts.fetch });
+      this.sampler = new SchedulerSampler(connection, { logger: this.opts.logger, fetch: this.opts.fetch, now: this.opts.now });
     }
     return this.sampler;
   }
@@ -124,14 +158,47 @@ export class DashboardSession {
     const sampler = await this.ensureSampler();
     const result = await sampler.poll(signal);
     if (result.ok) {
+      this.inGap = false;
       this.series.add(result.sample);
       if (this.ready) this.sendSample(result.sample, result.restarted ? undefined : result.diff);
+      this.sendAdaptive();
+    } else if (!this.inGap && this.series.length > 0) {
+      // An outage is a gap in the charts, not a ramp from the last size to the next one.
+      this.inGap = true;
+      const time = (this.opts.now ?? Date.now)();
+      this.series.addGap(time);
+      if (this.ready) this.post({ type: 'dashboard/gap', time });
     }
-    const state = result.state;
+    let state = result.state;
+    let message = result.ok ? undefined : describeError(result.error);
+    let confirmed = false;
+    if (!result.ok) {
+      // The provider knows whether the cluster was stopped: then say that, not "check your network".
+      const ended = await this.ended();
+      if (ended) [state, message, confirmed] = ['stopped', ended, true];
+    }
     this.loop.setSlow(state === 'stopped');
     if (state !== this.lastState || !result.ok) {
       this.lastState = state;
-      if (this.ready) this.post({ type: 'dashboard/state', state, message: result.ok ? undefined : describeError(result.error) });
+      this.lastMessage = message;
+      this.lastConfirmed = confirmed;
+      if (this.ready) this.post({ type: 'dashboard/state', state, message, confirmed: confirmed || undefined });
+    }
+  }
+
+  /** "The cluster was stopped." (or stopping, failed) when the provider says so; undefined when it cannot tell. */
+  private async ended(): Promise<string | undefined> {
+    let status: Awaited<ReturnType<NonNullable<DashboardTarget['lifecycle']>>>;
+    try {
+      status = await this.target.lifecycle?.();
+    } catch {
+      return undefined;
+    }
+    switch (status) {
+      case 'gone': case 'stopped': return 'The cluster was stopped.';
+      case 'stopping': return 'The cluster is stopping.';
+      case 'failed': return 'The cluster failed; see its provider for the reason.';
+      default: return undefined;
     }
   }
 

@@ -1,5 +1,7 @@
 // What the dashboard needs from the Dask area: find a cluster, its dashboard connection, and scale/adapt it.
 import type { DashboardConnection } from '../dask/metrics/schedulerSampler';
+import type { ClusterStatus } from '../dask/clusterProvider';
+import type { AdaptiveBounds } from '../../webviews/shared/protocol';
 
 export interface DashboardTarget {
   /** Stable id (provider + cluster name), saved in the panel state so the panel can be restored. */
@@ -7,8 +9,16 @@ export interface DashboardTarget {
   name: string;
   /** Asked on every (re)connect so refreshed credentials are used. */
   connection(): Promise<DashboardConnection>;
-  scale?(workers: number): Promise<void>;
-  adapt?(minimum: number, maximum: number): Promise<void>;
+  /** `notify` hears at once what the provider did differently (a gateway's limit, a cluster still starting). */
+  scale?(workers: number, notify?: (message: string) => void): Promise<void>;
+  adapt?(minimum: number, maximum: number, notify?: (message: string) => void): Promise<void>;
+  /** The adaptive bounds the provider knows now (null: fixed size); undefined when it cannot tell. */
+  adaptive?(): AdaptiveBounds | null | undefined;
+  /**
+   * Asked when the scheduler stops answering: whether the provider says the cluster stopped ('gone': no longer
+   * listed), so the panel can say so instead of blaming the network.
+   */
+  lifecycle?(): Promise<ClusterStatus | 'gone' | undefined>;
 }
 
 export interface DashboardSources {

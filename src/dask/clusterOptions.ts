@@ -115,8 +115,14 @@ export function parseOptionText(field: ClusterOptionField, text: string): Option
       return validateOption(field, t);
     }
     case 'int':
-    case 'float':
-      return validateOption(field, t === '' ? NaN : Number(t));
+    case 'float': {
+      const n = t === '' ? NaN : Number(t);
+      // Quote what was typed: JSON.stringify(NaN) would print "null".
+      if (!Number.isFinite(n)) {
+        throw new InvalidInputError(`${field.field} must be a number, got ${JSON.stringify(text)}.`, `${field.label}: ${describeOptionType(field.spec)}.`);
+      }
+      return validateOption(field, n);
+    }
     case 'mapping': {
       let parsed: unknown;
       try {

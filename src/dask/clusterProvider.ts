@@ -36,8 +36,8 @@ export interface ClusterSummary {
   dashboardUrl?: string;
   schedulerAddress?: string;
   provider: ProviderKind;
-  /** Set while the cluster follows its adaptive target. */
-  adaptive?: { minimum: number; maximum: number };
+  /** Set while the cluster follows its adaptive target; a null bound is one the provider cannot tell. */
+  adaptive?: { minimum: number | null; maximum: number | null };
   /** Why the cluster is failed/unreachable/stopped, in the provider's words. */
   message?: string;
   /** Per-cluster refinements of the provider's capabilities (e.g. a scheduler without the /api/v1 routes). */
@@ -53,6 +53,9 @@ export interface ConnectionInfo {
   /** Python that connects a notebook to this cluster, auth included by reference (never a literal secret). */
   clientCode: string;
 }
+
+/** Tells the user something now (a warning from the provider), without ending the call. */
+export type Notify = (message: string) => void;
 
 /** What this provider can do, so the UI hides what it cannot. */
 export interface ProviderCapabilities {
@@ -76,9 +79,12 @@ export interface ClusterProvider {
   /** Starts a cluster; resolves when the provider has accepted it (it may still be pending). */
   create(options: ClusterOptionValues, signal?: AbortSignal): Promise<ClusterSummary>;
   get(id: string, signal?: AbortSignal): Promise<ClusterSummary>;
-  /** Fixed size: turns adaptive scaling off. */
-  scale(id: string, workers: number, signal?: AbortSignal): Promise<void>;
-  adapt(id: string, minimum: number, maximum: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Fixed size: turns adaptive scaling off. `notify` hears at once, while the call still waits, what the provider did
+   * differently (e.g. a Gateway lowering the request to its limit, or waiting for a cluster that is still starting).
+   */
+  scale(id: string, workers: number, signal?: AbortSignal, notify?: Notify): Promise<void>;
+  adapt(id: string, minimum: number, maximum: number, signal?: AbortSignal, notify?: Notify): Promise<void>;
   stop(id: string, signal?: AbortSignal): Promise<void>;
   connectionInfo(id: string, signal?: AbortSignal): Promise<ConnectionInfo>;
   workers(id: string, signal?: AbortSignal): Promise<WorkerSummary[]>;
@@ -118,6 +124,19 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** "adaptive 1–3", or "adaptive (bounds unknown)" when the provider cannot tell them; '' when not adaptive. */
+export function describeAdaptive(c: Pick<ClusterSummary, 'adaptive'>, dash = '–'): string {
+  const a = c.adaptive;
+  if (!a) return '';
+  if (a.minimum === null || a.maximum === null) return 'adaptive (bounds unknown)';
+  return `adaptive ${a.minimum}${dash}${a.maximum}`;
+}
+
+/** The status as a user reads it: a pending cluster is "starting". */
+export function describeStatus(status: ClusterStatus): string {
+  return status === 'pending' ? 'starting' : status;
 }
 
 /** "5 min", "2 h 10 min", "3 d" since `startedAt`. */

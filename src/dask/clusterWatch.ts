@@ -33,6 +33,11 @@ export class VanishedClusters {
   private previous = new Map<string, ClusterSummary>();
   private shown = new Set<string>();
 
+  /** The user removed this cluster from the list on purpose (detached it): no "stopped" ghost for it. */
+  forget(id: string): void {
+    this.previous.delete(id);
+  }
+
   /** The listing to show: `current` plus a one-time ghost for each cluster that disappeared since the last call. */
   reconcile(current: ClusterSummary[], now = Date.now()): ClusterSummary[] {
     const out = current.filter((c) => {

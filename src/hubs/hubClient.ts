@@ -5,6 +5,7 @@ import { registerSecret } from '../core/http/redact';
 import { HubServer, HubUser, MintedToken, RawUser, toHubUser } from './hubModels';
 import { seg } from './hubUrl';
 import { parseOptionsForm, OptionsForm } from './optionsForm';
+import { rememberProfiles } from './profileCatalog';
 import { readSpawnProgress, SpawnFailedError, SpawnProgressEvent } from './spawnProgress';
 
 export interface HubClientOptions extends Omit<HttpClientOptions, 'baseUrl' | 'authorization'> {
@@ -206,7 +207,9 @@ export class HubClient {
         this.http.logger.warn(`could not remove the named server entry "${serverName}" that reading its form created: ${e instanceof Error ? e.message : e}`);
       });
     }
-    return { kind: 'form', form: parseOptionsForm(html), html };
+    const form = parseOptionsForm(html);
+    rememberProfiles(this.base, form.profiles); // sizes for the cost meter
+    return { kind: 'form', form, html };
   }
 
   /** True only when the hub is sure it has no entry (stopped or not) named `serverName`; unknown counts as existing. */

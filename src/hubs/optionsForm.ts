@@ -1,5 +1,6 @@
 // Parses a hub's spawn options form (KubeSpawner profile_list markup or a plain Spawner.options_form) into data,
 // and turns the user's choices back into the `user_options` JupyterHub expects.
+import { profileSizeFromText, type ProfileSize } from './profileSize';
 import { byTag, findAll, findFirst, HtmlElement, parseHtml, textOf } from './miniHtml';
 
 export interface Choice {
@@ -23,6 +24,8 @@ export interface Profile {
   description: string;
   isDefault: boolean;
   options: ProfileOption[];
+  /** Cores/memory named in the profile's text ("4 CPU, 32 GB"), for pricing; absent when it names none. */
+  size?: ProfileSize;
 }
 
 export type FieldType = 'select' | 'multiselect' | 'text' | 'number' | 'checkbox' | 'radio' | 'textarea' | 'hidden';
@@ -90,6 +93,7 @@ function parseProfiles(scope: HtmlElement, labels: Map<string, string>): Profile
       description,
       isDefault: 'checked' in radio.attrs,
       options: [],
+      ...sizeOf(`${heading} ${description}`),
     });
   }
   if (profiles.length && !profiles.some((p) => p.isDefault)) profiles[0]!.isDefault = true;
@@ -296,4 +300,10 @@ export function validateChoice(form: OptionsForm, choice: OptionsChoice): string
     }
   }
   return problems;
+}
+
+/** `{size}` when a profile's text names cores or memory (src/hubs/profileSize.ts), else nothing. */
+function sizeOf(text: string): { size?: ProfileSize } {
+  const size = profileSizeFromText(text);
+  return size ? { size } : {};
 }

@@ -11,7 +11,10 @@ export function controllerIdFor(hubId: string, serverName: string, kernelName: s
   return `pangeo-${hubHash(hubId)}-${serverName || 'default'}-${kernelName}`;
 }
 
-/** "Pangeo: python3 on alice@hub.example.org", with " (gpu)" for a named server. */
-export function controllerLabel(kernelName: string, user: string, hubLabel: string, serverName: string): string {
-  return `Pangeo: ${kernelName} on ${user}@${hubLabel}${serverName ? ` (${serverName})` : ''}`;
+/**
+ * "Pangeo: Python 3 (ipykernel) on alice @ hub.example.org", with " (gpu)" for a named server: the kernelspec's display
+ * name, and the account spelled as in the Accounts menu (user names may hold "@" themselves).
+ */
+export function controllerLabel(kernelDisplayName: string, user: string, hubLabel: string, serverName: string): string {
+  return `Pangeo: ${kernelDisplayName} on ${user} @ ${hubLabel}${serverName ? ` (${serverName})` : ''}`;
 }

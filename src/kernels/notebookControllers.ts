@@ -2,13 +2,14 @@
 // notebook running its own NotebookKernel; connection trouble is told through the status bar and notifications.
 import type * as vscode from 'vscode';
 import { InvalidInputError } from '../core/http/errors';
-import type { ConnectedServer, HubRegistry } from '../hubs/editor/hubRegistry';
+import type { ConnectedServer, HubKernelUser, HubRegistry } from '../hubs/editor/hubRegistry';
 import { JupyterServerClient, KernelSpecInfo } from '../jupyter/jupyterServerClient';
 import { isPangeoError } from '../core/http/errors';
 import type { Logger } from '../core/log';
 import { CellExecutionWriter, failureOutput, OutputsById } from './cellExecutionWriter';
 import { controllerIdFor, controllerLabel, hubHash } from './controllerId';
 import { KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from './notebookKernel';
+import { pathOnServer } from '../files/hubFileUri';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
@@ -16,7 +17,10 @@ export const SETTING_SECTION = 'pangeo.kernels';
 const RESTART_OFFER_QUIET_MS = 60_000;
 
 /** What the adapter needs of a kernel (NotebookKernel, or a fake in unit tests). */
-export type NotebookKernelLike = Pick<NotebookKernel, 'run' | 'interrupt' | 'restart' | 'shutdown' | 'detach' | 'onDidChangeState' | 'state'>;
+export type NotebookKernelLike = Pick<NotebookKernel, 'run' | 'connect' | 'interrupt' | 'restart' | 'shutdown' | 'detach' | 'onDidChangeState' | 'state'>;
+
+/** Why a controller kept for the notebooks bound to it cannot run now. */
+export type Unavailable = 'signed-out' | 'server-gone';
 
 export interface NotebookControllersOptions {
   vs: typeof vscode;
@@ -34,6 +38,9 @@ interface ControllerEntry {
   server: ConnectedServer;
   spec: KernelSpecInfo;
   subscriptions: { dispose(): unknown }[];
+  /** Notebooks that picked this controller: it stays (marked unavailable) while they are open, so they stay bound. */
+  selected: Set<string>;
+  unavailable?: Unavailable;
 }
 
 interface NotebookEntry {
@@ -44,11 +51,20 @@ interface NotebookEntry {
   reconnectMessage?: { dispose(): void };
 }
 
+/** "analysis.ipynb" from a notebook's URI string ("file:///w/analysis.ipynb", "untitled:Untitled-1.ipynb"). */
+function notebookName(key: string): string {
+  return decodeURIComponent(key.replace(/^[a-z][\w+.-]*:/i, '').split('/').pop() || key);
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function serverKey(s: ConnectedServer): string {
   return `${s.hubId}\u0000${s.server.name}`;
 }
 
-export class NotebookControllers implements vscode.Disposable {
+export class NotebookControllers implements vscode.Disposable, HubKernelUser {
   private readonly vs: typeof vscode;
   private readonly controllers = new Map<string, ControllerEntry>();
   private readonly notebooks = new Map<string, NotebookEntry>();
@@ -65,8 +81,9 @@ export class NotebookControllers implements vscode.Disposable {
     const { vs, hubs } = opts;
     this.subscriptions.push(
       vs.workspace.onDidOpenNotebookDocument((nb) => this.onNotebookOpened(nb)),
-      vs.workspace.onDidCloseNotebookDocument((nb) => void this.releaseKernel(nb.uri.toString())),
+      vs.workspace.onDidCloseNotebookDocument((nb) => this.onNotebookClosed(nb.uri.toString())),
       hubs.onDidChangeServers(() => void this.refresh()),
+      hubs.addKernelUser(this),
       vs.extensions.onDidChange(() => void this.refresh()),
       vs.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SETTING_SECTION}.showOwnControllers`)) void this.refresh();
@@ -86,8 +103,55 @@ export class NotebookControllers implements vscode.Disposable {
     return this.syncing;
   }
 
+  private onNotebookClosed(key: string): void {
+    void this.releaseKernel(key);
+    for (const entry of this.controllers.values()) entry.selected.delete(key);
+    void this.refresh(); // a controller kept only for this notebook can go now
+  }
+
+  private inUse(entry: ControllerEntry): boolean {
+    return entry.selected.size > 0 || [...this.notebooks.values()].some((nb) => nb.controllerId === entry.id);
+  }
+
+  /** HubKernelUser: the open notebooks bound to this hub's controllers (asked before sign-out). */
+  notebooksOn(hubId: string): string[] {
+    const keys = new Set<string>();
+    for (const entry of this.controllers.values()) {
+      if (entry.server.hubId !== hubId) continue;
+      for (const key of entry.selected) keys.add(key);
+      for (const [key, nb] of this.notebooks) if (nb.controllerId === entry.id) keys.add(key);
+    }
+    return [...keys].map((key) => notebookName(key));
+  }
+
+  /** HubKernelUser: ends this hub's kernels before sign-out revokes the token (shut down unless kept on close). */
+  async release(hubId: string): Promise<void> {
+    const onHub = new Set([...this.controllers.values()].filter((c) => c.server.hubId === hubId).map((c) => c.id));
+    await Promise.all([...this.notebooks].filter(([, nb]) => onHub.has(nb.controllerId)).map(([key]) => this.releaseKernel(key)));
+    for (const entry of this.controllers.values()) if (onHub.has(entry.id)) this.markUnavailable(entry, 'signed-out');
+  }
+
+  private markUnavailable(entry: ControllerEntry, why: Unavailable | undefined): void {
+    if (entry.unavailable === why) return;
+    const was = entry.unavailable;
+    entry.unavailable = why;
+    entry.controller.description = why === 'signed-out' ? 'signed out — sign in to run' : why === 'server-gone' ? 'server stopped' : entry.spec.name;
+    this.opts.logger.info(`notebook controller ${entry.id}: ${why ?? `available again (was ${was})`}`);
+  }
+
   private onNotebookOpened(nb: vscode.NotebookDocument): void {
     if (nb.notebookType === NOTEBOOK_TYPE && !this.active) this.activate();
+    for (const entry of this.controllers.values()) this.preferForServerNotebook(entry, nb);
+  }
+
+  /** A notebook opened from a server's files (pangeo-hub:) runs on that server's kernel (the one its kernelspec names). */
+  private preferForServerNotebook(entry: ControllerEntry, nb: vscode.NotebookDocument): void {
+    if (pathOnServer(nb.uri, entry.server) === undefined) return;
+    // VS Code's ipynb serializer keeps the file's metadata under `metadata` (older versions: `custom.metadata`).
+    const meta = nb.metadata as { metadata?: { kernelspec?: { name?: unknown } }; custom?: { metadata?: { kernelspec?: { name?: unknown } } } } | undefined;
+    const wanted = meta?.metadata?.kernelspec?.name ?? meta?.custom?.metadata?.kernelspec?.name;
+    if (typeof wanted === 'string' && wanted !== entry.spec.name) return;
+    entry.controller.updateNotebookAffinity(nb, this.vs.NotebookControllerAffinity.Preferred);
   }
 
   private activate(): void {
@@ -120,15 +184,36 @@ export class NotebookControllers implements vscode.Disposable {
     if (this.disposed) return;
     for (const [id, entry] of this.controllers) {
       if (wanted.has(id)) continue;
-      // A server missing from one refresh may be a hiccup of the hub: notebooks in use keep it until the hub says stopped.
-      const inUse = [...this.notebooks.values()].some((nb) => nb.controllerId === id);
-      if (inUse && (await this.probe(entry)) !== 'stopped') continue;
-      if (this.controllers.get(id) === entry) this.removeController(entry);
+      if (!this.inUse(entry)) {
+        this.removeController(entry);
+        continue;
+      }
+      // Notebooks bound to it keep the controller (so they run again after sign-in or a restart, without picking).
+      if (!this.opts.hubs.isSignedIn(entry.server.hubId)) {
+        // Signed out without release() (hub removed, token lost): no token is left to shut the kernel down with.
+        for (const [uri, nb] of this.notebooks) if (nb.controllerId === id) void this.releaseKernel(uri, false);
+        this.markUnavailable(entry, 'signed-out');
+        continue;
+      }
+      // A server missing from one refresh may be a hiccup of the hub: it is gone only when the hub says stopped.
+      const probe = await this.probe(entry);
+      if (this.controllers.get(id) !== entry) continue;
+      if (probe === 'ready' && entry.unavailable === 'signed-out') this.markUnavailable(entry, undefined);
+      if (probe !== 'stopped' || entry.unavailable === 'server-gone') continue;
+      this.serverGone(entry);
     }
     for (const [id, { server, spec }] of wanted) {
       const existing = this.controllers.get(id);
-      if (existing) existing.server = server; // a re-sign-in gives a new client
-      else this.addController(id, server, spec);
+      if (!existing) {
+        this.addController(id, server, spec);
+        continue;
+      }
+      existing.server = server; // a re-sign-in gives a new client
+      // The hub's last list may predate the loss (a hub that is down keeps its old list): believe only the hub's answer.
+      if (existing.unavailable === 'server-gone' && (await this.probe(existing)) !== 'ready') continue;
+      const was = existing.unavailable;
+      this.markUnavailable(existing, undefined);
+      if (was === 'server-gone') this.offerReconnect(existing);
     }
   }
 
@@ -154,35 +239,41 @@ export class NotebookControllers implements vscode.Disposable {
 
   private addController(id: string, server: ConnectedServer, spec: KernelSpecInfo): void {
     const { vs } = this;
-    const label = controllerLabel(spec.name, server.user, server.hubLabel, server.server.name);
+    const label = controllerLabel(spec.displayName || spec.name, server.user, server.hubLabel, server.server.name);
     const controller = vs.notebooks.createNotebookController(id, NOTEBOOK_TYPE, label);
-    const entry: ControllerEntry = { id, controller, server, spec, subscriptions: [] };
-    controller.description = spec.displayName;
+    const entry: ControllerEntry = { id, controller, server, spec, subscriptions: [], selected: new Set() };
+    controller.description = spec.name;
     controller.detail = `${server.server.name ? `server "${server.server.name}"` : 'default server'} at ${server.server.url}`;
     if (spec.language) controller.supportedLanguages = [spec.language.toLowerCase()];
     controller.supportsExecutionOrder = true;
     controller.executeHandler = (cells, notebook) => this.execute(entry, cells, notebook);
     controller.interruptHandler = (notebook) => this.interrupt(notebook);
     entry.subscriptions.push(controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
-      const current = this.notebooks.get(notebook.uri.toString());
+      const key = notebook.uri.toString();
+      if (selected) entry.selected.add(key);
+      else entry.selected.delete(key);
+      const current = this.notebooks.get(key);
       // Switching to another kernel ends this one (or leaves it running with the keep setting).
-      if (!selected && current?.controllerId === id) void this.releaseKernel(notebook.uri.toString());
+      if (!selected && current?.controllerId === id) void this.releaseKernel(key);
+      if (!selected && entry.unavailable && !this.inUse(entry)) void this.refresh();
     }));
     this.controllers.set(id, entry);
+    for (const nb of vs.workspace.notebookDocuments) this.preferForServerNotebook(entry, nb);
     this.opts.logger.info(`notebook controller ${id}: ${label}`);
   }
 
   private removeController(entry: ControllerEntry): void {
     this.controllers.delete(entry.id);
-    for (const [uri, nb] of this.notebooks) {
-      if (nb.controllerId !== entry.id) continue;
-      void this.releaseKernel(uri, false);
-      // The server went away under an open notebook: it was stopped or culled.
-      this.offerServerRestart(entry.server);
-    }
     for (const sub of entry.subscriptions) sub.dispose();
     entry.controller.dispose();
     this.opts.logger.info(`notebook controller ${entry.id} removed (server no longer ready)`);
+  }
+
+  /** The hub says the server stopped under open notebooks (stopped, culled, user deleted): drop the connections, tell once. */
+  private serverGone(entry: ControllerEntry): void {
+    this.markUnavailable(entry, 'server-gone');
+    for (const [uri, nb] of this.notebooks) if (nb.controllerId === entry.id) void this.releaseKernel(uri, false);
+    this.offerServerRestart(entry.server);
   }
 
   private notebookKernel(entry: ControllerEntry, notebook: vscode.NotebookDocument): NotebookEntry {
@@ -195,8 +286,9 @@ export class NotebookControllers implements vscode.Disposable {
     const kernelOpts: NotebookKernelOptions = {
       jupyter,
       kernelName: entry.spec.name,
-      // A path per local notebook, so two notebooks with one file name never share a kernel.
-      sessionPath: `pangeo-vscode/${hubHash(key)}/${name}`,
+      // The notebook's own path when it lives on this server (relative paths mean what they mean in JupyterLab);
+      // else a path per local notebook, so two notebooks with one file name never share a kernel.
+      sessionPath: pathOnServer(notebook.uri, entry.server) ?? `pangeo-vscode/${hubHash(key)}/${name}`,
       sessionName: name,
       probeServer: () => this.probe(entry),
       logger: this.opts.logger,
@@ -229,10 +321,39 @@ export class NotebookControllers implements vscode.Disposable {
       }
       return;
     }
+    entry.selected.add(notebook.uri.toString());
+    if (entry.unavailable === 'signed-out' && this.opts.hubs.isSignedIn(entry.server.hubId)) {
+      // Signed in again but the servers were not read yet: read them rather than refuse.
+      await this.opts.hubs.refresh().catch(() => undefined);
+      await this.refresh();
+    }
+    if (entry.unavailable) return this.refuse(entry, executions);
     const nb = this.notebookKernel(entry, notebook);
     // Like "Run All" in Jupyter: after a failing cell the rest of the batch does not run.
     const batch = new AbortController();
     await Promise.all(executions.map(({ cell, execution }) => this.runCell(nb, cell, execution, batch)));
+  }
+
+  /** A bound notebook whose hub is signed out or whose server is gone: the first cell says why, one notification offers the way out. */
+  private async refuse(entry: ControllerEntry, executions: { execution: vscode.NotebookCellExecution }[]): Promise<void> {
+    const { vs } = this;
+    const { hubLabel, server } = entry.server;
+    const where = `${server.name ? `the server "${server.name}"` : 'the default server'} on ${hubLabel}`;
+    const [title, message] = entry.unavailable === 'signed-out'
+      ? ['Signed out', `You signed out of ${hubLabel}, so this notebook has no kernel. Sign in to ${hubLabel} (Hubs view or Accounts menu) and run the cell again.`]
+      : ['Server stopped', `${capitalize(where)} is not running. Start it again, or pick another kernel.`];
+    executions.forEach(({ execution }, i) => {
+      execution.start(Date.now());
+      if (i === 0) void execution.replaceOutput(failureOutput(vs, title, message));
+      execution.end(i === 0 ? false : undefined, Date.now());
+    });
+    if (entry.unavailable === 'server-gone') return this.offerServerRestart(entry.server, true);
+    // Not awaited: the cell has ended; the question stays up without holding the run.
+    const signIn = 'Sign In';
+    void Promise.resolve(vs.window.showWarningMessage(`This notebook cannot run: you signed out of ${hubLabel}.`, signIn)).then((answer) => {
+      if (answer === signIn) return vs.commands.executeCommand('pangeo.hubs.signIn', entry.server.hubId);
+      return undefined;
+    });
   }
 
   private async runCell(nb: NotebookEntry, cell: vscode.NotebookCell, execution: vscode.NotebookCellExecution, batch: AbortController): Promise<void> {
@@ -319,7 +440,9 @@ export class NotebookControllers implements vscode.Disposable {
         void window.showWarningMessage(`${label}: ${change.message ?? 'lost the connection to the kernel.'}`);
         break;
       case 'server-stopped':
-        this.offerServerRestart(entry.server);
+        // The kernel found its server gone (hub says stopped, or neither answers): no more "reconnecting".
+        if (this.controllers.get(entry.id) === entry) this.serverGone(entry);
+        else this.offerServerRestart(entry.server);
         break;
       case 'idle':
         if (change.message) void window.showWarningMessage(`${label}: ${change.message}`);
@@ -329,19 +452,50 @@ export class NotebookControllers implements vscode.Disposable {
     }
   }
 
-  /** "Server stopped — restart it?": the hub registry asks and starts it; one question per server at a time. */
-  private offerServerRestart(server: ConnectedServer): void {
+  /**
+   * One notification per server (not per notebook or event): "The server … is gone — Start It Again / Pick Another
+   * Kernel". `again` repeats it when the user runs a cell on the gone server.
+   */
+  private offerServerRestart(server: ConnectedServer, again = false): void {
     const key = serverKey(server);
     const last = this.restartOffered.get(key);
-    if (this.disposed || (last !== undefined && (last === Infinity || Date.now() - last < RESTART_OFFER_QUIET_MS))) return;
+    if (this.disposed || last === Infinity || (!again && last !== undefined && Date.now() - last < RESTART_OFFER_QUIET_MS)) return;
     this.restartOffered.set(key, Infinity); // asking now
-    this.opts.hubs.restartServer(server.hubId, server.server.name)
-      .then((restarted) => {
-        if (restarted) void this.refresh();
-      }, (e: unknown) => {
-        void this.vs.window.showErrorMessage(`Could not restart the server: ${isPangeoError(e) ? e.userMessage : String(e)}`);
+    const { vs } = this;
+    const where = `${server.server.name ? `The server "${server.server.name}"` : 'The default server'} on ${server.hubLabel}`;
+    const start = 'Start It Again';
+    const pick = 'Pick Another Kernel';
+    void Promise.resolve(vs.window.showWarningMessage(`${where} is gone (stopped, culled, or the hub is down); notebooks using it have no kernel.`, start, pick))
+      .then(async (answer) => {
+        if (answer === pick) await vs.commands.executeCommand('notebook.selectKernel');
+        if (answer !== start) return;
+        if (await this.opts.hubs.restartServer(server.hubId, server.server.name, false)) {
+          await this.opts.hubs.refresh();
+          await this.refresh();
+        }
+      })
+      .catch((e: unknown) => {
+        void vs.window.showErrorMessage(`Could not start the server again: ${isPangeoError(e) ? e.userMessage : String(e)}`);
       })
       .finally(() => this.restartOffered.set(key, Date.now()));
+  }
+
+  /** The server runs again: offer to connect the notebooks still bound to it (each gets a kernel now, not on the next run). */
+  private offerReconnect(entry: ControllerEntry): void {
+    const keys = [...entry.selected];
+    if (!keys.length || this.disposed) return;
+    const names = keys.map(notebookName).join(', ');
+    const reconnect = 'Reconnect';
+    void Promise.resolve(this.vs.window.showInformationMessage(`${entry.controller.label} is running again. Reconnect ${names} to it?`, reconnect))
+      .then(async (answer) => {
+        if (answer !== reconnect) return;
+        for (const key of keys) {
+          const notebook = this.vs.workspace.notebookDocuments.find((d) => d.uri.toString() === key);
+          if (notebook && this.controllers.get(entry.id) === entry) await this.notebookKernel(entry, notebook).kernel.connect();
+        }
+        this.vs.window.setStatusBarMessage(`$(check) ${names}: connected to ${entry.controller.label}`, 5000);
+      })
+      .catch((e: unknown) => void this.vs.window.showErrorMessage(`Could not reconnect: ${isPangeoError(e) ? e.userMessage : String(e)}`));
   }
 
   /** Ends a notebook's kernel: shut down, or only disconnected when the user keeps kernels (or the server is gone). */

@@ -48,6 +48,8 @@ export interface NotebookKernelOptions {
   backoffMs?: number[];
   /** Give up reconnecting after this long (ms). */
   reconnectForMs?: number;
+  /** Neither the hub nor the server answering for this long (ms) means the server is gone (hub stopped, network lost). */
+  goneAfterMs?: number;
   connectTimeoutMs?: number;
 }
 
@@ -77,6 +79,13 @@ export class ServerStoppedError extends PangeoError {
   }
 }
 
+export class ServerGoneError extends PangeoError {
+  constructor(where: string) {
+    super('Unreachable', `The Jupyter server ${where} is gone: neither it nor its hub answers (the hub was stopped or the network is down).`,
+      'Start the server again when the hub is back, or pick another kernel.');
+  }
+}
+
 export class KernelLostError extends PangeoError {
   constructor(why: string) {
     super('Unreachable', why, 'Run the cell again to start a new kernel.');
@@ -84,6 +93,8 @@ export class KernelLostError extends PangeoError {
 }
 
 const DEFAULT_BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15_000, 30_000];
+/** Long enough to ride out a proxy restart, short enough that the user hears about a dead hub within 30 s. */
+const DEFAULT_GONE_AFTER_MS = 12_000;
 /** How long a cell run waits for a reconnect under way before it fails (the watchdog keeps trying). */
 const RUN_RECONNECT_WAIT_MS = 30_000;
 
@@ -106,6 +117,8 @@ export class NotebookKernel {
   private runningCell?: { outputs: CellOutputState; req: CellRunRequest };
   private watchdog?: AbortController;
   private restarting = false;
+  /** When the hub and the server were first seen not answering during the current outage. */
+  private unreachableSince?: number;
   private readonly logger: Logger;
 
   constructor(private readonly opts: NotebookKernelOptions) {
@@ -123,6 +136,12 @@ export class NotebookKernel {
 
   get kernelName(): string {
     return this.opts.kernelName;
+  }
+
+  /** Starts (or reuses) the kernel now, e.g. to reconnect a notebook once its server runs again. */
+  async connect(): Promise<void> {
+    if (this.current === 'shut-down') throw new CancelledError('The kernel was shut down; connecting');
+    await this.ensureSession();
   }
 
   /** Queues a cell; resolves when it has run (or was cancelled), rejects when no kernel could be reached. */
@@ -300,6 +319,15 @@ export class NotebookKernel {
       this.serverStopped();
       return 'gone';
     }
+    if (probe !== 'unknown') this.unreachableSince = undefined;
+    else if (await this.serverUnreachable(session)) {
+      if (this.session !== session) return 'gone';
+      const since = (this.unreachableSince ??= Date.now());
+      if (Date.now() - since >= (this.opts.goneAfterMs ?? DEFAULT_GONE_AFTER_MS)) {
+        this.serverStopped(new ServerGoneError(this.where()));
+        return 'gone';
+      }
+    } else this.unreachableSince = undefined;
     if (probe === 'ready') {
       const exists = await this.opts.jupyter.getKernel(session.id).then(() => true, (e: unknown) => (isPangeoError(e, 'NotFound') ? false : undefined));
       if (this.session !== session) return 'gone';
@@ -313,10 +341,20 @@ export class NotebookKernel {
     return session.connectionStatus === 'connected' ? 'up' : 'down';
   }
 
-  private serverStopped(): void {
+  /** True when the server itself does not answer either (connection refused, timeout): not a passing hub hiccup. */
+  private async serverUnreachable(session: KernelSession): Promise<boolean> {
+    try {
+      await this.opts.jupyter.getKernel(session.id);
+      return false;
+    } catch (e) {
+      return isPangeoError(e, 'Unreachable');
+    }
+  }
+
+  private serverStopped(error: PangeoError = new ServerStoppedError(this.where())): void {
     this.detachSession();
     this.sessionId = undefined;
-    const error = new ServerStoppedError(this.where());
+    this.unreachableSince = undefined;
     this.running?.abort(error);
     this.queue.cancelPending();
     this.setState('server-stopped', error.message);

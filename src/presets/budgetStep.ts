@@ -2,6 +2,7 @@
 // which the cost meter already reads (so a preset budget behaves exactly like one set by hand).
 import type { StepRunner } from './applyPreset';
 import type { SettingsWriter } from './settingsWriter';
+import { withProfilePrices, type HubProfilePrices } from '../cost/hubProfilePrices';
 
 /** The settings keys the step writes (fixed here, never taken from the preset). */
 export const COST_SETTINGS = {
@@ -9,6 +10,7 @@ export const COST_SETTINGS = {
   period: 'pangeo.cost.budget.period',
   action: 'pangeo.cost.budget.actionAt100',
   prices: 'pangeo.cost.priceOverrides',
+  profilePrices: 'pangeo.cost.hubProfilePrices',
 } as const;
 
 export function budgetStep(writer: SettingsWriter): StepRunner<'set-budget'> {
@@ -18,6 +20,11 @@ export function budgetStep(writer: SettingsWriter): StepRunner<'set-budget'> {
     if (step.period !== undefined) entries[COST_SETTINGS.period] = step.period;
     entries[COST_SETTINGS.action] = step.atLimit;
     if (step.priceOverrides !== undefined) entries[COST_SETTINGS.prices] = step.priceOverrides;
+    if (step.hubUrl && step.hubProfilePrices) {
+      // Merged with other hubs' (and this hub's other) profile prices already set.
+      const current = (await writer.read([COST_SETTINGS.profilePrices]))[COST_SETTINGS.profilePrices] as HubProfilePrices | undefined;
+      entries[COST_SETTINGS.profilePrices] = withProfilePrices(current, step.hubUrl, step.hubProfilePrices);
+    }
     ctx.state.previousCostSettings = await writer.read(Object.keys(entries));
     ctx.report(step.amount ? `Budget $${step.amount} per ${step.period}` : 'Cost settings');
     await writer.write(entries);

@@ -23,6 +23,8 @@ export type PlanStep =
   | (StepBase & {
       kind: 'set-budget'; amount?: number; currency: 'USD'; period?: BudgetPeriod; atLimit: BudgetAction;
       priceOverrides?: PriceOverrides;
+      /** Profile prices for `hubUrl` (the preset's hub). */
+      hubUrl?: string; hubProfilePrices?: Record<string, number>;
     })
   | (StepBase & { kind: 'recommend-extensions'; extensionIds: string[] })
   | (StepBase & { kind: 'apply-settings'; settings: Record<string, unknown> });
@@ -122,17 +124,19 @@ export function describePresetPlan(preset: Preset): PresetPlan {
       ],
     });
   }
-  if (cost && (cost.budget || cost.priceOverrides || cost.atLimit)) {
+  if (cost && (cost.budget || cost.priceOverrides || cost.atLimit || cost.hubProfilePrices)) {
     const b = cost.budget;
     const atLimit = cost.atLimit ?? 'none';
     steps.push({
       kind: 'set-budget', id: 'set-budget', amount: b?.amount, currency: b?.currency ?? 'USD', period: b?.period, atLimit,
       priceOverrides: cost.priceOverrides,
+      ...(cost.hubProfilePrices && hub ? { hubUrl: hub.url, hubProfilePrices: { ...cost.hubProfilePrices } } : {}),
       title: b ? (b.amount > 0 ? `Set a budget of $${b.amount} per ${b.period}` : 'Remove the budget') : 'Set cost options',
       details: [
         ...(b ? [b.amount > 0 ? `Budget: ${b.amount} ${b.currency ?? 'USD'} per ${b.period}, warnings at 50, 80 and 100 %` : 'Budget: none'] : []),
         `At 100 %: ${atLimit === 'none' ? 'warn only' : atLimit === 'scaleClustersToZero' ? 'offer to scale Dask clusters to zero workers' : 'offer to stop servers and clusters'}`,
         ...priceLines(cost.priceOverrides),
+        ...Object.entries(hub ? cost.hubProfilePrices ?? {} : {}).map(([slug, usd]) => `Price of a server with the profile "${slug}" on ${hub!.url}: $${usd}/h`),
       ],
     });
   }

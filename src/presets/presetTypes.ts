@@ -56,6 +56,8 @@ export interface PresetV1 {
     budget?: { amount: number; currency?: 'USD'; period: BudgetPeriod };
     priceOverrides?: PriceOverrides;
     atLimit?: BudgetAction;
+    /** $/h per profile slug of the preset's hub (for profiles that name no size). */
+    hubProfilePrices?: Record<string, number>;
   };
   aws?: {
     roleArn: string;

@@ -99,6 +99,10 @@ export function checkSemantics(value: unknown, now: Date): SemanticIssue[] {
     }
   }
 
+  if (isObject(value.cost) && value.cost.hubProfilePrices !== undefined && !isObject(value.hub)) {
+    add(['cost', 'hubProfilePrices'], 'conflict', 'profile prices belong to the preset\'s hub: add a "hub" section');
+  }
+
   if (isObject(value.cost) && isObject(value.cost.budget)) {
     const amount = value.cost.budget.amount;
     if (typeof amount === 'number' && !Number.isFinite(amount)) add(['cost', 'budget', 'amount'], 'schema', 'must be a finite number');

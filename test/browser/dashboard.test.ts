@@ -7,7 +7,7 @@ import { DashboardSession } from '../../src/dashboard/dashboardSession';
 import type { HostMessage } from '../../webviews/shared/protocol';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../unit/metrics/syntheticScheduler';
 import { DaskCluster, startDaskCluster } from '../integration/metrics/daskFixture';
-import { openWebview, useBrowserPages, ThemeName, waitForPost, WebviewUnderTest } from './webviewTestHost';
+import { contrast, openWebview, setTheme, useBrowserPages, ThemeName, waitForPost, WebviewUnderTest } from './webviewTestHost';
 
 const chromium = useBrowserPages();
 const { skip, artifacts: ARTIFACTS } = chromium;
@@ -119,6 +119,106 @@ test('the CSP blocks an injected inline script and inline style; malformed host 
     assert.equal(await text(w, 'card-workers'), '–');
     assert.equal(await text(w, 'state'), 'connecting');
   } finally {
+    await w.page.close();
+  }
+});
+
+type Dash = {
+  xTicks(): Record<string, string[]>; chartData(): Record<string, (number | null)[][]>;
+  axisColors(): { label: string; grid: string; background: string };
+};
+const dash = (w: WebviewUnderTest) => w.page.evaluate(() => {
+  const d = (window as unknown as { pangeoDashboard: Dash }).pangeoDashboard;
+  return { ticks: d.xTicks(), data: d.chartData(), colors: d.axisColors() };
+});
+
+// Issue 10: what users saw wrong in the dashboard, checked in each theme (screenshots in .artifacts/browser).
+for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+  test(`issue 10 (${theme}): real adaptive bounds, bars named like the table, readable axes with time-only ticks, outages as gaps, "stopped" after Stop, no browser link without bokeh`, { skip, timeout: 60_000 }, async () => {
+    let workers = 3;
+    let down = false;
+    let status: 'running' | 'gone' = 'running';
+    let clock = Date.parse('2026-12-01T00:19:00Z');
+    const control: FakeSchedulerControl = { requests: [], payloads: () => (down ? 'down' : syntheticPayloads({ workers, tick: control.requests.length })) };
+    // Opened in light, then switched to the theme under test: the charts must follow the editor's theme.
+    const { w, session, flush } = await connectSession('light', (post) => new DashboardSession(
+      { id: 'dask:local:c', name: 'adaptive-cluster', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/status' }),
+        scale: async (n) => { workers = n; }, adapt: async () => undefined,
+        adaptive: () => ({ minimum: 1, maximum: 3 }), lifecycle: async () => status },
+      post, { fetch: fakeSchedulerFetch(control), intervalMs: 3_600_000, now: () => clock }));
+    try {
+      for (let i = 0; i < 40; i++) {
+        await session.tick();
+        clock += 2000;
+      }
+      down = true;
+      for (let i = 0; i < 2; i++) {
+        await session.tick();
+        clock += 2000;
+      }
+      [down, workers] = [false, 2];
+      for (let i = 0; i < 20; i++) {
+        await session.tick();
+        clock += 2000;
+      }
+      await flush();
+      await setTheme(w, theme);
+      await flush();
+
+      // The Adapt boxes hold the cluster's bounds (they showed 0/4 before).
+      assert.equal(await w.page.locator('[data-testid="adapt-min"]').inputValue(), '1');
+      assert.equal(await w.page.locator('[data-testid="adapt-max"]').inputValue(), '3');
+      assert.equal((await text(w, 'adapt-now')).trim(), '(now 1–3)');
+
+      const { ticks, data, colors } = await dash(w);
+      // Per-worker bars are labelled with the names in the table, in its order (they were 0, 1, 2).
+      const names = await w.page.locator('tbody td[data-col="name"]').allInnerTexts();
+      assert.deepEqual(names, ['w0', 'w1']);
+      assert.deepEqual(ticks.cpu, names);
+      assert.deepEqual(ticks.workerMemory, names);
+      // Time ticks carry the time only (no "12/1/26 12:19am" date next to "12:20am").
+      assert.ok(ticks.workers!.length >= 2, JSON.stringify(ticks.workers));
+      for (const t of ticks.workers!) assert.match(t, /^\d{2}:\d{2}(:\d{2})?$/, JSON.stringify(ticks.workers));
+      assert.equal(new Set(ticks.workers).size, ticks.workers!.length, 'no two ticks read the same');
+      // The outage is a gap (null), not a ramp from 3 to 1 workers.
+      const series = data.workers![1]!;
+      assert.deepEqual(series.slice(38, 42), [3, 3, null, 2]);
+      // Axis labels in the theme's foreground: readable, and stronger than the grid.
+      const labelContrast = contrast(colors.label, colors.background);
+      const gridContrast = contrast(colors.grid, colors.background);
+      assert.ok(labelContrast >= 4.5, `axis labels ${colors.label} on ${colors.background}: ${labelContrast.toFixed(2)}`);
+      assert.ok(labelContrast > gridContrast, `labels ${labelContrast.toFixed(2)} vs grid ${gridContrast.toFixed(2)}`);
+      // No bokeh on this scheduler: no link to a /status page that only says bokeh is missing.
+      await w.page.waitForSelector('[data-testid="plots-reason"]');
+      assert.equal(await w.page.locator('[data-testid="open-browser"]').isVisible(), false);
+      await w.page.screenshot({ path: `${ARTIFACTS}/dashboard-issue10-${theme}.png`, fullPage: true });
+
+      // Stop: the provider says the cluster is gone, and the banner says so, not "check your network connection".
+      [status, down] = ['gone', true];
+      await session.tick();
+      await flush();
+      assert.match(await text(w, 'banner'), /^Cluster stopped: the cluster was stopped\./);
+      assert.doesNotMatch(await text(w, 'banner'), /network/);
+      await w.page.screenshot({ path: `${ARTIFACTS}/dashboard-issue10-stopped-${theme}.png` });
+    } finally {
+      session.dispose();
+      await w.page.close();
+    }
+  });
+}
+
+test('the browser link is offered when the scheduler serves bokeh plots', { skip, timeout: 30_000 }, async () => {
+  const control: FakeSchedulerControl = { requests: [], plots: { 'Individual Task Stream': '/individual-task-stream' },
+    payloads: () => syntheticPayloads({ workers: 1 }) };
+  const { w, session, flush } = await connectSession('light', (post) => new DashboardSession(
+    { id: 'url:x', name: 'bokeh', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/status' }) },
+    post, { fetch: fakeSchedulerFetch(control), intervalMs: 3_600_000 }));
+  try {
+    await session.tick();
+    await flush();
+    await w.page.waitForSelector('[data-testid="open-browser"]:visible');
+  } finally {
+    session.dispose();
     await w.page.close();
   }
 });

@@ -82,9 +82,45 @@ export const THEMES = {
     '--vscode-charts-green': '#89d185', '--vscode-charts-red': '#f14c4c', '--vscode-sideBar-background': '#181818',
     '--vscode-editorWidget-border': '#454545', '--vscode-testing-iconPassed': '#73c991',
   } },
+  'high-contrast': { bodyClass: 'vscode-high-contrast', vars: {
+    '--vscode-foreground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-font-family': 'system-ui, sans-serif',
+    '--vscode-font-size': '13px', '--vscode-button-background': '#000000', '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-border': '#6fc3df', '--vscode-button-secondaryBackground': '#000000', '--vscode-button-secondaryForeground': '#ffffff',
+    '--vscode-input-background': '#000000', '--vscode-input-foreground': '#ffffff', '--vscode-input-border': '#6fc3df',
+    '--vscode-panel-border': '#6fc3df', '--vscode-badge-background': '#000000', '--vscode-badge-foreground': '#ffffff',
+    '--vscode-errorForeground': '#f48771', '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#89d185', '--vscode-charts-red': '#f14c4c', '--vscode-sideBar-background': '#000000',
+    '--vscode-editorWidget-border': '#6fc3df', '--vscode-contrastBorder': '#6fc3df', '--vscode-testing-iconPassed': '#73c991',
+  } },
 } as const;
 
 export type ThemeName = keyof typeof THEMES;
+
+/** Switches the page's theme as the editor does when the user picks another one (variables on <html>, body class). */
+export async function setTheme(w: WebviewUnderTest, theme: ThemeName): Promise<void> {
+  const t = THEMES[theme];
+  await w.page.evaluate(({ vars, bodyClass }) => {
+    for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+    document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast');
+    document.body.classList.add(bodyClass);
+  }, { vars: t.vars as Record<string, string>, bodyClass: t.bodyClass });
+  await w.page.evaluate(() => new Promise(requestAnimationFrame));
+}
+
+/** WCAG contrast ratio of two CSS colours as the browser resolves them ("rgb(…)" / "rgba(…)" over `background`). */
+export function contrast(fg: string, background: string): number {
+  const parse = (c: string) => (/rgba?\(([^)]+)\)/.exec(c)?.[1] ?? '0,0,0').split(',').map((x) => Number(x.trim()));
+  const [br, bg, bb] = parse(background);
+  const [r, g, b, a = 1] = parse(fg);
+  // An alpha colour is seen blended over the background.
+  const mix = [r! * a + br! * (1 - a), g! * a + bg! * (1 - a), b! * a + bb! * (1 - a)];
+  const lum = (v: number[]) => {
+    const [R, G, B] = v.map((x) => { const s = x / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * R! + 0.7152 * G! + 0.0722 * B!;
+  };
+  const [l1, l2] = [lum(mix), lum([br!, bg!, bb!])].sort((x, y) => y - x);
+  return (l1! + 0.05) / (l2! + 0.05);
+}
 
 export interface WebviewUnderTest {
   page: Page;

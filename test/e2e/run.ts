@@ -60,7 +60,7 @@ async function main(): Promise<number> {
       config: { hub: hub.config, ...(grep ? { grep: [grep] } : {}) },
       // The Jupyter extension's API stand-in, for the kernel-picker contract test.
       extraExtensions: [join(repoRoot, 'test/e2e/jupyterStub')],
-      timeoutMs: 240_000,
+      timeoutMs: 600_000, // every suite in one editor run (the kernels suite kills and restarts hubs)
     }),
   );
   await timed('JupyterHub stop', stopHub);

@@ -10,6 +10,10 @@ export type UiAction =
   | { kind: 'quickInput'; expect: string; type?: string; pick?: string }
   /** Waits for a notification toast containing `expect`, then clicks `button` (or closes the toast). */
   | { kind: 'notification'; expect: string; button?: string }
+  /** Waits for a modal dialog containing `expect` (message or detail), returns its text, then clicks `button` (or Escape). */
+  | { kind: 'dialog'; expect: string; button?: string }
+  /** Clicks (or with `hover`, only hovers) the first visible element matching `selector` and containing `hasText`. */
+  | { kind: 'click'; selector: string; hasText?: string; hover?: boolean }
   /** Returns the text of the first visible element matching `selector` (e.g. a view's tree rows). */
   | { kind: 'text'; selector: string }
   /**

@@ -90,6 +90,22 @@ async function act(page: Page, action: UiAction, timeout: number, artifactsDir: 
       }
       return undefined;
     }
+    case 'dialog': {
+      const dialog = page.locator('.monaco-dialog-box').filter({ hasText: action.expect }).first();
+      await dialog.waitFor({ state: 'visible', timeout });
+      const text = await dialog.innerText({ timeout });
+      if (action.button) await dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: action.button }).first().click({ timeout });
+      else await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+      return text;
+    }
+    case 'click': {
+      const target = page.locator(action.selector, action.hasText ? { hasText: action.hasText } : {}).filter({ visible: true }).first();
+      await target.waitFor({ state: 'visible', timeout });
+      if (action.hover) await target.hover({ timeout });
+      else await target.click({ timeout });
+      return undefined;
+    }
     case 'text': {
       // Hidden editors keep their DOM (e.g. toolbars of background notebooks): read the visible one.
       const target = page.locator(action.selector).filter({ visible: true }).first();
@@ -116,6 +132,10 @@ function describe(action: UiAction): string {
       return `quick input "${action.expect}": ${action.pick !== undefined ? `pick "${action.pick}"` : 'type ••• + Enter'}`;
     case 'notification':
       return `notification "${action.expect}": ${action.button ? `click "${action.button}"` : 'close'}`;
+    case 'dialog':
+      return `dialog "${action.expect}": ${action.button ? `click "${action.button}"` : 'Escape'}`;
+    case 'click':
+      return `${action.hover ? 'hover' : 'click'} ${action.selector}${action.hasText ? ` "${action.hasText}"` : ''}`;
     case 'text':
       return `read ${action.selector}`;
     case 'webviewText':

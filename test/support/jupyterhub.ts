@@ -170,6 +170,9 @@ def _fail_on_request(spawner):
     image = spawner.user_options.get('image')
     if image == 'fail:now' or image == ['fail:now']:
         raise RuntimeError('insufficient quota for the requested image')
+    # A server without terminals, as hubs that disable them run it: user option "terminals": "off".
+    if spawner.user_options.get('terminals') in ('off', ['off']):
+        spawner.args = list(spawner.args) + ['--ServerApp.terminals_enabled=False']
 c.Spawner.pre_spawn_hook = _fail_on_request
 # Answer start requests with 202 at once, as cloud hubs do, so clients follow the progress stream.
 c.JupyterHub.tornado_settings = {'slow_spawn_timeout': 0}

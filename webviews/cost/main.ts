@@ -62,7 +62,8 @@ function onMessage(m: HostMessage): void {
 }
 
 function render(s: MeterSnapshot): void {
-  cardRate.textContent = rate(s.totalUsdPerHour);
+  const unpriced = s.resources.filter((r) => r.unpriced).length;
+  cardRate.textContent = unpriced && s.totalUsdPerHour === 0 ? 'unpriced' : `${rate(s.totalUsdPerHour)}${unpriced ? ` + ${unpriced} unpriced` : ''}`;
   cardToday.textContent = formatUsd(s.todayUsd);
   cardSession.textContent = formatUsd(s.sessionUsd);
   cardMonth.textContent = formatUsd(s.monthUsd);
@@ -95,7 +96,7 @@ function render(s: MeterSnapshot): void {
     const priced = r.rate.lines.map((l) => `${l.count} × ${l.what} @ ${rate(l.unitUsdPerHour)}`).join('; ') || 'not priced';
     tr.append(
       el('td', {}, r.label + (r.status === 'unreachable' ? ' (not answering: not charged)' : '')),
-      el('td', { class: 'num' }, rate(r.usdPerHour)), el('td', { class: 'num' }, formatUsd(r.todayUsd)),
+      el('td', { class: 'num' }, r.unpriced ? 'unpriced' : rate(r.usdPerHour)), el('td', { class: 'num' }, formatUsd(r.todayUsd)),
       el('td', { class: 'num' }, formatUsd(r.sessionUsd)), el('td', { title: r.rate.warnings.join('\n') }, priced));
     return tr;
   }));

@@ -5,7 +5,7 @@ import { Chart } from '../shared/charts';
 import { formatBytes, formatPercent } from '../shared/format';
 import { connect, injectStyles } from '../shared/hostBridge';
 import type { ClusterInfo, HostMessage, SamplerState, SampleSummary } from '../shared/protocol';
-import { SeriesStore, TASK_STATES } from './seriesStore';
+import { chartValues, SeriesStore, TASK_STATES } from './seriesStore';
 import { WorkersTable } from './workersTable';
 import { el, card as addCard } from '../shared/dom';
 
@@ -16,7 +16,8 @@ const app = document.getElementById('app') ?? document.body;
 const header = app.appendChild(el('header'));
 const title = header.appendChild(el('h1', { 'data-testid': 'cluster-name' }, 'Dask cluster'));
 const badge = header.appendChild(el('span', { class: 'badge', 'data-testid': 'state' }, 'connecting'));
-const openButton = header.appendChild(el('button', { class: 'secondary', 'data-testid': 'open-browser' }, 'Open full dashboard in browser'));
+// Hidden until the scheduler is known to serve bokeh pages: without bokeh its /status page only says bokeh is missing.
+const openButton = header.appendChild(el('button', { class: 'secondary hidden', 'data-testid': 'open-browser' }, 'Open full dashboard in browser'));
 const banner = app.appendChild(el('div', { class: 'banner hidden', 'data-testid': 'banner', role: 'status' }));
 
 const controls = app.appendChild(el('div', { class: 'controls' }));
@@ -25,7 +26,8 @@ scaleBox.appendChild(el('legend', {}, 'Scale'));
 const scaleInput = scaleBox.appendChild(el('input', { type: 'number', min: '0', value: '1', 'aria-label': 'workers', 'data-testid': 'scale-count' }));
 const scaleButton = scaleBox.appendChild(el('button', { 'data-testid': 'scale' }, 'Scale'));
 const adaptBox = controls.appendChild(el('fieldset'));
-adaptBox.appendChild(el('legend', {}, 'Adapt'));
+const adaptLegend = adaptBox.appendChild(el('legend', {}, 'Adapt'));
+const adaptNow = adaptLegend.appendChild(el('span', { class: 'muted', 'data-testid': 'adapt-now' }));
 const adaptMin = adaptBox.appendChild(el('input', { type: 'number', min: '0', value: '0', 'aria-label': 'minimum', 'data-testid': 'adapt-min' }));
 const adaptMax = adaptBox.appendChild(el('input', { type: 'number', min: '0', value: '4', 'aria-label': 'maximum', 'data-testid': 'adapt-max' }));
 const adaptButton = adaptBox.appendChild(el('button', { 'data-testid': 'adapt' }, 'Adapt'));
@@ -82,13 +84,27 @@ function onMessage(m: HostMessage): void {
       scheduleRender();
       break;
     case 'dashboard/state':
-      showState(m.state, m.message);
+      showState(m.state, m.message, m.confirmed);
+      break;
+    case 'dashboard/gap':
+      store.addGap(m.time);
+      scheduleRender();
+      break;
+    case 'dashboard/adaptive':
+      showAdaptive(m.adaptive);
       break;
     case 'dashboard/plots':
+      openButton.classList.toggle('hidden', !m.fullDashboard);
       showPlots(m.plots, m.reason);
+      break;
+    case 'dashboard/notice':
+      requestStatus.textContent = m.message;
+      requestStatus.classList.remove('error');
+      requestStatus.classList.add('warning');
       break;
     case 'result':
       requestStatus.textContent = m.message;
+      requestStatus.classList.remove('warning');
       requestStatus.classList.toggle('error', !m.ok);
       setBusy(false);
       break;
@@ -109,13 +125,15 @@ function scheduleRender(): void {
 
 function render(): void {
   const x = store.time.toArray();
-  chartWorkers.setData(x, [store.workers.toArray(), store.threads.toArray()]);
-  chartMemory.setData(x, [store.used.toArray(), store.limit.toArray()]);
-  chartTasks.setData(x, TASK_STATES.map((s) => store.tasks[s].toArray()));
+  chartWorkers.setData(x, [chartValues(store.workers), chartValues(store.threads)]);
+  chartMemory.setData(x, [chartValues(store.used), chartValues(store.limit)]);
+  chartTasks.setData(x, TASK_STATES.map((s) => chartValues(store.tasks[s])));
   const rows = table.rowsInOrder();
   const idx = rows.map((_, i) => i);
-  chartCpu.setData(idx, [rows.map((r) => r.cpuPercent)]);
-  chartWorkerMemory.setData(idx, [rows.map((r) => r.memoryBytes), rows.map((r) => r.memoryLimitBytes)]);
+  // Bars are labelled as the table's Name column, in the table's order.
+  const names = rows.map((r) => r.name || r.address);
+  chartCpu.setData(idx, [rows.map((r) => r.cpuPercent)], names);
+  chartWorkerMemory.setData(idx, [rows.map((r) => r.memoryBytes), rows.map((r) => r.memoryLimitBytes)], names);
   const s = lastSummary;
   if (s) {
     cardWorkers.textContent = String(s.workers);
@@ -128,16 +146,37 @@ function render(): void {
   document.body.dataset.renderedSamples = String(store.time.length);
 }
 
-function showState(state: SamplerState, message?: string): void {
+function showState(state: SamplerState, message?: string, confirmed?: boolean): void {
   badge.textContent = state;
   badge.className = `badge ${state}`;
   const down = state === 'stopped' || state === 'unreachable';
   banner.classList.toggle('hidden', !down);
   banner.classList.toggle('error', state === 'stopped');
-  banner.textContent = state === 'stopped'
-    ? `Cluster stopped: the scheduler no longer answers. Charts show the last data; they resume if it comes back.${message ? ` (${message})` : ''}`
-    : state === 'unreachable' ? `The scheduler is not answering; retrying.${message ? ` (${message})` : ''}` : '';
+  banner.textContent = state === 'stopped' && confirmed
+    ? `Cluster stopped: ${lowerFirst(message ?? 'its provider says it ended.')} The charts keep its last data.`
+    : state === 'stopped'
+      ? `Cluster stopped: the scheduler no longer answers. Charts show the last data; they resume if it comes back.${message ? ` (${message})` : ''}`
+      : state === 'unreachable' ? `The scheduler is not answering; retrying.${message ? ` (${message})` : ''}` : '';
   for (const b of [scaleButton, adaptButton]) b.disabled = state === 'stopped';
+}
+
+function lowerFirst(t: string): string {
+  return t.charAt(0).toLowerCase() + t.slice(1);
+}
+
+/** The Adapt boxes show the cluster's real bounds (unless the user is typing in them). */
+function showAdaptive(a: { minimum: number | null; maximum: number | null } | null): void {
+  if (!a) {
+    adaptNow.textContent = ' (now a fixed size)';
+    return;
+  }
+  if (a.minimum === null || a.maximum === null) {
+    adaptNow.textContent = ' (now adaptive, bounds unknown)';
+    return;
+  }
+  adaptNow.textContent = ` (now ${a.minimum}–${a.maximum})`;
+  if (document.activeElement !== adaptMin) adaptMin.value = String(a.minimum);
+  if (document.activeElement !== adaptMax) adaptMax.value = String(a.maximum);
 }
 
 function showPlots(plots: Record<string, string>, reason?: string): void {
@@ -197,6 +236,22 @@ openButton.addEventListener('click', () => bridge.post({ type: 'dashboard/openBr
   rows: () => table.size,
   cluster: () => cluster,
   /** The arrays each chart currently draws (x first), to check the charts show what was sent. */
+  /** The colours the CPU chart's x axis draws its labels and grid with now, and the page background. */
+  axisColors: () => {
+    const u = chartCpu.plot as unknown as { axes: { stroke: (u: unknown, i: number) => string; grid: { stroke: (u: unknown, i: number) => string } }[] };
+    return { label: u.axes[0]!.stroke(u, 0), grid: u.axes[0]!.grid.stroke(u, 0), background: getComputedStyle(document.body).backgroundColor };
+  },
+  /** The x tick labels each chart drew last (time charts: times; bar charts: worker names). */
+  xTicks: () => Object.fromEntries(Object.entries({ workers: chartWorkers, memory: chartMemory, tasks: chartTasks, cpu: chartCpu, workerMemory: chartWorkerMemory })
+    .map(([k, c]) => [k, c.xTickLabels()])),
   chartData: () => Object.fromEntries(Object.entries({ workers: chartWorkers, memory: chartMemory, tasks: chartTasks, cpu: chartCpu, workerMemory: chartWorkerMemory })
     .map(([k, c]) => [k, c.plot.data.map((a) => Array.from(a as ArrayLike<number>))])),
 };
+
+// The editor changes its --vscode-* variables (and the body's theme class) when the user switches theme: redraw the
+// canvases in the new colours.
+const charts_ = [chartWorkers, chartMemory, chartTasks, chartCpu, chartWorkerMemory];
+new MutationObserver(() => { for (const c of charts_) c.restyle(); })
+  .observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+new MutationObserver(() => { for (const c of charts_) c.restyle(); })
+  .observe(document.body, { attributes: true, attributeFilter: ['class'] });

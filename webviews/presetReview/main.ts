@@ -38,6 +38,12 @@ function render(r: ReviewModel): void {
   if (r.description) meta.appendChild(el('div', {}, r.description));
   if (r.expires) meta.appendChild(el('div', {}, `Valid until ${r.expires}`));
 
+  if (r.warnings?.length) {
+    const box = app.appendChild(el('div', { class: 'banner', role: 'note', 'data-testid': 'preset-warnings' }));
+    box.appendChild(el('strong', {}, 'Before you apply:'));
+    const list = box.appendChild(el('ul', {}));
+    for (const w of r.warnings) list.appendChild(el('li', {}, w));
+  }
   app.appendChild(el('h2', {}, r.steps.length ? 'Applying it will, in this order:' : 'Applying it changes nothing.'));
   const list = app.appendChild(el('ol', { class: 'steps', 'data-testid': 'preset-steps' }));
   stepItems = r.steps.map((s) => {

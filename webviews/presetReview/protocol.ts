@@ -16,6 +16,8 @@ export interface ReviewModel {
   source: string;
   sourceKind: 'file' | 'url' | 'link';
   steps: ReviewStep[];
+  /** Said before consent: plain-http hubs (the password travels unencrypted), settings and budget replaced (old → new). */
+  warnings?: string[];
   /** When set, the page explains why applying is not possible (e.g. an untrusted workspace) and offers no Apply. */
   blockedReason?: string;
 }
@@ -39,6 +41,7 @@ const optStr = (v: unknown) => v === undefined || isStr(v);
 function isReviewModel(v: unknown): v is ReviewModel {
   return isObj(v) && isStr(v.name) && optStr(v.description) && optStr(v.instructor) && optStr(v.expires) && isStr(v.source) &&
     ['file', 'url', 'link'].includes(v.sourceKind as string) && optStr(v.blockedReason) &&
+    (v.warnings === undefined || (Array.isArray(v.warnings) && v.warnings.every(isStr))) &&
     Array.isArray(v.steps) && v.steps.every((s) => isObj(s) && isStr(s.id) && isStr(s.title) && Array.isArray(s.details) && s.details.every(isStr));
 }
 

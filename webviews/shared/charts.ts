@@ -7,6 +7,26 @@ export function themeColor(name: string, fallback: string): string {
   return v || fallback;
 }
 
+/**
+ * Axis colours, read at each draw (the editor may set or change its variables after this script ran): labels in the
+ * body's own text colour (var(--vscode-foreground)), grid and ticks in that colour at low alpha, so labels always stand
+ * out more than the grid in light, dark and high-contrast themes.
+ */
+export function axisColors(): { label: string; grid: string } {
+  const label = getComputedStyle(document.body).color || themeColor('--vscode-foreground', '#333');
+  const rgb = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(label);
+  return { label, grid: rgb ? `rgba(${rgb[1]}, ${rgb[2]}, ${rgb[3]}, 0.18)` : 'rgba(127, 127, 127, 0.25)' };
+}
+
+// Time-only ticks (the date never changes within the window a dashboard shows); seconds only when ticks are that close.
+const hhmm = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const hhmmss = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+export function timeTicks(splits: number[], incrSeconds: number): string[] {
+  const f = incrSeconds >= 86_400 ? day : incrSeconds < 60 ? hhmmss : hhmm;
+  return splits.map((s) => (s == null ? '' : f.format(new Date(s * 1000))));
+}
+
 const PALETTE: [string, string][] = [
   ['--vscode-charts-blue', '#1a85ff'], ['--vscode-charts-orange', '#d18616'], ['--vscode-charts-green', '#388a34'],
   ['--vscode-charts-red', '#e51400'], ['--vscode-charts-purple', '#652d90'], ['--vscode-charts-yellow', '#bf8803'],
@@ -30,6 +50,8 @@ export interface ChartSpec {
 export class Chart {
   readonly plot: uPlot;
   private readonly box: HTMLElement;
+  /** Bar charts: the label of each slot (x = index), e.g. worker names as the table shows them. */
+  private labels: string[] = [];
 
   constructor(parent: HTMLElement, readonly spec: ChartSpec, testId: string) {
     this.box = document.createElement('div');
@@ -39,24 +61,41 @@ export class Chart {
     h.textContent = spec.title;
     this.box.appendChild(h);
     parent.appendChild(this.box);
-    const fg = themeColor('--vscode-foreground', '#333');
-    const grid = themeColor('--vscode-editorWidget-border', 'rgba(127,127,127,0.25)');
-    // Only set what we change: an explicit `undefined` would replace uPlot's own (time-aware) defaults.
+    const font = `11px ${themeColor('--vscode-font-family', 'system-ui, sans-serif')}`;
     const axis = (fmt?: (v: number) => string, size?: number): uPlot.Axis => {
-      const a: uPlot.Axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+      const a: uPlot.Axis = {
+        stroke: () => axisColors().label, font,
+        grid: { stroke: () => axisColors().grid, width: 1 }, ticks: { stroke: () => axisColors().grid, width: 1 },
+      };
       if (size) a.size = size;
       if (fmt) a.values = (_u, splits) => splits.map((v) => (v == null ? '' : fmt(v)));
       return a;
     };
+    const xAxis = axis();
+    if (spec.kind === 'time') {
+      xAxis.values = (_u, splits, _i, _space, incr) => timeTicks(splits, incr);
+      xAxis.space = 70;
+      // Whole seconds and up: finer ticks would repeat the same hh:mm:ss label.
+      xAxis.incrs = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86_400, 172_800, 604_800];
+    } else {
+      // One tick per bar, at its slot, labelled like the table.
+      xAxis.splits = (u) => Array.from(u.data[0] as ArrayLike<number>);
+      xAxis.values = (_u, splits) => splits.map((i) => (i == null ? '' : this.labels[Math.round(i)] ?? ''));
+      // Long names slant so neighbours do not overlap.
+      xAxis.rotate = (_u, values) => (values.some((v) => String(v).length > 8) ? -20 : 0);
+      xAxis.size = 44;
+    }
     const bars = spec.kind === 'bars' ? uPlot.paths.bars!({ size: [0.8, 40] }) : undefined;
     const opts: uPlot.Options = {
       width: Math.max(300, this.box.clientWidth - 12),
       height: spec.height ?? 180,
       // Bars sit on an ordinal axis (one slot per worker), so few workers still get evenly spaced, whole-number slots.
       scales: { x: spec.kind === 'bars' ? { time: false, distr: 2, range: (_u, min, max) => [min - 0.5, max + 0.5] } : { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.1)] } },
-      axes: [axis(), axis(spec.yFormat, spec.yFormat ? 70 : 50)],
+      axes: [xAxis, axis(spec.yFormat, spec.yFormat ? 70 : 50)],
       series: [
-        { label: spec.kind === 'bars' ? 'worker' : 'time' },
+        spec.kind === 'bars'
+          ? { label: 'worker', value: (_u: uPlot, i: number | null) => (i == null ? '–' : this.labels[Math.round(i)] ?? String(i)) }
+          : { label: 'time', value: (_u: uPlot, t: number | null) => (t == null ? '–' : timeTicks([t], 1)[0]!) },
         ...spec.series.map((s, i) => ({
           label: s.label,
           stroke: seriesColor(i),
@@ -75,7 +114,19 @@ export class Chart {
     new ResizeObserver(() => this.plot.setSize({ width: Math.max(300, this.box.clientWidth - 12), height: opts.height })).observe(this.box);
   }
 
-  setData(x: ArrayLike<number>, ys: ArrayLike<number>[]): void {
+  /** `labels`: for bar charts, one per x slot. */
+  setData(x: ArrayLike<number>, ys: ArrayLike<number | null>[], labels?: string[]): void {
+    if (labels) this.labels = labels;
     this.plot.setData([x, ...ys] as uPlot.AlignedData);
+  }
+
+  /** The tick labels drawn on the x axis at the last draw (for tests). */
+  xTickLabels(): string[] {
+    return ((this.plot.axes[0] as unknown as { _values?: (string | number)[] })._values ?? []).map(String);
+  }
+
+  /** Redraws with the current theme colours. */
+  restyle(): void {
+    this.plot.redraw(false, true);
   }
 }

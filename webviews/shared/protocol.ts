@@ -4,7 +4,7 @@ import type { ClusterSample, TaskCounts, WorkerRow } from '../../src/dask/metric
 import type { SeriesSnapshot } from '../../src/dask/metrics/sampleSeries';
 import type { SamplerState } from '../../src/dask/metrics/schedulerSampler';
 import type { MeterSnapshot } from '../../src/cost/costMeter';
-import { arrayOf, Check, isBool, isFiniteNum, isObj, isStr, isWholeNum, oneOf, optional, recordOf, shape } from './validate';
+import { arrayOf, Check, isBool, isFiniteNum, isObj, isStr, isWholeNum, nullable, oneOf, optional, recordOf, shape } from './validate';
 
 export type ViewKind = 'dashboard' | 'cost';
 
@@ -29,6 +29,12 @@ export interface WorkersUpdate {
   remove: string[];
 }
 
+/** The cluster's adaptive bounds as its provider knows them (a null bound: adaptive, but that bound is unknown). */
+export interface AdaptiveBounds {
+  minimum: number | null;
+  maximum: number | null;
+}
+
 export type { WorkerRow, TaskCounts, SeriesSnapshot, SamplerState, MeterSnapshot };
 
 // ---- host → webview ---------------------------------------------------------------------------
@@ -36,8 +42,16 @@ export type { WorkerRow, TaskCounts, SeriesSnapshot, SamplerState, MeterSnapshot
 export type HostMessage =
   | { type: 'dashboard/init'; cluster: ClusterInfo; series: SeriesSnapshot }
   | { type: 'dashboard/sample'; summary: SampleSummary; workers: WorkersUpdate }
-  | { type: 'dashboard/state'; state: SamplerState; message?: string }
-  | { type: 'dashboard/plots'; plots: Record<string, string>; reason?: string }
+  /** `confirmed`: the cluster's provider says it ended (the message says how), not just a scheduler that went quiet. */
+  | { type: 'dashboard/state'; state: SamplerState; message?: string; confirmed?: boolean }
+  /** The scheduler stopped answering at `time` (epoch ms): the charts break their lines there. */
+  | { type: 'dashboard/gap'; time: number }
+  /** null: the cluster has a fixed size. */
+  | { type: 'dashboard/adaptive'; adaptive: AdaptiveBounds | null }
+  /** `fullDashboard`: whether the scheduler serves bokeh pages worth opening in a browser. */
+  | { type: 'dashboard/plots'; plots: Record<string, string>; reason?: string; fullDashboard: boolean }
+  /** Something the provider said while a scale/adapt request still runs (e.g. a gateway's limit). */
+  | { type: 'dashboard/notice'; requestId: number; message: string }
   | { type: 'cost/snapshot'; snapshot: MeterSnapshot }
   | { type: 'result'; requestId: number; ok: boolean; message: string };
 
@@ -58,10 +72,12 @@ const isWorkerRow = shape({
   cpuPercent: isFiniteNum, lastSeen: isFiniteNum, status: isStr,
 });
 const isTaskCounts = recordOf(isFiniteNum);
+const isSeriesValues = arrayOf(nullable(isFiniteNum));
 const isSeries = shape({
-  time: arrayOf(isFiniteNum), workers: arrayOf(isFiniteNum), threads: arrayOf(isFiniteNum),
-  memoryUsedBytes: arrayOf(isFiniteNum), memoryLimitBytes: arrayOf(isFiniteNum), tasks: recordOf(arrayOf(isFiniteNum)),
+  time: arrayOf(isFiniteNum), workers: isSeriesValues, threads: isSeriesValues,
+  memoryUsedBytes: isSeriesValues, memoryLimitBytes: isSeriesValues, tasks: recordOf(isSeriesValues),
 });
+const isBound = nullable(isWholeNum);
 const isClusterInfo = shape({ id: isStr, name: isStr, dashboardUrl: isStr, canScale: isBool, canAdapt: isBool });
 const isSummary = shape({
   time: isFiniteNum, workers: isWholeNum, threads: isFiniteNum, memoryUsedBytes: isFiniteNum, memoryLimitBytes: isFiniteNum,
@@ -69,14 +85,14 @@ const isSummary = shape({
 });
 const isWorkersUpdate = shape({ reset: isBool, upsert: arrayOf(isWorkerRow), remove: arrayOf(isStr) });
 const isRate = shape({
-  usdPerHour: isFiniteNum, asOf: isStr, source: isStr, warnings: arrayOf(isStr),
-  lines: arrayOf(shape({ what: isStr, count: isFiniteNum, unitUsdPerHour: isFiniteNum, basis: oneOf('instance', 'cores-memory', 'free') })),
+  usdPerHour: isFiniteNum, asOf: isStr, source: isStr, warnings: arrayOf(isStr), unpriced: optional(isBool),
+  lines: arrayOf(shape({ what: isStr, count: isFiniteNum, unitUsdPerHour: isFiniteNum, basis: oneOf('instance', 'cores-memory', 'free', 'profile') })),
 });
 const isMeterSnapshot = shape({
   time: isFiniteNum, totalUsdPerHour: isFiniteNum, todayUsd: isFiniteNum, sessionUsd: isFiniteNum, monthUsd: isFiniteNum, asOf: isStr,
   resources: arrayOf(shape({
     id: isStr, kind: oneOf('server', 'cluster'), label: isStr, usdPerHour: isFiniteNum, todayUsd: isFiniteNum,
-    sessionUsd: isFiniteNum, rate: isRate, status: oneOf('live', 'unreachable'), idleForMs: optional(isFiniteNum),
+    sessionUsd: isFiniteNum, rate: isRate, status: oneOf('live', 'unreachable'), idleForMs: optional(isFiniteNum), unpriced: optional(isBool),
   })),
   budget: optional(shape({ limitUsd: isFiniteNum, spentUsd: isFiniteNum, fraction: isFiniteNum, period: oneOf('day', 'month'), periodKey: isStr })),
   history: shape({
@@ -88,8 +104,11 @@ const isMeterSnapshot = shape({
 const hostChecks: Record<HostMessage['type'], Check> = {
   'dashboard/init': shape({ cluster: isClusterInfo, series: isSeries }),
   'dashboard/sample': shape({ summary: isSummary, workers: isWorkersUpdate }),
-  'dashboard/state': shape({ state: oneOf('connecting', 'live', 'unreachable', 'stopped'), message: optional(isStr) }),
-  'dashboard/plots': shape({ plots: recordOf(isStr), reason: optional(isStr) }),
+  'dashboard/state': shape({ state: oneOf('connecting', 'live', 'unreachable', 'stopped'), message: optional(isStr), confirmed: optional(isBool) }),
+  'dashboard/gap': shape({ time: isFiniteNum }),
+  'dashboard/adaptive': shape({ adaptive: nullable(shape({ minimum: isBound, maximum: isBound })) }),
+  'dashboard/plots': shape({ plots: recordOf(isStr), reason: optional(isStr), fullDashboard: isBool }),
+  'dashboard/notice': shape({ requestId: isWholeNum, message: isStr }),
   'cost/snapshot': shape({ snapshot: isMeterSnapshot }),
   result: shape({ requestId: isWholeNum, ok: isBool, message: isStr }),
 };

@@ -1,9 +1,13 @@
-// Where the cost meter's resources come from: ready hub servers (sized from their spawn options) and running Dask
-// clusters (sized from their scheduler's identity.json). Local hubs and clusters run on this machine and cost $0.
+// Where the cost meter's resources come from: ready hub servers (sized from their spawn options, their profile's text
+// or a $/h set for the hub's profile) and running Dask clusters (sized from their scheduler's identity.json). Local
+// hubs and clusters run on this machine and cost $0. Every resource carries its structured ref for actions.
 import type { Billable, BillableSource } from '../costMeter';
 import type { HubRegistry } from '../../hubs/editor/hubRegistry';
 import type { ClusterService } from '../../dask/editor/clusterService';
 import { isLoopbackHost } from '../../hubs/hubUrl';
+import { knownProfile } from '../../hubs/profileCatalog';
+import { resourceId } from '../resourceRef';
+import { profilePrice, type HubProfilePrices } from '../hubProfilePrices';
 
 const num = (v: unknown): number | undefined => {
   const n = typeof v === 'number' ? v : Array.isArray(v) ? Number(v[0]) : typeof v === 'string' ? Number.parseFloat(v) : Number.NaN;
@@ -12,19 +16,26 @@ const num = (v: unknown): number | undefined => {
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined);
 
 /** Ready servers; size from common spawn-option names (cores/cpu, mem/memory in GiB, instance_type/node_type). */
-export function hubServerBillables(hubs: HubRegistry): BillableSource {
+export function hubServerBillables(hubs: HubRegistry, prices: () => HubProfilePrices | undefined = () => undefined): BillableSource {
   return {
     list: async () => hubs.readyServers().map((s): Billable => {
       const o = s.server.userOptions;
       const local = isLoopbackHost(new URL(s.hubId).hostname);
+      const ref = { kind: 'server' as const, hubId: s.hubId, serverName: s.server.name };
+      const profile = str(o.profile);
+      // KubeSpawner profiles leave cores/memory out of user_options: their text on the spawn page may name them.
+      const fromProfile = profile ? knownProfile(s.hubId, profile)?.size : undefined;
+      const price = profile ? profilePrice(prices(), s.hubId, profile) : undefined;
       return {
         resource: {
-          kind: 'server', id: `${s.hubId}#${s.server.name}`, label: `${s.server.name || 'default'} @ ${s.hubLabel}`,
+          kind: 'server', id: resourceId(ref), ref, label: `${s.server.name || 'default'} @ ${s.hubLabel}`,
           cloud: local ? 'local' : (str(o.cloud) as 'aws' | 'gcp' | 'azure' | undefined),
           region: str(o.region),
           instanceType: str(o.instance_type) ?? str(o.node_type) ?? str(o.instanceType),
-          cores: num(o.cores) ?? num(o.cpu) ?? num(o.cpus),
-          memoryGiB: num(o.memory) ?? num(o.mem) ?? num(o.memory_gb),
+          cores: num(o.cores) ?? num(o.cpu) ?? num(o.cpus) ?? fromProfile?.cores,
+          memoryGiB: num(o.memory) ?? num(o.mem) ?? num(o.memory_gb) ?? fromProfile?.memoryGiB,
+          ...(profile ? { profile } : {}),
+          ...(price !== undefined ? { profileUsdPerHour: price } : {}),
         },
       };
     }),
@@ -32,11 +43,6 @@ export function hubServerBillables(hubs: HubRegistry): BillableSource {
 }
 
 /** Running clusters of every provider; the meter reads each scheduler through the dashboard connection. */
-export function splitClusterResourceId(id: string): { providerId: string; clusterId: string } {
-  const i = id.lastIndexOf('/');
-  return { providerId: id.slice(0, i), clusterId: id.slice(i + 1) };
-}
-
 export function daskClusterBillables(dask: ClusterService): BillableSource {
   return {
     list: async (signal) => {
@@ -46,8 +52,9 @@ export function daskClusterBillables(dask: ClusterService): BillableSource {
           if (c.status !== 'running') continue;
           const info = await snap.provider.connectionInfo(c.id, signal).catch(() => undefined);
           const onThisMachine = snap.provider.kind === 'local' || (!!info?.dashboardUrl && isLoopbackHost(new URL(info.dashboardUrl).hostname));
+          const ref = { kind: 'cluster' as const, providerId: snap.provider.id, clusterId: c.id };
           out.push({
-            resource: { kind: 'cluster', id: `${snap.provider.id}/${c.id}`, label: `${c.name} (${snap.provider.label})`, workers: c.workers, cloud: onThisMachine ? 'local' : undefined },
+            resource: { kind: 'cluster', id: resourceId(ref), ref, label: `${c.name} (${snap.provider.label})`, workers: c.workers, cloud: onThisMachine ? 'local' : undefined },
             ...(info?.dashboardUrl ? { dashboard: { dashboardUrl: info.dashboardUrl, headers: info.dashboardAuth } } : {}),
           });
         }

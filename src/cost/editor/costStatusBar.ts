@@ -8,7 +8,10 @@ export function usd(n: number): string {
 
 /** Status bar text for a snapshot: "$1.23/h · $4.56 today". */
 export function statusText(s: MeterSnapshot): string {
-  return `$(pulse) ${usd(s.totalUsdPerHour)}/h · ${usd(s.todayUsd)} today`;
+  const unpriced = s.resources.filter((r) => r.unpriced).length;
+  // "$0/h" would claim free what is only unknown.
+  const rate = unpriced && s.totalUsdPerHour === 0 ? 'unpriced' : `${usd(s.totalUsdPerHour)}/h${unpriced ? ` + ${unpriced} unpriced` : ''}`;
+  return `$(pulse) ${rate} · ${usd(s.todayUsd)} today`;
 }
 
 /** Markdown tooltip: one line per resource, then totals and where the prices come from. */
@@ -16,8 +19,9 @@ export function tooltipMarkdown(s: MeterSnapshot): string {
   const lines = ['**Pangeo cost (estimated)**', '', '| resource | $/h | today |', '|---|---:|---:|'];
   for (const r of s.resources) {
     const flag = r.status === 'unreachable' ? ' (not answering: not charged)' : '';
-    lines.push(`| ${escapeMd(r.label)}${flag} | ${usd(r.usdPerHour)} | ${usd(r.todayUsd)} |`);
+    lines.push(`| ${escapeMd(r.label)}${flag} | ${r.unpriced ? 'unpriced' : usd(r.usdPerHour)} | ${usd(r.todayUsd)} |`);
   }
+  if (s.resources.some((r) => r.unpriced)) lines.push('', 'Unpriced: the hub does not say the server\'s size. Set its profile\'s $/h in `pangeo.cost.hubProfilePrices`.');
   if (s.resources.length === 0) lines.push('| nothing running | $0 | |');
   lines.push('', `Session ${usd(s.sessionUsd)} · month ${usd(s.monthUsd)}`);
   if (s.budget) lines.push(`Budget: ${usd(s.budget.spentUsd)} of ${usd(s.budget.limitUsd)} this ${s.budget.period} (${Math.round(s.budget.fraction * 100)} %)`);

@@ -7,6 +7,8 @@ import { BillableSource, CostMeter, MeterEvent, MeterSnapshot } from '../costMet
 import { defaultPriceTable, mergePrices, PriceOverrides, PriceTable } from '../priceTable';
 import { CostPanel, COST_VIEW_TYPE } from './costPanel';
 import { CostStatusBar, usd } from './costStatusBar';
+import { reportLines, runBudgetAction, type ActionOutcome, type ResourceActionReport } from '../budgetAction';
+import type { ClusterRef, ServerRef } from '../resourceRef';
 
 export type { Billable, BillableSource } from '../costMeter';
 
@@ -15,8 +17,11 @@ export interface CostSources {
   billables: BillableSource[];
   /** Told after every tick, e.g. so the Dask tree can show each cluster's $/h. */
   onSnapshot?(snapshot: MeterSnapshot): void;
-  scaleClusterToZero?(resourceId: string): Promise<void>;
-  stopServer?(resourceId: string): Promise<void>;
+  /** Scales a cluster to zero, or says why it cannot (e.g. a read-only scheduler). */
+  scaleClusterToZero?(ref: ClusterRef): Promise<ActionOutcome>;
+  stopServer?(ref: ServerRef): Promise<ActionOutcome>;
+  /** What the user can do instead when a cluster could not be scaled: stop it, or detach it from the view. */
+  remedy?(ref: ClusterRef, remedy: 'stop' | 'detach'): Promise<void>;
 }
 
 export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Disposable {
@@ -59,38 +64,71 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
       const ask = config().get<boolean>('budget.askBeforeAction', true);
       const choice = ask ? await vs.window.showWarningMessage(`${text} ${what[0]!.toUpperCase()}${what.slice(1)}?`, { modal: true }, go) : go;
       if (choice !== go) return;
-      for (const r of meter.snapshot?.resources ?? []) {
-        try {
-          if (r.kind === 'cluster') await sources.scaleClusterToZero?.(r.id);
-          else if (action === 'stopAll') await sources.stopServer?.(r.id);
-        } catch (err) {
-          logger.warn(`budget action on ${r.label} failed: ${(err as Error).message}`);
-        }
-      }
+      await reportAction(await runBudgetAction(meter.snapshot?.resources ?? [], action, sources));
     } else {
       const minutes = Math.round(e.idleForMs / 60_000);
       const scale = 'Scale to 0';
+      const ref = e.ref?.kind === 'cluster' ? e.ref : undefined;
       const choice = await vs.window.showInformationMessage(
         `Dask cluster ${e.label} has had no tasks for ${minutes} min and costs about ${usd(e.usdPerHour)}/h.`,
-        ...(sources.scaleClusterToZero ? [scale] : []), 'Dismiss');
-      if (choice === scale) await sources.scaleClusterToZero?.(e.resourceId);
+        ...(sources.scaleClusterToZero && ref ? [scale] : []), 'Dismiss');
+      if (choice === scale && ref && sources.scaleClusterToZero) {
+        await reportAction([{ label: e.label, ref, outcome: await sources.scaleClusterToZero(ref).catch((err: unknown) => ({ status: 'failed' as const, message: String((err as Error)?.message ?? err) })) }], 'Pangeo: scale to 0');
+      }
     }
   };
 
-  const loop = new PollLoop(async (signal) => {
+  /** Says per resource what the action did; what could not be done gets a warning with a way out. */
+  const reportAction = async (reports: ResourceActionReport[], what = 'Pangeo budget action') => {
+    for (const r of reports) logger.info(`budget action: ${r.label}: ${r.outcome.status}: ${r.outcome.message}`);
+    const ok = reports.filter((r) => r.outcome.status === 'done' || r.outcome.status === 'not-needed');
+    const notOk = reports.filter((r) => !ok.includes(r));
+    if (!reports.length) {
+      void vs.window.showInformationMessage(`${what}: nothing was running to act on.`);
+      return;
+    }
+    if (ok.length) void vs.window.showInformationMessage(`${what}: ${reportLines(ok).join(' · ')}.`);
+    // One warning per resource, all shown at once (none waits for another to be dismissed).
+    await Promise.all(notOk.map(async (r) => {
+      const titles: Record<'stop' | 'detach', string> = { stop: 'Stop Cluster…', detach: 'Detach' };
+      const remedies = r.ref?.kind === 'cluster' && sources.remedy ? r.outcome.remedies ?? [] : [];
+      const extra = remedies.includes('detach') ? ' Detaching only stops watching it here: stop it where it runs.' : '';
+      const picked = await vs.window.showWarningMessage(
+        `${what}: ${r.label} ${r.outcome.status === 'failed' ? `failed: ${r.outcome.message}` : r.outcome.message}. It may still cost money.${extra}`,
+        ...remedies.map((m) => titles[m]), 'Show costs');
+      const remedy = remedies.find((m) => titles[m] === picked);
+      if (remedy && r.ref?.kind === 'cluster') await sources.remedy!(r.ref, remedy);
+      else if (picked === 'Show costs') await vs.commands.executeCommand('pangeo.cost.showPanel');
+    }));
+  };
+
+  const makeLoop = () => new PollLoop(async (signal) => {
     const { snapshot, events } = await meter.tick(Date.now(), signal);
     statusBar.update(snapshot);
     panel?.update(snapshot);
     sources.onSnapshot?.(snapshot);
     for (const e of events) void onEvent(e);
   }, { intervalMs: Math.max(10, config().get<number>('pollIntervalSeconds', 60)) * 1000 });
+  let loop = makeLoop();
+  let disposed = false;
   loop.start();
-  store.add({ dispose: () => loop.stop() });
+  store.add({ dispose: () => { disposed = true; loop.stop(); } });
+  /** A new loop at the current interval that ticks now; the tick in flight finishes first (no overlap, no gap). */
+  const restart = async () => {
+    const old = loop;
+    await old.idle();
+    old.stop();
+    if (disposed || loop !== old) return;
+    loop = makeLoop();
+    loop.start();
+  };
 
   store.add(vs.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('pangeo.cost')) {
       warnedOverrides = false;
       meter.setBudget(budgetConfig());
+      // A new interval or budget takes effect now, not after the old interval ran out.
+      void restart();
     }
   }));
 
@@ -102,6 +140,7 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
       await config().update('budget.limitUsd', limitUsd, target);
       await config().update('budget.period', period, target);
       meter.setBudget(budgetConfig());
+      void restart();
     },
   };
   const showPanel = (existing?: vscode.WebviewPanel) => {

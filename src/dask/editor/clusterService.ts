@@ -142,6 +142,15 @@ export class ClusterService {
     return w.inFlight;
   }
 
+  /** Drops a cluster the user detached: it still runs, so it must not come back as a "stopped" ghost. */
+  forget(providerId: string, clusterId: string): void {
+    const w = this.watches.get(providerId);
+    if (!w) return;
+    w.vanished.forget(clusterId);
+    if (w.snapshot.clusters) w.snapshot.clusters = w.snapshot.clusters.filter((c) => c.id !== clusterId);
+    this.fire();
+  }
+
   cluster(providerId: string, clusterId: string): ClusterSummary | undefined {
     return this.snapshot(providerId)?.clusters?.find((c) => c.id === clusterId);
   }

@@ -1,6 +1,7 @@
 // What the dashboard panel asks the Dask area: turn the argument of `pangeo.dashboard.open` (a tree node, or a saved
 // panel's id "dask:<provider>:<cluster>") into a target whose connection and scale/adapt go through the provider.
 import type { DashboardSources, DashboardTarget } from '../../dashboard/dashboardSources';
+import { isPangeoError } from '../../core/http/errors';
 import { capabilitiesOf } from '../clusterProvider';
 import type { ClusterService } from './clusterService';
 import type { ProviderStore } from './providerStore';
@@ -50,14 +51,25 @@ export function daskDashboardSources(service: ClusterService, store: ProviderSto
           if (!info.dashboardUrl) throw new Error(`${cluster?.name ?? cid} has no dashboard address (is it running?).`);
           return { dashboardUrl: info.dashboardUrl, headers: info.dashboardAuth };
         },
-        scale: caps.scaleUp || caps.scaleDown ? async (workers) => {
-          await provider.scale(cid, workers);
+        scale: caps.scaleUp || caps.scaleDown ? async (workers, notify) => {
+          await provider.scale(cid, workers, undefined, notify);
           await service.refresh(pid);
         } : undefined,
-        adapt: caps.adapt ? async (minimum, maximum) => {
-          await provider.adapt(cid, minimum, maximum);
+        adapt: caps.adapt ? async (minimum, maximum, notify) => {
+          await provider.adapt(cid, minimum, maximum, undefined, notify);
           await service.refresh(pid);
         } : undefined,
+        // What the Dask view last listed: the bounds a provider keeps (local registry, a gateway's remembered bounds).
+        adaptive: () => service.cluster(pid, cid)?.adaptive ?? null,
+        lifecycle: async () => {
+          try {
+            return (await provider.get(cid)).status;
+          } catch (e) {
+            // Local clusters are forgotten once stopped; a gateway no longer knows a cluster long gone.
+            if (isPangeoError(e, 'NotFound')) return 'gone';
+            throw e;
+          }
+        },
       };
     },
   };

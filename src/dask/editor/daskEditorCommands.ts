@@ -73,6 +73,10 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
     vs.commands.registerCommand('pangeo.dask.addProvider', guarded('Add Dask provider', async () => {
       const added = await askNewProvider(vs, { hubSignInAvailable: d.hubSignInAvailable });
       if (!added) return;
+      if (added.config.kind === 'scheduler' && store.hasSchedulerAddress(added.config.url)) {
+        void vs.window.showInformationMessage(`The scheduler at ${added.config.url} is already in the list.`);
+        return;
+      }
       await store.add(added.config, added.secret);
       await service.refresh(added.config.kind === 'scheduler' ? 'scheduler' : configId(added.config));
     })),
@@ -91,6 +95,7 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
     vs.commands.registerCommand('pangeo.dask.detachScheduler', guarded('Detach scheduler', async (node?: ClusterNode) => {
       if (node?.kind !== 'cluster' || node.cluster.provider !== 'scheduler') return;
       await store.removeSchedulerAddress(node.cluster.id);
+      service.forget(node.providerId, node.cluster.id);
       await service.refresh();
     })),
 
@@ -119,10 +124,12 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       if (!choice) return;
       const most = choice.mode === 'fixed' ? choice.workers : choice.maximum;
       if (most > target.cluster.workers && !(await confirmLargeCluster(vs, target.cluster.name, most, threshold()))) return;
+      // The provider's warnings (a gateway's limit, a cluster still starting) show at once, while the progress runs on.
+      const notify = (m: string) => void vs.window.showWarningMessage(`${target.cluster.name}: ${m}`);
       if (choice.mode === 'fixed') {
-        await withProgress(`Scaling ${target.cluster.name} to ${choice.workers} workers…`, () => target.provider.scale(target.cluster.id, choice.workers));
+        await withProgress(`Scaling ${target.cluster.name} to ${choice.workers} workers…`, () => target.provider.scale(target.cluster.id, choice.workers, undefined, notify));
       } else {
-        await withProgress(`Making ${target.cluster.name} adaptive (${choice.minimum}–${choice.maximum})…`, () => target.provider.adapt(target.cluster.id, choice.minimum, choice.maximum));
+        await withProgress(`Making ${target.cluster.name} adaptive (${choice.minimum}–${choice.maximum})…`, () => target.provider.adapt(target.cluster.id, choice.minimum, choice.maximum, undefined, notify));
       }
       await service.refresh(target.provider.id);
     })),

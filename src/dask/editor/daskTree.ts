@@ -2,7 +2,7 @@
 // contextValue carries what each cluster allows (".scale.adapt.stop.dashboard.client") so menus show only what works.
 import type * as vscode from 'vscode';
 import { isAuthError, isPangeoError } from '../../core/http/errors';
-import { capabilitiesOf, describeSize, formatAge, formatBytes, type ClusterSummary, type WorkerSummary } from '../clusterProvider';
+import { capabilitiesOf, describeAdaptive, describeSize, describeStatus, formatAge, formatBytes, type ClusterSummary, type WorkerSummary } from '../clusterProvider';
 import type { DiscoveredCluster } from '../notebook/kernelClusterDiscovery';
 import type { ClusterService } from './clusterService';
 
@@ -125,16 +125,19 @@ export class DaskTreeProvider implements vscode.TreeDataProvider<DaskTreeNode> {
         item.id = `dask:${node.providerId}:${c.id}`;
         const [icon, color] = STATUS_ICON[c.status];
         item.iconPath = new vs.ThemeIcon(icon, color ? new vs.ThemeColor(color) : undefined);
-        const adaptive = c.adaptive ? ` · adaptive ${c.adaptive.minimum}–${c.adaptive.maximum}` : '';
+        const adaptive = describeAdaptive(c);
         const rate = this.rates.get(`${node.providerId}/${c.id}`);
         const cost = rate !== undefined && c.status === 'running' ? `$${rate < 10 ? rate.toFixed(2) : rate.toFixed(0)}/h` : undefined;
-        item.description = [c.status === 'running' ? describeSize(c) + adaptive : c.status, formatAge(c.startedAt), cost].filter(Boolean).join(' · ');
+        // The default sidebar fits ~30 characters after the name: the worker count (or the status), adaptive bounds and
+        // cost; threads, memory and age are in the tooltip.
+        const size = `${c.workers} worker${c.workers === 1 ? '' : 's'}`;
+        item.description = [c.status === 'running' ? size : describeStatus(c.status), adaptive, cost].filter(Boolean).join(' · ');
         const md = new vs.MarkdownString(undefined, true);
-        md.appendMarkdown(`**${c.name}** — ${c.status}\n\n`);
-        md.appendMarkdown(`${describeSize(c)}${adaptive}\n\n`);
+        md.appendMarkdown(`**${c.name}** — ${describeStatus(c.status)}\n\n`);
+        md.appendMarkdown(`${describeSize(c)}${adaptive ? ` · ${adaptive}` : ''}${cost ? ` · ${cost}` : ''}\n\n`);
+        if (c.startedAt) md.appendMarkdown(`Started ${new Date(c.startedAt).toLocaleString()} (${formatAge(c.startedAt)} ago)\n\n`);
         if (c.schedulerAddress) md.appendMarkdown(`Scheduler: \`${c.schedulerAddress}\`\n\n`);
         if (c.dashboardUrl) md.appendMarkdown(`Dashboard: ${c.dashboardUrl.replace(/\?.*$/, '')}\n\n`);
-        if (c.startedAt) md.appendMarkdown(`Started ${new Date(c.startedAt).toLocaleString()}\n\n`);
         if (c.message) md.appendMarkdown(`_${c.message}_`);
         item.tooltip = md;
         const caps = capabilitiesOf(this.service.snapshot(node.providerId)!.provider, c);

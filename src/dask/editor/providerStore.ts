@@ -64,6 +64,8 @@ export class ProviderStore {
   }
 
   async add(config: ProviderConfig, secret?: string): Promise<void> {
+    // One entry per scheduler, whatever form of its address was typed (…:8787, …:8787/status, …:8787/).
+    if (config.kind === 'scheduler') config = { ...config, url: safeRoot(config.url) };
     const id = configId(config);
     await this.deps.state.update(CONFIGS_KEY, [...this.configs().filter((c) => configId(c) !== id), config]);
     if (secret) await this.deps.secrets.store(secretKey(id), secret);
@@ -108,10 +110,15 @@ export class ProviderStore {
     return out;
   }
 
-  /** Attached by the user (globalState) plus those in settings. */
+  /** Attached by the user (globalState) plus those in settings, one per normalized dashboard root. */
   schedulerAddresses(): string[] {
     const added = this.configs().flatMap((c) => (c.kind === 'scheduler' ? [c.url] : []));
-    return [...new Set([...added, ...(this.deps.settingsSchedulerAddresses?.() ?? [])])];
+    return [...new Set([...added, ...(this.deps.settingsSchedulerAddresses?.() ?? [])].map(safeRoot))];
+  }
+
+  /** Whether this scheduler (in any form of its address) is already attached. */
+  hasSchedulerAddress(url: string): boolean {
+    return this.schedulerAddresses().includes(safeRoot(url));
   }
 
   provider(id: string): ClusterProvider | undefined {
@@ -142,7 +149,8 @@ export class ProviderStore {
     } else {
       auth = { type: 'none' };
     }
-    return new GatewayProvider({ url: c.url, auth, proxyAddress: c.proxyAddress, logger: this.deps.logger });
+    // Adaptive bounds live in globalState so they survive a reload; the hub tells a bad token from a broken gateway.
+    return new GatewayProvider({ url: c.url, auth, proxyAddress: c.proxyAddress, logger: this.deps.logger, state: this.deps.state, hubUrl: c.hubUrl });
   }
 }
 

@@ -28,6 +28,16 @@ export interface GatewayClientOptions {
   logger?: Logger;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** The JupyterHub whose tokens the gateway checks (default: derived from a …/services/dask-gateway/ address). */
+  hubUrl?: string;
+}
+
+/** What the gateway said to a scale or adapt request. */
+export interface GatewayAnswer {
+  /** False when the gateway changed the request (e.g. lowered it to its worker limit). */
+  ok: boolean;
+  /** The gateway's own words, e.g. "Scale request of 6 workers would exceed resource limit of 4 workers. Scaling to 4 instead." */
+  message?: string;
 }
 
 const STATUSES = new Set(['PENDING', 'RUNNING', 'STOPPING', 'STOPPED', 'FAILED']);
@@ -35,9 +45,11 @@ const STATUSES = new Set(['PENDING', 'RUNNING', 'STOPPING', 'STOPPED', 'FAILED']
 export class GatewayClient {
   readonly http: HttpClient;
   readonly url: string;
+  private readonly hubUrl?: string;
 
-  constructor(opts: GatewayClientOptions) {
+  constructor(private readonly opts: GatewayClientOptions) {
     this.url = opts.url.endsWith('/') ? opts.url : `${opts.url}/`;
+    this.hubUrl = opts.hubUrl ?? /^(.*\/)services\/dask-gateway\/$/.exec(this.url)?.[1];
     this.http = new HttpClient({
       baseUrl: this.url,
       authorization: () => gatewayAuthHeader(opts.auth),
@@ -85,13 +97,54 @@ export class GatewayClient {
     await this.send({ method: 'DELETE', path: `api/v1/clusters/${encodeURIComponent(name)}`, signal });
   }
 
-  /** Asks for `count` workers; the gateway may clamp it to its maximum. Resolves once accepted (not yet reached). */
-  async scale(name: string, count: number, signal?: AbortSignal): Promise<void> {
-    await this.send({ method: 'POST', path: `api/v1/clusters/${encodeURIComponent(name)}/scale`, json: { count }, signal });
+  /**
+   * Asks for `count` workers. Resolves once accepted (not yet reached) with the gateway's answer: above its
+   * `cluster_max_workers` it scales to that limit instead and says so in `message`.
+   */
+  async scale(name: string, count: number, signal?: AbortSignal): Promise<GatewayAnswer> {
+    return this.answer({ method: 'POST', path: `api/v1/clusters/${encodeURIComponent(name)}/scale`, json: { count }, signal });
   }
 
-  async adapt(name: string, minimum: number | null, maximum: number | null, active = true, signal?: AbortSignal): Promise<void> {
-    await this.send({ method: 'POST', path: `api/v1/clusters/${encodeURIComponent(name)}/adapt`, json: { minimum, maximum, active }, signal });
+  /** Like scale: bounds above the gateway's limit are lowered to it, and `message` says which were used. */
+  async adapt(name: string, minimum: number | null, maximum: number | null, active = true, signal?: AbortSignal): Promise<GatewayAnswer> {
+    return this.answer({ method: 'POST', path: `api/v1/clusters/${encodeURIComponent(name)}/adapt`, json: { minimum, maximum, active }, signal });
+  }
+
+  /**
+   * The gateway's error in words a user can act on. A 500 "Permission failure verifying user's JupyterHub API token"
+   * means the hub answered 403 to the gateway's check: either the user's token is bad (JupyterHub ≥ 2 answers 403 to
+   * an unknown token) or the gateway's hub service may not read users. We ask the hub ourselves which one it is.
+   */
+  private async explain(e: unknown): Promise<unknown> {
+    if (!isPangeoError(e) || e.status !== 500 || !/permission failure verifying user's JupyterHub API token/i.test(e.serverMessage ?? '')) {
+      return explainGatewayError(e);
+    }
+    const verdict = await this.tokenAcceptedByHub();
+    if (verdict === false) return new UnauthorizedError(this.hubUrl ?? this.url, 'the hub refused the JupyterHub API token the Dask Gateway was given', 500);
+    const why = `The Dask Gateway cannot verify tokens with its JupyterHub (${e.serverMessage}).`;
+    if (verdict === true) {
+      return new PangeoError('UnexpectedResponse', why,
+        'Your sign-in is fine (the hub accepts your token): the gateway\'s own set-up is wrong. Contact the hub\'s administrator.', e.details);
+    }
+    return new PangeoError('UnexpectedResponse', why,
+      'Either your token is no longer valid (sign in again), or the gateway cannot check tokens with its hub (contact the hub\'s administrator).', e.details);
+  }
+
+  /** true/false when the hub says whether it accepts our token; undefined when that cannot be asked. */
+  private async tokenAcceptedByHub(): Promise<boolean | undefined> {
+    if (!this.hubUrl || this.opts.auth.type !== 'jupyterhub') return undefined;
+    try {
+      const token = await this.opts.auth.token();
+      if (!token) return false;
+      const res = await this.http.withBase(this.hubUrl, { retries: 0, timeoutMs: 10_000 }).request({
+        path: 'hub/api/user', anonymous: true, headers: { Authorization: `token ${token}` }, acceptStatuses: [401, 403, 404],
+      });
+      await res.text();
+      // 404: not a hub there (the gateway reached without its hub's address): unknown, not a bad token.
+      return res.status === 200 ? true : res.status === 401 || res.status === 403 ? false : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The public dashboard link for a route the gateway returned. */
@@ -100,13 +153,34 @@ export class GatewayClient {
     return `${this.url.replace(/\/$/, '')}${route}`;
   }
 
-  /** A request whose answer has no body worth reading (current gateways answer scale/adapt with an empty 200). */
+  /** A request whose answer has no body (DELETE answers 204). */
   private async send(req: Parameters<HttpClient['request']>[0]): Promise<void> {
     try {
       await (await this.http.request(req)).text();
     } catch (e) {
-      throw explainGatewayError(e);
+      throw await this.explain(e);
     }
+  }
+
+  /**
+   * Scale and adapt answer 200 `{"ok": bool, "msg": str | null}` (routes.py since 0.9): ok false with a message when
+   * the request was clamped to the cluster's limit. An older gateway's empty body counts as ok without a message.
+   */
+  private async answer(req: Parameters<HttpClient['request']>[0]): Promise<GatewayAnswer> {
+    let text: string;
+    try {
+      text = await (await this.http.request(req)).text();
+    } catch (e) {
+      throw await this.explain(e);
+    }
+    let body: unknown;
+    try {
+      body = text.trim() ? JSON.parse(text) : {};
+    } catch {
+      return { ok: true };
+    }
+    const { ok, msg } = (body ?? {}) as { ok?: unknown; msg?: unknown };
+    return { ok: ok !== false, message: typeof msg === 'string' && msg ? msg : undefined };
   }
 
   /** One request with the gateway's error conventions turned into messages a user can act on. */
@@ -114,7 +188,7 @@ export class GatewayClient {
     try {
       return await this.http.json<T>(req);
     } catch (e) {
-      throw explainGatewayError(e);
+      throw await this.explain(e);
     }
   }
 }
@@ -125,7 +199,6 @@ function explainGatewayError(e: unknown): unknown {
   if (e.status === 422) {
     return new InvalidInputError(`The Dask Gateway refused the request: ${msg ?? 'invalid options'}.`, 'Check the cluster options (pangeo-compute dask options).');
   }
-  // The gateway answers 500 when the hub refuses the token it was given (JupyterHubAuthenticator).
   if (e.status === 500 && msg && /verifying user's JupyterHub API token/i.test(msg)) {
     return new UnauthorizedError(e.details.url ?? 'the Dask Gateway', `${msg} (the hub did not accept the token)`, 500);
   }

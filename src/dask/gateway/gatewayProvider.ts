@@ -4,11 +4,14 @@ import { InvalidInputError, PangeoError, TimeoutError } from '../../core/http/er
 import type { Logger } from '../../core/log';
 import { silentLogger } from '../../core/log';
 import { validateOptions, type ClusterOptionField, type ClusterOptionValues } from '../clusterOptions';
-import type { ClusterProvider, ClusterStatus, ClusterSummary, ConnectionInfo, ProviderCapabilities, WorkerSummary } from '../clusterProvider';
+import type { ClusterProvider, ClusterStatus, ClusterSummary, ConnectionInfo, Notify, ProviderCapabilities, WorkerSummary } from '../clusterProvider';
+import type { KeyValueStore } from '../local/localClusterRegistry';
+import { MemoryStore } from '../local/localClusterRegistry';
+import { AdaptiveMemory, boundsFromGatewayMessage, countFromGatewayMessage } from './adaptiveMemory';
 import { pythonClientCode } from '../clientCode';
 import { SchedulerHttp, sizeFromIdentity, workersFromIdentity } from '../scheduler/schedulerHttp';
 import { gatewayAuthHeader, type GatewayAuth } from './gatewayAuth';
-import { GatewayClient, type GatewayCluster } from './gatewayClient';
+import { GatewayClient, type GatewayAnswer, type GatewayCluster } from './gatewayClient';
 
 export const GATEWAY_CAPABILITIES: ProviderCapabilities = {
   create: true, options: true, scaleUp: true, scaleDown: true, adapt: true, stop: true, workers: true,
@@ -24,6 +27,12 @@ export interface GatewayProviderOptions {
   /** How long scale() waits for the scheduler to report the new size; 0 = return once the gateway accepted. */
   confirmTimeoutMs?: number;
   fetch?: typeof fetch;
+  /** Where the adaptive bounds we set are kept (globalState, the CLI's state file); default: this process only. */
+  state?: KeyValueStore;
+  /** The JupyterHub that checks this gateway's tokens (default: derived from a …/services/dask-gateway/ address). */
+  hubUrl?: string;
+  /** How long scale/adapt wait for a cluster that is still starting before they give up (ms). */
+  startTimeoutMs?: number;
 }
 
 const STATUS: Record<GatewayCluster['status'], ClusterStatus> = {
@@ -37,12 +46,13 @@ export class GatewayProvider implements ClusterProvider {
   readonly capabilities = GATEWAY_CAPABILITIES;
   readonly client: GatewayClient;
   private readonly logger: Logger;
-  /** Adaptive bounds we set, shown in the tree (the gateway does not report them). */
-  private readonly adaptive = new Map<string, { minimum: number; maximum: number }>();
+  /** Adaptive bounds we set, shown in the tree (neither the gateway nor the scheduler reports them). */
+  private readonly adaptive: AdaptiveMemory;
 
   constructor(private readonly opts: GatewayProviderOptions) {
-    this.client = new GatewayClient({ url: opts.url, auth: opts.auth, logger: opts.logger, fetch: opts.fetch });
+    this.client = new GatewayClient({ url: opts.url, auth: opts.auth, logger: opts.logger, fetch: opts.fetch, hubUrl: opts.hubUrl });
     this.id = `gateway:${this.client.url}`;
+    this.adaptive = new AdaptiveMemory(opts.state ?? new MemoryStore(), this.client.url);
     this.label = opts.label ?? `Dask Gateway ${new URL(this.client.url).host}`;
     this.logger = opts.logger ?? silentLogger;
   }
@@ -57,8 +67,10 @@ export class GatewayProvider implements ClusterProvider {
     return `gateway://${u.hostname}:${port}`;
   }
 
+  /** Active clusters, and those still stopping (the gateway stops them in the background, for seconds). */
   async list(signal?: AbortSignal): Promise<ClusterSummary[]> {
-    const clusters = await this.client.list(['PENDING', 'RUNNING'], signal);
+    const clusters = await this.client.list(['PENDING', 'RUNNING', 'STOPPING'], signal);
+    await this.adaptive.keepOnly(new Set(clusters.filter((c) => c.status !== 'STOPPING').map((c) => c.name)));
     return Promise.all(clusters.map((c) => this.summarize(c, signal)));
   }
 
@@ -109,29 +121,72 @@ export class GatewayProvider implements ClusterProvider {
     };
   }
 
-  async scale(id: string, workers: number, signal?: AbortSignal): Promise<void> {
+  async scale(id: string, workers: number, signal?: AbortSignal, notify?: Notify): Promise<void> {
     if (!Number.isInteger(workers) || workers < 0) throw new InvalidInputError(`Worker count must be a whole number ≥ 0, got ${workers}.`);
-    // As in dask_gateway's GatewayCluster.scale: a fixed size switches adaptive scaling off first.
-    if (this.adaptive.has(id)) {
-      await this.client.adapt(id, null, null, false, signal);
-      this.adaptive.delete(id);
+    // The gateway's scheduler switches adaptive scaling off itself on a fixed size (scheduler_preload.py).
+    const answer = await this.whenRunning(id, `scaled to ${workers} workers`, notify, signal, () => this.client.scale(id, workers, signal));
+    await this.adaptive.forget(id);
+    let target = workers;
+    if (answer.message) {
+      notify?.(`Dask Gateway: ${answer.message}`);
+      this.logger.warn(`gateway cluster ${id}: ${answer.message}`);
+      target = countFromGatewayMessage(answer.message) ?? target;
     }
-    await this.client.scale(id, workers, signal);
     const timeoutMs = this.opts.confirmTimeoutMs ?? 120_000;
-    if (timeoutMs > 0) await this.confirmSize(id, workers, timeoutMs, signal);
+    if (timeoutMs > 0) await this.confirmSize(id, target, timeoutMs, signal);
   }
 
-  async adapt(id: string, minimum: number, maximum: number, signal?: AbortSignal): Promise<void> {
+  async adapt(id: string, minimum: number, maximum: number, signal?: AbortSignal, notify?: Notify): Promise<void> {
     if (!Number.isInteger(minimum) || !Number.isInteger(maximum) || minimum < 0 || maximum < minimum) {
       throw new InvalidInputError(`Adaptive bounds must satisfy 0 ≤ minimum ≤ maximum, got ${minimum}…${maximum}.`);
     }
-    await this.client.adapt(id, minimum, maximum, true, signal);
-    this.adaptive.set(id, { minimum, maximum });
+    const answer = await this.whenRunning(id, `made adaptive (${minimum}–${maximum})`, notify, signal,
+      () => this.client.adapt(id, minimum, maximum, true, signal));
+    let bounds: { minimum: number | null; maximum: number | null } = { minimum, maximum };
+    if (answer.message) {
+      notify?.(`Dask Gateway: ${answer.message}`);
+      this.logger.warn(`gateway cluster ${id}: ${answer.message}`);
+      bounds = boundsFromGatewayMessage(answer.message) ?? (answer.ok ? bounds : { minimum: null, maximum: null });
+    }
+    await this.adaptive.set(id, bounds);
   }
 
+  /** Asks the gateway to stop the cluster; it stops in the background (status STOPPING, then STOPPED). */
   async stop(id: string, signal?: AbortSignal): Promise<void> {
     await this.client.stop(id, signal);
-    this.adaptive.delete(id);
+    await this.adaptive.forget(id);
+  }
+
+  /** Waits until the gateway no longer lists the cluster as stopping (or the timeout passes); returns its last status. */
+  async waitUntilStopped(id: string, timeoutMs = 60_000, signal?: AbortSignal): Promise<ClusterStatus> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const c = await this.client.get(id, { signal });
+      if (c.status !== 'STOPPING' && c.status !== 'RUNNING' && c.status !== 'PENDING') return STATUS[c.status];
+      if (Date.now() > deadline) return STATUS[c.status];
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  /**
+   * Runs a scale/adapt request. The gateway refuses it with 409 "cluster … is not running" while the cluster is still
+   * starting: then we say so, wait until it runs, and send it again once.
+   */
+  private async whenRunning(id: string, what: string, notify: Notify | undefined, signal: AbortSignal | undefined,
+    send: () => Promise<GatewayAnswer>): Promise<GatewayAnswer> {
+    try {
+      return await send();
+    } catch (e) {
+      if (!(e instanceof PangeoError) || e.kind !== 'Conflict' || !/is not running/.test(e.serverMessage ?? e.message)) throw e;
+      const c = await this.client.get(id, { signal });
+      if (c.status !== 'PENDING') {
+        throw new PangeoError('Conflict', `Gateway cluster ${id} is ${c.status.toLowerCase()}: it cannot be ${what}.`,
+          c.status === 'RUNNING' ? 'Its scheduler did not answer the gateway; retry in a moment.' : 'Create a new cluster if you still need one.', e.details);
+      }
+      notify?.(`Cluster ${id} is still starting: it will be ${what} as soon as it runs.`);
+      await this.waitUntilRunning(id, this.opts.startTimeoutMs ?? 300_000, signal);
+      return send();
+    }
   }
 
   private dashboard(name: string): SchedulerHttp {
@@ -142,7 +197,7 @@ export class GatewayProvider implements ClusterProvider {
     const summary: ClusterSummary = {
       id: c.name, name: c.name, status: STATUS[c.status], workers: 0, threads: 0, memory: 0, startedAt: c.startTime,
       dashboardUrl: this.client.dashboardUrl(c.dashboardRoute), schedulerAddress: `${this.schedulerProxy}/${c.name}`,
-      provider: 'gateway', adaptive: this.adaptive.get(c.name),
+      provider: 'gateway', adaptive: c.status === 'RUNNING' ? this.adaptive.get(c.name) : undefined,
     };
     if (c.status !== 'RUNNING') return summary;
     try {
@@ -155,11 +210,10 @@ export class GatewayProvider implements ClusterProvider {
     }
   }
 
-  /** Polls until the scheduler reports `target` workers (or the gateway's maximum, when it clamped the request). */
+  /** Polls until the scheduler reports `target` workers (the gateway's limit, when it said it scaled to that instead). */
   private async confirmSize(id: string, target: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = -1;
-    let stable = 0;
     for (;;) {
       const c = await this.client.get(id, { signal });
       if (c.status !== 'RUNNING') {
@@ -167,15 +221,8 @@ export class GatewayProvider implements ClusterProvider {
           'Its workers are gone; create a new cluster if you still need one.');
       }
       try {
-        const n = Object.keys((await this.dashboard(id).identity(signal)).workers).length;
-        if (n === target) return;
-        // A gateway clamps requests above its limit: a size that holds still below the target is accepted after a while.
-        stable = n === last ? stable + 1 : 0;
-        last = n;
-        if (n < target && stable >= 20 && n > 0) {
-          this.logger.warn(`gateway cluster ${id} settled at ${n} workers (asked ${target}): the gateway's limit`);
-          return;
-        }
+        last = Object.keys((await this.dashboard(id).identity(signal)).workers).length;
+        if (last === target) return;
       } catch (e) {
         if (e instanceof PangeoError && e.kind === 'Cancelled') throw e;
       }

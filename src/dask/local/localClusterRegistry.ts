@@ -33,6 +33,8 @@ export interface LocalClusterRecord {
   /** Folder with the scheduler's and workers' logs and worker spill directories. */
   dir: string;
   adaptive?: { minimum: number; maximum: number; followerPid?: number };
+  /** Set while `create` still runs (scheduler and first workers starting); listed as starting, not unreachable. */
+  starting?: boolean;
 }
 
 const KEY = 'pangeo.dask.localClusters';

@@ -103,7 +103,7 @@ export class LocalClusterProvider implements ClusterProvider {
       }
       const record: LocalClusterRecord = {
         id, name: id, daskCommand, host: this.host, schedulerPort, dashboardPort, schedulerPid,
-        workers: [], nextWorkerIndex: 1, threadsPerWorker: threads, memoryLimit, createdAt: Date.now(), dir,
+        workers: [], nextWorkerIndex: 1, threadsPerWorker: threads, memoryLimit, createdAt: Date.now(), dir, starting: true,
       };
       // Recorded before anything can fail, so a crash from here on still leaves a way to stop it.
       await this.opts.registry.put(record);
@@ -123,6 +123,7 @@ export class LocalClusterProvider implements ClusterProvider {
     }
     try {
       if (workers > 0) await this.scaleTo(id, workers, signal);
+      await this.opts.registry.modify(id, (rec) => delete rec.starting);
     } catch (e) {
       await this.stop(id).catch(() => undefined);
       throw e;
@@ -239,10 +240,13 @@ export class LocalClusterProvider implements ClusterProvider {
     if (!isOurProcess(r.schedulerPid, r.id)) {
       return { ...base, status: 'stopped', message: `The scheduler process (pid ${r.schedulerPid}) is gone.` };
     }
+    // A create still under way (in this or another process) is starting; one that crashed long ago is not.
+    const starting = r.starting === true && Date.now() - r.createdAt < 2 * (this.opts.startTimeoutMs ?? 60_000);
     try {
       const identity = await this.scheduler(r).identity(signal);
-      return { ...base, ...sizeFromIdentity(identity), startedAt: r.createdAt };
+      return { ...base, ...sizeFromIdentity(identity), startedAt: r.createdAt, ...(starting ? { status: 'pending' as const } : {}) };
     } catch (e) {
+      if (starting) return { ...base, status: 'pending', message: 'The scheduler is starting.' };
       return { ...base, status: 'unreachable', message: e instanceof PangeoError ? e.userMessage : String(e) };
     }
   }

@@ -5,15 +5,21 @@ import { RingBuffer } from './ringBuffer';
 /** Task states that get their own series; others are summed into "other". */
 export const CHARTED_TASK_STATES = ['processing', 'waiting', 'memory', 'erred'] as const;
 
+/** null marks a gap: the cluster did not answer then, so charts break the line instead of drawing a ramp. */
+export type SeriesValue = number | null;
+
 export interface SeriesSnapshot {
   /** Epoch milliseconds. */
   time: number[];
-  workers: number[];
-  threads: number[];
-  memoryUsedBytes: number[];
-  memoryLimitBytes: number[];
-  tasks: Record<(typeof CHARTED_TASK_STATES)[number], number[]>;
+  workers: SeriesValue[];
+  threads: SeriesValue[];
+  memoryUsedBytes: SeriesValue[];
+  memoryLimitBytes: SeriesValue[];
+  tasks: Record<(typeof CHARTED_TASK_STATES)[number], SeriesValue[]>;
 }
+
+/** Gaps are NaN inside the ring buffers (Float64Array) and null outside. */
+const withGaps = (values: number[]): SeriesValue[] => values.map((v) => (Number.isNaN(v) ? null : v));
 
 export class SampleSeries {
   private readonly time: RingBuffer;
@@ -45,15 +51,21 @@ export class SampleSeries {
     for (const state of CHARTED_TASK_STATES) this.tasks[state]!.push(s.tasks[state] ?? 0);
   }
 
+  /** A point with no values at `time`: the scheduler did not answer from then until the next sample. */
+  addGap(time: number): void {
+    this.time.push(time);
+    for (const b of [this.workers, this.threads, this.used, this.limit, ...Object.values(this.tasks)]) b.push(NaN);
+  }
+
   snapshot(): SeriesSnapshot {
     const tasks = {} as SeriesSnapshot['tasks'];
-    for (const state of CHARTED_TASK_STATES) tasks[state] = this.tasks[state]!.toArray();
+    for (const state of CHARTED_TASK_STATES) tasks[state] = withGaps(this.tasks[state]!.toArray());
     return {
       time: this.time.toArray(),
-      workers: this.workers.toArray(),
-      threads: this.threads.toArray(),
-      memoryUsedBytes: this.used.toArray(),
-      memoryLimitBytes: this.limit.toArray(),
+      workers: withGaps(this.workers.toArray()),
+      threads: withGaps(this.threads.toArray()),
+      memoryUsedBytes: withGaps(this.used.toArray()),
+      memoryLimitBytes: withGaps(this.limit.toArray()),
       tasks,
     };
   }

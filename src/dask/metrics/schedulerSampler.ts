@@ -39,6 +39,8 @@ export interface PlotsInfo {
   plots: Record<string, string>;
   /** Why no plots are offered, when none are. */
   reason?: string;
+  /** Whether the scheduler serves bokeh pages at all (false: its /status page only says bokeh is missing). */
+  fullDashboard: boolean;
 }
 
 export class SchedulerSampler {
@@ -134,18 +136,19 @@ export class SchedulerSampler {
     try {
       body = await this.http.json<unknown>({ path: 'individual-plots.json', signal, acceptStatuses: [404] });
     } catch (e) {
-      return { plots: {}, reason: `The plot list could not be read: ${(e as Error).message}` };
+      // Unknown whether bokeh is there: keep the way to the browser open.
+      return { plots: {}, reason: `The plot list could not be read: ${(e as Error).message}`, fullDashboard: true };
     }
     const paths = readPlots(body);
     if (Object.keys(paths).length === 0) {
-      return { plots: {}, reason: 'The scheduler serves no bokeh plots (bokeh is not installed there); the charts here need none.' };
+      return { plots: {}, reason: 'The scheduler serves no bokeh plots (bokeh is not installed there); the charts here need none.', fullDashboard: false };
     }
     if (Object.keys(this.connection.headers ?? {}).length > 0) {
-      return { plots: {}, reason: 'The scheduler\'s bokeh plots need credentials an embedded page cannot send; open the full dashboard in the browser instead.' };
+      return { plots: {}, reason: 'The scheduler\'s bokeh plots need credentials an embedded page cannot send; open the full dashboard in the browser instead.', fullDashboard: true };
     }
     const plots: Record<string, string> = {};
     for (const [title, path] of Object.entries(paths)) plots[title] = new URL(path.replace(/^\//, ''), this.http.baseUrl).toString();
-    return { plots };
+    return { plots, fullDashboard: true };
   }
 
   /** `idle_since` (epoch ms) from /api/v1/check_idle (distributed ≥ 2023.3.2 with the api route); undefined when not served. */

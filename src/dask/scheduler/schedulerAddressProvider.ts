@@ -32,9 +32,17 @@ export class SchedulerAddressProvider implements ClusterProvider {
     return SchedulerHttp.at(id, undefined, this.opts.timeoutMs ?? 5000);
   }
 
+  /** One row per scheduler: two addresses of the same one (localhost and 127.0.0.1) are listed once, as first attached. */
   async list(signal?: AbortSignal): Promise<ClusterSummary[]> {
     const ids = [...new Set(this.opts.addresses().map(normalizeDashboardRoot))];
-    return Promise.all(ids.map((id) => this.get(id, signal)));
+    const all = await Promise.all(ids.map((id) => this.summarize(id, signal)));
+    const seen = new Set<string>();
+    return all.filter(({ schedulerId }) => {
+      if (!schedulerId) return true;
+      if (seen.has(schedulerId)) return false;
+      seen.add(schedulerId);
+      return true;
+    }).map((x) => x.summary);
   }
 
   async optionsSchema(): Promise<ClusterOptionField[]> {
@@ -46,6 +54,11 @@ export class SchedulerAddressProvider implements ClusterProvider {
   }
 
   async get(idOrUrl: string, signal?: AbortSignal): Promise<ClusterSummary> {
+    return (await this.summarize(idOrUrl, signal)).summary;
+  }
+
+  /** The summary, and the scheduler's own id (identity.json `id`, unique per scheduler) when it answered. */
+  private async summarize(idOrUrl: string, signal?: AbortSignal): Promise<{ summary: ClusterSummary; schedulerId?: string }> {
     const id = normalizeDashboardRoot(idOrUrl);
     const name = new URL(id).host;
     const base: ClusterSummary = {
@@ -57,13 +70,16 @@ export class SchedulerAddressProvider implements ClusterProvider {
       if (!this.apiRoutes.has(id)) this.apiRoutes.set(id, await http.hasApi(signal));
       const canRetire = this.apiRoutes.get(id) === true;
       return {
-        ...base, ...sizeFromIdentity(identity), schedulerAddress: identity.address,
-        capabilities: { scaleDown: canRetire },
-        message: canRetire ? undefined : 'Read-only: this scheduler does not serve /api/v1/retire_workers.',
+        schedulerId: typeof identity.id === 'string' ? identity.id : undefined,
+        summary: {
+          ...base, ...sizeFromIdentity(identity), schedulerAddress: identity.address,
+          capabilities: { scaleDown: canRetire },
+          message: canRetire ? undefined : 'Read-only: this scheduler does not serve /api/v1/retire_workers.',
+        },
       };
     } catch (e) {
       if (e instanceof PangeoError && e.kind === 'Cancelled') throw e;
-      return { ...base, status: 'unreachable', capabilities: { scaleDown: false }, message: e instanceof PangeoError ? e.userMessage : String(e) };
+      return { summary: { ...base, status: 'unreachable', capabilities: { scaleDown: false }, message: e instanceof PangeoError ? e.userMessage : String(e) } };
     }
   }
 

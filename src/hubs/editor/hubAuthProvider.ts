@@ -1,13 +1,24 @@
 // JupyterHub sign-in as a VS Code AuthenticationProvider: one session per signed-in hub, shown in the Accounts menu.
 import type * as vscode from 'vscode';
-import { HubSessions } from '../hubSessions';
+import { HubRecord, HubSessions } from '../hubSessions';
 
 export const AUTH_PROVIDER_ID = 'pangeo-jupyterhub';
+
+/** The Accounts menu lists accounts by label and signs out of the sessions whose label matches: one spelling everywhere. */
+export function hubAccount(record: Pick<HubRecord, 'base' | 'label'> & { user: string }): vscode.AuthenticationSessionAccountInformation {
+  return { id: `${record.user}@${record.base}`, label: `${record.user} @ ${record.label}` };
+}
+
+interface KnownSession {
+  account: vscode.AuthenticationSessionAccountInformation;
+  /** Changes when the token changes (renewal, another sign-in). */
+  version: string;
+}
 
 export class HubAuthProvider implements vscode.AuthenticationProvider, vscode.Disposable {
   private readonly emitter: vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>;
   readonly onDidChangeSessions: vscode.Event<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>;
-  private known = new Map<string, string>();
+  private known = new Map<string, KnownSession>();
   private readonly sub: { dispose(): void };
 
   constructor(
@@ -15,6 +26,8 @@ export class HubAuthProvider implements vscode.AuthenticationProvider, vscode.Di
     private readonly sessions: HubSessions,
     /** Runs the interactive sign-in for a hub base (or asks for a hub when none is given). */
     private readonly signIn: (base?: string) => Promise<string | undefined>,
+    /** The same sign-out as the Hubs tree's (ends kernels, revokes our token); the default only forgets the session. */
+    private readonly signOut: (base: string) => Promise<unknown> = (base) => sessions.signOut(base),
   ) {
     this.emitter = new vs.EventEmitter();
     this.onDidChangeSessions = this.emitter.event;
@@ -22,16 +35,30 @@ export class HubAuthProvider implements vscode.AuthenticationProvider, vscode.Di
     this.sub = sessions.onDidChange(() => this.diff());
   }
 
-  private snapshot(): Map<string, string> {
-    return new Map(this.sessions.hubs().filter((h) => h.user).map((h) => [h.base, `${h.user}|${h.mintedTokenId ?? ''}|${h.expiresAt ?? ''}`]));
+  private snapshot(): Map<string, KnownSession> {
+    const out = new Map<string, KnownSession>();
+    for (const h of this.sessions.hubs()) {
+      if (h.user) out.set(h.base, { account: hubAccount({ ...h, user: h.user }), version: `${h.user}|${h.mintedTokenId ?? ''}|${h.expiresAt ?? ''}` });
+    }
+    return out;
   }
 
+  /** Change events carry the accounts getSessions returns (the Accounts menu is built from them); tokens are left out. */
   private diff(): void {
     const now = this.snapshot();
-    const stub = (id: string) => ({ id, accessToken: '', account: { id, label: id }, scopes: [id] });
-    const added = [...now.keys()].filter((k) => !this.known.has(k)).map(stub);
-    const removed = [...this.known.keys()].filter((k) => !now.has(k)).map(stub);
-    const changed = [...now.keys()].filter((k) => this.known.has(k) && this.known.get(k) !== now.get(k)).map(stub);
+    const session = (id: string, k: KnownSession): vscode.AuthenticationSession => ({ id, accessToken: '', account: k.account, scopes: [id] });
+    const added = [...now].filter(([id]) => !this.known.has(id)).map(([id, k]) => session(id, k));
+    const removed = [...this.known].filter(([id]) => !now.has(id)).map(([id, k]) => session(id, k));
+    const changed: vscode.AuthenticationSession[] = [];
+    for (const [id, k] of now) {
+      const before = this.known.get(id);
+      if (!before || before.version === k.version) continue;
+      // Another user on the same hub is another account: the old one leaves the menu.
+      if (before.account.id !== k.account.id) {
+        removed.push(session(id, before));
+        added.push(session(id, k));
+      } else changed.push(session(id, k));
+    }
     this.known = now;
     if (added.length || removed.length || changed.length) this.emitter.fire({ added, removed, changed });
   }
@@ -43,7 +70,7 @@ export class HubAuthProvider implements vscode.AuthenticationProvider, vscode.Di
       if (!h.user || (scopes?.length && !scopes.includes(h.base))) continue;
       const token = await this.sessions.token(h.base);
       if (!token) continue;
-      out.push({ id: h.base, accessToken: token, account: { id: `${h.user}@${h.base}`, label: `${h.user} @ ${h.label}` }, scopes: [h.base] });
+      out.push({ id: h.base, accessToken: token, account: hubAccount({ ...h, user: h.user }), scopes: [h.base] });
     }
     return out;
   }
@@ -55,8 +82,9 @@ export class HubAuthProvider implements vscode.AuthenticationProvider, vscode.Di
     return session;
   }
 
+  /** Accounts menu → Sign Out: the session id is the hub base. */
   async removeSession(sessionId: string): Promise<void> {
-    await this.sessions.signOut(sessionId);
+    await this.signOut(sessionId);
   }
 
   dispose(): void {

@@ -4,6 +4,7 @@ import { HubService } from './hubService';
 import { HubTreeNode } from './hubTree';
 import { addHubInteractive, OAuthCallbacks, signInInteractive } from './signInFlow';
 import { chooseUserOptions, pickServerToStart, startWithProgress } from './startServerFlow';
+import { signOutOfHub } from './signOutFlow';
 import { showError } from '../../editor/showError';
 import { isAuthError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
@@ -68,8 +69,11 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
     const servers = service.snapshot(base)?.servers ?? [];
     const start = 'Start a Server';
     const msg = `Signed in to ${record.label} as ${record.user}.`;
+    // Informational: never awaited, so a caller (e.g. a preset's sign-in step) does not wait for it to be dismissed.
     if (!servers.some((s) => s.state === 'ready')) {
-      if (await vs.window.showInformationMessage(msg, start) === start) await vs.commands.executeCommand('pangeo.hubs.startServer', { kind: 'hub', base });
+      void vs.window.showInformationMessage(msg, start).then((picked) => {
+        if (picked === start) void vs.commands.executeCommand('pangeo.hubs.startServer', { kind: 'hub', base });
+      });
     } else void vs.window.showInformationMessage(`${msg} Its running servers are in the notebook kernel picker.`);
   };
 
@@ -86,8 +90,7 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
   register('pangeo.hubs.signOut', async (arg) => {
     const base = await resolveHub(d, arg, 'Sign out of which hub?', true);
     if (!base) return;
-    const { revoked } = await sessions.signOut(base);
-    void vs.window.showInformationMessage(`Signed out of ${sessions.hub(base)?.label}${revoked ? '; the token Pangeo Compute created was revoked' : ''}.`);
+    return signOutOfHub(vs, service, base, { confirm: 'always' });
   });
 
   register('pangeo.hubs.remove', async (arg) => {
@@ -98,6 +101,7 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
       modal: true, detail: `Pangeo Compute forgets this hub${record.mintedTokenId ? ' and revokes the token it created' : ''}. Servers on the hub keep running.`,
     }, 'Remove');
     if (ok !== 'Remove') return;
+    await service.releaseKernels(base); // while the token still works
     await sessions.removeHub(base);
   });
 
@@ -138,7 +142,7 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
     const server = await startWithProgress(vs, service, base, serverName, sessions.lastOptions(base, serverName) ?? {});
     return !!server;
   };
-  service.restartServerHandler = (hubId, serverName) => restart(hubId, serverName, true);
+  service.restartServerHandler = (hubId, serverName, ask) => restart(hubId, serverName, ask);
 
   register('pangeo.hubs.restartServer', async (arg) => {
     const node = arg as HubTreeNode;

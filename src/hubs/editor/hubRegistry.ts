@@ -14,6 +14,13 @@ export interface ConnectedServer {
   client: HubClient;
 }
 
+export interface HubKernelUser {
+  /** Names of the open notebooks whose kernel runs on this hub. */
+  notebooksOn(hubId: string): string[];
+  /** Ends those kernels (while the token still works); the notebooks stay bound and say why they cannot run. */
+  release(hubId: string): Promise<void>;
+}
+
 export interface HubRegistry {
   /** Fires when hubs are added/removed, sign-in changes, or a server changes state. */
   readonly onDidChangeServers: vscode.Event<void>;
@@ -21,8 +28,12 @@ export interface HubRegistry {
   readyServers(): ConnectedServer[];
   /** Re-reads servers of every signed-in hub. */
   refresh(): Promise<void>;
-  /** Starts a stopped server after asking the user (used when a kernel's server was culled). */
-  restartServer(hubId: string, serverName: string): Promise<boolean>;
+  /** Starts a stopped server with its last options, after asking the user unless `ask` is false. */
+  restartServer(hubId: string, serverName: string, ask?: boolean): Promise<boolean>;
+  /** True while the hub has a signed-in user. */
+  isSignedIn(hubId: string): boolean;
+  /** A feature that runs kernels on hub servers: sign-out names its notebooks and releases them before the token goes. */
+  addKernelUser(user: HubKernelUser): { dispose(): void };
   /** The current Authorization header value for a hub ("token …"), for clients other than HubClient. */
   authorizationFor(hubId: string): Promise<string | undefined>;
 }

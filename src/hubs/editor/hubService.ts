@@ -3,7 +3,7 @@
 import type * as vscode from 'vscode';
 import { HubSessions, HubRecord } from '../hubSessions';
 import { HubServer } from '../hubModels';
-import { ConnectedServer, HubRegistry } from './hubRegistry';
+import { ConnectedServer, HubKernelUser, HubRegistry } from './hubRegistry';
 import { isAuthError, PangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { JupyterServerClient, KernelInfo } from '../../jupyter/jupyterServerClient';
@@ -124,10 +124,31 @@ export class HubService implements HubRegistry, vscode.Disposable {
     }
   }
 
-  restartServerHandler?: (hubId: string, serverName: string) => Promise<boolean>;
+  restartServerHandler?: (hubId: string, serverName: string, ask: boolean) => Promise<boolean>;
 
-  async restartServer(hubId: string, serverName: string): Promise<boolean> {
-    return (await this.restartServerHandler?.(hubId, serverName)) ?? false;
+  async restartServer(hubId: string, serverName: string, ask = true): Promise<boolean> {
+    return (await this.restartServerHandler?.(hubId, serverName, ask)) ?? false;
+  }
+
+  isSignedIn(hubId: string): boolean {
+    return this.sessions.isSignedIn(hubId);
+  }
+
+  private readonly kernelUsers = new Set<HubKernelUser>();
+
+  addKernelUser(user: HubKernelUser): { dispose(): void } {
+    this.kernelUsers.add(user);
+    return { dispose: () => this.kernelUsers.delete(user) };
+  }
+
+  /** Open notebooks whose kernel runs on this hub (asked before signing out). */
+  notebooksOn(hubId: string): string[] {
+    return [...new Set([...this.kernelUsers].flatMap((u) => u.notebooksOn(hubId)))].sort();
+  }
+
+  /** Ends the hub's kernels while its token still works (called just before sign-out revokes it). */
+  async releaseKernels(hubId: string): Promise<void> {
+    await Promise.all([...this.kernelUsers].map((u) => u.release(hubId).catch((e: unknown) => this.logger.warn(`releasing kernels on ${hubId}: ${String(e)}`))));
   }
 
   /** Polls every `intervalMs` while `visible` is true (the Hubs view is shown); stops when hidden. */

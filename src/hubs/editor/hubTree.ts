@@ -3,13 +3,13 @@ import type * as vscode from 'vscode';
 import { HubService, HubSnapshot } from './hubService';
 import { HubServer } from '../hubModels';
 import { KernelInfo } from '../../jupyter/jupyterServerClient';
-import { isAuthError } from '../../core/http/errors';
+import { isAuthError, isPangeoError, PangeoError } from '../../core/http/errors';
 
 export type HubTreeNode =
   | { kind: 'hub'; base: string }
   | { kind: 'server'; base: string; server: HubServer }
   | { kind: 'kernel'; base: string; serverName: string; kernel: KernelInfo }
-  | { kind: 'message'; base: string; text: string; icon: string; command?: vscode.Command };
+  | { kind: 'message'; base: string; text: string; icon: string; command?: vscode.Command; description?: string; tooltip?: string };
 
 const STATE_ICON: Record<HubServer['state'], [string, string?]> = {
   ready: ['vm-running', 'testing.iconPassed'],
@@ -62,9 +62,13 @@ export class HubTreeProvider implements vscode.TreeDataProvider<HubTreeNode> {
     }
     if (snap.error) {
       const auth = isAuthError(snap.error);
+      // A row is one short line: the status there, the whole message (e.g. "connect ECONNREFUSED …") in the tooltip.
+      const full = isPangeoError(snap.error) ? `${snap.error.message}\n\n${snap.error.hint}` : snap.error.message;
       return [{
         kind: 'message', base, icon: auth ? 'sign-in' : 'error',
-        text: auth ? 'Token expired or revoked — sign in again' : `Cannot list servers: ${snap.error.message}`,
+        text: auth ? 'Token expired or revoked — sign in again' : 'Cannot list servers',
+        description: auth ? undefined : `${errorStatus(snap.error)} — click to retry`,
+        tooltip: full,
         command: auth ? { command: 'pangeo.hubs.signIn', title: 'Sign in', arguments: [{ kind: 'hub', base }] } : { command: 'pangeo.hubs.refresh', title: 'Retry', arguments: [{ kind: 'hub', base }] },
       }];
     }
@@ -116,6 +120,8 @@ export class HubTreeProvider implements vscode.TreeDataProvider<HubTreeNode> {
       }
       case 'message': {
         const item = new vs.TreeItem(node.text, C.None);
+        item.description = node.description;
+        item.tooltip = node.tooltip;
         item.iconPath = new vs.ThemeIcon(node.icon);
         item.command = node.command;
         item.contextValue = 'pangeo.message';
@@ -123,6 +129,16 @@ export class HubTreeProvider implements vscode.TreeDataProvider<HubTreeNode> {
       }
     }
   }
+}
+
+const ERROR_STATUS: Partial<Record<PangeoError['kind'], string>> = {
+  Unreachable: 'hub unreachable', Timeout: 'hub timed out', NotFound: 'not found on the hub',
+};
+
+/** A few words for the tree row; the tooltip has the rest. */
+function errorStatus(error: Error): string {
+  if (!isPangeoError(error)) return 'error';
+  return ERROR_STATUS[error.kind] ?? (error.status ? `HTTP ${error.status}` : error.kind.toLowerCase());
 }
 
 function relative(d: Date): string {

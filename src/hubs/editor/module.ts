@@ -6,6 +6,7 @@ import { HubTreeProvider } from './hubTree';
 import { HubAuthProvider, AUTH_PROVIDER_ID } from './hubAuthProvider';
 import { OAuthCallbacks } from './signInFlow';
 import { registerHubCommands } from './hubCommands';
+import { signOutOfHub } from './signOutFlow';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 
 export interface HubsModule extends vscode.Disposable {
@@ -37,7 +38,9 @@ export function registerHubs({ vs, context, logger }: ModuleDeps): HubsModule {
   service.setPolling(view.visible, pollMs());
   store.add(registerHubCommands({ vs, service, oauth, logger, extensionId: context.extension.id }));
   store.add(vs.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'JupyterHub (Pangeo)', store.add(new HubAuthProvider(vs, sessions, (base) =>
-    Promise.resolve(vs.commands.executeCommand<string | undefined>(base ? 'pangeo.hubs.signIn' : 'pangeo.hubs.add', base)))), { supportsMultipleAccounts: true }));
+    Promise.resolve(vs.commands.executeCommand<string | undefined>(base ? 'pangeo.hubs.signIn' : 'pangeo.hubs.add', base)),
+  // The editor has asked "sign out?" already; ours asks again only when notebooks would lose their kernel.
+  (base) => signOutOfHub(vs, service, base, { confirm: 'ifNotebooks' }))), { supportsMultipleAccounts: true }));
   // Token renewal starts after activation has returned; its first tick only reads local state unless a token is due.
   const renewal = setTimeout(() => service.startRenewal(), 10_000);
   store.add({ dispose: () => clearTimeout(renewal) });

@@ -224,7 +224,7 @@ export async function startWithProgress(vs: typeof vscode, service: HubService, 
     });
     await service.refresh(base);
     const open = 'Open in Browser';
-    void vs.window.showInformationMessage(`${label} is ready. Pick it in the notebook kernel picker.`, open).then((a) => {
+    void vs.window.showInformationMessage(`${serverName ? `Server "${serverName}"` : 'The default server'} on ${record.label} is ready. Pick it in the notebook kernel picker.`, open).then((a) => {
       if (a === open && server.url) void vs.env.openExternal(vs.Uri.parse(server.url));
     });
     return server;

@@ -67,7 +67,8 @@ export class PangeoServerProvider implements JupyterServerProvider {
 }
 
 function splitId(id: string): [string, string] {
-  const i = id.lastIndexOf('#');
+  // The hub base never holds "#" (a URL without fragment); a server name may: split at the first one.
+  const i = id.indexOf('#');
   return i < 0 ? [id, ''] : [id.slice(0, i), id.slice(i + 1)];
 }
 

@@ -25,7 +25,7 @@ export interface EditorStepDeps {
 export function editorPresetSteps(d: EditorStepDeps): () => StepImplementations {
   const { vs, hubs, dask } = d;
   const sessions = hubs.sessions;
-  return () => ({
+  return () => withHubRefresh(hubs, {
     ...hubSteps({
       // Signs in through the user's own flow (token, password or browser): a preset never carries credentials.
       session: async (hubUrl) => {
@@ -58,6 +58,19 @@ export function editorPresetSteps(d: EditorStepDeps): () => StepImplementations 
       }
     },
   });
+}
+
+/** The Hubs view shows the started server at once (not at its next poll): refresh after "start-server". */
+function withHubRefresh(hubs: HubService, impls: StepImplementations): StepImplementations {
+  const start = impls['start-server'];
+  if (!start) return impls;
+  return {
+    ...impls,
+    'start-server': async (step, ctx) => {
+      await start(step, ctx);
+      await hubs.refresh(parseHubUrl(step.hubUrl).base).catch(() => undefined);
+    },
+  };
 }
 
 async function providerFor(dask: ProviderStore, kind: string, url?: string, workspace?: string): Promise<ClusterProvider> {

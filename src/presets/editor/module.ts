@@ -4,7 +4,7 @@ import type * as vscode from 'vscode';
 import { DisposableStore, type ModuleDeps } from '../../editor/module';
 import { showError } from '../../editor/showError';
 import type { StepImplementations } from '../applyPreset';
-import { MAX_INLINE_LINK_CHARS, presetLink, type UriParts } from '../presetLink';
+import { EXTENSION_ID, MAX_INLINE_LINK_CHARS, parsePresetLink, presetLink, type UriParts } from '../presetLink';
 import { urlProblem } from '../semanticChecks';
 import { settingsStep } from '../settingsWriter';
 import { budgetStep } from '../budgetStep';
@@ -12,6 +12,7 @@ import { cloneIntoWorkspaceStep, openFilesStep } from '../contentSteps';
 import { serverContentStep, serverOpenFilesStep } from '../serverContentSteps';
 import { InvalidInputError } from '../../core/http/errors';
 import { validatePreset } from '../validatePreset';
+import { problemText } from '../problemText';
 import type { Preset } from '../presetTypes';
 import type { AwsModule } from '../../aws/editor/module';
 import { isPresetDocument, registerPresetDiagnostics } from './presetDiagnostics';
@@ -40,6 +41,23 @@ export async function handlePresetUri(uri: UriParts): Promise<boolean> {
   if (!active || uri.path.replace(/\/+$/, '') !== '/preset') return false;
   await active.handleUri(uri);
   return true;
+}
+
+/** A pasted preset link (`<scheme>://pangeo-compute.pangeo-compute/preset?…`) as URI parts, else undefined. */
+function asPresetLink(text: string): UriParts | undefined {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/.exec(text);
+  if (!m || /^https?$/i.test(m[1]!) || m[2]!.toLowerCase() !== EXTENSION_ID) return undefined;
+  return { scheme: m[1]!, authority: m[2]!, path: m[3]!, query: m[4] ?? '' };
+}
+
+/** Why the "Apply Preset from a URL" box cannot use `text`, or undefined. */
+function presetAddressProblem(text: string): string | undefined {
+  const link = asPresetLink(text);
+  if (link) {
+    const parsed = parsePresetLink(link);
+    return parsed.kind === 'invalid' ? `This preset link cannot be used: ${parsed.reason}.` : undefined;
+  }
+  return urlProblem(text)?.message;
 }
 
 export function registerPresets(deps: ModuleDeps, steps: () => StepImplementations, extras: PresetExtras = {}): PresetsModule {
@@ -100,11 +118,17 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
       const file = await vs.window.showQuickPick(files.map((f) => ({ label: vs.workspace.asRelativePath(f), uri: f })), { title: 'Apply Preset' });
       if (file) await flows.fromFile(file.uri);
     } else {
+      // The instructor's plain https address, or a preset link pasted whole (any editor's scheme).
       const url = await vs.window.showInputBox({
-        title: 'Apply Preset from a URL', prompt: 'The https address of a .pangeo.json file', placeHolder: 'https://example.edu/course.pangeo.json',
-        validateInput: (v) => (v ? urlProblem(v.trim())?.message : undefined),
+        title: 'Apply Preset from a URL', prompt: 'The https address of a .pangeo.json file, or a preset link', placeHolder: 'https://example.edu/course.pangeo.json',
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? presetAddressProblem(v.trim()) : undefined),
       });
-      if (url) await flows.fromUrl(url.trim());
+      const text = url?.trim();
+      if (!text) return;
+      const link = asPresetLink(text);
+      if (link) await flows.fromLink(link);
+      else await flows.fromUrl(text);
     }
   })));
 
@@ -116,28 +140,33 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
     const validation = validatePreset(open ? open.getText() : await vs.workspace.fs.readFile(target));
     if (!validation.ok) {
       const p = validation.problems[0];
-      await vs.window.showErrorMessage(`Fix the preset first: ${p.path} ${p.line}:${p.column} ${p.message}`);
+      await vs.window.showErrorMessage(`Fix the preset first: ${problemText(p)}`);
       return;
     }
     let inline: string | undefined;
     try {
-      inline = presetLink(validation.preset);
+      inline = presetLink(validation.preset, { scheme: vs.env.uriScheme || 'vscode' });
     } catch {
       inline = undefined;
     }
+    // Links open in the editor the instructor runs (vscode, vscode-insiders, code-oss in code-server, ...).
+    const scheme = vs.env.uriScheme || 'vscode';
     const pick = await vs.window.showQuickPick([
-      ...(inline ? [{ label: 'Link with the preset inside', id: 'inline', description: `${inline.length} characters` }] : []),
-      { label: 'Link to where the preset is hosted (https)…', id: 'url', description: inline ? undefined : `too large to inline (over ${MAX_INLINE_LINK_CHARS} characters)` },
+      ...(inline ? [{ label: 'Link with the preset inside', id: 'inline', description: `${scheme}://…, ${inline.length} characters` }] : []),
+      { label: 'Link to where the preset is hosted (https)…', id: 'url', description: `${scheme}://…${inline ? '' : `; too large to inline (over ${MAX_INLINE_LINK_CHARS} characters)`}` },
+      { label: 'Plain https address of the preset…', id: 'plain', description: 'students paste it into "Pangeo: Apply Preset…" (works in every editor, also in the browser)' },
     ], { title: 'Copy Preset Link' });
     if (!pick) return;
     let link = inline;
-    if (pick.id === 'url') {
-      const url = await vs.window.showInputBox({ title: 'Where students download the preset', placeHolder: 'https://example.edu/course.pangeo.json', validateInput: (v) => (v ? urlProblem(v.trim())?.message : undefined) });
+    if (pick.id !== 'inline') {
+      const url = await vs.window.showInputBox({ title: 'Where students download the preset', placeHolder: 'https://example.edu/course.pangeo.json', ignoreFocusOut: true, validateInput: (v) => (v ? urlProblem(v.trim())?.message : undefined) });
       if (!url) return;
-      link = presetLink(url.trim());
+      link = pick.id === 'plain' ? new URL(url.trim()).toString() : presetLink(url.trim(), { scheme });
     }
     await vs.env.clipboard.writeText(link!);
-    await vs.window.showInformationMessage('Preset link copied. Anyone opening it sees the review page before anything happens.');
+    await vs.window.showInformationMessage(pick.id === 'plain'
+      ? 'Preset address copied. Students run "Pangeo: Apply Preset…", choose "From a URL…" and paste it; they see the review page before anything happens.'
+      : `Preset link copied (${scheme}://, opens in this kind of editor). Anyone opening it sees the review page before anything happens.`);
   })));
 
   store.add(vs.commands.registerCommand('pangeo.preset.exportCurrent', guarded('Could not export the current setup', async () => {
@@ -148,10 +177,11 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
     }
     const name = await vs.window.showInputBox({ title: 'Export Current Setup as Preset', prompt: 'A name students will see', value: 'My course setup', validateInput: (v) => (v.trim() ? undefined : 'A name is needed') });
     if (!name) return;
-    const preset = { $schema: 'https://pangeo-compute.github.io/schemas/preset-v1.json', version: 1, name: name.trim(), ...setup };
+    // No $schema: the file pattern picks the bundled schema, which works offline (a $schema URL would be downloaded).
+    const preset = { version: 1, name: name.trim(), ...setup };
     const text = `${JSON.stringify(preset, null, 2)}\n`;
     const validation = validatePreset(text);
-    if (!validation.ok) logger.warn(`Exported preset needs fixes: ${validation.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+    if (!validation.ok) logger.warn(`Exported preset needs fixes: ${validation.problems.map(problemText).join('; ')}`);
     const folder = vs.workspace.workspaceFolders?.[0]?.uri;
     const slug = name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'preset';
     const target = await vs.window.showSaveDialog({

@@ -8,6 +8,8 @@ import { fetchPresetFromUrl } from '../fetchPreset';
 import { describePresetPlan } from '../presetPlan';
 import { parsePresetLink, type UriParts } from '../presetLink';
 import { validatePreset } from '../validatePreset';
+import { problemText } from '../problemText';
+import { keysToCompare, reviewWarnings, type CurrentSettings } from '../reviewWarnings';
 import type { PresetValidation } from '../presetTypes';
 import { PresetReviewPanel } from './reviewPanel';
 import type { ReviewModel } from '../../../webviews/presetReview/protocol';
@@ -77,6 +79,7 @@ export class PresetFlows {
         title: s.kind === 'apply-settings' ? s.title.replace('workspace setting', `${settingsTarget} setting`) : s.title,
         details: s.details,
       })),
+      warnings: reviewWarnings(plan, this.currentSettings(keysToCompare(plan))),
       blockedReason: untrusted ? 'This workspace is not trusted, so presets cannot be applied here. Trust the workspace (Manage Workspace Trust) and open the preset again.' : undefined,
     };
     const panel = PresetReviewPanel.open(vs, this.deps.extensionUri, logger, model);
@@ -92,6 +95,15 @@ export class PresetFlows {
     }
     logger.info(`Preset "${plan.name}" from ${source}: applying ${plan.steps.length} steps with the user's consent`);
     await this.run(validation, panel);
+  }
+
+  /** Values the user set (any scope, defaults excluded): what the preset would replace. */
+  private currentSettings(keys: string[]): CurrentSettings {
+    const config = this.deps.vs.workspace.getConfiguration();
+    return Object.fromEntries(keys.map((k) => {
+      const i = config.inspect(k);
+      return [k, i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue];
+    }));
   }
 
   private async run(validation: PresetValidation, panel: PresetReviewPanel): Promise<void> {
@@ -143,7 +155,7 @@ export class PresetFlows {
         void vs.window.showInformationMessage(`Preset applied (${outcome.completed.length} steps).`);
         return;
       case 'invalid':
-        panel.finish('failed', `The preset is no longer valid: ${outcome.problems[0]?.message ?? ''}. Nothing was applied.`, false);
+        panel.finish('failed', `The preset is no longer valid: ${outcome.problems[0] ? problemText(outcome.problems[0]) : ''}. Nothing was applied.`, false);
         return;
       case 'unsupported':
         panel.finish('failed', `This version of the extension cannot do: ${outcome.missing.join(', ')}. Nothing was applied.`, false);
@@ -165,11 +177,11 @@ export class PresetFlows {
 
   private async reportProblems(validation: PresetValidation, source: string): Promise<void> {
     const { vs, logger } = this.deps;
-    const lines = validation.problems.map((p) => `  ${p.path} ${p.line}:${p.column} ${p.message}`);
+    const lines = validation.problems.map((p) => `  ${problemText(p)}`);
     logger.warn(`Preset from ${source} is invalid; nothing was applied:\n${lines.join('\n')}`);
     const first = validation.problems[0];
     const picked = await vs.window.showErrorMessage(
-      `The preset from ${source} cannot be applied: ${first ? `${first.path} ${first.line}:${first.column} ${first.message}` : 'it is invalid'}${validation.problems.length > 1 ? ` (and ${validation.problems.length - 1} more)` : ''}. Nothing was changed.`,
+      `The preset from ${source} cannot be applied: ${first ? problemText(first) : 'it is invalid'}${validation.problems.length > 1 ? ` (and ${validation.problems.length - 1} more)` : ''}. Nothing was changed.`,
       'Show All Problems',
     );
     if (picked === 'Show All Problems') await vs.commands.executeCommand('pangeo.showLog');

@@ -41,7 +41,7 @@ if (hubConfig()) {
         await ui({ kind: 'quickInput', expect: `Sign in to ${label}`, pick: 'Paste an API token' });
         await ui({ kind: 'quickInput', expect: `API token for ${label}`, type: hub.token });
         await until('the token sign-in', () => api.hubs.sessions.hub(base)?.user === hub.user);
-        // The command waits on its "Signed in … Start a Server" notification: close it.
+        // The command does not wait on its "Signed in … Start a Server" notification; close it all the same.
         await ui({ kind: 'notification', expect: `Signed in to ${label} as ${hub.user}` });
       });
       assert.equal(added, base);
@@ -57,13 +57,16 @@ if (hubConfig()) {
       const base = baseOf(hub);
       const label = hubLabel(base);
       assert.equal(api.hubs.sessions.hub(base)?.user, hub.user, 'needs the token sign-in test before it');
-      await vscode.commands.executeCommand('pangeo.hubs.signOut', base);
+      // The tree's Sign Out asks first (issue 9).
+      await driveCommand(vscode.commands.executeCommand('pangeo.hubs.signOut', base), async () => {
+        await ui({ kind: 'notification', expect: `Sign out of ${label}?`, button: 'Sign Out' });
+      });
       assert.equal(api.hubs.sessions.hub(base)?.user, undefined, 'still signed in after sign-out');
       assert.equal(await api.hubs.sessions.token(base), undefined);
       await ui({ kind: 'notification', expect: `Signed out of ${label}` });
 
       const signIn = vscode.commands.executeCommand<string | undefined>('pangeo.hubs.signIn', base);
-      // Left running: it ends with the "Start a Server" question, which the next test answers.
+      // Its "Start a Server" notification outlives it (the command does not wait on it): the next test answers it.
       pendingSignIn = signIn;
       await ui({ kind: 'quickInput', expect: `Sign in to ${label}`, pick: 'Username and password' });
       await ui({ kind: 'quickInput', expect: 'Username', type: hub.user });
@@ -90,14 +93,17 @@ if (hubConfig()) {
       const recorder = recordServerStates(tree, base, api.hubs.onDidChangeServers);
       const image = 'pangeo/pangeo-notebook:e2e-2026.11';
       try {
-        const signedIn = await driveCommand(pendingSignIn, async () => {
+        // Sign-in finishes without anyone touching its notification; the button there starts the server.
+        const signedIn = await pendingSignIn;
+        const ready = until('the server to be ready', () => api.hubs.snapshot(base)?.servers?.find((s) => s.name === '')?.state === 'ready', 90_000);
+        await driveCommand(ready, async () => {
           await ui({ kind: 'notification', expect: `Signed in to ${label} as ${hub.user}`, button: 'Start a Server' });
           await ui({ kind: 'quickInput', expect: `Start a server on ${label}`, pick: 'Default server' });
           // The form's own fields (TEST_OPTIONS_FORM), read from the hub's spawn page with the login cookie.
           await ui({ kind: 'quickInput', expect: ': CPU cores', pick: '4 cores' });
           await ui({ kind: 'quickInput', expect: ': Image', type: image });
           await ui({ kind: 'quickInput', expect: ': GPU', pick: 'Yes' });
-          await until('the server to be ready', () => api.hubs.snapshot(base)?.servers?.find((s) => s.name === '')?.state === 'ready', 90_000);
+          await ready;
         });
         assert.equal(signedIn, base);
         await until('the tree to show ready', () => recorder.states.includes('ready'), 5_000);

@@ -54,7 +54,7 @@ if (hubConfig()) {
       assert.equal(selected, true);
       console.log(`[e2e] our controller was offered ${Date.now() - toggled} ms after showOwnControllers was turned on`);
       // The notebook toolbar names the kernel it will run on.
-      const expected = controllerLabel('python3', hub.user, hubLabel(base), '');
+      const expected = controllerLabel('Python 3 (ipykernel)', hub.user, hubLabel(base), '');
       await until('the toolbar to show our kernel', async () => ((await ui({ kind: 'text', selector: '.kernel-label' }, 10_000)) ?? '').includes(expected), 15_000, 500);
     }, 60_000);
 

@@ -7,7 +7,7 @@ import { hubLabel } from '../../../src/hubs/hubUrl';
 import { AUTH_PROVIDER_ID } from '../../../src/hubs/editor/hubAuthProvider';
 import { suite, test } from '../runner/registry';
 import { ui } from '../runner/ui';
-import { adminGet, baseOf, ensureSignedIn, hubConfig, pangeoApi, requireHub, type PangeoApi } from './support/hubScenario';
+import { adminGet, baseOf, driveCommand, ensureSignedIn, hubConfig, pangeoApi, requireHub, type PangeoApi } from './support/hubScenario';
 
 /**
  * A second HubSessions over the same globalState and SecretStorage the extension was given: it has no cache, so
@@ -52,7 +52,9 @@ if (hubConfig()) {
       const accounts = async () => (await vscode.authentication.getAccounts(AUTH_PROVIDER_ID)).map((a) => a.id);
       assert.ok((await accounts()).includes(account), `the Accounts menu lacks ${account}: ${(await accounts()).join(', ')}`);
 
-      await vscode.commands.executeCommand('pangeo.hubs.signOut', base);
+      await driveCommand(vscode.commands.executeCommand('pangeo.hubs.signOut', base), async () => {
+        await ui({ kind: 'notification', expect: `Sign out of ${hubLabel(base)}?`, button: 'Sign Out' });
+      });
       await ui({ kind: 'notification', expect: `Signed out of ${hubLabel(base)}; the token Pangeo Compute created was revoked` });
 
       assert.equal(api.hubs.sessions.hub(base)?.user, undefined, 'the hub still shows a user');

@@ -78,6 +78,8 @@ describe('Dask Gateway provider (contract server, real dask processes)', { skip,
     const listed = await provider.list();
     assert.deepEqual(listed.map((c) => c.id), [created.id]);
     await provider.stop(created.id);
+    assert.deepEqual((await provider.list()).map((c) => c.status), ['stopping'], 'the gateway stops clusters in the background');
+    assert.equal(await provider.waitUntilStopped(created.id, 30_000), 'stopped');
     assert.deepEqual(await provider.list(), []);
     assert.deepEqual(daskProcessesMentioning(String(gw.clusters.get(created.id)!.schedulerPort)), [], 'no dask process left');
 
@@ -127,7 +129,7 @@ describe('Dask Gateway provider (contract server, real dask processes)', { skip,
       const [hung] = await provider.list();
       assert.equal(hung!.status, 'unreachable');
       assert.match(hung!.message ?? '', /scheduler does not answer/);
-      await assert.rejects(provider.scale(b.id, 1), (e: unknown) => isPangeoError(e, 'Conflict') && /is not running/.test((e as Error).message));
+      await assert.rejects(provider.scale(b.id, 1), (e: unknown) => isPangeoError(e, 'Conflict') && /is failed: it cannot be scaled/.test((e as Error).message));
     } finally {
       try {
         process.kill(pid, 'SIGCONT');
@@ -163,9 +165,34 @@ describe('Dask Gateway with JupyterHub tokens (real hub)', { skip, timeout: 60_0
     const ok = new GatewayProvider({ url: gw.url, auth: { type: 'jupyterhub', token: () => token } });
     assert.deepEqual(await ok.list(), []);
     assert.equal((await ok.optionsSchema()).length, 6);
-    const bad = new GatewayProvider({ url: gw.url, auth: { type: 'jupyterhub', token: () => 'not-a-real-token-123456' } });
+    // JupyterHub answers 403 to an unknown token, which the gateway reports as a 500 "Permission failure": asking the hub
+    // ourselves tells a bad token (sign in again) from a broken gateway.
+    const bad = new GatewayProvider({ url: gw.url, hubUrl: hub.url, auth: { type: 'jupyterhub', token: () => 'not-a-real-token-123456' } });
     await assert.rejects(bad.list(), (e: unknown) => isPangeoError(e, 'Unauthorized') && /JupyterHub API token/.test((e as Error).message));
+    // Without knowing the hub, both causes are named.
+    const unsure = new GatewayProvider({ url: gw.url, auth: { type: 'jupyterhub', token: () => 'not-a-real-token-123456' } });
+    await assert.rejects(unsure.list(), (e: unknown) => isPangeoError(e) && /administrator/.test(e.userMessage) && /sign in again/.test(e.userMessage));
     const none = new GatewayProvider({ url: gw.url, auth: { type: 'none' } });
     await assert.rejects(none.list(), (e: unknown) => isPangeoError(e, 'Unauthorized'));
+  });
+
+  it('a gateway that cannot verify tokens with its hub is the admin\'s problem, not "sign in again", when the hub accepts the token', async () => {
+    const broken = await startGatewayServer({ hubUrl: hub.url, hubRefusesGateway: true });
+    try {
+      const good = new GatewayProvider({ url: broken.url, hubUrl: hub.url, auth: { type: 'jupyterhub', token: () => token } });
+      await assert.rejects(good.list(), (e: unknown) => {
+        assert.ok(isPangeoError(e), String(e));
+        assert.notEqual(e.kind, 'Unauthorized');
+        assert.match(e.userMessage, /cannot verify tokens with its JupyterHub/);
+        assert.match(e.userMessage, /administrator/);
+        assert.doesNotMatch(e.userMessage, /sign in again/i);
+        return true;
+      });
+      // The same answer for a token the hub itself refuses is a sign-in problem.
+      const bad = new GatewayProvider({ url: broken.url, hubUrl: hub.url, auth: { type: 'jupyterhub', token: () => 'not-a-real-token-123456' } });
+      await assert.rejects(bad.list(), (e: unknown) => isPangeoError(e, 'Unauthorized'));
+    } finally {
+      await broken.close();
+    }
   });
 });

@@ -84,6 +84,21 @@ c.close()
     assert.deepEqual(pidsWithEnv(CLUSTER_MARKER_ENV, c.id), [], 'its orphaned workers were stopped');
   });
 
+  it('a cluster that is still being created is listed as starting (pending), never as unreachable', async () => {
+    const seen = new Set<string>();
+    let done = false;
+    const creating = provider.create({ workers: 1, memory_limit: '512MB', name: 'starting-check' }).finally(() => (done = true));
+    while (!done) {
+      for (const c of await provider.list()) if (c.id === 'starting-check') seen.add(c.status);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const created = await creating;
+    assert.ok(seen.has('pending'), `seen while starting: ${[...seen]}`);
+    assert.ok(!seen.has('unreachable'), `seen while starting: ${[...seen]}`);
+    assert.equal((await provider.get(created.id)).status, 'running');
+    await provider.stop(created.id);
+  });
+
   it('refuses bad input before starting anything', async () => {
     await assert.rejects(provider.create({ workers: -1 }), (e: unknown) => isPangeoError(e, 'InvalidInput'));
     await assert.rejects(provider.create({ memory_limit: 'lots' }), /not a size/);

@@ -43,6 +43,13 @@ describe('scheduler address provider (real schedulers)', { skip, timeout: 90_000
     await assert.rejects(provider.stop(), /not ours to stop/);
   });
 
+  it('the same scheduler attached by two addresses (localhost and 127.0.0.1, with and without /status) is listed once', async () => {
+    const other = withoutApi.dashboardUrl.replace('127.0.0.1', 'localhost');
+    const provider = new SchedulerAddressProvider({ addresses: () => [withoutApi.dashboardUrl, `${other}status`, withApi.dashboardUrl] });
+    const listed = await provider.list();
+    assert.deepEqual(listed.map((c) => c.id), [withoutApi.dashboardUrl, withApi.dashboardUrl]);
+  });
+
   it('a scheduler that stops answering is shown as unreachable, and the others still list', async () => {
     // SIGSTOP: the process exists and holds its port but answers nothing, like a hung scheduler.
     process.kill(withoutApi.process.pid, 'SIGSTOP');

@@ -37,6 +37,12 @@ class OneHubRegistry implements HubRegistry {
   async authorizationFor() {
     return undefined;
   }
+  isSignedIn() {
+    return true;
+  }
+  addKernelUser() {
+    return { dispose() {} };
+  }
 }
 
 describe('notebook controllers with a real hub and kernel (fake editor)', { timeout: 240_000 }, () => {
@@ -64,15 +70,15 @@ describe('notebook controllers with a real hub and kernel (fake editor)', { time
     await hub?.stop();
   });
 
-  test('opening a notebook offers "Pangeo: python3 on bob@…" with the deterministic id', async () => {
+  test('opening a notebook offers "Pangeo: Python 3 (ipykernel) on bob @ …" with the deterministic id', async () => {
     const nb = new FakeNotebook('demo.ipynb', []);
     fake.openNotebooks.push(nb);
     fake.opened.fire(nb);
     await registry.refresh();
     await controllers.refresh();
     assert.deepEqual(controllers.controllerIds(), [controllerIdFor(hub.url, '', 'python3')]);
-    assert.equal(fake.controllers[0]!.label, `Pangeo: python3 on ${USER}@127.0.0.1`);
-    assert.equal(fake.controllers[0]!.description, 'Python 3 (ipykernel)');
+    assert.equal(fake.controllers[0]!.label, `Pangeo: Python 3 (ipykernel) on ${USER} @ 127.0.0.1`);
+    assert.equal(fake.controllers[0]!.description, 'python3');
   });
 
   test('run 1+1, print, 1/0: outputs, order and success; the cell after the error does not run', async () => {

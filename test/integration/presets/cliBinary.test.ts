@@ -39,11 +39,11 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-test('preset validate: exit 0 valid, 1 invalid, 2 usage; problems as "path line:col message"', () => {
+test('preset validate: exit 0 valid, 1 invalid, 2 usage; problems as "file:line:column: where: message"', () => {
   assert.equal(run(['preset', 'validate', join(FIX, 'good/full-course.pangeo.json')]).code, 0);
   const bad = run(['preset', 'validate', join(FIX, 'bad/adapt-min-gt-max.json')]);
   assert.equal(bad.code, 1);
-  assert.match(bad.out, /^\$\.dask\.adapt\.minimum 7:18 minimum \(8\) must not exceed maximum \(2\)$/m);
+  assert.match(bad.out, /adapt-min-gt-max\.json:7:18: dask › adapt › minimum: minimum \(8\) must not exceed maximum \(2\)$/m);
   assert.equal(run(['preset', 'validate', join(FIX, 'missing.json')]).code, 2);
   assert.equal(run(['preset', 'validate', '--no-such-flag', 'x']).code, 2);
   const json = run(['preset', 'validate', '--json', '-'], {}, '{"version": 1, "name": "x", "extra": 1}');

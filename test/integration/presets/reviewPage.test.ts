@@ -122,6 +122,17 @@ describe('preset review page (Chromium)', { skip: existsSync(CHROMIUM) ? false :
     await second.page.close();
   });
 
+  test('warnings (plain http, replaced budget and settings) are shown above the steps, as text', async () => {
+    const { page, send } = await open();
+    const warnings = ['The hub http://127.0.0.1:8000/ uses plain http: the password or token you sign in with travels unencrypted.', 'Replaces the setting editor.fontSize: 14 → <b>17</b>.'];
+    await send({ type: 'review/show', review: reviewOf('settings-only.pangeo.json', { warnings }) });
+    await page.waitForSelector('[data-testid=preset-warnings]');
+    const items = await page.$$eval('[data-testid=preset-warnings] li', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(items, warnings);
+    assert.equal(await page.$('[data-testid=preset-warnings] b'), null, 'preset text is never HTML');
+    await page.close();
+  });
+
   test('an untrusted workspace gets the list but no Apply button', async () => {
     const { page, send } = await open();
     await send({ type: 'review/show', review: reviewOf('settings-only.pangeo.json', { blockedReason: 'This workspace is not trusted.' }) });

@@ -16,6 +16,17 @@
 //   dask-gateway-server/dask_gateway_server/backends/db_base.py  list default = active clusters; a scheduler that cannot be
 //                                                       messaged marks the cluster FAILED and scale answers 409
 //   dask-gateway/dask_gateway/client.py                 what the Python client sends (count, minimum/maximum/active)
+//   routes.py scale/adapt                               200 {"ok": bool, "msg": str|null}: above cluster_max_workers the
+//                                                       request is lowered to it and msg says so ("Scale request of 6
+//                                                       workers would exceed resource limit of 4 workers. Scaling to 4
+//                                                       instead."); a body that is not JSON fails in request.json()
+//                                                       before any handler code: aiohttp's text/plain 500
+//   backends/db_base.py stop_cluster                    DELETE answers 204 at once; the cluster is STOPPING until the
+//                                                       backend has stopped it, then STOPPED
+//   app.py health()                                     {"status": "pass"}
+//   proxy/core.py + aiohttp                             "/" routes to the API server: an unknown path (a dashboard of a
+//                                                       cluster that is not running) is aiohttp's text/plain 404
+// Measured against dask-gateway-server 2023.1.1 (routes unchanged up to 2026.3.0) for issue 10.
 // Differences, on purpose: one process, no TLS proxy (schedulers listen on plain tcp on loopback); the dashboard is proxied
 // for GET only; adaptive scaling polls the scheduler's /api/v1/adaptive_target (the real one runs Adaptive inside it).
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -65,6 +76,10 @@ export interface GatewayServerOptions {
   /** Serve under a prefix like a hub service, e.g. '/services/dask-gateway/'. */
   prefix?: string;
   adaptiveIntervalMs?: number;
+  /** Answers every hub check as the hub's 403 would (a gateway whose hub set-up is wrong), whatever the token. */
+  hubRefusesGateway?: boolean;
+  /** How long a stopping cluster stays STOPPING before its processes are stopped (the real backend takes seconds). */
+  stopDelayMs?: number;
 }
 
 export interface TestGatewayServer {
@@ -80,6 +95,12 @@ class HttpError extends Error {
     super(reason);
   }
 }
+
+/** aiohttp's own answers (unmatched route, unhandled exception): plain text, not the API's {"error"} JSON. */
+class PlainHttpError extends HttpError {}
+
+const NOT_FOUND_TEXT = '404: Not Found';
+const SERVER_ERROR_TEXT = '500 Internal Server Error\n\nServer got itself in trouble';
 
 interface User {
   name: string;
@@ -107,7 +128,8 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
     const space = header.indexOf(' ');
     const [type, key] = space > 0 ? [header.slice(0, space), header.slice(space + 1)] : [header, ''];
     if (type === 'jupyterhub' && opts.hubUrl) {
-      const res = await fetch(`${opts.hubUrl}hub/api/user`, { headers: { Authorization: `token ${key}` } });
+      const res = opts.hubRefusesGateway ? new Response('', { status: 403 })
+        : await fetch(`${opts.hubUrl}hub/api/user`, { headers: { Authorization: `token ${key}` } });
       if (res.status < 400) {
         const data = (await res.json()) as { name: string };
         return { name: data.name };
@@ -276,9 +298,11 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     try {
-      return text ? JSON.parse(text) : {};
+      return JSON.parse(text);
     } catch {
-      throw new HttpError(400, 'Bad Request');
+      // request.json() raises JSONDecodeError outside the handlers' HTTPException wrapper (an empty body too).
+      log.push(`error: body is not JSON: ${text.slice(0, 80)}`);
+      throw new PlainHttpError(500, SERVER_ERROR_TEXT);
     }
   }
 
@@ -288,7 +312,7 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
       res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
       res.end(JSON.stringify(body));
     };
-    if (path === 'api/health' && method === 'GET') return json(200, { status: 'pass', checks: { backend: true } });
+    if (path === 'api/health' && method === 'GET') return json(200, { status: 'pass' });
     if (path === 'api/version' && method === 'GET') return json(200, { version: '2024.1.0' });
 
     const dash = /^clusters\/([^/]+)\/(.*)$/.exec(path);
@@ -362,10 +386,12 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
         if (c) {
           if (c.username !== user.name) throw new HttpError(403, `User ${user.name} lacks permissions to stop cluster ${name}`);
           if (c.status === 'PENDING' || c.status === 'RUNNING') {
+            // Answered at once; the backend stops the cluster in the background.
             c.status = 'STOPPING';
-            await killAll(c);
-            c.status = 'STOPPED';
-            c.stopTime = Date.now();
+            void sleep(opts.stopDelayMs ?? 1500).then(() => killAll(c)).then(() => {
+              c.status = 'STOPPED';
+              c.stopTime = Date.now();
+            });
           }
         }
         return ok(204);
@@ -378,35 +404,49 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
           // An f-string: str() of the value, so text shows without quotes and null as None.
           throw new HttpError(422, `Scale expects a non-negative integer, got ${typeof count === 'string' ? count : pyRepr(count)}`);
         }
+        let n = count;
+        let respMsg: string | null = null;
+        if (n > maxWorkers) {
+          respMsg = `Scale request of ${count} workers would exceed resource limit of ${maxWorkers} workers. Scaling to ${maxWorkers} instead.`;
+          n = maxWorkers;
+        }
         await ensureSchedulerReachable(c);
         if (c.adaptive) clearInterval(c.adaptive.timer);
         c.adaptive = undefined;
-        const n = Math.min(count, maxWorkers);
-        if (n < count) log.push(`Scale request (${count}) exceeds max workers (${maxWorkers}), scaling to ${maxWorkers} instead.`);
         void reconcile(c, n);
-        return ok(200);
+        return ok(200, { ok: !respMsg, msg: respMsg });
       }
       if (action === '/adapt' && method === 'POST') {
         const c = owned(user, name);
         const msg = (await readJson(req)) as { minimum?: number | null; maximum?: number | null; active?: boolean };
+        let minimum = msg.minimum ?? 0;
+        let maximum = msg.maximum ?? maxWorkers;
+        let respMsg: string | null = null;
+        if (maximum > maxWorkers || minimum > maxWorkers) {
+          const [origMax, origMin] = [maximum, minimum];
+          maximum = Math.min(maxWorkers, maximum);
+          minimum = Math.min(maxWorkers, minimum);
+          respMsg = `Adapt with \`maximum=${origMax}, minimum=${origMin}\` workers would exceed resource limit of ${maxWorkers} workers. Using \`maximum=${maximum}, minimum=${minimum}\` instead.`;
+        }
         await ensureSchedulerReachable(c);
         if (msg.active === false) {
           if (c.adaptive) clearInterval(c.adaptive.timer);
           c.adaptive = undefined;
         } else {
-          startAdaptive(c, msg.minimum ?? 0, Math.min(msg.maximum ?? maxWorkers, maxWorkers));
+          startAdaptive(c, minimum, maximum);
         }
-        return ok(200);
+        return ok(200, { ok: !respMsg, msg: respMsg });
       }
     }
-    throw new HttpError(404, 'Not Found');
+    throw new PlainHttpError(404, NOT_FOUND_TEXT);
   }
 
   function proxyDashboard(req: IncomingMessage, res: ServerResponse, name: string, rest: string): void {
     const c = clusters.get(name);
     if (!c || c.status !== 'RUNNING') {
-      res.writeHead(404, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ error: 'Not Found' }));
+      // No proxy route for it: the request falls through to the API server, which knows no such path.
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(NOT_FOUND_TEXT);
       return;
     }
     const upstream = httpRequest({ host: '127.0.0.1', port: c.dashboardPort, path: `/clusters/${name}/${rest}`, method: 'GET', timeout: 30_000 }, (up) => {
@@ -425,14 +465,19 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
     const url = new URL(req.url ?? '/', 'http://localhost');
     log.push(`${req.method} ${url.pathname}${url.search}`);
     if (!url.pathname.startsWith(prefix)) {
-      res.writeHead(404, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ error: 'Not Found' }));
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(NOT_FOUND_TEXT);
       return;
     }
     route(req, res, url.pathname.slice(prefix.length), url.searchParams).catch((e: unknown) => {
-      const err = e instanceof HttpError ? e : new HttpError(500, 'Internal Server Error');
+      const err = e instanceof HttpError ? e : new PlainHttpError(500, SERVER_ERROR_TEXT);
       if (!(e instanceof HttpError)) log.push(`error: ${(e as Error).stack}`);
       if (res.headersSent) return res.end();
+      if (err instanceof PlainHttpError) {
+        res.writeHead(err.status, { 'Content-Type': 'text/plain; charset=utf-8', ...err.headers });
+        res.end(err.reason);
+        return;
+      }
       res.writeHead(err.status, { 'Content-Type': 'application/json; charset=utf-8', ...err.headers });
       res.end(JSON.stringify({ error: err.reason }));
     });

@@ -63,3 +63,33 @@ test('meter: a server and a sampled cluster accrue; an unreachable cluster is no
   const again = new CostMeter({ table: defaultPriceTable, store, dayOf: utcDay, sources: [] });
   assert.ok(Math.abs(again.ledger.day(utcDay(T0)).totalUsd - s.todayUsd) < 1e-9);
 });
+
+test('meter: one sample that jumps past 80 % and 100 % says only 100 %, once', async () => {
+  const meter = new CostMeter({
+    table: defaultPriceTable, store: memoryStore(), dayOf: utcDay, budget: { limitUsd: 5, period: 'month' }, maxGapMs: 48 * 60 * MIN,
+    sources: [{ list: async () => [{ resource: { kind: 'server', id: 'srv', label: 'big server', cloud: 'aws', region: 'us-east-1', instanceType: 'm5.xlarge' } }] }],
+  });
+  await meter.tick(T0);
+  // $0.192/h for 30.8 h of one observed segment: $5.92 of $5.00 in a single step.
+  const { events } = await meter.tick(T0 + 30.8 * 60 * MIN);
+  assert.deepEqual(events.filter((e) => e.kind === 'budget').map((e) => e.kind === 'budget' && e.threshold), [1]);
+  assert.deepEqual((await meter.tick(T0 + 31 * 60 * MIN)).events.filter((e) => e.kind === 'budget'), []);
+});
+
+test('meter: a server with no size, instance or profile price is "unpriced", not $0; a profile price prices it', async () => {
+  const meter = new CostMeter({
+    table: defaultPriceTable, store: memoryStore(), dayOf: utcDay,
+    sources: [{ list: async () => [
+      { resource: { kind: 'server', id: 'a', label: 'profile only', cloud: 'aws', profile: 'large' } },
+      { resource: { kind: 'server', id: 'b', label: 'priced profile', profile: 'large', profileUsdPerHour: 0.75 } },
+      { resource: { kind: 'server', id: 'c', label: 'local', cloud: 'local' } },
+    ] }],
+  });
+  const { snapshot } = await meter.tick(T0);
+  const by = (id: string) => snapshot.resources.find((r) => r.id === id)!;
+  assert.equal(by('a').unpriced, true);
+  assert.match(by('a').rate.warnings.join('\n'), /profile "large": set its \$\/h in pangeo\.cost\.hubProfilePrices/);
+  assert.equal(by('b').unpriced, undefined);
+  assert.equal(by('b').usdPerHour, 0.75);
+  assert.equal(by('c').unpriced, undefined, 'a server on this machine is free, not unknown');
+});

@@ -57,6 +57,8 @@ describe('cluster options', () => {
     assert.deepEqual(parseOptionText(f('env'), '{"A": "1"}'), { A: '1' });
     assert.throws(() => parseOptionText(f('env'), 'A=1'), /JSON object/);
     assert.throws(() => parseOptionText(f('worker_cores'), ''), /must be a number/);
+    // What was typed is quoted, never "null" (JSON.stringify(NaN)).
+    assert.throws(() => parseOptionText(f('worker_memory'), 'abc'), (e: Error) => /^worker_memory must be a number, got "abc"\./.test(e.message) && !/null/.test(e.message));
     assert.throws(() => parseOptionText(f('gpu'), 'maybe'), /true or false/);
     assert.deepEqual(parseOptionPairs(fields, { worker_cores: '2', profile: 'large' }), { worker_cores: 2, profile: 'large' });
     assert.throws(() => parseOptionPairs(fields, { cores: '2' }), /Unknown cluster option: cores/);

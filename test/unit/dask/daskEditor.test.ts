@@ -141,8 +141,13 @@ describe('Dask view: tree', () => {
     const clusters = await tree.getChildren(roots[0]);
     const items = clusters.map((n) => tree.getTreeItem(n) as unknown as TreeItem);
     assert.equal(items[0]!.contextValue, 'daskCluster.scale.adapt.stop.dashboard.client');
-    assert.match(items[0]!.description!, /2 workers · 4 threads · 2\.0 GiB · adaptive 1–3/);
+    // Short enough for the default sidebar width: the name is the label, the count and bounds the description,
+    // threads/memory/age in the tooltip.
+    assert.equal(items[0]!.label, 'c1');
+    assert.equal(items[0]!.description, '2 workers · adaptive 1–3');
+    assert.match((items[0]!.tooltip as { value: string }).value, /2 workers · 4 threads · 2\.0 GiB · adaptive 1–3/);
     assert.equal(items[1]!.contextValue, 'daskCluster.stop', 'a pending cluster can be stopped but not scaled');
+    assert.equal(items[1]!.description, 'starting', 'a pending cluster reads "starting"');
     const sched = (await tree.getChildren(roots[1])).map((n) => tree.getTreeItem(n) as unknown as TreeItem);
     assert.equal(sched[0]!.contextValue, 'daskCluster.dashboard.client', 'read-only scheduler: no scale, no stop');
     const err = (await tree.getChildren(roots[2]))[0] as DaskTreeNode & { kind: 'message' };
@@ -158,6 +163,26 @@ describe('Dask view: tree', () => {
     tree.setRates(new Map([['gw/c1', 0.288], ['gw/c2', 1]]));
     assert.match((tree.getTreeItem(clusters[0]!) as unknown as TreeItem).description!, / · \$0\.29\/h$/);
     assert.doesNotMatch((tree.getTreeItem(clusters[1]!) as unknown as TreeItem).description!, /\$/);
+  });
+});
+
+describe('Dask view: detach and unknown bounds', () => {
+  it('a detached scheduler leaves the list without a "stopped" ghost; a vanished one still gets one', async () => {
+    const { vs } = fakeVs();
+    let listed = [summary('a', { provider: 'scheduler' }), summary('b', { provider: 'scheduler' })];
+    const p = fakeProvider('scheduler', async () => listed);
+    const service = new ClusterService({ providers: () => [p], logger: silentLogger });
+    const tree = new DaskTreeProvider(vs, service);
+    await service.refresh();
+    listed = [summary('b', { provider: 'scheduler' })];
+    service.forget('scheduler', 'a');
+    await service.refresh();
+    assert.deepEqual(service.snapshot('scheduler')!.clusters!.map((c) => [c.id, c.status]), [['b', 'running']]);
+    listed = [];
+    await service.refresh();
+    assert.deepEqual(service.snapshot('scheduler')!.clusters!.map((c) => [c.id, c.status]), [['b', 'stopped']]);
+    const item = tree.getTreeItem({ kind: 'cluster', providerId: 'scheduler', cluster: summary('c', { adaptive: { minimum: null, maximum: null } }) }) as unknown as TreeItem;
+    assert.equal(item.description, '2 workers · adaptive (bounds unknown)');
   });
 });
 

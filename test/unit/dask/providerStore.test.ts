@@ -42,6 +42,12 @@ describe('Dask provider store', () => {
     await store.add({ kind: 'gateway', url: 'https://gw.example.org/', auth: 'basic', username: 'ann' }, 'pw-123456');
     await store.add({ kind: 'scheduler', url: 'http://10.0.0.1:8787/' });
     await store.add({ kind: 'scheduler', url: 'http://10.0.0.2:8787/' });
+    // The same scheduler by another form of its address is one entry, and is known as attached.
+    await store.add({ kind: 'scheduler', url: 'http://10.0.0.2:8787/status' });
+    await store.add({ kind: 'scheduler', url: 'http://10.0.0.2:8787' });
+    assert.deepEqual(store.schedulerAddresses(), ['http://10.0.0.1:8787/', 'http://10.0.0.2:8787/']);
+    assert.equal(store.configs().filter((c) => c.kind === 'scheduler').length, 2);
+    assert.ok(store.hasSchedulerAddress('http://10.0.0.2:8787/status'));
     assert.deepEqual(store.providers().map((p) => p.id), ['local', `gateway:${url}`, 'gateway:https://gw.example.org/', 'scheduler']);
     assert.ok(!JSON.stringify(state.get('pangeo.dask.providers')).includes('pasted-token'), 'no secret in globalState');
     assert.equal(s.map.get(secretKey(`gateway:${url}`)), 'pasted-token-123456');

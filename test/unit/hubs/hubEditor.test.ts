@@ -6,10 +6,12 @@ import { HubAuthProvider } from '../../../src/hubs/editor/hubAuthProvider';
 import { HubService } from '../../../src/hubs/editor/hubService';
 import { HubTreeProvider } from '../../../src/hubs/editor/hubTree';
 import { HubSessions } from '../../../src/hubs/hubSessions';
+import { signOutOfHub, signOutQuestion } from '../../../src/hubs/editor/signOutFlow';
 import { MapStore, SecretMap } from '../../support/memoryStores';
 
 import { silentLogger } from '../../../src/core/log';
 import { fakeVs } from '../../support/fakeVscode';
+import { UnreachableError } from '../../../src/core/http/errors';
 
 
 function setup() {
@@ -40,6 +42,71 @@ test('auth provider: one session per signed-in hub, filtered by hub scope, and c
   await assert.rejects(provider.createSession(['https://b.example.org/jhub/']), /cancelled/);
 });
 
+test('auth provider: change events name the same account as getSessions (the Accounts menu signs out by that label)', async () => {
+  const { sessions, vs, secrets } = setup();
+  const provider = new HubAuthProvider(vs, sessions, async () => undefined);
+  const events: vscode.AuthenticationProviderAuthenticationSessionsChangeEvent[] = [];
+  provider.onDidChangeSessions((e) => events.push(e));
+  // A user name with "@" (ana maría@uni): the label keeps it and separates the hub with " @ ".
+  secrets.map.set('pangeo.hub.token:https://b.example.org/jhub/', 'tok-bbbbbbbb');
+  const state = (sessions as unknown as { state: MapStore }).state;
+  state.map.set('pangeo.hubs', sessions.hubs().map((h) => (h.label === 'b.example.org/jhub' ? { ...h, user: 'ana maría@uni', method: 'token' } : h)));
+  (sessions as unknown as { fire(): void }).fire();
+  const [listed] = await provider.getSessions(['https://b.example.org/jhub/']);
+  assert.equal(listed!.account.label, 'ana maría@uni @ b.example.org/jhub');
+  assert.deepEqual(events.map((e) => e.added?.map((s) => s.account)), [[listed!.account]]);
+  await sessions.signOut('https://b.example.org/jhub/');
+  assert.deepEqual(events[1]!.removed?.map((s) => s.account), [listed!.account], 'the removed account is the one the menu shows');
+  assert.ok(events.every((e) => [...(e.added ?? []), ...(e.removed ?? []), ...(e.changed ?? [])].every((s) => s.accessToken === '')), 'no token in events');
+});
+
+test('auth provider: removeSession runs the given sign-out (the same as the tree\'s)', async () => {
+  const { sessions, vs } = setup();
+  const calls: string[] = [];
+  const provider = new HubAuthProvider(vs, sessions, async () => undefined, async (base) => calls.push(base));
+  await provider.removeSession('https://a.example.org/');
+  assert.deepEqual(calls, ['https://a.example.org/']);
+});
+
+test('sign-out flow: the question names the notebooks; No keeps the session; Sign Out ends kernels before the token goes', async () => {
+  const { sessions, vs } = setup();
+  const service = new HubService(vs, sessions, silentLogger, () => undefined);
+  const order: string[] = [];
+  service.addKernelUser({
+    notebooksOn: (hub) => (hub === 'https://a.example.org/' ? ['analysis.ipynb'] : []),
+    release: async (hub) => {
+      order.push(`release ${hub} (token ${await sessions.token(hub) ? 'still there' : 'gone'})`);
+    },
+  });
+  const asked: string[] = [];
+  let answer: string | undefined;
+  const window = {
+    showWarningMessage: async (message: string) => {
+      asked.push(message);
+      return answer;
+    },
+    showInformationMessage: async (message: string) => {
+      order.push(message);
+      return undefined;
+    },
+  };
+  const editor = { ...vs, window } as unknown as typeof vscode;
+  assert.equal(await signOutOfHub(editor, service, 'https://a.example.org/', { confirm: 'ifNotebooks' }), false);
+  assert.equal(asked[0], 'Sign out of a.example.org? analysis.ipynb loses its kernel (they run again after you sign in). Pangeo Compute forgets your token; servers keep running.');
+  assert.equal(sessions.hub('https://a.example.org/')?.user, 'ana', 'dismissed: still signed in');
+  answer = 'Sign Out';
+  assert.equal(await signOutOfHub(editor, service, 'https://a.example.org/', { confirm: 'always' }), true);
+  assert.deepEqual(order, ['release https://a.example.org/ (token still there)', 'Signed out of a.example.org.']);
+  assert.equal(sessions.hub('https://a.example.org/')?.user, undefined);
+  service.dispose();
+});
+
+test('sign-out question: pasted tokens are forgotten, minted ones revoked; without notebooks the tree still asks', () => {
+  assert.equal(signOutQuestion('hub', [], true), 'Sign out of hub? No open notebook uses a kernel there. The token Pangeo Compute created is revoked; servers keep running.');
+  assert.match(signOutQuestion('hub', ['a.ipynb', 'b.ipynb'], false), /a\.ipynb, b\.ipynb lose their kernels .*forgets your token/);
+  assert.equal(signOutQuestion('hub', [], false, true), 'Sign out of hub? Notebooks on its servers through the Jupyter extension lose their kernel too. Pangeo Compute forgets your token; servers keep running.');
+});
+
 test('tree: hubs with their state; a signed-out hub offers sign-in; servers carry state, profile and context values', async () => {
   const { sessions, vs } = setup();
   const service = new HubService(vs, sessions, silentLogger, () => undefined);
@@ -62,5 +129,18 @@ test('tree: hubs with their state; a signed-out hub offers sign-in; servers carr
   assert.deepEqual(items.map((i) => [i.label, i.contextValue]), [['Default server', 'pangeo.server.ready'], ['gpu', 'pangeo.server.stopped.named']]);
   assert.match(items[0]!.description, /ready · large/);
   assert.deepEqual(service.readyServers().map((s) => [s.hubId, s.server.name, s.user]), [['https://a.example.org/', '', 'ana']]);
+  service.dispose();
+});
+
+test('tree: an unreachable hub shows a short status on the row and the whole message (ECONNREFUSED …) in the tooltip', async () => {
+  const { sessions, vs } = setup();
+  const service = new HubService(vs, sessions, silentLogger, () => undefined);
+  const tree = new HubTreeProvider(vs, service);
+  service.snapshot('https://a.example.org/')!.error = new UnreachableError('https://a.example.org/hub/api/users/ana', 'connect ECONNREFUSED 127.0.0.1:8000');
+  const [row] = await tree.getChildren({ kind: 'hub', base: 'https://a.example.org/' });
+  const item = tree.getTreeItem(row!) as unknown as { label: string; description: string; tooltip: string };
+  assert.equal(item.label, 'Cannot list servers');
+  assert.equal(item.description, 'hub unreachable — click to retry');
+  assert.match(item.tooltip, /Cannot reach https:\/\/a\.example\.org\/hub\/api\/users\/ana \(connect ECONNREFUSED 127\.0\.0\.1:8000\)\.\n\nCheck the address/);
   service.dispose();
 });

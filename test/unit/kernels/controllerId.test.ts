@@ -12,7 +12,8 @@ test('controller ids: pangeo-<sha256(hubId)[0..12]>-<server or default>-<kernel>
   assert.notEqual(controllerIdFor('https://other.example.org/', '', 'python3'), controllerIdFor(hubId, '', 'python3'));
 });
 
-test('labels', () => {
-  assert.equal(controllerLabel('python3', 'alice', 'hub.example.org', ''), 'Pangeo: python3 on alice@hub.example.org');
-  assert.equal(controllerLabel('python3', 'alice', 'hub.example.org', 'gpu'), 'Pangeo: python3 on alice@hub.example.org (gpu)');
+test('labels: the display name, and the account as the Accounts menu spells it (no doubled @)', () => {
+  assert.equal(controllerLabel('Python 3 (ipykernel)', 'alice', 'hub.example.org', ''), 'Pangeo: Python 3 (ipykernel) on alice @ hub.example.org');
+  assert.equal(controllerLabel('Python 3 (ipykernel)', 'alice', 'hub.example.org', 'gpu'), 'Pangeo: Python 3 (ipykernel) on alice @ hub.example.org (gpu)');
+  assert.equal(controllerLabel('R', 'ana maría@uni', '127.0.0.1:8000', ''), 'Pangeo: R on ana maría@uni @ 127.0.0.1:8000');
 });

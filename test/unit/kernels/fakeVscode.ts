@@ -133,6 +133,9 @@ export interface FakeVs {
   configChanged: FakeEvent<{ affectsConfiguration(s: string): boolean }>;
   extensionsChanged: FakeEvent<void>;
   trusted: { value: boolean };
+  /** Button to click for a message containing the key (else the message is dismissed). */
+  answers: Map<string, string>;
+  commands: { id: string; args: unknown[] }[];
 }
 
 export function createFakeVs(): FakeVs {
@@ -146,9 +149,12 @@ export function createFakeVs(): FakeVs {
   const configChanged = new FakeEvent<{ affectsConfiguration(s: string): boolean }>();
   const extensionsChanged = new FakeEvent<void>();
   const trusted = { value: true };
+  const answers = new Map<string, string>();
+  const commands: { id: string; args: unknown[] }[] = [];
   const message = (text: string) => {
     messages.push(text);
-    return Promise.resolve(undefined);
+    const answer = [...answers].find(([key]) => text.includes(key))?.[1];
+    return Promise.resolve(answer);
   };
   const vs = {
     NotebookCellOutput: FakeOutput,
@@ -178,6 +184,12 @@ export function createFakeVs(): FakeVs {
       getExtension: (id: string) => (installedExtensions.has(id) ? { id } : undefined),
       onDidChange: extensionsChanged.event,
     },
+    commands: {
+      executeCommand: (id: string, ...args: unknown[]) => {
+        commands.push({ id, args });
+        return Promise.resolve(undefined);
+      },
+    },
     window: {
       activeNotebookEditor: undefined,
       setStatusBarMessage: (text: string) => {
@@ -191,6 +203,6 @@ export function createFakeVs(): FakeVs {
   };
   return {
     vs: vs as unknown as typeof vscode, controllers, settings, installedExtensions, openNotebooks, messages,
-    opened, closed, configChanged, extensionsChanged, trusted,
+    opened, closed, configChanged, extensionsChanged, trusted, answers, commands,
   };
 }

@@ -9,7 +9,7 @@ import { CellOutputState, DisplayIndex } from '../../../src/kernels/cellOutputs'
 import { Emitter } from '../../../src/kernels/emitter';
 import { ExecutionQueue } from '../../../src/kernels/executionQueue';
 import type { CellRunRequest, CellRunResult, KernelState, KernelStateChange, NotebookKernelOptions, ServerProbe } from '../../../src/kernels/notebookKernel';
-import type { ConnectedServer, HubRegistry } from '../../../src/hubs/editor/hubRegistry';
+import type { ConnectedServer, HubKernelUser, HubRegistry } from '../../../src/hubs/editor/hubRegistry';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { silentLogger } from '../../../src/core/log';
 import { createFakeVs, FakeEvent, FakeNotebook, FakeVs } from './fakeVscode';
@@ -42,6 +42,11 @@ class RecordedKernel implements NotebookKernelLike {
     }, cancelled);
   }
   async interrupt() {}
+  connects = 0;
+  async connect() {
+    this.connects++;
+    this.state = 'connected';
+  }
   restarts = 0;
   async restart() {
     this.restarts++;
@@ -75,6 +80,9 @@ function setup(servers: ConnectedServer[] = [server()], probe: { value: ServerPr
   const fake: FakeVs = createFakeVs();
   const changed = new FakeEvent<void>();
   const restartCalls: string[] = [];
+  const restartResult = { value: false };
+  const signedIn = { value: true };
+  const kernelUsers: HubKernelUser[] = [];
   let ready = servers;
   const hubs: HubRegistry = {
     onDidChangeServers: changed.event as unknown as vscode.Event<void>,
@@ -82,9 +90,14 @@ function setup(servers: ConnectedServer[] = [server()], probe: { value: ServerPr
     refresh: async () => undefined,
     restartServer: async (hubId, name) => {
       restartCalls.push(`${hubId}|${name}`);
-      return false;
+      return restartResult.value;
     },
     authorizationFor: async () => undefined,
+    isSignedIn: () => signedIn.value,
+    addKernelUser: (user) => {
+      kernelUsers.push(user);
+      return { dispose() {} };
+    },
   };
   const kernels: RecordedKernel[] = [];
   const controllers = new NotebookControllers({
@@ -107,7 +120,7 @@ function setup(servers: ConnectedServer[] = [server()], probe: { value: ServerPr
     fake.opened.fire(nb);
     await controllers.refresh();
   };
-  return { fake, controllers, kernels, restartCalls, setServers, open };
+  return { fake, controllers, kernels, restartCalls, restartResult, setServers, open, signedIn, kernelUsers, probe };
 }
 
 describe('NotebookControllers (fake vscode)', () => {
@@ -118,12 +131,13 @@ describe('NotebookControllers (fake vscode)', () => {
     await open(new FakeNotebook('a.ipynb', []));
     assert.deepEqual(controllers.controllerIds(), [controllerIdFor(HUB, '', 'python3'), controllerIdFor(HUB, 'gpu', 'python3')].sort());
     const c = fake.controllers.find((x) => x.id === controllerIdFor(HUB, '', 'python3'))!;
-    assert.equal(c.label, 'Pangeo: python3 on alice@hub.example.org');
+    assert.equal(c.label, 'Pangeo: Python 3 (ipykernel) on alice @ hub.example.org');
+    assert.equal(c.description, 'python3');
     assert.equal(c.notebookType, 'jupyter-notebook');
     assert.deepEqual(c.supportedLanguages, ['python']);
     assert.equal(c.supportsExecutionOrder, true);
     assert.ok(c.interruptHandler);
-    assert.equal(fake.controllers.find((x) => x.id.endsWith('-gpu-python3'))!.label, 'Pangeo: python3 on alice@hub.example.org (gpu)');
+    assert.equal(fake.controllers.find((x) => x.id.endsWith('-gpu-python3'))!.label, 'Pangeo: Python 3 (ipykernel) on alice @ hub.example.org (gpu)');
   });
 
   test('a notebook run through the controller produces the cell outputs, execution order and success', async () => {
@@ -193,19 +207,104 @@ describe('NotebookControllers (fake vscode)', () => {
     assert.equal(controllers.controllerIds().length, 1);
   });
 
-  test('a server that goes away disposes its controller and offers a restart for the notebook using it', async () => {
-    const { fake, controllers, open, setServers, restartCalls, kernels } = setup();
+  test('a server that goes away under a notebook: the controller stays bound, one "gone" notification, reconnect offered when back', async () => {
+    const { fake, controllers, open, setServers, restartCalls, kernels, probe } = setup();
     const nb = new FakeNotebook('a.ipynb', [CELLS.value!]);
     await open(nb);
     const controller = fake.controllers[0]!;
     await controller.executeHandler(nb.cells, nb, controller);
     await setServers([]);
-    assert.equal(controller.disposed, true);
-    assert.deepEqual(controllers.controllerIds(), []);
-    assert.deepEqual(restartCalls, [`${HUB}|`]);
+    assert.equal(controller.disposed, false, 'the notebook stays bound to it');
+    assert.equal(controller.description, 'server stopped');
+    assert.deepEqual(restartCalls, [], 'nothing is started without asking');
+    assert.equal(fake.messages.filter((m) => m.includes('is gone')).length, 1, fake.messages.join(' | '));
     assert.equal(kernels[0]!.detaches, 1, 'the server is gone: nothing to shut down');
+    // A cell run now says why instead of staying at [ ].
+    await controller.executeHandler(nb.cells, nb, controller);
+    assert.equal(nb.cells[0]!.lastRun?.success, false);
+    assert.match(nb.cells[0]!.outputs[0]!.items[0]!.text, /not running/);
+    probe.value = 'ready';
+    fake.answers.set('running again', 'Reconnect');
     await setServers([server()]);
+    await new Promise((r) => setImmediate(r));
     assert.deepEqual(controllers.controllerIds(), [controllerIdFor(HUB, '', 'python3')], 'same id again when the server is back');
+    assert.equal(controller.description, 'python3');
+    assert.ok(fake.messages.some((m) => m.includes('is running again. Reconnect a.ipynb')), fake.messages.join(' | '));
+    assert.equal(kernels.length, 2);
+    assert.equal(kernels[1]!.connects, 1, 'Reconnect starts the kernel at once');
+  });
+
+  test('"Start It Again" restarts the server without asking twice', async () => {
+    const { fake, open, setServers, restartCalls, restartResult } = setup();
+    const nb = new FakeNotebook('a.ipynb', [CELLS.value!]);
+    await open(nb);
+    const controller = fake.controllers[0]!;
+    await controller.executeHandler(nb.cells, nb, controller);
+    restartResult.value = true;
+    fake.answers.set('is gone', 'Start It Again');
+    await setServers([]);
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(restartCalls, [`${HUB}|`]);
+  });
+
+  test('sign-out: the notebook is named, its kernel ends, a run says "signed out" with Sign In; after sign-in it runs with no new pick', async () => {
+    const { fake, controllers, open, setServers, kernels, kernelUsers, signedIn } = setup([server(), server('gpu')]);
+    const nb = new FakeNotebook('analysis.ipynb', [CELLS.value!]);
+    await open(nb);
+    const controller = fake.controllers.find((c) => c.id === controllerIdFor(HUB, '', 'python3'))!;
+    controller.selection.fire({ notebook: nb, selected: true });
+    await controller.executeHandler(nb.cells, nb, controller);
+    assert.equal(kernelUsers.length, 1);
+    assert.deepEqual(kernelUsers[0]!.notebooksOn(HUB), ['analysis.ipynb']);
+    assert.deepEqual(kernelUsers[0]!.notebooksOn('https://other.example.org/'), []);
+    await kernelUsers[0]!.release(HUB);
+    assert.equal(kernels[0]!.shutdowns, 1, 'the kernel is shut down while the token still works');
+    signedIn.value = false;
+    await setServers([]);
+    assert.deepEqual(controllers.controllerIds(), [controllerIdFor(HUB, '', 'python3')], 'the unused controller goes, the bound one stays');
+    assert.equal(controller.disposed, false);
+    assert.match(controller.description ?? '', /signed out/);
+    fake.answers.set('signed out of', 'Sign In');
+    await controller.executeHandler(nb.cells, nb, controller);
+    assert.equal(nb.cells[0]!.lastRun?.success, false);
+    assert.match(nb.cells[0]!.outputs[0]!.items[0]!.text, /signed out of hub\.example\.org/);
+    await new Promise((r) => setImmediate(r)); // the question does not hold the run; its answer comes later
+    assert.deepEqual(fake.commands.map((c) => [c.id, c.args[0]]), [['pangeo.hubs.signIn', HUB]]);
+    assert.equal(kernels.length, 1, 'no kernel is started while signed out');
+    signedIn.value = true;
+    await setServers([server(), server('gpu')]);
+    assert.equal(controller.description, 'python3');
+    await controller.executeHandler(nb.cells, nb, controller);
+    assert.equal(kernels.length, 2, 'a new kernel after sign-in');
+    assert.equal(nb.cells[0]!.lastRun?.success, true);
+    assert.deepEqual(nb.cells[0]!.outputs.map((o) => o.items[0]!.text), ['2']);
+  });
+
+  test('signed out without release (hub removed, token lost): the kernel is detached, the notebook stays bound', async () => {
+    const { fake, open, setServers, signedIn, kernels } = setup();
+    const nb = new FakeNotebook('a.ipynb', [CELLS.value!]);
+    await open(nb);
+    const controller = fake.controllers[0]!;
+    await controller.executeHandler(nb.cells, nb, controller);
+    signedIn.value = false;
+    await setServers([]);
+    assert.deepEqual([kernels[0]!.shutdowns, kernels[0]!.detaches], [0, 1]);
+    assert.equal(controller.disposed, false);
+    assert.match(controller.description ?? '', /signed out/);
+  });
+
+  test('a signed-out controller goes once its notebook closes', async () => {
+    const { fake, controllers, open, setServers, signedIn } = setup();
+    const nb = new FakeNotebook('a.ipynb', [CELLS.value!]);
+    await open(nb);
+    const controller = fake.controllers[0]!;
+    controller.selection.fire({ notebook: nb, selected: true });
+    signedIn.value = false;
+    await setServers([]);
+    assert.equal(controller.disposed, false);
+    fake.closed.fire(nb);
+    await controllers.refresh();
+    assert.equal(controller.disposed, true);
   });
 
   test('a server missing from a refresh while the hub still says ready keeps the controller of a notebook in use', async () => {
@@ -221,8 +320,10 @@ describe('NotebookControllers (fake vscode)', () => {
     assert.deepEqual(restartCalls, []);
     probe.value = 'stopped';
     await setServers([]);
-    assert.equal(used.disposed, true);
-    assert.deepEqual(restartCalls, [`${HUB}|`]);
+    assert.equal(used.disposed, false, 'still bound to the notebook');
+    assert.equal(used.description, 'server stopped');
+    assert.deepEqual(restartCalls, []);
+    assert.equal(fake.messages.filter((m) => m.includes('is gone')).length, 1);
   });
 
   test('the restart command restarts the kernel of the given notebook, and says so when there is none', async () => {
@@ -252,6 +353,7 @@ describe('NotebookControllers (fake vscode)', () => {
     kernel.setState('server-stopped', 'stopped');
     kernel.setState('server-stopped', 'stopped again');
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(restartCalls, [`${HUB}|`]);
+    assert.equal(fake.messages.filter((m) => m.includes('is gone')).length, 1, 'one notification: ' + fake.messages.join(' | '));
+    assert.deepEqual(restartCalls, [], 'nothing started without the user');
   });
 });

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import type { KernelMessage } from '@jupyterlab/services';
 import type { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
 import { toKernelOutput, KernelOutput } from '../../../src/jupyter/kernelOutputs';
-import { CancelledError, NotFoundError, UnexpectedResponseError, isPangeoError } from '../../../src/core/http/errors';
-import { KernelLostError, KernelState, NotebookKernel, ServerProbe, ServerStoppedError } from '../../../src/kernels/notebookKernel';
+import { CancelledError, NotFoundError, UnexpectedResponseError, UnreachableError, isPangeoError } from '../../../src/core/http/errors';
+import { KernelLostError, KernelState, NotebookKernel, NotebookKernelOptions, ServerGoneError, ServerProbe, ServerStoppedError } from '../../../src/kernels/notebookKernel';
 import { recordedCell, recordedMessages } from './recorded';
 
 type Slot<T> = (sender: unknown, value: T) => void;
@@ -78,6 +78,8 @@ class FakeServer {
   interrupted: string[] = [];
   down = false;
   kernelGone = false;
+  /** The server does not answer at all (connection refused). */
+  unreachable = false;
   probe: ServerProbe = 'ready';
   readonly jupyter = {
     serverUrl: 'https://hub.example.org/user/alice/',
@@ -98,6 +100,7 @@ class FakeServer {
       return s;
     },
     getKernel: async (id: string) => {
+      if (this.unreachable) throw new UnreachableError(this.jupyter.serverUrl, 'connect ECONNREFUSED');
       if (this.kernelGone) throw new NotFoundError(`api/kernels/${id}`);
       return { id, name: 'python3' };
     },
@@ -107,10 +110,10 @@ class FakeServer {
     restartKernel: async () => undefined,
   };
 
-  kernel(): NotebookKernel {
+  kernel(extra: Partial<NotebookKernelOptions> = {}): NotebookKernel {
     return new NotebookKernel({
       jupyter: this.jupyter as unknown as JupyterServerClient, kernelName: 'python3', sessionPath: 'pangeo-vscode/x/a.ipynb', sessionName: 'a.ipynb',
-      probeServer: async () => this.probe, backoffMs: [5],
+      probeServer: async () => this.probe, backoffMs: [5], ...extra,
     });
   }
 }
@@ -203,6 +206,38 @@ describe('NotebookKernel (fake server, recorded messages)', () => {
     const again = await kernel.run({ code: recordedCell('value').code, onChange: noop });
     assert.equal(again.status, 'ok');
     assert.equal(server.sessions.length, 2, 'a new kernel on the restarted server');
+  });
+
+  test('neither the hub nor the server answers: "server gone" after goneAfterMs, not an endless reconnect', async () => {
+    const server = new FakeServer();
+    const kernel = server.kernel({ goneAfterMs: 60 });
+    await kernel.run({ code: recordedCell('value').code, onChange: noop });
+    const seen = states(kernel);
+    const running = kernel.run({ code: 'block', onChange: noop }).then(() => undefined, (e: unknown) => e);
+    await until(() => server.sessions[0]!.executed.includes('block'));
+    server.probe = 'unknown';
+    server.unreachable = true;
+    const t0 = Date.now();
+    server.sessions[0]!.setConnection('connecting');
+    const error = await running;
+    assert.ok(error instanceof ServerGoneError, String(error));
+    assert.ok(Date.now() - t0 >= 60, 'not before goneAfterMs');
+    assert.deepEqual(seen, ['reconnecting', 'server-stopped']);
+    assert.match((error as ServerGoneError).message, /is gone/);
+  });
+
+  test('the hub does not answer but the server does: still reconnecting, never "gone"', async () => {
+    const server = new FakeServer();
+    const kernel = server.kernel({ goneAfterMs: 20 });
+    await kernel.run({ code: recordedCell('value').code, onChange: noop });
+    const seen = states(kernel);
+    server.probe = 'unknown';
+    server.sessions[0]!.connection.reconnect = async () => undefined; // the socket stays down
+    server.sessions[0]!.setConnection('connecting');
+    await new Promise((r) => setTimeout(r, 150));
+    assert.deepEqual(seen, ['reconnecting']);
+    server.sessions[0]!.setConnection('connected');
+    assert.deepEqual(seen, ['reconnecting', 'connected']);
   });
 
   test('the server runs but the kernel is gone: the cell fails with "kernel lost", the next run starts a new kernel', async () => {

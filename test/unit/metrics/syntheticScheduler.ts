@@ -50,6 +50,8 @@ export function syntheticPayloads(o: SyntheticOptions): { counts: object; identi
 export interface FakeSchedulerControl {
   payloads: () => { counts: object; identity: object; metrics?: string } | 'down';
   requests: { url: string; headers: Record<string, string> }[];
+  /** What /individual-plots.json lists (title → path); none by default, as without bokeh. */
+  plots?: Record<string, string>;
 }
 
 /** A fetch that answers like a scheduler dashboard, or fails like a dead one when payloads() says 'down'. */
@@ -63,7 +65,7 @@ export function fakeSchedulerFetch(control: FakeSchedulerControl): typeof fetch 
     if (path === '/json/counts.json') return Response.json(p.counts);
     if (path === '/json/identity.json') return Response.json(p.identity);
     if (path === '/metrics') return p.metrics ? new Response(p.metrics) : new Response('404: Not Found', { status: 404 });
-    if (path === '/individual-plots.json') return Response.json({});
+    if (path === '/individual-plots.json') return Response.json(control.plots ?? {});
     return new Response('404: Not Found', { status: 404 });
   }) as typeof fetch;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { applyPreset, type ApplyEvent, type StepImplementations } from '../../../src/presets/applyPreset';
 import { JsonFileSettingsWriter, PREVIOUS_SETTINGS_KEY, settingsStep } from '../../../src/presets/settingsWriter';
 import { CancelledError, UnreachableError } from '../../../src/core/http/errors';
-import type { PlanStepKind } from '../../../src/presets/presetPlan';
+import { describePresetPlan, type PlanStepKind } from '../../../src/presets/presetPlan';
 import { validatePreset } from '../../../src/presets/validatePreset';
 import { budgetStep } from '../../../src/presets/budgetStep';
 import { presetSchemaObject } from '../../../src/presets/schemaCheck';
@@ -177,4 +177,20 @@ test('the budget step writes the preset budget as the cost meter\'s settings', a
   const schema = presetSchemaObject() as { properties: { cost: { properties: { atLimit: { enum: string[] }; budget: { properties: { period: { enum: string[] } } } } } } };
   assert.deepEqual([...schema.properties.cost.properties.budget.properties.period.enum].sort(), [...props['pangeo.cost.budget.period'].enum!].sort());
   assert.deepEqual([...schema.properties.cost.properties.atLimit.enum].sort(), [...props['pangeo.cost.budget.actionAt100'].enum!].sort());
+});
+
+test('a preset\'s hub profile prices are merged into pangeo.cost.hubProfilePrices for its hub', async (t) => {
+  const file = join(tempDir(t), 'settings.json');
+  writeFileSync(file, JSON.stringify({ 'pangeo.cost.hubProfilePrices': { 'https://other.example.org/': { big: 2 }, 'https://hub.example.org': { small: 0.1 } } }));
+  const preset = { version: 1, name: 'Priced profiles', hub: { url: 'https://hub.example.org/', profile: 'large' }, cost: { hubProfilePrices: { large: 0.77 } } };
+  const plan = describePresetPlan(preset as never);
+  const step = plan.steps.find((s) => s.kind === 'set-budget')!;
+  assert.ok(step.details.includes('Price of a server with the profile "large" on https://hub.example.org/: $0.77/h'), step.details.join('\n'));
+  const outcome = await applyPreset(JSON.stringify(preset), { 'sign-in': async () => undefined, 'start-server': async () => undefined, 'set-budget': budgetStep(new JsonFileSettingsWriter(file)) }, NOW);
+  assert.equal(outcome.status, 'done');
+  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8'))['pangeo.cost.hubProfilePrices'], {
+    'https://other.example.org/': { big: 2 }, 'https://hub.example.org': { small: 0.1, large: 0.77 },
+  });
+  const noHub = validatePreset(JSON.stringify({ version: 1, name: 'x', cost: { hubProfilePrices: { large: 1 } } }));
+  assert.deepEqual(noHub.problems.map((p) => [p.path, p.code]), [['$.cost.hubProfilePrices', 'conflict']]);
 });

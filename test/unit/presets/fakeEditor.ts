@@ -73,7 +73,7 @@ export interface FakeEditor {
   panels: FakeWebviewPanel[];
   commands: Map<string, (...args: unknown[]) => unknown>;
   executed: Array<{ id: string; args: unknown[] }>;
-  messages: Array<{ kind: 'info' | 'error'; text: string }>;
+  messages: Array<{ kind: 'info' | 'error' | 'input-refused'; text: string }>;
   settings: Map<string, unknown>;
   updates: Array<{ key: string; value: unknown; target: number }>;
   failUpdateOf: Set<string>;
@@ -117,7 +117,7 @@ export function createFakeEditor(): FakeEditor {
     StatusBarAlignment: { Left: 1, Right: 2 },
     Diagnostic: FakeDiagnostic,
     Range: class { constructor(readonly start: unknown, readonly end: unknown) {} },
-    env: { clipboard: { writeText: async (t: string) => { clipboard.text = t; } } },
+    env: { uriScheme: 'code-oss', clipboard: { writeText: async (t: string) => { clipboard.text = t; } } },
     commands: {
       registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
         commands.set(id, fn);
@@ -146,7 +146,16 @@ export function createFakeEditor(): FakeEditor {
         const want = answers.quickPick.shift();
         return want === undefined ? undefined : items.find((i) => i.label.startsWith(want));
       },
-      showInputBox: async () => answers.input.shift(),
+      // Like the editor: an answer the box's validateInput refuses is not accepted (recorded, and the box is cancelled).
+      showInputBox: async (o?: { validateInput?(v: string): string | undefined | Promise<string | undefined> }) => {
+        const v = answers.input.shift();
+        const problem = v !== undefined ? await o?.validateInput?.(v) : undefined;
+        if (problem) {
+          messages.push({ kind: 'input-refused', text: problem });
+          return undefined;
+        }
+        return v;
+      },
       showOpenDialog: async () => {
         const p = answers.open.shift();
         return p ? [FakeUri.file(p)] : undefined;

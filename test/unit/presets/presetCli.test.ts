@@ -27,16 +27,20 @@ test('validate: a good preset exits 0', async () => {
   assert.match(r.out, /valid preset "Ocean Data Science 101/);
 });
 
-test('validate: a bad preset exits 1 with "path line:col message" lines', async () => {
-  const r = await cli(['preset', 'validate', join(FIX, 'bad/duplicate-key.json')]);
+test('validate: a bad preset exits 1 with "file:line:column: where: message" lines in plain words (no JSONPath)', async () => {
+  const file = join(FIX, 'bad/duplicate-key.json');
+  const r = await cli(['preset', 'validate', file]);
   assert.equal(r.code, EXIT.failure);
-  assert.match(r.out, /^\$\.hub\.url 6:5 key "url" appears more than once$/m);
+  assert.ok(r.out.split('\n').includes(`${file}:6:5: hub › url: key "url" appears more than once`), r.out);
   const multi = await cli(['preset', 'validate', '-'], JSON.stringify({ version: 1, name: 'x', hub: { url: 'http://a.example/' }, zzz: 1 }, null, 2));
   assert.equal(multi.code, EXIT.failure);
   assert.deepEqual(multi.out.trim().split('\n').slice(1), [
-    '$.hub.url 5:12 must use https:// (plain http is only allowed for localhost)',
-    '$.zzz 7:3 unknown key "zzz"',
+    '<stdin>:5:12: hub › url: must use https:// (plain http is only allowed for localhost)',
+    '<stdin>:7:3: zzz: unknown key "zzz"',
   ]);
+  const syntax = await cli(['preset', 'validate', '-'], '');
+  assert.doesNotMatch(syntax.out, /\$/, 'no JSONPath "$" in what people read');
+  assert.match(syntax.out, /^<stdin>:1:1: JSON syntax error/m);
 });
 
 test('validate --json: machine-readable problems, same exit codes', async () => {
@@ -54,7 +58,8 @@ test('validate --json: machine-readable problems, same exit codes', async () => 
 test('validate: binary garbage and missing files are handled, not crashed on', async () => {
   const utf = await cli(['preset', 'validate', join(FIX, 'bad/invalid-utf8.json')]);
   assert.equal(utf.code, EXIT.failure);
-  assert.match(utf.out, /^\$ 3:15 invalid UTF-8/m);
+  assert.match(utf.out, /:3:15: invalid UTF-8/m);
+  assert.doesNotMatch(utf.out, /\$/);
   const missing = await cli(['preset', 'validate', join(FIX, 'nope.json')]);
   assert.equal(missing.code, EXIT.usage);
   assert.match(missing.err, /Cannot read .*nope\.json: ENOENT/);
@@ -92,5 +97,5 @@ test('show: the numbered plan, or problems and exit 1', async () => {
   assert.deepEqual(JSON.parse(j.out).plan.steps.map((s: { kind: string }) => s.kind), ['sign-in', 'start-server', 'create-dask-cluster', 'set-budget']);
   const bad = await cli(['preset', 'show', join(FIX, 'bad/http-hub.json')]);
   assert.equal(bad.code, EXIT.failure);
-  assert.match(bad.out, /\$\.hub\.url/);
+  assert.match(bad.out, /:5:12: hub › url: must use https:\/\//);
 });

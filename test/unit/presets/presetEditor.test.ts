@@ -55,7 +55,7 @@ async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
-const shown = (panel: FakeWebviewPanel) => panel.posted.find((m) => (m as { type: string }).type === 'review/show') as { review: { source: string; sourceKind: string; steps: Array<{ title: string }>; blockedReason?: string } };
+const shown = (panel: FakeWebviewPanel) => panel.posted.find((m) => (m as { type: string }).type === 'review/show') as { review: { name: string; source: string; sourceKind: string; steps: Array<{ title: string }>; blockedReason?: string; warnings?: string[] } };
 const finished = (panel: FakeWebviewPanel) => panel.posted.filter((m) => (m as { type: string }).type === 'review/finished') as Array<{ status: string; message: string; canRetry: boolean }>;
 
 test('the review page is a CSP-locked webview that lists the steps and the source', async (t) => {
@@ -137,7 +137,8 @@ test('an invalid preset opens no page, runs nothing and names the first problem 
   await ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(BAD, 'forbidden-setting-terminal.json')));
   assert.equal(ed.panels.length, 0);
   assert.deepEqual(ran, []);
-  assert.match(ed.messages[0].text, /\$\.settings\["terminal\.integrated\.defaultProfile\.linux"\] 5:5 setting .* names a terminal/);
+  assert.match(ed.messages[0].text, /: line 5, column 5: settings › terminal\.integrated\.defaultProfile\.linux: setting .* names a terminal/);
+  assert.doesNotMatch(ed.messages[0].text, /\$/, 'no JSONPath jargon');
 });
 
 test('handlePresetUri: an inline link opens the review with the link as its source; a bad link is refused', async (t) => {
@@ -159,7 +160,7 @@ test('diagnostics follow preset documents as they change, with the validator\'s 
   ed.openDocument('/work/course/package.json', '{ "not": "a preset" }');
   const diags = ed.diagnostics.get(doc.uri.toString())!;
   assert.equal(diags.length, 1);
-  assert.match(diags[0].message, /must use https:\/\/.*\(\$\.hub\.url\)/);
+  assert.match(diags[0].message, /^hub › url: must use https:\/\//);
   assert.deepEqual([diags[0].range.start, diags[0].range.end], [{ line: 3, character: 18 }, { line: 3, character: 43 }]);
   assert.equal(ed.diagnostics.has('file:///work/course/package.json'), false);
   // Schema problems are left to the JSON language service (same schema, via jsonValidation): not doubled here.
@@ -170,16 +171,54 @@ test('diagnostics follow preset documents as they change, with the validator\'s 
   assert.deepEqual(ed.diagnostics.get(doc.uri.toString()), []);
 });
 
-test('Copy Preset Link: inline or hosted, straight to the clipboard', async (t) => {
+test('diagnostics: with a $schema URL (which the JSON service would download, and offline cannot) every problem is ours, plus a hint', (t) => {
+  const { ed } = setup(t);
+  const doc = ed.openDocument('/work/course/old.pangeo.json', '{ "$schema": "https://pangeo-compute.github.io/schemas/preset-v1.json", "version": 1, "name": "W2", "extra": true }');
+  const diags = ed.diagnostics.get(doc.uri.toString())!;
+  assert.deepEqual(diags.map((d) => d.code), ['unknown-key', 'schema-url']);
+  assert.equal(diags[0]!.message, 'extra: unknown key "extra"');
+  assert.match(diags[1]!.message, /bundled in Pangeo Compute, also offline.*remove the "\$schema" line/);
+  assert.equal(diags[1]!.range.start.character, 2);
+});
+
+test('Copy Preset Link: inline or hosted, with the running editor\'s scheme, or a plain https address', async (t) => {
   const { ed } = setup(t);
   ed.answers.quickPick.push('Link with the preset inside');
   await ed.commands.get('pangeo.preset.copyLink')!(ed.Uri.file(join(GOOD, 'local-dask.pangeo.json')));
+  assert.match(ed.clipboard.text, /^code-oss:\/\/pangeo-compute\.pangeo-compute\/preset\?data=/, 'the editor\'s own scheme (code-server: code-oss), not vscode://');
   const parsed = parsePresetLink(ed.clipboard.text);
   assert.ok(parsed.kind === 'inline' && parsed.validation.ok && parsed.validation.preset.name === 'Local workshop');
   ed.answers.quickPick.push('Link to where');
   ed.answers.input.push('https://example.edu/week3.pangeo.json');
   await ed.commands.get('pangeo.preset.copyLink')!(ed.Uri.file(join(GOOD, 'full-course.pangeo.json')));
+  assert.match(ed.clipboard.text, /^code-oss:\/\//);
   assert.deepEqual(parsePresetLink(ed.clipboard.text), { kind: 'url', url: 'https://example.edu/week3.pangeo.json' });
+  ed.answers.quickPick.push('Plain https address');
+  ed.answers.input.push('https://example.edu/week3.pangeo.json');
+  await ed.commands.get('pangeo.preset.copyLink')!(ed.Uri.file(join(GOOD, 'full-course.pangeo.json')));
+  assert.equal(ed.clipboard.text, 'https://example.edu/week3.pangeo.json');
+  assert.match(ed.messages.at(-1)!.text, /Apply Preset…", choose "From a URL…" and paste it/);
+});
+
+test('Apply Preset from a URL takes a plain https address or a pasted preset link; anything else is refused in the box', async (t) => {
+  const { ed } = setup(t);
+  const link = presetLink({ version: 1, name: 'Pasted link', kernel: { name: 'python3' } }, { scheme: 'code-oss' });
+  ed.answers.quickPick.push('$(globe) From a URL');
+  ed.answers.input.push(link);
+  const { panel, done } = await startReview(ed, () => ed.commands.get('pangeo.preset.apply')!());
+  assert.equal(shown(panel).review.name, 'Pasted link');
+  assert.equal(shown(panel).review.sourceKind, 'link');
+  panel.send({ type: 'review/decision', decision: 'cancel' });
+  await done;
+  for (const bad of ['http://example.edu/p.json', 'vscode://pangeo-compute.pangeo-compute/preset?data=***']) {
+    ed.answers.quickPick.push('$(globe) From a URL');
+    ed.answers.input.push(bad);
+    await ed.commands.get('pangeo.preset.apply')!();
+  }
+  assert.deepEqual(ed.messages.filter((m) => m.kind === 'input-refused').map((m) => m.text), [
+    'must use https:// (plain http is only allowed for localhost)',
+    'This preset link cannot be used: the inline preset is not base64url.',
+  ]);
 });
 
 test('the settings writer puts back what it wrote when a later key fails', async () => {
@@ -210,4 +249,28 @@ test('built-in steps cover settings, budget, content and recommendations; missin
   await settingsOnly.done;
   assert.equal(finished(settingsOnly.panel)[0].status, 'done');
   assert.deepEqual(ed.updates.map((u) => u.key), ['editor.fontSize', 'window.zoomLevel', 'workbench.colorCustomizations', 'notebook.output.textLineLimit']);
+});
+
+test('the review page says when the hub is plain http and which budget and settings the preset replaces (old → new)', async (t) => {
+  const { ed } = setup(t);
+  ed.settings.set('global:pangeo.cost.budget.limitUsd', 10);
+  ed.settings.set('global:pangeo.cost.budget.period', 'month');
+  ed.settings.set('workspace:editor.fontSize', 14);
+  ed.settings.set('workspace:editor.wordWrap', 'on');
+  ed.settings.set('global:pangeo.cost.hubProfilePrices', { 'http://127.0.0.1:8000': { large: 1 } });
+  const preset = {
+    version: 1, name: 'Replacing', hub: { url: 'http://127.0.0.1:8000/' },
+    cost: { budget: { amount: 5, period: 'day' }, atLimit: 'scaleClustersToZero', hubProfilePrices: { large: 0.77, small: 0.1 } },
+    settings: { 'editor.fontSize': 17, 'editor.wordWrap': 'on', 'editor.tabSize': 2 },
+  };
+  const link = presetLink(preset as never);
+  const { panel, done } = await startReview(ed, () => handlePresetUri({ scheme: 'vscode', authority: 'pangeo-compute.pangeo-compute', path: '/preset', query: link.slice(link.indexOf('?') + 1) }));
+  assert.deepEqual(shown(panel).review.warnings, [
+    'The hub http://127.0.0.1:8000/ uses plain http: the password or token you sign in with travels unencrypted.',
+    'Replaces your budget: $10 per month → $5 per day.',
+    'Replaces the price of the profile "large" on http://127.0.0.1:8000/: $1/h → $0.77/h.',
+    'Replaces the setting editor.fontSize: 14 → 17.',
+  ]);
+  panel.send({ type: 'review/decision', decision: 'cancel' });
+  await done;
 });

@@ -23,3 +23,16 @@ test('status bar text and tooltip show totals and the per-resource breakdown', (
   assert.equal(usd(0.0123), '$0.012');
   assert.equal(usd(250), '$250');
 });
+
+test('a server nothing prices reads "unpriced", not $0, in the status bar and the tooltip', () => {
+  const rate = { usdPerHour: 0, lines: [], asOf: '2024-06-01', source: 's', estimated: true as const, warnings: [], unpriced: true };
+  const priced = { ...rate, usdPerHour: 0.5, unpriced: undefined };
+  const base = { time: 0, todayUsd: 0, sessionUsd: 0, monthUsd: 0, asOf: '2024-06-01', estimated: true as const, history: { time: [], totalUsdPerHour: [], sessionUsd: [], perResource: {} } };
+  const server = { id: 's', kind: 'server' as const, label: 'default @ hub', usdPerHour: 0, todayUsd: 0, sessionUsd: 0, rate, status: 'live' as const, unpriced: true };
+  const only: MeterSnapshot = { ...base, totalUsdPerHour: 0, resources: [server] };
+  assert.equal(statusText(only), '$(pulse) unpriced · $0.000 today');
+  assert.match(tooltipMarkdown(only), /default @ hub \| unpriced \|/);
+  assert.match(tooltipMarkdown(only), /pangeo\.cost\.hubProfilePrices/);
+  const mixed: MeterSnapshot = { ...base, totalUsdPerHour: 0.5, resources: [server, { id: 'c', kind: 'cluster', label: 'c', usdPerHour: 0.5, todayUsd: 0, sessionUsd: 0, rate: priced, status: 'live' }] };
+  assert.equal(statusText(mixed), '$(pulse) $0.500/h + 1 unpriced · $0.000 today');
+});

@@ -93,3 +93,59 @@ test('session: polls only while ready and visible', async (t) => {
   await session.receive({ type: 'ready', view: 'dashboard' });
   assert.equal(session.polling, true);
 });
+
+test('session: an outage is one gap (null values) in the series, not a ramp; after Stop the provider\'s word replaces "check your network"', async (t) => {
+  let workers = 2;
+  let down = false;
+  let status: 'running' | 'gone' = 'running';
+  let bounds: { minimum: number | null; maximum: number | null } | null = { minimum: 1, maximum: 3 };
+  const control: FakeSchedulerControl = { requests: [], payloads: () => (down ? 'down' : syntheticPayloads({ workers, tick: control.requests.length })) };
+  const posted: HostMessage[] = [];
+  const session = new DashboardSession({
+    id: 'local:c1', name: 'c1', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/' }),
+    adaptive: () => bounds, lifecycle: async () => status,
+    scale: async (n, notify) => { notify?.('Dask Gateway: Scaling to 4 instead.'); workers = n; },
+  }, (m) => posted.push(m), { fetch: fakeSchedulerFetch(control), intervalMs: 60_000 });
+  t.after(() => session.dispose());
+  await session.receive({ type: 'ready', view: 'dashboard' });
+  assert.deepEqual((posted.find((m) => m.type === 'dashboard/adaptive') as { adaptive: unknown }).adaptive, { minimum: 1, maximum: 3 });
+  await session.tick();
+  down = true;
+  await session.tick();
+  await session.tick();
+  workers = 0;
+  down = false;
+  await session.tick();
+  assert.equal(posted.filter((m) => m.type === 'dashboard/gap').length, 1, 'one gap per outage');
+  // A fresh page gets the same history: values, one null gap, then the new value.
+  posted.length = 0;
+  await session.receive({ type: 'ready', view: 'dashboard' });
+  const init = posted.find((m) => m.type === 'dashboard/init') as Extract<HostMessage, { type: 'dashboard/init' }>;
+  assert.deepEqual(init.series.workers.slice(-3), [2, null, 0]);
+  assert.ok(posted.every((m) => isHostMessage(m)));
+
+  // Bounds are sent again only when they change.
+  posted.length = 0;
+  await session.tick();
+  assert.equal(posted.filter((m) => m.type === 'dashboard/adaptive').length, 0);
+  bounds = null;
+  await session.tick();
+  assert.deepEqual(posted.filter((m) => m.type === 'dashboard/adaptive').map((m) => (m as { adaptive: unknown }).adaptive), [null]);
+
+  // The provider's warning reaches the page while the request runs, and stays in the result.
+  posted.length = 0;
+  await session.receive({ type: 'dashboard/scale', requestId: 7, workers: 6 });
+  assert.deepEqual(posted.filter((m) => m.type === 'dashboard/notice').map((m) => (m as { message: string }).message), ['Dask Gateway: Scaling to 4 instead.']);
+  assert.match((posted.find((m) => m.type === 'result') as { message: string }).message, /Asked for 6 workers\. Dask Gateway: Scaling to 4 instead\./);
+
+  // Stopped: the first failing poll already says so, in the provider's words.
+  posted.length = 0;
+  status = 'gone';
+  down = true;
+  await session.tick();
+  const state = posted.find((m) => m.type === 'dashboard/state') as Extract<HostMessage, { type: 'dashboard/state' }>;
+  assert.equal(state.state, 'stopped');
+  assert.equal(state.confirmed, true);
+  assert.match(state.message ?? '', /was stopped/);
+  assert.doesNotMatch(state.message ?? '', /network/);
+});

@@ -99,8 +99,77 @@ test('cost module: the status bar shows $/h and today after a tick; the panel ge
   await settle();
   assert.equal(f.settings['pangeo.cost.budget.limitUsd'], 25);
   assert.equal(f.settings['pangeo.cost.budget.period'], 'day');
-  assert.deepEqual(panel.posted.at(-1), { type: 'result', requestId: 9, ok: true, message: 'Budget set to $25 per day.' });
+  assert.deepEqual(panel.posted.find((m) => (m as { type: string }).type === 'result'), { type: 'result', requestId: 9, ok: true, message: 'Budget set to $25 per day.' });
+  // The panel shows the new budget right away (a tick follows the change), not after the next poll.
+  const last = panel.posted.filter((m) => (m as { type: string }).type === 'cost/snapshot').at(-1) as { snapshot: { budget?: { limitUsd: number } } };
+  assert.equal(last.snapshot.budget?.limitUsd, 25);
   panel.received.fire({ type: 'cost/setBudget', requestId: 10, limitUsd: -1, period: 'day' });
   await settle();
   assert.equal(f.settings['pangeo.cost.budget.limitUsd'], 25, 'a malformed request changes nothing');
+});
+
+test('cost module: a new poll interval and budget take effect at once, not after the old interval', async (t) => {
+  // Every timer mocked from the start, so none outlives the test (a real 1-hour timer would keep Node running).
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const flush = async () => { for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r)); };
+  const f = fakeVscode({ 'pangeo.cost.pollIntervalSeconds': 3600 });
+  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  let lists = 0;
+  const disposable = registerCost(deps, { billables: [{ list: async () => {
+    lists++;
+    return [{ resource: { kind: 'server', id: 'hub:me', label: 'my server', cloud: 'aws', region: 'us-east-1', instanceType: 'm5.2xlarge' } }];
+  } }] });
+  t.after(() => disposable.dispose());
+  t.mock.timers.tick(0);
+  await flush();
+  assert.equal(lists, 1);
+  const item = f.statusItems[0]!;
+  assert.doesNotMatch((item.tooltip as { value: string }).value, /Budget/);
+  t.mock.timers.tick(60_000);
+  await flush();
+  assert.equal(lists, 1, 'nothing before the hour is up');
+
+  f.settings['pangeo.cost.pollIntervalSeconds'] = 10;
+  f.settings['pangeo.cost.budget.limitUsd'] = 5;
+  f.fireConfigChange('pangeo.cost.pollIntervalSeconds', 'pangeo.cost.budget.limitUsd');
+  await flush();
+  t.mock.timers.tick(0);
+  await flush();
+  assert.equal(lists, 2, 'a tick right after the change');
+  assert.match((item.tooltip as { value: string }).value, /Budget: \$0\.000 of \$5\.00 this month/, 'the budget shows at once');
+  t.mock.timers.tick(10_000);
+  await flush();
+  assert.equal(lists, 3, 'then every 10 s');
+  t.mock.timers.tick(10_000);
+  await flush();
+  assert.equal(lists, 4);
+});
+
+test('cost module: at 100 % "scale to zero" reports per cluster; one that cannot be scaled gets a warning with Detach', async (t) => {
+  const f = fakeVscode({ 'pangeo.cost.pollIntervalSeconds': 3600, 'pangeo.cost.budget.limitUsd': 1e-12, 'pangeo.cost.budget.actionAt100': 'scaleClustersToZero', 'pangeo.cost.budget.askBeforeAction': false });
+  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  const scaled: string[] = [];
+  const ref = (clusterId: string) => ({ kind: 'cluster' as const, providerId: 'scheduler', clusterId });
+  const disposable = registerCost(deps, {
+    billables: [{ list: async () => [
+      { resource: { kind: 'cluster', id: 'a', ref: ref('http://10.0.0.1:8787/'), label: 'read-only', cloud: 'aws', workers: 2, threads: 2, memoryLimitBytes: 2 ** 31 } },
+      { resource: { kind: 'cluster', id: 'b', ref: ref('http://10.0.0.2:8787/'), label: 'scalable', cloud: 'aws', workers: 2, threads: 2, memoryLimitBytes: 2 ** 31 } },
+    ] }],
+    scaleClusterToZero: async (r) => {
+      scaled.push(r.clusterId);
+      return r.clusterId.includes('10.0.0.1')
+        ? { status: 'cannot', message: 'is a read-only scheduler, so it cannot be scaled from here', remedies: ['detach'] }
+        : { status: 'done', message: 'scaled to 0 workers' };
+    },
+    remedy: async () => undefined,
+  });
+  t.after(() => disposable.dispose());
+  // Two ticks: the second accrues past the tiny budget (80 % and 100 % at once: only 100 % is acted on).
+  await settle();
+  f.fireConfigChange('pangeo.cost.budget.limitUsd');
+  for (let i = 0; i < 50 && !f.messages.some((m) => /budget action/.test(m)); i++) await settle();
+  assert.deepEqual(scaled.sort(), ['http://10.0.0.1:8787/', 'http://10.0.0.2:8787/']);
+  assert.ok(f.messages.includes('Pangeo budget action: scalable: scaled to 0 workers.'), f.messages.join('\n'));
+  assert.ok(f.messages.some((m) => /^Pangeo budget action: read-only is a read-only scheduler, so it cannot be scaled from here\. It may still cost money\. Detaching only stops watching it/.test(m)), f.messages.join('\n'));
+  assert.ok(!f.messages.some((m) => /80 % reached/.test(m)), 'no 80 % toast next to the 100 % action');
 });

@@ -115,5 +115,7 @@ export function fakeVscode(settings: Record<string, unknown> = {}) {
     globalState: { get: (k: string) => state.get(k), update: async (k: string, v: unknown) => void state.set(k, v), keys: () => [...state.keys()] },
     subscriptions: [] as { dispose(): unknown }[],
   };
-  return { vs, context, commands, serializers, panels, messages, opened, statusItems, settings, state };
+  /** What the editor does after a settings change: tells every listener which sections it touches. */
+  const fireConfigChange = (...keys: string[]) => configChange.fire({ affectsConfiguration: (s: string) => keys.some((k) => k === s || k.startsWith(`${s}.`)) });
+  return { vs, context, commands, serializers, panels, messages, opened, statusItems, settings, state, fireConfigChange };
 }

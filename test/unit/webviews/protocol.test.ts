@@ -10,7 +10,13 @@ test('well-formed host messages pass', () => {
   assert.ok(isHostMessage({ type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: true, canAdapt: false }, series }));
   assert.ok(isHostMessage({ type: 'dashboard/sample', summary, workers: { reset: true, upsert: [row], remove: [] } }));
   assert.ok(isHostMessage({ type: 'dashboard/state', state: 'stopped', message: 'gone' }));
-  assert.ok(isHostMessage({ type: 'dashboard/plots', plots: {}, reason: 'no bokeh' }));
+  assert.ok(isHostMessage({ type: 'dashboard/plots', plots: {}, reason: 'no bokeh', fullDashboard: false }));
+  assert.ok(isHostMessage({ type: 'dashboard/gap', time: 1 }));
+  assert.ok(isHostMessage({ type: 'dashboard/adaptive', adaptive: { minimum: 1, maximum: 3 } }));
+  assert.ok(isHostMessage({ type: 'dashboard/adaptive', adaptive: { minimum: null, maximum: null } }));
+  assert.ok(isHostMessage({ type: 'dashboard/adaptive', adaptive: null }));
+  assert.ok(isHostMessage({ type: 'dashboard/notice', requestId: 1, message: 'Scaling to 4 instead.' }));
+  assert.ok(isHostMessage({ type: 'dashboard/state', state: 'stopped', message: 'The cluster was stopped.', confirmed: true }));
   assert.ok(isHostMessage({ type: 'result', requestId: 3, ok: false, message: 'no' }));
 });
 
@@ -25,7 +31,9 @@ test('malformed host messages are rejected', () => {
     { type: 'dashboard/state', state: 'exploded' },
     { type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: 'yes', canAdapt: false }, series },
     { type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: true, canAdapt: false }, series: { ...series, time: [Infinity] } },
-    { type: 'dashboard/plots', plots: { a: 1 } },
+    { type: 'dashboard/plots', plots: { a: 1 }, fullDashboard: true },
+    { type: 'dashboard/plots', plots: {} },
+    { type: 'dashboard/adaptive', adaptive: { minimum: -1, maximum: 3 } },
     { type: 'result', requestId: -1, ok: true, message: '' },
     { type: 'cost/snapshot', snapshot: { time: 1 } },
   ];

@@ -1,0 +1,239 @@
+// The `pangeo-hub:` FileSystemProvider: files of a ready hub server through its Contents API. Nothing is written to
+// local disk; listings are cached in memory for a moment so the Explorer's stat-per-child costs no extra requests.
+import type * as vscode from 'vscode';
+import type { Logger } from '../../core/log';
+import type { ConnectedServer, HubRegistry } from '../../hubs/editor/hubRegistry';
+import { JupyterServerClient } from '../../jupyter/jupyterServerClient';
+import { ContentsClient, TransferProgress } from '../contentsClient';
+import { ServerNotRunningError } from '../contentsErrors';
+import { ContentsEntry, joinServerPath } from '../contentsModels';
+import { fromHubUriParts, HUB_FILE_SCHEME, HubUriError, sameServer, serverFolderName, ServerFileLocation, toHubUriParts } from '../hubFileUri';
+import { toFileSystemError } from './fileSystemErrors';
+
+/** Stats served from a listing this recent; saves still check the server itself before writing. */
+const LISTING_TTL_MS = 2000;
+
+export interface HubFileSystemOptions {
+  vs: typeof vscode;
+  hubs: HubRegistry;
+  logger: Logger;
+  /** Told when a file operation finds the server stopped (the module offers "Start the server again"). */
+  onServerUnavailable?(loc: ServerFileLocation): void;
+  /** Runs a long transfer with a progress notification. */
+  withProgress?<T>(title: string, run: (report: (p: TransferProgress) => void) => Promise<T>): Promise<T>;
+  /** Seam for tests: the client of a server (default: the Contents API of the real server). */
+  contentsFor?(server: ConnectedServer): ContentsClient;
+}
+
+interface CachedStat {
+  entry: ContentsEntry;
+  at: number;
+}
+
+export class HubFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
+  private readonly vs: typeof vscode;
+  private readonly changes: vscode.EventEmitter<vscode.FileChangeEvent[]>;
+  readonly onDidChangeFile: vscode.Event<vscode.FileChangeEvent[]>;
+  private readonly stats = new Map<string, CachedStat>();
+  /** The server's `last_modified` the editor last saw per file: a save checks the server still has it. */
+  private readonly seen = new Map<string, string>();
+  private readonly clients = new Map<string, { url: string; contents: ContentsClient }>();
+  private refreshing?: Promise<void>;
+
+  constructor(private readonly opts: HubFileSystemOptions) {
+    this.vs = opts.vs;
+    this.changes = new opts.vs.EventEmitter<vscode.FileChangeEvent[]>();
+    this.onDidChangeFile = this.changes.event;
+  }
+
+  uriFor(loc: ServerFileLocation): vscode.Uri {
+    return this.vs.Uri.from({ scheme: HUB_FILE_SCHEME, ...toHubUriParts(loc) });
+  }
+
+  /** The server and client for a Uri; a server that is not ready gives FileSystemError.Unavailable. */
+  async resolve(uri: vscode.Uri): Promise<{ loc: ServerFileLocation; contents: ContentsClient; server: ConnectedServer }> {
+    let loc: ServerFileLocation;
+    try {
+      loc = fromHubUriParts(uri);
+    } catch (e) {
+      throw this.vs.FileSystemError.FileNotFound(e instanceof HubUriError ? e.message : uri);
+    }
+    let server = this.findServer(loc);
+    if (!server) {
+      // After a reload the registry has not read the hub yet: one refresh (shared by concurrent calls) before giving up.
+      this.refreshing ??= this.opts.hubs.refresh().finally(() => (this.refreshing = undefined));
+      await this.refreshing.catch(() => undefined);
+      server = this.findServer(loc);
+    }
+    if (!server) {
+      this.opts.onServerUnavailable?.(loc);
+      throw toFileSystemError(this.vs, new ServerNotRunningError(serverFolderName(loc)), uri);
+    }
+    return { loc, contents: this.contentsFor(server), server };
+  }
+
+  private findServer(loc: ServerFileLocation): ConnectedServer | undefined {
+    return this.opts.hubs.readyServers().find((s) => sameServer({ hubId: s.hubId, user: s.user, serverName: s.server.name }, loc));
+  }
+
+  private contentsFor(server: ConnectedServer): ContentsClient {
+    if (this.opts.contentsFor) return this.opts.contentsFor(server);
+    const key = `${server.hubId}\u0000${server.user}\u0000${server.server.name}`;
+    const url = server.server.url!;
+    let cached = this.clients.get(key);
+    // A restarted server may have a new URL, and a re-sign-in a new hub client.
+    if (!cached || cached.url !== url) {
+      cached = { url, contents: new ContentsClient(new JupyterServerClient(url, server.client.http)) };
+      this.clients.set(key, cached);
+    }
+    return cached.contents;
+  }
+
+  /** Runs one operation; errors become FileSystemErrors, and a stopped server is reported once. */
+  private async run<T>(uri: vscode.Uri, op: (ctx: { loc: ServerFileLocation; contents: ContentsClient }) => Promise<T>): Promise<T> {
+    const ctx = await this.resolve(uri);
+    try {
+      return await op(ctx);
+    } catch (e) {
+      if (e instanceof ServerNotRunningError) {
+        this.opts.onServerUnavailable?.(ctx.loc);
+        void this.opts.hubs.refresh().catch(() => undefined);
+      }
+      this.opts.logger.warn(`${HUB_FILE_SCHEME}: ${ctx.loc.path || '/'} on ${serverFolderName(ctx.loc)}: ${e instanceof Error ? e.message : String(e)}`);
+      throw toFileSystemError(this.vs, e, uri);
+    }
+  }
+
+  watch(): vscode.Disposable {
+    // The Contents API has no change notifications; our own writes fire onDidChangeFile, and saves check last_modified.
+    return new this.vs.Disposable(() => undefined);
+  }
+
+  async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    const key = uri.toString();
+    const cached = this.stats.get(key);
+    if (cached && Date.now() - cached.at < LISTING_TTL_MS) return this.toStat(key, cached.entry);
+    return this.run(uri, async ({ loc, contents }) => this.toStat(key, await contents.stat(loc.path)));
+  }
+
+  async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
+    return this.run(uri, async ({ loc, contents }) => {
+      const { children } = await contents.list(loc.path);
+      const at = Date.now();
+      return children.map((child) => {
+        this.stats.set(this.vs.Uri.joinPath(uri, child.name).toString(), { entry: child, at });
+        return [child.name, this.fileType(child)] as [string, vscode.FileType];
+      });
+    });
+  }
+
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    return this.run(uri, async ({ loc, contents }) => {
+      const { entry, bytes } = await contents.read(loc.path);
+      this.seen.set(uri.toString(), entry.lastModified);
+      return bytes;
+    });
+  }
+
+  async writeFile(uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
+    const key = uri.toString();
+    await this.run(uri, async ({ loc, contents }) => {
+      const current = await contents.statIfExists(loc.path);
+      if (!current && !options.create) throw this.vs.FileSystemError.FileNotFound(uri);
+      if (current && !options.overwrite) throw this.vs.FileSystemError.FileExists(uri);
+      if (current?.type === 'directory') throw this.vs.FileSystemError.FileIsADirectory(uri);
+      const expectedLastModified = current ? this.seen.get(key) ?? current.lastModified : undefined;
+      const write = (onProgress?: (p: TransferProgress) => void) => contents.write(loc.path, content, { expectedLastModified, onProgress, current: current ?? null });
+      const entry = content.byteLength > 4 * 1024 * 1024 && this.opts.withProgress
+        ? await this.opts.withProgress(`Uploading ${loc.path.split('/').pop()} to ${serverFolderName(loc)}`, (report) => write(report))
+        : await write();
+      this.seen.set(key, entry.lastModified);
+      this.stats.delete(key);
+      this.changes.fire([{ type: current ? this.vs.FileChangeType.Changed : this.vs.FileChangeType.Created, uri }]);
+    });
+  }
+
+  async createDirectory(uri: vscode.Uri): Promise<void> {
+    await this.run(uri, async ({ loc, contents }) => {
+      await contents.createDirectory(loc.path);
+      this.changes.fire([{ type: this.vs.FileChangeType.Created, uri }]);
+    });
+  }
+
+  async delete(uri: vscode.Uri): Promise<void> {
+    // The Explorer asks before deleting (explorer.confirmDelete); the server moves it to its trash when it has one.
+    await this.run(uri, async ({ loc, contents }) => {
+      await contents.delete(loc.path);
+      this.forget(uri);
+      this.changes.fire([{ type: this.vs.FileChangeType.Deleted, uri }]);
+    });
+  }
+
+  async rename(oldUri: vscode.Uri, newUri: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
+    const target = this.sameServerTarget(oldUri, newUri);
+    await this.run(oldUri, async ({ loc, contents }) => {
+      const existing = await contents.statIfExists(target.path);
+      if (existing && !options.overwrite) throw this.vs.FileSystemError.FileExists(newUri);
+      if (existing) await contents.delete(target.path);
+      await contents.rename(loc.path, target.path);
+      this.forget(oldUri);
+      this.forget(newUri);
+      this.changes.fire([{ type: this.vs.FileChangeType.Deleted, uri: oldUri }, { type: this.vs.FileChangeType.Created, uri: newUri }]);
+    });
+  }
+
+  async copy(source: vscode.Uri, destination: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
+    const target = this.sameServerTarget(source, destination);
+    await this.run(source, async ({ loc, contents }) => {
+      const existing = await contents.statIfExists(target.path);
+      if (existing && !options.overwrite) throw this.vs.FileSystemError.FileExists(destination);
+      if (existing) await contents.delete(target.path);
+      await contents.copy(loc.path, target.path);
+      this.forget(destination);
+      this.changes.fire([{ type: this.vs.FileChangeType.Created, uri: destination }]);
+    });
+  }
+
+  /** Moves and copies stay on one server (the Contents API cannot reach another); across servers use Download/Upload. */
+  private sameServerTarget(from: vscode.Uri, to: vscode.Uri): ServerFileLocation {
+    let a: ServerFileLocation;
+    let b: ServerFileLocation;
+    try {
+      a = fromHubUriParts(from);
+      b = fromHubUriParts(to);
+    } catch {
+      throw this.vs.FileSystemError.FileNotFound(to);
+    }
+    if (!sameServer(a, b)) throw this.vs.FileSystemError.NoPermissions('Files move and copy within one server only: use Download… and Upload to Server… between servers.');
+    return { ...b, path: joinServerPath('', b.path) };
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const prefix = uri.toString();
+    for (const map of [this.stats, this.seen]) {
+      for (const key of [...map.keys()]) if (key === prefix || key.startsWith(`${prefix}/`)) map.delete(key);
+    }
+  }
+
+  private toStat(key: string, entry: ContentsEntry): vscode.FileStat {
+    if (entry.type !== 'directory') this.seen.set(key, entry.lastModified);
+    return {
+      type: this.fileType(entry),
+      ctime: entry.ctime,
+      mtime: entry.mtime,
+      size: entry.size ?? 0,
+      permissions: entry.writable ? undefined : this.vs.FilePermission.Readonly,
+    };
+  }
+
+  private fileType(entry: ContentsEntry): vscode.FileType {
+    return entry.type === 'directory' ? this.vs.FileType.Directory : this.vs.FileType.File;
+  }
+
+  dispose(): void {
+    this.changes.dispose();
+    this.stats.clear();
+    this.seen.clear();
+    this.clients.clear();
+  }
+}

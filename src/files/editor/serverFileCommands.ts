@@ -1,0 +1,116 @@
+// Commands on server files: open a server as a workspace folder, upload local files to it, download server files.
+import { homedir } from 'node:os';
+import type * as vscode from 'vscode';
+import { showError } from '../../editor/showError';
+import type { Logger } from '../../core/log';
+import type { HubRegistry } from '../../hubs/editor/hubRegistry';
+import { DisposableStore } from '../../editor/module';
+import { HUB_FILE_SCHEME, serverFolderName } from '../hubFileUri';
+import type { HubFileSystemProvider } from './hubFileSystem';
+import { pickReadyServer } from './serverPicker';
+
+export interface ServerFileCommandDeps {
+  vs: typeof vscode;
+  hubs: HubRegistry;
+  provider: HubFileSystemProvider;
+  logger: Logger;
+}
+
+export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Disposable {
+  const { vs, hubs, provider } = d;
+  const store = new DisposableStore();
+  const register = (id: string, title: string, run: (...args: unknown[]) => Promise<unknown>) =>
+    store.add(vs.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await run(...args);
+      } catch (e) {
+        await showError(vs, d.logger, title, e, [{ title: 'Retry', run: () => vs.commands.executeCommand(id, ...args) }]);
+        return undefined;
+      }
+    }));
+
+  register('pangeo.files.openServerFiles', 'Open Server Files', async (arg) => {
+    const server = await pickReadyServer(vs, hubs, arg, 'Open the files of which server?');
+    if (!server) return undefined;
+    const loc = { hubId: server.hubId, user: server.user, serverName: server.server.name, path: '' };
+    const uri = provider.uriFor(loc);
+    // Listing the root first proves access, so a bad token fails here and not as an empty folder.
+    await vs.workspace.fs.readDirectory(uri);
+    const folders = vs.workspace.workspaceFolders ?? [];
+    if (!folders.some((f) => f.uri.toString() === uri.toString())) {
+      vs.workspace.updateWorkspaceFolders(folders.length, 0, { uri, name: serverFolderName(loc) });
+    }
+    await vs.commands.executeCommand('workbench.view.explorer');
+    return uri.toString();
+  });
+
+  register('pangeo.files.upload', 'Upload to Server', async (arg, list) => {
+    const locals = (Array.isArray(list) && list.length ? list : arg instanceof vs.Uri ? [arg] : []) as vscode.Uri[];
+    const sources = locals.length ? locals : await vs.window.showOpenDialog({ canSelectMany: true, openLabel: 'Upload', title: 'Upload which files to the server?' }) ?? [];
+    if (!sources.length) return undefined;
+    const target = await pickTargetFolder(d);
+    if (!target) return undefined;
+    let done = 0;
+    await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: 'Uploading to the server', cancellable: false }, async (progress) => {
+      for (const source of sources) {
+        const name = source.path.split('/').pop()!;
+        progress.report({ message: name });
+        await copyTree(vs, source, vs.Uri.joinPath(target, name));
+        done++;
+        progress.report({ increment: 100 / sources.length });
+      }
+    });
+    void vs.window.showInformationMessage(`Uploaded ${done} item${done === 1 ? '' : 's'} to ${target.path}.`);
+    return target.toString();
+  });
+
+  register('pangeo.files.download', 'Download', async (arg, list) => {
+    const remotes = ((Array.isArray(list) && list.length ? list : arg instanceof vs.Uri ? [arg] : []) as vscode.Uri[])
+      .filter((u) => u.scheme === HUB_FILE_SCHEME);
+    if (!remotes.length) {
+      void vs.window.showInformationMessage('Pick files or folders of a hub server in the Explorer, then run Download….');
+      return undefined;
+    }
+    const destination = (await vs.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Download Here', title: 'Download to which folder?',
+      defaultUri: vs.Uri.file(homedir()) }))?.[0];
+    if (!destination) return undefined;
+    await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: 'Downloading from the server' }, async (progress) => {
+      for (const remote of remotes) {
+        const name = remote.path.split('/').pop()!;
+        progress.report({ message: name, increment: 100 / remotes.length });
+        await copyTree(vs, remote, vs.Uri.joinPath(destination, name));
+      }
+    });
+    void vs.window.showInformationMessage(`Downloaded ${remotes.length} item${remotes.length === 1 ? '' : 's'} to ${destination.fsPath}.`);
+    return destination.toString();
+  });
+
+  return store;
+}
+
+/** A folder of a server that is open in the workspace (or the root of a picked ready server). */
+async function pickTargetFolder(d: ServerFileCommandDeps): Promise<vscode.Uri | undefined> {
+  const { vs } = d;
+  const open = (vs.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === HUB_FILE_SCHEME);
+  if (open.length) {
+    const picked = await vs.window.showQuickPick([
+      ...open.map((f) => ({ label: f.name, description: 'home folder', uri: f.uri as vscode.Uri | undefined })),
+      { label: 'Another server…', description: '', uri: undefined },
+    ], { title: 'Upload to which server?' });
+    if (!picked) return undefined;
+    if (picked.uri) return picked.uri;
+  }
+  const server = await pickReadyServer(vs, d.hubs, undefined, 'Upload to which server?');
+  return server ? d.provider.uriFor({ hubId: server.hubId, user: server.user, serverName: server.server.name, path: '' }) : undefined;
+}
+
+/** Copies a file or a folder tree between any two file systems the editor knows (local disk, pangeo-hub:). */
+async function copyTree(vs: typeof vscode, from: vscode.Uri, to: vscode.Uri): Promise<void> {
+  const stat = await vs.workspace.fs.stat(from);
+  if (stat.type & vs.FileType.Directory) {
+    await vs.workspace.fs.createDirectory(to);
+    for (const [name] of await vs.workspace.fs.readDirectory(from)) await copyTree(vs, vs.Uri.joinPath(from, name), vs.Uri.joinPath(to, name));
+    return;
+  }
+  await vs.workspace.fs.writeFile(to, await vs.workspace.fs.readFile(from));
+}

@@ -1,0 +1,45 @@
+// Signing out of a hub, the same from the Hubs tree and from the Accounts menu: say which notebooks lose their kernel,
+// end those kernels while the token still works, then revoke the token the extension created and forget it.
+import type * as vscode from 'vscode';
+import type { HubService } from './hubService';
+
+const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
+
+export interface SignOutOptions {
+  /**
+   * 'always': the tree's Sign Out asks every time. 'ifNotebooks': the Accounts menu, where the editor has already
+   * asked "sign out?", asks again only to name the notebooks that would lose their kernel.
+   */
+  confirm: 'always' | 'ifNotebooks';
+}
+
+/** The question, in one notification: what happens to the notebooks using this hub and to the token. */
+export function signOutQuestion(label: string, notebooks: string[], revokes: boolean, viaJupyterExtension = false): string {
+  // Kernels the Jupyter extension runs on our servers are not visible to us (its API asks the user's consent first).
+  const jupyter = viaJupyterExtension ? ' Notebooks on its servers through the Jupyter extension lose their kernel too.' : '';
+  const kernels = notebooks.length
+    ? `${notebooks.join(', ')} ${notebooks.length === 1 ? 'loses its kernel' : 'lose their kernels'} (they run again after you sign in).${jupyter}`
+    : viaJupyterExtension ? jupyter.trim() : 'No open notebook uses a kernel there.';
+  const token = revokes ? 'The token Pangeo Compute created is revoked;' : 'Pangeo Compute forgets your token;';
+  return `Sign out of ${label}? ${kernels} ${token} servers keep running.`;
+}
+
+/**
+ * Returns true when signed out, false when the user kept the session. The question is a notification, not a modal
+ * dialog: the editor refuses modal dialogs to extensions under test, and dismissing it safely keeps the session.
+ */
+export async function signOutOfHub(vs: typeof vscode, service: HubService, base: string, opts: SignOutOptions): Promise<boolean> {
+  const sessions = service.sessions;
+  const record = sessions.hub(base);
+  if (!record?.user) return false;
+  const notebooks = service.notebooksOn(base);
+  if (opts.confirm === 'always' || notebooks.length) {
+    const action = 'Sign Out';
+    const viaJupyter = !!vs.extensions?.getExtension(JUPYTER_EXTENSION_ID);
+    if ((await vs.window.showWarningMessage(signOutQuestion(record.label, notebooks, !!record.mintedTokenId, viaJupyter), action)) !== action) return false;
+  }
+  await service.releaseKernels(base);
+  const { revoked } = await sessions.signOut(base);
+  void vs.window.showInformationMessage(`Signed out of ${record.label}${revoked ? '; the token Pangeo Compute created was revoked' : ''}.`);
+  return true;
+}

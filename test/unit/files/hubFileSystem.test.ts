@@ -1,0 +1,174 @@
+// The pangeo-hub: provider's mapping of server outcomes onto FileSystemErrors (the codes that drive the editor's
+// flows), its stopped-server handling, its listing cache and its conflict check — over an in-memory Contents API.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HubFileSystemProvider } from '../../../src/files/editor/hubFileSystem';
+import { toFileSystemError } from '../../../src/files/editor/fileSystemErrors';
+import type { ContentsClient, WriteOptions } from '../../../src/files/contentsClient';
+import { ContentsEntry, normalizeServerPath } from '../../../src/files/contentsModels';
+import { FileChangedOnServerError, FileExistsOnServerError, FileTooLargeError, ServerNotRunningError, WrongContentTypeError } from '../../../src/files/contentsErrors';
+import { ForbiddenError, NotFoundError, UnreachableError } from '../../../src/core/http/errors';
+import type { ConnectedServer, HubRegistry } from '../../../src/hubs/editor/hubRegistry';
+import { silentLogger } from '../../../src/core/log';
+import { asUri, FakeFileSystemError, FakeUri, fakeFsVs } from './fakeFsVscode';
+
+const HUB = 'https://hub.example.org/jhub/';
+const USER = 'ana maría@x,(y)';
+
+/** A Contents API in memory: files with a last_modified that moves on each write; `failWith` makes the next call fail. */
+class MemoryContents {
+  files = new Map<string, { bytes: Uint8Array; lm: string; dir: boolean }>([['', { bytes: new Uint8Array(), lm: 't0', dir: true }]]);
+  calls: string[] = [];
+  failWith?: Error;
+  private clock = 0;
+  private check(op: string) {
+    this.calls.push(op);
+    if (this.failWith) throw this.failWith;
+  }
+  private entry(path: string): ContentsEntry {
+    const f = this.files.get(path);
+    if (!f) throw new NotFoundError(path);
+    return { name: path.split('/').pop()!, path, type: f.dir ? 'directory' : 'file', writable: true, lastModified: f.lm, mtime: this.clock, ctime: 0, size: f.bytes.byteLength };
+  }
+  put(path: string, text: string) {
+    this.files.set(path, { bytes: Buffer.from(text), lm: `t${++this.clock}`, dir: false });
+  }
+  async stat(path: string) { this.check(`stat ${path}`); return this.entry(normalizeServerPath(path)); }
+  async statIfExists(path: string) { this.check(`stat ${path}`); return this.files.has(path) ? this.entry(path) : undefined; }
+  async list(path: string) {
+    this.check(`list ${path}`);
+    const children = [...this.files.keys()].filter((k) => k !== path && k.startsWith(path ? `${path}/` : '') && !k.slice(path ? path.length + 1 : 0).includes('/'));
+    return { entry: this.entry(path), children: children.map((c) => this.entry(c)) };
+  }
+  async read(path: string) {
+    this.check(`read ${path}`);
+    const e = this.entry(path);
+    if (e.type === 'directory') throw new WrongContentTypeError(path, 'directory', 'file');
+    return { entry: e, bytes: this.files.get(path)!.bytes };
+  }
+  async write(path: string, bytes: Uint8Array, opts: WriteOptions = {}) {
+    this.check(`write ${path}`);
+    const cur = this.files.get(path);
+    if (cur && opts.expectedLastModified !== undefined && cur.lm !== opts.expectedLastModified) throw new FileChangedOnServerError(path, opts.expectedLastModified, cur.lm);
+    this.files.set(path, { bytes, lm: `t${++this.clock}`, dir: false });
+    return this.entry(path);
+  }
+  async createDirectory(path: string) {
+    this.check(`mkdir ${path}`);
+    if (this.files.has(path)) throw new FileExistsOnServerError(path);
+    this.files.set(path, { bytes: new Uint8Array(), lm: `t${++this.clock}`, dir: true });
+    return this.entry(path);
+  }
+  async delete(path: string) { this.check(`delete ${path}`); this.entry(path); this.files.delete(path); }
+  async rename(from: string, to: string) {
+    this.check(`rename ${from} ${to}`);
+    if (this.files.has(to)) throw new FileExistsOnServerError(to);
+    this.files.set(to, this.files.get(from)!);
+    this.files.delete(from);
+    return this.entry(to);
+  }
+  async copy(from: string, to: string) { this.check(`copy ${from} ${to}`); this.files.set(to, { ...this.files.get(from)! }); return this.entry(to); }
+}
+
+function setup(opts: { ready?: boolean } = {}) {
+  const vs = fakeFsVs();
+  const contents = new MemoryContents();
+  const server = { hubId: HUB, hubLabel: 'hub.example.org/jhub', user: USER, server: { name: '', state: 'ready', url: `${HUB}user/x/`, userOptions: {} }, client: {} } as unknown as ConnectedServer;
+  let ready = opts.ready ?? true;
+  let refreshes = 0;
+  const hubs = {
+    onDidChangeServers: () => ({ dispose() {} }),
+    readyServers: () => (ready ? [server] : []),
+    refresh: async () => { refreshes++; },
+    restartServer: async () => false,
+    authorizationFor: async () => undefined,
+  } as unknown as HubRegistry;
+  const unavailable: string[] = [];
+  const provider = new HubFileSystemProvider({
+    vs, hubs, logger: silentLogger, onServerUnavailable: (loc) => unavailable.push(loc.serverName || 'default'),
+    contentsFor: () => contents as unknown as ContentsClient,
+  });
+  const uri = (path: string, serverName = '') => asUri(provider.uriFor({ hubId: HUB, user: USER, serverName, path }) as unknown as FakeUri);
+  return { vs, contents, provider, uri, unavailable, setReady: (r: boolean) => (ready = r), refreshes: () => refreshes };
+}
+
+const code = (e: unknown) => (e as FakeFileSystemError).code;
+
+test('typed errors map onto the FileSystemError codes the editor acts on', () => {
+  const vs = fakeFsVs();
+  const uri = asUri(FakeUri.parse('pangeo-hub://h.org/@/alice/@/x.txt'));
+  assert.equal(code(toFileSystemError(vs, new NotFoundError('u'), uri)), 'FileNotFound');
+  assert.equal(code(toFileSystemError(vs, new FileExistsOnServerError('x'), uri)), 'FileExists');
+  assert.equal(code(toFileSystemError(vs, new WrongContentTypeError('x', 'directory', 'file'), uri)), 'FileIsADirectory');
+  assert.equal(code(toFileSystemError(vs, new WrongContentTypeError('x', 'file', 'directory'), uri)), 'FileNotADirectory');
+  assert.equal(code(toFileSystemError(vs, new ForbiddenError('u'), uri)), 'NoPermissions');
+  assert.equal(code(toFileSystemError(vs, new UnreachableError('u'), uri)), 'Unavailable');
+  const stopped = toFileSystemError(vs, new ServerNotRunningError('alice@h.org'), uri);
+  assert.equal(code(stopped), 'Unavailable');
+  assert.match(stopped.message, /Start the server again; unsaved changes are kept/);
+  const big = toFileSystemError(vs, new FileTooLargeError('x.nc', 'the proxy refused 80 MB (413)'), uri);
+  assert.equal(code(big), 'Unknown');
+  assert.match(big.message, /too large.*413.*chunks.*hub admin/);
+  const conflict = toFileSystemError(vs, new FileChangedOnServerError('x.txt', 'a', 'b'), uri);
+  assert.match(conflict.message, /changed on the server since it was opened/);
+});
+
+test('a server that is not ready: Unavailable with "Start the server again", after one refresh, and the module is told', async () => {
+  const t = setup({ ready: false });
+  await assert.rejects(t.provider.stat(t.uri('a.txt')), (e) => code(e) === 'Unavailable' && /Start the server again/.test((e as Error).message));
+  assert.equal(t.refreshes(), 1);
+  assert.deepEqual(t.unavailable, ['default']);
+  assert.deepEqual(t.contents.calls, [], 'no request to a server that is not running');
+  // Back again: the same Uri works.
+  t.setReady(true);
+  t.contents.put('a.txt', 'hi');
+  assert.equal((await t.provider.stat(t.uri('a.txt'))).size, 2);
+});
+
+test('the server stopping under an operation gives Unavailable and a notice; a 403 gives NoPermissions', async () => {
+  const t = setup();
+  t.contents.failWith = new ServerNotRunningError('x');
+  await assert.rejects(t.provider.readFile(t.uri('a.txt')), (e) => code(e) === 'Unavailable');
+  assert.deepEqual(t.unavailable, ['default']);
+  t.contents.failWith = new ForbiddenError('x');
+  await assert.rejects(t.provider.readDirectory(t.uri('')), (e) => code(e) === 'NoPermissions');
+});
+
+test('writeFile follows create/overwrite; a file changed on the server since it was read is not overwritten', async () => {
+  const t = setup();
+  await assert.rejects(t.provider.writeFile(t.uri('new.txt'), Buffer.from('x'), { create: false, overwrite: true }), (e) => code(e) === 'FileNotFound');
+  await t.provider.writeFile(t.uri('new.txt'), Buffer.from('x'), { create: true, overwrite: false });
+  await assert.rejects(t.provider.writeFile(t.uri('new.txt'), Buffer.from('y'), { create: true, overwrite: false }), (e) => code(e) === 'FileExists');
+  t.contents.put('doc.txt', 'v1');
+  assert.equal(Buffer.from(await t.provider.readFile(t.uri('doc.txt'))).toString(), 'v1');
+  t.contents.put('doc.txt', 'changed by JupyterLab');
+  await assert.rejects(t.provider.writeFile(t.uri('doc.txt'), Buffer.from('mine'), { create: true, overwrite: true }), /changed on the server/);
+  assert.equal(Buffer.from(t.contents.files.get('doc.txt')!.bytes).toString(), 'changed by JupyterLab', 'kept');
+  // The editor stats before saving (and shows "file changed on disk"); after that stat the user may overwrite.
+  await t.provider.stat(t.uri('doc.txt'));
+  await t.provider.writeFile(t.uri('doc.txt'), Buffer.from('mine'), { create: true, overwrite: true });
+  assert.equal(Buffer.from(t.contents.files.get('doc.txt')!.bytes).toString(), 'mine');
+});
+
+test('a listing answers the stats of its children for a moment: one request for a whole folder', async () => {
+  const t = setup();
+  for (let i = 0; i < 50; i++) t.contents.put(`f${i}.txt`, 'x');
+  const entries = await t.provider.readDirectory(t.uri(''));
+  assert.equal(entries.length, 50);
+  for (const [name] of entries) await t.provider.stat(asUri(FakeUri.joinPath(t.uri('') as unknown as FakeUri, name)));
+  assert.deepEqual(t.contents.calls, ['list ']);
+});
+
+test('rename/copy stay on one server; onto an existing name only with overwrite; delete forgets', async () => {
+  const t = setup();
+  t.contents.put('a.txt', 'a');
+  t.contents.put('b.txt', 'b');
+  await assert.rejects(t.provider.rename(t.uri('a.txt'), t.uri('a.txt', 'gpu'), { overwrite: false }), (e) => code(e) === 'NoPermissions');
+  await assert.rejects(t.provider.rename(t.uri('a.txt'), t.uri('b.txt'), { overwrite: false }), (e) => code(e) === 'FileExists');
+  await t.provider.rename(t.uri('a.txt'), t.uri('b.txt'), { overwrite: true });
+  assert.equal(Buffer.from(t.contents.files.get('b.txt')!.bytes).toString(), 'a');
+  await t.provider.copy(t.uri('b.txt'), t.uri('c.txt'), { overwrite: false });
+  await t.provider.delete(t.uri('c.txt'));
+  await assert.rejects(t.provider.stat(t.uri('c.txt')), (e) => code(e) === 'FileNotFound');
+  await assert.rejects(t.provider.readFile(t.uri('')), (e) => code(e) === 'FileIsADirectory');
+});
