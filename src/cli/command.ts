@@ -28,6 +28,8 @@ export interface CommandContext {
   print(human: string, json: unknown): void;
   /** A progress/info line on stderr, so stdout stays machine-readable. */
   note(line: string): void;
+  /** Work to do when the command ends, success or not (e.g. revoking a temporary token). */
+  atExit(work: () => Promise<void>): void;
 }
 
 export interface Command {

@@ -65,7 +65,7 @@ const servers: Command = {
 
 const options: Command = {
   summary: 'Show the hub\'s spawn options (profiles and fields); the form page needs a password login (stdin). A hub without a form starts the server when asked, as JupyterHub does',
-  usage: '--url URL --username U --password-stdin [--server NAME]',
+  usage: '--url URL --username U --password-stdin [--server NAME]   (JUPYTERHUB_API_TOKEN optional: the password is enough)',
   options: { ...HUB_OPTIONS, ...PAGE_LOGIN_OPTIONS, server: { type: 'string' } },
   async run(ctx) {
     const hub = await hubFromContext(ctx);
@@ -100,7 +100,8 @@ const start: Command = {
   usage: '--url URL [--server NAME] [--option key=value]... [--spawn-timeout SECONDS] [--username U --password-stdin]',
   options: { ...HUB_OPTIONS, ...PAGE_LOGIN_OPTIONS, server: { type: 'string' }, option: { type: 'string', multiple: true }, 'spawn-timeout': { type: 'string' } },
   async run(ctx) {
-    const hub = await hubFromContext(ctx);
+    // A token minted from the password must outlive the spawn it waits for.
+    const hub = await hubFromContext(ctx, { tokenSeconds: Number(optionalString(ctx, 'spawn-timeout') ?? 600) + 300 });
     const me = await tokenUser(hub, ctx);
     const serverName = optionalString(ctx, 'server') ?? '';
     const pairs = keyValues(ctx, 'option');

@@ -1,8 +1,8 @@
 // How CLI commands get a hub client: URL from --url, token from JUPYTERHUB_API_TOKEN or --token-stdin (never argv).
-import { CommandContext, OptionSpec, requireString, UsageError } from './command';
+import { CommandContext, describeError, OptionSpec, requireString, UsageError } from './command';
 import { HubClient } from '../hubs/hubClient';
 import { parseHubUrl } from '../hubs/hubUrl';
-import { registerSecret } from '../core/http/redact';
+import { forgetSecret, registerSecret } from '../core/http/redact';
 import { HubUser } from '../hubs/hubModels';
 import { loginForPages } from '../hubs/hubPageLogin';
 
@@ -23,24 +23,44 @@ export async function readToken(ctx: CommandContext, required = true): Promise<s
   return token || undefined;
 }
 
-export async function hubFromContext(ctx: CommandContext, opts: { needToken?: boolean } = {}): Promise<HubClient> {
+/**
+ * The hub client for a command. With `--username U --password-stdin` (commands that read the options form) it also
+ * logs in to the hub's pages, and when no token was given it mints one that lives `tokenSeconds` and is revoked when
+ * the command ends: a password is enough.
+ */
+export async function hubFromContext(ctx: CommandContext, opts: { needToken?: boolean; tokenSeconds?: number } = {}): Promise<HubClient> {
   const parsed = parseHubUrl(requireString(ctx, 'url'));
   if (ctx.values['token-stdin'] && ctx.values['password-stdin']) throw new UsageError('Use either --token-stdin or --password-stdin, not both.');
-  const token = await readToken(ctx, opts.needToken ?? true);
+  let token = await readToken(ctx, (opts.needToken ?? true) && !ctx.values['password-stdin']);
   if (parsed.insecure) ctx.note(`warning: ${parsed.base} uses plain http: the token travels unencrypted.`);
   const timeout = typeof ctx.values.timeout === 'string' ? Number(ctx.values.timeout) * 1000 : undefined;
   let cookie: string | undefined;
   const client: HubClient = new HubClient(parsed.base, {
-    token, logger: ctx.logger, timeoutMs: timeout && timeout > 0 ? timeout : undefined, pageCookie: () => cookie,
+    token: () => token, logger: ctx.logger, timeoutMs: timeout && timeout > 0 ? timeout : undefined, pageCookie: () => cookie,
   });
   // The options form lives on an HTML page that refuses API tokens: a password login (stdin) opens it.
   if (ctx.values['password-stdin']) {
     const username = typeof ctx.values.username === 'string' ? ctx.values.username : undefined;
     if (!username) throw new UsageError('--password-stdin needs --username.');
     const password = (await ctx.io.readStdin()).replace(/\r?\n$/, '');
-    cookie = await loginForPages(client.http, username, password, ctx.signal);
+    if (!password) throw new UsageError('Pipe the password on stdin (it is never taken from argv).');
+    try {
+      cookie = await loginForPages(client.http, username, password, ctx.signal);
+      if (!token) token = await temporaryToken(ctx, client, username, password, opts.tokenSeconds ?? 300);
+    } finally {
+      forgetSecret(password);
+    }
   }
   return client;
+}
+
+/** Mints a short-lived token from the password and revokes it when the command ends. */
+async function temporaryToken(ctx: CommandContext, hub: HubClient, username: string, password: string, seconds: number): Promise<string> {
+  const minted = await hub.createTokenWithPassword(username, password, { note: 'pangeo-compute CLI (temporary)', expiresInSeconds: seconds }, ctx.signal);
+  ctx.atExit(() => hub.revokeToken(username, minted.id).catch((e: unknown) => {
+    ctx.note(`warning: could not revoke the temporary token (it expires in ${Math.ceil(seconds / 60)} min): ${describeError(e)}`);
+  }));
+  return minted.token;
 }
 
 /** Options for commands that read the options form: the page login. */

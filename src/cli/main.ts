@@ -42,8 +42,10 @@ export async function runCli(argv: string[], groups: CommandGroup[], io: CliIO, 
     warn: (m) => io.stderr(`[warn] ${m}\n`),
     error: (m) => io.stderr(`[error] ${m}\n`),
   };
+  const exitWork: Array<() => Promise<void>> = [];
   const ctx: CommandContext = {
     values, positionals, json, io, signal,
+    atExit: (work) => exitWork.push(work),
     logger: values.verbose ? redactingLogger(stderrLogger) : silentLogger,
     print: (human, value) => io.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : human.endsWith('\n') ? human : `${human}\n`),
     note: (line) => io.stderr(`${line}\n`),
@@ -57,6 +59,8 @@ export async function runCli(argv: string[], groups: CommandGroup[], io: CliIO, 
     io.stderr(`error: ${message}\n`);
     if (e instanceof UsageError) io.stderr(commandHelp(group, commandName!, command));
     return code;
+  } finally {
+    for (const work of exitWork.reverse()) await work().catch((e: unknown) => io.stderr(`warning: ${describeError(e)}\n`));
   }
 }
 

@@ -185,12 +185,14 @@ export class HubClient {
   /**
    * Reads the options form from `/hub/spawn` (`/hub/spawn/{user}/{server}` for named servers) with the page cookie.
    * JupyterHub renders the form only for a stopped server, and GET starts the server when there is no form: call this
-   * only when about to start.
+   * only when about to start. That GET also creates a stopped entry for a new named server: when only the form was
+   * read, the entry is removed again, so nothing is left behind if the user does not start it.
    */
   async getOptionsForm(user: string, serverName = '', signal?: AbortSignal): Promise<OptionsFormResult> {
     const cookie = await this.pageCookie?.();
     if (!cookie) return { kind: 'login-required' };
     const path = serverName ? `hub/spawn/${seg(user)}/${seg(serverName)}` : `hub/spawn/${seg(user)}`;
+    const isNew = serverName ? await this.isNewNamedServer(user, serverName, signal) : false;
     const res = await this.http.request({ path, signal, redirect: 'manual', anonymous: true, headers: { Accept: 'text/html', Cookie: cookie } });
     if (res.status >= 300 && res.status < 400) {
       const location = res.headers.get('location') ?? '';
@@ -200,9 +202,24 @@ export class HubClient {
       return server?.state === 'ready' && !/spawn-pending/.test(location) ? { kind: 'running' } : { kind: 'none' };
     }
     const html = await res.text();
+    if (isNew) {
+      await this.deleteNamedServer(user, serverName, signal).catch((e: unknown) => {
+        this.http.logger.warn(`could not remove the named server entry "${serverName}" that reading its form created: ${e instanceof Error ? e.message : e}`);
+      });
+    }
     const form = parseOptionsForm(html);
     rememberProfiles(this.base, form.profiles); // sizes for the cost meter
     return { kind: 'form', form, html };
+  }
+
+  /** True only when the hub is sure it has no entry (stopped or not) named `serverName`; unknown counts as existing. */
+  private async isNewNamedServer(user: string, serverName: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      return !(await this.listServers(user, signal)).some((s) => s.name === serverName);
+    } catch (e) {
+      this.http.logger.warn(`could not list the servers of ${user}: ${e instanceof Error ? e.message : e}`);
+      return false;
+    }
   }
 
   /** Mints a token for `user` with the current token. */

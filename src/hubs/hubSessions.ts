@@ -6,6 +6,8 @@ import { loginForPages } from './hubPageLogin';
 import { forgetSecret, registerSecret } from '../core/http/redact';
 import { InvalidInputError, isAuthError, UnauthorizedError } from '../core/http/errors';
 import type { Logger } from '../core/log';
+import type { OptionsForm } from './optionsForm';
+import type { RememberedForm, UsedOptions } from './rememberedOptions';
 
 export type SignInMethod = 'token' | 'password' | 'oauth';
 
@@ -24,6 +26,10 @@ export interface HubRecord {
   lifetimeSeconds?: number;
   /** Last options used to start each server ('' = default), remembered per hub. */
   lastOptions?: Record<string, Record<string, unknown>>;
+  /** ISO time each server's lastOptions were used. */
+  lastOptionsAt?: Record<string, string>;
+  /** The hub's options form as last read (offered when it cannot be read, e.g. with a pasted token). */
+  lastForm?: RememberedForm;
 }
 
 export interface KeyValueStore {
@@ -153,7 +159,9 @@ export class HubSessions {
    * Password sign-in: mints a token with an expiry and logs in to the hub's pages (for the options form).
    * The password is used for these two requests and then dropped.
    */
-  async signInWithPassword(base: string, username: string, password: string, lifetimeSeconds: number, signal?: AbortSignal): Promise<HubRecord> {
+  async signInWithPassword(base: string, username: string, password: string, lifetimeSeconds: number, signal?: AbortSignal,
+    /** Told when the token works but the page login (for the options form) failed, e.g. an XSRF refusal. */
+    onPageLoginFailed?: (e: unknown) => void): Promise<HubRecord> {
     this.requireHub(base);
     const anonymous = new HubClient(base, { ...this.opts.client, logger: this.opts.logger });
     try {
@@ -161,6 +169,7 @@ export class HubSessions {
       const user = await new HubClient(base, { ...this.opts.client, token: minted.token }).getCurrentUser(signal);
       const cookie = await loginForPages(anonymous.http, username, password, signal).catch((e) => {
         this.opts.logger?.warn(`page login failed (options form unavailable): ${e instanceof Error ? e.message : e}`);
+        onPageLoginFailed?.(e);
         return undefined;
       });
       await this.revokeMinted(base).catch(() => undefined);
@@ -258,7 +267,26 @@ export class HubSessions {
   async rememberOptions(base: string, serverName: string, options: Record<string, unknown>): Promise<void> {
     const record = this.hub(base);
     if (!record) return;
-    await this.save({ ...record, lastOptions: { ...record.lastOptions, [serverName]: options } });
+    const at = new Date((this.opts.now ?? Date.now)()).toISOString();
+    await this.save({ ...record, lastOptions: { ...record.lastOptions, [serverName]: options }, lastOptionsAt: { ...record.lastOptionsAt, [serverName]: at } });
+  }
+
+  /** Every server's remembered options with the time they were used (options from before times were kept count as old). */
+  usedOptions(base: string): UsedOptions[] {
+    const record = this.hub(base);
+    return Object.entries(record?.lastOptions ?? {}).map(([serverName, options]) => ({
+      serverName, options, usedAt: new Date(record?.lastOptionsAt?.[serverName] ?? 0), source: 'extension' as const,
+    }));
+  }
+
+  async rememberForm(base: string, form: OptionsForm): Promise<void> {
+    const record = this.hub(base);
+    if (!record) return;
+    await this.save({ ...record, lastForm: { form, readAt: new Date((this.opts.now ?? Date.now)()).toISOString() } });
+  }
+
+  rememberedForm(base: string): RememberedForm | undefined {
+    return this.hub(base)?.lastForm;
   }
 
   lastOptions(base: string, serverName: string): Record<string, unknown> | undefined {

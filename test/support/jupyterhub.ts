@@ -9,7 +9,7 @@
 //   own token mints more tokens for itself (201)*; the admin service mints for anyone*. A bad token -> 403*.
 //   `Authorization: Bearer <t>` works like `token <t>`.
 // - `GET hub/spawn` ignores `Authorization: token` on 3.0 (page handlers accept cookies only): 302 to
-//   `{base}hub/login?next=...`. With a login cookie (`POST hub/login` username+password, no _xsrf on 3.0)
+//   `{base}hub/login?next=...`. With a login cookie (hubLoginCookie(): 3.0 needs no _xsrf, 4.1+ does)
 //   it returns 200 with the form* (`<form id="spawn_form" action="{base}hub/spawn" method="post"
 //   enctype="multipart/form-data">`). WITHOUT an options_form the same GET STARTS the server* and 302s to
 //   `{base}hub/spawn-pending/{user}`; for a running server it 302s to `{base}user/{user}/`.
@@ -47,6 +47,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { freePorts } from './freePort';
 import { isAliveNotZombie, killTree, onExitCleanup, startLongRunning, stopGracefully, treePids, TREE_MARKER_ENV, waitForHttp } from './processes';
 
@@ -69,6 +70,11 @@ export interface TestHubOptions {
   oauthClient?: { clientId: string; redirectUri: string; scopes?: string[] };
   /** Hub start timeout (ms); default 30 000. */
   startTimeoutMs?: number;
+  /**
+   * Turn on Tornado's XSRF check for forms (`tornado_settings.xsrf_cookies`): JupyterHub 4.1+ always checks; on 3.0
+   * this makes the login form demand an `_xsrf` its login page never hands out, so every page login gets the 403.
+   */
+  demandXsrf?: boolean;
 }
 
 export interface TestHub {
@@ -129,6 +135,7 @@ interface HubSettings {
   optionsForm: string | null;
   marker: { name: string; value: string };
   oauth: { clientId: string; redirectUri: string; scopes: string[]; secret: string } | null;
+  demandXsrf: boolean;
 }
 
 const CONFIG_PY = `
@@ -169,6 +176,8 @@ def _fail_on_request(spawner):
 c.Spawner.pre_spawn_hook = _fail_on_request
 # Answer start requests with 202 at once, as cloud hubs do, so clients follow the progress stream.
 c.JupyterHub.tornado_settings = {'slow_spawn_timeout': 0}
+if s['demandXsrf']:
+    c.JupyterHub.tornado_settings['xsrf_cookies'] = True
 if s['optionsForm'] is not None:
     c.Spawner.options_form = s['optionsForm']
 services = [{'name': '${ADMIN_SERVICE_NAME}', 'api_token': s['adminToken']}]
@@ -226,13 +235,14 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     oauth: opts.oauthClient && oauthClientSecret
       ? { clientId: opts.oauthClient.clientId, redirectUri: opts.oauthClient.redirectUri, scopes: opts.oauthClient.scopes ?? ['self'], secret: oauthClientSecret }
       : null,
+    demandXsrf: opts.demandXsrf ?? false,
   };
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
   writeFileSync(join(dir, 'jupyterhub_config.py'), CONFIG_PY);
 
   const hubProcess = startLongRunning({
     name: 'hub',
-    command: '/usr/bin/jupyterhub',
+    command: hubCommand(),
     args: ['-f', join(dir, 'jupyterhub_config.py')],
     cwd: dir,
     logDir: dir,
@@ -271,6 +281,15 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
   }
 }
 
+/**
+ * Debian's JupyterHub, unless PANGEO_TEST_HUB_CMD names another launcher (e.g. a script running a newer JupyterHub
+ * from its source). It gets the same `-f <config>` arguments; command-line options it adds (--Spawner.cmd=...,
+ * --JupyterHub.data_files_path=...) override the config file, and PYTHONPATH it sets reaches the servers (env_keep).
+ */
+function hubCommand(): string {
+  return process.env.PANGEO_TEST_HUB_CMD || '/usr/bin/jupyterhub';
+}
+
 function hubEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -281,6 +300,47 @@ function hubEnvironment(): NodeJS.ProcessEnv {
   // The pyenv Python's settings must not leak into Debian's Python (hub, servers, kernels).
   for (const key of ['PYTHONPATH', 'PYTHONHOME', 'VIRTUAL_ENV', 'JUPYTER_PATH', 'JUPYTER_CONFIG_DIR', 'JUPYTER_DATA_DIR']) delete env[key];
   return env;
+}
+
+/**
+ * The hub's page login cookie for `user`, as a browser gets it: GET hub/login as a navigation (node:http sends no
+ * Sec-Fetch-Mode, so JupyterHub 4.1+ sets its `_xsrf` cookie), then POST the form with `_xsrf` as field and cookie.
+ * JupyterHub 3.0 hands out no `_xsrf` and checks none. Independent of the code under test.
+ */
+export async function hubLoginCookie(hub: Pick<TestHub, 'url' | 'password'>, user: string): Promise<string> {
+  const login = new URL('hub/login', hub.url);
+  const page = await rawRequest(login, 'GET', {});
+  const jar = new Map<string, string>();
+  const keep = (setCookie: string[]) => {
+    for (const c of setCookie) {
+      const pair = c.split(';')[0]!.trim();
+      jar.set(pair.slice(0, pair.indexOf('=')), pair);
+    }
+  };
+  keep(page.setCookie);
+  const xsrf = /name="_xsrf"\s+value="([^"]+)"/.exec(page.body)?.[1];
+  const form = new URLSearchParams({ username: user, password: hub.password });
+  if (xsrf) form.set('_xsrf', xsrf);
+  const res = await rawRequest(login, 'POST', {
+    'Content-Type': 'application/x-www-form-urlencoded', Cookie: [...jar.values()].join('; '), Referer: login.toString(),
+  }, form.toString());
+  if (res.status !== 302) throw new Error(`hub login for ${user}: HTTP ${res.status} ${res.body.slice(0, 200)}`);
+  keep(res.setCookie);
+  return [...jar.values()].join('; ');
+}
+
+function rawRequest(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; setCookie: string[]; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers: body ? { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } : headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, setCookie: res.headers['set-cookie'] ?? [], body: text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 function normalizeBaseUrl(baseUrl: string): string {

@@ -10,7 +10,8 @@ export type ErrorKind =
   | 'Tls'
   | 'Cancelled'
   | 'UnexpectedResponse'
-  | 'InvalidInput';
+  | 'InvalidInput'
+  | 'XsrfRejected';
 
 export class PangeoError extends Error {
   constructor(
@@ -102,6 +103,15 @@ export class UnexpectedResponseError extends PangeoError {
 export class InvalidInputError extends PangeoError {
   constructor(message: string, hint = '') {
     super('InvalidInput', message, hint);
+  }
+}
+
+/** The hub refused a login form's XSRF check: not a wrong password and not an expired token. */
+export class XsrfRejectedError extends PangeoError {
+  constructor(url: string, serverMessage?: string) {
+    super('XsrfRejected', `The hub refused the login form at ${url} because its XSRF check failed${serverMessage ? ` (${serverMessage})` : ''}; your username and password were not checked.`,
+      'Retry in a moment. If it keeps happening, something between you and the hub (a proxy) drops cookies or changes the User-Agent: tell the hub admin, or sign in with an API token from the hub\'s Token page.',
+      { status: 403, url, serverMessage });
   }
 }
 

@@ -3,6 +3,7 @@ import { CancelledError, PangeoError, TimeoutError } from './errors';
 import { extractServerMessage, mapNetworkError, mapStatus } from './errorMapping';
 import { redactUrl, registerSecret } from './redact';
 import { Logger, silentLogger } from '../log';
+import { navigationFetch, NavigationFetch } from './navigationFetch';
 
 export type AuthHeader = () => string | undefined | Promise<string | undefined>;
 
@@ -18,6 +19,8 @@ export interface HttpClientOptions {
   backoffMs?: number;
   logger?: Logger;
   fetch?: typeof fetch;
+  /** Sender for `navigation` requests (tests may wrap it). */
+  navigationFetch?: NavigationFetch;
 }
 
 export interface HttpRequest {
@@ -38,6 +41,11 @@ export interface HttpRequest {
   redirect?: RequestRedirect;
   /** Statuses the caller handles itself instead of getting an error. */
   acceptStatuses?: number[];
+  /**
+   * Send it like a browser page navigation (no `Sec-Fetch-Mode: cors`; redirects are never followed): for HTML pages
+   * whose server sets cookies only on navigations, as JupyterHub 4.1+ does with `_xsrf`.
+   */
+  navigation?: boolean;
 }
 
 export interface HttpResponse {
@@ -160,7 +168,9 @@ export class HttpClient {
     const started = Date.now();
     let res: Response;
     try {
-      res = await (this.opts.fetch ?? fetch)(url, { method, headers, body, signal, redirect: req.redirect ?? 'follow' });
+      res = req.navigation
+        ? await (this.opts.navigationFetch ?? navigationFetch)(url, { method, headers, body, signal })
+        : await (this.opts.fetch ?? fetch)(url, { method, headers, body, signal, redirect: req.redirect ?? 'follow' });
     } catch (e) {
       clearTimeout(timer);
       if (req.signal?.aborted) throw new CancelledError(`${method} ${shownUrl}`);

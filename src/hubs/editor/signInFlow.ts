@@ -112,7 +112,9 @@ export async function signInInteractive(d: SignInDeps, base: string, tokenInLink
     const password = await vs.window.showInputBox({ title: `Sign in to ${record.label}`, prompt: `Password for ${username} (used once, never stored)`, password: true, ignoreFocusOut: true });
     if (!password) return undefined;
     const hours = vs.workspace.getConfiguration('pangeo.hubs').get<number>('tokenLifetimeHours', 168);
-    return run(`Signing in to ${record.label}…`, (signal) => d.sessions.signInWithPassword(base, username, password, Math.max(1, hours) * 3600, signal));
+    const pageLoginFailed = (e: unknown) => void vs.window.showWarningMessage(
+      `Signed in to ${record.label}, but its page login failed, so the hub's profile list cannot be shown here. ${isPangeoError(e) ? e.userMessage : String(e)}`);
+    return run(`Signing in to ${record.label}…`, (signal) => d.sessions.signInWithPassword(base, username, password, Math.max(1, hours) * 3600, signal, pageLoginFailed));
   }
 
   // Browser OAuth (authorization code + PKCE); the redirect comes back through our URI handler.

@@ -6,6 +6,7 @@ import { OptionsChoice, OptionsForm, FormField, Profile, toUserOptions, validate
 import { SpawnFailedError } from '../spawnProgress';
 import { CancelledError } from '../../core/http/errors';
 import { HubServer } from '../hubModels';
+import { describeAge, latestUsedOptions, optionsExample, toPairsText } from '../rememberedOptions';
 
 type Back = typeof BACK;
 const BACK = Symbol('back');
@@ -144,20 +145,38 @@ export async function chooseUserOptions(vs: typeof vscode, service: HubService, 
   const title = `Start ${serverName || 'default server'} on ${record.label}`;
   const result = await client.getOptionsForm(record.user!, serverName);
   if (result.kind === 'form') {
-    if (!result.form.profiles.length && !result.form.fields.some((f) => f.type !== 'hidden')) return {};
+    await service.sessions.rememberForm(base, result.form); // offered later when the form cannot be read
+    if (!hasQuestions(result.form)) return {};
     const choice = await askOptions(vs, result.form, remembered, title);
     return choice ? toUserOptions(result.form, choice) : undefined;
   }
   if (result.kind === 'none' || result.kind === 'running') return {}; // the hub already started it (no form) or it runs
-  // The form page needs a browser login: offer remembered options, hub defaults, or typed options.
+  // The form page needs a browser login: offer the form as last read, the options really used last, hub defaults,
+  // typed options, or the hub's page.
+  const saved = service.sessions.rememberedForm(base);
+  const form = saved && hasQuestions(saved.form) ? saved.form : undefined;
+  const servers = service.snapshot(base)?.servers ?? (await client.listServers(record.user!).catch(() => []));
+  const last = latestUsedOptions(service.sessions.usedOptions(base), servers);
   const items: Array<vscode.QuickPickItem & { id: string }> = [];
-  if (remembered && Object.keys(remembered).length) items.push({ id: 'last', label: '$(history) Last used options', detail: JSON.stringify(remembered) });
+  if (form) {
+    const what = form.profiles.length ? `${form.profiles.length} profile${form.profiles.length === 1 ? '' : 's'}` : `${form.fields.filter((f) => f.type !== 'hidden').length} options`;
+    items.push({ id: 'saved', label: '$(list-selection) Choose from the hub\'s profiles', description: `profiles as read ${describeAge(new Date(saved!.readAt))}`, detail: `${what} from this hub's form; the hub may have changed them since` });
+  }
+  if (last) {
+    const when = last.usedAt.getTime() > 0 ? `, ${describeAge(last.usedAt)}` : '';
+    items.push({ id: 'last', label: '$(history) Last used options', description: `${last.serverName ? `server ${last.serverName}` : 'default server'}${when}`, detail: toPairsText(last.options) });
+  }
   items.push({ id: 'defaults', label: '$(check) Hub defaults', detail: 'Start with the default profile' });
-  items.push({ id: 'type', label: '$(edit) Enter options…', detail: 'key=value pairs, e.g. profile=large, image=pangeo/pangeo-notebook:2024.11.11' });
+  const example = optionsExample(form, last?.options);
+  items.push({ id: 'type', label: '$(edit) Enter options…', detail: example ? `key=value pairs, e.g. ${example}` : 'key=value pairs, as the hub\'s spawner reads them' });
   items.push({ id: 'browser', label: '$(link-external) Choose on the hub\'s page', detail: 'Opens the spawn page in the browser; the progress shows here' });
   const picked = await vs.window.showQuickPick(items, { title: `${title}: options`, placeHolder: 'The hub shows its profile list only to a browser login (sign in with a password to see it here)', ignoreFocusOut: true });
   if (!picked) return undefined;
-  if (picked.id === 'last') return remembered;
+  if (picked.id === 'saved') {
+    const choice = await askOptions(vs, form!, remembered, title);
+    return choice ? toUserOptions(form!, choice) : undefined;
+  }
+  if (picked.id === 'last') return last!.options;
   if (picked.id === 'defaults') return {};
   if (picked.id === 'browser') {
     await vs.env.openExternal(vs.Uri.parse(`${base}hub/spawn/${encodeURIComponent(record.user!)}${serverName ? `/${encodeURIComponent(serverName)}` : ''}`));
@@ -165,11 +184,16 @@ export async function chooseUserOptions(vs: typeof vscode, service: HubService, 
   }
   const text = await vs.window.showInputBox({
     title: `${title}: options`, prompt: 'Space- or comma-separated key=value pairs (sent as user_options)', ignoreFocusOut: true,
-    value: remembered ? Object.entries(remembered).map(([k, v]) => `${k}=${String(v)}`).join(' ') : 'profile=',
+    value: last ? toPairsText(last.options) : example ?? '', placeHolder: example,
     validateInput: (v) => (v.split(/[\s,]+/).filter(Boolean).every((p) => /^[^=]+=.*$/.test(p)) ? undefined : 'Use key=value pairs'),
   });
   if (text === undefined) return undefined;
   return Object.fromEntries(text.split(/[\s,]+/).filter(Boolean).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+}
+
+/** A form with something to ask (a profile list or a visible field). */
+function hasQuestions(form: OptionsForm): boolean {
+  return form.profiles.length > 0 || form.fields.some((f) => f.type !== 'hidden');
 }
 
 /** Starts the server and follows the hub's progress in a cancellable notification (cancel stops waiting, not the spawn). */

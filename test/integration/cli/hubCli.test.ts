@@ -1,10 +1,11 @@
-// The `pangeo-compute` CLI (built bundle) against a real JupyterHub 3: output, progress and exit codes.
+// The `pangeo-compute` CLI (built bundle) against a real JupyterHub: output, progress and exit codes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startTestHub, TestHub, TEST_OPTIONS_FORM } from '../../support/jupyterhub';
+import { HubClient } from '../../../src/hubs/hubClient';
 
 const ROOT = join(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -75,6 +76,21 @@ describe('pangeo-compute hub/kernel CLI against a real JupyterHub', { timeout: 2
     assert.equal(r.code, 0, r.stderr);
     const form = (JSON.parse(r.stdout) as { form: { fields: Array<{ name: string }> } }).form;
     assert.deepEqual(form.fields.map((f) => f.name).sort(), ['cores', 'gpu', 'image']);
+  });
+
+  test('options with a password and no token: a short-lived token is minted and revoked afterwards', async () => {
+    const admin = new HubClient(hub.url, { token: hub.adminToken });
+    const before = (await admin.listTokens('carol')).map((t) => t.id);
+    const r = await cli(['hub', 'options', '--url', hub.url, '--username', 'carol', '--password-stdin', '--json'], { stdin: `${hub.password}\n` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /No token/);
+    const form = (JSON.parse(r.stdout) as { form: { fields: Array<{ name: string }> } }).form;
+    assert.deepEqual(form.fields.map((f) => f.name).sort(), ['cores', 'gpu', 'image']);
+    assert.deepEqual((await admin.listTokens('carol')).map((t) => t.id), before, 'the temporary token is revoked');
+    const wrong = await cli(['hub', 'options', '--url', hub.url, '--username', 'carol', '--password-stdin'], { stdin: 'not-the-password\n' });
+    assert.equal(wrong.code, 3, wrong.stderr);
+    assert.match(wrong.stderr, /did not accept this username and password/);
+    assert.doesNotMatch(wrong.stderr, /token is missing|expired/);
   });
 
   test('start prints progress and exits 0 when ready; kernel run prints 2; errors exit 1; stop', async () => {

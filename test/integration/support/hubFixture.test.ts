@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startTestHub, TEST_OPTIONS_FORM, type TestHub } from '../../support/jupyterhub';
+import { hubLoginCookie, startTestHub, TEST_OPTIONS_FORM, type TestHub } from '../../support/jupyterhub';
 import { sleep } from '../../support/processes';
 
 const ESCAPED_USER = 'ana maría@x,(y)';
@@ -50,15 +50,9 @@ async function waitForServer(hub: TestHub, token: string, user: string, name: st
   }
 }
 
-/** Cookie header after a form login (JupyterHub 3.0 needs no _xsrf on the login form). */
-async function login(hub: TestHub, user: string): Promise<string> {
-  const res = await fetch(`${hub.url}hub/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    body: new URLSearchParams({ username: user, password: hub.password }),
-  });
-  assert.equal(res.status, 302);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+/** Cookie header after the form login (with `_xsrf` as field and cookie where the hub hands one out). */
+function login(hub: TestHub, user: string): Promise<string> {
+  return hubLoginCookie(hub, user);
 }
 
 /** Pids among `pids` that `ps` still shows as running (zombies count as gone). */

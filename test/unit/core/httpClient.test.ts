@@ -114,3 +114,34 @@ test('fetchFunction keeps a Request object\'s method, headers and body, and adds
     { method: 'DELETE', auth: 'token qwertyuiop', custom: undefined, body: '' },
   ]);
 });
+
+test('navigation requests: no Sec-Fetch-Mode (the hub sets _xsrf only on navigations), every Set-Cookie, no redirect following, typed errors', async (t) => {
+  const seen: Array<{ method?: string; headers: IncomingMessage['headers']; body: string }> = [];
+  const { server, url } = await serve((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      seen.push({ method: req.method, headers: req.headers, body });
+      if (req.url?.endsWith('/slow')) return void setTimeout(() => res.end('late'), 1000);
+      if (req.method === 'POST') return void res.writeHead(302, { Location: '/elsewhere', 'Set-Cookie': ['a=1; Path=/', 'b=2; Path=/'] }).end();
+      res.writeHead(200, { 'Content-Type': 'text/html', 'Set-Cookie': ['_xsrf=x1; Path=/', 'other=2'] }).end('<input name="_xsrf" value="x1">');
+    });
+  });
+  t.after(() => server.close());
+  const http = new HttpClient({ baseUrl: url, timeoutMs: 300, retries: 0 });
+  const page = await http.request({ path: 'hub/login', navigation: true, anonymous: true });
+  assert.equal(page.status, 200);
+  assert.deepEqual(page.headers.getSetCookie(), ['_xsrf=x1; Path=/', 'other=2']);
+  assert.match(await page.text(), /value="x1"/);
+  assert.equal(page.url, `${url}hub/login`);
+  assert.equal(seen[0]!.headers['sec-fetch-mode'], undefined);
+  const form = new URLSearchParams({ username: 'ana', _xsrf: 'x1' });
+  const post = await http.request({ method: 'POST', path: 'hub/login', navigation: true, body: form, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(post.status, 302, 'the redirect is left to the caller');
+  assert.equal(post.headers.get('location'), '/elsewhere');
+  assert.deepEqual(post.headers.getSetCookie(), ['a=1; Path=/', 'b=2; Path=/']);
+  assert.equal(seen[1]!.body, form.toString());
+  assert.equal(seen[1]!.headers['sec-fetch-mode'], undefined);
+  await assert.rejects(http.request({ path: 'slow', navigation: true }), (e) => isPangeoError(e, 'Timeout'));
+  await assert.rejects(new HttpClient({ baseUrl: 'http://127.0.0.1:9/', retries: 0 }).request({ path: 'x', navigation: true }), (e) => isPangeoError(e, 'Unreachable'));
+});
