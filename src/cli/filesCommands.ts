@@ -2,22 +2,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, CommandContext, CommandGroup, optionalString, UsageError } from './command';
-import { HUB_OPTIONS, hubFromContext, tokenUser } from './hubSession';
-import { JupyterServerClient } from '../jupyter/jupyterServerClient';
+import { HUB_OPTIONS, readyServerClient } from './hubSession';
 import { ContentsClient } from '../files/contentsClient';
 import { baseName, ContentsEntry, joinServerPath } from '../files/contentsModels';
 
 const SERVER_OPTIONS = { ...HUB_OPTIONS, server: { type: 'string' as const } };
 
 async function serverContents(ctx: CommandContext): Promise<ContentsClient> {
-  const hub = await hubFromContext(ctx);
-  const me = await tokenUser(hub, ctx);
-  const serverName = optionalString(ctx, 'server') ?? '';
-  const server = await hub.getServer(me.name, serverName, ctx.signal);
-  if (server.state !== 'ready' || !server.url) {
-    throw new UsageError(`The server ${serverName || '(default)'} is ${server.state}: start it with \`pangeo-compute hub start\` first.`);
-  }
-  return new ContentsClient(new JupyterServerClient(server.url, hub.http));
+  return new ContentsClient(await readyServerClient(ctx));
 }
 
 function entryJson(e: ContentsEntry) {

@@ -1,5 +1,6 @@
 // How CLI commands get a hub client: URL from --url, token from JUPYTERHUB_API_TOKEN or --token-stdin (never argv).
-import { CommandContext, describeError, OptionSpec, requireString, UsageError } from './command';
+import { CommandContext, describeError, optionalString, OptionSpec, requireString, UsageError } from './command';
+import { JupyterServerClient } from '../jupyter/jupyterServerClient';
 import { HubClient } from '../hubs/hubClient';
 import { parseHubUrl } from '../hubs/hubUrl';
 import { forgetSecret, registerSecret } from '../core/http/redact';
@@ -74,4 +75,16 @@ export async function tokenUser(hub: HubClient, ctx: CommandContext): Promise<Hu
   const user = await hub.getCurrentUser(ctx.signal);
   if (user.isService) throw new UsageError('This token belongs to a service, not a user: use a user token.');
   return user;
+}
+
+/** The Jupyter server client of the `--server` (default: the default server) of the token's user; refuses a server that is not ready. */
+export async function readyServerClient(ctx: CommandContext): Promise<JupyterServerClient> {
+  const hub = await hubFromContext(ctx);
+  const me = await tokenUser(hub, ctx);
+  const serverName = optionalString(ctx, 'server') ?? '';
+  const server = await hub.getServer(me.name, serverName, ctx.signal);
+  if (server.state !== 'ready' || !server.url) {
+    throw new UsageError(`The server ${serverName || '(default)'} is ${server.state}: start it with \`pangeo-compute hub start\` first.`);
+  }
+  return new JupyterServerClient(server.url, hub.http);
 }

@@ -1,7 +1,6 @@
 // `pangeo-compute kernel run`: start a kernel on a ready server, run code, print results, shut the kernel down.
 import { Command, CommandGroup, EXIT, optionalString, requireString, UsageError } from './command';
-import { HUB_OPTIONS, hubFromContext, tokenUser } from './hubSession';
-import { JupyterServerClient } from '../jupyter/jupyterServerClient';
+import { HUB_OPTIONS, readyServerClient } from './hubSession';
 import { stripAnsi } from '../jupyter/kernelOutputs';
 
 const run: Command = {
@@ -10,14 +9,7 @@ const run: Command = {
   options: { ...HUB_OPTIONS, server: { type: 'string' }, kernel: { type: 'string' }, code: { type: 'string' } },
   async run(ctx) {
     const code = requireString(ctx, 'code');
-    const hub = await hubFromContext(ctx);
-    const me = await tokenUser(hub, ctx);
-    const serverName = optionalString(ctx, 'server') ?? '';
-    const server = await hub.getServer(me.name, serverName, ctx.signal);
-    if (server.state !== 'ready' || !server.url) {
-      throw new UsageError(`The server ${serverName || '(default)'} is ${server.state}: start it with \`pangeo-compute hub start\` first.`);
-    }
-    const jupyter = new JupyterServerClient(server.url, hub.http);
+    const jupyter = await readyServerClient(ctx);
     const specs = await jupyter.getKernelSpecs(ctx.signal);
     const kernelName = optionalString(ctx, 'kernel') ?? specs.default;
     if (!specs.specs.some((s) => s.name === kernelName)) {
