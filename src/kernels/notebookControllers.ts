@@ -182,26 +182,25 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
       }));
     }
     if (this.disposed) return;
-    for (const [id, entry] of this.controllers) {
-      if (wanted.has(id)) continue;
-      if (!this.inUse(entry)) {
-        this.removeController(entry);
-        continue;
-      }
+    const stale = [...this.controllers.values()].filter((entry) => !wanted.has(entry.id));
+    // Unused ones go at once, before any probe of a slow or dead hub below can hold them up.
+    for (const entry of stale) if (!this.inUse(entry)) this.removeController(entry);
+    await Promise.all(stale.filter((entry) => this.controllers.get(entry.id) === entry).map(async (entry) => {
+      const { id } = entry;
       // Notebooks bound to it keep the controller (so they run again after sign-in or a restart, without picking).
       if (!this.opts.hubs.isSignedIn(entry.server.hubId)) {
         // Signed out without release() (hub removed, token lost): no token is left to shut the kernel down with.
         for (const [uri, nb] of this.notebooks) if (nb.controllerId === id) void this.releaseKernel(uri, false);
         this.markUnavailable(entry, 'signed-out');
-        continue;
+        return;
       }
       // A server missing from one refresh may be a hiccup of the hub: it is gone only when the hub says stopped.
       const probe = await this.probe(entry);
-      if (this.controllers.get(id) !== entry) continue;
+      if (this.controllers.get(id) !== entry) return;
       if (probe === 'ready' && entry.unavailable === 'signed-out') this.markUnavailable(entry, undefined);
-      if (probe !== 'stopped' || entry.unavailable === 'server-gone') continue;
+      if (probe !== 'stopped' || entry.unavailable === 'server-gone') return;
       this.serverGone(entry);
-    }
+    }));
     for (const [id, { server, spec }] of wanted) {
       const existing = this.controllers.get(id);
       if (!existing) {

@@ -1,7 +1,7 @@
 // `npm run test:e2e`: builds the extension and the e2e runner, installs code-server (cached), runs the
 // suites in the real editor, then checks the packaged .vsix installs and activates. Ends with
 // `e2e: N passed, N failed`; exits non-zero on any failure.
-// Flags: --no-build (use dist/ as is), --no-vsix (skip packaging), --grep <text> (only matching editor tests).
+// Flags: --no-build (use dist/ as is), --no-vsix (skip packaging), --grep <text>[|<text>…] (only editor tests whose names contain one of them).
 import { join, resolve } from 'node:path';
 import { bundleRunner } from './bundleRunner';
 import { installCodeServer } from './codeServer';
@@ -57,7 +57,7 @@ async function main(): Promise<number> {
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: runner,
       artifactsDir,
-      config: { hub: hub.config, ...(grep ? { grep: [grep] } : {}) },
+      config: { hub: hub.config, ...(grep ? { grep: grep.split('|') } : {}) },
       // The Jupyter extension's API stand-in, for the kernel-picker contract test.
       extraExtensions: [join(repoRoot, 'test/e2e/jupyterStub')],
       timeoutMs: 600_000, // every suite in one editor run (the kernels suite kills and restarts hubs)

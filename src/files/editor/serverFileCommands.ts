@@ -72,7 +72,8 @@ export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Dis
       return undefined;
     }
     const destination = (await vs.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Download Here', title: 'Download to which folder?',
-      defaultUri: vs.Uri.file(homedir()) }))?.[0];
+      // The local project first (where a student wants the course data), else the home folder.
+      defaultUri: (vs.workspace.workspaceFolders ?? []).find((f) => f.uri.scheme === 'file')?.uri ?? vs.Uri.file(homedir()) }))?.[0];
     if (!destination) return undefined;
     await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: 'Downloading from the server' }, async (progress) => {
       for (const remote of remotes) {

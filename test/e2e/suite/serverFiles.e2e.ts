@@ -49,7 +49,7 @@ if (hubConfig()) {
         const notebook = await vscode.workspace.openNotebookDocument(uriOf('e2e-course/week1.ipynb'));
         const editor = await vscode.window.showNotebookDocument(notebook);
         // Preferred for this server's notebooks: selected without asking.
-        const expected = controllerLabel('python3', hub.user, hubLabel(base), '');
+        const expected = controllerLabel('Python 3 (ipykernel)', hub.user, hubLabel(base), ''); // the kernelspec's display name
         await until('our kernel to be selected for the hub notebook', async () => ((await ui({ kind: 'text', selector: '.kernel-label' }, 10_000)) ?? '').includes(expected), 30_000, 500);
         await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: notebook.uri });
         const out = () => notebook.cellAt(0).outputs.flatMap((o) => o.items.filter((i) => i.mime === STDOUT_MIME).map((i) => new TextDecoder().decode(i.data))).join('');
@@ -82,13 +82,13 @@ if (hubConfig()) {
       await vscode.commands.executeCommand('pangeo.files.upload', local, [local]);
       const uploaded = await contentsApi('GET', 'upload-me.csv', undefined, 'file');
       assert.equal(uploaded.content, 'a,b\n1,2\n');
-      const downloads = vscode.Uri.joinPath(folder, 'downloads');
-      await vscode.workspace.fs.createDirectory(downloads);
+      // The folder dialog opens on the workspace folder (its default) and may refill its box once it has read it: typing
+      // that same folder keeps the answer the same either way.
       const remote = uriOf('e2e-course/data.txt');
       await driveCommand(vscode.commands.executeCommand('pangeo.files.download', remote, [remote]), async () => {
-        await ui({ kind: 'quickInput', expect: 'Download to which folder?', type: downloads.fsPath });
+        await ui({ kind: 'quickInput', expect: 'Download to which folder?', type: folder.fsPath });
       });
-      assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(downloads, 'data.txt'))), 'read next to the notebook');
+      assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, 'data.txt'))), 'read next to the notebook');
     }, 60_000);
 
     test('a terminal on the server runs echo', async () => {
