@@ -109,8 +109,9 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
     void this.refresh(); // a controller kept only for this notebook can go now
   }
 
-  private inUse(entry: ControllerEntry): boolean {
-    return entry.selected.size > 0 || [...this.notebooks.values()].some((nb) => nb.controllerId === entry.id);
+  /** Bound to an open notebook: by a kernel connection, or (when `bySelection`) by having been selected for one. */
+  private inUse(entry: ControllerEntry, bySelection = true): boolean {
+    return (bySelection && entry.selected.size > 0) || [...this.notebooks.values()].some((nb) => nb.controllerId === entry.id);
   }
 
   /** HubKernelUser: the open notebooks bound to this hub's controllers (asked before sign-out). */
@@ -183,8 +184,10 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
     }
     if (this.disposed) return;
     const stale = [...this.controllers.values()].filter((entry) => !wanted.has(entry.id));
-    // Unused ones go at once, before any probe of a slow or dead hub below can hold them up.
-    for (const entry of stale) if (!this.inUse(entry)) this.removeController(entry);
+    // Unused ones go at once, before any probe of a slow or dead hub below can hold them up. With our controllers
+    // switched off (the Jupyter extension's picker is the one path) a mere past selection keeps none: only a live kernel.
+    const offered = this.offerOwnControllers();
+    for (const entry of stale) if (!this.inUse(entry, offered)) this.removeController(entry);
     await Promise.all(stale.filter((entry) => this.controllers.get(entry.id) === entry).map(async (entry) => {
       const { id } = entry;
       // Notebooks bound to it keep the controller (so they run again after sign-in or a restart, without picking).

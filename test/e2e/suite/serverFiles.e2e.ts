@@ -78,8 +78,18 @@ if (hubConfig()) {
       const folder = vscode.workspace.workspaceFolders![0]!.uri;
       const local = vscode.Uri.joinPath(folder, 'upload-me.csv');
       await vscode.workspace.fs.writeFile(local, new TextEncoder().encode('a,b\n1,2\n'));
-      // As the Explorer's context menu calls it; one ready server and no server folder open: no question asked.
-      await vscode.commands.executeCommand('pangeo.files.upload', local, [local]);
+      // As the Explorer's context menu calls it. Earlier suites may have left other servers ready: then it asks which.
+      const api = await pangeoApi();
+      const ready = api.hubs.readyServers();
+      console.log(`[e2e] ready servers before Upload: ${ready.map((r) => `${r.server.name || 'default'} on ${r.hubLabel}`).join(', ')}`);
+      const upload = vscode.commands.executeCommand('pangeo.files.upload', local, [local]);
+      if (ready.length > 1) {
+        await driveCommand(upload, async () => {
+          await ui({ kind: 'quickInput', expect: 'Upload to which server?', pick: 'Default server' });
+        });
+      } else {
+        await upload;
+      }
       const uploaded = await contentsApi('GET', 'upload-me.csv', undefined, 'file');
       assert.equal(uploaded.content, 'a,b\n1,2\n');
       // The folder dialog opens on the workspace folder (its default) and may refill its box once it has read it: typing
