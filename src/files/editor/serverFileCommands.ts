@@ -64,14 +64,15 @@ export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Dis
     return target.toString();
   });
 
-  register('pangeo.files.download', 'Download', async (arg, list) => {
+  register('pangeo.files.download', 'Download', async (arg, list, into) => {
     const remotes = ((Array.isArray(list) && list.length ? list : arg instanceof vs.Uri ? [arg] : []) as vscode.Uri[])
       .filter((u) => u.scheme === HUB_FILE_SCHEME);
     if (!remotes.length) {
       void vs.window.showInformationMessage('Pick files or folders of a hub server in the Explorer, then run Download….');
       return undefined;
     }
-    const destination = (await vs.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Download Here', title: 'Download to which folder?',
+    // A caller (another command, a test) may name the folder; from the Explorer the user picks it.
+    const destination = into instanceof vs.Uri ? into : (await vs.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Download Here', title: 'Download to which folder?',
       // The local project first (where a student wants the course data), else the home folder.
       defaultUri: (vs.workspace.workspaceFolders ?? []).find((f) => f.uri.scheme === 'file')?.uri ?? vs.Uri.file(homedir()) }))?.[0];
     if (!destination) return undefined;
