@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startTestHub } from '../test/support/jupyterhub';
 import { HubClient } from '../src/hubs/hubClient';
 import { HubFileSystemProvider } from '../src/files/editor/hubFileSystem';
-import type { ConnectedServer, HubRegistry } from '../src/hubs/editor/hubRegistry';
+import type { ConnectedServer, HubRegistry } from '../src/hubs/hubRegistry';
 import { silentLogger } from '../src/core/log';
 import { fakeFsVs } from '../test/unit/files/fakeFsVscode';
 import type * as vscode from 'vscode';

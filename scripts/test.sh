@@ -34,6 +34,7 @@ node_tests() { # name, dir
 
 step build node esbuild.mjs
 step typecheck npx tsc --noEmit -p .
+step lint npx eslint --max-warnings 0 .   # vscode only in editor adapters; no import cycles
 node_tests unit test/unit
 node_tests integration test/integration
 node_tests browser test/browser

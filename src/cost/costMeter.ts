@@ -1,6 +1,6 @@
 // The cost meter's core: each tick lists billable resources, prices them, integrates, persists, checks budget and idleness.
 import { activeTasks } from '../dask/metrics/clusterSample';
-import { RingBuffer } from '../dask/metrics/ringBuffer';
+import { RingBuffer } from '../core/ringBuffer';
 import { DashboardConnection, SchedulerSampler } from '../dask/metrics/schedulerSampler';
 import type { Logger } from '../core/log';
 import { Accrual, localDay } from './accrual';

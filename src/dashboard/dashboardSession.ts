@@ -3,7 +3,7 @@ import { isPangeoError } from '../core/http/errors';
 import { redact } from '../core/http/redact';
 import type { Logger } from '../core/log';
 import { SampleSeries } from '../dask/metrics/sampleSeries';
-import { PollLoop } from '../dask/metrics/pollLoop';
+import { PollLoop } from '../core/pollLoop';
 import { SamplerState, SchedulerSampler } from '../dask/metrics/schedulerSampler';
 import type { ClusterSample } from '../dask/metrics/clusterSample';
 import { AdaptiveBounds, HostMessage, isWebviewMessage, SampleSummary, WebviewMessage } from '../../webviews/shared/protocol';

@@ -2,7 +2,9 @@
 // so the tree, the CLI and the notebook code see the same model whichever provider runs the cluster.
 import type { ClusterOptionField, ClusterOptionValues } from './clusterOptions';
 
-export type ProviderKind = 'local' | 'scheduler' | 'gateway' | 'coiled';
+/** Every provider kind, once: presets, the tree, the CLI and kernel discovery all take their names from here. */
+export const PROVIDER_KINDS = ['gateway', 'coiled', 'local', 'scheduler'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 /** Lifecycle of a cluster as the user sees it; `unreachable` = it should run but its scheduler does not answer. */
 export type ClusterStatus = 'pending' | 'running' | 'stopping' | 'stopped' | 'failed' | 'unreachable';

@@ -36,6 +36,5 @@ export function toKernelOutput(msg: KernelMessage.IIOPubMessage): KernelOutput |
 
 /** Removes ANSI colour codes from tracebacks for plain-text display. */
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
 }

@@ -8,7 +8,7 @@ import { sleep } from '../core/http/httpClient';
 import { CancelledError, isPangeoError, PangeoError } from '../core/http/errors';
 import { Logger, silentLogger } from '../core/log';
 import { CellOutput, CellOutputState, DisplayIndex, OutputChange } from './cellOutputs';
-import { Emitter } from './emitter';
+import { Emitter } from '../core/emitter';
 import { ExecutionQueue } from './executionQueue';
 import { closeNotebookSession, openNotebookSession } from './notebookSessions';
 

@@ -33,10 +33,11 @@ export type PlanStepKind = PlanStep['kind'];
 export type PlanStepOf<K extends PlanStepKind> = Extract<PlanStep, { kind: K }>;
 
 /** The order steps run in: each needs the ones before (a server before its kernel, credentials before the cluster). */
-export const STEP_ORDER: readonly PlanStepKind[] = [
-  'sign-in', 'start-server', 'get-content', 'open-files', 'select-kernel',
-  'assume-aws-role', 'create-dask-cluster', 'set-budget', 'recommend-extensions', 'apply-settings',
-];
+/** A Record, so adding a step kind without a place in the order does not compile. */
+export const STEP_ORDER: Readonly<Record<PlanStepKind, number>> = {
+  'sign-in': 0, 'start-server': 1, 'get-content': 2, 'open-files': 3, 'select-kernel': 4,
+  'assume-aws-role': 5, 'create-dask-cluster': 6, 'set-budget': 7, 'recommend-extensions': 8, 'apply-settings': 9,
+};
 
 export interface PresetPlan {
   name: string;
@@ -155,7 +156,7 @@ export function describePresetPlan(preset: Preset): PresetPlan {
       details: Object.entries(settings).map(([k, v]) => `Setting ${k} = ${JSON.stringify(v)}`),
     });
   }
-  steps.sort((a, b) => STEP_ORDER.indexOf(a.kind) - STEP_ORDER.indexOf(b.kind));
+  steps.sort((a, b) => STEP_ORDER[a.kind] - STEP_ORDER[b.kind]);
   return {
     name: preset.name,
     description: preset.description,

@@ -1,10 +1,12 @@
 // The preset format, version 1, as TypeScript types (the JSON Schema in schemas/preset.schema.json is the contract).
+import type { ProviderKind } from '../dask/clusterProvider';
 
 export const PRESET_VERSION = 1;
 
 export type OptionValue = string | number | boolean | Array<string | number | boolean>;
-export type DaskProviderName = 'gateway' | 'coiled' | 'local' | 'scheduler';
-export const DASK_PROVIDERS: readonly DaskProviderName[] = ['gateway', 'coiled', 'local', 'scheduler'];
+
+/** A preset names a Dask provider by the cluster model's own kind. */
+export type DaskProviderName = ProviderKind;
 /** The same values as the pangeo.cost.budget.* settings the budget step writes. */
 export type BudgetPeriod = 'month' | 'day';
 export type BudgetAction = 'none' | 'scaleClustersToZero' | 'stopAll';

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, Browser, Page } from 'playwright-core';
-import { buildWebviewHtml } from '../../src/dashboard/webviewHtml';
-import { makeNonce } from '../../src/dashboard/nonce';
+import { buildWebviewHtml } from '../../src/editor/webview/webviewHtml';
+import { makeNonce } from '../../src/editor/webview/nonce';
 import type { HostMessage } from '../../webviews/shared/protocol';
 
 export const CHROMIUM = '/usr/bin/chromium';

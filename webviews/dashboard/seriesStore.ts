@@ -1,5 +1,5 @@
 // The webview's copy of the cluster history, in ring buffers like the host's, as uPlot-ready arrays.
-import { RingBuffer } from '../../src/dask/metrics/ringBuffer';
+import { RingBuffer } from '../../src/core/ringBuffer';
 import type { SampleSummary, SeriesSnapshot } from '../shared/protocol';
 
 export const TASK_STATES = ['processing', 'waiting', 'memory', 'erred'] as const;

@@ -2,7 +2,7 @@
 // or a $/h set for the hub's profile) and running Dask clusters (sized from their scheduler's identity.json). Local
 // hubs and clusters run on this machine and cost $0. Every resource carries its structured ref for actions.
 import type { Billable, BillableSource } from '../costMeter';
-import type { HubRegistry } from '../../hubs/editor/hubRegistry';
+import type { HubRegistry } from '../../hubs/hubRegistry';
 import type { ClusterService } from '../../dask/editor/clusterService';
 import { isLoopbackHost } from '../../hubs/hubUrl';
 import { knownProfile } from '../../hubs/profileCatalog';

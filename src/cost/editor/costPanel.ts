@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import type { HostMessage } from '../../../webviews/shared/protocol';
 import { isWebviewMessage } from '../../../webviews/shared/protocol';
 import type { Logger } from '../../core/log';
-import { postTo, setPanelHtml } from '../../dashboard/webviewPanelHost';
+import { postTo, setPanelHtml } from '../../editor/webview/webviewPanelHost';
 import type { MeterSnapshot } from '../costMeter';
 
 export const COST_VIEW_TYPE = 'pangeo.cost';

@@ -2,7 +2,7 @@
 // budget warnings (50/80/100 %) with an optional action at 100 %, and one nudge per idle cluster.
 import type * as vscode from 'vscode';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
-import { PollLoop } from '../../dask/metrics/pollLoop';
+import { PollLoop } from '../../core/pollLoop';
 import { BillableSource, CostMeter, MeterEvent, MeterSnapshot } from '../costMeter';
 import { defaultPriceTable, mergePrices, PriceOverrides, PriceTable } from '../priceTable';
 import { CostPanel, COST_VIEW_TYPE } from './costPanel';

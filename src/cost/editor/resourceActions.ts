@@ -1,7 +1,7 @@
 // What the cost meter may do to the resources it prices: scale a Dask cluster to zero and stop a hub server (each
 // saying what happened or why not), and the ways out when scaling was impossible (the Dask view's Stop and Detach).
 import type * as vscode from 'vscode';
-import type { HubRegistry } from '../../hubs/editor/hubRegistry';
+import type { HubRegistry } from '../../hubs/hubRegistry';
 import type { ClusterService } from '../../dask/editor/clusterService';
 import type { ProviderStore } from '../../dask/editor/providerStore';
 import { scaleClusterToZero, type ActionOutcome } from '../budgetAction';

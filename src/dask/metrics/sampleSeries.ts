@@ -1,6 +1,6 @@
 // The cluster-level history a dashboard draws, kept in ring buffers of one fixed capacity.
 import type { ClusterSample } from './clusterSample';
-import { RingBuffer } from './ringBuffer';
+import { RingBuffer } from '../../core/ringBuffer';
 
 /** Task states that get their own series; others are summed into "other". */
 export const CHARTED_TASK_STATES = ['processing', 'waiting', 'memory', 'erred'] as const;

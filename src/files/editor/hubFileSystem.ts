@@ -2,7 +2,7 @@
 // local disk; listings are cached in memory for a moment so the Explorer's stat-per-child costs no extra requests.
 import type * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
-import type { ConnectedServer, HubRegistry } from '../../hubs/editor/hubRegistry';
+import type { ConnectedServer, HubRegistry } from '../../hubs/hubRegistry';
 import { JupyterServerClient } from '../../jupyter/jupyterServerClient';
 import { ContentsClient, TransferProgress } from '../contentsClient';
 import { ServerNotRunningError } from '../contentsErrors';

@@ -2,7 +2,7 @@
 // "Start the Server Again" when files of a stopped server are used.
 import type * as vscode from 'vscode';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
-import type { HubRegistry } from '../../hubs/editor/hubRegistry';
+import type { HubRegistry } from '../../hubs/hubRegistry';
 import { HUB_FILE_SCHEME, serverFolderName, ServerFileLocation } from '../hubFileUri';
 import { HubFileSystemProvider } from './hubFileSystem';
 import { registerServerFileCommands } from './serverFileCommands';

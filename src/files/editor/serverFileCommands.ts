@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import type * as vscode from 'vscode';
 import { showError } from '../../editor/showError';
 import type { Logger } from '../../core/log';
-import type { HubRegistry } from '../../hubs/editor/hubRegistry';
+import type { HubRegistry } from '../../hubs/hubRegistry';
 import { DisposableStore } from '../../editor/module';
 import { HUB_FILE_SCHEME, serverFolderName } from '../hubFileUri';
 import type { HubFileSystemProvider } from './hubFileSystem';

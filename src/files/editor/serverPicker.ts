@@ -1,6 +1,6 @@
 // Which ready server a command acts on: the Hubs tree node it was run on, or the user's pick among ready servers.
 import type * as vscode from 'vscode';
-import type { ConnectedServer, HubRegistry } from '../../hubs/editor/hubRegistry';
+import type { ConnectedServer, HubRegistry } from '../../hubs/hubRegistry';
 
 /** The Hubs tree passes `{kind: 'server', base, server: {name, ...}}`. */
 function fromTreeNode(arg: unknown): { base: string; name: string } | undefined {

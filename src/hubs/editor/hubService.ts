@@ -3,7 +3,7 @@
 import type * as vscode from 'vscode';
 import { HubSessions, HubRecord } from '../hubSessions';
 import { HubServer } from '../hubModels';
-import { ConnectedServer, HubKernelUser, HubRegistry } from './hubRegistry';
+import { ConnectedServer, HubKernelUser, HubRegistry } from '../hubRegistry';
 import { isAuthError, PangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { JupyterServerClient, KernelInfo } from '../../jupyter/jupyterServerClient';

@@ -4,7 +4,7 @@
 import type * as vscode from 'vscode';
 import type { Jupyter, JupyterServer, JupyterServerCollection, JupyterServerCommand, JupyterServerProvider } from '@vscode/jupyter-extension';
 import type { HubService } from '../../hubs/editor/hubService';
-import type { ConnectedServer } from '../../hubs/editor/hubRegistry';
+import type { ConnectedServer } from '../../hubs/hubRegistry';
 import type { Logger } from '../../core/log';
 
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';

@@ -11,7 +11,7 @@ import type { ClusterProvider } from '../../dask/clusterProvider';
 import { InvalidInputError } from '../../core/http/errors';
 import { JupyterServerClient } from '../../jupyter/jupyterServerClient';
 import type { HubServer } from '../../hubs/hubModels';
-import { controllerIdFor } from '../../kernels/module';
+import { controllerIdFor } from '../../kernels/controllerId';
 import type { CurrentSetup } from './module';
 import type { OptionValue } from '../presetTypes';
 

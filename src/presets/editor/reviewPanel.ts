@@ -1,7 +1,7 @@
 // The review page in a webview panel: shows the plan, waits for consent, then mirrors the run's progress.
 import type * as vscode from 'vscode';
-import { buildWebviewHtml } from '../../dashboard/webviewHtml';
-import { makeNonce } from '../../dashboard/nonce';
+import { buildWebviewHtml } from '../../editor/webview/webviewHtml';
+import { makeNonce } from '../../editor/webview/nonce';
 import type { Logger } from '../../core/log';
 import {
   isReviewWebviewMessage,

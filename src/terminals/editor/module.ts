@@ -3,7 +3,7 @@
 import type * as vscode from 'vscode';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import { showError } from '../../editor/showError';
-import type { ConnectedServer, HubRegistry } from '../../hubs/editor/hubRegistry';
+import type { ConnectedServer, HubRegistry } from '../../hubs/hubRegistry';
 import { JupyterServerClient } from '../../jupyter/jupyterServerClient';
 import { isPangeoError } from '../../core/http/errors';
 import { pickReadyServer } from '../../files/editor/serverPicker';

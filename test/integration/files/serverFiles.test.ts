@@ -16,7 +16,7 @@ import { FileChangedOnServerError, FileExistsOnServerError, FileTooLargeError, S
 import { isPangeoError } from '../../../src/core/http/errors';
 import { HubFileSystemProvider } from '../../../src/files/editor/hubFileSystem';
 import { pathOnServer } from '../../../src/files/hubFileUri';
-import type { ConnectedServer, HubRegistry } from '../../../src/hubs/editor/hubRegistry';
+import type { ConnectedServer, HubRegistry } from '../../../src/hubs/hubRegistry';
 import type { HubServer } from '../../../src/hubs/hubModels';
 import { silentLogger } from '../../../src/core/log';
 import { NotebookKernel } from '../../../src/kernels/notebookKernel';

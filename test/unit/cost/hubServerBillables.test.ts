@@ -10,7 +10,7 @@ import { parseOptionsForm } from '../../../src/hubs/optionsForm';
 import { CostMeter } from '../../../src/cost/costMeter';
 import { defaultPriceTable } from '../../../src/cost/priceTable';
 import { parseResourceId } from '../../../src/cost/resourceRef';
-import type { HubRegistry } from '../../../src/hubs/editor/hubRegistry';
+import type { HubRegistry } from '../../../src/hubs/hubRegistry';
 import { memoryStore } from './memoryStore';
 
 const HUB = 'https://hub.example.org/';

@@ -8,7 +8,7 @@ import type { ContentsClient, WriteOptions } from '../../../src/files/contentsCl
 import { ContentsEntry, normalizeServerPath } from '../../../src/files/contentsModels';
 import { FileChangedOnServerError, FileExistsOnServerError, FileTooLargeError, ServerNotRunningError, WrongContentTypeError } from '../../../src/files/contentsErrors';
 import { ForbiddenError, NotFoundError, UnreachableError } from '../../../src/core/http/errors';
-import type { ConnectedServer, HubRegistry } from '../../../src/hubs/editor/hubRegistry';
+import type { ConnectedServer, HubRegistry } from '../../../src/hubs/hubRegistry';
 import { silentLogger } from '../../../src/core/log';
 import { asUri, FakeFileSystemError, FakeUri, fakeFsVs } from './fakeFsVscode';
 

@@ -4,10 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { NotebookControllers, NotebookKernelLike } from '../../../src/kernels/notebookControllers';
+import { NotebookControllers, NotebookKernelLike } from '../../../src/kernels/editor/notebookControllers';
 import { controllerIdFor } from '../../../src/kernels/controllerId';
 import type { NotebookKernelOptions } from '../../../src/kernels/notebookKernel';
-import type { ConnectedServer, HubRegistry } from '../../../src/hubs/editor/hubRegistry';
+import type { ConnectedServer, HubRegistry } from '../../../src/hubs/hubRegistry';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { silentLogger } from '../../../src/core/log';
 import { HUB_FILE_SCHEME, toHubUriParts } from '../../../src/files/hubFileUri';

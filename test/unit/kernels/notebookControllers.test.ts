@@ -3,13 +3,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { NotebookControllers, NotebookKernelLike } from '../../../src/kernels/notebookControllers';
+import { NotebookControllers, NotebookKernelLike } from '../../../src/kernels/editor/notebookControllers';
 import { controllerIdFor } from '../../../src/kernels/controllerId';
 import { CellOutputState, DisplayIndex } from '../../../src/kernels/cellOutputs';
-import { Emitter } from '../../../src/kernels/emitter';
+import { Emitter } from '../../../src/core/emitter';
 import { ExecutionQueue } from '../../../src/kernels/executionQueue';
 import type { CellRunRequest, CellRunResult, KernelState, KernelStateChange, NotebookKernelOptions, ServerProbe } from '../../../src/kernels/notebookKernel';
-import type { ConnectedServer, HubKernelUser, HubRegistry } from '../../../src/hubs/editor/hubRegistry';
+import type { ConnectedServer, HubKernelUser, HubRegistry } from '../../../src/hubs/hubRegistry';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { silentLogger } from '../../../src/core/log';
 import { createFakeVs, FakeEvent, FakeNotebook, FakeVs } from './fakeVscode';

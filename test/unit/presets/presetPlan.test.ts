@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describePresetPlan, planText, startUserOptions, STEP_ORDER } from '../../../src/presets/presetPlan';
 import { validatePreset } from '../../../src/presets/validatePreset';
 import type { Preset } from '../../../src/presets/presetTypes';
+import { PROVIDER_KINDS } from '../../../src/dask/clusterProvider';
 
 function load(name: string): Preset {
   const v = validatePreset(readFileSync(join(__dirname, '../../fixtures/presets/good', name)), { now: new Date('2026-06-01T00:00:00Z') });
@@ -19,7 +20,7 @@ test('a full preset plans every step, in order, settings last', () => {
     'sign-in', 'start-server', 'get-content', 'open-files', 'select-kernel',
     'assume-aws-role', 'create-dask-cluster', 'set-budget', 'recommend-extensions', 'apply-settings',
   ]);
-  assert.deepEqual(plan.steps.map((s) => s.kind), [...plan.steps.map((s) => s.kind)].sort((a, b) => STEP_ORDER.indexOf(a) - STEP_ORDER.indexOf(b)));
+  assert.deepEqual(plan.steps.map((s) => s.kind), [...plan.steps.map((s) => s.kind)].sort((a, b) => STEP_ORDER[a] - STEP_ORDER[b]));
   assert.equal(new Set(plan.steps.map((s) => s.id)).size, plan.steps.length, 'ids are unique');
   assert.equal(plan.instructor, 'Dr. Ada Marin <ada.marin@example.edu>');
 });
@@ -64,4 +65,9 @@ test('small presets plan only what they contain', () => {
   const local = describePresetPlan(load('local-dask.pangeo.json')).steps;
   assert.deepEqual(local.map((s) => s.kind), ['sign-in', 'start-server', 'create-dask-cluster', 'set-budget']);
   assert.match(local[1].title, /default server/);
+});
+
+test('the preset schema names exactly the cluster model’s provider kinds', () => {
+  const schema = JSON.parse(readFileSync(join(__dirname, '../../../schemas/preset.schema.json'), 'utf8'));
+  assert.deepEqual([...schema.properties.dask.properties.provider.enum].sort(), [...PROVIDER_KINDS].sort());
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { registerDashboards } from '../../../src/dashboard/module';
+import { registerDashboards } from '../../../src/dashboard/editor/module';
 import { registerCost } from '../../../src/cost/editor/module';
 import { silentLogger } from '../../../src/core/log';
 import type { ModuleDeps } from '../../../src/editor/module';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildWebviewHtml, contentSecurityPolicy } from '../../../src/dashboard/webviewHtml';
-import { makeNonce } from '../../../src/dashboard/nonce';
+import { buildWebviewHtml, contentSecurityPolicy } from '../../../src/editor/webview/webviewHtml';
+import { makeNonce } from '../../../src/editor/webview/nonce';
 
 test('the page carries a strict CSP with the nonce, and only the bundle script', () => {
   const nonce = makeNonce();

@@ -2,10 +2,13 @@
 
 export type Listener<T> = (value: T) => void;
 
+/** Subscribes a listener; the editor's vscode.Event has this shape too, so either can be passed where this is asked. */
+export type Event<T> = (listener: Listener<T>) => { dispose(): void };
+
 export class Emitter<T> {
   private readonly listeners = new Set<Listener<T>>();
 
-  event = (listener: Listener<T>): { dispose(): void } => {
+  event: Event<T> = (listener) => {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   };

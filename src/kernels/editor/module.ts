@@ -1,10 +1,10 @@
 // The kernels area: our own notebook controllers (for editors without the Jupyter extension) and the restart command.
 import type * as vscode from 'vscode';
-import { DisposableStore, ModuleDeps } from '../editor/module';
-import type { HubRegistry } from '../hubs/editor/hubRegistry';
+import { DisposableStore, ModuleDeps } from '../../editor/module';
+import type { HubRegistry } from '../../hubs/hubRegistry';
 import { NotebookControllers } from './notebookControllers';
 
-export { controllerIdFor, controllerLabel, hubHash } from './controllerId';
+export { controllerIdFor, controllerLabel, hubHash } from '../controllerId';
 
 export interface KernelsModule extends vscode.Disposable {
   /** Runs hidden code in the Pangeo kernel a notebook uses (stdout back), or undefined when it uses another kernel. */

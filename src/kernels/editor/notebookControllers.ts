@@ -1,15 +1,15 @@
 // Editor adapter: one notebook controller per (ready server, kernelspec), created once a notebook is open, each
 // notebook running its own NotebookKernel; connection trouble is told through the status bar and notifications.
 import type * as vscode from 'vscode';
-import { InvalidInputError } from '../core/http/errors';
-import type { ConnectedServer, HubKernelUser, HubRegistry } from '../hubs/editor/hubRegistry';
-import { JupyterServerClient, KernelSpecInfo } from '../jupyter/jupyterServerClient';
-import { isPangeoError } from '../core/http/errors';
-import type { Logger } from '../core/log';
+import { InvalidInputError } from '../../core/http/errors';
+import type { ConnectedServer, HubKernelUser, HubRegistry } from '../../hubs/hubRegistry';
+import { JupyterServerClient, KernelSpecInfo } from '../../jupyter/jupyterServerClient';
+import { isPangeoError } from '../../core/http/errors';
+import type { Logger } from '../../core/log';
 import { CellExecutionWriter, failureOutput, OutputsById } from './cellExecutionWriter';
-import { controllerIdFor, controllerLabel, hubHash } from './controllerId';
-import { KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from './notebookKernel';
-import { pathOnServer } from '../files/hubFileUri';
+import { controllerIdFor, controllerLabel, hubHash } from '../controllerId';
+import { KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from '../notebookKernel';
+import { pathOnServer } from '../../files/hubFileUri';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';

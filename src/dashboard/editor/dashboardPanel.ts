@@ -1,9 +1,9 @@
 // A dashboard webview panel for one cluster: wires a DashboardSession to the editor's panel, visibility and browser.
 import type * as vscode from 'vscode';
-import type { Logger } from '../core/log';
-import { DashboardSession } from './dashboardSession';
-import type { DashboardTarget } from './dashboardSources';
-import { postTo, setPanelHtml } from './webviewPanelHost';
+import type { Logger } from '../../core/log';
+import { DashboardSession } from '../dashboardSession';
+import type { DashboardTarget } from '../dashboardSources';
+import { postTo, setPanelHtml } from '../../editor/webview/webviewPanelHost';
 
 export const DASHBOARD_VIEW_TYPE = 'pangeo.dashboard';
 

@@ -1,10 +1,10 @@
 // Registers the cluster dashboard: open command, open-by-URL command, and a serializer so panels survive reloads.
 import type * as vscode from 'vscode';
-import { DisposableStore, ModuleDeps } from '../editor/module';
+import { DisposableStore, ModuleDeps } from '../../editor/module';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel';
-import { connectionTarget, DashboardSources, DashboardTarget, urlTarget } from './dashboardSources';
+import { connectionTarget, DashboardSources, DashboardTarget, urlTarget } from '../dashboardSources';
 
-export type { DashboardSources, DashboardTarget } from './dashboardSources';
+export type { DashboardSources, DashboardTarget } from '../dashboardSources';
 
 export function registerDashboards(deps: ModuleDeps, sources: DashboardSources): vscode.Disposable {
   const { vs, context, logger } = deps;

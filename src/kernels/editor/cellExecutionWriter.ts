@@ -1,7 +1,7 @@
 // Applies cell-output changes to a VS Code cell execution, in order, remembering outputs by id for later updates.
 import type * as vscode from 'vscode';
-import type { CellOutput, OutputChange } from './cellOutputs';
-import { ERROR_MIME, ErrorValue, OutputItem, STDERR_MIME, STDOUT_MIME } from './outputItems';
+import type { CellOutput, OutputChange } from '../cellOutputs';
+import { ERROR_MIME, ErrorValue, OutputItem, STDERR_MIME, STDOUT_MIME } from '../outputItems';
 
 type Vs = Pick<typeof vscode, 'NotebookCellOutput' | 'NotebookCellOutputItem'>;
 

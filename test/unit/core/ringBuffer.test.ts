@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RingBuffer } from '../../../src/dask/metrics/ringBuffer';
+import { RingBuffer } from '../../../src/core/ringBuffer';
 import { SampleSeries } from '../../../src/dask/metrics/sampleSeries';
 import { buildSample } from '../../../src/dask/metrics/clusterSample';
 import { readCounts, readIdentity } from '../../../src/dask/metrics/schedulerPayloads';
-import { syntheticPayloads } from './syntheticScheduler';
+import { syntheticPayloads } from '../metrics/syntheticScheduler';
 
 test('ring buffer keeps the newest `capacity` values in order', () => {
   const r = new RingBuffer(3);

@@ -1,7 +1,7 @@
-// What the rest of the editor layer needs to know about signed-in hubs and their servers (implemented by HubService).
-import type * as vscode from 'vscode';
-import type { HubClient } from '../hubClient';
-import type { HubServer } from '../hubModels';
+// What other features need to know about signed-in hubs and their servers (implemented by the editor's HubService).
+import type { Event } from '../core/emitter';
+import type { HubClient } from './hubClient';
+import type { HubServer } from './hubModels';
 
 export interface ConnectedServer {
   /** Stable id: the hub base URL. */
@@ -23,7 +23,7 @@ export interface HubKernelUser {
 
 export interface HubRegistry {
   /** Fires when hubs are added/removed, sign-in changes, or a server changes state. */
-  readonly onDidChangeServers: vscode.Event<void>;
+  readonly onDidChangeServers: Event<void>;
   /** Ready servers of signed-in hubs, from the last refresh (no network I/O). */
   readyServers(): ConnectedServer[];
   /** Re-reads servers of every signed-in hub. */
