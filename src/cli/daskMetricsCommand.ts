@@ -1,6 +1,7 @@
 // `pangeo-compute dask metrics --url DASHBOARD_URL`: one sample of a scheduler, the same one the dashboard draws.
 import { Command, requireString, UsageError } from './command';
 import { SchedulerSampler } from '../dask/metrics/schedulerSampler';
+import { WORKER_FIELD_NAMES } from '../dask/scheduler/workerFields';
 import { activeTasks } from '../dask/metrics/clusterSample';
 
 const GIB = 1024 ** 3;
@@ -41,10 +42,13 @@ export const daskMetricsCommand: Command = {
       clients: s.clients,
       desired_workers: s.desiredWorkers,
       metrics_available: s.metricsAvailable,
-      worker_rows: s.workerRows.map((w) => ({
-        name: w.name, address: w.address, threads: w.threads, memory_bytes: w.memoryBytes,
-        memory_limit_bytes: w.memoryLimitBytes, cpu_percent: w.cpuPercent, last_seen: new Date(w.lastSeen).toISOString(), status: w.status,
-      })),
+      managed_bytes: s.managedBytes,
+      unmanaged_bytes: s.unmanagedBytes,
+      spilled_bytes: s.spilledBytes,
+      task_prefixes: s.prefixes,
+      // Every declared worker field, snake_cased, so a new field shows up here without an edit.
+      worker_rows: s.workerRows.map((w) => Object.fromEntries(WORKER_FIELD_NAMES.map((f) =>
+        [f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), f === 'lastSeen' ? new Date(w.lastSeen).toISOString() : w[f]]))),
     });
   },
 };

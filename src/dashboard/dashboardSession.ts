@@ -6,7 +6,9 @@ import { SampleSeries } from '../dask/metrics/sampleSeries';
 import { PollLoop } from '../core/pollLoop';
 import { SamplerState, SchedulerSampler } from '../dask/metrics/schedulerSampler';
 import type { ClusterSample } from '../dask/metrics/clusterSample';
-import { AdaptiveBounds, HostMessage, isWebviewMessage, SampleSummary, WebviewMessage } from '../../webviews/shared/protocol';
+import { AdaptiveBounds, HostMessage, isWebviewMessage, WebviewMessage } from '../../webviews/shared/protocol';
+import { summarize } from '../dask/metrics/sampleSummary';
+import type { WorkerDiff } from '../dask/metrics/workerDiff';
 import type { DashboardTarget } from './dashboardSources';
 
 export interface DashboardSessionOptions {
@@ -202,11 +204,8 @@ export class DashboardSession {
     }
   }
 
-  private sendSample(sample: ClusterSample, diff: { added: ClusterSample['workerRows']; changed: ClusterSample['workerRows']; removed: string[] } | undefined): void {
-    const summary: SampleSummary = {
-      time: sample.time, workers: sample.workers, threads: sample.threads, memoryUsedBytes: sample.memoryUsedBytes,
-      memoryLimitBytes: sample.memoryLimitBytes, tasks: sample.tasks, clients: sample.clients, metricsAvailable: sample.metricsAvailable,
-    };
+  private sendSample(sample: ClusterSample, diff: WorkerDiff | undefined): void {
+    const summary = summarize(sample);
     const reset = !this.tableSent || !diff;
     this.tableSent = true;
     this.post({

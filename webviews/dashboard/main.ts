@@ -5,7 +5,7 @@ import { Chart } from '../shared/charts';
 import { formatBytes, formatPercent } from '../shared/format';
 import { connect, injectStyles } from '../shared/hostBridge';
 import type { ClusterInfo, HostMessage, SamplerState, SampleSummary } from '../shared/protocol';
-import { chartValues, SeriesStore, TASK_STATES } from './seriesStore';
+import { CHARTED_TASK_STATES as TASK_STATES, SampleSeries } from '../../src/dask/metrics/sampleSeries';
 import { WorkersTable } from './workersTable';
 import { el, card as addCard } from '../shared/dom';
 
@@ -56,7 +56,8 @@ plotsBox.appendChild(el('p', { class: 'muted' }, 'Checking whether the scheduler
 app.appendChild(el('h2', {}, 'Workers'));
 const table = new WorkersTable(app);
 
-const store = new SeriesStore();
+// The same declared series as the host keeps, in the same class.
+const store = new SampleSeries();
 let cluster: ClusterInfo | undefined;
 let nextRequest = 1;
 let pendingRender = false;
@@ -124,10 +125,11 @@ function scheduleRender(): void {
 }
 
 function render(): void {
-  const x = store.time.toArray();
-  chartWorkers.setData(x, [chartValues(store.workers), chartValues(store.threads)]);
-  chartMemory.setData(x, [chartValues(store.used), chartValues(store.limit)]);
-  chartTasks.setData(x, TASK_STATES.map((s) => chartValues(store.tasks[s])));
+  // uPlot's time axis counts seconds.
+  const x = store.time.toArray().map((t) => t / 1000);
+  chartWorkers.setData(x, [store.values('workers'), store.values('threads')]);
+  chartMemory.setData(x, [store.values('memoryUsedBytes'), store.values('memoryLimitBytes')]);
+  chartTasks.setData(x, TASK_STATES.map((s) => store.values(`tasks.${s}`)));
   const rows = table.rowsInOrder();
   const idx = rows.map((_, i) => i);
   // Bars are labelled as the table's Name column, in the table's order.

@@ -1,7 +1,10 @@
 // THE message protocol between the extension host and the dashboard/cost webviews, declared once and
 // imported by both sides. Every message is validated on receipt; the webview posts `ready` first.
-import type { ClusterSample, TaskCounts, WorkerRow } from '../../src/dask/metrics/clusterSample';
-import type { SeriesSnapshot } from '../../src/dask/metrics/sampleSeries';
+import type { TaskCounts } from '../../src/dask/metrics/clusterSample';
+import { SERIES_KEYS, type SeriesSnapshot } from '../../src/dask/metrics/sampleSeries';
+import type { SampleSummary } from '../../src/dask/metrics/sampleSummary';
+import type { TaskPrefixes } from '../../src/dask/metrics/prefixRows';
+import { WORKER_FIELDS, type WorkerField, type WorkerRow } from '../../src/dask/scheduler/workerFields';
 import type { SamplerState } from '../../src/dask/metrics/schedulerSampler';
 import type { MeterSnapshot } from '../../src/cost/costMeter';
 import { arrayOf, Check, isBool, isFiniteNum, isObj, isStr, isWholeNum, nullable, oneOf, optional, recordOf, shape } from './validate';
@@ -18,9 +21,6 @@ export interface ClusterInfo {
   canAdapt: boolean;
 }
 
-/** A ClusterSample without its worker rows (those travel as a WorkersUpdate). */
-export type SampleSummary = Pick<ClusterSample,
-  'time' | 'workers' | 'threads' | 'memoryUsedBytes' | 'memoryLimitBytes' | 'tasks' | 'clients' | 'metricsAvailable'>;
 
 /** reset: replace the whole table with upsert; otherwise add/replace upsert rows and drop `remove` addresses. */
 export interface WorkersUpdate {
@@ -35,7 +35,7 @@ export interface AdaptiveBounds {
   maximum: number | null;
 }
 
-export type { WorkerRow, TaskCounts, SeriesSnapshot, SamplerState, MeterSnapshot };
+export type { WorkerRow, TaskCounts, SeriesSnapshot, SampleSummary, SamplerState, MeterSnapshot, TaskPrefixes };
 
 // ---- host → webview ---------------------------------------------------------------------------
 
@@ -67,22 +67,24 @@ export type WebviewMessage =
 
 // ---- guards -----------------------------------------------------------------------------------
 
-const isWorkerRow = shape({
-  address: isStr, name: isStr, threads: isFiniteNum, memoryBytes: isFiniteNum, memoryLimitBytes: isFiniteNum,
-  cpuPercent: isFiniteNum, lastSeen: isFiniteNum, status: isStr,
-});
+// Worker rows and series are checked field by field from their declarations (workerFields.ts, sampleSeries.ts).
+const isWorkerRow = shape(Object.fromEntries(Object.entries(WORKER_FIELDS).map(([f, kind]) => [f, kind === 'string' ? isStr : isFiniteNum])) as Record<WorkerField, Check>);
 const isTaskCounts = recordOf(isFiniteNum);
 const isSeriesValues = arrayOf(nullable(isFiniteNum));
-const isSeries = shape({
-  time: arrayOf(isFiniteNum), workers: isSeriesValues, threads: isSeriesValues,
-  memoryUsedBytes: isSeriesValues, memoryLimitBytes: isSeriesValues, tasks: recordOf(isSeriesValues),
+const isSeries = shape({ time: arrayOf(isFiniteNum), values: shape(Object.fromEntries(SERIES_KEYS.map((k) => [k, isSeriesValues]))) });
+const isPrefixes = shape({
+  rows: arrayOf(shape({ prefix: isStr, waiting: isFiniteNum, processing: isFiniteNum, memory: isFiniteNum, erred: isFiniteNum })),
+  missing: optional(isStr),
 });
 const isBound = nullable(isWholeNum);
 const isClusterInfo = shape({ id: isStr, name: isStr, dashboardUrl: isStr, canScale: isBool, canAdapt: isBool });
-const isSummary = shape({
+// A Record over every summary field: a field added to SUMMARY_FIELDS fails to compile until it is checked here.
+const summaryChecks: Record<keyof SampleSummary, Check> = {
   time: isFiniteNum, workers: isWholeNum, threads: isFiniteNum, memoryUsedBytes: isFiniteNum, memoryLimitBytes: isFiniteNum,
-  tasks: isTaskCounts, clients: isFiniteNum, metricsAvailable: isBool,
-});
+  managedBytes: isFiniteNum, unmanagedBytes: isFiniteNum, spilledBytes: isFiniteNum, transferBytes: isFiniteNum, executing: isFiniteNum,
+  tasks: isTaskCounts, clients: isFiniteNum, metricsAvailable: isBool, prefixes: isPrefixes,
+};
+const isSummary = shape(summaryChecks);
 const isWorkersUpdate = shape({ reset: isBool, upsert: arrayOf(isWorkerRow), remove: arrayOf(isStr) });
 const isRate = shape({
   usdPerHour: isFiniteNum, asOf: isStr, source: isStr, warnings: arrayOf(isStr), unpriced: optional(isBool),

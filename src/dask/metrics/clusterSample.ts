@@ -1,62 +1,51 @@
 // One observation of a Dask cluster, built from counts.json, identity.json and (when served) /metrics.
-import type { CountsJson, IdentityJson } from './schedulerPayloads';
+import type { SchedulerCounts, SchedulerIdentity } from '../scheduler/schedulerPayloads';
+import { workerRows } from '../scheduler/workerRows';
+import type { WorkerField, WorkerRow } from '../scheduler/workerFields';
 import { byLabel, PromSample, single, workerTotal } from './prometheusText';
+import { prefixRows, type TaskPrefixes } from './prefixRows';
 
-export interface WorkerRow {
-  address: string;
-  name: string;
-  threads: number;
-  memoryBytes: number;
-  memoryLimitBytes: number;
-  /** Percent of one core, as the worker reports it (can exceed 100 with several threads). */
-  cpuPercent: number;
-  /** Epoch milliseconds of the worker's last heartbeat. */
-  lastSeen: number;
-  status: string;
-}
+export type { WorkerRow };
 
 /** Task counts by scheduler state (processing, waiting, memory, erred, released, queued, no-worker, ...). */
 export type TaskCounts = Record<string, number>;
 
-export interface ClusterSample {
+/** Worker fields the cluster totals sum (sample field ← worker field), in one pass over the rows. */
+export const CLUSTER_TOTALS = {
+  threads: 'threads',
+  memoryUsedBytes: 'memoryBytes',
+  memoryLimitBytes: 'memoryLimitBytes',
+  managedBytes: 'managedBytes',
+  unmanagedBytes: 'unmanagedBytes',
+  spilledBytes: 'spilledBytes',
+  transferBytes: 'transferInBytes',
+  executing: 'executing',
+} as const satisfies Record<string, WorkerField>;
+export type ClusterTotal = keyof typeof CLUSTER_TOTALS;
+const TOTAL_NAMES = Object.keys(CLUSTER_TOTALS) as ClusterTotal[];
+
+export type ClusterSample = { [K in ClusterTotal]: number } & {
   /** Epoch milliseconds on this machine when the sample was taken. */
   time: number;
   schedulerId: string;
   /** Epoch milliseconds the scheduler started; a change means it restarted. */
   schedulerStarted?: number;
   workers: number;
-  threads: number;
-  memoryUsedBytes: number;
-  memoryLimitBytes: number;
   tasks: TaskCounts;
   clients: number;
   desiredWorkers?: number;
   /** Whether /metrics answered (needs prometheus_client on the scheduler). */
   metricsAvailable: boolean;
+  /** Progress per task prefix from /metrics, or why there is none. */
+  prefixes: TaskPrefixes;
   workerRows: WorkerRow[];
-}
+};
 
-export function buildSample(time: number, counts: CountsJson, identity: IdentityJson, metrics?: PromSample[]): ClusterSample {
-  const workerRows: WorkerRow[] = [];
-  let threads = 0;
-  let used = 0;
-  let limit = 0;
-  for (const [address, w] of Object.entries(identity.workers)) {
-    const row: WorkerRow = {
-      address,
-      name: w.name === undefined ? address : String(w.name),
-      threads: w.nthreads ?? 0,
-      memoryBytes: w.metrics?.memory ?? 0,
-      memoryLimitBytes: w.memory_limit ?? 0,
-      cpuPercent: w.metrics?.cpu ?? 0,
-      lastSeen: w.last_seen ? Math.round(w.last_seen * 1000) : 0,
-      status: w.status ?? 'running',
-    };
-    threads += row.threads;
-    used += row.memoryBytes;
-    limit += row.memoryLimitBytes;
-    workerRows.push(row);
-  }
+export function buildSample(time: number, counts: SchedulerCounts, identity: SchedulerIdentity, metrics?: PromSample[]): ClusterSample {
+  const rows = workerRows(identity);
+  const totals = {} as Record<ClusterTotal, number>;
+  for (const t of TOTAL_NAMES) totals[t] = 0;
+  for (const row of rows) for (const t of TOTAL_NAMES) totals[t] += row[CLUSTER_TOTALS[t]];
   const tasksFromMetrics = metrics ? byLabel(metrics, 'dask_scheduler_tasks', 'state') : {};
   const tasks: TaskCounts = Object.keys(tasksFromMetrics).length
     ? tasksFromMetrics
@@ -70,19 +59,19 @@ export function buildSample(time: number, counts: CountsJson, identity: Identity
     };
   const promWorkers = metrics ? workerTotal(byLabel(metrics, 'dask_scheduler_workers', 'state')) : undefined;
   return {
+    ...totals,
     time,
     schedulerId: identity.id,
     schedulerStarted: identity.started ? Math.round(identity.started * 1000) : undefined,
     // identity.json lists each worker; the others are cross-checks when it is empty but counts are not.
-    workers: workerRows.length || counts.workers || promWorkers || 0,
-    threads: threads || counts.cores,
-    memoryUsedBytes: used,
-    memoryLimitBytes: limit,
+    workers: rows.length || counts.workers || promWorkers || 0,
+    threads: totals.threads || counts.cores,
     tasks,
     clients: (metrics && single(metrics, 'dask_scheduler_clients')) ?? counts.clients,
     desiredWorkers: (metrics && single(metrics, 'dask_scheduler_desired_workers')) ?? counts.desired_workers,
     metricsAvailable: metrics !== undefined,
-    workerRows,
+    prefixes: prefixRows(metrics),
+    workerRows: rows,
   };
 }
 

@@ -1,11 +1,9 @@
 // Polls one scheduler's HTTP routes with the provider's headers and turns the answers into ClusterSamples.
-import { HttpClient } from '../../core/http/httpClient';
 import { isPangeoError, PangeoError } from '../../core/http/errors';
-import { registerSecret } from '../../core/http/redact';
 import type { Logger } from '../../core/log';
+import { SchedulerHttp } from '../scheduler/schedulerHttp';
 import { buildSample, ClusterSample } from './clusterSample';
 import { parsePrometheusText, PromSample } from './prometheusText';
-import { readCounts, readIdentity, readPlots } from './schedulerPayloads';
 import { diffWorkers, WorkerDiff } from './workerDiff';
 
 export interface DashboardConnection {
@@ -44,7 +42,7 @@ export interface PlotsInfo {
 }
 
 export class SchedulerSampler {
-  readonly http: HttpClient;
+  readonly scheduler: SchedulerHttp;
   private previous?: ClusterSample;
   private failures = 0;
   private current: SamplerState = 'connecting';
@@ -55,11 +53,7 @@ export class SchedulerSampler {
   private readonly now: () => number;
 
   constructor(readonly connection: DashboardConnection, opts: SamplerOptions = {}) {
-    for (const [k, v] of Object.entries(connection.headers ?? {})) {
-      if (/^(authorization|cookie)$/i.test(k)) registerSecret(v.replace(/^\S+\s+/, ''));
-    }
-    this.http = new HttpClient({
-      baseUrl: dashboardBase(connection.dashboardUrl),
+    this.scheduler = SchedulerHttp.at(connection.dashboardUrl, {
       headers: connection.headers,
       timeoutMs: opts.timeoutMs ?? 5000,
       // The poll itself is the retry: a failed tick is counted, not hidden.
@@ -103,43 +97,30 @@ export class SchedulerSampler {
 
   /** Fetches counts, identity and (when served) /metrics concurrently; no state change. */
   async sample(signal?: AbortSignal): Promise<ClusterSample> {
-    const [countsBody, identityBody, metrics] = await Promise.all([
-      this.http.json<unknown>({ path: 'json/counts.json', signal }),
-      this.http.json<unknown>({ path: 'json/identity.json', signal }),
+    const [counts, identity, metrics] = await Promise.all([
+      this.scheduler.counts(signal),
+      this.scheduler.identity(signal),
       this.fetchMetrics(signal),
     ]);
-    let counts, identity;
-    try {
-      counts = readCounts(countsBody);
-      identity = readIdentity(identityBody);
-    } catch (e) {
-      throw new PangeoError('UnexpectedResponse', `${this.http.baseUrl} is not a Dask scheduler dashboard: ${(e as Error).message}.`,
-        'Check the dashboard URL (it usually ends in :8787/ or /status).');
-    }
     return buildSample(this.now(), counts, identity, metrics);
   }
 
   private async fetchMetrics(signal?: AbortSignal): Promise<PromSample[] | undefined> {
     if (this.metricsServed === false) return undefined;
-    const res = await this.http.request({ path: 'metrics', signal, acceptStatuses: [404], headers: { Accept: 'text/plain' } });
-    if (res.status === 404) {
-      this.metricsServed = false;
-      return undefined;
-    }
-    this.metricsServed = true;
-    return parsePrometheusText(await res.text());
+    const text = await this.scheduler.metricsText(signal);
+    this.metricsServed = text !== undefined;
+    return text === undefined ? undefined : parsePrometheusText(text);
   }
 
   /** Bokeh plots the scheduler serves, and whether a webview can show them (it cannot send our headers). */
   async plots(signal?: AbortSignal): Promise<PlotsInfo> {
-    let body: unknown;
+    let paths: Record<string, string>;
     try {
-      body = await this.http.json<unknown>({ path: 'individual-plots.json', signal, acceptStatuses: [404] });
+      paths = await this.scheduler.plotPaths(signal);
     } catch (e) {
       // Unknown whether bokeh is there: keep the way to the browser open.
       return { plots: {}, reason: `The plot list could not be read: ${(e as Error).message}`, fullDashboard: true };
     }
-    const paths = readPlots(body);
     if (Object.keys(paths).length === 0) {
       return { plots: {}, reason: 'The scheduler serves no bokeh plots (bokeh is not installed there); the charts here need none.', fullDashboard: false };
     }
@@ -147,7 +128,7 @@ export class SchedulerSampler {
       return { plots: {}, reason: 'The scheduler\'s bokeh plots need credentials an embedded page cannot send; open the full dashboard in the browser instead.', fullDashboard: true };
     }
     const plots: Record<string, string> = {};
-    for (const [title, path] of Object.entries(paths)) plots[title] = new URL(path.replace(/^\//, ''), this.http.baseUrl).toString();
+    for (const [title, path] of Object.entries(paths)) plots[title] = new URL(path.replace(/^\//, ''), this.scheduler.baseUrl).toString();
     return { plots, fullDashboard: true };
   }
 
@@ -155,25 +136,11 @@ export class SchedulerSampler {
   async idleSince(signal?: AbortSignal): Promise<number | null | undefined> {
     if (this.checkIdleServed === false) return undefined;
     try {
-      const res = await this.http.request({ path: 'api/v1/check_idle', signal, acceptStatuses: [404, 405] });
-      if (res.status !== 200) {
-        this.checkIdleServed = false;
-        return undefined;
-      }
-      const body = await res.json<{ idle_since?: number | null }>();
-      this.checkIdleServed = true;
-      return typeof body?.idle_since === 'number' ? Math.round(body.idle_since * 1000) : null;
+      const since = await this.scheduler.idleSince(signal);
+      this.checkIdleServed = since !== undefined;
+      return since;
     } catch {
       return undefined;
     }
   }
-}
-
-/** The base every route hangs off: `.../status` and `.../status/` dashboard links lose that last segment. */
-export function dashboardBase(dashboardUrl: string): string {
-  const url = new URL(dashboardUrl);
-  url.search = '';
-  url.hash = '';
-  url.pathname = url.pathname.replace(/\/status\/?$/, '/').replace(/\/?$/, '/');
-  return url.toString();
 }

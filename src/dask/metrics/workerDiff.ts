@@ -1,5 +1,5 @@
 // What changed in the worker table between two samples, so the webview only touches changed rows.
-import type { WorkerRow } from './clusterSample';
+import { WORKER_FIELD_NAMES, type WorkerRow } from '../scheduler/workerFields';
 
 export interface WorkerDiff {
   added: WorkerRow[];
@@ -24,9 +24,10 @@ export function diffWorkers(previous: readonly WorkerRow[] | undefined, next: re
   return { added, removed: [...before.keys()], changed };
 }
 
-function sameRow(a: WorkerRow, b: WorkerRow): boolean {
-  return a.memoryBytes === b.memoryBytes && a.cpuPercent === b.cpuPercent && a.lastSeen === b.lastSeen &&
-    a.threads === b.threads && a.memoryLimitBytes === b.memoryLimitBytes && a.status === b.status && a.name === b.name;
+/** Compares every declared field, so a field added to WORKER_FIELDS is diffed without touching this. */
+export function sameRow(a: WorkerRow, b: WorkerRow): boolean {
+  for (const f of WORKER_FIELD_NAMES) if (a[f] !== b[f]) return false;
+  return true;
 }
 
 export function isEmptyDiff(d: WorkerDiff): boolean {

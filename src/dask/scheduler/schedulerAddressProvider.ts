@@ -29,7 +29,7 @@ export class SchedulerAddressProvider implements ClusterProvider {
   constructor(private readonly opts: SchedulerAddressProviderOptions) {}
 
   private client(id: string): SchedulerHttp {
-    return SchedulerHttp.at(id, undefined, this.opts.timeoutMs ?? 5000);
+    return SchedulerHttp.at(id, { timeoutMs: this.opts.timeoutMs ?? 5000 });
   }
 
   /** One row per scheduler: two addresses of the same one (localhost and 127.0.0.1) are listed once, as first attached. */

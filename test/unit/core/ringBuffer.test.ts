@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { RingBuffer } from '../../../src/core/ringBuffer';
 import { SampleSeries } from '../../../src/dask/metrics/sampleSeries';
 import { buildSample } from '../../../src/dask/metrics/clusterSample';
-import { readCounts, readIdentity } from '../../../src/dask/metrics/schedulerPayloads';
+import { readCounts, readIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
 import { syntheticPayloads } from '../metrics/syntheticScheduler';
 
 test('ring buffer keeps the newest `capacity` values in order', () => {
@@ -28,7 +28,7 @@ test('sample series stays at capacity and aligns its columns', () => {
   }
   const snap = series.snapshot();
   assert.deepEqual(snap.time, [6000, 7000, 8000, 9000]);
-  assert.deepEqual(snap.workers, [7, 8, 9, 10]);
-  assert.deepEqual(snap.tasks.processing, [6, 7, 8, 9]);
-  assert.equal(snap.memoryLimitBytes.length, 4);
+  assert.deepEqual(snap.values.workers, [7, 8, 9, 10]);
+  assert.deepEqual(snap.values['tasks.processing'], [6, 7, 8, 9]);
+  assert.equal(snap.values.memoryLimitBytes.length, 4);
 });

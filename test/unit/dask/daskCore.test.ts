@@ -104,7 +104,7 @@ describe('client code and small helpers', () => {
     assert.equal(normalizeDashboardRoot('https://g/services/dask-gateway/clusters/x/status?x=1'), 'https://g/services/dask-gateway/clusters/x/');
     assert.equal(normalizeDashboardRoot('http://h:8787'), 'http://h:8787/');
     const size = sizeFromIdentity({ type: 'Scheduler', id: 's', address: 'tcp://a', started: 10.5, workers: {
-      'tcp://w1': { name: 'w1', nthreads: 2, memory_limit: 100 }, 'tcp://w2': { name: 2, nthreads: 1, memory_limit: 50 } } });
+      'tcp://w1': { name: 'w1', nthreads: 2, memory_limit: 100, metrics: {} }, 'tcp://w2': { name: 2, nthreads: 1, memory_limit: 50, metrics: {} } } });
     assert.deepEqual(size, { workers: 2, threads: 3, memory: 150, startedAt: 10500 });
   });
 

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dashboardBase, SchedulerSampler } from '../../../src/dask/metrics/schedulerSampler';
+import { SchedulerSampler } from '../../../src/dask/metrics/schedulerSampler';
+import { normalizeDashboardRoot } from '../../../src/dask/scheduler/schedulerHttp';
 import { buildSample } from '../../../src/dask/metrics/clusterSample';
-import { readCounts, readIdentity } from '../../../src/dask/metrics/schedulerPayloads';
+import { readCounts, readIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
 import { diffWorkers } from '../../../src/dask/metrics/workerDiff';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from './syntheticScheduler';
 
@@ -20,7 +21,10 @@ test('a real 2022.12 payload becomes a typed sample', () => {
   assert.equal(s.threads, 1);
   assert.equal(s.memoryUsedBytes, 94736384);
   assert.equal(s.memoryLimitBytes, 1e9);
-  assert.deepEqual(s.workerRows[0], { address: 'tcp://127.0.0.1:42477', name: 'w1', threads: 1, memoryBytes: 94736384, memoryLimitBytes: 1e9, cpuPercent: 2, lastSeen: 1795626449150, status: 'running' });
+  assert.deepEqual(s.workerRows[0], {
+    address: 'tcp://127.0.0.1:42477', name: 'w1', threads: 1, memoryBytes: 94736384, memoryLimitBytes: 1e9, managedBytes: 0, unmanagedBytes: 94736384,
+    spilledBytes: 0, cpuPercent: 2, executing: 0, ready: 0, inMemory: 0, transferInBytes: 0, transferOutBytes: 0, lastSeen: 1795626449150, status: 'running',
+  });
   assert.equal(s.tasks.processing, 0);
   assert.equal(s.metricsAvailable, false);
   assert.equal(s.schedulerStarted, 1795626440930);
@@ -33,11 +37,11 @@ test('malformed payloads are rejected at the boundary', () => {
   assert.deepEqual(Object.keys(readIdentity({ id: 'x', workers: { a: {}, b: 3 } }).workers), ['a']);
 });
 
-test('dashboardBase strips /status and keeps prefixes', () => {
-  assert.equal(dashboardBase('http://h:8787/status'), 'http://h:8787/');
-  assert.equal(dashboardBase('http://h:8787'), 'http://h:8787/');
-  assert.equal(dashboardBase('https://gw/clusters/abc/status?x=1'), 'https://gw/clusters/abc/');
-  assert.equal(dashboardBase('https://hub/user/me/proxy/8787/'), 'https://hub/user/me/proxy/8787/');
+test('normalizeDashboardRoot strips /status and keeps prefixes', () => {
+  assert.equal(normalizeDashboardRoot('http://h:8787/status'), 'http://h:8787/');
+  assert.equal(normalizeDashboardRoot('http://h:8787'), 'http://h:8787/');
+  assert.equal(normalizeDashboardRoot('https://gw/clusters/abc/status?x=1'), 'https://gw/clusters/abc/');
+  assert.equal(normalizeDashboardRoot('https://hub/user/me/proxy/8787/'), 'https://hub/user/me/proxy/8787/');
 });
 
 test('diffWorkers reports added, removed and changed rows', () => {

@@ -29,7 +29,7 @@ test('session: nothing is posted before ready; ready gets init then samples (ful
   const init = posted[0] as Extract<HostMessage, { type: 'dashboard/init' }>;
   assert.equal(init.cluster.dashboardUrl, 'http://sched.test:8787/status');
   assert.equal(init.cluster.canScale, true);
-  assert.equal(init.series.workers.length, 1, 'history from before ready is sent');
+  assert.equal(init.series.values.workers.length, 1, 'history from before ready is sent');
   const firstSample = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
   assert.equal(firstSample.workers.reset, true);
   assert.equal(firstSample.workers.upsert.length, 3);
@@ -121,7 +121,7 @@ test('session: an outage is one gap (null values) in the series, not a ramp; aft
   posted.length = 0;
   await session.receive({ type: 'ready', view: 'dashboard' });
   const init = posted.find((m) => m.type === 'dashboard/init') as Extract<HostMessage, { type: 'dashboard/init' }>;
-  assert.deepEqual(init.series.workers.slice(-3), [2, null, 0]);
+  assert.deepEqual(init.series.values.workers.slice(-3), [2, null, 0]);
   assert.ok(posted.every((m) => isHostMessage(m)));
 
   // Bounds are sent again only when they change.

@@ -1,10 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isHostMessage, isWebviewMessage } from '../../../webviews/shared/protocol';
+import { buildSample } from '../../../src/dask/metrics/clusterSample';
+import { summarize } from '../../../src/dask/metrics/sampleSummary';
+import { SampleSeries } from '../../../src/dask/metrics/sampleSeries';
+import { readCounts, readIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
+import { parsePrometheusText } from '../../../src/dask/metrics/prometheusText';
+import { syntheticPayloads } from '../metrics/syntheticScheduler';
 
-const row = { address: 'tcp://a:1', name: 'w', threads: 2, memoryBytes: 1, memoryLimitBytes: 2, cpuPercent: 3, lastSeen: 4, status: 'running' };
-const summary = { time: 1, workers: 1, threads: 2, memoryUsedBytes: 1, memoryLimitBytes: 2, tasks: { processing: 0 }, clients: 0, metricsAvailable: true };
-const series = { time: [1], workers: [1], threads: [2], memoryUsedBytes: [1], memoryLimitBytes: [2], tasks: { processing: [0] } };
+// Built by the host's own code, so every declared field is present.
+const payloads = syntheticPayloads({ workers: 1 });
+const sample = buildSample(1, readCounts(payloads.counts), readIdentity(payloads.identity), parsePrometheusText(payloads.metrics));
+const row = sample.workerRows[0]!;
+const summary = summarize(sample);
+const history = new SampleSeries(4);
+history.add(summary);
+const series = history.snapshot();
 
 test('well-formed host messages pass', () => {
   assert.ok(isHostMessage({ type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: true, canAdapt: false }, series }));
@@ -31,6 +42,8 @@ test('malformed host messages are rejected', () => {
     { type: 'dashboard/state', state: 'exploded' },
     { type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: 'yes', canAdapt: false }, series },
     { type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: true, canAdapt: false }, series: { ...series, time: [Infinity] } },
+    { type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: true, canAdapt: false }, series: { ...series, values: { ...series.values, workers: ['1'] } } },
+    { type: 'dashboard/sample', summary: { ...summary, prefixes: { rows: [{ prefix: 'x', waiting: 'none' }] } }, workers: { reset: true, upsert: [], remove: [] } },
     { type: 'dashboard/plots', plots: { a: 1 }, fullDashboard: true },
     { type: 'dashboard/plots', plots: {} },
     { type: 'dashboard/adaptive', adaptive: { minimum: -1, maximum: 3 } },

@@ -1,0 +1,63 @@
+// The worker model and the series are declared once (workerFields.ts, sampleSeries.ts); everything else derives from
+// the declaration. These tests fail if someone lists fields by hand again (a field that never reaches the webview).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { diffWorkers, sameRow } from '../../../src/dask/metrics/workerDiff';
+import { WORKER_FIELD_NAMES, type WorkerRow } from '../../../src/dask/scheduler/workerFields';
+import { workerRows } from '../../../src/dask/scheduler/workerRows';
+import { readCounts, readIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
+import { buildSample } from '../../../src/dask/metrics/clusterSample';
+import { SampleSeries, SERIES_KEYS } from '../../../src/dask/metrics/sampleSeries';
+import { summarize, SUMMARY_FIELDS } from '../../../src/dask/metrics/sampleSummary';
+import { isHostMessage } from '../../../webviews/shared/protocol';
+import { syntheticPayloads } from './syntheticScheduler';
+
+const rows = () => workerRows(readIdentity(syntheticPayloads({ workers: 2 }).identity));
+
+test('a change in any declared worker field reaches the webview diff, and the protocol checks it', () => {
+  const before = rows();
+  for (const field of WORKER_FIELD_NAMES) {
+    if (field === 'address') continue;
+    const after = rows();
+    const changed = { ...after[1]!, [field]: typeof after[1]![field] === 'string' ? `${after[1]![field]}-x` : (after[1]![field] as number) + 1 } as WorkerRow;
+    after[1] = changed;
+    const diff = diffWorkers(before, after);
+    assert.deepEqual(diff.changed.map((r) => r.address), [changed.address], `a change of ${field} is sent`);
+    assert.equal(sameRow(before[1]!, changed), false, field);
+    // The webview's check wants the field, with its declared kind.
+    const sample = { type: 'dashboard/sample', summary: summarize(buildSample(1, readCounts(syntheticPayloads({ workers: 2 }).counts), readIdentity(syntheticPayloads({ workers: 2 }).identity))), workers: { reset: false, upsert: [changed], remove: [] } };
+    assert.ok(isHostMessage(sample), field);
+    const { [field]: _dropped, ...without } = changed;
+    assert.equal(isHostMessage({ ...sample, workers: { reset: false, upsert: [without], remove: [] } }), false, `a row without ${field} is refused`);
+  }
+});
+
+test('a field added to the declaration is diffed without editing the diff (no hand-kept field list)', () => {
+  // Simulates the next field someone declares: the diff must compare it like the others.
+  const a = rows().map((r) => ({ ...r, futureField: 1 })) as unknown as WorkerRow[];
+  const b = rows().map((r) => ({ ...r, futureField: 2 })) as unknown as WorkerRow[];
+  const names = WORKER_FIELD_NAMES as string[];
+  names.push('futureField');
+  try {
+    assert.equal(diffWorkers(a, b).changed.length, 2);
+  } finally {
+    names.pop();
+  }
+});
+
+test('every built row carries exactly the declared fields; the summary and series carry theirs', () => {
+  const p = syntheticPayloads({ workers: 3, processing: 2 });
+  const sample = buildSample(5, readCounts(p.counts), readIdentity(p.identity));
+  for (const r of sample.workerRows) assert.deepEqual(Object.keys(r).sort(), [...WORKER_FIELD_NAMES].sort());
+  assert.deepEqual(Object.keys(summarize(sample)).sort(), [...SUMMARY_FIELDS].sort());
+  const series = new SampleSeries(3);
+  series.add(summarize(sample));
+  series.addGap(6);
+  const snap = series.snapshot();
+  assert.deepEqual(Object.keys(snap.values).sort(), [...SERIES_KEYS].sort());
+  assert.deepEqual(snap.values['tasks.processing'], [2, null]);
+  // The webview's copy loads what the host sent and gives back the same.
+  const copy = new SampleSeries(3);
+  copy.load(snap);
+  assert.deepEqual(copy.snapshot(), snap);
+});
