@@ -7,6 +7,8 @@ import { connect, injectStyles } from '../shared/hostBridge';
 import type { ClusterInfo, HostMessage, SamplerState, SampleSummary } from '../shared/protocol';
 import { CHARTED_TASK_STATES as TASK_STATES, SampleSeries } from '../../src/dask/metrics/sampleSeries';
 import { WorkersTable } from './workersTable';
+import { BarList } from './barList';
+import { MEMORY_SEGMENTS, memoryBars, PROCESSING_SEGMENTS, processingBars, PROGRESS_SEGMENTS, progressBars } from './workerCharts';
 import { el, card as addCard } from '../shared/dom';
 
 injectStyles(uplotCss, themeCss);
@@ -42,12 +44,32 @@ const cardTasks: Record<string, HTMLElement> = {};
 for (const st of TASK_STATES) cardTasks[st] = card(`Tasks ${st}`, `card-tasks-${st}`);
 
 const charts = app.appendChild(el('div', { class: 'charts' }));
+/** The worker (address) highlighted everywhere, if any. */
+let selected: string | undefined;
 const gib = (v: number) => formatBytes(v);
+const chartProgress = new BarList(charts, {
+  title: 'Progress by task group', testId: 'chart-progress', segments: PROGRESS_SEGMENTS,
+  caption: 'Tasks per prefix since the scheduler started (Dask\'s Progress plot).',
+});
+chartProgress.box.classList.add('wide');
 const chartWorkers = new Chart(charts, { title: 'Workers and threads', kind: 'time', series: [{ label: 'workers' }, { label: 'threads' }] }, 'chart-workers');
 const chartMemory = new Chart(charts, { title: 'Memory used vs limit', kind: 'time', yFormat: gib, series: [{ label: 'used', format: gib }, { label: 'limit', format: gib }] }, 'chart-memory');
 const chartTasks = new Chart(charts, { title: 'Tasks by state', kind: 'time', series: TASK_STATES.map((s) => ({ label: s })) }, 'chart-tasks');
-const chartCpu = new Chart(charts, { title: 'CPU per worker', kind: 'bars', yFormat: formatPercent, series: [{ label: 'cpu %', format: formatPercent }] }, 'chart-cpu');
-const chartWorkerMemory = new Chart(charts, { title: 'Memory per worker', kind: 'bars', yFormat: gib, series: [{ label: 'used', format: gib }, { label: 'limit', format: gib, line: true }] }, 'chart-worker-memory');
+// The CPU bars follow the table's order; `cpuAddresses` maps a bar back to its worker.
+let cpuAddresses: string[] = [];
+const chartCpu = new Chart(charts, { title: 'CPU per worker', kind: 'bars', yFormat: formatPercent, series: [{ label: 'cpu %', format: formatPercent }],
+  highlight: () => (selected === undefined ? undefined : cpuAddresses.indexOf(selected)) }, 'chart-cpu');
+chartCpu.onPick((i) => { if (cpuAddresses[i]) select(cpuAddresses[i]!); });
+const chartTransfer = new Chart(charts, { title: 'Transfers and spilling', kind: 'time', yFormat: gib,
+  series: [{ label: 'in flight between workers', format: gib }, { label: 'spilled to disk', format: gib }] }, 'chart-transfer');
+const chartWorkerMemory = new BarList(charts, {
+  title: 'Memory per worker', testId: 'chart-worker-memory', segments: MEMORY_SEGMENTS, limitLabel: 'memory limit',
+  caption: 'Blue: fine · orange: past the target (may spill) · red: near the limit or paused (as in Dask\'s dashboard).',
+});
+const chartProcessing = new BarList(charts, {
+  title: 'Processing per worker', testId: 'chart-processing', segments: PROCESSING_SEGMENTS, limitLabel: 'threads',
+  caption: 'Tasks each worker runs now and has queued. Occupancy in seconds is not among the scheduler\'s HTTP routes.',
+});
 
 app.appendChild(el('h2', {}, 'Bokeh plots'));
 const plotsBox = app.appendChild(el('div', { 'data-testid': 'plots' }));
@@ -56,12 +78,28 @@ plotsBox.appendChild(el('p', { class: 'muted' }, 'Checking whether the scheduler
 app.appendChild(el('h2', {}, 'Workers'));
 const table = new WorkersTable(app);
 
+// One selected worker, highlighted in the table and in every per-worker chart; a second click clears it.
+function select(address: string): void {
+  selected = selected === address ? undefined : address;
+  table.select(selected);
+  chartWorkerMemory.select(selected);
+  chartProcessing.select(selected);
+  chartCpu.plot.redraw(false, false);
+  document.body.dataset.selectedWorker = selected ?? '';
+}
+table.onSelect = select;
+chartWorkerMemory.onSelect = select;
+chartProcessing.onSelect = select;
+
 // The same declared series as the host keeps, in the same class.
 const store = new SampleSeries();
 let cluster: ClusterInfo | undefined;
 let nextRequest = 1;
 let pendingRender = false;
 let lastSummary: SampleSummary | undefined;
+
+const timeCharts = { workers: chartWorkers, memory: chartMemory, tasks: chartTasks, transfer: chartTransfer, cpu: chartCpu };
+const barLists = { progress: chartProgress, workerMemory: chartWorkerMemory, processing: chartProcessing };
 
 const bridge = connect('dashboard', onMessage);
 const saved = bridge.getState<{ clusterId?: string }>();
@@ -135,7 +173,11 @@ function render(): void {
   // Bars are labelled as the table's Name column, in the table's order.
   const names = rows.map((r) => r.name || r.address);
   chartCpu.setData(idx, [rows.map((r) => r.cpuPercent)], names);
-  chartWorkerMemory.setData(idx, [rows.map((r) => r.memoryBytes), rows.map((r) => r.memoryLimitBytes)], names);
+  chartTransfer.setData(x, [store.values('transferBytes'), store.values('spilledBytes')]);
+  chartWorkerMemory.setRows(memoryBars(rows));
+  chartProcessing.setRows(processingBars(rows));
+  cpuAddresses = rows.map((r) => r.address);
+  if (lastSummary) chartProgress.setRows(progressBars(lastSummary.prefixes), lastSummary.prefixes.missing);
   const s = lastSummary;
   if (s) {
     cardWorkers.textContent = String(s.workers);
@@ -244,15 +286,17 @@ openButton.addEventListener('click', () => bridge.post({ type: 'dashboard/openBr
     return { label: u.axes[0]!.stroke(u, 0), grid: u.axes[0]!.grid.stroke(u, 0), background: getComputedStyle(document.body).backgroundColor };
   },
   /** The x tick labels each chart drew last (time charts: times; bar charts: worker names). */
-  xTicks: () => Object.fromEntries(Object.entries({ workers: chartWorkers, memory: chartMemory, tasks: chartTasks, cpu: chartCpu, workerMemory: chartWorkerMemory })
-    .map(([k, c]) => [k, c.xTickLabels()])),
-  chartData: () => Object.fromEntries(Object.entries({ workers: chartWorkers, memory: chartMemory, tasks: chartTasks, cpu: chartCpu, workerMemory: chartWorkerMemory })
-    .map(([k, c]) => [k, c.plot.data.map((a) => Array.from(a as ArrayLike<number>))])),
+  xTicks: () => Object.fromEntries(Object.entries(timeCharts).map(([k, c]) => [k, c.xTickLabels()])),
+  chartData: () => Object.fromEntries(Object.entries(timeCharts).map(([k, c]) => [k, c.plot.data.map((a) => Array.from(a as ArrayLike<number>))])),
+  /** The rows each bar list drew last: key, label, segment widths in px, whether highlighted; and its "missing" text. */
+  bars: () => Object.fromEntries(Object.entries(barLists).map(([k, b]) => [k, { rows: b.drawnRows(), missing: b.missing }])),
+  selected: () => selected,
+  select,
 };
 
 // The editor changes its --vscode-* variables (and the body's theme class) when the user switches theme: redraw the
 // canvases in the new colours.
-const charts_ = [chartWorkers, chartMemory, chartTasks, chartCpu, chartWorkerMemory];
+const charts_ = [...Object.values(timeCharts), ...Object.values(barLists)];
 new MutationObserver(() => { for (const c of charts_) c.restyle(); })
   .observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 new MutationObserver(() => { for (const c of charts_) c.restyle(); })

@@ -2,14 +2,15 @@
 import type { WorkerRow, WorkersUpdate } from '../shared/protocol';
 import { formatAgo, formatBytes, formatPercent } from '../shared/format';
 
-type Key = 'name' | 'address' | 'threads' | 'memoryBytes' | 'cpuPercent' | 'lastSeen';
+type Key = 'name' | 'address' | 'threads' | 'memoryBytes' | 'cpuPercent' | 'executing' | 'lastSeen';
 const COLUMNS: { key: Key; title: string; num: boolean; width: string }[] = [
-  { key: 'name', title: 'Name', num: false, width: '16%' },
-  { key: 'address', title: 'Address', num: false, width: '26%' },
-  { key: 'threads', title: 'Threads', num: true, width: '9%' },
-  { key: 'memoryBytes', title: 'Memory', num: true, width: '21%' },
-  { key: 'cpuPercent', title: 'CPU', num: true, width: '10%' },
-  { key: 'lastSeen', title: 'Last seen', num: true, width: '18%' },
+  { key: 'name', title: 'Name', num: false, width: '14%' },
+  { key: 'address', title: 'Address', num: false, width: '22%' },
+  { key: 'threads', title: 'Threads', num: true, width: '8%' },
+  { key: 'memoryBytes', title: 'Memory', num: true, width: '19%' },
+  { key: 'cpuPercent', title: 'CPU', num: true, width: '8%' },
+  { key: 'executing', title: 'Tasks now', num: true, width: '15%' },
+  { key: 'lastSeen', title: 'Last seen', num: true, width: '14%' },
 ];
 /** Must match `.workers tbody tr.row { height }` in theme.css. */
 const ROW_HEIGHT = 24;
@@ -33,6 +34,9 @@ export class WorkersTable {
   private ascending = true;
   private now = Date.now();
   private scrollPending = false;
+  private selected?: string;
+  /** A click on a row (the dashboard highlights that worker everywhere). */
+  onSelect?: (address: string) => void;
 
   constructor(parent: HTMLElement) {
     this.wrap = document.createElement('div');
@@ -67,7 +71,22 @@ export class WorkersTable {
         this.render();
       });
     });
+    this.tbody.addEventListener('click', (e) => {
+      const tr = (e.target as HTMLElement).closest('tr[data-address]') as HTMLTableRowElement | null;
+      if (tr?.dataset.address) this.onSelect?.(tr.dataset.address);
+    });
     this.updateHeaders();
+  }
+
+  /** Highlights one worker's row (and scrolls it into view), or none. */
+  select(address: string | undefined): void {
+    this.selected = address;
+    const i = address === undefined ? -1 : this.sorted.findIndex((r) => r.address === address);
+    const top = i * ROW_HEIGHT;
+    if (i >= 0 && (top < this.wrap.scrollTop || top + ROW_HEIGHT > this.wrap.scrollTop + this.wrap.clientHeight - ROW_HEIGHT)) {
+      this.wrap.scrollTop = Math.max(0, top - ROW_HEIGHT * 3);
+    }
+    this.render();
   }
 
   get size(): number {
@@ -130,12 +149,19 @@ export class WorkersTable {
 
   private fill(p: PooledRow, r: WorkerRow): void {
     if (p.tr.dataset.address !== r.address) p.tr.dataset.address = r.address;
+    const selected = r.address === this.selected;
+    if (p.tr.classList.contains('selected') !== selected) {
+      p.tr.classList.toggle('selected', selected);
+      p.tr.setAttribute('aria-selected', String(selected));
+    }
     setText(p.cells[0]!, r.name);
     setText(p.cells[1]!, r.address);
     setText(p.cells[2]!, String(r.threads));
     setText(p.cells[3]!, `${formatBytes(r.memoryBytes)} / ${formatBytes(r.memoryLimitBytes)}`);
+    p.cells[3]!.title = `managed ${formatBytes(r.managedBytes)} · unmanaged ${formatBytes(r.unmanagedBytes)} · spilled ${formatBytes(r.spilledBytes)}`;
     setText(p.cells[4]!, formatPercent(r.cpuPercent));
-    setText(p.cells[5]!, formatAgo(r.lastSeen, this.now));
+    setText(p.cells[5]!, `${r.executing} running · ${r.ready} queued`);
+    setText(p.cells[6]!, formatAgo(r.lastSeen, this.now));
   }
 
   private pooledRow(): PooledRow {

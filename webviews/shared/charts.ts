@@ -45,6 +45,8 @@ export interface ChartSpec {
   kind: 'time' | 'bars';
   yFormat?: (v: number) => string;
   height?: number;
+  /** Bar charts: the slot to outline (e.g. the selected worker), asked at each draw. */
+  highlight?: () => number | undefined;
 }
 
 export class Chart {
@@ -108,10 +110,33 @@ export class Chart {
       ],
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
+      hooks: spec.highlight ? { draw: [(u) => this.outline(u, spec.highlight!())] } : {},
     };
     const data = [[], ...spec.series.map(() => [])] as unknown as uPlot.AlignedData;
     this.plot = new uPlot(opts, data, this.box);
     new ResizeObserver(() => this.plot.setSize({ width: Math.max(300, this.box.clientWidth - 12), height: opts.height })).observe(this.box);
+  }
+
+  /** A click on a slot of a bar chart (the slot under the cursor). */
+  onPick(handler: (index: number) => void): void {
+    this.plot.over.addEventListener('click', () => {
+      const i = this.plot.cursor.idx;
+      if (i != null) handler(i);
+    });
+  }
+
+  /** Outlines one bar slot across the plot's height, in the text colour (readable in every theme). */
+  private outline(u: uPlot, index: number | undefined): void {
+    if (index === undefined || index < 0 || index >= (u.data[0]?.length ?? 0)) return;
+    const dpr = window.devicePixelRatio || 1;
+    const left = u.valToPos(index - 0.5, 'x', true);
+    const right = u.valToPos(index + 0.5, 'x', true);
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = axisColors().label;
+    ctx.lineWidth = 2 * dpr;
+    ctx.strokeRect(left + dpr, u.bbox.top + dpr, Math.max(2, right - left - 2 * dpr), u.bbox.height - 2 * dpr);
+    ctx.restore();
   }
 
   /** `labels`: for bar charts, one per x slot. */

@@ -13,6 +13,23 @@ export interface SyntheticOptions {
   schedulerId?: string;
   /** Epoch seconds of tick 0's heartbeats (default: now). */
   baseTime?: number;
+  /** Task prefixes in /metrics (default: "work" ×40 and "agg" ×1, advancing 3 per tick). */
+  prefixes?: { name: string; total: number }[];
+}
+
+/** A worker's heartbeat metrics as distributed 2022.12 sends them (task_counts, managed/spilled bytes, transfers). */
+function workerMetrics(i: number, tick: number): object {
+  const memory = 100_000_000 + ((i * 104_729 + tick * 7919) % 1_000_000_000);
+  const managed = Math.floor(memory * (((i + tick) % 5) / 8));
+  const spilled = i % 7 === 3 ? 50_000_000 : 0;
+  return {
+    task_counts: { executing: (i + tick) % 3, 'long-running': 0, memory: (i * 3 + tick) % 11, ready: (i + 2 * tick) % 4, constrained: 0, waiting: 0, fetch: 0, missing: 0, flight: 0, other: 0 },
+    bandwidth: { total: 100000000, workers: {}, types: {} },
+    managed_bytes: managed + spilled, spilled_bytes: { memory: spilled, disk: spilled },
+    transfer: { incoming_bytes: i % 4 === 0 ? 1_000_000 * ((tick % 3) + 1) : 0, incoming_count: 0, incoming_count_total: 0, outgoing_bytes: 0, outgoing_count: 0, outgoing_count_total: 0 },
+    event_loop_interval: 0.02, cpu: (i * 7 + tick * 13) % 200, memory, time: 1_800_000_000 + tick,
+    host_net_io: { read_bps: 20000, write_bps: 20000 }, host_disk_io: { read_bps: 0, write_bps: 65000 }, num_fds: 20,
+  };
 }
 
 export function syntheticPayloads(o: SyntheticOptions): { counts: object; identity: object; metrics: string } {
@@ -26,7 +43,7 @@ export function syntheticPayloads(o: SyntheticOptions): { counts: object; identi
     workers[address] = {
       type: 'Worker', id: `w${i}`, host: `10.0.${Math.floor(i / 250)}.${i % 250}`, name: `w${i}`, nthreads: threads,
       memory_limit: limit, last_seen: base + tick, status: 'running', services: { dashboard: 8788 },
-      metrics: { cpu: (i * 7 + tick * 13) % 200, memory: 100_000_000 + ((i * 104_729 + tick * 7919) % 1_000_000_000), task_counts: {} },
+      metrics: workerMetrics(i, tick),
     };
   }
   const processing = o.processing ?? 0;
@@ -39,11 +56,19 @@ export function syntheticPayloads(o: SyntheticOptions): { counts: object; identi
   const states = o.flavour === '2022.12'
     ? `dask_scheduler_workers{state="connected"} ${o.workers}.0\ndask_scheduler_workers{state="saturated"} 0.0\ndask_scheduler_workers{state="idle"} ${o.workers}.0\n`
     : `dask_scheduler_workers{state="idle"} ${o.workers - 1}.0\ndask_scheduler_workers{state="partially_saturated"} 1.0\ndask_scheduler_workers{state="saturated"} 0.0\ndask_scheduler_workers{state="paused_or_retiring"} 0.0\n`;
+  const prefixes = (o.prefixes ?? [{ name: 'work', total: 40 }, { name: 'agg', total: 1 }]).map((p) => {
+    // A computation that advances with the ticks: done grows, a few are processing, the rest wait.
+    const memory = Math.min(p.total, tick * 3);
+    const processing = Math.min(p.total - memory, 4);
+    return `dask_scheduler_prefix_state_totals_total{state="waiting",task_prefix_name="${p.name}"} ${p.total}.0\n` +
+      `dask_scheduler_prefix_state_totals_total{state="processing",task_prefix_name="${p.name}"} ${memory + processing}.0\n` +
+      `dask_scheduler_prefix_state_totals_total{state="memory",task_prefix_name="${p.name}"} ${memory}.0\n`;
+  }).join('');
   const metrics = `# HELP dask_scheduler_clients Number of clients connected.\n# TYPE dask_scheduler_clients gauge\ndask_scheduler_clients 1.0\n` +
     `dask_scheduler_desired_workers 0.0\n${states}` +
     `dask_scheduler_tasks{state="released"} 0.0\ndask_scheduler_tasks{state="memory"} 3.0\ndask_scheduler_tasks{state="waiting"} 0.0\n` +
     `dask_scheduler_tasks{state="queued"} 0.0\ndask_scheduler_tasks{state="processing"} ${processing}.0\ndask_scheduler_tasks{state="erred"} 0.0\n` +
-    `dask_scheduler_tasks{state="no-worker"} 0.0\nprocess_open_fds 15.0\n`;
+    `dask_scheduler_tasks{state="no-worker"} 0.0\n${prefixes}process_open_fds 15.0\n`;
   return { counts, identity, metrics };
 }
 

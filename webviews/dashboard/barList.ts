@@ -1,0 +1,242 @@
+// Horizontal stacked bars, one row per worker or task prefix, as Dask's own dashboard draws them (memory per worker,
+// progress per task group): a label, coloured segments on one shared scale, an optional limit mark and a note.
+// Hand-drawn on one canvas because uPlot has no categorical horizontal stacks with per-row colours; only the rows in
+// view are drawn (the canvas sticks to the top of a scroll box), so 1,000 workers cost what ~20 do.
+import { el } from '../shared/dom';
+import { axisColors } from '../shared/charts';
+
+export interface BarSegment {
+  label: string;
+  /** CSS colour, read at each draw (theme changes); `rowColor` uses the row's own colour instead (Dask's memory tone). */
+  color: () => string;
+  rowColor?: boolean;
+  alpha?: number;
+  /** Drawn as an outline only (e.g. tasks still waiting). */
+  outline?: boolean;
+}
+
+export interface BarRow {
+  key: string;
+  label: string;
+  /** One value per segment. */
+  values: number[];
+  /** Drawn as a vertical mark (e.g. the worker's memory limit, its thread count). */
+  limit?: number;
+  /** The row's colour for `rowColor` segments. */
+  color?: string;
+  /** Text at the right end (e.g. "1.2 / 4 GiB"). */
+  note: string;
+  /** The tooltip. */
+  title: string;
+}
+
+export interface BarListSpec {
+  title: string;
+  testId: string;
+  segments: BarSegment[];
+  /** One line under the title saying what the bars mean. */
+  caption?: string;
+  limitLabel?: string;
+}
+
+const ROW_H = 18;
+const MAX_VIEW = 320;
+const LABEL_W = 110;
+const NOTE_W = 120;
+
+export class BarList {
+  readonly box: HTMLElement;
+  private readonly scroll: HTMLDivElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly spacer: HTMLDivElement;
+  private readonly message: HTMLElement;
+  private readonly legend: HTMLElement;
+  private rows: BarRow[] = [];
+  private selected?: string;
+  private pending = false;
+  /** What the last draw put on screen (for tests and the benchmark): key, label, segment widths in px, selected. */
+  private drawn: { key: string; label: string; widths: number[]; selected: boolean }[] = [];
+  onSelect?: (key: string) => void;
+
+  constructor(parent: HTMLElement, readonly spec: BarListSpec) {
+    this.box = parent.appendChild(el('div', { class: 'chart barlist', 'data-testid': spec.testId }));
+    this.box.appendChild(el('h3', {}, spec.title));
+    if (spec.caption) this.box.appendChild(el('div', { class: 'caption muted' }, spec.caption));
+    this.legend = this.box.appendChild(el('div', { class: 'legend' }));
+    this.message = this.box.appendChild(el('p', { class: 'muted hidden', 'data-testid': `${spec.testId}-missing`, role: 'status' }));
+    this.scroll = this.box.appendChild(el('div', { class: 'barlist-scroll' }));
+    this.canvas = this.scroll.appendChild(el('canvas', { role: 'img', 'aria-label': spec.title }));
+    this.spacer = this.scroll.appendChild(el('div'));
+    this.scroll.addEventListener('scroll', () => this.schedule());
+    this.canvas.addEventListener('click', (e) => {
+      const row = this.rowAt(e.offsetY);
+      if (row) this.onSelect?.(row.key);
+    });
+    this.canvas.addEventListener('mousemove', (e) => {
+      this.canvas.title = this.rowAt(e.offsetY)?.title ?? '';
+    });
+    new ResizeObserver(() => this.schedule()).observe(this.box);
+    this.buildLegend();
+  }
+
+  /** Rows to draw, or a plain sentence saying why there are none. */
+  setRows(rows: BarRow[], missing?: string): void {
+    this.rows = rows;
+    this.message.textContent = missing ?? '';
+    this.message.classList.toggle('hidden', !missing);
+    this.scroll.classList.toggle('hidden', rows.length === 0);
+    this.draw();
+  }
+
+  select(key: string | undefined): void {
+    if (this.selected === key) return;
+    this.selected = key;
+    const i = key === undefined ? -1 : this.rows.findIndex((r) => r.key === key);
+    // Bring the selected row into view, as the table does.
+    if (i >= 0 && (i * ROW_H < this.scroll.scrollTop || (i + 1) * ROW_H > this.scroll.scrollTop + this.scroll.clientHeight)) {
+      this.scroll.scrollTop = Math.max(0, i * ROW_H - ROW_H * 2);
+    }
+    this.draw();
+  }
+
+  /** Redraws with the current theme colours. */
+  restyle(): void {
+    this.buildLegend();
+    this.draw();
+  }
+
+  drawnRows(): { key: string; label: string; widths: number[]; selected: boolean }[] {
+    return this.drawn;
+  }
+
+  get missing(): string | undefined {
+    return this.message.classList.contains('hidden') ? undefined : this.message.textContent ?? undefined;
+  }
+
+  private buildLegend(): void {
+    this.legend.replaceChildren();
+    for (const s of this.spec.segments) {
+      const item = this.legend.appendChild(el('span', { class: 'legend-item' }));
+      const sw = item.appendChild(el('span', { class: 'swatch' }));
+      const c = s.color();
+      if (s.outline) sw.style.border = `1px solid ${c}`;
+      else sw.style.background = c;
+      sw.style.opacity = String(s.alpha ?? 1);
+      item.appendChild(document.createTextNode(s.label));
+    }
+    if (this.spec.limitLabel) {
+      const item = this.legend.appendChild(el('span', { class: 'legend-item' }));
+      item.appendChild(el('span', { class: 'swatch limit' }));
+      item.appendChild(document.createTextNode(this.spec.limitLabel));
+    }
+  }
+
+  private rowAt(offsetY: number): BarRow | undefined {
+    return this.rows[Math.floor((this.scroll.scrollTop + offsetY) / ROW_H)];
+  }
+
+  private schedule(): void {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.draw();
+    });
+  }
+
+  private draw(): void {
+    const n = this.rows.length;
+    const viewH = Math.min(MAX_VIEW, Math.max(ROW_H, n * ROW_H));
+    const width = Math.max(300, this.box.clientWidth - 14);
+    const dpr = window.devicePixelRatio || 1;
+    if (this.canvas.width !== Math.round(width * dpr) || this.canvas.height !== Math.round(viewH * dpr)) {
+      this.canvas.width = Math.round(width * dpr);
+      this.canvas.height = Math.round(viewH * dpr);
+      this.canvas.style.width = `${width}px`;
+      this.canvas.style.height = `${viewH}px`;
+    }
+    this.scroll.style.maxHeight = `${viewH}px`;
+    this.spacer.style.height = `${Math.max(0, n * ROW_H - viewH)}px`;
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, viewH);
+    const { label: fg, grid } = axisColors();
+    const font = getComputedStyle(document.body).fontFamily || 'sans-serif';
+    ctx.font = `11px ${font}`;
+    ctx.textBaseline = 'middle';
+    const colors = this.spec.segments.map((s) => s.color());
+    // One scale for every row (like Dask's): the largest total or limit.
+    let max = 0;
+    for (const r of this.rows) {
+      let sum = 0;
+      for (const v of r.values) sum += v;
+      max = Math.max(max, sum, r.limit ?? 0);
+    }
+    const barX = LABEL_W;
+    const barW = Math.max(40, width - LABEL_W - NOTE_W);
+    const scale = max > 0 ? barW / max : 0;
+    const first = Math.floor(this.scroll.scrollTop / ROW_H);
+    const last = Math.min(n, first + Math.ceil(viewH / ROW_H) + 1);
+    const offset = this.scroll.scrollTop - first * ROW_H;
+    this.drawn = [];
+    for (let i = first; i < last; i++) {
+      const r = this.rows[i]!;
+      const y = (i - first) * ROW_H - offset;
+      const selected = r.key === this.selected;
+      if (selected) {
+        ctx.fillStyle = grid;
+        ctx.fillRect(0, y, width, ROW_H);
+      }
+      ctx.fillStyle = fg;
+      ctx.textAlign = 'left';
+      ctx.fillText(fit(ctx, r.label, LABEL_W - 8), 2, y + ROW_H / 2);
+      let x = barX;
+      const widths: number[] = [];
+      for (let s = 0; s < this.spec.segments.length; s++) {
+        const seg = this.spec.segments[s]!;
+        const w = (r.values[s] ?? 0) * scale;
+        widths.push(w);
+        if (w <= 0) continue;
+        ctx.globalAlpha = seg.alpha ?? 1;
+        const c = seg.rowColor && r.color ? r.color : colors[s]!;
+        if (seg.outline) {
+          ctx.strokeStyle = c;
+          ctx.strokeRect(x + 0.5, y + 3.5, Math.max(0, w - 1), ROW_H - 7);
+        } else {
+          ctx.fillStyle = c;
+          ctx.fillRect(x, y + 3, w, ROW_H - 6);
+        }
+        ctx.globalAlpha = 1;
+        x += w;
+      }
+      if (r.limit !== undefined && r.limit > 0) {
+        const lx = barX + r.limit * scale;
+        ctx.fillStyle = fg;
+        ctx.fillRect(Math.min(lx, barX + barW) - 1, y + 1, 2, ROW_H - 2);
+      }
+      ctx.fillStyle = fg;
+      ctx.fillText(fit(ctx, r.note, NOTE_W - 8), barX + barW + 8, y + ROW_H / 2);
+      if (selected) {
+        ctx.strokeStyle = fg;
+        ctx.lineWidth = 2;
+        ctx.strokeRect(1, y + 1, width - 2, ROW_H - 2);
+        ctx.lineWidth = 1;
+      }
+      this.drawn.push({ key: r.key, label: r.label, widths, selected });
+    }
+  }
+}
+
+/** The text, cut with an ellipsis to fit `max` pixels. */
+function fit(ctx: CanvasRenderingContext2D, text: string, max: number): string {
+  if (ctx.measureText(text).width <= max) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo)}…`;
+}
