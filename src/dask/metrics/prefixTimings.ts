@@ -1,5 +1,6 @@
 // Task time per prefix ("Task time by prefix"): compute and transfer seconds and bytes held, from the scheduler's
-// /metrics where it exports them (distributed ≥ 2023.1.1), or summed from task-stream bars (any version).
+// /metrics where it exports them (distributed ≥ 2023.1.1), or summed from task-stream bars (any version). Spilled and
+// transferred bytes exist per worker only (identity.json; workerActivity.ts), never per prefix.
 import { findFamily, isSchedulerPage, MetricsPage } from './metricsPage';
 import { malformed, notServed, ok, SourceResult } from './sourceResult';
 import type { TaskBar } from './taskStream';
@@ -12,9 +13,11 @@ export interface PrefixTiming {
   transferSeconds?: number;
   /** Bytes of this prefix's results in memory now (undefined where not known). */
   outputBytes?: number;
-  /** Task stream only: bytes of this prefix's results moved between workers, and written to / read from disk. */
-  transferBytes?: number;
-  spillBytes?: { written: number; read: number };
+  /**
+   * Task stream only: seconds the tasks of this prefix waited on disk (spilling to make room, reading inputs back).
+   * Bytes are not in the stream: a bar's nbytes is the size of its task's result, not of what moved.
+   */
+  diskSeconds?: number;
 }
 
 const COMPUTE = ['dask_scheduler_tasks_compute_seconds_total', 'dask_scheduler_tasks_compute_seconds'];
@@ -54,7 +57,8 @@ export function readPrefixTimings(page: MetricsPage | undefined): SourceResult<P
 }
 
 /**
- * Per-prefix time and bytes summed from task-stream bars, for schedulers whose /metrics lacks them (2022.12).
+ * Per-prefix time summed from task-stream bars, for schedulers whose /metrics lacks it (2022.12). Transfer and disk
+ * time count against the task that waited for them. Spilled and transferred bytes per worker are in workerActivity.
  * Covers only the tasks seen while the stream was open.
  */
 export function prefixTimingsFromBars(bars: Iterable<TaskBar>): PrefixTiming[] {
@@ -62,17 +66,13 @@ export function prefixTimingsFromBars(bars: Iterable<TaskBar>): PrefixTiming[] {
   for (const bar of bars) {
     let t = byPrefix.get(bar.prefix);
     if (!t) {
-      t = { prefix: bar.prefix, computeSeconds: 0, transferSeconds: 0, transferBytes: 0, spillBytes: { written: 0, read: 0 } };
+      t = { prefix: bar.prefix, computeSeconds: 0, transferSeconds: 0, diskSeconds: 0 };
       byPrefix.set(bar.prefix, t);
     }
     const seconds = Math.max(0, bar.stop - bar.start) / 1000;
-    const bytes = bar.nbytes ?? 0;
     if (bar.action === 'compute') t.computeSeconds += seconds;
-    else if (bar.action === 'transfer') {
-      t.transferSeconds! += seconds;
-      t.transferBytes! += bytes;
-    } else if (bar.action === 'disk-write') t.spillBytes!.written += bytes;
-    else if (bar.action === 'disk-read') t.spillBytes!.read += bytes;
+    else if (bar.action === 'transfer') t.transferSeconds = (t.transferSeconds ?? 0) + seconds;
+    else if (bar.action === 'disk-write' || bar.action === 'disk-read') t.diskSeconds = (t.diskSeconds ?? 0) + seconds;
   }
   return [...byPrefix.values()];
 }
