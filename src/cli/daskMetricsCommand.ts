@@ -43,9 +43,10 @@ export const daskMetricsCommand: Command = {
       desired_workers: s.desiredWorkers,
       metrics_available: s.metricsAvailable,
       managed_bytes: s.managedBytes,
-      unmanaged_bytes: s.unmanagedBytes,
+      unmanaged_bytes: Math.max(0, s.memoryUsedBytes - s.managedBytes),
       spilled_bytes: s.spilledBytes,
       task_prefixes: s.prefixes,
+      task_prefix_times: s.prefixTimes,
       // Every declared worker field, snake_cased, so a new field shows up here without an edit.
       worker_rows: s.workerRows.map((w) => Object.fromEntries(WORKER_FIELD_NAMES.map((f) =>
         [f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), f === 'lastSeen' ? new Date(w.lastSeen).toISOString() : w[f]]))),

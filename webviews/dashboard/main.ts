@@ -8,7 +8,7 @@ import type { ClusterInfo, HostMessage, SamplerState, SampleSummary } from '../s
 import { CHARTED_TASK_STATES as TASK_STATES, SampleSeries } from '../../src/dask/metrics/sampleSeries';
 import { WorkersTable } from './workersTable';
 import { BarList } from './barList';
-import { MEMORY_SEGMENTS, memoryBars, PROCESSING_SEGMENTS, processingBars, PROGRESS_SEGMENTS, progressBars } from './workerCharts';
+import { MEMORY_SEGMENTS, memoryBars, PROCESSING_SEGMENTS, processingBars, PROGRESS_SEGMENTS, progressBars, TIME_SEGMENTS, timeBars } from './workerCharts';
 import { el, card as addCard } from '../shared/dom';
 
 injectStyles(uplotCss, themeCss);
@@ -52,6 +52,10 @@ const chartProgress = new BarList(charts, {
   caption: 'Tasks per prefix since the scheduler started (Dask\'s Progress plot).',
 });
 chartProgress.box.classList.add('wide');
+const chartPrefixTime = new BarList(charts, {
+  title: 'Task time by prefix', testId: 'chart-prefix-time', segments: TIME_SEGMENTS,
+  caption: 'Seconds spent per task prefix, summed over threads.',
+});
 const chartWorkers = new Chart(charts, { title: 'Workers and threads', kind: 'time', series: [{ label: 'workers' }, { label: 'threads' }] }, 'chart-workers');
 const chartMemory = new Chart(charts, { title: 'Memory used vs limit', kind: 'time', yFormat: gib, series: [{ label: 'used', format: gib }, { label: 'limit', format: gib }] }, 'chart-memory');
 const chartTasks = new Chart(charts, { title: 'Tasks by state', kind: 'time', series: TASK_STATES.map((s) => ({ label: s })) }, 'chart-tasks');
@@ -99,7 +103,7 @@ let pendingRender = false;
 let lastSummary: SampleSummary | undefined;
 
 const timeCharts = { workers: chartWorkers, memory: chartMemory, tasks: chartTasks, transfer: chartTransfer, cpu: chartCpu };
-const barLists = { progress: chartProgress, workerMemory: chartWorkerMemory, processing: chartProcessing };
+const barLists = { progress: chartProgress, prefixTime: chartPrefixTime, workerMemory: chartWorkerMemory, processing: chartProcessing };
 
 const bridge = connect('dashboard', onMessage);
 const saved = bridge.getState<{ clusterId?: string }>();
@@ -177,7 +181,10 @@ function render(): void {
   chartWorkerMemory.setRows(memoryBars(rows));
   chartProcessing.setRows(processingBars(rows));
   cpuAddresses = rows.map((r) => r.address);
-  if (lastSummary) chartProgress.setRows(progressBars(lastSummary.prefixes), lastSummary.prefixes.missing);
+  if (lastSummary) {
+    chartProgress.setRows(progressBars(lastSummary.prefixes), lastSummary.prefixes.missing);
+    chartPrefixTime.setRows(timeBars(lastSummary.prefixTimes), lastSummary.prefixTimes.missing);
+  }
   const s = lastSummary;
   if (s) {
     cardWorkers.textContent = String(s.workers);

@@ -1,5 +1,6 @@
 // What the per-worker and per-prefix bar lists draw, from worker rows and prefix rows, with Dask's colours and meaning.
-import type { TaskPrefixes, WorkerRow } from '../shared/protocol';
+import type { PrefixProgress, PrefixRows, PrefixTiming, WorkerRow } from '../shared/protocol';
+import { DASK_MEMORY_BAR_STYLE } from '../../src/dask/metrics/workerMemorySplit';
 import type { BarRow, BarSegment } from './barList';
 import { themeColor } from '../shared/charts';
 import { formatBytes } from '../shared/format';
@@ -12,39 +13,30 @@ const purple = () => themeColor('--vscode-charts-purple', '#652d90');
 const grey = () => themeColor('--vscode-disabledForeground', '#888888');
 
 /**
- * Dask's worker memory bars: managed (solid), unmanaged (lighter), spilled to disk (grey), in blue; orange once process
- * memory passes the target fraction (it may be spilling), red past terminate or when the worker is not running (paused,
- * closing). 0.6 and 0.95 are distributed's defaults (worker.memory.target / .terminate); a cluster may set others.
+ * Dask's "Bytes stored per worker": managed, unmanaged old, unmanaged recent in the worker's colour at Dask's opacities,
+ * spilled in grey; the colour is Dask's MemoryColor (blue; orange past the target, may spill; red near the limit or when
+ * the worker is not running), decided on the host (workerMemorySplit.ts). Dask's named colours map to the theme's.
  */
 export const MEMORY_SEGMENTS: BarSegment[] = [
-  { label: 'managed', color: blue, rowColor: true, alpha: 1 },
-  { label: 'unmanaged', color: blue, rowColor: true, alpha: 0.55 },
-  { label: 'spilled to disk', color: grey, alpha: 1 },
+  { label: 'managed', color: blue, rowColor: true, alpha: DASK_MEMORY_BAR_STYLE.managed.alpha },
+  { label: 'unmanaged (old)', color: blue, rowColor: true, alpha: DASK_MEMORY_BAR_STYLE.unmanagedOld.alpha },
+  { label: 'unmanaged (recent)', color: blue, rowColor: true, alpha: DASK_MEMORY_BAR_STYLE.unmanagedRecent.alpha },
+  { label: 'spilled to disk', color: grey, alpha: DASK_MEMORY_BAR_STYLE.spilled.alpha },
 ];
-export const TARGET_FRACTION = 0.6;
-export const TERMINATE_FRACTION = 0.95;
 
-export function memoryTone(r: WorkerRow): 'normal' | 'may spill' | 'critical' {
-  if (r.status !== 'running') return 'critical';
-  if (!r.memoryLimitBytes) return 'normal';
-  if (r.memoryBytes >= r.memoryLimitBytes * TERMINATE_FRACTION) return 'critical';
-  if (r.memoryBytes >= r.memoryLimitBytes * TARGET_FRACTION) return 'may spill';
-  return 'normal';
-}
-
-const TONE_COLOR = { normal: blue, 'may spill': orange, critical: red } as const;
+const DASK_COLOR: Record<string, () => string> = { blue, orange, red };
+const TONE: Record<string, string> = { blue: '', orange: ' — past the target: may spill', red: ' — near the limit or not running' };
 
 export function memoryBars(rows: readonly WorkerRow[]): BarRow[] {
-  return rows.map((r) => {
-    const tone = memoryTone(r);
-    return {
-      key: r.address, label: r.name, values: [r.managedBytes, r.unmanagedBytes, r.spilledBytes], limit: r.memoryLimitBytes || undefined,
-      color: TONE_COLOR[tone](),
-      note: `${formatBytes(r.memoryBytes)} / ${r.memoryLimitBytes ? formatBytes(r.memoryLimitBytes) : '–'}`,
-      title: `${r.name} (${r.address}): managed ${formatBytes(r.managedBytes)}, unmanaged ${formatBytes(r.unmanagedBytes)}, ` +
-        `spilled ${formatBytes(r.spilledBytes)}; limit ${formatBytes(r.memoryLimitBytes)}${tone === 'normal' ? '' : ` — ${tone}`}${r.status !== 'running' ? ` (${r.status})` : ''}`,
-    };
-  });
+  return rows.map((r) => ({
+    key: r.address, label: r.name, values: [r.managedBytes, r.unmanagedOldBytes, r.unmanagedRecentBytes, r.spilledBytes],
+    limit: r.memoryLimitBytes || undefined,
+    color: (DASK_COLOR[r.memoryColor] ?? blue)(),
+    note: `${formatBytes(r.memoryBytes)} / ${r.memoryLimitBytes ? formatBytes(r.memoryLimitBytes) : '–'}`,
+    title: `${r.name} (${r.address}): managed ${formatBytes(r.managedBytes)}, unmanaged ${formatBytes(r.unmanagedOldBytes + r.unmanagedRecentBytes)} ` +
+      `(recent ${formatBytes(r.unmanagedRecentBytes)}), spilled ${formatBytes(r.spilledBytes)}; limit ${formatBytes(r.memoryLimitBytes)}` +
+      `${TONE[r.memoryColor] ?? ''}${r.status !== 'running' ? ` (${r.status})` : ''}`,
+  }));
 }
 
 export const PROCESSING_SEGMENTS: BarSegment[] = [
@@ -62,22 +54,48 @@ export function processingBars(rows: readonly WorkerRow[]): BarRow[] {
   }));
 }
 
-/** Dask's progress bars: done (in memory) solid, processing lighter, waiting as an outline, erred in red. */
+/** Dask's progress bars: done (released, then still in memory) solid, processing lighter, waiting as an outline, erred red. */
 export const PROGRESS_SEGMENTS: BarSegment[] = [
-  { label: 'in memory (done)', color: green, alpha: 1 },
-  { label: 'processing', color: green, alpha: 0.45 },
+  { label: 'done, released', color: green, alpha: 0.7 },
+  { label: 'done, in memory', color: green, alpha: 1 },
+  { label: 'processing', color: green, alpha: 0.35 },
   { label: 'waiting', color: grey, outline: true },
   { label: 'erred', color: red, alpha: 1 },
 ];
 
-export function progressBars(prefixes: TaskPrefixes): BarRow[] {
+export function progressBars(prefixes: PrefixRows<PrefixProgress>): BarRow[] {
   return prefixes.rows.map((p) => {
-    const total = p.memory + p.processing + p.waiting + p.erred;
+    const done = p.memory + p.released;
     return {
-      key: p.prefix, label: p.prefix, values: [p.memory, p.processing, p.waiting, p.erred],
-      note: `${p.memory} / ${total}${p.erred ? ` · ${p.erred} erred` : ''}`,
-      title: `${p.prefix}: ${p.memory} done, ${p.processing} processing, ${p.waiting} waiting, ${p.erred} erred of ${total}`,
+      key: p.prefix, label: p.prefix, values: [p.released, p.memory, p.processing, p.waiting, p.erred],
+      note: `${done} / ${p.total}${p.erred ? ` · ${p.erred} erred` : ''}`,
+      title: `${p.prefix}: ${done} of ${p.total} done (${p.memory} held in memory), ${p.processing} processing, ${p.waiting} waiting, ${p.erred} erred`,
     };
   });
 }
 
+export const TIME_SEGMENTS: BarSegment[] = [
+  { label: 'compute', color: blue, alpha: 1 },
+  { label: 'transfer', color: red, alpha: 0.6 },
+  { label: 'disk', color: orange, alpha: 0.6 },
+];
+
+/** Seconds per prefix, most expensive first. */
+export function timeBars(times: PrefixRows<PrefixTiming>): BarRow[] {
+  return [...times.rows].sort((a, b) => b.computeSeconds - a.computeSeconds).map((t) => {
+    const parts = [`compute ${formatSeconds(t.computeSeconds)}`];
+    if (t.transferSeconds) parts.push(`transfer ${formatSeconds(t.transferSeconds)}`);
+    if (t.diskSeconds) parts.push(`disk ${formatSeconds(t.diskSeconds)}`);
+    if (t.outputBytes !== undefined) parts.push(`holding ${formatBytes(t.outputBytes)}`);
+    return {
+      key: t.prefix, label: t.prefix, values: [t.computeSeconds, t.transferSeconds ?? 0, t.diskSeconds ?? 0],
+      note: formatSeconds(t.computeSeconds + (t.transferSeconds ?? 0) + (t.diskSeconds ?? 0)), title: `${t.prefix}: ${parts.join(', ')}`,
+    };
+  });
+}
+
+export function formatSeconds(s: number): string {
+  if (s < 1) return `${Math.round(s * 1000)} ms`;
+  if (s < 120) return `${s.toFixed(1)} s`;
+  return `${(s / 60).toFixed(1)} min`;
+}

@@ -1,9 +1,10 @@
 // THE message protocol between the extension host and the dashboard/cost webviews, declared once and
 // imported by both sides. Every message is validated on receipt; the webview posts `ready` first.
-import type { TaskCounts } from '../../src/dask/metrics/clusterSample';
+import type { PrefixRows, TaskCounts } from '../../src/dask/metrics/clusterSample';
+import type { PrefixProgress } from '../../src/dask/metrics/taskPrefixProgress';
+import type { PrefixTiming } from '../../src/dask/metrics/prefixTimings';
 import { SERIES_KEYS, type SeriesSnapshot } from '../../src/dask/metrics/sampleSeries';
 import type { SampleSummary } from '../../src/dask/metrics/sampleSummary';
-import type { TaskPrefixes } from '../../src/dask/metrics/prefixRows';
 import { WORKER_FIELDS, type WorkerField, type WorkerRow } from '../../src/dask/scheduler/workerFields';
 import type { SamplerState } from '../../src/dask/metrics/schedulerSampler';
 import type { MeterSnapshot } from '../../src/cost/costMeter';
@@ -35,7 +36,7 @@ export interface AdaptiveBounds {
   maximum: number | null;
 }
 
-export type { WorkerRow, TaskCounts, SeriesSnapshot, SampleSummary, SamplerState, MeterSnapshot, TaskPrefixes };
+export type { WorkerRow, TaskCounts, SeriesSnapshot, SampleSummary, SamplerState, MeterSnapshot, PrefixRows, PrefixProgress, PrefixTiming };
 
 // ---- host → webview ---------------------------------------------------------------------------
 
@@ -72,17 +73,20 @@ const isWorkerRow = shape(Object.fromEntries(Object.entries(WORKER_FIELDS).map((
 const isTaskCounts = recordOf(isFiniteNum);
 const isSeriesValues = arrayOf(nullable(isFiniteNum));
 const isSeries = shape({ time: arrayOf(isFiniteNum), values: shape(Object.fromEntries(SERIES_KEYS.map((k) => [k, isSeriesValues]))) });
-const isPrefixes = shape({
-  rows: arrayOf(shape({ prefix: isStr, waiting: isFiniteNum, processing: isFiniteNum, memory: isFiniteNum, erred: isFiniteNum })),
-  missing: optional(isStr),
-});
+const prefixRows = (row: Check): Check => shape({ rows: arrayOf(row), missing: optional(isStr) });
+const progressChecks: Record<keyof PrefixProgress, Check> = {
+  prefix: isStr, total: isFiniteNum, waiting: isFiniteNum, processing: isFiniteNum, memory: isFiniteNum, released: isFiniteNum, erred: isFiniteNum,
+};
+const timingChecks: Record<keyof PrefixTiming, Check> = {
+  prefix: isStr, computeSeconds: isFiniteNum, transferSeconds: optional(isFiniteNum), outputBytes: optional(isFiniteNum), diskSeconds: optional(isFiniteNum),
+};
 const isBound = nullable(isWholeNum);
 const isClusterInfo = shape({ id: isStr, name: isStr, dashboardUrl: isStr, canScale: isBool, canAdapt: isBool });
 // A Record over every summary field: a field added to SUMMARY_FIELDS fails to compile until it is checked here.
 const summaryChecks: Record<keyof SampleSummary, Check> = {
   time: isFiniteNum, workers: isWholeNum, threads: isFiniteNum, memoryUsedBytes: isFiniteNum, memoryLimitBytes: isFiniteNum,
-  managedBytes: isFiniteNum, unmanagedBytes: isFiniteNum, spilledBytes: isFiniteNum, transferBytes: isFiniteNum, executing: isFiniteNum,
-  tasks: isTaskCounts, clients: isFiniteNum, metricsAvailable: isBool, prefixes: isPrefixes,
+  managedBytes: isFiniteNum, spilledBytes: isFiniteNum, transferBytes: isFiniteNum, executing: isFiniteNum,
+  tasks: isTaskCounts, clients: isFiniteNum, metricsAvailable: isBool, prefixes: prefixRows(shape(progressChecks)), prefixTimes: prefixRows(shape(timingChecks)),
 };
 const isSummary = shape(summaryChecks);
 const isWorkersUpdate = shape({ reset: isBool, upsert: arrayOf(isWorkerRow), remove: arrayOf(isStr) });

@@ -1,14 +1,23 @@
 // One observation of a Dask cluster, built from counts.json, identity.json and (when served) /metrics.
 import type { SchedulerCounts, SchedulerIdentity } from '../scheduler/schedulerPayloads';
-import { workerRows } from '../scheduler/workerRows';
+import { workerRows, type RowContext } from '../scheduler/workerRows';
 import type { WorkerField, WorkerRow } from '../scheduler/workerFields';
-import { byLabel, PromSample, single, workerTotal } from './prometheusText';
-import { prefixRows, type TaskPrefixes } from './prefixRows';
+import { byLabel, single, workerTotal } from './prometheusText';
+import type { MetricsPage } from './metricsPage';
+import { PrefixRunTracker, readPrefixStateTotals, type PrefixProgress } from './taskPrefixProgress';
+import { readPrefixTimings, type PrefixTiming } from './prefixTimings';
+import { UnmanagedHistory } from './workerMemorySplit';
 
 export type { WorkerRow };
 
 /** Task counts by scheduler state (processing, waiting, memory, erred, released, queued, no-worker, ...). */
 export type TaskCounts = Record<string, number>;
+
+/** Rows of a per-prefix chart, or a sentence saying why there are none (the scheduler does not serve them). */
+export interface PrefixRows<T> {
+  rows: T[];
+  missing?: string;
+}
 
 /** Worker fields the cluster totals sum (sample field ← worker field), in one pass over the rows. */
 export const CLUSTER_TOTALS = {
@@ -16,7 +25,6 @@ export const CLUSTER_TOTALS = {
   memoryUsedBytes: 'memoryBytes',
   memoryLimitBytes: 'memoryLimitBytes',
   managedBytes: 'managedBytes',
-  unmanagedBytes: 'unmanagedBytes',
   spilledBytes: 'spilledBytes',
   transferBytes: 'transferInBytes',
   executing: 'executing',
@@ -36,17 +44,27 @@ export type ClusterSample = { [K in ClusterTotal]: number } & {
   desiredWorkers?: number;
   /** Whether /metrics answered (needs prometheus_client on the scheduler). */
   metricsAvailable: boolean;
-  /** Progress per task prefix from /metrics, or why there is none. */
-  prefixes: TaskPrefixes;
+  /** Progress per task prefix (each prefix's current or last run), from /metrics. */
+  prefixes: PrefixRows<PrefixProgress>;
+  /** Compute/transfer seconds per prefix from /metrics (distributed ≥ 2023.1.1); the task stream can fill in. */
+  prefixTimes: PrefixRows<PrefixTiming>;
   workerRows: WorkerRow[];
 };
 
-export function buildSample(time: number, counts: SchedulerCounts, identity: SchedulerIdentity, metrics?: PromSample[]): ClusterSample {
-  const rows = workerRows(identity);
+/** What samples of one scheduler carry from one to the next (unmanaged-memory history, prefix runs). */
+export class SampleContext {
+  readonly history = new UnmanagedHistory();
+  readonly prefixRuns = new PrefixRunTracker();
+}
+
+export function buildSample(time: number, counts: SchedulerCounts, identity: SchedulerIdentity, metrics?: MetricsPage, context = new SampleContext()): ClusterSample {
+  const rowContext: RowContext = { history: context.history, at: time };
+  const rows = workerRows(identity, rowContext);
   const totals = {} as Record<ClusterTotal, number>;
   for (const t of TOTAL_NAMES) totals[t] = 0;
   for (const row of rows) for (const t of TOTAL_NAMES) totals[t] += row[CLUSTER_TOTALS[t]];
-  const tasksFromMetrics = metrics ? byLabel(metrics, 'dask_scheduler_tasks', 'state') : {};
+  const samples = metrics?.samples;
+  const tasksFromMetrics = samples ? byLabel(samples, 'dask_scheduler_tasks', 'state') : {};
   const tasks: TaskCounts = Object.keys(tasksFromMetrics).length
     ? tasksFromMetrics
     : {
@@ -57,7 +75,9 @@ export function buildSample(time: number, counts: SchedulerCounts, identity: Sch
       released: counts.released,
       'no-worker': counts.unrunnable,
     };
-  const promWorkers = metrics ? workerTotal(byLabel(metrics, 'dask_scheduler_workers', 'state')) : undefined;
+  const promWorkers = samples ? workerTotal(byLabel(samples, 'dask_scheduler_workers', 'state')) : undefined;
+  const prefixTotals = readPrefixStateTotals(metrics);
+  const timings = readPrefixTimings(metrics);
   return {
     ...totals,
     time,
@@ -67,15 +87,16 @@ export function buildSample(time: number, counts: SchedulerCounts, identity: Sch
     workers: rows.length || counts.workers || promWorkers || 0,
     threads: totals.threads || counts.cores,
     tasks,
-    clients: (metrics && single(metrics, 'dask_scheduler_clients')) ?? counts.clients,
-    desiredWorkers: (metrics && single(metrics, 'dask_scheduler_desired_workers')) ?? counts.desired_workers,
+    clients: (samples && single(samples, 'dask_scheduler_clients')) ?? counts.clients,
+    desiredWorkers: (samples && single(samples, 'dask_scheduler_desired_workers')) ?? counts.desired_workers,
     metricsAvailable: metrics !== undefined,
-    prefixes: prefixRows(metrics),
+    prefixes: prefixTotals.kind === 'ok' ? { rows: context.prefixRuns.update(prefixTotals.value) } : { rows: [], missing: prefixTotals.reason },
+    prefixTimes: timings.kind === 'ok' ? { rows: timings.value } : { rows: [], missing: timings.reason },
     workerRows: rows,
   };
 }
 
 /** Tasks that mean the cluster is busy (for idle detection). */
 export function activeTasks(tasks: TaskCounts): number {
-  return (tasks.processing ?? 0) + (tasks.waiting ?? 0) + (tasks.queued ?? 0) + (tasks['no-worker'] ?? 0);
+  return (tasks.processing ?? 0) + (tasks.queued ?? 0) + (tasks.waiting ?? 0) + (tasks['no-worker'] ?? 0);
 }

@@ -2,8 +2,8 @@
 import type { ClusterSample } from './clusterSample';
 
 export const SUMMARY_FIELDS = [
-  'time', 'workers', 'threads', 'memoryUsedBytes', 'memoryLimitBytes', 'managedBytes', 'unmanagedBytes', 'spilledBytes',
-  'transferBytes', 'executing', 'tasks', 'clients', 'metricsAvailable', 'prefixes',
+  'time', 'workers', 'threads', 'memoryUsedBytes', 'memoryLimitBytes', 'managedBytes', 'spilledBytes',
+  'transferBytes', 'executing', 'tasks', 'clients', 'metricsAvailable', 'prefixes', 'prefixTimes',
 ] as const satisfies readonly (keyof ClusterSample)[];
 
 export type SampleSummary = Pick<ClusterSample, (typeof SUMMARY_FIELDS)[number]>;

@@ -2,8 +2,8 @@
 import { isPangeoError, PangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { SchedulerHttp } from '../scheduler/schedulerHttp';
-import { buildSample, ClusterSample } from './clusterSample';
-import { parsePrometheusText, PromSample } from './prometheusText';
+import { buildSample, ClusterSample, SampleContext } from './clusterSample';
+import { readMetricsPage, type MetricsPage } from './metricsPage';
 import { diffWorkers, WorkerDiff } from './workerDiff';
 
 export interface DashboardConnection {
@@ -49,6 +49,8 @@ export class SchedulerSampler {
   /** undefined until asked; false once /metrics answered 404 (no prometheus_client). */
   private metricsServed?: boolean;
   private checkIdleServed?: boolean;
+  private context = new SampleContext();
+  private contextFor?: string;
   private readonly stoppedAfter: number;
   private readonly now: () => number;
 
@@ -102,14 +104,16 @@ export class SchedulerSampler {
       this.scheduler.identity(signal),
       this.fetchMetrics(signal),
     ]);
-    return buildSample(this.now(), counts, identity, metrics);
+    // A restarted scheduler starts its counters and histories afresh.
+    if (identity.id !== this.contextFor) [this.context, this.contextFor] = [new SampleContext(), identity.id];
+    return buildSample(this.now(), counts, identity, metrics, this.context);
   }
 
-  private async fetchMetrics(signal?: AbortSignal): Promise<PromSample[] | undefined> {
+  private async fetchMetrics(signal?: AbortSignal): Promise<MetricsPage | undefined> {
     if (this.metricsServed === false) return undefined;
     const text = await this.scheduler.metricsText(signal);
     this.metricsServed = text !== undefined;
-    return text === undefined ? undefined : parsePrometheusText(text);
+    return text === undefined ? undefined : readMetricsPage(text);
   }
 
   /** Bokeh plots the scheduler serves, and whether a webview can show them (it cannot send our headers). */

@@ -10,15 +10,23 @@ export const WORKER_FIELDS = {
   /** Process memory (RSS) in bytes. */
   memoryBytes: 'number',
   memoryLimitBytes: 'number',
-  /** Dask's split of process memory: data it tracks (in memory), the rest of the process, and data spilled to disk. */
+  /**
+   * Dask's split of process memory (its "Bytes stored per worker"): results it tracks in RAM, the rest of the process
+   * (old: the minimum over the last 30 s; recent: above that), and results spilled to disk (outside the process).
+   */
   managedBytes: 'number',
-  unmanagedBytes: 'number',
+  unmanagedOldBytes: 'number',
+  unmanagedRecentBytes: 'number',
   spilledBytes: 'number',
+  /** Dask's bar colour for this worker's memory: blue, orange (may spill), red (near the limit, or not running). */
+  memoryColor: 'string',
   /** Percent of one core, as the worker reports it (can exceed 100 with several threads). */
   cpuPercent: 'number',
   /** Tasks running now, and tasks queued on the worker ready to run. */
   executing: 'number',
   ready: 'number',
+  /** Tasks waiting for data from other workers. */
+  waitingForData: 'number',
   /** Results the worker holds. */
   inMemory: 'number',
   /** Bytes being fetched from / sent to other workers now. */

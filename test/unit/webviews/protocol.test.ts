@@ -5,12 +5,12 @@ import { buildSample } from '../../../src/dask/metrics/clusterSample';
 import { summarize } from '../../../src/dask/metrics/sampleSummary';
 import { SampleSeries } from '../../../src/dask/metrics/sampleSeries';
 import { readCounts, readIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
-import { parsePrometheusText } from '../../../src/dask/metrics/prometheusText';
+import { readMetricsPage } from '../../../src/dask/metrics/metricsPage';
 import { syntheticPayloads } from '../metrics/syntheticScheduler';
 
 // Built by the host's own code, so every declared field is present.
 const payloads = syntheticPayloads({ workers: 1 });
-const sample = buildSample(1, readCounts(payloads.counts), readIdentity(payloads.identity), parsePrometheusText(payloads.metrics));
+const sample = buildSample(1, readCounts(payloads.counts), readIdentity(payloads.identity), readMetricsPage(payloads.metrics));
 const row = sample.workerRows[0]!;
 const summary = summarize(sample);
 const history = new SampleSeries(4);
