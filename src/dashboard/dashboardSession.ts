@@ -9,6 +9,10 @@ import type { ClusterSample } from '../dask/metrics/clusterSample';
 import { AdaptiveBounds, HostMessage, isWebviewMessage, WebviewMessage } from '../../webviews/shared/protocol';
 import { summarize } from '../dask/metrics/sampleSummary';
 import type { WorkerDiff } from '../dask/metrics/workerDiff';
+import type { DashboardConnection } from '../dask/metrics/schedulerSampler';
+import type { EventstreamConnection, EventstreamOptions } from '../dask/metrics/eventstreamConnection';
+import { prefixTimingsFromBars } from '../dask/metrics/prefixTimings';
+import { TaskStreamFeed } from './taskStreamFeed';
 import type { DashboardTarget } from './dashboardSources';
 
 export interface DashboardSessionOptions {
@@ -21,6 +25,8 @@ export interface DashboardSessionOptions {
   now?: () => number;
   /** Asks the user before scaling above a threshold; resolves false to cancel. */
   confirmScale?: (workers: number) => Promise<boolean>;
+  /** Opens the scheduler's /eventstream (tests replay recorded frames). */
+  openEventstream?: (opts: EventstreamOptions) => Promise<EventstreamConnection>;
 }
 
 /** One line for the webview: the typed error's message and hint, with secrets masked. */
@@ -44,9 +50,14 @@ export class DashboardSession {
   private inGap = false;
   /** The bounds last sent (JSON), so they are posted only when they change. */
   private sentAdaptive?: string;
+  private connection?: DashboardConnection;
+  /** Whether the user switched the live task stream on (it runs only while the panel is visible). */
+  private wantTaskStream = false;
+  private readonly taskStream: TaskStreamFeed;
 
   constructor(readonly target: DashboardTarget, private readonly post: (m: HostMessage) => void, private readonly opts: DashboardSessionOptions = {}) {
     this.series = new SampleSeries(opts.seriesCapacity ?? 720);
+    this.taskStream = new TaskStreamFeed({ open: opts.openEventstream, onUpdate: () => this.sendTaskStream() });
     this.loop = new PollLoop((signal) => this.tick(signal), { intervalMs: opts.intervalMs ?? 2000, slowIntervalMs: 15_000 });
   }
 
@@ -72,6 +83,7 @@ export class DashboardSession {
 
   dispose(): void {
     this.loop.stop();
+    this.taskStream.stop();
   }
 
   private async handle(m: WebviewMessage): Promise<void> {
@@ -88,8 +100,16 @@ export class DashboardSession {
         this.sendAdaptive();
         void sampler.plots().then((p) => this.post({ type: 'dashboard/plots', plots: p.plots, reason: p.reason, fullDashboard: p.fullDashboard }));
         this.updateLoop();
+        // A fresh page starts with no bars: it gets the stream's state now and bars from here on.
+        this.taskStream.takeNew();
+        this.sendTaskStream();
         return;
       }
+      case 'dashboard/setTaskStream':
+        this.wantTaskStream = m.on;
+        this.updateLoop();
+        if (!m.on) this.sendTaskStream();
+        return;
       case 'dashboard/scale':
         return this.request(m.requestId, async () => {
           if (!this.target.scale) throw new Error('This cluster cannot be scaled from here.');
@@ -149,6 +169,7 @@ export class DashboardSession {
   private async ensureSampler(): Promise<SchedulerSampler> {
     if (!this.sampler) {
       const connection = await this.target.connection();
+      this.connection = connection;
       this.dashboardUrl = connection.dashboardUrl;
       this.sampler = new SchedulerSampler(connection, { logger: this.opts.logger, fetch: this.opts.fetch, now: this.opts.now });
     }
@@ -206,6 +227,11 @@ export class DashboardSession {
 
   private sendSample(sample: ClusterSample, diff: WorkerDiff | undefined): void {
     const summary = summarize(sample);
+    // Schedulers before distributed 2023.1.1 serve no per-prefix time: sum it from the live stream while it runs.
+    if (summary.prefixTimes.missing && this.taskStream.state === 'live') {
+      summary.prefixTimes = { rows: prefixTimingsFromBars(this.taskStream.recent()),
+        note: 'From the live task stream (tasks that finished in the last minute); this scheduler\'s /metrics has no per-prefix times.' };
+    }
     const reset = !this.tableSent || !diff;
     this.tableSent = true;
     this.post({
@@ -217,5 +243,15 @@ export class DashboardSession {
   private updateLoop(): void {
     if (this.ready && this.visible) this.loop.start();
     else this.loop.stop();
+    // The stream costs the scheduler CPU per task: only while someone can see it.
+    if (this.ready && this.visible && this.wantTaskStream && this.sampler) {
+      void this.taskStream.start(this.sampler.scheduler.baseUrl, this.connection?.headers);
+    } else if (!this.wantTaskStream || !this.visible) this.taskStream.stop();
+  }
+
+  private sendTaskStream(): void {
+    if (!this.ready) return;
+    const t = this.taskStream;
+    this.post({ type: 'dashboard/taskStream', state: t.state, message: t.message, since: t.since, bars: t.takeNew() });
   }
 }

@@ -42,7 +42,7 @@ export interface BarListSpec {
 const ROW_H = 18;
 const MAX_VIEW = 320;
 const LABEL_W = 110;
-const NOTE_W = 120;
+const NOTE_W = 140;
 
 export class BarList {
   readonly box: HTMLElement;
@@ -51,6 +51,7 @@ export class BarList {
   private readonly spacer: HTMLDivElement;
   private readonly message: HTMLElement;
   private readonly legend: HTMLElement;
+  private readonly note: HTMLElement;
   private rows: BarRow[] = [];
   private selected?: string;
   private pending = false;
@@ -62,6 +63,7 @@ export class BarList {
     this.box = parent.appendChild(el('div', { class: 'chart barlist', 'data-testid': spec.testId }));
     this.box.appendChild(el('h3', {}, spec.title));
     if (spec.caption) this.box.appendChild(el('div', { class: 'caption muted' }, spec.caption));
+    this.note = this.box.appendChild(el('div', { class: 'caption muted hidden', 'data-testid': `${spec.testId}-note` }));
     this.legend = this.box.appendChild(el('div', { class: 'legend' }));
     this.message = this.box.appendChild(el('p', { class: 'muted hidden', 'data-testid': `${spec.testId}-missing`, role: 'status' }));
     this.scroll = this.box.appendChild(el('div', { class: 'barlist-scroll' }));
@@ -86,6 +88,12 @@ export class BarList {
     this.message.classList.toggle('hidden', !missing);
     this.scroll.classList.toggle('hidden', rows.length === 0);
     this.draw();
+  }
+
+  /** A line under the title saying where the rows come from (none: the caption alone). */
+  setNote(note: string | undefined): void {
+    this.note.textContent = note ?? '';
+    this.note.classList.toggle('hidden', !note);
   }
 
   select(key: string | undefined): void {

@@ -8,6 +8,7 @@ import type { ClusterInfo, HostMessage, SamplerState, SampleSummary } from '../s
 import { CHARTED_TASK_STATES as TASK_STATES, SampleSeries } from '../../src/dask/metrics/sampleSeries';
 import { WorkersTable } from './workersTable';
 import { BarList } from './barList';
+import { TaskStreamChart } from './taskStreamChart';
 import { MEMORY_SEGMENTS, memoryBars, PROCESSING_SEGMENTS, processingBars, PROGRESS_SEGMENTS, progressBars, TIME_SEGMENTS, timeBars } from './workerCharts';
 import { el, card as addCard } from '../shared/dom';
 
@@ -49,7 +50,7 @@ let selected: string | undefined;
 const gib = (v: number) => formatBytes(v);
 const chartProgress = new BarList(charts, {
   title: 'Progress by task group', testId: 'chart-progress', segments: PROGRESS_SEGMENTS,
-  caption: 'Tasks per prefix since the scheduler started (Dask\'s Progress plot).',
+  caption: 'Tasks of each prefix in its current (or last) run, as in Dask\'s Progress plot; counted from the scheduler\'s /metrics.',
 });
 chartProgress.box.classList.add('wide');
 const chartPrefixTime = new BarList(charts, {
@@ -75,6 +76,9 @@ const chartProcessing = new BarList(charts, {
   caption: 'Tasks each worker runs now and has queued. Occupancy in seconds is not among the scheduler\'s HTTP routes.',
 });
 
+const taskStream = new TaskStreamChart(charts);
+taskStream.onToggle = (on) => bridge.post({ type: 'dashboard/setTaskStream', on });
+
 app.appendChild(el('h2', {}, 'Bokeh plots'));
 const plotsBox = app.appendChild(el('div', { 'data-testid': 'plots' }));
 plotsBox.appendChild(el('p', { class: 'muted' }, 'Checking whether the scheduler serves bokeh plots…'));
@@ -89,11 +93,13 @@ function select(address: string): void {
   chartWorkerMemory.select(selected);
   chartProcessing.select(selected);
   chartCpu.plot.redraw(false, false);
+  taskStream.select(selected);
   document.body.dataset.selectedWorker = selected ?? '';
 }
 table.onSelect = select;
 chartWorkerMemory.onSelect = select;
 chartProcessing.onSelect = select;
+taskStream.onSelect = select;
 
 // The same declared series as the host keeps, in the same class.
 const store = new SampleSeries();
@@ -128,6 +134,11 @@ function onMessage(m: HostMessage): void {
       break;
     case 'dashboard/state':
       showState(m.state, m.message, m.confirmed);
+      break;
+    case 'dashboard/taskStream':
+      taskStream.setState(m.state, m.message, m.since);
+      taskStream.addBars(m.bars);
+      scheduleRender();
       break;
     case 'dashboard/gap':
       store.addGap(m.time);
@@ -181,9 +192,13 @@ function render(): void {
   chartWorkerMemory.setRows(memoryBars(rows));
   chartProcessing.setRows(processingBars(rows));
   cpuAddresses = rows.map((r) => r.address);
+  taskStream.setWorkers(rows);
+  taskStream.draw();
   if (lastSummary) {
     chartProgress.setRows(progressBars(lastSummary.prefixes), lastSummary.prefixes.missing);
-    chartPrefixTime.setRows(timeBars(lastSummary.prefixTimes), lastSummary.prefixTimes.missing);
+    const times = lastSummary.prefixTimes;
+    chartPrefixTime.setRows(timeBars(times), times.missing ?? (times.note && times.rows.length === 0 ? `${times.note} None yet.` : undefined));
+    chartPrefixTime.setNote(times.note);
   }
   const s = lastSummary;
   if (s) {
@@ -297,13 +312,14 @@ openButton.addEventListener('click', () => bridge.post({ type: 'dashboard/openBr
   chartData: () => Object.fromEntries(Object.entries(timeCharts).map(([k, c]) => [k, c.plot.data.map((a) => Array.from(a as ArrayLike<number>))])),
   /** The rows each bar list drew last: key, label, segment widths in px, whether highlighted; and its "missing" text. */
   bars: () => Object.fromEntries(Object.entries(barLists).map(([k, b]) => [k, { rows: b.drawnRows(), missing: b.missing }])),
+  taskStream: () => taskStream.drawn(),
   selected: () => selected,
   select,
 };
 
 // The editor changes its --vscode-* variables (and the body's theme class) when the user switches theme: redraw the
 // canvases in the new colours.
-const charts_ = [...Object.values(timeCharts), ...Object.values(barLists)];
+const charts_ = [...Object.values(timeCharts), ...Object.values(barLists), taskStream];
 new MutationObserver(() => { for (const c of charts_) c.restyle(); })
   .observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 new MutationObserver(() => { for (const c of charts_) c.restyle(); })

@@ -48,7 +48,7 @@ export const PROCESSING_SEGMENTS: BarSegment[] = [
 export function processingBars(rows: readonly WorkerRow[]): BarRow[] {
   return rows.map((r) => ({
     key: r.address, label: r.name, values: [r.executing, r.ready], limit: r.threads || undefined,
-    note: `${r.executing} running · ${r.ready} queued`,
+    note: `${r.executing} running, ${r.ready} queued`,
     title: `${r.name} (${r.address}): ${r.executing} running, ${r.ready} queued, ${r.inMemory} results held, ${r.threads} thread${r.threads === 1 ? '' : 's'}; ` +
       `transfers in ${formatBytes(r.transferInBytes)}, out ${formatBytes(r.transferOutBytes)}`,
   }));

@@ -3,6 +3,8 @@
 import type { PrefixRows, TaskCounts } from '../../src/dask/metrics/clusterSample';
 import type { PrefixProgress } from '../../src/dask/metrics/taskPrefixProgress';
 import type { PrefixTiming } from '../../src/dask/metrics/prefixTimings';
+import type { TaskBar } from '../../src/dask/metrics/taskStream';
+import type { TaskStreamState } from '../../src/dashboard/taskStreamFeed';
 import { SERIES_KEYS, type SeriesSnapshot } from '../../src/dask/metrics/sampleSeries';
 import type { SampleSummary } from '../../src/dask/metrics/sampleSummary';
 import { WORKER_FIELDS, type WorkerField, type WorkerRow } from '../../src/dask/scheduler/workerFields';
@@ -36,7 +38,7 @@ export interface AdaptiveBounds {
   maximum: number | null;
 }
 
-export type { WorkerRow, TaskCounts, SeriesSnapshot, SampleSummary, SamplerState, MeterSnapshot, PrefixRows, PrefixProgress, PrefixTiming };
+export type { WorkerRow, TaskCounts, SeriesSnapshot, SampleSummary, SamplerState, MeterSnapshot, PrefixRows, PrefixProgress, PrefixTiming, TaskBar, TaskStreamState };
 
 // ---- host → webview ---------------------------------------------------------------------------
 
@@ -53,6 +55,8 @@ export type HostMessage =
   | { type: 'dashboard/plots'; plots: Record<string, string>; reason?: string; fullDashboard: boolean }
   /** Something the provider said while a scale/adapt request still runs (e.g. a gateway's limit). */
   | { type: 'dashboard/notice'; requestId: number; message: string }
+  /** The live task stream's state and the bars that arrived since the last message (`since`: epoch ms it opened). */
+  | { type: 'dashboard/taskStream'; state: TaskStreamState; message?: string; since?: number; bars: TaskBar[] }
   | { type: 'cost/snapshot'; snapshot: MeterSnapshot }
   | { type: 'result'; requestId: number; ok: boolean; message: string };
 
@@ -63,6 +67,8 @@ export type WebviewMessage =
   | { type: 'dashboard/scale'; requestId: number; workers: number }
   | { type: 'dashboard/adapt'; requestId: number; minimum: number; maximum: number }
   | { type: 'dashboard/openBrowser' }
+  /** Switches the live task stream (the scheduler's /eventstream) on or off. */
+  | { type: 'dashboard/setTaskStream'; on: boolean }
   | { type: 'cost/setBudget'; requestId: number; limitUsd: number; period: 'day' | 'month' }
   | { type: 'cost/openSettings' };
 
@@ -73,7 +79,11 @@ const isWorkerRow = shape(Object.fromEntries(Object.entries(WORKER_FIELDS).map((
 const isTaskCounts = recordOf(isFiniteNum);
 const isSeriesValues = arrayOf(nullable(isFiniteNum));
 const isSeries = shape({ time: arrayOf(isFiniteNum), values: shape(Object.fromEntries(SERIES_KEYS.map((k) => [k, isSeriesValues]))) });
-const prefixRows = (row: Check): Check => shape({ rows: arrayOf(row), missing: optional(isStr) });
+const prefixRows = (row: Check): Check => shape({ rows: arrayOf(row), missing: optional(isStr), note: optional(isStr) });
+const barChecks: Record<keyof TaskBar, Check> = {
+  key: isStr, prefix: isStr, worker: isStr, action: isStr, start: isFiniteNum, stop: isFiniteNum, source: optional(isStr),
+  nbytes: optional(isFiniteNum), thread: optional(isFiniteNum), status: isStr, color: optional(isStr),
+};
 const progressChecks: Record<keyof PrefixProgress, Check> = {
   prefix: isStr, total: isFiniteNum, waiting: isFiniteNum, processing: isFiniteNum, memory: isFiniteNum, released: isFiniteNum, erred: isFiniteNum,
 };
@@ -115,6 +125,7 @@ const hostChecks: Record<HostMessage['type'], Check> = {
   'dashboard/adaptive': shape({ adaptive: nullable(shape({ minimum: isBound, maximum: isBound })) }),
   'dashboard/plots': shape({ plots: recordOf(isStr), reason: optional(isStr), fullDashboard: isBool }),
   'dashboard/notice': shape({ requestId: isWholeNum, message: isStr }),
+  'dashboard/taskStream': shape({ state: oneOf('off', 'connecting', 'live', 'failed'), message: optional(isStr), since: optional(isFiniteNum), bars: arrayOf(shape(barChecks)) }),
   'cost/snapshot': shape({ snapshot: isMeterSnapshot }),
   result: shape({ requestId: isWholeNum, ok: isBool, message: isStr }),
 };
@@ -126,6 +137,7 @@ const webviewChecks: Record<WebviewMessage['type'], Check> = {
   'dashboard/adapt': (v) => shape({ requestId: isWholeNum, minimum: isPositiveWorkers, maximum: isPositiveWorkers })(v) &&
     ((v as { minimum: number }).minimum <= (v as { maximum: number }).maximum),
   'dashboard/openBrowser': isObj,
+  'dashboard/setTaskStream': shape({ on: isBool }),
   'cost/setBudget': shape({ requestId: isWholeNum, limitUsd: (v) => isFiniteNum(v) && (v as number) >= 0, period: oneOf('day', 'month') }),
   'cost/openSettings': isObj,
 };

@@ -17,6 +17,8 @@ export type TaskCounts = Record<string, number>;
 export interface PrefixRows<T> {
   rows: T[];
   missing?: string;
+  /** Where the rows come from, when not the obvious place. */
+  note?: string;
 }
 
 /** Worker fields the cluster totals sum (sample field ← worker field), in one pass over the rows. */

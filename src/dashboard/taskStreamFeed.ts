@@ -1,0 +1,107 @@
+// The dashboard's live task stream: the scheduler's /eventstream websocket (see docs/dask-dashboard-sources.md), open
+// only while the user has it switched on and the panel is visible; bars are batched for the webview and kept for a
+// minute so "task time by prefix" can be summed from them where /metrics lacks it (distributed < 2023.1.1).
+import { isPangeoError } from '../core/http/errors';
+import { redact } from '../core/http/redact';
+import { openEventstream, type EventstreamConnection, type EventstreamOptions } from '../dask/metrics/eventstreamConnection';
+import { TaskStreamWindow, type TaskBar } from '../dask/metrics/taskStream';
+
+export type TaskStreamState = 'off' | 'connecting' | 'live' | 'failed';
+
+export interface TaskStreamFeedOptions {
+  /** How the websocket is opened (tests replay recorded frames). */
+  open?: (opts: EventstreamOptions) => Promise<EventstreamConnection>;
+  /** Called when bars are waiting or the state changed, at most every `batchMs`. */
+  onUpdate: () => void;
+  batchMs?: number;
+}
+
+export class TaskStreamFeed {
+  private connection?: EventstreamConnection;
+  private pending: TaskBar[] = [];
+  private readonly window = new TaskStreamWindow(60_000, 10_000);
+  private timer?: ReturnType<typeof setTimeout>;
+  private generation = 0;
+  state: TaskStreamState = 'off';
+  message?: string;
+  /** Epoch ms the stream opened (tasks before that are not in it). */
+  since?: number;
+
+  constructor(private readonly opts: TaskStreamFeedOptions) {}
+
+  async start(baseUrl: string, headers?: Record<string, string>): Promise<void> {
+    if (this.state === 'live' || this.state === 'connecting') return;
+    const generation = ++this.generation;
+    this.setState('connecting');
+    try {
+      const connection = await (this.opts.open ?? openEventstream)({
+        baseUrl, headers,
+        onEvent: (e) => {
+          if (e.kind === 'task') this.add(e.bar);
+          else if (e.kind === 'restart') this.window.clear();
+        },
+        onClosed: (reason) => {
+          if (generation !== this.generation) return;
+          this.connection = undefined;
+          this.setState('failed', `The scheduler closed the task stream (${redact(reason)}); another viewer of this scheduler may have opened its own.`);
+        },
+      });
+      // Switched off (or restarted) while it was connecting.
+      if (generation !== this.generation) return connection.close();
+      this.connection = connection;
+      this.since = Date.now();
+      this.setState('live');
+    } catch (e) {
+      if (generation !== this.generation) return;
+      this.setState('failed', redact(isPangeoError(e) ? e.userMessage : e instanceof Error ? e.message : String(e)));
+    }
+  }
+
+  stop(): void {
+    this.generation++;
+    this.connection?.close();
+    this.connection = undefined;
+    this.pending = [];
+    this.window.clear();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.state !== 'off') this.setState('off');
+  }
+
+  /** Bars that arrived since the last call. */
+  takeNew(): TaskBar[] {
+    const bars = this.pending;
+    this.pending = [];
+    return bars;
+  }
+
+  /** Bars of the last minute (for per-prefix time). */
+  recent(): TaskBar[] {
+    return this.window.current();
+  }
+
+  private add(bar: TaskBar): void {
+    this.pending.push(bar);
+    this.window.add(bar);
+    // The webview keeps 10,000 bars at most; never queue more than that for it.
+    if (this.pending.length > 10_000) this.pending.splice(0, this.pending.length - 10_000);
+    this.schedule();
+  }
+
+  private setState(state: TaskStreamState, message?: string): void {
+    this.state = state;
+    this.message = message;
+    this.schedule(0);
+  }
+
+  private schedule(delay = this.opts.batchMs ?? 500): void {
+    if (this.timer) {
+      if (delay > 0) return;
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.opts.onUpdate();
+    }, delay);
+  }
+}

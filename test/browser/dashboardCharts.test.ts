@@ -1,0 +1,126 @@
+// The dashboard's Dask charts (progress by task group, task time by prefix, memory per worker split, processing per
+// worker, task stream) rendered in Chromium from payloads recorded on a real Dask 2022.12 scheduler under load, fed
+// through the real DashboardSession, in light, dark and high-contrast themes; a screenshot of each chart per theme.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DashboardSession } from '../../src/dashboard/dashboardSession';
+import { useBrowserPages, waitForPost, type ThemeName } from './webviewTestHost';
+import { connectDashboard, probe } from './dashboardHarness';
+import { recordedScheduler } from './recordedScheduler';
+
+const chromium = useBrowserPages();
+const { skip, artifacts: ARTIFACTS } = chromium;
+const CHARTS = ['chart-progress', 'chart-prefix-time', 'chart-worker-memory', 'chart-processing', 'chart-task-stream', 'chart-transfer'] as const;
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+for (const theme of ['light', 'dark', 'high-contrast'] as ThemeName[]) {
+  test(`Dask charts from a recorded 2022.12 run (${theme}): progress moves and finishes, memory split, processing, task stream, one highlighted worker`, { skip, timeout: 90_000 }, async () => {
+    const scheduler = recordedScheduler();
+    let clock = Date.parse('2026-12-01T06:00:00Z');
+    const { w, session, flush } = await connectDashboard(chromium.browser(), chromium.pages().origin, theme, (post) => new DashboardSession(
+      { id: 'dask:local:recorded', name: 'recorded-2022.12', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/status' }) },
+      post, { fetch: scheduler.fetch, openEventstream: scheduler.openEventstream, intervalMs: 3_600_000, now: () => (clock += 2000) }));
+    try {
+      // ---- middle of the run: bars part done, part processing, part waiting ----
+      await session.tick();
+      scheduler.phase = 'middle';
+      await session.tick();
+      await flush();
+      let p = await probe(w);
+      const progress = Object.fromEntries(p.bars.progress.rows.map((r) => [r.label, r.widths]));
+      assert.deepEqual(Object.keys(progress).sort(), ['check', 'combine', 'load', 'measure', 'total']);
+      // [released, in memory, processing, waiting, erred] in pixels: load has some done, some processing, most waiting.
+      const load = progress.load!;
+      assert.ok(load[1]! > 0 && load[2]! > 0 && load[3]! > load[1]!, `load mid-run ${JSON.stringify(load)}`);
+      assert.ok(progress.check![4]! > 0, 'check has erred tasks (red)');
+      assert.ok(progress.total![3]! > 0 && progress.total![1] === 0, 'total still waits');
+      // Memory per worker: named bars for both workers, managed + unmanaged drawn.
+      assert.deepEqual(p.bars.workerMemory.rows.map((r) => r.label), ['alpha', 'beta']);
+      for (const r of p.bars.workerMemory.rows) assert.ok(r.widths[0]! > 0 && r.widths[1]! + r.widths[2]! > 0, JSON.stringify(r));
+      // Processing per worker: each runs one and has one queued (identity.json task_counts).
+      for (const r of p.bars.processing.rows) assert.ok(r.widths[0]! > 0 && r.widths[1]! > 0, JSON.stringify(r));
+      assert.match(await w.page.locator('tbody td[data-col="executing"]').first().innerText(), /^1 running · 1 queued$/);
+      // 2022.12 has no per-prefix time on /metrics: said plainly until the stream runs.
+      assert.match(p.bars.prefixTime.missing ?? '', /2023\.1\.1/);
+
+      // ---- the live task stream (recorded /eventstream frames) ----
+      assert.equal(p.taskStream.state, 'off');
+      await w.page.locator('[data-testid="task-stream-toggle"]').click();
+      await waitForPost(w, (m) => (m as { type?: string; on?: boolean }).type === 'dashboard/setTaskStream');
+      await w.page.waitForFunction(() => (window as unknown as { pangeoDashboard: { taskStream(): { bars: number } } }).pangeoDashboard.taskStream().bars > 50, undefined, { timeout: 10_000 });
+      assert.equal(scheduler.streamOpen(), true);
+      assert.match(await w.page.locator('[data-testid="task-stream-status"]').innerText(), /^Live since/);
+
+      // ---- end of the run: every bar finished, spilled memory shown in grey ----
+      scheduler.phase = 'end';
+      await session.tick();
+      await flush();
+      p = await probe(w);
+      for (const r of p.bars.progress.rows) {
+        assert.equal(r.widths[2], 0, `${r.label} has nothing processing at the end`);
+        assert.equal(r.widths[3], 0, `${r.label} has nothing waiting at the end`);
+      }
+      for (const r of p.bars.workerMemory.rows) assert.ok(r.widths[3]! > 0, `${r.label} shows spilled bytes: ${JSON.stringify(r)}`);
+      assert.deepEqual(p.taskStream.lanes.map((l) => l.split('#')[0]).filter((v, i, a) => a.indexOf(v) === i).sort(), ['alpha', 'beta']);
+      assert.ok(['load', 'measure', 'combine'].every((x) => p.taskStream.prefixes.includes(x)), JSON.stringify(p.taskStream.prefixes));
+      // Task time per prefix, summed from the stream (and saying so).
+      assert.ok(p.bars.prefixTime.rows.some((r) => r.label === 'load' && sum(r.widths) > 0), JSON.stringify(p.bars.prefixTime));
+      assert.match(await w.page.locator('[data-testid="chart-prefix-time-note"]').innerText(), /live task stream/);
+
+      // ---- one worker highlighted everywhere: a click in the table, then a click on a memory bar ----
+      await w.page.locator('tbody tr[data-address] td[data-col="name"]', { hasText: 'beta' }).click();
+      await flush();
+      p = await probe(w);
+      const beta = p.bars.workerMemory.rows.find((r) => r.label === 'beta')!.key;
+      assert.equal(p.selected, beta);
+      assert.deepEqual(p.bars.workerMemory.rows.map((r) => r.selected), [false, true]);
+      assert.deepEqual(p.bars.processing.rows.map((r) => r.selected), [false, true]);
+      assert.ok(p.taskStream.selectedLanes > 0);
+      assert.equal(await w.page.locator('tbody tr.selected td[data-col="name"]').innerText(), 'beta');
+      for (const id of CHARTS) await w.page.locator(`[data-testid="${id}"]`).screenshot({ path: `${ARTIFACTS}/${id}-${theme}.png` });
+      await w.page.screenshot({ path: `${ARTIFACTS}/dashboard-charts-${theme}.png`, fullPage: true });
+      const box = (await w.page.locator('[data-testid="chart-worker-memory"] canvas').boundingBox())!;
+      await w.page.mouse.click(box.x + box.width / 2, box.y + 9);
+      await flush();
+      p = await probe(w);
+      assert.equal(p.bars.workerMemory.rows.find((r) => r.selected)?.label, 'alpha');
+      assert.equal(await w.page.locator('tbody tr.selected td[data-col="name"]').innerText(), 'alpha');
+
+      // Stopping the stream closes the websocket.
+      await w.page.locator('[data-testid="task-stream-toggle"]').click();
+      await w.page.waitForFunction(() => document.querySelector('[data-testid="task-stream-status"]')?.textContent?.startsWith('Off.'));
+      assert.equal(scheduler.streamOpen(), false);
+      assert.deepEqual(w.cspViolations, []);
+    } finally {
+      session.dispose();
+      await w.page.close();
+    }
+  });
+}
+
+test('without /metrics or /eventstream the charts say plainly what is missing', { skip, timeout: 60_000 }, async () => {
+  const scheduler = recordedScheduler({ eventstream: 'not-served' });
+  scheduler.metrics = false;
+  scheduler.phase = 'middle';
+  const { w, session, flush } = await connectDashboard(chromium.browser(), chromium.pages().origin, 'dark', (post) => new DashboardSession(
+    { id: 'url:bare', name: 'bare', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/' }) },
+    post, { fetch: scheduler.fetch, openEventstream: scheduler.openEventstream, intervalMs: 3_600_000 }));
+  try {
+    await session.tick();
+    await flush();
+    const p = await probe(w);
+    assert.equal(p.bars.progress.rows.length, 0);
+    assert.match(p.bars.progress.missing ?? '', /does not serve \/metrics/);
+    assert.match(await w.page.locator('[data-testid="chart-progress-missing"]').innerText(), /prometheus_client/);
+    assert.match(p.bars.prefixTime.missing ?? '', /\/metrics/);
+    // Memory and processing still come from identity.json.
+    assert.equal(p.bars.workerMemory.rows.length, 2);
+    await w.page.locator('[data-testid="task-stream-toggle"]').click();
+    await w.page.waitForFunction(() => /^No task stream:/.test(document.querySelector('[data-testid="task-stream-status"]')?.textContent ?? ''));
+    assert.match(await w.page.locator('[data-testid="task-stream-status"]').innerText(), /\/eventstream/);
+    await w.page.screenshot({ path: `${ARTIFACTS}/dashboard-charts-missing-dark.png`, fullPage: true });
+  } finally {
+    session.dispose();
+    await w.page.close();
+  }
+});

@@ -1,0 +1,220 @@
+// Dask's task stream: one lane per worker thread, one bar per compute / transfer / disk action over the last minute,
+// coloured like Dask's (the bar's own prefix colour for compute, red transfers, orange disk, error colour for erred
+// tasks). Drawn on a canvas (thousands of rectangles); a click on a lane selects its worker.
+import type { TaskBar, TaskStreamState } from '../shared/protocol';
+import { el } from '../shared/dom';
+import { axisColors, seriesColor, themeColor } from '../shared/charts';
+import { DASK_TASK_STREAM_ALPHA } from '../../src/dask/metrics/taskStream';
+
+const WINDOW_MS = 60_000;
+const MAX_BARS = 10_000;
+const HEIGHT = 220;
+const LABEL_W = 110;
+const AXIS_H = 16;
+
+export class TaskStreamChart {
+  readonly box: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly toggle: HTMLButtonElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly legend: HTMLElement;
+  private bars: TaskBar[] = [];
+  private state: TaskStreamState = 'off';
+  private names = new Map<string, string>();
+  private order: string[] = [];
+  private selected?: string;
+  private lanes: { worker: string; thread: number }[] = [];
+  private drawnCount = 0;
+  onToggle?: (on: boolean) => void;
+  onSelect?: (worker: string) => void;
+
+  constructor(parent: HTMLElement) {
+    this.box = parent.appendChild(el('div', { class: 'chart taskstream wide', 'data-testid': 'chart-task-stream' }));
+    const head = this.box.appendChild(el('h3', {}, 'Task stream'));
+    this.toggle = head.appendChild(el('button', { class: 'secondary', 'data-testid': 'task-stream-toggle' }, 'Start live task stream'));
+    this.toggle.style.marginLeft = '12px';
+    this.status = this.box.appendChild(el('p', { class: 'muted missing', 'data-testid': 'task-stream-status', role: 'status' }));
+    this.legend = this.box.appendChild(el('div', { class: 'legend', 'data-testid': 'task-stream-legend' }));
+    this.canvas = this.box.appendChild(el('canvas', { role: 'img', 'aria-label': 'Task stream: tasks per worker thread over the last minute' }));
+    this.canvas.style.cursor = 'pointer';
+    this.toggle.addEventListener('click', () => this.onToggle?.(this.state === 'off' || this.state === 'failed'));
+    this.canvas.addEventListener('click', (e) => {
+      const lane = this.laneAt(e.offsetY);
+      if (lane) this.onSelect?.(lane.worker);
+    });
+    new ResizeObserver(() => this.draw()).observe(this.box);
+    this.setState('off');
+  }
+
+  setState(state: TaskStreamState, message?: string, since?: number): void {
+    this.state = state;
+    this.toggle.textContent = state === 'live' || state === 'connecting' ? 'Stop live task stream' : 'Start live task stream';
+    this.toggle.disabled = state === 'connecting';
+    const at = since ? new Date(since).toLocaleTimeString(undefined, { hourCycle: 'h23' }) : '';
+    this.status.textContent =
+      state === 'off' ? 'Off. The live stream reads the scheduler\'s /eventstream: it shows tasks that finish from then on, costs the scheduler about 0.1 ms per task, and only one viewer per scheduler can have it (opening it elsewhere stops this one).'
+        : state === 'connecting' ? 'Connecting to the scheduler\'s /eventstream…'
+          : state === 'failed' ? `No task stream: ${message ?? 'the scheduler did not open /eventstream.'}`
+            : `Live since ${at}: tasks that finished in the last minute.`;
+    this.status.classList.toggle('error', state === 'failed');
+    if (state === 'off') this.bars = [];
+    this.draw();
+  }
+
+  addBars(bars: TaskBar[]): void {
+    if (bars.length === 0) return;
+    this.bars.push(...bars);
+    const newest = this.bars.reduce((m, b) => Math.max(m, b.stop), 0);
+    if (this.bars.length > MAX_BARS * 1.2 || this.bars[0]!.stop < newest - WINDOW_MS * 1.2) {
+      this.bars = this.bars.filter((b) => b.stop >= newest - WINDOW_MS).slice(-MAX_BARS);
+    }
+  }
+
+  /** Worker names (address → name) and their order, from the table. */
+  setWorkers(rows: readonly { address: string; name: string }[]): void {
+    this.names = new Map(rows.map((r) => [r.address, r.name]));
+    this.order = rows.map((r) => r.address);
+  }
+
+  select(worker: string | undefined): void {
+    this.selected = worker;
+    this.draw();
+  }
+
+  restyle(): void {
+    this.draw();
+  }
+
+  /** For tests: bars drawn at the last draw, lane labels, and the legend's prefixes. */
+  drawn(): { bars: number; lanes: string[]; prefixes: string[]; selectedLanes: number; state: TaskStreamState } {
+    return {
+      bars: this.drawnCount, lanes: this.lanes.map((l) => `${this.names.get(l.worker) ?? l.worker}#${l.thread}`),
+      prefixes: [...this.legend.querySelectorAll('[data-prefix]')].map((e) => (e as HTMLElement).dataset.prefix!),
+      selectedLanes: this.lanes.filter((l) => l.worker === this.selected).length, state: this.state,
+    };
+  }
+
+  private laneAt(offsetY: number): { worker: string; thread: number } | undefined {
+    const h = (HEIGHT - AXIS_H) / Math.max(1, this.lanes.length);
+    return this.lanes[Math.floor(offsetY / h)];
+  }
+
+  /** Dask's colour for a bar: its own (compute bars carry their prefix's), red transfers, orange disk, errors. */
+  private colorOf(b: TaskBar, prefixColors: Map<string, string>): string {
+    if (b.status !== 'OK') return themeColor('--vscode-errorForeground', '#c00');
+    if (b.action === 'transfer') return themeColor('--vscode-charts-red', '#e51400');
+    if (b.action === 'disk-read' || b.action === 'disk-write') return themeColor('--vscode-charts-orange', '#d18616');
+    if (b.action === 'deserialize') return themeColor('--vscode-disabledForeground', '#888');
+    return prefixColors.get(b.prefix) ?? b.color ?? seriesColor(0);
+  }
+
+  draw(): void {
+    const show = this.state === 'live' || this.bars.length > 0;
+    this.canvas.classList.toggle('hidden', !show);
+    const width = Math.max(300, this.box.clientWidth - 14);
+    const dpr = window.devicePixelRatio || 1;
+    if (this.canvas.width !== Math.round(width * dpr)) {
+      this.canvas.width = Math.round(width * dpr);
+      this.canvas.height = Math.round(HEIGHT * dpr);
+      this.canvas.style.width = `${width}px`;
+      this.canvas.style.height = `${HEIGHT}px`;
+    }
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, HEIGHT);
+    // Lanes: every worker thread that ran something, in the table's worker order.
+    const rank = new Map(this.order.map((a, i) => [a, i]));
+    const laneKeys = new Map<string, { worker: string; thread: number }>();
+    for (const b of this.bars) {
+      const k = `${b.worker}#${b.thread ?? 0}`;
+      if (!laneKeys.has(k)) laneKeys.set(k, { worker: b.worker, thread: b.thread ?? 0 });
+    }
+    this.lanes = [...laneKeys.values()].sort((a, b) => ((rank.get(a.worker) ?? 1e9) - (rank.get(b.worker) ?? 1e9)) || a.worker.localeCompare(b.worker) || a.thread - b.thread);
+    const laneIndex = new Map(this.lanes.map((l, i) => [`${l.worker}#${l.thread}`, i]));
+    const laneH = (HEIGHT - AXIS_H) / Math.max(1, this.lanes.length);
+    // Like Dask's: the last minute, or less when the bars span less (zoomed to what ran), never under 5 s.
+    let end = 0;
+    let first = Infinity;
+    for (const b of this.bars) {
+      if (b.stop > end) end = b.stop;
+      if (b.start < first) first = b.start;
+    }
+    const span = Math.min(WINDOW_MS, Math.max(5000, (end - first) * 1.05));
+    const start = end - span;
+    const plotW = width - LABEL_W - 4;
+    const x = (t: number) => LABEL_W + ((t - start) / span) * plotW;
+    const { label: fg, grid } = axisColors();
+    ctx.font = `11px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+    ctx.textBaseline = 'middle';
+    // Prefix colours: Dask's own when the bar carries one, else the theme palette in order of appearance.
+    const prefixColors = new Map<string, string>();
+    const counts = new Map<string, number>();
+    for (const b of this.bars) {
+      if (b.action !== 'compute') continue;
+      counts.set(b.prefix, (counts.get(b.prefix) ?? 0) + 1);
+      if (!prefixColors.has(b.prefix)) prefixColors.set(b.prefix, b.color ?? seriesColor(prefixColors.size));
+    }
+    this.lanes.forEach((l, i) => {
+      const y = i * laneH;
+      if (l.worker === this.selected) {
+        ctx.fillStyle = grid;
+        ctx.fillRect(0, y, width, laneH);
+      }
+      const first = i === 0 || this.lanes[i - 1]!.worker !== l.worker;
+      if (first && laneH >= 9) {
+        ctx.fillStyle = fg;
+        ctx.fillText(this.names.get(l.worker) ?? l.worker, 2, y + laneH / 2, LABEL_W - 6);
+      }
+    });
+    let drawn = 0;
+    for (const b of this.bars) {
+      if (b.stop < start) continue;
+      const lane = laneIndex.get(`${b.worker}#${b.thread ?? 0}`)!;
+      ctx.globalAlpha = DASK_TASK_STREAM_ALPHA[b.action] ?? 0.4;
+      ctx.fillStyle = this.colorOf(b, prefixColors);
+      const x0 = Math.max(LABEL_W, x(b.start));
+      ctx.fillRect(x0, lane * laneH + 1, Math.max(1, x(b.stop) - x0), Math.max(1, laneH - 2));
+      drawn++;
+    }
+    ctx.globalAlpha = 1;
+    // Time axis: seconds before the newest bar.
+    ctx.fillStyle = fg;
+    ctx.textAlign = 'center';
+    const step = span > 30_000 ? 10 : span > 10_000 ? 5 : span > 5_000 ? 2 : 1;
+    for (let s = 0; s * 1000 <= span; s += step) ctx.fillText(s === 0 ? 'latest' : `−${s} s`, Math.max(LABEL_W + 12, Math.min(width - 18, x(end - s * 1000))), HEIGHT - AXIS_H / 2);
+    ctx.textAlign = 'left';
+    if (this.selected) {
+      ctx.strokeStyle = fg;
+      ctx.lineWidth = 2;
+      this.lanes.forEach((l, i) => { if (l.worker === this.selected) ctx.strokeRect(1, i * laneH + 1, width - 2, laneH - 2); });
+      ctx.lineWidth = 1;
+    }
+    this.drawnCount = drawn;
+    this.drawLegend(prefixColors, counts);
+  }
+
+  private drawLegend(colors: Map<string, string>, counts: Map<string, number>): void {
+    this.legend.replaceChildren();
+    const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12);
+    for (const [prefix, n] of top) {
+      const item = this.legend.appendChild(el('span', { class: 'legend-item', 'data-prefix': prefix }));
+      item.appendChild(el('span', { class: 'swatch' })).style.background = colors.get(prefix)!;
+      item.appendChild(document.createTextNode(`${prefix} (${n})`));
+    }
+    if (this.bars.some((b) => b.action === 'transfer')) {
+      const item = this.legend.appendChild(el('span', { class: 'legend-item' }));
+      const sw = item.appendChild(el('span', { class: 'swatch' }));
+      sw.style.background = themeColor('--vscode-charts-red', '#e51400');
+      sw.style.opacity = '0.4';
+      item.appendChild(document.createTextNode('transfer'));
+    }
+    if (this.bars.some((b) => b.action === 'disk-read' || b.action === 'disk-write')) {
+      const item = this.legend.appendChild(el('span', { class: 'legend-item' }));
+      const sw = item.appendChild(el('span', { class: 'swatch' }));
+      sw.style.background = themeColor('--vscode-charts-orange', '#d18616');
+      sw.style.opacity = '0.4';
+      item.appendChild(document.createTextNode('disk (spill)'));
+    }
+  }
+}
