@@ -1,6 +1,6 @@
 // Dask's task stream: one lane per worker thread, one bar per compute / transfer / disk action over the last minute,
 // coloured like Dask's (the bar's own prefix colour for compute, red transfers, orange disk, error colour for erred
-// tasks). Drawn on a canvas (thousands of rectangles); a click on a lane selects its worker.
+// tasks; one theme colour per prefix). Drawn on a canvas (thousands of rectangles); a click on a lane selects its worker.
 import type { TaskBar, TaskStreamState } from '../shared/protocol';
 import { el } from '../shared/dom';
 import { axisColors, seriesColor, themeColor } from '../shared/charts';
@@ -105,7 +105,7 @@ export class TaskStreamChart {
     if (b.action === 'transfer') return themeColor('--vscode-charts-red', '#e51400');
     if (b.action === 'disk-read' || b.action === 'disk-write') return themeColor('--vscode-charts-orange', '#d18616');
     if (b.action === 'deserialize') return themeColor('--vscode-disabledForeground', '#888');
-    return prefixColors.get(b.prefix) ?? b.color ?? seriesColor(0);
+    return prefixColors.get(b.prefix) ?? seriesColor(0);
   }
 
   draw(): void {
@@ -147,13 +147,14 @@ export class TaskStreamChart {
     const { label: fg, grid } = axisColors();
     ctx.font = `11px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
     ctx.textBaseline = 'middle';
-    // Prefix colours: Dask's own when the bar carries one, else the theme palette in order of appearance.
+    // One theme colour per prefix, in order of appearance: Dask's per-prefix colours come from a hash and often collide
+    // (load, measure and combine all came out #433C84 in the recorded run); transfer, disk and error keep Dask's meaning.
     const prefixColors = new Map<string, string>();
     const counts = new Map<string, number>();
     for (const b of this.bars) {
       if (b.action !== 'compute') continue;
       counts.set(b.prefix, (counts.get(b.prefix) ?? 0) + 1);
-      if (!prefixColors.has(b.prefix)) prefixColors.set(b.prefix, b.color ?? seriesColor(prefixColors.size));
+      if (!prefixColors.has(b.prefix)) prefixColors.set(b.prefix, seriesColor(prefixColors.size));
     }
     this.lanes.forEach((l, i) => {
       const y = i * laneH;
