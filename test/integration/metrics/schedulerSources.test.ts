@@ -153,3 +153,11 @@ test('the kernel probe\'s Python runs on the real scheduler, answers for its wor
     }
   }
 });
+
+test('an address that serves no /eventstream is a typed NotFound that says what is missing', { skip, timeout: 30_000 }, async () => {
+  await assert.rejects(
+    openEventstream({ baseUrl: `${cluster.dashboardUrl}not-a-dashboard/`, onEvent: () => undefined }),
+    (e: Error & { kind?: string }) => e.kind === 'NotFound' && /eventstream/.test(e.message),
+  );
+  await assert.rejects(openEventstream({ baseUrl: 'http://127.0.0.1:1/', onEvent: () => undefined }), (e: Error & { kind?: string }) => e.kind === 'Unreachable');
+});
