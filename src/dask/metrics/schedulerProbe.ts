@@ -1,6 +1,7 @@
 // The kernel probe: read-only Python that the connected notebook kernel runs (through its own Dask client) to ask the
-// scheduler what no HTTP route serves — each worker's occupancy, processing count and executing keys, and the
-// scheduler's task-stream records when its task-stream plugin is already recording (bokeh dashboard present, or a
+// scheduler what no HTTP route serves — each worker's occupancy, processing count and executing keys, Dask's own
+// memory split (also the fallback while identity.json fails: HTTP 500 during computations on distributed ≥ 2023.4),
+// and the task-stream records when the scheduler's task-stream plugin already records (bokeh dashboard present, or a
 // client called get_task_stream). It never adds a plugin or changes the scheduler. See docs/dask-dashboard-sources.md.
 import { finite, isRecord, malformed, notServed, ok, SourceResult } from './sourceResult';
 import { keySplit, TaskBar } from './taskStream';
@@ -8,7 +9,7 @@ import { keySplit, TaskBar } from './taskStream';
 /** The probe function (kept equal to test/fixtures/scheduler/scheduler_probe.py, which the recorder runs). */
 export const SCHEDULER_PROBE_FUNCTION = `
 def pangeo_scheduler_probe(client, since_index=0, limit=5000):
-    """Read-only: what the scheduler knows about its workers' current work and, when its task-stream
+    """Read-only: what the scheduler knows about its workers (memory split, current work) and, when its task-stream
     plugin records (bokeh dashboard, or a client called get_task_stream), the tasks that finished since
     since_index. Never adds a plugin, never changes state. Returns one line of JSON."""
     import json
@@ -20,11 +21,22 @@ def pangeo_scheduler_probe(client, since_index=0, limit=5000):
         def text(key):
             return key if isinstance(key, str) else str(key)
 
+        def memory(ws):
+            try:
+                m = ws.memory
+                return {"process": m.process, "managed": m.managed_in_memory, "unmanaged_old": m.unmanaged_old,
+                        "unmanaged_recent": m.unmanaged_recent, "spilled": m.managed_spilled}
+            except Exception:
+                return None
+
         workers = {}
         for ws in dask_scheduler.workers.values():
             workers[ws.address] = {
                 "name": text(ws.name),
                 "nthreads": ws.nthreads,
+                "status": getattr(ws.status, "name", str(ws.status)),
+                "memory_limit": ws.memory_limit,
+                "memory": memory(ws),
                 "occupancy": float(ws.occupancy),
                 "processing": len(ws.processing),
                 "executing": [[text(ts.key), float(d)] for ts, d in list(getattr(ws, "executing", {}).items())[:50]],
@@ -94,9 +106,21 @@ del pangeo_scheduler_probe, __pangeo_probe_run
 `;
 }
 
+/** Dask's own MemoryState of a worker (managed = managed_in_memory; unmanaged old as the scheduler keeps it). */
+export interface ProbeMemory {
+  process: number;
+  managed: number;
+  unmanagedOld: number;
+  unmanagedRecent: number;
+  spilled: number;
+}
+
 export interface ProbeWorker {
   name: string;
   nthreads?: number;
+  status?: string;
+  memoryLimit?: number;
+  memory?: ProbeMemory;
   occupancy: number;
   processing: number;
   executing: Array<{ key: string; seconds: number }>;
@@ -138,9 +162,18 @@ export function readSchedulerProbe(output: string): SourceResult<SchedulerProbe>
   const workers: Record<string, ProbeWorker> = {};
   for (const [address, w] of Object.entries(body.workers)) {
     if (!isRecord(w)) continue;
+    const m = isRecord(w.memory) ? w.memory : undefined;
+    const process = finite(m?.process);
+    const limit = finite(w.memory_limit);
     workers[address] = {
       name: typeof w.name === 'string' ? w.name : address,
       nthreads: finite(w.nthreads),
+      status: typeof w.status === 'string' ? w.status : undefined,
+      memoryLimit: limit && limit > 0 ? limit : undefined,
+      memory: m && process !== undefined ? {
+        process, managed: finite(m.managed) ?? 0, unmanagedOld: finite(m.unmanaged_old) ?? 0,
+        unmanagedRecent: finite(m.unmanaged_recent) ?? 0, spilled: finite(m.spilled) ?? 0,
+      } : undefined,
       occupancy: finite(w.occupancy) ?? 0,
       processing: finite(w.processing) ?? 0,
       executing: Array.isArray(w.executing)

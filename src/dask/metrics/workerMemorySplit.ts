@@ -5,6 +5,7 @@
 // Dask's scheduler keeps "unmanaged old" (the minimum unmanaged memory over the last recent-to-old-time, 30 s) for
 // itself and serves it nowhere; UnmanagedHistory recomputes it from the samples this poller sees.
 import type { IdentityWorkerEntry } from './identityWorkers';
+import type { SchedulerProbe } from './schedulerProbe';
 import { finite, isRecord } from './sourceResult';
 
 export interface WorkerMemorySplit {
@@ -112,4 +113,22 @@ export function workerMemorySplit(w: IdentityWorkerEntry, history: UnmanagedHist
 export function workersMemorySplit(workers: IdentityWorkerEntry[], history: UnmanagedHistory, at: number, thresholds = DEFAULT_MEMORY_THRESHOLDS): MemoryReading[] {
   history.retain(workers.map((w) => w.address));
   return workers.map((w) => workerMemorySplit(w, history, at, thresholds));
+}
+
+/**
+ * The split as the scheduler itself computes it (MemoryState, with its own unmanaged-old history), from the kernel
+ * probe: exact where identity.json only lets us estimate, and available while identity.json answers 500 (newer Dask).
+ */
+export function memorySplitFromProbe(probe: SchedulerProbe, thresholds = DEFAULT_MEMORY_THRESHOLDS): MemoryReading[] {
+  return Object.entries(probe.workers).map(([address, w]): MemoryReading => {
+    const m = w.memory;
+    if (!m) return { kind: 'missing', address, name: w.name, reason: 'The scheduler has no memory readings for this worker yet.' };
+    return {
+      kind: 'ok',
+      split: {
+        address, name: w.name, process: m.process, managed: m.managed, unmanagedOld: m.unmanagedOld, unmanagedRecent: m.unmanagedRecent,
+        spilled: m.spilled, limit: w.memoryLimit, color: memoryColor(m.process, w.memoryLimit, w.status, thresholds),
+      },
+    };
+  });
 }

@@ -10,7 +10,7 @@ import { HttpClient } from '../../../src/core/http/httpClient';
 import { readMetricsPage } from '../../../src/dask/metrics/metricsPage';
 import { isSettled, PrefixProgress, taskPrefixProgress } from '../../../src/dask/metrics/taskPrefixProgress';
 import { readIdentityWorkers } from '../../../src/dask/metrics/identityWorkers';
-import { UnmanagedHistory, workersMemorySplit } from '../../../src/dask/metrics/workerMemorySplit';
+import { memorySplitFromProbe, UnmanagedHistory, workersMemorySplit } from '../../../src/dask/metrics/workerMemorySplit';
 import { workersActivity } from '../../../src/dask/metrics/workerActivity';
 import { openEventstream } from '../../../src/dask/metrics/eventstreamConnection';
 import { TaskBar } from '../../../src/dask/metrics/taskStream';
@@ -146,5 +146,18 @@ test('the kernel probe\'s Python runs on the real scheduler, answers for its wor
     assert.deepEqual(Object.values(r.value.workers).map((w) => w.name).sort(), ['alpha', 'beta']);
     // Read-only: the scheduler's task-stream plugin was off and the probe left it off.
     assert.equal(r.value.taskStream.recording, false);
+    // Dask's own memory split per worker, the parts adding up to the process memory.
+    for (const m of memorySplitFromProbe(r.value)) {
+      assert.equal(m.kind, 'ok');
+      if (m.kind === 'ok') assert.equal(m.split.managed + m.split.unmanagedOld + m.split.unmanagedRecent, m.split.process);
+    }
   }
+});
+
+test('an address that serves no /eventstream is a typed NotFound that says what is missing', { skip, timeout: 30_000 }, async () => {
+  await assert.rejects(
+    openEventstream({ baseUrl: `${cluster.dashboardUrl}not-a-dashboard/`, onEvent: () => undefined }),
+    (e: Error & { kind?: string }) => e.kind === 'NotFound' && /eventstream/.test(e.message),
+  );
+  await assert.rejects(openEventstream({ baseUrl: 'http://127.0.0.1:1/', onEvent: () => undefined }), (e: Error & { kind?: string }) => e.kind === 'Unreachable');
 });

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readIdentityWorkers } from '../../../src/dask/metrics/identityWorkers';
-import { memoryColor, UnmanagedHistory, workerMemorySplit, workersMemorySplit, WorkerMemorySplit } from '../../../src/dask/metrics/workerMemorySplit';
-import { workersAt } from './schedulerFixtures';
+import { memoryColor, memorySplitFromProbe, UnmanagedHistory, workerMemorySplit, workersMemorySplit, WorkerMemorySplit } from '../../../src/dask/metrics/workerMemorySplit';
+import { readSchedulerProbe } from '../../../src/dask/metrics/schedulerProbe';
+import { fixtureText, workersAt } from './schedulerFixtures';
 
 function splits(readings: ReturnType<typeof workersMemorySplit>): Record<string, WorkerMemorySplit> {
   return Object.fromEntries(readings.map((r) => {
@@ -59,4 +60,22 @@ test('a worker without a heartbeat yet, or without memory readings, is "missing"
   assert.equal(readIdentityWorkers('<html>').kind, 'malformed');
   const odd = readIdentityWorkers({ workers: { 'tcp://a:1': { memory_limit: 0, name: 7 }, 'tcp://b:2': 'junk' } });
   assert.deepEqual(odd.kind === 'ok' ? odd.value : undefined, [{ address: 'tcp://a:1', name: '7', status: undefined, nthreads: undefined, memoryLimit: undefined, metrics: undefined }]);
+});
+
+test('the probe gives Dask\'s own split (the scheduler\'s unmanaged old), consistent with identity.json\'s heartbeat', () => {
+  const probe = readSchedulerProbe(fixtureText('probe-middle.json'));
+  assert.equal(probe.kind, 'ok');
+  if (probe.kind !== 'ok') return;
+  const fromProbe = memorySplitFromProbe(probe.value);
+  assert.equal(fromProbe.length, 2);
+  for (const r of fromProbe) {
+    assert.equal(r.kind, 'ok');
+    if (r.kind !== 'ok') continue;
+    assert.equal(r.split.managed + r.split.unmanagedOld + r.split.unmanagedRecent, r.split.process, r.split.name);
+    assert.equal(r.split.limit, 400e6);
+    assert.equal(r.split.color, 'blue');
+    assert.ok(r.split.managed > 0, 'results held mid-run');
+  }
+  const gone = memorySplitFromProbe({ ...probe.value, workers: { 'tcp://x:1': { name: 'x', occupancy: 0, processing: 0, executing: [] } } });
+  assert.equal(gone[0]!.kind, 'missing');
 });
