@@ -15,19 +15,25 @@ export interface BarSegment {
   outline?: boolean;
 }
 
-export interface BarRow {
-  key: string;
-  label: string;
+/**
+ * How a bar list reads its rows (worker rows, prefix rows…). Only `key`, `total` and `limit` are asked of every row (for
+ * the shared scale); labels, values, notes and tooltips only of the rows in view, so 1,000 workers stay cheap.
+ */
+export interface BarSource<T> {
+  key(row: T): string;
+  label(row: T): string;
   /** One value per segment. */
-  values: number[];
+  values(row: T): number[];
+  /** Sum of `values` (the bar's length). */
+  total(row: T): number;
   /** Drawn as a vertical mark (e.g. the worker's memory limit, its thread count). */
-  limit?: number;
+  limit?(row: T): number | undefined;
   /** The row's colour for `rowColor` segments. */
-  color?: string;
+  color?(row: T): string;
   /** Text at the right end (e.g. "1.2 / 4 GiB"). */
-  note: string;
+  note(row: T): string;
   /** The tooltip. */
-  title: string;
+  title(row: T): string;
 }
 
 export interface BarListSpec {
@@ -44,7 +50,7 @@ const MAX_VIEW = 320;
 const LABEL_W = 110;
 const NOTE_W = 140;
 
-export class BarList {
+export class BarList<T> {
   readonly box: HTMLElement;
   private readonly scroll: HTMLDivElement;
   private readonly canvas: HTMLCanvasElement;
@@ -52,14 +58,14 @@ export class BarList {
   private readonly message: HTMLElement;
   private readonly legend: HTMLElement;
   private readonly note: HTMLElement;
-  private rows: BarRow[] = [];
+  private rows: readonly T[] = [];
   private selected?: string;
   private pending = false;
   /** What the last draw put on screen (for tests and the benchmark): key, label, segment widths in px, selected. */
   private drawn: { key: string; label: string; widths: number[]; selected: boolean }[] = [];
   onSelect?: (key: string) => void;
 
-  constructor(parent: HTMLElement, readonly spec: BarListSpec) {
+  constructor(parent: HTMLElement, readonly spec: BarListSpec, private readonly source: BarSource<T>) {
     this.box = parent.appendChild(el('div', { class: 'chart barlist', 'data-testid': spec.testId }));
     this.box.appendChild(el('h3', {}, spec.title));
     if (spec.caption) this.box.appendChild(el('div', { class: 'caption muted' }, spec.caption));
@@ -72,17 +78,18 @@ export class BarList {
     this.scroll.addEventListener('scroll', () => this.schedule());
     this.canvas.addEventListener('click', (e) => {
       const row = this.rowAt(e.offsetY);
-      if (row) this.onSelect?.(row.key);
+      if (row) this.onSelect?.(this.source.key(row));
     });
     this.canvas.addEventListener('mousemove', (e) => {
-      this.canvas.title = this.rowAt(e.offsetY)?.title ?? '';
+      const row = this.rowAt(e.offsetY);
+      this.canvas.title = row ? this.source.title(row) : '';
     });
     new ResizeObserver(() => this.schedule()).observe(this.box);
     this.buildLegend();
   }
 
   /** Rows to draw, or a plain sentence saying why there are none. */
-  setRows(rows: BarRow[], missing?: string): void {
+  setRows(rows: readonly T[], missing?: string): void {
     this.rows = rows;
     this.message.textContent = missing ?? '';
     this.message.classList.toggle('hidden', !missing);
@@ -99,7 +106,7 @@ export class BarList {
   select(key: string | undefined): void {
     if (this.selected === key) return;
     this.selected = key;
-    const i = key === undefined ? -1 : this.rows.findIndex((r) => r.key === key);
+    const i = key === undefined ? -1 : this.rows.findIndex((r) => this.source.key(r) === key);
     // Bring the selected row into view, as the table does.
     if (i >= 0 && (i * ROW_H < this.scroll.scrollTop || (i + 1) * ROW_H > this.scroll.scrollTop + this.scroll.clientHeight)) {
       this.scroll.scrollTop = Math.max(0, i * ROW_H - ROW_H * 2);
@@ -139,7 +146,7 @@ export class BarList {
     }
   }
 
-  private rowAt(offsetY: number): BarRow | undefined {
+  private rowAt(offsetY: number): T | undefined {
     return this.rows[Math.floor((this.scroll.scrollTop + offsetY) / ROW_H)];
   }
 
@@ -175,12 +182,9 @@ export class BarList {
     ctx.textBaseline = 'middle';
     const colors = this.spec.segments.map((s) => s.color());
     // One scale for every row (like Dask's): the largest total or limit.
+    const src = this.source;
     let max = 0;
-    for (const r of this.rows) {
-      let sum = 0;
-      for (const v of r.values) sum += v;
-      max = Math.max(max, sum, r.limit ?? 0);
-    }
+    for (const r of this.rows) max = Math.max(max, src.total(r), src.limit?.(r) ?? 0);
     const barX = LABEL_W;
     const barW = Math.max(40, width - LABEL_W - NOTE_W);
     const scale = max > 0 ? barW / max : 0;
@@ -190,24 +194,29 @@ export class BarList {
     this.drawn = [];
     for (let i = first; i < last; i++) {
       const r = this.rows[i]!;
+      const key = src.key(r);
+      const label = src.label(r);
+      const values = src.values(r);
+      const limit = src.limit?.(r);
+      const rowColor = src.color?.(r);
       const y = (i - first) * ROW_H - offset;
-      const selected = r.key === this.selected;
+      const selected = key === this.selected;
       if (selected) {
         ctx.fillStyle = grid;
         ctx.fillRect(0, y, width, ROW_H);
       }
       ctx.fillStyle = fg;
       ctx.textAlign = 'left';
-      ctx.fillText(fit(ctx, r.label, LABEL_W - 8), 2, y + ROW_H / 2);
+      ctx.fillText(fit(ctx, label, LABEL_W - 8), 2, y + ROW_H / 2);
       let x = barX;
       const widths: number[] = [];
       for (let s = 0; s < this.spec.segments.length; s++) {
         const seg = this.spec.segments[s]!;
-        const w = (r.values[s] ?? 0) * scale;
+        const w = (values[s] ?? 0) * scale;
         widths.push(w);
         if (w <= 0) continue;
         ctx.globalAlpha = seg.alpha ?? 1;
-        const c = seg.rowColor && r.color ? r.color : colors[s]!;
+        const c = seg.rowColor && rowColor ? rowColor : colors[s]!;
         if (seg.outline) {
           ctx.strokeStyle = c;
           ctx.strokeRect(x + 0.5, y + 3.5, Math.max(0, w - 1), ROW_H - 7);
@@ -218,20 +227,20 @@ export class BarList {
         ctx.globalAlpha = 1;
         x += w;
       }
-      if (r.limit !== undefined && r.limit > 0) {
-        const lx = barX + r.limit * scale;
+      if (limit !== undefined && limit > 0) {
+        const lx = barX + limit * scale;
         ctx.fillStyle = fg;
         ctx.fillRect(Math.min(lx, barX + barW) - 1, y + 1, 2, ROW_H - 2);
       }
       ctx.fillStyle = fg;
-      ctx.fillText(fit(ctx, r.note, NOTE_W - 8), barX + barW + 8, y + ROW_H / 2);
+      ctx.fillText(fit(ctx, src.note(r), NOTE_W - 8), barX + barW + 8, y + ROW_H / 2);
       if (selected) {
         ctx.strokeStyle = fg;
         ctx.lineWidth = 2;
         ctx.strokeRect(1, y + 1, width - 2, ROW_H - 2);
         ctx.lineWidth = 1;
       }
-      this.drawn.push({ key: r.key, label: r.label, widths, selected });
+      this.drawn.push({ key, label, widths, selected });
     }
   }
 }

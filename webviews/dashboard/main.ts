@@ -9,7 +9,7 @@ import { CHARTED_TASK_STATES as TASK_STATES, SampleSeries } from '../../src/dask
 import { WorkersTable } from './workersTable';
 import { BarList } from './barList';
 import { TaskStreamChart } from './taskStreamChart';
-import { MEMORY_SEGMENTS, memoryBars, PROCESSING_SEGMENTS, processingBars, PROGRESS_SEGMENTS, progressBars, TIME_SEGMENTS, timeBars } from './workerCharts';
+import { MEMORY_SEGMENTS, memoryBars, PROCESSING_SEGMENTS, processingBars, PROGRESS_SEGMENTS, progressBars, TIME_SEGMENTS, timeBars, byTimeDescending } from './workerCharts';
 import { el, card as addCard } from '../shared/dom';
 
 injectStyles(uplotCss, themeCss);
@@ -51,12 +51,12 @@ const gib = (v: number) => formatBytes(v);
 const chartProgress = new BarList(charts, {
   title: 'Progress by task group', testId: 'chart-progress', segments: PROGRESS_SEGMENTS,
   caption: 'Tasks of each prefix in its current (or last) run, as in Dask\'s Progress plot; counted from the scheduler\'s /metrics.',
-});
+}, progressBars);
 chartProgress.box.classList.add('wide');
 const chartPrefixTime = new BarList(charts, {
   title: 'Task time by prefix', testId: 'chart-prefix-time', segments: TIME_SEGMENTS,
   caption: 'Seconds spent per task prefix, summed over threads.',
-});
+}, timeBars);
 const chartWorkers = new Chart(charts, { title: 'Workers and threads', kind: 'time', series: [{ label: 'workers' }, { label: 'threads' }] }, 'chart-workers');
 const chartMemory = new Chart(charts, { title: 'Memory used vs limit', kind: 'time', yFormat: gib, series: [{ label: 'used', format: gib }, { label: 'limit', format: gib }] }, 'chart-memory');
 const chartTasks = new Chart(charts, { title: 'Tasks by state', kind: 'time', series: TASK_STATES.map((s) => ({ label: s })) }, 'chart-tasks');
@@ -70,11 +70,11 @@ const chartTransfer = new Chart(charts, { title: 'Transfers and spilling', kind:
 const chartWorkerMemory = new BarList(charts, {
   title: 'Memory per worker', testId: 'chart-worker-memory', segments: MEMORY_SEGMENTS, limitLabel: 'memory limit',
   caption: 'Blue: fine · orange: past the target (may spill) · red: near the limit or paused (as in Dask\'s dashboard).',
-});
+}, memoryBars);
 const chartProcessing = new BarList(charts, {
   title: 'Processing per worker', testId: 'chart-processing', segments: PROCESSING_SEGMENTS, limitLabel: 'threads',
   caption: 'Tasks each worker runs now and has queued. Occupancy in seconds is not among the scheduler\'s HTTP routes.',
-});
+}, processingBars);
 
 const taskStream = new TaskStreamChart(charts);
 taskStream.onToggle = (on) => bridge.post({ type: 'dashboard/setTaskStream', on });
@@ -189,15 +189,15 @@ function render(): void {
   const names = rows.map((r) => r.name || r.address);
   chartCpu.setData(idx, [rows.map((r) => r.cpuPercent)], names);
   chartTransfer.setData(x, [store.values('transferBytes'), store.values('spilledBytes')]);
-  chartWorkerMemory.setRows(memoryBars(rows));
-  chartProcessing.setRows(processingBars(rows));
+  chartWorkerMemory.setRows(rows);
+  chartProcessing.setRows(rows);
   cpuAddresses = rows.map((r) => r.address);
   taskStream.setWorkers(rows);
   taskStream.draw();
   if (lastSummary) {
-    chartProgress.setRows(progressBars(lastSummary.prefixes), lastSummary.prefixes.missing);
+    chartProgress.setRows(lastSummary.prefixes.rows, lastSummary.prefixes.missing);
     const times = lastSummary.prefixTimes;
-    chartPrefixTime.setRows(timeBars(times), times.missing ?? (times.note && times.rows.length === 0 ? `${times.note} None yet.` : undefined));
+    chartPrefixTime.setRows(byTimeDescending(times.rows), times.missing ?? (times.note && times.rows.length === 0 ? `${times.note} None yet.` : undefined));
     chartPrefixTime.setNote(times.note);
   }
   const s = lastSummary;

@@ -1,7 +1,7 @@
 // What the per-worker and per-prefix bar lists draw, from worker rows and prefix rows, with Dask's colours and meaning.
-import type { PrefixProgress, PrefixRows, PrefixTiming, WorkerRow } from '../shared/protocol';
+import type { PrefixProgress, PrefixTiming, WorkerRow } from '../shared/protocol';
 import { DASK_MEMORY_BAR_STYLE } from '../../src/dask/metrics/workerMemorySplit';
-import type { BarRow, BarSegment } from './barList';
+import type { BarSegment, BarSource } from './barList';
 import { themeColor } from '../shared/charts';
 import { formatBytes } from '../shared/format';
 
@@ -27,17 +27,18 @@ export const MEMORY_SEGMENTS: BarSegment[] = [
 const DASK_COLOR: Record<string, () => string> = { blue, orange, red };
 const TONE: Record<string, string> = { blue: '', orange: ' — past the target: may spill', red: ' — near the limit or not running' };
 
-export function memoryBars(rows: readonly WorkerRow[]): BarRow[] {
-  return rows.map((r) => ({
-    key: r.address, label: r.name, values: [r.managedBytes, r.unmanagedOldBytes, r.unmanagedRecentBytes, r.spilledBytes],
-    limit: r.memoryLimitBytes || undefined,
-    color: (DASK_COLOR[r.memoryColor] ?? blue)(),
-    note: `${formatBytes(r.memoryBytes)} / ${r.memoryLimitBytes ? formatBytes(r.memoryLimitBytes) : '–'}`,
-    title: `${r.name} (${r.address}): managed ${formatBytes(r.managedBytes)}, unmanaged ${formatBytes(r.unmanagedOldBytes + r.unmanagedRecentBytes)} ` +
-      `(recent ${formatBytes(r.unmanagedRecentBytes)}), spilled ${formatBytes(r.spilledBytes)}; limit ${formatBytes(r.memoryLimitBytes)}` +
-      `${TONE[r.memoryColor] ?? ''}${r.status !== 'running' ? ` (${r.status})` : ''}`,
-  }));
-}
+export const memoryBars: BarSource<WorkerRow> = {
+  key: (r) => r.address,
+  label: (r) => r.name,
+  values: (r) => [r.managedBytes, r.unmanagedOldBytes, r.unmanagedRecentBytes, r.spilledBytes],
+  total: (r) => r.managedBytes + r.unmanagedOldBytes + r.unmanagedRecentBytes + r.spilledBytes,
+  limit: (r) => r.memoryLimitBytes || undefined,
+  color: (r) => (DASK_COLOR[r.memoryColor] ?? blue)(),
+  note: (r) => `${formatBytes(r.memoryBytes)} / ${r.memoryLimitBytes ? formatBytes(r.memoryLimitBytes) : '–'}`,
+  title: (r) => `${r.name} (${r.address}): managed ${formatBytes(r.managedBytes)}, unmanaged ${formatBytes(r.unmanagedOldBytes + r.unmanagedRecentBytes)} ` +
+    `(recent ${formatBytes(r.unmanagedRecentBytes)}), spilled ${formatBytes(r.spilledBytes)}; limit ${formatBytes(r.memoryLimitBytes)}` +
+    `${TONE[r.memoryColor] ?? ''}${r.status !== 'running' ? ` (${r.status})` : ''}`,
+};
 
 export const PROCESSING_SEGMENTS: BarSegment[] = [
   { label: 'running', color: purple, alpha: 1 },
@@ -45,14 +46,16 @@ export const PROCESSING_SEGMENTS: BarSegment[] = [
 ];
 
 /** Tasks running and queued per worker, against its threads (a worker with more queued than threads is saturated). */
-export function processingBars(rows: readonly WorkerRow[]): BarRow[] {
-  return rows.map((r) => ({
-    key: r.address, label: r.name, values: [r.executing, r.ready], limit: r.threads || undefined,
-    note: `${r.executing} running, ${r.ready} queued`,
-    title: `${r.name} (${r.address}): ${r.executing} running, ${r.ready} queued, ${r.inMemory} results held, ${r.threads} thread${r.threads === 1 ? '' : 's'}; ` +
-      `transfers in ${formatBytes(r.transferInBytes)}, out ${formatBytes(r.transferOutBytes)}`,
-  }));
-}
+export const processingBars: BarSource<WorkerRow> = {
+  key: (r) => r.address,
+  label: (r) => r.name,
+  values: (r) => [r.executing, r.ready],
+  total: (r) => r.executing + r.ready,
+  limit: (r) => r.threads || undefined,
+  note: (r) => `${r.executing} running, ${r.ready} queued`,
+  title: (r) => `${r.name} (${r.address}): ${r.executing} running, ${r.ready} queued, ${r.waitingForData} waiting for data, ${r.inMemory} results held, ` +
+    `${r.threads} thread${r.threads === 1 ? '' : 's'}; transfers in ${formatBytes(r.transferInBytes)}, out ${formatBytes(r.transferOutBytes)}`,
+};
 
 /** Dask's progress bars: done (released, then still in memory) solid, processing lighter, waiting as an outline, erred red. */
 export const PROGRESS_SEGMENTS: BarSegment[] = [
@@ -63,16 +66,14 @@ export const PROGRESS_SEGMENTS: BarSegment[] = [
   { label: 'erred', color: red, alpha: 1 },
 ];
 
-export function progressBars(prefixes: PrefixRows<PrefixProgress>): BarRow[] {
-  return prefixes.rows.map((p) => {
-    const done = p.memory + p.released;
-    return {
-      key: p.prefix, label: p.prefix, values: [p.released, p.memory, p.processing, p.waiting, p.erred],
-      note: `${done} / ${p.total}${p.erred ? ` · ${p.erred} erred` : ''}`,
-      title: `${p.prefix}: ${done} of ${p.total} done (${p.memory} held in memory), ${p.processing} processing, ${p.waiting} waiting, ${p.erred} erred`,
-    };
-  });
-}
+export const progressBars: BarSource<PrefixProgress> = {
+  key: (p) => p.prefix,
+  label: (p) => p.prefix,
+  values: (p) => [p.released, p.memory, p.processing, p.waiting, p.erred],
+  total: (p) => p.released + p.memory + p.processing + p.waiting + p.erred,
+  note: (p) => `${p.memory + p.released} / ${p.total}${p.erred ? ` · ${p.erred} erred` : ''}`,
+  title: (p) => `${p.prefix}: ${p.memory + p.released} of ${p.total} done (${p.memory} held in memory), ${p.processing} processing, ${p.waiting} waiting, ${p.erred} erred`,
+};
 
 export const TIME_SEGMENTS: BarSegment[] = [
   { label: 'compute', color: blue, alpha: 1 },
@@ -80,18 +81,26 @@ export const TIME_SEGMENTS: BarSegment[] = [
   { label: 'disk', color: orange, alpha: 0.6 },
 ];
 
-/** Seconds per prefix, most expensive first. */
-export function timeBars(times: PrefixRows<PrefixTiming>): BarRow[] {
-  return [...times.rows].sort((a, b) => b.computeSeconds - a.computeSeconds).map((t) => {
+const timeTotal = (t: PrefixTiming) => t.computeSeconds + (t.transferSeconds ?? 0) + (t.diskSeconds ?? 0);
+
+/** Seconds per prefix (the caller sorts, most expensive first). */
+export const timeBars: BarSource<PrefixTiming> = {
+  key: (t) => t.prefix,
+  label: (t) => t.prefix,
+  values: (t) => [t.computeSeconds, t.transferSeconds ?? 0, t.diskSeconds ?? 0],
+  total: timeTotal,
+  note: (t) => formatSeconds(timeTotal(t)),
+  title: (t) => {
     const parts = [`compute ${formatSeconds(t.computeSeconds)}`];
     if (t.transferSeconds) parts.push(`transfer ${formatSeconds(t.transferSeconds)}`);
     if (t.diskSeconds) parts.push(`disk ${formatSeconds(t.diskSeconds)}`);
     if (t.outputBytes !== undefined) parts.push(`holding ${formatBytes(t.outputBytes)}`);
-    return {
-      key: t.prefix, label: t.prefix, values: [t.computeSeconds, t.transferSeconds ?? 0, t.diskSeconds ?? 0],
-      note: formatSeconds(t.computeSeconds + (t.transferSeconds ?? 0) + (t.diskSeconds ?? 0)), title: `${t.prefix}: ${parts.join(', ')}`,
-    };
-  });
+    return `${t.prefix}: ${parts.join(', ')}`;
+  },
+};
+
+export function byTimeDescending(rows: readonly PrefixTiming[]): PrefixTiming[] {
+  return [...rows].sort((a, b) => timeTotal(b) - timeTotal(a));
 }
 
 export function formatSeconds(s: number): string {

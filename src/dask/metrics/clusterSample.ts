@@ -57,11 +57,13 @@ export type ClusterSample = { [K in ClusterTotal]: number } & {
 export class SampleContext {
   readonly history = new UnmanagedHistory();
   readonly prefixRuns = new PrefixRunTracker();
+  /** Rows of the last sample, kept for workers whose heartbeat has not changed since. */
+  readonly rows: RowContext = { history: this.history, at: 0, previous: new Map() };
 }
 
 export function buildSample(time: number, counts: SchedulerCounts, identity: SchedulerIdentity, metrics?: MetricsPage, context = new SampleContext()): ClusterSample {
-  const rowContext: RowContext = { history: context.history, at: time };
-  const rows = workerRows(identity, rowContext);
+  context.rows.at = time;
+  const rows = workerRows(identity, context.rows);
   const totals = {} as Record<ClusterTotal, number>;
   for (const t of TOTAL_NAMES) totals[t] = 0;
   for (const row of rows) for (const t of TOTAL_NAMES) totals[t] += row[CLUSTER_TOTALS[t]];

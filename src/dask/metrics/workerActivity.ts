@@ -32,8 +32,15 @@ export interface WorkerActivity {
   executingKeys?: Array<{ key: string; seconds: number }>;
 }
 
-function sum(counts: Record<string, number>, states: string[]): number {
-  return states.reduce((n, s) => n + (counts[s] ?? 0), 0);
+const EXECUTING = ['executing', 'long-running'];
+const READY = ['ready', 'constrained'];
+const WAITING_FOR_DATA = ['waiting', 'fetch', 'flight', 'missing'];
+const IN_MEMORY = ['memory'];
+
+function sum(counts: Record<string, number>, states: readonly string[]): number {
+  let n = 0;
+  for (const s of states) n += counts[s] ?? 0;
+  return n;
 }
 
 /** One worker's activity; the probe (same scheduler) adds occupancy and executing keys when given. */
@@ -42,15 +49,16 @@ export function workerActivity(w: IdentityWorkerEntry, probe?: SchedulerProbe): 
   const raw = w.metrics?.task_counts;
   if (isRecord(raw)) {
     const counts: Record<string, number> = {};
-    for (const [state, n] of Object.entries(raw)) {
-      const v = finite(n);
+    // for…in and fixed state lists: no per-worker arrays (this runs for 1,000 workers on every poll).
+    for (const state in raw) {
+      const v = finite(raw[state]);
       if (v !== undefined) counts[state] = v;
     }
     out.taskCounts = counts;
-    out.executing = sum(counts, ['executing', 'long-running']);
-    out.ready = sum(counts, ['ready', 'constrained']);
-    out.waitingForData = sum(counts, ['waiting', 'fetch', 'flight', 'missing']);
-    out.inMemory = sum(counts, ['memory']);
+    out.executing = sum(counts, EXECUTING);
+    out.ready = sum(counts, READY);
+    out.waitingForData = sum(counts, WAITING_FOR_DATA);
+    out.inMemory = sum(counts, IN_MEMORY);
   }
   if (isRecord(w.metrics?.spilled_bytes)) out.spilledBytes = finite(w.metrics.spilled_bytes.disk);
   const t = w.metrics?.transfer;

@@ -26,6 +26,8 @@ export function diffWorkers(previous: readonly WorkerRow[] | undefined, next: re
 
 /** Compares every declared field, so a field added to WORKER_FIELDS is diffed without touching this. */
 export function sameRow(a: WorkerRow, b: WorkerRow): boolean {
+  // A worker without a new heartbeat keeps its very row.
+  if (a === b) return true;
   for (const f of WORKER_FIELD_NAMES) if (a[f] !== b[f]) return false;
   return true;
 }

@@ -68,10 +68,21 @@ export class UnmanagedHistory {
 
   /** Records a sample and returns the minimum over the window (Dask's unmanaged_old). */
   observe(address: string, at: number, unmanaged: number): number {
-    const samples = (this.history.get(address) ?? []).filter((s) => s.at >= at - this.windowMs && s.at <= at);
-    samples.push({ at, bytes: unmanaged });
-    this.history.set(address, samples);
-    return Math.min(...samples.map((s) => s.bytes));
+    let samples = this.history.get(address);
+    if (!samples) this.history.set(address, (samples = []));
+    // In place, without allocating: this runs for every worker on every poll (1,000 workers within the tick budget).
+    let keep = 0;
+    let min = unmanaged;
+    for (const s of samples) {
+      if (s.at < at - this.windowMs || s.at > at) continue;
+      samples[keep++] = s;
+      if (s.bytes < min) min = s.bytes;
+    }
+    samples.length = keep;
+    // A poll between two heartbeats repeats the last one: nothing new to keep.
+    const last = samples[keep - 1];
+    if (!last || last.at !== at || last.bytes !== unmanaged) samples.push({ at, bytes: unmanaged });
+    return min;
   }
 
   /** Drops workers that are gone. */

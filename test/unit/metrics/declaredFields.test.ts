@@ -6,7 +6,7 @@ import { diffWorkers, sameRow } from '../../../src/dask/metrics/workerDiff';
 import { WORKER_FIELD_NAMES, type WorkerRow } from '../../../src/dask/scheduler/workerFields';
 import { workerRows } from '../../../src/dask/scheduler/workerRows';
 import { readCounts, readIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
-import { buildSample } from '../../../src/dask/metrics/clusterSample';
+import { buildSample, SampleContext } from '../../../src/dask/metrics/clusterSample';
 import { SampleSeries, SERIES_KEYS } from '../../../src/dask/metrics/sampleSeries';
 import { summarize, SUMMARY_FIELDS } from '../../../src/dask/metrics/sampleSummary';
 import { isHostMessage } from '../../../webviews/shared/protocol';
@@ -60,4 +60,17 @@ test('every built row carries exactly the declared fields; the summary and serie
   const copy = new SampleSeries(3);
   copy.load(snap);
   assert.deepEqual(copy.snapshot(), snap);
+});
+
+test('a worker without a new heartbeat keeps its row (cheap ticks at 1,000 workers); a new heartbeat rebuilds it', () => {
+  const context = new SampleContext();
+  const p0 = syntheticPayloads({ workers: 3, tick: 0, baseTime: 1_800_000_000 });
+  const first = buildSample(1000, readCounts(p0.counts), readIdentity(p0.identity), undefined, context).workerRows;
+  const again = buildSample(3000, readCounts(p0.counts), readIdentity(p0.identity), undefined, context).workerRows;
+  assert.ok(first.every((r, i) => r === again[i]), 'same heartbeat, same row object');
+  assert.deepEqual(diffWorkers(first, again).changed, []);
+  const p1 = syntheticPayloads({ workers: 3, tick: 1, baseTime: 1_800_000_000 });
+  const next = buildSample(5000, readCounts(p1.counts), readIdentity(p1.identity), undefined, context).workerRows;
+  assert.ok(next.every((r, i) => r !== again[i]));
+  assert.equal(diffWorkers(again, next).changed.length, 3);
 });
