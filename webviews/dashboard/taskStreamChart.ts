@@ -19,12 +19,18 @@ export class TaskStreamChart {
   private readonly canvas: HTMLCanvasElement;
   private readonly legend: HTMLElement;
   private bars: TaskBar[] = [];
-  private state: TaskStreamState = 'off';
+  private state?: TaskStreamState;
+  private message?: string;
+  private since?: number;
+  /** Each bar's lane key (worker#thread), computed once when it arrives. */
+  private laneOf: string[] = [];
   private names = new Map<string, string>();
   private order: string[] = [];
   private selected?: string;
   private lanes: { worker: string; thread: number }[] = [];
   private drawnCount = 0;
+  private newest = 0;
+  private legendSignature = '';
   onToggle?: (on: boolean) => void;
   onSelect?: (worker: string) => void;
 
@@ -44,10 +50,13 @@ export class TaskStreamChart {
     });
     new ResizeObserver(() => this.draw()).observe(this.box);
     this.setState('off');
+    this.draw();
   }
 
   setState(state: TaskStreamState, message?: string, since?: number): void {
-    this.state = state;
+    // Bars come with every message; the state text only changes now and then (the chart redraws with the next render).
+    if (state === this.state && message === this.message && since === this.since && this.status.textContent) return;
+    [this.state, this.message, this.since] = [state, message, since];
     this.toggle.textContent = state === 'live' || state === 'connecting' ? 'Stop live task stream' : 'Start live task stream';
     this.toggle.disabled = state === 'connecting';
     const at = since ? new Date(since).toLocaleTimeString(undefined, { hourCycle: 'h23' }) : '';
@@ -57,16 +66,22 @@ export class TaskStreamChart {
           : state === 'failed' ? `No task stream: ${message ?? 'the scheduler did not open /eventstream.'}`
             : `Live since ${at}: tasks that finished in the last minute.`;
     this.status.classList.toggle('error', state === 'failed');
-    if (state === 'off') this.bars = [];
-    this.draw();
+    if (state === 'off') [this.bars, this.laneOf, this.newest] = [[], [], 0];
   }
 
   addBars(bars: TaskBar[]): void {
     if (bars.length === 0) return;
-    this.bars.push(...bars);
-    const newest = this.bars.reduce((m, b) => Math.max(m, b.stop), 0);
-    if (this.bars.length > MAX_BARS * 1.2 || this.bars[0]!.stop < newest - WINDOW_MS * 1.2) {
-      this.bars = this.bars.filter((b) => b.stop >= newest - WINDOW_MS).slice(-MAX_BARS);
+    for (const b of bars) {
+      this.bars.push(b);
+      this.laneOf.push(`${b.worker}#${b.thread ?? 0}`);
+      if (b.stop > this.newest) this.newest = b.stop;
+    }
+    // Trimmed in batches (not on every message): what is older than the window, and beyond 10,000 bars.
+    if (this.bars.length > MAX_BARS * 1.2 || this.bars[0]!.stop < this.newest - WINDOW_MS * 1.2) {
+      let from = Math.max(0, this.bars.length - MAX_BARS);
+      while (from < this.bars.length && this.bars[from]!.stop < this.newest - WINDOW_MS) from++;
+      this.bars = this.bars.slice(from);
+      this.laneOf = this.laneOf.slice(from);
     }
   }
 
@@ -90,7 +105,7 @@ export class TaskStreamChart {
     return {
       bars: this.drawnCount, lanes: this.lanes.map((l) => `${this.names.get(l.worker) ?? l.worker}#${l.thread}`),
       prefixes: [...this.legend.querySelectorAll('[data-prefix]')].map((e) => (e as HTMLElement).dataset.prefix!),
-      selectedLanes: this.lanes.filter((l) => l.worker === this.selected).length, state: this.state,
+      selectedLanes: this.lanes.filter((l) => l.worker === this.selected).length, state: this.state ?? 'off',
     };
   }
 
@@ -99,13 +114,12 @@ export class TaskStreamChart {
     return this.lanes[Math.floor(offsetY / h)];
   }
 
-  /** Dask's colour for a bar: its own (compute bars carry their prefix's), red transfers, orange disk, errors. */
-  private colorOf(b: TaskBar, prefixColors: Map<string, string>): string {
-    if (b.status !== 'OK') return themeColor('--vscode-errorForeground', '#c00');
-    if (b.action === 'transfer') return themeColor('--vscode-charts-red', '#e51400');
-    if (b.action === 'disk-read' || b.action === 'disk-write') return themeColor('--vscode-charts-orange', '#d18616');
-    if (b.action === 'deserialize') return themeColor('--vscode-disabledForeground', '#888');
-    return prefixColors.get(b.prefix) ?? seriesColor(0);
+  /** Dask's colour meaning per bar: red transfers, orange disk, grey deserialize, errors; compute by prefix. Read once a draw. */
+  private actionColors(): { error: string; transfer: string; disk: string; other: string } {
+    return {
+      error: themeColor('--vscode-errorForeground', '#c00'), transfer: themeColor('--vscode-charts-red', '#e51400'),
+      disk: themeColor('--vscode-charts-orange', '#d18616'), other: themeColor('--vscode-disabledForeground', '#888'),
+    };
   }
 
   draw(): void {
@@ -126,20 +140,17 @@ export class TaskStreamChart {
     // Lanes: every worker thread that ran something, in the table's worker order.
     const rank = new Map(this.order.map((a, i) => [a, i]));
     const laneKeys = new Map<string, { worker: string; thread: number }>();
-    for (const b of this.bars) {
-      const k = `${b.worker}#${b.thread ?? 0}`;
-      if (!laneKeys.has(k)) laneKeys.set(k, { worker: b.worker, thread: b.thread ?? 0 });
+    for (let i = 0; i < this.bars.length; i++) {
+      const k = this.laneOf[i]!;
+      if (!laneKeys.has(k)) laneKeys.set(k, { worker: this.bars[i]!.worker, thread: this.bars[i]!.thread ?? 0 });
     }
     this.lanes = [...laneKeys.values()].sort((a, b) => ((rank.get(a.worker) ?? 1e9) - (rank.get(b.worker) ?? 1e9)) || a.worker.localeCompare(b.worker) || a.thread - b.thread);
     const laneIndex = new Map(this.lanes.map((l, i) => [`${l.worker}#${l.thread}`, i]));
     const laneH = (HEIGHT - AXIS_H) / Math.max(1, this.lanes.length);
     // Like Dask's: the last minute, or less when the bars span less (zoomed to what ran), never under 5 s.
-    let end = 0;
+    const end = this.newest;
     let first = Infinity;
-    for (const b of this.bars) {
-      if (b.stop > end) end = b.stop;
-      if (b.start < first) first = b.start;
-    }
+    for (const b of this.bars) if (b.start < first) first = b.start;
     const span = Math.min(WINDOW_MS, Math.max(5000, (end - first) * 1.05));
     const start = end - span;
     const plotW = width - LABEL_W - 4;
@@ -169,11 +180,14 @@ export class TaskStreamChart {
       }
     });
     let drawn = 0;
-    for (const b of this.bars) {
+    const ac = this.actionColors();
+    for (let i = 0; i < this.bars.length; i++) {
+      const b = this.bars[i]!;
       if (b.stop < start) continue;
-      const lane = laneIndex.get(`${b.worker}#${b.thread ?? 0}`)!;
+      const lane = laneIndex.get(this.laneOf[i]!)!;
       ctx.globalAlpha = DASK_TASK_STREAM_ALPHA[b.action] ?? 0.4;
-      ctx.fillStyle = this.colorOf(b, prefixColors);
+      ctx.fillStyle = b.status !== 'OK' ? ac.error : b.action === 'compute' ? prefixColors.get(b.prefix) ?? ac.other
+        : b.action === 'transfer' ? ac.transfer : b.action === 'disk-read' || b.action === 'disk-write' ? ac.disk : ac.other;
       const x0 = Math.max(LABEL_W, x(b.start));
       ctx.fillRect(x0, lane * laneH + 1, Math.max(1, x(b.stop) - x0), Math.max(1, laneH - 2));
       drawn++;
@@ -196,21 +210,27 @@ export class TaskStreamChart {
   }
 
   private drawLegend(colors: Map<string, string>, counts: Map<string, number>): void {
-    this.legend.replaceChildren();
     const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12);
-    for (const [prefix, n] of top) {
+    const transfer = this.bars.some((b) => b.action === 'transfer');
+    const disk = this.bars.some((b) => b.action === 'disk-read' || b.action === 'disk-write');
+    // Rebuilt only when what it lists changes (not on every update of a busy stream).
+    const signature = `${top.map(([p]) => `${p}=${colors.get(p)}`).join('|')}|${transfer}|${disk}|${themeColor('--vscode-charts-red', '')}`;
+    if (signature === this.legendSignature) return;
+    this.legendSignature = signature;
+    this.legend.replaceChildren();
+    for (const [prefix] of top) {
       const item = this.legend.appendChild(el('span', { class: 'legend-item', 'data-prefix': prefix }));
       item.appendChild(el('span', { class: 'swatch' })).style.background = colors.get(prefix)!;
-      item.appendChild(document.createTextNode(`${prefix} (${n})`));
+      item.appendChild(document.createTextNode(prefix));
     }
-    if (this.bars.some((b) => b.action === 'transfer')) {
+    if (transfer) {
       const item = this.legend.appendChild(el('span', { class: 'legend-item' }));
       const sw = item.appendChild(el('span', { class: 'swatch' }));
       sw.style.background = themeColor('--vscode-charts-red', '#e51400');
       sw.style.opacity = '0.4';
       item.appendChild(document.createTextNode('transfer'));
     }
-    if (this.bars.some((b) => b.action === 'disk-read' || b.action === 'disk-write')) {
+    if (disk) {
       const item = this.legend.appendChild(el('span', { class: 'legend-item' }));
       const sw = item.appendChild(el('span', { class: 'swatch' }));
       sw.style.background = themeColor('--vscode-charts-orange', '#d18616');

@@ -13,6 +13,11 @@ export interface SyntheticOptions {
   schedulerId?: string;
   /** Epoch seconds of tick 0's heartbeats (default: now). */
   baseTime?: number;
+  /**
+   * Each worker heartbeats every `heartbeatEvery` ticks (staggered), as Dask paces them in big clusters (about every
+   * 6 s at 1,000 workers, so a third of them per 2 s poll); default 1: every worker changes every tick.
+   */
+  heartbeatEvery?: number;
   /** Task prefixes in /metrics (default: "work" ×40 and "agg" ×1, advancing 3 per tick). */
   prefixes?: { name: string; total: number }[];
 }
@@ -38,12 +43,14 @@ export function syntheticPayloads(o: SyntheticOptions): { counts: object; identi
   const threads = o.threadsPerWorker ?? 2;
   const limit = o.memoryLimit ?? 4 * 1024 ** 3;
   const workers: Record<string, object> = {};
+  const every = o.heartbeatEvery ?? 1;
   for (let i = 0; i < o.workers; i++) {
+    const beat = every > 1 ? Math.floor((tick + i) / every) * every : tick;
     const address = `tcp://10.0.${Math.floor(i / 250)}.${i % 250}:${40000 + i}`;
     workers[address] = {
       type: 'Worker', id: `w${i}`, host: `10.0.${Math.floor(i / 250)}.${i % 250}`, name: `w${i}`, nthreads: threads,
-      memory_limit: limit, last_seen: base + tick, status: 'running', services: { dashboard: 8788 },
-      metrics: workerMetrics(i, tick),
+      memory_limit: limit, last_seen: base + beat, status: 'running', services: { dashboard: 8788 },
+      metrics: workerMetrics(i, beat),
     };
   }
   const processing = o.processing ?? 0;
