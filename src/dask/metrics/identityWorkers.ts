@@ -1,6 +1,7 @@
 // The per-worker entries of /json/identity.json with the fields the worker charts read, checked at the boundary.
 // Same shape in distributed 2022.12 and 2026 (newer versions add n_workers/total_threads/total_memory at the top).
-import { finite, isRecord, malformed, ok, SourceResult } from './sourceResult';
+import { malformed, ok, SourceResult } from './sourceResult';
+import { readIdentity, type IdentityWorker } from '../scheduler/schedulerPayloads';
 
 export interface IdentityWorkerEntry {
   address: string;
@@ -14,21 +15,22 @@ export interface IdentityWorkerEntry {
   metrics?: Record<string, unknown>;
 }
 
+/** One checked identity.json worker as the chart parsers read it. */
+export function identityEntry(address: string, w: IdentityWorker): IdentityWorkerEntry {
+  const limit = w.memory_limit;
+  return {
+    address, name: w.name === undefined ? address : String(w.name), status: w.status, nthreads: w.nthreads,
+    memoryLimit: limit && limit > 0 ? limit : undefined, metrics: Object.keys(w.metrics).length ? w.metrics : undefined,
+  };
+}
+
+/** identity.json's workers, checked once by the scheduler client's reader (schedulerPayloads.readIdentity). */
 export function readIdentityWorkers(body: unknown): SourceResult<IdentityWorkerEntry[]> {
-  if (!isRecord(body) || !isRecord(body.workers)) return malformed('identity.json has no "workers" object: not a Dask scheduler\'s answer.');
-  const out: IdentityWorkerEntry[] = [];
-  for (const [address, w] of Object.entries(body.workers)) {
-    if (!isRecord(w)) continue;
-    const name = typeof w.name === 'string' || typeof w.name === 'number' ? String(w.name) : address;
-    const limit = finite(w.memory_limit);
-    out.push({
-      address,
-      name,
-      status: typeof w.status === 'string' ? w.status : undefined,
-      nthreads: finite(w.nthreads),
-      memoryLimit: limit && limit > 0 ? limit : undefined,
-      metrics: isRecord(w.metrics) ? w.metrics : undefined,
-    });
+  let identity;
+  try {
+    identity = readIdentity(body);
+  } catch {
+    return malformed('identity.json has no "workers" object: not a Dask scheduler\'s answer.');
   }
-  return ok(out);
+  return ok(Object.entries(identity.workers).map(([address, w]) => identityEntry(address, w)));
 }

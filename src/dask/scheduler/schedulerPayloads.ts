@@ -1,5 +1,6 @@
 // The scheduler's JSON answers (distributed/http/scheduler/{json,api}.py), checked once here at the boundary:
 // every reader takes `unknown` and returns a typed value, or throws a message naming what is missing.
+import { finite, isRecord } from '../metrics/sourceResult';
 
 /** One worker as identity.json lists it; fields of the wrong type are left out, never cast. */
 export interface IdentityWorker {
@@ -38,14 +39,7 @@ export interface SchedulerCounts {
   bytes?: number;
 }
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A finite number, or undefined. */
-export function finite(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
+export { finite, isRecord };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 

@@ -2,7 +2,7 @@
 // parsers (src/dask/metrics/workerMemorySplit.ts, workerActivity.ts).
 import { finite, type IdentityWorker, type SchedulerIdentity } from './schedulerPayloads';
 import type { WorkerRow } from './workerFields';
-import type { IdentityWorkerEntry } from '../metrics/identityWorkers';
+import { identityEntry, type IdentityWorkerEntry } from '../metrics/identityWorkers';
 import { UnmanagedHistory, workerMemorySplit, type WorkerMemorySplit } from '../metrics/workerMemorySplit';
 import { workerActivity, type WorkerActivity } from '../metrics/workerActivity';
 
@@ -63,16 +63,8 @@ function sameHeartbeat(a: IdentityWorker, b: IdentityWorker): boolean {
     a.nthreads === b.nthreads && a.memory_limit === b.memory_limit;
 }
 
-function entryOf(address: string, w: IdentityWorker): IdentityWorkerEntry {
-  const limit = w.memory_limit;
-  return {
-    address, name: w.name === undefined ? address : String(w.name), status: w.status, nthreads: w.nthreads,
-    memoryLimit: limit && limit > 0 ? limit : undefined, metrics: Object.keys(w.metrics).length ? w.metrics : undefined,
-  };
-}
-
 export function workerRow(address: string, w: IdentityWorker, ctx: RowContext): WorkerRow {
-  const entry = entryOf(address, w);
+  const entry = identityEntry(address, w);
   const memory = workerMemorySplit(entry, ctx.history, ctx.at);
   return rowOf({ address, w, entry, memory: memory.kind === 'ok' ? memory.split : undefined, activity: workerActivity(entry) });
 }
