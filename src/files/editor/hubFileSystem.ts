@@ -9,6 +9,7 @@ import { ServerNotRunningError } from '../contentsErrors';
 import { ContentsEntry, joinServerPath } from '../contentsModels';
 import { fromHubUriParts, HUB_FILE_SCHEME, HubUriError, sameServer, serverFolderName, ServerFileLocation, toHubUriParts } from '../hubFileUri';
 import { toFileSystemError } from './fileSystemErrors';
+import { Disposable } from '../../core/lifecycle';
 
 /** Stats served from a listing this recent; saves still check the server itself before writing. */
 const LISTING_TTL_MS = 2000;
@@ -30,7 +31,7 @@ interface CachedStat {
   at: number;
 }
 
-export class HubFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
+export class HubFileSystemProvider extends Disposable implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly vs: typeof vscode;
   private readonly changes: vscode.EventEmitter<vscode.FileChangeEvent[]>;
   readonly onDidChangeFile: vscode.Event<vscode.FileChangeEvent[]>;
@@ -41,8 +42,9 @@ export class HubFileSystemProvider implements vscode.FileSystemProvider, vscode.
   private refreshing?: Promise<void>;
 
   constructor(private readonly opts: HubFileSystemOptions) {
+    super();
     this.vs = opts.vs;
-    this.changes = new opts.vs.EventEmitter<vscode.FileChangeEvent[]>();
+    this.changes = this._register(new opts.vs.EventEmitter<vscode.FileChangeEvent[]>());
     this.onDidChangeFile = this.changes.event;
   }
 
@@ -230,8 +232,8 @@ export class HubFileSystemProvider implements vscode.FileSystemProvider, vscode.
     return entry.type === 'directory' ? this.vs.FileType.Directory : this.vs.FileType.File;
   }
 
-  dispose(): void {
-    this.changes.dispose();
+  override dispose(): void {
+    super.dispose();
     this.stats.clear();
     this.seen.clear();
     this.clients.clear();
