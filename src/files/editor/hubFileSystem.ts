@@ -172,27 +172,26 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
   }
 
   async rename(oldUri: vscode.Uri, newUri: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
-    const target = this.sameServerTarget(oldUri, newUri);
-    await this.run(oldUri, async ({ loc, contents }) => {
-      const existing = await contents.statIfExists(target.path);
-      if (existing && !options.overwrite) throw this.vs.FileSystemError.FileExists(newUri);
-      if (existing) await contents.delete(target.path);
-      await contents.rename(loc.path, target.path);
-      this.forget(oldUri);
-      this.forget(newUri);
-      this.changes.fire([{ type: this.vs.FileChangeType.Deleted, uri: oldUri }, { type: this.vs.FileChangeType.Created, uri: newUri }]);
-    });
+    await this.transfer(oldUri, newUri, options, (contents, from, to) => contents.rename(from, to));
+    this.forget(oldUri);
+    this.changes.fire([{ type: this.vs.FileChangeType.Deleted, uri: oldUri }, { type: this.vs.FileChangeType.Created, uri: newUri }]);
   }
 
   async copy(source: vscode.Uri, destination: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
-    const target = this.sameServerTarget(source, destination);
-    await this.run(source, async ({ loc, contents }) => {
+    await this.transfer(source, destination, options, (contents, from, to) => contents.copy(from, to));
+    this.changes.fire([{ type: this.vs.FileChangeType.Created, uri: destination }]);
+  }
+
+  /** Rename and copy on one server: refuse or replace what is at the target (as `overwrite` says), then move the bytes. */
+  private async transfer(from: vscode.Uri, to: vscode.Uri, options: { overwrite: boolean },
+    move: (contents: ContentsClient, fromPath: string, toPath: string) => Promise<unknown>): Promise<void> {
+    const target = this.sameServerTarget(from, to);
+    await this.run(from, async ({ loc, contents }) => {
       const existing = await contents.statIfExists(target.path);
-      if (existing && !options.overwrite) throw this.vs.FileSystemError.FileExists(destination);
+      if (existing && !options.overwrite) throw this.vs.FileSystemError.FileExists(to);
       if (existing) await contents.delete(target.path);
-      await contents.copy(loc.path, target.path);
-      this.forget(destination);
-      this.changes.fire([{ type: this.vs.FileChangeType.Created, uri: destination }]);
+      await move(contents, loc.path, target.path);
+      this.forget(to);
     });
   }
 
