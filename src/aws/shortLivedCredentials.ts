@@ -1,6 +1,7 @@
 // Keeps short-lived AWS credentials fresh: renews them a set time before they expire, and on demand.
 import type { Logger } from '../core/log';
 import { silentLogger } from '../core/log';
+import { Emitter, type Event } from '../core/emitter';
 import { registerCredentialSecrets, type AwsCredentials } from './awsCredentials';
 
 /** Time and timers, injected so tests can move time by hand. */
@@ -32,16 +33,18 @@ export interface ShortLivedCredentialsOptions {
   logger?: Logger;
 }
 
-type Listener<T> = (value: T) => void;
-
 export class ShortLivedCredentials {
   private creds: AwsCredentials | undefined;
   private timer: unknown;
   private inflight: Promise<AwsCredentials> | undefined;
   private disposed = false;
   private readonly abort = new AbortController();
-  private readonly renewed = new Set<Listener<AwsCredentials>>();
-  private readonly failed = new Set<Listener<unknown>>();
+  private readonly renewed = new Emitter<AwsCredentials>();
+  private readonly failed = new Emitter<unknown>();
+  /** Fires with the new credentials after each renewal. */
+  readonly onDidRenew: Event<AwsCredentials> = this.renewed.event;
+  /** Fires with the error when a renewal failed (another try is scheduled). */
+  readonly onDidFail: Event<unknown> = this.failed.event;
   private readonly clock: Clock;
   private readonly renewBeforeMs: number;
   private readonly retryAfterMs: number;
@@ -85,7 +88,7 @@ export class ShortLivedCredentials {
           this.creds = creds;
           this.schedule(this.nextRenewalDelay(creds));
           this.logger.info(`AWS credentials renewed${creds.expiration ? `, valid until ${creds.expiration.toISOString()}` : ''}`);
-          for (const l of this.renewed) l(creds);
+          this.renewed.fire(creds);
           return creds;
         },
         (error: unknown) => {
@@ -93,7 +96,7 @@ export class ShortLivedCredentials {
           if (!this.disposed) {
             this.logger.warn(`AWS credential renewal failed: ${(error as Error)?.message ?? String(error)}; retrying in ${Math.round(this.retryAfterMs / 1000)} s`);
             this.schedule(this.retryAfterMs);
-            for (const l of this.failed) l(error);
+            this.failed.fire(error);
           }
           throw error;
         },
@@ -102,24 +105,14 @@ export class ShortLivedCredentials {
     return this.inflight;
   }
 
-  onDidRenew(listener: Listener<AwsCredentials>): { dispose(): void } {
-    this.renewed.add(listener);
-    return { dispose: () => this.renewed.delete(listener) };
-  }
-
-  onDidFail(listener: Listener<unknown>): { dispose(): void } {
-    this.failed.add(listener);
-    return { dispose: () => this.failed.delete(listener) };
-  }
-
   dispose(): void {
     this.disposed = true;
     this.abort.abort();
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.creds = undefined;
-    this.renewed.clear();
-    this.failed.clear();
+    this.renewed.dispose();
+    this.failed.dispose();
   }
 
   private dueForRenewal(c: AwsCredentials): boolean {

@@ -10,7 +10,8 @@ import { coiledConfigPaths, findCoiledCredentials } from '../dask/coiled/coiledC
 import { CoiledProvider } from '../dask/coiled/coiledProvider';
 import { gatewayAuthFromEnv } from '../dask/gateway/gatewayAuth';
 import { GatewayProvider } from '../dask/gateway/gatewayProvider';
-import { JsonFileStore, LocalClusterRegistry, localClustersFile, stateDirectory } from '../dask/local/localClusterRegistry';
+import { JsonFileStore } from '../core/keyValueStore';
+import { LocalClusterRegistry, localClustersFile, stateDirectory } from '../dask/local/localClusterRegistry';
 import { LocalClusterProvider } from '../dask/local/localProvider';
 import { SchedulerAddressProvider } from '../dask/scheduler/schedulerAddressProvider';
 import { daskMetricsCommand } from './daskMetricsCommand';

@@ -8,6 +8,9 @@ export type Event<T> = (listener: Listener<T>) => { dispose(): void };
 export class Emitter<T> {
   private readonly listeners = new Set<Listener<T>>();
 
+  /** `onListenerError` hears what a listener threw (e.g. to log it); the other listeners run either way. */
+  constructor(private readonly onListenerError?: (error: unknown) => void) {}
+
   event: Event<T> = (listener) => {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
@@ -17,8 +20,9 @@ export class Emitter<T> {
     for (const listener of [...this.listeners]) {
       try {
         listener(value);
-      } catch {
+      } catch (e) {
         // a failing listener must not stop the others
+        this.onListenerError?.(e);
       }
     }
   }

@@ -21,11 +21,11 @@ export class PollLoop {
     return this.running;
   }
 
-  /** Starts ticking now (idempotent). */
-  start(): void {
+  /** Starts ticking, the first time after `firstTickMs` (default now); idempotent. */
+  start(firstTickMs = 0): void {
     if (this.running) return;
     this.running = true;
-    this.schedule(0);
+    this.schedule(firstTickMs);
   }
 
   /** Stops after the current tick, cancelling its requests. */

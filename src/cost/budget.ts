@@ -1,5 +1,5 @@
 // A spending budget per period whose 50/80/100 % thresholds each fire once per period (remembered across reloads).
-import type { KeyValueStore } from './costLedger';
+import type { KeyValueStore } from '../core/keyValueStore';
 
 export interface BudgetConfig {
   limitUsd: number;

@@ -1,10 +1,5 @@
 // Accrued cost per day and resource, persisted through an injected key-value store (globalState in the editor).
-
-/** The subset of vscode.Memento the ledger needs. */
-export interface KeyValueStore {
-  get<T>(key: string): T | undefined;
-  update(key: string, value: unknown): Thenable<void> | Promise<void>;
-}
+import type { KeyValueStore } from '../core/keyValueStore';
 
 export interface DayRecord {
   totalUsd: number;

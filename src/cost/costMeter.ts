@@ -5,7 +5,8 @@ import { DashboardConnection, SchedulerSampler } from '../dask/metrics/scheduler
 import type { Logger } from '../core/log';
 import { Accrual, localDay } from './accrual';
 import { Budget, BudgetConfig, BudgetStatus } from './budget';
-import { CostLedger, KeyValueStore } from './costLedger';
+import { CostLedger } from './costLedger';
+import type { KeyValueStore } from '../core/keyValueStore';
 import { IdleDetector } from './idleDetector';
 import type { PriceTable } from './priceTable';
 import { ClusterResource, CostResource, Rate, rateFor, ServerResource } from './rate';

@@ -8,20 +8,5 @@ export interface ModuleDeps {
   logger: Logger;
 }
 
-/** Disposes in reverse order of registration (LIFO), so later layers go before what they depend on. */
-export class DisposableStore implements vscode.Disposable {
-  private readonly items: { dispose(): unknown }[] = [];
-  add<T extends { dispose(): unknown }>(item: T): T {
-    this.items.push(item);
-    return item;
-  }
-  dispose(): void {
-    while (this.items.length) {
-      try {
-        this.items.pop()!.dispose();
-      } catch {
-        // one failing disposal must not leak the rest
-      }
-    }
-  }
-}
+// The one DisposableStore (LIFO): modules build with it from here, as they always have.
+export { DisposableStore } from '../core/lifecycle';

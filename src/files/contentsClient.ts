@@ -2,11 +2,13 @@
 // rename, delete, copy and chunked uploads. Written over the project's HttpClient rather than @jupyterlab/services'
 // Drive so every call gets our typed errors, timeouts, retries and redaction, and so uploads can be chunked.
 import { randomBytes } from 'node:crypto';
-import type { HttpClient } from '../core/http/httpClient';
+import type { HttpClient, HttpRequest } from '../core/http/httpClient';
+import { checkedJson, type Guard } from '../core/http/responseCheck';
 import { isPangeoError, PangeoError } from '../core/http/errors';
 import type { JupyterServerClient } from '../jupyter/jupyterServerClient';
 import {
-  baseName, contentsApiPath, ContentsEntry, joinServerPath, normalizeServerPath, parentPath, RawContentsModel, toEntry,
+  baseName, contentsApiPath, ContentsEntry, isRawContentsModel, isRawDirectoryModel, joinServerPath, normalizeServerPath, parentPath,
+  RawContentsModel, toEntry,
 } from './contentsModels';
 import {
   FileChangedOnServerError, FileExistsOnServerError, FileTooLargeError, isServerStoppedStatus, ServerNotRunningError, WrongContentTypeError,
@@ -80,9 +82,8 @@ export class ContentsClient {
 
   /** The folder's entries (one request, however many files it holds). */
   async list(path: string, signal?: AbortSignal): Promise<{ entry: ContentsEntry; children: ContentsEntry[] }> {
-    const raw = await this.get(path, { type: 'directory', content: '1' }, signal, 'directory');
-    const children = Array.isArray(raw.content) ? (raw.content as RawContentsModel[]).map(toEntry) : [];
-    return { entry: toEntry(raw), children };
+    const raw = await this.get(path, { type: 'directory', content: '1' }, signal, 'directory', isRawDirectoryModel);
+    return { entry: toEntry(raw), children: raw.content.map(toEntry) };
   }
 
   /** A file's bytes, whatever it holds (notebooks too: read as a file, exactly as stored). */
@@ -186,7 +187,7 @@ export class ContentsClient {
   async rename(from: string, to: string, signal?: AbortSignal): Promise<ContentsEntry> {
     const target = normalizeServerPath(to);
     try {
-      const raw = await this.call<RawContentsModel>({ method: 'PATCH', path: contentsApiPath(from), json: { path: target }, signal }, from);
+      const raw = await this.call({ method: 'PATCH', path: contentsApiPath(from), json: { path: target }, signal }, from, isRawContentsModel);
       return toEntry(raw);
     } catch (e) {
       if (isPangeoError(e) && e.status === 409) throw new FileExistsOnServerError(target);
@@ -216,9 +217,9 @@ export class ContentsClient {
       }
       return created;
     }
-    const copied = toEntry(await this.call<RawContentsModel>({
+    const copied = toEntry(await this.call({
       method: 'POST', path: contentsApiPath(parentPath(target)), json: { copy_from: source.path }, signal,
-    }, from));
+    }, from, isRawContentsModel));
     if (copied.path === target) return copied;
     try {
       return await this.rename(copied.path, target, signal);
@@ -228,9 +229,10 @@ export class ContentsClient {
     }
   }
 
-  private get(path: string, query: Record<string, string>, signal: AbortSignal | undefined, expect?: 'file' | 'directory'): Promise<RawContentsModel> {
+  private get<T extends RawContentsModel = RawContentsModel>(path: string, query: Record<string, string>, signal: AbortSignal | undefined,
+    expect?: 'file' | 'directory', guard: Guard<T> = isRawContentsModel as Guard<T>): Promise<T> {
     const p = normalizeServerPath(path);
-    return this.call<RawContentsModel>({ path: contentsApiPath(p), query, signal }, p).catch(async (e: unknown) => {
+    return this.call({ path: contentsApiPath(p), query, signal }, p, guard).catch(async (e: unknown) => {
       // Asking for the wrong type is a 400 from the server: say which it is instead.
       if (expect && isPangeoError(e) && e.status === 400) {
         const actual = await this.statIfExists(p, signal).catch(() => undefined);
@@ -241,13 +243,19 @@ export class ContentsClient {
   }
 
   private put(path: string, model: Record<string, unknown>, signal?: AbortSignal): Promise<RawContentsModel> {
-    return this.call<RawContentsModel>({ method: 'PUT', path: contentsApiPath(path), json: model, signal, timeoutMs: 120_000 }, path);
+    return this.call({ method: 'PUT', path: contentsApiPath(path), json: model, signal, timeoutMs: 120_000 }, path, isRawContentsModel);
   }
 
-  /** One request; hub statuses for a stopped server and size refusals become their typed errors. */
-  private async call<T>(req: Parameters<HttpClient['json']>[0], path: string): Promise<T> {
+  /**
+   * One request; hub statuses for a stopped server and size refusals become their typed errors. With a guard the
+   * answer is a checked model; without one, nothing is read (DELETE answers 204).
+   */
+  private async call<T>(req: HttpRequest, path: string, guard: Guard<T>): Promise<T>;
+  private async call(req: HttpRequest, path: string): Promise<void>;
+  private async call<T>(req: HttpRequest, path: string, guard?: Guard<T>): Promise<T | void> {
     try {
-      return await this.http.json<T>(req);
+      if (guard) return await checkedJson(this.http, req, guard, this.jupyter.answerer);
+      await (await this.http.request(req)).text();
     } catch (e) {
       throw this.mapError(e, path);
     }

@@ -1,4 +1,6 @@
-// The Jupyter Contents API (/api/contents) shapes we read and send, and helpers for its '/'-separated server paths.
+// The Jupyter Contents API (/api/contents) shapes we read (checked on arrival) and send, and helpers for its
+// '/'-separated server paths.
+import { arrayOf, bool, maybe, num, oneOf, optional, shape, str, unknownValue, type Guard } from '../core/http/responseCheck';
 
 export type ContentType = 'directory' | 'file' | 'notebook';
 export type ContentFormat = 'text' | 'base64' | 'json';
@@ -9,14 +11,27 @@ export interface RawContentsModel {
   path: string;
   type: ContentType;
   writable?: boolean;
-  created?: string;
+  created?: string | null;
   last_modified: string;
   size?: number | null;
   mimetype?: string | null;
   format?: ContentFormat | null;
   content?: unknown;
-  hash?: string;
+  hash?: string | null;
 }
+
+export const isRawContentsModel: Guard<RawContentsModel> = shape<RawContentsModel>({
+  name: str, path: str, type: oneOf('directory', 'file', 'notebook'), writable: optional(bool), created: maybe(str),
+  last_modified: str, size: maybe(num), mimetype: maybe(str), format: maybe(oneOf('text', 'base64', 'json')), content: unknownValue,
+  hash: maybe(str),
+});
+
+/** A folder read with `content=1`: its entries are models too (without their own content). */
+export const isRawDirectoryModel = shape<RawContentsModel & { content: RawContentsModel[] }>({
+  name: str, path: str, type: oneOf('directory'), writable: optional(bool), created: maybe(str),
+  last_modified: str, size: maybe(num), mimetype: maybe(str), format: maybe(oneOf('text', 'base64', 'json')), content: arrayOf(isRawContentsModel),
+  hash: maybe(str),
+});
 
 /** What the rest of the code uses: typed dates, no content. */
 export interface ContentsEntry {

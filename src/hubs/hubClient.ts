@@ -1,8 +1,9 @@
 // JupyterHub REST client: version, the token's user, servers (start/stop/progress), options form and tokens.
-import { HttpClient, HttpClientOptions, sleep } from '../core/http/httpClient';
+import { HttpClient, HttpClientOptions, sleep, type HttpRequest } from '../core/http/httpClient';
 import { ConflictError, InvalidInputError, TimeoutError, UnexpectedResponseError } from '../core/http/errors';
 import { registerSecret } from '../core/http/redact';
-import { HubServer, HubUser, MintedToken, RawUser, toHubUser } from './hubModels';
+import { HubServer, HubUser, isHubVersion, isRawToken, isRawUser, isTokenList, MintedToken, RawToken, toHubUser } from './hubModels';
+import { checkedJson, type Answerer, type Guard } from '../core/http/responseCheck';
 import { seg } from './hubUrl';
 import { parseOptionsForm, OptionsForm } from './optionsForm';
 import { rememberProfiles } from './profileCatalog';
@@ -52,12 +53,19 @@ export class HubClient {
     return new URL(this.base).origin;
   }
 
+  /** Who answers, for errors about a body of the wrong shape. */
+  private get answerer(): Answerer {
+    return { who: 'The hub', hint: `Is ${this.base} a JupyterHub? Check the address; if it is one, something in front of it (a proxy or login page) answered instead.` };
+  }
+
+  /** A JSON answer checked against the JupyterHub REST shape it should have. */
+  private json<T>(req: HttpRequest, guard: Guard<T>): Promise<T> {
+    return checkedJson(this.http, req, guard, this.answerer);
+  }
+
   /** `GET {base}hub/api` (no auth): proves this is a JupyterHub and gives its version. */
   async getVersion(signal?: AbortSignal): Promise<string> {
-    const res = await this.http.json<{ version?: unknown }>({ path: 'hub/api', anonymous: true, signal });
-    if (typeof res?.version !== 'string') {
-      throw new UnexpectedResponseError(`${this.base}hub/api`, 200, 'this does not look like a JupyterHub (no version in hub/api)');
-    }
+    const res = await this.json({ path: 'hub/api', anonymous: true, signal }, isHubVersion);
     this.version = res.version;
     return res.version;
   }
@@ -69,15 +77,15 @@ export class HubClient {
 
   /** `GET /hub/api/user`: whom the token belongs to, with its servers. */
   async getCurrentUser(signal?: AbortSignal): Promise<HubUser> {
-    const raw = await this.http.json<RawUser>({ path: 'hub/api/user', signal });
+    const raw = await this.json({ path: 'hub/api/user', signal }, isRawUser);
     return toHubUser(raw, this.origin);
   }
 
   /** A user with all servers, including stopped named ones; the default server is always listed. */
   async getUser(name: string, signal?: AbortSignal): Promise<HubUser> {
-    const raw = await this.http.json<RawUser>({
+    const raw = await this.json({
       path: `hub/api/users/${seg(name)}`, query: { include_stopped_servers: '1' }, signal,
-    });
+    }, isRawUser);
     const user = toHubUser(raw, this.origin);
     if (!user.servers.some((s) => s.name === '')) {
       user.servers.unshift({ name: '', state: 'stopped', userOptions: {} });
@@ -224,10 +232,10 @@ export class HubClient {
 
   /** Mints a token for `user` with the current token. */
   async createToken(user: string, opts: { note: string; expiresInSeconds?: number; scopes?: string[] }, signal?: AbortSignal): Promise<MintedToken> {
-    const raw = await this.http.json<RawToken>({
+    const raw = await this.json({
       method: 'POST', path: `hub/api/users/${seg(user)}/tokens`, signal,
       json: { note: opts.note, expires_in: opts.expiresInSeconds, ...(opts.scopes ? { scopes: opts.scopes } : {}) },
-    });
+    }, isRawToken);
     return toMinted(raw);
   }
 
@@ -237,10 +245,10 @@ export class HubClient {
    */
   async createTokenWithPassword(username: string, password: string, opts: { note: string; expiresInSeconds?: number }, signal?: AbortSignal): Promise<MintedToken> {
     registerSecret(password);
-    const raw = await this.http.json<RawToken>({
+    const raw = await this.json({
       method: 'POST', path: `hub/api/users/${seg(username)}/tokens`, anonymous: true, signal,
       json: { auth: { username, password }, note: opts.note, expires_in: opts.expiresInSeconds },
-    });
+    }, isRawToken);
     return toMinted(raw);
   }
 
@@ -251,22 +259,14 @@ export class HubClient {
 
   /** The id of the token in use (matched by note + prefix is impossible; the hub lists token ids with `GET .../tokens`). */
   async listTokens(user: string, signal?: AbortSignal): Promise<Array<{ id: string; note?: string; expiresAt?: Date }>> {
-    const raw = await this.http.json<{ api_tokens?: RawToken[] }>({ path: `hub/api/users/${seg(user)}/tokens`, signal });
-    return (raw.api_tokens ?? []).map((t) => ({ id: String(t.id), note: t.note, expiresAt: t.expires_at ? new Date(t.expires_at) : undefined }));
+    const raw = await this.json({ path: `hub/api/users/${seg(user)}/tokens`, signal }, isTokenList);
+    return (raw.api_tokens ?? []).map((t) => ({ id: String(t.id), note: t.note ?? undefined, expiresAt: t.expires_at ? new Date(t.expires_at) : undefined }));
   }
 
   /** Absolute URL of the page where a user creates a token by hand. */
   tokenPageUrl(): string {
     return `${this.base}hub/token`;
   }
-}
-
-interface RawToken {
-  id: string | number;
-  token?: string;
-  expires_at?: string | null;
-  scopes?: string[];
-  note?: string;
 }
 
 function toMinted(raw: RawToken): MintedToken {
@@ -277,7 +277,7 @@ function toMinted(raw: RawToken): MintedToken {
     token: raw.token,
     expiresAt: raw.expires_at ? new Date(raw.expires_at) : undefined,
     scopes: raw.scopes,
-    note: raw.note,
+    note: raw.note ?? undefined,
   };
 }
 

@@ -1,4 +1,5 @@
-// The JupyterHub REST shapes we read, and the normalised server model the rest of the extension uses.
+// The JupyterHub REST shapes we read (checked on arrival), and the normalised server model the rest of the extension uses.
+import { arrayOf, bool, either, maybe, num, optional, plainObject, recordOf, shape, str, unknownValue, type Guard } from '../core/http/responseCheck';
 
 /** `GET /hub/api/users/{name}` servers entry (JupyterHub 1.x–5.x). */
 export interface RawServer {
@@ -6,13 +7,18 @@ export interface RawServer {
   ready?: boolean;
   pending?: string | null;
   stopped?: boolean;
-  url?: string;
-  progress_url?: string;
-  user_options?: Record<string, unknown>;
+  url?: string | null;
+  progress_url?: string | null;
+  user_options?: Record<string, unknown> | null;
   started?: string | null;
   last_activity?: string | null;
   state?: unknown;
 }
+
+const isRawServer = shape<RawServer>({
+  name: optional(str), ready: optional(bool), pending: maybe(str), stopped: optional(bool), url: maybe(str),
+  progress_url: maybe(str), user_options: maybe(plainObject), started: maybe(str), last_activity: maybe(str), state: unknownValue,
+});
 
 export interface RawUser {
   name: string;
@@ -25,6 +31,31 @@ export interface RawUser {
   scopes?: string[];
   kind?: string;
 }
+
+/** `GET /hub/api/user` and `/hub/api/users/{name}` (JupyterHub 1.x–5.x; a service token's model has no servers). */
+export const isRawUser: Guard<RawUser> = shape<RawUser>({
+  name: str, admin: optional(bool), groups: optional(arrayOf(str)), server: maybe(str), pending: maybe(str),
+  last_activity: maybe(str), servers: optional(recordOf(isRawServer)),
+  scopes: optional(arrayOf(str)), kind: optional(str),
+});
+
+/** `GET {base}hub/api`: the hub's version (no auth). */
+export const isHubVersion = shape<{ version: string }>({ version: str });
+
+/** A token as `POST`/`GET /hub/api/users/{name}/tokens` return it (`token` only when it was just created). */
+export interface RawToken {
+  id: string | number;
+  token?: string;
+  expires_at?: string | null;
+  scopes?: string[];
+  note?: string | null;
+}
+
+export const isRawToken = shape<RawToken>({
+  id: either(str, num), token: optional(str), expires_at: maybe(str), scopes: optional(arrayOf(str)), note: maybe(str),
+});
+
+export const isTokenList = shape<{ api_tokens?: RawToken[] }>({ api_tokens: optional(arrayOf(isRawToken)) });
 
 export type ServerState = 'stopped' | 'starting' | 'ready' | 'stopping';
 

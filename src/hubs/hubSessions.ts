@@ -6,6 +6,8 @@ import { loginForPages } from './hubPageLogin';
 import { forgetSecret, registerSecret } from '../core/http/redact';
 import { InvalidInputError, isAuthError, UnauthorizedError } from '../core/http/errors';
 import type { Logger } from '../core/log';
+import type { KeyValueStore, SecretStore } from '../core/keyValueStore';
+import { Emitter, type Event } from '../core/emitter';
 import type { OptionsForm } from './optionsForm';
 import type { RememberedForm, UsedOptions } from './rememberedOptions';
 
@@ -32,17 +34,6 @@ export interface HubRecord {
   lastForm?: RememberedForm;
 }
 
-export interface KeyValueStore {
-  get<T>(key: string): T | undefined;
-  update(key: string, value: unknown): Thenable<void> | Promise<void>;
-}
-
-export interface SecretStore {
-  get(key: string): Thenable<string | undefined> | Promise<string | undefined>;
-  store(key: string, value: string): Thenable<void> | Promise<void>;
-  delete(key: string): Thenable<void> | Promise<void>;
-}
-
 const RECORDS_KEY = 'pangeo.hubs';
 const tokenKey = (base: string) => `pangeo.hub.token:${base}`;
 const cookieKey = (base: string) => `pangeo.hub.cookie:${base}`;
@@ -54,7 +45,9 @@ const RENEW_FRACTION = 0.2;
 export class HubSessions {
   private readonly tokens = new Map<string, string | undefined>();
   private readonly cookies = new Map<string, string | undefined>();
-  private readonly listeners = new Set<() => void>();
+  private readonly changes = new Emitter<void>();
+  /** Fires when a hub is added, removed, signed in or out, or its record changes. */
+  readonly onDidChange: Event<void> = this.changes.event;
 
   constructor(
     private readonly state: KeyValueStore,
@@ -62,13 +55,8 @@ export class HubSessions {
     private readonly opts: { logger?: Logger; client?: Omit<HubClientOptions, 'token' | 'pageCookie'>; now?: () => number } = {},
   ) {}
 
-  onDidChange(listener: () => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
-
   private fire(): void {
-    for (const l of [...this.listeners]) l();
+    this.changes.fire();
   }
 
   hubs(): HubRecord[] {

@@ -4,6 +4,20 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { HttpClient } from '../core/http/httpClient';
 import { UnauthorizedError, UnexpectedResponseError } from '../core/http/errors';
 import { registerSecret } from '../core/http/redact';
+import { checkedBody, num, optional, shape, str } from '../core/http/responseCheck';
+
+/** The token endpoint's answer (RFC 6749 §5.1) or its error (§5.2). */
+interface TokenAnswer {
+  access_token?: string;
+  expires_in?: number;
+  scope?: string;
+  error?: string;
+  error_description?: string;
+}
+
+const isTokenAnswer = shape<TokenAnswer>({
+  access_token: optional(str), expires_in: optional(num), scope: optional(str), error: optional(str), error_description: optional(str),
+});
 
 export interface Pkce {
   verifier: string;
@@ -58,7 +72,9 @@ export async function exchangeCode(http: HttpClient, p: { clientId: string; clie
     method: 'POST', path: 'hub/api/oauth2/token', anonymous: true, body, signal, acceptStatuses: [400],
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
   });
-  const raw = (await res.json()) as { access_token?: string; expires_in?: number; scope?: string; error?: string; error_description?: string };
+  const raw = await checkedBody(res, isTokenAnswer, {
+    who: 'The hub', hint: 'Check the hub address and its OAuth client registration (pangeo.hubs.oauthClients), or sign in with an API token.',
+  }, http.resolve('hub/api/oauth2/token').toString());
   if (res.status === 400 || !raw.access_token) {
     if (raw.error === 'invalid_client' || raw.error === 'invalid_grant') {
       throw new UnauthorizedError(http.resolve('hub/api/oauth2/token').toString(), raw.error_description ?? raw.error);

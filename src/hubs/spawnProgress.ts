@@ -16,12 +16,17 @@ export interface SpawnProgressEvent {
 
 /** Parses one `data:` payload; tolerant of missing fields, strict about it being JSON. */
 export function parseProgressData(data: string): SpawnProgressEvent {
-  let raw: Record<string, unknown>;
+  let parsed: unknown;
   try {
-    raw = JSON.parse(data) as Record<string, unknown>;
+    parsed = JSON.parse(data);
   } catch {
+    parsed = undefined;
+  }
+  // Each event is a JSON object; anything else (null, a number, text) is a stream we cannot follow.
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new UnexpectedResponseError('spawn progress', 200, `malformed progress event: ${data.slice(0, 80)}`);
   }
+  const raw = parsed as Record<string, unknown>;
   const progress = typeof raw.progress === 'number' ? Math.max(0, Math.min(100, raw.progress)) : 0;
   const html = typeof raw.html_message === 'string' ? raw.html_message.replace(/<[^>]+>/g, '') : '';
   return {

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { KernelMessage, ServerConnection } from '@jupyterlab/services';
 import type { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
 import { loadChunk } from '../core/chunks';
-import type { HttpClient } from '../core/http/httpClient';
+import type { HttpClient, HttpRequest } from '../core/http/httpClient';
+import { arrayOf, checkedJson, maybe, nullable, num, optional, recordOf, shape, str, type Answerer, type Guard } from '../core/http/responseCheck';
 import { UnreachableError, TimeoutError, CancelledError } from '../core/http/errors';
 import { redactUrl } from '../core/http/redact';
 import { KernelOutput, toKernelOutput } from './kernelOutputs';
@@ -37,7 +38,27 @@ export interface ExecuteResult {
   error?: { ename: string; evalue: string; traceback: string[] };
 }
 
-interface RawKernel { id: string; name: string; execution_state?: string; last_activity?: string; connections?: number }
+/** A kernel model of `/api/kernels` (jupyter_server 1.x/2.x). */
+export interface RawKernel { id: string; name: string; execution_state?: string; last_activity?: string; connections?: number }
+
+export const isRawKernel = shape<RawKernel>({ id: str, name: str, execution_state: optional(str), last_activity: optional(str), connections: optional(num) });
+
+interface RawKernelSpecs {
+  default: string;
+  kernelspecs: Record<string, { name: string; spec?: { display_name?: string; language?: string } | null }>;
+}
+
+const isKernelSpecs = shape<RawKernelSpecs>({
+  default: str,
+  kernelspecs: recordOf(shape<RawKernelSpecs['kernelspecs'][string]>({
+    name: str, spec: maybe(shape<{ display_name?: string; language?: string }>({ display_name: optional(str), language: optional(str) })),
+  })),
+});
+
+/** A session of `/api/sessions`; its kernel is null while the server cannot reach it. */
+interface RawSession { id: string; path: string; name?: string; type?: string; kernel: RawKernel | null }
+
+const isRawSession = shape<RawSession>({ id: str, path: str, name: optional(str), type: optional(str), kernel: nullable(isRawKernel) });
 
 function toKernelInfo(k: RawKernel): KernelInfo {
   return { id: k.id, name: k.name, executionState: k.execution_state, lastActivity: k.last_activity, connections: k.connections };
@@ -50,24 +71,35 @@ export class JupyterServerClient {
   }
   readonly http: HttpClient;
 
+  /** Who answers, for errors about a body of the wrong shape. */
+  get answerer(): Answerer {
+    return {
+      who: 'The Jupyter server',
+      hint: `Is ${redactUrl(this.serverUrl)} a Jupyter server? If the server is stopping or restarting, the hub may have answered for it: refresh and try again.`,
+    };
+  }
+
+  /** A JSON answer of this server's REST API, checked against the shape it should have. */
+  checkedJson<T>(req: HttpRequest, guard: Guard<T>): Promise<T> {
+    return checkedJson(this.http, req, guard, this.answerer);
+  }
+
   async getKernelSpecs(signal?: AbortSignal): Promise<{ default: string; specs: KernelSpecInfo[] }> {
-    const raw = await this.http.json<{ default: string; kernelspecs: Record<string, { name: string; spec: { display_name: string; language: string } }> }>({
-      path: 'api/kernelspecs', signal,
-    });
-    const specs = Object.values(raw.kernelspecs ?? {}).map((k) => ({ name: k.name, displayName: k.spec?.display_name ?? k.name, language: k.spec?.language ?? '' }));
+    const raw = await this.checkedJson({ path: 'api/kernelspecs', signal }, isKernelSpecs);
+    const specs = Object.values(raw.kernelspecs).map((k) => ({ name: k.name, displayName: k.spec?.display_name ?? k.name, language: k.spec?.language ?? '' }));
     return { default: raw.default, specs: specs.sort((a, b) => a.name.localeCompare(b.name)) };
   }
 
   async listKernels(signal?: AbortSignal): Promise<KernelInfo[]> {
-    return (await this.http.json<RawKernel[]>({ path: 'api/kernels', signal })).map(toKernelInfo);
+    return (await this.checkedJson({ path: 'api/kernels', signal }, arrayOf(isRawKernel))).map(toKernelInfo);
   }
 
   async startKernel(name: string, signal?: AbortSignal): Promise<KernelInfo> {
-    return toKernelInfo(await this.http.json<RawKernel>({ method: 'POST', path: 'api/kernels', json: { name }, signal }));
+    return toKernelInfo(await this.checkedJson({ method: 'POST', path: 'api/kernels', json: { name }, signal }, isRawKernel));
   }
 
   async getKernel(id: string, signal?: AbortSignal): Promise<KernelInfo> {
-    return toKernelInfo(await this.http.json<RawKernel>({ path: `api/kernels/${encodeURIComponent(id)}`, signal }));
+    return toKernelInfo(await this.checkedJson({ path: `api/kernels/${encodeURIComponent(id)}`, signal }, isRawKernel));
   }
 
   async shutdownKernel(id: string, signal?: AbortSignal): Promise<void> {
@@ -83,8 +115,8 @@ export class JupyterServerClient {
   }
 
   async listSessions(signal?: AbortSignal): Promise<SessionInfo[]> {
-    const raw = await this.http.json<Array<{ id: string; path: string; name: string; type: string; kernel: RawKernel }>>({ path: 'api/sessions', signal });
-    return raw.map((s) => ({ id: s.id, path: s.path, name: s.name, type: s.type, kernel: toKernelInfo(s.kernel) }));
+    const raw = await this.checkedJson({ path: 'api/sessions', signal }, arrayOf(isRawSession));
+    return raw.flatMap((s) => (s.kernel ? [{ id: s.id, path: s.path, name: s.name ?? '', type: s.type ?? '', kernel: toKernelInfo(s.kernel) }] : []));
   }
 
   /** Opens the kernel's websocket (Authorization header on the upgrade, never ?token= in the URL). */

@@ -1,5 +1,6 @@
 // Jupyter sessions (/api/sessions) tie a kernel to a notebook path, so a kept kernel is found again when the notebook reopens.
-import type { JupyterServerClient, KernelInfo } from '../jupyter/jupyterServerClient';
+import { isRawKernel, type JupyterServerClient, type KernelInfo, type RawKernel } from '../jupyter/jupyterServerClient';
+import { arrayOf, nullable, shape, str } from '../core/http/responseCheck';
 
 export interface NotebookSessionRef {
   sessionId: string;
@@ -11,22 +12,27 @@ export interface NotebookSessionRef {
 interface RawSession {
   id: string;
   path: string;
-  kernel: { id: string; name: string; execution_state?: string };
+  /** Null while the server cannot reach the session's kernel. */
+  kernel: RawKernel | null;
 }
+
+const isRawSession = shape<RawSession>({ id: str, path: str, kernel: nullable(isRawKernel) });
+/** A session just created always has its kernel. */
+const isCreatedSession = shape<RawSession & { kernel: RawKernel }>({ id: str, path: str, kernel: isRawKernel });
 
 /** Finds the session for `path` with the wanted kernel, or creates it (replacing a session that runs another kernel). */
 export async function openNotebookSession(jupyter: JupyterServerClient, opts: { path: string; name: string; kernelName: string },
   signal?: AbortSignal): Promise<NotebookSessionRef> {
-  const existing = (await jupyter.http.json<RawSession[]>({ path: 'api/sessions', signal })).find((s) => s.path === opts.path);
+  const existing = (await jupyter.checkedJson({ path: 'api/sessions', signal }, arrayOf(isRawSession))).find((s) => s.path === opts.path);
   if (existing && existing.kernel?.name === opts.kernelName) {
     return { sessionId: existing.id, kernel: { id: existing.kernel.id, name: existing.kernel.name }, reused: true };
   }
   // jupyter_server hands back an existing session for the path whatever kernel is asked for: remove it first.
   if (existing) await closeNotebookSession(jupyter, existing.id, signal);
-  const created = await jupyter.http.json<RawSession>({
+  const created = await jupyter.checkedJson({
     method: 'POST', path: 'api/sessions', signal,
     json: { path: opts.path, name: opts.name, type: 'notebook', kernel: { name: opts.kernelName } },
-  });
+  }, isCreatedSession);
   return { sessionId: created.id, kernel: { id: created.kernel.id, name: created.kernel.name }, reused: false };
 }
 

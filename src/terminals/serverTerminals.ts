@@ -1,5 +1,6 @@
 // The Jupyter terminals REST API of one server (/api/terminals): list, create, look up and delete terminals.
 import type { HttpClient } from '../core/http/httpClient';
+import { arrayOf, optional, shape, str } from '../core/http/responseCheck';
 import { isPangeoError } from '../core/http/errors';
 import type { JupyterServerClient } from '../jupyter/jupyterServerClient';
 import { isServerStoppedStatus, ServerNotRunningError, TerminalsDisabledError } from '../files/contentsErrors';
@@ -10,6 +11,8 @@ export interface TerminalInfo {
 }
 
 interface RawTerminal { name: string; last_activity?: string }
+
+const isRawTerminal = shape<RawTerminal>({ name: str, last_activity: optional(str) });
 
 export class ServerTerminals {
   readonly http: HttpClient;
@@ -28,22 +31,22 @@ export class ServerTerminals {
   }
 
   async list(signal?: AbortSignal): Promise<TerminalInfo[]> {
-    const raw = await this.call(() => this.http.json<RawTerminal[]>({ path: 'api/terminals', signal }), true);
+    const raw = await this.call(() => this.jupyter.checkedJson({ path: 'api/terminals', signal }, arrayOf(isRawTerminal)), true);
     return raw.map((t) => ({ name: t.name, lastActivity: t.last_activity }));
   }
 
   /** Starts a shell on the server (in `cwd`, a server path, where the server supports it). */
   async create(opts: { cwd?: string; signal?: AbortSignal } = {}): Promise<TerminalInfo> {
-    const raw = await this.call(() => this.http.json<RawTerminal>({
+    const raw = await this.call(() => this.jupyter.checkedJson({
       method: 'POST', path: 'api/terminals', json: opts.cwd ? { cwd: opts.cwd } : {}, signal: opts.signal,
-    }), true);
+    }, isRawTerminal), true);
     return { name: raw.name, lastActivity: raw.last_activity };
   }
 
   /** The terminal, or undefined when it ended (its shell exited or it was deleted). */
   async get(name: string, signal?: AbortSignal): Promise<TerminalInfo | undefined> {
     try {
-      const raw = await this.call(() => this.http.json<RawTerminal>({ path: `api/terminals/${encodeURIComponent(name)}`, signal, retries: 0 }), false);
+      const raw = await this.call(() => this.jupyter.checkedJson({ path: `api/terminals/${encodeURIComponent(name)}`, signal, retries: 0 }, isRawTerminal), false);
       return { name: raw.name, lastActivity: raw.last_activity };
     } catch (e) {
       if (isPangeoError(e, 'NotFound')) return undefined;

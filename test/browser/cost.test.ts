@@ -6,7 +6,7 @@ import { CostMeter } from '../../src/cost/costMeter';
 import { defaultPriceTable } from '../../src/cost/priceTable';
 import { isWebviewMessage, MeterSnapshot } from '../../webviews/shared/protocol';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../unit/metrics/syntheticScheduler';
-import { memoryStore } from '../unit/cost/memoryStore';
+import { MemoryStore } from '../../src/core/keyValueStore';
 import { openWebview, useBrowserPages, waitForPost } from './webviewTestHost';
 
 const chromium = useBrowserPages();
@@ -18,7 +18,7 @@ async function recordedSnapshot(): Promise<MeterSnapshot> {
   const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers, processing: 2 }) };
   const t0 = Date.UTC(2026, 4, 5, 8, 0);
   const meter = new CostMeter({
-    table: defaultPriceTable, store: memoryStore(), fetch: fakeSchedulerFetch(control), dayOf: (t) => new Date(t).toISOString().slice(0, 10),
+    table: defaultPriceTable, store: new MemoryStore(), fetch: fakeSchedulerFetch(control), dayOf: (t) => new Date(t).toISOString().slice(0, 10),
     budget: { limitUsd: 2, period: 'day' },
     sources: [{ list: async () => [
       { resource: { kind: 'server', id: 'hub:alice', label: 'alice on pangeo hub', cloud: 'aws', region: 'us-west-2', instanceType: 'r5.xlarge' } },

@@ -1,11 +1,5 @@
-// In-memory stand-ins for VS Code's globalState (KeyValueStore) and SecretStorage (SecretStore) in plain-Node tests.
-import type { KeyValueStore, SecretStore } from '../../src/hubs/hubSessions';
-
-export class MapStore implements KeyValueStore {
-  readonly map = new Map<string, unknown>();
-  get<T>(key: string): T | undefined { return this.map.get(key) as T | undefined; }
-  async update(key: string, value: unknown) { this.map.set(key, value); }
-}
+// An in-memory stand-in for VS Code's SecretStorage (SecretStore) in plain-Node tests; globalState's is core's MemoryStore.
+import type { SecretStore } from '../../src/core/keyValueStore';
 
 export class SecretMap implements SecretStore {
   readonly map = new Map<string, string>();

@@ -7,13 +7,16 @@ import { envFor, exportBlock, type AwsIdentity } from '../awsCredentials';
 import type { ShortLivedCredentials } from '../shortLivedCredentials';
 import { StsIdentityClient } from '../stsIdentityClient';
 import type { StepRunner } from '../../presets/applyPreset';
+import { Emitter, type Event } from '../../core/emitter';
 
 /** The role credentials currently held (one role at a time), for Dask environments and the export block. */
 export class AwsCredentialStore {
   private holder: ShortLivedCredentials | undefined;
   private region: string | undefined;
   roleArn: string | undefined;
-  private readonly listeners = new Set<() => void>();
+  private readonly changes = new Emitter<void>();
+  /** Fires when the held role or its credentials change. */
+  readonly onDidChange: Event<void> = this.changes.event;
 
   set(holder: ShortLivedCredentials, roleArn: string, region?: string): void {
     this.holder?.dispose();
@@ -39,19 +42,14 @@ export class AwsCredentialStore {
     return this.holder?.expiresAt;
   }
 
-  onDidChange(listener: () => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
-
   dispose(): void {
     this.holder?.dispose();
     this.holder = undefined;
-    this.listeners.clear();
+    this.changes.dispose();
   }
 
   private fire(): void {
-    for (const l of this.listeners) l();
+    this.changes.fire();
   }
 }
 

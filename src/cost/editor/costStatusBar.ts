@@ -1,5 +1,6 @@
 // The status bar cost meter: total $/h and today's accrued $, a per-resource tooltip, click opens the cost panel.
 import type * as vscode from 'vscode';
+import { Disposable } from '../../core/lifecycle';
 import type { MeterSnapshot } from '../costMeter';
 
 export function usd(n: number): string {
@@ -33,11 +34,12 @@ function escapeMd(s: string): string {
   return s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
 }
 
-export class CostStatusBar implements vscode.Disposable {
+export class CostStatusBar extends Disposable implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
 
   constructor(private readonly vs: typeof vscode) {
-    this.item = vs.window.createStatusBarItem('pangeo.cost', vs.StatusBarAlignment.Right, 90);
+    super();
+    this.item = this._register(vs.window.createStatusBarItem('pangeo.cost', vs.StatusBarAlignment.Right, 90));
     this.item.name = 'Pangeo cost';
     this.item.command = 'pangeo.cost.showPanel';
   }
@@ -55,9 +57,5 @@ export class CostStatusBar implements vscode.Disposable {
     const over = s.budget && s.budget.fraction >= 1;
     this.item.backgroundColor = over ? new this.vs.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
-  }
-
-  dispose(): void {
-    this.item.dispose();
   }
 }

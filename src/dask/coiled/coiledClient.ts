@@ -1,9 +1,18 @@
 // REST client for Coiled's /api/v2 (as the Python client's coiled/v2/core.py calls it): `Authorization: ApiToken <t>`,
 // lists paged with limit/offset until an empty page. Models are read field by field: cluster_options.tls_key never enters.
 import { HttpClient } from '../../core/http/httpClient';
-import { PangeoError } from '../../core/http/errors';
 import { registerSecret } from '../../core/http/redact';
 import type { Logger } from '../../core/log';
+import {
+  arrayOf, bool, checkBody, checkedJson, either, num, optional, plainObject, shape, str, unknownValue, type Answerer, type Guard,
+} from '../../core/http/responseCheck';
+import type { HttpRequest } from '../../core/http/httpClient';
+
+/** The fields of a cluster we rely on; the rest is read field by field below (so tls keys never enter). */
+const isRawCluster = shape<{ id: number; name: string }>({ id: num, name: str });
+type RawCluster = Record<string, unknown> & { id: number; name: string };
+/** A page is a list (current API) or a DRF page `{results: [...]}`. */
+const isPage = either(arrayOf(plainObject), shape<{ results: Record<string, unknown>[] }>({ results: arrayOf(plainObject) }));
 
 export type CoiledClusterState = 'pending' | 'starting' | 'scaling' | 'ready' | 'stopping' | 'stopped' | 'error' | string;
 
@@ -64,32 +73,47 @@ export class CoiledClient {
     return encodeURIComponent(this.workspace);
   }
 
+  /** Who answers, for errors about a body of the wrong shape. */
+  private get answerer(): Answerer {
+    return { who: 'Coiled', hint: `Is ${this.http.baseUrl} Coiled's API (https://cloud.coiled.io)? Check the Coiled server address.` };
+  }
+
+  private json<T>(req: HttpRequest, guard: Guard<T>): Promise<T> {
+    return checkedJson(this.http, req, guard, this.answerer);
+  }
+
+  private cluster(raw: unknown, path: string): CoiledCluster {
+    return parseCluster(checkBody(raw, isRawCluster, this.answerer, this.http.resolve(path).toString()) as RawCluster);
+  }
+
   async list(signal?: AbortSignal): Promise<CoiledCluster[]> {
     const limit = this.opts.pageSize ?? 100;
     const out: CoiledCluster[] = [];
     // The offset advances by what arrived, so a server that caps the page size below `limit` skips nothing.
     for (let page = 0, offset = 0; page < (this.opts.maxPages ?? 20); page++) {
-      const body = await this.http.json<unknown>({ path: `api/v2/clusters/account/${this.ws}/`, query: { limit, offset }, signal });
-      const items = pageItems(body);
+      const path = `api/v2/clusters/account/${this.ws}/`;
+      const body = await this.json({ path, query: { limit, offset }, signal }, isPage);
+      const items = Array.isArray(body) ? body : body.results;
       if (!items.length) break;
-      out.push(...items.map(parseCluster));
+      out.push(...items.map((item) => this.cluster(item, path)));
       offset += items.length;
     }
     return out;
   }
 
   async create(req: CoiledCreateRequest, signal?: AbortSignal): Promise<{ id: number; existing: boolean }> {
-    const body = await this.http.json<{ id?: unknown; existing?: unknown }>({ method: 'POST', path: `api/v2/clusters/account/${this.ws}/`, json: req, signal });
-    if (typeof body?.id !== 'number') throw new PangeoError('UnexpectedResponse', 'Coiled accepted the cluster but sent no id.', '');
+    const body = await this.json({ method: 'POST', path: `api/v2/clusters/account/${this.ws}/`, json: req, signal },
+      shape<{ id: number; existing?: boolean }>({ id: num, existing: optional(bool) }));
     return { id: body.id, existing: body.existing === true };
   }
 
   async get(id: number, signal?: AbortSignal): Promise<CoiledCluster> {
-    return parseCluster(await this.http.json({ path: `api/v2/clusters/account/${this.ws}/id/${id}`, signal }));
+    const path = `api/v2/clusters/account/${this.ws}/id/${id}`;
+    return this.cluster(await this.json({ path, signal }, unknownValue), path);
   }
 
   async state(id: number, signal?: AbortSignal): Promise<{ state: string; reason?: string }> {
-    const s = await this.http.json<Record<string, unknown>>({ path: `api/v2/clusters/account/${this.ws}/id/${id}/state`, signal, retries: 0 });
+    const s = await this.json({ path: `api/v2/clusters/account/${this.ws}/id/${id}/state`, signal, retries: 0 }, plainObject);
     return { state: String(s.state ?? s.current_state ?? 'unknown'), reason: typeof s.reason === 'string' ? s.reason : undefined };
   }
 
@@ -99,7 +123,7 @@ export class CoiledClient {
 
   /** Adds `n` workers; returns the new workers' names. */
   async scaleUp(id: number, n: number, signal?: AbortSignal): Promise<string[]> {
-    const body = await this.http.json<unknown>({ method: 'POST', path: `api/v2/workers/account/${this.ws}/cluster/${id}/`, json: { n_workers: n }, signal });
+    const body = await this.json({ method: 'POST', path: `api/v2/workers/account/${this.ws}/cluster/${id}/`, json: { n_workers: n }, signal }, unknownValue);
     return Array.isArray(body) ? body.map((w) => String((w as { name?: unknown }).name ?? '')).filter(Boolean) : [];
   }
 
@@ -110,23 +134,12 @@ export class CoiledClient {
   }
 }
 
-/** A page is a list (current API) or a DRF page `{results: [...]}`. */
-function pageItems(body: unknown): unknown[] {
-  if (Array.isArray(body)) return body;
-  const results = (body as { results?: unknown })?.results;
-  return Array.isArray(results) ? results : [];
-}
-
 function stateOf(v: unknown): string | undefined {
   const s = (v as { state?: unknown } | undefined)?.state;
   return typeof s === 'string' ? s : undefined;
 }
 
-function parseCluster(raw: unknown): CoiledCluster {
-  const c = raw as Record<string, unknown>;
-  if (!c || typeof c.id !== 'number' || typeof c.name !== 'string') {
-    throw new PangeoError('UnexpectedResponse', 'Coiled sent a cluster without an id or a name.', '');
-  }
+function parseCluster(c: RawCluster): CoiledCluster {
   const scheduler = c.scheduler as Record<string, unknown> | null | undefined;
   const workers = Array.isArray(c.workers) ? c.workers : [];
   const created = typeof c.created === 'string' ? Date.parse(c.created) : undefined;

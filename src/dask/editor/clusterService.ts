@@ -2,6 +2,7 @@
 // only while the view is visible, plus the clusters found in notebooks. No vscode import: the tree reads it, tests fake it.
 import { isPangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
+import { Emitter, type Event } from '../../core/emitter';
 import type { ClusterProvider, ClusterSummary } from '../clusterProvider';
 import { BackoffSchedule, VanishedClusters } from '../clusterWatch';
 import type { DiscoveredCluster } from '../notebook/kernelClusterDiscovery';
@@ -38,26 +39,20 @@ export interface ClusterServiceOptions {
 
 export class ClusterService {
   private readonly watches = new Map<string, Watch>();
-  private readonly listeners = new Set<() => void>();
+  private readonly changes: Emitter<void>;
+  /** Fires when a listing, a cluster or the notebook clusters changed. */
+  readonly onDidChange: Event<void>;
   private readonly notebooks = new Map<string, NotebookClusters>();
   private visible = false;
   private disposed = false;
 
-  constructor(private readonly opts: ClusterServiceOptions) {}
-
-  onDidChange(listener: () => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+  constructor(private readonly opts: ClusterServiceOptions) {
+    this.changes = new Emitter<void>((e) => opts.logger.warn(`dask view listener failed: ${(e as Error).message}`));
+    this.onDidChange = this.changes.event;
   }
 
   private fire(): void {
-    for (const l of this.listeners) {
-      try {
-        l();
-      } catch (e) {
-        this.opts.logger.warn(`dask view listener failed: ${(e as Error).message}`);
-      }
-    }
+    this.changes.fire();
   }
 
   /** Snapshots in provider order; providers added or removed since the last call are picked up here. */
@@ -169,6 +164,6 @@ export class ClusterService {
     this.disposed = true;
     for (const w of this.watches.values()) if (w.timer) clearTimeout(w.timer);
     this.watches.clear();
-    this.listeners.clear();
+    this.changes.dispose();
   }
 }

@@ -1,6 +1,7 @@
 // The Dask Clusters tree: provider → clusters (status, size, age) → workers, plus clusters found in notebooks.
 // contextValue carries what each cluster allows (".scale.adapt.stop.dashboard.client") so menus show only what works.
 import type * as vscode from 'vscode';
+import { Disposable } from '../../core/lifecycle';
 import { isAuthError, isPangeoError } from '../../core/http/errors';
 import { capabilitiesOf, describeAdaptive, describeSize, describeStatus, formatAge, formatBytes, type ClusterSummary, type WorkerSummary } from '../clusterProvider';
 import type { DiscoveredCluster } from '../notebook/kernelClusterDiscovery';
@@ -24,7 +25,7 @@ const STATUS_ICON: Record<ClusterSummary['status'], [string, string?]> = {
   unreachable: ['warning', 'problemsWarningIcon.foreground'],
 };
 
-export class DaskTreeProvider implements vscode.TreeDataProvider<DaskTreeNode> {
+export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvider<DaskTreeNode>, vscode.Disposable {
   private readonly emitter: vscode.EventEmitter<DaskTreeNode | undefined>;
   readonly onDidChangeTreeData: vscode.Event<DaskTreeNode | undefined>;
 
@@ -37,16 +38,13 @@ export class DaskTreeProvider implements vscode.TreeDataProvider<DaskTreeNode> {
   }
 
   constructor(private readonly vs: typeof vscode, private readonly service: ClusterService) {
-    this.emitter = new vs.EventEmitter<DaskTreeNode | undefined>();
+    super();
+    this.emitter = this._register(new vs.EventEmitter<DaskTreeNode | undefined>());
     this.onDidChangeTreeData = this.emitter.event;
   }
 
   refresh(): void {
     this.emitter.fire(undefined);
-  }
-
-  dispose(): void {
-    this.emitter.dispose();
   }
 
   async getChildren(node?: DaskTreeNode): Promise<DaskTreeNode[]> {

@@ -1,7 +1,7 @@
 // The adaptive bounds we asked a Dask Gateway for, kept outside the process (editor globalState, or the CLI's state
 // file): the gateway's REST API and the scheduler serve no route that reports them, so a later call or a reload
 // could not show them otherwise.
-import type { KeyValueStore } from '../local/localClusterRegistry';
+import type { KeyValueStore } from '../../core/keyValueStore';
 
 /** null: the cluster adapts, but the gateway changed a bound in a way we could not read. */
 export interface AdaptiveBounds {

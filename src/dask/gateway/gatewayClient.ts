@@ -3,6 +3,9 @@
 import { HttpClient } from '../../core/http/httpClient';
 import { InvalidInputError, isPangeoError, PangeoError, UnauthorizedError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
+import {
+  arrayOf, checkedBody, maybe, num, oneOf, plainObject, recordOf, shape, str, unknownValue, type Answerer, type Guard,
+} from '../../core/http/responseCheck';
 import { parseOptionFields, type ClusterOptionField, type ClusterOptionValues } from '../clusterOptions';
 import { gatewayAuthHeader, type GatewayAuth } from './gatewayAuth';
 
@@ -40,7 +43,28 @@ export interface GatewayAnswer {
   message?: string;
 }
 
-const STATUSES = new Set(['PENDING', 'RUNNING', 'STOPPING', 'STOPPED', 'FAILED']);
+/** A cluster model as routes.py sends it; tls_key is never read (not even checked). */
+interface RawCluster {
+  name: string;
+  status: GatewayClusterStatus;
+  dashboard_route?: string | null;
+  start_time?: number | null;
+  stop_time?: number | null;
+  options?: Record<string, unknown> | null;
+  tls_cert?: string | null;
+}
+
+const isRawCluster = shape<RawCluster>({
+  name: str, status: oneOf('PENDING', 'RUNNING', 'STOPPING', 'STOPPED', 'FAILED'), dashboard_route: maybe(str),
+  start_time: maybe(num), stop_time: maybe(num), options: maybe(plainObject), tls_cert: maybe(str),
+});
+
+/** `GET /api/v1/options`: each field's spec is read by parseOptionFields, which words its own errors. */
+const isOptionsBody = shape<{ cluster_options: { field: string; label?: string | null; default?: unknown; spec: { type: string } }[] }>({
+  cluster_options: arrayOf(shape<{ field: string; label?: string | null; default?: unknown; spec: { type: string } }>({
+    field: str, label: maybe(str), default: unknownValue, spec: shape<{ type: string }>({ type: str }),
+  })),
+});
 
 export class GatewayClient {
   readonly http: HttpClient;
@@ -59,38 +83,42 @@ export class GatewayClient {
     });
   }
 
+  /** Who answers, for errors about a body of the wrong shape. */
+  private get answerer(): Answerer {
+    return { who: 'The Dask Gateway', hint: `Is ${this.url} a Dask Gateway (on a hub, usually …/services/dask-gateway/)? Check the address.` };
+  }
+
   /** `{status: "pass"|"fail", ...}`; 503 when failing (answered, not thrown). */
   async health(signal?: AbortSignal): Promise<{ status: string }> {
     const res = await this.http.request({ path: 'api/health', anonymous: true, acceptStatuses: [503], signal });
-    return res.json<{ status: string }>();
+    return checkedBody(res, shape<{ status: string }>({ status: str }), this.answerer, this.http.resolve('api/health').toString());
   }
 
   async version(signal?: AbortSignal): Promise<string> {
-    return (await this.call<{ version: string }>({ path: 'api/version', anonymous: true, signal })).version;
+    return (await this.call({ path: 'api/version', anonymous: true, signal }, shape<{ version: string }>({ version: str }))).version;
   }
 
   async options(signal?: AbortSignal): Promise<ClusterOptionField[]> {
-    return parseOptionFields(await this.call({ path: 'api/v1/options', signal }));
+    return parseOptionFields(await this.call({ path: 'api/v1/options', signal }, isOptionsBody));
   }
 
   async list(statuses: GatewayClusterStatus[] = ['PENDING', 'RUNNING'], signal?: AbortSignal): Promise<GatewayCluster[]> {
-    const body = await this.call<Record<string, unknown>>({ path: 'api/v1/clusters/', query: { status: statuses.join(',') }, signal });
-    return Object.values(body ?? {}).map(parseCluster);
+    const body = await this.call({ path: 'api/v1/clusters/', query: { status: statuses.join(',') }, signal }, recordOf(isRawCluster));
+    return Object.values(body).map(toCluster);
   }
 
   /** Returns the new cluster's name; a 422 becomes InvalidInputError carrying the gateway's words. */
   async create(options: ClusterOptionValues, signal?: AbortSignal): Promise<string> {
-    const body = await this.call<{ name?: unknown }>({ method: 'POST', path: 'api/v1/clusters/', json: { cluster_options: options }, signal });
-    if (typeof body?.name !== 'string') throw new PangeoError('UnexpectedResponse', 'The gateway accepted the cluster but sent no name.', '');
+    const body = await this.call({ method: 'POST', path: 'api/v1/clusters/', json: { cluster_options: options }, signal }, shape<{ name: string }>({ name: str }));
     return body.name;
   }
 
   /** With `wait`, the gateway holds the request until the cluster's status changes (or its own timeout). */
   async get(name: string, opts: { wait?: boolean; signal?: AbortSignal } = {}): Promise<GatewayCluster> {
-    return parseCluster(await this.call({
+    return toCluster(await this.call({
       path: `api/v1/clusters/${encodeURIComponent(name)}`, query: opts.wait ? { wait: '1' } : undefined,
       timeoutMs: opts.wait ? 60_000 : undefined, signal: opts.signal,
-    }));
+    }, isRawCluster));
   }
 
   async stop(name: string, signal?: AbortSignal): Promise<void> {
@@ -183,13 +211,15 @@ export class GatewayClient {
     return { ok: ok !== false, message: typeof msg === 'string' && msg ? msg : undefined };
   }
 
-  /** One request with the gateway's error conventions turned into messages a user can act on. */
-  private async call<T>(req: Parameters<HttpClient['json']>[0]): Promise<T> {
+  /** One request with the gateway's error conventions turned into messages a user can act on; the answer is checked. */
+  private async call<T>(req: Parameters<HttpClient['request']>[0], guard: Guard<T>): Promise<T> {
+    let res;
     try {
-      return await this.http.json<T>(req);
+      res = await this.http.request({ ...req, headers: { Accept: 'application/json', ...req.headers } });
     } catch (e) {
       throw await this.explain(e);
     }
+    return checkedBody(res, guard, this.answerer, res.url || this.http.resolve(req.path, req.query).toString());
   }
 }
 
@@ -208,18 +238,14 @@ function explainGatewayError(e: unknown): unknown {
   return e;
 }
 
-function parseCluster(raw: unknown): GatewayCluster {
-  const c = raw as Record<string, unknown>;
-  if (!c || typeof c.name !== 'string' || typeof c.status !== 'string' || !STATUSES.has(c.status)) {
-    throw new PangeoError('UnexpectedResponse', 'The Dask Gateway sent a cluster without a name or a known status.', '');
-  }
+function toCluster(c: RawCluster): GatewayCluster {
   return {
     name: c.name,
-    status: c.status as GatewayClusterStatus,
-    dashboardRoute: typeof c.dashboard_route === 'string' ? c.dashboard_route : null,
-    startTime: typeof c.start_time === 'number' ? c.start_time : undefined,
-    stopTime: typeof c.stop_time === 'number' ? c.stop_time : undefined,
-    options: c.options && typeof c.options === 'object' ? (c.options as Record<string, unknown>) : {},
+    status: c.status,
+    dashboardRoute: c.dashboard_route ?? null,
+    startTime: c.start_time ?? undefined,
+    stopTime: c.stop_time ?? undefined,
+    options: c.options ?? {},
     hasTls: typeof c.tls_cert === 'string' && c.tls_cert.length > 0,
   };
 }

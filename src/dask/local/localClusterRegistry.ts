@@ -1,14 +1,8 @@
 // The record of every local cluster we started, kept outside the process (editor globalState, or a state file for the
 // CLI), so that after a reload, a crash or the end of a CLI call the clusters can still be listed and stopped.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-
-/** Small key/value storage; vscode's Memento (globalState) satisfies it as is. */
-export interface KeyValueStore {
-  get<T>(key: string): T | undefined;
-  update(key: string, value: unknown): PromiseLike<void>;
-}
+import { join } from 'node:path';
+import type { KeyValueStore } from '../../core/keyValueStore';
 
 export interface LocalWorkerRecord {
   name: string;
@@ -66,46 +60,6 @@ export class LocalClusterRegistry {
 
   async remove(id: string): Promise<void> {
     await this.store.update(KEY, this.list().filter((r) => r.id !== id));
-  }
-}
-
-/** A KeyValueStore in a JSON file, re-read on every get (another CLI call may have written it); writes are atomic. */
-export class JsonFileStore implements KeyValueStore {
-  constructor(readonly path: string) {}
-
-  get<T>(key: string): T | undefined {
-    return this.readAll()[key] as T | undefined;
-  }
-
-  async update(key: string, value: unknown): Promise<void> {
-    const all = this.readAll();
-    if (value === undefined) delete all[key];
-    else all[key] = value;
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, this.path);
-  }
-
-  private readAll(): Record<string, unknown> {
-    try {
-      const parsed = JSON.parse(readFileSync(this.path, 'utf8')) as unknown;
-      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-    } catch {
-      return {};
-    }
-  }
-}
-
-/** In-memory store for tests and one-shot uses. */
-export class MemoryStore implements KeyValueStore {
-  private readonly data = new Map<string, unknown>();
-  get<T>(key: string): T | undefined {
-    const v = this.data.get(key);
-    return v === undefined ? undefined : (structuredClone(v) as T);
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    this.data.set(key, structuredClone(value));
   }
 }
 

@@ -9,6 +9,7 @@ import { ServerNotRunningError } from '../contentsErrors';
 import { ContentsEntry, joinServerPath } from '../contentsModels';
 import { fromHubUriParts, HUB_FILE_SCHEME, HubUriError, sameServer, serverFolderName, ServerFileLocation, toHubUriParts } from '../hubFileUri';
 import { toFileSystemError } from './fileSystemErrors';
+import { Disposable } from '../../core/lifecycle';
 
 /** Stats served from a listing this recent; saves still check the server itself before writing. */
 const LISTING_TTL_MS = 2000;
@@ -30,7 +31,7 @@ interface CachedStat {
   at: number;
 }
 
-export class HubFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
+export class HubFileSystemProvider extends Disposable implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly vs: typeof vscode;
   private readonly changes: vscode.EventEmitter<vscode.FileChangeEvent[]>;
   readonly onDidChangeFile: vscode.Event<vscode.FileChangeEvent[]>;
@@ -41,8 +42,9 @@ export class HubFileSystemProvider implements vscode.FileSystemProvider, vscode.
   private refreshing?: Promise<void>;
 
   constructor(private readonly opts: HubFileSystemOptions) {
+    super();
     this.vs = opts.vs;
-    this.changes = new opts.vs.EventEmitter<vscode.FileChangeEvent[]>();
+    this.changes = this._register(new opts.vs.EventEmitter<vscode.FileChangeEvent[]>());
     this.onDidChangeFile = this.changes.event;
   }
 
@@ -170,27 +172,26 @@ export class HubFileSystemProvider implements vscode.FileSystemProvider, vscode.
   }
 
   async rename(oldUri: vscode.Uri, newUri: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
-    const target = this.sameServerTarget(oldUri, newUri);
-    await this.run(oldUri, async ({ loc, contents }) => {
-      const existing = await contents.statIfExists(target.path);
-      if (existing && !options.overwrite) throw this.vs.FileSystemError.FileExists(newUri);
-      if (existing) await contents.delete(target.path);
-      await contents.rename(loc.path, target.path);
-      this.forget(oldUri);
-      this.forget(newUri);
-      this.changes.fire([{ type: this.vs.FileChangeType.Deleted, uri: oldUri }, { type: this.vs.FileChangeType.Created, uri: newUri }]);
-    });
+    await this.transfer(oldUri, newUri, options, (contents, from, to) => contents.rename(from, to));
+    this.forget(oldUri);
+    this.changes.fire([{ type: this.vs.FileChangeType.Deleted, uri: oldUri }, { type: this.vs.FileChangeType.Created, uri: newUri }]);
   }
 
   async copy(source: vscode.Uri, destination: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
-    const target = this.sameServerTarget(source, destination);
-    await this.run(source, async ({ loc, contents }) => {
+    await this.transfer(source, destination, options, (contents, from, to) => contents.copy(from, to));
+    this.changes.fire([{ type: this.vs.FileChangeType.Created, uri: destination }]);
+  }
+
+  /** Rename and copy on one server: refuse or replace what is at the target (as `overwrite` says), then move the bytes. */
+  private async transfer(from: vscode.Uri, to: vscode.Uri, options: { overwrite: boolean },
+    move: (contents: ContentsClient, fromPath: string, toPath: string) => Promise<unknown>): Promise<void> {
+    const target = this.sameServerTarget(from, to);
+    await this.run(from, async ({ loc, contents }) => {
       const existing = await contents.statIfExists(target.path);
-      if (existing && !options.overwrite) throw this.vs.FileSystemError.FileExists(destination);
+      if (existing && !options.overwrite) throw this.vs.FileSystemError.FileExists(to);
       if (existing) await contents.delete(target.path);
-      await contents.copy(loc.path, target.path);
-      this.forget(destination);
-      this.changes.fire([{ type: this.vs.FileChangeType.Created, uri: destination }]);
+      await move(contents, loc.path, target.path);
+      this.forget(to);
     });
   }
 
@@ -230,8 +231,8 @@ export class HubFileSystemProvider implements vscode.FileSystemProvider, vscode.
     return entry.type === 'directory' ? this.vs.FileType.Directory : this.vs.FileType.File;
   }
 
-  dispose(): void {
-    this.changes.dispose();
+  override dispose(): void {
+    super.dispose();
     this.stats.clear();
     this.seen.clear();
     this.clients.clear();

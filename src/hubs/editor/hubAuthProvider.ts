@@ -1,6 +1,7 @@
 // JupyterHub sign-in as a VS Code AuthenticationProvider: one session per signed-in hub, shown in the Accounts menu.
 import type * as vscode from 'vscode';
 import { HubRecord, HubSessions } from '../hubSessions';
+import { Disposable } from '../../core/lifecycle';
 
 export const AUTH_PROVIDER_ID = 'pangeo-jupyterhub';
 
@@ -15,11 +16,10 @@ interface KnownSession {
   version: string;
 }
 
-export class HubAuthProvider implements vscode.AuthenticationProvider, vscode.Disposable {
+export class HubAuthProvider extends Disposable implements vscode.AuthenticationProvider, vscode.Disposable {
   private readonly emitter: vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>;
   readonly onDidChangeSessions: vscode.Event<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>;
   private known = new Map<string, KnownSession>();
-  private readonly sub: { dispose(): void };
 
   constructor(
     vs: typeof vscode,
@@ -29,10 +29,11 @@ export class HubAuthProvider implements vscode.AuthenticationProvider, vscode.Di
     /** The same sign-out as the Hubs tree's (ends kernels, revokes our token); the default only forgets the session. */
     private readonly signOut: (base: string) => Promise<unknown> = (base) => sessions.signOut(base),
   ) {
-    this.emitter = new vs.EventEmitter();
+    super();
+    this.emitter = this._register(new vs.EventEmitter());
     this.onDidChangeSessions = this.emitter.event;
     this.known = this.snapshot();
-    this.sub = sessions.onDidChange(() => this.diff());
+    this._register(sessions.onDidChange(() => this.diff()));
   }
 
   private snapshot(): Map<string, KnownSession> {
@@ -85,10 +86,5 @@ export class HubAuthProvider implements vscode.AuthenticationProvider, vscode.Di
   /** Accounts menu → Sign Out: the session id is the hub base. */
   async removeSession(sessionId: string): Promise<void> {
     await this.signOut(sessionId);
-  }
-
-  dispose(): void {
-    this.sub.dispose();
-    this.emitter.dispose();
   }
 }

@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import { HubService } from './hubService';
 import { HubTreeNode } from './hubTree';
 import { addHubInteractive, OAuthCallbacks, signInInteractive } from './signInFlow';
-import { chooseUserOptions, pickServerToStart, startWithProgress } from './startServerFlow';
+import { chooseUserOptions, pickServerToStart, startAgainWithLastOptions, startWithProgress } from './startServerFlow';
 import { signOutOfHub } from './signOutFlow';
 import { showError } from '../../editor/showError';
 import { isAuthError } from '../../core/http/errors';
@@ -130,24 +130,10 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
     return base ? startOn(base, undefined) : undefined;
   });
 
-  /** One click for a culled/stopped server: same options as last time. */
-  const restart = async (base: string, serverName: string, ask: boolean): Promise<boolean> => {
-    const record = sessions.hub(base);
-    if (!record?.user) return false;
-    if (ask) {
-      const go = 'Start Server';
-      const a = await vs.window.showWarningMessage(`${serverName || 'The default server'} on ${record.label} is not running.`, go);
-      if (a !== go) return false;
-    }
-    const server = await startWithProgress(vs, service, base, serverName, sessions.lastOptions(base, serverName) ?? {});
-    return !!server;
-  };
-  service.restartServerHandler = (hubId, serverName, ask) => restart(hubId, serverName, ask);
-
   register('pangeo.hubs.restartServer', async (arg) => {
     const node = arg as HubTreeNode;
     if (node?.kind !== 'server') return;
-    await restart(node.base, node.server.name, false);
+    await startAgainWithLastOptions(vs, service, node.base, node.server.name, false);
   });
 
   register('pangeo.hubs.stopServer', async (arg) => {

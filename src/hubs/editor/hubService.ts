@@ -7,6 +7,16 @@ import { ConnectedServer, HubKernelUser, HubRegistry } from '../hubRegistry';
 import { isAuthError, PangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { JupyterServerClient, KernelInfo } from '../../jupyter/jupyterServerClient';
+import { Disposable, toDisposable } from '../../core/lifecycle';
+import { PollLoop } from '../../core/pollLoop';
+
+/** Starts a stopped server again (the Hubs view's flow), asking first when `ask`; true when it runs. */
+export type RestartServer = (hubId: string, serverName: string, ask: boolean) => Promise<boolean>;
+
+export interface HubServiceOptions {
+  /** What "Start It Again" runs for kernels and Jupyter's picker; without it nothing is restarted. */
+  restartServer?: RestartServer;
+}
 
 export interface HubSnapshot {
   record: HubRecord;
@@ -16,14 +26,13 @@ export interface HubSnapshot {
   error?: PangeoError | Error;
 }
 
-export class HubService implements HubRegistry, vscode.Disposable {
+export class HubService extends Disposable implements HubRegistry, vscode.Disposable {
   private readonly snapshots = new Map<string, HubSnapshot>();
   private readonly changeEmitter: vscode.EventEmitter<void>;
   readonly onDidChangeServers: vscode.Event<void>;
   private readonly authPrompted = new Set<string>();
-  private pollTimer?: NodeJS.Timeout;
-  private renewTimer?: NodeJS.Timeout;
-  private readonly subscription: { dispose(): void };
+  private poll?: { loop: PollLoop; intervalMs: number };
+  private renewal?: PollLoop;
 
   constructor(
     private readonly vs: typeof vscode,
@@ -31,13 +40,19 @@ export class HubService implements HubRegistry, vscode.Disposable {
     private readonly logger: Logger,
     /** Called when a hub answers 401/403: the editor offers "Sign in again". */
     private readonly onAuthFailure: (base: string, error: PangeoError) => void,
+    private readonly opts: HubServiceOptions = {},
   ) {
-    this.changeEmitter = new vs.EventEmitter<void>();
+    super();
+    this.changeEmitter = this._register(new vs.EventEmitter<void>());
     this.onDidChangeServers = this.changeEmitter.event;
-    this.subscription = sessions.onDidChange(() => {
+    this._register(toDisposable(() => {
+      this.poll?.loop.stop();
+      this.renewal?.stop();
+    }));
+    this._register(sessions.onDidChange(() => {
       this.syncRecords();
       this.changeEmitter.fire();
-    });
+    }));
     this.syncRecords();
   }
 
@@ -124,10 +139,8 @@ export class HubService implements HubRegistry, vscode.Disposable {
     }
   }
 
-  restartServerHandler?: (hubId: string, serverName: string, ask: boolean) => Promise<boolean>;
-
   async restartServer(hubId: string, serverName: string, ask = true): Promise<boolean> {
-    return (await this.restartServerHandler?.(hubId, serverName, ask)) ?? false;
+    return (await this.opts.restartServer?.(hubId, serverName, ask)) ?? false;
   }
 
   isSignedIn(hubId: string): boolean {
@@ -153,21 +166,28 @@ export class HubService implements HubRegistry, vscode.Disposable {
 
   /** Polls every `intervalMs` while `visible` is true (the Hubs view is shown); stops when hidden. */
   setPolling(visible: boolean, intervalMs: number): void {
-    clearInterval(this.pollTimer);
-    this.pollTimer = undefined;
-    if (visible) this.pollTimer = setInterval(() => void this.refresh(), intervalMs);
+    if (this._isDisposed) return;
+    if (this.poll && (!visible || this.poll.intervalMs !== intervalMs)) {
+      this.poll.loop.stop();
+      this.poll = undefined;
+    }
+    if (!visible || this.poll) return;
+    const loop = new PollLoop(() => this.refresh(), { intervalMs });
+    this.poll = { loop, intervalMs };
+    // The tree reads a hub when it is expanded: the first poll waits a full interval.
+    loop.start(intervalMs);
   }
 
-  /** Checks token expiry every few minutes and renews minted tokens before they fail. */
-  startRenewal(intervalMs = 5 * 60_000): void {
-    clearInterval(this.renewTimer);
-    const tick = async () => {
+  /** Checks token expiry every few minutes (the first time after `firstAfterMs`) and renews minted tokens before they fail. */
+  startRenewal(firstAfterMs = 0, intervalMs = 5 * 60_000): void {
+    if (this._isDisposed) return;
+    this.renewal?.stop();
+    this.renewal = new PollLoop(async () => {
       for (const base of await this.sessions.renewDue()) {
         this.onAuthFailure(base, new PangeoError('Unauthorized', 'Your hub token could not be renewed.', 'Sign in again.'));
       }
-    };
-    this.renewTimer = setInterval(() => void tick(), intervalMs);
-    void tick();
+    }, { intervalMs });
+    this.renewal.start(firstAfterMs);
   }
 
   /** Shows a state at once (e.g. "starting" as soon as the user starts a server), before the next refresh confirms it. */
@@ -184,12 +204,5 @@ export class HubService implements HubRegistry, vscode.Disposable {
 
   fireChanged(): void {
     this.changeEmitter.fire();
-  }
-
-  dispose(): void {
-    clearInterval(this.pollTimer);
-    clearInterval(this.renewTimer);
-    this.subscription.dispose();
-    this.changeEmitter.dispose();
   }
 }

@@ -1,5 +1,6 @@
 // The Hubs tree: hub → servers (state, profile, last activity) → running kernels, with inline actions via contextValue.
 import type * as vscode from 'vscode';
+import { Disposable } from '../../core/lifecycle';
 import { HubService, HubSnapshot } from './hubService';
 import { HubServer } from '../hubModels';
 import { KernelInfo } from '../../jupyter/jupyterServerClient';
@@ -18,21 +19,18 @@ const STATE_ICON: Record<HubServer['state'], [string, string?]> = {
   stopped: ['vm-outline', 'disabledForeground'],
 };
 
-export class HubTreeProvider implements vscode.TreeDataProvider<HubTreeNode> {
+export class HubTreeProvider extends Disposable implements vscode.TreeDataProvider<HubTreeNode>, vscode.Disposable {
   private readonly emitter: vscode.EventEmitter<HubTreeNode | undefined>;
   readonly onDidChangeTreeData: vscode.Event<HubTreeNode | undefined>;
 
   constructor(private readonly vs: typeof vscode, private readonly service: HubService) {
-    this.emitter = new vs.EventEmitter<HubTreeNode | undefined>();
+    super();
+    this.emitter = this._register(new vs.EventEmitter<HubTreeNode | undefined>());
     this.onDidChangeTreeData = this.emitter.event;
   }
 
   refresh(): void {
     this.emitter.fire(undefined);
-  }
-
-  dispose(): void {
-    this.emitter.dispose();
   }
 
   async getChildren(node?: HubTreeNode): Promise<HubTreeNode[]> {

@@ -5,6 +5,7 @@ import { HubService } from './hubService';
 import { HubTreeProvider } from './hubTree';
 import { HubAuthProvider, AUTH_PROVIDER_ID } from './hubAuthProvider';
 import { OAuthCallbacks } from './signInFlow';
+import { startAgainWithLastOptions } from './startServerFlow';
 import { registerHubCommands } from './hubCommands';
 import { signOutOfHub } from './signOutFlow';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
@@ -28,7 +29,10 @@ export function registerHubs({ vs, context, logger }: ModuleDeps): HubsModule {
       if (a === action) void vs.commands.executeCommand('pangeo.hubs.signIn', base);
     });
   };
-  const service = store.add(new HubService(vs, sessions, logger, signInAgain));
+  const service: HubService = store.add(new HubService(vs, sessions, logger, signInAgain, {
+    // "Start It Again" for kernels and Jupyter's picker: the Hubs view's flow with the last options (called later, never here).
+    restartServer: (hubId, serverName, ask) => startAgainWithLastOptions(vs, service, hubId, serverName, ask),
+  }));
   const tree = store.add(new HubTreeProvider(vs, service));
   store.add(service.onDidChangeServers(() => tree.refresh()));
   const view = store.add(vs.window.createTreeView('pangeo.hubs', { treeDataProvider: tree, showCollapseAll: true }));
@@ -42,7 +46,6 @@ export function registerHubs({ vs, context, logger }: ModuleDeps): HubsModule {
   // The editor has asked "sign out?" already; ours asks again only when notebooks would lose their kernel.
   (base) => signOutOfHub(vs, service, base, { confirm: 'ifNotebooks' }))), { supportsMultipleAccounts: true }));
   // Token renewal starts after activation has returned; its first tick only reads local state unless a token is due.
-  const renewal = setTimeout(() => service.startRenewal(), 10_000);
-  store.add({ dispose: () => clearTimeout(renewal) });
+  service.startRenewal(10_000);
   return Object.assign(store, { service, oauth });
 }

@@ -248,3 +248,16 @@ export async function startWithProgress(vs: typeof vscode, service: HubService, 
     throw e;
   }
 }
+
+/** One click for a culled/stopped server: the same options as last time, asking first when `ask`; true when it runs. */
+export async function startAgainWithLastOptions(vs: typeof vscode, service: HubService, base: string, serverName: string, ask: boolean): Promise<boolean> {
+  const record = service.sessions.hub(base);
+  if (!record?.user) return false;
+  if (ask) {
+    const go = 'Start Server';
+    const a = await vs.window.showWarningMessage(`${serverName || 'The default server'} on ${record.label} is not running.`, go);
+    if (a !== go) return false;
+  }
+  const server = await startWithProgress(vs, service, base, serverName, service.sessions.lastOptions(base, serverName) ?? {});
+  return !!server;
+}

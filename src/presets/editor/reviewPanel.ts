@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import { buildWebviewHtml } from '../../editor/webview/webviewHtml';
 import { makeNonce } from '../../editor/webview/nonce';
 import type { Logger } from '../../core/log';
+import { Disposable } from '../../core/lifecycle';
 import {
   isReviewWebviewMessage,
   type ReviewHostMessage,
@@ -14,7 +15,7 @@ export const PRESET_REVIEW_VIEW_TYPE = 'pangeo.presetReview';
 
 export type ReviewDecision = 'apply' | 'cancel';
 
-export class PresetReviewPanel {
+export class PresetReviewPanel extends Disposable implements vscode.Disposable {
   private ready = false;
   private queue: ReviewHostMessage[] = [];
   private decided: ((d: ReviewDecision) => void) | undefined;
@@ -35,14 +36,16 @@ export class PresetReviewPanel {
   }
 
   constructor(readonly panel: vscode.WebviewPanel, private readonly logger: Logger, review: ReviewModel) {
+    super();
     this.decisionPromise = new Promise((resolve) => { this.decided = resolve; });
     this.queue.push({ type: 'review/show', review });
-    panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m));
-    panel.onDidDispose(() => {
+    this._register(panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)));
+    this._register(panel.onDidDispose(() => {
       this.disposed = true;
       // Closing the page is a "no".
       this.decide('cancel');
-    });
+      super.dispose();
+    }));
   }
 
   /** Resolves with the user's choice; closing the panel counts as cancel. */
@@ -66,7 +69,8 @@ export class PresetReviewPanel {
     return this.disposed;
   }
 
-  dispose(): void {
+  /** Closes the page (which counts as cancel when nothing was decided yet). */
+  override dispose(): void {
     this.panel.dispose();
   }
 

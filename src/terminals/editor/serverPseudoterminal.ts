@@ -2,10 +2,11 @@
 // writes the shell's output, with one-line notes when the link drops, comes back or ends.
 import type * as vscode from 'vscode';
 import type { TerminalLink, TerminalLinkState } from '../terminalLink';
+import { Disposable } from '../../core/lifecycle';
 
 const DIM = (s: string) => `\r\n\x1b[2m[${s}]\x1b[0m\r\n`;
 
-export class ServerPseudoterminal implements vscode.Pseudoterminal {
+export class ServerPseudoterminal extends Disposable implements vscode.Pseudoterminal, vscode.Disposable {
   private readonly writeEmitter: vscode.EventEmitter<string>;
   private readonly closeEmitter: vscode.EventEmitter<number | void>;
   readonly onDidWrite: vscode.Event<string>;
@@ -14,8 +15,9 @@ export class ServerPseudoterminal implements vscode.Pseudoterminal {
   private wasReconnecting = false;
 
   constructor(vs: typeof vscode, private readonly connect: (events: { onOutput(t: string): void; onState(s: TerminalLinkState, reason?: string): void }) => TerminalLink) {
-    this.writeEmitter = new vs.EventEmitter<string>();
-    this.closeEmitter = new vs.EventEmitter<number | void>();
+    super();
+    this.writeEmitter = this._register(new vs.EventEmitter<string>());
+    this.closeEmitter = this._register(new vs.EventEmitter<number | void>());
     this.onDidWrite = this.writeEmitter.event;
     this.onDidClose = this.closeEmitter.event;
   }
@@ -63,10 +65,5 @@ export class ServerPseudoterminal implements vscode.Pseudoterminal {
   /** The server stopped under the terminal. */
   end(reason: string): void {
     void this.link?.close({ shutDown: false, reason });
-  }
-
-  dispose(): void {
-    this.writeEmitter.dispose();
-    this.closeEmitter.dispose();
   }
 }

@@ -8,41 +8,10 @@ import { hubLabel } from '../../../src/hubs/hubUrl';
 import { startTestHub, type TestHub } from '../../support/jupyterhub';
 import { suite, test } from '../runner/registry';
 import { ui } from '../runner/ui';
-import { adminGet, baseOf, driveCommand, ensureReadyServer, ensureSignedIn, EXTENSION_ID, hubConfig, pangeoApi, requireHub, sleep, until } from './support/hubScenario';
+import { adminGet, baseOf, driveCommand, ensureReadyServer, ensureSignedIn, hubConfig, pangeoApi, requireHub, sleep, until } from './support/hubScenario';
+import { cellOutputs as outputs, closeNotebook, ERROR_MIME, openNotebook, plainText, runCell, selectOurController, setShowOwnControllers as setShowOwn } from './support/notebooks';
 
-const ERROR_MIME = 'application/vnd.code.notebook.error';
 const HUBS_VIEW = '#workbench\\.parts\\.sidebar .pane:has(.pane-header:has-text("Hubs")) .pane-body';
-
-async function openNotebook(cells: string[]): Promise<vscode.NotebookEditor> {
-  const data = new vscode.NotebookData(cells.map((code) => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, code, 'python')));
-  return vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument('jupyter-notebook', data));
-}
-
-async function selectOurController(editor: vscode.NotebookEditor, id: string): Promise<void> {
-  await until(`the controller ${id} to be offered and selected`, async () =>
-    (await vscode.commands.executeCommand<boolean | undefined>('notebook.selectKernel', { notebookEditor: editor, id, extension: EXTENSION_ID })) === true, 30_000, 250);
-}
-
-function runCell(editor: vscode.NotebookEditor, index: number): Thenable<unknown> {
-  return vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: editor.notebook.uri });
-}
-
-function outputs(editor: vscode.NotebookEditor, index: number): { mime: string; text: string }[] {
-  return editor.notebook.cellAt(index).outputs.flatMap((o) => o.items.map((i) => ({ mime: i.mime, text: new TextDecoder().decode(i.data) })));
-}
-
-function plainText(editor: vscode.NotebookEditor, index: number): string[] {
-  return outputs(editor, index).filter((o) => o.mime === 'text/plain').map((o) => o.text);
-}
-
-async function closeNotebook(editor: vscode.NotebookEditor): Promise<void> {
-  await vscode.window.showNotebookDocument(editor.notebook);
-  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-}
-
-function setShowOwn(value: boolean | undefined): Thenable<void> {
-  return vscode.workspace.getConfiguration('pangeo.kernels').update('showOwnControllers', value, vscode.ConfigurationTarget.Global);
-}
 
 async function tokenStatus(url: string, token: string): Promise<number> {
   const res = await fetch(`${url}hub/api/user`, { headers: { Authorization: `token ${token}` } });

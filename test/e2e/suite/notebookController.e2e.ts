@@ -7,30 +7,17 @@ import { controllerIdFor, controllerLabel } from '../../../src/kernels/controlle
 import { hubLabel } from '../../../src/hubs/hubUrl';
 import { suite, test } from '../runner/registry';
 import { ui } from '../runner/ui';
-import { ensureReadyServer, EXTENSION_ID, hubConfig, pangeoApi, requireHub, sleep, until } from './support/hubScenario';
+import { ensureReadyServer, hubConfig, pangeoApi, requireHub, sleep, until } from './support/hubScenario';
+import {
+  cellOutputs, ERROR_MIME, openNotebook, runCell as runNotebookCell, selectController as selectNotebookController, setShowOwnControllers as setShowOwn, STDOUT_MIME,
+} from './support/notebooks';
 
 const CELLS = ['1+1', 'print("hi")', '1/0', 'import time\ntime.sleep(60)'];
-const ERROR_MIME = 'application/vnd.code.notebook.error';
-const STDOUT_MIME = 'application/vnd.code.notebook.stdout';
-
 let editor: vscode.NotebookEditor | undefined;
 
-/** `notebook.selectKernel` with an id selects that controller and returns true, or returns false when it is not offered. */
-function selectController(id: string): Thenable<boolean | undefined> {
-  return vscode.commands.executeCommand<boolean | undefined>('notebook.selectKernel', { notebookEditor: editor, id, extension: EXTENSION_ID });
-}
-
-function runCell(index: number): Thenable<unknown> {
-  return vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: editor!.notebook.uri });
-}
-
-function outputsOf(index: number): { mime: string; text: string }[] {
-  return editor!.notebook.cellAt(index).outputs.flatMap((o) => o.items.map((i) => ({ mime: i.mime, text: new TextDecoder().decode(i.data) })));
-}
-
-function setShowOwn(value: boolean | undefined): Thenable<void> {
-  return vscode.workspace.getConfiguration('pangeo.kernels').update('showOwnControllers', value, vscode.ConfigurationTarget.Global);
-}
+const selectController = (id: string) => selectNotebookController(editor!, id);
+const runCell = (index: number) => runNotebookCell(editor!, index);
+const outputsOf = (index: number) => cellOutputs(editor!, index);
 
 if (hubConfig()) {
   suite('notebook controller', () => {
@@ -39,9 +26,7 @@ if (hubConfig()) {
       const api = await pangeoApi();
       const base = await ensureReadyServer(api, hub);
       const id = controllerIdFor(base, '', 'python3');
-      const cells = CELLS.map((code) => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, code, 'python'));
-      const notebook = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData(cells));
-      editor = await vscode.window.showNotebookDocument(notebook);
+      editor = await openNotebook(CELLS);
       assert.ok(vscode.extensions.getExtension('ms-toolsai.jupyter'), 'needs the Jupyter extension stub installed');
       // Off (the default): over a few seconds — long enough for the controller below to appear — it is never offered.
       for (let i = 0; i < 6; i++) {

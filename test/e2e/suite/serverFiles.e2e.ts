@@ -9,6 +9,7 @@ import { hubLabel } from '../../../src/hubs/hubUrl';
 import { suite, test } from '../runner/registry';
 import { ui } from '../runner/ui';
 import { driveCommand, ensureReadyServer, hubConfig, pangeoApi, requireHub, until } from './support/hubScenario';
+import { setShowOwnControllers } from './support/notebooks';
 
 const STDOUT_MIME = 'application/vnd.code.notebook.stdout';
 
@@ -44,7 +45,7 @@ if (hubConfig()) {
     test('a notebook from the hub runs on its server in its folder; saving writes nbformat the server reads', async () => {
       const hub = requireHub();
       // The Jupyter extension stub is installed in this editor: our controllers are offered only with this setting.
-      await vscode.workspace.getConfiguration('pangeo.kernels').update('showOwnControllers', true, vscode.ConfigurationTarget.Global);
+      await setShowOwnControllers(true);
       try {
         const notebook = await vscode.workspace.openNotebookDocument(uriOf('e2e-course/week1.ipynb'));
         const editor = await vscode.window.showNotebookDocument(notebook);
@@ -70,7 +71,7 @@ if (hubConfig()) {
         await ui({ kind: 'screenshot', name: 'server-notebook' });
         await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       } finally {
-        await vscode.workspace.getConfiguration('pangeo.kernels').update('showOwnControllers', undefined, vscode.ConfigurationTarget.Global);
+        await setShowOwnControllers(undefined);
       }
     }, 120_000);
 

@@ -2,7 +2,8 @@
 // the token the extension minted on the hub (the old token gets 403; the hub no longer lists it).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { HubSessions, type KeyValueStore, type SecretStore } from '../../../src/hubs/hubSessions';
+import { HubSessions } from '../../../src/hubs/hubSessions';
+import type { KeyValueStore, SecretStore } from '../../../src/core/keyValueStore';
 import { hubLabel } from '../../../src/hubs/hubUrl';
 import { AUTH_PROVIDER_ID } from '../../../src/hubs/editor/hubAuthProvider';
 import { suite, test } from '../runner/registry';

@@ -11,7 +11,7 @@ import { defaultPriceTable } from '../../../src/cost/priceTable';
 import { runBudgetAction, scaleClusterToZero } from '../../../src/cost/budgetAction';
 import { silentLogger } from '../../../src/core/log';
 import { daskAvailable, schedulerWorkerCount, startTestScheduler, type TestScheduler } from '../../support/dask';
-import { memoryStore } from '../../unit/cost/memoryStore';
+import { MemoryStore } from '../../../src/core/keyValueStore';
 
 const skip = daskAvailable() ? false : 'needs /usr/bin/dask and python3-distributed';
 
@@ -30,7 +30,7 @@ describe('budget action on attached schedulers (real Dask)', { skip, timeout: 90
     const provider = new SchedulerAddressProvider({ addresses: () => [withApi.dashboardUrl, readOnly.dashboardUrl] });
     const service = new ClusterService({ providers: () => [provider], logger: silentLogger });
     await service.refresh();
-    const meter = new CostMeter({ table: defaultPriceTable, store: memoryStore(), sources: [daskClusterBillables(service)] });
+    const meter = new CostMeter({ table: defaultPriceTable, store: new MemoryStore(), sources: [daskClusterBillables(service)] });
     const { snapshot } = await meter.tick(Date.now());
     assert.equal(snapshot.resources.length, 2);
     for (const r of snapshot.resources) {

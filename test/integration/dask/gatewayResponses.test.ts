@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { GatewayProvider } from '../../../src/dask/gateway/gatewayProvider';
 import { GatewayClient } from '../../../src/dask/gateway/gatewayClient';
 import { isPangeoError } from '../../../src/core/http/errors';
-import { MemoryStore } from '../../../src/dask/local/localClusterRegistry';
+import { MemoryStore } from '../../../src/core/keyValueStore';
 import { daskAvailable } from '../../support/dask';
 import { startGatewayServer, type TestGatewayServer } from '../../support/gatewayServer/gatewayServer';
 

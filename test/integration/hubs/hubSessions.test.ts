@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHub, TestHub, TEST_OPTIONS_FORM } from '../../support/jupyterhub';
 import { HubSessions } from '../../../src/hubs/hubSessions';
-import { MapStore, SecretMap } from '../../support/memoryStores';
+import { SecretMap } from '../../support/memoryStores';
+import { MemoryStore } from '../../../src/core/keyValueStore';
 
 import { HubClient } from '../../../src/hubs/hubClient';
 import { loginForPages } from '../../../src/hubs/hubPageLogin';
@@ -21,18 +22,18 @@ describe('HubSessions against a real JupyterHub', { timeout: 180_000 }, () => {
   after(async () => hub?.stop());
 
   test('add from a pasted link keeps the token in the link for the sign-in offer, not in the record', async () => {
-    const state = new MapStore();
+    const state = new MemoryStore();
     const sessions = new HubSessions(state, new SecretMap());
     const added = await sessions.addHub(`${hub.url}user/dora/lab?token=abcdef123456`);
     assert.equal(added.record.base, hub.url);
     assert.equal(added.record.version, hub.version);
     assert.equal(added.tokenInLink, 'abcdef123456');
-    assert.ok(!JSON.stringify([...state.map.values()]).includes('abcdef123456'));
+    assert.ok(!JSON.stringify([...state.data.values()]).includes('abcdef123456'));
     await assert.rejects(sessions.addHub('http://127.0.0.1:9/'), (e) => isPangeoError(e, 'Unreachable'));
   });
 
   test('password sign-in: token with expiry + page cookie in secrets only; password nowhere; renew; sign-out revokes', async () => {
-    const state = new MapStore();
+    const state = new MemoryStore();
     const secrets = new SecretMap();
     let now = Date.now();
     const sessions = new HubSessions(state, secrets, { now: () => now });
@@ -41,10 +42,10 @@ describe('HubSessions against a real JupyterHub', { timeout: 180_000 }, () => {
     assert.equal(record.user, 'dora');
     assert.equal(record.method, 'password');
     assert.ok(record.mintedTokenId && record.expiresAt);
-    const everything = JSON.stringify([...state.map.entries(), ...secrets.map.entries()]);
+    const everything = JSON.stringify([...state.data.entries(), ...secrets.map.entries()]);
     assert.ok(!everything.includes(hub.password), 'the password is stored nowhere');
     const firstToken = (await sessions.token(hub.url))!;
-    assert.ok(!JSON.stringify([...state.map.entries()]).includes(firstToken), 'the token is not in the non-secret state');
+    assert.ok(!JSON.stringify([...state.data.entries()]).includes(firstToken), 'the token is not in the non-secret state');
     // the page cookie opens the options form
     const form = await sessions.client(hub.url).getOptionsForm('dora', 'x');
     assert.equal(form.kind, 'form');
@@ -70,7 +71,7 @@ describe('HubSessions against a real JupyterHub', { timeout: 180_000 }, () => {
     const admin = new HubClient(hub.url, { token: hub.adminToken });
     const pasted = await admin.createToken('eve', { note: 'pasted by hand', expiresInSeconds: 600 });
     const secrets = new SecretMap();
-    const sessions = new HubSessions(new MapStore(), secrets);
+    const sessions = new HubSessions(new MemoryStore(), secrets);
     await sessions.addHub(hub.url);
     await assert.rejects(sessions.signInWithToken(hub.url, 'garbage-token-123'), (e) => isPangeoError(e, 'Forbidden') || isPangeoError(e, 'Unauthorized'));
     assert.equal(secrets.map.size, 0);
@@ -105,7 +106,7 @@ describe('HubSessions against a real JupyterHub', { timeout: 180_000 }, () => {
     const again = await fetch(url, { headers: { Cookie: cookie }, redirect: 'manual' });
     const code2 = parseCallback(new URL(again.headers.get('location')!).search, state);
     const token = await exchangeCode(http, { clientId: 'service-pangeo-vscode', clientSecret: hub.oauthClientSecret, code: code2, redirectUri: REDIRECT, verifier: pkce.verifier });
-    const sessions = new HubSessions(new MapStore(), new SecretMap());
+    const sessions = new HubSessions(new MemoryStore(), new SecretMap());
     await sessions.addHub(hub.url);
     const record = await sessions.signInWithOAuthToken(hub.url, token.accessToken, token.expiresAt);
     assert.equal(record.user, 'dora');

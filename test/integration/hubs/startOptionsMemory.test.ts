@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import { startTestHub, TestHub, TEST_OPTIONS_FORM } from '../../support/jupyterhub';
-import { MapStore, SecretMap } from '../../support/memoryStores';
+import { SecretMap } from '../../support/memoryStores';
+import { MemoryStore } from '../../../src/core/keyValueStore';
 import { fakeVs } from '../../support/fakeVscode';
 import { HubSessions } from '../../../src/hubs/hubSessions';
 import { HubService } from '../../../src/hubs/editor/hubService';
@@ -68,7 +69,7 @@ describe('start options when the hub\'s form cannot be read (pasted token)', { t
   after(async () => hub?.stop());
 
   test('the form as last read, the options really used last, and examples in the hub\'s own keys', async () => {
-    const state = new MapStore();
+    const state = new MemoryStore();
     const sessions = new HubSessions(state, new SecretMap());
     await sessions.addHub(hub.url);
     const admin = new HubClient(hub.url, { token: hub.adminToken });

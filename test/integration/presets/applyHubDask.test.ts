@@ -13,7 +13,8 @@ import { JsonFileSettingsWriter, settingsStep } from '../../../src/presets/setti
 import { HubClient } from '../../../src/hubs/hubClient';
 import type { HubServer } from '../../../src/hubs/hubModels';
 import { LocalClusterProvider } from '../../../src/dask/local/localProvider';
-import { LocalClusterRegistry, MemoryStore } from '../../../src/dask/local/localClusterRegistry';
+import { LocalClusterRegistry } from '../../../src/dask/local/localClusterRegistry';
+import { MemoryStore } from '../../../src/core/keyValueStore';
 import type { ClusterSummary } from '../../../src/dask/clusterProvider';
 import { startTestHub, type TestHub } from '../../support/jupyterhub';
 import { daskAvailable, schedulerWorkerCount } from '../../support/dask';

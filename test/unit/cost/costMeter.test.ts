@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { CostMeter } from '../../../src/cost/costMeter';
 import { defaultPriceTable } from '../../../src/cost/priceTable';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../metrics/syntheticScheduler';
-import { memoryStore } from './memoryStore';
+import { MemoryStore } from '../../../src/core/keyValueStore';
 
 const MIN = 60_000;
 const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -13,7 +13,7 @@ test('meter: a server and a sampled cluster accrue; an unreachable cluster is no
   let workers = 4;
   let down = false;
   const control: FakeSchedulerControl = { requests: [], payloads: () => (down ? 'down' : syntheticPayloads({ workers, threadsPerWorker: 2, memoryLimit: 8 * 1024 ** 3 })) };
-  const store = memoryStore();
+  const store = new MemoryStore();
   const meter = new CostMeter({
     table: defaultPriceTable, store, dayOf: utcDay, idleAfterMs: 2 * MIN, fetch: fakeSchedulerFetch(control),
     budget: { limitUsd: 0.5, period: 'day' },
@@ -66,7 +66,7 @@ test('meter: a server and a sampled cluster accrue; an unreachable cluster is no
 
 test('meter: one sample that jumps past 80 % and 100 % says only 100 %, once', async () => {
   const meter = new CostMeter({
-    table: defaultPriceTable, store: memoryStore(), dayOf: utcDay, budget: { limitUsd: 5, period: 'month' }, maxGapMs: 48 * 60 * MIN,
+    table: defaultPriceTable, store: new MemoryStore(), dayOf: utcDay, budget: { limitUsd: 5, period: 'month' }, maxGapMs: 48 * 60 * MIN,
     sources: [{ list: async () => [{ resource: { kind: 'server', id: 'srv', label: 'big server', cloud: 'aws', region: 'us-east-1', instanceType: 'm5.xlarge' } }] }],
   });
   await meter.tick(T0);
@@ -78,7 +78,7 @@ test('meter: one sample that jumps past 80 % and 100 % says only 100 %, once', a
 
 test('meter: a server with no size, instance or profile price is "unpriced", not $0; a profile price prices it', async () => {
   const meter = new CostMeter({
-    table: defaultPriceTable, store: memoryStore(), dayOf: utcDay,
+    table: defaultPriceTable, store: new MemoryStore(), dayOf: utcDay,
     sources: [{ list: async () => [
       { resource: { kind: 'server', id: 'a', label: 'profile only', cloud: 'aws', profile: 'large' } },
       { resource: { kind: 'server', id: 'b', label: 'priced profile', profile: 'large', profileUsdPerHour: 0.75 } },

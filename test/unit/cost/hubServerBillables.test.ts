@@ -11,7 +11,7 @@ import { CostMeter } from '../../../src/cost/costMeter';
 import { defaultPriceTable } from '../../../src/cost/priceTable';
 import { parseResourceId } from '../../../src/cost/resourceRef';
 import type { HubRegistry } from '../../../src/hubs/hubRegistry';
-import { memoryStore } from './memoryStore';
+import { MemoryStore } from '../../../src/core/keyValueStore';
 
 const HUB = 'https://hub.example.org/';
 const form = parseOptionsForm(readFileSync(join(__dirname, '../../fixtures/optionsForms/kubespawner-spawn-page.html'), 'utf8'));
@@ -37,7 +37,7 @@ test('profile servers: sized from the profile text, priced by the hub-profile se
 
   rememberProfiles(HUB, form.profiles); // what getOptionsForm does when the spawn page is read
   const billables = await source.list();
-  const meter = new CostMeter({ table: defaultPriceTable, store: memoryStore(), sources: [{ list: async () => billables }] });
+  const meter = new CostMeter({ table: defaultPriceTable, store: new MemoryStore(), sources: [{ list: async () => billables }] });
   const { snapshot } = await meter.tick(Date.now());
   const by = (name: string) => snapshot.resources.find((r) => r.ref?.kind === 'server' && r.ref.serverName === name)!;
   assert.deepEqual(parseResourceId(by('gpu').id), { kind: 'server', hubId: HUB, serverName: 'gpu' });
@@ -48,7 +48,7 @@ test('profile servers: sized from the profile text, priced by the hub-profile se
   assert.equal(by('other').rate.lines[0]!.basis, 'profile');
 
   const unknown = hubServerBillables(hubsWith([{ name: 'x', profile: 'not-on-the-page' }]));
-  const lone = new CostMeter({ table: defaultPriceTable, store: memoryStore(), sources: [unknown] });
+  const lone = new CostMeter({ table: defaultPriceTable, store: new MemoryStore(), sources: [unknown] });
   const r = (await lone.tick(Date.now())).snapshot.resources[0]!;
   assert.equal(r.unpriced, true);
   assert.equal(r.usdPerHour, 0);

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Budget } from '../../../src/cost/budget';
 import { CostLedger } from '../../../src/cost/costLedger';
-import { memoryStore } from './memoryStore';
+import { MemoryStore } from '../../../src/core/keyValueStore';
 import { IdleDetector } from '../../../src/cost/idleDetector';
 
 test('ledger: per-day, per-resource totals persist across instances; month sums its days', async () => {
-  const store = memoryStore();
+  const store = new MemoryStore();
   const a = new CostLedger(store);
   await a.add('2026-01-31', 'c1', 'cluster one', 1.5);
   await a.add('2026-02-01', 'c1', 'cluster one', 2);
@@ -24,7 +24,7 @@ test('ledger: per-day, per-resource totals persist across instances; month sums 
 });
 
 test('budget: 50/80/100 % each fire once per period, again in the next period, remembered across reloads', async () => {
-  const store = memoryStore();
+  const store = new MemoryStore();
   const budget = new Budget({ limitUsd: 100, period: 'month' }, store);
   assert.deepEqual((await budget.evaluate(10, '2026-01')).crossed, []);
   assert.deepEqual((await budget.evaluate(55, '2026-01')).crossed, [0.5]);

@@ -11,7 +11,8 @@ import { pythonClientCode } from '../../../src/dask/clientCode';
 import { describeSize, formatAge, formatBytes } from '../../../src/dask/clusterProvider';
 import { normalizeDashboardRoot, sizeFromIdentity } from '../../../src/dask/scheduler/schedulerHttp';
 import { resolveDaskCommand } from '../../../src/dask/local/daskExecutable';
-import { JsonFileStore, LocalClusterRegistry, localClustersFile } from '../../../src/dask/local/localClusterRegistry';
+import { LocalClusterRegistry, localClustersFile } from '../../../src/dask/local/localClusterRegistry';
+import { JsonFileStore } from '../../../src/core/keyValueStore';
 import { redact } from '../../../src/core/http/redact';
 
 describe('adaptive policy (as distributed Adaptive: up at once, down after 3 votes)', () => {

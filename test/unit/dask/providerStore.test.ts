@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProviderStore, secretKey } from '../../../src/dask/editor/providerStore';
 import { hubOfGateway } from '../../../src/dask/editor/addProviderFlow';
-import { MemoryStore } from '../../../src/dask/local/localClusterRegistry';
+import { MemoryStore } from '../../../src/core/keyValueStore';
 import type { GatewayProvider } from '../../../src/dask/gateway/gatewayProvider';
 import { silentLogger } from '../../../src/core/log';
 import { daskDashboardSources, targetId } from '../../../src/dask/editor/dashboardSources';

@@ -7,7 +7,8 @@ import { HubService } from '../../../src/hubs/editor/hubService';
 import { HubTreeProvider } from '../../../src/hubs/editor/hubTree';
 import { HubSessions } from '../../../src/hubs/hubSessions';
 import { signOutOfHub, signOutQuestion } from '../../../src/hubs/editor/signOutFlow';
-import { MapStore, SecretMap } from '../../support/memoryStores';
+import { SecretMap } from '../../support/memoryStores';
+import { MemoryStore } from '../../../src/core/keyValueStore';
 
 import { silentLogger } from '../../../src/core/log';
 import { fakeVs } from '../../support/fakeVscode';
@@ -15,9 +16,9 @@ import { UnreachableError } from '../../../src/core/http/errors';
 
 
 function setup() {
-  const state = new MapStore();
+  const state = new MemoryStore();
   const secrets = new SecretMap();
-  state.map.set('pangeo.hubs', [
+  state.data.set('pangeo.hubs', [
     { base: 'https://a.example.org/', label: 'a.example.org', user: 'ana', method: 'token', version: '4.1.5' },
     { base: 'https://b.example.org/jhub/', label: 'b.example.org/jhub' },
   ]);
@@ -49,8 +50,8 @@ test('auth provider: change events name the same account as getSessions (the Acc
   provider.onDidChangeSessions((e) => events.push(e));
   // A user name with "@" (ana maría@uni): the label keeps it and separates the hub with " @ ".
   secrets.map.set('pangeo.hub.token:https://b.example.org/jhub/', 'tok-bbbbbbbb');
-  const state = (sessions as unknown as { state: MapStore }).state;
-  state.map.set('pangeo.hubs', sessions.hubs().map((h) => (h.label === 'b.example.org/jhub' ? { ...h, user: 'ana maría@uni', method: 'token' } : h)));
+  const state = (sessions as unknown as { state: MemoryStore }).state;
+  state.data.set('pangeo.hubs', sessions.hubs().map((h) => (h.label === 'b.example.org/jhub' ? { ...h, user: 'ana maría@uni', method: 'token' } : h)));
   (sessions as unknown as { fire(): void }).fire();
   const [listed] = await provider.getSessions(['https://b.example.org/jhub/']);
   assert.equal(listed!.account.label, 'ana maría@uni @ b.example.org/jhub');
