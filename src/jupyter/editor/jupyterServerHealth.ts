@@ -1,0 +1,167 @@
+// Health of the servers the Jupyter extension runs kernels on through "Pangeo hubs": it owns those kernel websockets,
+// so we poll the hub (ServerWatch) for servers it resolved, tell the user once when one is gone, and take a server out
+// of the collection while it is gone or its hub is signed out — announcing it again when it is back, so the Jupyter
+// extension resolves it afresh instead of "Reconnecting to the kernel" forever.
+import type * as vscode from 'vscode';
+import type { JupyterServer } from '@vscode/jupyter-extension';
+import type { ConnectedServer, HubRegistry } from '../../hubs/hubRegistry';
+import type { HubClient } from '../../hubs/hubClient';
+import { isPangeoError } from '../../core/http/errors';
+import type { Logger } from '../../core/log';
+import { GoneReason, probeHubServer, ServerWatch } from '../serverWatch';
+
+/** A server the Jupyter extension resolved (so a notebook may run on it). */
+interface ResolvedServer {
+  id: string;
+  hubId: string;
+  hubLabel: string;
+  user: string;
+  serverName: string;
+  label: string;
+}
+
+export interface JupyterServerHealthOptions {
+  vs: typeof vscode;
+  hubs: HubRegistry & { sessions: { client(hubId: string): Pick<HubClient, 'getServer'>; hub(hubId: string): unknown } };
+  logger: Logger;
+  watch?: ServerWatch;
+}
+
+const QUIET_MS = 60_000;
+
+export function describeServer(s: { serverName: string; hubLabel: string }): string {
+  return `${s.serverName ? `The server "${s.serverName}"` : 'The default server'} on ${s.hubLabel}`;
+}
+
+export class JupyterServerHealth implements vscode.Disposable {
+  private readonly vs: typeof vscode;
+  private readonly watch: ServerWatch;
+  private readonly resolved = new Map<string, ResolvedServer>();
+  private readonly gone = new Map<string, ResolvedServer>();
+  private readonly told = new Map<string, number>();
+  private readonly changeEmitter: vscode.EventEmitter<void>;
+  private readonly subscriptions: { dispose(): unknown }[] = [];
+  /** Fires when a server leaves or re-enters the collection for a reason the hub registry does not know. */
+  readonly onDidChange: vscode.Event<void>;
+
+  constructor(private readonly opts: JupyterServerHealthOptions) {
+    this.vs = opts.vs;
+    this.watch = opts.watch ?? new ServerWatch();
+    this.changeEmitter = new opts.vs.EventEmitter<void>();
+    this.onDidChange = this.changeEmitter.event;
+    this.subscriptions.push(
+      this.watch.onDidGo(({ key, reason }) => this.onGone(key, reason)),
+      opts.hubs.onDidChangeServers(() => this.onServersChanged()),
+    );
+  }
+
+  /** The Jupyter extension resolved this server: watch it from now on. */
+  resolvedServer(id: string, label: string, server: ConnectedServer): void {
+    const entry: ResolvedServer = { id, label, hubId: server.hubId, hubLabel: server.hubLabel, user: server.user, serverName: server.server.name };
+    this.resolved.set(id, entry);
+    this.gone.delete(id);
+    this.watch.watch(id, (signal) => probeHubServer(this.opts.hubs.sessions.client(entry.hubId), entry.user, entry.serverName, signal));
+  }
+
+  isGone(id: string): boolean {
+    return this.gone.has(id);
+  }
+
+  /**
+   * Servers the Jupyter extension used whose hub is signed out now: still listed (so its notebooks keep their kernel
+   * choice and a run reaches resolveJupyterServer, which says why it cannot run) until the user signs in again.
+   */
+  signedOutServers(): JupyterServer[] {
+    return [...this.resolved.values()]
+      .filter((s) => !this.opts.hubs.isSignedIn(s.hubId) && this.opts.hubs.sessions.hub(s.hubId) !== undefined)
+      .map((s) => ({ id: s.id, label: `${s.label} (signed out)` }));
+  }
+
+  /** Where a server a run asked for cannot be used now, the reason and a way out; undefined when it can be. */
+  refusal(id: string): string | undefined {
+    const s = this.resolved.get(id);
+    if (!s) return undefined;
+    if (!this.opts.hubs.isSignedIn(s.hubId)) {
+      this.offerSignIn(s);
+      return `You signed out of ${s.hubLabel}, so this notebook's kernel cannot run. Sign in to ${s.hubLabel} (Hubs view or Accounts menu), or pick another kernel.`;
+    }
+    if (this.gone.has(id)) {
+      this.offerRestart(s, 'stopped', true);
+      return `${describeServer(s)} is not running. Start it again (Hubs view), or pick another kernel.`;
+    }
+    return undefined;
+  }
+
+  /** Servers that are gone come back into the collection only when the hub says they run again. */
+  private onServersChanged(): void {
+    for (const s of this.gone.values()) {
+      const ready = this.opts.hubs.readyServers().some((r) => r.hubId === s.hubId && r.server.name === s.serverName);
+      if (!ready) continue;
+      void probeHubServer(this.opts.hubs.sessions.client(s.hubId), s.user, s.serverName).then((probe) => {
+        if (probe === 'ready' && this.gone.delete(s.id)) this.back(s);
+      });
+    }
+    // Signed out: no polling with a revoked token; a sign-in brings the hub's servers (and a fresh watch on resolve).
+    for (const s of this.resolved.values()) if (!this.opts.hubs.isSignedIn(s.hubId)) this.watch.unwatch(s.id);
+  }
+
+  private onGone(id: string, reason: GoneReason): void {
+    const s = this.resolved.get(id);
+    if (!s || !this.opts.hubs.isSignedIn(s.hubId)) return;
+    this.gone.set(id, s);
+    this.opts.logger.info(`Jupyter extension server ${id}: gone (${reason}); taken out of the "Pangeo hubs" collection`);
+    this.changeEmitter.fire();
+    this.offerRestart(s, reason);
+  }
+
+  /** Back in the collection: the Jupyter extension lists its kernels again, and the notebooks bound to them run. */
+  private back(s: ResolvedServer): void {
+    this.opts.logger.info(`Jupyter extension server ${s.id}: running again; announced to the Jupyter extension`);
+    this.changeEmitter.fire();
+    void this.vs.window.showInformationMessage(
+      `${describeServer(s)} runs again. Notebooks that used it through the Jupyter extension get a new kernel on their next run (variables from before are gone); if one still says it has no kernel, pick "Pangeo hubs" → ${s.label} in its kernel picker.`);
+  }
+
+  /** One notification per server (not per notebook or poll): "… is gone — Start It Again / Pick Another Kernel". */
+  private offerRestart(s: ResolvedServer, reason: GoneReason, again = false): void {
+    const last = this.told.get(s.id);
+    if (last === Infinity || (!again && last !== undefined && Date.now() - last < QUIET_MS)) return;
+    this.told.set(s.id, Infinity);
+    const { vs } = this;
+    const why = reason === 'stopped' ? 'stopped, culled, or its user removed' : 'the hub does not answer';
+    const start = 'Start It Again';
+    const pick = 'Pick Another Kernel';
+    void Promise.resolve(vs.window.showWarningMessage(`${describeServer(s)} is gone (${why}); notebooks using it have no kernel.`, start, pick))
+      .then(async (answer) => {
+        if (answer === pick) await vs.commands.executeCommand('notebook.selectKernel');
+        if (answer !== start) return;
+        if (!(await this.opts.hubs.restartServer(s.hubId, s.serverName, false))) return;
+        await this.opts.hubs.refresh();
+        if ((await probeHubServer(this.opts.hubs.sessions.client(s.hubId), s.user, s.serverName)) === 'ready' && this.gone.delete(s.id)) this.back(s);
+      })
+      .catch((e: unknown) => {
+        void vs.window.showErrorMessage(`Could not start the server again: ${isPangeoError(e) ? e.userMessage : String(e)}`);
+      })
+      .finally(() => this.told.set(s.id, Date.now()));
+  }
+
+  private offerSignIn(s: ResolvedServer): void {
+    const key = `signin:${s.hubId}`;
+    if (this.told.get(key) === Infinity) return;
+    this.told.set(key, Infinity);
+    const signIn = 'Sign In';
+    const pick = 'Pick Another Kernel';
+    void Promise.resolve(this.vs.window.showWarningMessage(`This notebook cannot run: you signed out of ${s.hubLabel}.`, signIn, pick))
+      .then(async (answer) => {
+        if (answer === signIn) await this.vs.commands.executeCommand('pangeo.hubs.signIn', s.hubId);
+        if (answer === pick) await this.vs.commands.executeCommand('notebook.selectKernel');
+      })
+      .finally(() => this.told.delete(key));
+  }
+
+  dispose(): void {
+    this.watch.dispose();
+    this.changeEmitter.dispose();
+    for (const sub of this.subscriptions.splice(0)) sub.dispose();
+  }
+}
