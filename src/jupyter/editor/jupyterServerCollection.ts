@@ -100,7 +100,8 @@ function splitId(id: string): [string, string] {
 /** Creates the collection once, on first need (a notebook opened or a command), never during activate(). */
 export class JupyterServerCollectionRegistration implements vscode.Disposable {
   private collection?: JupyterServerCollection;
-  private provider?: PangeoServerProvider;
+  /** The provider handed to the Jupyter extension (tests play the picker with it). */
+  provider?: PangeoServerProvider;
   private attempted = false;
   /** Watches the servers the Jupyter extension resolved; created with the collection. */
   health?: JupyterServerHealth;

@@ -60,6 +60,7 @@ export class JupyterServerHealth implements vscode.Disposable {
     const entry: ResolvedServer = { id, label, hubId: server.hubId, hubLabel: server.hubLabel, user: server.user, serverName: server.server.name };
     this.resolved.set(id, entry);
     this.gone.delete(id);
+    if (this.told.get(id) !== Infinity) this.told.delete(id); // a fresh connection: its loss deserves a fresh notice
     this.watch.watch(id, (signal) => probeHubServer(this.opts.hubs.sessions.client(entry.hubId), entry.user, entry.serverName, signal));
   }
 
@@ -117,6 +118,7 @@ export class JupyterServerHealth implements vscode.Disposable {
   /** Back in the collection: the Jupyter extension lists its kernels again, and the notebooks bound to them run. */
   private back(s: ResolvedServer): void {
     this.opts.logger.info(`Jupyter extension server ${s.id}: running again; announced to the Jupyter extension`);
+    if (this.told.get(s.id) !== Infinity) this.told.delete(s.id);
     this.changeEmitter.fire();
     void this.vs.window.showInformationMessage(
       `${describeServer(s)} runs again. Notebooks that used it through the Jupyter extension get a new kernel on their next run (variables from before are gone); if one still says it has no kernel, pick "Pangeo hubs" → ${s.label} in its kernel picker.`);
