@@ -33,10 +33,11 @@ export class PangeoServerProvider implements JupyterServerProvider, vscode.Dispo
     for (const sub of this.subscriptions.splice(0)) sub.dispose();
   }
 
-  /** Ready servers (minus those found gone since), then those of signed-out hubs the Jupyter extension still uses. */
+  /** Ready servers, then those the Jupyter extension used that cannot run now (labelled why, same id). */
   provideJupyterServers(): JupyterServer[] {
-    const ready = this.hubs.readyServers().map((s) => ({ id: serverId(s), label: serverLabel(s) })).filter((s) => !this.health.isGone(s.id));
-    return [...ready, ...this.health.signedOutServers().filter((s) => !ready.some((r) => r.id === s.id))];
+    const unavailable = this.health.unavailableServers();
+    const ready = this.hubs.readyServers().map((s) => ({ id: serverId(s), label: serverLabel(s) })).filter((s) => !unavailable.some((u) => u.id === s.id));
+    return [...ready, ...unavailable];
   }
 
   /** Never starts a server silently: a stopped one is started only after the user agrees. */

@@ -4,11 +4,13 @@
 // extension resolves it afresh instead of "Reconnecting to the kernel" forever.
 import type * as vscode from 'vscode';
 import type { JupyterServer } from '@vscode/jupyter-extension';
-import type { ConnectedServer, HubRegistry } from '../../hubs/hubRegistry';
+import type { ConnectedServer, HubKernelUser, HubRegistry } from '../../hubs/hubRegistry';
 import type { HubClient } from '../../hubs/hubClient';
 import { isPangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
-import { GoneReason, probeHubServer, ServerWatch } from '../serverWatch';
+import { GoneReason, probeHubServer, ServerWatch, WatchProbe } from '../serverWatch';
+import { JupyterServerClient } from '../jupyterServerClient';
+import { JupyterExtensionSession, jupyterExtensionSessions } from '../jupyterExtensionSessions';
 
 /** A server the Jupyter extension resolved (so a notebook may run on it). */
 interface ResolvedServer {
@@ -18,6 +20,8 @@ interface ResolvedServer {
   user: string;
   serverName: string;
   label: string;
+  /** The server's URL and hub client when resolved: its session list says which notebooks the Jupyter extension runs. */
+  jupyter: JupyterServerClient;
 }
 
 export interface JupyterServerHealthOptions {
@@ -33,12 +37,14 @@ export function describeServer(s: { serverName: string; hubLabel: string }): str
   return `${s.serverName ? `The server "${s.serverName}"` : 'The default server'} on ${s.hubLabel}`;
 }
 
-export class JupyterServerHealth implements vscode.Disposable {
+export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
   private readonly vs: typeof vscode;
   private readonly watch: ServerWatch;
   private readonly resolved = new Map<string, ResolvedServer>();
   private readonly gone = new Map<string, ResolvedServer>();
   private readonly told = new Map<string, number>();
+  /** The Jupyter extension's sessions per server, as last seen while it ran. */
+  private readonly sessions = new Map<string, JupyterExtensionSession[]>();
   private readonly changeEmitter: vscode.EventEmitter<void>;
   private readonly subscriptions: { dispose(): unknown }[] = [];
   /** Fires when a server leaves or re-enters the collection for a reason the hub registry does not know. */
@@ -52,16 +58,55 @@ export class JupyterServerHealth implements vscode.Disposable {
     this.subscriptions.push(
       this.watch.onDidGo(({ key, reason }) => this.onGone(key, reason)),
       opts.hubs.onDidChangeServers(() => this.onServersChanged()),
+      opts.hubs.addKernelUser(this),
     );
   }
 
   /** The Jupyter extension resolved this server: watch it from now on. */
   resolvedServer(id: string, label: string, server: ConnectedServer): void {
-    const entry: ResolvedServer = { id, label, hubId: server.hubId, hubLabel: server.hubLabel, user: server.user, serverName: server.server.name };
+    const jupyter = new JupyterServerClient(server.server.url!, server.client.http);
+    const entry: ResolvedServer = { id, label, hubId: server.hubId, hubLabel: server.hubLabel, user: server.user, serverName: server.server.name, jupyter };
     this.resolved.set(id, entry);
     this.gone.delete(id);
     if (this.told.get(id) !== Infinity) this.told.delete(id); // a fresh connection: its loss deserves a fresh notice
-    this.watch.watch(id, (signal) => probeHubServer(this.opts.hubs.sessions.client(entry.hubId), entry.user, entry.serverName, signal));
+    this.watch.watch(id, (signal) => this.probe(entry, signal));
+  }
+
+  /** The hub's word on the server; while it runs, also which notebooks the Jupyter extension has sessions for. */
+  private async probe(s: ResolvedServer, signal?: AbortSignal): Promise<WatchProbe> {
+    const probe = await probeHubServer(this.opts.hubs.sessions.client(s.hubId), s.user, s.serverName, signal);
+    if (probe === 'ready') await this.readSessions(s, signal);
+    return probe;
+  }
+
+  private async readSessions(s: ResolvedServer, signal?: AbortSignal): Promise<JupyterExtensionSession[]> {
+    try {
+      const found = jupyterExtensionSessions(await s.jupyter.listSessions(signal));
+      this.sessions.set(s.id, found);
+      return found;
+    } catch {
+      return this.sessions.get(s.id) ?? []; // keep the last list: a hiccup must not forget the notebooks
+    }
+  }
+
+  private notebooksOnServer(id: string): string[] {
+    return [...new Set((this.sessions.get(id) ?? []).map((x) => x.notebook))].sort();
+  }
+
+  /**
+   * HubKernelUser: none are claimed to lose their kernel at sign-out. The hub checks tokens when a websocket connects,
+   * so the Jupyter extension's open kernel connections keep running; ending those kernels instead (measured with
+   * ms-toolsai.jupyter 2025.4.1) leaves its next cell pending for good, even after sign-in and "Restart Kernel".
+   */
+  notebooksOn(): string[] {
+    return [];
+  }
+
+  /** HubKernelUser: before sign-out, tell which notebooks keep their open connection but cannot reconnect. */
+  async release(hubId: string): Promise<void> {
+    const onHub = [...this.resolved.values()].filter((s) => s.hubId === hubId);
+    const names = [...new Set((await Promise.all(onHub.map((s) => this.readSessions(s)))).flat().map((x) => x.notebook))].sort();
+    if (names.length && onHub[0]) this.offerSignIn(onHub[0], names);
   }
 
   isGone(id: string): boolean {
@@ -69,13 +114,15 @@ export class JupyterServerHealth implements vscode.Disposable {
   }
 
   /**
-   * Servers the Jupyter extension used whose hub is signed out now: still listed (so its notebooks keep their kernel
-   * choice and a run reaches resolveJupyterServer, which says why it cannot run) until the user signs in again.
+   * Servers the Jupyter extension used that cannot run now (hub signed out, or server gone): still listed under their
+   * id, because the Jupyter extension deletes the controllers of a server that leaves the collection and its notebooks
+   * then fail every run silently ("notebook controller is DISPOSED"), even after the server is back under the same id.
    */
-  signedOutServers(): JupyterServer[] {
-    return [...this.resolved.values()]
-      .filter((s) => !this.opts.hubs.isSignedIn(s.hubId) && this.opts.hubs.sessions.hub(s.hubId) !== undefined)
-      .map((s) => ({ id: s.id, label: `${s.label} (signed out)` }));
+  unavailableServers(): JupyterServer[] {
+    return [...this.resolved.values()].flatMap((s) => {
+      if (!this.opts.hubs.isSignedIn(s.hubId)) return this.opts.hubs.sessions.hub(s.hubId) === undefined ? [] : [{ id: s.id, label: `${s.label} (signed out)` }];
+      return this.gone.has(s.id) ? [{ id: s.id, label: `${s.label} (not running)` }] : [];
+    });
   }
 
   /** Where a server a run asked for cannot be used now, the reason and a way out; undefined when it can be. */
@@ -98,7 +145,7 @@ export class JupyterServerHealth implements vscode.Disposable {
     for (const s of this.gone.values()) {
       const ready = this.opts.hubs.readyServers().some((r) => r.hubId === s.hubId && r.server.name === s.serverName);
       if (!ready) continue;
-      void probeHubServer(this.opts.hubs.sessions.client(s.hubId), s.user, s.serverName).then((probe) => {
+      void this.probe(s).then((probe) => {
         if (probe === 'ready' && this.gone.delete(s.id)) this.back(s);
       });
     }
@@ -133,27 +180,33 @@ export class JupyterServerHealth implements vscode.Disposable {
     const why = reason === 'stopped' ? 'stopped, culled, or its user removed' : 'the hub does not answer';
     const start = 'Start It Again';
     const pick = 'Pick Another Kernel';
-    void Promise.resolve(vs.window.showWarningMessage(`${describeServer(s)} is gone (${why}); notebooks using it have no kernel.`, start, pick))
+    const names = this.notebooksOnServer(s.id);
+    const using = names.length ? `${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no kernel` : 'notebooks using it have no kernel';
+    void Promise.resolve(vs.window.showWarningMessage(`${describeServer(s)} is gone (${why}); ${using}.`, start, pick))
       .then(async (answer) => {
         if (answer === pick) await vs.commands.executeCommand('notebook.selectKernel');
         if (answer !== start) return;
         if (!(await this.opts.hubs.restartServer(s.hubId, s.serverName, false))) return;
         await this.opts.hubs.refresh();
-        if ((await probeHubServer(this.opts.hubs.sessions.client(s.hubId), s.user, s.serverName)) === 'ready' && this.gone.delete(s.id)) this.back(s);
+        if ((await this.probe(s)) === 'ready' && this.gone.delete(s.id)) this.back(s);
       })
       .catch((e: unknown) => {
         void vs.window.showErrorMessage(`Could not start the server again: ${isPangeoError(e) ? e.userMessage : String(e)}`);
       })
-      .finally(() => this.told.set(s.id, Date.now()));
+      // Still gone: quiet for a while; back again: its next loss gets a notice of its own.
+      .finally(() => (this.gone.has(s.id) ? this.told.set(s.id, Date.now()) : this.told.delete(s.id)));
   }
 
-  private offerSignIn(s: ResolvedServer): void {
+  private offerSignIn(s: ResolvedServer, notebooks: string[] = []): void {
     const key = `signin:${s.hubId}`;
     if (this.told.get(key) === Infinity) return;
     this.told.set(key, Infinity);
     const signIn = 'Sign In';
     const pick = 'Pick Another Kernel';
-    void Promise.resolve(this.vs.window.showWarningMessage(`This notebook cannot run: you signed out of ${s.hubLabel}.`, signIn, pick))
+    const message = notebooks.length
+      ? `${notebooks.join(', ')} ${notebooks.length === 1 ? 'keeps its' : 'keep their'} open kernel connection (Jupyter extension) until it drops, but cannot reconnect: you signed out of ${s.hubLabel}.`
+      : `This notebook cannot run: you signed out of ${s.hubLabel}.`;
+    void Promise.resolve(this.vs.window.showWarningMessage(message, signIn, pick))
       .then(async (answer) => {
         if (answer === signIn) await this.vs.commands.executeCommand('pangeo.hubs.signIn', s.hubId);
         if (answer === pick) await this.vs.commands.executeCommand('notebook.selectKernel');
