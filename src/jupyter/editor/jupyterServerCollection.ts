@@ -33,11 +33,11 @@ export class PangeoServerProvider implements JupyterServerProvider, vscode.Dispo
     for (const sub of this.subscriptions.splice(0)) sub.dispose();
   }
 
-  /** Ready servers, then those the Jupyter extension used that cannot run now (labelled why, same id). */
+  /** Ready servers, and every server the Jupyter extension used (same id and label, running or not: see usedServers). */
   provideJupyterServers(): JupyterServer[] {
-    const unavailable = this.health.unavailableServers();
-    const ready = this.hubs.readyServers().map((s) => ({ id: serverId(s), label: serverLabel(s) })).filter((s) => !unavailable.some((u) => u.id === s.id));
-    return [...ready, ...unavailable];
+    const used = this.health.usedServers();
+    const ready = this.hubs.readyServers().map((s) => ({ id: serverId(s), label: serverLabel(s) })).filter((s) => !used.some((u) => u.id === s.id));
+    return [...used, ...ready];
   }
 
   /** Never starts a server silently: a stopped one is started only after the user agrees. */

@@ -114,15 +114,14 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
   }
 
   /**
-   * Servers the Jupyter extension used that cannot run now (hub signed out, or server gone): still listed under their
-   * id, because the Jupyter extension deletes the controllers of a server that leaves the collection and its notebooks
-   * then fail every run silently ("notebook controller is DISPOSED"), even after the server is back under the same id.
+   * Every server the Jupyter extension used, while its hub is known: listed under the same id and label whether it
+   * runs, is gone, or its hub is signed out (or signed in but not re-read yet). A server that leaves the collection, or
+   * whose label changes, gets its controllers deleted by the Jupyter extension (2025.4.1), and its notebooks then fail
+   * every run silently ("notebook controller is DISPOSED") even after the server is back; resolveJupyterServer says
+   * why one cannot run.
    */
-  unavailableServers(): JupyterServer[] {
-    return [...this.resolved.values()].flatMap((s) => {
-      if (!this.opts.hubs.isSignedIn(s.hubId)) return this.opts.hubs.sessions.hub(s.hubId) === undefined ? [] : [{ id: s.id, label: `${s.label} (signed out)` }];
-      return this.gone.has(s.id) ? [{ id: s.id, label: `${s.label} (not running)` }] : [];
-    });
+  usedServers(): JupyterServer[] {
+    return [...this.resolved.values()].filter((s) => this.opts.hubs.sessions.hub(s.hubId) !== undefined).map((s) => ({ id: s.id, label: s.label }));
   }
 
   /** Where a server a run asked for cannot be used now, the reason and a way out; undefined when it can be. */

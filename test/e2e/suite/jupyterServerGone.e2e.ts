@@ -32,13 +32,12 @@ function isStub(): boolean {
 
 /** Our provider: the one the stub recorded, or (real extension) the one our registration handed over. */
 async function provider(api: PangeoApi): Promise<JupyterServerProvider> {
-  await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([]));
   return until('the "Pangeo hubs" collection', async () => {
+    await api.jupyter.ensure();
     if (isStub()) {
       const ext = jupyterExtension();
       return ext.isActive ? ext.exports.collections?.find((c) => c.id === 'pangeo-hubs')?.provider : undefined;
     }
-    await api.jupyter.ensure();
     return api.jupyter.provider;
   }, 30_000);
 }
@@ -56,8 +55,8 @@ async function adminDelete(hub: TestHub, path: string): Promise<void> {
 /** Real extension: picks "Pangeo hubs" → the server → Python 3 in the workbench's kernel picker. */
 async function pickInJupyterPicker(editor: vscode.NotebookEditor, serverLabel: string): Promise<void> {
   await vscode.window.showNotebookDocument(editor.notebook);
-  void vscode.commands.executeCommand('notebook.selectKernel');
-  const row = (hasText: string, timeoutMs = 20_000) => ui({ kind: 'click', selector: '.quick-input-widget .quick-input-list .monaco-list-row', hasText }, timeoutMs);
+  void vscode.commands.executeCommand('notebook.selectKernel', { notebookEditor: editor });
+  const row = (hasText: string, timeoutMs = 20_000) => ui({ kind: 'click', selector: '.quick-input-widget .monaco-list-row', hasText }, timeoutMs);
   await row('Select Another Kernel', 8_000).catch(() => undefined); // shown only when something is suggested
   await row('Pangeo hubs');
   await row(serverLabel, 30_000);
@@ -108,17 +107,19 @@ async function connect(p: JupyterServerProvider, id: string): Promise<void> {
     assert.equal(outcome.result, '2');
     return;
   }
-  editor ??= await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument('jupyter-notebook',
-    new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '1+1', 'python')])));
+  // A notebook of its own per test: a kernel the Jupyter extension gave up on is not revived by picking it again.
+  if (editor) await vscode.window.showNotebookDocument(editor.notebook).then(() => vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'), () => undefined);
+  editor = await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument('jupyter-notebook',
+    new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, "import os; os.environ.get('JUPYTERHUB_USER', 'a local kernel')", 'python')])));
   await pickInJupyterPicker(editor, server.label);
   const run = await runCell(editor, 0);
   console.log(`[e2e] real Jupyter extension, first run: ${JSON.stringify(run)}`);
-  assert.ok(run.outputs.some((o) => o.endsWith(': 2')), JSON.stringify(run));
+  assert.ok(run.outputs.some((o) => o.endsWith(`'${USER}'`)), JSON.stringify(run));
 }
 
 if (hubConfig()) {
   suite('jupyter extension server gone', () => {
-    test('a stopped server: one "is gone" notification, out of the collection, back after Start It Again', async () => {
+    test('a stopped server: one "is gone" notification, still listed, runs after Start It Again', async () => {
       const api = await pangeoApi();
       const { p, id } = await setUp(api);
       await connect(p, id);
@@ -126,41 +127,53 @@ if (hubConfig()) {
       await adminDelete(own!, `hub/api/users/${USER}/server`);
       await ui({ kind: 'notification', expect: `The default server on ${hubLabel(base)} is gone`, button: 'Start It Again' }, 30_000);
       console.log(`[e2e] Jupyter extension server "gone" ${Date.now() - stopped} ms after the server was stopped`);
+      assert.ok(await listed(p, id), 'a gone server must stay listed (same id and label)');
       await ui({ kind: 'notification', expect: `The default server on ${hubLabel(base)} runs again` }, 60_000);
       assert.ok(await listed(p, id), 'the server was not announced again');
       if (isStub()) {
         await connect(p, id);
         return;
       }
+      for (let i = 1; i <= 2; i++) {
+        const run = await runCell(editor!, 0, 20_000).catch((e: unknown) => String(e));
+        console.log(`[e2e] real Jupyter extension, run ${i} after Start It Again: ${JSON.stringify(run)}`);
+        await sleep(3_000);
+      }
+      const t0 = Date.now();
+      await Promise.race([vscode.commands.executeCommand('jupyter.restartkernel', editor!.notebook.uri), sleep(20_000)]).catch((e: unknown) => console.log(`[e2e] restart threw ${String(e)}`));
+      console.log(`[e2e] jupyter.restartkernel took ${Date.now() - t0} ms`);
       const run = await runCell(editor!, 0);
-      console.log(`[e2e] real Jupyter extension, run after Start It Again: ${JSON.stringify(run)}`);
-      assert.ok(run.outputs.some((o) => o.endsWith(': 2')), JSON.stringify(run));
+      assert.ok(run.outputs.some((o) => o.endsWith(`'${USER}'`)), JSON.stringify(run));
     }, 180_000);
 
-    test('signed out: the server stays listed as signed out; using it says why and offers Sign In', async () => {
+    test('signed out: the server stays listed; using it says why and offers Sign In', async () => {
       const api = await pangeoApi();
       const { p, id } = await setUp(api);
       await connect(p, id);
+      if (!isStub()) await sleep(6_000); // the server's session list (which names the notebook) is read every 5 s
       const signedOut = vscode.commands.executeCommand<boolean>('pangeo.hubs.signOut', base);
-      await driveCommand(signedOut, () => ui({ kind: 'notification', expect: `Sign out of ${hubLabel(base)}?`, button: 'Sign Out' }).then(() => undefined));
-      const server = await until('the server listed as signed out', async () => {
-        const s = await listed(p, id);
-        return s?.label.includes('signed out') ? s : undefined;
-      }, 10_000);
+      const question = `Sign out of ${hubLabel(base)}?`;
+      await driveCommand(signedOut, () => ui({ kind: 'notification', expect: question, button: 'Sign Out' }).then(() => undefined));
+      const server = await until('the server still listed', () => listed(p, id), 10_000);
       if (isStub()) {
         await assert.rejects(Promise.resolve(p.resolveJupyterServer(server, none())), /You signed out of/);
       } else {
-        const run = await runCell(editor!, 0, 30_000);
+        // Its open kernel connection outlives the token (the hub checks tokens on connect); we say so, naming it.
+        await ui({ kind: 'notification', expect: `keeps its open kernel connection (Jupyter extension) until it drops, but cannot reconnect: you signed out of ${hubLabel(base)}` }, 20_000);
+        const run = await runCell(editor!, 0, 60_000).catch((e: unknown) => String(e));
         console.log(`[e2e] real Jupyter extension, run after sign-out: ${JSON.stringify(run)}`);
       }
-      await ui({ kind: 'notification', expect: `This notebook cannot run: you signed out of ${hubLabel(base)}` }, 20_000);
+      if (isStub()) {
+        // A new connection (what the picker or a restart makes) reaches resolveJupyterServer, which refuses with the reason.
+        await ui({ kind: 'notification', expect: `This notebook cannot run: you signed out of ${hubLabel(base)}` }, 20_000);
+      }
       await api.hubs.sessions.signInWithPassword(base, USER, own!.password, 3600);
       await api.hubs.refresh(base);
-      await until('the server listed again', async () => ((await listed(p, id))?.label.includes('signed out') === false), 10_000);
+      assert.ok(await listed(p, id), 'the server is listed after sign-in');
       if (!isStub()) {
         const run = await runCell(editor!, 0);
         console.log(`[e2e] real Jupyter extension, run after sign-in: ${JSON.stringify(run)}`);
-        assert.ok(run.outputs.some((o) => o.endsWith(': 2')), JSON.stringify(run));
+        assert.ok(run.outputs.some((o) => o.endsWith(`'${USER}'`)), JSON.stringify(run));
       }
     }, 180_000);
 
@@ -176,7 +189,7 @@ if (hubConfig()) {
         const after = Date.now() - killed;
         console.log(`[e2e] Jupyter extension server "gone" ${after} ms after the hub was killed`);
         assert.ok(after <= 30_000);
-        assert.equal(await listed(p, id), undefined, 'a gone server is still offered');
+        assert.ok(await listed(p, id), 'a gone server must stay listed (same id and label)');
         if (!isStub()) {
           await sleep(2_000);
           const run = await runCell(editor!, 0, 30_000).catch((e: unknown) => String(e));
