@@ -6,30 +6,45 @@ import type { Jupyter, JupyterServer, JupyterServerCollection, JupyterServerComm
 import type { HubService } from '../../hubs/editor/hubService';
 import type { ConnectedServer } from '../../hubs/hubRegistry';
 import type { Logger } from '../../core/log';
+import { JupyterServerHealth } from './jupyterServerHealth';
 
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
 export const COLLECTION_ID = 'pangeo-hubs';
 
 const SIGN_IN: JupyterServerCommand = { label: 'Sign in to a hub…', description: 'Pangeo Compute' };
 const START: JupyterServerCommand = { label: 'Start a server…', description: 'Pangeo Compute' };
+const OPEN_FILES: JupyterServerCommand = { label: 'Open Server Files…', description: 'Pangeo Compute: the server\'s home in the Explorer' };
 
 export function serverId(s: Pick<ConnectedServer, 'hubId'> & { server: { name: string } }): string {
   return `${s.hubId}#${s.server.name}`;
 }
 
-export class PangeoServerProvider implements JupyterServerProvider {
+export class PangeoServerProvider implements JupyterServerProvider, vscode.Disposable {
   readonly onDidChangeServers: vscode.Event<void>;
+  private readonly subscriptions: { dispose(): unknown }[] = [];
 
-  constructor(private readonly vs: typeof vscode, private readonly hubs: HubService) {
-    this.onDidChangeServers = hubs.onDidChangeServers;
+  constructor(private readonly vs: typeof vscode, private readonly hubs: HubService, private readonly health: JupyterServerHealth) {
+    const emitter = new vs.EventEmitter<void>();
+    this.subscriptions.push(emitter, hubs.onDidChangeServers(() => emitter.fire()), health.onDidChange(() => emitter.fire()));
+    this.onDidChangeServers = emitter.event;
   }
 
+  dispose(): void {
+    for (const sub of this.subscriptions.splice(0)) sub.dispose();
+  }
+
+  /** Ready servers, and every server the Jupyter extension used (same id and label, running or not: see usedServers). */
   provideJupyterServers(): JupyterServer[] {
-    return this.hubs.readyServers().map((s) => ({ id: serverId(s), label: `${s.server.name || 'default'} — ${s.user} @ ${s.hubLabel}` }));
+    const used = this.health.usedServers();
+    const ready = this.hubs.readyServers().map((s) => ({ id: serverId(s), label: serverLabel(s) })).filter((s) => !used.some((u) => u.id === s.id));
+    return [...used, ...ready];
   }
 
   /** Never starts a server silently: a stopped one is started only after the user agrees. */
   async resolveJupyterServer(server: JupyterServer): Promise<JupyterServer | undefined> {
+    // Signed out or gone: the Jupyter extension shows this error on the cell; a notification offers the way out.
+    const refusal = this.health.refusal(server.id);
+    if (refusal) throw new Error(refusal);
     const [hubId, serverName = ''] = splitId(server.id);
     let ready = this.find(hubId, serverName);
     if (!ready) {
@@ -39,6 +54,7 @@ export class PangeoServerProvider implements JupyterServerProvider {
     if (!ready && (await this.hubs.restartServer(hubId, serverName))) ready = this.find(hubId, serverName);
     if (!ready?.server.url) return undefined;
     const auth = await this.hubs.authorizationFor(hubId);
+    this.health.resolvedServer(server.id, serverLabel(ready), ready);
     return {
       ...server,
       connectionInformation: { baseUrl: this.vs.Uri.parse(ready.server.url), headers: auth ? { Authorization: auth } : {} },
@@ -50,11 +66,17 @@ export class PangeoServerProvider implements JupyterServerProvider {
   }
 
   commands(): JupyterServerCommand[] {
-    return this.hubs.sessions.hubs().some((h) => h.user) ? [START, SIGN_IN] : [SIGN_IN];
+    if (!this.hubs.sessions.hubs().some((h) => h.user)) return [SIGN_IN];
+    return this.hubs.readyServers().length ? [START, OPEN_FILES, SIGN_IN] : [START, SIGN_IN];
   }
 
   /** Runs our sign-in/start flows; returns the server to connect to, or undefined to go back to the picker. */
   async handleCommand(command: JupyterServerCommand): Promise<JupyterServer | undefined> {
+    if (command.label === OPEN_FILES.label) {
+      // Not a kernel choice: the picker closes (CancellationError) and the files open in the Explorer.
+      void this.vs.commands.executeCommand('pangeo.files.openServerFiles');
+      throw new this.vs.CancellationError();
+    }
     if (command.label === SIGN_IN.label) {
       const base = await this.vs.commands.executeCommand<string | undefined>('pangeo.hubs.add');
       if (!base) return undefined;
@@ -66,6 +88,10 @@ export class PangeoServerProvider implements JupyterServerProvider {
   }
 }
 
+function serverLabel(s: ConnectedServer): string {
+  return `${s.server.name || 'default'} — ${s.user} @ ${s.hubLabel}`;
+}
+
 function splitId(id: string): [string, string] {
   // The hub base never holds "#" (a URL without fragment); a server name may: split at the first one.
   const i = id.indexOf('#');
@@ -75,7 +101,11 @@ function splitId(id: string): [string, string] {
 /** Creates the collection once, on first need (a notebook opened or a command), never during activate(). */
 export class JupyterServerCollectionRegistration implements vscode.Disposable {
   private collection?: JupyterServerCollection;
+  /** The provider handed to the Jupyter extension (tests play the picker with it). */
+  provider?: PangeoServerProvider;
   private attempted = false;
+  /** Watches the servers the Jupyter extension resolved; created with the collection. */
+  health?: JupyterServerHealth;
 
   constructor(private readonly vs: typeof vscode, private readonly hubs: HubService, private readonly logger: Logger) {}
 
@@ -90,7 +120,8 @@ export class JupyterServerCollectionRegistration implements vscode.Disposable {
     if (!ext) return undefined;
     try {
       const api = ext.isActive ? ext.exports : await ext.activate();
-      const provider = new PangeoServerProvider(this.vs, this.hubs);
+      this.health = new JupyterServerHealth({ vs: this.vs, hubs: this.hubs, logger: this.logger });
+      const provider = (this.provider = new PangeoServerProvider(this.vs, this.hubs, this.health));
       const collection = api.createJupyterServerCollection(COLLECTION_ID, 'Pangeo hubs', provider);
       collection.commandProvider = {
         provideCommands: () => provider.commands(),
@@ -107,5 +138,7 @@ export class JupyterServerCollectionRegistration implements vscode.Disposable {
 
   dispose(): void {
     this.collection?.dispose();
+    this.provider?.dispose();
+    this.health?.dispose();
   }
 }

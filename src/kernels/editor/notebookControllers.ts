@@ -9,10 +9,11 @@ import type { Logger } from '../../core/log';
 import { CellExecutionWriter, failureOutput, OutputsById } from './cellExecutionWriter';
 import { controllerIdFor, controllerLabel, hubHash } from '../controllerId';
 import { KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from '../notebookKernel';
-import { pathOnServer } from '../../files/hubFileUri';
+import { HUB_FILE_SCHEME, pathOnServer } from '../../files/hubFileUri';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
+const PANGEO_EXTENSION_ID = 'pangeo-compute.pangeo-compute';
 export const SETTING_SECTION = 'pangeo.kernels';
 const RESTART_OFFER_QUIET_MS = 60_000;
 
@@ -72,6 +73,8 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
   private readonly subscriptions: { dispose(): unknown }[] = [];
   /** When each server was last offered a restart: one question per server, not one per notebook or event. */
   private readonly restartOffered = new Map<string, number>();
+  /** Hub notebooks whose server's controller was selected once (beside the Jupyter extension). */
+  private readonly autoSelected = new WeakSet<vscode.NotebookDocument>();
   private active = false;
   private disposed = false;
   private syncing: Promise<void> = Promise.resolve();
@@ -83,6 +86,9 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
       vs.workspace.onDidOpenNotebookDocument((nb) => this.onNotebookOpened(nb)),
       vs.workspace.onDidCloseNotebookDocument((nb) => this.onNotebookClosed(nb.uri.toString())),
       hubs.onDidChangeServers(() => void this.refresh()),
+      vs.window.onDidChangeVisibleNotebookEditors((editors) => {
+        for (const editor of editors) for (const entry of this.controllers.values()) this.preferForServerNotebook(entry, editor.notebook);
+      }),
       hubs.addKernelUser(this),
       vs.extensions.onDidChange(() => void this.refresh()),
       vs.workspace.onDidChangeConfiguration((e) => {
@@ -143,6 +149,14 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
   private onNotebookOpened(nb: vscode.NotebookDocument): void {
     if (nb.notebookType === NOTEBOOK_TYPE && !this.active) this.activate();
     for (const entry of this.controllers.values()) this.preferForServerNotebook(entry, nb);
+    // A hub notebook gets its server's controller even beside the Jupyter extension's picker.
+    if (nb.notebookType === NOTEBOOK_TYPE && nb.uri.scheme === HUB_FILE_SCHEME) void this.refresh();
+  }
+
+  /** Ready servers that have a notebook open from their files (pangeo-hub:). */
+  private serversWithOpenNotebooks(servers: ConnectedServer[]): ConnectedServer[] {
+    const hubNotebooks = this.vs.workspace.notebookDocuments.filter((nb) => nb.notebookType === NOTEBOOK_TYPE && nb.uri.scheme === HUB_FILE_SCHEME);
+    return servers.filter((s) => hubNotebooks.some((nb) => pathOnServer(nb.uri, s) !== undefined));
   }
 
   /** A notebook opened from a server's files (pangeo-hub:) runs on that server's kernel (the one its kernelspec names). */
@@ -153,6 +167,14 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
     const wanted = meta?.metadata?.kernelspec?.name ?? meta?.custom?.metadata?.kernelspec?.name;
     if (typeof wanted === 'string' && wanted !== entry.spec.name) return;
     entry.controller.updateNotebookAffinity(nb, this.vs.NotebookControllerAffinity.Preferred);
+    // The Jupyter extension preselects a kernel of its own (a local one) for every notebook, and affinity does not
+    // override a selection: pick ours once per opened document, as a user would; they can pick another afterwards.
+    if (!this.vs.extensions.getExtension(JUPYTER_EXTENSION_ID) || this.autoSelected.has(nb)) return;
+    const editor = this.vs.window.visibleNotebookEditors.find((e) => e.notebook === nb);
+    if (!editor) return; // selected when an editor shows it (onDidChangeVisibleNotebookEditors)
+    this.autoSelected.add(nb);
+    void Promise.resolve(this.vs.commands.executeCommand('notebook.selectKernel', { notebookEditor: editor, id: entry.id, extension: PANGEO_EXTENSION_ID }))
+      .then(undefined, (e: unknown) => this.opts.logger.warn(`selecting ${entry.id} for ${nb.uri.toString()}: ${String(e)}`));
   }
 
   private activate(): void {
@@ -174,8 +196,9 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
   private async sync(): Promise<void> {
     if (!this.active || this.disposed) return;
     const wanted = new Map<string, { server: ConnectedServer; spec: KernelSpecInfo }>();
-    if (this.offerOwnControllers()) {
-      const servers = this.opts.hubs.readyServers().filter((s) => s.server.url);
+    {
+      const ready = this.opts.hubs.readyServers().filter((s) => s.server.url);
+      const servers = this.offerOwnControllers() ? ready : this.serversWithOpenNotebooks(ready);
       await Promise.all(servers.map(async (server) => {
         for (const spec of await this.kernelSpecs(server)) {
           wanted.set(controllerIdFor(server.hubId, server.server.name, spec.name), { server, spec });

@@ -44,8 +44,9 @@ if (hubConfig()) {
 
     test('a notebook from the hub runs on its server in its folder; saving writes nbformat the server reads', async () => {
       const hub = requireHub();
-      // The Jupyter extension stub is installed in this editor: our controllers are offered only with this setting.
-      await setShowOwnControllers(true);
+      // The Jupyter extension (stub) is installed and pangeo.kernels.showOwnControllers is off: a hub notebook still
+      // gets its server's controller, selected for it (issue 11).
+      await setShowOwnControllers(undefined);
       try {
         const notebook = await vscode.workspace.openNotebookDocument(uriOf('e2e-course/week1.ipynb'));
         const editor = await vscode.window.showNotebookDocument(notebook);

@@ -112,7 +112,11 @@ export class FakeController {
   disposed = false;
   readonly selection = new FakeEvent<{ notebook: FakeNotebook; selected: boolean }>();
   readonly onDidChangeSelectedNotebooks = this.selection.event;
+  readonly affinity = new Map<FakeNotebook, number>();
   constructor(readonly id: string, readonly notebookType: string, readonly label: string) {}
+  updateNotebookAffinity(notebook: FakeNotebook, affinity: number) {
+    this.affinity.set(notebook, affinity);
+  }
   createNotebookCellExecution(cell: FakeCell) {
     return new FakeExecution(cell);
   }
@@ -133,6 +137,8 @@ export interface FakeVs {
   configChanged: FakeEvent<{ affectsConfiguration(s: string): boolean }>;
   extensionsChanged: FakeEvent<void>;
   trusted: { value: boolean };
+  visibleNotebookEditors: { notebook: unknown }[];
+  visibleEditorsChanged: FakeEvent<{ notebook: unknown }[]>;
   /** Button to click for a message containing the key (else the message is dismissed). */
   answers: Map<string, string>;
   commands: { id: string; args: unknown[] }[];
@@ -151,6 +157,8 @@ export function createFakeVs(): FakeVs {
   const trusted = { value: true };
   const answers = new Map<string, string>();
   const commands: { id: string; args: unknown[] }[] = [];
+  const visibleNotebookEditors: { notebook: unknown }[] = [];
+  const visibleEditorsChanged = new FakeEvent<{ notebook: unknown }[]>();
   const message = (text: string) => {
     messages.push(text);
     const answer = [...answers].find(([key]) => text.includes(key))?.[1];
@@ -158,6 +166,7 @@ export function createFakeVs(): FakeVs {
   };
   const vs = {
     NotebookCellOutput: FakeOutput,
+    NotebookControllerAffinity: { Default: 1, Preferred: 2 },
     NotebookCellOutputItem: FakeOutputItem,
     notebooks: {
       createNotebookController: (id: string, type: string, label: string) => {
@@ -192,6 +201,8 @@ export function createFakeVs(): FakeVs {
     },
     window: {
       activeNotebookEditor: undefined,
+      visibleNotebookEditors,
+      onDidChangeVisibleNotebookEditors: visibleEditorsChanged.event,
       setStatusBarMessage: (text: string) => {
         messages.push(text);
         return { dispose() {} };
@@ -203,6 +214,6 @@ export function createFakeVs(): FakeVs {
   };
   return {
     vs: vs as unknown as typeof vscode, controllers, settings, installedExtensions, openNotebooks, messages,
-    opened, closed, configChanged, extensionsChanged, trusted, answers, commands,
+    opened, closed, configChanged, extensionsChanged, trusted, answers, commands, visibleNotebookEditors, visibleEditorsChanged,
   };
 }

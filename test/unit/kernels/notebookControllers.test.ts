@@ -14,6 +14,7 @@ import { HubClient } from '../../../src/hubs/hubClient';
 import { silentLogger } from '../../../src/core/log';
 import { createFakeVs, FakeEvent, FakeNotebook, FakeVs } from './fakeVscode';
 import { recordedCell, recordedOutputs } from './recorded';
+import { HUB_FILE_SCHEME, toHubUriParts } from '../../../src/files/hubFileUri';
 
 const HUB = 'https://hub.example.org/';
 
@@ -355,5 +356,29 @@ describe('NotebookControllers (fake vscode)', () => {
     await new Promise((r) => setImmediate(r));
     assert.equal(fake.messages.filter((m) => m.includes('is gone')).length, 1, 'one notification: ' + fake.messages.join(' | '));
     assert.deepEqual(restartCalls, [], 'nothing started without the user');
+  });
+});
+
+describe('NotebookControllers: notebooks opened from the hub beside the Jupyter extension (issue 11)', () => {
+  test('a pangeo-hub: notebook gets its server\'s controller (and only that one), selected once when an editor shows it', async () => {
+    const { fake, controllers, open } = setup([server(), server('gpu')]);
+    fake.installedExtensions.add('ms-toolsai.jupyter');
+    await open(new FakeNotebook('local.ipynb', []));
+    assert.deepEqual(controllers.controllerIds(), [], 'a local notebook: the Jupyter extension\'s picker is the one path');
+    const parts = toHubUriParts({ hubId: HUB, user: 'alice', serverName: '', path: 'course/week1.ipynb' });
+    const hubNotebook = Object.assign(new FakeNotebook('week1.ipynb', []), { metadata: {} });
+    const uri = `${HUB_FILE_SCHEME}://${parts.authority}${parts.path}`;
+    Object.assign(hubNotebook, { uri: { scheme: HUB_FILE_SCHEME, authority: parts.authority, path: parts.path, toString: () => uri } });
+    await open(hubNotebook);
+    const id = controllerIdFor(HUB, '', 'python3');
+    assert.deepEqual(controllers.controllerIds(), [id]);
+    assert.equal(fake.controllers.find((c) => c.id === id)!.affinity.get(hubNotebook), 2, 'preferred for its notebook');
+    assert.deepEqual(fake.commands.filter((c) => c.id === 'notebook.selectKernel'), [], 'no editor shows it yet');
+    const editor = { notebook: hubNotebook };
+    fake.visibleNotebookEditors.push(editor);
+    fake.visibleEditorsChanged.fire([editor]);
+    fake.visibleEditorsChanged.fire([editor]);
+    const selects = fake.commands.filter((c) => c.id === 'notebook.selectKernel');
+    assert.deepEqual(selects.map((c) => c.args), [[{ notebookEditor: editor, id, extension: 'pangeo-compute.pangeo-compute' }]], 'selected exactly once');
   });
 });
