@@ -16,7 +16,7 @@ export interface SignOutOptions {
 /** The question, in one notification: what happens to the notebooks using this hub and to the token. */
 export function signOutQuestion(label: string, notebooks: string[], revokes: boolean, viaJupyterExtension = false): string {
   // Kernels the Jupyter extension runs on our servers are not visible to us (its API asks the user's consent first).
-  const jupyter = viaJupyterExtension ? ' Notebooks on its servers through the Jupyter extension lose their kernel too.' : '';
+  const jupyter = viaJupyterExtension ? ' Notebooks on its servers through the Jupyter extension keep their open kernel connection but cannot reconnect until you sign in again.' : '';
   const kernels = notebooks.length
     ? `${notebooks.join(', ')} ${notebooks.length === 1 ? 'loses its kernel' : 'lose their kernels'} (they run again after you sign in).${jupyter}`
     : viaJupyterExtension ? jupyter.trim() : 'No open notebook uses a kernel there.';

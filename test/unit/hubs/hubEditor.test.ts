@@ -105,7 +105,7 @@ test('sign-out flow: the question names the notebooks; No keeps the session; Sig
 test('sign-out question: pasted tokens are forgotten, minted ones revoked; without notebooks the tree still asks', () => {
   assert.equal(signOutQuestion('hub', [], true), 'Sign out of hub? No open notebook uses a kernel there. The token Pangeo Compute created is revoked; servers keep running.');
   assert.match(signOutQuestion('hub', ['a.ipynb', 'b.ipynb'], false), /a\.ipynb, b\.ipynb lose their kernels .*forgets your token/);
-  assert.equal(signOutQuestion('hub', [], false, true), 'Sign out of hub? Notebooks on its servers through the Jupyter extension lose their kernel too. Pangeo Compute forgets your token; servers keep running.');
+  assert.equal(signOutQuestion('hub', [], false, true), 'Sign out of hub? Notebooks on its servers through the Jupyter extension keep their open kernel connection but cannot reconnect until you sign in again. Pangeo Compute forgets your token; servers keep running.');
 });
 
 test('tree: hubs with their state; a signed-out hub offers sign-in; servers carry state, profile and context values', async () => {

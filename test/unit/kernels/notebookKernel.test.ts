@@ -94,6 +94,12 @@ class FakeServer {
         return { status: 204 };
       },
     },
+    // Like JupyterServerClient.checkedJson: the body must pass the caller's guard.
+    checkedJson: async (req: { method?: string; path: string }, guard: (v: unknown) => boolean) => {
+      const body = await this.jupyter.http.json(req);
+      if (!guard(body)) throw new Error(`fake server body fails the guard for ${req.path}`);
+      return body;
+    },
     connect: async (kernel: { id: string }) => {
       const s = new FakeSession(kernel.id);
       this.sessions.push(s);
