@@ -2,6 +2,7 @@
 import { isPangeoError, PangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { SchedulerHttp } from '../scheduler/schedulerHttp';
+import type { SchedulerIdentity } from '../scheduler/schedulerPayloads';
 import { buildSample, ClusterSample, SampleContext } from './clusterSample';
 import { readMetricsPage, type MetricsPage } from './metricsPage';
 import { diffWorkers, WorkerDiff } from './workerDiff';
@@ -51,6 +52,7 @@ export class SchedulerSampler {
   private checkIdleServed?: boolean;
   private context = new SampleContext();
   private contextFor?: string;
+  private lastIdentity?: SchedulerIdentity;
   private readonly stoppedAfter: number;
   private readonly now: () => number;
 
@@ -101,12 +103,25 @@ export class SchedulerSampler {
   async sample(signal?: AbortSignal): Promise<ClusterSample> {
     const [counts, identity, metrics] = await Promise.all([
       this.scheduler.counts(signal),
-      this.scheduler.identity(signal),
+      this.identityOrLast(signal),
       this.fetchMetrics(signal),
     ]);
     // A restarted scheduler starts its counters and histories afresh.
     if (identity.id !== this.contextFor) [this.context, this.contextFor] = [new SampleContext(), identity.id];
     return buildSample(this.now(), counts, identity, metrics, this.context);
+  }
+
+  /**
+   * Dask ≥ 2023.4 answers identity.json with a 500 while tasks run (heartbeat metrics with tuple keys; see
+   * docs/dask-dashboard-sources.md): a live scheduler then keeps its last worker data instead of counting as down.
+   */
+  private async identityOrLast(signal?: AbortSignal): Promise<SchedulerIdentity> {
+    try {
+      this.lastIdentity = await this.scheduler.identity(signal);
+    } catch (e) {
+      if (!(this.lastIdentity && isPangeoError(e, 'UnexpectedResponse') && e.status === 500)) throw e;
+    }
+    return this.lastIdentity;
   }
 
   private async fetchMetrics(signal?: AbortSignal): Promise<MetricsPage | undefined> {

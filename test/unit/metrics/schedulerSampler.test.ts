@@ -123,3 +123,26 @@ test('sampler: plots say why they are not shown', async () => {
   const open = new SchedulerSampler({ dashboardUrl: 'http://x.test/status' }, { fetch: (async () => Response.json({ 'Task Stream': '/individual-task-stream' })) as typeof fetch });
   assert.deepEqual((await open.plots()).plots, { 'Task Stream': 'http://x.test/individual-task-stream' });
 });
+
+test('sampler: identity.json answering 500 mid-computation (Dask ≥ 2023.4) keeps the last workers, not "unreachable"', async () => {
+  let processing = 0;
+  const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 2, processing, flavour: 'current' }) };
+  const s = sampler(control);
+  control.identityStatus = 500;
+  const cold = await s.poll();
+  assert.equal(cold.ok, false, 'no worker data yet: a 500 is still a failure');
+  control.identityStatus = undefined;
+  const first = await s.poll();
+  assert.ok(first.ok);
+  control.identityStatus = 500;
+  processing = 6;
+  for (let i = 0; i < 4; i++) {
+    const r = await s.poll();
+    assert.ok(r.ok, `tick ${i} stays live`);
+    assert.equal(r.sample.workers, 2);
+    assert.equal(r.sample.tasks.processing, 6, 'counts and /metrics still move');
+  }
+  assert.equal(s.state, 'live');
+  control.identityStatus = 404;
+  assert.equal((await s.poll()).ok, false, 'other statuses still count');
+});

@@ -84,6 +84,8 @@ export interface FakeSchedulerControl {
   requests: { url: string; headers: Record<string, string> }[];
   /** What /individual-plots.json lists (title → path); none by default, as without bokeh. */
   plots?: Record<string, string>;
+  /** Answer identity.json with this error status (newer Dask answers 500 while tasks run). */
+  identityStatus?: number;
 }
 
 /** A fetch that answers like a scheduler dashboard, or fails like a dead one when payloads() says 'down'. */
@@ -95,7 +97,9 @@ export function fakeSchedulerFetch(control: FakeSchedulerControl): typeof fetch 
     if (p === 'down') throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
     const path = url.pathname.replace(/^.*?\/(json|metrics|individual-plots|api)/, '/$1');
     if (path === '/json/counts.json') return Response.json(p.counts);
-    if (path === '/json/identity.json') return Response.json(p.identity);
+    if (path === '/json/identity.json') {
+      return control.identityStatus ? new Response('500: Internal Server Error', { status: control.identityStatus }) : Response.json(p.identity);
+    }
     if (path === '/metrics') return p.metrics ? new Response(p.metrics) : new Response('404: Not Found', { status: 404 });
     if (path === '/individual-plots.json') return Response.json(control.plots ?? {});
     return new Response('404: Not Found', { status: 404 });
