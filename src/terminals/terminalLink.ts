@@ -3,10 +3,9 @@
 // each reconnect must first ask the server whether the terminal and the server still exist (a stopped server or an
 // exited shell must end the link at once, not after minutes of retries), and its retries log to the console.
 import type WebSocket from 'ws';
-import { loadChunk } from '../core/chunks';
-import { ForbiddenError, isPangeoError, PangeoError, UnauthorizedError, UnreachableError } from '../core/http/errors';
+import { isPangeoError, PangeoError } from '../core/http/errors';
 import { sleep } from '../core/http/httpClient';
-import { redactUrl } from '../core/http/redact';
+import { openWebSocket } from '../core/http/openWebSocket';
 import type { Logger } from '../core/log';
 import { silentLogger } from '../core/log';
 import { ServerNotRunningError } from '../files/contentsErrors';
@@ -107,25 +106,15 @@ export class TerminalLink {
 
   /** Opens the websocket and waits for it; the Authorization header goes on the upgrade, never in the URL. */
   private async connect(): Promise<void> {
-    const url = this.opts.terminals.websocketUrl(this.opts.name);
-    const shown = redactUrl(url);
     const auth = await this.opts.terminals.http.authorizationHeader();
-    // `ws` comes with the kernel protocol's chunk, loaded on first use so activation stays small.
-    const { WebSocketImpl } = loadChunk<typeof import('../chunks/jupyter')>('jupyter');
-    const ws: WebSocket = new WebSocketImpl(url, { headers: auth ? { Authorization: auth } : {}, handshakeTimeout: this.opts.connectTimeoutMs ?? 15_000 });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('unexpected-response', (_req, res) => {
-        const status = res.statusCode ?? 0;
-        res.resume();
-        ws.terminate();
-        if (status === 401) reject(new UnauthorizedError(shown));
-        else if (status === 403) reject(new ForbiddenError(shown));
-        else if (status === 404) reject(new PangeoError('NotFound', `The terminal ${this.opts.name} has ended on the server.`, 'Open a new terminal.', { status, url: shown }));
-        else if (status === 424 || status === 503) reject(new ServerNotRunningError(this.opts.terminals.where, status));
-        else reject(new UnreachableError(shown, `HTTP ${status}`));
-      });
-      ws.once('error', (e) => reject(new UnreachableError(shown, (e as NodeJS.ErrnoException).code ?? e.message, e)));
+    const ws = await openWebSocket(this.opts.terminals.websocketUrl(this.opts.name), {
+      headers: auth ? { Authorization: auth } : {},
+      handshakeTimeoutMs: this.opts.connectTimeoutMs ?? 15_000,
+      statusError: (status, shown) => {
+        if (status === 404) return new PangeoError('NotFound', `The terminal ${this.opts.name} has ended on the server.`, 'Open a new terminal.', { status, url: shown });
+        if (status === 424 || status === 503) return new ServerNotRunningError(this.opts.terminals.where, status);
+        return undefined;
+      },
     });
     this.ws = ws;
     ws.on('message', (data) => this.onMessage(data.toString()));

@@ -1,10 +1,8 @@
 // A live connection to the scheduler's /eventstream websocket (the task stream source; see taskStream.ts). Opening it
 // makes the scheduler register a "websocket" plugin that it removes when the connection closes: keep it open only
 // while a task-stream chart is shown (docs/dask-dashboard-sources.md has the measured cost).
-import type WebSocket from 'ws';
-import { loadChunk } from '../../core/chunks';
-import { ForbiddenError, PangeoError, UnauthorizedError, UnreachableError } from '../../core/http/errors';
-import { redactUrl } from '../../core/http/redact';
+import { PangeoError } from '../../core/http/errors';
+import { openWebSocket } from '../../core/http/openWebSocket';
 import { EventstreamEvent, readEventstreamFrame } from './taskStream';
 
 export interface EventstreamOptions {
@@ -33,24 +31,14 @@ export function eventstreamUrl(baseUrl: string): string {
 
 /** Opens the stream; rejects with a typed error (404: the scheduler's `info` routes are turned off). */
 export async function openEventstream(opts: EventstreamOptions): Promise<EventstreamConnection> {
-  const url = eventstreamUrl(opts.baseUrl);
-  const shown = redactUrl(new URL(url));
-  const { WebSocketImpl } = loadChunk<typeof import('../../chunks/jupyter')>('jupyter');
-  const ws: WebSocket = new WebSocketImpl(url, { headers: opts.headers ?? {}, handshakeTimeout: opts.connectTimeoutMs ?? 10_000 });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('unexpected-response', (_req, res) => {
-      const status = res.statusCode ?? 0;
-      res.resume();
-      ws.terminate();
-      if (status === 401) reject(new UnauthorizedError(shown));
-      else if (status === 403) reject(new ForbiddenError(shown));
-      else if (status === 404) {
-        reject(new PangeoError('NotFound', `The scheduler at ${shown} serves no task stream (/eventstream).`,
-          'Its distributed.scheduler.http.routes lack distributed.http.scheduler.info; open the full dashboard instead.', { status, url: shown }));
-      } else reject(new UnreachableError(shown, `HTTP ${status}`));
-    });
-    ws.once('error', (e) => reject(new UnreachableError(shown, (e as NodeJS.ErrnoException).code ?? e.message, e)));
+  const ws = await openWebSocket(eventstreamUrl(opts.baseUrl), {
+    headers: opts.headers,
+    handshakeTimeoutMs: opts.connectTimeoutMs ?? 10_000,
+    // 404: the scheduler's `info` routes are turned off.
+    statusError: (status, shown) => status === 404
+      ? new PangeoError('NotFound', `The scheduler at ${shown} serves no task stream (/eventstream).`,
+        'Its distributed.scheduler.http.routes lack distributed.http.scheduler.info; open the full dashboard instead.', { status, url: shown })
+      : undefined,
   });
   let closedByUs = false;
   const ping = setInterval(() => ws.readyState === ws.OPEN && ws.send(JSON.stringify({ name: 'ping' })), opts.pingEveryMs ?? 30_000);
