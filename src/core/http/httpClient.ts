@@ -53,7 +53,6 @@ export interface HttpResponse {
   headers: Headers;
   url: string;
   text(): Promise<string>;
-  json<T = unknown>(): Promise<T>;
   /** The body as a stream of bytes (for event streams); the request's timeout no longer applies. */
   body: ReadableStream<Uint8Array> | null;
 }
@@ -141,13 +140,6 @@ export class HttpClient {
     };
   }
 
-  /** GET/POST/... returning parsed JSON (undefined for 204). */
-  async json<T>(req: HttpRequest): Promise<T> {
-    const res = await this.request({ ...req, headers: { Accept: 'application/json', ...req.headers } });
-    if (res.status === 204) return undefined as T;
-    return res.json<T>();
-  }
-
   private async once(method: string, req: HttpRequest): Promise<HttpResponse> {
     const url = this.resolve(req.path, req.query);
     const shownUrl = redactUrl(url);
@@ -193,14 +185,6 @@ export class HttpClient {
       url: res.url,
       body: res.body,
       text: () => readText(res, shownUrl, timeoutMs),
-      json: async <T>() => {
-        const text = await readText(res, shownUrl, timeoutMs);
-        try {
-          return JSON.parse(text) as T;
-        } catch {
-          throw mapStatus(shownUrl, res.status === 200 ? 502 : res.status, `expected JSON, got: ${text.slice(0, 120)}`);
-        }
-      },
     };
   }
 }
