@@ -4,6 +4,8 @@ export interface PollLoopOptions {
   intervalMs: number;
   /** Interval used while `slowDown()` says so (e.g. a stopped cluster). */
   slowIntervalMs?: number;
+  /** The wait before the next tick, asked after each one (e.g. a back-off schedule); overrides the intervals. */
+  nextDelayMs?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
 }
@@ -56,6 +58,6 @@ export class PollLoop {
     this.inFlight = this.tick(this.abort.signal).catch(() => undefined);
     await this.inFlight;
     this.inFlight = undefined;
-    if (this.running) this.schedule(this.slow ? this.opts.slowIntervalMs ?? this.opts.intervalMs * 6 : this.opts.intervalMs);
+    if (this.running) this.schedule(this.opts.nextDelayMs?.() ?? (this.slow ? this.opts.slowIntervalMs ?? this.opts.intervalMs * 6 : this.opts.intervalMs));
   }
 }

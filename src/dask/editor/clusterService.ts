@@ -3,6 +3,7 @@
 import { isPangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { Emitter, type Event } from '../../core/emitter';
+import { PollLoop } from '../../core/pollLoop';
 import type { ClusterProvider, ClusterSummary } from '../clusterProvider';
 import { BackoffSchedule, VanishedClusters } from '../clusterWatch';
 import type { DiscoveredCluster } from '../notebook/kernelClusterDiscovery';
@@ -20,7 +21,8 @@ interface Watch {
   snapshot: ProviderSnapshot;
   schedule: BackoffSchedule;
   vanished: VanishedClusters;
-  timer?: NodeJS.Timeout;
+  /** Lists the provider while the view is visible, waiting as its back-off schedule says between listings. */
+  loop: PollLoop;
   inFlight?: Promise<void>;
 }
 
@@ -61,7 +63,7 @@ export class ClusterService {
     const ids = new Set(providers.map((p) => p.id));
     for (const [id, w] of this.watches) {
       if (!ids.has(id)) {
-        if (w.timer) clearTimeout(w.timer);
+        w.loop.stop();
         this.watches.delete(id);
       }
     }
@@ -75,14 +77,17 @@ export class ClusterService {
   private watch(provider: ClusterProvider): Watch {
     let w = this.watches.get(provider.id);
     if (!w || w.snapshot.provider !== provider) {
-      if (w?.timer) clearTimeout(w.timer);
-      w = {
+      w?.loop.stop();
+      const schedule = new BackoffSchedule(this.opts.pollMs?.() ?? 5000, this.opts.maxPollMs ?? 60_000);
+      const fresh: Watch = {
         snapshot: { provider, loading: false },
-        schedule: new BackoffSchedule(this.opts.pollMs?.() ?? 5000, this.opts.maxPollMs ?? 60_000),
+        schedule,
         vanished: new VanishedClusters(),
+        loop: new PollLoop(() => this.poll(fresh), { intervalMs: schedule.nextDelay(), nextDelayMs: () => schedule.nextDelay() }),
       };
+      w = fresh;
       this.watches.set(provider.id, w);
-      if (this.visible) this.plan(w, 0);
+      if (this.visible && !this.disposed) w.loop.start(0);
     }
     return w;
   }
@@ -98,19 +103,10 @@ export class ClusterService {
     this.visible = visible;
     for (const s of this.snapshots()) {
       const w = this.watches.get(s.provider.id)!;
-      if (w.timer) clearTimeout(w.timer);
-      w.timer = undefined;
-      if (visible) this.plan(w, s.updatedAt && Date.now() - s.updatedAt < w.schedule.nextDelay() ? w.schedule.nextDelay() : 0);
+      w.loop.stop();
+      // A listing fresher than the schedule's wait is not repeated at once.
+      if (visible && !this.disposed) w.loop.start(s.updatedAt && Date.now() - s.updatedAt < w.schedule.nextDelay() ? w.schedule.nextDelay() : 0);
     }
-  }
-
-  private plan(w: Watch, delayMs: number): void {
-    if (this.disposed || !this.visible) return;
-    if (w.timer) clearTimeout(w.timer);
-    w.timer = setTimeout(() => {
-      w.timer = undefined;
-      void this.poll(w).finally(() => this.plan(w, w.schedule.nextDelay()));
-    }, delayMs);
   }
 
   private poll(w: Watch): Promise<void> {
@@ -162,7 +158,7 @@ export class ClusterService {
 
   dispose(): void {
     this.disposed = true;
-    for (const w of this.watches.values()) if (w.timer) clearTimeout(w.timer);
+    for (const w of this.watches.values()) w.loop.stop();
     this.watches.clear();
     this.changes.dispose();
   }

@@ -2,6 +2,7 @@
 // notebook running its own NotebookKernel; connection trouble is told through the status bar and notifications.
 import type * as vscode from 'vscode';
 import { InvalidInputError } from '../../core/http/errors';
+import { Disposable, DisposableStore } from '../../core/lifecycle';
 import type { ConnectedServer, HubKernelUser, HubRegistry } from '../../hubs/hubRegistry';
 import { JupyterServerClient, KernelSpecInfo } from '../../jupyter/jupyterServerClient';
 import { isPangeoError } from '../../core/http/errors';
@@ -38,7 +39,8 @@ interface ControllerEntry {
   controller: vscode.NotebookController;
   server: ConnectedServer;
   spec: KernelSpecInfo;
-  subscriptions: { dispose(): unknown }[];
+  /** The controller and its listener: removing the entry disposes both. */
+  lifetime: DisposableStore;
   /** Notebooks that picked this controller: it stays (marked unavailable) while they are open, so they stay bound. */
   selected: Set<string>;
   unavailable?: Unavailable;
@@ -65,24 +67,23 @@ function serverKey(s: ConnectedServer): string {
   return `${s.hubId}\u0000${s.server.name}`;
 }
 
-export class NotebookControllers implements vscode.Disposable, HubKernelUser {
+export class NotebookControllers extends Disposable implements vscode.Disposable, HubKernelUser {
   private readonly vs: typeof vscode;
   private readonly controllers = new Map<string, ControllerEntry>();
   private readonly notebooks = new Map<string, NotebookEntry>();
   private readonly specCache = new Map<string, { url: string; specs: Promise<KernelSpecInfo[]> }>();
-  private readonly subscriptions: { dispose(): unknown }[] = [];
   /** When each server was last offered a restart: one question per server, not one per notebook or event. */
   private readonly restartOffered = new Map<string, number>();
   /** Hub notebooks whose server's controller was selected once (beside the Jupyter extension). */
   private readonly autoSelected = new WeakSet<vscode.NotebookDocument>();
   private active = false;
-  private disposed = false;
   private syncing: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: NotebookControllersOptions) {
+    super();
     this.vs = opts.vs;
     const { vs, hubs } = opts;
-    this.subscriptions.push(
+    for (const sub of [
       vs.workspace.onDidOpenNotebookDocument((nb) => this.onNotebookOpened(nb)),
       vs.workspace.onDidCloseNotebookDocument((nb) => this.onNotebookClosed(nb.uri.toString())),
       hubs.onDidChangeServers(() => void this.refresh()),
@@ -94,7 +95,7 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
       vs.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SETTING_SECTION}.showOwnControllers`)) void this.refresh();
       }),
-    );
+    ]) this._register(sub);
     if (vs.workspace.notebookDocuments.some((nb) => nb.notebookType === NOTEBOOK_TYPE)) this.activate();
   }
 
@@ -194,7 +195,7 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
   }
 
   private async sync(): Promise<void> {
-    if (!this.active || this.disposed) return;
+    if (!this.active || this._isDisposed) return;
     const wanted = new Map<string, { server: ConnectedServer; spec: KernelSpecInfo }>();
     {
       const ready = this.opts.hubs.readyServers().filter((s) => s.server.url);
@@ -205,7 +206,7 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
         }
       }));
     }
-    if (this.disposed) return;
+    if (this._isDisposed) return;
     const stale = [...this.controllers.values()].filter((entry) => !wanted.has(entry.id));
     // Unused ones go at once, before any probe of a slow or dead hub below can hold them up. With our controllers
     // switched off (the Jupyter extension's picker is the one path) a mere past selection keeps none: only a live kernel.
@@ -265,15 +266,16 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
   private addController(id: string, server: ConnectedServer, spec: KernelSpecInfo): void {
     const { vs } = this;
     const label = controllerLabel(spec.displayName || spec.name, server.user, server.hubLabel, server.server.name);
-    const controller = vs.notebooks.createNotebookController(id, NOTEBOOK_TYPE, label);
-    const entry: ControllerEntry = { id, controller, server, spec, subscriptions: [], selected: new Set() };
+    const lifetime = new DisposableStore();
+    const controller = lifetime.add(vs.notebooks.createNotebookController(id, NOTEBOOK_TYPE, label));
+    const entry: ControllerEntry = { id, controller, server, spec, lifetime, selected: new Set() };
     controller.description = spec.name;
     controller.detail = `${server.server.name ? `server "${server.server.name}"` : 'default server'} at ${server.server.url}`;
     if (spec.language) controller.supportedLanguages = [spec.language.toLowerCase()];
     controller.supportsExecutionOrder = true;
     controller.executeHandler = (cells, notebook) => this.execute(entry, cells, notebook);
     controller.interruptHandler = (notebook) => this.interrupt(notebook);
-    entry.subscriptions.push(controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
+    lifetime.add(controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
       const key = notebook.uri.toString();
       if (selected) entry.selected.add(key);
       else entry.selected.delete(key);
@@ -289,8 +291,7 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
 
   private removeController(entry: ControllerEntry): void {
     this.controllers.delete(entry.id);
-    for (const sub of entry.subscriptions) sub.dispose();
-    entry.controller.dispose();
+    entry.lifetime.dispose();
     this.opts.logger.info(`notebook controller ${entry.id} removed (server no longer ready)`);
   }
 
@@ -484,7 +485,7 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
   private offerServerRestart(server: ConnectedServer, again = false): void {
     const key = serverKey(server);
     const last = this.restartOffered.get(key);
-    if (this.disposed || last === Infinity || (!again && last !== undefined && Date.now() - last < RESTART_OFFER_QUIET_MS)) return;
+    if (this._isDisposed || last === Infinity || (!again && last !== undefined && Date.now() - last < RESTART_OFFER_QUIET_MS)) return;
     this.restartOffered.set(key, Infinity); // asking now
     const { vs } = this;
     const where = `${server.server.name ? `The server "${server.server.name}"` : 'The default server'} on ${server.hubLabel}`;
@@ -508,7 +509,7 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
   /** The server runs again: offer to connect the notebooks still bound to it (each gets a kernel now, not on the next run). */
   private offerReconnect(entry: ControllerEntry): void {
     const keys = [...entry.selected];
-    if (!keys.length || this.disposed) return;
+    if (!keys.length || this._isDisposed) return;
     const names = keys.map(notebookName).join(', ');
     const reconnect = 'Reconnect';
     void Promise.resolve(this.vs.window.showInformationMessage(`${entry.controller.label} is running again. Reconnect ${names} to it?`, reconnect))
@@ -555,14 +556,12 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
       .join('');
   }
 
-  dispose(): void {
-    this.disposed = true;
+  override dispose(): void {
+    if (this._isDisposed) return;
+    // Listeners go first so nothing reacts to the teardown; then the kernels, then the controllers.
+    super.dispose();
     for (const key of [...this.notebooks.keys()]) void this.releaseKernel(key);
-    for (const entry of this.controllers.values()) {
-      for (const sub of entry.subscriptions) sub.dispose();
-      entry.controller.dispose();
-    }
+    for (const entry of this.controllers.values()) entry.lifetime.dispose();
     this.controllers.clear();
-    for (const sub of this.subscriptions.splice(0)) sub.dispose();
   }
 }

@@ -70,3 +70,15 @@ test('PollLoop.start(delay) waits that long before the first tick', async (t) =>
   assert.ok(ticks.length >= 2, `ticks: ${ticks.join(', ')}`);
   assert.ok(ticks[0]! >= 195);
 });
+
+test('PollLoop asks nextDelayMs for each wait (a back-off schedule drives it)', async (t) => {
+  const waits = [30, 400];
+  const ticks: number[] = [];
+  const started = Date.now();
+  const loop = new PollLoop(async () => { ticks.push(Date.now() - started); }, { intervalMs: 10, nextDelayMs: () => waits.shift() ?? 10_000 });
+  t.after(() => loop.stop());
+  loop.start(0);
+  for (const end = Date.now() + 5000; ticks.length < 3 && Date.now() < end;) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(ticks.length, 3, `ticks: ${ticks.join(', ')}`);
+  assert.ok(ticks[1]! - ticks[0]! >= 25 && ticks[2]! - ticks[1]! >= 390, `ticks: ${ticks.join(', ')}`);
+});
