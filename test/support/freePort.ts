@@ -1,19 +1,9 @@
 // A free TCP port on the loopback interface, for test servers that must not collide.
 import { createServer } from 'node:net';
+import { freeLoopbackPort } from '../../src/dask/local/localProcesses';
 
-/** Asks the kernel for an unused loopback port (listen on 127.0.0.1:0, read it, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port assigned'))));
-    });
-  });
-}
+/** Asks the kernel for an unused loopback port: the extension's own helper (listen on 127.0.0.1:0, read it, close). */
+export const freePort = freeLoopbackPort;
 
 /** Several distinct free ports: all are held open until each is known, so none repeats. */
 export async function freePorts(count: number): Promise<number[]> {
