@@ -185,8 +185,19 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     this.opts.hubs.refresh().then(() => this.refresh(), (e: unknown) => this.opts.logger.warn(`reading hub servers: ${String(e)}`));
   }
 
-  private setting(name: 'keepKernelOnClose' | 'showOwnControllers'): boolean {
-    return this.vs.workspace.getConfiguration(SETTING_SECTION).get<boolean>(name, false) === true;
+  private setting(name: 'keepKernelOnClose' | 'showOwnControllers' | 'startOnSelect', fallback = false): boolean {
+    return this.vs.workspace.getConfiguration(SETTING_SECTION).get<boolean>(name, fallback) === true;
+  }
+
+  /**
+   * Starts the notebook's kernel as soon as its controller is picked (as the Jupyter extension does), so the first
+   * cell waits for nothing but itself: the kernel's start is most of "server ready → first result". A failure here is
+   * only logged; the first run reports it.
+   */
+  private startOnSelect(entry: ControllerEntry, notebook: vscode.NotebookDocument): void {
+    if (entry.unavailable || !this.vs.workspace.isTrusted || !this.setting('startOnSelect', true)) return;
+    void this.notebookKernel(entry, notebook).kernel.connect().catch((e: unknown) =>
+      this.opts.logger.info(`starting the kernel for ${notebookName(notebook.uri.toString())} on selection: ${isPangeoError(e) ? e.userMessage : String(e)}`));
   }
 
   /** With the Jupyter extension present, its kernel picker (fed by our server collection) is the one path. */
@@ -277,8 +288,10 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     controller.interruptHandler = (notebook) => this.interrupt(notebook);
     lifetime.add(controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
       const key = notebook.uri.toString();
-      if (selected) entry.selected.add(key);
-      else entry.selected.delete(key);
+      if (selected) {
+        entry.selected.add(key);
+        this.startOnSelect(entry, notebook);
+      } else entry.selected.delete(key);
       const current = this.notebooks.get(key);
       // Switching to another kernel ends this one (or leaves it running with the keep setting).
       if (!selected && current?.controllerId === id) void this.releaseKernel(key);

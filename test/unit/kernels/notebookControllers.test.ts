@@ -235,6 +235,26 @@ describe('NotebookControllers (fake vscode)', () => {
     assert.equal(kernels[1]!.connects, 1, 'Reconnect starts the kernel at once');
   });
 
+  test('picking a controller starts the notebook\'s kernel at once (startOnSelect), not with the setting off', async () => {
+    const { fake, open, kernels } = setup();
+    const nb = new FakeNotebook('a.ipynb', [CELLS.value!]);
+    await open(nb);
+    fake.controllers[0]!.selection.fire({ notebook: nb, selected: true });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(kernels.length, 1);
+    assert.equal(kernels[0]!.connects, 1, 'the kernel starts before the first cell');
+    await fake.controllers[0]!.executeHandler(nb.cells, nb, fake.controllers[0]!);
+    assert.equal(kernels.length, 1, 'the first cell runs on that same kernel');
+
+    const off = setup();
+    off.fake.settings['pangeo.kernels.startOnSelect'] = false;
+    const nb2 = new FakeNotebook('b.ipynb', [CELLS.value!]);
+    await off.open(nb2);
+    off.fake.controllers[0]!.selection.fire({ notebook: nb2, selected: true });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(off.kernels.length, 0, 'off: the kernel waits for the first cell');
+  });
+
   test('"Start It Again" restarts the server without asking twice', async () => {
     const { fake, open, setServers, restartCalls, restartResult } = setup();
     const nb = new FakeNotebook('a.ipynb', [CELLS.value!]);
