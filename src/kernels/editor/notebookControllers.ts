@@ -52,6 +52,8 @@ interface NotebookEntry {
   outputs: OutputsById;
   stateSub: { dispose(): void };
   reconnectMessage?: { dispose(): void };
+  /** A cell was run on it (a kernel only started on selection has not been used yet). */
+  ranCells?: boolean;
 }
 
 /** "analysis.ipynb" from a notebook's URI string ("file:///w/analysis.ipynb", "untitled:Untitled-1.ipynb"). */
@@ -117,8 +119,10 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
   }
 
   /** Bound to an open notebook: by a kernel connection, or (when `bySelection`) by having been selected for one. */
+  /** `bySelection` off: only a kernel that ran cells counts (one started on selection alone does not). */
   private inUse(entry: ControllerEntry, bySelection = true): boolean {
-    return (bySelection && entry.selected.size > 0) || [...this.notebooks.values()].some((nb) => nb.controllerId === entry.id);
+    return (bySelection && entry.selected.size > 0)
+      || [...this.notebooks.values()].some((nb) => nb.controllerId === entry.id && (bySelection || nb.ranCells === true));
   }
 
   /** HubKernelUser: the open notebooks bound to this hub's controllers (asked before sign-out). */
@@ -222,7 +226,11 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     // Unused ones go at once, before any probe of a slow or dead hub below can hold them up. With our controllers
     // switched off (the Jupyter extension's picker is the one path) a mere past selection keeps none: only a live kernel.
     const offered = this.offerOwnControllers();
-    for (const entry of stale) if (!this.inUse(entry, offered)) this.removeController(entry);
+    for (const entry of stale) {
+      if (this.inUse(entry, offered)) continue;
+      for (const [uri, nb] of this.notebooks) if (nb.controllerId === entry.id) void this.releaseKernel(uri);
+      this.removeController(entry);
+    }
     await Promise.all(stale.filter((entry) => this.controllers.get(entry.id) === entry).map(async (entry) => {
       const { id } = entry;
       // Notebooks bound to it keep the controller (so they run again after sign-in or a restart, without picking).
@@ -368,6 +376,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     }
     if (entry.unavailable) return this.refuse(entry, executions);
     const nb = this.notebookKernel(entry, notebook);
+    nb.ranCells = true;
     // Like "Run All" in Jupyter: after a failing cell the rest of the batch does not run.
     const batch = new AbortController();
     await Promise.all(executions.map(({ cell, execution }) => this.runCell(nb, cell, execution, batch)));

@@ -208,6 +208,32 @@ describe('NotebookControllers (fake vscode)', () => {
     assert.equal(controllers.controllerIds().length, 1);
   });
 
+  test('showOwnControllers turned off: a kernel only started on selection keeps no controller (and is shut down); one that ran cells does', async () => {
+    const { fake, controllers, open, kernels } = setup();
+    fake.installedExtensions.add('ms-toolsai.jupyter');
+    fake.settings['pangeo.kernels.showOwnControllers'] = true;
+    const idle = new FakeNotebook('idle.ipynb', [CELLS.value!]);
+    await open(idle);
+    fake.controllers[0]!.selection.fire({ notebook: idle, selected: true });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(kernels[0]!.connects, 1, 'started on selection');
+    fake.settings['pangeo.kernels.showOwnControllers'] = false;
+    await controllers.refresh();
+    assert.deepEqual(controllers.controllerIds(), [], 'a selection alone keeps nothing next to the Jupyter extension');
+    assert.equal(kernels[0]!.shutdowns, 1, 'its unused kernel is shut down');
+
+    fake.settings['pangeo.kernels.showOwnControllers'] = true;
+    await controllers.refresh();
+    const used = new FakeNotebook('used.ipynb', [CELLS.value!]);
+    await open(used);
+    const controller = fake.controllers.at(-1)!;
+    controller.selection.fire({ notebook: used, selected: true });
+    await controller.executeHandler(used.cells, used, controller);
+    fake.settings['pangeo.kernels.showOwnControllers'] = false;
+    await controllers.refresh();
+    assert.equal(controllers.controllerIds().length, 1, 'a notebook that ran cells keeps its kernel and controller');
+  });
+
   test('a server that goes away under a notebook: the controller stays bound, one "gone" notification, reconnect offered when back', async () => {
     const { fake, controllers, open, setServers, restartCalls, kernels, probe } = setup();
     const nb = new FakeNotebook('a.ipynb', [CELLS.value!]);
