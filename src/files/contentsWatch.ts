@@ -52,6 +52,14 @@ type Snapshot =
   | { kind: 'file'; lastModified: string }
   | { kind: 'missing' };
 
+function folderSnapshot(entry: ContentsEntry, children: ContentsEntry[]): Snapshot {
+  return {
+    kind: 'folder',
+    lastModified: entry.lastModified,
+    children: new Map(children.map((c) => [c.name, { type: c.type, lastModified: c.lastModified }])),
+  };
+}
+
 /** Idle rounds slow down by this factor each, up to idleMaxMs. */
 const IDLE_FACTOR = 1.5;
 
@@ -105,14 +113,23 @@ export class ContentsWatch {
     };
   }
 
-  /** The editor listed a folder (e.g. expanded it in the Explorer). */
-  noteListed(path: string): void {
-    this.remember(this.listed, normalizeServerPath(path));
+  /**
+   * The editor listed a folder (e.g. expanded it in the Explorer). What it saw is the baseline: a change made after
+   * this listing is reported even when the first poll of the folder comes later.
+   */
+  noteListed(path: string, listing?: { entry: ContentsEntry; children: ContentsEntry[] }): void {
+    const p = normalizeServerPath(path);
+    this.remember(this.listed, p);
+    if (listing) this.snapshots.set(p, folderSnapshot(listing.entry, listing.children));
+    this.poke();
   }
 
-  /** The editor read a file (e.g. opened it). */
-  noteRead(path: string): void {
-    this.remember(this.read, normalizeServerPath(path));
+  /** The editor read a file (e.g. opened it); what it read is the baseline, as for noteListed. */
+  noteRead(path: string, entry?: ContentsEntry): void {
+    const p = normalizeServerPath(path);
+    this.remember(this.read, p);
+    if (entry) this.takeEntry(p, entry);
+    this.poke();
   }
 
   /**
@@ -122,17 +139,20 @@ export class ContentsWatch {
   noteLocalChange(path: string, entry: ContentsEntry | undefined): void {
     const p = normalizeServerPath(path);
     if (p) this.quiet.add(parentPath(p));
-    const parent = this.snapshots.get(parentPath(p));
-    const name = p.slice(p.lastIndexOf('/') + 1);
-    if (p && parent?.kind === 'folder') {
-      if (entry) parent.children.set(name, { type: entry.type, lastModified: entry.lastModified });
-      else parent.children.delete(name);
-    }
-    if (this.snapshots.has(p)) {
-      if (!entry) this.snapshots.set(p, { kind: 'missing' });
-      else if (entry.type !== 'directory') this.snapshots.set(p, { kind: 'file', lastModified: entry.lastModified });
+    if (entry) this.takeEntry(p, entry);
+    else {
+      const parent = this.snapshots.get(parentPath(p));
+      if (p && parent?.kind === 'folder') parent.children.delete(p.slice(p.lastIndexOf('/') + 1));
+      if (this.snapshots.has(p)) this.snapshots.set(p, { kind: 'missing' });
     }
     this.poke();
+  }
+
+  /** The state of one path as the editor now knows it: its own snapshot and its entry in its folder's. */
+  private takeEntry(p: string, entry: ContentsEntry): void {
+    const parent = this.snapshots.get(parentPath(p));
+    if (p && parent?.kind === 'folder') parent.children.set(p.slice(p.lastIndexOf('/') + 1), { type: entry.type, lastModified: entry.lastModified });
+    if (entry.type !== 'directory') this.snapshots.set(p, { kind: 'file', lastModified: entry.lastModified });
   }
 
   /** Something happened here: the next round comes soon. */
@@ -175,8 +195,8 @@ export class ContentsWatch {
     const newest = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([p]) => p);
     const folders = newest(this.listed).filter(under);
     for (const p of folders) add(p);
-    // A file in a polled folder is seen in that folder's listing.
-    const listedFolders = new Set([...out.filter((p) => this.snapshots.get(p)?.kind !== 'file')]);
+    // A file in a polled folder that has its baseline is seen in that folder's listing.
+    const listedFolders = new Set(out.filter((p) => this.snapshots.get(p)?.kind === 'folder'));
     for (const p of newest(this.read).filter(under)) if (!listedFolders.has(parentPath(p))) add(p);
     return out;
   }
@@ -293,11 +313,7 @@ export class ContentsWatch {
 
   private async listAsSnapshot(source: ContentsSource, path: string, signal: AbortSignal): Promise<Snapshot> {
     const { entry, children } = await source.list(path, signal);
-    return {
-      kind: 'folder',
-      lastModified: entry.lastModified,
-      children: new Map(children.map((c) => [c.name, { type: c.type, lastModified: c.lastModified }])),
-    };
+    return folderSnapshot(entry, children);
   }
 
   /** A deleted path is no longer polled below the watch that saw it go (its watch, if any, stays and sees it return). */
@@ -310,7 +326,11 @@ export class ContentsWatch {
   private remember(map: Map<string, number>, path: string): void {
     map.delete(path);
     map.set(path, this.now());
-    while (map.size > this.maxRemembered) map.delete(map.keys().next().value as string);
+    while (map.size > this.maxRemembered) {
+      const oldest = map.keys().next().value as string;
+      map.delete(oldest);
+      if (!this.watches.has(oldest)) this.snapshots.delete(oldest);
+    }
   }
 
   private nextDelay(): number {

@@ -174,8 +174,9 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
 
   async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
     return this.run(uri, async ({ loc, contents }) => {
-      const { children } = await contents.list(loc.path);
-      this.watchOf(loc).noteListed(loc.path);
+      const listing = await contents.list(loc.path);
+      const { children } = listing;
+      this.watchOf(loc).noteListed(loc.path, listing);
       const at = Date.now();
       return children.map((child) => {
         this.stats.set(this.vs.Uri.joinPath(uri, child.name).toString(), { entry: child, at });
@@ -188,7 +189,7 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
     return this.run(uri, async ({ loc, contents }) => {
       const { entry, bytes } = await contents.read(loc.path);
       this.seen.set(uri.toString(), entry.lastModified);
-      this.watchOf(loc).noteRead(loc.path);
+      this.watchOf(loc).noteRead(loc.path, entry);
       return bytes;
     });
   }

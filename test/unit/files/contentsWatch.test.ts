@@ -120,9 +120,10 @@ test('a recursive watch polls only the folders the editor listed and the files i
   t.watch.watch('', { recursive: true });
   t.watch.noteListed('a/deep');
   t.watch.noteRead('c/open.py');
-  t.watch.noteRead('a/deep/x.txt'); // seen in its folder's listing: no stat of its own
-  assert.deepEqual(t.watch.targets(), ['', 'a/deep', 'c/open.py']);
+  t.watch.noteRead('a/deep/x.txt');
+  assert.deepEqual(t.watch.targets(), ['', 'a/deep', 'c/open.py', 'a/deep/x.txt'], 'before its folder has a baseline, the file is polled itself');
   await t.fire();
+  assert.deepEqual(t.watch.targets(), ['', 'a/deep', 'c/open.py'], 'then it is seen in its folder\'s listing');
   t.tree.set('a/deep/x.txt');
   t.tree.set('c/open.py');
   t.tree.set('b/y.txt'); // b was never listed: not polled (the root's listing shows b's own last_modified move)
@@ -258,4 +259,25 @@ test('a watched folder replaced by a file (and back) is reported as deleted and 
   t.tree.set('x');
   await t.fire();
   assert.deepEqual(t.batches, [[{ path: 'x', kind: 'deleted' }, { path: 'x', kind: 'created' }]]);
+});
+
+test('what the editor listed or read is the baseline: a change right after it is reported by the first poll', async () => {
+  const t = setup();
+  t.tree.set('d', true);
+  t.tree.set('d/x.txt');
+  t.tree.set('open.txt');
+  t.tree.set('far', true);
+  t.tree.set('far/away.txt');
+  t.watch.watch('d', { recursive: true });
+  t.watch.watch('far/away.txt', { recursive: false });
+  await t.fire(); // baselines of the watched paths
+  t.watch.watch('', { recursive: true });
+  // The Explorer expands d/ and an editor opens open.txt; the server changes both before the next round.
+  t.watch.noteListed('d', await t.tree.list('d'));
+  t.watch.noteRead('open.txt', t.tree.entry('open.txt'));
+  t.tree.set('d/x.txt');
+  t.tree.set('open.txt');
+  t.tree.set('d/y.txt');
+  await t.fire();
+  assert.deepEqual(t.flat(), ['changed d/x.txt', 'changed open.txt', 'created d/y.txt']);
 });
