@@ -297,6 +297,9 @@ function hubCommand(): string {
 /**
  * Debian's single-user server (jupyter_server 1.x), unless PANGEO_TEST_SINGLEUSER_CMD names another launcher (e.g. a
  * script that sets PYTHONPATH to a newer jupyter_server's source and runs `python3 -m jupyterhub.singleuser "$@"`).
+ * Seen with jupyter_server 2.10.0: terminals come from the jupyter_server_terminals extension, which must be enabled
+ * (its jupyter_server_config.d file, via JUPYTER_CONFIG_PATH when run from source); 0.4.x ignores
+ * `ServerApp.terminals_enabled=False`, 0.5.x honours it.
  */
 function singleUserCommand(): string {
   return process.env.PANGEO_TEST_SINGLEUSER_CMD || '/usr/bin/jupyterhub-singleuser';
