@@ -150,6 +150,8 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
       });
       found = { loc: server, watch };
       this.watches.set(key, found);
+      // After a reload the registry may not know the server yet: its change event starts the polls.
+      if (!this.findServer(server)) watch.pause();
     }
     return found.watch;
   }
