@@ -64,7 +64,7 @@ function folderSnapshot(entry: ContentsEntry, children: ContentsEntry[]): Snapsh
 const IDLE_FACTOR = 1.5;
 
 export class ContentsWatch {
-  private readonly watches = new Map<string, { recursive: boolean; count: number }>();
+  private readonly watches = new Map<string, { recursive: number; count: number }>();
   private readonly snapshots = new Map<string, Snapshot>();
   /** Folders the editor listed and files it read, with when: what a recursive watch polls below its folder. */
   private readonly listed = new Map<string, number>();
@@ -95,18 +95,19 @@ export class ContentsWatch {
     this.maxRemembered = opts.maxRemembered ?? 64;
   }
 
-  /** Starts watching a path; the returned function stops it (watches of the same path are counted). */
+  /** Starts watching a path; the returned function stops it (watches of the same path are counted, recursive ones apart). */
   watch(path: string, opts: { recursive: boolean }): () => void {
     const p = normalizeServerPath(path);
-    const w = this.watches.get(p) ?? { recursive: false, count: 0 };
+    const w = this.watches.get(p) ?? { recursive: 0, count: 0 };
     w.count++;
-    w.recursive ||= opts.recursive;
+    if (opts.recursive) w.recursive++;
     this.watches.set(p, w);
     this.poke();
     let done = false;
     return () => {
       if (done) return;
       done = true;
+      if (opts.recursive) w.recursive--;
       if (--w.count > 0) return;
       this.watches.delete(p);
       if (this.watches.size === 0) this.cancelTimer();
@@ -190,7 +191,7 @@ export class ContentsWatch {
       }
     };
     for (const p of this.watches.keys()) add(p);
-    const roots = [...this.watches].filter(([, w]) => w.recursive).map(([p]) => p);
+    const roots = [...this.watches].filter(([, w]) => w.recursive > 0).map(([p]) => p);
     const under = (p: string) => roots.some((r) => r === '' || p === r || p.startsWith(`${r}/`));
     const newest = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([p]) => p);
     const folders = newest(this.listed).filter(under);

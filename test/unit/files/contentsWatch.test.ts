@@ -148,6 +148,12 @@ test('a non-recursive watch does not poll below it; a deleted folder stops being
   assert.deepEqual(t.watch.targets(), ['w', '']);
   stop();
   assert.deepEqual(t.watch.targets(), ['w']);
+  // The same folder watched both ways: below it is polled only while a recursive watch remains.
+  t.watch.noteListed('w/sub2');
+  const both = t.watch.watch('w', { recursive: true });
+  assert.deepEqual(t.watch.targets(), ['w', 'w/sub2']);
+  both();
+  assert.deepEqual(t.watch.targets(), ['w']);
 });
 
 test('many remembered folders: at most maxRequestsPerRound requests a round, each folder polled in turn', async () => {
