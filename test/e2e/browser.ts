@@ -15,13 +15,16 @@ export interface WorkbenchPayload {
   extensionTestsPath?: string;
 }
 
-/** The workbench URL; code-server rejects --extensionDevelopmentPath on its CLI but takes it in `payload`. */
+/**
+ * The workbench URL; code-server rejects --extensionDevelopmentPath on its CLI but takes it in `payload`. A path
+ * ending in `.code-workspace` opens that (multi-root) workspace, anything else a folder.
+ */
 export function workbenchUrl(origin: string, folder: string, payload: WorkbenchPayload): string {
   const remote = `vscode-remote://${new URL(origin).host}`;
   const entries: [string, string][] = [];
   if (payload.extensionDevelopmentPath) entries.push(['extensionDevelopmentPath', remote + payload.extensionDevelopmentPath]);
   if (payload.extensionTestsPath) entries.push(['extensionTestsPath', remote + payload.extensionTestsPath]);
-  const query = new URLSearchParams({ folder });
+  const query = new URLSearchParams(folder.endsWith('.code-workspace') ? { workspace: folder } : { folder });
   if (entries.length) query.set('payload', JSON.stringify(entries));
   return `${origin}/?${query.toString()}`;
 }

@@ -26,6 +26,12 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Folder opened in the workbench; defaults to a fresh empty one. */
   workspace?: string;
+  /**
+   * Open the folder through a `.code-workspace` file (a multi-root workspace of one folder): adding a workspace
+   * folder to a single-folder window turns it into a new workspace and restarts the extension host, which would end
+   * the test runner; in a multi-root workspace the folder is just added.
+   */
+  workspaceFile?: boolean;
   artifactsDir: string;
   /** How long the runner may take to write its results, from the moment the workbench is up. */
   timeoutMs?: number;
@@ -58,7 +64,12 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
       extensionsDir,
       env: { ...options.env, [RESULTS_ENV]: resultsPath, [CONFIG_ENV]: configPath, [HOLD_ENV]: '1', [UI_ENV]: uiDir },
     });
-    const url = workbenchUrl(server.origin, workspace, {
+    let opened = workspace;
+    if (options.workspaceFile) {
+      opened = join(scratch, 'e2e.code-workspace');
+      writeFileSync(opened, JSON.stringify({ folders: [{ path: workspace }], settings: {} }, null, 2));
+    }
+    const url = workbenchUrl(server.origin, opened, {
       extensionDevelopmentPath: options.extensionDevelopmentPath,
       extensionTestsPath: options.extensionTestsPath,
     });

@@ -60,6 +60,8 @@ async function main(): Promise<number> {
       config: { hub: hub.config, ...(grep ? { grep: grep.split('|') } : {}) },
       // The Jupyter extension's API stand-in, for the kernel-picker contract test.
       extraExtensions: [join(repoRoot, 'test/e2e/jupyterStub')],
+      // The server files suite adds the hub server as a workspace folder without restarting the extension host.
+      workspaceFile: true,
       timeoutMs: 600_000, // every suite in one editor run (the kernels suite kills and restarts hubs)
     }),
   );

@@ -8,6 +8,11 @@ export const UI_ENV = 'PANGEO_E2E_UI';
 export type UiAction =
   /** Waits for the quick input whose text contains `expect`, then types `type` + Enter, or clicks the row `pick`. */
   | { kind: 'quickInput'; expect: string; type?: string; pick?: string }
+  /**
+   * The editor's own (simple) file dialog titled `expect`: types the folder `path` (ending in '/'), waits until the
+   * dialog shows that folder (its row `expectRow` listed, the input still `path`, not busy), then accepts it.
+   */
+  | { kind: 'folderDialog'; expect: string; path: string; expectRow: string }
   /** Waits for a notification toast containing `expect`, then clicks `button` (or closes the toast). */
   | { kind: 'notification'; expect: string; button?: string }
   /** Waits for a modal dialog containing `expect` (message or detail), returns its text, then clicks `button` (or Escape). */

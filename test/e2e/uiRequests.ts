@@ -79,6 +79,30 @@ async function act(page: Page, action: UiAction, timeout: number, artifactsDir: 
       await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
       return undefined;
     }
+    case 'folderDialog': {
+      // The dialog lists the typed folder asynchronously and rewrites its input while it does: Enter before it has
+      // settled accepted the folder it started in, or left it busy. Accept only once it shows the typed folder.
+      const heading = page.locator('.quick-input-title', { hasText: action.expect });
+      const widget = page.locator('.quick-input-widget').filter({ has: heading }).first();
+      await widget.waitFor({ state: 'visible', timeout });
+      const input = widget.locator('.quick-input-box input').first();
+      await input.fill(action.path);
+      const row = widget.locator('.quick-input-list .monaco-list-row').filter({ hasText: action.expectRow }).first();
+      const busy = widget.locator('.monaco-progress-container.active');
+      const deadline = Date.now() + timeout;
+      for (let settled = 0; settled < 3;) {
+        const ok = (await input.inputValue()) === action.path && await row.isVisible() && !(await busy.isVisible());
+        settled = ok ? settled + 1 : 0;
+        if (Date.now() > deadline) throw new Error(`the folder dialog did not settle on ${action.path} (input "${await input.inputValue()}")`);
+        await sleep(200);
+      }
+      await input.press('Enter');
+      await widget.waitFor({ state: 'hidden', timeout: 10_000 }).catch(async () => {
+        const message = await widget.locator('.quick-input-message').innerText().catch(() => '');
+        throw new Error(`the folder dialog stayed open after accepting ${action.path}: ${message}`);
+      });
+      return undefined;
+    }
     case 'notification': {
       const toast = page.locator('.notification-toast').filter({ hasText: action.expect }).first();
       await toast.waitFor({ state: 'visible', timeout });
@@ -130,6 +154,8 @@ function describe(action: UiAction): string {
   switch (action.kind) {
     case 'quickInput':
       return `quick input "${action.expect}": ${action.pick !== undefined ? `pick "${action.pick}"` : 'type ••• + Enter'}`;
+    case 'folderDialog':
+      return `folder dialog "${action.expect}": ${action.path} + Enter`;
     case 'notification':
       return `notification "${action.expect}": ${action.button ? `click "${action.button}"` : 'close'}`;
     case 'dialog':

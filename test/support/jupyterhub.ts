@@ -1,5 +1,7 @@
 // A real JupyterHub (Debian's /usr/bin/jupyterhub) on loopback ports in a temp dir, for integration tests.
 //
+// PANGEO_TEST_HUB_CMD runs another JupyterHub and PANGEO_TEST_SINGLEUSER_CMD another single-user server (see below).
+//
 // Findings on this machine's hub (Debian JupyterHub 3.0.0, jupyter_server 1.23.3), checked by hand
 // with curl on 2026-11-25; the starred ones are also checked by test/integration/support/hubFixture.test.ts.
 // - Version*: `GET {url}hub/api` -> 200 {"version": "3.0.0"}, no auth.
@@ -136,6 +138,7 @@ interface HubSettings {
   marker: { name: string; value: string };
   oauth: { clientId: string; redirectUri: string; scopes: string[]; secret: string } | null;
   demandXsrf: boolean;
+  singleUserCmd: string;
 }
 
 const CONFIG_PY = `
@@ -158,7 +161,7 @@ c.Authenticator.allowed_users = set(s['users'])
 c.JupyterHub.spawner_class = 'jupyterhub.spawner.SimpleLocalProcessSpawner'
 c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(s['dir'], 'home', '{username}')
 c.Spawner.ip = '127.0.0.1'
-c.Spawner.cmd = ['/usr/bin/jupyterhub-singleuser']
+c.Spawner.cmd = [s['singleUserCmd']]
 c.Spawner.args = ['--allow-root']
 # Spawner filters the environment: pass the marker on so the fixture can find every server process.
 c.Spawner.environment = {s['marker']['name']: s['marker']['value']}
@@ -236,6 +239,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       ? { clientId: opts.oauthClient.clientId, redirectUri: opts.oauthClient.redirectUri, scopes: opts.oauthClient.scopes ?? ['self'], secret: oauthClientSecret }
       : null,
     demandXsrf: opts.demandXsrf ?? false,
+    singleUserCmd: singleUserCommand(),
   };
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
   writeFileSync(join(dir, 'jupyterhub_config.py'), CONFIG_PY);
@@ -288,6 +292,17 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
  */
 function hubCommand(): string {
   return process.env.PANGEO_TEST_HUB_CMD || '/usr/bin/jupyterhub';
+}
+
+/**
+ * Debian's single-user server (jupyter_server 1.x), unless PANGEO_TEST_SINGLEUSER_CMD names another launcher (e.g. a
+ * script that sets PYTHONPATH to a newer jupyter_server's source and runs `python3 -m jupyterhub.singleuser "$@"`).
+ * Seen with jupyter_server 2.10.0: terminals come from the jupyter_server_terminals extension, which must be enabled
+ * (its jupyter_server_config.d file, via JUPYTER_CONFIG_PATH when run from source); 0.4.x ignores
+ * `ServerApp.terminals_enabled=False`, 0.5.x honours it.
+ */
+function singleUserCommand(): string {
+  return process.env.PANGEO_TEST_SINGLEUSER_CMD || '/usr/bin/jupyterhub-singleuser';
 }
 
 function hubEnvironment(): NodeJS.ProcessEnv {

@@ -5,6 +5,7 @@ import type { Logger } from '../../core/log';
 import type { ConnectedServer, HubRegistry } from '../../hubs/hubRegistry';
 import { JupyterServerClient } from '../../jupyter/jupyterServerClient';
 import { ContentsClient, TransferProgress } from '../contentsClient';
+import { ContentsChange, ContentsWatch, ContentsWatchOptions } from '../contentsWatch';
 import { ServerNotRunningError } from '../contentsErrors';
 import { ContentsEntry, joinServerPath } from '../contentsModels';
 import { fromHubUriParts, HUB_FILE_SCHEME, HubUriError, sameServer, serverFolderName, ServerFileLocation, toHubUriParts } from '../hubFileUri';
@@ -24,6 +25,8 @@ export interface HubFileSystemOptions {
   withProgress?<T>(title: string, run: (report: (p: TransferProgress) => void) => Promise<T>): Promise<T>;
   /** Seam for tests: the client of a server (default: the Contents API of the real server). */
   contentsFor?(server: ConnectedServer): ContentsClient;
+  /** Seam for tests: poll timing of the watches (ContentsWatch's defaults otherwise). */
+  watchTiming?: Pick<ContentsWatchOptions, 'intervalMs' | 'idleMaxMs' | 'errorMaxMs' | 'setTimer' | 'clearTimer'>;
 }
 
 interface CachedStat {
@@ -40,12 +43,21 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
   private readonly seen = new Map<string, string>();
   private readonly clients = new Map<string, { url: string; contents: ContentsClient }>();
   private refreshing?: Promise<void>;
+  /** One poller per server for what the editor watches there. */
+  private readonly watches = new Map<string, { loc: ServerFileLocation; watch: ContentsWatch }>();
 
   constructor(private readonly opts: HubFileSystemOptions) {
     super();
     this.vs = opts.vs;
     this.changes = this._register(new opts.vs.EventEmitter<vscode.FileChangeEvent[]>());
     this.onDidChangeFile = this.changes.event;
+    // Polls stop while a server is not running and start again when it is back.
+    this._register(opts.hubs.onDidChangeServers(() => {
+      for (const { loc, watch } of this.watches.values()) {
+        if (this.findServer(loc)) watch.resume();
+        else watch.pause();
+      }
+    }));
   }
 
   uriFor(loc: ServerFileLocation): vscode.Uri {
@@ -106,9 +118,53 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
     }
   }
 
-  watch(): vscode.Disposable {
-    // The Contents API has no change notifications; our own writes fire onDidChangeFile, and saves check last_modified.
-    return new this.vs.Disposable(() => undefined);
+  /**
+   * Watches by polling the Contents API (it has no change notifications): see ContentsWatch. Our own writes fire
+   * their events at once and are not reported again.
+   */
+  watch(uri: vscode.Uri, options: { readonly recursive: boolean; readonly excludes?: readonly string[] }): vscode.Disposable {
+    let loc: ServerFileLocation;
+    try {
+      loc = fromHubUriParts(uri);
+    } catch {
+      return new this.vs.Disposable(() => undefined);
+    }
+    const stop = this.watchOf(loc).watch(loc.path, { recursive: options.recursive });
+    return new this.vs.Disposable(stop);
+  }
+
+  private watchOf(loc: ServerFileLocation): ContentsWatch {
+    const key = `${loc.hubId}\u0000${loc.user}\u0000${loc.serverName}`;
+    let found = this.watches.get(key);
+    if (!found) {
+      const server = { ...loc, path: '' };
+      const watch = new ContentsWatch({
+        ...this.opts.watchTiming,
+        source: () => {
+          const s = this.findServer(server);
+          return s && this.contentsFor(s);
+        },
+        onChanges: (changes) => this.fireServerChanges(server, changes),
+        // The registry learns the server stopped; its change event resumes the watch when it is back.
+        onServerStopped: () => void this.opts.hubs.refresh().catch(() => undefined),
+      });
+      found = { loc: server, watch };
+      this.watches.set(key, found);
+      // After a reload the registry may not know the server yet: its change event starts the polls.
+      if (!this.findServer(server)) watch.pause();
+    }
+    return found.watch;
+  }
+
+  /** Changes the polls found on the server: cached stats of those paths go, then the editor is told in one event. */
+  private fireServerChanges(server: ServerFileLocation, changes: ContentsChange[]): void {
+    const kinds = { created: this.vs.FileChangeType.Created, changed: this.vs.FileChangeType.Changed, deleted: this.vs.FileChangeType.Deleted };
+    const events = changes.map(({ path, kind }) => ({ type: kinds[kind], uri: this.uriFor({ ...server, path }) }));
+    for (const { uri, type } of events) {
+      if (type === this.vs.FileChangeType.Deleted) this.forget(uri);
+      else this.stats.delete(uri.toString());
+    }
+    this.changes.fire(events);
   }
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
@@ -120,7 +176,9 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
 
   async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
     return this.run(uri, async ({ loc, contents }) => {
-      const { children } = await contents.list(loc.path);
+      const listing = await contents.list(loc.path);
+      const { children } = listing;
+      this.watchOf(loc).noteListed(loc.path, listing);
       const at = Date.now();
       return children.map((child) => {
         this.stats.set(this.vs.Uri.joinPath(uri, child.name).toString(), { entry: child, at });
@@ -133,6 +191,7 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
     return this.run(uri, async ({ loc, contents }) => {
       const { entry, bytes } = await contents.read(loc.path);
       this.seen.set(uri.toString(), entry.lastModified);
+      this.watchOf(loc).noteRead(loc.path, entry);
       return bytes;
     });
   }
@@ -151,13 +210,14 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
         : await write();
       this.seen.set(key, entry.lastModified);
       this.stats.delete(key);
+      this.watchOf(loc).noteLocalChange(loc.path, entry);
       this.changes.fire([{ type: current ? this.vs.FileChangeType.Changed : this.vs.FileChangeType.Created, uri }]);
     });
   }
 
   async createDirectory(uri: vscode.Uri): Promise<void> {
     await this.run(uri, async ({ loc, contents }) => {
-      await contents.createDirectory(loc.path);
+      this.watchOf(loc).noteLocalChange(loc.path, await contents.createDirectory(loc.path));
       this.changes.fire([{ type: this.vs.FileChangeType.Created, uri }]);
     });
   }
@@ -166,32 +226,36 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
     // The Explorer asks before deleting (explorer.confirmDelete); the server moves it to its trash when it has one.
     await this.run(uri, async ({ loc, contents }) => {
       await contents.delete(loc.path);
+      this.watchOf(loc).noteLocalChange(loc.path, undefined);
       this.forget(uri);
       this.changes.fire([{ type: this.vs.FileChangeType.Deleted, uri }]);
     });
   }
 
   async rename(oldUri: vscode.Uri, newUri: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
-    await this.transfer(oldUri, newUri, options, (contents, from, to) => contents.rename(from, to));
+    await this.transfer(oldUri, newUri, options, 'rename');
     this.forget(oldUri);
     this.changes.fire([{ type: this.vs.FileChangeType.Deleted, uri: oldUri }, { type: this.vs.FileChangeType.Created, uri: newUri }]);
   }
 
   async copy(source: vscode.Uri, destination: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
-    await this.transfer(source, destination, options, (contents, from, to) => contents.copy(from, to));
+    await this.transfer(source, destination, options, 'copy');
     this.changes.fire([{ type: this.vs.FileChangeType.Created, uri: destination }]);
   }
 
-  /** Rename and copy on one server: refuse or replace what is at the target (as `overwrite` says), then move the bytes. */
+  /** Rename and copy on one server: refuse or replace what is at the target (as `overwrite` says), then move or copy. */
   private async transfer(from: vscode.Uri, to: vscode.Uri, options: { overwrite: boolean },
-    move: (contents: ContentsClient, fromPath: string, toPath: string) => Promise<unknown>): Promise<void> {
+    how: 'rename' | 'copy'): Promise<void> {
     const target = this.sameServerTarget(from, to);
     await this.run(from, async ({ loc, contents }) => {
       const existing = await contents.statIfExists(target.path);
       if (existing && !options.overwrite) throw this.vs.FileSystemError.FileExists(to);
       if (existing) await contents.delete(target.path);
-      await move(contents, loc.path, target.path);
+      const entry = how === 'rename' ? await contents.rename(loc.path, target.path) : await contents.copy(loc.path, target.path);
       this.forget(to);
+      const watch = this.watchOf(loc);
+      if (how === 'rename') watch.noteLocalChange(loc.path, undefined);
+      watch.noteLocalChange(target.path, entry);
     });
   }
 
@@ -233,6 +297,8 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
 
   override dispose(): void {
     super.dispose();
+    for (const { watch } of this.watches.values()) watch.dispose();
+    this.watches.clear();
     this.stats.clear();
     this.seen.clear();
     this.clients.clear();

@@ -3,46 +3,11 @@
 // create; the test then plays the kernel picker: lists servers, resolves one and runs code with what it returned.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { JupyterServer, JupyterServerCommandProvider, JupyterServerProvider } from '@vscode/jupyter-extension';
+import type { JupyterServer } from '@vscode/jupyter-extension';
 import { suite, test } from '../runner/registry';
 import { ensureReadyServer, ensureSignedIn, hubConfig, pangeoApi, requireHub, until } from './support/hubScenario';
 import { kernelsStatus, runOnServer } from './support/kernelOverHttp';
-
-const JUPYTER_ID = 'ms-toolsai.jupyter';
-
-/** What test/e2e/jupyterStub/main.js records per createJupyterServerCollection call. */
-interface RecordedCollection {
-  id: string;
-  label: string;
-  provider: JupyterServerProvider;
-  commandProvider?: JupyterServerCommandProvider;
-  documentation?: vscode.Uri;
-  disposed: boolean;
-}
-
-async function recordedCollections(): Promise<RecordedCollection[]> {
-  const stub = vscode.extensions.getExtension<{ collections: RecordedCollection[] }>(JUPYTER_ID);
-  assert.ok(stub, `${JUPYTER_ID} (the e2e stub) is not installed in this editor`);
-  assert.ok(stub.packageJSON.version.endsWith('-e2e'), `${JUPYTER_ID} is not the e2e stub (version ${stub.packageJSON.version})`);
-  return stub.isActive ? stub.exports.collections : [];
-}
-
-const none = () => new vscode.CancellationTokenSource().token;
-
-function openNotebook(): Thenable<vscode.NotebookDocument> {
-  const cell = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '1+1', 'python');
-  return vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([cell]));
-}
-
-/** The recorded collection; opens a notebook first when the test runs alone. */
-async function pangeoCollection(): Promise<RecordedCollection> {
-  if (!(await recordedCollections()).length) await openNotebook();
-  const collections = await until('the stub to record a collection', async () => {
-    const c = await recordedCollections();
-    return c.length ? c : undefined;
-  }, 15_000);
-  return collections[0]!;
-}
+import { noCancellation as none, openJupyterNotebook as openNotebook, pangeoCollection, recordedCollections } from './support/jupyterStub';
 
 if (hubConfig()) {
   suite('jupyter extension contract', () => {

@@ -3,13 +3,14 @@
 // editor's own ipynb serializer and read back through the Contents API; a terminal on the server running `echo`.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { HUB_FILE_SCHEME, toHubUriParts } from '../../../src/files/hubFileUri';
+import { HUB_FILE_SCHEME, serverFolderName, toHubUriParts } from '../../../src/files/hubFileUri';
 import { controllerLabel } from '../../../src/kernels/controllerId';
 import { hubLabel } from '../../../src/hubs/hubUrl';
 import { suite, test } from '../runner/registry';
 import { ui } from '../runner/ui';
 import { driveCommand, ensureReadyServer, hubConfig, pangeoApi, requireHub, until } from './support/hubScenario';
 import { setShowOwnControllers } from './support/notebooks';
+import { noCancellation, pangeoCollection } from './support/jupyterStub';
 
 const STDOUT_MIME = 'application/vnd.code.notebook.stdout';
 
@@ -76,6 +77,57 @@ if (hubConfig()) {
       }
     }, 120_000);
 
+    test('"Open Server Files…" in the kernel picker\'s "Pangeo hubs" entry adds the server\'s home as a workspace folder', async () => {
+      const hub = requireHub();
+      const api = await pangeoApi();
+      base = await ensureReadyServer(api, hub);
+      serverUrl = api.hubs.readyServers().find((s) => s.hubId === base && s.server.name === '')!.server.url!;
+      const collection = await pangeoCollection();
+      const commands = (await collection.commandProvider!.provideCommands(undefined, noCancellation())) ?? [];
+      const open = commands.find((c) => c.label === 'Open Server Files…');
+      assert.ok(open, `picker commands: ${commands.map((c) => c.label).join(', ')}`);
+      // Not a kernel choice: the picker is told to close, and the files open in the Explorer.
+      const handled = Promise.resolve(collection.commandProvider!.handleCommand(open, noCancellation()));
+      await assert.rejects(handled, (e: Error) => e.name === 'Canceled' || /cancel/i.test(e.message));
+      if (api.hubs.readyServers().length > 1) {
+        await ui({ kind: 'quickInput', expect: 'Open the files of which server?', pick: 'Default server' });
+      }
+      const root = uriOf('');
+      const folder = await until('the server folder in the workspace', () => vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === root.toString()), 30_000, 200);
+      const name = serverFolderName({ hubId: base, user: hub.user, serverName: '' });
+      assert.equal(folder.name, name);
+      assert.ok(vscode.workspace.workspaceFolders![0]!.uri.scheme === 'file', 'the local folder stays first (no extension host restart)');
+      await until('the server folder in the Explorer', async () => ((await ui({ kind: 'text', selector: '.explorer-folders-view' }, 10_000)) ?? '').includes(name), 30_000, 500);
+    }, 90_000);
+
+    test('files changed on the server show in the Explorer and in an open editor without a refresh', async () => {
+      await contentsApi('PUT', 'e2e-course/notes.txt', { type: 'file', format: 'text', content: 'first version' });
+      const notes = uriOf('e2e-course/notes.txt');
+      // What reaches extensions of the editor's file events, to tell "no event" from "event, no reload" on failure.
+      const seen: string[] = [];
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(uriOf(''), '**/*'));
+      for (const [kind, on] of [['created', watcher.onDidCreate], ['changed', watcher.onDidChange], ['deleted', watcher.onDidDelete]] as const) {
+        on((u) => seen.push(`${kind} ${u.path.split('/').slice(-2).join('/')}`));
+      }
+      const explained = <T>(p: Promise<T>) => p.catch((e: Error) => {
+        throw new Error(`${e.message}; file events seen: ${seen.join(', ') || 'none'}`);
+      });
+      const doc = await vscode.workspace.openTextDocument(notes);
+      await vscode.window.showTextDocument(doc);
+      assert.equal(doc.getText(), 'first version');
+      // The folder expanded in the Explorer, as a user opens it.
+      await vscode.commands.executeCommand('revealInExplorer', notes);
+      await until('notes.txt in the Explorer', async () => ((await ui({ kind: 'text', selector: '.explorer-folders-view' }, 10_000)) ?? '').includes('notes.txt'), 30_000, 500);
+      // JupyterLab (or a kernel, a terminal) changes things on the server.
+      await contentsApi('PUT', 'e2e-course/notes.txt', { type: 'file', format: 'text', content: 'changed on the server' });
+      await contentsApi('PUT', 'e2e-course/made-on-server.csv', { type: 'file', format: 'text', content: 'x,y\n' });
+      await explained(until('the open editor to show the server\'s version', () => doc.getText() === 'changed on the server', 40_000, 250));
+      await explained(until('the new file in the Explorer', async () => ((await ui({ kind: 'text', selector: '.explorer-folders-view' }, 10_000)) ?? '').includes('made-on-server.csv'), 40_000, 500));
+      watcher.dispose();
+      await ui({ kind: 'screenshot', name: 'server-files-watched' });
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }, 120_000);
+
     test('Upload to Server… and Download… copy files between this machine and the server', async () => {
       const folder = vscode.workspace.workspaceFolders![0]!.uri;
       const local = vscode.Uri.joinPath(folder, 'upload-me.csv');
@@ -85,7 +137,13 @@ if (hubConfig()) {
       const ready = api.hubs.readyServers();
       console.log(`[e2e] ready servers before Upload: ${ready.map((r) => `${r.server.name || 'default'} on ${r.hubLabel}`).join(', ')}`);
       const upload = vscode.commands.executeCommand('pangeo.files.upload', local, [local]);
-      if (ready.length > 1) {
+      // With the server's folder in the workspace (the picker test above), it is offered first.
+      const serverFolder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === HUB_FILE_SCHEME);
+      if (serverFolder) {
+        await driveCommand(upload, async () => {
+          await ui({ kind: 'quickInput', expect: 'Upload to which server?', pick: serverFolder.name });
+        });
+      } else if (ready.length > 1) {
         await driveCommand(upload, async () => {
           await ui({ kind: 'quickInput', expect: 'Upload to which server?', pick: 'Default server' });
         });
@@ -94,10 +152,15 @@ if (hubConfig()) {
       }
       const uploaded = await contentsApi('GET', 'upload-me.csv', undefined, 'file');
       assert.equal(uploaded.content, 'a,b\n1,2\n');
-      // The folder is named by the caller here: code-server's simple folder dialog raced the typed path in full runs.
+      // Download… asks for the folder in the editor's own dialog: a folder other than the one it starts in is typed.
+      const into = vscode.Uri.joinPath(folder, 'downloads');
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(into, 'marker-folder'));
       const remote = uriOf('e2e-course/data.txt');
-      await vscode.commands.executeCommand('pangeo.files.download', remote, [remote], folder);
-      assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, 'data.txt'))), 'read next to the notebook');
+      await driveCommand(vscode.commands.executeCommand('pangeo.files.download', remote, [remote]), async () => {
+        await ui({ kind: 'folderDialog', expect: 'Download to which folder?', path: `${into.fsPath}/`, expectRow: 'marker-folder' }, 30_000);
+      });
+      assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(into, 'data.txt'))), 'read next to the notebook');
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(folder, 'data.txt'))), 'not in the folder the dialog started in');
     }, 60_000);
 
     test('a terminal on the server runs echo', async () => {

@@ -15,7 +15,7 @@ import { ContentsClient, TransferProgress } from '../../../src/files/contentsCli
 import { FileChangedOnServerError, FileExistsOnServerError, FileTooLargeError, ServerNotRunningError, TerminalsDisabledError, WrongContentTypeError } from '../../../src/files/contentsErrors';
 import { isPangeoError } from '../../../src/core/http/errors';
 import { HubFileSystemProvider } from '../../../src/files/editor/hubFileSystem';
-import { pathOnServer } from '../../../src/files/hubFileUri';
+import { fromHubUriParts, pathOnServer } from '../../../src/files/hubFileUri';
 import type { ConnectedServer, HubRegistry } from '../../../src/hubs/hubRegistry';
 import type { HubServer } from '../../../src/hubs/hubModels';
 import { silentLogger } from '../../../src/core/log';
@@ -26,6 +26,9 @@ import { startTcpForwarder, TcpForwarder } from '../kernels/tcpForwarder';
 import { asUri, FakeFileSystemError, fakeFsVs } from '../../unit/files/fakeFsVscode';
 
 const USER = 'ana maría@x,(y)';
+
+/** The server path a provider event names. */
+const fromHubUri = (uri: { authority: string; path: string }) => fromHubUriParts(uri).path;
 
 async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -232,6 +235,56 @@ describe('server files and terminals on a real hub under a prefix', { timeout: 3
       assert.match(text, /next to the notebook/);
     } finally {
       await kernel.shutdown();
+    }
+  });
+
+  test('watching: files a kernel, the Contents API or the disk change show as events without a refresh; our own saves once', async () => {
+    await contents.createDirectory('watched');
+    await contents.writeText('watched/out.txt', 'v1');
+    await contents.writeText('watched/gone.txt', 'bye');
+    await contents.createDirectory('watched/never listed');
+    const connected: ConnectedServer = { hubId: base, hubLabel: 'test', user: USER, server, client };
+    const hubs = { readyServers: () => [connected], refresh: async () => undefined, onDidChangeServers: () => ({ dispose() {} }) } as unknown as HubRegistry;
+    const provider = new HubFileSystemProvider({ vs: fakeFsVs(), hubs, logger: silentLogger, watchTiming: { intervalMs: 150, idleMaxMs: 400 } });
+    const at = (path: string) => provider.uriFor({ hubId: base, user: USER, serverName: '', path });
+    const events: string[] = [];
+    const names = ['?', 'changed', 'created', 'deleted'];
+    const sub = provider.onDidChangeFile((batch) => events.push(...batch.map((e) => `${names[e.type]} ${fromHubUri(e.uri)}`)));
+    // As the editor does: a recursive watch on the workspace folder, the folder expanded, a file opened.
+    const watch = provider.watch(at(''), { recursive: true, excludes: [] });
+    try {
+      await provider.readDirectory(at('watched'));
+      await provider.readFile(at('watched/out.txt'));
+      await new Promise((r) => setTimeout(r, 600)); // the baseline rounds
+      assert.equal(events.length, 0, events.join(', '));
+
+      const kernel = new NotebookKernel({ jupyter, kernelName: 'python3', sessionPath: 'watched/k.ipynb', sessionName: 'k.ipynb', probeServer: async () => 'ready' });
+      try {
+        const result = await kernel.run({ code: "open('from-kernel.txt', 'w').write('42')", onChange: () => undefined });
+        assert.equal(result.status, 'ok', JSON.stringify(result.error));
+      } finally {
+        await kernel.shutdown();
+      }
+      await new ContentsClient(jupyter).writeText('watched/from-api.txt', 'JupyterLab saved this');
+      writeFileSync(join(home, 'watched', 'out.txt'), 'v2 from a terminal');
+      const later = new Date(Date.now() + 3000);
+      utimesSync(join(home, 'watched', 'out.txt'), later, later);
+      await contents.delete('watched/gone.txt');
+      writeFileSync(join(home, 'watched', 'never listed', 'x.txt'), 'not polled');
+      const expected = ['created watched/from-kernel.txt', 'created watched/from-api.txt', 'changed watched/out.txt', 'deleted watched/gone.txt'];
+      await until(`events ${expected.join(', ')} (got ${events.join(', ')})`, () => expected.every((e) => events.includes(e)), 15_000);
+      assert.ok(!events.some((e) => e.includes('never listed/')), `a folder never listed is not polled: ${events.join(', ')}`);
+
+      // Our own save: its event once, not again from the next rounds.
+      events.length = 0;
+      await provider.stat(at('watched/out.txt'));
+      await provider.writeFile(at('watched/out.txt'), Buffer.from('v3 from VS Code'), { create: false, overwrite: true });
+      await new Promise((r) => setTimeout(r, 1200));
+      assert.deepEqual(events, ['changed watched/out.txt']);
+    } finally {
+      watch.dispose();
+      sub.dispose();
+      provider.dispose();
     }
   });
 

@@ -70,14 +70,18 @@ class MemoryContents {
   async copy(from: string, to: string) { this.check(`copy ${from} ${to}`); this.files.set(to, { ...this.files.get(from)! }); return this.entry(to); }
 }
 
-function setup(opts: { ready?: boolean } = {}) {
+function setup(opts: { ready?: boolean; timers?: { fire?: () => void } } = {}) {
   const vs = fakeFsVs();
   const contents = new MemoryContents();
   const server = { hubId: HUB, hubLabel: 'hub.example.org/jhub', user: USER, server: { name: '', state: 'ready', url: `${HUB}user/x/`, userOptions: {} }, client: {} } as unknown as ConnectedServer;
   let ready = opts.ready ?? true;
   let refreshes = 0;
+  const serverListeners: Array<() => void> = [];
   const hubs = {
-    onDidChangeServers: () => ({ dispose() {} }),
+    onDidChangeServers: (l: () => void) => {
+      serverListeners.push(l);
+      return { dispose() {} };
+    },
     readyServers: () => (ready ? [server] : []),
     refresh: async () => { refreshes++; },
     restartServer: async () => false,
@@ -87,9 +91,12 @@ function setup(opts: { ready?: boolean } = {}) {
   const provider = new HubFileSystemProvider({
     vs, hubs, logger: silentLogger, onServerUnavailable: (loc) => unavailable.push(loc.serverName || 'default'),
     contentsFor: () => contents as unknown as ContentsClient,
+    // Rounds run when the test says so.
+    watchTiming: { setTimer: (fn) => { if (opts.timers) opts.timers.fire = fn; return 1; }, clearTimer: () => { if (opts.timers) opts.timers.fire = undefined; } },
   });
   const uri = (path: string, serverName = '') => asUri(provider.uriFor({ hubId: HUB, user: USER, serverName, path }) as unknown as FakeUri);
-  return { vs, contents, provider, uri, unavailable, setReady: (r: boolean) => (ready = r), refreshes: () => refreshes };
+  const serversChanged = () => serverListeners.forEach((l) => l());
+  return { vs, contents, provider, uri, unavailable, setReady: (r: boolean) => (ready = r), refreshes: () => refreshes, serversChanged };
 }
 
 const code = (e: unknown) => (e as FakeFileSystemError).code;
@@ -171,4 +178,35 @@ test('rename/copy stay on one server; onto an existing name only with overwrite;
   await t.provider.delete(t.uri('c.txt'));
   await assert.rejects(t.provider.stat(t.uri('c.txt')), (e) => code(e) === 'FileNotFound');
   await assert.rejects(t.provider.readFile(t.uri('')), (e) => code(e) === 'FileIsADirectory');
+});
+
+test('watch: server changes reach onDidChangeFile as the editor\'s Uris; polling stops while the server is not ready', async () => {
+  const timers: { fire?: () => void } = {};
+  const t = setup({ timers });
+  const round = async () => {
+    const fire = timers.fire;
+    assert.ok(fire, 'a round is armed');
+    timers.fire = undefined;
+    fire();
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  };
+  t.contents.put('a.txt', 'v1');
+  const events: string[] = [];
+  t.provider.onDidChangeFile((batch) => events.push(...batch.map((e) => `${e.type} ${(e.uri as unknown as FakeUri).toString()}`)));
+  const watch = t.provider.watch(t.uri(''), { recursive: true, excludes: [] });
+  await round(); // baseline
+  t.contents.put('a.txt', 'v2');
+  t.contents.put('b.txt', 'new');
+  await round();
+  assert.deepEqual(events.sort(), [`1 ${t.uri('a.txt').toString()}`, `2 ${t.uri('b.txt').toString()}`]);
+  t.setReady(false);
+  t.serversChanged();
+  assert.equal(timers.fire, undefined, 'no round armed while the server is not ready');
+  t.setReady(true);
+  t.serversChanged();
+  t.contents.calls.length = 0;
+  await round();
+  assert.deepEqual(t.contents.calls, ['list '], 'polling again once it is back');
+  watch.dispose();
+  assert.equal(timers.fire, undefined, 'the last watch gone: nothing armed');
 });
