@@ -6,8 +6,9 @@
 //     per 2 s poll). identity.json is read on a worker thread (dist/threads/identity.js), so two times per tick: the
 //     extension host's main thread busy (what blocks the editor: the goal) and the tick's end-to-end latency; the
 //     same ticks read on the main thread (no worker thread) are measured beside them;
-//  2. webview: one update (message handling + render of cards, 5 uPlot charts, 4 bar lists and a 1,000-row table) in
-//     Chromium vs JSON.parse of the same message in the same page;
+//  2. webview: one update (message handling + render of cards, 5 uPlot charts, 4 bar lists, a busy task stream and a
+//     1,000-row table, with the microtasks it queues and the layout it causes) in Chromium vs JSON.parse of the same
+//     message in the same page;
 //  3. memory after 10,000 ticks, host (sampler + session) and webview, must stay within ±10 % of the level after warm-up.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -227,7 +228,9 @@ export async function runDashboardBench(opts: DashboardBenchOptions = {}): Promi
           });
         })()`);
         const webviewTicks = opts.webviewTicks ?? 100;
-        const run = (ticks: number, measure: boolean) => w.page.evaluate(`(() => {
+        // Each update as the page gets it: the two messages, the render, the microtasks it queued (uPlot draws in one),
+        // and the layout the browser does before it paints.
+        const run = (ticks: number, measure: boolean) => w.page.evaluate(`(async () => {
           const s = window.__samples; const d = window.pangeoDashboard; const upd = []; const parse = [];
           for (let i = 0; i < ${ticks}; i++) {
             const m = s[i % s.length];
@@ -235,6 +238,7 @@ export async function runDashboardBench(opts: DashboardBenchOptions = {}): Promi
             window.dispatchEvent(new MessageEvent('message', { data: m }));
             window.dispatchEvent(new MessageEvent('message', { data: { type: 'dashboard/taskStream', state: 'live', since: 1800000000000, bars: window.__bars(i) } }));
             d.renderNow();
+            await 0;
             void document.body.offsetHeight;
             upd.push(performance.now() - t0);
             if (${measure}) { const json = JSON.stringify(m); const t1 = performance.now(); JSON.parse(json); parse.push(performance.now() - t1); }
@@ -245,7 +249,7 @@ export async function runDashboardBench(opts: DashboardBenchOptions = {}): Promi
         const r = await run(webviewTicks, true);
         if (r.rows !== workers) throw new Error(`webview shows ${r.rows} rows, expected ${workers}`);
         webview = { medianMs: median(r.upd), p95Ms: p95(r.upd), jsonParseMs: median(r.parse), ratio: median(r.upd) / median(r.parse) };
-        log(`dashboard webview update (${workers} rows, 5 uPlot charts, 4 bar lists, task stream): median ${webview.medianMs.toFixed(2)} ms, p95 ${webview.p95Ms.toFixed(2)} ms (target < 16 ms)`);
+        log(`dashboard webview update (${workers} rows, 5 uPlot charts, 4 bar lists, task stream): median ${webview.medianMs.toFixed(2)} ms, p95 ${webview.p95Ms.toFixed(2)} ms (target: median < 16 ms, p95 < 16 ms)`);
         log(`  baseline JSON.parse of the same message in the page ${webview.jsonParseMs.toFixed(2)} ms → ratio ${webview.ratio.toFixed(2)}×`);
 
         const cdp = await w.page.context().newCDPSession(w.page);
