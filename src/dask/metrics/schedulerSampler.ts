@@ -64,6 +64,7 @@ export class SchedulerSampler {
   private readonly stoppedAfter: number;
   private readonly now: () => number;
   private readonly logger?: Logger;
+  private readonly threadOptions: SamplerOptions['identityThread'];
 
   constructor(readonly connection: DashboardConnection, opts: SamplerOptions = {}) {
     this.scheduler = SchedulerHttp.at(connection.dashboardUrl, {
@@ -79,8 +80,6 @@ export class SchedulerSampler {
     this.logger = opts.logger;
     this.threadOptions = opts.identityThread;
   }
-
-  private readonly threadOptions: SamplerOptions['identityThread'];
 
   /** Ends the identity.json thread, if one was started. */
   dispose(): void {
