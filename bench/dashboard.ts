@@ -1,13 +1,19 @@
 // Dashboard benchmark (issues 5 and 12): a synthetic 1,000-worker scheduler whose answers have the shape and size of
 // Dask 2022.12's (identity.json with each worker's full heartbeat metrics, ~0.8 MB; /metrics with per-prefix totals).
 //  1. host: fetch + parse + rows (memory split, activity) + prefix progress + diff per tick (SchedulerSampler over real
-//     HTTP) vs JSON.parse / fetch+JSON.parse of the same bytes, in the worst case (every worker heartbeats every tick)
-//     and as Dask paces heartbeats at 1,000 workers (~6 s: a third of the workers per 2 s poll);
-//  2. webview: one update (message handling + render of cards, 5 uPlot charts, 4 bar lists and a 1,000-row table) in
-//     Chromium vs JSON.parse of the same message in the same page;
+//     HTTP from a scheduler on another thread) vs JSON.parse / fetch+JSON.parse of the same bytes, in the worst case
+//     (every worker heartbeats every tick) and as Dask paces heartbeats at 1,000 workers (~6 s: a third of the workers
+//     per 2 s poll). identity.json is read on a worker thread (dist/threads/identity.js), so two times per tick: the
+//     extension host's main thread busy (what blocks the editor: the goal) and the tick's end-to-end latency; the
+//     same ticks read on the main thread (no worker thread) are measured beside them;
+//  2. webview: one update (message handling + render of cards, 5 uPlot charts, 4 bar lists, a busy task stream and a
+//     1,000-row table, with the microtasks it queues and the layout it causes) in Chromium vs JSON.parse of the same
+//     message in the same page;
 //  3. memory after 10,000 ticks, host (sampler + session) and webview, must stay within ±10 % of the level after warm-up.
-import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { SchedulerSampler } from '../src/dask/metrics/schedulerSampler';
@@ -26,15 +32,32 @@ export interface DashboardBenchOptions {
 }
 
 export interface DashboardBenchResult {
+  /** Every worker heartbeats every tick; identity.json read on the worker thread (as the extension does at this size). */
   host: HostTiming;
   /** The same with Dask's heartbeat pacing at 1,000 workers (a third of the workers change per poll). */
   hostPaced: HostTiming;
+  /** The worst case read on the main thread (no worker thread): what the editor would pay without it. */
+  hostOnMainThread: HostTiming;
   webview?: { medianMs: number; p95Ms: number; jsonParseMs: number; ratio: number };
   memory: { hostMiB: [number, number]; hostChange: number; webviewMiB?: [number, number]; webviewChange?: number };
-  targets: { hostUnder20ms: boolean; hostP95Under20ms: boolean; webviewUnder16ms?: boolean; hostMemoryFlat: boolean; webviewMemoryFlat?: boolean };
+  targets: {
+    /** Main-thread time per tick (worst case and paced): median and p95 under 20 ms. */
+    hostUnder20ms: boolean; hostP95Under20ms: boolean;
+    /** End-to-end latency per tick (worst case and paced), the same limits: reported, not what blocks the editor. */
+    hostEndToEndUnder20ms: boolean; hostEndToEndP95Under20ms: boolean;
+    webviewUnder16ms?: boolean; webviewP95Under16ms?: boolean; hostMemoryFlat: boolean; webviewMemoryFlat?: boolean;
+  };
 }
 
-export interface HostTiming { medianMs: number; p95Ms: number; jsonParseMs: number; fetchJsonParseMs: number; ratioToJsonParse: number; ratioToFetchJsonParse: number }
+export interface HostTiming {
+  /** The extension host's main thread busy per tick (event-loop utilization: JS, GC, I/O callbacks). */
+  mainMedianMs: number; mainP95Ms: number;
+  /** From the poll's start to its sample. */
+  medianMs: number; p95Ms: number;
+  jsonParseMs: number; fetchJsonParseMs: number;
+  /** Main-thread median over the same-run baselines. */
+  ratioToJsonParse: number; ratioToFetchJsonParse: number;
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
@@ -52,67 +75,101 @@ function tickBodies(workers: number, distinct: number, heartbeatEvery = 1) {
     return { counts: JSON.stringify(p.counts), identity: JSON.stringify(p.identity), metrics: p.metrics };
   });
 }
+type Bodies = ReturnType<typeof tickBodies>;
+
+/**
+ * The synthetic scheduler on its own thread, as a real one is in another process: its serving is not counted as the
+ * extension host's main-thread time. `use(i)` switches to body set i.
+ */
+async function schedulerThread(sets: Bodies[]): Promise<{ url: string; use: (set: number) => Promise<void>; close: () => Promise<void> }> {
+  const worker = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { createServer } = require('node:http');
+    const sets = workerData.map((set) => set.map((b) => ({ counts: Buffer.from(b.counts), identity: Buffer.from(b.identity), metrics: Buffer.from(b.metrics) })));
+    let bodies = sets[0];
+    let served = 0;
+    parentPort.on('message', (set) => { bodies = sets[set]; served = 0; parentPort.postMessage('ok'); });
+    const server = createServer((req, res) => {
+      const b = bodies[Math.floor(served / 3) % bodies.length];
+      served++;
+      const path = req.url || '';
+      const body = path.endsWith('counts.json') ? b.counts : path.endsWith('identity.json') ? b.identity : path.endsWith('/metrics') ? b.metrics : undefined;
+      if (body === undefined) res.writeHead(404).end();
+      else res.writeHead(200, { 'Content-Type': path.endsWith('/metrics') ? 'text/plain' : 'application/json' }).end(body);
+    });
+    server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
+  `, { eval: true, workerData: sets });
+  const next = () => new Promise<unknown>((r) => worker.once('message', r));
+  const port = await next();
+  return {
+    url: `http://127.0.0.1:${String(port)}/`,
+    use: async (set) => { const done = next(); worker.postMessage(set); await done; },
+    close: async () => { await worker.terminate(); },
+  };
+}
 
 export async function runDashboardBench(opts: DashboardBenchOptions = {}): Promise<DashboardBenchResult> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const workers = opts.workers ?? 1000;
-  let bodies = tickBodies(workers, 16);
-  let served = 0;
-  const server = createServer((req, res) => {
-    const b = bodies[Math.floor(served / 3) % bodies.length]!;
-    served++;
-    const path = req.url ?? '';
-    const body = path.endsWith('counts.json') ? b.counts : path.endsWith('identity.json') ? b.identity : path.endsWith('/metrics') ? b.metrics : undefined;
-    if (body === undefined) res.writeHead(404).end();
-    else res.writeHead(200, { 'Content-Type': path.endsWith('/metrics') ? 'text/plain' : 'application/json' }).end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  const url = `http://127.0.0.1:${port}/`;
+  const worst = tickBodies(workers, 16);
+  const paced = tickBodies(workers, 16, 3);
+  const scheduler = await schedulerThread([worst, paced]);
+  const url = scheduler.url;
+  const threadScript = resolve(__dirname, '../dist/threads/identity.js');
+  if (!existsSync(threadScript)) throw new Error(`${threadScript} is missing: run \`npm run build\` first (npm run bench does)`);
   const gc = gcFunction();
   try {
     // ---- 1. host tick ----
     const hostTicks = opts.hostTicks ?? 200;
-    const measureHost = async (label: string): Promise<HostTiming> => {
-      const sampler = new SchedulerSampler({ dashboardUrl: url });
-      for (let i = 0; i < 20; i++) await sampler.poll();
-      const tickMs: number[] = [];
-      for (let i = 0; i < hostTicks; i++) {
-        const t = performance.now();
-        const r = await sampler.poll();
-        tickMs.push(performance.now() - t);
-        if (!r.ok || r.sample.workers !== workers || r.sample.prefixes.rows.length === 0) throw new Error('bench scheduler answered wrongly');
+    const measureHost = async (label: string, bodies: Bodies, offThread: boolean): Promise<HostTiming> => {
+      await scheduler.use(bodies === worst ? 0 : 1);
+      const sampler = new SchedulerSampler({ dashboardUrl: url }, { identityThread: offThread ? { script: threadScript } : false });
+      try {
+        for (let i = 0; i < 20; i++) await sampler.poll();
+        if (sampler.readsOffThread !== offThread) throw new Error(`identity.json ${offThread ? 'is not' : 'is'} read on the worker thread`);
+        const tickMs: number[] = [];
+        const mainMs: number[] = [];
+        for (let i = 0; i < hostTicks; i++) {
+          const elu = performance.eventLoopUtilization();
+          const t = performance.now();
+          const r = await sampler.poll();
+          tickMs.push(performance.now() - t);
+          mainMs.push(performance.eventLoopUtilization(elu).active);
+          if (!r.ok || r.sample.workers !== workers || r.sample.prefixes.rows.length === 0) throw new Error('bench scheduler answered wrongly');
+        }
+        const parseMs: number[] = [];
+        for (let i = 0; i < hostTicks; i++) {
+          const b = bodies[i % bodies.length]!;
+          const t = performance.now();
+          JSON.parse(b.counts);
+          JSON.parse(b.identity);
+          parseMs.push(performance.now() - t);
+        }
+        const fetchParseMs: number[] = [];
+        for (let i = 0; i < hostTicks; i++) {
+          const t = performance.now();
+          const [c, id, m] = await Promise.all(['json/counts.json', 'json/identity.json', 'metrics'].map((p) => fetch(url + p).then((r) => r.text())));
+          JSON.parse(c!);
+          JSON.parse(id!);
+          void m;
+          fetchParseMs.push(performance.now() - t);
+        }
+        const h: HostTiming = {
+          mainMedianMs: median(mainMs), mainP95Ms: p95(mainMs), medianMs: median(tickMs), p95Ms: p95(tickMs),
+          jsonParseMs: median(parseMs), fetchJsonParseMs: median(fetchParseMs),
+          ratioToJsonParse: median(mainMs) / median(parseMs), ratioToFetchJsonParse: median(mainMs) / median(fetchParseMs),
+        };
+        log(`dashboard host tick (${workers} workers, ${label}): main thread busy median ${h.mainMedianMs.toFixed(2)} ms, p95 ${h.mainP95Ms.toFixed(2)} ms (target: median < 20 ms, p95 < 20 ms); end-to-end median ${h.medianMs.toFixed(2)} ms, p95 ${h.p95Ms.toFixed(2)} ms`);
+        log(`  baseline JSON.parse ${h.jsonParseMs.toFixed(2)} ms → main-thread ratio ${h.ratioToJsonParse.toFixed(2)}×; fetch+JSON.parse ${h.fetchJsonParseMs.toFixed(2)} ms → ratio ${h.ratioToFetchJsonParse.toFixed(2)}×`);
+        return h;
+      } finally {
+        sampler.dispose();
       }
-      const parseMs: number[] = [];
-      for (let i = 0; i < hostTicks; i++) {
-        const b = bodies[i % bodies.length]!;
-        const t = performance.now();
-        JSON.parse(b.counts);
-        JSON.parse(b.identity);
-        parseMs.push(performance.now() - t);
-      }
-      const fetchParseMs: number[] = [];
-      for (let i = 0; i < hostTicks; i++) {
-        const t = performance.now();
-        const [c, id, m] = await Promise.all(['json/counts.json', 'json/identity.json', 'metrics'].map((p) => fetch(url + p).then((r) => r.text())));
-        JSON.parse(c!);
-        JSON.parse(id!);
-        void m;
-        fetchParseMs.push(performance.now() - t);
-      }
-      const h = {
-        medianMs: median(tickMs), p95Ms: p95(tickMs), jsonParseMs: median(parseMs), fetchJsonParseMs: median(fetchParseMs),
-        ratioToJsonParse: median(tickMs) / median(parseMs), ratioToFetchJsonParse: median(tickMs) / median(fetchParseMs),
-      };
-      log(`dashboard host tick (${workers} workers, ${label}): median ${h.medianMs.toFixed(2)} ms, p95 ${h.p95Ms.toFixed(2)} ms (target: median < 20 ms, p95 < 20 ms)`);
-      log(`  baseline JSON.parse ${h.jsonParseMs.toFixed(2)} ms → ratio ${h.ratioToJsonParse.toFixed(2)}×; fetch+JSON.parse ${h.fetchJsonParseMs.toFixed(2)} ms → ratio ${h.ratioToFetchJsonParse.toFixed(2)}×`);
-      return h;
     };
-    const host = await measureHost('every worker heartbeats every tick');
-    const worstBodies = bodies;
-    bodies = tickBodies(workers, 16, 3);
-    const hostPaced = await measureHost('Dask\'s heartbeat pacing: a third of the workers per tick');
-    bodies = worstBodies;
+    const host = await measureHost('every worker heartbeats every tick, identity.json on the worker thread', worst, true);
+    const hostPaced = await measureHost('Dask\'s heartbeat pacing: a third of the workers per tick, identity.json on the worker thread', paced, true);
+    const hostOnMainThread = await measureHost('every worker heartbeats every tick, identity.json on the main thread (no worker thread)', worst, false);
+    const bodies = worst;
 
     // ---- 3a. host memory over many ticks (sampler + session + series), in-process fetch to keep it quick ----
     const memoryTicks = opts.memoryTicks ?? 10_000;
@@ -150,10 +207,8 @@ export async function runDashboardBench(opts: DashboardBenchOptions = {}): Promi
       const browser = await launchChromium();
       try {
         const messages: HostMessage[] = [];
-        const s2 = new SchedulerSampler({ dashboardUrl: url });
         const recorder = new DashboardSession({ id: 'bench', name: 'bench', connection: async () => ({ dashboardUrl: url }) },
           (m) => messages.push(m), { fetch: memFetch, intervalMs: 3_600_000 });
-        void s2;
         await recorder.receive({ type: 'ready', view: 'dashboard' });
         for (let i = 0; i < 16; i++) await recorder.tick();
         recorder.dispose();
@@ -173,7 +228,9 @@ export async function runDashboardBench(opts: DashboardBenchOptions = {}): Promi
           });
         })()`);
         const webviewTicks = opts.webviewTicks ?? 100;
-        const run = (ticks: number, measure: boolean) => w.page.evaluate(`(() => {
+        // Each update as the page gets it: the two messages, the render, the microtasks it queued (uPlot draws in one),
+        // and the layout the browser does before it paints.
+        const run = (ticks: number, measure: boolean) => w.page.evaluate(`(async () => {
           const s = window.__samples; const d = window.pangeoDashboard; const upd = []; const parse = [];
           for (let i = 0; i < ${ticks}; i++) {
             const m = s[i % s.length];
@@ -181,6 +238,7 @@ export async function runDashboardBench(opts: DashboardBenchOptions = {}): Promi
             window.dispatchEvent(new MessageEvent('message', { data: m }));
             window.dispatchEvent(new MessageEvent('message', { data: { type: 'dashboard/taskStream', state: 'live', since: 1800000000000, bars: window.__bars(i) } }));
             d.renderNow();
+            await 0;
             void document.body.offsetHeight;
             upd.push(performance.now() - t0);
             if (${measure}) { const json = JSON.stringify(m); const t1 = performance.now(); JSON.parse(json); parse.push(performance.now() - t1); }
@@ -191,7 +249,7 @@ export async function runDashboardBench(opts: DashboardBenchOptions = {}): Promi
         const r = await run(webviewTicks, true);
         if (r.rows !== workers) throw new Error(`webview shows ${r.rows} rows, expected ${workers}`);
         webview = { medianMs: median(r.upd), p95Ms: p95(r.upd), jsonParseMs: median(r.parse), ratio: median(r.upd) / median(r.parse) };
-        log(`dashboard webview update (${workers} rows, 5 uPlot charts, 4 bar lists, task stream): median ${webview.medianMs.toFixed(2)} ms, p95 ${webview.p95Ms.toFixed(2)} ms (target < 16 ms)`);
+        log(`dashboard webview update (${workers} rows, 5 uPlot charts, 4 bar lists, task stream): median ${webview.medianMs.toFixed(2)} ms, p95 ${webview.p95Ms.toFixed(2)} ms (target: median < 16 ms, p95 < 16 ms)`);
         log(`  baseline JSON.parse of the same message in the page ${webview.jsonParseMs.toFixed(2)} ms → ratio ${webview.ratio.toFixed(2)}×`);
 
         const cdp = await w.page.context().newCDPSession(w.page);
@@ -218,15 +276,18 @@ export async function runDashboardBench(opts: DashboardBenchOptions = {}): Promi
     return {
       host,
       hostPaced,
+      hostOnMainThread,
       webview,
       memory: { hostMiB: [mib(heapWarm), mib(heapEnd)], hostChange, webviewMiB: webviewMemory && [mib(webviewMemory.start), mib(webviewMemory.end)], webviewChange },
       targets: {
-        hostUnder20ms: host.medianMs < 20, hostP95Under20ms: host.p95Ms < 20, webviewUnder16ms: webview && webview.medianMs < 16,
+        hostUnder20ms: Math.max(host.mainMedianMs, hostPaced.mainMedianMs) < 20, hostP95Under20ms: Math.max(host.mainP95Ms, hostPaced.mainP95Ms) < 20,
+        hostEndToEndUnder20ms: Math.max(host.medianMs, hostPaced.medianMs) < 20, hostEndToEndP95Under20ms: Math.max(host.p95Ms, hostPaced.p95Ms) < 20,
+        webviewUnder16ms: webview && webview.medianMs < 16, webviewP95Under16ms: webview && webview.p95Ms < 16,
         hostMemoryFlat: Math.abs(hostChange) <= 0.1, webviewMemoryFlat: webviewChange === undefined ? undefined : Math.abs(webviewChange) <= 0.1,
       },
     };
   } finally {
-    await new Promise<void>((r) => server.close(() => r()));
+    await scheduler.close();
   }
 }
 

@@ -7,7 +7,8 @@ async function main(): Promise<void> {
   console.log('## hubs and kernels');
   await runHubBench();
   console.log('\n## dashboard');
-  await runDashboardBench();
+  const dashboard = await runDashboardBench();
+  console.log(`dashboard targets: ${JSON.stringify(dashboard.targets)}`);
   console.log('\n## server files');
   await runFilesBench();
 }

@@ -23,7 +23,8 @@ export const daskMetricsCommand: Command = {
     // A token for the dashboard can come from the environment instead of argv.
     const token = ctx.io.env.PANGEO_DASHBOARD_AUTHORIZATION;
     if (token && !headers.Authorization) headers.Authorization = token;
-    const sampler = new SchedulerSampler({ dashboardUrl: url, headers }, { logger: ctx.logger, timeoutMs: 10_000 });
+    // One sample, nothing else to keep responsive: no worker thread.
+    const sampler = new SchedulerSampler({ dashboardUrl: url, headers }, { logger: ctx.logger, timeoutMs: 10_000, identityThread: false });
     const s = await sampler.sample(ctx.signal);
     const human = [
       `${s.workers} workers, ${s.threads} threads, memory ${gib(s.memoryUsedBytes)} / ${gib(s.memoryLimitBytes)} GiB`,

@@ -169,6 +169,7 @@ export class CostMeter {
     }
     t.label = billable.resource.label;
     if (url && t.sampler?.connection.dashboardUrl !== url && 'dashboard' in billable && billable.dashboard) {
+      t.sampler?.dispose();
       t.sampler = new SchedulerSampler(billable.dashboard, { logger: this.opts.logger, fetch: this.opts.fetch });
     }
     return t;

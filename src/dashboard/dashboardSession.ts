@@ -84,6 +84,7 @@ export class DashboardSession {
   dispose(): void {
     this.loop.stop();
     this.taskStream.stop();
+    this.sampler?.dispose();
   }
 
   private async handle(m: WebviewMessage): Promise<void> {

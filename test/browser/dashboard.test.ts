@@ -269,6 +269,10 @@ test('a 500-worker table keeps only the rows in view in the DOM and scrolls thro
     const inDom = await w.page.locator('tbody tr[data-address]').count();
     assert.ok(inDom > 10 && inDom < 60, `${inDom} rows in the DOM`);
     assert.equal(await w.page.locator('tbody tr[data-address]').first().locator('td[data-col="name"]').innerText(), 'w0');
+    // The CPU chart names as many bars as fit (a label each of 500 would be drawn on top of one another, every update).
+    const cpuTicks = await w.page.evaluate(() => (window as unknown as { pangeoDashboard: { xTicks(): Record<string, string[]> } }).pangeoDashboard.xTicks().cpu!);
+    assert.ok(cpuTicks.length >= 5 && cpuTicks.length <= 100, `${cpuTicks.length} CPU labels for 500 bars`);
+    assert.equal(cpuTicks[0], 'w0');
     await w.page.locator('.table-wrap').evaluate((el) => { el.scrollTop = el.scrollHeight; });
     await w.page.waitForFunction(() => [...document.querySelectorAll('tbody td[data-col="name"]')].some((td) => td.textContent === 'w499'));
     const names = await w.page.locator('tbody td[data-col="name"]').allInnerTexts();

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DashboardSession } from '../../src/dashboard/dashboardSession';
-import { useBrowserPages, waitForPost, type ThemeName } from './webviewTestHost';
+import { openWebview, useBrowserPages, waitForPost, type ThemeName } from './webviewTestHost';
 import { connectDashboard, probe } from './dashboardHarness';
 import { recordedScheduler } from './recordedScheduler';
 
@@ -122,6 +122,36 @@ test('without /metrics or /eventstream the charts say plainly what is missing', 
     await w.page.screenshot({ path: `${ARTIFACTS}/dashboard-charts-missing-dark.png`, fullPage: true });
   } finally {
     session.dispose();
+    await w.page.close();
+  }
+});
+
+test('the task stream keeps its last minute: lanes, legend and bars follow the bars that remain', { skip, timeout: 60_000 }, async () => {
+  const w = await openWebview(chromium.browser(), chromium.pages().origin, 'dashboard', 'dark', () => undefined);
+  const t0 = Date.parse('2026-12-01T06:00:00Z');
+  const bars = (worker: string, prefix: string, at: number) => Array.from({ length: 5 }, (_, i) => ({
+    key: `${prefix}-${i}`, prefix, worker, action: 'compute', start: at + i * 100, stop: at + i * 100 + 80, thread: 0, status: 'OK',
+  }));
+  const stream = async (b: unknown[]) => {
+    await w.send({ type: 'dashboard/taskStream', state: 'live', since: t0, bars: b });
+    await w.page.evaluate(() => new Promise(requestAnimationFrame));
+    return (await probe(w)).taskStream;
+  };
+  try {
+    await w.page.waitForFunction(() => document.querySelector('[data-testid="workers-table"]') !== null);
+    let ts = await stream(bars('tcp://10.0.0.1:1', 'old', t0));
+    assert.deepEqual([ts.bars, ts.lanes, ts.prefixes], [5, ['tcp://10.0.0.1:1#0'], ['old']]);
+    ts = await stream(bars('tcp://10.0.0.2:1', 'recent', t0 + 30_000));
+    assert.deepEqual([ts.bars, ts.lanes.length, ts.prefixes.sort()], [10, 2, ['old', 'recent']]);
+    // 80 s later the first worker's bars are out of the window: its lane and its prefix go with them.
+    ts = await stream(bars('tcp://10.0.0.3:1', 'new', t0 + 80_000));
+    assert.deepEqual([ts.bars, ts.lanes, ts.prefixes.sort()], [10, ['tcp://10.0.0.2:1#0', 'tcp://10.0.0.3:1#0'], ['new', 'recent']]);
+    ts = await stream(bars('tcp://10.0.0.3:1', 'new', t0 + 160_000));
+    assert.deepEqual([ts.bars, ts.lanes, ts.prefixes], [5, ['tcp://10.0.0.3:1#0'], ['new']]);
+    await w.send({ type: 'dashboard/taskStream', state: 'off', bars: [] });
+    ts = await stream([]);
+    assert.deepEqual([ts.bars, ts.lanes, ts.prefixes], [0, [], []]);
+  } finally {
     await w.page.close();
   }
 });

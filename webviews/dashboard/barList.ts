@@ -3,7 +3,7 @@
 // Hand-drawn on one canvas because uPlot has no categorical horizontal stacks with per-row colours; only the rows in
 // view are drawn (the canvas sticks to the top of a scroll box), so 1,000 workers cost what ~20 do.
 import { el } from '../shared/dom';
-import { axisColors } from '../shared/charts';
+import { axisColors, bodyFont } from '../shared/charts';
 
 export interface BarSegment {
   label: string;
@@ -61,6 +61,13 @@ export class BarList<T> {
   private rows: readonly T[] = [];
   private selected?: string;
   private pending = false;
+  /**
+   * The box's width and the scroll offset as last laid out (from the resize observer and scroll events): a draw reads
+   * no layout, so one update's draws after its DOM writes do not each force a layout.
+   */
+  private boxWidth?: number;
+  private scrollTop = 0;
+  private sizes = '';
   /** What the last draw put on screen (for tests and the benchmark): key, label, segment widths in px, selected. */
   private drawn: { key: string; label: string; widths: number[]; selected: boolean }[] = [];
   onSelect?: (key: string) => void;
@@ -75,7 +82,10 @@ export class BarList<T> {
     this.scroll = this.box.appendChild(el('div', { class: 'barlist-scroll' }));
     this.canvas = this.scroll.appendChild(el('canvas', { role: 'img', 'aria-label': spec.title }));
     this.spacer = this.scroll.appendChild(el('div'));
-    this.scroll.addEventListener('scroll', () => this.schedule());
+    this.scroll.addEventListener('scroll', () => {
+      this.scrollTop = this.scroll.scrollTop;
+      this.schedule();
+    });
     this.canvas.addEventListener('click', (e) => {
       const row = this.rowAt(e.offsetY);
       if (row) this.onSelect?.(this.source.key(row));
@@ -84,14 +94,17 @@ export class BarList<T> {
       const row = this.rowAt(e.offsetY);
       this.canvas.title = row ? this.source.title(row) : '';
     });
-    new ResizeObserver(() => this.schedule()).observe(this.box);
+    new ResizeObserver(() => {
+      this.boxWidth = this.box.clientWidth;
+      this.schedule();
+    }).observe(this.box);
     this.buildLegend();
   }
 
   /** Rows to draw, or a plain sentence saying why there are none. */
   setRows(rows: readonly T[], missing?: string): void {
     this.rows = rows;
-    this.message.textContent = missing ?? '';
+    if (this.message.textContent !== (missing ?? '')) this.message.textContent = missing ?? '';
     this.message.classList.toggle('hidden', !missing);
     this.scroll.classList.toggle('hidden', rows.length === 0);
     this.draw();
@@ -99,7 +112,7 @@ export class BarList<T> {
 
   /** A line under the title saying where the rows come from (none: the caption alone). */
   setNote(note: string | undefined): void {
-    this.note.textContent = note ?? '';
+    if (this.note.textContent !== (note ?? '')) this.note.textContent = note ?? '';
     this.note.classList.toggle('hidden', !note);
   }
 
@@ -110,6 +123,7 @@ export class BarList<T> {
     // Bring the selected row into view, as the table does.
     if (i >= 0 && (i * ROW_H < this.scroll.scrollTop || (i + 1) * ROW_H > this.scroll.scrollTop + this.scroll.clientHeight)) {
       this.scroll.scrollTop = Math.max(0, i * ROW_H - ROW_H * 2);
+      this.scrollTop = this.scroll.scrollTop;
     }
     this.draw();
   }
@@ -147,7 +161,7 @@ export class BarList<T> {
   }
 
   private rowAt(offsetY: number): T | undefined {
-    return this.rows[Math.floor((this.scroll.scrollTop + offsetY) / ROW_H)];
+    return this.rows[Math.floor((this.scrollTop + offsetY) / ROW_H)];
   }
 
   private schedule(): void {
@@ -162,7 +176,7 @@ export class BarList<T> {
   private draw(): void {
     const n = this.rows.length;
     const viewH = Math.min(MAX_VIEW, Math.max(ROW_H, n * ROW_H));
-    const width = Math.max(300, this.box.clientWidth - 14);
+    const width = Math.max(300, (this.boxWidth ??= this.box.clientWidth) - 14);
     const dpr = window.devicePixelRatio || 1;
     if (this.canvas.width !== Math.round(width * dpr) || this.canvas.height !== Math.round(viewH * dpr)) {
       this.canvas.width = Math.round(width * dpr);
@@ -170,15 +184,19 @@ export class BarList<T> {
       this.canvas.style.width = `${width}px`;
       this.canvas.style.height = `${viewH}px`;
     }
-    this.scroll.style.maxHeight = `${viewH}px`;
-    this.spacer.style.height = `${Math.max(0, n * ROW_H - viewH)}px`;
+    // Written only when they change: an unchanged list leaves the page's layout alone.
+    const sizes = `${viewH} ${n}`;
+    if (sizes !== this.sizes) {
+      this.sizes = sizes;
+      this.scroll.style.maxHeight = `${viewH}px`;
+      this.spacer.style.height = `${Math.max(0, n * ROW_H - viewH)}px`;
+    }
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, viewH);
     const { label: fg, grid } = axisColors();
-    const font = getComputedStyle(document.body).fontFamily || 'sans-serif';
-    ctx.font = `11px ${font}`;
+    ctx.font = `11px ${bodyFont()}`;
     ctx.textBaseline = 'middle';
     const colors = this.spec.segments.map((s) => s.color());
     // One scale for every row (like Dask's): the largest total or limit.
@@ -188,9 +206,11 @@ export class BarList<T> {
     const barX = LABEL_W;
     const barW = Math.max(40, width - LABEL_W - NOTE_W);
     const scale = max > 0 ? barW / max : 0;
-    const first = Math.floor(this.scroll.scrollTop / ROW_H);
+    // A list that got shorter may have scrolled back (the browser clamps it; its scroll event comes later).
+    const scrollTop = Math.min(this.scrollTop, Math.max(0, n * ROW_H - viewH));
+    const first = Math.floor(scrollTop / ROW_H);
     const last = Math.min(n, first + Math.ceil(viewH / ROW_H) + 1);
-    const offset = this.scroll.scrollTop - first * ROW_H;
+    const offset = scrollTop - first * ROW_H;
     this.drawn = [];
     for (let i = first; i < last; i++) {
       const r = this.rows[i]!;

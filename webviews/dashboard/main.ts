@@ -202,14 +202,19 @@ function render(): void {
   }
   const s = lastSummary;
   if (s) {
-    cardWorkers.textContent = String(s.workers);
+    setText(cardWorkers, String(s.workers));
     // The Scale box follows the cluster's size, except while the user is typing in it.
-    if (document.activeElement !== scaleInput) scaleInput.value = String(s.workers);
-    cardThreads.textContent = String(s.threads);
-    cardMemory.textContent = `${formatBytes(s.memoryUsedBytes)} / ${formatBytes(s.memoryLimitBytes)}`;
-    for (const st of TASK_STATES) cardTasks[st]!.textContent = String(s.tasks[st] ?? 0);
+    if (document.activeElement !== scaleInput && scaleInput.value !== String(s.workers)) scaleInput.value = String(s.workers);
+    setText(cardThreads, String(s.threads));
+    setText(cardMemory, `${formatBytes(s.memoryUsedBytes)} / ${formatBytes(s.memoryLimitBytes)}`);
+    for (const st of TASK_STATES) setText(cardTasks[st]!, String(s.tasks[st] ?? 0));
   }
   document.body.dataset.renderedSamples = String(store.time.length);
+}
+
+/** Unchanged text is not written again: every write makes the browser lay the page out anew. */
+function setText(e: HTMLElement, text: string): void {
+  if (e.textContent !== text) e.textContent = text;
 }
 
 function showState(state: SamplerState, message?: string, confirmed?: boolean): void {

@@ -3,7 +3,7 @@
 // tasks; one theme colour per prefix). Drawn on a canvas (thousands of rectangles); a click on a lane selects its worker.
 import type { TaskBar, TaskStreamState } from '../shared/protocol';
 import { el } from '../shared/dom';
-import { axisColors, seriesColor, themeColor } from '../shared/charts';
+import { axisColors, bodyFont, seriesColor, themeColor } from '../shared/charts';
 import { DASK_TASK_STREAM_ALPHA } from '../../src/dask/metrics/taskStream';
 
 const WINDOW_MS = 60_000;
@@ -22,15 +22,22 @@ export class TaskStreamChart {
   private state?: TaskStreamState;
   private message?: string;
   private since?: number;
-  /** Each bar's lane key (worker#thread), computed once when it arrives. */
+  /** Each bar's lane key (worker#thread) and colour group (styleKey), computed once when it arrives. */
   private laneOf: string[] = [];
+  private styleOf: string[] = [];
+  /** Bars held per lane, compute bars per prefix (in order of arrival) and bars per action, kept as bars come and go. */
+  private lanesHeld = new Map<string, { key: string; worker: string; thread: number; bars: number }>();
+  private prefixesHeld = new Map<string, number>();
+  private actionsHeld = new Map<string, number>();
   private names = new Map<string, string>();
   private order: string[] = [];
   private selected?: string;
-  private lanes: { worker: string; thread: number }[] = [];
+  private lanes: { key: string; worker: string; thread: number }[] = [];
   private drawnCount = 0;
   private newest = 0;
   private legendSignature = '';
+  /** The box's width as last laid out (resize observer): a draw reads no layout. */
+  private boxWidth?: number;
   onToggle?: (on: boolean) => void;
   onSelect?: (worker: string) => void;
 
@@ -48,7 +55,10 @@ export class TaskStreamChart {
       const lane = this.laneAt(e.offsetY);
       if (lane) this.onSelect?.(lane.worker);
     });
-    new ResizeObserver(() => this.draw()).observe(this.box);
+    new ResizeObserver(() => {
+      this.boxWidth = this.box.clientWidth;
+      this.draw();
+    }).observe(this.box);
     this.setState('off');
     this.draw();
   }
@@ -66,23 +76,45 @@ export class TaskStreamChart {
           : state === 'failed' ? `No task stream: ${message ?? 'the scheduler did not open /eventstream.'}`
             : `Live since ${at}: tasks that finished in the last minute.`;
     this.status.classList.toggle('error', state === 'failed');
-    if (state === 'off') [this.bars, this.laneOf, this.newest] = [[], [], 0];
+    if (state === 'off') {
+      [this.bars, this.laneOf, this.styleOf, this.newest] = [[], [], [], 0];
+      for (const held of [this.lanesHeld, this.prefixesHeld, this.actionsHeld]) held.clear();
+    }
   }
 
   addBars(bars: TaskBar[]): void {
     if (bars.length === 0) return;
     for (const b of bars) {
+      const lane = `${b.worker}#${b.thread ?? 0}`;
       this.bars.push(b);
-      this.laneOf.push(`${b.worker}#${b.thread ?? 0}`);
+      this.laneOf.push(lane);
+      this.styleOf.push(styleKey(b));
+      this.hold(b, lane, 1);
       if (b.stop > this.newest) this.newest = b.stop;
     }
     // Trimmed in batches (not on every message): what is older than the window, and beyond 10,000 bars.
     if (this.bars.length > MAX_BARS * 1.2 || this.bars[0]!.stop < this.newest - WINDOW_MS * 1.2) {
       let from = Math.max(0, this.bars.length - MAX_BARS);
       while (from < this.bars.length && this.bars[from]!.stop < this.newest - WINDOW_MS) from++;
+      for (let i = 0; i < from; i++) this.hold(this.bars[i]!, this.laneOf[i]!, -1);
       this.bars = this.bars.slice(from);
       this.laneOf = this.laneOf.slice(from);
+      this.styleOf = this.styleOf.slice(from);
     }
+  }
+
+  /** Counts a bar in (+1) or out (-1) of its lane, its prefix and its action. */
+  private hold(b: TaskBar, lane: string, delta: 1 | -1): void {
+    let l = this.lanesHeld.get(lane);
+    if (!l) this.lanesHeld.set(lane, (l = { key: lane, worker: b.worker, thread: b.thread ?? 0, bars: 0 }));
+    if ((l.bars += delta) <= 0) this.lanesHeld.delete(lane);
+    const count = (held: Map<string, number>, k: string) => {
+      const n = (held.get(k) ?? 0) + delta;
+      if (n > 0) held.set(k, n);
+      else held.delete(k);
+    };
+    if (b.action === 'compute') count(this.prefixesHeld, b.prefix);
+    count(this.actionsHeld, b.action);
   }
 
   /** Worker names (address → name) and their order, from the table. */
@@ -125,7 +157,7 @@ export class TaskStreamChart {
   draw(): void {
     const show = this.state === 'live' || this.bars.length > 0;
     this.canvas.classList.toggle('hidden', !show);
-    const width = Math.max(300, this.box.clientWidth - 14);
+    const width = Math.max(300, (this.boxWidth ??= this.box.clientWidth) - 14);
     const dpr = window.devicePixelRatio || 1;
     if (this.canvas.width !== Math.round(width * dpr)) {
       this.canvas.width = Math.round(width * dpr);
@@ -139,13 +171,8 @@ export class TaskStreamChart {
     ctx.clearRect(0, 0, width, HEIGHT);
     // Lanes: every worker thread that ran something, in the table's worker order.
     const rank = new Map(this.order.map((a, i) => [a, i]));
-    const laneKeys = new Map<string, { worker: string; thread: number }>();
-    for (let i = 0; i < this.bars.length; i++) {
-      const k = this.laneOf[i]!;
-      if (!laneKeys.has(k)) laneKeys.set(k, { worker: this.bars[i]!.worker, thread: this.bars[i]!.thread ?? 0 });
-    }
-    this.lanes = [...laneKeys.values()].sort((a, b) => ((rank.get(a.worker) ?? 1e9) - (rank.get(b.worker) ?? 1e9)) || a.worker.localeCompare(b.worker) || a.thread - b.thread);
-    const laneIndex = new Map(this.lanes.map((l, i) => [`${l.worker}#${l.thread}`, i]));
+    this.lanes = [...this.lanesHeld.values()].sort((a, b) => ((rank.get(a.worker) ?? 1e9) - (rank.get(b.worker) ?? 1e9)) || a.worker.localeCompare(b.worker) || a.thread - b.thread);
+    const laneIndex = new Map(this.lanes.map((l, i) => [l.key, i]));
     const laneH = (HEIGHT - AXIS_H) / Math.max(1, this.lanes.length);
     // Like Dask's: the last minute, or less when the bars span less (zoomed to what ran), never under 5 s.
     const end = this.newest;
@@ -156,17 +183,13 @@ export class TaskStreamChart {
     const plotW = width - LABEL_W - 4;
     const x = (t: number) => LABEL_W + ((t - start) / span) * plotW;
     const { label: fg, grid } = axisColors();
-    ctx.font = `11px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+    ctx.font = `11px ${bodyFont()}`;
     ctx.textBaseline = 'middle';
     // One theme colour per prefix, in order of appearance: Dask's per-prefix colours come from a hash and often collide
     // (load, measure and combine all came out #433C84 in the recorded run); transfer, disk and error keep Dask's meaning.
     const prefixColors = new Map<string, string>();
-    const counts = new Map<string, number>();
-    for (const b of this.bars) {
-      if (b.action !== 'compute') continue;
-      counts.set(b.prefix, (counts.get(b.prefix) ?? 0) + 1);
-      if (!prefixColors.has(b.prefix)) prefixColors.set(b.prefix, seriesColor(prefixColors.size));
-    }
+    for (const prefix of this.prefixesHeld.keys()) prefixColors.set(prefix, seriesColor(prefixColors.size));
+    const counts = this.prefixesHeld;
     this.lanes.forEach((l, i) => {
       const y = i * laneH;
       if (l.worker === this.selected) {
@@ -181,16 +204,29 @@ export class TaskStreamChart {
     });
     let drawn = 0;
     const ac = this.actionColors();
+    // Bars grouped by colour and opacity, each group painted in one go: setting a canvas colour parses it, and a busy
+    // stream has thousands of bars in a handful of colours.
+    const groups = new Map<string, { color: string; alpha: number; rects: number[] }>();
+    const barH = Math.max(1, laneH - 2);
     for (let i = 0; i < this.bars.length; i++) {
       const b = this.bars[i]!;
       if (b.stop < start) continue;
       const lane = laneIndex.get(this.laneOf[i]!)!;
-      ctx.globalAlpha = DASK_TASK_STREAM_ALPHA[b.action] ?? 0.4;
-      ctx.fillStyle = b.status !== 'OK' ? ac.error : b.action === 'compute' ? prefixColors.get(b.prefix) ?? ac.other
-        : b.action === 'transfer' ? ac.transfer : b.action === 'disk-read' || b.action === 'disk-write' ? ac.disk : ac.other;
+      let g = groups.get(this.styleOf[i]!);
+      if (!g) {
+        const color = b.status !== 'OK' ? ac.error : b.action === 'compute' ? prefixColors.get(b.prefix) ?? ac.other
+          : b.action === 'transfer' ? ac.transfer : b.action === 'disk-read' || b.action === 'disk-write' ? ac.disk : ac.other;
+        groups.set(this.styleOf[i]!, (g = { color, alpha: DASK_TASK_STREAM_ALPHA[b.action] ?? 0.4, rects: [] }));
+      }
       const x0 = Math.max(LABEL_W, x(b.start));
-      ctx.fillRect(x0, lane * laneH + 1, Math.max(1, x(b.stop) - x0), Math.max(1, laneH - 2));
+      g.rects.push(x0, lane * laneH + 1, Math.max(1, x(b.stop) - x0));
       drawn++;
+    }
+    for (const g of groups.values()) {
+      ctx.globalAlpha = g.alpha;
+      ctx.fillStyle = g.color;
+      const r = g.rects;
+      for (let k = 0; k < r.length; k += 3) ctx.fillRect(r[k]!, r[k + 1]!, r[k + 2]!, barH);
     }
     ctx.globalAlpha = 1;
     // Time axis: seconds before the newest bar.
@@ -211,8 +247,8 @@ export class TaskStreamChart {
 
   private drawLegend(colors: Map<string, string>, counts: Map<string, number>): void {
     const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12);
-    const transfer = this.bars.some((b) => b.action === 'transfer');
-    const disk = this.bars.some((b) => b.action === 'disk-read' || b.action === 'disk-write');
+    const transfer = this.actionsHeld.has('transfer');
+    const disk = this.actionsHeld.has('disk-read') || this.actionsHeld.has('disk-write');
     // Rebuilt only when what it lists changes (not on every update of a busy stream).
     const signature = `${top.map(([p]) => `${p}=${colors.get(p)}`).join('|')}|${transfer}|${disk}|${themeColor('--vscode-charts-red', '')}`;
     if (signature === this.legendSignature) return;
@@ -238,4 +274,9 @@ export class TaskStreamChart {
       item.appendChild(document.createTextNode('disk (spill)'));
     }
   }
+}
+
+/** What decides a bar's colour and opacity (see draw): bars with the same key are painted together. */
+function styleKey(b: TaskBar): string {
+  return b.status !== 'OK' ? `error ${b.action}` : b.action === 'compute' ? `compute ${b.prefix}` : b.action;
 }

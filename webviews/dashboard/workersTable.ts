@@ -12,9 +12,11 @@ const COLUMNS: { key: Key; title: string; num: boolean; width: string }[] = [
   { key: 'executing', title: 'Tasks now', num: true, width: '15%' },
   { key: 'lastSeen', title: 'Last seen', num: true, width: '14%' },
 ];
-/** Must match `.workers tbody tr.row { height }` in theme.css. */
+/** Must match `.workers tbody tr.row { height }` and `.table-wrap { max-height }` in theme.css. */
 const ROW_HEIGHT = 24;
-const OVERSCAN = 8;
+const MAX_HEIGHT = 420;
+/** Rows rendered beyond the view on each side: enough for a scroll frame, few enough that an update lays out little. */
+const OVERSCAN = 3;
 
 interface PooledRow {
   tr: HTMLTableRowElement;
@@ -95,10 +97,14 @@ export class WorkersTable {
 
   apply(update: WorkersUpdate, now: number): void {
     this.now = now;
+    const size = this.rows.size;
     if (update.reset) this.rows.clear();
     for (const address of update.remove) this.rows.delete(address);
     for (const row of update.upsert) this.rows.set(row.address, row);
-    this.sort();
+    // Sorted by a field that never changes (name, address) and the same workers: the order stands, only the rows are new.
+    const same = !update.reset && update.remove.length === 0 && this.rows.size === size;
+    if (same && (this.sortKey === 'name' || this.sortKey === 'address')) this.sorted = this.sorted.map((r) => this.rows.get(r.address)!);
+    else this.sort();
     this.render();
   }
 
@@ -130,7 +136,8 @@ export class WorkersTable {
   /** Fills the pooled rows with the slice of sorted rows that is in view; spacers keep the scroll height right. */
   private render(): void {
     const n = this.sorted.length;
-    const viewport = this.wrap.clientHeight || 420;
+    // The box grows to its max-height with its rows: before the first rows are in, it is only as high as its header.
+    const viewport = Math.max(this.wrap.clientHeight, Math.min(MAX_HEIGHT, n * ROW_HEIGHT));
     const first = Math.max(0, Math.floor(this.wrap.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const count = Math.min(n - first, Math.ceil(viewport / ROW_HEIGHT) + 2 * OVERSCAN);
     while (this.pool.length < count) this.pool.push(this.pooledRow());

@@ -1,10 +1,35 @@
 // uPlot charts themed from --vscode-* variables: time series and per-worker bars, resized with their box.
 import uPlot from 'uplot';
 
+/**
+ * Theme reads are cached until the theme changes (the editor sets its variables on <html> and a class on <body>): each
+ * getComputedStyle after DOM writes forces a style recalculation, and a dashboard update made dozens of them.
+ */
+const themeCache = new Map<string, string>();
+let themeWatch: MutationObserver | undefined;
+
+function cachedThemeRead(key: string, read: () => string): string {
+  if (!themeWatch) {
+    themeWatch = new MutationObserver(() => themeCache.clear());
+    for (const node of [document.documentElement, document.body]) themeWatch.observe(node, { attributes: true, attributeFilter: ['style', 'class'] });
+    // Styles added later (injectStyles) change what the variables resolve to as well.
+    themeWatch.observe(document.head, { childList: true });
+  }
+  // A change made earlier in this same task (its observer callback has not run yet) counts too.
+  if (themeWatch.takeRecords().length) themeCache.clear();
+  let v = themeCache.get(key);
+  if (v === undefined) themeCache.set(key, (v = read()));
+  return v;
+}
+
 /** Reads a theme colour; the editor sets these on <html> for light, dark and high-contrast themes. */
 export function themeColor(name: string, fallback: string): string {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return v || fallback;
+  return cachedThemeRead(name, () => getComputedStyle(document.documentElement).getPropertyValue(name).trim()) || fallback;
+}
+
+/** The body's font family, for text drawn on canvases. */
+export function bodyFont(): string {
+  return cachedThemeRead('body font', () => getComputedStyle(document.body).fontFamily) || 'sans-serif';
 }
 
 /**
@@ -13,7 +38,7 @@ export function themeColor(name: string, fallback: string): string {
  * out more than the grid in light, dark and high-contrast themes.
  */
 export function axisColors(): { label: string; grid: string } {
-  const label = getComputedStyle(document.body).color || themeColor('--vscode-foreground', '#333');
+  const label = cachedThemeRead('body color', () => getComputedStyle(document.body).color) || themeColor('--vscode-foreground', '#333');
   const rgb = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(label);
   return { label, grid: rgb ? `rgba(${rgb[1]}, ${rgb[2]}, ${rgb[3]}, 0.18)` : 'rgba(127, 127, 127, 0.25)' };
 }
@@ -80,8 +105,17 @@ export class Chart {
       // Whole seconds and up: finer ticks would repeat the same hh:mm:ss label.
       xAxis.incrs = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86_400, 172_800, 604_800];
     } else {
-      // One tick per bar, at its slot, labelled like the table.
-      xAxis.splits = (u) => Array.from(u.data[0] as ArrayLike<number>);
+      // One tick per bar, at its slot, labelled like the table; with more bars than labels fit (1,000 workers), every
+      // k-th one: labels drawn on top of each other say nothing and cost a text draw each, every update.
+      xAxis.splits = (u) => {
+        const slots = u.data[0] as ArrayLike<number>;
+        const widest = this.labels.reduce((m, l) => Math.max(m, l.length), 1);
+        const room = Math.max(1, Math.floor(u.bbox.width / (window.devicePixelRatio || 1) / Math.max(14, widest * 6)));
+        const step = Math.ceil(slots.length / room);
+        const splits: number[] = [];
+        for (let i = 0; i < slots.length; i += step) splits.push(slots[i]!);
+        return splits;
+      };
       xAxis.values = (_u, splits) => splits.map((i) => (i == null ? '' : this.labels[Math.round(i)] ?? ''));
       // Long names slant so neighbours do not overlap.
       xAxis.rotate = (_u, values) => (values.some((v) => String(v).length > 8) ? -20 : 0);

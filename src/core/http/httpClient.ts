@@ -53,6 +53,8 @@ export interface HttpResponse {
   headers: Headers;
   url: string;
   text(): Promise<string>;
+  /** The body's bytes, undecoded (for a reader that decodes them elsewhere, e.g. on a worker thread). */
+  bytes(): Promise<Uint8Array>;
   /** The body as a stream of bytes (for event streams); the request's timeout no longer applies. */
   body: ReadableStream<Uint8Array> | null;
 }
@@ -185,17 +187,23 @@ export class HttpClient {
       url: res.url,
       body: res.body,
       text: () => readText(res, shownUrl, timeoutMs),
+      bytes: async () => new Uint8Array(await readBody(res.arrayBuffer(), shownUrl, timeoutMs)),
     };
   }
 }
 
-async function readText(res: Response, shownUrl: string, timeoutMs: number): Promise<string> {
+function readText(res: Response, shownUrl: string, timeoutMs: number): Promise<string> {
+  return readBody(res.text(), shownUrl, timeoutMs);
+}
+
+/** A body read with its own timeout (the request's covers only the headers), network failures typed. */
+async function readBody<T>(body: Promise<T>, shownUrl: string, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const guard = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(shownUrl, timeoutMs)), timeoutMs);
   });
   try {
-    return await Promise.race([res.text(), guard]);
+    return await Promise.race([body, guard]);
   } catch (e) {
     if (e instanceof PangeoError) throw e;
     throw mapNetworkError(shownUrl, e);

@@ -63,7 +63,12 @@ export class SampleContext {
 
 export function buildSample(time: number, counts: SchedulerCounts, identity: SchedulerIdentity, metrics?: MetricsPage, context = new SampleContext()): ClusterSample {
   context.rows.at = time;
-  const rows = workerRows(identity, context.rows);
+  return sampleFromRows(time, counts, identity, workerRows(identity, context.rows), metrics, context);
+}
+
+/** The same from worker rows already read (identityRows.ts, possibly on a worker thread); `identity.workers` is not read. */
+export function sampleFromRows(time: number, counts: SchedulerCounts, identity: Pick<SchedulerIdentity, 'id' | 'started'>, rows: WorkerRow[],
+  metrics?: MetricsPage, context = new SampleContext()): ClusterSample {
   const totals = {} as Record<ClusterTotal, number>;
   for (const t of TOTAL_NAMES) totals[t] = 0;
   for (const row of rows) for (const t of TOTAL_NAMES) totals[t] += row[CLUSTER_TOTALS[t]];

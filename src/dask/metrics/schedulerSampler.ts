@@ -1,9 +1,10 @@
 // Polls one scheduler's HTTP routes with the provider's headers and turns the answers into ClusterSamples.
 import { isPangeoError, PangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
-import { SchedulerHttp } from '../scheduler/schedulerHttp';
-import type { SchedulerIdentity } from '../scheduler/schedulerPayloads';
-import { buildSample, ClusterSample, SampleContext } from './clusterSample';
+import { notAScheduler, SchedulerHttp } from '../scheduler/schedulerHttp';
+import { ClusterSample, SampleContext, sampleFromRows } from './clusterSample';
+import { IdentityRejected, IdentityRowsReader, type IdentityRows } from './identityRows';
+import { IdentityOffThread, IdentityThreadFailed } from './identityOffThread';
 import { readMetricsPage, type MetricsPage } from './metricsPage';
 import { diffWorkers, WorkerDiff } from './workerDiff';
 
@@ -27,6 +28,11 @@ export interface SamplerOptions {
   logger?: Logger;
   fetch?: typeof fetch;
   now?: () => number;
+  /**
+   * identity.json from this size on (bytes; default 256 KiB, ~300 workers) is read on a worker thread, from then on
+   * for this sampler; `false`: always on the calling thread. `script` is the bundled thread (tests build their own).
+   */
+  identityThread?: false | { aboveBytes?: number; script?: string };
 }
 
 export type PollResult =
@@ -52,9 +58,13 @@ export class SchedulerSampler {
   private checkIdleServed?: boolean;
   private context = new SampleContext();
   private contextFor?: string;
-  private lastIdentity?: SchedulerIdentity;
+  private lastIdentity?: IdentityRows;
+  private readonly identityHere = new IdentityRowsReader();
+  private identityThread?: IdentityOffThread;
   private readonly stoppedAfter: number;
   private readonly now: () => number;
+  private readonly logger?: Logger;
+  private readonly threadOptions: SamplerOptions['identityThread'];
 
   constructor(readonly connection: DashboardConnection, opts: SamplerOptions = {}) {
     this.scheduler = SchedulerHttp.at(connection.dashboardUrl, {
@@ -67,6 +77,18 @@ export class SchedulerSampler {
     });
     this.stoppedAfter = opts.stoppedAfter ?? 3;
     this.now = opts.now ?? Date.now;
+    this.logger = opts.logger;
+    this.threadOptions = opts.identityThread;
+  }
+
+  /** Ends the identity.json thread, if one was started. */
+  dispose(): void {
+    this.identityThread?.dispose();
+  }
+
+  /** Whether identity.json is read on a worker thread now. */
+  get readsOffThread(): boolean {
+    return this.identityThread?.running ?? false;
   }
 
   get state(): SamplerState {
@@ -103,25 +125,55 @@ export class SchedulerSampler {
   async sample(signal?: AbortSignal): Promise<ClusterSample> {
     const [counts, identity, metrics] = await Promise.all([
       this.scheduler.counts(signal),
-      this.identityOrLast(signal),
+      this.identityBytesOrLast(signal),
       this.fetchMetrics(signal),
     ]);
+    const time = this.now();
+    const { head, rows } = identity.bytes ? (this.lastIdentity = await this.readIdentity(identity, time, signal)) : identity.last;
     // A restarted scheduler starts its counters and histories afresh.
-    if (identity.id !== this.contextFor) [this.context, this.contextFor] = [new SampleContext(), identity.id];
-    return buildSample(this.now(), counts, identity, metrics, this.context);
+    if (head.id !== this.contextFor) [this.context, this.contextFor] = [new SampleContext(), head.id];
+    return sampleFromRows(time, counts, head, rows, metrics, this.context);
   }
 
   /**
    * Dask ≥ 2023.4 answers identity.json with a 500 while tasks run (heartbeat metrics with tuple keys; see
    * docs/dask-dashboard-sources.md): a live scheduler then keeps its last worker data instead of counting as down.
    */
-  private async identityOrLast(signal?: AbortSignal): Promise<SchedulerIdentity> {
+  private async identityBytesOrLast(signal?: AbortSignal): Promise<{ url: string; bytes: Uint8Array } | { bytes?: undefined; last: IdentityRows }> {
     try {
-      this.lastIdentity = await this.scheduler.identity(signal);
+      return await this.scheduler.identityBytes(signal);
     } catch (e) {
       if (!(this.lastIdentity && isPangeoError(e, 'UnexpectedResponse') && e.status === 500)) throw e;
+      return { last: this.lastIdentity };
     }
-    return this.lastIdentity;
+  }
+
+  /** Big answers go to the worker thread (it keeps the rows' history from then on); small ones, or a failed thread, here. */
+  private async readIdentity(fetched: { url: string; bytes: Uint8Array }, at: number, signal?: AbortSignal): Promise<IdentityRows> {
+    let { url, bytes } = fetched;
+    try {
+      const thread = this.threadFor(bytes.length);
+      if (thread) {
+        try {
+          return await thread.read(bytes, at);
+        } catch (e) {
+          if (!(e instanceof IdentityThreadFailed)) throw e;
+          // The thread failed with the bytes it was given (rare): ask once more and read them here.
+          if (bytes.byteLength === 0) ({ url, bytes } = await this.scheduler.identityBytes(signal));
+        }
+      }
+      return this.identityHere.read(bytes, at);
+    } catch (e) {
+      if (e instanceof IdentityRejected) throw notAScheduler(url, e.message);
+      throw e;
+    }
+  }
+
+  private threadFor(size: number): IdentityOffThread | undefined {
+    const opts = this.threadOptions;
+    if (opts === false) return undefined;
+    if (!this.identityThread && size >= (opts?.aboveBytes ?? 256 * 1024)) this.identityThread = new IdentityOffThread(opts?.script, this.logger);
+    return this.identityThread?.usable ? this.identityThread : undefined;
   }
 
   private async fetchMetrics(signal?: AbortSignal): Promise<MetricsPage | undefined> {

@@ -11,6 +11,7 @@ import { defaultPriceTable } from '../../../src/cost/priceTable';
 import { rateFor } from '../../../src/cost/rate';
 import { DaskCluster, startDaskCluster } from './daskFixture';
 import { sleep } from '../../support/processes';
+import { identityThreadScript } from '../../unit/metrics/identityThreadBundle';
 
 const skip = existsSync('/usr/bin/dask') ? false : '/usr/bin/dask is not installed (apt-get install python3-distributed)';
 let cluster: DaskCluster;
@@ -43,6 +44,23 @@ test('the sampler counts workers, threads and memory like the scheduler does', {
   assert.match((await sampler.plots()).reason ?? '', /bokeh/);
   // distributed 2022.12 has no /api/v1/check_idle (added in 2023.3.2).
   assert.equal(await sampler.idleSince(), undefined);
+});
+
+test('identity.json read on the worker thread (big clusters) gives the rows the host thread reads', { skip, timeout: 60_000 }, async () => {
+  const here = new SchedulerSampler({ dashboardUrl: cluster.dashboardUrl }, { identityThread: false });
+  const there = new SchedulerSampler({ dashboardUrl: cluster.dashboardUrl }, { identityThread: { aboveBytes: 0, script: await identityThreadScript() } });
+  try {
+    const [a, b] = [await here.poll(), await there.poll()];
+    assert.ok(a.ok && b.ok);
+    assert.equal(there.readsOffThread, true);
+    const stable = (rows: typeof a.sample.workerRows) => rows.map((r) => ({ address: r.address, name: r.name, threads: r.threads, limit: r.memoryLimitBytes, status: r.status }));
+    assert.deepEqual(stable(b.sample.workerRows), stable(a.sample.workerRows));
+    assert.ok(b.sample.workerRows.every((r) => r.memoryBytes > 10 * 1024 ** 2 && r.lastSeen > Date.now() - 60_000), 'heartbeat metrics read on the thread');
+    assert.deepEqual([b.sample.workers, b.sample.threads, b.sample.memoryLimitBytes], [2, 3, 3e9]);
+  } finally {
+    here.dispose();
+    there.dispose();
+  }
 });
 
 test('scaling is visible within one poll; tasks show up by state', { skip, timeout: 120_000 }, async () => {
@@ -138,15 +156,24 @@ test('the cost meter prices the real cluster from identity.json threads and memo
 
 // Last: workers of 2022.12 close when their scheduler goes away.
 test('a scheduler that goes away is reported stopped, and live again when it returns', { skip, timeout: 120_000 }, async () => {
-  const sampler = new SchedulerSampler({ dashboardUrl: cluster.dashboardUrl }, { stoppedAfter: 2, timeoutMs: 2000 });
-  const before = await sampler.poll();
-  assert.ok(before.ok);
+  // The same whether identity.json is read on the host thread or on the worker thread.
+  const samplers = [
+    new SchedulerSampler({ dashboardUrl: cluster.dashboardUrl }, { stoppedAfter: 2, timeoutMs: 2000 }),
+    new SchedulerSampler({ dashboardUrl: cluster.dashboardUrl }, { stoppedAfter: 2, timeoutMs: 2000, identityThread: { aboveBytes: 0, script: await identityThreadScript() } }),
+  ];
+  after(() => samplers.forEach((s) => s.dispose()));
+  for (const sampler of samplers) assert.ok((await sampler.poll()).ok);
+  assert.equal(samplers[1]!.readsOffThread, true);
   await cluster.stopScheduler();
-  assert.equal((await sampler.poll()).state, 'unreachable');
-  assert.equal((await sampler.poll()).state, 'stopped');
+  for (const sampler of samplers) {
+    assert.equal((await sampler.poll()).state, 'unreachable');
+    assert.equal((await sampler.poll()).state, 'stopped');
+  }
   await cluster.startScheduler();
-  const back = await sampler.poll();
-  assert.ok(back.ok, 'answers again');
-  assert.equal(back.recovered, true);
-  assert.equal(back.restarted, true, 'a new scheduler id');
+  for (const sampler of samplers) {
+    const back = await sampler.poll();
+    assert.ok(back.ok, 'answers again');
+    assert.equal(back.recovered, true);
+    assert.equal(back.restarted, true, 'a new scheduler id');
+  }
 });

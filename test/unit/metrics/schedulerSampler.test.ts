@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SchedulerSampler } from '../../../src/dask/metrics/schedulerSampler';
 import { normalizeDashboardRoot } from '../../../src/dask/scheduler/schedulerHttp';
@@ -6,6 +6,7 @@ import { buildSample } from '../../../src/dask/metrics/clusterSample';
 import { readCounts, readIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
 import { diffWorkers } from '../../../src/dask/metrics/workerDiff';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from './syntheticScheduler';
+import { identityThreadScript } from './identityThreadBundle';
 
 // Captured from a real distributed 2022.12.1 scheduler with one worker (trimmed).
 const realCounts = { bytes: 0, clients: 1, cores: 1, erred: 0, hosts: 1, idle: 1, memory: 0, processing: 0, released: 0, saturated: 0, tasks: 0, unrunnable: 0, waiting: 0, waiting_data: 0, workers: 1, desired_workers: 0 };
@@ -55,94 +56,102 @@ test('diffWorkers reports added, removed and changed rows', () => {
   assert.deepEqual(diffWorkers(a, a), { added: [], removed: [], changed: [] });
 });
 
-function sampler(control: FakeSchedulerControl, headers?: Record<string, string>) {
-  return new SchedulerSampler({ dashboardUrl: 'http://sched.test:8787/status', headers }, { fetch: fakeSchedulerFetch(control), stoppedAfter: 3 });
-}
+// Every behaviour holds whether identity.json is read on this thread or on the worker thread (big clusters).
+for (const where of ['on the host thread', 'on the worker thread'] as const) {
+  const sampler = async (control: FakeSchedulerControl, headers?: Record<string, string>) => {
+    const s = new SchedulerSampler({ dashboardUrl: 'http://sched.test:8787/status', headers }, {
+      fetch: fakeSchedulerFetch(control), stoppedAfter: 3,
+      identityThread: where === 'on the worker thread' ? { aboveBytes: 0, script: await identityThreadScript() } : false,
+    });
+    after(() => s.dispose());
+    return s;
+  };
 
-test('sampler: live → unreachable → stopped → recovered, with headers on every request', async () => {
-  let down = false;
-  let n = 2;
-  const control: FakeSchedulerControl = { requests: [], payloads: () => (down ? 'down' : syntheticPayloads({ workers: n, flavour: 'current' })) };
-  const s = sampler(control, { Authorization: 'jupyterhub secret-token-123' });
-  assert.equal(s.state, 'connecting');
-  const first = await s.poll();
-  assert.ok(first.ok);
-  assert.equal(first.sample.workers, 2);
-  assert.equal(first.sample.threads, 4);
-  assert.equal(first.sample.metricsAvailable, true);
-  assert.equal(first.diff.added.length, 2);
-  assert.ok(control.requests.every((r) => r.headers.Authorization === 'jupyterhub secret-token-123'));
-  assert.ok(control.requests.some((r) => r.url === 'http://sched.test:8787/metrics'));
-  down = true;
-  const states = [];
-  for (let i = 0; i < 4; i++) states.push((await s.poll()).state);
-  assert.deepEqual(states, ['unreachable', 'unreachable', 'stopped', 'stopped']);
-  down = false;
-  n = 3;
-  const back = await s.poll();
-  assert.ok(back.ok && back.recovered);
-  assert.equal(back.sample.workers, 3);
-  assert.equal(s.state, 'live');
-});
+  test(`sampler (${where}): live → unreachable → stopped → recovered, with headers on every request`, async () => {
+    let down = false;
+    let n = 2;
+    const control: FakeSchedulerControl = { requests: [], payloads: () => (down ? 'down' : syntheticPayloads({ workers: n, flavour: 'current' })) };
+    const s = await sampler(control, { Authorization: 'jupyterhub secret-token-123' });
+    assert.equal(s.state, 'connecting');
+    const first = await s.poll();
+    assert.ok(first.ok);
+    assert.equal(first.sample.workers, 2);
+    assert.equal(first.sample.threads, 4);
+    assert.equal(first.sample.metricsAvailable, true);
+    assert.equal(first.diff.added.length, 2);
+    assert.ok(control.requests.every((r) => r.headers.Authorization === 'jupyterhub secret-token-123'));
+    assert.ok(control.requests.some((r) => r.url === 'http://sched.test:8787/metrics'));
+    down = true;
+    const states = [];
+    for (let i = 0; i < 4; i++) states.push((await s.poll()).state);
+    assert.deepEqual(states, ['unreachable', 'unreachable', 'stopped', 'stopped']);
+    down = false;
+    n = 3;
+    const back = await s.poll();
+    assert.ok(back.ok && back.recovered);
+    assert.equal(back.sample.workers, 3);
+    assert.equal(s.state, 'live');
+  });
 
-test('sampler: /metrics 404 falls back to counts.json and is not asked again', async () => {
-  const control: FakeSchedulerControl = { requests: [], payloads: () => ({ ...syntheticPayloads({ workers: 1, processing: 4 }), metrics: undefined }) };
-  const s = sampler(control);
-  const r1 = await s.poll();
-  assert.ok(r1.ok);
-  assert.equal(r1.sample.metricsAvailable, false);
-  assert.equal(r1.sample.tasks.processing, 4);
-  const before = control.requests.filter((r) => r.url.endsWith('/metrics')).length;
-  await s.poll();
-  assert.equal(control.requests.filter((r) => r.url.endsWith('/metrics')).length, before);
-});
+  test(`sampler (${where}): /metrics 404 falls back to counts.json and is not asked again`, async () => {
+    const control: FakeSchedulerControl = { requests: [], payloads: () => ({ ...syntheticPayloads({ workers: 1, processing: 4 }), metrics: undefined }) };
+    const s = await sampler(control);
+    const r1 = await s.poll();
+    assert.ok(r1.ok);
+    assert.equal(r1.sample.metricsAvailable, false);
+    assert.equal(r1.sample.tasks.processing, 4);
+    const before = control.requests.filter((r) => r.url.endsWith('/metrics')).length;
+    await s.poll();
+    assert.equal(control.requests.filter((r) => r.url.endsWith('/metrics')).length, before);
+  });
 
-test('sampler: a new scheduler id is a restart; auth errors never count as stopped', async () => {
-  let id = 'A';
-  const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 2, schedulerId: id }) };
-  const s = sampler(control);
-  await s.poll();
-  id = 'B';
-  const r = await s.poll();
-  assert.ok(r.ok && r.restarted);
-  const denied = new SchedulerSampler({ dashboardUrl: 'http://x.test/' }, { stoppedAfter: 1, fetch: (async () => new Response('no', { status: 403 })) as typeof fetch });
-  const d = await denied.poll();
-  assert.equal(d.ok, false);
-  assert.equal(d.state, 'unreachable');
-  assert.match((d as { error: Error }).error.message, /refused|403/);
-});
-
-test('sampler: plots say why they are not shown', async () => {
-  const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 1 }) };
-  assert.match((await sampler(control).plots()).reason ?? '', /bokeh/);
-  const withPlots = new SchedulerSampler({ dashboardUrl: 'http://x.test/status', headers: { Authorization: 'token abcdefgh' } },
-    { fetch: (async () => Response.json({ 'Task Stream': '/individual-task-stream' })) as typeof fetch });
-  const p = await withPlots.plots();
-  assert.deepEqual(p.plots, {});
-  assert.match(p.reason ?? '', /credentials/);
-  const open = new SchedulerSampler({ dashboardUrl: 'http://x.test/status' }, { fetch: (async () => Response.json({ 'Task Stream': '/individual-task-stream' })) as typeof fetch });
-  assert.deepEqual((await open.plots()).plots, { 'Task Stream': 'http://x.test/individual-task-stream' });
-});
-
-test('sampler: identity.json answering 500 mid-computation (Dask ≥ 2023.4) keeps the last workers, not "unreachable"', async () => {
-  let processing = 0;
-  const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 2, processing, flavour: 'current' }) };
-  const s = sampler(control);
-  control.identityStatus = 500;
-  const cold = await s.poll();
-  assert.equal(cold.ok, false, 'no worker data yet: a 500 is still a failure');
-  control.identityStatus = undefined;
-  const first = await s.poll();
-  assert.ok(first.ok);
-  control.identityStatus = 500;
-  processing = 6;
-  for (let i = 0; i < 4; i++) {
+  test(`sampler (${where}): a new scheduler id is a restart; auth errors never count as stopped`, async () => {
+    let id = 'A';
+    const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 2, schedulerId: id }) };
+    const s = await sampler(control);
+    await s.poll();
+    id = 'B';
     const r = await s.poll();
-    assert.ok(r.ok, `tick ${i} stays live`);
-    assert.equal(r.sample.workers, 2);
-    assert.equal(r.sample.tasks.processing, 6, 'counts and /metrics still move');
-  }
-  assert.equal(s.state, 'live');
-  control.identityStatus = 404;
-  assert.equal((await s.poll()).ok, false, 'other statuses still count');
-});
+    assert.ok(r.ok && r.restarted);
+    const denied = new SchedulerSampler({ dashboardUrl: 'http://x.test/' }, { stoppedAfter: 1, fetch: (async () => new Response('no', { status: 403 })) as typeof fetch });
+    const d = await denied.poll();
+    assert.equal(d.ok, false);
+    assert.equal(d.state, 'unreachable');
+    assert.match((d as { error: Error }).error.message, /refused|403/);
+  });
+
+  test(`sampler (${where}): plots say why they are not shown`, async () => {
+    const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 1 }) };
+    assert.match((await (await sampler(control)).plots()).reason ?? '', /bokeh/);
+    const withPlots = new SchedulerSampler({ dashboardUrl: 'http://x.test/status', headers: { Authorization: 'token abcdefgh' } },
+      { fetch: (async () => Response.json({ 'Task Stream': '/individual-task-stream' })) as typeof fetch });
+    const p = await withPlots.plots();
+    assert.deepEqual(p.plots, {});
+    assert.match(p.reason ?? '', /credentials/);
+    const open = new SchedulerSampler({ dashboardUrl: 'http://x.test/status' }, { fetch: (async () => Response.json({ 'Task Stream': '/individual-task-stream' })) as typeof fetch });
+    assert.deepEqual((await open.plots()).plots, { 'Task Stream': 'http://x.test/individual-task-stream' });
+  });
+
+  test(`sampler (${where}): identity.json answering 500 mid-computation (Dask ≥ 2023.4) keeps the last workers, not "unreachable"`, async () => {
+    let processing = 0;
+    const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 2, processing, flavour: 'current' }) };
+    const s = await sampler(control);
+    control.identityStatus = 500;
+    const cold = await s.poll();
+    assert.equal(cold.ok, false, 'no worker data yet: a 500 is still a failure');
+    control.identityStatus = undefined;
+    const first = await s.poll();
+    assert.ok(first.ok);
+    control.identityStatus = 500;
+    processing = 6;
+    for (let i = 0; i < 4; i++) {
+      const r = await s.poll();
+      assert.ok(r.ok, `tick ${i} stays live`);
+      assert.equal(r.sample.workers, 2);
+      assert.equal(r.sample.tasks.processing, 6, 'counts and /metrics still move');
+    }
+    assert.equal(s.state, 'live');
+    control.identityStatus = 404;
+    assert.equal((await s.poll()).ok, false, 'other statuses still count');
+  });
+}
