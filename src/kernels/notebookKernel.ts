@@ -464,3 +464,13 @@ function onKernelStatus(session: KernelSession, listener: (status: string) => vo
   session.connection.statusChanged.connect(slot);
   return { dispose: () => session.connection.statusChanged.disconnect(slot) };
 }
+
+/** What code the user did not write printed to stdout (its error as an exception): the answer of a hidden run. */
+export function hiddenRunStdout(result: CellRunResult): string {
+  if (result.status === 'error') throw new Error(`${result.error?.ename}: ${result.error?.evalue}`);
+  return result.outputs
+    .filter((o) => o.stream === 'stdout')
+    .flatMap((o) => o.items)
+    .map((i) => (i.kind === 'text' ? i.text : ''))
+    .join('');
+}

@@ -8,7 +8,7 @@ import { isPangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { CellExecutionWriter, failureOutput, OutputsById } from './cellExecutionWriter';
 import { controllerIdFor, controllerLabel, hubHash } from '../controllerId';
-import { CellRunResult, KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from '../notebookKernel';
+import { hiddenRunStdout as stdoutOf, KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from '../notebookKernel';
 import { HUB_FILE_SCHEME, pathOnServer } from '../../files/hubFileUri';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
@@ -589,12 +589,3 @@ export class NotebookControllers implements vscode.Disposable, HubKernelUser {
   }
 }
 
-/** What a hidden run printed to stdout; its error as an exception. */
-function stdoutOf(result: CellRunResult): string {
-  if (result.status === 'error') throw new Error(`${result.error?.ename}: ${result.error?.evalue}`);
-  return result.outputs
-    .filter((o) => o.stream === 'stdout')
-    .flatMap((o) => o.items)
-    .map((i) => (i.kind === 'text' ? i.text : ''))
-    .join('');
-}

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KernelProbeFeed, type ProbeKernel } from '../../../src/dashboard/kernelProbeFeed';
 import { DashboardSession } from '../../../src/dashboard/dashboardSession';
-import { PROBE_MARKER } from '../../../src/dask/metrics/schedulerProbe';
+import { PROBE_MARKER, type SchedulerProbe } from '../../../src/dask/metrics/schedulerProbe';
 import { isHostMessage, type HostMessage } from '../../../webviews/shared/protocol';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../metrics/syntheticScheduler';
 
@@ -46,7 +46,7 @@ test('probe feed: a busy kernel is skipped (nothing sent) and the panel says why
   assert.equal(k.sent.length, 1);
   assert.ok(k.sent[0]!.includes(`__pangeo_probe_run("${SCHEDULER}")`), 'asks for the client of this scheduler');
   assert.equal(feed.status.state, 'live');
-  assert.equal(feed.probe?.workers['tcp://w1:1']?.occupancy, 1.5);
+  assert.equal((feed.probe as SchedulerProbe | undefined)?.workers['tcp://w1:1']?.occupancy, 1.5);
   k.busy.value = true;
   await feed.tick();
   assert.equal(feed.status.state, 'busy');
