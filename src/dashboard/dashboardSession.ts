@@ -67,6 +67,8 @@ export class DashboardSession {
   private readonly overlay = new ProbeOverlay();
   /** The rows the webview has (with the probe's values), so probe answers between samples go as a diff. */
   private sentRows?: WorkerRow[];
+  /** Whether the webview's rows carry probe values: until they do (and after they are cleared) the sampler's diff is used as is. */
+  private sentOverlaid = false;
 
   constructor(readonly target: DashboardTarget, private readonly post: (m: HostMessage) => void, private readonly opts: DashboardSessionOptions = {}) {
     this.series = new SampleSeries(opts.seriesCapacity ?? 720);
@@ -261,19 +263,22 @@ export class DashboardSession {
     }
     const reset = !this.tableSent || !diff;
     this.tableSent = true;
-    if (this.probeFeed) {
+    if (this.probeFeed && (this.probeFeed.probe || this.sentOverlaid)) {
       // The probe's values ride on the rows: diff what the webview has against the rows with them laid over.
-      const rows = this.overlay.apply(sample.workerRows, this.probeFeed.probe);
-      this.post({ type: 'dashboard/sample', summary, workers: this.rowsUpdate(rows, reset) });
+      this.post({ type: 'dashboard/sample', summary, workers: this.overlaidUpdate(sample.workerRows, reset) });
       return;
     }
+    if (this.probeFeed) this.sentRows = sample.workerRows;
     this.post({
       type: 'dashboard/sample', summary,
       workers: reset ? { reset: true, upsert: sample.workerRows, remove: [] } : { reset: false, upsert: [...diff.added, ...diff.changed], remove: diff.removed },
     });
   }
 
-  private rowsUpdate(rows: WorkerRow[], reset: boolean): { reset: boolean; upsert: WorkerRow[]; remove: string[] } {
+  private overlaidUpdate(base: readonly WorkerRow[], reset: boolean): { reset: boolean; upsert: WorkerRow[]; remove: string[] } {
+    const probe = this.probeFeed?.probe;
+    const rows = this.overlay.apply(base, probe);
+    this.sentOverlaid = probe !== undefined;
     const d = reset || !this.sentRows ? undefined : diffWorkers(this.sentRows, rows);
     this.sentRows = rows;
     return d ? { reset: false, upsert: [...d.added, ...d.changed], remove: d.removed } : { reset: true, upsert: rows, remove: [] };
@@ -284,7 +289,7 @@ export class DashboardSession {
     if (!this.ready || !this.probeFeed) return;
     const last = this.sampler?.lastSample;
     const workers = last && this.tableSent
-      ? this.rowsUpdate(this.overlay.apply(last.workerRows, this.probeFeed.probe), false)
+      ? this.overlaidUpdate(last.workerRows, false)
       : { reset: false, upsert: [], remove: [] };
     this.post({ type: 'dashboard/probe', status: this.probeFeed.status, workers });
   }

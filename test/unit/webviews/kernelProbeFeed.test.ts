@@ -110,6 +110,21 @@ test('session: probe values reach the worker rows (occupancy, processing, work b
   await s.tick();
   const next = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
   assert.equal(next.workers.upsert.length, 0);
+  // The kernel runs a cell: the rows go back to "unknown" at once, and later samples need no overlay.
+  posted.length = 0;
+  k.busy.value = true;
+  await s.kernelProbe!.tick();
+  const cleared = posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>;
+  assert.equal(cleared.status.state, 'busy');
+  assert.deepEqual(cleared.workers.upsert.map((r) => [r.occupancySeconds, r.processing, r.currentWork]), [[-1, -1, ''], [-1, -1, '']]);
+  posted.length = 0;
+  await s.tick();
+  assert.equal((posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>).workers.upsert.length, 0);
+  // Idle again: the values come back between samples.
+  k.busy.value = false;
+  posted.length = 0;
+  await s.kernelProbe!.tick();
+  assert.deepEqual((posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>).workers.upsert.map((r) => r.occupancySeconds), [1.5, 2.5]);
 });
 
 test('session: the probe runs only while the dashboard is visible, and never after dispose', async () => {
