@@ -24,8 +24,14 @@ def pangeo_scheduler_probe(client, since_index=0, limit=5000):
         def memory(ws):
             try:
                 m = ws.memory
-                return {"process": m.process, "managed": m.managed_in_memory, "unmanaged_old": m.unmanaged_old,
-                        "unmanaged_recent": m.unmanaged_recent, "spilled": m.managed_spilled}
+                # managed_in_memory / managed_spilled became managed / spilled in 2023 (2022.12's managed is the
+                # sum of both; the old names warn in 2024 and are gone in 2026): read the names this version stores.
+                if "managed_in_memory" in getattr(type(m), "__slots__", ()):
+                    managed, spilled = m.managed_in_memory, m.managed_spilled
+                else:
+                    managed, spilled = m.managed, m.spilled
+                return {"process": m.process, "managed": managed, "unmanaged_old": m.unmanaged_old,
+                        "unmanaged_recent": m.unmanaged_recent, "spilled": spilled}
             except Exception:
                 return None
 
