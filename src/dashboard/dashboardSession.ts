@@ -69,6 +69,7 @@ export class DashboardSession {
   private sentRows?: WorkerRow[];
   /** Whether the webview's rows carry probe values: until they do (and after they are cleared) the sampler's diff is used as is. */
   private sentOverlaid = false;
+  private sentMemoryFromProbe = false;
 
   constructor(readonly target: DashboardTarget, private readonly post: (m: HostMessage) => void, private readonly opts: DashboardSessionOptions = {}) {
     this.series = new SampleSeries(opts.seriesCapacity ?? 720);
@@ -266,6 +267,8 @@ export class DashboardSession {
     if (this.probeFeed && (this.probeFeed.probe || this.sentOverlaid)) {
       // The probe's values ride on the rows: diff what the webview has against the rows with them laid over.
       this.post({ type: 'dashboard/sample', summary, workers: this.overlaidUpdate(sample.workerRows, reset) });
+      // The memory bars' source changed with this sample (identity.json started or stopped failing): say so now.
+      if (this.memoryFromProbe !== this.sentMemoryFromProbe) this.sendProbe();
       return;
     }
     if (this.probeFeed) this.sentRows = sample.workerRows;
@@ -277,7 +280,7 @@ export class DashboardSession {
 
   private overlaidUpdate(base: readonly WorkerRow[], reset: boolean): { reset: boolean; upsert: WorkerRow[]; remove: string[] } {
     const probe = this.probeFeed?.probe;
-    const rows = this.overlay.apply(base, probe);
+    const rows = this.overlay.apply(base, probe, { memoryFromProbe: this.memoryFromProbe });
     this.sentOverlaid = probe !== undefined;
     const d = reset || !this.sentRows ? undefined : diffWorkers(this.sentRows, rows);
     this.sentRows = rows;
@@ -291,7 +294,14 @@ export class DashboardSession {
     const workers = last && this.tableSent
       ? this.overlaidUpdate(last.workerRows, false)
       : { reset: false, upsert: [], remove: [] };
-    this.post({ type: 'dashboard/probe', status: this.probeFeed.status, workers });
+    this.sentMemoryFromProbe = this.memoryFromProbe;
+    const status = this.sentMemoryFromProbe ? { ...this.probeFeed.status, memoryFromProbe: true } : this.probeFeed.status;
+    this.post({ type: 'dashboard/probe', status, workers });
+  }
+
+  /** identity.json answers 500 (newer Dask mid-computation) and the probe is live: its memory split replaces the frozen one. */
+  private get memoryFromProbe(): boolean {
+    return !!(this.sampler?.identityStale && this.probeFeed?.probe);
   }
 
   private updateLoop(): void {

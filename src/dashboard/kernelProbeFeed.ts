@@ -35,6 +35,8 @@ export interface KernelProbeStatus {
   notebook?: string;
   /** Epoch ms of the answer shown (live only). */
   time?: number;
+  /** The memory bars come from the probe too: identity.json answers 500 while tasks run (distributed ≥ 2023.4). */
+  memoryFromProbe?: boolean;
 }
 
 export interface KernelProbeFeedOptions {

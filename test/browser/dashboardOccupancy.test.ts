@@ -25,9 +25,13 @@ for (const theme of ['light', 'dark', 'high-contrast'] as ThemeName[]) {
       id: 'file:///w/analysis.ipynb', label: 'analysis.ipynb',
       runIfIdle: async () => (busy.value ? undefined : `${PROBE_MARKER}${fixtureText('probe-middle.json')}`),
     };
+    // Newer Dask answers identity.json with 500 while tasks run: switched on below.
+    let identity500 = false;
+    const withIdentity500 = (async (input: string | URL | Request) => (identity500 && String(input instanceof Request ? input.url : input).endsWith('/json/identity.json')
+      ? new Response('500: Internal Server Error', { status: 500 }) : scheduler.fetch(input))) as typeof fetch;
     const { w, session, flush } = await connectDashboard(chromium.browser(), chromium.pages().origin, theme, (post) => new DashboardSession(
       { id: 'dask:local:recorded', name: 'recorded-2022.12', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/status' }) },
-      post, { fetch: scheduler.fetch, intervalMs: 3_600_000, probeIntervalMs: 3_600_000, probeKernels: async () => kernels }));
+      post, { fetch: withIdentity500, intervalMs: 3_600_000, probeIntervalMs: 3_600_000, probeKernels: async () => kernels }));
     const missing = () => w.page.locator('[data-testid="chart-occupancy-missing"]').innerText();
     try {
       await session.tick();
@@ -74,6 +78,19 @@ for (const theme of ['light', 'dark', 'high-contrast'] as ThemeName[]) {
         return canvas.title;
       });
       assert.match(title, /^alpha \(tcp:\/\/127\.0\.0\.1:\d+\): occupancy \d+ ms, 2 tasks assigned; executing: measure$/);
+
+      // identity.json fails (newer Dask mid-run): the memory bars come from the probe, and say so.
+      const memNote = () => w.page.locator('[data-testid="chart-worker-memory-note"]');
+      assert.equal(await memNote().isVisible(), false);
+      identity500 = true;
+      await session.tick();
+      await flush();
+      assert.match(await memNote().innerText(), /through analysis\.ipynb's Dask client: its identity\.json answers HTTP 500/);
+      await w.page.locator('[data-testid="chart-worker-memory"]').screenshot({ path: `${ARTIFACTS}/chart-worker-memory-from-probe-${theme}.png` });
+      identity500 = false;
+      await session.tick();
+      await flush();
+      assert.equal(await memNote().isVisible(), false);
 
       // The kernel runs a cell again: the values are not shown as current.
       busy.value = true;

@@ -209,6 +209,9 @@ function render(): void {
   chartOccupancy.setRows(live ? rows : [], live ? undefined : probeStatus?.message ?? 'Occupancy and current work: waiting for the first sample.');
   chartOccupancy.setNote(live ? probeStatus!.message : undefined);
   chartOccupancy.box.dataset.probeState = probeStatus?.state ?? 'off';
+  chartWorkerMemory.setNote(live && probeStatus?.memoryFromProbe
+    ? `From the scheduler through ${probeStatus.notebook ?? 'the notebook'}'s Dask client: its identity.json answers HTTP 500 while tasks run (distributed ≥ 2023.4).`
+    : undefined);
   cpuAddresses = rows.map((r) => r.address);
   taskStream.setWorkers(rows);
   taskStream.draw();

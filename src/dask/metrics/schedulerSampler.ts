@@ -53,6 +53,7 @@ export class SchedulerSampler {
   private context = new SampleContext();
   private contextFor?: string;
   private lastIdentity?: SchedulerIdentity;
+  private staleIdentity = false;
   private readonly stoppedAfter: number;
   private readonly now: () => number;
 
@@ -75,6 +76,11 @@ export class SchedulerSampler {
 
   get lastSample(): ClusterSample | undefined {
     return this.previous;
+  }
+
+  /** Whether the last sample's worker data is identity.json's last good answer (it answered 500 since). */
+  get identityStale(): boolean {
+    return this.staleIdentity;
   }
 
   /** One tick: fetch, parse, diff against the previous sample, update the state. */
@@ -118,8 +124,10 @@ export class SchedulerSampler {
   private async identityOrLast(signal?: AbortSignal): Promise<SchedulerIdentity> {
     try {
       this.lastIdentity = await this.scheduler.identity(signal);
+      this.staleIdentity = false;
     } catch (e) {
       if (!(this.lastIdentity && isPangeoError(e, 'UnexpectedResponse') && e.status === 500)) throw e;
+      this.staleIdentity = true;
     }
     return this.lastIdentity;
   }

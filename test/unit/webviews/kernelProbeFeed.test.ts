@@ -153,3 +153,41 @@ test('session: the probe runs only while the dashboard is visible, and never aft
   assert.equal(k.sent.length, disposed, 'nothing after dispose');
   assert.equal(s.kernelProbe!.active, false);
 });
+
+test('session: while identity.json answers 500 (newer Dask mid-run), the memory bars come from the probe and say so', async (t) => {
+  const ids = Object.keys((syntheticPayloads({ workers: 2, tick: 0 }).identity as { workers: object }).workers);
+  const withMemory = () => {
+    const a = JSON.parse(answer(ids).slice(PROBE_MARKER.length)) as { workers: Record<string, { memory: unknown }> };
+    for (const w of Object.values(a.workers)) w.memory = { process: 600e6, managed: 400e6, unmanaged_old: 150e6, unmanaged_recent: 50e6, spilled: 7e6 };
+    return `${PROBE_MARKER}${JSON.stringify(a)}`;
+  };
+  const k = kernel(withMemory);
+  const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 2, tick: 0, schedulerId: SCHEDULER }) };
+  const posted: HostMessage[] = [];
+  const s = new DashboardSession({ id: 'local:c1', name: 'c1', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/status' }) },
+    (m) => posted.push(m), { fetch: fakeSchedulerFetch(control), intervalMs: 60_000, probeIntervalMs: 60_000, probeKernels: async () => [k] });
+  t.after(() => s.dispose());
+  await s.receive({ type: 'ready', view: 'dashboard' });
+  s.setVisible(true);
+  await s.tick();
+  await s.kernelProbe!.tick();
+  const fromIdentity = (posted.filter((m) => m.type === 'dashboard/probe').at(-1) as Extract<HostMessage, { type: 'dashboard/probe' }>);
+  assert.equal(fromIdentity.status.memoryFromProbe, undefined, 'identity.json answers: its memory is used');
+  assert.ok(fromIdentity.workers.upsert.every((r) => r.managedBytes !== 400e6));
+  posted.length = 0;
+  control.identityStatus = 500;
+  await s.tick();
+  const sample = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
+  assert.deepEqual(sample.workers.upsert.map((r) => [r.memoryBytes, r.managedBytes, r.unmanagedOldBytes, r.unmanagedRecentBytes, r.spilledBytes]),
+    [[600e6, 400e6, 150e6, 50e6, 7e6], [600e6, 400e6, 150e6, 50e6, 7e6]]);
+  const said = posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>;
+  assert.equal(said?.status.memoryFromProbe, true, 'the panel is told at once');
+  for (const m of posted) assert.ok(isHostMessage(m), m.type);
+  // identity.json answers again: its own values return.
+  posted.length = 0;
+  control.identityStatus = undefined;
+  await s.tick();
+  const back = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
+  assert.ok(back.workers.upsert.length === 2 && back.workers.upsert.every((r) => r.managedBytes !== 400e6));
+  assert.equal((posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>).status.memoryFromProbe, undefined);
+});
