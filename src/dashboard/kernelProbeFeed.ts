@@ -21,11 +21,11 @@ export interface ProbeKernel {
 export type ProbeKernels = (schedulerId: string) => Promise<ProbeKernel[]>;
 
 /**
- * off: not running (dashboard hidden, or no probing here). no-kernel: no connected notebook kernel has a client of this
+ * off: not running (dashboard hidden, or no probing here). looking: just switched on, nothing asked yet. no-kernel: no connected notebook kernel has a client of this
  * scheduler. busy: the kernel that has one is running a cell. live: the values shown come from the probe. failed: it
  * answered something unusable (the message says what).
  */
-export type KernelProbeState = 'off' | 'no-kernel' | 'busy' | 'live' | 'failed';
+export type KernelProbeState = 'off' | 'looking' | 'no-kernel' | 'busy' | 'live' | 'failed';
 
 export interface KernelProbeStatus {
   state: KernelProbeState;
@@ -57,6 +57,7 @@ export interface KernelProbeFeedOptions {
 
 const NO_KERNEL = 'Occupancy and current work come from a notebook\'s Dask client: no notebook kernel connected to this cluster.';
 const OFF: KernelProbeStatus = { state: 'off', message: 'Occupancy and current work: shown while the dashboard is visible.' };
+const LOOKING: KernelProbeStatus = { state: 'looking', message: 'Occupancy and current work: looking for a notebook kernel with a Dask client of this cluster…' };
 
 export class KernelProbeFeed {
   private readonly loop: PollLoop;
@@ -89,8 +90,10 @@ export class KernelProbeFeed {
   /** On while the dashboard can be seen; off stops at once (a probe in flight is no longer waited for). */
   setActive(on: boolean): void {
     if (on === this.loop.active) return;
-    if (on) this.loop.start();
-    else {
+    if (on) {
+      this.set(LOOKING);
+      this.loop.start();
+    } else {
       this.loop.stop();
       this.set(OFF);
     }

@@ -133,6 +133,7 @@ test('session: the probe runs only while the dashboard is visible, and never aft
   await s.receive({ type: 'ready', view: 'dashboard' });
   assert.equal(s.kernelProbe!.active, false, 'not visible yet');
   s.setVisible(true);
+  assert.equal(s.kernelProbe!.status.state, 'looking', 'says what it does until the first answer');
   await s.tick();
   assert.equal(s.kernelProbe!.active, true);
   await new Promise((r) => setTimeout(r, 40));
