@@ -62,9 +62,10 @@ interface NotebookEntry {
   reconnectMessage?: { dispose(): void };
 }
 
-/** "analysis.ipynb" from a notebook's URI string ("file:///w/analysis.ipynb", "untitled:Untitled-1.ipynb"). */
+/** "analysis.ipynb" from a notebook's URI string ("file:///w/analysis.ipynb", "untitled:Untitled-1.ipynb?jupyter-notebook"). */
 function notebookName(key: string): string {
-  return decodeURIComponent(key.replace(/^[a-z][\w+.-]*:/i, '').split('/').pop() || key);
+  // An untitled notebook's URI carries its type as a query ("untitled:Untitled-1.ipynb?jupyter-notebook").
+  return decodeURIComponent(key.replace(/^[a-z][\w+.-]*:/i, '').replace(/[?#].*$/, '').split('/').pop() || key);
 }
 
 function capitalize(text: string): string {

@@ -393,7 +393,8 @@ describe('NotebookControllers: notebooks opened from the hub beside the Jupyter 
   test('idle runners: connected notebooks only, stdout of a silent run, nothing sent while a cell runs, none when untrusted', async () => {
     const { fake, open, kernels, controllers } = setup();
     assert.deepEqual(controllers.idleRunners(), [], 'no kernel yet');
-    const nb = new FakeNotebook('analysis.ipynb', [CELLS.value!]);
+    // Named as the user sees it, without the query an untitled notebook's URI carries.
+    const nb = new FakeNotebook('Untitled-1.ipynb?jupyter-notebook', [CELLS.value!]);
     await open(nb);
     const controller = fake.controllers[0]!;
     await controller.executeHandler(nb.cells, nb, controller);
@@ -401,7 +402,7 @@ describe('NotebookControllers: notebooks opened from the hub beside the Jupyter 
     assert.deepEqual(controllers.idleRunners(), [], 'not while the kernel is not connected');
     await kernels[0]!.connect();
     const [runner] = controllers.idleRunners();
-    assert.equal(runner?.label, 'analysis.ipynb');
+    assert.equal(runner?.label, 'Untitled-1.ipynb');
     assert.equal(await runner!.runIfIdle(CELLS.streams!), 'hi\nmore\n', 'stdout only');
     assert.deepEqual(kernels[0]!.hidden.map((r) => [r.silent, r.storeHistory]), [[true, false]]);
     // A user cell in flight: the probe is not sent (it would wait behind it, and the next cell behind the probe).
