@@ -63,6 +63,8 @@ if (hubConfig()) {
         const note = await ui({ kind: 'webviewText', selector: '[data-testid="chart-occupancy"][data-probe-state="live"] [data-testid="chart-occupancy-note"]', match: 'from the Dask client in Untitled' }, 45_000);
         assert.match(note ?? '', /from the Dask client in Untitled-\d+\.ipynb \(/, 'the notebook named as the user sees it');
         await vscode.commands.executeCommand('notifications.clearAll');
+        // A click on the occupancy bars scrolls them into the picture (and highlights that worker everywhere).
+        await ui({ kind: 'webviewInput', selector: '[data-testid="chart-occupancy"] canvas' });
         await ui({ kind: 'screenshot', name: 'dashboard-occupancy' });
 
         // A blocking cell: the probe waits for the kernel to be idle and the panel says so.
