@@ -40,8 +40,10 @@ export function activate(context: vscode.ExtensionContext) {
     localClusterEnv: () => aws.store.env(),
     // Clusters made in notebooks: our own kernels first, else the Jupyter extension's kernels API (asks consent once).
     runInKernel: async (uri, code, token) => (await kernels.runInNotebook(uri, code)) ?? jupyterExtensionRunner(vscode)(uri, code, token),
+    // The dashboard's occupancy probe runs in these (only while idle), besides notebooks discovery found clients in.
+    ownProbeKernels: () => kernels.idleRunners(),
   });
-  const dashboards = registerDashboards(deps, dask.dashboardSources);
+  const dashboards = registerDashboards(deps, dask.dashboardSources, dask.probeKernels);
   const cost = registerCost(deps, {
     billables: [hubServerBillables(hubs.service, () => vscode.workspace.getConfiguration('pangeo.cost').get<HubProfilePrices>('hubProfilePrices')), daskClusterBillables(dask.service)],
     // The Dask tree looks rates up by "<provider id>/<cluster id>", built from both known halves (never parsed).

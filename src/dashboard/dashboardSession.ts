@@ -13,6 +13,10 @@ import type { DashboardConnection } from '../dask/metrics/schedulerSampler';
 import type { EventstreamConnection, EventstreamOptions } from '../dask/metrics/eventstreamConnection';
 import { prefixTimingsFromBars } from '../dask/metrics/prefixTimings';
 import { TaskStreamFeed } from './taskStreamFeed';
+import { KernelProbeFeed, type ProbeKernels } from './kernelProbeFeed';
+import { ProbeOverlay } from '../dask/metrics/probeOverlay';
+import { diffWorkers } from '../dask/metrics/workerDiff';
+import type { WorkerRow } from '../dask/scheduler/workerFields';
 import type { DashboardTarget } from './dashboardSources';
 
 export interface DashboardSessionOptions {
@@ -27,6 +31,10 @@ export interface DashboardSessionOptions {
   confirmScale?: (workers: number) => Promise<boolean>;
   /** Opens the scheduler's /eventstream (tests replay recorded frames). */
   openEventstream?: (opts: EventstreamOptions) => Promise<EventstreamConnection>;
+  /** Notebook kernels with a Dask client, for occupancy and current work (the kernel probe); none: not probed. */
+  probeKernels?: ProbeKernels;
+  /** How often the kernel probe runs while the panel is visible (ms). */
+  probeIntervalMs?: number;
 }
 
 /** One line for the webview: the typed error's message and hint, with secrets masked. */
@@ -54,11 +62,31 @@ export class DashboardSession {
   /** Whether the user switched the live task stream on (it runs only while the panel is visible). */
   private wantTaskStream = false;
   private readonly taskStream: TaskStreamFeed;
+  /** Occupancy and executing keys from a notebook kernel's Dask client (only when kernels are offered). */
+  private readonly probeFeed?: KernelProbeFeed;
+  private readonly overlay = new ProbeOverlay();
+  /** The rows the webview has (with the probe's values), so probe answers between samples go as a diff. */
+  private sentRows?: WorkerRow[];
+  /** Whether the webview's rows carry probe values: until they do (and after they are cleared) the sampler's diff is used as is. */
+  private sentOverlaid = false;
+  private sentMemoryFromProbe = false;
 
   constructor(readonly target: DashboardTarget, private readonly post: (m: HostMessage) => void, private readonly opts: DashboardSessionOptions = {}) {
     this.series = new SampleSeries(opts.seriesCapacity ?? 720);
     this.taskStream = new TaskStreamFeed({ open: opts.openEventstream, onUpdate: () => this.sendTaskStream() });
     this.loop = new PollLoop((signal) => this.tick(signal), { intervalMs: opts.intervalMs ?? 2000, slowIntervalMs: 15_000 });
+    if (opts.probeKernels) {
+      this.probeFeed = new KernelProbeFeed({
+        kernels: opts.probeKernels, intervalMs: opts.probeIntervalMs, now: opts.now,
+        schedulerId: () => this.sampler?.lastSample?.schedulerId,
+        onUpdate: () => this.sendProbe(),
+      });
+    }
+  }
+
+  /** The kernel probe's feed, when this dashboard has one (tests). */
+  get kernelProbe(): KernelProbeFeed | undefined {
+    return this.probeFeed;
   }
 
   get polling(): boolean {
@@ -85,6 +113,7 @@ export class DashboardSession {
     this.loop.stop();
     this.taskStream.stop();
     this.sampler?.dispose();
+    this.probeFeed?.dispose();
   }
 
   private async handle(m: WebviewMessage): Promise<void> {
@@ -104,6 +133,7 @@ export class DashboardSession {
         // A fresh page starts with no bars: it gets the stream's state now and bars from here on.
         this.taskStream.takeNew();
         this.sendTaskStream();
+        this.sendProbe();
         return;
       }
       case 'dashboard/setTaskStream':
@@ -235,15 +265,51 @@ export class DashboardSession {
     }
     const reset = !this.tableSent || !diff;
     this.tableSent = true;
+    if (this.probeFeed && (this.probeFeed.probe || this.sentOverlaid)) {
+      // The probe's values ride on the rows: diff what the webview has against the rows with them laid over.
+      this.post({ type: 'dashboard/sample', summary, workers: this.overlaidUpdate(sample.workerRows, reset) });
+      // The memory bars' source changed with this sample (identity.json started or stopped failing): say so now.
+      if (this.memoryFromProbe !== this.sentMemoryFromProbe) this.sendProbe();
+      return;
+    }
+    if (this.probeFeed) this.sentRows = sample.workerRows;
     this.post({
       type: 'dashboard/sample', summary,
       workers: reset ? { reset: true, upsert: sample.workerRows, remove: [] } : { reset: false, upsert: [...diff.added, ...diff.changed], remove: diff.removed },
     });
   }
 
+  private overlaidUpdate(base: readonly WorkerRow[], reset: boolean): { reset: boolean; upsert: WorkerRow[]; remove: string[] } {
+    const probe = this.probeFeed?.probe;
+    const rows = this.overlay.apply(base, probe, { memoryFromProbe: this.memoryFromProbe });
+    this.sentOverlaid = probe !== undefined;
+    const d = reset || !this.sentRows ? undefined : diffWorkers(this.sentRows, rows);
+    this.sentRows = rows;
+    return d ? { reset: false, upsert: [...d.added, ...d.changed], remove: d.removed } : { reset: true, upsert: rows, remove: [] };
+  }
+
+  /** The probe's state, and its values in the rows the webview already has (as a diff). */
+  private sendProbe(): void {
+    if (!this.ready || !this.probeFeed) return;
+    const last = this.sampler?.lastSample;
+    const workers = last && this.tableSent
+      ? this.overlaidUpdate(last.workerRows, false)
+      : { reset: false, upsert: [], remove: [] };
+    this.sentMemoryFromProbe = this.memoryFromProbe;
+    const status = this.sentMemoryFromProbe ? { ...this.probeFeed.status, memoryFromProbe: true } : this.probeFeed.status;
+    this.post({ type: 'dashboard/probe', status, workers });
+  }
+
+  /** identity.json answers 500 (newer Dask mid-computation) and the probe is live: its memory split replaces the frozen one. */
+  private get memoryFromProbe(): boolean {
+    return !!(this.sampler?.identityStale && this.probeFeed?.probe);
+  }
+
   private updateLoop(): void {
     if (this.ready && this.visible) this.loop.start();
     else this.loop.stop();
+    // A kernel round trip every few seconds: only while someone can see the result.
+    this.probeFeed?.setActive(this.ready && this.visible);
     // The stream costs the scheduler CPU per task: only while someone can see it.
     if (this.ready && this.visible && this.wantTaskStream && this.sampler) {
       void this.taskStream.start(this.sampler.scheduler.baseUrl, this.connection?.headers);

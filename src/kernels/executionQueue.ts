@@ -9,6 +9,11 @@ export class ExecutionQueue {
   private readonly waiting: QueuedJob[] = [];
   private busy = false;
 
+  /** Nothing running and nothing waiting. */
+  get idle(): boolean {
+    return !this.busy && this.waiting.length === 0;
+  }
+
   /** Number of jobs not yet started. */
   get pendingCount(): number {
     return this.waiting.length;

@@ -63,6 +63,8 @@ export interface CellRunRequest {
   signal?: AbortSignal;
   /** False for code the user did not write (e.g. looking for Dask clusters): no history, no execution count. */
   storeHistory?: boolean;
+  /** True for code the user did not write that must not bump the execution count nor show as input (the Dask probe). */
+  silent?: boolean;
 }
 
 export interface CellRunResult {
@@ -144,6 +146,24 @@ export class NotebookKernel {
     await this.ensureSession();
   }
 
+  /**
+   * True when the kernel is connected and nothing runs or waits here, and the kernel itself says idle (a request from
+   * another client, e.g. JupyterLab on the same kernel, makes it busy too).
+   */
+  get idle(): boolean {
+    return this.current === 'connected' && this.queue.idle && !this.starting && this.session?.connection.status === 'idle';
+  }
+
+  /**
+   * Runs code the user did not write silently (no execution count, no history, no input broadcast) only if the kernel
+   * is idle: a request sent to a busy kernel would wait behind the user's cell, and the user's next cell behind it.
+   * Undefined when busy (nothing was sent).
+   */
+  runIfIdle(code: string, signal?: AbortSignal): Promise<CellRunResult> | undefined {
+    if (!this.idle) return undefined;
+    return this.run({ code, silent: true, storeHistory: false, signal, onChange: () => undefined });
+  }
+
   /** Queues a cell; resolves when it has run (or was cancelled), rejects when no kernel could be reached. */
   run(req: CellRunRequest): Promise<CellRunResult> {
     if (this.current === 'shut-down') return Promise.reject(new CancelledError('The kernel was shut down; running a cell'));
@@ -163,6 +183,7 @@ export class NotebookKernel {
       const result = await session.execute(req.code, {
         signal,
         storeHistory: req.storeHistory ?? true,
+        silent: req.silent,
         onOutput: (o) => {
           // Display updates arrive through onIOPub for every cell (they may target earlier cells' outputs).
           if (o.type !== 'update_display_data') for (const change of outputs.apply(o)) req.onChange(change);
@@ -442,4 +463,14 @@ function onKernelStatus(session: KernelSession, listener: (status: string) => vo
   const slot = (_: unknown, status: string) => listener(status);
   session.connection.statusChanged.connect(slot);
   return { dispose: () => session.connection.statusChanged.disconnect(slot) };
+}
+
+/** What code the user did not write printed to stdout (its error as an exception): the answer of a hidden run. */
+export function hiddenRunStdout(result: CellRunResult): string {
+  if (result.status === 'error') throw new Error(`${result.error?.ename}: ${result.error?.evalue}`);
+  return result.outputs
+    .filter((o) => o.stream === 'stdout')
+    .flatMap((o) => o.items)
+    .map((i) => (i.kind === 'text' ? i.text : ''))
+    .join('');
 }

@@ -32,7 +32,7 @@ export interface DrawnBars {
 }
 
 export interface DashboardProbe {
-  bars: Record<'progress' | 'prefixTime' | 'workerMemory' | 'processing', DrawnBars>;
+  bars: Record<'progress' | 'prefixTime' | 'workerMemory' | 'processing' | 'occupancy', DrawnBars>;
   taskStream: { bars: number; lanes: string[]; prefixes: string[]; selectedLanes: number; state: string };
   selected?: string;
 }

@@ -4,12 +4,12 @@ import themeCss from '../shared/theme.css';
 import { Chart } from '../shared/charts';
 import { formatBytes, formatPercent } from '../shared/format';
 import { connect, injectStyles } from '../shared/hostBridge';
-import type { ClusterInfo, HostMessage, SamplerState, SampleSummary } from '../shared/protocol';
+import type { ClusterInfo, HostMessage, KernelProbeStatus, SamplerState, SampleSummary } from '../shared/protocol';
 import { CHARTED_TASK_STATES as TASK_STATES, SampleSeries } from '../../src/dask/metrics/sampleSeries';
 import { WorkersTable } from './workersTable';
 import { BarList } from './barList';
 import { TaskStreamChart } from './taskStreamChart';
-import { MEMORY_SEGMENTS, memoryBars, PROCESSING_SEGMENTS, processingBars, PROGRESS_SEGMENTS, progressBars, TIME_SEGMENTS, timeBars, byTimeDescending } from './workerCharts';
+import { MEMORY_SEGMENTS, memoryBars, OCCUPANCY_SEGMENTS, occupancyBars, PROCESSING_SEGMENTS, processingBars, PROGRESS_SEGMENTS, progressBars, TIME_SEGMENTS, timeBars, byTimeDescending } from './workerCharts';
 import { el, card as addCard } from '../shared/dom';
 
 injectStyles(uplotCss, themeCss);
@@ -73,8 +73,15 @@ const chartWorkerMemory = new BarList(charts, {
 }, memoryBars);
 const chartProcessing = new BarList(charts, {
   title: 'Processing per worker', testId: 'chart-processing', segments: PROCESSING_SEGMENTS, limitLabel: 'threads',
-  caption: 'Tasks each worker runs now and has queued. Occupancy in seconds is not among the scheduler\'s HTTP routes.',
+  caption: 'Tasks each worker runs now and has queued (from identity.json). Occupancy in seconds: the next chart.',
 }, processingBars);
+const chartOccupancy = new BarList(charts, {
+  title: 'Occupancy and current work', testId: 'chart-occupancy', segments: OCCUPANCY_SEGMENTS,
+  caption: 'Seconds of work the scheduler expects each worker to have (Dask\'s Occupancy) and the tasks it executes now, by key prefix. ' +
+    'No scheduler HTTP route serves these: they are read through a notebook kernel\'s Dask client of this cluster, while that kernel is idle.',
+}, occupancyBars);
+/** Where occupancy comes from now (the host's kernel probe), or why it is missing. */
+let probeStatus: KernelProbeStatus | undefined;
 
 const taskStream = new TaskStreamChart(charts);
 taskStream.onToggle = (on) => bridge.post({ type: 'dashboard/setTaskStream', on });
@@ -92,6 +99,7 @@ function select(address: string): void {
   table.select(selected);
   chartWorkerMemory.select(selected);
   chartProcessing.select(selected);
+  chartOccupancy.select(selected);
   chartCpu.plot.redraw(false, false);
   taskStream.select(selected);
   document.body.dataset.selectedWorker = selected ?? '';
@@ -99,6 +107,7 @@ function select(address: string): void {
 table.onSelect = select;
 chartWorkerMemory.onSelect = select;
 chartProcessing.onSelect = select;
+chartOccupancy.onSelect = select;
 taskStream.onSelect = select;
 
 // The same declared series as the host keeps, in the same class.
@@ -109,7 +118,7 @@ let pendingRender = false;
 let lastSummary: SampleSummary | undefined;
 
 const timeCharts = { workers: chartWorkers, memory: chartMemory, tasks: chartTasks, transfer: chartTransfer, cpu: chartCpu };
-const barLists = { progress: chartProgress, prefixTime: chartPrefixTime, workerMemory: chartWorkerMemory, processing: chartProcessing };
+const barLists = { progress: chartProgress, prefixTime: chartPrefixTime, workerMemory: chartWorkerMemory, processing: chartProcessing, occupancy: chartOccupancy };
 
 const bridge = connect('dashboard', onMessage);
 const saved = bridge.getState<{ clusterId?: string }>();
@@ -138,6 +147,11 @@ function onMessage(m: HostMessage): void {
     case 'dashboard/taskStream':
       taskStream.setState(m.state, m.message, m.since);
       taskStream.addBars(m.bars);
+      scheduleRender();
+      break;
+    case 'dashboard/probe':
+      probeStatus = m.status;
+      table.apply(m.workers, lastSummary?.time ?? Date.now());
       scheduleRender();
       break;
     case 'dashboard/gap':
@@ -191,6 +205,13 @@ function render(): void {
   chartTransfer.setData(x, [store.values('transferBytes'), store.values('spilledBytes')]);
   chartWorkerMemory.setRows(rows);
   chartProcessing.setRows(rows);
+  const live = probeStatus?.state === 'live';
+  chartOccupancy.setRows(live ? rows : [], live ? undefined : probeStatus?.message ?? 'Occupancy and current work: waiting for the first sample.');
+  chartOccupancy.setNote(live ? probeStatus!.message : undefined);
+  chartOccupancy.box.dataset.probeState = probeStatus?.state ?? 'off';
+  chartWorkerMemory.setNote(live && probeStatus?.memoryFromProbe
+    ? `From the scheduler through ${probeStatus.notebook ?? 'the notebook'}'s Dask client: its identity.json answers HTTP 500 while tasks run (distributed ≥ 2023.4).`
+    : undefined);
   cpuAddresses = rows.map((r) => r.address);
   taskStream.setWorkers(rows);
   taskStream.draw();

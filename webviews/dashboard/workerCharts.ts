@@ -108,3 +108,20 @@ export function formatSeconds(s: number): string {
   if (s < 120) return `${s.toFixed(1)} s`;
   return `${(s / 60).toFixed(1)} min`;
 }
+
+export const OCCUPANCY_SEGMENTS: BarSegment[] = [{ label: 'occupancy (expected seconds of assigned work)', color: purple, alpha: 0.8 }];
+
+/**
+ * Dask's "Occupancy" per worker (the scheduler's estimate of the seconds of work assigned to it) with what it executes
+ * now, shortened by key prefix; from the notebook kernel's probe (no scheduler HTTP route serves either).
+ */
+export const occupancyBars: BarSource<WorkerRow> = {
+  key: (r) => r.address,
+  label: (r) => r.name,
+  values: (r) => [Math.max(0, r.occupancySeconds)],
+  total: (r) => Math.max(0, r.occupancySeconds),
+  note: (r) => (r.occupancySeconds < 0 ? 'unknown' : `${formatSeconds(r.occupancySeconds)} · ${r.currentWork || 'idle'}`),
+  title: (r) => (r.occupancySeconds < 0 ? `${r.name} (${r.address}): not known to the probe` :
+    `${r.name} (${r.address}): occupancy ${formatSeconds(r.occupancySeconds)}, ${r.processing} task${r.processing === 1 ? '' : 's'} assigned; ` +
+    `executing: ${r.currentWork || 'nothing'}`),
+};

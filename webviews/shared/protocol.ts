@@ -5,6 +5,7 @@ import type { PrefixProgress } from '../../src/dask/metrics/taskPrefixProgress';
 import type { PrefixTiming } from '../../src/dask/metrics/prefixTimings';
 import type { TaskBar } from '../../src/dask/metrics/taskStream';
 import type { TaskStreamState } from '../../src/dashboard/taskStreamFeed';
+import type { KernelProbeStatus } from '../../src/dashboard/kernelProbeFeed';
 import { SERIES_KEYS, type SeriesSnapshot } from '../../src/dask/metrics/sampleSeries';
 import type { SampleSummary } from '../../src/dask/metrics/sampleSummary';
 import { WORKER_FIELDS, type WorkerField, type WorkerRow } from '../../src/dask/scheduler/workerFields';
@@ -38,7 +39,7 @@ export interface AdaptiveBounds {
   maximum: number | null;
 }
 
-export type { WorkerRow, TaskCounts, SeriesSnapshot, SampleSummary, SamplerState, MeterSnapshot, PrefixRows, PrefixProgress, PrefixTiming, TaskBar, TaskStreamState };
+export type { WorkerRow, TaskCounts, SeriesSnapshot, SampleSummary, SamplerState, MeterSnapshot, PrefixRows, PrefixProgress, PrefixTiming, TaskBar, TaskStreamState, KernelProbeStatus };
 
 // ---- host → webview ---------------------------------------------------------------------------
 
@@ -57,6 +58,8 @@ export type HostMessage =
   | { type: 'dashboard/notice'; requestId: number; message: string }
   /** The live task stream's state and the bars that arrived since the last message (`since`: epoch ms it opened). */
   | { type: 'dashboard/taskStream'; state: TaskStreamState; message?: string; since?: number; bars: TaskBar[] }
+  /** Where occupancy and current work come from now (the notebook kernel's probe), and its values in the worker rows. */
+  | { type: 'dashboard/probe'; status: KernelProbeStatus; workers: WorkersUpdate }
   | { type: 'cost/snapshot'; snapshot: MeterSnapshot }
   | { type: 'result'; requestId: number; ok: boolean; message: string };
 
@@ -126,6 +129,10 @@ const hostChecks: Record<HostMessage['type'], Check> = {
   'dashboard/plots': shape({ plots: recordOf(isStr), reason: optional(isStr), fullDashboard: isBool }),
   'dashboard/notice': shape({ requestId: isWholeNum, message: isStr }),
   'dashboard/taskStream': shape({ state: oneOf('off', 'connecting', 'live', 'failed'), message: optional(isStr), since: optional(isFiniteNum), bars: arrayOf(shape(barChecks)) }),
+  'dashboard/probe': shape({
+    status: shape({ state: oneOf('off', 'looking', 'no-kernel', 'busy', 'live', 'failed'), message: isStr, notebook: optional(isStr), time: optional(isFiniteNum), memoryFromProbe: optional(isBool) }),
+    workers: isWorkersUpdate,
+  }),
   'cost/snapshot': shape({ snapshot: isMeterSnapshot }),
   result: shape({ requestId: isWholeNum, ok: isBool, message: isStr }),
 };

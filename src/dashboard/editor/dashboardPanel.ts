@@ -4,6 +4,7 @@ import type { Logger } from '../../core/log';
 import { DashboardSession } from '../dashboardSession';
 import type { DashboardTarget } from '../dashboardSources';
 import { postTo, setPanelHtml } from '../../editor/webview/webviewPanelHost';
+import type { ProbeKernels } from '../kernelProbeFeed';
 
 export const DASHBOARD_VIEW_TYPE = 'pangeo.dashboard';
 
@@ -13,6 +14,7 @@ export interface DashboardPanelDeps {
   logger: Logger;
   intervalMs: () => number;
   scaleConfirmThreshold: () => number;
+  probeKernels?: ProbeKernels;
 }
 
 export class DashboardPanel {
@@ -24,6 +26,7 @@ export class DashboardPanel {
     this.session = new DashboardSession(target, postTo(panel), {
       intervalMs: deps.intervalMs(),
       logger: deps.logger,
+      probeKernels: deps.probeKernels,
       openExternal: (url) => void vs.env.openExternal(vs.Uri.parse(url)),
       confirmScale: async (n) => {
         if (n <= deps.scaleConfirmThreshold()) return true;

@@ -3,10 +3,12 @@ import type * as vscode from 'vscode';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel';
 import { connectionTarget, DashboardSources, DashboardTarget, urlTarget } from '../dashboardSources';
+import type { ProbeKernels } from '../kernelProbeFeed';
 
 export type { DashboardSources, DashboardTarget } from '../dashboardSources';
 
-export function registerDashboards(deps: ModuleDeps, sources: DashboardSources): vscode.Disposable {
+/** `probeKernels`: notebook kernels with Dask clients, for occupancy and current work (none: those stay empty). */
+export function registerDashboards(deps: ModuleDeps, sources: DashboardSources, probeKernels?: ProbeKernels): vscode.Disposable {
   const { vs, context, logger } = deps;
   const store = new DisposableStore();
   const open = new Map<string, DashboardPanel>();
@@ -15,6 +17,7 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources):
     vs, extensionUri: context.extensionUri, logger,
     intervalMs: () => Math.max(1, config().get<number>('dashboard.pollIntervalSeconds', 2)) * 1000,
     scaleConfirmThreshold: () => config().get<number>('dask.confirmWorkersAbove', 20),
+    probeKernels,
   };
 
   const show = (target: DashboardTarget, panel?: vscode.WebviewPanel) => {

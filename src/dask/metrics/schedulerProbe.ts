@@ -24,8 +24,14 @@ def pangeo_scheduler_probe(client, since_index=0, limit=5000):
         def memory(ws):
             try:
                 m = ws.memory
-                return {"process": m.process, "managed": m.managed_in_memory, "unmanaged_old": m.unmanaged_old,
-                        "unmanaged_recent": m.unmanaged_recent, "spilled": m.managed_spilled}
+                # managed_in_memory / managed_spilled became managed / spilled in 2023 (2022.12's managed is the
+                # sum of both; the old names warn in 2024 and are gone in 2026): read the names this version stores.
+                if "managed_in_memory" in getattr(type(m), "__slots__", ()):
+                    managed, spilled = m.managed_in_memory, m.managed_spilled
+                else:
+                    managed, spilled = m.managed, m.spilled
+                return {"process": m.process, "managed": managed, "unmanaged_old": m.unmanaged_old,
+                        "unmanaged_recent": m.unmanaged_recent, "spilled": spilled}
             except Exception:
                 return None
 
@@ -79,30 +85,51 @@ export interface ProbeRequest {
   sinceIndex?: number;
   /** At most this many records per answer (the newest). */
   limit?: number;
+  /**
+   * Use the kernel's client of this scheduler (identity.json's `id`), found among the notebook's variables and the
+   * default client by the scheduler identity the client already holds (no network call); none: the default client.
+   */
+  schedulerId?: string;
 }
 
 /**
- * Code for the kernel to run (send it with silent: true and store_history: false). It uses the kernel's existing
- * default Dask client and creates none; compare the answer's schedulerId with identity.json's id before using it.
+ * Code for the kernel to run (send it with silent: true and store_history: false). It uses a client the notebook
+ * already has and creates none; it imports nothing into a kernel that has not imported distributed; it leaves no
+ * names behind, even when it fails. Compare the answer's schedulerId with identity.json's id before using it.
  */
 export function schedulerProbeCode(req: ProbeRequest = {}): string {
   const since = Math.max(0, Math.floor(req.sinceIndex ?? 0));
   const limit = Math.max(0, Math.floor(req.limit ?? 5000));
+  const wanted = req.schedulerId === undefined ? 'None' : JSON.stringify(req.schedulerId);
   return `${SCHEDULER_PROBE_FUNCTION.trim()}
 
 
-def __pangeo_probe_run():
-    import json
+def __pangeo_probe_run(wanted):
+    import sys, json
+    dd = sys.modules.get("distributed")
+    if dd is None:
+        return json.dumps({"probe": 1, "error": "no-client", "message": "distributed is not imported"})
+    candidates = [v for k, v in list(globals().items()) if not k.startswith("_") and isinstance(v, dd.Client)]
     try:
-        from distributed import default_client
-        client = default_client()
-    except Exception as e:
-        return json.dumps({"probe": 1, "error": "no-client", "message": str(e)[:200]})
-    return pangeo_scheduler_probe(client, ${since}, ${limit})
+        candidates.append(dd.default_client())
+    except Exception:
+        pass
+
+    def scheduler_id(c):
+        ident = getattr(c, "_scheduler_identity", None)
+        return ident.get("id") if isinstance(ident, dict) else None
+
+    live = [c for c in candidates if getattr(c, "status", None) == "running"]
+    match = [c for c in live if wanted is None or scheduler_id(c) == wanted]
+    if not match:
+        return json.dumps({"probe": 1, "error": "no-client", "message": "no client of this scheduler" if live else "no running client"})
+    return pangeo_scheduler_probe(match[0], ${since}, ${limit})
 
 
-print(${JSON.stringify(PROBE_MARKER)} + __pangeo_probe_run())
-del pangeo_scheduler_probe, __pangeo_probe_run
+try:
+    print(${JSON.stringify(PROBE_MARKER)} + __pangeo_probe_run(${wanted}), flush=True)
+finally:
+    del pangeo_scheduler_probe, __pangeo_probe_run
 `;
 }
 
@@ -155,7 +182,7 @@ export function readSchedulerProbe(output: string): SourceResult<SchedulerProbe>
     return malformed('The probe answer is not JSON.');
   }
   if (!isRecord(body) || body.probe !== 1) return malformed('Not an answer of this probe version.');
-  if (body.error === 'no-client') return notServed('The notebook kernel has no Dask client: run `Client("<scheduler address>")` in the notebook first.');
+  if (body.error === 'no-client') return notServed('The notebook kernel has no Dask client of this scheduler: run `Client("<scheduler address>")` in the notebook first.');
   if (body.error === 'async-client') return notServed('The notebook\'s Dask client is asynchronous; the probe needs a synchronous one.');
   if (typeof body.error === 'string') return notServed(`The probe failed in the kernel: ${body.error}.`);
   if (typeof body.scheduler_id !== 'string' || !isRecord(body.workers) || !isRecord(body.task_stream)) return malformed('The probe answer lacks scheduler_id, workers or task_stream.');

@@ -61,6 +61,7 @@ export class SchedulerSampler {
   private lastIdentity?: IdentityRows;
   private readonly identityHere = new IdentityRowsReader();
   private identityThread?: IdentityOffThread;
+  private staleIdentity = false;
   private readonly stoppedAfter: number;
   private readonly now: () => number;
   private readonly logger?: Logger;
@@ -97,6 +98,11 @@ export class SchedulerSampler {
 
   get lastSample(): ClusterSample | undefined {
     return this.previous;
+  }
+
+  /** Whether the last sample's worker data is identity.json's last good answer (it answered 500 since). */
+  get identityStale(): boolean {
+    return this.staleIdentity;
   }
 
   /** One tick: fetch, parse, diff against the previous sample, update the state. */
@@ -141,9 +147,12 @@ export class SchedulerSampler {
    */
   private async identityBytesOrLast(signal?: AbortSignal): Promise<{ url: string; bytes: Uint8Array } | { bytes?: undefined; last: IdentityRows }> {
     try {
-      return await this.scheduler.identityBytes(signal);
+      const fetched = await this.scheduler.identityBytes(signal);
+      this.staleIdentity = false;
+      return fetched;
     } catch (e) {
       if (!(this.lastIdentity && isPangeoError(e, 'UnexpectedResponse') && e.status === 500)) throw e;
+      this.staleIdentity = true;
       return { last: this.lastIdentity };
     }
   }

@@ -35,6 +35,15 @@ export const WORKER_FIELDS = {
   /** Epoch milliseconds of the worker's last heartbeat. */
   lastSeen: 'number',
   status: 'string',
+  /**
+   * From the notebook kernel's probe only (no scheduler HTTP route serves them; src/dashboard/kernelProbeFeed.ts):
+   * the scheduler's expected seconds of work assigned to the worker (Dask's "Occupancy"), the tasks it assigned
+   * (its processing set), and the keys executing at the last heartbeat, shortened by key prefix ("inc ×3, sum").
+   * −1 and '' when unknown (no kernel probe, kernel busy).
+   */
+  occupancySeconds: 'number',
+  processing: 'number',
+  currentWork: 'string',
 } as const;
 
 type Declared = typeof WORKER_FIELDS;

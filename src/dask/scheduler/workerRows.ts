@@ -42,6 +42,10 @@ function rowOf(s: Source): WorkerRow {
     transferOutBytes: activity.transfer?.outgoingBytes ?? 0,
     lastSeen: w.last_seen ? Math.round(w.last_seen * 1000) : 0,
     status: w.status ?? 'running',
+    // Filled in by the kernel probe (probeOverlay.ts), when one answers.
+    occupancySeconds: -1,
+    processing: -1,
+    currentWork: '',
   };
 }
 

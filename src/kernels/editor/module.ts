@@ -2,13 +2,15 @@
 import type * as vscode from 'vscode';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import type { HubRegistry } from '../../hubs/hubRegistry';
-import { NotebookControllers } from './notebookControllers';
+import { NotebookControllers, type IdleRunner } from './notebookControllers';
 
 export { controllerIdFor, controllerLabel, hubHash } from '../controllerId';
 
 export interface KernelsModule extends vscode.Disposable {
   /** Runs hidden code in the Pangeo kernel a notebook uses (stdout back), or undefined when it uses another kernel. */
   runInNotebook(uri: vscode.Uri, code: string): Promise<string | undefined>;
+  /** The notebooks with a connected Pangeo kernel, for hidden code run only while idle (the Dask dashboard's probe). */
+  idleRunners(): IdleRunner[];
 }
 
 export function registerNotebookKernels(deps: ModuleDeps, hubs: HubRegistry): KernelsModule {
@@ -16,7 +18,10 @@ export function registerNotebookKernels(deps: ModuleDeps, hubs: HubRegistry): Ke
   const store = new DisposableStore();
   const controllers = store.add(new NotebookControllers({ vs, hubs, logger }));
   store.add(vs.commands.registerCommand('pangeo.kernels.restart', (arg?: unknown) => controllers.restartKernel(notebookUriOf(vs, arg))));
-  return Object.assign(store, { runInNotebook: (uri: vscode.Uri, code: string) => controllers.runInNotebook(uri, code) });
+  return Object.assign(store, {
+    runInNotebook: (uri: vscode.Uri, code: string) => controllers.runInNotebook(uri, code),
+    idleRunners: () => controllers.idleRunners(),
+  });
 }
 
 /** The command runs from the palette (no argument), the notebook toolbar ({notebookEditor: {notebookUri}}) or with a Uri. */

@@ -9,7 +9,7 @@ import { isPangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { CellExecutionWriter, failureOutput, OutputsById } from './cellExecutionWriter';
 import { controllerIdFor, controllerLabel, hubHash } from '../controllerId';
-import { KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from '../notebookKernel';
+import { hiddenRunStdout as stdoutOf, KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from '../notebookKernel';
 import { HUB_FILE_SCHEME, pathOnServer } from '../../files/hubFileUri';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
@@ -19,7 +19,17 @@ export const SETTING_SECTION = 'pangeo.kernels';
 const RESTART_OFFER_QUIET_MS = 60_000;
 
 /** What the adapter needs of a kernel (NotebookKernel, or a fake in unit tests). */
-export type NotebookKernelLike = Pick<NotebookKernel, 'run' | 'connect' | 'interrupt' | 'restart' | 'shutdown' | 'detach' | 'onDidChangeState' | 'state'>;
+export type NotebookKernelLike = Pick<NotebookKernel, 'run' | 'connect' | 'interrupt' | 'restart' | 'shutdown' | 'detach' | 'onDidChangeState' | 'state'> &
+  Partial<Pick<NotebookKernel, 'runIfIdle'>>;
+
+/** A notebook's Pangeo kernel, for hidden read-only code that must never wait behind the user's cells (the Dask probe). */
+export interface IdleRunner {
+  /** The notebook's URI. */
+  id: string;
+  label: string;
+  /** Stdout of the code run silently, or undefined when the kernel was busy and nothing was sent. */
+  runIfIdle(code: string, signal?: AbortSignal): Promise<string | undefined>;
+}
 
 /** Why a controller kept for the notebooks bound to it cannot run now. */
 export type Unavailable = 'signed-out' | 'server-gone';
@@ -56,9 +66,10 @@ interface NotebookEntry {
   ranCells?: boolean;
 }
 
-/** "analysis.ipynb" from a notebook's URI string ("file:///w/analysis.ipynb", "untitled:Untitled-1.ipynb"). */
+/** "analysis.ipynb" from a notebook's URI string ("file:///w/analysis.ipynb", "untitled:Untitled-1.ipynb?jupyter-notebook"). */
 function notebookName(key: string): string {
-  return decodeURIComponent(key.replace(/^[a-z][\w+.-]*:/i, '').split('/').pop() || key);
+  // An untitled notebook's URI carries its type as a query ("untitled:Untitled-1.ipynb?jupyter-notebook").
+  return decodeURIComponent(key.replace(/^[a-z][\w+.-]*:/i, '').replace(/[?#].*$/, '').split('/').pop() || key);
 }
 
 function capitalize(text: string): string {
@@ -569,13 +580,25 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     const entry = this.notebooks.get(uri.toString());
     if (!entry) return undefined;
     if (!this.vs.workspace.isTrusted) throw new InvalidInputError('Pangeo Compute does not run code in kernels of an untrusted workspace.', 'Trust the workspace first.');
-    const result = await entry.kernel.run({ code, storeHistory: false, onChange: () => undefined });
-    if (result.status === 'error') throw new Error(`${result.error?.ename}: ${result.error?.evalue}`);
-    return result.outputs
-      .filter((o) => o.stream === 'stdout')
-      .flatMap((o) => o.items)
-      .map((i) => (i.kind === 'text' ? i.text : ''))
-      .join('');
+    return stdoutOf(await entry.kernel.run({ code, storeHistory: false, onChange: () => undefined }));
+  }
+
+  /** The notebooks whose Pangeo kernel is connected, to run hidden code in while idle; none in an untrusted workspace. */
+  idleRunners(): IdleRunner[] {
+    if (!this.vs.workspace.isTrusted) return [];
+    const out: IdleRunner[] = [];
+    for (const [key, nb] of this.notebooks) {
+      const kernel = nb.kernel;
+      if (kernel.state !== 'connected' || !kernel.runIfIdle) continue;
+      out.push({
+        id: key, label: notebookName(key),
+        runIfIdle: async (code, signal) => {
+          const run = kernel.runIfIdle?.(code, signal);
+          return run ? stdoutOf(await run) : undefined;
+        },
+      });
+    }
+    return out;
   }
 
   override dispose(): void {
@@ -587,3 +610,4 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     this.controllers.clear();
   }
 }
+

@@ -42,6 +42,14 @@ class RecordedKernel implements NotebookKernelLike {
       return { status: reply.status as CellRunResult['status'], executionCount: ++this.count, outputs: outputs.outputs };
     }, cancelled);
   }
+  /** As NotebookKernel: only when connected with nothing running or queued (the Dask probe must not wait behind cells). */
+  hidden: CellRunRequest[] = [];
+  runIfIdle(code: string): Promise<CellRunResult> | undefined {
+    if (this.state !== 'connected' || !this.queue.idle) return undefined;
+    const req = { code, silent: true, storeHistory: false, onChange: () => undefined };
+    this.hidden.push(req);
+    return this.run(req);
+  }
   async interrupt() {}
   connects = 0;
   async connect() {
@@ -426,5 +434,29 @@ describe('NotebookControllers: notebooks opened from the hub beside the Jupyter 
     fake.visibleEditorsChanged.fire([editor]);
     const selects = fake.commands.filter((c) => c.id === 'notebook.selectKernel');
     assert.deepEqual(selects.map((c) => c.args), [[{ notebookEditor: editor, id, extension: 'pangeo-compute.pangeo-compute' }]], 'selected exactly once');
+  });
+
+  test('idle runners: connected notebooks only, stdout of a silent run, nothing sent while a cell runs, none when untrusted', async () => {
+    const { fake, open, kernels, controllers } = setup();
+    assert.deepEqual(controllers.idleRunners(), [], 'no kernel yet');
+    // Named as the user sees it, without the query an untitled notebook's URI carries.
+    const nb = new FakeNotebook('Untitled-1.ipynb?jupyter-notebook', [CELLS.value!]);
+    await open(nb);
+    const controller = fake.controllers[0]!;
+    await controller.executeHandler(nb.cells, nb, controller);
+    kernels[0]!.state = 'starting';
+    assert.deepEqual(controllers.idleRunners(), [], 'not while the kernel is not connected');
+    await kernels[0]!.connect();
+    const [runner] = controllers.idleRunners();
+    assert.equal(runner?.label, 'Untitled-1.ipynb');
+    assert.equal(await runner!.runIfIdle(CELLS.streams!), 'hi\nmore\n', 'stdout only');
+    assert.deepEqual(kernels[0]!.hidden.map((r) => [r.silent, r.storeHistory]), [[true, false]]);
+    // A user cell in flight: the probe is not sent (it would wait behind it, and the next cell behind the probe).
+    const userRun = controller.executeHandler(nb.cells, nb, controller);
+    assert.equal(await runner!.runIfIdle(CELLS.streams!), undefined);
+    await userRun;
+    assert.equal(kernels[0]!.hidden.length, 1);
+    fake.trusted.value = false;
+    assert.deepEqual(controllers.idleRunners(), []);
   });
 });

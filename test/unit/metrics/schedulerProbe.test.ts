@@ -7,14 +7,17 @@ test('the TS copy of the probe is the Python the recorder ran', () => {
   assert.equal(SCHEDULER_PROBE_FUNCTION.trim(), fixtureText('scheduler_probe.py').trim());
 });
 
-test('the kernel code uses the default client, prints one marked line and cleans up after itself', () => {
-  const code = schedulerProbeCode({ sinceIndex: 42.7, limit: 100 });
+test('the kernel code uses an existing client (of the given scheduler), prints one marked line and cleans up after itself', () => {
+  const code = schedulerProbeCode({ sinceIndex: 42.7, limit: 100, schedulerId: 'Scheduler-1"x' });
   assert.match(code, /default_client\(\)/);
+  assert.match(code, /sys\.modules\.get\("distributed"\)/, 'imports distributed into no kernel');
+  assert.ok(code.includes('__pangeo_probe_run("Scheduler-1\\"x")'), 'the scheduler id is a quoted literal');
+  assert.match(schedulerProbeCode(), /__pangeo_probe_run\(None\)/);
   assert.doesNotMatch(code, /Client\(/, 'never creates a client');
   assert.doesNotMatch(code, /add_plugin|get_task_stream\(/, 'never turns a plugin on');
-  assert.match(code, /pangeo_scheduler_probe\(client, 42, 100\)/);
+  assert.match(code, /pangeo_scheduler_probe\(match\[0\], 42, 100\)/);
   assert.ok(code.includes(`print(${JSON.stringify(PROBE_MARKER)}`));
-  assert.match(code, /^del pangeo_scheduler_probe, __pangeo_probe_run$/m);
+  assert.match(code, /^finally:\n    del pangeo_scheduler_probe, __pangeo_probe_run$/m, 'names removed even when the probe fails');
 });
 
 test('recorded answers: busy workers without task stream, then task-stream records once the plugin records', () => {

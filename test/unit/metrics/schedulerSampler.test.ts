@@ -26,6 +26,7 @@ test('a real 2022.12 payload becomes a typed sample', () => {
     address: 'tcp://127.0.0.1:42477', name: 'w1', threads: 1, memoryBytes: 94736384, memoryLimitBytes: 1e9, managedBytes: 0, unmanagedOldBytes: 0,
     unmanagedRecentBytes: 0, spilledBytes: 0, memoryColor: 'blue', cpuPercent: 2, executing: 0, ready: 0, waitingForData: 0, inMemory: 0,
     transferInBytes: 0, transferOutBytes: 0, lastSeen: 1795626449150, status: 'running',
+    occupancySeconds: -1, processing: -1, currentWork: '',
   });
   assert.equal(s.tasks.processing, 0);
   assert.equal(s.metricsAvailable, false);
