@@ -5,6 +5,7 @@ import { DashboardSession } from '../dashboardSession';
 import type { DashboardTarget } from '../dashboardSources';
 import { postTo, setPanelHtml } from '../../editor/webview/webviewPanelHost';
 import type { ProbeKernels } from '../kernelProbeFeed';
+import { Disposable, toDisposable } from '../../core/lifecycle';
 
 export const DASHBOARD_VIEW_TYPE = 'pangeo.dashboard';
 
@@ -17,13 +18,15 @@ export interface DashboardPanelDeps {
   probeKernels?: ProbeKernels;
 }
 
-export class DashboardPanel {
+/** Lives as long as its panel: closing the panel disposes the session and every listener. */
+export class DashboardPanel extends Disposable {
   readonly session: DashboardSession;
-  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly deps: DashboardPanelDeps, readonly panel: vscode.WebviewPanel, readonly target: DashboardTarget, onDispose: () => void) {
+    super();
     const { vs } = deps;
-    this.session = new DashboardSession(target, postTo(panel), {
+    this._register(toDisposable(onDispose));
+    this.session = this._register(new DashboardSession(target, postTo(panel), {
       intervalMs: deps.intervalMs(),
       logger: deps.logger,
       probeKernels: deps.probeKernels,
@@ -33,19 +36,13 @@ export class DashboardPanel {
         const yes = 'Scale';
         return (await vs.window.showWarningMessage(`Scale ${target.name} to ${n} workers?`, { modal: true }, yes)) === yes;
       },
-    });
+    }));
     panel.title = `Dask: ${target.name}`;
     setPanelHtml(vs, panel, deps.extensionUri, 'dashboard', `Dask dashboard ${target.name}`);
-    this.subscriptions.push(
-      panel.webview.onDidReceiveMessage((m) => void this.session.receive(m)),
-      // Polls only while the panel can be seen.
-      panel.onDidChangeViewState((e) => this.session.setVisible(e.webviewPanel.visible)),
-      panel.onDidDispose(() => {
-        this.session.dispose();
-        for (const d of this.subscriptions) d.dispose();
-        onDispose();
-      }),
-    );
+    this._register(panel.webview.onDidReceiveMessage((m) => void this.session.receive(m)));
+    // Polls only while the panel can be seen.
+    this._register(panel.onDidChangeViewState((e) => this.session.setVisible(e.webviewPanel.visible)));
+    this._register(panel.onDidDispose(() => this.dispose()));
     this.session.setVisible(panel.visible);
   }
 

@@ -61,6 +61,10 @@ test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends
   await f.serializers.get('pangeo.dashboard')!.deserializeWebviewPanel(duplicate, { clusterId: 'local:one' });
   assert.equal(duplicate.disposed, true, 'already open: the restored duplicate closes');
   panel.dispose();
+  const postedBeforeClose = panel.posted.length;
+  panel.received.fire({ type: 'ready', view: 'dashboard' });
+  await settle();
+  assert.equal(panel.posted.length, postedBeforeClose, 'a closed panel\'s listeners and session are gone');
   const restored = new FakePanel('pangeo.dashboard');
   await f.serializers.get('pangeo.dashboard')!.deserializeWebviewPanel(restored, { clusterId: 'local:one' });
   assert.match(restored.webview.html, /dashboard\.js/);
@@ -73,6 +77,12 @@ test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends
   restored.received.fire({ type: 'dashboard/openBrowser' });
   await settle();
   assert.deepEqual(f.opened, ['http://sched.test:8787/']);
+  // Deactivation ends the open panels' sessions: nothing answers their pages any more.
+  disposable.dispose();
+  const postedBeforeDeactivate = restored.posted.length;
+  restored.received.fire({ type: 'ready', view: 'dashboard' });
+  await settle();
+  assert.equal(restored.posted.length, postedBeforeDeactivate);
 });
 
 test('cost module: the status bar shows $/h and today after a tick; the panel gets snapshots; budget can be set', async (t) => {
