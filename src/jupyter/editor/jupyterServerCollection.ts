@@ -1,12 +1,13 @@
 // Registers "Pangeo hubs" in the Jupyter extension's kernel picker (ms-toolsai.jupyter, a soft dependency): ready
 // servers of signed-in hubs, resolved with an Authorization header because the Jupyter extension does not put a
-// third-party token on the kernel websocket.
+// third-party token on the kernel websocket, and with our fetch (ends its reconnect loop once a server is gone).
 import type * as vscode from 'vscode';
-import type { Jupyter, JupyterServer, JupyterServerCollection, JupyterServerCommand, JupyterServerProvider } from '@vscode/jupyter-extension';
+import type { Jupyter, JupyterServer, JupyterServerCollection, JupyterServerCommand, JupyterServerConnectionInformation, JupyterServerProvider } from '@vscode/jupyter-extension';
 import type { HubService } from '../../hubs/editor/hubService';
 import type { ConnectedServer } from '../../hubs/hubRegistry';
 import type { Logger } from '../../core/log';
 import { JupyterServerHealth } from './jupyterServerHealth';
+import { jupyterExtensionFetch, type FetchFn } from '../jupyterExtensionFetch';
 
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
 export const COLLECTION_ID = 'pangeo-hubs';
@@ -14,6 +15,12 @@ export const COLLECTION_ID = 'pangeo-hubs';
 const SIGN_IN: JupyterServerCommand = { label: 'Sign in to a hub…', description: 'Pangeo Compute' };
 const START: JupyterServerCommand = { label: 'Start a server…', description: 'Pangeo Compute' };
 const OPEN_FILES: JupyterServerCommand = { label: 'Open Server Files…', description: 'Pangeo Compute: the server\'s home in the Explorer' };
+
+/**
+ * `fetch` is in the Jupyter extension's proposed API (src/api.proposed.jupyterSettings.d.ts of vscode-jupyter, read by
+ * 2025.4.1 for every REST call of the server), not yet in @vscode/jupyter-extension's types.
+ */
+type ConnectionInformation = JupyterServerConnectionInformation & { readonly fetch?: FetchFn };
 
 export function serverId(s: Pick<ConnectedServer, 'hubId'> & { server: { name: string } }): string {
   return `${s.hubId}#${s.server.name}`;
@@ -55,10 +62,13 @@ export class PangeoServerProvider implements JupyterServerProvider, vscode.Dispo
     if (!ready?.server.url) return undefined;
     const auth = await this.hubs.authorizationFor(hubId);
     this.health.resolvedServer(server.id, serverLabel(ready), ready);
-    return {
-      ...server,
-      connectionInformation: { baseUrl: this.vs.Uri.parse(ready.server.url), headers: auth ? { Authorization: auth } : {} },
+    const connectionInformation: ConnectionInformation = {
+      baseUrl: this.vs.Uri.parse(ready.server.url),
+      headers: auth ? { Authorization: auth } : {},
+      // Its REST calls through our HTTP layer (token renewed, errors typed); a kernel start may take long on a busy hub.
+      fetch: jupyterExtensionFetch(this.health.fateOf(server.id), ready.client.http.withBase(ready.server.url, { timeoutMs: 120_000 }).fetchFunction()),
     };
+    return { ...server, connectionInformation };
   }
 
   private find(hubId: string, serverName: string): ConnectedServer | undefined {

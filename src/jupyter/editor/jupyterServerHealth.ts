@@ -11,6 +11,8 @@ import type { Logger } from '../../core/log';
 import { GoneReason, probeHubServer, ServerWatch, WatchProbe } from '../serverWatch';
 import { JupyterServerClient } from '../jupyterServerClient';
 import { JupyterExtensionSession, jupyterExtensionSessions } from '../jupyterExtensionSessions';
+import type { ServerFate } from '../jupyterExtensionFetch';
+import { ServerFates } from '../serverFates';
 
 /** A server the Jupyter extension resolved (so a notebook may run on it). */
 interface ResolvedServer {
@@ -45,6 +47,8 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
   private readonly told = new Map<string, number>();
   /** The Jupyter extension's sessions per server, as last seen while it ran. */
   private readonly sessions = new Map<string, JupyterExtensionSession[]>();
+  /** Lost kernels and requested sessions, for the fetch handed to the Jupyter extension. */
+  private readonly fates: ServerFates;
   private readonly changeEmitter: vscode.EventEmitter<void>;
   private readonly subscriptions: { dispose(): unknown }[] = [];
   /** Fires when a server leaves or re-enters the collection for a reason the hub registry does not know. */
@@ -53,6 +57,11 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
   constructor(private readonly opts: JupyterServerHealthOptions) {
     this.vs = opts.vs;
     this.watch = opts.watch ?? new ServerWatch();
+    const describe = (id: string) => {
+      const s = this.resolved.get(id);
+      return s && describeServer(s);
+    };
+    this.fates = new ServerFates(this.watch, { describe });
     this.changeEmitter = new opts.vs.EventEmitter<void>();
     this.onDidChange = this.changeEmitter.event;
     this.subscriptions.push(
@@ -68,6 +77,7 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
     const entry: ResolvedServer = { id, label, hubId: server.hubId, hubLabel: server.hubLabel, user: server.user, serverName: server.server.name, jupyter };
     this.resolved.set(id, entry);
     this.gone.delete(id);
+    this.fates.back(id);
     if (this.told.get(id) !== Infinity) this.told.delete(id); // a fresh connection: its loss deserves a fresh notice
     this.watch.watch(id, (signal) => this.probe(entry, signal));
   }
@@ -83,14 +93,19 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
     try {
       const found = jupyterExtensionSessions(await s.jupyter.listSessions(signal));
       this.sessions.set(s.id, found);
-      return found;
+      return [...found, ...this.fates.requestedNotebooks(s.id).map((notebook) => ({ notebook, kernelId: '' }))];
     } catch {
       return this.sessions.get(s.id) ?? []; // keep the last list: a hiccup must not forget the notebooks
     }
   }
 
   private notebooksOnServer(id: string): string[] {
-    return [...new Set((this.sessions.get(id) ?? []).map((x) => x.notebook))].sort();
+    return [...new Set([...(this.sessions.get(id) ?? []).map((x) => x.notebook), ...this.fates.requestedNotebooks(id)])].sort();
+  }
+
+  /** What the fetch handed to the Jupyter extension for this server needs to know (see jupyterExtensionFetch). */
+  fateOf(id: string): ServerFate {
+    return this.fates.fateOf(id);
   }
 
   /**
@@ -163,6 +178,7 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
 
   /** Back in the collection: the Jupyter extension lists its kernels again, and the notebooks bound to them run. */
   private back(s: ResolvedServer): void {
+    this.fates.back(s.id);
     this.opts.logger.info(`Jupyter extension server ${s.id}: running again; announced to the Jupyter extension`);
     if (this.told.get(s.id) !== Infinity) this.told.delete(s.id);
     this.changeEmitter.fire();
@@ -214,6 +230,7 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
   }
 
   dispose(): void {
+    this.fates.dispose();
     this.watch.dispose();
     this.changeEmitter.dispose();
     for (const sub of this.subscriptions.splice(0)) sub.dispose();
