@@ -1,8 +1,11 @@
 // The `fetch` we hand the Jupyter extension for a "Pangeo hubs" server (its connection information takes one). Its
 // kernel connection (@jupyterlab/services) asks GET api/kernels/<id> each time the kernel websocket fails, and only an
 // answer other than 404/424/503/network error ends the "Reconnecting to the kernel" loop (kernel dead → cell ended).
-// So for a server we know is gone we give that answer at once, and a failed look-up waits for our verdict. It also
-// tells which notebook a new session is for as soon as the Jupyter extension asks for one (POST api/sessions).
+// So for a server we know is gone we give that answer at once, and a failed look-up waits for our verdict. While it is
+// gone, its listings are answered as last seen (kernelspecs) or empty (kernels, sessions): a failed listing makes the
+// Jupyter extension drop the server's kernelspec controllers, and the notebook then ends up bound to a dead kernel's
+// controller (its first run after a restart hangs). Anything else asked of a gone server gets 410 with the reason.
+// It also tells which notebook a new session is for as soon as the Jupyter extension asks for one (POST api/sessions).
 // Hand-written because the Jupyter extension passes its own (node-fetch) Request object; global fetch cannot take it.
 
 /** What the fetch needs to know about the server it serves. */
@@ -13,6 +16,12 @@ export interface ServerFate {
   settle(): Promise<string | undefined>;
   /** The Jupyter extension asks for a session for this path (its `<notebook>-jvsc-<uuid>.ipynb` or the notebook's). */
   sessionRequested?(path: string): void;
+  /** The reason while the server is gone now (not after it runs again) or cannot be used (signed out); else undefined. */
+  goneReason?(): string | undefined;
+  /** Something was asked of the gone server (a kernel start…) and refused: a chance to offer starting it again. */
+  refused?(): void;
+  /** Last good answers to listing GETs (key: 'kernelspecs'), kept per server for answering while it is gone. */
+  readonly listings?: Map<string, string>;
 }
 
 /** The parts of a Fetch-API Request (browser, undici or node-fetch) we read. */
@@ -28,6 +37,7 @@ export type FetchFn = (input: unknown, init?: RequestInit) => Promise<Response>;
 
 const KERNEL_MODEL = /\/api\/kernels\/([^/?#]+)\/?(?:[?#].*)?$/;
 const SESSIONS = /\/api\/sessions\/?(?:[?#].*)?$/;
+const LISTING = /\/api\/(kernelspecs|kernels|sessions)\/?$/;
 /** Statuses that make @jupyterlab/services try the kernel again later: missing, hub says "not running", unavailable. */
 const RETRIED = new Set([404, 424, 503]);
 
@@ -36,7 +46,7 @@ export function jupyterExtensionFetch(fate: ServerFate, send: typeof fetch = fet
     const { url, request } = await toRequest(input, init);
     const kernelId = request.method === 'GET' ? KERNEL_MODEL.exec(new URL(url).pathname)?.[1] : undefined;
     if (request.method === 'POST' && SESSIONS.test(new URL(url).pathname)) noteSession(fate, request.body);
-    if (!kernelId) return send(url, request);
+    if (!kernelId) return other(fate, send, url, request);
     const id = decodeURIComponent(kernelId);
     const known = fate.lost(id);
     if (known) return goneResponse(known);
@@ -54,6 +64,26 @@ export function jupyterExtensionFetch(fate: ServerFate, send: typeof fetch = fet
     await res.arrayBuffer().catch(() => undefined);
     return goneResponse(reason);
   };
+}
+
+/** Requests other than kernel look-ups: listings answered while the server is gone, the rest refused then. */
+async function other(fate: ServerFate, send: typeof fetch, url: string, request: RequestInit & { method: string }): Promise<Response> {
+  const listing = request.method === 'GET' ? LISTING.exec(new URL(url).pathname)?.[1] : undefined;
+  const reason = fate.goneReason?.();
+  if (reason) {
+    if (listing === 'kernels' || listing === 'sessions') return jsonResponse('[]');
+    const kept = listing && fate.listings?.get(listing);
+    if (kept) return jsonResponse(kept);
+    fate.refused?.();
+    return goneResponse(reason);
+  }
+  const res = await send(url, request);
+  if (listing === 'kernelspecs' && res.status === 200 && fate.listings) fate.listings.set(listing, await res.clone().text());
+  return res;
+}
+
+function jsonResponse(body: string): Response {
+  return new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } });
 }
 
 /** 410 with a Jupyter-style `{message}`: @jupyterlab/services then marks the kernel dead instead of retrying. */

@@ -12,6 +12,10 @@ export interface ServerFatesOptions {
   settleMs?: number;
   /** How long a requested session names its notebook without the server listing it. */
   requestedMs?: number;
+  /** Something was asked of a gone (or unavailable) server and refused (e.g. offer to start it again). */
+  onRefused?(id: string): void;
+  /** Why the server cannot be used now for a reason of its own (e.g. its hub is signed out); else undefined. */
+  unavailable?(id: string): string | undefined;
   now?: () => number;
 }
 
@@ -20,6 +24,7 @@ export class ServerFates {
   /** Gone at least once since watched: kernels it no longer has were lost with it. */
   private readonly interrupted = new Set<string>();
   private readonly requested = new Map<string, Map<string, number>>();
+  private readonly listings = new Map<string, Map<string, string>>();
   private readonly now: () => number;
   private readonly subscription: { dispose(): void };
 
@@ -38,7 +43,15 @@ export class ServerFates {
   }
 
   fateOf(id: string): ServerFate {
+    const listings = this.listings.get(id) ?? new Map<string, string>();
+    this.listings.set(id, listings);
     return {
+      listings,
+      goneReason: () => {
+        const server = this.gone.has(id) ? this.opts.describe(id) : undefined;
+        return this.opts.unavailable?.(id) ?? (server && `${server} is gone. Start it again (Hubs view), or pick another kernel.`);
+      },
+      refused: () => this.opts.onRefused?.(id),
       lost: (_kernelId, status) => this.lostReason(id, status),
       settle: () => this.settle(id),
       sessionRequested: (path) => {

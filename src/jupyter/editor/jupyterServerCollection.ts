@@ -6,6 +6,7 @@ import type { Jupyter, JupyterServer, JupyterServerCollection, JupyterServerComm
 import type { HubService } from '../../hubs/editor/hubService';
 import type { ConnectedServer } from '../../hubs/hubRegistry';
 import type { Logger } from '../../core/log';
+import type { HttpClient } from '../../core/http/httpClient';
 import { JupyterServerHealth } from './jupyterServerHealth';
 import { jupyterExtensionFetch, type FetchFn } from '../jupyterExtensionFetch';
 
@@ -49,10 +50,10 @@ export class PangeoServerProvider implements JupyterServerProvider, vscode.Dispo
 
   /** Never starts a server silently: a stopped one is started only after the user agrees. */
   async resolveJupyterServer(server: JupyterServer): Promise<JupyterServer | undefined> {
-    // Signed out or gone: the Jupyter extension shows this error on the cell; a notification offers the way out.
-    const refusal = this.health.refusal(server.id);
-    if (refusal) throw new Error(refusal);
     const [hubId, serverName = ''] = splitId(server.id);
+    // Signed out or gone: resolved at its last address; our fetch refuses kernel starts with the reason and offers the way out.
+    const last = this.health.unavailableServer(server.id);
+    if (last) return { ...server, connectionInformation: await this.connection(server.id, hubId, last.url, last.http) };
     let ready = this.find(hubId, serverName);
     if (!ready) {
       await this.hubs.refresh(hubId);
@@ -60,15 +61,18 @@ export class PangeoServerProvider implements JupyterServerProvider, vscode.Dispo
     }
     if (!ready && (await this.hubs.restartServer(hubId, serverName))) ready = this.find(hubId, serverName);
     if (!ready?.server.url) return undefined;
-    const auth = await this.hubs.authorizationFor(hubId);
     this.health.resolvedServer(server.id, serverLabel(ready), ready);
-    const connectionInformation: ConnectionInformation = {
-      baseUrl: this.vs.Uri.parse(ready.server.url),
+    return { ...server, connectionInformation: await this.connection(server.id, hubId, ready.server.url, ready.client.http) };
+  }
+
+  private async connection(id: string, hubId: string, url: string, http: HttpClient): Promise<ConnectionInformation> {
+    const auth = await this.hubs.authorizationFor(hubId);
+    return {
+      baseUrl: this.vs.Uri.parse(url),
       headers: auth ? { Authorization: auth } : {},
       // Its REST calls through our HTTP layer (token renewed, errors typed); a kernel start may take long on a busy hub.
-      fetch: jupyterExtensionFetch(this.health.fateOf(server.id), ready.client.http.withBase(ready.server.url, { timeoutMs: 120_000 }).fetchFunction()),
+      fetch: jupyterExtensionFetch(this.health.fateOf(id), http.withBase(url, { timeoutMs: 120_000 }).fetchFunction()),
     };
-    return { ...server, connectionInformation };
   }
 
   private find(hubId: string, serverName: string): ConnectedServer | undefined {

@@ -1,11 +1,12 @@
 // Health of the servers the Jupyter extension runs kernels on through "Pangeo hubs": it owns those kernel websockets,
-// so we poll the hub (ServerWatch) for servers it resolved, tell the user once when one is gone, and take a server out
-// of the collection while it is gone or its hub is signed out — announcing it again when it is back, so the Jupyter
-// extension resolves it afresh instead of "Reconnecting to the kernel" forever.
+// so we poll the hub (ServerWatch) for servers it resolved and tell the user once when one is gone. The fetch we hand
+// it (jupyterExtensionFetch, fed by ServerFates) then ends its kernels instead of "Reconnecting to the kernel" forever
+// and refuses kernel starts with the reason; when the server is back we announce it so the Jupyter extension re-lists it.
 import type * as vscode from 'vscode';
 import type { JupyterServer } from '@vscode/jupyter-extension';
 import type { ConnectedServer, HubKernelUser, HubRegistry } from '../../hubs/hubRegistry';
 import type { HubClient } from '../../hubs/hubClient';
+import type { HttpClient } from '../../core/http/httpClient';
 import { isPangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { GoneReason, probeHubServer, ServerWatch, WatchProbe } from '../serverWatch';
@@ -61,7 +62,13 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
       const s = this.resolved.get(id);
       return s && describeServer(s);
     };
-    this.fates = new ServerFates(this.watch, { describe });
+    // A kernel start refused while signed out or gone: offer the way out (one notification at a time).
+    const onRefused = (id: string) => {
+      const s = this.resolved.get(id);
+      if (s && this.signedOutReason(id)) this.offerSignIn(s);
+      else if (s && this.gone.has(id)) this.offerRestart(s, 'stopped', true);
+    };
+    this.fates = new ServerFates(this.watch, { describe, onRefused, unavailable: (id) => this.signedOutReason(id) });
     this.changeEmitter = new opts.vs.EventEmitter<void>();
     this.onDidChange = this.changeEmitter.event;
     this.subscriptions.push(
@@ -132,26 +139,29 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
    * Every server the Jupyter extension used, while its hub is known: listed under the same id and label whether it
    * runs, is gone, or its hub is signed out (or signed in but not re-read yet). A server that leaves the collection, or
    * whose label changes, gets its controllers deleted by the Jupyter extension (2025.4.1), and its notebooks then fail
-   * every run silently ("notebook controller is DISPOSED") even after the server is back; resolveJupyterServer says
-   * why one cannot run.
+   * every run silently ("notebook controller is DISPOSED") even after the server is back; our fetch says why one
+   * cannot run.
    */
   usedServers(): JupyterServer[] {
     return [...this.resolved.values()].filter((s) => this.opts.hubs.sessions.hub(s.hubId) !== undefined).map((s) => ({ id: s.id, label: s.label }));
   }
 
-  /** Where a server a run asked for cannot be used now, the reason and a way out; undefined when it can be. */
-  refusal(id: string): string | undefined {
+  /** Why a kernel cannot start on this server now that its hub is signed out; undefined when signed in. */
+  private signedOutReason(id: string): string | undefined {
     const s = this.resolved.get(id);
-    if (!s) return undefined;
-    if (!this.opts.hubs.isSignedIn(s.hubId)) {
-      this.offerSignIn(s);
-      return `You signed out of ${s.hubLabel}, so this notebook's kernel cannot run. Sign in to ${s.hubLabel} (Hubs view or Accounts menu), or pick another kernel.`;
-    }
-    if (this.gone.has(id)) {
-      this.offerRestart(s, 'stopped', true);
-      return `${describeServer(s)} is not running. Start it again (Hubs view), or pick another kernel.`;
-    }
-    return undefined;
+    if (!s || this.opts.hubs.isSignedIn(s.hubId)) return undefined;
+    return `You signed out of ${s.hubLabel}, so this notebook's kernel cannot run. Sign in to ${s.hubLabel} (Hubs view or Accounts menu), or pick another kernel.`;
+  }
+
+  /**
+   * A gone server, or one whose hub is signed out, still resolves at its last address: a refused resolve or a failed
+   * listing makes the Jupyter extension (2025.4.1) drop the server's kernelspec controllers, and the notebook then lands
+   * on a dead kernel's controller whose next run hangs (even after the server is back or the user signed in again).
+   * Our fetch answers its listings meanwhile and refuses kernel starts with the reason (see jupyterExtensionFetch).
+   */
+  unavailableServer(id: string): { url: string; http: HttpClient } | undefined {
+    const s = this.gone.get(id) ?? (this.signedOutReason(id) ? this.resolved.get(id) : undefined);
+    return s && { url: s.jupyter.serverUrl, http: s.jupyter.http };
   }
 
   /** Servers that are gone come back into the collection only when the hub says they run again. */
@@ -171,8 +181,8 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
     const s = this.resolved.get(id);
     if (!s || !this.opts.hubs.isSignedIn(s.hubId)) return;
     this.gone.set(id, s);
-    this.opts.logger.info(`Jupyter extension server ${id}: gone (${reason}); taken out of the "Pangeo hubs" collection`);
-    this.changeEmitter.fire();
+    // Listed as before (same id and label), so nothing to announce: a refresh now would only re-list a gone server.
+    this.opts.logger.info(`Jupyter extension server ${id}: gone (${reason}); its kernels end, kernel starts are refused until it runs again`);
     this.offerRestart(s, reason);
   }
 

@@ -103,3 +103,24 @@ test('a network failure waits for the verdict: gone → 410; otherwise the failu
   assert.equal((await jupyterExtensionFetch(fate({ settle: async () => 'hub gone' }))(`${dead}api/kernels/k1`)).status, 410);
   await assert.rejects(jupyterExtensionFetch(fate())(`${dead}api/kernels/k1`));
 });
+
+test('while the server is gone: kernelspecs as last seen, kernels and sessions empty, anything else 410 and reported', async () => {
+  seen.length = 0;
+  let gone: string | undefined;
+  let refused = 0;
+  const listings = new Map<string, string>();
+  const f = jupyterExtensionFetch(fate({ goneReason: () => gone, refused: () => refused++, listings }));
+  const live = await f(`${base}api/kernelspecs`);
+  const liveBody = await live.text();
+  assert.equal(listings.get('kernelspecs'), liveBody, 'a good kernelspecs answer is kept');
+  gone = 'The default server on hub is gone. Start it again (Hubs view), or pick another kernel.';
+  seen.length = 0;
+  assert.equal(await (await f(`${base}api/kernelspecs?1700000000`)).text(), liveBody);
+  assert.deepEqual(await (await f(`${base}api/kernels`)).json(), []);
+  assert.deepEqual(await (await f(`${base}api/sessions`)).json(), []);
+  const start = await f(new Request(`${base}api/sessions`, { method: 'POST', body: JSON.stringify({ path: 'a-jvsc-x.ipynb' }) }));
+  assert.equal(start.status, 410);
+  assert.equal(((await start.json()) as { message: string }).message, gone);
+  assert.equal(refused, 1);
+  assert.deepEqual(seen, [], 'nothing reached the gone server');
+});
