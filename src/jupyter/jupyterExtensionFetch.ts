@@ -14,8 +14,11 @@ export interface ServerFate {
   lost(kernelId: string, status?: number): string | undefined;
   /** Waits (bounded) for our verdict on a server that did not answer: the reason when it is gone, else undefined. */
   settle(): Promise<string | undefined>;
-  /** The Jupyter extension asks for a session for this path (its `<notebook>-jvsc-<uuid>.ipynb` or the notebook's). */
-  sessionRequested?(path: string): void;
+  /**
+   * The Jupyter extension asks for a session for this path (its `<notebook>-jvsc-<uuid>.ipynb` or the notebook's);
+   * the function returned is called when that request fails (no session was made).
+   */
+  sessionRequested?(path: string): (() => void) | void;
   /** The reason while the server is gone now (not after it runs again) or cannot be used (signed out); else undefined. */
   goneReason?(): string | undefined;
   /** Something was asked of the gone server (a kernel start…) and refused: a chance to offer starting it again. */
@@ -45,7 +48,15 @@ export function jupyterExtensionFetch(fate: ServerFate, send: typeof fetch = fet
   return async (input, init) => {
     const { url, request } = await toRequest(input, init);
     const kernelId = request.method === 'GET' ? KERNEL_MODEL.exec(new URL(url).pathname)?.[1] : undefined;
-    if (request.method === 'POST' && SESSIONS.test(new URL(url).pathname)) noteSession(fate, request.body);
+    if (!kernelId && request.method === 'POST' && SESSIONS.test(new URL(url).pathname)) {
+      const failed = noteSession(fate, request.body);
+      const res = await other(fate, send, url, request).catch((e: unknown) => {
+        failed?.();
+        throw e;
+      });
+      if (!res.ok) failed?.();
+      return res;
+    }
     if (!kernelId) return other(fate, send, url, request);
     const id = decodeURIComponent(kernelId);
     const known = fate.lost(id);
@@ -91,14 +102,14 @@ function goneResponse(reason: string): Response {
   return new Response(JSON.stringify({ message: reason, reason }), { status: 410, statusText: 'Gone', headers: { 'Content-Type': 'application/json' } });
 }
 
-function noteSession(fate: ServerFate, body: BodyInit | null | undefined): void {
-  if (!fate.sessionRequested || typeof body !== 'string' && !(body instanceof Uint8Array)) return;
+function noteSession(fate: ServerFate, body: BodyInit | null | undefined): (() => void) | undefined {
+  if (!fate.sessionRequested || typeof body !== 'string' && !(body instanceof Uint8Array)) return undefined;
   try {
     const parsed: unknown = JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body));
     const path = (parsed as { path?: unknown } | null)?.path;
-    if (typeof path === 'string') fate.sessionRequested(path);
+    return typeof path === 'string' ? fate.sessionRequested(path) ?? undefined : undefined;
   } catch {
-    // not JSON: not a session request we can name
+    return undefined; // not JSON: not a session request we can name
   }
 }
 

@@ -58,8 +58,12 @@ export class ServerFates {
         const name = notebookOfSessionPath(path);
         if (!name) return;
         const asked = this.requested.get(id) ?? new Map<string, number>();
-        asked.set(name, this.now());
+        const at = this.now();
+        asked.set(name, at);
         this.requested.set(id, asked);
+        return () => {
+          if (asked.get(name) === at) asked.delete(name); // that request made no session; a later one may have
+        };
       },
     };
   }

@@ -11,6 +11,7 @@ let server: Server;
 let base = '';
 const seen: { method: string; url: string; auth?: string; body: string }[] = [];
 let kernelStatus = 200;
+let sessionStatus = 200;
 
 before(async () => {
   server = createServer((req, res) => {
@@ -18,7 +19,7 @@ before(async () => {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, body });
-      const status = req.url!.includes('/api/kernels/') ? kernelStatus : 200;
+      const status = req.url!.includes('/api/kernels/') ? kernelStatus : req.url!.includes('/api/sessions') ? sessionStatus : 200;
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(status === 200 ? { id: 'k1', name: 'python3', execution_state: 'idle' } : { message: `status ${status}` }));
     });
@@ -37,7 +38,9 @@ function fate(overrides: Partial<ServerFate> = {}): ServerFate & { requested: st
       f.settled++;
       return undefined;
     },
-    sessionRequested: (path: string) => f.requested.push(path),
+    sessionRequested: (path: string): void => {
+      f.requested.push(path);
+    },
     ...overrides,
   };
   return f;
@@ -123,4 +126,23 @@ test('while the server is gone: kernelspecs as last seen, kernels and sessions e
   assert.equal(((await start.json()) as { message: string }).message, gone);
   assert.equal(refused, 1);
   assert.deepEqual(seen, [], 'nothing reached the gone server');
+});
+
+test('a session request that fails is forgotten (no session was made); one that succeeds is kept', async () => {
+  const kept: string[] = [];
+  const f = fate({
+    sessionRequested: (path) => {
+      kept.push(path);
+      return () => kept.splice(kept.indexOf(path), 1);
+    },
+  });
+  const post = (path: string) => jupyterExtensionFetch(f)(new Request(`${base}api/sessions`, { method: 'POST', body: JSON.stringify({ path }) }));
+  sessionStatus = 500;
+  try {
+    assert.equal((await post('broken-jvsc-1.ipynb')).status, 500);
+  } finally {
+    sessionStatus = 200;
+  }
+  assert.equal((await post('fine-jvsc-2.ipynb')).status, 200);
+  assert.deepEqual(kept, ['fine-jvsc-2.ipynb']);
 });

@@ -51,7 +51,10 @@ test('requested sessions name their notebook, for requestedMs', () => {
   const { fates, fate, advance } = setUp();
   fate.sessionRequested!('work/analysis-jvsc-3f0e8a6c-1b1d-4f7e-9d6a-0c2b5e8f9a10aa3c1d2e-5f60-4a7b-8c9d-0e1f2a3b4c5d.ipynb');
   fate.sessionRequested!('not-a-jupyter-extension-session.ipynb');
-  assert.deepEqual(fates.requestedNotebooks('hub#'), ['analysis.ipynb']);
+  const failed = fate.sessionRequested!('broken-jvsc-3f0e8a6c-1b1d-4f7e-9d6a-0c2b5e8f9a10.ipynb');
+  assert.deepEqual(fates.requestedNotebooks('hub#').sort(), ['analysis.ipynb', 'broken.ipynb']);
+  failed?.();
+  assert.deepEqual(fates.requestedNotebooks('hub#'), ['analysis.ipynb'], 'a failed request still names its notebook');
   advance(61_000);
   assert.deepEqual(fates.requestedNotebooks('hub#'), []);
 });
