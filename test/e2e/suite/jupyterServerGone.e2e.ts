@@ -201,19 +201,25 @@ if (hubConfig()) {
         // Still resolved (a refused resolve makes the real extension drop the server's controllers); a kernel start
         // through our fetch is refused with the reason, and a notification offers Sign In.
         const info = ((await p.resolveJupyterServer(server, none())) as JupyterServer).connectionInformation as StubInfo;
-        const start = await info.fetch!(new Request(`${info.baseUrl.toString(true)}api/sessions`, {
+        const start = () => info.fetch!(new Request(`${info.baseUrl.toString(true)}api/sessions`, {
           method: 'POST', headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify({ path: `late-jvsc-${crypto.randomUUID()}.ipynb`, type: 'notebook', kernel: { name: 'python3' } }),
         }));
-        assert.equal(start.status, 410);
-        assert.match(String(((await start.json()) as { message?: unknown }).message), /You signed out of/);
+        const refused = await start();
+        assert.equal(refused.status, 410);
+        assert.match(String(((await refused.json()) as { message?: unknown }).message), /You signed out of/);
+        // The refused start offers the way out: one such notice at a time, so a start that came while the notice
+        // above was still closing is offered again by the next one.
+        const notice = `This notebook cannot run: you signed out of ${hubLabel(base)}`;
+        for (let attempt = 1; ; attempt++) {
+          const shown = await ui({ kind: 'notification', expect: notice }, 5_000).then(() => true, () => false);
+          if (shown) break;
+          assert.ok(attempt < 4, `no "${notice}" after ${attempt} refused starts`);
+          await start();
+        }
       } else {
         const run = await runCell(editor!, 0, 60_000).catch((e: unknown) => String(e));
         console.log(`[e2e] real Jupyter extension, run after sign-out: ${JSON.stringify(run)}`);
-      }
-      if (isStub()) {
-        // The refused kernel start offers the way out.
-        await ui({ kind: 'notification', expect: `This notebook cannot run: you signed out of ${hubLabel(base)}` }, 20_000);
       }
       await api.hubs.sessions.signInWithPassword(base, USER, own!.password, 3600);
       await api.hubs.refresh(base);
