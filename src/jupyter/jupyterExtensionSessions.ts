@@ -10,6 +10,12 @@ export interface JupyterExtensionSession {
 
 const JVSC_PATH = /^(?:.*\/)?(.+?)-jvsc-[0-9a-f-]{36,}\.ipynb$/i;
 
+/** The notebook a session path of the Jupyter extension stands for ("a.ipynb" for "a-jvsc-<uuid…>.ipynb"). */
+export function notebookOfSessionPath(path: string): string | undefined {
+  const match = JVSC_PATH.exec(path);
+  return match ? `${match[1]}.ipynb` : undefined;
+}
+
 export function jupyterExtensionSessions(sessions: readonly SessionInfo[]): JupyterExtensionSession[] {
   return sessions.flatMap((s) => {
     const match = JVSC_PATH.exec(s.path ?? '');

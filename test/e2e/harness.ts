@@ -102,7 +102,8 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
     await uiServer?.stop();
     for (const line of uiServer?.log() ?? []) console.log(`e2e[${options.name}]: ${line}`);
     const failed = !results || results.failed > 0 || !!results.error;
-    if (failed) saveDiagnostics(options, server, workbench);
+    // PANGEO_E2E_KEEP (by-hand runs) keeps them for passing runs too: the tests' measurements are console lines.
+    if (failed || process.env.PANGEO_E2E_KEEP) saveDiagnostics(options, server, workbench);
     await workbench?.close();
     await server?.stop();
     phase('stopped');

@@ -2,6 +2,7 @@
 // suites in the real editor, then checks the packaged .vsix installs and activates. Ends with
 // `e2e: N passed, N failed`; exits non-zero on any failure.
 // Flags: --no-build (use dist/ as is), --no-vsix (skip packaging), --grep <text>[|<text>…] (only editor tests whose names contain one of them).
+// PANGEO_E2E_JUPYTER_EXTENSION=<unpacked ms-toolsai.jupyter folder> runs the editor tests with it instead of the stub.
 import { join, resolve } from 'node:path';
 import { bundleRunner } from './bundleRunner';
 import { installCodeServer } from './codeServer';
@@ -58,8 +59,9 @@ async function main(): Promise<number> {
       extensionTestsPath: runner,
       artifactsDir,
       config: { hub: hub.config, ...(grep ? { grep: grep.split('|') } : {}) },
-      // The Jupyter extension's API stand-in, for the kernel-picker contract test.
-      extraExtensions: [join(repoRoot, 'test/e2e/jupyterStub')],
+      // The Jupyter extension's API stand-in, for the kernel-picker contract test; PANGEO_E2E_JUPYTER_EXTENSION names an
+      // unpacked ms-toolsai.jupyter (a .vsix's extension/ folder) to check by hand with the real one instead.
+      extraExtensions: [process.env.PANGEO_E2E_JUPYTER_EXTENSION || join(repoRoot, 'test/e2e/jupyterStub')],
       // The server files suite adds the hub server as a workspace folder without restarting the extension host.
       workspaceFile: true,
       timeoutMs: 600_000, // every suite in one editor run (the kernels suite kills and restarts hubs)

@@ -1,12 +1,14 @@
 // Registers "Pangeo hubs" in the Jupyter extension's kernel picker (ms-toolsai.jupyter, a soft dependency): ready
 // servers of signed-in hubs, resolved with an Authorization header because the Jupyter extension does not put a
-// third-party token on the kernel websocket.
+// third-party token on the kernel websocket, and with our fetch (ends its reconnect loop once a server is gone).
 import type * as vscode from 'vscode';
-import type { Jupyter, JupyterServer, JupyterServerCollection, JupyterServerCommand, JupyterServerProvider } from '@vscode/jupyter-extension';
+import type { Jupyter, JupyterServer, JupyterServerCollection, JupyterServerCommand, JupyterServerConnectionInformation, JupyterServerProvider } from '@vscode/jupyter-extension';
 import type { HubService } from '../../hubs/editor/hubService';
 import type { ConnectedServer } from '../../hubs/hubRegistry';
 import type { Logger } from '../../core/log';
+import type { HttpClient } from '../../core/http/httpClient';
 import { JupyterServerHealth } from './jupyterServerHealth';
+import { jupyterExtensionFetch, type FetchFn } from '../jupyterExtensionFetch';
 
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
 export const COLLECTION_ID = 'pangeo-hubs';
@@ -14,6 +16,12 @@ export const COLLECTION_ID = 'pangeo-hubs';
 const SIGN_IN: JupyterServerCommand = { label: 'Sign in to a hub…', description: 'Pangeo Compute' };
 const START: JupyterServerCommand = { label: 'Start a server…', description: 'Pangeo Compute' };
 const OPEN_FILES: JupyterServerCommand = { label: 'Open Server Files…', description: 'Pangeo Compute: the server\'s home in the Explorer' };
+
+/**
+ * `fetch` is in the Jupyter extension's proposed API (src/api.proposed.jupyterSettings.d.ts of vscode-jupyter, read by
+ * 2025.4.1 for every REST call of the server), not yet in @vscode/jupyter-extension's types.
+ */
+type ConnectionInformation = JupyterServerConnectionInformation & { readonly fetch?: FetchFn };
 
 export function serverId(s: Pick<ConnectedServer, 'hubId'> & { server: { name: string } }): string {
   return `${s.hubId}#${s.server.name}`;
@@ -42,10 +50,10 @@ export class PangeoServerProvider implements JupyterServerProvider, vscode.Dispo
 
   /** Never starts a server silently: a stopped one is started only after the user agrees. */
   async resolveJupyterServer(server: JupyterServer): Promise<JupyterServer | undefined> {
-    // Signed out or gone: the Jupyter extension shows this error on the cell; a notification offers the way out.
-    const refusal = this.health.refusal(server.id);
-    if (refusal) throw new Error(refusal);
     const [hubId, serverName = ''] = splitId(server.id);
+    // Signed out or gone: resolved at its last address; our fetch refuses kernel starts with the reason and offers the way out.
+    const last = this.health.unavailableServer(server.id);
+    if (last) return { ...server, connectionInformation: await this.connection(server.id, hubId, last.url, last.http) };
     let ready = this.find(hubId, serverName);
     if (!ready) {
       await this.hubs.refresh(hubId);
@@ -53,11 +61,17 @@ export class PangeoServerProvider implements JupyterServerProvider, vscode.Dispo
     }
     if (!ready && (await this.hubs.restartServer(hubId, serverName))) ready = this.find(hubId, serverName);
     if (!ready?.server.url) return undefined;
-    const auth = await this.hubs.authorizationFor(hubId);
     this.health.resolvedServer(server.id, serverLabel(ready), ready);
+    return { ...server, connectionInformation: await this.connection(server.id, hubId, ready.server.url, ready.client.http) };
+  }
+
+  private async connection(id: string, hubId: string, url: string, http: HttpClient): Promise<ConnectionInformation> {
+    const auth = await this.hubs.authorizationFor(hubId);
     return {
-      ...server,
-      connectionInformation: { baseUrl: this.vs.Uri.parse(ready.server.url), headers: auth ? { Authorization: auth } : {} },
+      baseUrl: this.vs.Uri.parse(url),
+      headers: auth ? { Authorization: auth } : {},
+      // Its REST calls through our HTTP layer (token renewed, errors typed); a kernel start may take long on a busy hub.
+      fetch: jupyterExtensionFetch(this.health.fateOf(id), http.withBase(url, { timeoutMs: 120_000 }).fetchFunction()),
     };
   }
 

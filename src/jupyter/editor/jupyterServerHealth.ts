@@ -1,16 +1,19 @@
 // Health of the servers the Jupyter extension runs kernels on through "Pangeo hubs": it owns those kernel websockets,
-// so we poll the hub (ServerWatch) for servers it resolved, tell the user once when one is gone, and take a server out
-// of the collection while it is gone or its hub is signed out — announcing it again when it is back, so the Jupyter
-// extension resolves it afresh instead of "Reconnecting to the kernel" forever.
+// so we poll the hub (ServerWatch) for servers it resolved and tell the user once when one is gone. The fetch we hand
+// it (jupyterExtensionFetch, fed by ServerFates) then ends its kernels instead of "Reconnecting to the kernel" forever
+// and refuses kernel starts with the reason; when the server is back we announce it so the Jupyter extension re-lists it.
 import type * as vscode from 'vscode';
 import type { JupyterServer } from '@vscode/jupyter-extension';
 import type { ConnectedServer, HubKernelUser, HubRegistry } from '../../hubs/hubRegistry';
 import type { HubClient } from '../../hubs/hubClient';
+import type { HttpClient } from '../../core/http/httpClient';
 import { isPangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { GoneReason, probeHubServer, ServerWatch, WatchProbe } from '../serverWatch';
 import { JupyterServerClient } from '../jupyterServerClient';
 import { JupyterExtensionSession, jupyterExtensionSessions } from '../jupyterExtensionSessions';
+import type { ServerFate } from '../jupyterExtensionFetch';
+import { ServerFates } from '../serverFates';
 
 /** A server the Jupyter extension resolved (so a notebook may run on it). */
 interface ResolvedServer {
@@ -45,6 +48,8 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
   private readonly told = new Map<string, number>();
   /** The Jupyter extension's sessions per server, as last seen while it ran. */
   private readonly sessions = new Map<string, JupyterExtensionSession[]>();
+  /** Lost kernels and requested sessions, for the fetch handed to the Jupyter extension. */
+  private readonly fates: ServerFates;
   private readonly changeEmitter: vscode.EventEmitter<void>;
   private readonly subscriptions: { dispose(): unknown }[] = [];
   /** Fires when a server leaves or re-enters the collection for a reason the hub registry does not know. */
@@ -53,6 +58,17 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
   constructor(private readonly opts: JupyterServerHealthOptions) {
     this.vs = opts.vs;
     this.watch = opts.watch ?? new ServerWatch();
+    const describe = (id: string) => {
+      const s = this.resolved.get(id);
+      return s && describeServer(s);
+    };
+    // A kernel start refused while signed out or gone: offer the way out (one notification at a time).
+    const onRefused = (id: string) => {
+      const s = this.resolved.get(id);
+      if (s && this.signedOutReason(id)) this.offerSignIn(s);
+      else if (s && this.gone.has(id)) this.offerRestart(s, 'stopped', true);
+    };
+    this.fates = new ServerFates(this.watch, { describe, onRefused, unavailable: (id) => this.signedOutReason(id) });
     this.changeEmitter = new opts.vs.EventEmitter<void>();
     this.onDidChange = this.changeEmitter.event;
     this.subscriptions.push(
@@ -68,6 +84,7 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
     const entry: ResolvedServer = { id, label, hubId: server.hubId, hubLabel: server.hubLabel, user: server.user, serverName: server.server.name, jupyter };
     this.resolved.set(id, entry);
     this.gone.delete(id);
+    this.fates.back(id);
     if (this.told.get(id) !== Infinity) this.told.delete(id); // a fresh connection: its loss deserves a fresh notice
     this.watch.watch(id, (signal) => this.probe(entry, signal));
   }
@@ -83,14 +100,19 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
     try {
       const found = jupyterExtensionSessions(await s.jupyter.listSessions(signal));
       this.sessions.set(s.id, found);
-      return found;
+      return [...found, ...this.fates.requestedNotebooks(s.id).map((notebook) => ({ notebook, kernelId: '' }))];
     } catch {
       return this.sessions.get(s.id) ?? []; // keep the last list: a hiccup must not forget the notebooks
     }
   }
 
   private notebooksOnServer(id: string): string[] {
-    return [...new Set((this.sessions.get(id) ?? []).map((x) => x.notebook))].sort();
+    return [...new Set([...(this.sessions.get(id) ?? []).map((x) => x.notebook), ...this.fates.requestedNotebooks(id)])].sort();
+  }
+
+  /** What the fetch handed to the Jupyter extension for this server needs to know (see jupyterExtensionFetch). */
+  fateOf(id: string): ServerFate {
+    return this.fates.fateOf(id);
   }
 
   /**
@@ -117,26 +139,29 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
    * Every server the Jupyter extension used, while its hub is known: listed under the same id and label whether it
    * runs, is gone, or its hub is signed out (or signed in but not re-read yet). A server that leaves the collection, or
    * whose label changes, gets its controllers deleted by the Jupyter extension (2025.4.1), and its notebooks then fail
-   * every run silently ("notebook controller is DISPOSED") even after the server is back; resolveJupyterServer says
-   * why one cannot run.
+   * every run silently ("notebook controller is DISPOSED") even after the server is back; our fetch says why one
+   * cannot run.
    */
   usedServers(): JupyterServer[] {
     return [...this.resolved.values()].filter((s) => this.opts.hubs.sessions.hub(s.hubId) !== undefined).map((s) => ({ id: s.id, label: s.label }));
   }
 
-  /** Where a server a run asked for cannot be used now, the reason and a way out; undefined when it can be. */
-  refusal(id: string): string | undefined {
+  /** Why a kernel cannot start on this server now that its hub is signed out; undefined when signed in. */
+  private signedOutReason(id: string): string | undefined {
     const s = this.resolved.get(id);
-    if (!s) return undefined;
-    if (!this.opts.hubs.isSignedIn(s.hubId)) {
-      this.offerSignIn(s);
-      return `You signed out of ${s.hubLabel}, so this notebook's kernel cannot run. Sign in to ${s.hubLabel} (Hubs view or Accounts menu), or pick another kernel.`;
-    }
-    if (this.gone.has(id)) {
-      this.offerRestart(s, 'stopped', true);
-      return `${describeServer(s)} is not running. Start it again (Hubs view), or pick another kernel.`;
-    }
-    return undefined;
+    if (!s || this.opts.hubs.isSignedIn(s.hubId)) return undefined;
+    return `You signed out of ${s.hubLabel}, so this notebook's kernel cannot run. Sign in to ${s.hubLabel} (Hubs view or Accounts menu), or pick another kernel.`;
+  }
+
+  /**
+   * A gone server, or one whose hub is signed out, still resolves at its last address: a refused resolve or a failed
+   * listing makes the Jupyter extension (2025.4.1) drop the server's kernelspec controllers, and the notebook then lands
+   * on a dead kernel's controller whose next run hangs (even after the server is back or the user signed in again).
+   * Our fetch answers its listings meanwhile and refuses kernel starts with the reason (see jupyterExtensionFetch).
+   */
+  unavailableServer(id: string): { url: string; http: HttpClient } | undefined {
+    const s = this.gone.get(id) ?? (this.signedOutReason(id) ? this.resolved.get(id) : undefined);
+    return s && { url: s.jupyter.serverUrl, http: s.jupyter.http };
   }
 
   /** Servers that are gone come back into the collection only when the hub says they run again. */
@@ -156,13 +181,14 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
     const s = this.resolved.get(id);
     if (!s || !this.opts.hubs.isSignedIn(s.hubId)) return;
     this.gone.set(id, s);
-    this.opts.logger.info(`Jupyter extension server ${id}: gone (${reason}); taken out of the "Pangeo hubs" collection`);
-    this.changeEmitter.fire();
+    // Listed as before (same id and label), so nothing to announce: a refresh now would only re-list a gone server.
+    this.opts.logger.info(`Jupyter extension server ${id}: gone (${reason}); its kernels end, kernel starts are refused until it runs again`);
     this.offerRestart(s, reason);
   }
 
   /** Back in the collection: the Jupyter extension lists its kernels again, and the notebooks bound to them run. */
   private back(s: ResolvedServer): void {
+    this.fates.back(s.id);
     this.opts.logger.info(`Jupyter extension server ${s.id}: running again; announced to the Jupyter extension`);
     if (this.told.get(s.id) !== Infinity) this.told.delete(s.id);
     this.changeEmitter.fire();
@@ -214,6 +240,7 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
   }
 
   dispose(): void {
+    this.fates.dispose();
     this.watch.dispose();
     this.changeEmitter.dispose();
     for (const sub of this.subscriptions.splice(0)) sub.dispose();
