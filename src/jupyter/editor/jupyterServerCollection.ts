@@ -9,6 +9,7 @@ import type { Logger } from '../../core/log';
 import type { HttpClient } from '../../core/http/httpClient';
 import { JupyterServerHealth } from './jupyterServerHealth';
 import { jupyterExtensionFetch, type FetchFn } from '../jupyterExtensionFetch';
+import { Disposable } from '../../core/lifecycle';
 
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
 export const COLLECTION_ID = 'pangeo-hubs';
@@ -27,18 +28,15 @@ export function serverId(s: Pick<ConnectedServer, 'hubId'> & { server: { name: s
   return `${s.hubId}#${s.server.name}`;
 }
 
-export class PangeoServerProvider implements JupyterServerProvider, vscode.Disposable {
+export class PangeoServerProvider extends Disposable implements JupyterServerProvider, vscode.Disposable {
   readonly onDidChangeServers: vscode.Event<void>;
-  private readonly subscriptions: { dispose(): unknown }[] = [];
 
   constructor(private readonly vs: typeof vscode, private readonly hubs: HubService, private readonly health: JupyterServerHealth) {
-    const emitter = new vs.EventEmitter<void>();
-    this.subscriptions.push(emitter, hubs.onDidChangeServers(() => emitter.fire()), health.onDidChange(() => emitter.fire()));
+    super();
+    const emitter = this._register(new vs.EventEmitter<void>());
+    this._register(hubs.onDidChangeServers(() => emitter.fire()));
+    this._register(health.onDidChange(() => emitter.fire()));
     this.onDidChangeServers = emitter.event;
-  }
-
-  dispose(): void {
-    for (const sub of this.subscriptions.splice(0)) sub.dispose();
   }
 
   /** Ready servers, and every server the Jupyter extension used (same id and label, running or not: see usedServers). */
@@ -113,7 +111,7 @@ function splitId(id: string): [string, string] {
 }
 
 /** Creates the collection once, on first need (a notebook opened or a command), never during activate(). */
-export class JupyterServerCollectionRegistration implements vscode.Disposable {
+export class JupyterServerCollectionRegistration extends Disposable implements vscode.Disposable {
   private collection?: JupyterServerCollection;
   /** The provider handed to the Jupyter extension (tests play the picker with it). */
   provider?: PangeoServerProvider;
@@ -121,22 +119,26 @@ export class JupyterServerCollectionRegistration implements vscode.Disposable {
   /** Watches the servers the Jupyter extension resolved; created with the collection. */
   health?: JupyterServerHealth;
 
-  constructor(private readonly vs: typeof vscode, private readonly hubs: HubService, private readonly logger: Logger) {}
+  constructor(private readonly vs: typeof vscode, private readonly hubs: HubService, private readonly logger: Logger) {
+    super();
+  }
 
   get isJupyterInstalled(): boolean {
     return !!this.vs.extensions.getExtension(JUPYTER_EXTENSION_ID);
   }
 
   async ensure(): Promise<JupyterServerCollection | undefined> {
-    if (this.collection || this.attempted) return this.collection;
+    if (this.collection || this.attempted || this._isDisposed) return this.collection;
     this.attempted = true;
     const ext = this.vs.extensions.getExtension<Jupyter>(JUPYTER_EXTENSION_ID);
     if (!ext) return undefined;
     try {
       const api = ext.isActive ? ext.exports : await ext.activate();
-      this.health = new JupyterServerHealth({ vs: this.vs, hubs: this.hubs, logger: this.logger });
-      const provider = (this.provider = new PangeoServerProvider(this.vs, this.hubs, this.health));
-      const collection = api.createJupyterServerCollection(COLLECTION_ID, 'Pangeo hubs', provider);
+      if (this._isDisposed) return undefined;
+      // Registered in order, so disposal goes collection → provider → health (LIFO).
+      this.health = this._register(new JupyterServerHealth({ vs: this.vs, hubs: this.hubs, logger: this.logger }));
+      const provider = (this.provider = this._register(new PangeoServerProvider(this.vs, this.hubs, this.health)));
+      const collection = this._register(api.createJupyterServerCollection(COLLECTION_ID, 'Pangeo hubs', provider));
       collection.commandProvider = {
         provideCommands: () => provider.commands(),
         handleCommand: (command) => provider.handleCommand(command),
@@ -148,11 +150,5 @@ export class JupyterServerCollectionRegistration implements vscode.Disposable {
       this.logger.warn(`could not register with the Jupyter extension: ${(e as Error).message}`);
     }
     return this.collection;
-  }
-
-  dispose(): void {
-    this.collection?.dispose();
-    this.provider?.dispose();
-    this.health?.dispose();
   }
 }

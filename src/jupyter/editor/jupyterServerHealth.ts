@@ -8,6 +8,7 @@ import type { ConnectedServer, HubKernelUser, HubRegistry } from '../../hubs/hub
 import type { HubClient } from '../../hubs/hubClient';
 import type { HttpClient } from '../../core/http/httpClient';
 import { isPangeoError } from '../../core/http/errors';
+import { Disposable } from '../../core/lifecycle';
 import type { Logger } from '../../core/log';
 import { GoneReason, probeHubServer, ServerWatch, WatchProbe } from '../serverWatch';
 import { JupyterServerClient } from '../jupyterServerClient';
@@ -40,7 +41,7 @@ export function describeServer(s: { serverName: string; hubLabel: string }): str
   return `${s.serverName ? `The server "${s.serverName}"` : 'The default server'} on ${s.hubLabel}`;
 }
 
-export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
+export class JupyterServerHealth extends Disposable implements vscode.Disposable, HubKernelUser {
   private readonly vs: typeof vscode;
   private readonly watch: ServerWatch;
   private readonly resolved = new Map<string, ResolvedServer>();
@@ -51,13 +52,14 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
   /** Lost kernels and requested sessions, for the fetch handed to the Jupyter extension. */
   private readonly fates: ServerFates;
   private readonly changeEmitter: vscode.EventEmitter<void>;
-  private readonly subscriptions: { dispose(): unknown }[] = [];
   /** Fires when a server leaves or re-enters the collection for a reason the hub registry does not know. */
   readonly onDidChange: vscode.Event<void>;
 
   constructor(private readonly opts: JupyterServerHealthOptions) {
+    super();
     this.vs = opts.vs;
-    this.watch = opts.watch ?? new ServerWatch();
+    // Disposed last-registered first: listeners, then the emitter, the fates, and the watch they read.
+    this.watch = this._register(opts.watch ?? new ServerWatch());
     const describe = (id: string) => {
       const s = this.resolved.get(id);
       return s && describeServer(s);
@@ -68,14 +70,12 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
       if (s && this.signedOutReason(id)) this.offerSignIn(s);
       else if (s && this.gone.has(id)) this.offerRestart(s, 'stopped', true);
     };
-    this.fates = new ServerFates(this.watch, { describe, onRefused, unavailable: (id) => this.signedOutReason(id) });
-    this.changeEmitter = new opts.vs.EventEmitter<void>();
+    this.fates = this._register(new ServerFates(this.watch, { describe, onRefused, unavailable: (id) => this.signedOutReason(id) }));
+    this.changeEmitter = this._register(new opts.vs.EventEmitter<void>());
     this.onDidChange = this.changeEmitter.event;
-    this.subscriptions.push(
-      this.watch.onDidGo(({ key, reason }) => this.onGone(key, reason)),
-      opts.hubs.onDidChangeServers(() => this.onServersChanged()),
-      opts.hubs.addKernelUser(this),
-    );
+    this._register(this.watch.onDidGo(({ key, reason }) => this.onGone(key, reason)));
+    this._register(opts.hubs.onDidChangeServers(() => this.onServersChanged()));
+    this._register(opts.hubs.addKernelUser(this));
   }
 
   /** The Jupyter extension resolved this server: watch it from now on. */
@@ -239,10 +239,4 @@ export class JupyterServerHealth implements vscode.Disposable, HubKernelUser {
       .finally(() => this.told.delete(key));
   }
 
-  dispose(): void {
-    this.fates.dispose();
-    this.watch.dispose();
-    this.changeEmitter.dispose();
-    for (const sub of this.subscriptions.splice(0)) sub.dispose();
-  }
 }
