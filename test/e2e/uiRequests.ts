@@ -91,7 +91,10 @@ async function act(page: Page, action: UiAction, timeout: number, artifactsDir: 
       const busy = widget.locator('.monaco-progress-container.active');
       const deadline = Date.now() + timeout;
       for (let settled = 0; settled < 3;) {
-        const ok = (await input.inputValue()) === action.path && await row.isVisible() && !(await busy.isVisible());
+        const value = await input.inputValue();
+        // The dialog may still put its start folder into the input after our fill: type the path again then.
+        if (value !== action.path && !(await busy.isVisible())) await input.fill(action.path);
+        const ok = value === action.path && await row.isVisible() && !(await busy.isVisible());
         settled = ok ? settled + 1 : 0;
         if (Date.now() > deadline) throw new Error(`the folder dialog did not settle on ${action.path} (input "${await input.inputValue()}")`);
         await sleep(200);
