@@ -12,73 +12,15 @@ import { startTestHub, type TestHub } from '../../support/jupyterhub';
 import { suite, test } from '../runner/registry';
 import { ui } from '../runner/ui';
 import { driveCommand, hubConfig, pangeoApi, sleep, until, type PangeoApi } from './support/hubScenario';
+import { isStub, listed, none, pickInJupyterPicker, provider, runCellToEnd } from './support/jupyterExtension';
 import { runOnServer } from './support/kernelOverHttp';
 
-const JUPYTER_ID = 'ms-toolsai.jupyter';
 const USER = 'dave';
-const none = () => new vscode.CancellationTokenSource().token;
-
-interface RecordedCollection { id: string; provider: JupyterServerProvider }
-
-function jupyterExtension(): vscode.Extension<{ collections?: RecordedCollection[] }> {
-  const ext = vscode.extensions.getExtension<{ collections?: RecordedCollection[] }>(JUPYTER_ID);
-  assert.ok(ext, `${JUPYTER_ID} is not installed in this editor`);
-  return ext;
-}
-
-/** The e2e stub records collections; the real extension (verification by hand) does not. */
-function isStub(): boolean {
-  return String(jupyterExtension().packageJSON.version).endsWith('-e2e');
-}
-
-/** Our provider: the one the stub recorded, or (real extension) the one our registration handed over. */
-async function provider(api: PangeoApi): Promise<JupyterServerProvider> {
-  return until('the "Pangeo hubs" collection', async () => {
-    await api.jupyter.ensure();
-    if (isStub()) {
-      const ext = jupyterExtension();
-      return ext.isActive ? ext.exports.collections?.find((c) => c.id === 'pangeo-hubs')?.provider : undefined;
-    }
-    return api.jupyter.provider;
-  }, 30_000);
-}
-
-async function listed(p: JupyterServerProvider, id: string): Promise<JupyterServer | undefined> {
-  return ((await p.provideJupyterServers(none())) ?? []).find((s) => s.id === id);
-}
 
 async function adminDelete(hub: TestHub, path: string): Promise<void> {
   const res = await fetch(`${hub.url}${path}`, { method: 'DELETE', headers: { Authorization: `token ${hub.adminToken}` } });
   await res.arrayBuffer();
   assert.ok([202, 204].includes(res.status), `DELETE ${path}: HTTP ${res.status}`);
-}
-
-/** Real extension: picks "Pangeo hubs" → the server → Python 3 in the workbench's kernel picker. */
-async function pickInJupyterPicker(editor: vscode.NotebookEditor, serverLabel: string): Promise<void> {
-  await vscode.window.showNotebookDocument(editor.notebook);
-  void vscode.commands.executeCommand('notebook.selectKernel', { notebookEditor: editor });
-  const row = (hasText: string, timeoutMs = 20_000) => ui({ kind: 'click', selector: '.quick-input-widget .monaco-list-row', hasText }, timeoutMs);
-  await row('Select Another Kernel', 8_000).catch(() => undefined); // shown only when something is suggested
-  await row('Pangeo hubs');
-  await row(serverLabel, 30_000);
-  await row('Python 3', 30_000);
-}
-
-function textOutputs(editor: vscode.NotebookEditor, index: number): string[] {
-  return editor.notebook.cellAt(index).outputs.flatMap((o) => o.items.map((i) => `${i.mime}: ${new TextDecoder().decode(i.data)}`));
-}
-
-/** Runs a cell and waits until it has ended; returns its outputs and success. */
-async function runCell(editor: vscode.NotebookEditor, index: number, timeoutMs = 60_000): Promise<{ outputs: string[]; success?: boolean; ms: number }> {
-  const before = editor.notebook.cellAt(index).executionSummary?.timing?.endTime;
-  const t0 = Date.now();
-  await vscode.window.showNotebookDocument(editor.notebook);
-  void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: editor.notebook.uri });
-  await until(`cell ${index} to end`, () => {
-    const end = editor.notebook.cellAt(index).executionSummary?.timing?.endTime;
-    return end !== undefined && end !== before;
-  }, timeoutMs, 250);
-  return { outputs: textOutputs(editor, index), success: editor.notebook.cellAt(index).executionSummary?.success, ms: Date.now() - t0 };
 }
 
 /** The connection information (with the fetch the Jupyter extension would use) the stub run last resolved. */
@@ -128,7 +70,7 @@ async function connect(p: JupyterServerProvider, id: string): Promise<void> {
       new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'import time; time.sleep(900)', 'python'),
     ])));
   await pickInJupyterPicker(editor, server.label);
-  const run = await runCell(editor, 0);
+  const run = await runCellToEnd(editor, 0);
   console.log(`[e2e] real Jupyter extension, first run: ${JSON.stringify(run)}`);
   assert.ok(run.outputs.some((o) => o.endsWith(`'${USER}'`)), JSON.stringify(run));
 }
@@ -168,7 +110,7 @@ if (hubConfig()) {
           await connect(p, id);
           return;
         }
-        const run = await runCell(editor!, 0, 30_000).catch((e: unknown) => String(e));
+        const run = await runCellToEnd(editor!, 0, 30_000).catch((e: unknown) => String(e));
         console.log(`[e2e] round ${round}: real Jupyter extension, first run after Start It Again: ${JSON.stringify(run)}`);
         assert.ok(typeof run !== 'string' && run.outputs.some((o) => o.endsWith(`'${USER}'`)), `round ${round}: ${JSON.stringify(run)}`);
       }
@@ -218,14 +160,14 @@ if (hubConfig()) {
           await start();
         }
       } else {
-        const run = await runCell(editor!, 0, 60_000).catch((e: unknown) => String(e));
+        const run = await runCellToEnd(editor!, 0, 60_000).catch((e: unknown) => String(e));
         console.log(`[e2e] real Jupyter extension, run after sign-out: ${JSON.stringify(run)}`);
       }
       await api.hubs.sessions.signInWithPassword(base, USER, own!.password, 3600);
       await api.hubs.refresh(base);
       assert.ok(await listed(p, id), 'the server is listed after sign-in');
       if (!isStub()) {
-        const run = await runCell(editor!, 0);
+        const run = await runCellToEnd(editor!, 0);
         console.log(`[e2e] real Jupyter extension, run after sign-in: ${JSON.stringify(run)}`);
         assert.ok(run.outputs.some((o) => o.endsWith(`'${USER}'`)), JSON.stringify(run));
       }
@@ -264,7 +206,7 @@ if (hubConfig()) {
         }
         if (!isStub()) {
           await sleep(2_000);
-          const run = await runCell(editor!, 0, 30_000).catch((e: unknown) => String(e));
+          const run = await runCellToEnd(editor!, 0, 30_000).catch((e: unknown) => String(e));
           console.log(`[e2e] real Jupyter extension, run after the hub was killed: ${JSON.stringify(run)}`);
         }
       } finally {
