@@ -9,12 +9,16 @@ export interface ErrorAction {
   run(): unknown;
 }
 
-/** Logs and shows `e`; the user may pick one of `actions` (e.g. "Sign in again", "Retry"). */
+/** Logs and shows `e` and returns at once; the user may pick one of `actions` (e.g. "Sign in again", "Retry") later. */
 export async function showError(vs: typeof vscode, logger: Logger, context: string, e: unknown, actions: ErrorAction[] = []): Promise<void> {
   if (isPangeoError(e, 'Cancelled')) return;
   const message = isPangeoError(e) ? e.userMessage : e instanceof Error ? e.message : String(e);
   logger.error(`${context}: ${message}${e instanceof Error && !isPangeoError(e) && e.stack ? `\n${e.stack}` : ''}`);
-  const picked = await vs.window.showErrorMessage(redact(`${context}: ${message}`), ...actions.map((a) => a.title), 'Show Log');
-  if (picked === 'Show Log') await vs.commands.executeCommand('pangeo.showLog');
-  await actions.find((a) => a.title === picked)?.run();
+  // Not awaited: the failing command ends now (a preset step or test awaiting it goes on); the answer runs when it comes.
+  void Promise.resolve(vs.window.showErrorMessage(redact(`${context}: ${message}`), ...actions.map((a) => a.title), 'Show Log'))
+    .then(async (picked) => {
+      if (picked === 'Show Log') await vs.commands.executeCommand('pangeo.showLog');
+      await actions.find((a) => a.title === picked)?.run();
+    })
+    .catch((err: unknown) => logger.warn(`${context}: the error notification's action failed: ${String(err)}`));
 }
