@@ -2,7 +2,7 @@
 // picked in that extension's picker ("Pangeo hubs" → the server → Python 3) holds a Dask Client of a local cluster;
 // after "Find Dask Clusters in This Notebook" the cluster's dashboard reads occupancy and current work through that
 // extension's kernels API (executeCode, kernel.status), says "shown when the notebook's kernel is idle" while a blocking
-// cell runs, and the probes bump no execution count. The stub has no kernels: there the test only says it was skipped.
+// cell runs, and the probes bump no execution count. Registered only with the real extension (the stub has no kernels).
 // Saves .artifacts/e2e/dashboard-occupancy-jupyter-extension.png.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -26,13 +26,15 @@ async function daskApi(): Promise<{ service: ClusterService; local: LocalCluster
 
 const order = (editor: vscode.NotebookEditor, i: number) => editor.notebook.cellAt(i).executionSummary?.executionOrder;
 
-if (hubConfig()) {
+/** Registered only with the real ms-toolsai.jupyter (PANGEO_E2E_JUPYTER_EXTENSION): the stub runs no kernels, and a test that passes without running would count as proof. */
+function realJupyterExtension(): boolean {
+  const version = vscode.extensions.getExtension(JUPYTER_ID)?.packageJSON?.version as string | undefined;
+  return version !== undefined && !version.endsWith('-e2e');
+}
+
+if (hubConfig() && realJupyterExtension()) {
   suite('jupyter extension occupancy', () => {
     test('occupancy and current work come through the Jupyter extension\'s kernel after Find Clusters; "kernel busy" while a cell runs', async () => {
-      if (isStub()) {
-        console.log('[e2e] skipped: needs the real ms-toolsai.jupyter (PANGEO_E2E_JUPYTER_EXTENSION=<unpacked extension>); the stub runs no kernels');
-        return;
-      }
       if (!existsSync('/usr/bin/dask')) throw new Error('this scenario needs /usr/bin/dask (python3-distributed)');
       assert.ok(uiAvailable(), 'this scenario reads the webview in the browser: run it with the code-server harness');
       const hub = requireHub();
