@@ -13,7 +13,7 @@ import type { LocalClusterProvider } from '../../../src/dask/local/localProvider
 import { suite, test } from '../runner/registry';
 import { ui, uiAvailable } from '../runner/ui';
 import { ensureReadyServer, EXTENSION_ID, hubConfig, pangeoApi, requireHub, until } from './support/hubScenario';
-import { isStub, JUPYTER_ID, listed, pickInJupyterPicker, provider, runCellToEnd } from './support/jupyterExtension';
+import { JUPYTER_ID, listed, pickInJupyterPicker, provider, runCellToEnd } from './support/jupyterExtension';
 import { closeNotebook, openNotebook } from './support/notebooks';
 
 async function daskApi(): Promise<{ service: ClusterService; local: LocalClusterProvider }> {
