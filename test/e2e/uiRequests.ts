@@ -54,7 +54,11 @@ async function perform(page: Page, request: UiRequest, artifactsDir: string): Pr
     const text = await act(page, action, timeoutMs, artifactsDir);
     return { id, ok: true, text };
   } catch (error) {
-    return { id, ok: false, error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
+    // What the workbench showed when a step failed (a missing toast, a dialog in the way), for the CI artifacts.
+    await page.screenshot({ path: join(artifactsDir, `ui-failed-${id}.png`) }).catch(() => undefined);
+    const toasts = await page.locator('.notification-toast').allInnerTexts().catch(() => [] as string[]);
+    const shown = toasts.length ? ` (toasts shown: ${toasts.map((t) => JSON.stringify(t.replace(/\s+/g, ' ').slice(0, 120))).join(', ')})` : ' (no toasts shown)';
+    return { id, ok: false, error: `${error instanceof Error ? error.message.split('\n')[0] : String(error)}${shown}` };
   }
 }
 
