@@ -6,22 +6,10 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { suite, test } from '../runner/registry';
 import { ui, uiAvailable } from '../runner/ui';
-import { EXTENSION_ID, until } from './support/hubScenario';
-import type { ClusterService } from '../../../src/dask/editor/clusterService';
-import type { LocalClusterProvider } from '../../../src/dask/local/localProvider';
+import { until } from './support/hubScenario';
+import { createLocalCluster, daskApi } from './support/dask';
 
-interface DaskApi {
-  service: ClusterService;
-  local: LocalClusterProvider;
-}
 
-async function daskApi(): Promise<DaskApi> {
-  const ext = vscode.extensions.getExtension<{ dask?: DaskApi }>(EXTENSION_ID);
-  assert.ok(ext, 'extension not loaded');
-  const api = ext.isActive ? ext.exports : await ext.activate();
-  assert.ok(api.dask, 'activate() returns no dask API');
-  return api.dask;
-}
 
 /** The scheduler's own count, to compare the panel with. */
 async function schedulerWorkers(dashboardUrl: string): Promise<number> {
@@ -47,11 +35,7 @@ suite('dashboard', () => {
     const name = `e2e-dash-${Date.now().toString(36)}`;
     const title = `Dask: ${name}`;
     try {
-      await vscode.commands.executeCommand('pangeo.dask.createCluster', { kind: 'provider', providerId: 'local' }, { workers: 1, memory_limit: '512MB', name });
-      const cluster = await until('the cluster in the tree', async () => {
-        await dask.service.refresh('local');
-        return dask.service.cluster('local', name);
-      }, 60_000, 250);
+      const cluster = await createLocalCluster(dask, name, 1);
       assert.equal(await schedulerWorkers(cluster.dashboardUrl!), 1, 'the scheduler reports one worker');
 
       // The tree's inline "Open Dashboard" action on the cluster row: it hands over to pangeo.dashboard.open.

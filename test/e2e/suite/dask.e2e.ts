@@ -4,21 +4,9 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { suite, test } from '../runner/registry';
-import type { ClusterService } from '../../../src/dask/editor/clusterService';
-import type { LocalClusterProvider } from '../../../src/dask/local/localProvider';
+import { createLocalCluster, daskApi } from './support/dask';
 
-interface DaskApi {
-  service: ClusterService;
-  local: LocalClusterProvider;
-}
 
-async function daskApi(): Promise<DaskApi> {
-  const ext = vscode.extensions.getExtension<{ dask?: DaskApi }>('pangeo-compute.pangeo-compute');
-  assert.ok(ext, 'extension not loaded');
-  const api = ext.isActive ? ext.exports : await ext.activate();
-  assert.ok(api.dask, 'activate() returns no dask API');
-  return api.dask;
-}
 
 async function schedulerWorkers(dashboardUrl: string): Promise<number> {
   const res = await fetch(new URL('json/identity.json', dashboardUrl.replace(/status$/, '')));
@@ -43,11 +31,7 @@ suite('dask', () => {
     await vscode.commands.executeCommand('pangeo.dask.focus');
     const name = `e2e-${Date.now().toString(36)}`;
     try {
-      await vscode.commands.executeCommand('pangeo.dask.createCluster', { kind: 'provider', providerId: 'local' }, { workers: 1, memory_limit: '512MB', name });
-      const cluster = await until('the cluster in the tree', async () => {
-        await dask.service.refresh('local');
-        return dask.service.cluster('local', name);
-      });
+      const cluster = await createLocalCluster(dask, name, 1);
       assert.equal(cluster.status, 'running');
       assert.equal(cluster.workers, 1);
       assert.equal(await schedulerWorkers(cluster.dashboardUrl!), 1);

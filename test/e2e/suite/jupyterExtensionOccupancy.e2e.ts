@@ -7,22 +7,14 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { ClusterService } from '../../../src/dask/editor/clusterService';
 import { jupyterExtensionProbeKernel } from '../../../src/dask/editor/probeKernels';
-import type { LocalClusterProvider } from '../../../src/dask/local/localProvider';
 import { suite, test } from '../runner/registry';
 import { ui, uiAvailable } from '../runner/ui';
-import { ensureReadyServer, EXTENSION_ID, hubConfig, pangeoApi, requireHub, until } from './support/hubScenario';
+import { ensureReadyServer, hubConfig, pangeoApi, requireHub, until } from './support/hubScenario';
 import { JUPYTER_ID, listed, pickInJupyterPicker, provider, runCellToEnd } from './support/jupyterExtension';
+import { createLocalCluster, daskApi } from './support/dask';
 import { closeNotebook, openNotebook } from './support/notebooks';
 
-async function daskApi(): Promise<{ service: ClusterService; local: LocalClusterProvider }> {
-  const ext = vscode.extensions.getExtension<{ dask?: { service: ClusterService; local: LocalClusterProvider } }>(EXTENSION_ID);
-  assert.ok(ext, 'extension not loaded');
-  const api = ext.isActive ? ext.exports : await ext.activate();
-  assert.ok(api.dask, 'activate() returns no dask API');
-  return api.dask;
-}
 
 const order = (editor: vscode.NotebookEditor, i: number) => editor.notebook.cellAt(i).executionSummary?.executionOrder;
 
@@ -45,11 +37,7 @@ if (hubConfig() && realJupyterExtension()) {
       const title = `Dask: ${name}`;
       let editor: vscode.NotebookEditor | undefined;
       try {
-        await vscode.commands.executeCommand('pangeo.dask.createCluster', { kind: 'provider', providerId: 'local' }, { workers: 2, memory_limit: '512MB', name });
-        const cluster = await until('the cluster in the tree', async () => {
-          await dask.service.refresh('local');
-          return dask.service.cluster('local', name);
-        }, 60_000, 250);
+        const cluster = await createLocalCluster(dask, name, 2);
         assert.ok(cluster.schedulerAddress, 'the local cluster has a scheduler address');
 
         const p = await provider(api);
