@@ -10,8 +10,24 @@ export type RunInKernel = (notebookUri: vscode.Uri, code: string, token?: vscode
 interface JupyterOutput {
   items: { mime: string; data: Uint8Array }[];
 }
-interface JupyterKernelsApi {
-  kernels?: { getKernel(uri: vscode.Uri): Thenable<{ executeCode(code: string, token: vscode.CancellationToken): AsyncIterable<JupyterOutput> } | undefined> };
+/** A kernel of the Jupyter extension's kernels API (the part we use). */
+export interface JupyterKernel {
+  /** 'idle' | 'busy' | 'starting' | … */
+  readonly status?: string;
+  executeCode(code: string, token: vscode.CancellationToken): AsyncIterable<JupyterOutput>;
+}
+export interface JupyterKernelsApi {
+  kernels?: { getKernel(uri: vscode.Uri): Thenable<JupyterKernel | undefined> };
+}
+
+/** Runs code through the Jupyter extension's kernel; the text of the outputs whose mime type `keep` accepts. */
+export async function executeCodeText(kernel: JupyterKernel, code: string, token: vscode.CancellationToken, keep: (mime: string) => boolean): Promise<string> {
+  const decoder = new TextDecoder();
+  let out = '';
+  for await (const output of kernel.executeCode(code, token)) {
+    for (const item of output.items) if (keep(item.mime)) out += decoder.decode(item.data);
+  }
+  return out;
 }
 
 export function jupyterExtensionRunner(vs: typeof vscode): RunInKernel {
@@ -24,17 +40,12 @@ export function jupyterExtensionRunner(vs: typeof vscode): RunInKernel {
     if (!kernel) throw new InvalidInputError('This notebook has no running kernel.', 'Run a cell first, then look for clusters again.');
     const source = new vs.CancellationTokenSource();
     const sub = token?.onCancellationRequested(() => source.cancel());
-    let out = '';
     try {
-      const decoder = new TextDecoder();
-      for await (const output of kernel.executeCode(code, source.token)) {
-        for (const item of output.items) if (item.mime.includes('stdout') || item.mime === 'text/plain') out += decoder.decode(item.data);
-      }
+      return await executeCodeText(kernel, code, source.token, (mime) => mime.includes('stdout') || mime === 'text/plain');
     } finally {
       sub?.dispose();
       source.dispose();
     }
-    return out;
   };
 }
 

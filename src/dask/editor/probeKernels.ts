@@ -5,18 +5,7 @@
 import type * as vscode from 'vscode';
 import type { ProbeKernel, ProbeKernels } from '../../dashboard/kernelProbeFeed';
 import type { ClusterService } from './clusterService';
-
-interface JupyterOutput {
-  items: { mime: string; data: Uint8Array }[];
-}
-interface JupyterKernel {
-  /** 'idle' | 'busy' | 'starting' | … (the Jupyter extension's kernels API). */
-  readonly status?: string;
-  executeCode(code: string, token: vscode.CancellationToken): AsyncIterable<JupyterOutput>;
-}
-interface JupyterKernelsApi {
-  kernels?: { getKernel(uri: vscode.Uri): Thenable<JupyterKernel | undefined> };
-}
+import { executeCodeText, type JupyterKernelsApi } from './notebookClusters';
 
 /** A Jupyter-extension notebook as a probe kernel: runs only when that kernel reports idle. */
 export function jupyterExtensionProbeKernel(vs: typeof vscode, uri: vscode.Uri, label: string): ProbeKernel {
@@ -31,17 +20,12 @@ export function jupyterExtensionProbeKernel(vs: typeof vscode, uri: vscode.Uri, 
       const source = new vs.CancellationTokenSource();
       const cancel = () => source.cancel();
       signal?.addEventListener('abort', cancel, { once: true });
-      let out = '';
       try {
-        const decoder = new TextDecoder();
-        for await (const output of kernel.executeCode(code, source.token)) {
-          for (const item of output.items) if (item.mime.includes('stdout')) out += decoder.decode(item.data);
-        }
+        return await executeCodeText(kernel, code, source.token, (mime) => mime.includes('stdout'));
       } finally {
         signal?.removeEventListener('abort', cancel);
         source.dispose();
       }
-      return out;
     },
   };
 }
