@@ -138,7 +138,7 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
     let found = this.watches.get(key);
     if (!found) {
       const server = { ...loc, path: '' };
-      const watch = new ContentsWatch({
+      const watch = this._register(new ContentsWatch({
         ...this.opts.watchTiming,
         source: () => {
           const s = this.findServer(server);
@@ -147,7 +147,7 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
         onChanges: (changes) => this.fireServerChanges(server, changes),
         // The registry learns the server stopped; its change event resumes the watch when it is back.
         onServerStopped: () => void this.opts.hubs.refresh().catch(() => undefined),
-      });
+      }));
       found = { loc: server, watch };
       this.watches.set(key, found);
       // After a reload the registry may not know the server yet: its change event starts the polls.
@@ -296,8 +296,7 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
   }
 
   override dispose(): void {
-    super.dispose();
-    for (const { watch } of this.watches.values()) watch.dispose();
+    super.dispose(); // ends the registered watches too
     this.watches.clear();
     this.stats.clear();
     this.seen.clear();
