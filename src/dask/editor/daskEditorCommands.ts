@@ -4,13 +4,14 @@ import type * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import { showError } from '../../editor/showError';
 import { capabilitiesOf, type ClusterProvider, type ClusterSummary } from '../clusterProvider';
-import { askNewProvider } from './addProviderFlow';
+import { askNewProvider, editorPrompts } from './addProviderFlow';
 import { askScale, confirmLargeCluster, confirmStop, pickClusterOptions, type ScaleChoice } from './clusterFlows';
 import { validateOptions, type ClusterOptionValues } from '../clusterOptions';
 import type { ClusterService } from './clusterService';
 import type { DaskTreeNode } from './daskTree';
 import { discoverInNotebook, type RunInKernel } from './notebookClusters';
-import { configId, type ProviderStore } from './providerStore';
+import type { ProviderStore } from './providerStore';
+import { descriptorFor, isRemovable, providerIdOf } from '../providerTable';
 import type { DashboardOpenArg } from './dashboardSources';
 
 export interface DaskCommandDeps {
@@ -71,19 +72,19 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
     })),
 
     vs.commands.registerCommand('pangeo.dask.addProvider', guarded('Add Dask provider', async () => {
-      const added = await askNewProvider(vs, { hubSignInAvailable: d.hubSignInAvailable });
+      const added = await askNewProvider(editorPrompts(vs), { hubSignInAvailable: d.hubSignInAvailable });
       if (!added) return;
       if (added.config.kind === 'scheduler' && store.hasSchedulerAddress(added.config.url)) {
         void vs.window.showInformationMessage(`The scheduler at ${added.config.url} is already in the list.`);
         return;
       }
       await store.add(added.config, added.secret);
-      await service.refresh(added.config.kind === 'scheduler' ? 'scheduler' : configId(added.config));
+      await service.refresh(providerIdOf(added.config));
     })),
 
     vs.commands.registerCommand('pangeo.dask.removeProvider', guarded('Remove Dask provider', async (node?: ProviderNode) => {
-      const provider = node?.kind === 'provider' ? store.provider(node.providerId) : await pickProvider((p) => p.kind !== 'local', 'Remove which provider?');
-      if (!provider || provider.kind === 'local') return;
+      const provider = node?.kind === 'provider' ? store.provider(node.providerId) : await pickProvider(isRemovable, 'Remove which provider?');
+      if (!provider || !isRemovable(provider)) return;
       const remove = 'Remove';
       const pick = await vs.window.showWarningMessage(`Remove ${provider.label} from the list? Its clusters keep running.`, { modal: true }, remove);
       if (pick !== remove) return;
@@ -93,8 +94,8 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
 
     // `preset` (options given by a caller: a preset, a test, a keybinding) skips the options dialog.
     vs.commands.registerCommand('pangeo.dask.detachScheduler', guarded('Detach scheduler', async (node?: ClusterNode) => {
-      if (node?.kind !== 'cluster' || node.cluster.provider !== 'scheduler') return;
-      await store.removeSchedulerAddress(node.cluster.id);
+      if (node?.kind !== 'cluster' || descriptorFor(node.cluster.provider).instances !== 'shared') return;
+      await store.detach(node.cluster.provider, node.cluster.id);
       service.forget(node.providerId, node.cluster.id);
       await service.refresh();
     })),

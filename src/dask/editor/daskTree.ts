@@ -6,6 +6,7 @@ import { isAuthError, isPangeoError } from '../../core/http/errors';
 import { capabilitiesOf, describeAdaptive, describeSize, describeStatus, formatAge, formatBytes, type ClusterSummary, type WorkerSummary } from '../clusterProvider';
 import type { DiscoveredCluster } from '../notebook/kernelClusterDiscovery';
 import type { ClusterService } from './clusterService';
+import { descriptorFor, isRemovable } from '../providerTable';
 
 export type DaskTreeNode =
   | { kind: 'provider'; providerId: string }
@@ -110,11 +111,11 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
         const p = snap?.provider;
         const item = new vs.TreeItem(p?.label ?? node.providerId, C.Expanded);
         item.id = `dask:${node.providerId}`;
-        const icon = p?.kind === 'local' ? 'vm' : p?.kind === 'scheduler' ? 'plug' : 'cloud';
+        const icon = p ? descriptorFor(p.kind).icon : 'cloud';
         item.iconPath = new vs.ThemeIcon(snap?.loading ? 'loading~spin' : icon);
         const n = snap?.clusters?.filter((c) => c.status === 'running' || c.status === 'pending').length;
         item.description = snap?.error ? 'error' : n !== undefined ? `${n} cluster${n === 1 ? '' : 's'}` : '';
-        item.contextValue = `daskProvider${p?.capabilities.create ? '.create' : ''}${p && p.kind !== 'local' ? '.removable' : ''}`;
+        item.contextValue = `daskProvider${p?.capabilities.create ? '.create' : ''}${p && isRemovable(p) ? '.removable' : ''}`;
         return item;
       }
       case 'cluster': {
@@ -146,7 +147,7 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
           (caps.stop && c.status !== 'stopped' && c.status !== 'stopping' ? '.stop' : '') +
           (live && c.dashboardUrl ? '.dashboard' : '') +
           (live && c.schedulerAddress ? '.client' : '') +
-          (c.provider === 'scheduler' ? '.detach' : '');
+          (descriptorFor(c.provider).instances === 'shared' ? '.detach' : '');
         return item;
       }
       case 'worker': {

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProviderStore, secretKey } from '../../../src/dask/editor/providerStore';
-import { hubOfGateway } from '../../../src/dask/editor/addProviderFlow';
+import { hubOfGateway } from '../../../src/dask/gateway/gatewayAuth';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 import type { GatewayProvider } from '../../../src/dask/gateway/gatewayProvider';
 import { silentLogger } from '../../../src/core/log';
@@ -63,7 +63,7 @@ describe('Dask provider store', () => {
 
     await store.remove(`gateway:${url}`);
     assert.equal(s.map.has(secretKey(`gateway:${url}`)), false, 'removing a provider deletes its secret');
-    await store.removeSchedulerAddress('http://10.0.0.1:8787/');
+    await store.detach('scheduler', 'http://10.0.0.1:8787/');
     assert.ok(store.provider('scheduler'));
     await store.remove('scheduler');
     assert.deepEqual(store.providers().map((p) => p.id), ['local', 'gateway:https://gw.example.org/']);
