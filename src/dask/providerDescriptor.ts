@@ -4,6 +4,7 @@
 import type { KeyValueStore } from '../core/keyValueStore';
 import type { Logger } from '../core/log';
 import type { ClusterProvider, ProviderCapabilities, ProviderKind } from './clusterProvider';
+import type { DiscoveredCluster } from './notebook/kernelClusterDiscovery';
 
 /** Where the CLI's flags (--url, --workspace) or a preset say a provider is. */
 export interface ProviderAddress {
@@ -76,6 +77,9 @@ export interface SetupContext {
   env: NodeJS.ProcessEnv;
 }
 
+/** Adopting a cluster found in a notebook: the configuration that manages it, or what the user must do first. */
+export type Adoption<C> = { config: C } | { hint: string };
+
 /**
  * How configurations map to providers: `builtin` = one provider that is always there and needs none (this machine);
  * `each` = one provider per configuration; `shared` = one provider whose clusters are the configurations (attached
@@ -94,14 +98,20 @@ export interface ProviderDescriptor<K extends ProviderKind, C extends { kind: K 
   /** What providers of this kind can do (a cluster may refine them). */
   readonly capabilities: ProviderCapabilities;
   readonly instances: ProviderInstances;
+  /** The secret a configuration goes with: one the user must give (a token), one its auth may use, or none. */
+  readonly secret: 'required' | 'optional' | 'none';
   /** Stable key of a configuration: one entry per key, and its secret is stored under it. */
   configId(config: C): string;
   /** One form of a configuration, whatever the user typed (a scheduler's …:8787/status and …:8787 are one). */
   normalize(config: C): C;
   /** For a `shared` kind: the configuration a cluster of its provider stands for (detaching it removes that). */
   clusterConfig?(clusterId: string): C;
+  /** Whether a cluster found in a notebook's kernel belongs to this kind, and how to adopt it; undefined when not. */
+  adopt?(found: DiscoveredCluster): Adoption<C> | undefined;
   /** The questions the editor asks to add one; absent for a builtin kind. */
   setup?(prompts: SetupPrompts, ctx: SetupContext): Promise<NewProvider<C> | undefined>;
+  /** The configuration an address names, without a secret (how a preset names a provider); throws when a part is missing. */
+  fromAddress(address: ProviderAddress): C;
   /** The configuration from an address (the CLI's flags) and the environment, as the Python clients read theirs. */
   fromEnvironment(address: ProviderAddress, env: NodeJS.ProcessEnv): NewProvider<C>;
   /** Builds the provider; synchronous, so secrets are read when first needed. */

@@ -4,7 +4,8 @@ import type { ClusterProvider, ProviderKind } from './clusterProvider';
 import { coiledDescriptor } from './coiled/coiledDescriptor';
 import { gatewayDescriptor } from './gateway/gatewayDescriptor';
 import { localDescriptor } from './local/localDescriptor';
-import type { ProviderDescriptor } from './providerDescriptor';
+import type { DiscoveredCluster } from './notebook/kernelClusterDiscovery';
+import type { Adoption, ProviderDescriptor } from './providerDescriptor';
 import { schedulerDescriptor } from './scheduler/schedulerDescriptor';
 
 /** In the order the editor lists them: this machine first, attached schedulers last. */
@@ -50,4 +51,13 @@ export function providerIdOf(config: ProviderConfig): string {
 /** Whether the user can remove the provider from the list (this machine is always there). */
 export function isRemovable(provider: Pick<ClusterProvider, 'kind'>): boolean {
   return descriptorFor(provider.kind).instances !== 'builtin';
+}
+
+/** How to adopt a cluster found in a notebook: the first kind, in table order, that claims it; undefined when none. */
+export function adoptionOf(found: DiscoveredCluster): Adoption<ProviderConfig> | undefined {
+  for (const d of providerDescriptors()) {
+    const adoption = d.adopt?.(found);
+    if (adoption) return adoption;
+  }
+  return undefined;
 }

@@ -55,8 +55,8 @@ export function daskClusterStep(deps: DaskStepDeps): StepRunner<'create-dask-clu
   return async (step, ctx) => {
     const provider = await deps.provider(step, ctx);
     if (step.provider === 'scheduler') {
-      // Attaching creates nothing: the cluster is the one at the address.
-      const [cluster] = await provider.list(ctx.signal);
+      // Attaching creates nothing: the cluster is the one at the address (the editor's provider lists every attached one).
+      const cluster = step.url ? await provider.get(step.url, ctx.signal) : (await provider.list(ctx.signal))[0];
       if (!cluster) throw new Error(`No scheduler answers at ${step.url ?? 'the preset\'s address'}.`);
       ctx.state[CLUSTER_KEY] = cluster;
       return;

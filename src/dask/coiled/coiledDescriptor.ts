@@ -20,8 +20,13 @@ export const coiledDescriptor: ProviderDescriptor<'coiled', CoiledConfig> = {
   icon: 'cloud',
   capabilities: COILED_CAPABILITIES,
   instances: 'each',
+  secret: 'required',
   configId: (c) => `coiled:${c.workspace}`,
   normalize: (c) => c,
+  // Its token is in the kernel, not ours to take: the user adds the workspace.
+  adopt: (found) => (found.kind === 'coiled' && found.workspace
+    ? { hint: `Add the Coiled workspace ${found.workspace} with "Add Dask Provider" to manage this cluster here.` }
+    : undefined),
 
   // Offers the existing login of the Python client, but imports it only if the user says so.
   async setup(prompts, ctx) {
@@ -41,6 +46,12 @@ export const coiledDescriptor: ProviderDescriptor<'coiled', CoiledConfig> = {
     const workspace = (await prompts.text({ title: 'Coiled workspace', value: found?.workspace ?? '', validate: (t) => (t.trim() ? undefined : 'The workspace (account) slug is required.') }))?.trim();
     if (!workspace) return undefined;
     return { config: { kind: 'coiled', workspace, server }, secret: token };
+  },
+
+  // The server does not tell workspaces apart: a workspace names the provider.
+  fromAddress(address) {
+    if (!address.workspace) throw new InvalidInputError('A Coiled provider is named by its workspace.');
+    return { kind: 'coiled', workspace: address.workspace, server: address.url ?? COILED_DEFAULT_SERVER };
   },
 
   fromEnvironment(address, env) {

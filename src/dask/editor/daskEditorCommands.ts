@@ -11,7 +11,7 @@ import type { ClusterService } from './clusterService';
 import type { DaskTreeNode } from './daskTree';
 import { discoverInNotebook, type RunInKernel } from './notebookClusters';
 import type { ProviderStore } from './providerStore';
-import { descriptorFor, isRemovable, providerIdOf } from '../providerTable';
+import { adoptionOf, descriptorFor, isRemovable, providerIdOf } from '../providerTable';
 import type { DashboardOpenArg } from './dashboardSources';
 
 export interface DaskCommandDeps {
@@ -192,17 +192,13 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
 
     vs.commands.registerCommand('pangeo.dask.adoptCluster', guarded('Adopt notebook cluster', async (node?: DiscoveredNode) => {
       if (node?.kind !== 'discovered') return;
-      const c = node.cluster;
-      if (c.kind === 'gateway' && c.gatewayAddress) {
-        await store.add({ kind: 'gateway', url: c.gatewayAddress, auth: 'jupyterhub', proxyAddress: c.proxyAddress ?? undefined });
-      } else if (c.kind === 'coiled' && c.workspace) {
-        void vs.window.showInformationMessage(`Add the Coiled workspace ${c.workspace} with "Add Dask Provider" to manage this cluster here.`);
-        return;
-      } else if (c.dashboardLink) {
-        await store.add({ kind: 'scheduler', url: c.dashboardLink });
-      } else {
+      const adoption = adoptionOf(node.cluster);
+      if (!adoption) return;
+      if ('hint' in adoption) {
+        void vs.window.showInformationMessage(adoption.hint);
         return;
       }
+      await store.add(adoption.config);
       await service.refresh();
     })),
   ];

@@ -6,7 +6,7 @@ import { isAuthError, isPangeoError } from '../../core/http/errors';
 import { capabilitiesOf, describeAdaptive, describeSize, describeStatus, formatAge, formatBytes, type ClusterSummary, type WorkerSummary } from '../clusterProvider';
 import type { DiscoveredCluster } from '../notebook/kernelClusterDiscovery';
 import type { ClusterService } from './clusterService';
-import { descriptorFor, isRemovable } from '../providerTable';
+import { adoptionOf, descriptorFor, isRemovable } from '../providerTable';
 
 export type DaskTreeNode =
   | { kind: 'provider'; providerId: string }
@@ -180,7 +180,7 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
         item.iconPath = new vs.ThemeIcon('symbol-variable');
         item.description = `${c.type} · ${c.variables.join(', ')}${c.status ? ` · ${c.status}` : ''}`;
         item.tooltip = [c.schedulerAddress, c.dashboardLink, c.gatewayAddress].filter(Boolean).join('\n');
-        item.contextValue = 'daskDiscovered' + (c.dashboardLink ? '.dashboard' : '') + (c.kind === 'gateway' || c.kind === 'coiled' || c.dashboardLink ? '.adopt' : '');
+        item.contextValue = 'daskDiscovered' + (c.dashboardLink ? '.dashboard' : '') + (adoptionOf(c) ? '.adopt' : '');
         return item;
       }
       case 'message': {

@@ -6,8 +6,9 @@ import type { ClusterProvider, ProviderKind } from '../clusterProvider';
 import type { KeyValueStore } from '../../core/keyValueStore';
 import { localDescriptor } from '../local/localDescriptor';
 import type { LocalClusterProvider } from '../local/localProvider';
-import type { BuildContext, ProviderHost } from '../providerDescriptor';
-import { configId, descriptorFor, providerDescriptors, providerIdOf, type ProviderConfig } from '../providerTable';
+import type { BuildContext, ProviderAddress, ProviderHost } from '../providerDescriptor';
+import { configId, descriptorFor, descriptorOf, providerDescriptors, providerIdOf, type ProviderConfig } from '../providerTable';
+import { InvalidInputError } from '../../core/http/errors';
 import { dashboardRoot } from '../scheduler/schedulerDescriptor';
 
 export { configId, type ProviderConfig } from '../providerTable';
@@ -129,6 +130,26 @@ export class ProviderStore {
   /** Whether this scheduler (in any form of its address) is already attached. */
   hasSchedulerAddress(url: string): boolean {
     return this.schedulerAddresses().includes(dashboardRoot(url));
+  }
+
+  /**
+   * The provider a preset names by kind and address, added when it needs no secret from the user (a Gateway that takes
+   * the hub sign-in's token, a scheduler address); one that does (Coiled) must have been added before.
+   */
+  async providerAt(kind: string, address: ProviderAddress): Promise<ClusterProvider> {
+    const d = descriptorOf(kind);
+    if (!d) throw new InvalidInputError(`Unknown Dask provider "${kind}".`, `Use one of ${providerDescriptors().map((x) => x.kind).join(', ')}.`);
+    const config = d.normalize(d.fromAddress(address));
+    const known = d.instances === 'shared' ? this.allConfigs().some((c) => configId(c) === configId(config)) : !!this.provider(providerIdOf(config));
+    if (!known) {
+      if (d.secret === 'required') {
+        throw new InvalidInputError(`${d.label} ${address.workspace ?? address.url ?? ''} is not connected.`, `Add it in the Dask Clusters view (Add Dask Provider), then retry.`);
+      }
+      await this.add(config);
+    }
+    const provider = this.provider(providerIdOf(config));
+    if (!provider) throw new InvalidInputError(`The Dask provider ${providerIdOf(config)} could not be set up.`);
+    return provider;
   }
 
   provider(id: string): ClusterProvider | undefined {

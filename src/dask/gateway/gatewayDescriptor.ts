@@ -23,8 +23,13 @@ export const gatewayDescriptor: ProviderDescriptor<'gateway', GatewayConfig, Gat
   icon: 'cloud',
   capabilities: GATEWAY_CAPABILITIES,
   instances: 'each',
+  secret: 'optional',
   configId: (c) => `gateway:${c.url.endsWith('/') ? c.url : `${c.url}/`}`,
   normalize: (c) => c,
+  // The notebook's GatewayCluster authenticated with the hub's token, so the hub sign-in lends it here too.
+  adopt: (found) => (found.kind === 'gateway' && found.gatewayAddress
+    ? { config: { kind: 'gateway', url: found.gatewayAddress, auth: 'jupyterhub', proxyAddress: found.proxyAddress ?? undefined } }
+    : undefined),
 
   async setup(prompts, ctx) {
     const url = (await prompts.text({ title: 'Dask Gateway address', placeHolder: 'https://hub.example.org/services/dask-gateway/', validate: httpUrlProblem, ignoreFocusOut: true }))?.trim();
@@ -50,6 +55,11 @@ export const gatewayDescriptor: ProviderDescriptor<'gateway', GatewayConfig, Gat
     return { config: { kind: 'gateway', url, auth: 'basic', username }, secret: password };
   },
 
+  fromAddress(address) {
+    if (!address.url) throw new InvalidInputError('A Dask Gateway is named by its address (url).');
+    return { kind: 'gateway', url: address.url, auth: 'jupyterhub' };
+  },
+
   fromEnvironment(address, env) {
     const url = address.url ?? env.DASK_GATEWAY__ADDRESS;
     if (!url) throw new InvalidInputError('--url (or DASK_GATEWAY__ADDRESS) is required for --provider gateway');
@@ -64,7 +74,8 @@ export const gatewayDescriptor: ProviderDescriptor<'gateway', GatewayConfig, Gat
     let auth: GatewayAuth;
     if (c.auth === 'jupyterhub') {
       // The hub sign-in's current token first (it is renewed), the pasted one when the hub lends none.
-      auth = { type: 'jupyterhub', token: async () => (await ctx.hubTokenFor?.(c.url, c.hubUrl)) ?? (await ctx.secret()) };
+      // A gateway that is a hub's service takes that hub's token even when the configuration does not name the hub.
+      auth = { type: 'jupyterhub', token: async () => (await ctx.hubTokenFor?.(c.url, c.hubUrl ?? hubOfGateway(c.url))) ?? (await ctx.secret()) };
     } else if (c.auth === 'basic') {
       auth = { type: 'basic', username: c.username ?? '', password: () => ctx.secret() };
     } else {

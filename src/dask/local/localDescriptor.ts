@@ -15,8 +15,10 @@ export const localDescriptor: ProviderDescriptor<'local', LocalConfig, LocalClus
   icon: 'vm',
   capabilities: LOCAL_CAPABILITIES,
   instances: 'builtin',
+  secret: 'none',
   configId: () => 'local',
   normalize: (c) => c,
+  fromAddress: () => ({ kind: 'local' }),
   fromEnvironment: () => ({ config: { kind: 'local' } }),
   create: (_c, ctx) => new LocalClusterProvider({
     registry: new LocalClusterRegistry(ctx.state),

@@ -18,14 +18,22 @@ export const schedulerDescriptor: ProviderDescriptor<'scheduler', SchedulerConfi
   icon: 'plug',
   capabilities: SCHEDULER_CAPABILITIES,
   instances: 'shared',
+  secret: 'none',
   configId: (c) => `scheduler:${c.url}`,
   // One entry per scheduler, whatever form of its address was typed (…:8787, …:8787/status, …:8787/).
   normalize: (c) => ({ ...c, url: dashboardRoot(c.url) }),
   clusterConfig: (clusterId) => ({ kind: 'scheduler', url: clusterId }),
+  // Any other cluster with a dashboard is attached by it (the table asks this kind last).
+  adopt: (found) => (found.dashboardLink ? { config: { kind: 'scheduler', url: found.dashboardLink } } : undefined),
 
   async setup(prompts) {
     const url = await prompts.text({ title: 'Scheduler dashboard address', value: 'http://127.0.0.1:8787/', validate: httpUrlProblem });
     return url ? { config: { kind: 'scheduler', url: url.trim() } } : undefined;
+  },
+
+  fromAddress(address) {
+    if (!address.url) throw new InvalidInputError('A scheduler is named by its dashboard address (url).');
+    return { kind: 'scheduler', url: address.url };
   },
 
   fromEnvironment(address) {

@@ -6,8 +6,6 @@ import { parseHubUrl } from '../../hubs/hubUrl';
 import { hubSteps, daskClusterStep, SERVER_KEY } from '../hubAndDaskSteps';
 import type { StepImplementations } from '../applyPreset';
 import type { ProviderStore } from '../../dask/editor/providerStore';
-import { configId } from '../../dask/editor/providerStore';
-import type { ClusterProvider } from '../../dask/clusterProvider';
 import { InvalidInputError } from '../../core/http/errors';
 import { JupyterServerClient } from '../../jupyter/jupyterServerClient';
 import type { HubServer } from '../../hubs/hubModels';
@@ -39,7 +37,7 @@ export function editorPresetSteps(d: EditorStepDeps): () => StepImplementations 
       },
       spawnTimeoutMs: vs.workspace.getConfiguration('pangeo.hubs').get<number>('spawnTimeoutMinutes', 10) * 60_000,
     }),
-    'create-dask-cluster': daskClusterStep({ provider: async (step) => providerFor(dask, step.provider, step.url, step.workspace) }),
+    'create-dask-cluster': daskClusterStep({ provider: (step) => dask.providerAt(step.provider, { url: step.url, workspace: step.workspace }) }),
     'select-kernel': async (step, ctx) => {
       const server = ctx.state[SERVER_KEY] as HubServer | undefined;
       await hubs.refresh();
@@ -71,23 +69,6 @@ function withHubRefresh(hubs: HubService, impls: StepImplementations): StepImple
       await hubs.refresh(parseHubUrl(step.hubUrl).base).catch(() => undefined);
     },
   };
-}
-
-async function providerFor(dask: ProviderStore, kind: string, url?: string, workspace?: string): Promise<ClusterProvider> {
-  if (kind === 'local') return dask.local;
-  if (kind === 'scheduler' || kind === 'gateway') {
-    if (!url) throw new InvalidInputError(`The preset's Dask ${kind} needs a url.`);
-    const config = kind === 'scheduler' ? { kind: 'scheduler' as const, url } : { kind: 'gateway' as const, url, auth: 'jupyterhub' as const };
-    if (!dask.provider(configId(config))) await dask.add(config);
-    const p = dask.provider(configId(config));
-    if (p) return p;
-  }
-  if (kind === 'coiled') {
-    const p = workspace ? dask.provider(configId({ kind: 'coiled', workspace, server: '' })) : undefined;
-    if (p) return p;
-    throw new InvalidInputError(`Coiled workspace "${workspace ?? ''}" is not connected.`, 'Add your Coiled account in the Dask Clusters view, then retry.');
-  }
-  throw new InvalidInputError(`Unknown Dask provider "${kind}".`);
 }
 
 /** "Export current setup": the first signed-in hub with a ready server, its options, and the cost settings. */

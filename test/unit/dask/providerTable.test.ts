@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROVIDER_KINDS, type ProviderKind } from '../../../src/dask/clusterProvider';
-import { configId, descriptorOf, PROVIDER_TABLE, providerDescriptors, providerIdOf, type ProviderConfig } from '../../../src/dask/providerTable';
+import { adoptionOf, configId, descriptorOf, PROVIDER_TABLE, providerDescriptors, providerIdOf, type ProviderConfig } from '../../../src/dask/providerTable';
 import { httpUrlProblem, type Choice, type ProviderAddress, type SetupPrompts, type TextQuestion } from '../../../src/dask/providerDescriptor';
 import { askNewProvider } from '../../../src/dask/editor/addProviderFlow';
 import { ProviderStore, secretKey } from '../../../src/dask/editor/providerStore';
@@ -15,6 +15,7 @@ import type { CommandContext } from '../../../src/cli/command';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 import { silentLogger } from '../../../src/core/log';
 import type { GatewayProvider } from '../../../src/dask/gateway/gatewayProvider';
+import type { DiscoveredCluster } from '../../../src/dask/notebook/kernelClusterDiscovery';
 
 /** The least each kind needs from the CLI's flags and environment (no home folder, no network). */
 const MINIMAL: Record<ProviderKind, { address: ProviderAddress; env: NodeJS.ProcessEnv }> = {
@@ -146,6 +147,41 @@ describe('the provider table', () => {
     assert.deepEqual(store.providers().map((p) => p.kind), ['local', 'gateway', 'coiled', 'scheduler']);
     for (const p of store.providers()) assert.equal(store.provider(p.id), p);
     store.dispose();
+  });
+
+  it('a preset names every kind by its address; what needs no secret is added, what does must be there already', async () => {
+    const { store } = newStore({ hubToken: 'hub-token-abcdef' });
+    for (const d of providerDescriptors()) {
+      const address = MINIMAL[d.kind].address;
+      if (d.secret === 'required') {
+        await assert.rejects(store.providerAt(d.kind, address), /is not connected/);
+        const { config, secret } = d.fromEnvironment(address, isolated(MINIMAL[d.kind].env));
+        await store.add(config, secret);
+      }
+      assert.equal((await store.providerAt(d.kind, address)).kind, d.kind);
+    }
+    await assert.rejects(store.providerAt('mars', {}), /Unknown Dask provider "mars"/);
+    await assert.rejects(store.providerAt('gateway', {}), /named by its address/);
+    // A second scheduler joins the one provider; a hub-service Gateway named only by its address takes the hub's token.
+    const again = await store.providerAt('scheduler', { url: 'http://10.0.0.10:8787/status' });
+    assert.equal(again, store.provider('scheduler'));
+    assert.deepEqual(store.schedulerAddresses(), ['http://10.0.0.9:8787/', 'http://10.0.0.10:8787/']);
+    const gw = await store.providerAt('gateway', { url: 'https://hub.example.org/services/dask-gateway/' }) as GatewayProvider;
+    assert.equal(await gw.client.http.authorizationHeader(), 'jupyterhub hub-token-abcdef');
+    store.dispose();
+  });
+});
+
+describe('adopting a cluster found in a notebook', () => {
+  const found = (c: Partial<DiscoveredCluster>): DiscoveredCluster => ({ kind: 'other', type: 'SpecCluster', variables: ['cluster'], ...c });
+
+  it('goes to the kind that claims it: its Gateway, a hint for Coiled, else its dashboard as an attached scheduler', () => {
+    assert.deepEqual(adoptionOf(found({ kind: 'gateway', type: 'GatewayCluster', gatewayAddress: 'https://gw.example.org/', proxyAddress: 'gateway://gw:8786', dashboardLink: 'https://gw.example.org/clusters/x/status' })),
+      { config: { kind: 'gateway', url: 'https://gw.example.org/', auth: 'jupyterhub', proxyAddress: 'gateway://gw:8786' } });
+    assert.match((adoptionOf(found({ kind: 'coiled', workspace: 'lab', dashboardLink: 'https://coiled/x' })) as { hint: string }).hint, /Add the Coiled workspace lab/);
+    assert.deepEqual(adoptionOf(found({ kind: 'local', type: 'LocalCluster', dashboardLink: 'http://127.0.0.1:8787/status' })), { config: { kind: 'scheduler', url: 'http://127.0.0.1:8787/status' } });
+    assert.deepEqual(adoptionOf(found({ kind: 'coiled', dashboardLink: 'http://10.1.1.1:8787/status' })), { config: { kind: 'scheduler', url: 'http://10.1.1.1:8787/status' } }, 'Coiled without a workspace: by its dashboard');
+    assert.equal(adoptionOf(found({ kind: 'gateway' })), undefined, 'nothing to adopt it by');
   });
 });
 
