@@ -2,7 +2,6 @@
 // Plain TypeScript: the editor backs the stores with globalState and SecretStorage, tests with maps.
 import { HubClient, HubClientOptions } from './hubClient';
 import { hubLabel, parseHubUrl } from './hubUrl';
-import { loginForPages } from './hubPageLogin';
 import { forgetSecret, registerSecret } from '../core/http/redact';
 import { InvalidInputError, isAuthError, UnauthorizedError } from '../core/http/errors';
 import type { Logger } from '../core/log';
@@ -10,8 +9,7 @@ import type { KeyValueStore, SecretStore } from '../core/keyValueStore';
 import { Emitter, type Event } from '../core/emitter';
 import type { OptionsForm } from './optionsForm';
 import type { RememberedForm, UsedOptions } from './rememberedOptions';
-
-export type SignInMethod = 'token' | 'password' | 'oauth';
+import { oauthCredential, passwordSignIn, tokenSignIn, type HubCredential, type SignInMethod, type SignInMethodId, type SignInTarget } from './signInMethods';
 
 export interface HubRecord {
   /** Hub base URL (origin + prefix, trailing slash): the hub's id. */
@@ -19,7 +17,7 @@ export interface HubRecord {
   label: string;
   version?: string;
   user?: string;
-  method?: SignInMethod;
+  method?: SignInMethodId;
   /** Id of the token this extension minted (revoked on sign-out / removal); absent for pasted tokens. */
   mintedTokenId?: string;
   /** ISO time the token expires, when the hub said. */
@@ -132,15 +130,28 @@ export class HubSessions {
     return record;
   }
 
+  /** Signs in with any method: its credential replaces the hub's previous one (a token we minted is revoked). */
+  async signIn<Input>(base: string, method: SignInMethod<Input>, input: Input, signal?: AbortSignal): Promise<HubRecord> {
+    this.requireHub(base);
+    return this.adopt(base, await method.signIn(this.signInTarget(base), input, signal));
+  }
+
+  private signInTarget(base: string): SignInTarget {
+    return { base, logger: this.opts.logger, client: (token) => new HubClient(base, { ...this.opts.client, logger: this.opts.logger, token }) };
+  }
+
+  private async adopt(base: string, c: HubCredential): Promise<HubRecord> {
+    await this.revokeMinted(base).catch(() => undefined);
+    const update: Partial<HubRecord> = { user: c.user, method: c.method };
+    if (c.mintedTokenId) update.mintedTokenId = c.mintedTokenId;
+    if (c.expiresAt) update.expiresAt = c.expiresAt.toISOString();
+    if (c.lifetimeSeconds) update.lifetimeSeconds = c.lifetimeSeconds;
+    return this.storeSignIn(base, c.token, update, c.pageCookie);
+  }
+
   /** Sign-in with a pasted API token: checked against the hub before it is stored. */
   async signInWithToken(base: string, token: string, signal?: AbortSignal): Promise<HubRecord> {
-    this.requireHub(base);
-    const trimmed = token.trim();
-    registerSecret(trimmed);
-    const user = await new HubClient(base, { ...this.opts.client, logger: this.opts.logger, token: trimmed }).getCurrentUser(signal);
-    if (user.isService) throw new InvalidInputError('This token belongs to a service, not a user.', 'Create a token on the hub\'s Token page while signed in as yourself.');
-    await this.revokeMinted(base).catch(() => undefined);
-    return this.storeSignIn(base, trimmed, { user: user.name, method: 'token' });
+    return this.signIn(base, tokenSignIn, { token }, signal);
   }
 
   /**
@@ -149,31 +160,14 @@ export class HubSessions {
    */
   async signInWithPassword(base: string, username: string, password: string, lifetimeSeconds: number, signal?: AbortSignal,
     /** Told when the token works but the page login (for the options form) failed, e.g. an XSRF refusal. */
-    onPageLoginFailed?: (e: unknown) => void): Promise<HubRecord> {
-    this.requireHub(base);
-    const anonymous = new HubClient(base, { ...this.opts.client, logger: this.opts.logger });
-    try {
-      const minted = await anonymous.createTokenWithPassword(username, password, { note: 'Pangeo Compute for VS Code', expiresInSeconds: lifetimeSeconds }, signal);
-      const user = await new HubClient(base, { ...this.opts.client, token: minted.token }).getCurrentUser(signal);
-      const cookie = await loginForPages(anonymous.http, username, password, signal).catch((e) => {
-        this.opts.logger?.warn(`page login failed (options form unavailable): ${e instanceof Error ? e.message : e}`);
-        onPageLoginFailed?.(e);
-        return undefined;
-      });
-      await this.revokeMinted(base).catch(() => undefined);
-      return this.storeSignIn(base, minted.token, {
-        user: user.name, method: 'password', mintedTokenId: minted.id, expiresAt: minted.expiresAt?.toISOString(), lifetimeSeconds,
-      }, cookie);
-    } finally {
-      forgetSecret(password); // masked while it was in use; nothing keeps it after this
-    }
+    onPageLoginFailed: (e: unknown) => void = () => undefined): Promise<HubRecord> {
+    return this.signIn(base, passwordSignIn, { username, password, lifetimeSeconds, onPageLoginFailed }, signal);
   }
 
   /** Stores a token from the OAuth flow. */
   async signInWithOAuthToken(base: string, accessToken: string, expiresAt?: Date, signal?: AbortSignal): Promise<HubRecord> {
     this.requireHub(base);
-    const user = await new HubClient(base, { ...this.opts.client, token: accessToken }).getCurrentUser(signal);
-    return this.storeSignIn(base, accessToken, { user: user.name, method: 'oauth', expiresAt: expiresAt?.toISOString() });
+    return this.adopt(base, await oauthCredential(this.signInTarget(base), { accessToken, expiresAt }, signal));
   }
 
   private async revokeMinted(base: string): Promise<void> {
