@@ -49,8 +49,15 @@ export class ProviderStore {
     this.local = localDescriptor.create({ kind: 'local' }, this.context({ kind: 'local' }));
   }
 
+  /** The stored configurations; a kind this version does not know (stored by a newer one) is left alone. */
   configs(): ProviderConfig[] {
-    return [...(this.deps.state.get<ProviderConfig[]>(CONFIGS_KEY) ?? [])];
+    return (this.deps.state.get<ProviderConfig[]>(CONFIGS_KEY) ?? []).filter((c) => descriptorOf(c.kind));
+  }
+
+  /** Keeps the known configurations `keep` accepts (and every unknown one), then appends `added`. */
+  private async rewrite(keep: (c: ProviderConfig) => boolean, added: ProviderConfig[] = []): Promise<void> {
+    const stored = this.deps.state.get<ProviderConfig[]>(CONFIGS_KEY) ?? [];
+    await this.deps.state.update(CONFIGS_KEY, [...stored.filter((c) => !descriptorOf(c.kind) || keep(c)), ...added]);
   }
 
   /** The stored configurations and those from settings (attached schedulers). */
@@ -62,15 +69,14 @@ export class ProviderStore {
   async add(config: ProviderConfig, secret?: string): Promise<void> {
     config = descriptorFor(config.kind).normalize(config);
     const id = configId(config);
-    await this.deps.state.update(CONFIGS_KEY, [...this.configs().filter((c) => configId(c) !== id), config]);
+    await this.rewrite((c) => configId(c) !== id, [config]);
     if (secret) await this.deps.secrets.store(secretKey(id), secret);
     this.cache.delete(id);
   }
 
   /** Removes a provider (every configuration it serves), or one configuration by its id. */
   async remove(providerId: string): Promise<void> {
-    const keep = this.configs().filter((c) => configId(c) !== providerId && providerIdOf(c) !== providerId);
-    await this.deps.state.update(CONFIGS_KEY, keep);
+    await this.rewrite((c) => configId(c) !== providerId && providerIdOf(c) !== providerId);
     await this.deps.secrets.delete(secretKey(providerId));
     this.cache.get(providerId)?.dispose?.();
     this.cache.delete(providerId);
@@ -82,7 +88,7 @@ export class ProviderStore {
     const config = d.clusterConfig?.(clusterId);
     if (!config) return;
     const id = d.configId(d.normalize(config));
-    await this.deps.state.update(CONFIGS_KEY, this.configs().filter((c) => c.kind !== kind || configId(descriptorFor(kind).normalize(c)) !== id));
+    await this.rewrite((c) => c.kind !== kind || configId(d.normalize(c)) !== id);
   }
 
   /** Built-in providers first, then one per configuration in the order added, then the shared ones (attached schedulers). */

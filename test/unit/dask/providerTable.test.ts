@@ -147,6 +147,15 @@ describe('the provider table', () => {
     assert.deepEqual(store.providers().map((p) => p.kind), ['local', 'gateway', 'coiled', 'scheduler']);
     for (const p of store.providers()) assert.equal(store.provider(p.id), p);
     store.dispose();
+
+    // A kind stored by a newer version is skipped, not built as something else.
+    const state = new MemoryStore();
+    await state.update('pangeo.dask.providers', [{ kind: 'kubernetes', namespace: 'ns' }, { kind: 'scheduler', url: 'http://10.0.0.9:8787/' }]);
+    const older = new ProviderStore({ state, secrets: secrets(), logger: silentLogger, clustersDir: mkdtempSync(join(tmpdir(), 'pangeo-table-ps-')), daskCommand: () => undefined });
+    assert.deepEqual(older.providers().map((p) => p.kind), ['local', 'scheduler']);
+    await older.remove('scheduler');
+    assert.deepEqual(state.get('pangeo.dask.providers'), [{ kind: 'kubernetes', namespace: 'ns' }], 'and kept for the version that knows it');
+    older.dispose();
   });
 
   it('a preset names every kind by its address; what needs no secret is added, what does must be there already', async () => {
