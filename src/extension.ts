@@ -12,6 +12,8 @@ import { registerServerTerminals } from './terminals/editor/module';
 import { registerDask } from './dask/editor/module';
 import { jupyterExtensionRunner } from './dask/editor/notebookClusters';
 import { registerDashboards } from './dashboard/editor/module';
+import { daskDashboardSources } from './dashboard/editor/daskDashboardSources';
+import { dashboardProbeKernels } from './dashboard/editor/probeKernels';
 import { registerCost } from './cost/editor/module';
 import { daskClusterBillables, hubServerBillables } from './cost/editor/billables';
 import { costResourceActions } from './cost/editor/resourceActions';
@@ -40,10 +42,11 @@ export function activate(context: vscode.ExtensionContext) {
     localClusterEnv: () => aws.store.env(),
     // Clusters made in notebooks: our own kernels first, else the Jupyter extension's kernels API (asks consent once).
     runInKernel: async (uri, code, token) => (await kernels.runInNotebook(uri, code)) ?? jupyterExtensionRunner(vscode)(uri, code, token),
-    // The dashboard's occupancy probe runs in these (only while idle), besides notebooks discovery found clients in.
-    ownProbeKernels: () => kernels.idleRunners(),
   });
-  const dashboards = registerDashboards(deps, dask.dashboardSources, dask.probeKernels);
+  // Dashboards resolve the Dask tree's clusters; their occupancy probe runs in our idle kernels (only while idle),
+  // besides notebooks where discovery found a Dask client.
+  const dashboards = registerDashboards(deps, daskDashboardSources(dask.service, dask.store),
+    dashboardProbeKernels(vscode, () => kernels.idleRunners(), dask.service));
   const cost = registerCost(deps, {
     billables: [hubServerBillables(hubs.service, () => vscode.workspace.getConfiguration('pangeo.cost').get<HubProfilePrices>('hubProfilePrices')), daskClusterBillables(dask.service)],
     // The Dask tree looks rates up by "<provider id>/<cluster id>", built from both known halves (never parsed).

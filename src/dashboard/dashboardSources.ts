@@ -1,7 +1,7 @@
 // What the dashboard needs from the Dask area: find a cluster, its dashboard connection, and scale/adapt it.
-import type { DashboardConnection } from '../dask/metrics/schedulerSampler';
+import type { DashboardConnection } from './metrics/schedulerSampler';
 import type { ClusterStatus } from '../dask/clusterProvider';
-import type { AdaptiveBounds } from '../../webviews/shared/protocol';
+import type { AdaptiveBounds } from '../shared/protocol/panels';
 
 export interface DashboardTarget {
   /** Stable id (provider + cluster name), saved in the panel state so the panel can be restored. */

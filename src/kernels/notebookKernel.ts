@@ -2,8 +2,8 @@
 // cell-output changes, interrupt/restart/shutdown, and the connection watched: reconnect with back-off while the
 // websocket is down, "server stopped" when the hub says the server is gone (culled or stopped).
 import type { KernelMessage } from '@jupyterlab/services';
-import type { JupyterServerClient, KernelSession } from '../jupyter/jupyterServerClient';
-import { toKernelOutput } from '../jupyter/kernelOutputs';
+import type { JupyterServerClient, KernelSession } from '../jupyterServer/jupyterServerClient';
+import { toKernelOutput } from '../jupyterServer/kernelOutputs';
 import { sleep } from '../core/http/httpClient';
 import { CancelledError, isPangeoError, PangeoError } from '../core/http/errors';
 import { Logger, silentLogger } from '../core/log';

@@ -4,7 +4,7 @@ import themeCss from '../shared/theme.css';
 import { Chart } from '../shared/charts';
 import { formatUsd } from '../shared/format';
 import { connect, injectStyles } from '../shared/hostBridge';
-import type { HostMessage, MeterSnapshot } from '../shared/protocol';
+import type { HostMessage, CostSnapshot } from '../../src/shared/protocol/panels';
 import { el, card as addCard } from '../shared/dom';
 
 injectStyles(uplotCss, themeCss);
@@ -61,7 +61,7 @@ function onMessage(m: HostMessage): void {
   }
 }
 
-function render(s: MeterSnapshot): void {
+function render(s: CostSnapshot): void {
   const unpriced = s.resources.filter((r) => r.unpriced).length;
   cardRate.textContent = unpriced && s.totalUsdPerHour === 0 ? 'unpriced' : `${rate(s.totalUsdPerHour)}${unpriced ? ` + ${unpriced} unpriced` : ''}`;
   cardToday.textContent = formatUsd(s.todayUsd);

@@ -2,7 +2,7 @@
 // It never runs anything itself: it only posts the user's decision to the extension host.
 import themeCss from '../shared/theme.css';
 import reviewCss from './review.css';
-import { isReviewHostMessage, type ReviewHostMessage, type ReviewModel, type ReviewWebviewMessage, type StepStatus } from './protocol';
+import { isReviewHostMessage, type ReviewHostMessage, type ReviewModel, type ReviewWebviewMessage, type StepStatus } from '../../src/shared/protocol/presetReview';
 import { el } from '../shared/dom';
 
 interface VsCodeApi {

@@ -1,5 +1,5 @@
 // The webview's side of the protocol: typed posts, validated receipt, `ready` first, styles injected with the page nonce.
-import { HostMessage, isHostMessage, ViewKind, WebviewMessage } from './protocol';
+import { HostMessage, isHostMessage, ViewKind, WebviewMessage } from '../../src/shared/protocol/panels';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

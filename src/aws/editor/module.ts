@@ -2,11 +2,9 @@
 import type * as vscode from 'vscode';
 import { DisposableStore, type ModuleDeps } from '../../editor/module';
 import { showError } from '../../editor/showError';
-import { assumeAwsRoleStep } from '../assumeRoleStep';
 import { envFor, exportBlock, type AwsIdentity } from '../awsCredentials';
 import type { ShortLivedCredentials } from '../shortLivedCredentials';
 import { StsIdentityClient } from '../stsIdentityClient';
-import type { StepRunner } from '../../presets/applyPreset';
 import { Emitter, type Event } from '../../core/emitter';
 
 /** The role credentials currently held (one role at a time), for Dask environments and the export block. */
@@ -57,8 +55,6 @@ export interface AwsModule extends vscode.Disposable {
   store: AwsCredentialStore;
   /** An STS client configured from the user's settings (endpoint and profile are machine-scoped: presets cannot set them). */
   client(region?: string): StsIdentityClient;
-  /** The preset step "assume-aws-role"; `webIdentityToken` supplies the hub's OIDC token when a preset asks for it. */
-  presetStep(webIdentityToken?: () => Promise<string>): StepRunner<'assume-aws-role'>;
   whoAmI(): Promise<AwsIdentity>;
 }
 
@@ -127,12 +123,6 @@ export function registerAws(deps: ModuleDeps): AwsModule {
     store: credentials,
     client,
     whoAmI,
-    presetStep: (webIdentityToken) => assumeAwsRoleStep({
-      client: (step) => client(step.region),
-      webIdentityToken,
-      keep: (holder, step) => credentials.set(holder, step.roleArn, step.region),
-      logger,
-    }),
     dispose: () => store.dispose(),
   };
 }

@@ -1,7 +1,7 @@
 // The cost webview panel: snapshots in, budget changes out, through the shared protocol.
 import type * as vscode from 'vscode';
-import type { HostMessage } from '../../../webviews/shared/protocol';
-import { isWebviewMessage } from '../../../webviews/shared/protocol';
+import type { HostMessage } from '../../shared/protocol/panels';
+import { isWebviewMessage } from '../../shared/protocol/panels';
 import type { Logger } from '../../core/log';
 import { postTo, setPanelHtml } from '../../editor/webview/webviewPanelHost';
 import type { MeterSnapshot } from '../costMeter';

@@ -11,7 +11,7 @@ import type { ClusterService } from './clusterService';
 import type { DaskTreeNode } from './daskTree';
 import { discoverInNotebook, type RunInKernel } from './notebookClusters';
 import { configId, type ProviderStore } from './providerStore';
-import type { DashboardOpenArg } from './dashboardSources';
+import type { DashboardOpenArg } from './dashboardOpenArg';
 
 export interface DaskCommandDeps {
   vs: typeof vscode;

@@ -8,12 +8,8 @@ import { registerDaskCommands } from './daskEditorCommands';
 import { DaskTreeProvider } from './daskTree';
 import { jupyterExtensionRunner, type RunInKernel } from './notebookClusters';
 import { ProviderStore } from './providerStore';
-import { daskDashboardSources } from './dashboardSources';
-import type { DashboardSources } from '../../dashboard/dashboardSources';
 import { existsSync } from 'node:fs';
 import { daskBesidePython } from '../local/daskExecutable';
-import { dashboardProbeKernels } from './probeKernels';
-import type { ProbeKernel, ProbeKernels } from '../../dashboard/kernelProbeFeed';
 
 export interface DaskModuleDeps extends ModuleDeps {
   /** The hub sign-in's token for a Gateway served by that hub (optional until the hubs module passes it). */
@@ -22,17 +18,11 @@ export interface DaskModuleDeps extends ModuleDeps {
   runInKernel?: RunInKernel;
   /** Extra environment for local clusters (e.g. short-lived AWS credentials from a preset's role). */
   localClusterEnv?: () => Record<string, string> | undefined;
-  /** Notebooks on our own kernels that can run hidden code while idle (for the dashboard's kernel probe). */
-  ownProbeKernels?: () => ProbeKernel[];
 }
 
 export interface DaskModule extends vscode.Disposable {
   service: ClusterService;
   store: ProviderStore;
-  /** For the dashboard module: resolves tree nodes / saved panel ids to targets with connection, scale and adapt. */
-  dashboardSources: DashboardSources;
-  /** Notebook kernels with a Dask client, for the dashboard's occupancy and current work. */
-  probeKernels: ProbeKernels;
   /** Shows each cluster's estimated $/h in the tree (from the cost meter). */
   showCosts(resources: Array<{ id: string; kind: string; usdPerHour: number }>): void;
 }
@@ -83,8 +73,7 @@ export function registerDask(deps: DaskModuleDeps): DaskModule {
   }));
   const showCosts = (resources: Array<{ id: string; kind: string; usdPerHour: number }>) =>
     tree.setRates(new Map(resources.filter((r) => r.kind === 'cluster').map((r) => [r.id, r.usdPerHour])));
-  const probeKernels = dashboardProbeKernels(vs, deps.ownProbeKernels ?? (() => []), service);
-  return Object.assign(disposables, { service, store, dashboardSources: daskDashboardSources(service, store), probeKernels, showCosts });
+  return Object.assign(disposables, { service, store, showCosts });
 }
 
 /** The `dask` of the Python environment selected in the Python extension, if that extension is already active. */

@@ -8,7 +8,7 @@ import { signOutOfHub } from './signOutFlow';
 import { showError } from '../../editor/showError';
 import { isAuthError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
-import { JupyterServerClient } from '../../jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
 import { DisposableStore } from '../../editor/module';
 
 export interface HubCommandDeps {

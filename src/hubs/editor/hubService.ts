@@ -6,7 +6,7 @@ import { HubServer } from '../hubModels';
 import { ConnectedServer, HubKernelUser, HubRegistry } from '../hubRegistry';
 import { isAuthError, PangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
-import { JupyterServerClient, KernelInfo } from '../../jupyter/jupyterServerClient';
+import { JupyterServerClient, KernelInfo } from '../../jupyterServer/jupyterServerClient';
 import { Disposable, toDisposable } from '../../core/lifecycle';
 import { PollLoop } from '../../core/pollLoop';
 

@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import { Disposable } from '../../core/lifecycle';
 import { HubService, HubSnapshot } from './hubService';
 import { HubServer } from '../hubModels';
-import { KernelInfo } from '../../jupyter/jupyterServerClient';
+import { KernelInfo } from '../../jupyterServer/jupyterServerClient';
 import { isAuthError, isPangeoError, PangeoError } from '../../core/http/errors';
 
 export type HubTreeNode =

@@ -4,7 +4,7 @@ import type * as vscode from 'vscode';
 import { InvalidInputError } from '../../core/http/errors';
 import { Disposable, DisposableStore } from '../../core/lifecycle';
 import type { ConnectedServer, HubKernelUser, HubRegistry } from '../../hubs/hubRegistry';
-import { JupyterServerClient, KernelSpecInfo } from '../../jupyter/jupyterServerClient';
+import { JupyterServerClient, KernelSpecInfo } from '../../jupyterServer/jupyterServerClient';
 import { isPangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { CellExecutionWriter, failureOutput, OutputsById } from './cellExecutionWriter';

@@ -9,7 +9,7 @@ import type { ProviderStore } from '../../dask/editor/providerStore';
 import { configId } from '../../dask/editor/providerStore';
 import type { ClusterProvider } from '../../dask/clusterProvider';
 import { InvalidInputError } from '../../core/http/errors';
-import { JupyterServerClient } from '../../jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
 import type { HubServer } from '../../hubs/hubModels';
 import { controllerIdFor } from '../../kernels/controllerId';
 import type { CurrentSetup } from './module';

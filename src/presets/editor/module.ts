@@ -18,6 +18,7 @@ import type { AwsModule } from '../../aws/editor/module';
 import { isPresetDocument, registerPresetDiagnostics } from './presetDiagnostics';
 import { PresetFlows } from './presetFlows';
 import { WorkspaceSettingsWriter } from './workspaceSettingsWriter';
+import { awsRoleStepFor } from '../assumeAwsRoleStep';
 
 /** What "Export Current Setup as Preset" reads: the connected hub, profile, cluster options and budget. */
 export type CurrentSetup = Omit<Partial<Preset>, 'version' | 'name' | 'settings'>;
@@ -85,7 +86,7 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
         if (picked) void vs.commands.executeCommand('workbench.extensions.action.showExtensionsWithIds', step.extensionIds);
       });
     },
-    ...(extras.aws ? { 'assume-aws-role': extras.aws.presetStep(extras.webIdentityToken) } : {}),
+    ...(extras.aws ? { 'assume-aws-role': awsRoleStepFor(extras.aws, extras.webIdentityToken, logger) } : {}),
   });
   const flows = new PresetFlows({ vs, extensionUri: context.extensionUri, logger, steps: () => ({ ...defaults(), ...steps() }) });
   const guarded = (what: string, fn: (...args: never[]) => Promise<unknown>) => async (...args: never[]) => {

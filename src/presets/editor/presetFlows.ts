@@ -12,7 +12,7 @@ import { problemText } from '../problemText';
 import { keysToCompare, reviewWarnings, type CurrentSettings } from '../reviewWarnings';
 import type { PresetValidation } from '../presetTypes';
 import { PresetReviewPanel } from './reviewPanel';
-import type { ReviewModel } from '../../../webviews/presetReview/protocol';
+import type { ReviewModel } from '../../shared/protocol/presetReview';
 
 export interface PresetFlowDeps {
   vs: typeof vscode;

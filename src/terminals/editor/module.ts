@@ -4,7 +4,7 @@ import type * as vscode from 'vscode';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import { showError } from '../../editor/showError';
 import type { ConnectedServer, HubRegistry } from '../../hubs/hubRegistry';
-import { JupyterServerClient } from '../../jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
 import { isPangeoError } from '../../core/http/errors';
 import { pickReadyServer } from '../../files/editor/serverPicker';
 import { ServerTerminals } from '../serverTerminals';

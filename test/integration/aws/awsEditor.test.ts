@@ -8,6 +8,7 @@ import { registerAws } from '../../../src/aws/editor/module';
 import { silentLogger } from '../../../src/core/log';
 import { startFakeStsServer, type StsTestServer } from './stsServers';
 import type { PlanStepOf } from '../../../src/presets/presetPlan';
+import { awsRoleStepFor } from '../../../src/presets/assumeAwsRoleStep';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 let sts: StsTestServer;
@@ -52,7 +53,7 @@ test('the preset step fills the store; the copied export block works in a shell 
   await ed.commands.get('pangeo.aws.copyExportBlock')!();
   assert.match(ed.messages[0].text, /No AWS role credentials/);
   const step: PlanStepOf<'assume-aws-role'> = { kind: 'assume-aws-role', id: 'assume-aws-role', title: '', details: [], roleArn: 'arn:aws:iam::123456789012:role/course', region: 'eu-west-1', durationSeconds: 900, sessionName: 'student', identity: 'default' };
-  await aws.presetStep()(step, { state: {}, report: () => undefined, signal: new AbortController().signal, preset: { version: 1, name: 'x' }, plan: { name: 'x', steps: [] } });
+  await awsRoleStepFor(aws)(step, { state: {}, report: () => undefined, signal: new AbortController().signal, preset: { version: 1, name: 'x' }, plan: { name: 'x', steps: [] } });
   assert.equal(aws.store.roleArn, step.roleArn);
   const status = ed.statusItems.find((i) => i.id === 'pangeo.aws.credentials')!;
   assert.equal(status.visible, true);

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestHub, TestHub } from '../../support/jupyterhub';
 import { HubClient } from '../../../src/hubs/hubClient';
-import { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { ContentsClient, TransferProgress } from '../../../src/files/contentsClient';
 import { FileChangedOnServerError, FileExistsOnServerError, FileTooLargeError, ServerNotRunningError, TerminalsDisabledError, WrongContentTypeError } from '../../../src/files/contentsErrors';
 import { isPangeoError } from '../../../src/core/http/errors';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import { startTestHub, TestHub } from '../../support/jupyterhub';
 import { HubClient } from '../../../src/hubs/hubClient';
-import { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import type { ConnectedServer, HubRegistry } from '../../../src/hubs/hubRegistry';
 import { discoverInNotebook } from '../../../src/dask/editor/notebookClusters';
 import { NotebookControllers } from '../../../src/kernels/editor/notebookControllers';

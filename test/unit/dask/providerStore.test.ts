@@ -9,7 +9,7 @@ import { hubOfGateway } from '../../../src/dask/editor/addProviderFlow';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 import type { GatewayProvider } from '../../../src/dask/gateway/gatewayProvider';
 import { silentLogger } from '../../../src/core/log';
-import { daskDashboardSources, targetId } from '../../../src/dask/editor/dashboardSources';
+import { daskDashboardSources, targetId } from '../../../src/dashboard/editor/daskDashboardSources';
 import { ClusterService } from '../../../src/dask/editor/clusterService';
 
 function secrets() {

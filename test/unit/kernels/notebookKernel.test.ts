@@ -3,8 +3,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KernelMessage } from '@jupyterlab/services';
-import type { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
-import { toKernelOutput, KernelOutput } from '../../../src/jupyter/kernelOutputs';
+import type { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
+import { toKernelOutput, KernelOutput } from '../../../src/jupyterServer/kernelOutputs';
 import { CancelledError, NotFoundError, UnexpectedResponseError, UnreachableError, isPangeoError } from '../../../src/core/http/errors';
 import { KernelLostError, KernelState, NotebookKernel, NotebookKernelOptions, ServerGoneError, ServerProbe, ServerStoppedError } from '../../../src/kernels/notebookKernel';
 import { recordedCell, recordedMessages } from './recorded';

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DashboardSession } from '../../../src/dashboard/dashboardSession';
-import type { HostMessage } from '../../../webviews/shared/protocol';
-import { isHostMessage } from '../../../webviews/shared/protocol';
+import type { HostMessage } from '../../../src/shared/protocol/panels';
+import { isHostMessage } from '../../../src/shared/protocol/panels';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../metrics/syntheticScheduler';
 
 function setup(opts: { scale?: boolean } = {}) {

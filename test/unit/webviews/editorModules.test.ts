@@ -5,7 +5,7 @@ import { registerDashboards } from '../../../src/dashboard/editor/module';
 import { registerCost } from '../../../src/cost/editor/module';
 import { silentLogger } from '../../../src/core/log';
 import type { ModuleDeps } from '../../../src/editor/module';
-import { isHostMessage } from '../../../webviews/shared/protocol';
+import { isHostMessage } from '../../../src/shared/protocol/panels';
 import { fakeVscode, FakePanel } from './fakeVscode';
 import { fakeSchedulerFetch, syntheticPayloads } from '../metrics/syntheticScheduler';
 

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KernelProbeFeed, type ProbeKernel } from '../../../src/dashboard/kernelProbeFeed';
 import { DashboardSession } from '../../../src/dashboard/dashboardSession';
-import { PROBE_MARKER, type SchedulerProbe } from '../../../src/dask/metrics/schedulerProbe';
-import { isHostMessage, type HostMessage } from '../../../webviews/shared/protocol';
+import { PROBE_MARKER, type SchedulerProbe } from '../../../src/dask/scheduler/schedulerProbe';
+import { isHostMessage, type HostMessage } from '../../../src/shared/protocol/panels';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../metrics/syntheticScheduler';
 
 const SCHEDULER = 'Scheduler-synthetic';

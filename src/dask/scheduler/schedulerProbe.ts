@@ -3,8 +3,10 @@
 // memory split (also the fallback while identity.json fails: HTTP 500 during computations on distributed ≥ 2023.4),
 // and the task-stream records when the scheduler's task-stream plugin already records (bokeh dashboard present, or a
 // client called get_task_stream). It never adds a plugin or changes the scheduler. See docs/dask-dashboard-sources.md.
-import { finite, isRecord, malformed, notServed, ok, SourceResult } from './sourceResult';
-import { keySplit, TaskBar } from './taskStream';
+import { finite, isRecord } from '../../shared/validate';
+import { malformed, notServed, ok, SourceResult } from './sourceResult';
+import type { TaskBar } from '../../shared/dashboard/taskStreamModel';
+import { keySplit } from './taskKeys';
 
 /** The probe function (kept equal to test/fixtures/scheduler/scheduler_probe.py, which the recorder runs). */
 export const SCHEDULER_PROBE_FUNCTION = `

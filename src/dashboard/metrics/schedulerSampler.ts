@@ -1,12 +1,15 @@
 // Polls one scheduler's HTTP routes with the provider's headers and turns the answers into ClusterSamples.
 import { isPangeoError, PangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
-import { notAScheduler, SchedulerHttp } from '../scheduler/schedulerHttp';
+import { notAScheduler, SchedulerHttp } from '../../dask/scheduler/schedulerHttp';
 import { ClusterSample, SampleContext, sampleFromRows } from './clusterSample';
 import { IdentityRejected, IdentityRowsReader, type IdentityRows } from './identityRows';
 import { IdentityOffThread, IdentityThreadFailed } from './identityOffThread';
 import { readMetricsPage, type MetricsPage } from './metricsPage';
 import { diffWorkers, WorkerDiff } from './workerDiff';
+import type { SamplerState } from '../../shared/dashboard/feedStatus';
+
+export type { SamplerState };
 
 export interface DashboardConnection {
   /** The scheduler's dashboard address, e.g. http://127.0.0.1:8787/ or a Gateway's /clusters/<name>/status. */
@@ -15,11 +18,6 @@ export interface DashboardConnection {
   headers?: Record<string, string>;
 }
 
-/**
- * live: answering. unreachable: the last poll(s) failed but not yet `stoppedAfter` in a row.
- * stopped: `stoppedAfter` polls in a row failed (cluster gone). Any success returns to live.
- */
-export type SamplerState = 'connecting' | 'live' | 'unreachable' | 'stopped';
 
 export interface SamplerOptions {
   timeoutMs?: number;

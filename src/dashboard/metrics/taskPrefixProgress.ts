@@ -5,7 +5,10 @@
 // those counters; exact on the usual path (waiting → [queued →] processing → memory → released/forgotten), approximate
 // when workers die (tasks re-run) or computations are cancelled. See docs/dask-dashboard-sources.md.
 import { findFamily, isSchedulerPage, MetricsPage } from './metricsPage';
-import { malformed, notServed, ok, SourceResult } from './sourceResult';
+import { malformed, notServed, ok, SourceResult } from '../../dask/scheduler/sourceResult';
+import type { PrefixProgress } from '../../shared/dashboard/sampleModel';
+
+export type { PrefixProgress };
 
 /** Cumulative entries into each scheduler task state for one prefix (e.g. {waiting: 24, processing: 24, memory: 20}). */
 export interface PrefixStateTotals {
@@ -13,20 +16,6 @@ export interface PrefixStateTotals {
   entered: Record<string, number>;
 }
 
-/** One prefix's bar: the parts add up to `total`. */
-export interface PrefixProgress {
-  prefix: string;
-  /** Tasks submitted (entries into `waiting`). */
-  total: number;
-  /** Not started yet (waiting for dependencies, queued, or no worker). */
-  waiting: number;
-  processing: number;
-  /** Done and the result is still held. */
-  memory: number;
-  /** Done and the result was released (or forgotten). */
-  released: number;
-  erred: number;
-}
 
 const FAMILY = ['dask_scheduler_prefix_state_totals_total', 'dask_scheduler_prefix_state_totals'];
 

@@ -1,5 +1,5 @@
 // What changed in the worker table between two samples, so the webview only touches changed rows.
-import { WORKER_FIELD_NAMES, type WorkerRow } from '../scheduler/workerFields';
+import { WORKER_FIELD_NAMES, type WorkerRow } from '../../shared/dashboard/workerFields';
 
 export interface WorkerDiff {
   added: WorkerRow[];

@@ -1,20 +1,11 @@
 // What the dashboard panel asks the Dask area: turn the argument of `pangeo.dashboard.open` (a tree node, or a saved
 // panel's id "dask:<provider>:<cluster>") into a target whose connection and scale/adapt go through the provider.
-import type { DashboardSources, DashboardTarget } from '../../dashboard/dashboardSources';
+import type { DashboardSources, DashboardTarget } from '../dashboardSources';
 import { isPangeoError } from '../../core/http/errors';
-import { capabilitiesOf } from '../clusterProvider';
-import type { ClusterService } from './clusterService';
-import type { ProviderStore } from './providerStore';
+import { capabilitiesOf } from '../../dask/clusterProvider';
+import type { ClusterService } from '../../dask/editor/clusterService';
+import type { ProviderStore } from '../../dask/editor/providerStore';
 
-/** The argument the Dask tree passes: enough for this resolver, and for a plain URL fallback (dashboardUrl/headers). */
-export interface DashboardOpenArg {
-  kind: 'cluster';
-  providerId: string;
-  clusterId: string;
-  dashboardUrl?: string;
-  headers?: Record<string, string>;
-  title?: string;
-}
 
 export function targetId(providerId: string, clusterId: string): string {
   return `dask:${providerId}:${clusterId}`;

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../core/log';
-import type { WorkerRow } from '../scheduler/workerFields';
+import type { WorkerRow } from '../../shared/dashboard/workerFields';
 import { fromColumns, IdentityRejected, type IdentityRows, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
 
 /** Where the bundle puts the thread (esbuild.mjs): next to dist/extension.js and dist/cli.js. */

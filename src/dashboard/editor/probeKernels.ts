@@ -3,9 +3,9 @@
 // already granted that extension's kernel access then). The probe itself picks the client of the dashboard's scheduler
 // by the scheduler id the client holds, so a notebook with clients of other schedulers is passed over.
 import type * as vscode from 'vscode';
-import type { ProbeKernel, ProbeKernels } from '../../dashboard/kernelProbeFeed';
-import type { ClusterService } from './clusterService';
-import { executeCodeText, type JupyterKernelsApi } from './notebookClusters';
+import type { ProbeKernel, ProbeKernels } from '../kernelProbeFeed';
+import type { ClusterService } from '../../dask/editor/clusterService';
+import { executeCodeText, type JupyterKernelsApi } from '../../dask/editor/notebookClusters';
 
 /** A Jupyter-extension notebook as a probe kernel: runs only when that kernel reports idle. */
 export function jupyterExtensionProbeKernel(vs: typeof vscode, uri: vscode.Uri, label: string): ProbeKernel {

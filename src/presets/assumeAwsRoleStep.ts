@@ -1,9 +1,9 @@
 // The preset step "assume-aws-role": short-lived role credentials, kept fresh, handed to whoever needs them.
 import { InvalidInputError } from '../core/http/errors';
-import type { StepRunner } from '../presets/applyPreset';
-import type { PlanStepOf } from '../presets/presetPlan';
-import { ShortLivedCredentials, type Clock } from './shortLivedCredentials';
-import type { StsIdentityClient } from './stsIdentityClient';
+import type { StepRunner } from './applyPreset';
+import type { PlanStepOf } from './presetPlan';
+import { ShortLivedCredentials, type Clock } from '../aws/shortLivedCredentials';
+import type { StsIdentityClient } from '../aws/stsIdentityClient';
 import type { Logger } from '../core/log';
 
 export interface AssumeRoleStepDeps {
@@ -48,4 +48,20 @@ export function assumeAwsRoleStep(deps: AssumeRoleStepDeps): StepRunner<'assume-
     ctx.state[AWS_CREDENTIALS_KEY] = holder;
     deps.keep(holder, step);
   };
+}
+
+/** Where the step's credentials come from and go: the AWS area's STS client (user settings) and its credential store. */
+export interface AwsRoleStepHost {
+  client(region?: string): StsIdentityClient;
+  store: { set(holder: ShortLivedCredentials, roleArn: string, region?: string): void };
+}
+
+/** The step wired to the AWS area; `webIdentityToken` supplies the hub's OIDC token when a preset asks for it. */
+export function awsRoleStepFor(aws: AwsRoleStepHost, webIdentityToken?: () => Promise<string>, logger?: Logger): StepRunner<'assume-aws-role'> {
+  return assumeAwsRoleStep({
+    client: (step) => aws.client(step.region),
+    webIdentityToken,
+    keep: (holder, step) => aws.store.set(holder, step.roleArn, step.region),
+    logger,
+  });
 }

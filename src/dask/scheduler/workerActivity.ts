@@ -2,7 +2,7 @@
 // (every version), and, where the kernel probe ran, the scheduler's occupancy, processing count and executing keys.
 import type { IdentityWorkerEntry } from './identityWorkers';
 import type { SchedulerProbe } from './schedulerProbe';
-import { finite, isRecord } from './sourceResult';
+import { finite, isRecord } from '../../shared/validate';
 
 export interface WorkerActivity {
   address: string;

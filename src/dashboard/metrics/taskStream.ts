@@ -1,29 +1,12 @@
 // Task stream bars (what ran where and when) from the scheduler's /eventstream websocket messages — served by the
 // default `info` route in distributed 2022.12 through 2026 — or from the kernel probe's task-stream records.
 // Message shape: distributed/diagnostics/websocket.py (one "transition" message per start/stop of a finished task).
-import { finite, isRecord } from './sourceResult';
+import { finite, isRecord } from '../../shared/validate';
+import type { TaskBar } from '../../shared/dashboard/taskStreamModel';
+import { keySplit } from '../../dask/scheduler/taskKeys';
 
-export interface TaskBar {
-  key: string;
-  /** Dask's key_split of the key: the task prefix ("load", "sum-aggregate"). */
-  prefix: string;
-  worker: string;
-  /** compute | transfer | disk-read | disk-write | deserialize (other values are kept as they come). */
-  action: string;
-  /** Epoch milliseconds. */
-  start: number;
-  stop: number;
-  /** Worker the data came from (transfers only). */
-  source?: string;
-  /** Size of the task's result, when reported. */
-  nbytes?: number;
-  /** Thread id on the worker (for stacking bars per thread). */
-  thread?: number;
-  /** OK or error (an erred task's compute bar is black on Dask's dashboard). */
-  status: string;
-  /** The colour Dask's dashboard gives the bar (a prefix colour for compute, red transfer, orange disk, black error). */
-  color?: string;
-}
+export type { TaskBar };
+
 
 export type EventstreamEvent =
   | { kind: 'task'; bar: TaskBar }
@@ -36,21 +19,6 @@ export type EventstreamEvent =
   | { kind: 'other'; name: string }
   | { kind: 'malformed'; reason: string };
 
-/** Dask's key_split (dask/utils.py): "load-bf54…" → "load", "('sum-aggregate-1a2b', 0)" → "sum-aggregate". */
-export function keySplit(key: unknown): string {
-  const s: unknown = Array.isArray(key) ? key[0] : key;
-  if (typeof s !== 'string' || s === '') return 'Other';
-  const words = s.split('-');
-  let result = /^\p{L}/u.test(words[0]!) ? words[0]! : words[0]!.split(',')[0]!.replace(/^[_'()"]+|[_'()"]+$/g, '');
-  for (const word of words.slice(1)) {
-    if (/^\p{L}+$/u.test(word) && !(word.length === 8 && /^[a-f]+/.test(word))) result += `-${word}`;
-    else break;
-  }
-  if (result === '') return 'Other';
-  if (result.length === 32 && /^[a-f0-9]{32}/.test(result)) return 'data';
-  if (result.startsWith('<')) result = result.replace(/^[<>]+|[<>]+$/g, '').split(/\s+/)[0]!.split('.').pop()!;
-  return result;
-}
 
 function keyText(key: unknown): string | undefined {
   if (typeof key === 'string') return key;
@@ -106,8 +74,6 @@ export function readEventstreamFrame(text: string): EventstreamEvent {
   }
 }
 
-/** Dask's opacity per action on its task stream chart. */
-export const DASK_TASK_STREAM_ALPHA: Record<string, number> = { compute: 1, transfer: 0.4, 'disk-write': 0.4, 'disk-read': 0.4, deserialize: 0.4 };
 
 /**
  * The bars of the last `windowMs` (by stop time), at most `maxBars` (oldest dropped first): Dask's dashboard keeps

@@ -1,10 +1,10 @@
 // identity.json's bytes → worker rows: the part of a dashboard tick that grows with the cluster (~0.8 MB of JSON at
 // 1,000 workers). The same reader runs on the extension host's thread for small clusters and on a worker thread
 // (identityThread.ts) for big ones, so both give the same rows. No imports of node-only or editor modules.
-import { readIdentity, type SchedulerIdentity } from '../scheduler/schedulerPayloads';
-import { WORKER_FIELD_NAMES, type WorkerField, type WorkerRow } from '../scheduler/workerFields';
-import { workerRows, type RowContext } from '../scheduler/workerRows';
-import { UnmanagedHistory } from './workerMemorySplit';
+import { readIdentity, type SchedulerIdentity } from '../../dask/scheduler/schedulerPayloads';
+import { WORKER_FIELD_NAMES, type WorkerField, type WorkerRow } from '../../shared/dashboard/workerFields';
+import { workerRows, type RowContext } from '../../dask/scheduler/workerRows';
+import { UnmanagedHistory } from '../../dask/scheduler/workerMemorySplit';
 
 /** identity.json without its worker entries (they became rows). */
 export type IdentityHead = Omit<SchedulerIdentity, 'workers'>;

@@ -1,6 +1,6 @@
 // THE cluster-level history a dashboard draws, declared once (SERIES) and kept in ring buffers of one capacity.
 // The host keeps one, the webview keeps its copy (the same class), and the protocol check is derived from SERIES.
-import { RingBuffer } from '../../core/ringBuffer';
+import { RingBuffer } from '../ringBuffer';
 import type { SampleSummary } from './sampleSummary';
 
 /** Task states that get their own series. */

@@ -2,23 +2,12 @@
 // /metrics where it exports them (distributed ≥ 2023.1.1), or summed from task-stream bars (any version). Spilled and
 // transferred bytes exist per worker only (identity.json; workerActivity.ts), never per prefix.
 import { findFamily, isSchedulerPage, MetricsPage } from './metricsPage';
-import { malformed, notServed, ok, SourceResult } from './sourceResult';
+import { malformed, notServed, ok, SourceResult } from '../../dask/scheduler/sourceResult';
 import type { TaskBar } from './taskStream';
+import type { PrefixTiming } from '../../shared/dashboard/sampleModel';
 
-export interface PrefixTiming {
-  prefix: string;
-  /** Seconds spent computing tasks of this prefix, summed over all threads. */
-  computeSeconds: number;
-  /** Seconds spent fetching this prefix's results between workers (undefined where not known). */
-  transferSeconds?: number;
-  /** Bytes of this prefix's results in memory now (undefined where not known). */
-  outputBytes?: number;
-  /**
-   * Task stream only: seconds the tasks of this prefix waited on disk (spilling to make room, reading inputs back).
-   * Bytes are not in the stream: a bar's nbytes is the size of its task's result, not of what moved.
-   */
-  diskSeconds?: number;
-}
+export type { PrefixTiming };
+
 
 const COMPUTE = ['dask_scheduler_tasks_compute_seconds_total', 'dask_scheduler_tasks_compute_seconds'];
 const TRANSFER = ['dask_scheduler_tasks_transfer_seconds_total', 'dask_scheduler_tasks_transfer_seconds'];

@@ -1,5 +1,5 @@
 // What of a ClusterSample travels to the webview with each tick (its worker rows go as a diff), declared once.
-import type { ClusterSample } from './clusterSample';
+import type { ClusterSample } from './sampleModel';
 
 export const SUMMARY_FIELDS = [
   'time', 'workers', 'threads', 'memoryUsedBytes', 'memoryLimitBytes', 'managedBytes', 'spilledBytes',

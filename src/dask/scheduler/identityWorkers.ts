@@ -1,7 +1,7 @@
 // The per-worker entries of /json/identity.json with the fields the worker charts read, checked at the boundary.
 // Same shape in distributed 2022.12 and 2026 (newer versions add n_workers/total_threads/total_memory at the top).
 import { malformed, ok, SourceResult } from './sourceResult';
-import { readIdentity, type IdentityWorker } from '../scheduler/schedulerPayloads';
+import { readIdentity, type IdentityWorker } from './schedulerPayloads';
 
 export interface IdentityWorkerEntry {
   address: string;

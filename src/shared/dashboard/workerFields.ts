@@ -52,3 +52,13 @@ export type WorkerField = keyof Declared;
 export type WorkerRow = { readonly [K in WorkerField]: Declared[K] extends 'string' ? string : number };
 
 export const WORKER_FIELD_NAMES = Object.keys(WORKER_FIELDS) as WorkerField[];
+
+export type MemoryBarColor = 'blue' | 'orange' | 'red';
+
+/** Dask's look: managed, unmanaged old, unmanaged recent in the bar colour at these opacities; spilled in grey. */
+export const DASK_MEMORY_BAR_STYLE = {
+  managed: { alpha: 1 },
+  unmanagedOld: { alpha: 0.7 },
+  unmanagedRecent: { alpha: 0.4 },
+  spilled: { color: 'grey', alpha: 1 },
+} as const;

@@ -1,10 +1,10 @@
 // Puts the kernel probe's answer (occupancy, processing, executing keys) into the worker rows built from identity.json:
 // the probe runs every few seconds, the HTTP sample more often, so the last answer is laid over each new sample. While
 // identity.json answers 500 (distributed ≥ 2023.4 during computations) the probe's memory split replaces the frozen one.
-import type { WorkerRow } from '../scheduler/workerFields';
-import type { SchedulerProbe } from './schedulerProbe';
-import { keySplit } from './taskStream';
-import { memorySplitFromProbe } from './workerMemorySplit';
+import type { WorkerRow } from '../../shared/dashboard/workerFields';
+import type { SchedulerProbe } from '../../dask/scheduler/schedulerProbe';
+import { keySplit } from '../../dask/scheduler/taskKeys';
+import { memorySplitFromProbe } from '../../dask/scheduler/workerMemorySplit';
 
 /** How many prefixes the current-work text names before "+N more". */
 const SHOWN_PREFIXES = 3;

@@ -1,7 +1,7 @@
 // Worker-thread entry (bundled to dist/threads/identity.js): reads identity.json into worker rows off the extension
 // host's thread, one reader per thread (identityOffThread.ts starts one per scheduler sampler).
 import { parentPort } from 'node:worker_threads';
-import type { WorkerRow } from '../scheduler/workerFields';
+import type { WorkerRow } from '../../shared/dashboard/workerFields';
 import { IdentityRejected, IdentityRowsReader, toColumns, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
 
 const reader = new IdentityRowsReader();

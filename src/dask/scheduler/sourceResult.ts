@@ -19,12 +19,3 @@ export function notServed<T>(reason: string): SourceResult<T> {
 export function malformed<T>(reason: string): SourceResult<T> {
   return { kind: 'malformed', reason };
 }
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A finite number, or undefined (JSON nulls, strings and NaN are not numbers here). */
-export function finite(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}

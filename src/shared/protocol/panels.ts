@@ -1,17 +1,13 @@
 // THE message protocol between the extension host and the dashboard/cost webviews, declared once and
 // imported by both sides. Every message is validated on receipt; the webview posts `ready` first.
-import type { PrefixRows, TaskCounts } from '../../src/dask/metrics/clusterSample';
-import type { PrefixProgress } from '../../src/dask/metrics/taskPrefixProgress';
-import type { PrefixTiming } from '../../src/dask/metrics/prefixTimings';
-import type { TaskBar } from '../../src/dask/metrics/taskStream';
-import type { TaskStreamState } from '../../src/dashboard/taskStreamFeed';
-import type { KernelProbeStatus } from '../../src/dashboard/kernelProbeFeed';
-import { SERIES_KEYS, type SeriesSnapshot } from '../../src/dask/metrics/sampleSeries';
-import type { SampleSummary } from '../../src/dask/metrics/sampleSummary';
-import { WORKER_FIELDS, type WorkerField, type WorkerRow } from '../../src/dask/scheduler/workerFields';
-import type { SamplerState } from '../../src/dask/metrics/schedulerSampler';
-import type { MeterSnapshot } from '../../src/cost/costMeter';
-import { arrayOf, Check, isBool, isFiniteNum, isObj, isStr, isWholeNum, nullable, oneOf, optional, recordOf, shape } from './validate';
+import type { PrefixProgress, PrefixRows, PrefixTiming, TaskCounts } from '../dashboard/sampleModel';
+import type { TaskBar, TaskStreamState } from '../dashboard/taskStreamModel';
+import type { KernelProbeStatus, SamplerState } from '../dashboard/feedStatus';
+import { SERIES_KEYS, type SeriesSnapshot } from '../dashboard/sampleSeries';
+import type { SampleSummary } from '../dashboard/sampleSummary';
+import { WORKER_FIELDS, type WorkerField, type WorkerRow } from '../dashboard/workerFields';
+import type { CostSnapshot } from '../cost/costSnapshot';
+import { arrayOf, Check, isBool, isFiniteNum, isObj, isStr, isWholeNum, nullable, oneOf, optional, recordOf, shape } from '../validate';
 
 export type ViewKind = 'dashboard' | 'cost';
 
@@ -39,7 +35,7 @@ export interface AdaptiveBounds {
   maximum: number | null;
 }
 
-export type { WorkerRow, TaskCounts, SeriesSnapshot, SampleSummary, SamplerState, MeterSnapshot, PrefixRows, PrefixProgress, PrefixTiming, TaskBar, TaskStreamState, KernelProbeStatus };
+export type { WorkerRow, TaskCounts, SeriesSnapshot, SampleSummary, SamplerState, CostSnapshot, PrefixRows, PrefixProgress, PrefixTiming, TaskBar, TaskStreamState, KernelProbeStatus };
 
 // ---- host → webview ---------------------------------------------------------------------------
 
@@ -60,7 +56,7 @@ export type HostMessage =
   | { type: 'dashboard/taskStream'; state: TaskStreamState; message?: string; since?: number; bars: TaskBar[] }
   /** Where occupancy and current work come from now (the notebook kernel's probe), and its values in the worker rows. */
   | { type: 'dashboard/probe'; status: KernelProbeStatus; workers: WorkersUpdate }
-  | { type: 'cost/snapshot'; snapshot: MeterSnapshot }
+  | { type: 'cost/snapshot'; snapshot: CostSnapshot }
   | { type: 'result'; requestId: number; ok: boolean; message: string };
 
 // ---- webview → host ---------------------------------------------------------------------------
@@ -107,7 +103,7 @@ const isRate = shape({
   usdPerHour: isFiniteNum, asOf: isStr, source: isStr, warnings: arrayOf(isStr), unpriced: optional(isBool),
   lines: arrayOf(shape({ what: isStr, count: isFiniteNum, unitUsdPerHour: isFiniteNum, basis: oneOf('instance', 'cores-memory', 'free', 'profile') })),
 });
-const isMeterSnapshot = shape({
+const isCostSnapshot = shape({
   time: isFiniteNum, totalUsdPerHour: isFiniteNum, todayUsd: isFiniteNum, sessionUsd: isFiniteNum, monthUsd: isFiniteNum, asOf: isStr,
   resources: arrayOf(shape({
     id: isStr, kind: oneOf('server', 'cluster'), label: isStr, usdPerHour: isFiniteNum, todayUsd: isFiniteNum,
@@ -133,7 +129,7 @@ const hostChecks: Record<HostMessage['type'], Check> = {
     status: shape({ state: oneOf('off', 'looking', 'no-kernel', 'busy', 'live', 'failed'), message: isStr, notebook: optional(isStr), time: optional(isFiniteNum), memoryFromProbe: optional(isBool) }),
     workers: isWorkersUpdate,
   }),
-  'cost/snapshot': shape({ snapshot: isMeterSnapshot }),
+  'cost/snapshot': shape({ snapshot: isCostSnapshot }),
   result: shape({ requestId: isWholeNum, ok: isBool, message: isStr }),
 };
 

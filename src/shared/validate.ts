@@ -1,4 +1,5 @@
-// Small runtime checks for messages crossing the webview boundary (no dependencies: this runs in both worlds).
+// Small runtime checks for whatever crosses a boundary: webview messages and REST answers (no dependencies: the host
+// and the webviews both bundle this).
 
 export type Check = (v: unknown) => boolean;
 
@@ -18,4 +19,14 @@ export const isWholeNum: Check = (v) => typeof v === 'number' && Number.isIntege
 export function shape(fields: Record<string, Check>): Check {
   const entries = Object.entries(fields);
   return (v) => isObj(v) && entries.every(([k, c]) => c(v[k]));
+}
+
+/** The same test as isObj, typed as a record for parsers of REST answers. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return isObj(v);
+}
+
+/** A finite number, or undefined (JSON nulls, strings and NaN are not numbers here). */
+export function finite(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }

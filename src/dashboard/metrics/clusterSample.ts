@@ -1,57 +1,20 @@
 // One observation of a Dask cluster, built from counts.json, identity.json and (when served) /metrics.
-import type { SchedulerCounts, SchedulerIdentity } from '../scheduler/schedulerPayloads';
-import { workerRows, type RowContext } from '../scheduler/workerRows';
-import type { WorkerField, WorkerRow } from '../scheduler/workerFields';
+import type { SchedulerCounts, SchedulerIdentity } from '../../dask/scheduler/schedulerPayloads';
+import { workerRows, type RowContext } from '../../dask/scheduler/workerRows';
+import type { WorkerRow } from '../../shared/dashboard/workerFields';
+import { CLUSTER_TOTALS, type ClusterSample, type ClusterTotal, type TaskCounts } from '../../shared/dashboard/sampleModel';
 import { byLabel, single, workerTotal } from './prometheusText';
 import type { MetricsPage } from './metricsPage';
-import { PrefixRunTracker, readPrefixStateTotals, type PrefixProgress } from './taskPrefixProgress';
-import { readPrefixTimings, type PrefixTiming } from './prefixTimings';
-import { UnmanagedHistory } from './workerMemorySplit';
+import { PrefixRunTracker, readPrefixStateTotals } from './taskPrefixProgress';
+import { readPrefixTimings } from './prefixTimings';
+import { UnmanagedHistory } from '../../dask/scheduler/workerMemorySplit';
 
-export type { WorkerRow };
+export type { ClusterSample, WorkerRow };
 
-/** Task counts by scheduler state (processing, waiting, memory, erred, released, queued, no-worker, ...). */
-export type TaskCounts = Record<string, number>;
 
-/** Rows of a per-prefix chart, or a sentence saying why there are none (the scheduler does not serve them). */
-export interface PrefixRows<T> {
-  rows: T[];
-  missing?: string;
-  /** Where the rows come from, when not the obvious place. */
-  note?: string;
-}
 
-/** Worker fields the cluster totals sum (sample field ← worker field), in one pass over the rows. */
-export const CLUSTER_TOTALS = {
-  threads: 'threads',
-  memoryUsedBytes: 'memoryBytes',
-  memoryLimitBytes: 'memoryLimitBytes',
-  managedBytes: 'managedBytes',
-  spilledBytes: 'spilledBytes',
-  transferBytes: 'transferInBytes',
-  executing: 'executing',
-} as const satisfies Record<string, WorkerField>;
-export type ClusterTotal = keyof typeof CLUSTER_TOTALS;
 const TOTAL_NAMES = Object.keys(CLUSTER_TOTALS) as ClusterTotal[];
 
-export type ClusterSample = { [K in ClusterTotal]: number } & {
-  /** Epoch milliseconds on this machine when the sample was taken. */
-  time: number;
-  schedulerId: string;
-  /** Epoch milliseconds the scheduler started; a change means it restarted. */
-  schedulerStarted?: number;
-  workers: number;
-  tasks: TaskCounts;
-  clients: number;
-  desiredWorkers?: number;
-  /** Whether /metrics answered (needs prometheus_client on the scheduler). */
-  metricsAvailable: boolean;
-  /** Progress per task prefix (each prefix's current or last run), from /metrics. */
-  prefixes: PrefixRows<PrefixProgress>;
-  /** Compute/transfer seconds per prefix from /metrics (distributed ≥ 2023.1.1); the task stream can fill in. */
-  prefixTimes: PrefixRows<PrefixTiming>;
-  workerRows: WorkerRow[];
-};
 
 /** What samples of one scheduler carry from one to the next (unmanaged-memory history, prefix runs). */
 export class SampleContext {

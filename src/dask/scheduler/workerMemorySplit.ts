@@ -6,7 +6,10 @@
 // itself and serves it nowhere; UnmanagedHistory recomputes it from the samples this poller sees.
 import type { IdentityWorkerEntry } from './identityWorkers';
 import type { SchedulerProbe } from './schedulerProbe';
-import { finite, isRecord } from './sourceResult';
+import { finite, isRecord } from '../../shared/validate';
+import type { MemoryBarColor } from '../../shared/dashboard/workerFields';
+
+export type { MemoryBarColor };
 
 export interface WorkerMemorySplit {
   address: string;
@@ -24,15 +27,7 @@ export interface WorkerMemorySplit {
   color: MemoryBarColor;
 }
 
-export type MemoryBarColor = 'blue' | 'orange' | 'red';
 
-/** Dask's look: managed, unmanaged old, unmanaged recent in the bar colour at these opacities; spilled in grey. */
-export const DASK_MEMORY_BAR_STYLE = {
-  managed: { alpha: 1 },
-  unmanagedOld: { alpha: 0.7 },
-  unmanagedRecent: { alpha: 0.4 },
-  spilled: { color: 'grey', alpha: 1 },
-} as const;
 
 /** distributed.worker.memory.{target, spill, terminate} as fractions of the limit; `false` turns one off. */
 export interface MemoryThresholds {
