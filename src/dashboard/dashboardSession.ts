@@ -18,6 +18,7 @@ import { ProbeOverlay } from './metrics/probeOverlay';
 import { diffWorkers } from './metrics/workerDiff';
 import type { WorkerRow } from '../shared/dashboard/workerFields';
 import type { DashboardTarget } from './dashboardSources';
+import { answerRequest } from '../shared/protocol/requests';
 
 export interface DashboardSessionOptions {
   intervalMs?: number;
@@ -187,14 +188,8 @@ export class DashboardSession {
   }
 
   private async request(requestId: number, run: () => Promise<string>): Promise<void> {
-    try {
-      const message = await run();
-      this.post({ type: 'result', requestId, ok: true, message });
-      // Show the effect at once instead of waiting for the next tick.
-      if (this.loop.active) await this.tick();
-    } catch (e) {
-      this.post({ type: 'result', requestId, ok: false, message: describeError(e) });
-    }
+    // Show the effect at once instead of waiting for the next tick.
+    if (await answerRequest((r) => this.post(r), requestId, run, describeError) && this.loop.active) await this.tick();
   }
 
   private async ensureSampler(): Promise<SchedulerSampler> {

@@ -4,7 +4,8 @@ import themeCss from '../shared/theme.css';
 import { Chart } from '../shared/charts';
 import { formatBytes, formatPercent } from '../shared/format';
 import { connect, injectStyles } from '../shared/hostBridge';
-import type { ClusterInfo, HostMessage, KernelProbeStatus, SamplerState, SampleSummary } from '../../src/shared/protocol/panels';
+import { isHostMessage, type ClusterInfo, type HostMessage, type KernelProbeStatus, type SamplerState, type SampleSummary, type WebviewMessage } from '../../src/shared/protocol/panels';
+import type { RequestOutcome } from '../../src/shared/protocol/requests';
 import { CHARTED_TASK_STATES as TASK_STATES, SampleSeries } from '../../src/shared/dashboard/sampleSeries';
 import { WorkersTable } from './workersTable';
 import { BarList } from './barList';
@@ -113,14 +114,13 @@ taskStream.onSelect = select;
 // The same declared series as the host keeps, in the same class.
 const store = new SampleSeries();
 let cluster: ClusterInfo | undefined;
-let nextRequest = 1;
 let pendingRender = false;
 let lastSummary: SampleSummary | undefined;
 
 const timeCharts = { workers: chartWorkers, memory: chartMemory, tasks: chartTasks, transfer: chartTransfer, cpu: chartCpu };
 const barLists = { progress: chartProgress, prefixTime: chartPrefixTime, workerMemory: chartWorkerMemory, processing: chartProcessing, occupancy: chartOccupancy };
 
-const bridge = connect('dashboard', onMessage);
+const bridge = connect<HostMessage, WebviewMessage>({ isHostMessage, ready: { type: 'ready', view: 'dashboard' } }, onMessage);
 const saved = bridge.getState<{ clusterId?: string }>();
 if (saved?.clusterId) title.textContent = saved.clusterId;
 
@@ -169,12 +169,6 @@ function onMessage(m: HostMessage): void {
       requestStatus.textContent = m.message;
       requestStatus.classList.remove('error');
       requestStatus.classList.add('warning');
-      break;
-    case 'result':
-      requestStatus.textContent = m.message;
-      requestStatus.classList.remove('warning');
-      requestStatus.classList.toggle('error', !m.ok);
-      setBusy(false);
       break;
     default:
       break;
@@ -297,6 +291,14 @@ function setBusy(busy: boolean): void {
   adaptButton.disabled = busy;
 }
 
+/** A scale/adapt request's result: what the provider said, as an error when it failed. */
+function showOutcome(o: RequestOutcome): void {
+  requestStatus.textContent = o.message;
+  requestStatus.classList.remove('warning');
+  requestStatus.classList.toggle('error', !o.ok);
+  setBusy(false);
+}
+
 scaleButton.addEventListener('click', () => {
   const n = Number(scaleInput.value);
   if (!Number.isInteger(n) || n < 0) {
@@ -305,7 +307,7 @@ scaleButton.addEventListener('click', () => {
   }
   setBusy(true);
   requestStatus.textContent = `Scaling to ${n}…`;
-  bridge.post({ type: 'dashboard/scale', requestId: nextRequest++, workers: n });
+  void bridge.request({ type: 'dashboard/scale', workers: n }).then(showOutcome);
 });
 
 adaptButton.addEventListener('click', () => {
@@ -317,7 +319,7 @@ adaptButton.addEventListener('click', () => {
   }
   setBusy(true);
   requestStatus.textContent = `Adapting between ${minimum} and ${maximum}…`;
-  bridge.post({ type: 'dashboard/adapt', requestId: nextRequest++, minimum, maximum });
+  void bridge.request({ type: 'dashboard/adapt', minimum, maximum }).then(showOutcome);
 });
 
 openButton.addEventListener('click', () => bridge.post({ type: 'dashboard/openBrowser' }));

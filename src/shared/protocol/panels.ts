@@ -7,6 +7,7 @@ import { SERIES_KEYS, type SeriesSnapshot } from '../dashboard/sampleSeries';
 import type { SampleSummary } from '../dashboard/sampleSummary';
 import { WORKER_FIELDS, type WorkerField, type WorkerRow } from '../dashboard/workerFields';
 import type { CostSnapshot } from '../cost/costSnapshot';
+import type { ResultMessage } from './requests';
 import { arrayOf, Check, isBool, isFiniteNum, isObj, isStr, isWholeNum, nullable, oneOf, optional, recordOf, shape } from '../validate';
 
 export type ViewKind = 'dashboard' | 'cost';
@@ -57,7 +58,7 @@ export type HostMessage =
   /** Where occupancy and current work come from now (the notebook kernel's probe), and its values in the worker rows. */
   | { type: 'dashboard/probe'; status: KernelProbeStatus; workers: WorkersUpdate }
   | { type: 'cost/snapshot'; snapshot: CostSnapshot }
-  | { type: 'result'; requestId: number; ok: boolean; message: string };
+  | ResultMessage;
 
 // ---- webview → host ---------------------------------------------------------------------------
 
