@@ -1,10 +1,12 @@
 // What the dashboard panel asks the Dask area: turn the argument of `pangeo.dashboard.open` (a tree node, or a saved
-// panel's id "dask:<provider>:<cluster>") into a target whose connection and scale/adapt go through the provider.
+// panel's cluster resource id) into a target whose connection and scale/adapt go through the provider.
 import type { DashboardSources, DashboardTarget } from '../../dashboard/dashboardSources';
 import { isPangeoError } from '../../core/http/errors';
 import { capabilitiesOf } from '../clusterProvider';
 import type { ClusterService } from './clusterService';
 import type { ProviderStore } from './providerStore';
+
+import { decodeResourceId, encodeResourceId } from '../../shared/resourceIds';
 
 /** The argument the Dask tree passes: enough for this resolver, and for a plain URL fallback (dashboardUrl/headers). */
 export interface DashboardOpenArg {
@@ -16,20 +18,15 @@ export interface DashboardOpenArg {
   title?: string;
 }
 
-export function targetId(providerId: string, clusterId: string): string {
-  return `dask:${providerId}:${clusterId}`;
-}
-
 export function daskDashboardSources(service: ClusterService, store: ProviderStore): DashboardSources {
   return {
     async resolve(arg: unknown): Promise<DashboardTarget | undefined> {
       let providerId: string | undefined;
       let clusterId: string | undefined;
-      if (typeof arg === 'string' && arg.startsWith('dask:')) {
-        // Both halves may hold colons (gateway:https://…, a scheduler's URL): match the known provider ids instead.
-        const rest = arg.slice('dask:'.length);
-        const owner = store.providers().map((p) => p.id).filter((id) => rest.startsWith(`${id}:`)).sort((a, b) => b.length - a.length)[0];
-        if (owner) [providerId, clusterId] = [owner, rest.slice(owner.length + 1)];
+      if (typeof arg === 'string') {
+        // Panels saved by earlier versions hold "dask:<provider>:<cluster>": only the known provider ids can split it.
+        const ref = decodeResourceId(arg, { providerIds: store.providers().map((p) => p.id) });
+        if (ref?.kind === 'cluster') ({ providerId, clusterId } = ref);
       } else if (arg && typeof arg === 'object' && (arg as { kind?: unknown }).kind === 'cluster') {
         const a = arg as { providerId?: unknown; clusterId?: unknown; cluster?: { id?: unknown } };
         providerId = typeof a.providerId === 'string' ? a.providerId : undefined;
@@ -44,7 +41,7 @@ export function daskDashboardSources(service: ClusterService, store: ProviderSto
       const cluster = service.cluster(pid, cid);
       const caps = capabilitiesOf(provider, cluster);
       return {
-        id: targetId(pid, cid),
+        id: encodeResourceId({ kind: 'cluster', providerId: pid, clusterId: cid }),
         name: cluster?.name ?? cid,
         connection: async () => {
           const info = await provider.connectionInfo(cid);
