@@ -45,10 +45,10 @@ export interface LegacyHints {
 }
 
 /**
- * The ref an id names, or undefined for anything else (never throws). Only the one spelling encodeResourceId makes is
- * accepted, so equal refs always have equal ids. Also reads what earlier versions stored: dashboard panel state
- * (`url:<address>`, `dask:<provider>:<cluster>`) and cost ledger keys (`<hub base>#<server>`, `<provider>/<cluster>`);
- * the forms with a provider half need `hints.providerIds`, since both halves may hold ":" and "/".
+ * The ref an id names, or undefined for anything else (never throws). Only the exact text encodeResourceId makes is
+ * accepted ("a:b", "%2f" are not), so ids and refs correspond one to one. Also reads what earlier versions stored:
+ * dashboard panel state (`url:<address>`, `dask:<provider>:<cluster>`) and cost ledger keys (`<hub base>#<server>`,
+ * `<provider>/<cluster>`); the forms with a provider half need `hints.providerIds`, as both halves may hold ":" and "/".
  */
 export function decodeResourceId(text: unknown, hints: LegacyHints = {}): ResourceRef | undefined {
   if (typeof text !== 'string') return undefined;
