@@ -49,8 +49,8 @@ export function activate(context: vscode.ExtensionContext) {
     dashboardProbeKernels(vscode, () => kernels.idleRunners(), dask.service));
   const cost = registerCost(deps, {
     billables: [hubServerBillables(hubs.service, () => vscode.workspace.getConfiguration('pangeo.cost').get<HubProfilePrices>('hubProfilePrices')), daskClusterBillables(dask.service)],
-    // The Dask tree looks rates up by "<provider id>/<cluster id>", built from both known halves (never parsed).
-    onSnapshot: (snapshot) => dask.showCosts(snapshot.resources.map((r) => (r.ref?.kind === 'cluster' ? { ...r, id: `${r.ref.providerId}/${r.ref.clusterId}` } : r))),
+    // The Dask tree looks rates up by the same resource ids the meter gives its clusters.
+    onSnapshot: (snapshot) => dask.showCosts(snapshot.resources),
     ...costResourceActions({ vs: vscode, hubs: hubs.service, dask }),
   });
   const presets = registerPresets(deps, editorPresetSteps({ vs: vscode, hubs: hubs.service, dask: dask.store, extensionId: context.extension.id }), {

@@ -9,6 +9,7 @@ import type { RequestOutcome } from '../../src/shared/protocol/requests';
 import { CHARTED_TASK_STATES as TASK_STATES, SampleSeries } from '../../src/shared/dashboard/sampleSeries';
 import { WorkersTable } from './workersTable';
 import { BarList } from './barList';
+import { decodeResourceId } from '../../src/shared/resourceIds';
 import { TaskStreamChart } from './taskStreamChart';
 import { MEMORY_SEGMENTS, memoryBars, OCCUPANCY_SEGMENTS, occupancyBars, PROCESSING_SEGMENTS, processingBars, PROGRESS_SEGMENTS, progressBars, TIME_SEGMENTS, timeBars, byTimeDescending } from './workerCharts';
 import { el, card as addCard } from '../shared/dom';
@@ -122,7 +123,9 @@ const barLists = { progress: chartProgress, prefixTime: chartPrefixTime, workerM
 
 const bridge = connect<HostMessage, WebviewMessage>({ isHostMessage, ready: { type: 'ready', view: 'dashboard' } }, onMessage);
 const saved = bridge.getState<{ clusterId?: string }>();
-if (saved?.clusterId) title.textContent = saved.clusterId;
+// Until the host names the cluster again: what the saved id names (its cluster id or address), not its encoding.
+const savedRef = decodeResourceId(saved?.clusterId);
+if (saved?.clusterId) title.textContent = savedRef?.kind === 'cluster' ? savedRef.clusterId : savedRef?.kind === 'dashboard' ? savedRef.url : saved.clusterId;
 
 function onMessage(m: HostMessage): void {
   switch (m.type) {

@@ -8,7 +8,7 @@ import { defaultPriceTable, mergePrices, PriceOverrides, PriceTable } from '../p
 import { CostPanel, COST_VIEW_TYPE } from './costPanel';
 import { CostStatusBar, usd } from './costStatusBar';
 import { reportLines, runBudgetAction, type ActionOutcome, type ResourceActionReport } from '../budgetAction';
-import type { ClusterRef, ServerRef } from '../resourceRef';
+import type { ClusterRef, ServerRef } from '../../shared/resourceIds';
 
 export type { Billable, BillableSource } from '../costMeter';
 

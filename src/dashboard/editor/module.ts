@@ -4,6 +4,7 @@ import { DisposableStore, ModuleDeps } from '../../editor/module';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel';
 import { connectionTarget, DashboardSources, DashboardTarget, urlTarget } from '../dashboardSources';
 import type { ProbeKernels } from '../kernelProbeFeed';
+import { decodeResourceId } from '../../shared/resourceIds';
 
 export type { DashboardSources, DashboardTarget } from '../dashboardSources';
 
@@ -54,8 +55,9 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources, 
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
       const saved = (state ?? {}) as { clusterId?: unknown; dashboardUrl?: unknown };
       const id = typeof saved.clusterId === 'string' ? saved.clusterId : undefined;
-      let target = id && !id.startsWith('url:') ? await sources.resolve(id).catch(() => undefined) : undefined;
-      if (!target && id?.startsWith('url:')) target = urlTarget(id.slice(4));
+      // A bare address (also as earlier versions saved it, "url:<address>") needs no provider; the Dask area knows the rest.
+      const ref = decodeResourceId(id);
+      const target = ref?.kind === 'dashboard' ? safeUrlTarget(ref.url) : id ? await sources.resolve(id).catch(() => undefined) : undefined;
       if (!target) {
         panel.dispose();
         void vs.window.showInformationMessage('A Dask dashboard from the last session was closed: its cluster is no longer listed.');
@@ -67,4 +69,12 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources, 
 
   store.add({ dispose: () => { for (const p of open.values()) p.panel.dispose(); } });
   return store;
+}
+
+function safeUrlTarget(url: string): DashboardTarget | undefined {
+  try {
+    return urlTarget(url);
+  } catch {
+    return undefined; // not a URL: the panel closes like one whose cluster is gone
+  }
 }

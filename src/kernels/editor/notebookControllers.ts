@@ -11,6 +11,7 @@ import { CellExecutionWriter, failureOutput, OutputsById } from './cellExecution
 import { controllerIdFor, controllerLabel, hubHash } from '../controllerId';
 import { hiddenRunStdout as stdoutOf, KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from '../notebookKernel';
 import { HUB_FILE_SCHEME, pathOnServer } from '../../files/hubFileUri';
+import { encodeResourceId } from '../../shared/resourceIds';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
@@ -77,7 +78,7 @@ function capitalize(text: string): string {
 }
 
 function serverKey(s: ConnectedServer): string {
-  return `${s.hubId}\u0000${s.server.name}`;
+  return encodeResourceId({ kind: 'server', hubId: s.hubId, serverName: s.server.name });
 }
 
 export class NotebookControllers extends Disposable implements vscode.Disposable, HubKernelUser {

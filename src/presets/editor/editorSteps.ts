@@ -3,14 +3,13 @@
 import type * as vscode from 'vscode';
 import type { HubService } from '../../hubs/editor/hubService';
 import { parseHubUrl } from '../../hubs/hubUrl';
-import { hubSteps, daskClusterStep, SERVER_KEY } from '../hubAndDaskSteps';
+import { hubSteps, daskClusterStep, startedServer } from '../hubAndDaskSteps';
 import type { StepImplementations } from '../applyPreset';
 import type { ProviderStore } from '../../dask/editor/providerStore';
 import { configId } from '../../dask/editor/providerStore';
 import type { ClusterProvider } from '../../dask/clusterProvider';
 import { InvalidInputError } from '../../core/http/errors';
 import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
-import type { HubServer } from '../../hubs/hubModels';
 import { controllerIdFor } from '../../kernels/controllerId';
 import type { CurrentSetup } from './module';
 import type { OptionValue } from '../presetTypes';
@@ -41,9 +40,8 @@ export function editorPresetSteps(d: EditorStepDeps): () => StepImplementations 
     }),
     'create-dask-cluster': daskClusterStep({ provider: async (step) => providerFor(dask, step.provider, step.url, step.workspace) }),
     'select-kernel': async (step, ctx) => {
-      const server = ctx.state[SERVER_KEY] as HubServer | undefined;
       await hubs.refresh();
-      const ready = hubs.readyServers().find((s) => !server || s.server.name === server.name) ?? hubs.readyServers()[0];
+      const ready = startedServer(hubs.readyServers(), ctx.state);
       if (!ready?.server.url) throw new InvalidInputError('No ready server to take the kernel from.', 'Start the server, then retry.');
       const specs = await new JupyterServerClient(ready.server.url, ready.client.http).getKernelSpecs(ctx.signal);
       if (!specs.specs.some((s) => s.name === step.kernelName)) {

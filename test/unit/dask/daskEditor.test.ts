@@ -9,6 +9,7 @@ import { askScale, confirmLargeCluster, pickClusterOptions } from '../../../src/
 import { NO_CAPABILITIES, type ClusterProvider, type ClusterSummary } from '../../../src/dask/clusterProvider';
 import { UnreachableError } from '../../../src/core/http/errors';
 import { silentLogger } from '../../../src/core/log';
+import { decodeResourceId, encodeResourceId } from '../../../src/shared/resourceIds';
 
 class FakeEmitter<T> {
   listeners: ((e: T) => void)[] = [];
@@ -144,6 +145,7 @@ describe('Dask view: tree', () => {
     // Short enough for the default sidebar width: the name is the label, the count and bounds the description,
     // threads/memory/age in the tooltip.
     assert.equal(items[0]!.label, 'c1');
+    assert.deepEqual(decodeResourceId(items[0]!.id), { kind: 'cluster', providerId: 'gw', clusterId: 'c1' }, 'the item id is the cluster\'s resource id');
     assert.equal(items[0]!.description, '2 workers · adaptive 1–3');
     assert.match((items[0]!.tooltip as { value: string }).value, /2 workers · 4 threads · 2\.0 GiB · adaptive 1–3/);
     assert.equal(items[1]!.contextValue, 'daskCluster.stop', 'a pending cluster can be stopped but not scaled');
@@ -159,8 +161,8 @@ describe('Dask view: tree', () => {
     const providerItem = tree.getTreeItem(roots[0]!) as unknown as TreeItem;
     assert.equal(providerItem.contextValue, 'daskProvider.create.removable');
     assert.equal(providerItem.description, '2 clusters');
-    // The cost meter's rates show on running clusters only.
-    tree.setRates(new Map([['gw/c1', 0.288], ['gw/c2', 1]]));
+    // The cost meter's rates (keyed by the resource ids it gave the clusters) show on running clusters only.
+    tree.setRates(new Map([[encodeResourceId({ kind: 'cluster', providerId: 'gw', clusterId: 'c1' }), 0.288], [encodeResourceId({ kind: 'cluster', providerId: 'gw', clusterId: 'c2' }), 1]]));
     assert.match((tree.getTreeItem(clusters[0]!) as unknown as TreeItem).description!, / · \$0\.29\/h$/);
     assert.doesNotMatch((tree.getTreeItem(clusters[1]!) as unknown as TreeItem).description!, /\$/);
   });

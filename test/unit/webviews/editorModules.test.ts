@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { encodeResourceId } from '../../../src/shared/resourceIds';
 import type * as vscode from 'vscode';
 import { registerDashboards } from '../../../src/dashboard/editor/module';
 import { registerCost } from '../../../src/cost/editor/module';
@@ -83,6 +84,28 @@ test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends
   restored.received.fire({ type: 'ready', view: 'dashboard' });
   await settle();
   assert.equal(restored.posted.length, postedBeforeDeactivate);
+});
+
+test('dashboard module: restores panels saved by this version and by earlier ones ("url:<address>", "dask:…")', async (t) => {
+  const f = fakeVscode({ 'pangeo.dashboard.pollIntervalSeconds': 3600 });
+  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  const asked: unknown[] = [];
+  const disposable = registerDashboards(deps, { resolve: async (arg) => void asked.push(arg) });
+  t.after(() => disposable.dispose());
+  const restore = async (clusterId: string) => {
+    const panel = new FakePanel('pangeo.dashboard');
+    await f.serializers.get('pangeo.dashboard')!.deserializeWebviewPanel(panel, { clusterId });
+    return panel;
+  };
+  const legacy = await restore('url:http://sched.test:8787/status');
+  assert.equal(legacy.disposed, false, 'a bare address saved by an earlier version opens again');
+  assert.match(legacy.webview.html, /dashboard\.js/);
+  const current = await restore(encodeResourceId({ kind: 'dashboard', url: 'http://sched.test:8787/status' }));
+  assert.equal(current.disposed, true, 'the same address in today\'s id: already open, so the duplicate closes');
+  assert.deepEqual(asked, [], 'a bare address needs no provider');
+  assert.equal((await restore('url:not an address')).disposed, true);
+  assert.equal((await restore('dask:local:one')).disposed, true, 'the Dask area did not know it');
+  assert.deepEqual(asked, ['url:not an address', 'dask:local:one'], 'cluster ids, old or new, go to the Dask area');
 });
 
 test('cost module: the status bar shows $/h and today after a tick; the panel gets snapshots; budget can be set', async (t) => {
