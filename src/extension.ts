@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { createOutputLogger } from './editor/outputLog';
 import type { ModuleDeps } from './editor/module';
 import { UriRouter } from './editor/uriHandler';
+import { readSetting } from './editor/settings';
 import { registerHubs } from './hubs/editor/module';
 import { registerJupyterIntegration } from './jupyter/editor/module';
 import { registerNotebookKernels } from './kernels/editor/module';
@@ -15,7 +16,6 @@ import { registerDashboards } from './dashboard/editor/module';
 import { registerCost } from './cost/editor/module';
 import { daskClusterBillables, hubServerBillables } from './cost/editor/billables';
 import { costResourceActions } from './cost/editor/resourceActions';
-import type { HubProfilePrices } from './cost/hubProfilePrices';
 import { registerAws } from './aws/editor/module';
 import { handlePresetUri, registerPresets } from './presets/editor/module';
 import { currentSetupFrom, editorPresetSteps } from './presets/editor/editorSteps';
@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext) {
   });
   const dashboards = registerDashboards(deps, dask.dashboardSources, dask.probeKernels);
   const cost = registerCost(deps, {
-    billables: [hubServerBillables(hubs.service, () => vscode.workspace.getConfiguration('pangeo.cost').get<HubProfilePrices>('hubProfilePrices')), daskClusterBillables(dask.service)],
+    billables: [hubServerBillables(hubs.service, () => readSetting(vscode, 'pangeo.cost.hubProfilePrices')), daskClusterBillables(dask.service)],
     // The Dask tree looks rates up by "<provider id>/<cluster id>", built from both known halves (never parsed).
     onSnapshot: (snapshot) => dask.showCosts(snapshot.resources.map((r) => (r.ref?.kind === 'cluster' ? { ...r, id: `${r.ref.providerId}/${r.ref.clusterId}` } : r))),
     ...costResourceActions({ vs: vscode, hubs: hubs.service, dask }),

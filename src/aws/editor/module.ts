@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import { DisposableStore, type ModuleDeps } from '../../editor/module';
 import { showError } from '../../editor/showError';
+import { readSetting } from '../../editor/settings';
 import { assumeAwsRoleStep } from '../assumeRoleStep';
 import { envFor, exportBlock, type AwsIdentity } from '../awsCredentials';
 import type { ShortLivedCredentials } from '../shortLivedCredentials';
@@ -66,8 +67,8 @@ export function registerAws(deps: ModuleDeps): AwsModule {
   const { vs, logger } = deps;
   const store = new DisposableStore();
   const credentials = store.add(new AwsCredentialStore());
-  const setting = (key: string) => {
-    const v = vs.workspace.getConfiguration('pangeo.aws').get<string>(key);
+  const setting = (key: 'stsEndpoint' | 'profile' | 'region') => {
+    const v = readSetting(vs, `pangeo.aws.${key}`);
     return v ? v : undefined;
   };
   const client = (region?: string) => new StsIdentityClient({

@@ -1,6 +1,7 @@
 // Registers the cluster dashboard: open command, open-by-URL command, and a serializer so panels survive reloads.
 import type * as vscode from 'vscode';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
+import { readSetting } from '../../editor/settings';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel';
 import { connectionTarget, DashboardSources, DashboardTarget, urlTarget } from '../dashboardSources';
 import type { ProbeKernels } from '../kernelProbeFeed';
@@ -12,11 +13,10 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources, 
   const { vs, context, logger } = deps;
   const store = new DisposableStore();
   const open = new Map<string, DashboardPanel>();
-  const config = () => vs.workspace.getConfiguration('pangeo');
   const panelDeps = {
     vs, extensionUri: context.extensionUri, logger,
-    intervalMs: () => Math.max(1, config().get<number>('dashboard.pollIntervalSeconds', 2)) * 1000,
-    scaleConfirmThreshold: () => config().get<number>('dask.confirmWorkersAbove', 20),
+    intervalMs: () => Math.max(1, readSetting(vs, 'pangeo.dashboard.pollIntervalSeconds')) * 1000,
+    scaleConfirmThreshold: () => readSetting(vs, 'pangeo.dask.confirmWorkersAbove'),
     probeKernels,
   };
 

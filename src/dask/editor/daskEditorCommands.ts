@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import { showError } from '../../editor/showError';
+import { readSetting } from '../../editor/settings';
 import { capabilitiesOf, type ClusterProvider, type ClusterSummary } from '../clusterProvider';
 import { askNewProvider } from './addProviderFlow';
 import { askScale, confirmLargeCluster, confirmStop, pickClusterOptions, type ScaleChoice } from './clusterFlows';
@@ -30,7 +31,7 @@ type DiscoveredNode = Extract<DaskTreeNode, { kind: 'discovered' }>;
 
 export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
   const { vs, service, store, logger } = d;
-  const threshold = () => vs.workspace.getConfiguration('pangeo.dask').get<number>('confirmWorkersAbove', 20);
+  const threshold = () => readSetting(vs, 'pangeo.dask.confirmWorkersAbove');
 
   const guarded = <A extends unknown[]>(what: string, fn: (...args: A) => Promise<unknown>) => async (...args: A) => {
     try {

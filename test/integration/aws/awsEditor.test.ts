@@ -26,7 +26,7 @@ after(async () => {
 
 function setup() {
   const ed = createFakeEditor();
-  ed.settings.set('stsEndpoint', sts.endpoint);
+  ed.settings.set('pangeo.aws.stsEndpoint', sts.endpoint);
   const aws = registerAws({ vs: ed.vs, context: {} as vscode.ExtensionContext, logger: silentLogger });
   return { ed, aws };
 }
@@ -40,7 +40,7 @@ test('Show AWS Identity names the account and ARN of the default credential chai
 
 test('an STS failure is shown as an error with a way to the settings, not thrown', async () => {
   const { ed, aws } = setup();
-  ed.settings.set('stsEndpoint', 'http://127.0.0.1:9');
+  ed.settings.set('pangeo.aws.stsEndpoint', 'http://127.0.0.1:9');
   await ed.commands.get('pangeo.aws.showIdentity')!();
   assert.equal(ed.messages[0].kind, 'error');
   assert.match(ed.messages[0].text, /Could not get your AWS identity: Cannot reach AWS STS/);

@@ -185,8 +185,8 @@ export function createFakeVs(): FakeVs {
       onDidOpenNotebookDocument: opened.event,
       onDidCloseNotebookDocument: closed.event,
       onDidChangeConfiguration: configChanged.event,
-      getConfiguration: (section: string) => ({
-        get: <T>(name: string, fallback: T): T => (`${section}.${name}` in settings ? settings[`${section}.${name}`] as T : fallback),
+      getConfiguration: (section?: string) => ({
+        get: <T>(name: string, fallback: T): T => (`${section ? `${section}.` : ''}${name}` in settings ? settings[`${section ? `${section}.` : ''}${name}`] as T : fallback),
       }),
     },
     extensions: {

@@ -101,9 +101,9 @@ export function fakeVscode(settings: Record<string, unknown> = {}) {
     },
     workspace: {
       workspaceFolders: undefined,
-      getConfiguration: (section: string) => ({
-        get: <T>(key: string, dflt?: T) => (`${section}.${key}` in settings ? settings[`${section}.${key}`] : dflt) as T,
-        update: async (key: string, value: unknown) => { settings[`${section}.${key}`] = value; },
+      getConfiguration: (section?: string) => ({
+        get: <T>(key: string, dflt?: T) => (`${section ? `${section}.` : ''}${key}` in settings ? settings[`${section ? `${section}.` : ''}${key}`] : dflt) as T,
+        update: async (key: string, value: unknown) => { settings[`${section ? `${section}.` : ''}${key}`] = value; },
       }),
       onDidChangeConfiguration: configChange.event,
     },
