@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { createOutputLogger } from './editor/outputLog';
 import type { ModuleDeps } from './editor/module';
 import { UriRouter } from './editor/uriHandler';
+import { registerCommand } from './editor/command';
 import { readSetting } from './editor/settings';
 import { registerHubs } from './hubs/editor/module';
 import { registerJupyterIntegration } from './jupyter/editor/module';
@@ -22,7 +23,7 @@ import { currentSetupFrom, editorPresetSteps } from './presets/editor/editorStep
 
 export function activate(context: vscode.ExtensionContext) {
   const { logger, channel } = createOutputLogger(vscode);
-  context.subscriptions.push(channel, vscode.commands.registerCommand('pangeo.showLog', () => channel.show()));
+  context.subscriptions.push(channel, registerCommand({ vs: vscode, logger }, 'pangeo.showLog', 'Show Log', () => channel.show()));
   const deps: ModuleDeps = { vs: vscode, context, logger };
 
   const hubs = registerHubs(deps);

@@ -1,6 +1,7 @@
 // Registers the cost meter: a CostMeter ticking on a timer, the status bar item, the cost panel and its serializer,
 // budget warnings (50/80/100 %) with an optional action at 100 %, and one nudge per idle cluster.
 import type * as vscode from 'vscode';
+import { registerCommand } from '../../editor/command';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import { affectsSettings, readSetting, settingsTarget, writeSetting } from '../../editor/settings';
 import { PollLoop } from '../../core/pollLoop';
@@ -148,7 +149,7 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
     const p = existing ?? vs.window.createWebviewPanel(COST_VIEW_TYPE, 'Pangeo cost', vs.ViewColumn.Active, { enableScripts: true });
     panel = new CostPanel(panelDeps, p, () => (panel = undefined));
   };
-  store.add(vs.commands.registerCommand('pangeo.cost.showPanel', () => showPanel()));
+  store.add(registerCommand(deps, 'pangeo.cost.showPanel', 'Show costs', () => showPanel()));
   store.add(vs.window.registerWebviewPanelSerializer(COST_VIEW_TYPE, {
     async deserializeWebviewPanel(p: vscode.WebviewPanel) {
       showPanel(p);

@@ -1,5 +1,6 @@
 // Registers the cluster dashboard: open command, open-by-URL command, and a serializer so panels survive reloads.
 import type * as vscode from 'vscode';
+import { registerCommand } from '../../editor/command';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import { readSetting } from '../../editor/settings';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel';
@@ -34,13 +35,13 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources, 
     open.set(target.id, created);
   };
 
-  store.add(vs.commands.registerCommand('pangeo.dashboard.open', async (arg?: unknown) => {
+  store.add(registerCommand(deps, 'pangeo.dashboard.open', 'Open Dask dashboard', async (arg?: unknown) => {
     const target = (await sources.resolve(arg)) ?? connectionTarget(arg);
     if (target) return show(target);
     await vs.commands.executeCommand('pangeo.dashboard.openUrl');
   }));
 
-  store.add(vs.commands.registerCommand('pangeo.dashboard.openUrl', async (url?: unknown) => {
+  store.add(registerCommand(deps, 'pangeo.dashboard.openUrl', 'Open Dask dashboard', async (url?: unknown) => {
     const value = typeof url === 'string' ? url : await vs.window.showInputBox({
       title: 'Open Dask dashboard',
       prompt: 'The scheduler\'s dashboard address',
