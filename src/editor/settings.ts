@@ -5,7 +5,8 @@ import { SETTINGS, type SettingKey, type SettingSection, type SettingValue } fro
 
 /** The setting's value, or its declared default when the user set none. */
 export function readSetting<K extends SettingKey>(vs: typeof vscode, key: K): SettingValue<K> {
-  return vs.workspace.getConfiguration().get<SettingValue<K>>(key, SETTINGS[key].default as SettingValue<K>);
+  // A copy of the default: a caller that changes an object or array default must not change the table's.
+  return vs.workspace.getConfiguration().get<SettingValue<K>>(key, structuredClone(SETTINGS[key].default) as SettingValue<K>);
 }
 
 /** Whether a settings change touches any of these settings or sections. */
