@@ -27,4 +27,14 @@ export default tseslint.config(
     ignores: ['src/**/editor/**', 'src/extension.ts'],
     rules: { 'no-restricted-imports': ['error', noVscode] },
   },
+  {
+    // One way per mechanism: settings go through src/editor/settings.ts, commands through src/editor/command.ts.
+    files: ['src/**/*.ts'],
+    ignores: ['src/editor/settings.ts', 'src/editor/command.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: "CallExpression[callee.property.name='getConfiguration']", message: 'Read and write settings through src/editor/settings.ts (declared in src/core/settings.ts).' },
+        { selector: "CallExpression[callee.property.name='registerCommand']", message: 'Register commands with registerCommand from src/editor/command.ts.' }],
+    },
+  },
 );
