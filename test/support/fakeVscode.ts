@@ -364,7 +364,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     Disposable: class { constructor(private readonly fn: () => void) {} dispose() { this.fn(); } },
     ThemeIcon: FakeThemeIcon,
     ThemeColor: class { constructor(readonly id: string) {} },
-    MarkdownString: class { supportThemeIcons = false; constructor(readonly value: string) {} },
+    MarkdownString: class { supportThemeIcons = false; constructor(public value = '') {} appendMarkdown(s: string) { this.value += s; return this; } },
     TreeItem: FakeTreeItem,
     TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
     ViewColumn: { Active: -1 },
