@@ -36,6 +36,12 @@ const noHiddenImports = [
   { selector: "TSImportType[argument.literal.value=/^\\.(?!.*\\/chunks\\/)/]", message: 'Import the type with `import type` so the layer rules see it.' },
 ];
 
+// One way per mechanism: settings go through src/editor/settings.ts, commands through src/editor/command.ts.
+const oneWay = [
+  { selector: "CallExpression[callee.property.name='getConfiguration']", message: 'Read and write settings through src/editor/settings.ts (declared in src/core/settings.ts).' },
+  { selector: "CallExpression[callee.property.name='registerCommand']", message: 'Register commands with registerCommand from src/editor/command.ts.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test/e2e/jupyterStub/**', '**/*.js', '**/*.mjs'] },
   {
@@ -58,6 +64,12 @@ export default tseslint.config(
     // Shipped code: the editor-free core, the CLI and the webviews (tests of editor adapters may use vscode's types).
     files: ['src/**/*.ts', 'webviews/**/*.ts'],
     ignores: ['src/**/editor/**', 'src/extension.ts'],
-    rules: { 'no-restricted-imports': ['error', noVscode], 'no-restricted-syntax': ['error', ...noHiddenImports] },
+    rules: { 'no-restricted-imports': ['error', noVscode], 'no-restricted-syntax': ['error', ...noHiddenImports, ...oneWay] },
+  },
+  {
+    // Editor adapters: the same, but vscode is theirs; the settings and command modules are the one way themselves.
+    files: ['src/**/editor/**/*.ts', 'src/extension.ts'],
+    ignores: ['src/editor/settings.ts', 'src/editor/command.ts'],
+    rules: { 'no-restricted-syntax': ['error', noHiddenImports[1], ...oneWay] },
   },
 );

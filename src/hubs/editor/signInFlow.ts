@@ -5,6 +5,7 @@ import { HubSessions, HubRecord } from '../hubSessions';
 import { authorizeUrl, createPkce, exchangeCode, newState, parseCallback } from '../oauth';
 import { CancelledError, isPangeoError } from '../../core/http/errors';
 import { HubClient } from '../hubClient';
+import { readSetting } from '../../editor/settings';
 
 export const OAUTH_CALLBACK_PATH = '/oauth-callback';
 
@@ -111,7 +112,7 @@ export async function signInInteractive(d: SignInDeps, base: string, tokenInLink
     if (!username) return undefined;
     const password = await vs.window.showInputBox({ title: `Sign in to ${record.label}`, prompt: `Password for ${username} (used once, never stored)`, password: true, ignoreFocusOut: true });
     if (!password) return undefined;
-    const hours = vs.workspace.getConfiguration('pangeo.hubs').get<number>('tokenLifetimeHours', 168);
+    const hours = readSetting(vs, 'pangeo.hubs.tokenLifetimeHours');
     const pageLoginFailed = (e: unknown) => void vs.window.showWarningMessage(
       `Signed in to ${record.label}, but its page login failed, so the hub's profile list cannot be shown here. ${isPangeoError(e) ? e.userMessage : String(e)}`);
     return run(`Signing in to ${record.label}…`, (signal) => d.sessions.signInWithPassword(base, username, password, Math.max(1, hours) * 3600, signal, pageLoginFailed));
@@ -148,7 +149,7 @@ export async function signInInteractive(d: SignInDeps, base: string, tokenInLink
 
 /** `pangeo.hubs.oauthClients`: {"https://hub.example.org/": "client-id"} registered by the hub admin. */
 function oauthClientFor(vs: typeof vscode, base: string): string | undefined {
-  const map = vs.workspace.getConfiguration('pangeo.hubs').get<Record<string, string>>('oauthClients', {});
+  const map = readSetting(vs, 'pangeo.hubs.oauthClients');
   for (const [url, id] of Object.entries(map)) {
     if (url.replace(/\/?$/, '/') === base) return id;
   }

@@ -9,6 +9,7 @@ import type { ProviderStore } from '../../dask/editor/providerStore';
 import { configId } from '../../dask/editor/providerStore';
 import type { ClusterProvider } from '../../dask/clusterProvider';
 import { InvalidInputError } from '../../core/http/errors';
+import { readSetting } from '../../editor/settings';
 import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
 import { controllerIdFor } from '../../kernels/controllerId';
 import type { CurrentSetup } from './module';
@@ -36,7 +37,7 @@ export function editorPresetSteps(d: EditorStepDeps): () => StepImplementations 
         const user = sessions.hub(base)!.user!;
         return { client: sessions.client(base), user };
       },
-      spawnTimeoutMs: vs.workspace.getConfiguration('pangeo.hubs').get<number>('spawnTimeoutMinutes', 10) * 60_000,
+      spawnTimeoutMs: readSetting(vs, 'pangeo.hubs.spawnTimeoutMinutes') * 60_000,
     }),
     'create-dask-cluster': daskClusterStep({ provider: async (step) => providerFor(dask, step.provider, step.url, step.workspace) }),
     'select-kernel': async (step, ctx) => {
@@ -104,9 +105,8 @@ export function currentSetupFrom(vs: typeof vscode, hubs: HubService): () => Pro
         ...(Object.keys(options).length ? { userOptions: options } : {}),
       };
     }
-    const cost = vs.workspace.getConfiguration('pangeo.cost');
-    const limit = cost.get<number>('budget.limitUsd', 0);
-    if (limit > 0) setup.cost = { budget: { amount: limit, period: cost.get<'day' | 'month'>('budget.period', 'month') } };
+    const limit = readSetting(vs, 'pangeo.cost.budget.limitUsd');
+    if (limit > 0) setup.cost = { budget: { amount: limit, period: readSetting(vs, 'pangeo.cost.budget.period') } };
     return Object.keys(setup).length ? setup : undefined;
   };
 }

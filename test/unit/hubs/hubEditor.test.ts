@@ -12,7 +12,7 @@ import { SecretMap } from '../../support/memoryStores';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 
 import { silentLogger } from '../../../src/core/log';
-import { fakeVs } from '../../support/fakeVscode';
+import { createFakeVscode } from '../../support/fakeVscode';
 import { UnreachableError } from '../../../src/core/http/errors';
 
 
@@ -25,7 +25,7 @@ function setup() {
   ]);
   secrets.map.set('pangeo.hub.token:https://a.example.org/', 'tok-aaaaaaaa');
   const sessions = new HubSessions(state, secrets);
-  const vs = fakeVs() as unknown as typeof vscode;
+  const vs = createFakeVscode().vs;
   return { state, secrets, sessions, vs };
 }
 

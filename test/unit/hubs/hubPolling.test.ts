@@ -7,7 +7,7 @@ import { HubSessions } from '../../../src/hubs/hubSessions';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 import { silentLogger } from '../../../src/core/log';
 import { SecretMap } from '../../support/memoryStores';
-import { fakeVs } from '../../support/fakeVscode';
+import { createFakeVscode } from '../../support/fakeVscode';
 
 const BASE = 'https://hub.example.org/';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,7 +35,7 @@ async function until(done: () => boolean, ms = 5000): Promise<void> {
 
 test('polls only while visible, on the interval given, and not after dispose', async (t) => {
   const { sessions, requests } = signedInHub();
-  const service = new HubService(fakeVs() as unknown as typeof vscode, sessions, silentLogger, () => undefined);
+  const service = new HubService(createFakeVscode().vs, sessions, silentLogger, () => undefined);
   t.after(() => service.dispose());
   service.setPolling(true, 200);
   await sleep(50);
@@ -58,7 +58,7 @@ test('polls only while visible, on the interval given, and not after dispose', a
 
 test('restartServer runs the injected flow, and answers false without one', async (t) => {
   const { sessions } = signedInHub();
-  const vs = fakeVs() as unknown as typeof vscode;
+  const vs = createFakeVscode().vs;
   const calls: unknown[][] = [];
   const service = new HubService(vs, sessions, silentLogger, () => undefined, {
     restartServer: async (...args) => { calls.push(args); return true; },

@@ -7,13 +7,13 @@ import { registerCost } from '../../../src/cost/editor/module';
 import { silentLogger } from '../../../src/core/log';
 import type { ModuleDeps } from '../../../src/editor/module';
 import { isHostMessage } from '../../../src/shared/protocol/panels';
-import { fakeVscode, FakePanel } from './fakeVscode';
+import { createFakeVscode, FakePanel } from '../../support/fakeVscode';
 import { fakeSchedulerFetch, syntheticPayloads } from '../metrics/syntheticScheduler';
 
 const settle = () => new Promise((r) => setTimeout(r, 30));
 
 test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends init after ready, polls only while visible', async (t) => {
-  const f = fakeVscode({ 'pangeo.dashboard.pollIntervalSeconds': 3600 });
+  const f = createFakeVscode({ settings: { 'pangeo.dashboard.pollIntervalSeconds': 3600 } });
   const realFetch = globalThis.fetch;
   globalThis.fetch = fakeSchedulerFetch({ requests: [], payloads: () => syntheticPayloads({ workers: 2 }) });
   t.after(() => { globalThis.fetch = realFetch; });
@@ -29,7 +29,7 @@ test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends
   await f.vs.commands.executeCommand('pangeo.dashboard.open', 'local:one');
   const panel = f.panels[0]!;
   assert.equal(panel.viewType, 'pangeo.dashboard');
-  assert.deepEqual(panel.webview.options.localResourceRoots!.map(String), ['/ext/dist/webviews']);
+  assert.deepEqual(panel.webview.options.localResourceRoots!.map((u) => u.path), ['/ext/dist/webviews']);
   assert.equal(panel.webview.options.enableScripts, true);
   assert.match(panel.webview.html, /default-src 'none'; script-src 'nonce-[^']+'; style-src https:\/\/webview\.test 'nonce-/);
   assert.match(panel.webview.html, /src="https:\/\/webview\.test\/ext\/dist\/webviews\/dashboard\.js"/);
@@ -77,7 +77,7 @@ test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends
   await settle();
   restored.received.fire({ type: 'dashboard/openBrowser' });
   await settle();
-  assert.deepEqual(f.opened, ['http://sched.test:8787/']);
+  assert.deepEqual(f.openedExternally, ['http://sched.test:8787/']);
   // Deactivation ends the open panels' sessions: nothing answers their pages any more.
   disposable.dispose();
   const postedBeforeDeactivate = restored.posted.length;
@@ -87,7 +87,7 @@ test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends
 });
 
 test('dashboard module: restores panels saved by this version and by earlier ones ("url:<address>", "dask:…")', async (t) => {
-  const f = fakeVscode({ 'pangeo.dashboard.pollIntervalSeconds': 3600 });
+  const f = createFakeVscode({ settings: { 'pangeo.dashboard.pollIntervalSeconds': 3600 } });
   const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
   const asked: unknown[] = [];
   const disposable = registerDashboards(deps, { resolve: async (arg) => void asked.push(arg) });
@@ -109,7 +109,7 @@ test('dashboard module: restores panels saved by this version and by earlier one
 });
 
 test('cost module: the status bar shows $/h and today after a tick; the panel gets snapshots; budget can be set', async (t) => {
-  const f = fakeVscode({ 'pangeo.cost.pollIntervalSeconds': 3600 });
+  const f = createFakeVscode({ settings: { 'pangeo.cost.pollIntervalSeconds': 3600 } });
   const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
   const disposable = registerCost(deps, { billables: [{ list: async () => [
     { resource: { kind: 'server', id: 'hub:me', label: 'my server', cloud: 'aws', region: 'us-east-1', instanceType: 'm5.2xlarge' } },
@@ -145,7 +145,7 @@ test('cost module: a new poll interval and budget take effect at once, not after
   // Every timer mocked from the start, so none outlives the test (a real 1-hour timer would keep Node running).
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const flush = async () => { for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r)); };
-  const f = fakeVscode({ 'pangeo.cost.pollIntervalSeconds': 3600 });
+  const f = createFakeVscode({ settings: { 'pangeo.cost.pollIntervalSeconds': 3600 } });
   const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
   let lists = 0;
   const disposable = registerCost(deps, { billables: [{ list: async () => {
@@ -179,7 +179,7 @@ test('cost module: a new poll interval and budget take effect at once, not after
 });
 
 test('cost module: at 100 % "scale to zero" reports per cluster; one that cannot be scaled gets a warning with Detach', async (t) => {
-  const f = fakeVscode({ 'pangeo.cost.pollIntervalSeconds': 3600, 'pangeo.cost.budget.limitUsd': 1e-12, 'pangeo.cost.budget.actionAt100': 'scaleClustersToZero', 'pangeo.cost.budget.askBeforeAction': false });
+  const f = createFakeVscode({ settings: { 'pangeo.cost.pollIntervalSeconds': 3600, 'pangeo.cost.budget.limitUsd': 1e-12, 'pangeo.cost.budget.actionAt100': 'scaleClustersToZero', 'pangeo.cost.budget.askBeforeAction': false } });
   const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
   const scaled: string[] = [];
   const ref = (clusterId: string) => ({ kind: 'cluster' as const, providerId: 'scheduler', clusterId });
