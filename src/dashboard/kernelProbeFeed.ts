@@ -100,7 +100,7 @@ export class KernelProbeFeed {
   }
 
   dispose(): void {
-    this.loop.stop();
+    this.loop.dispose();
   }
 
   /** One round; exposed for tests. */
