@@ -4,7 +4,7 @@ import type { IDisposable } from './lifecycle';
 
 export interface PollLoopOptions {
   intervalMs: number;
-  /** Interval used while `slowDown()` says so (e.g. a stopped cluster). */
+  /** Interval used while `setSlow(true)` (e.g. a stopped cluster). */
   slowIntervalMs?: number;
   /** The wait before the next tick, asked after each one (e.g. a back-off schedule); overrides the intervals. */
   nextDelayMs?: () => number;
@@ -69,11 +69,6 @@ export class PollLoop implements IDisposable {
 
   setSlow(slow: boolean): void {
     this.slow = slow;
-  }
-
-  /** Resolves when the tick in flight (if any) has finished. */
-  async idle(): Promise<void> {
-    await this.inFlight;
   }
 
   private arm(ms: number): void {
