@@ -165,7 +165,8 @@ test('the timeout covers the headers, not a body that streams on; a body read st
   const http = new HttpClient({ baseUrl: url, timeoutMs: 200, retries: 0 });
   const stream = await http.request({ path: 'stream' });
   let text = '';
-  for await (const chunk of stream.body!) text += Buffer.from(chunk).toString();
+  const reader = stream.body!.getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += Buffer.from(chunk.value).toString();
   assert.equal(text, 'abbb');
   const stalled = await http.request({ path: 'stall' });
   await assert.rejects(stalled.text(), (e) => isPangeoError(e, 'Timeout') && /did not answer within 200 ms/.test(e.message));
