@@ -111,7 +111,7 @@ export class DashboardSession {
   }
 
   dispose(): void {
-    this.loop.stop();
+    this.loop.dispose();
     this.taskStream.stop();
     this.sampler?.dispose();
     this.probeFeed?.dispose();

@@ -6,6 +6,7 @@ import { loadChunk } from '../core/chunks';
 import type { HttpClient, HttpRequest } from '../core/http/httpClient';
 import { arrayOf, checkedJson, maybe, nullable, num, optional, recordOf, shape, str, type Answerer, type Guard } from '../core/http/responseCheck';
 import { UnreachableError, TimeoutError, CancelledError } from '../core/http/errors';
+import { untilAborted } from '../core/abort';
 import { redactUrl } from '../core/http/redact';
 import { KernelOutput, toKernelOutput } from './kernelOutputs';
 
@@ -182,23 +183,18 @@ export class KernelSession {
 
   async waitConnected(timeoutMs: number): Promise<void> {
     if (this.connection.connectionStatus === 'connected') return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        sub.dispose();
-        reject(new TimeoutError(`kernel websocket at ${this.where}`, timeoutMs));
-      }, timeoutMs);
-      const sub = this.onConnectionStatus((status) => {
-        if (status === 'connected') {
-          clearTimeout(timer);
-          sub.dispose();
-          resolve();
-        } else if (status === 'disconnected') {
-          clearTimeout(timer);
-          sub.dispose();
-          reject(new UnreachableError(`kernel websocket at ${this.where}`, 'disconnected'));
-        }
+    let sub: { dispose(): void } | undefined;
+    const settled = new Promise<void>((resolve, reject) => {
+      sub = this.onConnectionStatus((status) => {
+        if (status === 'connected') resolve();
+        else if (status === 'disconnected') reject(new UnreachableError(`kernel websocket at ${this.where}`, 'disconnected'));
       });
     });
+    try {
+      await untilAborted(settled, [AbortSignal.timeout(timeoutMs)], () => new TimeoutError(`kernel websocket at ${this.where}`, timeoutMs));
+    } finally {
+      sub?.dispose();
+    }
   }
 
   async execute(code: string, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
@@ -216,21 +212,15 @@ export class KernelSession {
     };
     const abort = () => future.dispose();
     opts.signal?.addEventListener('abort', abort, { once: true });
-    let timer: NodeJS.Timeout | undefined;
+    const timeout = opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined;
     try {
       const done = future.done as Promise<KernelMessage.IExecuteReplyMsg>;
-      const reply = await Promise.race([
-        done,
-        new Promise<never>((_, reject) => {
-          if (opts.timeoutMs) timer = setTimeout(() => reject(new TimeoutError('kernel execution', opts.timeoutMs!)), opts.timeoutMs);
-          opts.signal?.addEventListener('abort', () => reject(new CancelledError('Execution')), { once: true });
-        }),
-      ]);
+      const reply = await untilAborted(done, [opts.signal, timeout],
+        (aborted) => (aborted === timeout ? new TimeoutError('kernel execution', opts.timeoutMs!) : new CancelledError('Execution')));
       const content = reply.content as { status: 'ok' | 'error' | 'aborted'; execution_count?: number | null; ename?: string; evalue?: string; traceback?: string[] };
       if (content.status === 'error' && !error) error = { ename: content.ename ?? 'Error', evalue: content.evalue ?? '', traceback: content.traceback ?? [] };
       return { status: content.status, executionCount: content.execution_count ?? null, outputs, error };
     } finally {
-      clearTimeout(timer);
       opts.signal?.removeEventListener('abort', abort);
     }
   }

@@ -103,33 +103,23 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
     }));
   };
 
-  const makeLoop = () => new PollLoop(async (signal) => {
+  const intervalMs = () => Math.max(10, readSetting(vs, 'pangeo.cost.pollIntervalSeconds')) * 1000;
+  // The interval is read before each wait, so a new one applies from the next tick.
+  const loop = store.add(new PollLoop(async (signal) => {
     const { snapshot, events } = await meter.tick(Date.now(), signal);
     statusBar.update(snapshot);
     panel?.update(snapshot);
     sources.onSnapshot?.(snapshot);
     for (const e of events) void onEvent(e);
-  }, { intervalMs: Math.max(10, readSetting(vs, 'pangeo.cost.pollIntervalSeconds')) * 1000 });
-  let loop = makeLoop();
-  let disposed = false;
+  }, { intervalMs: intervalMs(), nextDelayMs: intervalMs }));
   loop.start();
-  store.add({ dispose: () => { disposed = true; loop.stop(); } });
-  /** A new loop at the current interval that ticks now; the tick in flight finishes first (no overlap, no gap). */
-  const restart = async () => {
-    const old = loop;
-    await old.idle();
-    old.stop();
-    if (disposed || loop !== old) return;
-    loop = makeLoop();
-    loop.start();
-  };
 
   store.add(vs.workspace.onDidChangeConfiguration((e) => {
     if (affectsSettings(e, 'pangeo.cost')) {
       warnedOverrides = false;
       meter.setBudget(budgetConfig());
-      // A new interval or budget takes effect now, not after the old interval ran out.
-      void restart();
+      // A new interval or budget takes effect now, not after the old interval ran out; the tick in flight finishes first.
+      loop.tickWithin(0);
     }
   }));
 
@@ -141,7 +131,7 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
       await writeSetting(vs, 'pangeo.cost.budget.limitUsd', limitUsd, target);
       await writeSetting(vs, 'pangeo.cost.budget.period', period, target);
       meter.setBudget(budgetConfig());
-      void restart();
+      loop.tickWithin(0);
     },
   };
   const showPanel = (existing?: vscode.WebviewPanel) => {

@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import { HubSessions, HubRecord } from '../hubSessions';
 import { authorizeUrl, createPkce, exchangeCode, newState, parseCallback } from '../oauth';
 import { CancelledError, isPangeoError } from '../../core/http/errors';
+import { untilAborted } from '../../core/abort';
 import { HubClient } from '../hubClient';
 import { readSetting } from '../../editor/settings';
 
@@ -13,17 +14,12 @@ export const OAUTH_CALLBACK_PATH = '/oauth-callback';
 export class OAuthCallbacks {
   private readonly pending = new Map<string, (query: string) => void>();
   wait(state: string, timeoutMs: number): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(state);
-        reject(new CancelledError('Browser sign-in (no answer within 5 minutes)'));
-      }, timeoutMs);
-      this.pending.set(state, (query) => {
-        clearTimeout(timer);
-        this.pending.delete(state);
-        resolve(query);
-      });
-    });
+    const answered = new Promise<string>((resolve) => this.pending.set(state, (query) => {
+      this.pending.delete(state);
+      resolve(query);
+    }));
+    return untilAborted(answered, [AbortSignal.timeout(timeoutMs)],
+      () => new CancelledError(`Browser sign-in (no answer within ${Math.round(timeoutMs / 60_000)} minutes)`)).finally(() => this.pending.delete(state));
   }
   /** Returns true when the URI completed a pending sign-in. */
   handle(uri: vscode.Uri): boolean {
@@ -136,7 +132,7 @@ export async function signInInteractive(d: SignInDeps, base: string, tokenInLink
   const waiting = d.oauth.wait(state, 5 * 60_000);
   await vs.env.openExternal(vs.Uri.parse(authorizeUrl(base, { clientId, redirectUri, state, challenge: pkce.challenge })));
   return Promise.resolve(run(`Waiting for the browser sign-in to ${record.label}…`, async (signal) => {
-    const query = await Promise.race([waiting, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new CancelledError('Sign-in'))))]);
+    const query = await untilAborted(waiting, [signal], () => new CancelledError('Sign-in'));
     const code = parseCallback(query, state);
     const token = await exchangeCode(new HubClient(base).http, { clientId, clientSecret: clientSecret || undefined, code, redirectUri, verifier: pkce.verifier }, signal);
     return d.sessions.signInWithOAuthToken(base, token.accessToken, token.expiresAt, signal);

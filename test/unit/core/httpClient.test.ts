@@ -145,3 +145,29 @@ test('navigation requests: no Sec-Fetch-Mode (the hub sets _xsrf only on navigat
   await assert.rejects(http.request({ path: 'slow', navigation: true }), (e) => isPangeoError(e, 'Timeout'));
   await assert.rejects(new HttpClient({ baseUrl: 'http://127.0.0.1:9/', retries: 0 }).request({ path: 'x', navigation: true }), (e) => isPangeoError(e, 'Unreachable'));
 });
+
+test('the timeout covers the headers, not a body that streams on; a body read stalling has its own, named in the message', async (t) => {
+  const { server, url } = await serve((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.write('a');
+    if (req.url?.endsWith('/stall')) return;
+    // Later chunks come well after the 200 ms timeout: a timeout still covering the body would cut the stream.
+    let sent = 0;
+    const more = setInterval(() => {
+      res.write('b');
+      if (++sent === 3) {
+        clearInterval(more);
+        res.end();
+      }
+    }, 250);
+  });
+  t.after(() => { server.closeAllConnections(); server.close(); });
+  const http = new HttpClient({ baseUrl: url, timeoutMs: 200, retries: 0 });
+  const stream = await http.request({ path: 'stream' });
+  let text = '';
+  const reader = stream.body!.getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += Buffer.from(chunk.value).toString();
+  assert.equal(text, 'abbb');
+  const stalled = await http.request({ path: 'stall' });
+  await assert.rejects(stalled.text(), (e) => isPangeoError(e, 'Timeout') && /did not answer within 200 ms/.test(e.message));
+});
