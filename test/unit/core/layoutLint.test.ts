@@ -1,7 +1,8 @@
 // The lint rules that keep the layout: they must really fire (a config typo would silently pass `npm run lint`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 
@@ -54,4 +55,15 @@ test('an import cycle is an error', async () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('every folder of src/ stands on a layer, and the README map lists the same layers', async () => {
+  const { LAYERS } = (await import(pathToFileURL(join(root, 'eslint.config.mjs')).href)) as { LAYERS: string[][] };
+  const placed = LAYERS.flat();
+  const folders = readdirSync(join(root, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/${d.name}`);
+  assert.deepEqual(folders.filter((f) => !placed.includes(f)), [], 'a new folder must be placed on a layer (eslint.config.mjs LAYERS)');
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const rows = [...readme.matchAll(/^\| (\d+) \| ([^|]+) \|/gm)].map((m) => [Number(m[1]), [...m[2].matchAll(/`([^`]+)`/g)].map((x) => x[1])] as const);
+  const fromReadme = LAYERS.map((_, i) => rows.filter(([n]) => n === i).flatMap(([, f]) => f).sort());
+  assert.deepEqual(fromReadme, LAYERS.map((l) => [...l].sort()), 'README "Layout" table and LAYERS agree');
 });
