@@ -26,8 +26,11 @@ export interface KernelSocket {
 
 export type KernelSocketClass = new (url: string, protocols?: string | string[]) => KernelSocket;
 
+/** The `ws` constructor, as this file calls it. */
+type WsClass = new (url: string, protocols: string | string[] | undefined, options: WebSocket.ClientOptions) => WebSocket;
+
 /** A class for `ServerConnection.makeSettings({ WebSocket })` whose every instance asks `authorization` when it opens. */
-export function kernelWebSocketClass(WebSocketImpl: typeof import('ws'), authorization: AuthHeader): KernelSocketClass {
+export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: AuthHeader): KernelSocketClass {
   return class AuthorizedKernelSocket implements KernelSocket {
     // The kernel message serializer expects ArrayBuffer frames; the library sets this too.
     binaryType = 'arraybuffer';
