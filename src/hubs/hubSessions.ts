@@ -70,10 +70,12 @@ export class HubSessions {
 
   /** A cached token or cookie changed in the store: the cache takes the stored value; listeners hear of a real change. */
   private async secretChanged(key: string): Promise<void> {
-    const cache = key.startsWith(TOKEN_PREFIX) ? this.tokens : key.startsWith(COOKIE_PREFIX) ? this.cookies : undefined;
-    const base = key.slice((cache === this.tokens ? TOKEN_PREFIX : COOKIE_PREFIX).length);
+    const prefix = [TOKEN_PREFIX, COOKIE_PREFIX].find((p) => key.startsWith(p));
+    if (!prefix) return;
+    const cache = prefix === TOKEN_PREFIX ? this.tokens : this.cookies;
+    const base = key.slice(prefix.length);
     // Not cached yet: the next read goes to the store anyway.
-    if (!cache?.has(base)) return;
+    if (!cache.has(base)) return;
     const value = await this.secrets.get(key);
     // Our own write (already cached) is no news.
     if (cache.get(base) === value) return;
