@@ -81,7 +81,7 @@ describe('a kernel after a token renewal, against a real hub and ipykernel', { t
     const reconnecting = nextState(kernel, 'reconnecting', 10_000);
     fwd.sever();
     await reconnecting;
-    // A socket that opens with the revoked token is refused: the run fails ("Lost the connection") after 30 s.
+    // A socket that kept the revoked token is refused on every reconnect: this run would fail ("Lost the connection…") after 30 s.
     const result = await kernel.run({ code: 'kept', onChange: () => undefined });
     assert.equal(result.status, 'ok');
     assert.deepEqual(plainText(result), ['42'], 'the same kernel, its variables kept');
