@@ -9,6 +9,7 @@ import { UnreachableError, TimeoutError, CancelledError } from '../core/http/err
 import { untilAborted } from '../core/abort';
 import { redactUrl } from '../core/http/redact';
 import { KernelOutput, toKernelOutput } from './kernelOutputs';
+import { kernelWebSocketClass } from './kernelWebSocket';
 
 export interface KernelSpecInfo {
   name: string;
@@ -120,12 +121,10 @@ export class JupyterServerClient {
     return raw.flatMap((s) => (s.kernel ? [{ id: s.id, path: s.path, name: s.name ?? '', type: s.type ?? '', kernel: toKernelInfo(s.kernel) }] : []));
   }
 
-  /** Opens the kernel's websocket (Authorization header on the upgrade, never ?token= in the URL). */
+  /** Opens the kernel's websocket (the current Authorization header on each upgrade, never ?token= in the URL). */
   async connect(kernel: KernelInfo, opts: { timeoutMs?: number } = {}): Promise<KernelSession> {
     // A REST probe first: auth failures surface as typed 401/403 errors instead of a silent reconnect loop.
     await this.getKernel(kernel.id);
-    const auth = await this.http.authorizationHeader();
-    const headers: Record<string, string> = auth ? { Authorization: auth } : {};
     // The kernel protocol loads on the first connection: browsing hubs and servers never needs it.
     const { ServerConnection, KernelConnection, WebSocketImpl } = loadChunk<typeof import('../chunks/jupyter')>('jupyter');
     const settings = ServerConnection.makeSettings({
@@ -134,7 +133,8 @@ export class JupyterServerClient {
       token: '',
       appendToken: false,
       fetch: this.http.fetchFunction() as ServerConnection.ISettings['fetch'],
-      WebSocket: authWebSocket(WebSocketImpl, headers) as unknown as typeof WebSocket,
+      // Each socket (first connect, every reconnect) asks for the current token: a renewal revokes the old one.
+      WebSocket: kernelWebSocketClass(WebSocketImpl, () => this.http.authorizationHeader()) as unknown as typeof WebSocket,
       Request, Headers,
     });
     const connection = new KernelConnection({ model: { id: kernel.id, name: kernel.name }, serverSettings: settings, clientId: randomUUID(), handleComms: false });
@@ -142,16 +142,6 @@ export class JupyterServerClient {
     await session.waitConnected(opts.timeoutMs ?? 30_000);
     return session;
   }
-}
-
-/** `ws` with fixed headers; binary frames as ArrayBuffer, which the kernel message serializer expects. */
-function authWebSocket(WebSocketImpl: typeof import('ws'), headers: Record<string, string>) {
-  return class AuthWebSocket extends WebSocketImpl {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, { headers });
-      this.binaryType = 'arraybuffer';
-    }
-  };
 }
 
 export interface ExecuteOptions {

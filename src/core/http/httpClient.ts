@@ -127,7 +127,8 @@ export class HttpClient {
       const shownUrl = redactUrl(original.url);
       const headers = new Headers(original.headers);
       const auth = await this.authorizationHeader();
-      if (auth && !headers.has('Authorization')) headers.set('Authorization', auth);
+      // Ours wins over one the library kept from when it connected: that token may have been renewed (and revoked).
+      if (auth) headers.set('Authorization', auth);
       const timeout = AbortSignal.timeout(this.opts.timeoutMs);
       const signal = AbortSignal.any([original.signal, timeout]);
       const started = Date.now();

@@ -22,6 +22,8 @@ export function registerHubs({ vs, context, logger }: ModuleDeps): HubsModule {
     logger, client: { timeoutMs: readSetting(vs, 'pangeo.hubs.requestTimeoutSeconds') * 1000 },
   });
   const oauth = new OAuthCallbacks();
+  // Ends its watch of secrets changed by other windows.
+  store.add(sessions);
   const signInAgain = (base: string) => {
     const label = sessions.hub(base)?.label ?? base;
     const action = 'Sign In Again';

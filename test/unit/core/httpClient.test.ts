@@ -95,7 +95,7 @@ test('the token never appears in a log line', async (t) => {
   for (const l of lines) assert.ok(!l.includes('zzzz-secret-zzzz'), l);
 });
 
-test('fetchFunction keeps a Request object\'s method, headers and body, and adds the auth header', async (t) => {
+test('fetchFunction keeps a Request object\'s method, headers and body, and adds the current auth header (over a stale one)', async (t) => {
   const seen: Array<{ method?: string; auth?: string; custom?: string; body: string }> = [];
   const { server, url } = await serve((req, res) => {
     let body = '';
@@ -109,9 +109,12 @@ test('fetchFunction keeps a Request object\'s method, headers and body, and adds
   const f = new HttpClient({ baseUrl: url, authorization: () => 'token qwertyuiop' }).fetchFunction();
   await f(new Request(`${url}kernels/1/restart`, { method: 'POST', headers: { 'X-Custom': 'yes' }, body: '{"a":1}' }));
   await f(`${url}plain`, { method: 'DELETE' });
+  // A library that copied the header when it connected (the Jupyter extension) still sends the token in use now.
+  await f(`${url}kept`, { headers: { Authorization: 'token revoked-since' } });
   assert.deepEqual(seen, [
     { method: 'POST', auth: 'token qwertyuiop', custom: 'yes', body: '{"a":1}' },
     { method: 'DELETE', auth: 'token qwertyuiop', custom: undefined, body: '' },
+    { method: 'GET', auth: 'token qwertyuiop', custom: undefined, body: '' },
   ]);
 });
 
