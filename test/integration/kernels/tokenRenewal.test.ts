@@ -7,7 +7,7 @@ import { startTestHub, TestHub } from '../../support/jupyterhub';
 import { SecretMap } from '../../support/memoryStores';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 import { HubSessions } from '../../../src/hubs/hubSessions';
-import { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { CellRunResult, KernelState, NotebookKernel, ServerProbe } from '../../../src/kernels/notebookKernel';
 import { startTcpForwarder, TcpForwarder } from './tcpForwarder';
 

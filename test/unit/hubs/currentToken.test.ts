@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HubClient } from '../../../src/hubs/hubClient';
-import { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { ContentsClient } from '../../../src/files/contentsClient';
 import { ServerTerminals } from '../../../src/terminals/serverTerminals';
 import { TerminalLink, type TerminalLinkState } from '../../../src/terminals/terminalLink';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { kernelWebSocketClass, type KernelSocket } from '../../../src/jupyter/kernelWebSocket';
+import { kernelWebSocketClass, type KernelSocket } from '../../../src/jupyterServer/kernelWebSocket';
 
 interface Upgrade { authorization?: string; protocol?: string }
 
