@@ -3,30 +3,42 @@
 // after a failed assert). setImmediate stays real: it is how the work a timer starts is let run.
 import type { TestContext } from 'node:test';
 
+const ROUNDS = 20;
+
 /** Lets the promise chains and in-process I/O callbacks that have been started run until they wait again. */
-export async function settle(rounds = 20): Promise<void> {
+export async function settle(rounds = ROUNDS): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
 }
 
 export interface MockClock {
+  /** Without moving time: runs the timers due now (a poll loop's first round, set while settling too) and the work they start. */
+  settle(): Promise<void>;
   /**
    * Moves time on by `ms` in steps of `stepMs` (default: one step), settling after each: a timer set by a callback (a
-   * poll loop's next round) fires in a later step, as it would in real time. `advance(0)` runs what is due now.
+   * poll loop's next round) fires in a later step, as it would in real time.
    */
   advance(ms: number, stepMs?: number): Promise<void>;
 }
 
-export function mockClock(t: TestContext): MockClock {
-  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+/** `date`: Date.now() moves with the mocked timers too (from the real time now), for code that measures elapsed time. */
+export function mockClock(t: TestContext, opts: { date?: boolean } = {}): MockClock {
+  if (opts.date) t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: Date.now() });
+  else t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  const settleDue = async () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      t.mock.timers.tick(0);
+      await new Promise((r) => setImmediate(r));
+    }
+  };
   return {
+    settle: settleDue,
     async advance(ms, stepMs = ms) {
-      let left = ms;
-      do {
+      for (let left = ms; left > 0;) {
         const step = Math.min(Math.max(stepMs, 1), left);
         t.mock.timers.tick(step);
         left -= step;
-        await settle();
-      } while (left > 0);
+        await settleDue();
+      }
     },
   };
 }

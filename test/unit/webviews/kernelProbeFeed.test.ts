@@ -88,6 +88,7 @@ function session(kernels: ProbeKernel[], probeIntervalMs = 60_000) {
 }
 
 test('session: probe values reach the worker rows (occupancy, processing, work by prefix) as a diff, valid on the wire', async (t) => {
+  mockClock(t); // the session's own loops stay still: each round here is the test's, in this order, however busy the machine
   const addresses = Object.keys((syntheticPayloads({ workers: 2, tick: 0 }).identity as { workers: object }).workers);
   const k = kernel(() => answer(addresses));
   const { s, posted } = session([k]);
@@ -160,6 +161,7 @@ test('session: the probe runs only while the dashboard is visible, and never aft
 });
 
 test('session: while identity.json answers 500 (newer Dask mid-run), the memory bars come from the probe and say so', async (t) => {
+  mockClock(t); // the session's own loops stay still: each round here is the test's
   const ids = Object.keys((syntheticPayloads({ workers: 2, tick: 0 }).identity as { workers: object }).workers);
   const withMemory = () => {
     const a = JSON.parse(answer(ids).slice(PROBE_MARKER.length)) as { workers: Record<string, { memory: unknown }> };
