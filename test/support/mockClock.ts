@@ -15,7 +15,8 @@ export interface MockClock {
   settle(): Promise<void>;
   /**
    * Moves time on by `ms` in steps of `stepMs` (default: one step), settling after each: a timer set by a callback (a
-   * poll loop's next round) fires in a later step, as it would in real time.
+   * poll loop's next round) fires in a later step, as it would in real time. A timer fires when a step reaches or passes
+   * its time, and (with `date`) sees Date.now() at the end of that step: steps that divide the waits give exact times.
    */
   advance(ms: number, stepMs?: number): Promise<void>;
 }
@@ -33,6 +34,7 @@ export function mockClock(t: TestContext, opts: { date?: boolean } = {}): MockCl
   return {
     settle: settleDue,
     async advance(ms, stepMs = ms) {
+      await settleDue(); // what is due now runs before time moves, as it would in real time
       for (let left = ms; left > 0;) {
         const step = Math.min(Math.max(stepMs, 1), left);
         t.mock.timers.tick(step);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { Disposable, DisposableStore, toDisposable } from '../../../src/core/lifecycle';
 import { Emitter } from '../../../src/core/emitter';
 import { PollLoop } from '../../../src/core/pollLoop';
+import { mockClock } from '../../support/mockClock';
 
 class Owner extends Disposable {
   readonly changes = this._register(new Emitter<number>());
@@ -59,26 +60,28 @@ test('Emitter: one throwing listener neither stops the others nor goes unheard',
 });
 
 test('PollLoop.start(delay) waits that long before the first tick', async (t) => {
+  const clock = mockClock(t, { date: true });
   const ticks: number[] = [];
   const started = Date.now();
   const loop = new PollLoop(async () => { ticks.push(Date.now() - started); }, { intervalMs: 20 });
   t.after(() => loop.stop());
   loop.start(200);
-  await new Promise((r) => setTimeout(r, 100));
+  await clock.advance(199);
   assert.equal(ticks.length, 0, 'no tick before the delay');
-  for (const end = Date.now() + 5000; ticks.length < 2 && Date.now() < end;) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(ticks.length >= 2, `ticks: ${ticks.join(', ')}`);
-  assert.ok(ticks[0]! >= 195);
+  await clock.advance(21, 1);
+  assert.deepEqual(ticks, [200, 220], 'the delay, then the interval');
 });
 
 test('PollLoop asks nextDelayMs for each wait (a back-off schedule drives it)', async (t) => {
+  const clock = mockClock(t, { date: true });
   const waits = [30, 400];
   const ticks: number[] = [];
   const started = Date.now();
   const loop = new PollLoop(async () => { ticks.push(Date.now() - started); }, { intervalMs: 10, nextDelayMs: () => waits.shift() ?? 10_000 });
   t.after(() => loop.stop());
   loop.start(0);
-  for (const end = Date.now() + 5000; ticks.length < 3 && Date.now() < end;) await new Promise((r) => setTimeout(r, 10));
-  assert.equal(ticks.length, 3, `ticks: ${ticks.join(', ')}`);
-  assert.ok(ticks[1]! - ticks[0]! >= 25 && ticks[2]! - ticks[1]! >= 390, `ticks: ${ticks.join(', ')}`);
+  await clock.advance(430, 10);
+  assert.deepEqual(ticks, [0, 30, 430], 'each wait as asked, not intervalMs');
+  await clock.advance(9_000);
+  assert.equal(ticks.length, 3, 'the next wait is 10 s');
 });
