@@ -11,9 +11,12 @@ cd "$(dirname "$0")/.."
 
 tier=${1:-}; shift || true
 case $tier in   # per test, per file (ms), linger (ms), per tier (s): many times what a loaded 2-core machine needs
-  unit)        test_ms=30000;  file_ms=120000; linger_ms=10000;  tier_s=900 ;;   # a unit file takes < 5 s (45 s for all 74)
-  integration) test_ms=300000; file_ms=900000; linger_ms=120000; tier_s=2700 ;;  # real hub/kernel/Dask: up to ~50 s a test
-  browser)     test_ms=180000; file_ms=600000; linger_ms=60000;  tier_s=1200 ;;  # Chromium; each test has its own 30-120 s timeout too
+  # unit: 74 files in ~2 min on a busy machine, ~4.5 min with two busy loops beside; slowest test (ESLint) 9 s loaded.
+  unit)        test_ms=60000;  file_ms=180000; linger_ms=10000;  tier_s=900 ;;
+  # integration: real hub/kernel/Dask, up to ~50 s a test on a busy machine, ~10 min in all.
+  integration) test_ms=300000; file_ms=900000; linger_ms=120000; tier_s=2700 ;;
+  # browser: Chromium; each test also has its own 30-120 s timeout.
+  browser)     test_ms=180000; file_ms=600000; linger_ms=60000;  tier_s=1200 ;;
   *) echo "node-tests: unknown tier '$tier' (unit, integration or browser)" >&2; exit 2 ;;
 esac
 
