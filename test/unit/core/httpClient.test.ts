@@ -74,7 +74,7 @@ test('idempotent requests retry 503 with back-off; POST does not', async (t) => 
 });
 
 test('a closed port is Unreachable, a slow server is Timeout', async (t) => {
-  const { server, url } = await serve((_req, res) => setTimeout(() => { res.writeHead(200); res.end('late'); }, 1500));
+  const { server, url } = await serve(() => undefined); // never answers: only the client's timeout ends the request
   t.after(() => { server.closeAllConnections(); server.close(); });
   await assert.rejects(new HttpClient({ baseUrl: url, timeoutMs: 150, retries: 0 }).request({ path: 'slow' }), (e) => isPangeoError(e, 'Timeout'));
   const closed = await serve(() => undefined);
@@ -125,12 +125,12 @@ test('navigation requests: no Sec-Fetch-Mode (the hub sets _xsrf only on navigat
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       seen.push({ method: req.method, headers: req.headers, body });
-      if (req.url?.endsWith('/slow')) return void setTimeout(() => res.end('late'), 1000);
+      if (req.url?.endsWith('/slow')) return; // never answers: only the client's timeout ends the request
       if (req.method === 'POST') return void res.writeHead(302, { Location: '/elsewhere', 'Set-Cookie': ['a=1; Path=/', 'b=2; Path=/'] }).end();
       res.writeHead(200, { 'Content-Type': 'text/html', 'Set-Cookie': ['_xsrf=x1; Path=/', 'other=2'] }).end('<input name="_xsrf" value="x1">');
     });
   });
-  t.after(() => server.close());
+  t.after(() => { server.closeAllConnections(); server.close(); });
   const http = new HttpClient({ baseUrl: url, timeoutMs: 300, retries: 0 });
   const page = await http.request({ path: 'hub/login', navigation: true, anonymous: true });
   assert.equal(page.status, 200);

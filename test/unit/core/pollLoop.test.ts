@@ -4,19 +4,11 @@ import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { PollLoop } from '../../../src/core/pollLoop';
 import { Disposable } from '../../../src/core/lifecycle';
+import { stepTimers } from '../../support/mockClock';
 
 /** Lets promise callbacks run (setImmediate is not mocked). */
 const settle = () => new Promise((r) => setImmediate(r));
-
-/** Moves the mock clock by `ms` in 1 ms steps, settling after each so a tick's awaits finish before the next timer. */
-async function advance(ms: number): Promise<void> {
-  for (let i = 0; i <= ms; i++) {
-    // Timers due now fire at this time, before the clock moves on.
-    mock.timers.tick(0);
-    await settle();
-    if (i < ms) mock.timers.tick(1);
-  }
-}
+const advance = (ms: number) => stepTimers(mock.timers, ms);
 
 /** A tick that records when it started and finishes only when `finish()` is called (or at once when `instant`). */
 function recorder(instant = true) {

@@ -2,16 +2,11 @@
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { AdaptiveFollower } from '../../../src/dask/adaptiveFollower';
+import { stepTimers } from '../../support/mockClock';
 
+/** Lets promise callbacks run (setImmediate is not mocked). */
 const settle = () => new Promise((r) => setImmediate(r));
-
-async function advance(ms: number): Promise<void> {
-  for (let i = 0; i <= ms; i++) {
-    mock.timers.tick(0);
-    await settle();
-    if (i < ms) mock.timers.tick(1);
-  }
-}
+const advance = (ms: number) => stepTimers(mock.timers, ms);
 
 test.beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 0 }));
 test.afterEach(() => mock.timers.reset());

@@ -15,6 +15,7 @@ import { silentLogger } from '../../../src/core/log';
 import { createFakeVscode, FakeEventEmitter, FakeNotebook, type FakeVscode } from '../../support/fakeVscode';
 import { recordedCell, recordedOutputs } from './recorded';
 import { HUB_FILE_SCHEME, toHubUriParts } from '../../../src/files/hubFileUri';
+import { settle } from '../../support/mockClock';
 
 const HUB = 'https://hub.example.org/';
 
@@ -298,7 +299,7 @@ describe('NotebookControllers (fake vscode)', () => {
     restartResult.value = true;
     fake.answers.buttons.set('is gone', 'Start It Again');
     await setServers([]);
-    await new Promise((r) => setTimeout(r, 10));
+    await settle(); // the toast's answer and the restart are promise steps: event-loop turns, not a time window
     assert.deepEqual(restartCalls, [`${HUB}|`]);
   });
 

@@ -132,7 +132,7 @@ function states(kernel: NotebookKernel): KernelState[] {
   return seen;
 }
 
-function until(check: () => boolean, ms = 2000): Promise<void> {
+function until(check: () => boolean, ms = 10_000): Promise<void> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
     const tick = () => (check() ? resolve() : Date.now() - t0 > ms ? reject(new Error('condition not met')) : setTimeout(tick, 5));

@@ -127,7 +127,7 @@ test('dispose ends the thread', async () => {
   t.dispose();
   assert.equal(t.running, false);
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([t.exited, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('the thread is still running')), 5000); })]);
+  await Promise.race([t.exited, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('the thread is still running')), 30_000); })]);
   clearTimeout(timer);
   await assert.rejects(t.read(bytes, 0), IdentityThreadFailed, 'a disposed reader sends nothing more');
 

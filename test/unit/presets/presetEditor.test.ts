@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { createFakeVscode, settle, type FakePanel, type FakeVscode } from '../../support/fakeVscode';
+import { mockClock } from '../../support/mockClock';
 import { handlePresetUri, registerPresets } from '../../../src/presets/editor/module';
 import { WorkspaceSettingsWriter } from '../../../src/presets/editor/workspaceSettingsWriter';
 import { parsePresetLink, presetLink } from '../../../src/presets/presetLink';
@@ -40,7 +41,7 @@ function setup(t: { after(fn: () => void): void }, fail: Partial<Record<PlanStep
 async function startReview(ed: FakeVscode, run: () => unknown): Promise<{ panel: FakePanel; done: Promise<unknown> }> {
   const before = ed.panels.length;
   const done = Promise.resolve(run());
-  for (const until = Date.now() + 5000; ed.panels.length === before && Date.now() < until;) await new Promise((r) => setTimeout(r, 5));
+  for (const until = Date.now() + 20_000; ed.panels.length === before && Date.now() < until;) await new Promise((r) => setTimeout(r, 5));
   const panel = ed.panels.length > before ? ed.panels.at(-1) : undefined;
   assert.ok(panel, 'a review panel opened');
   panel.send({ type: 'ready' });
@@ -48,7 +49,7 @@ async function startReview(ed: FakeVscode, run: () => unknown): Promise<{ panel:
   return { panel, done };
 }
 
-async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
   for (const until = Date.now() + ms; !cond();) {
     if (Date.now() > until) assert.fail('condition not reached in time');
     await new Promise((r) => setTimeout(r, 5));
@@ -166,8 +167,11 @@ test('diagnostics follow preset documents as they change, with the validator\'s 
   // Schema problems are left to the JSON language service (same schema, via jsonValidation): not doubled here.
   const schemaOnly = ed.openDocument('/work/course/.vscode/pangeo.json', '{ "version": 1, "name": "W2", "extra": true, "expires": "2001-01-01" }');
   assert.deepEqual(ed.diagnostics.get(schemaOnly.uri.toString())!.map((d) => d.code), ['expired']);
+  const clock = mockClock(t); // the 300 ms pause after typing, without waiting for it
   ed.changeDocument(doc, '{ "version": 1, "name": "W1" }');
-  await new Promise((r) => setTimeout(r, 400));
+  await clock.advance(299);
+  assert.equal(ed.diagnostics.get(doc.uri.toString())!.length, 1, 'not while typing');
+  await clock.advance(1);
   assert.deepEqual(ed.diagnostics.get(doc.uri.toString()), []);
 });
 

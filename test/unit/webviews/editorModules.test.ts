@@ -9,10 +9,12 @@ import type { ModuleDeps } from '../../../src/editor/module';
 import { isHostMessage } from '../../../src/shared/protocol/panels';
 import { createFakeVscode, FakePanel } from '../../support/fakeVscode';
 import { fakeSchedulerFetch, syntheticPayloads } from '../metrics/syntheticScheduler';
-
-const settle = () => new Promise((r) => setTimeout(r, 30));
+import { mockClock } from '../../support/mockClock';
 
 test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends init after ready, polls only while visible', async (t) => {
+  // Mocked timers: `settle` runs what is due now (a first poll) and the work it starts, however busy the machine is.
+  const clock = mockClock(t);
+  const settle = () => clock.settle();
   const f = createFakeVscode({ settings: { 'pangeo.dashboard.pollIntervalSeconds': 3600 } });
   const realFetch = globalThis.fetch;
   globalThis.fetch = fakeSchedulerFetch({ requests: [], payloads: () => syntheticPayloads({ workers: 2 }) });
@@ -109,6 +111,8 @@ test('dashboard module: restores panels saved by this version and by earlier one
 });
 
 test('cost module: the status bar shows $/h and today after a tick; the panel gets snapshots; budget can be set', async (t) => {
+  const clock = mockClock(t);
+  const settle = () => clock.settle();
   const f = createFakeVscode({ settings: { 'pangeo.cost.pollIntervalSeconds': 3600 } });
   const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
   const disposable = registerCost(deps, { billables: [{ list: async () => [
@@ -179,6 +183,8 @@ test('cost module: a new poll interval and budget take effect at once, not after
 });
 
 test('cost module: at 100 % "scale to zero" reports per cluster; one that cannot be scaled gets a warning with Detach', async (t) => {
+  const clock = mockClock(t, { date: true }); // the second tick accrues the minute the clock is moved on, not real time
+  const settle = () => clock.settle();
   const f = createFakeVscode({ settings: { 'pangeo.cost.pollIntervalSeconds': 3600, 'pangeo.cost.budget.limitUsd': 1e-12, 'pangeo.cost.budget.actionAt100': 'scaleClustersToZero', 'pangeo.cost.budget.askBeforeAction': false } });
   const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
   const scaled: string[] = [];
@@ -199,6 +205,7 @@ test('cost module: at 100 % "scale to zero" reports per cluster; one that cannot
   t.after(() => disposable.dispose());
   // Two ticks: the second accrues past the tiny budget (80 % and 100 % at once: only 100 % is acted on).
   await settle();
+  await clock.advance(60_000);
   f.fireConfigChange('pangeo.cost.budget.limitUsd');
   for (let i = 0; i < 50 && !f.messages.some((m) => /budget action/.test(m)); i++) await settle();
   assert.deepEqual(scaled.sort(), ['http://10.0.0.1:8787/', 'http://10.0.0.2:8787/']);
