@@ -17,8 +17,8 @@ const common = {
 const nodeEntries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  // Worker threads, next to the bundles that start them (src/dask/metrics/identityOffThread.ts).
-  { entryPoints: ['src/dask/metrics/identityThread.ts'], outfile: 'dist/threads/identity.js' },
+  // Worker threads, next to the bundles that start them (src/dashboard/metrics/identityOffThread.ts).
+  { entryPoints: ['src/dashboard/metrics/identityThread.ts'], outfile: 'dist/threads/identity.js' },
   // Chunks loaded on first use by src/core/chunks.ts (large libraries kept out of the extension bundle).
   ...['yaml', 'aws', 'ajv', 'jupyter'].filter((name) => existsSync(`src/chunks/${name}.ts`))
     .map((name) => ({ entryPoints: [`src/chunks/${name}.ts`], outfile: `dist/chunks/${name}.js` })),

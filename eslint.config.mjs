@@ -1,11 +1,46 @@
-// Lint rules the layout depends on: `vscode` only in editor adapters, and no import cycles.
+// Lint rules the layout depends on: the import directions between layers, `vscode` only in editor adapters, no cycles.
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
+// THE layers, bottom to top (README "Layout"). A folder may import folders of lower layers only: never one above it,
+// never another folder of its own layer. Webviews may import src/shared alone.
+export const LAYERS = [
+  ['src/shared', 'src/chunks'], // contracts both worlds share (checks, data declarations, webview protocols); lazy chunks
+  ['src/core'], // HTTP, errors, logging, lifetimes
+  ['src/editor', 'src/jupyterServer'], // the editor edge's helpers; the Jupyter server's REST/kernel client
+  ['src/hubs', 'src/dask', 'src/aws'], // protocol clients and models of each service, with their editor adapters
+  ['src/jupyter', 'src/files', 'src/dashboard'], // what runs on a hub server or reads a scheduler over time
+  ['src/kernels', 'src/terminals', 'src/cost'],
+  ['src/presets'], // applies steps of every area
+  ['src/cli', 'src/extension.ts'], // composition: the CLI and the extension
+];
+
+const above = (i) => LAYERS.slice(i + 1).flat();
+const zones = [
+  ...LAYERS.flatMap((layer, i) => layer.map((target) => ({
+    target,
+    from: [...above(i), ...layer.filter((f) => f !== target)],
+    message: `${target} sits on layer ${i} of eslint.config.mjs LAYERS: it may import only lower layers.`,
+  }))),
+  { target: 'webviews', from: LAYERS.flat().filter((f) => f !== 'src/shared'), message: 'Webviews import only src/shared and their own files.' },
+  { target: 'src', from: 'webviews', message: 'The extension never imports webview code: share it through src/shared.' },
+];
+
 const noVscode = {
   paths: [{ name: 'vscode', message: 'Only editor adapters (files under an editor/ folder, and src/extension.ts) may import vscode.' }],
 };
+// `typeof import('…')` is invisible to the zones above: only the lazy chunks and packages may be named that way.
+const noHiddenImports = [
+  { selector: "TSImportType[argument.literal.value='vscode']", message: 'Only editor adapters may use vscode types.' },
+  { selector: "TSImportType[argument.literal.value=/^\\.(?!.*\\/chunks\\/)/]", message: 'Import the type with `import type` so the layer rules see it.' },
+];
+
+// One way per mechanism: settings go through src/editor/settings.ts, commands through src/editor/command.ts.
+const oneWay = [
+  { selector: "CallExpression[callee.property.name='getConfiguration']", message: 'Read and write settings through src/editor/settings.ts (declared in src/core/settings.ts).' },
+  { selector: "CallExpression[callee.property.name='registerCommand']", message: 'Register commands with registerCommand from src/editor/command.ts.' },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test/e2e/jupyterStub/**', '**/*.js', '**/*.mjs'] },
@@ -22,9 +57,19 @@ export default tseslint.config(
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
+    files: ['src/**/*.ts', 'webviews/**/*.ts'],
+    rules: { 'import-x/no-restricted-paths': ['error', { zones }], 'no-restricted-syntax': ['error', noHiddenImports[1]] },
+  },
+  {
     // Shipped code: the editor-free core, the CLI and the webviews (tests of editor adapters may use vscode's types).
     files: ['src/**/*.ts', 'webviews/**/*.ts'],
     ignores: ['src/**/editor/**', 'src/extension.ts'],
-    rules: { 'no-restricted-imports': ['error', noVscode] },
+    rules: { 'no-restricted-imports': ['error', noVscode], 'no-restricted-syntax': ['error', ...noHiddenImports, ...oneWay] },
+  },
+  {
+    // Editor adapters: the same, but vscode is theirs; the settings and command modules are the one way themselves.
+    files: ['src/**/editor/**/*.ts', 'src/extension.ts'],
+    ignores: ['src/editor/settings.ts', 'src/editor/command.ts'],
+    rules: { 'no-restricted-syntax': ['error', noHiddenImports[1], ...oneWay] },
   },
 );

@@ -16,9 +16,9 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { SchedulerSampler } from '../src/dask/metrics/schedulerSampler';
+import { SchedulerSampler } from '../src/dashboard/metrics/schedulerSampler';
 import { DashboardSession } from '../src/dashboard/dashboardSession';
-import type { HostMessage } from '../webviews/shared/protocol';
+import type { HostMessage } from '../src/shared/protocol/panels';
 import { syntheticPayloads } from '../test/unit/metrics/syntheticScheduler';
 import { bundleWebviews, CHROMIUM, launchChromium, openWebview, servePages } from '../test/browser/webviewTestHost';
 

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { HttpClient } from '../src/core/http/httpClient';
-import { JupyterServerClient } from '../src/jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../src/jupyterServer/jupyterServerClient';
 import { NotebookKernel } from '../src/kernels/notebookKernel';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

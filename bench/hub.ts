@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startTestHub } from '../test/support/jupyterhub';
 import { HubClient } from '../src/hubs/hubClient';
-import { JupyterServerClient } from '../src/jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../src/jupyterServer/jupyterServerClient';
 import { runFirstCellBench } from './firstCell';
 
 const ROOT = join(__dirname, '..');

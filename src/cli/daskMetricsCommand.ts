@@ -1,8 +1,8 @@
 // `pangeo-compute dask metrics --url DASHBOARD_URL`: one sample of a scheduler, the same one the dashboard draws.
 import { Command, requireString, UsageError } from './command';
-import { SchedulerSampler } from '../dask/metrics/schedulerSampler';
-import { WORKER_FIELD_NAMES } from '../dask/scheduler/workerFields';
-import { activeTasks } from '../dask/metrics/clusterSample';
+import { SchedulerSampler } from '../dashboard/metrics/schedulerSampler';
+import { WORKER_FIELD_NAMES } from '../shared/dashboard/workerFields';
+import { activeTasks } from '../dashboard/metrics/clusterSample';
 
 const GIB = 1024 ** 3;
 

@@ -1,6 +1,6 @@
 // How CLI commands get a hub client: URL from --url, token from JUPYTERHUB_API_TOKEN or --token-stdin (never argv).
 import { CommandContext, describeError, optionalString, OptionSpec, requireString, UsageError } from './command';
-import { JupyterServerClient } from '../jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../jupyterServer/jupyterServerClient';
 import { HubClient } from '../hubs/hubClient';
 import { parseHubUrl } from '../hubs/hubUrl';
 import { forgetSecret, registerSecret } from '../core/http/redact';

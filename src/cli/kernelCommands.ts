@@ -1,7 +1,7 @@
 // `pangeo-compute kernel run`: start a kernel on a ready server, run code, print results, shut the kernel down.
 import { Command, CommandGroup, EXIT, optionalString, requireString, UsageError } from './command';
 import { HUB_OPTIONS, readyServerClient } from './hubSession';
-import { stripAnsi } from '../jupyter/kernelOutputs';
+import { stripAnsi } from '../jupyterServer/kernelOutputs';
 
 const run: Command = {
   summary: 'Run CODE in a new kernel on a ready server; print text/plain results and streams; exit 1 if it raised',

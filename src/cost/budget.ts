@@ -1,5 +1,6 @@
 // A spending budget per period whose 50/80/100 % thresholds each fire once per period (remembered across reloads).
 import type { KeyValueStore } from '../core/keyValueStore';
+import type { BudgetView } from '../shared/cost/costSnapshot';
 
 export interface BudgetConfig {
   limitUsd: number;
@@ -7,12 +8,7 @@ export interface BudgetConfig {
   thresholds?: number[];
 }
 
-export interface BudgetStatus {
-  limitUsd: number;
-  spentUsd: number;
-  fraction: number;
-  period: 'day' | 'month';
-  periodKey: string;
+export interface BudgetStatus extends BudgetView {
   /** Thresholds crossed by this evaluation (not fired before in this period). */
   crossed: number[];
 }

@@ -2,7 +2,7 @@
 // (e.g. a read-only scheduler cannot be scaled), so nothing fails silently while money is still being spent.
 import { capabilitiesOf, type ClusterProvider, type ClusterSummary } from '../dask/clusterProvider';
 import type { ResourceCost } from './costMeter';
-import type { ClusterRef, ResourceRef, ServerRef } from './resourceRef';
+import type { BillableRef, ClusterRef, ServerRef } from '../shared/resourceIds';
 
 export type BudgetAction = 'scaleClustersToZero' | 'stopAll';
 
@@ -15,7 +15,7 @@ export interface ActionOutcome {
 
 export interface ResourceActionReport {
   label: string;
-  ref?: ResourceRef;
+  ref?: BillableRef;
   outcome: ActionOutcome;
 }
 

@@ -1,7 +1,7 @@
 // The cost meter's core: each tick lists billable resources, prices them, integrates, persists, checks budget and idleness.
-import { activeTasks } from '../dask/metrics/clusterSample';
-import { RingBuffer } from '../core/ringBuffer';
-import { DashboardConnection, SchedulerSampler } from '../dask/metrics/schedulerSampler';
+import { activeTasks } from '../dashboard/metrics/clusterSample';
+import { RingBuffer } from '../shared/ringBuffer';
+import { DashboardConnection, SchedulerSampler } from '../dashboard/metrics/schedulerSampler';
 import type { Logger } from '../core/log';
 import { Accrual, localDay } from './accrual';
 import { Budget, BudgetConfig, BudgetStatus } from './budget';
@@ -10,7 +10,8 @@ import type { KeyValueStore } from '../core/keyValueStore';
 import { IdleDetector } from './idleDetector';
 import type { PriceTable } from './priceTable';
 import { ClusterResource, CostResource, Rate, rateFor, ServerResource } from './rate';
-import type { ResourceRef } from './resourceRef';
+import type { BillableRef } from '../shared/resourceIds';
+import type { CostSnapshot, ResourceCostView } from '../shared/cost/costSnapshot';
 
 /** Something that costs money while it exists: a hub server, or a cluster whose size is read from its scheduler. */
 export type Billable =
@@ -22,39 +23,18 @@ export interface BillableSource {
   list(signal?: AbortSignal): Promise<Billable[]>;
 }
 
-export interface ResourceCost {
-  id: string;
-  kind: 'server' | 'cluster';
-  label: string;
-  /** What the resource is (provider and cluster, or hub and server): actions use this, never a parsed id. */
-  ref?: ResourceRef;
-  /** Nothing known to price it by: show "unpriced", not $0. */
-  unpriced?: boolean;
-  usdPerHour: number;
-  todayUsd: number;
-  sessionUsd: number;
-  rate: Rate;
-  /** live: priced from a fresh observation; unreachable: not charged this tick. */
-  status: 'live' | 'unreachable';
-  idleForMs?: number;
+/** A resource's cost as the page shows it, and what it is (provider and cluster, or hub and server). */
+export interface ResourceCost extends ResourceCostView {
+  /** Actions use this, never a parsed id. */
+  ref?: BillableRef;
 }
 
 export type MeterEvent =
   | { kind: 'budget'; threshold: number; status: BudgetStatus }
-  | { kind: 'idle'; resourceId: string; ref?: ResourceRef; label: string; idleForMs: number; usdPerHour: number };
+  | { kind: 'idle'; resourceId: string; ref?: BillableRef; label: string; idleForMs: number; usdPerHour: number };
 
-export interface MeterSnapshot {
-  time: number;
-  totalUsdPerHour: number;
-  todayUsd: number;
-  sessionUsd: number;
-  monthUsd: number;
+export interface MeterSnapshot extends CostSnapshot {
   resources: ResourceCost[];
-  budget?: Omit<BudgetStatus, 'crossed'>;
-  asOf: string;
-  /** Oldest-first history for the panel's charts. */
-  history: { time: number[]; totalUsdPerHour: number[]; sessionUsd: number[]; perResource: Record<string, { label: string; usdPerHour: number[] }> };
-  estimated: true;
 }
 
 export interface CostMeterOptions {
@@ -122,7 +102,7 @@ export class CostMeter {
       const t = this.track(id, billable);
       const cost = await this.price(t, billable, table, now, signal, events);
       for (const { day, usd } of cost.step?.byDay ?? []) await this.ledger.add(day, id, billable.resource.label, usd);
-      cost.entry.todayUsd = this.ledger.day(dayOf(now)).resources[id]?.usd ?? 0;
+      cost.entry.todayUsd = this.ledger.resourceUsd(dayOf(now), id);
       cost.entry.sessionUsd = this.ledger.sessionByResource.get(id) ?? 0;
       t.last = cost.entry;
       resources.push(cost.entry);

@@ -1,6 +1,9 @@
 // $/h of a hub server or a Dask cluster, with the breakdown the status bar tooltip shows.
 import { Cloud, coreMemoryPrice, lookupInstance, PriceTable, sourceOf } from './priceTable';
-import type { ResourceRef } from './resourceRef';
+import type { BillableRef } from '../shared/resourceIds';
+import type { Rate, RateLine } from '../shared/cost/costSnapshot';
+
+export type { Rate, RateLine };
 
 /** Where a resource runs; `local` (this machine) costs nothing. */
 export interface PricingHints {
@@ -13,7 +16,7 @@ export interface ServerResource extends PricingHints {
   kind: 'server';
   id: string;
   label: string;
-  ref?: ResourceRef;
+  ref?: BillableRef;
   /** The KubeSpawner profile it was started with, when known. */
   profile?: string;
   /** $/h given for this hub's profile (pangeo.cost.hubProfilePrices or a preset): wins over any size. */
@@ -28,7 +31,7 @@ export interface ClusterResource extends PricingHints {
   kind: 'cluster';
   id: string;
   label: string;
-  ref?: ResourceRef;
+  ref?: BillableRef;
   workers: number;
   /** Provider's worker instance type (Coiled, Gateway options); otherwise threads/memory are priced. */
   workerInstanceType?: string;
@@ -42,24 +45,6 @@ export interface ClusterResource extends PricingHints {
 
 export type CostResource = ServerResource | ClusterResource;
 
-export interface RateLine {
-  what: string;
-  count: number;
-  unitUsdPerHour: number;
-  basis: 'instance' | 'cores-memory' | 'free' | 'profile';
-}
-
-export interface Rate {
-  usdPerHour: number;
-  lines: RateLine[];
-  asOf: string;
-  source: string;
-  /** Always true: no provider reports live dollars, these are list-price estimates. */
-  estimated: true;
-  warnings: string[];
-  /** Nothing is known to price it by (no size, instance or profile price): $0 here means "unknown", not free. */
-  unpriced?: boolean;
-}
 
 const GIB = 1024 ** 3;
 export const DEFAULT_SCHEDULER = { cores: 1, memoryGiB: 4 } as const;

@@ -2,22 +2,23 @@
 import { isPangeoError } from '../core/http/errors';
 import { redact } from '../core/http/redact';
 import type { Logger } from '../core/log';
-import { SampleSeries } from '../dask/metrics/sampleSeries';
+import { SampleSeries } from '../shared/dashboard/sampleSeries';
 import { PollLoop } from '../core/pollLoop';
-import { SamplerState, SchedulerSampler } from '../dask/metrics/schedulerSampler';
-import type { ClusterSample } from '../dask/metrics/clusterSample';
-import { AdaptiveBounds, HostMessage, isWebviewMessage, WebviewMessage } from '../../webviews/shared/protocol';
-import { summarize } from '../dask/metrics/sampleSummary';
-import type { WorkerDiff } from '../dask/metrics/workerDiff';
-import type { DashboardConnection } from '../dask/metrics/schedulerSampler';
-import type { EventstreamConnection, EventstreamOptions } from '../dask/metrics/eventstreamConnection';
-import { prefixTimingsFromBars } from '../dask/metrics/prefixTimings';
+import { SamplerState, SchedulerSampler } from './metrics/schedulerSampler';
+import type { ClusterSample } from './metrics/clusterSample';
+import { AdaptiveBounds, HostMessage, isWebviewMessage, WebviewMessage } from '../shared/protocol/panels';
+import { summarize } from '../shared/dashboard/sampleSummary';
+import type { WorkerDiff } from './metrics/workerDiff';
+import type { DashboardConnection } from './metrics/schedulerSampler';
+import type { EventstreamConnection, EventstreamOptions } from './metrics/eventstreamConnection';
+import { prefixTimingsFromBars } from './metrics/prefixTimings';
 import { TaskStreamFeed } from './taskStreamFeed';
 import { KernelProbeFeed, type ProbeKernels } from './kernelProbeFeed';
-import { ProbeOverlay } from '../dask/metrics/probeOverlay';
-import { diffWorkers } from '../dask/metrics/workerDiff';
-import type { WorkerRow } from '../dask/scheduler/workerFields';
+import { ProbeOverlay } from './metrics/probeOverlay';
+import { diffWorkers } from './metrics/workerDiff';
+import type { WorkerRow } from '../shared/dashboard/workerFields';
 import type { DashboardTarget } from './dashboardSources';
+import { answerRequest } from '../shared/protocol/requests';
 
 export interface DashboardSessionOptions {
   intervalMs?: number;
@@ -110,7 +111,7 @@ export class DashboardSession {
   }
 
   dispose(): void {
-    this.loop.stop();
+    this.loop.dispose();
     this.taskStream.stop();
     this.sampler?.dispose();
     this.probeFeed?.dispose();
@@ -187,14 +188,8 @@ export class DashboardSession {
   }
 
   private async request(requestId: number, run: () => Promise<string>): Promise<void> {
-    try {
-      const message = await run();
-      this.post({ type: 'result', requestId, ok: true, message });
-      // Show the effect at once instead of waiting for the next tick.
-      if (this.loop.active) await this.tick();
-    } catch (e) {
-      this.post({ type: 'result', requestId, ok: false, message: describeError(e) });
-    }
+    // Show the effect at once instead of waiting for the next tick.
+    if (await answerRequest((r) => this.post(r), requestId, run, describeError) && this.loop.active) await this.tick();
   }
 
   private async ensureSampler(): Promise<SchedulerSampler> {

@@ -1,8 +1,12 @@
-// Runs the scheduler probe (src/dask/metrics/schedulerProbe.ts) in a notebook kernel that holds a Dask client of the
+// Runs the scheduler probe (src/dask/scheduler/schedulerProbe.ts) in a notebook kernel that holds a Dask client of the
 // dashboard's scheduler: every 5 s while the dashboard can be seen, never while that kernel is busy (a kernel runs one
 // request at a time, so a probe sent then would wait behind the user's cell and the user's next cell behind the probe).
+import { untilAborted } from '../core/abort';
 import { PollLoop } from '../core/pollLoop';
-import { readSchedulerProbe, schedulerProbeCode, type SchedulerProbe } from '../dask/metrics/schedulerProbe';
+import type { KernelProbeState, KernelProbeStatus } from '../shared/dashboard/feedStatus';
+
+export type { KernelProbeState, KernelProbeStatus };
+import { readSchedulerProbe, schedulerProbeCode, type SchedulerProbe } from '../dask/scheduler/schedulerProbe';
 
 /** A notebook kernel the probe may run in (our own kernel connection, or the Jupyter extension's kernel). */
 export interface ProbeKernel {
@@ -20,24 +24,7 @@ export interface ProbeKernel {
 /** Notebook kernels that may hold a client of the scheduler with this id (the probe checks which one does). */
 export type ProbeKernels = (schedulerId: string) => Promise<ProbeKernel[]>;
 
-/**
- * off: not running (dashboard hidden, or no probing here). looking: just switched on, nothing asked yet. no-kernel: no connected notebook kernel has a client of this
- * scheduler. busy: the kernel that has one is running a cell. live: the values shown come from the probe. failed: it
- * answered something unusable (the message says what).
- */
-export type KernelProbeState = 'off' | 'looking' | 'no-kernel' | 'busy' | 'live' | 'failed';
 
-export interface KernelProbeStatus {
-  state: KernelProbeState;
-  /** One sentence for the panel: where occupancy comes from, or why it is missing. */
-  message: string;
-  /** The notebook the values come from (or that is busy). */
-  notebook?: string;
-  /** Epoch ms of the answer shown (live only). */
-  time?: number;
-  /** The memory bars come from the probe too: identity.json answers 500 while tasks run (distributed ≥ 2023.4). */
-  memoryFromProbe?: boolean;
-}
 
 export interface KernelProbeFeedOptions {
   kernels: ProbeKernels;
@@ -100,7 +87,7 @@ export class KernelProbeFeed {
   }
 
   dispose(): void {
-    this.loop.stop();
+    this.loop.dispose();
   }
 
   /** One round; exposed for tests. */
@@ -146,14 +133,9 @@ export class KernelProbeFeed {
     else this.set(failure ?? { state: 'no-kernel', message: NO_KERNEL });
   }
 
-  private async withinTimeout<T>(work: Promise<T>): Promise<T> {
+  private withinTimeout<T>(work: Promise<T>): Promise<T> {
     const ms = this.opts.timeoutMs ?? 10_000;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms)))]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return untilAborted(work, [AbortSignal.timeout(ms)], () => new Error(`no answer within ${ms / 1000} s`));
   }
 
   private set(status: KernelProbeStatus): void {

@@ -3,10 +3,12 @@
 // minute so "task time by prefix" can be summed from them where /metrics lacks it (distributed < 2023.1.1).
 import { isPangeoError } from '../core/http/errors';
 import { redact } from '../core/http/redact';
-import { openEventstream, type EventstreamConnection, type EventstreamOptions } from '../dask/metrics/eventstreamConnection';
-import { TaskStreamWindow, type TaskBar } from '../dask/metrics/taskStream';
+import { openEventstream, type EventstreamConnection, type EventstreamOptions } from './metrics/eventstreamConnection';
+import { TaskStreamWindow, type TaskBar } from './metrics/taskStream';
+import type { TaskStreamState } from '../shared/dashboard/taskStreamModel';
 
-export type TaskStreamState = 'off' | 'connecting' | 'live' | 'failed';
+export type { TaskStreamState };
+
 
 export interface TaskStreamFeedOptions {
   /** How the websocket is opened (tests replay recorded frames). */

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { HttpClient, HttpRequest } from '../core/http/httpClient';
 import { checkedJson, type Guard } from '../core/http/responseCheck';
 import { isPangeoError, PangeoError } from '../core/http/errors';
-import type { JupyterServerClient } from '../jupyter/jupyterServerClient';
+import type { JupyterServerClient } from '../jupyterServer/jupyterServerClient';
 import {
   baseName, contentsApiPath, ContentsEntry, isRawContentsModel, isRawDirectoryModel, joinServerPath, normalizeServerPath, parentPath,
   RawContentsModel, toEntry,

@@ -33,8 +33,10 @@ export interface HubRecord {
 }
 
 const RECORDS_KEY = 'pangeo.hubs';
-const tokenKey = (base: string) => `pangeo.hub.token:${base}`;
-const cookieKey = (base: string) => `pangeo.hub.cookie:${base}`;
+const TOKEN_PREFIX = 'pangeo.hub.token:';
+const COOKIE_PREFIX = 'pangeo.hub.cookie:';
+const tokenKey = (base: string) => `${TOKEN_PREFIX}${base}`;
+const cookieKey = (base: string) => `${COOKIE_PREFIX}${base}`;
 const oauthSecretKey = (base: string) => `pangeo.hub.oauthSecret:${base}`;
 
 /** Renew when less than this share of the lifetime (or one hour) is left. */
@@ -44,14 +46,41 @@ export class HubSessions {
   private readonly tokens = new Map<string, string | undefined>();
   private readonly cookies = new Map<string, string | undefined>();
   private readonly changes = new Emitter<void>();
-  /** Fires when a hub is added, removed, signed in or out, or its record changes. */
+  /** Fires when a hub is added, removed, signed in or out, its token renewed (here or in another window), or its record changes. */
   readonly onDidChange: Event<void> = this.changes.event;
+  private readonly secretWatch?: { dispose(): void };
 
   constructor(
     private readonly state: KeyValueStore,
     private readonly secrets: SecretStore,
     private readonly opts: { logger?: Logger; client?: Omit<HubClientOptions, 'token' | 'pageCookie'>; now?: () => number } = {},
-  ) {}
+  ) {
+    // Another window renewed (revoking the token cached here), signed in or out: connections must get the new one.
+    this.secretWatch = secrets.onDidChange?.((e) => void this.secretChanged(e.key).catch((err: unknown) =>
+      this.opts.logger?.warn(`re-reading a changed hub secret failed: ${err instanceof Error ? err.message : String(err)}`)));
+  }
+
+  /** Stops following secret changes made elsewhere. */
+  dispose(): void {
+    this.secretWatch?.dispose();
+    this.changes.dispose();
+  }
+
+  /** A cached token or cookie changed in the store: the cache takes the stored value; listeners hear of a real change. */
+  private async secretChanged(key: string): Promise<void> {
+    const prefix = [TOKEN_PREFIX, COOKIE_PREFIX].find((p) => key.startsWith(p));
+    if (!prefix) return;
+    const cache = prefix === TOKEN_PREFIX ? this.tokens : this.cookies;
+    const base = key.slice(prefix.length);
+    // Not cached yet: the next read goes to the store anyway.
+    if (!cache.has(base)) return;
+    const value = await this.secrets.get(key);
+    // Our own write (already cached) is no news.
+    if (cache.get(base) === value) return;
+    if (cache === this.tokens) registerSecret(value);
+    cache.set(base, value);
+    this.fire();
+  }
 
   private fire(): void {
     this.changes.fire();

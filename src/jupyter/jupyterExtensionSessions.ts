@@ -1,6 +1,6 @@
 // Which notebooks the Jupyter extension runs on a server, read from the server's own session list — its API shows
 // kernels only behind a consent prompt. It names sessions `<notebook>-jvsc-<uuid>.ipynb` (path), which we match.
-import type { SessionInfo } from './jupyterServerClient';
+import type { SessionInfo } from '../jupyterServer/jupyterServerClient';
 
 export interface JupyterExtensionSession {
   /** The notebook's file name, e.g. "analysis.ipynb". */

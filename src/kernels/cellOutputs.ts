@@ -1,7 +1,7 @@
 // The outputs of one cell run, built from kernel outputs with Jupyter's rules (stream merging, clear_output(wait),
 // display ids), reported as changes an editor applies: append, replace one output's items, clear, replace all.
 import { randomUUID } from 'node:crypto';
-import type { KernelOutput } from '../jupyter/kernelOutputs';
+import type { KernelOutput } from '../jupyterServer/kernelOutputs';
 import { applyTerminalControls, bundleToItems, errorItem, OutputItem, streamItem } from './outputItems';
 
 export interface CellOutput {

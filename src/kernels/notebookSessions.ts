@@ -1,5 +1,5 @@
 // Jupyter sessions (/api/sessions) tie a kernel to a notebook path, so a kept kernel is found again when the notebook reopens.
-import { isRawKernel, type JupyterServerClient, type KernelInfo, type RawKernel } from '../jupyter/jupyterServerClient';
+import { isRawKernel, type JupyterServerClient, type KernelInfo, type RawKernel } from '../jupyterServer/jupyterServerClient';
 import { arrayOf, nullable, shape, str } from '../core/http/responseCheck';
 
 export interface NotebookSessionRef {

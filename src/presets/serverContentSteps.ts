@@ -5,7 +5,7 @@ import type { StepRunner } from './applyPreset';
 import { HUB_SESSION_KEY, SERVER_KEY, type HubSession } from './hubAndDaskSteps';
 import { cloneFolderName } from './contentSteps';
 import type { HubServer } from '../hubs/hubModels';
-import { JupyterServerClient } from '../jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../jupyterServer/jupyterServerClient';
 import { InvalidInputError, PangeoError } from '../core/http/errors';
 
 /** State key: the content folder on the server, relative to the user's home (for "open-files"). */

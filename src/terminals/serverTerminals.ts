@@ -2,7 +2,7 @@
 import type { HttpClient } from '../core/http/httpClient';
 import { arrayOf, optional, shape, str } from '../core/http/responseCheck';
 import { isPangeoError } from '../core/http/errors';
-import type { JupyterServerClient } from '../jupyter/jupyterServerClient';
+import type { JupyterServerClient } from '../jupyterServer/jupyterServerClient';
 import { isServerStoppedStatus, ServerNotRunningError, TerminalsDisabledError } from '../files/contentsErrors';
 
 export interface TerminalInfo {

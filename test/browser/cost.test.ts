@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 
 import { CostMeter } from '../../src/cost/costMeter';
 import { defaultPriceTable } from '../../src/cost/priceTable';
-import { isWebviewMessage, MeterSnapshot } from '../../webviews/shared/protocol';
+import { isWebviewMessage, CostSnapshot } from '../../src/shared/protocol/panels';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../unit/metrics/syntheticScheduler';
 import { MemoryStore } from '../../src/core/keyValueStore';
 import { openWebview, useBrowserPages, waitForPost } from './webviewTestHost';
@@ -13,7 +13,7 @@ const chromium = useBrowserPages();
 const { skip, artifacts: ARTIFACTS } = chromium;
 
 /** Two hours of a server and a cluster that grows from 4 to 10 workers, minute by minute. */
-async function recordedSnapshot(): Promise<MeterSnapshot> {
+async function recordedSnapshot(): Promise<CostSnapshot> {
   let workers = 4;
   const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers, processing: 2 }) };
   const t0 = Date.UTC(2026, 4, 5, 8, 0);
@@ -26,7 +26,7 @@ async function recordedSnapshot(): Promise<MeterSnapshot> {
         dashboard: { dashboardUrl: 'http://sched.test:8787/' } },
     ] }],
   });
-  let snap: MeterSnapshot | undefined;
+  let snap: CostSnapshot | undefined;
   for (let i = 0; i <= 120; i++) {
     if (i === 60) workers = 10;
     snap = (await meter.tick(t0 + i * 60_000)).snapshot;

@@ -4,7 +4,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { DashboardSession } from '../../src/dashboard/dashboardSession';
-import type { HostMessage } from '../../webviews/shared/protocol';
+import type { HostMessage } from '../../src/shared/protocol/panels';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../unit/metrics/syntheticScheduler';
 import { DaskCluster, startDaskCluster } from '../integration/metrics/daskFixture';
 import { contrast, openWebview, setTheme, useBrowserPages, ThemeName, waitForPost, WebviewUnderTest } from './webviewTestHost';

@@ -1,7 +1,7 @@
 // Connects the real host-side DashboardSession to the dashboard page in Chromium, both ways, in order.
 import type { Browser } from 'playwright-core';
 import { DashboardSession } from '../../src/dashboard/dashboardSession';
-import type { HostMessage } from '../../webviews/shared/protocol';
+import type { HostMessage } from '../../src/shared/protocol/panels';
 import { openWebview, ThemeName, waitForPost, WebviewUnderTest } from './webviewTestHost';
 
 export async function connectDashboard(browser: Browser, origin: string, theme: ThemeName, makeSession: (post: (m: HostMessage) => void) => DashboardSession) {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DashboardSession } from '../../src/dashboard/dashboardSession';
 import type { ProbeKernel } from '../../src/dashboard/kernelProbeFeed';
-import { PROBE_MARKER } from '../../src/dask/metrics/schedulerProbe';
+import { PROBE_MARKER } from '../../src/dask/scheduler/schedulerProbe';
 import { useBrowserPages, type ThemeName } from './webviewTestHost';
 import { connectDashboard, probe } from './dashboardHarness';
 import { recordedScheduler } from './recordedScheduler';

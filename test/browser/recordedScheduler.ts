@@ -1,7 +1,7 @@
 // A scheduler that answers with the payloads recorded from a real Dask 2022.12 run (test/fixtures/scheduler/), phase by
 // phase, and an /eventstream that replays the recorded websocket frames — for the dashboard's browser tests.
-import type { EventstreamConnection, EventstreamOptions } from '../../src/dask/metrics/eventstreamConnection';
-import { readEventstreamFrame } from '../../src/dask/metrics/taskStream';
+import type { EventstreamConnection, EventstreamOptions } from '../../src/dashboard/metrics/eventstreamConnection';
+import { readEventstreamFrame } from '../../src/dashboard/metrics/taskStream';
 import { fixtureText, Phase } from '../unit/metrics/schedulerFixtures';
 
 export const PHASES: Phase[] = ['start', 'middle', 'end', 'released'];

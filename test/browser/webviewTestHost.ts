@@ -9,7 +9,7 @@ import * as esbuild from 'esbuild';
 import { chromium, Browser, Page } from 'playwright-core';
 import { buildWebviewHtml } from '../../src/editor/webview/webviewHtml';
 import { makeNonce } from '../../src/editor/webview/nonce';
-import type { HostMessage } from '../../webviews/shared/protocol';
+import type { HostMessage } from '../../src/shared/protocol/panels';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -52,7 +52,7 @@ export async function checkVsix(options: VsixCheckOptions): Promise<E2EResults> 
     const entries = await listZip(vsix);
     const bad = entries.filter((e) => FORBIDDEN.some((re) => re.test(e)));
     if (bad.length) throw new Error(`should not be packaged: ${bad.slice(0, 20).join(', ')}`);
-    // The extension host starts the identity.json worker thread from its own file (src/dask/metrics/identityOffThread.ts).
+    // The extension host starts the identity.json worker thread from its own file (src/dashboard/metrics/identityOffThread.ts).
     for (const f of ['extension/dist/extension.js', 'extension/dist/threads/identity.js']) if (!entries.includes(f)) throw new Error(`${f} is missing`);
   });
 

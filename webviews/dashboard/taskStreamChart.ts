@@ -1,10 +1,10 @@
 // Dask's task stream: one lane per worker thread, one bar per compute / transfer / disk action over the last minute,
 // coloured like Dask's (the bar's own prefix colour for compute, red transfers, orange disk, error colour for erred
 // tasks; one theme colour per prefix). Drawn on a canvas (thousands of rectangles); a click on a lane selects its worker.
-import type { TaskBar, TaskStreamState } from '../shared/protocol';
+import type { TaskBar, TaskStreamState } from '../../src/shared/protocol/panels';
 import { el } from '../shared/dom';
 import { axisColors, bodyFont, seriesColor, themeColor } from '../shared/charts';
-import { DASK_TASK_STREAM_ALPHA } from '../../src/dask/metrics/taskStream';
+import { DASK_TASK_STREAM_ALPHA } from '../../src/shared/dashboard/taskStreamModel';
 
 const WINDOW_MS = 60_000;
 const MAX_BARS = 10_000;

@@ -1,6 +1,6 @@
 // What the per-worker and per-prefix bar lists draw, from worker rows and prefix rows, with Dask's colours and meaning.
-import type { PrefixProgress, PrefixTiming, WorkerRow } from '../shared/protocol';
-import { DASK_MEMORY_BAR_STYLE } from '../../src/dask/metrics/workerMemorySplit';
+import type { PrefixProgress, PrefixTiming, WorkerRow } from '../../src/shared/protocol/panels';
+import { DASK_MEMORY_BAR_STYLE } from '../../src/shared/dashboard/workerFields';
 import type { BarSegment, BarSource } from './barList';
 import { themeColor } from '../shared/charts';
 import { formatBytes } from '../shared/format';

@@ -1,5 +1,5 @@
 // The sortable workers table, virtualized: only the rows in view exist in the DOM, so 1,000 workers cost what ~40 do.
-import type { WorkerRow, WorkersUpdate } from '../shared/protocol';
+import type { WorkerRow, WorkersUpdate } from '../../src/shared/protocol/panels';
 import { formatAgo, formatBytes, formatPercent } from '../shared/format';
 
 type Key = 'name' | 'address' | 'threads' | 'memoryBytes' | 'cpuPercent' | 'executing' | 'lastSeen';

@@ -1,7 +1,7 @@
 // REST answers are checked where they enter the program, like webview messages: a body of the wrong shape becomes a
 // typed error naming the endpoint, never a TypeError three calls later. Built on the webviews' dependency-free checks,
 // with types added so the compiler holds each check to the interface it proves.
-import * as check from '../../../webviews/shared/validate';
+import * as check from '../../shared/validate';
 import { PangeoError } from './errors';
 import type { HttpClient, HttpRequest, HttpResponse } from './httpClient';
 import { redactUrl } from './redact';

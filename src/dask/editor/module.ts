@@ -3,17 +3,14 @@
 import type * as vscode from 'vscode';
 import { join } from 'node:path';
 import { DisposableStore, type ModuleDeps } from '../../editor/module';
+import { affectsSettings, readSetting } from '../../editor/settings';
 import { ClusterService } from './clusterService';
 import { registerDaskCommands } from './daskEditorCommands';
 import { DaskTreeProvider } from './daskTree';
 import { jupyterExtensionRunner, type RunInKernel } from './notebookClusters';
 import { ProviderStore } from './providerStore';
-import { daskDashboardSources } from './dashboardSources';
-import type { DashboardSources } from '../../dashboard/dashboardSources';
 import { existsSync } from 'node:fs';
 import { daskBesidePython } from '../local/daskExecutable';
-import { dashboardProbeKernels } from './probeKernels';
-import type { ProbeKernel, ProbeKernels } from '../../dashboard/kernelProbeFeed';
 
 export interface DaskModuleDeps extends ModuleDeps {
   /** The hub sign-in's token for a Gateway served by that hub (optional until the hubs module passes it). */
@@ -22,17 +19,11 @@ export interface DaskModuleDeps extends ModuleDeps {
   runInKernel?: RunInKernel;
   /** Extra environment for local clusters (e.g. short-lived AWS credentials from a preset's role). */
   localClusterEnv?: () => Record<string, string> | undefined;
-  /** Notebooks on our own kernels that can run hidden code while idle (for the dashboard's kernel probe). */
-  ownProbeKernels?: () => ProbeKernel[];
 }
 
 export interface DaskModule extends vscode.Disposable {
   service: ClusterService;
   store: ProviderStore;
-  /** For the dashboard module: resolves tree nodes / saved panel ids to targets with connection, scale and adapt. */
-  dashboardSources: DashboardSources;
-  /** Notebook kernels with a Dask client, for the dashboard's occupancy and current work. */
-  probeKernels: ProbeKernels;
   /** Shows each cluster's estimated $/h in the tree (from the cost meter). */
   showCosts(resources: Array<{ id: string; kind: string; usdPerHour: number }>): void;
 }
@@ -42,16 +33,15 @@ const CREATED_KEY = 'pangeo.dask.createdClusters';
 export function registerDask(deps: DaskModuleDeps): DaskModule {
   const { vs, context, logger } = deps;
   const disposables = new DisposableStore();
-  const config = () => vs.workspace.getConfiguration('pangeo.dask');
   const store = new ProviderStore({
     state: context.globalState,
     secrets: context.secrets,
     logger,
     clustersDir: join(context.globalStorageUri.fsPath, 'local-clusters'),
-    daskCommand: () => config().get<string>('daskPath') || activePythonDask(vs),
+    daskCommand: () => readSetting(vs, 'pangeo.dask.daskPath') || activePythonDask(vs),
     hubTokenFor: deps.hubTokenFor,
     extraEnv: deps.localClusterEnv,
-    settingsSchedulerAddresses: () => (config().get<unknown[]>('schedulerAddresses') ?? []).filter((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u)),
+    settingsSchedulerAddresses: () => (readSetting(vs, 'pangeo.dask.schedulerAddresses') ?? []).filter((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u)),
   });
   disposables.add(store);
   // Local clusters outlive a reload; their adaptive following is picked up again here.
@@ -59,7 +49,7 @@ export function registerDask(deps: DaskModuleDeps): DaskModule {
   const service = disposables.add(new ClusterService({
     providers: () => store.providers(),
     logger,
-    pollMs: () => Math.max(1, config().get<number>('pollSeconds', 5)) * 1000,
+    pollMs: () => Math.max(1, readSetting(vs, 'pangeo.dask.pollSeconds')) * 1000,
     maxPollMs: 60_000,
   }));
   const tree = disposables.add(new DaskTreeProvider(vs, service));
@@ -79,12 +69,11 @@ export function registerDask(deps: DaskModuleDeps): DaskModule {
     },
   })) disposables.add(d);
   disposables.add(vs.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('pangeo.dask')) void service.refresh();
+    if (affectsSettings(e, 'pangeo.dask')) void service.refresh();
   }));
   const showCosts = (resources: Array<{ id: string; kind: string; usdPerHour: number }>) =>
     tree.setRates(new Map(resources.filter((r) => r.kind === 'cluster').map((r) => [r.id, r.usdPerHour])));
-  const probeKernels = dashboardProbeKernels(vs, deps.ownProbeKernels ?? (() => []), service);
-  return Object.assign(disposables, { service, store, dashboardSources: daskDashboardSources(service, store), probeKernels, showCosts });
+  return Object.assign(disposables, { service, store, showCosts });
 }
 
 /** The `dask` of the Python environment selected in the Python extension, if that extension is already active. */

@@ -1,6 +1,6 @@
 // The scheduler's JSON answers (distributed/http/scheduler/{json,api}.py), checked once here at the boundary:
 // every reader takes `unknown` and returns a typed value, or throws a message naming what is missing.
-import { finite, isRecord } from '../metrics/sourceResult';
+import { finite, isRecord } from '../../shared/validate';
 
 /** One worker as identity.json lists it; fields of the wrong type are left out, never cast. */
 export interface IdentityWorker {

@@ -1,10 +1,10 @@
 // Worker rows from identity.json (every declared field; the compiler checks the literal), on top of the memory split and activity
-// parsers (src/dask/metrics/workerMemorySplit.ts, workerActivity.ts).
+// parsers (src/dask/scheduler/workerMemorySplit.ts, workerActivity.ts).
 import { finite, type IdentityWorker, type SchedulerIdentity } from './schedulerPayloads';
-import type { WorkerRow } from './workerFields';
-import { identityEntry, type IdentityWorkerEntry } from '../metrics/identityWorkers';
-import { UnmanagedHistory, workerMemorySplit, type WorkerMemorySplit } from '../metrics/workerMemorySplit';
-import { workerActivity, type WorkerActivity } from '../metrics/workerActivity';
+import type { WorkerRow } from '../../shared/dashboard/workerFields';
+import { identityEntry, type IdentityWorkerEntry } from './identityWorkers';
+import { UnmanagedHistory, workerMemorySplit, type WorkerMemorySplit } from './workerMemorySplit';
+import { workerActivity, type WorkerActivity } from './workerActivity';
 
 /** What a row is read from: the checked identity entry, and the parsers' view of it. */
 interface Source {

@@ -1,6 +1,6 @@
 // Thin editor adapter shared by the dashboard and cost panels: options, CSP'd HTML, typed posts, visibility.
 import type * as vscode from 'vscode';
-import type { HostMessage } from '../../../webviews/shared/protocol';
+import type { HostMessage } from '../../shared/protocol/panels';
 import { makeNonce } from './nonce';
 import { buildWebviewHtml } from './webviewHtml';
 

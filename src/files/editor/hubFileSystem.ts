@@ -3,7 +3,7 @@
 import type * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { ConnectedServer, HubRegistry } from '../../hubs/hubRegistry';
-import { JupyterServerClient } from '../../jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
 import { ContentsClient, TransferProgress } from '../contentsClient';
 import { ContentsChange, ContentsWatch, ContentsWatchOptions } from '../contentsWatch';
 import { ServerNotRunningError } from '../contentsErrors';

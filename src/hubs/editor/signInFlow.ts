@@ -3,6 +3,8 @@
 import type * as vscode from 'vscode';
 import { HubSessions, HubRecord } from '../hubSessions';
 import { CancelledError, isPangeoError } from '../../core/http/errors';
+import { untilAborted } from '../../core/abort';
+import { readSetting } from '../../editor/settings';
 import { browserSignIn, passwordSignIn, tokenSignIn, type BrowserInput, type PasswordInput, type SignInMethod } from '../signInMethods';
 
 export const OAUTH_CALLBACK_PATH = '/oauth-callback';
@@ -11,17 +13,12 @@ export const OAUTH_CALLBACK_PATH = '/oauth-callback';
 export class OAuthCallbacks {
   private readonly pending = new Map<string, (query: string) => void>();
   wait(state: string, timeoutMs: number): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(state);
-        reject(new CancelledError('Browser sign-in (no answer within 5 minutes)'));
-      }, timeoutMs);
-      this.pending.set(state, (query) => {
-        clearTimeout(timer);
-        this.pending.delete(state);
-        resolve(query);
-      });
-    });
+    const answered = new Promise<string>((resolve) => this.pending.set(state, (query) => {
+      this.pending.delete(state);
+      resolve(query);
+    }));
+    return untilAborted(answered, [AbortSignal.timeout(timeoutMs)],
+      () => new CancelledError(`Browser sign-in (no answer within ${Math.round(timeoutMs / 60_000)} minutes)`)).finally(() => this.pending.delete(state));
   }
   /** Returns true when the URI completed a pending sign-in. */
   handle(uri: vscode.Uri): boolean {
@@ -118,7 +115,7 @@ const password: EditorSignIn<PasswordInput> = {
     if (!username) return undefined;
     const password = await vs.window.showInputBox({ title: `Sign in to ${record.label}`, prompt: `Password for ${username} (used once, never stored)`, password: true, ignoreFocusOut: true });
     if (!password) return undefined;
-    const hours = vs.workspace.getConfiguration('pangeo.hubs').get<number>('tokenLifetimeHours', 168);
+    const hours = readSetting(vs, 'pangeo.hubs.tokenLifetimeHours');
     const onPageLoginFailed = (e: unknown) => void vs.window.showWarningMessage(
       `Signed in to ${record.label}, but its page login failed, so the hub's profile list cannot be shown here. ${isPangeoError(e) ? e.userMessage : String(e)}`);
     return { username, password, lifetimeSeconds: Math.max(1, hours) * 3600, onPageLoginFailed };
@@ -147,7 +144,7 @@ const browser: EditorSignIn<BrowserInput> = {
     }
     return {
       clientId, clientSecret, redirectUri: callback.toString(true),
-      awaitRedirect: (state, signal) => Promise.race([d.oauth.wait(state, 5 * 60_000), new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(new CancelledError('Sign-in'))))]),
+      awaitRedirect: (state, signal) => untilAborted(d.oauth.wait(state, 5 * 60_000), [signal], () => new CancelledError('Sign-in')),
       openBrowser: async (url) => void (await vs.env.openExternal(vs.Uri.parse(url))),
     };
   },
@@ -208,7 +205,7 @@ export async function signInInteractive(d: SignInDeps, base: string, tokenInLink
 
 /** `pangeo.hubs.oauthClients`: {"https://hub.example.org/": "client-id"} registered by the hub admin. */
 function oauthClientFor(vs: typeof vscode, base: string): string | undefined {
-  const map = vs.workspace.getConfiguration('pangeo.hubs').get<Record<string, string>>('oauthClients', {});
+  const map = readSetting(vs, 'pangeo.hubs.oauthClients');
   for (const [url, id] of Object.entries(map)) {
     if (url.replace(/\/?$/, '/') === base) return id;
   }

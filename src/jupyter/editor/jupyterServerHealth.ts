@@ -11,7 +11,7 @@ import { isPangeoError } from '../../core/http/errors';
 import { Disposable } from '../../core/lifecycle';
 import type { Logger } from '../../core/log';
 import { GoneReason, probeHubServer, ServerWatch, WatchProbe } from '../serverWatch';
-import { JupyterServerClient } from '../jupyterServerClient';
+import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
 import { JupyterExtensionSession, jupyterExtensionSessions } from '../jupyterExtensionSessions';
 import type { ServerFate } from '../jupyterExtensionFetch';
 import { ServerFates } from '../serverFates';

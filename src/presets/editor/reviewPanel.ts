@@ -9,7 +9,7 @@ import {
   type ReviewHostMessage,
   type ReviewModel,
   type StepStatus,
-} from '../../../webviews/presetReview/protocol';
+} from '../../shared/protocol/presetReview';
 
 export const PRESET_REVIEW_VIEW_TYPE = 'pangeo.presetReview';
 

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { jupyterExtensionProbeKernel } from '../../../src/dask/editor/probeKernels';
+import { jupyterExtensionProbeKernel } from '../../../src/dashboard/editor/probeKernels';
 import { suite, test } from '../runner/registry';
 import { ui, uiAvailable } from '../runner/ui';
 import { ensureReadyServer, hubConfig, pangeoApi, requireHub, until } from './support/hubScenario';

@@ -3,7 +3,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyPreset, type StepImplementations } from '../../../src/presets/applyPreset';
-import { assumeAwsRoleStep, AWS_CREDENTIALS_KEY } from '../../../src/aws/assumeRoleStep';
+import { assumeAwsRoleStep, AWS_CREDENTIALS_KEY } from '../../../src/presets/assumeAwsRoleStep';
 import { StsIdentityClient } from '../../../src/aws/stsIdentityClient';
 import type { ShortLivedCredentials } from '../../../src/aws/shortLivedCredentials';
 import { envFor } from '../../../src/aws/awsCredentials';

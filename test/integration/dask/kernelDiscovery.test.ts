@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HubClient } from '../../../src/hubs/hubClient';
-import { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { discoverySnippet, parseDiscoveryOutput } from '../../../src/dask/notebook/kernelClusterDiscovery';
 import { SchedulerAddressProvider } from '../../../src/dask/scheduler/schedulerAddressProvider';
 import { daskAvailable } from '../../support/dask';

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestHub, TestHub } from '../../support/jupyterhub';
 import { HubClient } from '../../../src/hubs/hubClient';
-import { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { ContentsClient, TransferProgress } from '../../../src/files/contentsClient';
 import { FileChangedOnServerError, FileExistsOnServerError, FileTooLargeError, ServerNotRunningError, TerminalsDisabledError, WrongContentTypeError } from '../../../src/files/contentsErrors';
 import { isPangeoError } from '../../../src/core/http/errors';
@@ -23,7 +23,7 @@ import { NotebookKernel } from '../../../src/kernels/notebookKernel';
 import { ServerTerminals } from '../../../src/terminals/serverTerminals';
 import { TerminalLink, TerminalLinkState } from '../../../src/terminals/terminalLink';
 import { startTcpForwarder, TcpForwarder } from '../kernels/tcpForwarder';
-import { asUri, FakeFileSystemError, fakeFsVs } from '../../unit/files/fakeFsVscode';
+import { asUri, createFakeVscode, FakeFileSystemError } from '../../support/fakeVscode';
 
 const USER = 'ana maría@x,(y)';
 
@@ -202,7 +202,7 @@ describe('server files and terminals on a real hub under a prefix', { timeout: 3
     await contents.writeText('course/data.txt', 'next to the notebook');
     const connected: ConnectedServer = { hubId: base, hubLabel: 'test', user: USER, server, client };
     const hubs = { readyServers: () => [connected], refresh: async () => undefined, onDidChangeServers: () => ({ dispose() {} }) } as unknown as HubRegistry;
-    const provider = new HubFileSystemProvider({ vs: fakeFsVs(), hubs, logger: silentLogger });
+    const provider = new HubFileSystemProvider({ vs: createFakeVscode().vs, hubs, logger: silentLogger });
     const uri = provider.uriFor({ hubId: base, user: USER, serverName: '', path: 'course/week1.ipynb' });
     const listing = await provider.readDirectory(provider.uriFor({ hubId: base, user: USER, serverName: '', path: 'course' }));
     assert.deepEqual(listing.map(([n]) => n).sort(), ['data.txt', 'week1.ipynb']);
@@ -245,7 +245,7 @@ describe('server files and terminals on a real hub under a prefix', { timeout: 3
     await contents.createDirectory('watched/never listed');
     const connected: ConnectedServer = { hubId: base, hubLabel: 'test', user: USER, server, client };
     const hubs = { readyServers: () => [connected], refresh: async () => undefined, onDidChangeServers: () => ({ dispose() {} }) } as unknown as HubRegistry;
-    const provider = new HubFileSystemProvider({ vs: fakeFsVs(), hubs, logger: silentLogger, watchTiming: { intervalMs: 150, idleMaxMs: 400 } });
+    const provider = new HubFileSystemProvider({ vs: createFakeVscode().vs, hubs, logger: silentLogger, watchTiming: { intervalMs: 150, idleMaxMs: 400 } });
     const at = (path: string) => provider.uriFor({ hubId: base, user: USER, serverName: '', path });
     const events: string[] = [];
     const names = ['?', 'changed', 'created', 'deleted'];
@@ -333,7 +333,7 @@ describe('server files and terminals on a real hub under a prefix', { timeout: 3
     assert.match(states.find(([s]) => s === 'closed')![1] ?? '', /server stopped/i);
     await assert.rejects(contents.stat('conflict.txt'), ServerNotRunningError);
     const stopped: ConnectedServer = { hubId: base, hubLabel: 'test', user: USER, server, client };
-    const provider = new HubFileSystemProvider({ vs: fakeFsVs(), logger: silentLogger,
+    const provider = new HubFileSystemProvider({ vs: createFakeVscode().vs, logger: silentLogger,
       hubs: { readyServers: () => [stopped], refresh: async () => undefined, onDidChangeServers: () => ({ dispose() {} }) } as unknown as HubRegistry });
     await assert.rejects(provider.readFile(provider.uriFor({ hubId: base, user: USER, serverName: '', path: 'conflict.txt' })),
       (e) => (e as FakeFileSystemError).code === 'Unavailable' && /Start the server again/.test((e as Error).message));

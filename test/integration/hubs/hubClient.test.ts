@@ -7,7 +7,7 @@ import { loginForPages } from '../../../src/hubs/hubPageLogin';
 import { parseHubUrl } from '../../../src/hubs/hubUrl';
 import { choiceFromPairs, toUserOptions, validateChoice } from '../../../src/hubs/optionsForm';
 import { SpawnProgressEvent } from '../../../src/hubs/spawnProgress';
-import { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { isPangeoError } from '../../../src/core/http/errors';
 
 const PLAIN = 'alice';

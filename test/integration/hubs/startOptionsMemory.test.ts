@@ -7,7 +7,7 @@ import type * as vscode from 'vscode';
 import { startTestHub, TestHub, TEST_OPTIONS_FORM } from '../../support/jupyterhub';
 import { SecretMap } from '../../support/memoryStores';
 import { MemoryStore } from '../../../src/core/keyValueStore';
-import { fakeVs } from '../../support/fakeVscode';
+import { createFakeVscode } from '../../support/fakeVscode';
 import { HubSessions } from '../../../src/hubs/hubSessions';
 import { HubService } from '../../../src/hubs/editor/hubService';
 import { HubClient } from '../../../src/hubs/hubClient';
@@ -33,7 +33,7 @@ function scriptedVs(answers: string[], seen: Array<{ title?: string; items: Item
     return item;
   };
   return {
-    ...fakeVs(),
+    ...createFakeVscode().vs,
     QuickInputButtons: { Back: { id: 'back' } },
     window: {
       showQuickPick: async (items: Item[], o?: { title?: string }) => pick(items, o?.title),

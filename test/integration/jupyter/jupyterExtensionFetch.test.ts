@@ -10,7 +10,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import WebSocketImpl from 'ws';
 import { startTestHub, type TestHub } from '../../support/jupyterhub';
 import { HubClient } from '../../../src/hubs/hubClient';
-import { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { probeHubServer, ServerWatch } from '../../../src/jupyter/serverWatch';
 import { ServerFates } from '../../../src/jupyter/serverFates';
 import { jupyterExtensionFetch } from '../../../src/jupyter/jupyterExtensionFetch';

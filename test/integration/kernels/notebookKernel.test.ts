@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHub, TestHub } from '../../support/jupyterhub';
 import { HubClient } from '../../../src/hubs/hubClient';
-import { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { isPangeoError } from '../../../src/core/http/errors';
 import { CellRunResult, KernelState, NotebookKernel, ServerProbe, ServerStoppedError } from '../../../src/kernels/notebookKernel';
 import { OutputChange } from '../../../src/kernels/cellOutputs';

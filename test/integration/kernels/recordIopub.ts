@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import type { KernelMessage } from '@jupyterlab/services';
 import { startTestHub } from '../../support/jupyterhub';
 import { HubClient } from '../../../src/hubs/hubClient';
-import { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 
 // 1x1 transparent PNG
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';

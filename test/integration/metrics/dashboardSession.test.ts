@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { DashboardSession } from '../../../src/dashboard/dashboardSession';
-import { isHostMessage, type HostMessage, type PrefixProgress } from '../../../webviews/shared/protocol';
+import { isHostMessage, type HostMessage, type PrefixProgress } from '../../../src/shared/protocol/panels';
 import { DaskCluster, startDaskCluster } from './daskFixture';
 import { sleep } from '../../support/processes';
 

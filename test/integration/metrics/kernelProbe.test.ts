@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { startTestHub, type TestHub } from '../../support/jupyterhub';
 import { daskAvailable, startTestScheduler, type TestScheduler } from '../../support/dask';
 import { HubClient } from '../../../src/hubs/hubClient';
-import { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { hiddenRunStdout, NotebookKernel } from '../../../src/kernels/notebookKernel';
 import { DashboardSession } from '../../../src/dashboard/dashboardSession';
 import type { ProbeKernel } from '../../../src/dashboard/kernelProbeFeed';
-import { readSchedulerProbe, schedulerProbeCode } from '../../../src/dask/metrics/schedulerProbe';
-import { isHostMessage, type HostMessage, type WorkerRow } from '../../../webviews/shared/protocol';
+import { readSchedulerProbe, schedulerProbeCode } from '../../../src/dask/scheduler/schedulerProbe';
+import { isHostMessage, type HostMessage, type WorkerRow } from '../../../src/shared/protocol/panels';
 
 const skip = daskAvailable() ? false : 'needs python3-distributed for the kernel and the scheduler';
 const USER = 'alice';

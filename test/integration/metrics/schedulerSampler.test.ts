@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { SchedulerSampler } from '../../../src/dask/metrics/schedulerSampler';
+import { SchedulerSampler } from '../../../src/dashboard/metrics/schedulerSampler';
 import { runCli } from '../../../src/cli/main';
 import { daskMetricsCommand } from '../../../src/cli/daskMetricsCommand';
 import { CostMeter } from '../../../src/cost/costMeter';

@@ -12,7 +12,7 @@ import { buildWebviewHtml } from '../../../src/editor/webview/webviewHtml';
 import { makeNonce } from '../../../src/editor/webview/nonce';
 import { describePresetPlan } from '../../../src/presets/presetPlan';
 import { validatePreset } from '../../../src/presets/validatePreset';
-import type { ReviewHostMessage, ReviewModel } from '../../../webviews/presetReview/protocol';
+import type { ReviewHostMessage, ReviewModel } from '../../../src/shared/protocol/presetReview';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 

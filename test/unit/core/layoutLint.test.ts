@@ -1,7 +1,8 @@
 // The lint rules that keep the layout: they must really fire (a config typo would silently pass `npm run lint`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 
@@ -15,10 +16,33 @@ async function ruleIds(code: string, filePath: string): Promise<string[]> {
 
 test('vscode is refused outside editor adapters and allowed inside them', async () => {
   const code = "import type * as vscode from 'vscode';\nexport type T = vscode.Uri;\n";
-  assert.deepEqual(await ruleIds(code, 'src/dask/metrics/probe.ts'), ['no-restricted-imports']);
+  assert.deepEqual(await ruleIds(code, 'src/dashboard/metrics/probe.ts'), ['no-restricted-imports']);
   assert.deepEqual(await ruleIds(code, 'webviews/dashboard/probe.ts'), ['no-restricted-imports']);
   assert.deepEqual(await ruleIds(code, 'src/dask/editor/probe.ts'), []);
   assert.deepEqual(await ruleIds(code, 'src/extension.ts'), []);
+});
+
+test('an import from a higher layer, or from a folder of the same layer, is an error (type imports included)', async () => {
+  // src/core (layer 1) must not reach the hubs (layer 3), even for a type.
+  assert.deepEqual(await ruleIds("import type { HubClient } from '../hubs/hubClient';\nexport type T = HubClient;\n", 'src/core/probe.ts'), ['import-x/no-restricted-paths']);
+  // The contract layer imports no feature.
+  assert.deepEqual(await ruleIds("import type { CostMeter } from '../cost/costMeter';\nexport type T = CostMeter;\n", 'src/shared/probe.ts'), ['import-x/no-restricted-paths']);
+  // Same layer: dask and hubs stay independent.
+  assert.deepEqual(await ruleIds("import { HubClient } from '../hubs/hubClient';\nexport const T = HubClient;\n", 'src/dask/probe.ts'), ['import-x/no-restricted-paths']);
+  // Downward is fine.
+  assert.deepEqual(await ruleIds("import { PangeoError } from '../core/http/errors';\nexport const T = PangeoError;\n", 'src/hubs/probe.ts'), []);
+});
+
+test('webviews import only src/shared, and src never imports webviews', async () => {
+  assert.deepEqual(await ruleIds("import { PollLoop } from '../../src/core/pollLoop';\nexport const T = PollLoop;\n", 'webviews/dashboard/probe.ts'), ['import-x/no-restricted-paths']);
+  assert.deepEqual(await ruleIds("import { isObj } from '../../src/shared/validate';\nexport const T = isObj;\n", 'webviews/dashboard/probe.ts'), []);
+  assert.deepEqual(await ruleIds("import { el } from '../../webviews/shared/dom';\nexport const T = el;\n", 'src/shared/probe.ts'), ['import-x/no-restricted-paths']);
+});
+
+test('typeof import(…) cannot hide vscode or a project file from the layer rules', async () => {
+  assert.deepEqual(await ruleIds("export type T = import('vscode').Uri;\n", 'src/core/probe.ts'), ['no-restricted-syntax']);
+  assert.deepEqual(await ruleIds("export type T = typeof import('../hubs/hubClient');\n", 'src/editor/probe.ts'), ['no-restricted-syntax']);
+  assert.deepEqual(await ruleIds("export type T = typeof import('../chunks/yaml');\n", 'src/core/probe.ts'), []);
 });
 
 test('an import cycle is an error', async () => {
@@ -31,4 +55,15 @@ test('an import cycle is an error', async () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('every folder of src/ stands on a layer, and the README map lists the same layers', async () => {
+  const { LAYERS } = (await import(pathToFileURL(join(root, 'eslint.config.mjs')).href)) as { LAYERS: string[][] };
+  const placed = LAYERS.flat();
+  const folders = readdirSync(join(root, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/${d.name}`);
+  assert.deepEqual(folders.filter((f) => !placed.includes(f)), [], 'a new folder must be placed on a layer (eslint.config.mjs LAYERS)');
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const rows = [...readme.matchAll(/^\| (\d+) \| ([^|]+) \|/gm)].map((m) => [Number(m[1]), [...m[2].matchAll(/`([^`]+)`/g)].map((x) => x[1])] as const);
+  const fromReadme = LAYERS.map((_, i) => rows.filter(([n]) => n === i).flatMap(([, f]) => f).sort());
+  assert.deepEqual(fromReadme, LAYERS.map((l) => [...l].sort()), 'README "Layout" table and LAYERS agree');
 });

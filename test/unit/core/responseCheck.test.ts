@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { exchangeCode } from '../../../src/hubs/oauth';
-import { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
+import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { openNotebookSession } from '../../../src/kernels/notebookSessions';
 import { ServerTerminals } from '../../../src/terminals/serverTerminals';
 import { ContentsClient } from '../../../src/files/contentsClient';

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RingBuffer } from '../../../src/core/ringBuffer';
-import { SampleSeries } from '../../../src/dask/metrics/sampleSeries';
-import { buildSample } from '../../../src/dask/metrics/clusterSample';
+import { RingBuffer } from '../../../src/shared/ringBuffer';
+import { SampleSeries } from '../../../src/shared/dashboard/sampleSeries';
+import { buildSample } from '../../../src/dashboard/metrics/clusterSample';
 import { readCounts, readIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
 import { syntheticPayloads } from '../metrics/syntheticScheduler';
 

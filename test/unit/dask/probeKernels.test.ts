@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { dashboardProbeKernels } from '../../../src/dask/editor/probeKernels';
+import { dashboardProbeKernels } from '../../../src/dashboard/editor/probeKernels';
 import type { ProbeKernel } from '../../../src/dashboard/kernelProbeFeed';
 import type { NotebookClusters } from '../../../src/dask/editor/clusterService';
 

@@ -10,7 +10,7 @@ import { FileChangedOnServerError, FileExistsOnServerError, FileTooLargeError, S
 import { ForbiddenError, NotFoundError, UnreachableError } from '../../../src/core/http/errors';
 import type { ConnectedServer, HubRegistry } from '../../../src/hubs/hubRegistry';
 import { silentLogger } from '../../../src/core/log';
-import { asUri, FakeFileSystemError, FakeUri, fakeFsVs } from './fakeFsVscode';
+import { asUri, createFakeVscode, FakeFileSystemError, FakeUri } from '../../support/fakeVscode';
 
 const HUB = 'https://hub.example.org/jhub/';
 const USER = 'ana maría@x,(y)';
@@ -71,7 +71,7 @@ class MemoryContents {
 }
 
 function setup(opts: { ready?: boolean; timers?: { fire?: () => void } } = {}) {
-  const vs = fakeFsVs();
+  const vs = createFakeVscode().vs;
   const contents = new MemoryContents();
   const server = { hubId: HUB, hubLabel: 'hub.example.org/jhub', user: USER, server: { name: '', state: 'ready', url: `${HUB}user/x/`, userOptions: {} }, client: {} } as unknown as ConnectedServer;
   let ready = opts.ready ?? true;
@@ -102,7 +102,7 @@ function setup(opts: { ready?: boolean; timers?: { fire?: () => void } } = {}) {
 const code = (e: unknown) => (e as FakeFileSystemError).code;
 
 test('typed errors map onto the FileSystemError codes the editor acts on', () => {
-  const vs = fakeFsVs();
+  const vs = createFakeVscode().vs;
   const uri = asUri(FakeUri.parse('pangeo-hub://h.org/@/alice/@/x.txt'));
   assert.equal(code(toFileSystemError(vs, new NotFoundError('u'), uri)), 'FileNotFound');
   assert.equal(code(toFileSystemError(vs, new FileExistsOnServerError('x'), uri)), 'FileExists');

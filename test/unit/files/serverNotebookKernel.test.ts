@@ -11,7 +11,7 @@ import type { ConnectedServer, HubRegistry } from '../../../src/hubs/hubRegistry
 import { HubClient } from '../../../src/hubs/hubClient';
 import { silentLogger } from '../../../src/core/log';
 import { HUB_FILE_SCHEME, toHubUriParts } from '../../../src/files/hubFileUri';
-import { createFakeVs, FakeCell, FakeController, FakeNotebook } from '../kernels/fakeVscode';
+import { createFakeVscode, FakeCell, FakeController, FakeNotebook } from '../../support/fakeVscode';
 
 const HUB = 'https://hub.example.org/jhub/';
 const USER = 'ana maría@x,(y)';
@@ -30,7 +30,7 @@ function hubNotebook(path: string, kernelspec?: string) {
 }
 
 test('the hub notebook prefers its server\'s controller for the kernelspec it names, and its session path is its own path', async () => {
-  const fake = createFakeVs();
+  const fake = createFakeVscode();
   (fake.vs as unknown as { NotebookControllerAffinity: unknown }).NotebookControllerAffinity = { Default: 1, Preferred: 2 };
   const affinity: Array<[string, string, number]> = [];
   (FakeController.prototype as unknown as { updateNotebookAffinity: unknown }).updateNotebookAffinity = function (this: FakeController, nb: { uri: { toString(): string } }, a: number) {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { jupyterExtensionSessions } from '../../../src/jupyter/jupyterExtensionSessions';
-import type { SessionInfo } from '../../../src/jupyter/jupyterServerClient';
+import type { SessionInfo } from '../../../src/jupyterServer/jupyterServerClient';
 
 const kernel = (id: string) => ({ id, name: 'python3', last_activity: '', execution_state: 'idle', connections: 1 }) as unknown as SessionInfo['kernel'];
 

@@ -3,8 +3,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KernelMessage } from '@jupyterlab/services';
-import type { JupyterServerClient } from '../../../src/jupyter/jupyterServerClient';
-import { toKernelOutput, KernelOutput } from '../../../src/jupyter/kernelOutputs';
+import type { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
+import { toKernelOutput, KernelOutput } from '../../../src/jupyterServer/kernelOutputs';
 import { CancelledError, NotFoundError, UnexpectedResponseError, UnreachableError, isPangeoError } from '../../../src/core/http/errors';
 import { KernelLostError, KernelState, NotebookKernel, NotebookKernelOptions, ServerGoneError, ServerProbe, ServerStoppedError } from '../../../src/kernels/notebookKernel';
 import { recordedCell, recordedMessages } from './recorded';
@@ -132,7 +132,7 @@ function states(kernel: NotebookKernel): KernelState[] {
   return seen;
 }
 
-function until(check: () => boolean, ms = 2000): Promise<void> {
+function until(check: () => boolean, ms = 10_000): Promise<void> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
     const tick = () => (check() ? resolve() : Date.now() - t0 > ms ? reject(new Error('condition not met')) : setTimeout(tick, 5));

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KernelMessage } from '@jupyterlab/services';
-import { KernelOutput, toKernelOutput } from '../../../src/jupyter/kernelOutputs';
+import { KernelOutput, toKernelOutput } from '../../../src/jupyterServer/kernelOutputs';
 
 interface RecordedCell {
   code: string;

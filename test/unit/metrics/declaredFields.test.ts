@@ -2,14 +2,14 @@
 // the declaration. These tests fail if someone lists fields by hand again (a field that never reaches the webview).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffWorkers, sameRow } from '../../../src/dask/metrics/workerDiff';
-import { WORKER_FIELD_NAMES, type WorkerRow } from '../../../src/dask/scheduler/workerFields';
+import { diffWorkers, sameRow } from '../../../src/dashboard/metrics/workerDiff';
+import { WORKER_FIELD_NAMES, type WorkerRow } from '../../../src/shared/dashboard/workerFields';
 import { workerRows } from '../../../src/dask/scheduler/workerRows';
 import { readCounts, readIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
-import { buildSample, SampleContext } from '../../../src/dask/metrics/clusterSample';
-import { SampleSeries, SERIES_KEYS } from '../../../src/dask/metrics/sampleSeries';
-import { summarize, SUMMARY_FIELDS } from '../../../src/dask/metrics/sampleSummary';
-import { isHostMessage } from '../../../webviews/shared/protocol';
+import { buildSample, SampleContext } from '../../../src/dashboard/metrics/clusterSample';
+import { SampleSeries, SERIES_KEYS } from '../../../src/shared/dashboard/sampleSeries';
+import { summarize, SUMMARY_FIELDS } from '../../../src/shared/dashboard/sampleSummary';
+import { isHostMessage } from '../../../src/shared/protocol/panels';
 import { syntheticPayloads } from './syntheticScheduler';
 
 const rows = () => workerRows(readIdentity(syntheticPayloads({ workers: 2 }).identity));

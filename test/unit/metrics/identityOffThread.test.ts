@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SchedulerSampler, type SamplerOptions } from '../../../src/dask/metrics/schedulerSampler';
-import { IdentityOffThread, IdentityThreadFailed } from '../../../src/dask/metrics/identityOffThread';
+import { SchedulerSampler, type SamplerOptions } from '../../../src/dashboard/metrics/schedulerSampler';
+import { IdentityOffThread, IdentityThreadFailed } from '../../../src/dashboard/metrics/identityOffThread';
 import { isPangeoError } from '../../../src/core/http/errors';
 import type { Logger } from '../../../src/core/log';
 import { fakeSchedulerFetch, type FakeSchedulerControl, syntheticPayloads } from './syntheticScheduler';
@@ -127,7 +127,7 @@ test('dispose ends the thread', async () => {
   t.dispose();
   assert.equal(t.running, false);
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([t.exited, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('the thread is still running')), 5000); })]);
+  await Promise.race([t.exited, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('the thread is still running')), 30_000); })]);
   clearTimeout(timer);
   await assert.rejects(t.read(bytes, 0), IdentityThreadFailed, 'a disposed reader sends nothing more');
 

@@ -12,7 +12,7 @@ export function identityThreadScript(): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), 'pangeo-identity-thread-'));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const outfile = join(dir, 'identity.js');
-    await build({ entryPoints: [join(__dirname, '../../../src/dask/metrics/identityThread.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+    await build({ entryPoints: [join(__dirname, '../../../src/dashboard/metrics/identityThread.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
     return outfile;
   })();
   return built;

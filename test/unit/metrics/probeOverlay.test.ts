@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ProbeOverlay, shortenWork } from '../../../src/dask/metrics/probeOverlay';
-import { readSchedulerProbe } from '../../../src/dask/metrics/schedulerProbe';
+import { ProbeOverlay, shortenWork } from '../../../src/dashboard/metrics/probeOverlay';
+import { readSchedulerProbe } from '../../../src/dask/scheduler/schedulerProbe';
 import { workerRows } from '../../../src/dask/scheduler/workerRows';
 import type { SchedulerIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
 import { fixtureText } from './schedulerFixtures';

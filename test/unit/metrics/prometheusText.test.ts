@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { byLabel, parsePrometheusText, single, workerTotal } from '../../../src/dask/metrics/prometheusText';
+import { byLabel, parsePrometheusText, single, workerTotal } from '../../../src/dashboard/metrics/prometheusText';
 import { syntheticPayloads } from './syntheticScheduler';
 
 test('parses names, labels, values and skips comments and junk', () => {

@@ -1,8 +1,8 @@
 // Loads the payloads recorded from a real Dask 2022.12 scheduler under load (test/fixtures/scheduler/README.md).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MetricsPage, readMetricsPage } from '../../../src/dask/metrics/metricsPage';
-import { IdentityWorkerEntry, readIdentityWorkers } from '../../../src/dask/metrics/identityWorkers';
+import { MetricsPage, readMetricsPage } from '../../../src/dashboard/metrics/metricsPage';
+import { IdentityWorkerEntry, readIdentityWorkers } from '../../../src/dask/scheduler/identityWorkers';
 
 export const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'scheduler');
 export type Phase = 'start' | 'middle' | 'end' | 'released';

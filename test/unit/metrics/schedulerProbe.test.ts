@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PROBE_MARKER, readSchedulerProbe, SCHEDULER_PROBE_FUNCTION, schedulerProbeCode } from '../../../src/dask/metrics/schedulerProbe';
+import { PROBE_MARKER, readSchedulerProbe, SCHEDULER_PROBE_FUNCTION, schedulerProbeCode } from '../../../src/dask/scheduler/schedulerProbe';
 import { fixtureText } from './schedulerFixtures';
 
 test('the TS copy of the probe is the Python the recorder ran', () => {

@@ -1,10 +1,10 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SchedulerSampler } from '../../../src/dask/metrics/schedulerSampler';
+import { SchedulerSampler } from '../../../src/dashboard/metrics/schedulerSampler';
 import { normalizeDashboardRoot } from '../../../src/dask/scheduler/schedulerHttp';
-import { buildSample } from '../../../src/dask/metrics/clusterSample';
+import { buildSample } from '../../../src/dashboard/metrics/clusterSample';
 import { readCounts, readIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
-import { diffWorkers } from '../../../src/dask/metrics/workerDiff';
+import { diffWorkers } from '../../../src/dashboard/metrics/workerDiff';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from './syntheticScheduler';
 import { identityThreadScript } from './identityThreadBundle';
 

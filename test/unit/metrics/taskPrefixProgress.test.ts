@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readMetricsPage } from '../../../src/dask/metrics/metricsPage';
-import { isSettled, PrefixRunTracker, progressOf, readPrefixStateTotals, taskPrefixProgress } from '../../../src/dask/metrics/taskPrefixProgress';
+import { readMetricsPage } from '../../../src/dashboard/metrics/metricsPage';
+import { isSettled, PrefixRunTracker, progressOf, readPrefixStateTotals, taskPrefixProgress } from '../../../src/dashboard/metrics/taskPrefixProgress';
 import { metricsAt } from './schedulerFixtures';
 
 const byPrefix = <T extends { prefix: string }>(rows: T[]) => Object.fromEntries(rows.map((r) => [r.prefix, r]));

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keySplit, readEventstreamFrame, readEventstreamMessage, TaskStreamWindow } from '../../../src/dask/metrics/taskStream';
-import { eventstreamUrl } from '../../../src/dask/metrics/eventstreamConnection';
+import { keySplit } from '../../../src/dask/scheduler/taskKeys';
+import { readEventstreamFrame, readEventstreamMessage, TaskStreamWindow } from '../../../src/dashboard/metrics/taskStream';
+import { eventstreamUrl } from '../../../src/dashboard/metrics/eventstreamConnection';
 import { fixtureText } from './schedulerFixtures';
 
 const events = () => fixtureText('eventstream.jsonl').trim().split('\n').map(readEventstreamFrame);

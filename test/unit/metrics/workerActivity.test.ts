@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readSchedulerProbe } from '../../../src/dask/metrics/schedulerProbe';
-import { workersActivity } from '../../../src/dask/metrics/workerActivity';
+import { readSchedulerProbe } from '../../../src/dask/scheduler/schedulerProbe';
+import { workersActivity } from '../../../src/dask/scheduler/workerActivity';
 import { fixtureText, workersAt } from './schedulerFixtures';
 
 test('real 2022.12 identity.json mid-run: task counts per worker; the probe adds occupancy and executing keys', () => {

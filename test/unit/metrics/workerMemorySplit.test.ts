@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readIdentityWorkers } from '../../../src/dask/metrics/identityWorkers';
-import { memoryColor, memorySplitFromProbe, UnmanagedHistory, workerMemorySplit, workersMemorySplit, WorkerMemorySplit } from '../../../src/dask/metrics/workerMemorySplit';
-import { readSchedulerProbe } from '../../../src/dask/metrics/schedulerProbe';
+import { readIdentityWorkers } from '../../../src/dask/scheduler/identityWorkers';
+import { memoryColor, memorySplitFromProbe, UnmanagedHistory, workerMemorySplit, workersMemorySplit, WorkerMemorySplit } from '../../../src/dask/scheduler/workerMemorySplit';
+import { readSchedulerProbe } from '../../../src/dask/scheduler/schedulerProbe';
 import { fixtureText, workersAt } from './schedulerFixtures';
 
 function splits(readings: ReturnType<typeof workersMemorySplit>): Record<string, WorkerMemorySplit> {

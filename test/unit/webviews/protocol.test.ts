@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isHostMessage, isWebviewMessage } from '../../../webviews/shared/protocol';
-import { buildSample } from '../../../src/dask/metrics/clusterSample';
-import { summarize } from '../../../src/dask/metrics/sampleSummary';
-import { SampleSeries } from '../../../src/dask/metrics/sampleSeries';
+import { isHostMessage, isWebviewMessage } from '../../../src/shared/protocol/panels';
+import { buildSample } from '../../../src/dashboard/metrics/clusterSample';
+import { summarize } from '../../../src/shared/dashboard/sampleSummary';
+import { SampleSeries } from '../../../src/shared/dashboard/sampleSeries';
 import { readCounts, readIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
-import { readMetricsPage } from '../../../src/dask/metrics/metricsPage';
+import { readMetricsPage } from '../../../src/dashboard/metrics/metricsPage';
 import { syntheticPayloads } from '../metrics/syntheticScheduler';
 
 // Built by the host's own code, so every declared field is present.

@@ -1,0 +1,74 @@
+// One observation of a Dask cluster, built from counts.json, identity.json and (when served) /metrics.
+import type { SchedulerCounts, SchedulerIdentity } from '../../dask/scheduler/schedulerPayloads';
+import { workerRows, type RowContext } from '../../dask/scheduler/workerRows';
+import type { WorkerRow } from '../../shared/dashboard/workerFields';
+import { CLUSTER_TOTALS, type ClusterSample, type ClusterTotal, type TaskCounts } from '../../shared/dashboard/sampleModel';
+import { byLabel, single, workerTotal } from './prometheusText';
+import type { MetricsPage } from './metricsPage';
+import { PrefixRunTracker, readPrefixStateTotals } from './taskPrefixProgress';
+import { readPrefixTimings } from './prefixTimings';
+import { UnmanagedHistory } from '../../dask/scheduler/workerMemorySplit';
+
+export type { ClusterSample, WorkerRow };
+
+
+
+const TOTAL_NAMES = Object.keys(CLUSTER_TOTALS) as ClusterTotal[];
+
+
+/** What samples of one scheduler carry from one to the next (unmanaged-memory history, prefix runs). */
+export class SampleContext {
+  readonly history = new UnmanagedHistory();
+  readonly prefixRuns = new PrefixRunTracker();
+  /** Rows of the last sample, kept for workers whose heartbeat has not changed since. */
+  readonly rows: RowContext = { history: this.history, at: 0, previous: new Map() };
+}
+
+export function buildSample(time: number, counts: SchedulerCounts, identity: SchedulerIdentity, metrics?: MetricsPage, context = new SampleContext()): ClusterSample {
+  context.rows.at = time;
+  return sampleFromRows(time, counts, identity, workerRows(identity, context.rows), metrics, context);
+}
+
+/** The same from worker rows already read (identityRows.ts, possibly on a worker thread); `identity.workers` is not read. */
+export function sampleFromRows(time: number, counts: SchedulerCounts, identity: Pick<SchedulerIdentity, 'id' | 'started'>, rows: WorkerRow[],
+  metrics?: MetricsPage, context = new SampleContext()): ClusterSample {
+  const totals = {} as Record<ClusterTotal, number>;
+  for (const t of TOTAL_NAMES) totals[t] = 0;
+  for (const row of rows) for (const t of TOTAL_NAMES) totals[t] += row[CLUSTER_TOTALS[t]];
+  const samples = metrics?.samples;
+  const tasksFromMetrics = samples ? byLabel(samples, 'dask_scheduler_tasks', 'state') : {};
+  const tasks: TaskCounts = Object.keys(tasksFromMetrics).length
+    ? tasksFromMetrics
+    : {
+      processing: counts.processing,
+      waiting: counts.waiting,
+      memory: counts.memory,
+      erred: counts.erred,
+      released: counts.released,
+      'no-worker': counts.unrunnable,
+    };
+  const promWorkers = samples ? workerTotal(byLabel(samples, 'dask_scheduler_workers', 'state')) : undefined;
+  const prefixTotals = readPrefixStateTotals(metrics);
+  const timings = readPrefixTimings(metrics);
+  return {
+    ...totals,
+    time,
+    schedulerId: identity.id,
+    schedulerStarted: identity.started ? Math.round(identity.started * 1000) : undefined,
+    // identity.json lists each worker; the others are cross-checks when it is empty but counts are not.
+    workers: rows.length || counts.workers || promWorkers || 0,
+    threads: totals.threads || counts.cores,
+    tasks,
+    clients: (samples && single(samples, 'dask_scheduler_clients')) ?? counts.clients,
+    desiredWorkers: (samples && single(samples, 'dask_scheduler_desired_workers')) ?? counts.desired_workers,
+    metricsAvailable: metrics !== undefined,
+    prefixes: prefixTotals.kind === 'ok' ? { rows: context.prefixRuns.update(prefixTotals.value) } : { rows: [], missing: prefixTotals.reason },
+    prefixTimes: timings.kind === 'ok' ? { rows: timings.value } : { rows: [], missing: timings.reason },
+    workerRows: rows,
+  };
+}
+
+/** Tasks that mean the cluster is busy (for idle detection). */
+export function activeTasks(tasks: TaskCounts): number {
+  return (tasks.processing ?? 0) + (tasks.queued ?? 0) + (tasks.waiting ?? 0) + (tasks['no-worker'] ?? 0);
+}

@@ -1,0 +1,132 @@
+// Reads identity.json on a worker thread (identityThread.ts) so a 1,000-worker cluster's ~0.8 MB of JSON does not block
+// the extension host every poll: only the rows that changed cross back. Any failure of the thread is reported once as
+// IdentityThreadFailed and the caller reads on its own thread from then on.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../../core/log';
+import type { WorkerRow } from '../../shared/dashboard/workerFields';
+import { fromColumns, IdentityRejected, type IdentityRows, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
+
+/** Where the bundle puts the thread (esbuild.mjs): next to dist/extension.js and dist/cli.js. */
+export const IDENTITY_THREAD_SCRIPT = join(__dirname, 'threads', 'identity.js');
+
+/** The thread could not answer (missing, crashed, stuck or disposed): read on this thread instead. */
+export class IdentityThreadFailed extends Error {}
+
+interface Pending {
+  resolve: (r: IdentityRows) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class IdentityOffThread {
+  private worker?: Worker;
+  private failed?: string;
+  private seq = 0;
+  private readonly pending = new Map<number, Pending>();
+  /** The rows of the thread's last reply by address; unchanged rows come back as their address. */
+  private held = new Map<string, WorkerRow>();
+
+  constructor(private readonly script = IDENTITY_THREAD_SCRIPT, private readonly logger?: Logger, private readonly timeoutMs = 10_000) {}
+
+  private exit?: Promise<void>;
+
+  /** Whether a thread is running now. */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Resolves once the thread has exited (at once when none was started). */
+  get exited(): Promise<void> {
+    return this.exit ?? Promise.resolve();
+  }
+
+  /** Whether reads may still go to the thread. */
+  get usable(): boolean {
+    return this.failed === undefined;
+  }
+
+  /**
+   * Rejects with IdentityRejected (not a scheduler's answer) or IdentityThreadFailed (read it here instead: when the
+   * bytes were moved to the thread, `bytes.byteLength` is 0 then and they must be fetched again).
+   */
+  read(bytes: Uint8Array, at: number): Promise<IdentityRows> {
+    const worker = this.start();
+    if (!worker) return Promise.reject(new IdentityThreadFailed(this.failed));
+    const seq = ++this.seq;
+    return new Promise<IdentityRows>((resolve, reject) => {
+      const timer = setTimeout(() => this.fail(`no answer in ${this.timeoutMs} ms`), this.timeoutMs);
+      this.pending.set(seq, { resolve, reject, timer });
+      // Keep a short-lived process (the CLI) alive only while a read is under way.
+      worker.ref();
+      // Moved, not copied, when the bytes are a whole buffer of their own (a fetched body): they are the caller's no more.
+      const own = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
+      worker.postMessage({ seq, bytes, at } satisfies IdentityThreadRequest, own ? [bytes.buffer] : []);
+    });
+  }
+
+  dispose(): void {
+    this.fail('disposed', false);
+  }
+
+  private start(): Worker | undefined {
+    if (this.worker || this.failed) return this.worker;
+    if (!existsSync(this.script)) {
+      // Only a development run (no bundle) lacks it: the .vsix ships dist/threads/ (.vscodeignore).
+      this.failed = `${this.script} is missing`;
+      this.logger?.trace(`identity.json is read on the extension host's thread: ${this.failed}`);
+      return undefined;
+    }
+    try {
+      const worker = new Worker(this.script, { name: 'pangeo identity.json reader' });
+      worker.on('message', (reply: IdentityThreadReply) => this.answer(reply));
+      worker.on('error', (e) => this.fail(e.message));
+      worker.on('messageerror', (e) => this.fail(e.message));
+      this.exit = new Promise((resolve) => worker.once('exit', () => resolve()));
+      worker.on('exit', (code) => this.fail(`it exited (code ${code})`));
+      worker.unref();
+      this.worker = worker;
+    } catch (e) {
+      this.fail((e as Error).message);
+    }
+    return this.worker;
+  }
+
+  private answer(reply: IdentityThreadReply): void {
+    const p = this.pending.get(reply.seq);
+    if (!p) return;
+    this.pending.delete(reply.seq);
+    clearTimeout(p.timer);
+    if (this.pending.size === 0) this.worker?.unref();
+    if (!reply.ok) return p.reject(new IdentityRejected(reply.rejected));
+    // Applied even when nobody waits any more (a cancelled tick): `held` must match what the thread thinks we hold.
+    for (const row of fromColumns(reply.changed)) this.held.set(row.address, row);
+    const rows: WorkerRow[] = [];
+    const next = new Map<string, WorkerRow>();
+    for (const address of reply.order) {
+      const row = this.held.get(address);
+      if (!row) return this.fail(`it referred to a row it never sent (${address})`, true, p);
+      rows.push(row);
+      next.set(address, row);
+    }
+    this.held = next;
+    p.resolve({ head: reply.head, rows });
+  }
+
+  /** Ends the thread for good; waiting reads reject so their callers read on their own thread. */
+  private fail(why: string, warn = true, also?: Pending): void {
+    if (this.failed !== undefined) return;
+    this.failed = why;
+    if (warn) this.logger?.warn(`identity.json is read on the extension host's thread from now on: the worker thread failed (${why})`);
+    const waiting = [...this.pending.values(), ...(also ? [also] : [])];
+    this.pending.clear();
+    for (const p of waiting) {
+      clearTimeout(p.timer);
+      p.reject(new IdentityThreadFailed(why));
+    }
+    void this.worker?.terminate();
+    this.worker = undefined;
+    this.held.clear();
+  }
+}

@@ -1,0 +1,90 @@
+// identity.json's bytes → worker rows: the part of a dashboard tick that grows with the cluster (~0.8 MB of JSON at
+// 1,000 workers). The same reader runs on the extension host's thread for small clusters and on a worker thread
+// (identityThread.ts) for big ones, so both give the same rows. No imports of node-only or editor modules.
+import { readIdentity, type SchedulerIdentity } from '../../dask/scheduler/schedulerPayloads';
+import { WORKER_FIELD_NAMES, type WorkerField, type WorkerRow } from '../../shared/dashboard/workerFields';
+import { workerRows, type RowContext } from '../../dask/scheduler/workerRows';
+import { UnmanagedHistory } from '../../dask/scheduler/workerMemorySplit';
+
+/** identity.json without its worker entries (they became rows). */
+export type IdentityHead = Omit<SchedulerIdentity, 'workers'>;
+
+export interface IdentityRows {
+  head: IdentityHead;
+  rows: WorkerRow[];
+}
+
+/** Bytes that are not a scheduler's identity.json; the caller names the URL (schedulerHttp.notAScheduler). */
+export class IdentityRejected extends Error {}
+
+const decoder = new TextDecoder();
+
+/**
+ * Reads one scheduler's identity.json again and again, keeping what rows need across reads (the 30 s unmanaged-memory
+ * history, the last rows of workers without a new heartbeat); a new scheduler id starts afresh, as after a restart.
+ */
+export class IdentityRowsReader {
+  private forId?: string;
+  private context = freshContext();
+
+  /** `at`: epoch ms of the sample. Throws IdentityRejected. */
+  read(bytes: Uint8Array, at: number): IdentityRows {
+    let body: unknown;
+    try {
+      body = JSON.parse(decoder.decode(bytes));
+    } catch {
+      throw new IdentityRejected('the answer is not JSON');
+    }
+    let identity: SchedulerIdentity;
+    try {
+      identity = readIdentity(body);
+    } catch (e) {
+      throw new IdentityRejected((e as Error).message);
+    }
+    if (identity.id !== this.forId) [this.context, this.forId] = [freshContext(), identity.id];
+    this.context.at = at;
+    const { workers: _workers, ...head } = identity;
+    return { head, rows: workerRows(identity, this.context) };
+  }
+}
+
+function freshContext(): RowContext {
+  return { history: new UnmanagedHistory(), at: 0, previous: new Map() };
+}
+
+// ---- the worker thread's messages (identityThread.ts ↔ identityOffThread.ts) ----
+
+export interface IdentityThreadRequest {
+  seq: number;
+  bytes: Uint8Array;
+  at: number;
+}
+
+/**
+ * `order`: every worker's address, in identity.json's order. `changed`: only the rows that changed since the last reply,
+ * one array per declared field (WORKER_FIELDS): at 1,000 workers Dask paces heartbeats to ~6 s, so most rows of a 2 s
+ * poll do not cross at all, and a few long arrays cost the receiving thread ~4× less than as many small objects.
+ */
+export type IdentityThreadReply =
+  | { seq: number; ok: true; head: IdentityHead; order: string[]; changed: RowColumns }
+  | { seq: number; ok: false; rejected: string };
+
+export type RowColumns = { [K in WorkerField]: WorkerRow[K][] };
+
+export function toColumns(rows: readonly WorkerRow[]): RowColumns {
+  const columns = {} as Record<WorkerField, unknown[]>;
+  for (const f of WORKER_FIELD_NAMES) columns[f] = rows.map((r) => r[f]);
+  return columns as RowColumns;
+}
+
+export function fromColumns(columns: RowColumns): WorkerRow[] {
+  const n = columns.address.length;
+  const rows: Record<string, unknown>[] = [];
+  for (let i = 0; i < n; i++) rows.push({});
+  // Field by field, so every row gets its fields in the declared order (one hidden class for all of them).
+  for (const f of WORKER_FIELD_NAMES) {
+    const column = columns[f];
+    for (let i = 0; i < n; i++) rows[i]![f] = column[i];
+  }
+  return rows as unknown as WorkerRow[];
+}

@@ -1,0 +1,230 @@
+// Client of one Jupyter server (a hub's single-user server): kernelspecs, kernels, sessions, and kernel connections.
+import { randomUUID } from 'node:crypto';
+import type { KernelMessage, ServerConnection } from '@jupyterlab/services';
+import type { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
+import { loadChunk } from '../core/chunks';
+import type { HttpClient, HttpRequest } from '../core/http/httpClient';
+import { arrayOf, checkedJson, maybe, nullable, num, optional, recordOf, shape, str, type Answerer, type Guard } from '../core/http/responseCheck';
+import { UnreachableError, TimeoutError, CancelledError } from '../core/http/errors';
+import { untilAborted } from '../core/abort';
+import { redactUrl } from '../core/http/redact';
+import { KernelOutput, toKernelOutput } from './kernelOutputs';
+import { kernelWebSocketClass } from './kernelWebSocket';
+
+export interface KernelSpecInfo {
+  name: string;
+  displayName: string;
+  language: string;
+}
+
+export interface KernelInfo {
+  id: string;
+  name: string;
+  executionState?: string;
+  lastActivity?: string;
+  connections?: number;
+}
+
+export interface SessionInfo {
+  id: string;
+  path: string;
+  name: string;
+  type: string;
+  kernel: KernelInfo;
+}
+
+export interface ExecuteResult {
+  status: 'ok' | 'error' | 'aborted';
+  executionCount: number | null;
+  outputs: KernelOutput[];
+  error?: { ename: string; evalue: string; traceback: string[] };
+}
+
+/** A kernel model of `/api/kernels` (jupyter_server 1.x/2.x). */
+export interface RawKernel { id: string; name: string; execution_state?: string; last_activity?: string; connections?: number }
+
+export const isRawKernel = shape<RawKernel>({ id: str, name: str, execution_state: optional(str), last_activity: optional(str), connections: optional(num) });
+
+interface RawKernelSpecs {
+  default: string;
+  kernelspecs: Record<string, { name: string; spec?: { display_name?: string; language?: string } | null }>;
+}
+
+const isKernelSpecs = shape<RawKernelSpecs>({
+  default: str,
+  kernelspecs: recordOf(shape<RawKernelSpecs['kernelspecs'][string]>({
+    name: str, spec: maybe(shape<{ display_name?: string; language?: string }>({ display_name: optional(str), language: optional(str) })),
+  })),
+});
+
+/** A session of `/api/sessions`; its kernel is null while the server cannot reach it. */
+interface RawSession { id: string; path: string; name?: string; type?: string; kernel: RawKernel | null }
+
+const isRawSession = shape<RawSession>({ id: str, path: str, name: optional(str), type: optional(str), kernel: nullable(isRawKernel) });
+
+function toKernelInfo(k: RawKernel): KernelInfo {
+  return { id: k.id, name: k.name, executionState: k.execution_state, lastActivity: k.last_activity, connections: k.connections };
+}
+
+export class JupyterServerClient {
+  /** `serverUrl` is the single-user server's base (…/user/<name>/ or …/user/<name>/<server>/), trailing slash. */
+  constructor(readonly serverUrl: string, private readonly hubHttp: HttpClient) {
+    this.http = hubHttp.withBase(serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`);
+  }
+  readonly http: HttpClient;
+
+  /** Who answers, for errors about a body of the wrong shape. */
+  get answerer(): Answerer {
+    return {
+      who: 'The Jupyter server',
+      hint: `Is ${redactUrl(this.serverUrl)} a Jupyter server? If the server is stopping or restarting, the hub may have answered for it: refresh and try again.`,
+    };
+  }
+
+  /** A JSON answer of this server's REST API, checked against the shape it should have. */
+  checkedJson<T>(req: HttpRequest, guard: Guard<T>): Promise<T> {
+    return checkedJson(this.http, req, guard, this.answerer);
+  }
+
+  async getKernelSpecs(signal?: AbortSignal): Promise<{ default: string; specs: KernelSpecInfo[] }> {
+    const raw = await this.checkedJson({ path: 'api/kernelspecs', signal }, isKernelSpecs);
+    const specs = Object.values(raw.kernelspecs).map((k) => ({ name: k.name, displayName: k.spec?.display_name ?? k.name, language: k.spec?.language ?? '' }));
+    return { default: raw.default, specs: specs.sort((a, b) => a.name.localeCompare(b.name)) };
+  }
+
+  async listKernels(signal?: AbortSignal): Promise<KernelInfo[]> {
+    return (await this.checkedJson({ path: 'api/kernels', signal }, arrayOf(isRawKernel))).map(toKernelInfo);
+  }
+
+  async startKernel(name: string, signal?: AbortSignal): Promise<KernelInfo> {
+    return toKernelInfo(await this.checkedJson({ method: 'POST', path: 'api/kernels', json: { name }, signal }, isRawKernel));
+  }
+
+  async getKernel(id: string, signal?: AbortSignal): Promise<KernelInfo> {
+    return toKernelInfo(await this.checkedJson({ path: `api/kernels/${encodeURIComponent(id)}`, signal }, isRawKernel));
+  }
+
+  async shutdownKernel(id: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: `api/kernels/${encodeURIComponent(id)}`, signal, acceptStatuses: [404] });
+  }
+
+  async interruptKernel(id: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({ method: 'POST', path: `api/kernels/${encodeURIComponent(id)}/interrupt`, signal, idempotent: true });
+  }
+
+  async restartKernel(id: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({ method: 'POST', path: `api/kernels/${encodeURIComponent(id)}/restart`, signal, timeoutMs: 60_000 });
+  }
+
+  async listSessions(signal?: AbortSignal): Promise<SessionInfo[]> {
+    const raw = await this.checkedJson({ path: 'api/sessions', signal }, arrayOf(isRawSession));
+    return raw.flatMap((s) => (s.kernel ? [{ id: s.id, path: s.path, name: s.name ?? '', type: s.type ?? '', kernel: toKernelInfo(s.kernel) }] : []));
+  }
+
+  /** Opens the kernel's websocket (the current Authorization header on each upgrade, never ?token= in the URL). */
+  async connect(kernel: KernelInfo, opts: { timeoutMs?: number } = {}): Promise<KernelSession> {
+    // A REST probe first: auth failures surface as typed 401/403 errors instead of a silent reconnect loop.
+    await this.getKernel(kernel.id);
+    // The kernel protocol loads on the first connection: browsing hubs and servers never needs it.
+    const { ServerConnection, KernelConnection, WebSocketImpl } = loadChunk<typeof import('../chunks/jupyter')>('jupyter');
+    const settings = ServerConnection.makeSettings({
+      baseUrl: this.http.baseUrl,
+      wsUrl: this.http.baseUrl.replace(/^http/, 'ws'),
+      token: '',
+      appendToken: false,
+      fetch: this.http.fetchFunction() as ServerConnection.ISettings['fetch'],
+      // Each socket (first connect, every reconnect) asks for the current token: a renewal revokes the old one.
+      WebSocket: kernelWebSocketClass(WebSocketImpl, () => this.http.authorizationHeader()) as unknown as typeof WebSocket,
+      Request, Headers,
+    });
+    const connection = new KernelConnection({ model: { id: kernel.id, name: kernel.name }, serverSettings: settings, clientId: randomUUID(), handleComms: false });
+    const session = new KernelSession(connection, kernel, redactUrl(this.http.baseUrl));
+    await session.waitConnected(opts.timeoutMs ?? 30_000);
+    return session;
+  }
+}
+
+export interface ExecuteOptions {
+  onOutput?(output: KernelOutput): void;
+  signal?: AbortSignal;
+  /** Stop waiting after this long (the kernel keeps running; interrupt it to stop it). */
+  timeoutMs?: number;
+  storeHistory?: boolean;
+  silent?: boolean;
+}
+
+/** A live connection to one kernel: execute, interrupt, restart, and connection-state changes. */
+export class KernelSession {
+  constructor(readonly connection: KernelConnection, readonly kernel: KernelInfo, private readonly where: string) {}
+
+  get id(): string {
+    return this.kernel.id;
+  }
+
+  get connectionStatus(): string {
+    return this.connection.connectionStatus;
+  }
+
+  onConnectionStatus(listener: (status: string) => void): { dispose(): void } {
+    const slot = (_: unknown, status: string) => listener(status);
+    this.connection.connectionStatusChanged.connect(slot);
+    return { dispose: () => this.connection.connectionStatusChanged.disconnect(slot) };
+  }
+
+  async waitConnected(timeoutMs: number): Promise<void> {
+    if (this.connection.connectionStatus === 'connected') return;
+    let sub: { dispose(): void } | undefined;
+    const settled = new Promise<void>((resolve, reject) => {
+      sub = this.onConnectionStatus((status) => {
+        if (status === 'connected') resolve();
+        else if (status === 'disconnected') reject(new UnreachableError(`kernel websocket at ${this.where}`, 'disconnected'));
+      });
+    });
+    try {
+      await untilAborted(settled, [AbortSignal.timeout(timeoutMs)], () => new TimeoutError(`kernel websocket at ${this.where}`, timeoutMs));
+    } finally {
+      sub?.dispose();
+    }
+  }
+
+  async execute(code: string, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
+    const future = this.connection.requestExecute({
+      code, silent: opts.silent ?? false, store_history: opts.storeHistory ?? true, allow_stdin: false, stop_on_error: true,
+    }, true);
+    const outputs: KernelOutput[] = [];
+    let error: ExecuteResult['error'];
+    future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
+      const out = toKernelOutput(msg);
+      if (!out) return;
+      if (out.type === 'error') error = { ename: out.ename, evalue: out.evalue, traceback: out.traceback };
+      outputs.push(out);
+      opts.onOutput?.(out);
+    };
+    const abort = () => future.dispose();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    const timeout = opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined;
+    try {
+      const done = future.done as Promise<KernelMessage.IExecuteReplyMsg>;
+      const reply = await untilAborted(done, [opts.signal, timeout],
+        (aborted) => (aborted === timeout ? new TimeoutError('kernel execution', opts.timeoutMs!) : new CancelledError('Execution')));
+      const content = reply.content as { status: 'ok' | 'error' | 'aborted'; execution_count?: number | null; ename?: string; evalue?: string; traceback?: string[] };
+      if (content.status === 'error' && !error) error = { ename: content.ename ?? 'Error', evalue: content.evalue ?? '', traceback: content.traceback ?? [] };
+      return { status: content.status, executionCount: content.execution_count ?? null, outputs, error };
+    } finally {
+      opts.signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  async interrupt(): Promise<void> {
+    await this.connection.interrupt();
+  }
+
+  async restart(): Promise<void> {
+    await this.connection.restart();
+  }
+
+  /** Closes the websocket; the kernel keeps running on the server. */
+  dispose(): void {
+    this.connection.dispose();
+  }
+}
