@@ -16,6 +16,9 @@ import { MemoryStore } from '../../../src/core/keyValueStore';
 import { silentLogger } from '../../../src/core/log';
 import type { GatewayProvider } from '../../../src/dask/gateway/gatewayProvider';
 import type { DiscoveredCluster } from '../../../src/dask/notebook/kernelClusterDiscovery';
+import { CLUSTER_KEY, daskClusterStep } from '../../../src/presets/hubAndDaskSteps';
+import type { StepContext } from '../../../src/presets/applyPreset';
+import type { ClusterSummary } from '../../../src/dask/clusterProvider';
 
 /** The least each kind needs from the CLI's flags and environment (no home folder, no network). */
 const MINIMAL: Record<ProviderKind, { address: ProviderAddress; env: NodeJS.ProcessEnv }> = {
@@ -177,6 +180,19 @@ describe('the provider table', () => {
     assert.deepEqual(store.schedulerAddresses(), ['http://10.0.0.9:8787/', 'http://10.0.0.10:8787/']);
     const gw = await store.providerAt('gateway', { url: 'https://hub.example.org/services/dask-gateway/' }) as GatewayProvider;
     assert.equal(await gw.client.http.authorizationHeader(), 'jupyterhub hub-token-abcdef');
+    store.dispose();
+  });
+
+  it('a preset\'s scheduler step connects to the preset\'s address, not the first one attached', async () => {
+    const { store } = newStore();
+    // Closed loopback ports: each scheduler answers "unreachable" at once, under its own address.
+    await store.add({ kind: 'scheduler', url: 'http://127.0.0.1:1/' });
+    const step = daskClusterStep({ provider: (s) => store.providerAt(s.provider, { url: s.url, workspace: s.workspace }) });
+    const state: Record<string, unknown> = {};
+    await step({ kind: 'create-dask-cluster', id: 'create-dask-cluster', title: '', details: [], provider: 'scheduler', url: 'http://127.0.0.1:2/status', options: {} },
+      { state, signal: new AbortController().signal, report: () => undefined } as unknown as StepContext);
+    assert.equal((state[CLUSTER_KEY] as ClusterSummary).id, 'http://127.0.0.1:2/');
+    assert.deepEqual(store.schedulerAddresses(), ['http://127.0.0.1:1/', 'http://127.0.0.1:2/']);
     store.dispose();
   });
 });
