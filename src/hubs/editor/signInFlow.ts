@@ -1,5 +1,6 @@
-// The sign-in conversation: hub URL → detect → token / username+password / browser OAuth. Secrets go to SecretStorage
-// through HubSessions; the password lives only for the two requests that need it.
+// The sign-in conversation: hub URL → detect → one of the sign-in methods (signInMethods.ts: token, username+password,
+// browser OAuth), each listed once below with the questions that make its input. Secrets go to SecretStorage through
+// HubSessions; the password lives only for the requests that need it.
 import type * as vscode from 'vscode';
 import { HubSessions, HubRecord } from '../hubSessions';
 import { CancelledError, isPangeoError } from '../../core/http/errors';
