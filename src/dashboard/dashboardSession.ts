@@ -307,7 +307,7 @@ export class DashboardSession {
     this.probeFeed?.setActive(this.ready && this.visible);
     // The stream costs the scheduler CPU per task: only while someone can see it.
     if (this.ready && this.visible && this.wantTaskStream && this.sampler) {
-      void this.taskStream.start(this.sampler.scheduler.baseUrl, this.connection?.headers);
+      void this.taskStream.start(this.sampler.scheduler.baseUrl, this.connection?.headers, this.connection?.authorization);
     } else if (!this.wantTaskStream || !this.visible) this.taskStream.stop();
   }
 

@@ -55,7 +55,7 @@ export function daskClusterBillables(dask: ClusterService): BillableSource {
           const ref = { kind: 'cluster' as const, providerId: snap.provider.id, clusterId: c.id };
           out.push({
             resource: { kind: 'cluster', id: encodeResourceId(ref), ref, label: `${c.name} (${snap.provider.label})`, workers: c.workers, cloud: onThisMachine ? 'local' : undefined },
-            ...(info?.dashboardUrl ? { dashboard: { dashboardUrl: info.dashboardUrl, headers: info.dashboardAuth } } : {}),
+            ...(info?.dashboardUrl ? { dashboard: { dashboardUrl: info.dashboardUrl, headers: info.dashboardAuth, authorization: info.dashboardAuthorization } } : {}),
           });
         }
       }

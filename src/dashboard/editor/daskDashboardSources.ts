@@ -35,7 +35,7 @@ export function daskDashboardSources(service: ClusterService, store: ProviderSto
         connection: async () => {
           const info = await provider.connectionInfo(cid);
           if (!info.dashboardUrl) throw new Error(`${cluster?.name ?? cid} has no dashboard address (is it running?).`);
-          return { dashboardUrl: info.dashboardUrl, headers: info.dashboardAuth };
+          return { dashboardUrl: info.dashboardUrl, headers: info.dashboardAuth, authorization: info.dashboardAuthorization };
         },
         scale: caps.scaleUp || caps.scaleDown ? async (workers, notify) => {
           await provider.scale(cid, workers, undefined, notify);

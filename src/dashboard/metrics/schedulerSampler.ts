@@ -1,6 +1,7 @@
 // Polls one scheduler's HTTP routes with the provider's headers and turns the answers into ClusterSamples.
 import { isPangeoError, PangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
+import type { AuthHeader } from '../../core/http/httpClient';
 import { notAScheduler, SchedulerHttp } from '../../dask/scheduler/schedulerHttp';
 import { ClusterSample, SampleContext, sampleFromRows } from './clusterSample';
 import { IdentityRejected, IdentityRowsReader, type IdentityRows } from './identityRows';
@@ -16,6 +17,8 @@ export interface DashboardConnection {
   dashboardUrl: string;
   /** Headers the dashboard needs (e.g. Authorization for a Gateway or a hub service). */
   headers?: Record<string, string>;
+  /** The current Authorization, asked at each request and reconnect: it wins over `headers` (tokens are renewed). */
+  authorization?: AuthHeader;
 }
 
 
@@ -68,6 +71,7 @@ export class SchedulerSampler {
   constructor(readonly connection: DashboardConnection, opts: SamplerOptions = {}) {
     this.scheduler = SchedulerHttp.at(connection.dashboardUrl, {
       headers: connection.headers,
+      authorization: connection.authorization,
       timeoutMs: opts.timeoutMs ?? 5000,
       // The poll itself is the retry: a failed tick is counted, not hidden.
       retries: 0,
