@@ -9,7 +9,8 @@ import { CostLedger } from './costLedger';
 import type { KeyValueStore } from '../core/keyValueStore';
 import { IdleDetector } from './idleDetector';
 import type { PriceTable } from './priceTable';
-import { ClusterResource, CostResource, Rate, rateFor, ServerResource } from './rate';
+import { ClusterResource, CostResource, rateFor, ServerResource } from './rate';
+import type { Rate } from '../shared/cost/costSnapshot';
 import type { BillableRef } from '../shared/resourceIds';
 import type { CostSnapshot, ResourceCostView } from '../shared/cost/costSnapshot';
 

@@ -3,7 +3,6 @@ import { Cloud, coreMemoryPrice, lookupInstance, PriceTable, sourceOf } from './
 import type { BillableRef } from '../shared/resourceIds';
 import type { Rate, RateLine } from '../shared/cost/costSnapshot';
 
-export type { Rate, RateLine };
 
 /** Where a resource runs; `local` (this machine) costs nothing. */
 export interface PricingHints {

@@ -5,7 +5,6 @@ import { untilAborted } from '../core/abort';
 import { PollLoop } from '../core/pollLoop';
 import type { KernelProbeState, KernelProbeStatus } from '../shared/dashboard/feedStatus';
 
-export type { KernelProbeState, KernelProbeStatus };
 import { readSchedulerProbe, schedulerProbeCode, type SchedulerProbe } from '../dask/scheduler/schedulerProbe';
 
 /** A notebook kernel the probe may run in (our own kernel connection, or the Jupyter extension's kernel). */

@@ -5,10 +5,10 @@ import { isPangeoError } from '../core/http/errors';
 import { redact } from '../core/http/redact';
 import type { AuthHeader } from '../core/http/httpClient';
 import { openEventstream, type EventstreamConnection, type EventstreamOptions } from './metrics/eventstreamConnection';
-import { TaskStreamWindow, type TaskBar } from './metrics/taskStream';
+import { TaskStreamWindow } from './metrics/taskStream';
+import type { TaskBar } from '../shared/dashboard/taskStreamModel';
 import type { TaskStreamState } from '../shared/dashboard/taskStreamModel';
 
-export type { TaskStreamState };
 
 
 export interface TaskStreamFeedOptions {

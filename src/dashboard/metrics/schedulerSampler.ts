@@ -3,14 +3,14 @@ import { isPangeoError, PangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import type { AuthHeader } from '../../core/http/httpClient';
 import { notAScheduler, SchedulerHttp } from '../../dask/scheduler/schedulerHttp';
-import { ClusterSample, SampleContext, sampleFromRows } from './clusterSample';
+import { SampleContext, sampleFromRows } from './clusterSample';
+import type { ClusterSample } from '../../shared/dashboard/sampleModel';
 import { IdentityRejected, IdentityRowsReader, type IdentityRows } from './identityRows';
 import { IdentityOffThread, IdentityThreadFailed } from './identityOffThread';
 import { readMetricsPage, type MetricsPage } from './metricsPage';
 import { diffWorkers, WorkerDiff } from './workerDiff';
 import type { SamplerState } from '../../shared/dashboard/feedStatus';
 
-export type { SamplerState };
 
 export interface DashboardConnection {
   /** The scheduler's dashboard address, e.g. http://127.0.0.1:8787/ or a Gateway's /clusters/<name>/status. */
