@@ -131,7 +131,7 @@ function suite(kind: 'moto' | 'fake', start: () => Promise<StsTestServer>): void
       // Evaluate the block in a real shell, then ask STS who those variables make us.
       const exported = execFileSync('/bin/sh', ['-c', `${assumed.out}\nenv`], { encoding: 'utf8', env: {} });
       const vars = Object.fromEntries(exported.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-      assert.ok(!assumed.err.includes(vars.AWS_SECRET_ACCESS_KEY) && !assumed.err.includes(vars.AWS_SESSION_TOKEN), 'no secret on stderr, even with --verbose');
+      assert.ok(!assumed.err.includes(vars.AWS_SECRET_ACCESS_KEY!) && !assumed.err.includes(vars.AWS_SESSION_TOKEN!), 'no secret on stderr, even with --verbose');
       const asRole = await cli(['aws', 'whoami', '--endpoint', sts.endpoint], { AWS_ACCESS_KEY_ID: vars.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: vars.AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN: vars.AWS_SESSION_TOKEN });
       assert.equal(asRole.code, EXIT.ok, asRole.err);
       assert.match(asRole.out, /^ARN: +arn:aws:sts::123456789012:assumed-role\/ods101-students\/cli-user$/m);

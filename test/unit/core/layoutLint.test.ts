@@ -10,7 +10,7 @@ const eslint = new ESLint({ cwd: root });
 
 async function ruleIds(code: string, filePath: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: join(root, filePath) });
-  return result.messages.map((m) => m.ruleId ?? m.message);
+  return result!.messages.map((m) => m.ruleId ?? m.message);
 }
 
 test('vscode is refused outside editor adapters and allowed inside them', async () => {
@@ -50,7 +50,7 @@ test('an import cycle is an error', async () => {
     writeFileSync(join(dir, 'a.ts'), "import { b } from './b';\nexport const a = (): unknown => b;\n");
     writeFileSync(join(dir, 'b.ts'), "import { a } from './a';\nexport const b = (): unknown => a;\n");
     const results = await new ESLint({ cwd: root, ignore: false }).lintFiles([join(dir, 'a.ts')]);
-    assert.deepEqual(results[0].messages.map((m) => m.ruleId), ['import-x/no-cycle']);
+    assert.deepEqual(results[0]!.messages.map((m) => m.ruleId), ['import-x/no-cycle']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -98,7 +98,7 @@ test('an invalid preset runs nothing and says why', async (t) => {
   const bad = readFileSync(join(__dirname, '../../fixtures/presets/bad/forbidden-setting-terminal.json'));
   const outcome = await applyPreset(bad, impls, NOW);
   assert.equal(outcome.status, 'invalid');
-  assert.ok(outcome.status === 'invalid' && outcome.problems[0].code === 'forbidden-setting');
+  assert.ok(outcome.status === 'invalid' && outcome.problems[0]!.code === 'forbidden-setting');
   assert.deepEqual(calls, []);
   assert.equal(existsSync(file), false);
 });
@@ -171,12 +171,12 @@ test('the budget step writes the preset budget as the cost meter\'s settings', a
   assert.deepEqual(written['pangeo.cost.priceOverrides'].clouds.aws.instances, { 'm5.large': 0.096, 'r5.xlarge': 0.252 });
   // The values are the ones the cost settings accept (package.json is the contract).
   const props = (require('../../../package.json') as { contributes: { configuration: { properties: Record<string, { enum?: string[] }> } } }).contributes.configuration.properties;
-  assert.ok(props['pangeo.cost.budget.period'].enum?.includes(written['pangeo.cost.budget.period']));
-  assert.ok(props['pangeo.cost.budget.actionAt100'].enum?.includes(written['pangeo.cost.budget.actionAt100']));
+  assert.ok(props['pangeo.cost.budget.period']!.enum?.includes(written['pangeo.cost.budget.period']));
+  assert.ok(props['pangeo.cost.budget.actionAt100']!.enum?.includes(written['pangeo.cost.budget.actionAt100']));
   assert.ok(props['pangeo.cost.priceOverrides'], 'pangeo.cost.priceOverrides exists');
   const schema = presetSchemaObject() as { properties: { cost: { properties: { atLimit: { enum: string[] }; budget: { properties: { period: { enum: string[] } } } } } } };
-  assert.deepEqual([...schema.properties.cost.properties.budget.properties.period.enum].sort(), [...props['pangeo.cost.budget.period'].enum!].sort());
-  assert.deepEqual([...schema.properties.cost.properties.atLimit.enum].sort(), [...props['pangeo.cost.budget.actionAt100'].enum!].sort());
+  assert.deepEqual([...schema.properties.cost.properties.budget.properties.period.enum].sort(), [...props['pangeo.cost.budget.period']!.enum!].sort());
+  assert.deepEqual([...schema.properties.cost.properties.atLimit.enum].sort(), [...props['pangeo.cost.budget.actionAt100']!.enum!].sort());
 });
 
 test('a preset\'s hub profile prices are merged into pangeo.cost.hubProfilePrices for its hub', async (t) => {

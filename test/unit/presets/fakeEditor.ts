@@ -22,7 +22,7 @@ class FakeUri {
   toString(): string { return `${this.scheme}://${this.path}`; }
   static file(p: string): FakeUri { return new FakeUri('file', p); }
   static joinPath(base: FakeUri, ...parts: string[]): FakeUri { return new FakeUri(base.scheme, [base.path, ...parts].join('/')); }
-  static parse(s: string): FakeUri { return new FakeUri(s.split(':')[0], s.replace(/^[a-z]+:\/\//, '')); }
+  static parse(s: string): FakeUri { return new FakeUri(s.split(':')[0]!, s.replace(/^[a-z]+:\/\//, '')); }
 }
 
 export class FakeWebviewPanel {
@@ -64,7 +64,7 @@ export class FakeDocument {
   setText(t: string): void { this.text = t; }
   positionAt(offset: number): { line: number; character: number } {
     const before = this.text.slice(0, offset).split('\n');
-    return { line: before.length - 1, character: before[before.length - 1].length };
+    return { line: before.length - 1, character: before[before.length - 1]!.length };
   }
 }
 

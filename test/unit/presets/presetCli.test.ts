@@ -49,7 +49,7 @@ test('validate --json: machine-readable problems, same exit codes', async () => 
   const body = JSON.parse(bad.out) as { ok: boolean; problems: Array<{ path: string; line: number; column: number; code: string }> };
   assert.equal(body.ok, false);
   assert.deepEqual(body.problems.map((p) => [p.path, p.code]), [['$.cost.budget.amount', 'negative']]);
-  assert.ok(body.problems[0].line > 0 && body.problems[0].column > 0);
+  assert.ok(body.problems[0]!.line > 0 && body.problems[0]!.column > 0);
   const good = await cli(['preset', 'validate', '--json', join(FIX, 'good/minimal.pangeo.json')]);
   assert.equal(good.code, EXIT.ok);
   assert.deepEqual(JSON.parse(good.out).problems, []);

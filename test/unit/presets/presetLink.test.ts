@@ -40,7 +40,7 @@ test('an inline preset that breaks the rules comes back invalid with problems', 
   const parsed = parsePresetLink(`vscode://${EXTENSION_ID}/preset?data=${evil}`);
   assert.equal(parsed.kind, 'inline');
   assert.ok(parsed.kind === 'inline' && !parsed.validation.ok);
-  assert.equal(parsed.kind === 'inline' && parsed.validation.problems[0].code, 'forbidden-setting');
+  assert.equal(parsed.kind === 'inline' && parsed.validation.problems[0]!.code, 'forbidden-setting');
 });
 
 test('a preset too big to inline is refused with a way out', () => {
