@@ -98,9 +98,9 @@ export class AdaptiveFollower {
           return;
         }
       }
-      if (this.running) this.timer = setTimeout(loop, this.opts.intervalMs ?? 1000);
+      if (this.running) this.timer = setTimeout(() => void loop(), this.opts.intervalMs ?? 1000);
     };
-    this.timer = setTimeout(loop, 0);
+    this.timer = setTimeout(() => void loop(), 0);
     return this;
   }
 

@@ -1,6 +1,6 @@
 // Client of one Jupyter server (a hub's single-user server): kernelspecs, kernels, sessions, and kernel connections.
 import { randomUUID } from 'node:crypto';
-import type { KernelMessage, ServerConnection } from '@jupyterlab/services';
+import type { KernelMessage } from '@jupyterlab/services';
 import type { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
 import { loadChunk } from '../core/chunks';
 import type { HttpClient, HttpRequest } from '../core/http/httpClient';
@@ -132,7 +132,7 @@ export class JupyterServerClient {
       wsUrl: this.http.baseUrl.replace(/^http/, 'ws'),
       token: '',
       appendToken: false,
-      fetch: this.http.fetchFunction() as ServerConnection.ISettings['fetch'],
+      fetch: this.http.fetchFunction(),
       WebSocket: authWebSocket(WebSocketImpl, headers) as unknown as typeof WebSocket,
       Request, Headers,
     });
@@ -218,7 +218,7 @@ export class KernelSession {
     opts.signal?.addEventListener('abort', abort, { once: true });
     let timer: NodeJS.Timeout | undefined;
     try {
-      const done = future.done as Promise<KernelMessage.IExecuteReplyMsg>;
+      const done = future.done;
       const reply = await Promise.race([
         done,
         new Promise<never>((_, reject) => {

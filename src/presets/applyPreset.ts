@@ -80,7 +80,7 @@ export async function runPlan(preset: Preset, plan: PresetPlan, impls: StepImple
       }
       emit({ type: 'step-started', index, total, step });
       const run = impls[step.kind] as StepRunner<typeof step.kind>;
-      await run(step as never, {
+      await run(step, {
         preset, plan, state, signal,
         report: (message) => emit({ type: 'step-progress', index, total, step, message: redact(message) }),
       });

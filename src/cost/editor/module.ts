@@ -154,6 +154,6 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
       showPanel(p);
     },
   }));
-  store.add({ dispose: () => panel?.panel.dispose() });
+  store.add({ dispose: () => { panel?.panel.dispose(); } });
   return store;
 }

@@ -103,7 +103,7 @@ export async function signInInteractive(d: SignInDeps, base: string, tokenInLink
       });
     }
     if (!token) return undefined;
-    return run(`Checking the token with ${record.label}…`, (signal) => d.sessions.signInWithToken(base, token!, signal));
+    return run(`Checking the token with ${record.label}…`, (signal) => d.sessions.signInWithToken(base, token, signal));
   }
 
   if (picked.method === 'password') {
