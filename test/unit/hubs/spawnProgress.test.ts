@@ -18,14 +18,14 @@ test('progress data: fields, clamping, html fallback, malformed JSON', () => {
 
 /** A real HTTP server writing an event stream in arbitrary chunks, as JupyterHub does (with keep-alive comments). */
 async function serve(chunks: Array<string | number>): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (_req, res) => {
+  const server = createServer((_req, res) => void (async () => {
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
     for (const c of chunks) {
       if (typeof c === 'number') await new Promise((r) => setTimeout(r, c));
       else res.write(c);
     }
     res.end();
-  });
+  })());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }

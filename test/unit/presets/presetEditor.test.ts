@@ -22,7 +22,7 @@ function setup(t: { after(fn: () => void): void }, fail: Partial<Record<PlanStep
   const step = (kind: PlanStepKind) => async () => {
     ran.push(kind);
     if (failures[kind]) {
-      failures[kind]!--;
+      failures[kind]--;
       throw new Error(`${kind} broke`);
     }
   };
@@ -32,7 +32,7 @@ function setup(t: { after(fn: () => void): void }, fail: Partial<Record<PlanStep
   });
   const context = { extensionUri: ed.Uri.file('/ext'), subscriptions: [] } as unknown as vscode.ExtensionContext;
   const module = registerPresets({ vs: ed.vs, context, logger: silentLogger }, steps);
-  t.after(() => module.dispose());
+  t.after(() => { module.dispose(); });
   return { ed, ran, module };
 }
 
@@ -237,7 +237,7 @@ test('built-in steps cover settings, budget, content and recommendations; missin
   const ed = createFakeEditor();
   const context = { extensionUri: ed.Uri.file('/ext'), subscriptions: [] } as unknown as vscode.ExtensionContext;
   const module = registerPresets({ vs: ed.vs, context, logger: silentLogger }, () => ({}));
-  t.after(() => module.dispose());
+  t.after(() => { module.dispose(); });
   const { panel, done } = await startReview(ed, () => ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(GOOD, 'local-dask.pangeo.json'))));
   panel.send({ type: 'review/decision', decision: 'apply' });
   await done;

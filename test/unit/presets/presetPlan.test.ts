@@ -68,6 +68,6 @@ test('small presets plan only what they contain', () => {
 });
 
 test('the preset schema names exactly the cluster model’s provider kinds', () => {
-  const schema = JSON.parse(readFileSync(join(__dirname, '../../../schemas/preset.schema.json'), 'utf8'));
+  const schema = JSON.parse(readFileSync(join(__dirname, '../../../schemas/preset.schema.json'), 'utf8')) as { properties: { dask: { properties: { provider: { enum: string[] } } } } };
   assert.deepEqual([...schema.properties.dask.properties.provider.enum].sort(), [...PROVIDER_KINDS].sort());
 });

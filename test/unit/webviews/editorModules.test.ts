@@ -4,7 +4,6 @@ import type * as vscode from 'vscode';
 import { registerDashboards } from '../../../src/dashboard/editor/module';
 import { registerCost } from '../../../src/cost/editor/module';
 import { silentLogger } from '../../../src/core/log';
-import type { ModuleDeps } from '../../../src/editor/module';
 import { isHostMessage } from '../../../src/shared/protocol/panels';
 import { fakeVscode, FakePanel } from './fakeVscode';
 import { fakeSchedulerFetch, syntheticPayloads } from '../metrics/syntheticScheduler';
@@ -17,14 +16,14 @@ test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends
   globalThis.fetch = fakeSchedulerFetch({ requests: [], payloads: () => syntheticPayloads({ workers: 2 }) });
   t.after(() => { globalThis.fetch = realFetch; });
   const scaled: number[] = [];
-  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger };
   const disposable = registerDashboards(deps, {
     resolve: async (arg) => (arg === 'local:one' ? {
       id: 'local:one', name: 'one', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/', headers: {} }),
       scale: async (n: number) => void scaled.push(n),
     } : undefined),
   });
-  t.after(() => disposable.dispose());
+  t.after(() => { disposable.dispose(); });
   await f.vs.commands.executeCommand('pangeo.dashboard.open', 'local:one');
   const panel = f.panels[0]!;
   assert.equal(panel.viewType, 'pangeo.dashboard');
@@ -87,11 +86,11 @@ test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends
 
 test('cost module: the status bar shows $/h and today after a tick; the panel gets snapshots; budget can be set', async (t) => {
   const f = fakeVscode({ 'pangeo.cost.pollIntervalSeconds': 3600 });
-  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger };
   const disposable = registerCost(deps, { billables: [{ list: async () => [
     { resource: { kind: 'server', id: 'hub:me', label: 'my server', cloud: 'aws', region: 'us-east-1', instanceType: 'm5.2xlarge' } },
   ] }] });
-  t.after(() => disposable.dispose());
+  t.after(() => { disposable.dispose(); });
   await settle();
   const item = f.statusItems[0]!;
   assert.equal(item.visible, true);
@@ -123,13 +122,13 @@ test('cost module: a new poll interval and budget take effect at once, not after
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const flush = async () => { for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r)); };
   const f = fakeVscode({ 'pangeo.cost.pollIntervalSeconds': 3600 });
-  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger };
   let lists = 0;
   const disposable = registerCost(deps, { billables: [{ list: async () => {
     lists++;
     return [{ resource: { kind: 'server', id: 'hub:me', label: 'my server', cloud: 'aws', region: 'us-east-1', instanceType: 'm5.2xlarge' } }];
   } }] });
-  t.after(() => disposable.dispose());
+  t.after(() => { disposable.dispose(); });
   t.mock.timers.tick(0);
   await flush();
   assert.equal(lists, 1);
@@ -157,7 +156,7 @@ test('cost module: a new poll interval and budget take effect at once, not after
 
 test('cost module: at 100 % "scale to zero" reports per cluster; one that cannot be scaled gets a warning with Detach', async (t) => {
   const f = fakeVscode({ 'pangeo.cost.pollIntervalSeconds': 3600, 'pangeo.cost.budget.limitUsd': 1e-12, 'pangeo.cost.budget.actionAt100': 'scaleClustersToZero', 'pangeo.cost.budget.askBeforeAction': false });
-  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger };
   const scaled: string[] = [];
   const ref = (clusterId: string) => ({ kind: 'cluster' as const, providerId: 'scheduler', clusterId });
   const disposable = registerCost(deps, {
@@ -173,7 +172,7 @@ test('cost module: at 100 % "scale to zero" reports per cluster; one that cannot
     },
     remedy: async () => undefined,
   });
-  t.after(() => disposable.dispose());
+  t.after(() => { disposable.dispose(); });
   // Two ticks: the second accrues past the tiny budget (80 % and 100 % at once: only 100 % is acted on).
   await settle();
   f.fireConfigChange('pangeo.cost.budget.limitUsd');
