@@ -58,3 +58,16 @@ test('an import cycle is an error', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the type-checked rules run: a forgotten promise is an error, node:test\'s test() is not', async () => {
+  const dir = mkdtempSync(join(root, 'test/unit/core/.typed-'));
+  try {
+    // A project of one file, so the check builds a small program instead of the whole tree's.
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../../../tsconfig.json', include: ['*.ts'] }));
+    writeFileSync(join(dir, 'probe.ts'), "import { test } from 'node:test';\nexport async function later(): Promise<void> {}\nlater();\ntest('runs', async () => {});\n");
+    const results = await new ESLint({ cwd: root, ignore: false }).lintFiles([join(dir, 'probe.ts')]);
+    assert.deepEqual(results[0]!.messages.map((m) => `${m.line} ${m.ruleId ?? m.message}`), ['3 @typescript-eslint/no-floating-promises']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
