@@ -50,7 +50,7 @@ export default tseslint.config(
     },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
-  // typescript-eslint's recommended type-checked rules; the project service reads tsconfig.json (src, webviews, test, bench).
+  // typescript-eslint's recommended type-checked rules; the project service reads tsconfig.json (src, webviews, test, bench, scripts).
   ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ['**/*.ts'] })),
   {
     files: ['**/*.ts'],
@@ -62,7 +62,7 @@ export default tseslint.config(
       }],
       // `async` without `await` still turns a throw into a rejection, which the interfaces those methods implement promise.
       '@typescript-eslint/require-await': 'off',
-      // Every hit is String() coercing a value read as `unknown` (JSON, form values, ws frames) that a check narrowed to `{}`.
+      // String() is how values read as `unknown` (JSON, form values, ws frames) are coerced; the rule takes each `{}` for an object.
       '@typescript-eslint/no-base-to-string': 'off',
       // A leading underscore names a binding left unused on purpose (a required parameter, a key a rest pattern drops).
       '@typescript-eslint/no-unused-vars': ['error', {
