@@ -56,6 +56,26 @@ export default tseslint.config(
     },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
+  // typescript-eslint's recommended type-checked rules; the project service reads tsconfig.json (src, webviews, test, bench, scripts).
+  ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ['**/*.ts'] })),
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // node:test's runner itself awaits what test(), it(), describe() and suite() return.
+      '@typescript-eslint/no-floating-promises': ['error', {
+        allowForKnownSafeCalls: [{ from: 'package', name: ['test', 'it', 'describe', 'suite'], package: 'node:test' }],
+      }],
+      // `async` without `await` still turns a throw into a rejection, which the interfaces those methods implement promise.
+      '@typescript-eslint/require-await': 'off',
+      // String() is how values read as `unknown` (JSON, form values, ws frames) are coerced; the rule takes each `{}` for an object.
+      '@typescript-eslint/no-base-to-string': 'off',
+      // A leading underscore names a binding left unused on purpose (a required parameter, a key a rest pattern drops).
+      '@typescript-eslint/no-unused-vars': ['error', {
+        argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_',
+      }],
+    },
+  },
   {
     files: ['src/**/*.ts', 'webviews/**/*.ts'],
     rules: { 'import-x/no-restricted-paths': ['error', { zones }], 'no-restricted-syntax': ['error', noHiddenImports[1]] },

@@ -230,7 +230,7 @@ export async function runDashboardBench(opts: DashboardBenchOptions = {}): Promi
         const webviewTicks = opts.webviewTicks ?? 100;
         // Each update as the page gets it: the two messages, the render, the microtasks it queued (uPlot draws in one),
         // and the layout the browser does before it paints.
-        const run = (ticks: number, measure: boolean) => w.page.evaluate(`(async () => {
+        const run = (ticks: number, measure: boolean) => w.page.evaluate<{ upd: number[]; parse: number[]; rows: number }>(`(async () => {
           const s = window.__samples; const d = window.pangeoDashboard; const upd = []; const parse = [];
           for (let i = 0; i < ${ticks}; i++) {
             const m = s[i % s.length];
@@ -244,7 +244,7 @@ export async function runDashboardBench(opts: DashboardBenchOptions = {}): Promi
             if (${measure}) { const json = JSON.stringify(m); const t1 = performance.now(); JSON.parse(json); parse.push(performance.now() - t1); }
           }
           return { upd, parse, rows: d.rows() };
-        })()`) as Promise<{ upd: number[]; parse: number[]; rows: number }>;
+        })()`);
         await run(20, false);
         const r = await run(webviewTicks, true);
         if (r.rows !== workers) throw new Error(`webview shows ${r.rows} rows, expected ${workers}`);

@@ -67,7 +67,7 @@ export function activate(context: vscode.ExtensionContext) {
   uris.add((uri) => handlePresetUri(uri));
   context.subscriptions.push(vscode.window.registerUriHandler(uris));
 
-  logger.info(`Pangeo Compute ${context.extension.packageJSON.version} activated`);
+  logger.info(`Pangeo Compute ${(context.extension.packageJSON as { version: string }).version} activated`);
   // For tests and other extensions: the live objects, never secrets.
   return { hubs: hubs.service, jupyter: jupyter.registration, dask: { service: dask.service, local: dask.store.local } };
 }

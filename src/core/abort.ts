@@ -6,7 +6,7 @@
  * Settles as `work` does, or rejects with `reason(signal)` as soon as one of `signals` aborts (at once if one has).
  * `work` itself goes on: cancel it through its own means if it must stop.
  */
-export function untilAborted<T>(work: Promise<T>, signals: ReadonlyArray<AbortSignal | undefined>, reason: (aborted: AbortSignal) => unknown): Promise<T> {
+export function untilAborted<T>(work: Promise<T>, signals: ReadonlyArray<AbortSignal | undefined>, reason: (aborted: AbortSignal) => Error): Promise<T> {
   const live = signals.filter((s): s is AbortSignal => s !== undefined);
   const already = live.find((s) => s.aborted);
   if (already) {
@@ -21,6 +21,8 @@ export function untilAborted<T>(work: Promise<T>, signals: ReadonlyArray<AbortSi
       then();
     };
     for (const { signal, onAbort } of listeners) signal.addEventListener('abort', onAbort, { once: true });
+    // The work's own failure passes through unchanged, whatever it is.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     work.then((value) => settle(() => resolve(value)), (e: unknown) => settle(() => reject(e)));
   });
 }

@@ -10,7 +10,6 @@ import type { KeyValueStore } from '../core/keyValueStore';
 import { IdleDetector } from './idleDetector';
 import type { PriceTable } from './priceTable';
 import { ClusterResource, CostResource, rateFor, ServerResource } from './rate';
-import type { Rate } from '../shared/cost/costSnapshot';
 import type { BillableRef } from '../shared/resourceIds';
 import type { CostSnapshot, ResourceCostView } from '../shared/cost/costSnapshot';
 
@@ -159,15 +158,15 @@ export class CostMeter {
   private async price(t: Tracked, billable: Billable, table: PriceTable, now: number, signal: AbortSignal | undefined, events: MeterEvent[]) {
     let resource: CostResource;
     let epoch: string | undefined;
-    let status: ResourceCost['status'] = 'live';
+    const status: ResourceCost['status'] = 'live';
     let idleForMs: number | undefined;
     if (billable.resource.kind === 'server') {
-      resource = billable.resource as ServerResource;
+      resource = billable.resource;
     } else if (t.sampler) {
       const polled = await t.sampler.poll(signal);
       if (!polled.ok) {
         t.accrual.interrupt();
-        const rate = rateFor({ ...billable.resource, workers: 0, scheduler: false } as ClusterResource, table);
+        const rate = rateFor({ ...billable.resource, workers: 0, scheduler: false }, table);
         t.rateHistory.push(0);
         return { entry: { id: billable.resource.id, kind: 'cluster' as const, label: billable.resource.label, ref: billable.resource.ref, usdPerHour: 0, todayUsd: 0, sessionUsd: 0, rate, status: 'unreachable' as const } };
       }

@@ -1,7 +1,7 @@
 // $/h of a hub server or a Dask cluster, with the breakdown the status bar tooltip shows.
 import { Cloud, coreMemoryPrice, lookupInstance, PriceTable, sourceOf } from './priceTable';
 import type { BillableRef } from '../shared/resourceIds';
-import type { Rate, RateLine } from '../shared/cost/costSnapshot';
+import type { Rate } from '../shared/cost/costSnapshot';
 
 
 /** Where a resource runs; `local` (this machine) costs nothing. */

@@ -3,7 +3,7 @@
 // request at a time, so a probe sent then would wait behind the user's cell and the user's next cell behind the probe).
 import { untilAborted } from '../core/abort';
 import { PollLoop } from '../core/pollLoop';
-import type { KernelProbeState, KernelProbeStatus } from '../shared/dashboard/feedStatus';
+import type { KernelProbeStatus } from '../shared/dashboard/feedStatus';
 
 import { readSchedulerProbe, schedulerProbeCode, type SchedulerProbe } from '../dask/scheduler/schedulerProbe';
 

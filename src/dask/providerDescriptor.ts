@@ -64,10 +64,10 @@ export interface Choice<T> {
 
 /** The questions a descriptor may ask while the user adds a provider; each answers undefined when the user backs out. */
 export interface SetupPrompts {
-  text(question: TextQuestion): Promise<string | undefined>;
-  pick<T>(title: string, choices: ReadonlyArray<Choice<T>>): Promise<T | undefined>;
+  text: (question: TextQuestion) => Promise<string | undefined>;
+  pick: <T>(title: string, choices: ReadonlyArray<Choice<T>>) => Promise<T | undefined>;
   /** A modal question answered by one of `answers`. */
-  ask<A extends string>(message: string, answers: readonly A[]): Promise<A | undefined>;
+  ask: <A extends string>(message: string, answers: readonly A[]) => Promise<A | undefined>;
 }
 
 export interface SetupContext {

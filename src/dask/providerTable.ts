@@ -25,17 +25,17 @@ export type ProviderConfig = ConfigOf<(typeof PROVIDER_TABLE)[ProviderKind]>;
 export type AnyProviderDescriptor = ProviderDescriptor<ProviderKind, ProviderConfig>;
 
 export function providerDescriptors(): AnyProviderDescriptor[] {
-  return Object.values(PROVIDER_TABLE) as AnyProviderDescriptor[];
+  return Object.values(PROVIDER_TABLE);
 }
 
 /** The descriptor of a kind named by a user (a CLI flag) or stored data; undefined for an unknown name. */
 export function descriptorOf(kind: string): AnyProviderDescriptor | undefined {
-  return Object.hasOwn(PROVIDER_TABLE, kind) ? (PROVIDER_TABLE[kind as ProviderKind] as AnyProviderDescriptor) : undefined;
+  return Object.hasOwn(PROVIDER_TABLE, kind) ? (PROVIDER_TABLE[kind as ProviderKind]) : undefined;
 }
 
 /** The descriptor of a provider or a cluster's provider kind. */
 export function descriptorFor(kind: ProviderKind): AnyProviderDescriptor {
-  return PROVIDER_TABLE[kind] as AnyProviderDescriptor;
+  return PROVIDER_TABLE[kind];
 }
 
 export function configId(config: ProviderConfig): string {

@@ -43,9 +43,9 @@ export interface ContentsWatchOptions {
   maxRequestsPerRound?: number;
   /** Folders listed and files read remembered for recursive watches, each (default 64). */
   maxRemembered?: number;
-  setTimer?(fn: () => void, ms: number): unknown;
-  clearTimer?(handle: unknown): void;
-  now?(): number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+  now?: () => number;
 }
 
 type Snapshot =

@@ -214,7 +214,7 @@ export class HubSessions {
         revoked = true;
       }
     } catch (e) {
-      this.opts.logger?.warn(`could not revoke the token on ${base}: ${e instanceof Error ? e.message : e}`);
+      this.opts.logger?.warn(`could not revoke the token on ${base}: ${e instanceof Error ? e.message : String(e)}`);
     }
     const token = this.tokens.get(base);
     await this.secrets.delete(tokenKey(base));
@@ -268,7 +268,7 @@ export class HubSessions {
         await this.renew(h.base, signal);
         this.opts.logger?.info(`renewed the token for ${h.label}`);
       } catch (e) {
-        this.opts.logger?.warn(`token renewal for ${h.label} failed: ${e instanceof Error ? e.message : e}`);
+        this.opts.logger?.warn(`token renewal for ${h.label} failed: ${e instanceof Error ? e.message : String(e)}`);
         if (isAuthError(e)) failed.push(h.base);
       }
     }

@@ -1,6 +1,6 @@
 // Client of one Jupyter server (a hub's single-user server): kernelspecs, kernels, sessions, and kernel connections.
 import { randomUUID } from 'node:crypto';
-import type { KernelMessage, ServerConnection } from '@jupyterlab/services';
+import type { KernelMessage } from '@jupyterlab/services';
 import type { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
 import { loadChunk } from '../core/chunks';
 import type { HttpClient, HttpRequest } from '../core/http/httpClient';
@@ -132,7 +132,7 @@ export class JupyterServerClient {
       wsUrl: this.http.baseUrl.replace(/^http/, 'ws'),
       token: '',
       appendToken: false,
-      fetch: this.http.fetchFunction() as ServerConnection.ISettings['fetch'],
+      fetch: this.http.fetchFunction(),
       // Each socket (first connect, every reconnect) asks for the current token: a renewal revokes the old one.
       WebSocket: kernelWebSocketClass(WebSocketImpl, () => this.http.authorizationHeader()) as unknown as typeof WebSocket,
       Request, Headers,
@@ -204,7 +204,7 @@ export class KernelSession {
     opts.signal?.addEventListener('abort', abort, { once: true });
     const timeout = opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined;
     try {
-      const done = future.done as Promise<KernelMessage.IExecuteReplyMsg>;
+      const done = future.done;
       const reply = await untilAborted(done, [opts.signal, timeout],
         (aborted) => (aborted === timeout ? new TimeoutError('kernel execution', opts.timeoutMs!) : new CancelledError('Execution')));
       const content = reply.content as { status: 'ok' | 'error' | 'aborted'; execution_count?: number | null; ename?: string; evalue?: string; traceback?: string[] };

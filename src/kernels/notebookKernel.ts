@@ -103,7 +103,7 @@ const RUN_RECONNECT_WAIT_MS = 30_000;
 
 /** Waits for `promise` at most `ms`: a late one is left to finish on its own. */
 async function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
-  const late = Symbol('late');
+  const late = new Error('late');
   await untilAborted(promise, [AbortSignal.timeout(ms)], () => late).catch((e: unknown) => {
     if (e !== late) throw e;
   });

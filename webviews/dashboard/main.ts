@@ -66,7 +66,7 @@ const chartTasks = new Chart(charts, { title: 'Tasks by state', kind: 'time', se
 let cpuAddresses: string[] = [];
 const chartCpu = new Chart(charts, { title: 'CPU per worker', kind: 'bars', yFormat: formatPercent, series: [{ label: 'cpu %', format: formatPercent }],
   highlight: () => (selected === undefined ? undefined : cpuAddresses.indexOf(selected)) }, 'chart-cpu');
-chartCpu.onPick((i) => { if (cpuAddresses[i]) select(cpuAddresses[i]!); });
+chartCpu.onPick((i) => { if (cpuAddresses[i]) select(cpuAddresses[i]); });
 const chartTransfer = new Chart(charts, { title: 'Transfers and spilling', kind: 'time', yFormat: gib,
   series: [{ label: 'in flight between workers', format: gib }, { label: 'spilled to disk', format: gib }] }, 'chart-transfer');
 const chartWorkerMemory = new BarList(charts, {

@@ -66,7 +66,7 @@ function button(label: string, cls: string, onClick: () => void, testId?: string
 }
 
 function disableButtons(): void {
-  footer?.querySelectorAll('button').forEach((b) => { (b as HTMLButtonElement).disabled = true; });
+  footer?.querySelectorAll('button').forEach((b) => { b.disabled = true; });
 }
 
 function onMessage(m: ReviewHostMessage): void {

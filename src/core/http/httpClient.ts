@@ -110,7 +110,7 @@ export class HttpClient {
           (e.kind === 'UnexpectedResponse' && RETRY_STATUSES.has(e.status ?? 0)));
         if (!retryable || attempt >= retries || req.signal?.aborted) throw e;
         const delay = this.opts.backoffMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
-        this.logger.warn(`${method} ${redactUrl(this.resolve(req.path))} failed (${(e as PangeoError).kind}); retry ${attempt + 1}/${retries} in ${Math.round(delay)} ms`);
+        this.logger.warn(`${method} ${redactUrl(this.resolve(req.path))} failed (${e.kind}); retry ${attempt + 1}/${retries} in ${Math.round(delay)} ms`);
         await sleep(delay, req.signal);
       }
     }

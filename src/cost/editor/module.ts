@@ -6,7 +6,7 @@ import { DisposableStore, ModuleDeps } from '../../editor/module';
 import { affectsSettings, readSetting, settingsTarget, writeSetting } from '../../editor/settings';
 import { PollLoop } from '../../core/pollLoop';
 import { BillableSource, CostMeter, MeterEvent, MeterSnapshot } from '../costMeter';
-import { defaultPriceTable, mergePrices, PriceOverrides, PriceTable } from '../priceTable';
+import { defaultPriceTable, mergePrices, PriceTable } from '../priceTable';
 import { CostPanel, COST_VIEW_TYPE } from './costPanel';
 import { CostStatusBar, usd } from './costStatusBar';
 import { reportLines, runBudgetAction, type ActionOutcome, type ResourceActionReport } from '../budgetAction';
@@ -32,7 +32,7 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
   let warnedOverrides = false;
   const table = (): PriceTable => {
     try {
-      return mergePrices(defaultPriceTable(), readSetting(vs, 'pangeo.cost.priceOverrides') as PriceOverrides);
+      return mergePrices(defaultPriceTable(), readSetting(vs, 'pangeo.cost.priceOverrides'));
     } catch (e) {
       if (!warnedOverrides) void vs.window.showWarningMessage(`pangeo.cost.priceOverrides ignored: ${(e as Error).message}`);
       warnedOverrides = true;
@@ -145,6 +145,6 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
       showPanel(p);
     },
   }));
-  store.add({ dispose: () => panel?.panel.dispose() });
+  store.add({ dispose: () => { panel?.panel.dispose(); } });
   return store;
 }

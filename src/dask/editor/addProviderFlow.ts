@@ -8,7 +8,7 @@ export type { NewProvider } from '../providerDescriptor';
 
 /** Every kind the user can add (all but the built-in), and its questions. */
 export async function askNewProvider(prompts: SetupPrompts, opts: { hubSignInAvailable: boolean; env?: NodeJS.ProcessEnv }): Promise<NewProvider<ProviderConfig> | undefined> {
-  const kinds = providerDescriptors().filter((d) => d.setup);
+  const kinds = providerDescriptors().filter((d) => d.setup !== undefined);
   const descriptor = await prompts.pick('Add a Dask cluster provider', kinds.map((d) => ({ label: `$(${d.icon}) ${d.label}`, detail: d.detail, value: d })));
   return descriptor?.setup?.(prompts, { hubSignInAvailable: opts.hubSignInAvailable, env: opts.env ?? process.env });
 }

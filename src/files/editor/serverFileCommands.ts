@@ -89,7 +89,7 @@ async function pickTargetFolder(d: ServerFileCommandDeps): Promise<vscode.Uri | 
   const open = (vs.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === HUB_FILE_SCHEME);
   if (open.length) {
     const picked = await vs.window.showQuickPick([
-      ...open.map((f) => ({ label: f.name, description: 'home folder', uri: f.uri as vscode.Uri | undefined })),
+      ...open.map((f) => ({ label: f.name, description: 'home folder', uri: f.uri })),
       { label: 'Another server…', description: '', uri: undefined },
     ], { title: 'Upload to which server?' });
     if (!picked) return undefined;

@@ -134,7 +134,7 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
     const open = vs.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
     const validation = validatePreset(open ? open.getText() : await vs.workspace.fs.readFile(target));
     if (!validation.ok) {
-      const p = validation.problems[0];
+      const p = validation.problems[0]!;
       await vs.window.showErrorMessage(`Fix the preset first: ${problemText(p)}`);
       return;
     }

@@ -207,8 +207,8 @@ describe('server files and terminals on a real hub under a prefix', { timeout: 3
     const listing = await provider.readDirectory(provider.uriFor({ hubId: base, user: USER, serverName: '', path: 'course' }));
     assert.deepEqual(listing.map(([n]) => n).sort(), ['data.txt', 'week1.ipynb']);
     const stat = await provider.stat(uri);
-    const opened = JSON.parse(Buffer.from(await provider.readFile(uri)).toString('utf8'));
-    opened.cells[1].source = ['# New title\n', 'edited in VS Code'];
+    const opened = JSON.parse(Buffer.from(await provider.readFile(uri)).toString('utf8')) as { cells: Array<{ source: string[] }> };
+    opened.cells[1]!.source = ['# New title\n', 'edited in VS Code'];
     // As VS Code's ipynb serializer writes it: indent 1, trailing newline.
     await provider.writeFile(uri, Buffer.from(`${JSON.stringify(opened, null, 1)}\n`), { create: false, overwrite: true });
     assert.ok((await provider.stat(uri)).mtime >= stat.mtime);
@@ -225,9 +225,9 @@ describe('server files and terminals on a real hub under a prefix', { timeout: 3
     execFileSync('/usr/bin/python3', ['-c', 'import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))', join(home, 'course', 'week1.ipynb')]);
 
     // The kernel session's path is the notebook's own: relative paths mean what they mean in JupyterLab.
-    const sessionPath = pathOnServer(asUri(uri as never), connected);
+    const sessionPath = pathOnServer(asUri(uri), connected);
     assert.equal(sessionPath, 'course/week1.ipynb');
-    const kernel = new NotebookKernel({ jupyter, kernelName: 'python3', sessionPath: sessionPath!, sessionName: 'week1.ipynb', probeServer: async () => 'ready' });
+    const kernel = new NotebookKernel({ jupyter, kernelName: 'python3', sessionPath: sessionPath, sessionName: 'week1.ipynb', probeServer: async () => 'ready' });
     try {
       const result = await kernel.run({ code: "print(open('data.txt').read())", onChange: () => undefined });
       assert.equal(result.status, 'ok', JSON.stringify(result.error));

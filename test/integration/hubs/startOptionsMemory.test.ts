@@ -82,8 +82,8 @@ describe('start options when the hub\'s form cannot be read (pasted token)', { t
     assert.deepEqual(withForm, { cores: '4', image: 'pangeo/pangeo-notebook:2024.11.11', gpu: true });
     const kept = sessions.rememberedForm(hub.url);
     assert.deepEqual(kept?.form.fields.map((f) => f.name).sort(), ['cores', 'gpu', 'image']);
-    assert.ok(Date.now() - Date.parse(kept!.readAt) < 60_000);
-    await sessions.rememberOptions(hub.url, 'a', withForm!); // what startWithProgress does when it starts
+    assert.ok(Date.now() - Date.parse(kept.readAt) < 60_000);
+    await sessions.rememberOptions(hub.url, 'a', withForm); // what startWithProgress does when it starts
     assert.ok(!(await admin.getUser(USER)).servers.some((s) => s.name === 'a'), 'reading the form left no server "a"');
 
     // 2. Later, another server is started elsewhere (the hub's page, another machine): the hub records its options.

@@ -83,7 +83,7 @@ describe('apply a preset against a real JupyterHub and a local Dask cluster', { 
     assert.ok(cluster.dashboardUrl, 'the cluster has a dashboard');
     assert.equal(await schedulerWorkerCount(`${new URL(cluster.dashboardUrl).origin}/`), 2, 'the scheduler reports the preset\'s worker count');
 
-    const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+    const settings: unknown = JSON.parse(readFileSync(settingsFile, 'utf8'));
     assert.deepEqual(settings, { 'pangeo.cost.budget.limitUsd': 10, 'pangeo.cost.budget.period': 'day', 'pangeo.cost.budget.actionAt100': 'stopAll', 'editor.fontSize': 16 });
   });
 

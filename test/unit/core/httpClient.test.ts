@@ -41,7 +41,7 @@ test('auth header, query, JSON body; 4xx becomes a typed error without retry', a
     req.on('end', () => {
       if (req.url === '/base/echo?a=1&b=x+y') {
         res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ auth: req.headers.authorization, body: JSON.parse(body) }));
+        res.end(JSON.stringify({ auth: req.headers.authorization, body: JSON.parse(body) as unknown }));
       } else {
         res.writeHead(403, { 'Content-Type': 'application/json' });
         res.end('{"message": "token lacks scope"}');

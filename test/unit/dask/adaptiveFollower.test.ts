@@ -4,8 +4,6 @@ import assert from 'node:assert/strict';
 import { AdaptiveFollower } from '../../../src/dask/adaptiveFollower';
 import { stepTimers } from '../../support/mockClock';
 
-/** Lets promise callbacks run (setImmediate is not mocked). */
-const settle = () => new Promise((r) => setImmediate(r));
 const advance = (ms: number) => stepTimers(mock.timers, ms);
 
 test.beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 0 }));

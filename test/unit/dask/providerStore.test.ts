@@ -96,7 +96,7 @@ describe('dashboard sources for the panel', () => {
     const sched = await sources.resolve('dask:scheduler:http://10.0.0.1:8787/');
     assert.equal(sched?.name, 'http://10.0.0.1:8787/');
     assert.equal(sched?.id, encodeResourceId({ kind: 'cluster', providerId: 'scheduler', clusterId: 'http://10.0.0.1:8787/' }));
-    assert.equal(sched?.adapt, undefined, 'an attached scheduler cannot adapt');
+    assert.equal(typeof sched?.adapt, 'undefined', 'an attached scheduler cannot adapt');
     const node = await sources.resolve({ kind: 'cluster', providerId: 'local', cluster: { id: 'local-1' } });
     assert.equal(node?.id, encodeResourceId({ kind: 'cluster', providerId: 'local', clusterId: 'local-1' }));
     assert.equal(await sources.resolve({ kind: 'cluster', providerId: 'nope', clusterId: 'x' }), undefined);

@@ -232,12 +232,12 @@ describe('add-provider conversations', () => {
   it('a Gateway that is a hub service may use the hub sign-in, a pasted token, a password or nothing', async () => {
     const hub = await add([{ pick: 'Dask Gateway' }, ` ${gatewayUrl} `, { pick: 'Use my hub sign-in' }], { hubSignInAvailable: true });
     assert.deepEqual(hub.added, { config: { kind: 'gateway', url: gatewayUrl, auth: 'jupyterhub', hubUrl: 'https://hub.example.org/' } });
-    assert.equal(await authorization(hub.added!.config, undefined, 'hub-token-abcdef'), 'jupyterhub hub-token-abcdef');
+    assert.equal(await authorization(hub.added.config, undefined, 'hub-token-abcdef'), 'jupyterhub hub-token-abcdef');
 
     const pasted = await add([{ pick: 'Dask Gateway' }, gatewayUrl, { pick: 'JupyterHub API token' }, ' pasted-123456 ']);
     assert.deepEqual(pasted.prompts.offered[1], ['JupyterHub API token', 'Username and password', 'No authentication'], 'no hub sign-in to lend');
     assert.equal(pasted.added?.secret, 'pasted-123456');
-    assert.equal(await authorization(pasted.added!.config, pasted.added!.secret), 'jupyterhub pasted-123456');
+    assert.equal(await authorization(pasted.added.config, pasted.added.secret), 'jupyterhub pasted-123456');
 
     const basic = await add([{ pick: 'Dask Gateway' }, 'https://gw.example.org/', { pick: 'Username and password' }, 'ann', 'pw-123456']);
     assert.deepEqual(basic.prompts.asked, ['Add a Dask cluster provider', 'Dask Gateway address', 'How does this gateway authenticate you?', 'Gateway username', 'Password for ann']);
@@ -262,7 +262,7 @@ describe('add-provider conversations', () => {
     assert.equal((await add([{ pick: 'Coiled' }, undefined], { env })).added, undefined, 'dismissing the question adds nothing');
 
     const { store, secrets: s } = newStore();
-    await store.add(another.added!.config, another.added!.secret);
+    await store.add(another.added.config, another.added.secret);
     const coiled = store.provider('coiled:other');
     assert.equal(coiled?.label, 'Coiled other');
     assert.equal(s.map.get(secretKey('coiled:other')), 'typed-token-123456');

@@ -3,7 +3,6 @@
 // the notebook's own path on the server; local notebooks and other servers are left alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type * as vscode from 'vscode';
 import { NotebookControllers, NotebookKernelLike } from '../../../src/kernels/editor/notebookControllers';
 import { controllerIdFor } from '../../../src/kernels/controllerId';
 import type { NotebookKernelOptions } from '../../../src/kernels/notebookKernel';
@@ -37,7 +36,7 @@ test('the hub notebook prefers its server\'s controller for the kernelspec it na
     affinity.push([this.id, nb.uri.toString(), a]);
   };
   // Typed as the whole HubRegistry so a new member of it fails to compile here rather than at run time.
-  const hubs: HubRegistry = { onDidChangeServers: (() => ({ dispose() {} })) as unknown as HubRegistry['onDidChangeServers'],
+  const hubs: HubRegistry = { onDidChangeServers: () => ({ dispose() {} }),
     readyServers: () => [server(''), server('gpu')], refresh: async () => undefined, restartServer: async () => false,
     authorizationFor: async () => undefined, isSignedIn: () => true, addKernelUser: () => ({ dispose() {} }) };
   const kernelOpts: NotebookKernelOptions[] = [];

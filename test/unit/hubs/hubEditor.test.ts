@@ -81,7 +81,7 @@ test('sign-out flow: the question names the notebooks; No keeps the session; Sig
     },
   });
   const asked: string[] = [];
-  let answer: string | undefined;
+  let answer: string | undefined = undefined;
   const window = {
     showWarningMessage: async (message: string) => {
       asked.push(message);

@@ -1,7 +1,6 @@
 // HubService polls the hub on PollLoop only while the Hubs view is visible, and "Start It Again" is what it was given.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type * as vscode from 'vscode';
 import { HubService } from '../../../src/hubs/editor/hubService';
 import { HubSessions } from '../../../src/hubs/hubSessions';
 import { MemoryStore } from '../../../src/core/keyValueStore';

@@ -21,7 +21,7 @@ const SILENT = Symbol('silent');
 
 /** A real HTTP server writing an event stream in arbitrary chunks, as JupyterHub does (with keep-alive comments). */
 async function serve(chunks: Array<string | number | typeof SILENT>): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (_req, res) => {
+  const server = createServer((_req, res) => void (async () => {
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
     for (const c of chunks) {
       if (c === SILENT) await new Promise((r) => res.once('close', r));
@@ -29,7 +29,7 @@ async function serve(chunks: Array<string | number | typeof SILENT>): Promise<{ 
       else res.write(c);
     }
     res.end();
-  });
+  })());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }

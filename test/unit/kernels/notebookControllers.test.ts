@@ -95,7 +95,7 @@ function setup(servers: ConnectedServer[] = [server()], probe: { value: ServerPr
   const kernelUsers: HubKernelUser[] = [];
   let ready = servers;
   const hubs: HubRegistry = {
-    onDidChangeServers: changed.event as unknown as vscode.Event<void>,
+    onDidChangeServers: changed.event,
     readyServers: () => ready,
     refresh: async () => undefined,
     restartServer: async (hubId, name) => {
@@ -450,11 +450,11 @@ describe('NotebookControllers: notebooks opened from the hub beside the Jupyter 
     await kernels[0]!.connect();
     const [runner] = controllers.idleRunners();
     assert.equal(runner?.label, 'Untitled-1.ipynb');
-    assert.equal(await runner!.runIfIdle(CELLS.streams!), 'hi\nmore\n', 'stdout only');
+    assert.equal(await runner.runIfIdle(CELLS.streams!), 'hi\nmore\n', 'stdout only');
     assert.deepEqual(kernels[0]!.hidden.map((r) => [r.silent, r.storeHistory]), [[true, false]]);
     // A user cell in flight: the probe is not sent (it would wait behind it, and the next cell behind the probe).
     const userRun = controller.executeHandler(nb.cells, nb, controller);
-    assert.equal(await runner!.runIfIdle(CELLS.streams!), undefined);
+    assert.equal(await runner.runIfIdle(CELLS.streams!), undefined);
     await userRun;
     assert.equal(kernels[0]!.hidden.length, 1);
     fake.state.trusted = false;

@@ -16,7 +16,7 @@ test('each poll sends the Authorization of that moment, over the fixed headers',
     { dashboardUrl: 'http://gateway.test/clusters/c1/status', headers: { Authorization: 'jupyterhub stale-token-zzzz' }, authorization: async () => token },
     { fetch: fakeSchedulerFetch(control), identityThread: false },
   );
-  const auth = () => control.requests.map((r) => (r.headers as Record<string, string>).Authorization);
+  const auth = () => control.requests.map((r) => (r.headers).Authorization);
   assert.equal((await sampler.poll()).ok, true);
   assert.ok(auth().length > 0 && auth().every((a) => a === 'jupyterhub first-token-aaaa'), auth().join());
   control.requests.length = 0;

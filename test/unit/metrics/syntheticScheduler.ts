@@ -106,5 +106,5 @@ export function fakeSchedulerFetch(control: FakeSchedulerControl): typeof fetch 
     if (path === '/metrics') return p.metrics ? new Response(p.metrics) : new Response('404: Not Found', { status: 404 });
     if (path === '/individual-plots.json') return Response.json(control.plots ?? {});
     return new Response('404: Not Found', { status: 404 });
-  }) as typeof fetch;
+  });
 }

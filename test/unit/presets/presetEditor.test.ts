@@ -23,7 +23,7 @@ function setup(t: { after(fn: () => void): void }, fail: Partial<Record<PlanStep
   const step = (kind: PlanStepKind) => async () => {
     ran.push(kind);
     if (failures[kind]) {
-      failures[kind]!--;
+      failures[kind]--;
       throw new Error(`${kind} broke`);
     }
   };
@@ -33,7 +33,7 @@ function setup(t: { after(fn: () => void): void }, fail: Partial<Record<PlanStep
   });
   const context = { extensionUri: ed.Uri.file('/ext'), subscriptions: [] } as unknown as vscode.ExtensionContext;
   const module = registerPresets({ vs: ed.vs, context, logger: silentLogger }, steps);
-  t.after(() => module.dispose());
+  t.after(() => { module.dispose(); });
   return { ed, ran, module };
 }
 
@@ -65,13 +65,13 @@ test('the review page is a CSP-locked webview that lists the steps and the sourc
   const html = panel.webview.html.replace(/&#39;/g, "'");
   assert.match(html, /Content-Security-Policy" content="default-src 'none'; script-src 'nonce-([A-Za-z0-9+\/=]{16,})'; style-src https:\/\/webview\.test/);
   const nonce = /'nonce-([^']+)'/.exec(html)![1];
-  assert.match(html, new RegExp(`<script nonce="${nonce.replace(/[+/=]/g, '\\$&')}" src="https://webview\\.test/ext/dist/webviews/presetReview\\.js">`));
+  assert.match(html, new RegExp(`<script nonce="${nonce!.replace(/[+/=]/g, '\\$&')}" src="https://webview\\.test/ext/dist/webviews/presetReview\\.js">`));
   assert.deepEqual(panel.options.localResourceRoots, [ed.Uri.file('/ext/dist/webviews')]);
   const review = shown(panel).review;
   assert.equal(review.source, join(GOOD, 'full-course.pangeo.json'));
   assert.equal(review.sourceKind, 'file');
   assert.equal(review.steps.length, 10);
-  assert.match(review.steps[9].title, /Change 6 workspace settings/);
+  assert.match(review.steps[9]!.title, /Change 6 workspace settings/);
   panel.send({ type: 'review/decision', decision: 'cancel' });
   await done;
   assert.deepEqual(ran, [], 'cancel runs nothing');
@@ -121,9 +121,9 @@ test('a failing step stops the run with its name, settings untouched; Retry on t
   panel.send({ type: 'review/decision', decision: 'apply' });
   await done;
   const [failed] = finished(panel);
-  assert.equal(failed.status, 'failed');
-  assert.match(failed.message, /Step 7 failed \(Create a Dask cluster.*create-dask-cluster broke/);
-  assert.equal(failed.canRetry, true);
+  assert.equal(failed!.status, 'failed');
+  assert.match(failed!.message, /Step 7 failed \(Create a Dask cluster.*create-dask-cluster broke/);
+  assert.equal(failed!.canRetry, true);
   assert.equal(ed.updates.length, 0);
   assert.ok(ed.notices.some((m) => m.kind === 'error' && /create-dask-cluster broke/.test(m.text)));
   panel.send({ type: 'review/retry' });
@@ -138,8 +138,8 @@ test('an invalid preset opens no page, runs nothing and names the first problem 
   await ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(BAD, 'forbidden-setting-terminal.json')));
   assert.equal(ed.panels.length, 0);
   assert.deepEqual(ran, []);
-  assert.match(ed.notices[0].text, /: line 5, column 5: settings › terminal\.integrated\.defaultProfile\.linux: setting .* names a terminal/);
-  assert.doesNotMatch(ed.notices[0].text, /\$/, 'no JSONPath jargon');
+  assert.match(ed.notices[0]!.text, /: line 5, column 5: settings › terminal\.integrated\.defaultProfile\.linux: setting .* names a terminal/);
+  assert.doesNotMatch(ed.notices[0]!.text, /\$/, 'no JSONPath jargon');
 });
 
 test('handlePresetUri: an inline link opens the review with the link as its source; a bad link is refused', async (t) => {
@@ -161,8 +161,8 @@ test('diagnostics follow preset documents as they change, with the validator\'s 
   ed.openDocument('/work/course/package.json', '{ "not": "a preset" }');
   const diags = ed.diagnostics.get(doc.uri.toString())!;
   assert.equal(diags.length, 1);
-  assert.match(diags[0].message, /^hub › url: must use https:\/\//);
-  assert.deepEqual([diags[0].range.start, diags[0].range.end], [{ line: 3, character: 18 }, { line: 3, character: 43 }]);
+  assert.match(diags[0]!.message, /^hub › url: must use https:\/\//);
+  assert.deepEqual([diags[0]!.range.start, diags[0]!.range.end], [{ line: 3, character: 18 }, { line: 3, character: 43 }]);
   assert.equal(ed.diagnostics.has('file:///work/course/package.json'), false);
   // Schema problems are left to the JSON language service (same schema, via jsonValidation): not doubled here.
   const schemaOnly = ed.openDocument('/work/course/.vscode/pangeo.json', '{ "version": 1, "name": "W2", "extra": true, "expires": "2001-01-01" }');
@@ -241,17 +241,17 @@ test('built-in steps cover settings, budget, content and recommendations; missin
   const ed = createFakeVscode({ folders: true });
   const context = { extensionUri: ed.Uri.file('/ext'), subscriptions: [] } as unknown as vscode.ExtensionContext;
   const module = registerPresets({ vs: ed.vs, context, logger: silentLogger }, () => ({}));
-  t.after(() => module.dispose());
+  t.after(() => { module.dispose(); });
   const { panel, done } = await startReview(ed, () => ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(GOOD, 'local-dask.pangeo.json'))));
   panel.send({ type: 'review/decision', decision: 'apply' });
   await done;
-  assert.match(finished(panel)[0].message, /cannot do: sign-in, start-server, create-dask-cluster\. Nothing was applied/);
+  assert.match(finished(panel)[0]!.message, /cannot do: sign-in, start-server, create-dask-cluster\. Nothing was applied/);
   assert.equal(ed.updates.length, 0);
 
   const settingsOnly = await startReview(ed, () => ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(GOOD, 'settings-only.pangeo.json'))));
   settingsOnly.panel.send({ type: 'review/decision', decision: 'apply' });
   await settingsOnly.done;
-  assert.equal(finished(settingsOnly.panel)[0].status, 'done');
+  assert.equal(finished(settingsOnly.panel)[0]!.status, 'done');
   assert.deepEqual(ed.updates.map((u) => u.key), ['editor.fontSize', 'window.zoomLevel', 'workbench.colorCustomizations', 'notebook.output.textLineLimit']);
 });
 

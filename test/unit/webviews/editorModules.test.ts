@@ -5,7 +5,6 @@ import type * as vscode from 'vscode';
 import { registerDashboards } from '../../../src/dashboard/editor/module';
 import { registerCost } from '../../../src/cost/editor/module';
 import { silentLogger } from '../../../src/core/log';
-import type { ModuleDeps } from '../../../src/editor/module';
 import { isHostMessage } from '../../../src/shared/protocol/panels';
 import { createFakeVscode, FakePanel } from '../../support/fakeVscode';
 import { fakeSchedulerFetch, syntheticPayloads } from '../metrics/syntheticScheduler';
@@ -20,14 +19,14 @@ test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends
   globalThis.fetch = fakeSchedulerFetch({ requests: [], payloads: () => syntheticPayloads({ workers: 2 }) });
   t.after(() => { globalThis.fetch = realFetch; });
   const scaled: number[] = [];
-  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  const deps = { vs: f.vs, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger };
   const disposable = registerDashboards(deps, {
     resolve: async (arg) => (arg === 'local:one' ? {
       id: 'local:one', name: 'one', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/', headers: {} }),
       scale: async (n: number) => void scaled.push(n),
     } : undefined),
   });
-  t.after(() => disposable.dispose());
+  t.after(() => { disposable.dispose(); });
   await f.vs.commands.executeCommand('pangeo.dashboard.open', 'local:one');
   const panel = f.panels[0]!;
   assert.equal(panel.viewType, 'pangeo.dashboard');
@@ -90,10 +89,10 @@ test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends
 
 test('dashboard module: restores panels saved by this version and by earlier ones ("url:<address>", "dask:…")', async (t) => {
   const f = createFakeVscode({ settings: { 'pangeo.dashboard.pollIntervalSeconds': 3600 } });
-  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  const deps = { vs: f.vs, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger };
   const asked: unknown[] = [];
   const disposable = registerDashboards(deps, { resolve: async (arg) => void asked.push(arg) });
-  t.after(() => disposable.dispose());
+  t.after(() => { disposable.dispose(); });
   const restore = async (clusterId: string) => {
     const panel = new FakePanel('pangeo.dashboard');
     await f.serializers.get('pangeo.dashboard')!.deserializeWebviewPanel(panel, { clusterId });
@@ -114,11 +113,11 @@ test('cost module: the status bar shows $/h and today after a tick; the panel ge
   const clock = mockClock(t);
   const settle = () => clock.settle();
   const f = createFakeVscode({ settings: { 'pangeo.cost.pollIntervalSeconds': 3600 } });
-  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  const deps = { vs: f.vs, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger };
   const disposable = registerCost(deps, { billables: [{ list: async () => [
     { resource: { kind: 'server', id: 'hub:me', label: 'my server', cloud: 'aws', region: 'us-east-1', instanceType: 'm5.2xlarge' } },
   ] }] });
-  t.after(() => disposable.dispose());
+  t.after(() => { disposable.dispose(); });
   await settle();
   const item = f.statusItems[0]!;
   assert.equal(item.visible, true);
@@ -150,13 +149,13 @@ test('cost module: a new poll interval and budget take effect at once, not after
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const flush = async () => { for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r)); };
   const f = createFakeVscode({ settings: { 'pangeo.cost.pollIntervalSeconds': 3600 } });
-  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  const deps = { vs: f.vs, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger };
   let lists = 0;
   const disposable = registerCost(deps, { billables: [{ list: async () => {
     lists++;
     return [{ resource: { kind: 'server', id: 'hub:me', label: 'my server', cloud: 'aws', region: 'us-east-1', instanceType: 'm5.2xlarge' } }];
   } }] });
-  t.after(() => disposable.dispose());
+  t.after(() => { disposable.dispose(); });
   t.mock.timers.tick(0);
   await flush();
   assert.equal(lists, 1);
@@ -186,7 +185,7 @@ test('cost module: at 100 % "scale to zero" reports per cluster; one that cannot
   const clock = mockClock(t, { date: true }); // the second tick accrues the minute the clock is moved on, not real time
   const settle = () => clock.settle();
   const f = createFakeVscode({ settings: { 'pangeo.cost.pollIntervalSeconds': 3600, 'pangeo.cost.budget.limitUsd': 1e-12, 'pangeo.cost.budget.actionAt100': 'scaleClustersToZero', 'pangeo.cost.budget.askBeforeAction': false } });
-  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  const deps = { vs: f.vs, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger };
   const scaled: string[] = [];
   const ref = (clusterId: string) => ({ kind: 'cluster' as const, providerId: 'scheduler', clusterId });
   const disposable = registerCost(deps, {
@@ -202,7 +201,7 @@ test('cost module: at 100 % "scale to zero" reports per cluster; one that cannot
     },
     remedy: async () => undefined,
   });
-  t.after(() => disposable.dispose());
+  t.after(() => { disposable.dispose(); });
   // Two ticks: the second accrues past the tiny budget (80 % and 100 % at once: only 100 % is acted on).
   await settle();
   await clock.advance(60_000);
