@@ -10,6 +10,7 @@ import { HubSessions } from '../../../src/hubs/hubSessions';
 import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { CellRunResult, KernelState, NotebookKernel, ServerProbe } from '../../../src/kernels/notebookKernel';
 import { startTcpForwarder, TcpForwarder } from './tcpForwarder';
+import { waitForState } from './kernelStates';
 
 const USER = 'alice';
 
@@ -17,20 +18,6 @@ function plainText(result: CellRunResult): string[] {
   return result.outputs.flatMap((o) => o.items).flatMap((i) => (i.kind === 'text' && i.mime === 'text/plain' ? [i.text] : []));
 }
 
-function nextState(kernel: NotebookKernel, state: KernelState, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`state ${state} not reached in ${timeoutMs} ms (now ${kernel.state})`));
-    }, timeoutMs);
-    const sub = kernel.onDidChangeState((c) => {
-      if (c.state !== state) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve();
-    });
-  });
-}
 
 describe('a kernel after a token renewal, against a real hub and ipykernel', { timeout: 240_000 }, () => {
   let hub: TestHub;
@@ -78,7 +65,7 @@ describe('a kernel after a token renewal, against a real hub and ipykernel', { t
 
     const states: KernelState[] = [];
     kernel.onDidChangeState((c) => states.push(c.state));
-    const reconnecting = nextState(kernel, 'reconnecting', 10_000);
+    const reconnecting = waitForState(kernel, 'reconnecting', 10_000);
     fwd.sever();
     await reconnecting;
     // A socket that kept the revoked token is refused on every reconnect: this run would fail ("Lost the connection…") after 30 s.
