@@ -64,8 +64,9 @@ export async function driveCommand<T>(command: Thenable<T>, answer: () => Promis
   });
   const first = await Promise.race([answering.then(() => 'answers'), result.then(() => 'command', () => 'command')]);
   if (first === 'command') {
-    // The last answer's acknowledgement may trail the command's end by a poll interval.
-    await Promise.race([answering.catch(() => undefined), sleep(3_000)]);
+    // The last answer (often a notification the command shows but does not await) may trail the command's end: by a
+    // poll interval on a quiet machine, by many seconds on a loaded one (seen: > 3 s with both cores busy).
+    await Promise.race([answering.catch(() => undefined), sleep(20_000)]);
     if (!answered) {
       const outcome = await result.then((v) => `returned ${JSON.stringify(v)}`, (e: unknown) => `threw ${String(e)}`);
       throw new Error(`the command ended (${outcome}) before all its questions were answered`);
