@@ -5,6 +5,7 @@ import { readIdentity, type SchedulerIdentity } from '../../dask/scheduler/sched
 import { WORKER_FIELD_NAMES, type WorkerField, type WorkerRow } from '../../shared/dashboard/workerFields';
 import { workerRows, type RowContext } from '../../dask/scheduler/workerRows';
 import { UnmanagedHistory } from '../../dask/scheduler/workerMemorySplit';
+import type { WorkerDiff } from './workerDiff';
 
 /** identity.json without its worker entries (they became rows). */
 export type IdentityHead = Omit<SchedulerIdentity, 'workers'>;
@@ -12,6 +13,11 @@ export type IdentityHead = Omit<SchedulerIdentity, 'workers'>;
 export interface IdentityRows {
   head: IdentityHead;
   rows: WorkerRow[];
+  /**
+   * What changed since the rows in `from` (the worker thread's last reply), when the reader already knows: the sampler
+   * then need not diff 5,000 rows again on the extension host's thread.
+   */
+  known?: { from: readonly WorkerRow[]; diff: WorkerDiff };
 }
 
 /** Bytes that are not a scheduler's identity.json; the caller names the URL (schedulerHttp.notAScheduler). */
@@ -61,12 +67,14 @@ export interface IdentityThreadRequest {
 }
 
 /**
- * `order`: every worker's address, in identity.json's order. `changed`: only the rows that changed since the last reply,
- * one array per declared field (WORKER_FIELDS): at 1,000 workers Dask paces heartbeats to ~6 s, so most rows of a 2 s
- * poll do not cross at all, and a few long arrays cost the receiving thread ~4× less than as many small objects.
+ * `changed`: only the rows whose values changed since the last reply (new workers included), one array per declared
+ * field (WORKER_FIELDS): at 1,000 workers Dask paces heartbeats to ~6 s, so most rows of a 2 s poll do not cross at all,
+ * and a few long arrays cost the receiving thread ~4× less than as many small objects. `order`: every worker's address
+ * in identity.json's order, sent only when the workers or their order changed; otherwise (`order` undefined)
+ * `changedAt` gives each changed row's index, so the host thread builds no map of 5,000 addresses per poll.
  */
 export type IdentityThreadReply =
-  | { seq: number; ok: true; head: IdentityHead; order: string[]; changed: RowColumns }
+  | { seq: number; ok: true; head: IdentityHead; order?: string[]; changedAt?: number[]; changed: RowColumns }
   | { seq: number; ok: false; rejected: string };
 
 export type RowColumns = { [K in WorkerField]: WorkerRow[K][] };
