@@ -2,7 +2,7 @@
 // host's thread, one reader per thread (identityOffThread.ts starts one per scheduler sampler).
 import { parentPort } from 'node:worker_threads';
 import type { WorkerRow } from '../../shared/dashboard/workerFields';
-import { IdentityRejected, IdentityRowsReader, toColumns, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
+import { columnBuffers, IdentityRejected, IdentityRowsReader, toColumns, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
 import { sameRow } from './workerDiff';
 
 const reader = new IdentityRowsReader();
@@ -31,5 +31,5 @@ parentPort?.on('message', (req: IdentityThreadRequest) => {
     if (!(e instanceof IdentityRejected)) throw e;
     reply = { seq: req.seq, ok: false, rejected: e.message };
   }
-  parentPort!.postMessage(reply);
+  parentPort!.postMessage(reply, reply.ok ? columnBuffers(reply.changed) : []);
 });
