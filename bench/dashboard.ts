@@ -13,7 +13,7 @@
 //     message in the same page;
 //  3. memory after 10,000 ticks, host (sampler + session) and webview, must stay within ±10 % of the level after warm-up
 //     (at 1,000 workers; `npm run bench` skips it at 5,000, where 10,000 ticks would take an hour).
-// `node --import tsx bench/dashboard.ts [--quick] [--workers 1000,5000]` runs only this benchmark.
+// `node --import tsx bench/dashboard.ts [--quick] [--workers 1000,5000] [--sections host,webview]` runs only this benchmark.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -396,9 +396,12 @@ if (require.main === module) {
   const quick = process.argv.includes('--quick');
   const at = process.argv.indexOf('--workers');
   const only = at > 0 ? process.argv[at + 1]!.split(',').map(Number) : undefined;
+  const sectionsAt = process.argv.indexOf('--sections');
+  const sections = sectionsAt > 0 ? process.argv[sectionsAt + 1]!.split(',') as DashboardBenchSection[] : undefined;
   const sizes = BENCH_SIZES.filter((s) => !only || only.includes(s.workers!))
     .concat((only ?? []).filter((n) => !BENCH_SIZES.some((s) => s.workers === n)).map((n) => ({ workers: n, sections: ['host', 'webview'] as const })))
-    .map((s) => (quick ? { ...s, hostTicks: 60, memoryTicks: 2000, webviewTicks: 60, webviewMemoryTicks: 2000 } : s));
+    .map((s) => (quick ? { ...s, hostTicks: 60, memoryTicks: 2000, webviewTicks: 60, webviewMemoryTicks: 2000 } : s))
+    .map((s) => (sections ? { ...s, sections } : s));
   runDashboardBenches(sizes)
     .then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
 }
