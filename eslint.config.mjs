@@ -36,6 +36,12 @@ const noHiddenImports = [
   { selector: "TSImportType[argument.literal.value=/^\\.(?!.*\\/chunks\\/)/]", message: 'Import the type with `import type` so the layer rules see it.' },
 ];
 
+// One way per mechanism: settings go through src/editor/settings.ts, commands through src/editor/command.ts.
+const oneWay = [
+  { selector: "CallExpression[callee.property.name='getConfiguration']", message: 'Read and write settings through src/editor/settings.ts (declared in src/core/settings.ts).' },
+  { selector: "CallExpression[callee.property.name='registerCommand']", message: 'Register commands with registerCommand from src/editor/command.ts.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test/e2e/jupyterStub/**', '**/*.js', '**/*.mjs'] },
   {
@@ -50,6 +56,26 @@ export default tseslint.config(
     },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
+  // typescript-eslint's recommended type-checked rules; the project service reads tsconfig.json (src, webviews, test, bench, scripts).
+  ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ['**/*.ts'] })),
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // node:test's runner itself awaits what test(), it(), describe() and suite() return.
+      '@typescript-eslint/no-floating-promises': ['error', {
+        allowForKnownSafeCalls: [{ from: 'package', name: ['test', 'it', 'describe', 'suite'], package: 'node:test' }],
+      }],
+      // `async` without `await` still turns a throw into a rejection, which the interfaces those methods implement promise.
+      '@typescript-eslint/require-await': 'off',
+      // String() is how values read as `unknown` (JSON, form values, ws frames) are coerced; the rule takes each `{}` for an object.
+      '@typescript-eslint/no-base-to-string': 'off',
+      // A leading underscore names a binding left unused on purpose (a required parameter, a key a rest pattern drops).
+      '@typescript-eslint/no-unused-vars': ['error', {
+        argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_',
+      }],
+    },
+  },
   {
     files: ['src/**/*.ts', 'webviews/**/*.ts'],
     rules: { 'import-x/no-restricted-paths': ['error', { zones }], 'no-restricted-syntax': ['error', noHiddenImports[1]] },
@@ -58,6 +84,12 @@ export default tseslint.config(
     // Shipped code: the editor-free core, the CLI and the webviews (tests of editor adapters may use vscode's types).
     files: ['src/**/*.ts', 'webviews/**/*.ts'],
     ignores: ['src/**/editor/**', 'src/extension.ts'],
-    rules: { 'no-restricted-imports': ['error', noVscode], 'no-restricted-syntax': ['error', ...noHiddenImports] },
+    rules: { 'no-restricted-imports': ['error', noVscode], 'no-restricted-syntax': ['error', ...noHiddenImports, ...oneWay] },
+  },
+  {
+    // Editor adapters: the same, but vscode is theirs; the settings and command modules are the one way themselves.
+    files: ['src/**/editor/**/*.ts', 'src/extension.ts'],
+    ignores: ['src/editor/settings.ts', 'src/editor/command.ts'],
+    rules: { 'no-restricted-syntax': ['error', noHiddenImports[1], ...oneWay] },
   },
 );

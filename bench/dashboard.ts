@@ -286,7 +286,7 @@ export async function runDashboardBench(opts: DashboardBenchOptions = {}): Promi
         })()`);
         // Each update as the page gets it: the two messages, the render, the microtasks it queued (uPlot draws in one),
         // and the layout the browser does before it paints.
-        const run = (ticks: number, measure: boolean, set = '__samples') => w.page.evaluate(`(async () => {
+        const run = (ticks: number, measure: boolean, set = '__samples') => w.page.evaluate<{ upd: number[]; parse: number[]; rows: number }>(`(async () => {
           const s = window.${set}; const d = window.pangeoDashboard; const upd = []; const parse = [];
           const json = ${measure} ? s.map((m) => JSON.stringify(m)) : [];
           for (let i = 0; i < ${ticks}; i++) {
@@ -301,7 +301,7 @@ export async function runDashboardBench(opts: DashboardBenchOptions = {}): Promi
             if (${measure}) { const t1 = performance.now(); JSON.parse(json[i % s.length]); parse.push(performance.now() - t1); }
           }
           return { upd, parse, rows: d.rows() };
-        })()`) as Promise<{ upd: number[]; parse: number[]; rows: number }>;
+        })()`);
         await run(20, false);
         if (sections.has('webview')) {
           const webviewTicks = opts.webviewTicks ?? 100;

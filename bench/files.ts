@@ -7,8 +7,7 @@ import { HubClient } from '../src/hubs/hubClient';
 import { HubFileSystemProvider } from '../src/files/editor/hubFileSystem';
 import type { ConnectedServer, HubRegistry } from '../src/hubs/hubRegistry';
 import { silentLogger } from '../src/core/log';
-import { fakeFsVs } from '../test/unit/files/fakeFsVscode';
-import type * as vscode from 'vscode';
+import { createFakeVscode } from '../test/support/fakeVscode';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -56,8 +55,8 @@ export async function runFilesBench(log: (l: string) => void = console.log): Pro
 
     const connected: ConnectedServer = { hubId: hub.url, hubLabel: 'bench', user: 'bench', server, client };
     const hubs = { readyServers: () => [connected], refresh: async () => undefined, onDidChangeServers: () => ({ dispose() {} }) } as unknown as HubRegistry;
-    const provider = new HubFileSystemProvider({ vs: fakeFsVs(), hubs, logger: silentLogger });
-    const uri = (path: string) => provider.uriFor({ hubId: hub.url, user: 'bench', serverName: '', path }) as unknown as vscode.Uri;
+    const provider = new HubFileSystemProvider({ vs: createFakeVscode().vs, hubs, logger: silentLogger });
+    const uri = (path: string) => provider.uriFor({ hubId: hub.url, user: 'bench', serverName: '', path });
 
     log(`notebook: ${(notebook.length / 1048576).toFixed(1)} MB; folder: 2000 files`);
     await compare('open a 5 MB notebook (readFile)', 21,

@@ -1,7 +1,7 @@
 // The demo: a local JupyterHub (user "demo"), a local Dask scheduler with two workers, and code-server with the freshly
 // built .vsix and a sample notebook. Prints the URL and credentials; Ctrl-C stops everything it started.
 import { execFileSync, spawn, ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestHub } from '../test/support/jupyterhub';
 import { freePort } from '../test/support/freePort';

@@ -16,17 +16,18 @@ step() { # name, command...
   if "$@"; then echo "=== $name: ok"; else echo "=== $name: FAILED"; status=1; failed=$((failed + 1)); return 1; fi
 }
 
-# node --test over a file list; adds its pass/fail counts to the totals.
-node_tests() { # name, dir
-  local name=$1 dir=$2
-  mapfile -t files < <(find "$dir" -name '*.test.ts' | sort)
-  if ((${#files[@]} == 0)); then echo "=== $name: no test files"; return 0; fi
-  echo "=== $name (${#files[@]} files)"
-  node --import tsx --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=tap --test-reporter-destination="$log_dir/$name.tap" "${files[@]}"
+# One node:test tier, bounded per test and in all (scripts/node-tests.sh); adds its pass/fail counts to the totals.
+node_tests() { # tier: unit, integration or browser
+  local name=$1
+  echo "=== $name"
+  rm -f "$log_dir/$name.tap"
+  bash scripts/node-tests.sh "$name" --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$log_dir/$name.tap"
   local rc=$?
-  local p f
-  p=$(grep -E '^# pass ' "$log_dir/$name.tap" | tail -1 | awk '{print $3}'); f=$(grep -E '^# fail ' "$log_dir/$name.tap" | tail -1 | awk '{print $3}')
+  local p f c
+  p=$(grep -sE '^# pass ' "$log_dir/$name.tap" | tail -1 | awk '{print $3}'); f=$(grep -sE '^# fail ' "$log_dir/$name.tap" | tail -1 | awk '{print $3}')
+  c=$(grep -sE '^# cancelled ' "$log_dir/$name.tap" | tail -1 | awk '{print $3}')
+  f=$((${f:-0} + ${c:-0}))   # a file stopped by its timeout is "cancelled": a failure too
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
   if ((rc != 0)); then status=1; ((${f:-0} == 0)) && failed=$((failed + 1)); fi
   echo "=== $name: ${p:-0} passed, ${f:-0} failed"
@@ -35,9 +36,9 @@ node_tests() { # name, dir
 step build node esbuild.mjs
 step typecheck npx tsc --noEmit -p .
 step lint npx eslint --max-warnings 0 .   # vscode only in editor adapters; no import cycles
-node_tests unit test/unit
-node_tests integration test/integration
-node_tests browser test/browser
+node_tests unit
+node_tests integration
+node_tests browser
 
 if [[ "${PANGEO_SKIP_E2E:-}" != "1" ]]; then
   echo "=== e2e"

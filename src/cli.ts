@@ -14,7 +14,8 @@ for (const method of ['log', 'info', 'debug'] as const) {
 const controller = new AbortController();
 process.on('SIGINT', () => controller.abort());
 
-runCli(process.argv.slice(2), commandGroups, {
+// Not awaited: CommonJS has no top-level await; runCli turns every failure into an exit code.
+void runCli(process.argv.slice(2), commandGroups, {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   readStdin: async () => {

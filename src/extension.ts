@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { createOutputLogger } from './editor/outputLog';
 import type { ModuleDeps } from './editor/module';
 import { UriRouter } from './editor/uriHandler';
+import { registerCommand } from './editor/command';
+import { readSetting } from './editor/settings';
 import { registerHubs } from './hubs/editor/module';
 import { registerJupyterIntegration } from './jupyter/editor/module';
 import { registerNotebookKernels } from './kernels/editor/module';
@@ -17,14 +19,13 @@ import { dashboardProbeKernels } from './dashboard/editor/probeKernels';
 import { registerCost } from './cost/editor/module';
 import { daskClusterBillables, hubServerBillables } from './cost/editor/billables';
 import { costResourceActions } from './cost/editor/resourceActions';
-import type { HubProfilePrices } from './cost/hubProfilePrices';
 import { registerAws } from './aws/editor/module';
 import { handlePresetUri, registerPresets } from './presets/editor/module';
 import { currentSetupFrom, editorPresetSteps } from './presets/editor/editorSteps';
 
 export function activate(context: vscode.ExtensionContext) {
   const { logger, channel } = createOutputLogger(vscode);
-  context.subscriptions.push(channel, vscode.commands.registerCommand('pangeo.showLog', () => channel.show()));
+  context.subscriptions.push(channel, registerCommand({ vs: vscode, logger }, 'pangeo.showLog', 'Show Log', () => channel.show()));
   const deps: ModuleDeps = { vs: vscode, context, logger };
 
   const hubs = registerHubs(deps);
@@ -48,9 +49,9 @@ export function activate(context: vscode.ExtensionContext) {
   const dashboards = registerDashboards(deps, daskDashboardSources(dask.service, dask.store),
     dashboardProbeKernels(vscode, () => kernels.idleRunners(), dask.service));
   const cost = registerCost(deps, {
-    billables: [hubServerBillables(hubs.service, () => vscode.workspace.getConfiguration('pangeo.cost').get<HubProfilePrices>('hubProfilePrices')), daskClusterBillables(dask.service)],
-    // The Dask tree looks rates up by "<provider id>/<cluster id>", built from both known halves (never parsed).
-    onSnapshot: (snapshot) => dask.showCosts(snapshot.resources.map((r) => (r.ref?.kind === 'cluster' ? { ...r, id: `${r.ref.providerId}/${r.ref.clusterId}` } : r))),
+    billables: [hubServerBillables(hubs.service, () => readSetting(vscode, 'pangeo.cost.hubProfilePrices')), daskClusterBillables(dask.service)],
+    // The Dask tree looks rates up by the same resource ids the meter gives its clusters.
+    onSnapshot: (snapshot) => dask.showCosts(snapshot.resources),
     ...costResourceActions({ vs: vscode, hubs: hubs.service, dask }),
   });
   const presets = registerPresets(deps, editorPresetSteps({ vs: vscode, hubs: hubs.service, dask: dask.store, extensionId: context.extension.id }), {
@@ -66,7 +67,7 @@ export function activate(context: vscode.ExtensionContext) {
   uris.add((uri) => handlePresetUri(uri));
   context.subscriptions.push(vscode.window.registerUriHandler(uris));
 
-  logger.info(`Pangeo Compute ${context.extension.packageJSON.version} activated`);
+  logger.info(`Pangeo Compute ${(context.extension.packageJSON as { version: string }).version} activated`);
   // For tests and other extensions: the live objects, never secrets.
   return { hubs: hubs.service, jupyter: jupyter.registration, dask: { service: dask.service, local: dask.store.local } };
 }

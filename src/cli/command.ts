@@ -1,6 +1,6 @@
 // The shape of a CLI command and the context it runs in; each area (hub, kernel, dask, ...) exports a CommandGroup.
 import type { ParseArgsConfig } from 'node:util';
-import { isPangeoError, PangeoError } from '../core/http/errors';
+import { isPangeoError } from '../core/http/errors';
 import { redact } from '../core/http/redact';
 import type { Logger } from '../core/log';
 
@@ -10,8 +10,9 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export type OptionValues = Record<string, string | boolean | string[] | undefined>;
 
 export interface CliIO {
-  stdout(text: string): void;
-  stderr(text: string): void;
+  // Properties, not methods: a command may pick one and call it detached.
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
   /** All of standard input (for passwords and tokens: never argv). */
   readStdin(): Promise<string>;
   env: NodeJS.ProcessEnv;
@@ -53,7 +54,7 @@ export class UsageError extends Error {}
 export function exitCodeFor(e: unknown): number {
   if (e instanceof UsageError) return EXIT.usage;
   if (isPangeoError(e)) {
-    switch ((e as PangeoError).kind) {
+    switch (e.kind) {
       case 'Unauthorized':
       case 'Forbidden':
         return EXIT.auth;

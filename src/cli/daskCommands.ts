@@ -6,14 +6,11 @@ import { Command, CommandContext, CommandGroup, EXIT, keyValues, optionalString,
 import { NotFoundError } from '../core/http/errors';
 import { describeOptionType, parseOptionPairs } from '../dask/clusterOptions';
 import { describeAdaptive, describeSize, describeStatus, findCluster, formatAge, formatBytes, type ClusterProvider, type ClusterSummary } from '../dask/clusterProvider';
-import { coiledConfigPaths, findCoiledCredentials } from '../dask/coiled/coiledCredentials';
-import { CoiledProvider } from '../dask/coiled/coiledProvider';
-import { gatewayAuthFromEnv } from '../dask/gateway/gatewayAuth';
 import { GatewayProvider } from '../dask/gateway/gatewayProvider';
 import { JsonFileStore } from '../core/keyValueStore';
-import { LocalClusterRegistry, localClustersFile, stateDirectory } from '../dask/local/localClusterRegistry';
-import { LocalClusterProvider } from '../dask/local/localProvider';
-import { SchedulerAddressProvider } from '../dask/scheduler/schedulerAddressProvider';
+import { localClustersFile, stateDirectory } from '../dask/local/localClusterRegistry';
+import type { LocalClusterProvider } from '../dask/local/localProvider';
+import { descriptorFor, descriptorOf, PROVIDER_TABLE, providerDescriptors } from '../dask/providerTable';
 import { daskMetricsCommand } from './daskMetricsCommand';
 
 const PROVIDER_OPTIONS = {
@@ -23,59 +20,38 @@ const PROVIDER_OPTIONS = {
   dask: { type: 'string' },
 } as const;
 
-const PROVIDER_USAGE = '[--provider local|gateway|coiled|scheduler] [--url URL] [--workspace WS]';
+const PROVIDER_USAGE = `[--provider ${Object.keys(PROVIDER_TABLE).join('|')}] [--url URL] [--workspace WS]`;
 
 /** The provider named by --provider (default local), with credentials from the environment. Reused by `dask metrics`. */
 export function providerFromContext(ctx: CommandContext): ClusterProvider {
   const kind = optionalString(ctx, 'provider') ?? 'local';
-  const url = optionalString(ctx, 'url');
+  const descriptor = descriptorOf(kind);
+  if (!descriptor) throw new UsageError(`unknown provider "${kind}": use ${Object.keys(PROVIDER_TABLE).join(', ')}`);
   const env = ctx.io.env;
-  switch (kind) {
-    case 'local': {
-      const registry = new LocalClusterRegistry(new JsonFileStore(localClustersFile(env)));
-      return new LocalClusterProvider({
-        registry,
-        clustersDir: join(stateDirectory(env), 'local-clusters'),
-        daskCommand: optionalString(ctx, 'dask') ?? env.PANGEO_DASK_COMMAND,
-        logger: ctx.logger,
-        env,
-        // The follower outlives this call: the same CLI, started detached, with the cluster's id appended.
-        adaptiveFollowerCommand: { command: process.execPath, args: [process.argv[1] ?? 'pangeo-compute', 'dask', 'follow-adaptive'] },
-      });
-    }
-    case 'gateway': {
-      const gatewayUrl = url ?? env.DASK_GATEWAY__ADDRESS;
-      if (!gatewayUrl) throw new UsageError('--url (or DASK_GATEWAY__ADDRESS) is required for --provider gateway');
-      // Adaptive bounds set by one call are shown by the next: they live in the CLI's state file.
-      return new GatewayProvider({ url: gatewayUrl, auth: gatewayAuthFromEnv(env), proxyAddress: env.DASK_GATEWAY__PROXY_ADDRESS, logger: ctx.logger,
-        state: new JsonFileStore(localClustersFile(env)), hubUrl: hubFromApiUrl(env.JUPYTERHUB_API_URL) });
-    }
-    case 'coiled': {
-      const creds = findCoiledCredentials(env, coiledConfigPaths(env));
-      if (!creds) throw new UsageError('No Coiled token: set DASK_COILED__TOKEN or log in with `coiled login` (~/.config/dask/coiled.yaml)');
-      const workspace = optionalString(ctx, 'workspace') ?? creds.workspace;
-      if (!workspace) throw new UsageError('--workspace is required (or coiled.workspace in coiled.yaml, or DASK_COILED__WORKSPACE)');
-      return new CoiledProvider({ server: url ?? creds.server, token: creds.token, workspace, logger: ctx.logger });
-    }
-    case 'scheduler': {
-      if (!url) throw new UsageError('--url http://host:8787 (the scheduler\'s dashboard address) is required for --provider scheduler');
-      return new SchedulerAddressProvider({ addresses: () => [url], logger: ctx.logger });
-    }
-    default:
-      throw new UsageError(`unknown provider "${kind}": use local, gateway, coiled or scheduler`);
-  }
+  const { config, secret } = descriptor.fromEnvironment({ url: optionalString(ctx, 'url'), workspace: optionalString(ctx, 'workspace') }, env);
+  return descriptor.create(config, {
+    logger: ctx.logger,
+    // Local clusters and adaptive bounds set by one call are seen by the next: they live in the CLI's state file.
+    state: new JsonFileStore(localClustersFile(env)),
+    env,
+    localClustersDir: join(stateDirectory(env), 'local-clusters'),
+    daskCommand: () => optionalString(ctx, 'dask') ?? env.PANGEO_DASK_COMMAND,
+    // The follower outlives this call: the same CLI, started detached, with the cluster's id appended.
+    adaptiveFollowerCommand: { command: process.execPath, args: [process.argv[1] ?? 'pangeo-compute', 'dask', 'follow-adaptive'] },
+    secret: () => Promise.resolve(secret),
+    sameKind: () => [config],
+  });
 }
 
-/** The hub's base URL from JUPYTERHUB_API_URL (https://hub/hub/api → https://hub/), as the Python client has it. */
-function hubFromApiUrl(apiUrl: string | undefined): string | undefined {
-  const m = apiUrl ? /^(https?:\/\/.*?\/)hub\/api\/?$/.exec(apiUrl) : null;
-  return m?.[1];
+/** Whether --url names the cluster itself (an attached scheduler), so NAME may be left out. */
+function addressIsCluster(provider: ClusterProvider): boolean {
+  return descriptorFor(provider.kind).clusterConfig !== undefined;
 }
 
 /** The cluster named by the first positional (id or name); a scheduler address is its own cluster. */
 export async function clusterFromContext(ctx: CommandContext, provider: ClusterProvider): Promise<ClusterSummary> {
   const name = ctx.positionals[0];
-  if (provider.kind === 'scheduler' && !name) return provider.get(optionalString(ctx, 'url')!, ctx.signal);
+  if (addressIsCluster(provider) && !name) return provider.get(optionalString(ctx, 'url')!, ctx.signal);
   if (!name) throw new UsageError('NAME is required');
   const found = await findCluster(provider, name, ctx.signal);
   if (!found) throw new NotFoundError(`cluster ${name} (${provider.label})`, 'see `pangeo-compute dask clusters`');
@@ -126,8 +102,9 @@ const create = withProvider('Create a cluster; prints its name', '[--option key=
 }, { option: { type: 'string', multiple: true, short: 'o' }, wait: { type: 'boolean' } });
 
 const scale = withProvider('Scale to a fixed number of workers (turns adaptive off)', 'NAME N', async (ctx, provider) => {
-  const n = positiveInt(ctx.positionals[provider.kind === 'scheduler' && ctx.positionals.length === 1 ? 0 : 1], 'N');
-  const cluster = await clusterFromContext({ ...ctx, positionals: provider.kind === 'scheduler' && ctx.positionals.length === 1 ? [] : ctx.positionals }, provider);
+  const onlyN = addressIsCluster(provider) && ctx.positionals.length === 1;
+  const n = positiveInt(ctx.positionals[onlyN ? 0 : 1], 'N');
+  const cluster = await clusterFromContext({ ...ctx, positionals: onlyN ? [] : ctx.positionals }, provider);
   // The provider's warnings (a gateway's limit, a cluster still starting) are printed at once, not after the wait.
   await provider.scale(cluster.id, n, ctx.signal, (m) => ctx.note(m));
   const after = await provider.get(cluster.id, ctx.signal);
@@ -185,7 +162,7 @@ const followAdaptive: Command = {
 
 export const daskCommands: CommandGroup = {
   name: 'dask',
-  summary: 'Dask clusters: local, Dask Gateway, Coiled, or a scheduler address',
+  summary: `Dask clusters: ${providerDescriptors().map((d) => d.label).join(', ')}`,
   commands: {
     clusters,
     options,

@@ -1,6 +1,7 @@
 // `pangeo-compute hub …`: check, login, servers, options, start, stop.
 import { Command, CommandGroup, EXIT, keyValues, optionalString, requireString, UsageError } from './command';
-import { HUB_OPTIONS, hubFromContext, PAGE_LOGIN_OPTIONS, tokenUser } from './hubSession';
+import { HUB_OPTIONS, hubFromContext, PAGE_LOGIN_OPTIONS, signInTarget, tokenUser } from './hubSession';
+import { passwordSignIn } from '../hubs/signInMethods';
 import { HubClient } from '../hubs/hubClient';
 import { parseHubUrl } from '../hubs/hubUrl';
 import { choiceFromPairs, toUserOptions, validateChoice } from '../hubs/optionsForm';
@@ -32,10 +33,10 @@ const login: Command = {
     if (!password) throw new UsageError('Pipe the password on stdin (it is never taken from argv).');
     await hub.getVersion(ctx.signal);
     const expires = Number(optionalString(ctx, 'expires-in') ?? 86_400);
-    const minted = await hub.createTokenWithPassword(username, password, {
-      note: optionalString(ctx, 'note') ?? 'pangeo-compute CLI', expiresInSeconds: expires > 0 ? expires : undefined,
+    const minted = await passwordSignIn.signIn(signInTarget(ctx, hub.base), {
+      username, password, note: optionalString(ctx, 'note') ?? 'pangeo-compute CLI', lifetimeSeconds: expires > 0 ? expires : undefined, pageLogin: false,
     }, ctx.signal);
-    ctx.print(minted.token, { token: minted.token, id: minted.id, expires_at: minted.expiresAt?.toISOString() ?? null, user: username });
+    ctx.print(minted.token, { token: minted.token, id: minted.mintedTokenId, expires_at: minted.expiresAt?.toISOString() ?? null, user: minted.user });
   },
 };
 

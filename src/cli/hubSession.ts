@@ -6,6 +6,7 @@ import { parseHubUrl } from '../hubs/hubUrl';
 import { forgetSecret, registerSecret } from '../core/http/redact';
 import { HubUser } from '../hubs/hubModels';
 import { loginForPages } from '../hubs/hubPageLogin';
+import { passwordSignIn, type SignInTarget } from '../hubs/signInMethods';
 
 export const HUB_OPTIONS: OptionSpec = {
   url: { type: 'string' },
@@ -35,9 +36,10 @@ export async function hubFromContext(ctx: CommandContext, opts: { needToken?: bo
   let token = await readToken(ctx, (opts.needToken ?? true) && !ctx.values['password-stdin']);
   if (parsed.insecure) ctx.note(`warning: ${parsed.base} uses plain http: the token travels unencrypted.`);
   const timeout = typeof ctx.values.timeout === 'string' ? Number(ctx.values.timeout) * 1000 : undefined;
+  const timeoutMs = timeout && timeout > 0 ? timeout : undefined;
   let cookie: string | undefined;
   const client: HubClient = new HubClient(parsed.base, {
-    token: () => token, logger: ctx.logger, timeoutMs: timeout && timeout > 0 ? timeout : undefined, pageCookie: () => cookie,
+    token: () => token, logger: ctx.logger, timeoutMs, pageCookie: () => cookie,
   });
   // The options form lives on an HTML page that refuses API tokens: a password login (stdin) opens it.
   if (ctx.values['password-stdin']) {
@@ -47,7 +49,7 @@ export async function hubFromContext(ctx: CommandContext, opts: { needToken?: bo
     if (!password) throw new UsageError('Pipe the password on stdin (it is never taken from argv).');
     try {
       cookie = await loginForPages(client.http, username, password, ctx.signal);
-      if (!token) token = await temporaryToken(ctx, client, username, password, opts.tokenSeconds ?? 300);
+      if (!token) token = await temporaryToken(ctx, signInTarget(ctx, client.base, timeoutMs), username, password, opts.tokenSeconds ?? 300);
     } finally {
       forgetSecret(password);
     }
@@ -55,10 +57,15 @@ export async function hubFromContext(ctx: CommandContext, opts: { needToken?: bo
   return client;
 }
 
-/** Mints a short-lived token from the password and revokes it when the command ends. */
-async function temporaryToken(ctx: CommandContext, hub: HubClient, username: string, password: string, seconds: number): Promise<string> {
-  const minted = await hub.createTokenWithPassword(username, password, { note: 'pangeo-compute CLI (temporary)', expiresInSeconds: seconds }, ctx.signal);
-  ctx.atExit(() => hub.revokeToken(username, minted.id).catch((e: unknown) => {
+/** The hub as a sign-in method sees it: clients with the command's timeout and logger. */
+export function signInTarget(ctx: CommandContext, base: string, timeoutMs?: number): SignInTarget {
+  return { base, logger: ctx.logger, client: (token) => new HubClient(base, { token, logger: ctx.logger, timeoutMs }) };
+}
+
+/** Mints a short-lived token from the password (the page login is already done) and revokes it when the command ends. */
+async function temporaryToken(ctx: CommandContext, hub: SignInTarget, username: string, password: string, seconds: number): Promise<string> {
+  const minted = await passwordSignIn.signIn(hub, { username, password, lifetimeSeconds: seconds, note: 'pangeo-compute CLI (temporary)', pageLogin: false }, ctx.signal);
+  ctx.atExit(() => hub.client(minted.token).revokeToken(minted.user, minted.mintedTokenId!).catch((e: unknown) => {
     ctx.note(`warning: could not revoke the temporary token (it expires in ${Math.ceil(seconds / 60)} min): ${describeError(e)}`);
   }));
   return minted.token;

@@ -58,7 +58,7 @@ export const presetCommands: CommandGroup = {
       async run(ctx) {
         const valid = await readValidPreset(ctx);
         if (!valid) return EXIT.failure;
-        const { name, preset } = valid;
+        const { preset } = valid;
         const scheme = optionalString(ctx, 'scheme');
         if (scheme && !/^[a-z][a-z0-9+.-]*$/.test(scheme)) throw new UsageError('--scheme must be a URI scheme like vscode');
         const url = optionalString(ctx, 'url');

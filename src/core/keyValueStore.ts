@@ -2,6 +2,7 @@
 // with a JSON state file, tests and one-shot uses with memory.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Event } from './emitter';
 
 /** Non-secret key/value storage; vscode's Memento (globalState) satisfies it as is. */
 export interface KeyValueStore {
@@ -14,6 +15,8 @@ export interface SecretStore {
   get(key: string): PromiseLike<string | undefined>;
   store(key: string, value: string): PromiseLike<void>;
   delete(key: string): PromiseLike<void>;
+  /** Fires when a secret is stored or deleted, also by another window (vscode's does); absent where no one else writes. */
+  readonly onDidChange?: Event<{ key: string }>;
 }
 
 /** A KeyValueStore in a JSON file, re-read on every get (another CLI call may have written it); writes are atomic. */

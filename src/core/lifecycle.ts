@@ -64,3 +64,31 @@ export function toDisposable(fn: () => void): IDisposable {
   let done = false;
   return { dispose: () => { if (!done) { done = true; fn(); } } };
 }
+
+/** Holds one disposable at a time (e.g. a loop that is replaced): a new value, clear() or dispose() ends the old one. */
+export class MutableDisposable<T extends IDisposable> implements IDisposable {
+  private current?: T;
+  private disposed = false;
+
+  get value(): T | undefined {
+    return this.current;
+  }
+
+  /** Set after dispose(), the value is disposed at once. */
+  set value(next: T | undefined) {
+    if (next === this.current) return;
+    const old = this.current;
+    this.current = this.disposed ? undefined : next;
+    if (this.disposed) next?.dispose();
+    old?.dispose();
+  }
+
+  clear(): void {
+    this.value = undefined;
+  }
+
+  dispose(): void {
+    this.clear();
+    this.disposed = true;
+  }
+}

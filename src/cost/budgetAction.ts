@@ -1,8 +1,9 @@
 // The budget's action at 100 % on each running resource, reported per resource: what it did, or why it could not
 // (e.g. a read-only scheduler cannot be scaled), so nothing fails silently while money is still being spent.
 import { capabilitiesOf, type ClusterProvider, type ClusterSummary } from '../dask/clusterProvider';
+import { descriptorFor } from '../dask/providerTable';
 import type { ResourceCost } from './costMeter';
-import type { ClusterRef, ResourceRef, ServerRef } from './resourceRef';
+import type { BillableRef, ClusterRef, ServerRef } from '../shared/resourceIds';
 
 export type BudgetAction = 'scaleClustersToZero' | 'stopAll';
 
@@ -15,7 +16,7 @@ export interface ActionOutcome {
 
 export interface ResourceActionReport {
   label: string;
-  ref?: ResourceRef;
+  ref?: BillableRef;
   outcome: ActionOutcome;
 }
 
@@ -68,7 +69,9 @@ export async function scaleClusterToZero(
   }
   if (cluster.workers === 0 && !cluster.adaptive) return { status: 'not-needed', message: 'already has 0 workers' };
   const caps = capabilitiesOf(provider, cluster);
-  const remedies: Array<'stop' | 'detach'> = [...(caps.stop ? ['stop' as const] : []), ...(provider.kind === 'scheduler' ? ['detach' as const] : [])];
+  // Detaching is offered where the tree offers it: for clusters that are a shared provider's configurations.
+  const detachable = descriptorFor(provider.kind).instances === 'shared';
+  const remedies: Array<'stop' | 'detach'> = [...(caps.stop ? ['stop' as const] : []), ...(detachable ? ['detach' as const] : [])];
   if (!caps.scaleDown) {
     const why = provider.kind === 'scheduler'
       ? 'is a read-only scheduler (it does not serve /api/v1/retire_workers), so it cannot be scaled from here; its workers keep running'

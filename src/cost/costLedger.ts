@@ -1,5 +1,6 @@
 // Accrued cost per day and resource, persisted through an injected key-value store (globalState in the editor).
 import type { KeyValueStore } from '../core/keyValueStore';
+import { decodeResourceId, legacyResourceIds } from '../shared/resourceIds';
 
 export interface DayRecord {
   totalUsd: number;
@@ -40,6 +41,13 @@ export class CostLedger {
   day(day: string): DayRecord {
     const stored = this.store.get<DayRecord>(DAY_PREFIX + day);
     return stored && typeof stored.totalUsd === 'number' ? structuredClone(stored) : { totalUsd: 0, resources: {} };
+  }
+
+  /** What a resource accrued on a day, with what an earlier version filed under the resource's old id. */
+  resourceUsd(day: string, resourceId: string): number {
+    const resources = this.day(day).resources;
+    const ref = decodeResourceId(resourceId);
+    return [resourceId, ...(ref ? legacyResourceIds(ref) : [])].reduce((sum, id) => sum + (resources[id]?.usd ?? 0), 0);
   }
 
   days(): string[] {

@@ -9,8 +9,8 @@ import { CostLedger } from './costLedger';
 import type { KeyValueStore } from '../core/keyValueStore';
 import { IdleDetector } from './idleDetector';
 import type { PriceTable } from './priceTable';
-import { ClusterResource, CostResource, Rate, rateFor, ServerResource } from './rate';
-import type { ResourceRef } from './resourceRef';
+import { ClusterResource, CostResource, rateFor, ServerResource } from './rate';
+import type { BillableRef } from '../shared/resourceIds';
 import type { CostSnapshot, ResourceCostView } from '../shared/cost/costSnapshot';
 
 /** Something that costs money while it exists: a hub server, or a cluster whose size is read from its scheduler. */
@@ -26,12 +26,12 @@ export interface BillableSource {
 /** A resource's cost as the page shows it, and what it is (provider and cluster, or hub and server). */
 export interface ResourceCost extends ResourceCostView {
   /** Actions use this, never a parsed id. */
-  ref?: ResourceRef;
+  ref?: BillableRef;
 }
 
 export type MeterEvent =
   | { kind: 'budget'; threshold: number; status: BudgetStatus }
-  | { kind: 'idle'; resourceId: string; ref?: ResourceRef; label: string; idleForMs: number; usdPerHour: number };
+  | { kind: 'idle'; resourceId: string; ref?: BillableRef; label: string; idleForMs: number; usdPerHour: number };
 
 export interface MeterSnapshot extends CostSnapshot {
   resources: ResourceCost[];
@@ -102,7 +102,7 @@ export class CostMeter {
       const t = this.track(id, billable);
       const cost = await this.price(t, billable, table, now, signal, events);
       for (const { day, usd } of cost.step?.byDay ?? []) await this.ledger.add(day, id, billable.resource.label, usd);
-      cost.entry.todayUsd = this.ledger.day(dayOf(now)).resources[id]?.usd ?? 0;
+      cost.entry.todayUsd = this.ledger.resourceUsd(dayOf(now), id);
       cost.entry.sessionUsd = this.ledger.sessionByResource.get(id) ?? 0;
       t.last = cost.entry;
       resources.push(cost.entry);
@@ -158,15 +158,15 @@ export class CostMeter {
   private async price(t: Tracked, billable: Billable, table: PriceTable, now: number, signal: AbortSignal | undefined, events: MeterEvent[]) {
     let resource: CostResource;
     let epoch: string | undefined;
-    let status: ResourceCost['status'] = 'live';
+    const status: ResourceCost['status'] = 'live';
     let idleForMs: number | undefined;
     if (billable.resource.kind === 'server') {
-      resource = billable.resource as ServerResource;
+      resource = billable.resource;
     } else if (t.sampler) {
       const polled = await t.sampler.poll(signal);
       if (!polled.ok) {
         t.accrual.interrupt();
-        const rate = rateFor({ ...billable.resource, workers: 0, scheduler: false } as ClusterResource, table);
+        const rate = rateFor({ ...billable.resource, workers: 0, scheduler: false }, table);
         t.rateHistory.push(0);
         return { entry: { id: billable.resource.id, kind: 'cluster' as const, label: billable.resource.label, ref: billable.resource.ref, usdPerHour: 0, todayUsd: 0, sessionUsd: 0, rate, status: 'unreachable' as const } };
       }

@@ -1,9 +1,8 @@
 // $/h of a hub server or a Dask cluster, with the breakdown the status bar tooltip shows.
 import { Cloud, coreMemoryPrice, lookupInstance, PriceTable, sourceOf } from './priceTable';
-import type { ResourceRef } from './resourceRef';
-import type { Rate, RateLine } from '../shared/cost/costSnapshot';
+import type { BillableRef } from '../shared/resourceIds';
+import type { Rate } from '../shared/cost/costSnapshot';
 
-export type { Rate, RateLine };
 
 /** Where a resource runs; `local` (this machine) costs nothing. */
 export interface PricingHints {
@@ -16,7 +15,7 @@ export interface ServerResource extends PricingHints {
   kind: 'server';
   id: string;
   label: string;
-  ref?: ResourceRef;
+  ref?: BillableRef;
   /** The KubeSpawner profile it was started with, when known. */
   profile?: string;
   /** $/h given for this hub's profile (pangeo.cost.hubProfilePrices or a preset): wins over any size. */
@@ -31,7 +30,7 @@ export interface ClusterResource extends PricingHints {
   kind: 'cluster';
   id: string;
   label: string;
-  ref?: ResourceRef;
+  ref?: BillableRef;
   workers: number;
   /** Provider's worker instance type (Coiled, Gateway options); otherwise threads/memory are priced. */
   workerInstanceType?: string;

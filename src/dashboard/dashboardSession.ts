@@ -4,8 +4,9 @@ import { redact } from '../core/http/redact';
 import type { Logger } from '../core/log';
 import { SampleSeries } from '../shared/dashboard/sampleSeries';
 import { PollLoop } from '../core/pollLoop';
-import { SamplerState, SchedulerSampler } from './metrics/schedulerSampler';
-import type { ClusterSample } from './metrics/clusterSample';
+import { SchedulerSampler } from './metrics/schedulerSampler';
+import type { SamplerState } from '../shared/dashboard/feedStatus';
+import type { ClusterSample } from '../shared/dashboard/sampleModel';
 import { AdaptiveBounds, HostMessage, isWebviewMessage, WebviewMessage } from '../shared/protocol/panels';
 import { summarize } from '../shared/dashboard/sampleSummary';
 import type { WorkerDiff } from './metrics/workerDiff';
@@ -18,6 +19,7 @@ import { ProbeOverlay } from './metrics/probeOverlay';
 import { diffWorkers } from './metrics/workerDiff';
 import type { WorkerRow } from '../shared/dashboard/workerFields';
 import type { DashboardTarget } from './dashboardSources';
+import { answerRequest } from '../shared/protocol/requests';
 
 export interface DashboardSessionOptions {
   intervalMs?: number;
@@ -110,7 +112,7 @@ export class DashboardSession {
   }
 
   dispose(): void {
-    this.loop.stop();
+    this.loop.dispose();
     this.taskStream.stop();
     this.sampler?.dispose();
     this.probeFeed?.dispose();
@@ -187,14 +189,8 @@ export class DashboardSession {
   }
 
   private async request(requestId: number, run: () => Promise<string>): Promise<void> {
-    try {
-      const message = await run();
-      this.post({ type: 'result', requestId, ok: true, message });
-      // Show the effect at once instead of waiting for the next tick.
-      if (this.loop.active) await this.tick();
-    } catch (e) {
-      this.post({ type: 'result', requestId, ok: false, message: describeError(e) });
-    }
+    // Show the effect at once instead of waiting for the next tick.
+    if (await answerRequest((r) => this.post(r), requestId, run, describeError) && this.loop.active) await this.tick();
   }
 
   private async ensureSampler(): Promise<SchedulerSampler> {
@@ -312,7 +308,7 @@ export class DashboardSession {
     this.probeFeed?.setActive(this.ready && this.visible);
     // The stream costs the scheduler CPU per task: only while someone can see it.
     if (this.ready && this.visible && this.wantTaskStream && this.sampler) {
-      void this.taskStream.start(this.sampler.scheduler.baseUrl, this.connection?.headers);
+      void this.taskStream.start(this.sampler.scheduler.baseUrl, this.connection?.headers, this.connection?.authorization);
     } else if (!this.wantTaskStream || !this.visible) this.taskStream.stop();
   }
 

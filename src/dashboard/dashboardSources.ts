@@ -2,9 +2,10 @@
 import type { DashboardConnection } from './metrics/schedulerSampler';
 import type { ClusterStatus } from '../dask/clusterProvider';
 import type { AdaptiveBounds } from '../shared/protocol/panels';
+import { encodeResourceId } from '../shared/resourceIds';
 
 export interface DashboardTarget {
-  /** Stable id (provider + cluster name), saved in the panel state so the panel can be restored. */
+  /** The cluster's (or bare address's) resource id, saved in the panel state so the panel can be restored. */
   id: string;
   name: string;
   /** Asked on every (re)connect so refreshed credentials are used. */
@@ -29,7 +30,7 @@ export interface DashboardSources {
 /** A read-only target for a bare dashboard URL (no scale/adapt, no headers). */
 export function urlTarget(dashboardUrl: string): DashboardTarget {
   const url = new URL(dashboardUrl);
-  return { id: `url:${url.toString()}`, name: url.host, connection: async () => ({ dashboardUrl: url.toString() }) };
+  return { id: encodeResourceId({ kind: 'dashboard', url: url.toString() }), name: url.host, connection: async () => ({ dashboardUrl: url.toString() }) };
 }
 
 /**

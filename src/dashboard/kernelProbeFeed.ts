@@ -1,10 +1,10 @@
 // Runs the scheduler probe (src/dask/scheduler/schedulerProbe.ts) in a notebook kernel that holds a Dask client of the
 // dashboard's scheduler: every 5 s while the dashboard can be seen, never while that kernel is busy (a kernel runs one
 // request at a time, so a probe sent then would wait behind the user's cell and the user's next cell behind the probe).
+import { untilAborted } from '../core/abort';
 import { PollLoop } from '../core/pollLoop';
-import type { KernelProbeState, KernelProbeStatus } from '../shared/dashboard/feedStatus';
+import type { KernelProbeStatus } from '../shared/dashboard/feedStatus';
 
-export type { KernelProbeState, KernelProbeStatus };
 import { readSchedulerProbe, schedulerProbeCode, type SchedulerProbe } from '../dask/scheduler/schedulerProbe';
 
 /** A notebook kernel the probe may run in (our own kernel connection, or the Jupyter extension's kernel). */
@@ -86,7 +86,7 @@ export class KernelProbeFeed {
   }
 
   dispose(): void {
-    this.loop.stop();
+    this.loop.dispose();
   }
 
   /** One round; exposed for tests. */
@@ -132,14 +132,9 @@ export class KernelProbeFeed {
     else this.set(failure ?? { state: 'no-kernel', message: NO_KERNEL });
   }
 
-  private async withinTimeout<T>(work: Promise<T>): Promise<T> {
+  private withinTimeout<T>(work: Promise<T>): Promise<T> {
     const ms = this.opts.timeoutMs ?? 10_000;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms)))]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return untilAborted(work, [AbortSignal.timeout(ms)], () => new Error(`no answer within ${ms / 1000} s`));
   }
 
   private set(status: KernelProbeStatus): void {

@@ -3,11 +3,12 @@
 // minute so "task time by prefix" can be summed from them where /metrics lacks it (distributed < 2023.1.1).
 import { isPangeoError } from '../core/http/errors';
 import { redact } from '../core/http/redact';
+import type { AuthHeader } from '../core/http/httpClient';
 import { openEventstream, type EventstreamConnection, type EventstreamOptions } from './metrics/eventstreamConnection';
-import { TaskStreamWindow, type TaskBar } from './metrics/taskStream';
+import { TaskStreamWindow } from './metrics/taskStream';
+import type { TaskBar } from '../shared/dashboard/taskStreamModel';
 import type { TaskStreamState } from '../shared/dashboard/taskStreamModel';
 
-export type { TaskStreamState };
 
 
 export interface TaskStreamFeedOptions {
@@ -31,13 +32,13 @@ export class TaskStreamFeed {
 
   constructor(private readonly opts: TaskStreamFeedOptions) {}
 
-  async start(baseUrl: string, headers?: Record<string, string>): Promise<void> {
+  async start(baseUrl: string, headers?: Record<string, string>, authorization?: AuthHeader): Promise<void> {
     if (this.state === 'live' || this.state === 'connecting') return;
     const generation = ++this.generation;
     this.setState('connecting');
     try {
       const connection = await (this.opts.open ?? openEventstream)({
-        baseUrl, headers,
+        baseUrl, headers, authorization,
         onEvent: (e) => {
           if (e.kind === 'task') this.add(e.bar);
           else if (e.kind === 'restart') this.window.clear();

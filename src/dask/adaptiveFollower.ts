@@ -1,7 +1,9 @@
 // Keeps a cluster at its scheduler's adaptive target within [minimum, maximum], the way distributed's
 // deploy/adaptive_core.py does: scale up at once, scale down only after `waitCount` consecutive lower targets.
+import type { IDisposable } from '../core/lifecycle';
 import type { Logger } from '../core/log';
 import { silentLogger } from '../core/log';
+import { PollLoop } from '../core/pollLoop';
 
 export interface AdaptiveBounds {
   minimum: number;
@@ -58,23 +60,21 @@ export interface AdaptiveFollowerOptions {
   onError?: (e: unknown) => boolean;
 }
 
-/** Polls the target and scales; one step at a time, never overlapping. */
-export class AdaptiveFollower {
+/** Polls the target and scales; one step at a time, never overlapping. Stopped (or disposed), it is done for good. */
+export class AdaptiveFollower implements IDisposable {
   private readonly policy: AdaptivePolicy;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly abort = new AbortController();
-  private running = false;
+  private readonly loop: PollLoop;
   readonly done: Promise<void>;
   private resolveDone!: () => void;
 
   constructor(private readonly source: AdaptiveTargetSource, readonly bounds: AdaptiveBounds, private readonly opts: AdaptiveFollowerOptions = {}) {
     this.policy = new AdaptivePolicy(bounds, opts.waitCount ?? 3);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.loop = new PollLoop((signal) => this.follow(signal), { intervalMs: opts.intervalMs ?? 1000 });
   }
 
   /** One decision: returns the size scaled to, or undefined when nothing changed. */
-  async step(): Promise<number | undefined> {
-    const signal = this.abort.signal;
+  async step(signal?: AbortSignal): Promise<number | undefined> {
     const [current, target] = await Promise.all([this.source.current(signal), this.source.target(signal)]);
     const next = this.policy.decide(current, target);
     if (next === undefined || next === current) return undefined;
@@ -84,34 +84,31 @@ export class AdaptiveFollower {
   }
 
   start(): this {
-    if (this.running) return this;
-    this.running = true;
-    const loop = async () => {
-      if (!this.running) return;
-      try {
-        await this.step();
-      } catch (e) {
-        if (!this.running) return;
-        (this.opts.logger ?? silentLogger).warn(`adaptive step failed: ${e instanceof Error ? e.message : String(e)}`);
-        if (this.opts.onError && !this.opts.onError(e)) {
-          this.stop();
-          return;
-        }
-      }
-      if (this.running) this.timer = setTimeout(loop, this.opts.intervalMs ?? 1000);
-    };
-    this.timer = setTimeout(loop, 0);
+    this.loop.start();
     return this;
   }
 
   stop(): void {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.abort.abort();
+    this.loop.dispose();
     this.resolveDone();
   }
 
+  dispose(): void {
+    this.stop();
+  }
+
   get active(): boolean {
-    return this.running;
+    return this.loop.active;
+  }
+
+  /** The loop's tick: a failed step is logged, and ends the following when onError says so. */
+  private async follow(signal: AbortSignal): Promise<void> {
+    try {
+      await this.step(signal);
+    } catch (e) {
+      if (signal.aborted) return;
+      (this.opts.logger ?? silentLogger).warn(`adaptive step failed: ${e instanceof Error ? e.message : String(e)}`);
+      if (this.opts.onError && !this.opts.onError(e)) this.stop();
+    }
   }
 }

@@ -44,7 +44,7 @@ export function parseOptionFields(raw: unknown): ClusterOptionField[] {
         if (!Array.isArray(spec.options) || !spec.options.every((o) => typeof o === 'string')) {
           throw new InvalidInputError(`Cluster option ${f.field} has no list of choices.`);
         }
-        parsed = { type: 'select', options: spec.options as string[] };
+        parsed = { type: 'select', options: spec.options };
         break;
       default:
         throw new InvalidInputError(`Cluster option ${f.field} has an unknown type "${String(spec.type)}".`);

@@ -52,6 +52,8 @@ export interface ConnectionInfo {
   dashboardUrl?: string;
   /** Headers the dashboard needs (e.g. a Gateway's Authorization); empty for open dashboards. */
   dashboardAuth: Record<string, string>;
+  /** The dashboard's Authorization as of now, asked at each request and reconnect (a hub token is renewed and the old one revoked). */
+  dashboardAuthorization?: () => Promise<string | undefined>;
   /** Python that connects a notebook to this cluster, auth included by reference (never a literal secret). */
   clientCode: string;
 }

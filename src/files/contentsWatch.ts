@@ -8,6 +8,7 @@
 //   (the Explorer's expanded folders) and the files it read (open editors), the most recently used first.
 // - Changes of one round are reported together, once per path.
 import { isPangeoError } from '../core/http/errors';
+import { PollLoop } from '../core/pollLoop';
 import type { ContentsEntry } from './contentsModels';
 import { normalizeServerPath, parentPath } from './contentsModels';
 import { ServerNotRunningError, WrongContentTypeError } from './contentsErrors';
@@ -42,9 +43,9 @@ export interface ContentsWatchOptions {
   maxRequestsPerRound?: number;
   /** Folders listed and files read remembered for recursive watches, each (default 64). */
   maxRemembered?: number;
-  setTimer?(fn: () => void, ms: number): unknown;
-  clearTimer?(handle: unknown): void;
-  now?(): number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+  now?: () => number;
 }
 
 type Snapshot =
@@ -76,12 +77,10 @@ export class ContentsWatch {
   private readonly errorMaxMs: number;
   private readonly maxRequests: number;
   private readonly maxRemembered: number;
-  private timer: unknown;
-  private dueAt = 0;
+  /** Runs the rounds: one at a time, each after nextDelay(); stopped while paused or nothing is watched. */
+  private readonly loop: PollLoop;
   private paused = false;
   private disposed = false;
-  private round?: Promise<void>;
-  private abort?: AbortController;
   private idleRounds = 0;
   private errorRounds = 0;
   /** Where the next round starts in the list of paths (turns when there are more than maxRequestsPerRound). */
@@ -93,6 +92,9 @@ export class ContentsWatch {
     this.errorMaxMs = opts.errorMaxMs ?? 60_000;
     this.maxRequests = Math.max(1, opts.maxRequestsPerRound ?? 8);
     this.maxRemembered = opts.maxRemembered ?? 64;
+    this.loop = new PollLoop((signal) => this.runRound(signal), {
+      intervalMs: this.intervalMs, nextDelayMs: () => this.nextDelay(), setTimer: opts.setTimer, clearTimer: opts.clearTimer, now: opts.now,
+    });
   }
 
   /** Starts watching a path; the returned function stops it (watches of the same path are counted, recursive ones apart). */
@@ -110,7 +112,7 @@ export class ContentsWatch {
       if (opts.recursive) w.recursive--;
       if (--w.count > 0) return;
       this.watches.delete(p);
-      if (this.watches.size === 0) this.cancelTimer();
+      if (this.watches.size === 0) this.loop.stop();
     };
   }
 
@@ -160,14 +162,15 @@ export class ContentsWatch {
   poke(): void {
     this.idleRounds = 0;
     this.errorRounds = 0;
-    this.schedule(this.intervalMs, true);
+    if (this.disposed || this.paused || this.watches.size === 0) return;
+    this.loop.start(this.intervalMs);
+    this.loop.tickWithin(this.intervalMs);
   }
 
   /** Stops polling (the server stopped); snapshots are kept so changes made meanwhile are reported after resume(). */
   pause(): void {
     this.paused = true;
-    this.cancelTimer();
-    this.abort?.abort();
+    this.loop.stop();
   }
 
   resume(): void {
@@ -202,29 +205,20 @@ export class ContentsWatch {
     return out;
   }
 
-  /** Runs one round now (tests, and the timer). */
-  async pollOnce(): Promise<void> {
-    if (this.round) return this.round;
-    this.round = this.runRound().finally(() => (this.round = undefined));
-    return this.round;
-  }
-
   dispose(): void {
     this.disposed = true;
-    this.cancelTimer();
-    this.abort?.abort();
+    this.loop.dispose();
     this.watches.clear();
     this.snapshots.clear();
   }
 
-  private async runRound(): Promise<void> {
+  private async runRound(signal: AbortSignal): Promise<void> {
     const source = this.opts.source();
     if (!source || this.paused || this.disposed) return;
     const all = this.targets();
     const batch = all.length <= this.maxRequests ? all
       : Array.from({ length: this.maxRequests }, (_, i) => all[(this.cursor + i) % all.length]!);
     this.cursor = all.length <= this.maxRequests ? 0 : (this.cursor + this.maxRequests) % all.length;
-    const abort = (this.abort = new AbortController());
     const quiet = new Set(this.quiet);
     // Overlapping watches see the same change: once per path and kind.
     const changes = new Map<string, ContentsChange>();
@@ -233,11 +227,11 @@ export class ContentsWatch {
     };
     let failed = false;
     for (const path of batch) {
-      if (abort.signal.aborted) return;
+      if (signal.aborted) return;
       try {
-        await this.pollPath(source, path, abort.signal, report);
+        await this.pollPath(source, path, signal, report);
       } catch (e) {
-        if (abort.signal.aborted) return;
+        if (signal.aborted) return;
         if (e instanceof ServerNotRunningError) {
           this.pause();
           this.opts.onServerStopped?.();
@@ -337,28 +331,6 @@ export class ContentsWatch {
   private nextDelay(): number {
     if (this.errorRounds > 0) return Math.min(this.errorMaxMs, this.intervalMs * 2 ** this.errorRounds);
     return Math.min(this.idleMaxMs, Math.round(this.intervalMs * IDLE_FACTOR ** this.idleRounds));
-  }
-
-  /** Arms the timer for `ms` from now; `sooner` only moves an armed timer earlier. */
-  private schedule(ms: number, sooner = false): void {
-    if (this.disposed || this.paused || this.watches.size === 0) return;
-    const due = this.now() + ms;
-    if (this.timer !== undefined) {
-      if (!sooner || due >= this.dueAt) return;
-      this.cancelTimer();
-    }
-    this.dueAt = due;
-    const set = this.opts.setTimer ?? ((fn: () => void, delay: number) => setTimeout(fn, delay));
-    this.timer = set(() => {
-      this.timer = undefined;
-      void this.pollOnce().catch(() => undefined).then(() => this.schedule(this.nextDelay()));
-    }, ms);
-  }
-
-  private cancelTimer(): void {
-    if (this.timer === undefined) return;
-    (this.opts.clearTimer ?? ((h: unknown) => clearTimeout(h as NodeJS.Timeout)))(this.timer);
-    this.timer = undefined;
   }
 
   private now(): number {

@@ -212,7 +212,7 @@ export class HubClient {
     const html = await res.text();
     if (isNew) {
       await this.deleteNamedServer(user, serverName, signal).catch((e: unknown) => {
-        this.http.logger.warn(`could not remove the named server entry "${serverName}" that reading its form created: ${e instanceof Error ? e.message : e}`);
+        this.http.logger.warn(`could not remove the named server entry "${serverName}" that reading its form created: ${e instanceof Error ? e.message : String(e)}`);
       });
     }
     const form = parseOptionsForm(html);
@@ -225,7 +225,7 @@ export class HubClient {
     try {
       return !(await this.listServers(user, signal)).some((s) => s.name === serverName);
     } catch (e) {
-      this.http.logger.warn(`could not list the servers of ${user}: ${e instanceof Error ? e.message : e}`);
+      this.http.logger.warn(`could not list the servers of ${user}: ${e instanceof Error ? e.message : String(e)}`);
       return false;
     }
   }

@@ -2,7 +2,6 @@
 // Plain TypeScript: the editor backs the stores with globalState and SecretStorage, tests with maps.
 import { HubClient, HubClientOptions } from './hubClient';
 import { hubLabel, parseHubUrl } from './hubUrl';
-import { loginForPages } from './hubPageLogin';
 import { forgetSecret, registerSecret } from '../core/http/redact';
 import { InvalidInputError, isAuthError, UnauthorizedError } from '../core/http/errors';
 import type { Logger } from '../core/log';
@@ -10,8 +9,7 @@ import type { KeyValueStore, SecretStore } from '../core/keyValueStore';
 import { Emitter, type Event } from '../core/emitter';
 import type { OptionsForm } from './optionsForm';
 import type { RememberedForm, UsedOptions } from './rememberedOptions';
-
-export type SignInMethod = 'token' | 'password' | 'oauth';
+import { oauthCredential, passwordSignIn, tokenSignIn, type HubCredential, type SignInMethod, type SignInMethodId, type SignInTarget } from './signInMethods';
 
 export interface HubRecord {
   /** Hub base URL (origin + prefix, trailing slash): the hub's id. */
@@ -19,7 +17,7 @@ export interface HubRecord {
   label: string;
   version?: string;
   user?: string;
-  method?: SignInMethod;
+  method?: SignInMethodId;
   /** Id of the token this extension minted (revoked on sign-out / removal); absent for pasted tokens. */
   mintedTokenId?: string;
   /** ISO time the token expires, when the hub said. */
@@ -35,8 +33,10 @@ export interface HubRecord {
 }
 
 const RECORDS_KEY = 'pangeo.hubs';
-const tokenKey = (base: string) => `pangeo.hub.token:${base}`;
-const cookieKey = (base: string) => `pangeo.hub.cookie:${base}`;
+const TOKEN_PREFIX = 'pangeo.hub.token:';
+const COOKIE_PREFIX = 'pangeo.hub.cookie:';
+const tokenKey = (base: string) => `${TOKEN_PREFIX}${base}`;
+const cookieKey = (base: string) => `${COOKIE_PREFIX}${base}`;
 const oauthSecretKey = (base: string) => `pangeo.hub.oauthSecret:${base}`;
 
 /** Renew when less than this share of the lifetime (or one hour) is left. */
@@ -46,14 +46,41 @@ export class HubSessions {
   private readonly tokens = new Map<string, string | undefined>();
   private readonly cookies = new Map<string, string | undefined>();
   private readonly changes = new Emitter<void>();
-  /** Fires when a hub is added, removed, signed in or out, or its record changes. */
+  /** Fires when a hub is added, removed, signed in or out, its token renewed (here or in another window), or its record changes. */
   readonly onDidChange: Event<void> = this.changes.event;
+  private readonly secretWatch?: { dispose(): void };
 
   constructor(
     private readonly state: KeyValueStore,
     private readonly secrets: SecretStore,
     private readonly opts: { logger?: Logger; client?: Omit<HubClientOptions, 'token' | 'pageCookie'>; now?: () => number } = {},
-  ) {}
+  ) {
+    // Another window renewed (revoking the token cached here), signed in or out: connections must get the new one.
+    this.secretWatch = secrets.onDidChange?.((e) => void this.secretChanged(e.key).catch((err: unknown) =>
+      this.opts.logger?.warn(`re-reading a changed hub secret failed: ${err instanceof Error ? err.message : String(err)}`)));
+  }
+
+  /** Stops following secret changes made elsewhere. */
+  dispose(): void {
+    this.secretWatch?.dispose();
+    this.changes.dispose();
+  }
+
+  /** A cached token or cookie changed in the store: the cache takes the stored value; listeners hear of a real change. */
+  private async secretChanged(key: string): Promise<void> {
+    const prefix = [TOKEN_PREFIX, COOKIE_PREFIX].find((p) => key.startsWith(p));
+    if (!prefix) return;
+    const cache = prefix === TOKEN_PREFIX ? this.tokens : this.cookies;
+    const base = key.slice(prefix.length);
+    // Not cached yet: the next read goes to the store anyway.
+    if (!cache.has(base)) return;
+    const value = await this.secrets.get(key);
+    // Our own write (already cached) is no news.
+    if (cache.get(base) === value) return;
+    if (cache === this.tokens) registerSecret(value);
+    cache.set(base, value);
+    this.fire();
+  }
 
   private fire(): void {
     this.changes.fire();
@@ -132,15 +159,28 @@ export class HubSessions {
     return record;
   }
 
+  /** Signs in with any method: its credential replaces the hub's previous one (a token we minted is revoked). */
+  async signIn<Input>(base: string, method: SignInMethod<Input>, input: Input, signal?: AbortSignal): Promise<HubRecord> {
+    this.requireHub(base);
+    return this.adopt(base, await method.signIn(this.signInTarget(base), input, signal));
+  }
+
+  private signInTarget(base: string): SignInTarget {
+    return { base, logger: this.opts.logger, client: (token) => new HubClient(base, { ...this.opts.client, logger: this.opts.logger, token }) };
+  }
+
+  private async adopt(base: string, c: HubCredential): Promise<HubRecord> {
+    await this.revokeMinted(base).catch(() => undefined);
+    const update: Partial<HubRecord> = { user: c.user, method: c.method };
+    if (c.mintedTokenId) update.mintedTokenId = c.mintedTokenId;
+    if (c.expiresAt) update.expiresAt = c.expiresAt.toISOString();
+    if (c.lifetimeSeconds) update.lifetimeSeconds = c.lifetimeSeconds;
+    return this.storeSignIn(base, c.token, update, c.pageCookie);
+  }
+
   /** Sign-in with a pasted API token: checked against the hub before it is stored. */
   async signInWithToken(base: string, token: string, signal?: AbortSignal): Promise<HubRecord> {
-    this.requireHub(base);
-    const trimmed = token.trim();
-    registerSecret(trimmed);
-    const user = await new HubClient(base, { ...this.opts.client, logger: this.opts.logger, token: trimmed }).getCurrentUser(signal);
-    if (user.isService) throw new InvalidInputError('This token belongs to a service, not a user.', 'Create a token on the hub\'s Token page while signed in as yourself.');
-    await this.revokeMinted(base).catch(() => undefined);
-    return this.storeSignIn(base, trimmed, { user: user.name, method: 'token' });
+    return this.signIn(base, tokenSignIn, { token }, signal);
   }
 
   /**
@@ -149,31 +189,14 @@ export class HubSessions {
    */
   async signInWithPassword(base: string, username: string, password: string, lifetimeSeconds: number, signal?: AbortSignal,
     /** Told when the token works but the page login (for the options form) failed, e.g. an XSRF refusal. */
-    onPageLoginFailed?: (e: unknown) => void): Promise<HubRecord> {
-    this.requireHub(base);
-    const anonymous = new HubClient(base, { ...this.opts.client, logger: this.opts.logger });
-    try {
-      const minted = await anonymous.createTokenWithPassword(username, password, { note: 'Pangeo Compute for VS Code', expiresInSeconds: lifetimeSeconds }, signal);
-      const user = await new HubClient(base, { ...this.opts.client, token: minted.token }).getCurrentUser(signal);
-      const cookie = await loginForPages(anonymous.http, username, password, signal).catch((e) => {
-        this.opts.logger?.warn(`page login failed (options form unavailable): ${e instanceof Error ? e.message : e}`);
-        onPageLoginFailed?.(e);
-        return undefined;
-      });
-      await this.revokeMinted(base).catch(() => undefined);
-      return this.storeSignIn(base, minted.token, {
-        user: user.name, method: 'password', mintedTokenId: minted.id, expiresAt: minted.expiresAt?.toISOString(), lifetimeSeconds,
-      }, cookie);
-    } finally {
-      forgetSecret(password); // masked while it was in use; nothing keeps it after this
-    }
+    onPageLoginFailed: (e: unknown) => void = () => undefined): Promise<HubRecord> {
+    return this.signIn(base, passwordSignIn, { username, password, lifetimeSeconds, onPageLoginFailed }, signal);
   }
 
   /** Stores a token from the OAuth flow. */
   async signInWithOAuthToken(base: string, accessToken: string, expiresAt?: Date, signal?: AbortSignal): Promise<HubRecord> {
     this.requireHub(base);
-    const user = await new HubClient(base, { ...this.opts.client, token: accessToken }).getCurrentUser(signal);
-    return this.storeSignIn(base, accessToken, { user: user.name, method: 'oauth', expiresAt: expiresAt?.toISOString() });
+    return this.adopt(base, await oauthCredential(this.signInTarget(base), { accessToken, expiresAt }, signal));
   }
 
   private async revokeMinted(base: string): Promise<void> {
@@ -191,7 +214,7 @@ export class HubSessions {
         revoked = true;
       }
     } catch (e) {
-      this.opts.logger?.warn(`could not revoke the token on ${base}: ${e instanceof Error ? e.message : e}`);
+      this.opts.logger?.warn(`could not revoke the token on ${base}: ${e instanceof Error ? e.message : String(e)}`);
     }
     const token = this.tokens.get(base);
     await this.secrets.delete(tokenKey(base));
@@ -245,7 +268,7 @@ export class HubSessions {
         await this.renew(h.base, signal);
         this.opts.logger?.info(`renewed the token for ${h.label}`);
       } catch (e) {
-        this.opts.logger?.warn(`token renewal for ${h.label} failed: ${e instanceof Error ? e.message : e}`);
+        this.opts.logger?.warn(`token renewal for ${h.label} failed: ${e instanceof Error ? e.message : String(e)}`);
         if (isAuthError(e)) failed.push(h.base);
       }
     }

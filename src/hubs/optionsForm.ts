@@ -289,7 +289,7 @@ export function validateChoice(form: OptionsForm, choice: OptionsChoice): string
       continue;
     }
     if ((field.type === 'select' || field.type === 'radio') && !field.choices.some((c) => c.value === String(value))) {
-      problems.push(`"${value}" is not a choice of "${name}" (${field.choices.map((c) => c.value).join(', ')}).`);
+      problems.push(`"${String(value)}" is not a choice of "${name}" (${field.choices.map((c) => c.value).join(', ')}).`);
     }
     if (field.type === 'number') {
       const n = Number(value);

@@ -3,6 +3,7 @@ import { createParser } from 'eventsource-parser';
 import type { HttpClient } from '../core/http/httpClient';
 import { CancelledError, PangeoError, TimeoutError, UnexpectedResponseError } from '../core/http/errors';
 import { mapNetworkError } from '../core/http/errorMapping';
+import { untilAborted } from '../core/abort';
 
 export interface SpawnProgressEvent {
   /** 0–100 as the hub reports it. */
@@ -102,23 +103,12 @@ export async function* readSpawnProgress(http: HttpClient, path: string, opts: P
 }
 
 async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number, url: string, signal?: AbortSignal): Promise<ReadableStreamReadResult<Uint8Array>> {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
+  const timeout = AbortSignal.timeout(ms);
   try {
-    return await Promise.race([
-      reader.read(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new TimeoutError(url, ms)), ms);
-        onAbort = () => reject(new CancelledError('Waiting for the server'));
-        if (signal?.aborted) onAbort();
-        signal?.addEventListener('abort', onAbort, { once: true });
-      }),
-    ]);
+    return await untilAborted(reader.read(), [signal, timeout],
+      (aborted) => (aborted === timeout ? new TimeoutError(url, ms) : new CancelledError('Waiting for the server')));
   } catch (e) {
     if (e instanceof PangeoError) throw e;
     throw mapNetworkError(url, e);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -1,6 +1,7 @@
 // Watches hub servers whose kernels another program runs (the Jupyter extension owns those websockets, so no socket
 // close reaches us): polls the hub and tells once when a server is gone — stopped, culled, deleted, or the hub is down.
 import { Emitter, type Event } from '../core/emitter';
+import { Disposable } from '../core/lifecycle';
 import { PollLoop } from '../core/pollLoop';
 import { isAuthError, isPangeoError } from '../core/http/errors';
 
@@ -33,21 +34,22 @@ interface Watched {
   unreachableSince?: number;
 }
 
-export class ServerWatch {
+export class ServerWatch extends Disposable {
   private readonly watched = new Map<string, Watched>();
-  private readonly goneEmitter = new Emitter<ServerGone>();
+  private readonly goneEmitter = this._register(new Emitter<ServerGone>());
   private readonly loop: PollLoop;
   private readonly now: () => number;
   /** Fires once per watched server that is gone; the server is no longer watched afterwards. */
   readonly onDidGo: Event<ServerGone> = this.goneEmitter.event;
 
   constructor(private readonly opts: ServerWatchOptions = {}) {
+    super();
     this.now = opts.now ?? Date.now;
-    this.loop = new PollLoop((signal) => this.check(signal), {
+    this.loop = this._register(new PollLoop((signal) => this.check(signal), {
       intervalMs: opts.intervalMs ?? 5_000,
       setTimer: opts.setTimer,
       clearTimer: opts.clearTimer,
-    });
+    }));
   }
 
   /** Starts (or keeps) watching a server; the loop runs only while something is watched. */
@@ -91,10 +93,9 @@ export class ServerWatch {
     this.goneEmitter.fire({ key, reason });
   }
 
-  dispose(): void {
-    this.loop.stop();
+  override dispose(): void {
+    super.dispose();
     this.watched.clear();
-    this.goneEmitter.dispose();
   }
 }
 

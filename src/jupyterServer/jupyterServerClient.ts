@@ -1,13 +1,15 @@
 // Client of one Jupyter server (a hub's single-user server): kernelspecs, kernels, sessions, and kernel connections.
 import { randomUUID } from 'node:crypto';
-import type { KernelMessage, ServerConnection } from '@jupyterlab/services';
+import type { KernelMessage } from '@jupyterlab/services';
 import type { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
 import { loadChunk } from '../core/chunks';
 import type { HttpClient, HttpRequest } from '../core/http/httpClient';
 import { arrayOf, checkedJson, maybe, nullable, num, optional, recordOf, shape, str, type Answerer, type Guard } from '../core/http/responseCheck';
 import { UnreachableError, TimeoutError, CancelledError } from '../core/http/errors';
+import { untilAborted } from '../core/abort';
 import { redactUrl } from '../core/http/redact';
 import { KernelOutput, toKernelOutput } from './kernelOutputs';
+import { kernelWebSocketClass } from './kernelWebSocket';
 
 export interface KernelSpecInfo {
   name: string;
@@ -119,12 +121,10 @@ export class JupyterServerClient {
     return raw.flatMap((s) => (s.kernel ? [{ id: s.id, path: s.path, name: s.name ?? '', type: s.type ?? '', kernel: toKernelInfo(s.kernel) }] : []));
   }
 
-  /** Opens the kernel's websocket (Authorization header on the upgrade, never ?token= in the URL). */
+  /** Opens the kernel's websocket (the current Authorization header on each upgrade, never ?token= in the URL). */
   async connect(kernel: KernelInfo, opts: { timeoutMs?: number } = {}): Promise<KernelSession> {
     // A REST probe first: auth failures surface as typed 401/403 errors instead of a silent reconnect loop.
     await this.getKernel(kernel.id);
-    const auth = await this.http.authorizationHeader();
-    const headers: Record<string, string> = auth ? { Authorization: auth } : {};
     // The kernel protocol loads on the first connection: browsing hubs and servers never needs it.
     const { ServerConnection, KernelConnection, WebSocketImpl } = loadChunk<typeof import('../chunks/jupyter')>('jupyter');
     const settings = ServerConnection.makeSettings({
@@ -132,8 +132,9 @@ export class JupyterServerClient {
       wsUrl: this.http.baseUrl.replace(/^http/, 'ws'),
       token: '',
       appendToken: false,
-      fetch: this.http.fetchFunction() as ServerConnection.ISettings['fetch'],
-      WebSocket: authWebSocket(WebSocketImpl, headers) as unknown as typeof WebSocket,
+      fetch: this.http.fetchFunction(),
+      // Each socket (first connect, every reconnect) asks for the current token: a renewal revokes the old one.
+      WebSocket: kernelWebSocketClass(WebSocketImpl, () => this.http.authorizationHeader()) as unknown as typeof WebSocket,
       Request, Headers,
     });
     const connection = new KernelConnection({ model: { id: kernel.id, name: kernel.name }, serverSettings: settings, clientId: randomUUID(), handleComms: false });
@@ -141,16 +142,6 @@ export class JupyterServerClient {
     await session.waitConnected(opts.timeoutMs ?? 30_000);
     return session;
   }
-}
-
-/** `ws` with fixed headers; binary frames as ArrayBuffer, which the kernel message serializer expects. */
-function authWebSocket(WebSocketImpl: typeof import('ws'), headers: Record<string, string>) {
-  return class AuthWebSocket extends WebSocketImpl {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, { headers });
-      this.binaryType = 'arraybuffer';
-    }
-  };
 }
 
 export interface ExecuteOptions {
@@ -182,23 +173,18 @@ export class KernelSession {
 
   async waitConnected(timeoutMs: number): Promise<void> {
     if (this.connection.connectionStatus === 'connected') return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        sub.dispose();
-        reject(new TimeoutError(`kernel websocket at ${this.where}`, timeoutMs));
-      }, timeoutMs);
-      const sub = this.onConnectionStatus((status) => {
-        if (status === 'connected') {
-          clearTimeout(timer);
-          sub.dispose();
-          resolve();
-        } else if (status === 'disconnected') {
-          clearTimeout(timer);
-          sub.dispose();
-          reject(new UnreachableError(`kernel websocket at ${this.where}`, 'disconnected'));
-        }
+    let sub: { dispose(): void } | undefined;
+    const settled = new Promise<void>((resolve, reject) => {
+      sub = this.onConnectionStatus((status) => {
+        if (status === 'connected') resolve();
+        else if (status === 'disconnected') reject(new UnreachableError(`kernel websocket at ${this.where}`, 'disconnected'));
       });
     });
+    try {
+      await untilAborted(settled, [AbortSignal.timeout(timeoutMs)], () => new TimeoutError(`kernel websocket at ${this.where}`, timeoutMs));
+    } finally {
+      sub?.dispose();
+    }
   }
 
   async execute(code: string, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
@@ -216,21 +202,15 @@ export class KernelSession {
     };
     const abort = () => future.dispose();
     opts.signal?.addEventListener('abort', abort, { once: true });
-    let timer: NodeJS.Timeout | undefined;
+    const timeout = opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined;
     try {
-      const done = future.done as Promise<KernelMessage.IExecuteReplyMsg>;
-      const reply = await Promise.race([
-        done,
-        new Promise<never>((_, reject) => {
-          if (opts.timeoutMs) timer = setTimeout(() => reject(new TimeoutError('kernel execution', opts.timeoutMs!)), opts.timeoutMs);
-          opts.signal?.addEventListener('abort', () => reject(new CancelledError('Execution')), { once: true });
-        }),
-      ]);
+      const done = future.done;
+      const reply = await untilAborted(done, [opts.signal, timeout],
+        (aborted) => (aborted === timeout ? new TimeoutError('kernel execution', opts.timeoutMs!) : new CancelledError('Execution')));
       const content = reply.content as { status: 'ok' | 'error' | 'aborted'; execution_count?: number | null; ename?: string; evalue?: string; traceback?: string[] };
       if (content.status === 'error' && !error) error = { ename: content.ename ?? 'Error', evalue: content.evalue ?? '', traceback: content.traceback ?? [] };
       return { status: content.status, executionCount: content.execution_count ?? null, outputs, error };
     } finally {
-      clearTimeout(timer);
       opts.signal?.removeEventListener('abort', abort);
     }
   }

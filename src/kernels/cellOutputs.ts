@@ -28,7 +28,7 @@ export class DisplayIndex {
 
   add(displayId: string, output: CellOutput, cellKey: string): void {
     let entries = this.byId.get(displayId);
-    if (!entries) this.byId.set(displayId, (entries = new Map()));
+    if (!entries) this.byId.set(displayId, (entries = new Map<string, { output: CellOutput; cellKey: string }>()));
     entries.set(output.id, { output, cellKey });
   }
 

@@ -5,6 +5,7 @@ import type { KernelMessage } from '@jupyterlab/services';
 import type { JupyterServerClient, KernelSession } from '../jupyterServer/jupyterServerClient';
 import { toKernelOutput } from '../jupyterServer/kernelOutputs';
 import { sleep } from '../core/http/httpClient';
+import { untilAborted } from '../core/abort';
 import { CancelledError, isPangeoError, PangeoError } from '../core/http/errors';
 import { Logger, silentLogger } from '../core/log';
 import { CellOutput, CellOutputState, DisplayIndex, OutputChange } from './cellOutputs';
@@ -100,9 +101,12 @@ const DEFAULT_GONE_AFTER_MS = 12_000;
 /** How long a cell run waits for a reconnect under way before it fails (the watchdog keeps trying). */
 const RUN_RECONNECT_WAIT_MS = 30_000;
 
-function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise((r) => (timer = setTimeout(r, ms)))]).then(() => clearTimeout(timer));
+/** Waits for `promise` at most `ms`: a late one is left to finish on its own. */
+async function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
+  const late = new Error('late');
+  await untilAborted(promise, [AbortSignal.timeout(ms)], () => late).catch((e: unknown) => {
+    if (e !== late) throw e;
+  });
 }
 
 export class NotebookKernel {

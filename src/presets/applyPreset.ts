@@ -70,7 +70,7 @@ export async function runPlan(preset: Preset, plan: PresetPlan, impls: StepImple
     }
   };
   for (let index = from; index < total; index++) {
-    const step = plan.steps[index];
+    const step = plan.steps[index]!;
     try {
       if (signal.aborted) throw new CancelledError('Applying the preset');
       // Atomicity guard: a step that changes the editor's configuration needs every earlier step to have succeeded.
@@ -80,7 +80,7 @@ export async function runPlan(preset: Preset, plan: PresetPlan, impls: StepImple
       }
       emit({ type: 'step-started', index, total, step });
       const run = impls[step.kind] as StepRunner<typeof step.kind>;
-      await run(step as never, {
+      await run(step, {
         preset, plan, state, signal,
         report: (message) => emit({ type: 'step-progress', index, total, step, message: redact(message) }),
       });

@@ -10,7 +10,7 @@ export interface AssumeRoleStepDeps {
   /** An STS client for the step's region (endpoint and profile come from the user's settings, never the preset). */
   client(step: PlanStepOf<'assume-aws-role'>): StsIdentityClient;
   /** The OIDC token for `identity: "web-identity"` (e.g. the hub's); absent when no such token exists. */
-  webIdentityToken?(): Promise<string>;
+  webIdentityToken?: () => Promise<string>;
   /** Receives the holder once the first credentials arrived (it keeps renewing until disposed). */
   keep(holder: ShortLivedCredentials, step: PlanStepOf<'assume-aws-role'>): void;
   renewBeforeMs?: number;

@@ -3,6 +3,7 @@
 import type { StepRunner } from './applyPreset';
 import type { SettingsWriter } from './settingsWriter';
 import { withProfilePrices, type HubProfilePrices } from '../cost/hubProfilePrices';
+import type { SettingKey } from '../core/settings';
 
 /** The settings keys the step writes (fixed here, never taken from the preset). */
 export const COST_SETTINGS = {
@@ -11,7 +12,7 @@ export const COST_SETTINGS = {
   action: 'pangeo.cost.budget.actionAt100',
   prices: 'pangeo.cost.priceOverrides',
   profilePrices: 'pangeo.cost.hubProfilePrices',
-} as const;
+} as const satisfies Record<string, SettingKey>;
 
 export function budgetStep(writer: SettingsWriter): StepRunner<'set-budget'> {
   return async (step, ctx) => {

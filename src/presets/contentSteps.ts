@@ -95,13 +95,13 @@ export function openFilesStep(deps: OpenFilesStepDeps): StepRunner<'open-files'>
       const real = problem ? undefined : await fs.realpath(join(root, p)).catch(() => undefined);
       const rel = real ? relative(root, real) : '..';
       const inside = !!real && rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
-      const isFile = inside && (await fs.stat(real!).then((s) => s.isFile(), () => false));
+      const isFile = inside && (await fs.stat(real).then((s) => s.isFile(), () => false));
       if (!isFile) {
         skipped.push(p);
         ctx.report(`Not opened: ${p} (${problem ?? (real && !inside ? 'outside the repository' : 'no such file')})`);
         continue;
       }
-      await deps.open(real!);
+      await deps.open(real);
       opened++;
     }
     if (!opened && skipped.length) throw new InvalidInputError(`None of the files to open exist in the repository: ${skipped.join(', ')}.`, 'Ask the instructor to check the preset\'s "open" list.');

@@ -6,6 +6,7 @@ import type { ClusterProvider, ClusterSummary } from '../dask/clusterProvider';
 import type { ClusterOptionValues } from '../dask/clusterOptions';
 import type { StepContext, StepImplementations, StepRunner } from './applyPreset';
 import { startUserOptions, type PlanStepOf } from './presetPlan';
+import type { ServerRef } from '../shared/resourceIds';
 
 export interface HubSession {
   client: HubClient;
@@ -16,6 +17,8 @@ export interface HubSession {
 /** State keys the steps leave for later steps and for the caller. */
 export const HUB_SESSION_KEY = 'hubSession';
 export const SERVER_KEY = 'server';
+/** The started server's ref (hub and name): a later step finds it by both, never by its name alone. */
+export const SERVER_REF_KEY = 'serverRef';
 export const CLUSTER_KEY = 'cluster';
 
 export interface HubStepDeps {
@@ -41,8 +44,15 @@ export function hubSteps(deps: HubStepDeps): Pick<StepImplementations, 'sign-in'
         onProgress: (e) => ctx.report(`${Math.round(e.progress)} % ${e.message}`),
       });
       ctx.state[SERVER_KEY] = server;
+      ctx.state[SERVER_REF_KEY] = { kind: 'server', hubId: session.client.base, serverName: server.name } satisfies ServerRef;
     },
   };
+}
+
+/** The ready server the preset started (same hub and name; another hub's server of that name is not it), else the first. */
+export function startedServer<T extends { hubId: string; server: { name: string } }>(ready: readonly T[], state: StepContext['state']): T | undefined {
+  const started = state[SERVER_REF_KEY] as ServerRef | undefined;
+  return ready.find((s) => !started || (s.hubId === started.hubId && s.server.name === started.serverName)) ?? ready[0];
 }
 
 export interface DaskStepDeps {
@@ -55,8 +65,8 @@ export function daskClusterStep(deps: DaskStepDeps): StepRunner<'create-dask-clu
   return async (step, ctx) => {
     const provider = await deps.provider(step, ctx);
     if (step.provider === 'scheduler') {
-      // Attaching creates nothing: the cluster is the one at the address.
-      const [cluster] = await provider.list(ctx.signal);
+      // Attaching creates nothing: the cluster is the one at the address (the editor's provider lists every attached one).
+      const cluster = step.url ? await provider.get(step.url, ctx.signal) : (await provider.list(ctx.signal))[0];
       if (!cluster) throw new Error(`No scheduler answers at ${step.url ?? 'the preset\'s address'}.`);
       ctx.state[CLUSTER_KEY] = cluster;
       return;

@@ -51,7 +51,7 @@ export function parsePresetLink(uri: string | UriParts, options: ValidateOptions
   if (typeof uri === 'string') {
     const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/.exec(uri);
     if (!m) return { kind: 'invalid', reason: 'not a link' };
-    parts = { scheme: m[1], authority: m[2], path: m[3], query: m[4] ?? '' };
+    parts = { scheme: m[1]!, authority: m[2]!, path: m[3]!, query: m[4] ?? '' };
   } else {
     parts = uri;
   }
@@ -65,13 +65,13 @@ export function parsePresetLink(uri: string | UriParts, options: ValidateOptions
   const m = /^(url|data)=([\s\S]*)$/.exec(query);
   if (!m) return { kind: 'invalid', reason: 'the link carries neither url= nor data=' };
   if (m[1] === 'url') {
-    let url = m[2];
+    let url = m[2]!;
     if (/^[a-z][a-z0-9+.-]*%3a/i.test(url)) url = safeDecode(url);
     const problem = urlProblem(url);
     if (problem) return { kind: 'invalid', reason: `the preset URL ${problem.message}` };
     return { kind: 'url', url };
   }
-  const data = m[2].split('&')[0];
+  const data = m[2]!.split('&')[0]!;
   if (!/^[A-Za-z0-9_-]*$/.test(data) || data.length === 0) return { kind: 'invalid', reason: 'the inline preset is not base64url' };
   if (data.length > MAX_INLINE_LINK_CHARS) return { kind: 'invalid', reason: 'the inline preset is too long' };
   return { kind: 'inline', validation: validatePreset(Buffer.from(data, 'base64url'), options) };

@@ -105,7 +105,7 @@ function describe(e: ErrorObject): SchemaIssue | undefined {
 }
 
 function namePatternMessage(e: ErrorObject): string | undefined {
-  const names = ((e.parentSchema as Record<string, unknown> | undefined)?.propertyNames ?? {}) as Record<string, unknown>;
+  const names = (e.parentSchema?.propertyNames ?? {}) as Record<string, unknown>;
   const custom = names.patternErrorMessage;
   return typeof custom === 'string' ? `is not allowed: ${custom}` : undefined;
 }

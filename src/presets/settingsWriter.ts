@@ -47,7 +47,7 @@ export class JsonFileSettingsWriter implements SettingsWriter {
 
   private parseObject(text: string): Record<string, unknown> {
     const errors: ParseError[] = [];
-    const value = parse(text, errors, { allowTrailingComma: true });
+    const value: unknown = parse(text, errors, { allowTrailingComma: true });
     if (errors.length || typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new InvalidInputError(`${this.file} is not a JSON object; settings were not changed.`, 'Fix the file, then retry.');
     }

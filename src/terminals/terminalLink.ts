@@ -161,7 +161,7 @@ export class TerminalLink {
         return;
       } catch (e) {
         if (e instanceof ServerNotRunningError || isPangeoError(e, 'NotFound') || isPangeoError(e, 'Unauthorized') || isPangeoError(e, 'Forbidden')) {
-          await this.close({ shutDown: false, reason: e instanceof ServerNotRunningError ? 'The server stopped.' : (e as PangeoError).userMessage });
+          await this.close({ shutDown: false, reason: e instanceof ServerNotRunningError ? 'The server stopped.' : e.userMessage });
           return;
         }
         if ((await this.opts.probeServer?.().catch(() => 'unknown' as const)) === 'stopped') {

@@ -33,7 +33,7 @@ export function recordedScheduler(opts: { eventstream?: 'replay' | 'not-served' 
       }
       if (path.endsWith('/metrics')) return s.metrics ? new Response(fixtureText(`metrics-${s.phase}.txt`)) : new Response('404: Not Found', { status: 404 });
       return new Response('404: Not Found', { status: 404 });
-    }) as typeof fetch,
+    }),
     openEventstream: async (o) => {
       if (opts.eventstream === 'not-served') {
         throw Object.assign(new Error(`The scheduler at ${o.baseUrl}eventstream serves no task stream (/eventstream).`), { kind: 'NotFound' });

@@ -44,8 +44,8 @@ export function spawnGroup(command: string, args: string[], env: NodeJS.ProcessE
   const keep = (chunk: Buffer) => {
     out = (out + chunk.toString()).slice(-20_000);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   // If the harness itself dies (Ctrl-C, an uncaught error), take the group down with it.
   const onExit = () => killGroup(child.pid, 'SIGKILL');

@@ -16,14 +16,28 @@ const repoRoot = resolve(__dirname, '..', '..');
 const artifactsDir = join(repoRoot, '.artifacts', 'e2e');
 /** Stopped on the way out, also after Ctrl-C or a failed build. */
 let scenarioHub: Promise<ScenarioHub> | undefined;
+/** The whole run's bound: each step has its own, this catches one that has none (CI stops everything at 90 min). */
+const RUN_BOUND_MS = Number(process.env.PANGEO_E2E_TIMEOUT_MS) || 45 * 60_000;
+/** The steps under way, to name the one that hung. */
+const running = new Set<string>();
+const runs: [string, E2EResults][] = [];
 
 async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   const started = Date.now();
+  running.add(label);
   try {
     return await work();
   } finally {
+    running.delete(label);
     console.log(`e2e: ${label} took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
+}
+
+function counts(): { passed: number; failed: number } {
+  return {
+    passed: runs.reduce((n, [, r]) => n + r.passed, 0),
+    failed: runs.reduce((n, [, r]) => n + r.failed + (failureReason(r) && r.failed === 0 ? 1 : 0), 0),
+  };
 }
 
 function report(label: string, results: E2EResults): void {
@@ -50,7 +64,6 @@ async function main(): Promise<number> {
   const codeServer = await timed('code-server install', () => installCodeServer(repoRoot));
   const hub = await hubStarting;
 
-  const runs: [string, E2EResults][] = [];
   const dev = await timed('editor tests', () =>
     runInCodeServer({
       name: 'workbench',
@@ -76,12 +89,19 @@ async function main(): Promise<number> {
     report('vsix', vsix);
   }
 
-  const passed = runs.reduce((n, [, r]) => n + r.passed, 0);
-  const failed = runs.reduce((n, [, r]) => n + r.failed + (failureReason(r) && r.failed === 0 ? 1 : 0), 0);
+  const { passed, failed } = counts();
   console.log(`e2e: screenshots in ${artifactsDir}`);
   console.log(`e2e: ${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }
+
+// A hung step ends the run as a failure naming it; the process groups started here are killed on the way out.
+setTimeout(() => {
+  const { passed, failed } = counts();
+  console.log(`e2e: FAILED: still running after ${RUN_BOUND_MS / 60_000} min, during: ${[...running].join(', ') || 'none of the timed steps'} (PANGEO_E2E_TIMEOUT_MS)`);
+  console.log(`e2e: ${passed} passed, ${failed + 1} failed`);
+  void Promise.race([stopHub(), new Promise((r) => setTimeout(r, 30_000))]).finally(() => process.exit(1));
+}, RUN_BOUND_MS); // not unref'd: a run whose every step waits on nothing still ends here, not silently
 
 // Turn Ctrl-C into a normal exit so the process groups started here are killed on the way out.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

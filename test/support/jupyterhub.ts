@@ -77,6 +77,11 @@ export interface TestHubOptions {
    * this makes the login form demand an `_xsrf` its login page never hands out, so every page login gets the 403.
    */
   demandXsrf?: boolean;
+  /**
+   * How long single-user servers trust a token the hub confirmed (`HubOAuth.cache_max_age`, default 300 s; 0 would
+   * mean forever): a short cache makes a revoked token refused at once, as it is on the hub.
+   */
+  serverTokenCacheSeconds?: number;
 }
 
 export interface TestHub {
@@ -139,6 +144,7 @@ interface HubSettings {
   oauth: { clientId: string; redirectUri: string; scopes: string[]; secret: string } | null;
   demandXsrf: boolean;
   singleUserCmd: string;
+  serverTokenCacheSeconds: number | null;
 }
 
 const CONFIG_PY = `
@@ -163,6 +169,8 @@ c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(s['dir'], 'home', '
 c.Spawner.ip = '127.0.0.1'
 c.Spawner.cmd = [s['singleUserCmd']]
 c.Spawner.args = ['--allow-root']
+if s['serverTokenCacheSeconds'] is not None:
+    c.Spawner.args.append('--HubOAuth.cache_max_age=%d' % s['serverTokenCacheSeconds'])
 # Spawner filters the environment: pass the marker on so the fixture can find every server process.
 c.Spawner.environment = {s['marker']['name']: s['marker']['value']}
 c.Spawner.start_timeout = 30
@@ -240,6 +248,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       : null,
     demandXsrf: opts.demandXsrf ?? false,
     singleUserCmd: singleUserCommand(),
+    serverTokenCacheSeconds: opts.serverTokenCacheSeconds ?? null,
   };
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
   writeFileSync(join(dir, 'jupyterhub_config.py'), CONFIG_PY);

@@ -4,7 +4,7 @@ import themeCss from '../shared/theme.css';
 import { Chart } from '../shared/charts';
 import { formatUsd } from '../shared/format';
 import { connect, injectStyles } from '../shared/hostBridge';
-import type { HostMessage, CostSnapshot } from '../../src/shared/protocol/panels';
+import { isHostMessage, type HostMessage, type CostSnapshot, type WebviewMessage } from '../../src/shared/protocol/panels';
 import { el, card as addCard } from '../shared/dom';
 
 injectStyles(uplotCss, themeCss);
@@ -50,15 +50,10 @@ table.createTHead().appendChild(el('tr')).append(
 const tbody = table.createTBody();
 const footnote = app.appendChild(el('p', { class: 'muted', 'data-testid': 'footnote' }));
 
-let nextRequest = 1;
-const bridge = connect('cost', onMessage);
+const bridge = connect<HostMessage, WebviewMessage>({ isHostMessage, ready: { type: 'ready', view: 'cost' } }, onMessage);
 
 function onMessage(m: HostMessage): void {
   if (m.type === 'cost/snapshot') render(m.snapshot);
-  else if (m.type === 'result') {
-    status.textContent = m.message;
-    setButton.disabled = false;
-  }
 }
 
 function render(s: CostSnapshot): void {
@@ -111,6 +106,9 @@ setButton.addEventListener('click', () => {
     return;
   }
   setButton.disabled = true;
-  bridge.post({ type: 'cost/setBudget', requestId: nextRequest++, limitUsd, period: periodSelect.value === 'day' ? 'day' : 'month' });
+  void bridge.request({ type: 'cost/setBudget', limitUsd, period: periodSelect.value === 'day' ? 'day' : 'month' }).then((o) => {
+    status.textContent = o.message;
+    setButton.disabled = false;
+  });
 });
 settingsButton.addEventListener('click', () => bridge.post({ type: 'cost/openSettings' }));

@@ -4,10 +4,12 @@ import themeCss from '../shared/theme.css';
 import { Chart } from '../shared/charts';
 import { formatBytes, formatPercent } from '../shared/format';
 import { connect, injectStyles } from '../shared/hostBridge';
-import type { ClusterInfo, HostMessage, KernelProbeStatus, SamplerState, SampleSummary } from '../../src/shared/protocol/panels';
+import { isHostMessage, type ClusterInfo, type HostMessage, type KernelProbeStatus, type SamplerState, type SampleSummary, type WebviewMessage } from '../../src/shared/protocol/panels';
+import type { RequestOutcome } from '../../src/shared/protocol/requests';
 import { CHARTED_TASK_STATES as TASK_STATES, SampleSeries } from '../../src/shared/dashboard/sampleSeries';
 import { WorkersTable } from './workersTable';
 import { BarList } from './barList';
+import { decodeResourceId } from '../../src/shared/resourceIds';
 import { TaskStreamChart } from './taskStreamChart';
 import { MEMORY_SEGMENTS, memoryBars, OCCUPANCY_SEGMENTS, occupancyBars, PROCESSING_SEGMENTS, processingBars, PROGRESS_SEGMENTS, progressBars, TIME_SEGMENTS, timeBars, byTimeDescending } from './workerCharts';
 import { el, card as addCard } from '../shared/dom';
@@ -64,7 +66,7 @@ const chartTasks = new Chart(charts, { title: 'Tasks by state', kind: 'time', se
 let cpuAddresses: string[] = [];
 const chartCpu = new Chart(charts, { title: 'CPU per worker', kind: 'bars', yFormat: formatPercent, series: [{ label: 'cpu %', format: formatPercent }],
   highlight: () => (selected === undefined ? undefined : cpuAddresses.indexOf(selected)) }, 'chart-cpu');
-chartCpu.onPick((i) => { if (cpuAddresses[i]) select(cpuAddresses[i]!); });
+chartCpu.onPick((i) => { if (cpuAddresses[i]) select(cpuAddresses[i]); });
 const chartTransfer = new Chart(charts, { title: 'Transfers and spilling', kind: 'time', yFormat: gib,
   series: [{ label: 'in flight between workers', format: gib }, { label: 'spilled to disk', format: gib }] }, 'chart-transfer');
 const chartWorkerMemory = new BarList(charts, {
@@ -113,16 +115,17 @@ taskStream.onSelect = select;
 // The same declared series as the host keeps, in the same class.
 const store = new SampleSeries();
 let cluster: ClusterInfo | undefined;
-let nextRequest = 1;
 let pendingRender = false;
 let lastSummary: SampleSummary | undefined;
 
 const timeCharts = { workers: chartWorkers, memory: chartMemory, tasks: chartTasks, transfer: chartTransfer, cpu: chartCpu };
 const barLists = { progress: chartProgress, prefixTime: chartPrefixTime, workerMemory: chartWorkerMemory, processing: chartProcessing, occupancy: chartOccupancy };
 
-const bridge = connect('dashboard', onMessage);
+const bridge = connect<HostMessage, WebviewMessage>({ isHostMessage, ready: { type: 'ready', view: 'dashboard' } }, onMessage);
 const saved = bridge.getState<{ clusterId?: string }>();
-if (saved?.clusterId) title.textContent = saved.clusterId;
+// Until the host names the cluster again: what the saved id names (its cluster id or address), not its encoding.
+const savedRef = decodeResourceId(saved?.clusterId);
+if (saved?.clusterId) title.textContent = savedRef?.kind === 'cluster' ? savedRef.clusterId : savedRef?.kind === 'dashboard' ? savedRef.url : saved.clusterId;
 
 function onMessage(m: HostMessage): void {
   switch (m.type) {
@@ -169,12 +172,6 @@ function onMessage(m: HostMessage): void {
       requestStatus.textContent = m.message;
       requestStatus.classList.remove('error');
       requestStatus.classList.add('warning');
-      break;
-    case 'result':
-      requestStatus.textContent = m.message;
-      requestStatus.classList.remove('warning');
-      requestStatus.classList.toggle('error', !m.ok);
-      setBusy(false);
       break;
     default:
       break;
@@ -297,6 +294,14 @@ function setBusy(busy: boolean): void {
   adaptButton.disabled = busy;
 }
 
+/** A scale/adapt request's result: what the provider said, as an error when it failed. */
+function showOutcome(o: RequestOutcome): void {
+  requestStatus.textContent = o.message;
+  requestStatus.classList.remove('warning');
+  requestStatus.classList.toggle('error', !o.ok);
+  setBusy(false);
+}
+
 scaleButton.addEventListener('click', () => {
   const n = Number(scaleInput.value);
   if (!Number.isInteger(n) || n < 0) {
@@ -305,7 +310,7 @@ scaleButton.addEventListener('click', () => {
   }
   setBusy(true);
   requestStatus.textContent = `Scaling to ${n}…`;
-  bridge.post({ type: 'dashboard/scale', requestId: nextRequest++, workers: n });
+  void bridge.request({ type: 'dashboard/scale', workers: n }).then(showOutcome);
 });
 
 adaptButton.addEventListener('click', () => {
@@ -317,7 +322,7 @@ adaptButton.addEventListener('click', () => {
   }
   setBusy(true);
   requestStatus.textContent = `Adapting between ${minimum} and ${maximum}…`;
-  bridge.post({ type: 'dashboard/adapt', requestId: nextRequest++, minimum, maximum });
+  void bridge.request({ type: 'dashboard/adapt', minimum, maximum }).then(showOutcome);
 });
 
 openButton.addEventListener('click', () => bridge.post({ type: 'dashboard/openBrowser' }));

@@ -74,7 +74,7 @@ export class WorkersTable {
       });
     });
     this.tbody.addEventListener('click', (e) => {
-      const tr = (e.target as HTMLElement).closest('tr[data-address]') as HTMLTableRowElement | null;
+      const tr = (e.target as HTMLElement).closest<HTMLTableRowElement>('tr[data-address]');
       if (tr?.dataset.address) this.onSelect?.(tr.dataset.address);
     });
     this.updateHeaders();

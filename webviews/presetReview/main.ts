@@ -4,22 +4,9 @@ import themeCss from '../shared/theme.css';
 import reviewCss from './review.css';
 import { isReviewHostMessage, type ReviewHostMessage, type ReviewModel, type ReviewWebviewMessage, type StepStatus } from '../../src/shared/protocol/presetReview';
 import { el } from '../shared/dom';
+import { connect, injectStyles } from '../shared/hostBridge';
 
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const api = acquireVsCodeApi();
-const post = (m: ReviewWebviewMessage) => api.postMessage(m);
-const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
-
-for (const css of [themeCss, reviewCss]) {
-  const style = document.createElement('style');
-  style.nonce = nonce;
-  style.textContent = css;
-  document.head.appendChild(style);
-}
+injectStyles(themeCss, reviewCss);
 
 // el() sets textContent only: preset text is never parsed as HTML.
 
@@ -79,7 +66,7 @@ function button(label: string, cls: string, onClick: () => void, testId?: string
 }
 
 function disableButtons(): void {
-  footer?.querySelectorAll('button').forEach((b) => { (b as HTMLButtonElement).disabled = true; });
+  footer?.querySelectorAll('button').forEach((b) => { b.disabled = true; });
 }
 
 function onMessage(m: ReviewHostMessage): void {
@@ -104,7 +91,8 @@ function onMessage(m: ReviewHostMessage): void {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent) => {
-  if (isReviewHostMessage(event.data)) onMessage(event.data);
-});
-post({ type: 'ready' });
+// Last: the page says it is ready only once everything above can show what the host sends.
+const bridge = connect<ReviewHostMessage, ReviewWebviewMessage>({ isHostMessage: isReviewHostMessage, ready: { type: 'ready' } }, onMessage);
+function post(m: ReviewWebviewMessage): void {
+  bridge.post(m);
+}

@@ -1,7 +1,8 @@
 // AWS in the editor: "Show AWS Identity", the role credentials a preset obtained, and a copyable export block.
 import type * as vscode from 'vscode';
 import { DisposableStore, type ModuleDeps } from '../../editor/module';
-import { showError } from '../../editor/showError';
+import { registerCommand } from '../../editor/command';
+import { readSetting } from '../../editor/settings';
 import { envFor, exportBlock, type AwsIdentity } from '../awsCredentials';
 import type { ShortLivedCredentials } from '../shortLivedCredentials';
 import { StsIdentityClient } from '../stsIdentityClient';
@@ -62,8 +63,8 @@ export function registerAws(deps: ModuleDeps): AwsModule {
   const { vs, logger } = deps;
   const store = new DisposableStore();
   const credentials = store.add(new AwsCredentialStore());
-  const setting = (key: string) => {
-    const v = vs.workspace.getConfiguration('pangeo.aws').get<string>(key);
+  const setting = (key: 'stsEndpoint' | 'profile' | 'region') => {
+    const v = readSetting(vs, `pangeo.aws.${key}`);
     return v ? v : undefined;
   };
   const client = (region?: string) => new StsIdentityClient({
@@ -95,20 +96,16 @@ export function registerAws(deps: ModuleDeps): AwsModule {
   };
   store.add(credentials.onDidChange(showStatus));
 
-  store.add(vs.commands.registerCommand('pangeo.aws.showIdentity', async () => {
-    try {
-      const id = await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: 'Asking AWS STS who you are…' }, whoAmI);
-      const held = credentials.roleArn && credentials.expiresAt ? `\nRole credentials from a preset: ${credentials.roleArn}, valid until ${credentials.expiresAt.toLocaleTimeString()}.` : '';
-      const picked = await vs.window.showInformationMessage(`AWS account ${id.account}\n${id.arn}${held}`, { modal: false }, 'Copy ARN');
-      if (picked === 'Copy ARN') await vs.env.clipboard.writeText(id.arn);
-    } catch (e) {
-      await showError(vs, logger, 'Could not get your AWS identity', e, [
-        { title: 'Open AWS Settings', run: () => vs.commands.executeCommand('workbench.action.openSettings', 'pangeo.aws') },
-      ]);
-    }
-  }));
+  store.add(registerCommand(deps, 'pangeo.aws.showIdentity', 'Could not get your AWS identity', async () => {
+    const id = await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: 'Asking AWS STS who you are…' }, whoAmI);
+    const held = credentials.roleArn && credentials.expiresAt ? `\nRole credentials from a preset: ${credentials.roleArn}, valid until ${credentials.expiresAt.toLocaleTimeString()}.` : '';
+    const picked = await vs.window.showInformationMessage(`AWS account ${id.account}\n${id.arn}${held}`, { modal: false }, 'Copy ARN');
+    if (picked === 'Copy ARN') await vs.env.clipboard.writeText(id.arn);
+  }, () => [
+    { title: 'Open AWS Settings', run: () => vs.commands.executeCommand('workbench.action.openSettings', 'pangeo.aws') },
+  ]));
 
-  store.add(vs.commands.registerCommand('pangeo.aws.copyExportBlock', async () => {
+  store.add(registerCommand(deps, 'pangeo.aws.copyExportBlock', 'Could not copy the AWS export lines', async () => {
     const block = credentials.exportBlock();
     if (!block) {
       await vs.window.showInformationMessage('No AWS role credentials are held. Apply a preset with an "aws" section first.');

@@ -73,7 +73,7 @@ export class UnreachableError extends PangeoError {
 
 export class TimeoutError extends PangeoError {
   constructor(url: string, ms: number) {
-    super('Timeout', `${url} did not answer within ${Math.round(ms / 1000)} s.`,
+    super('Timeout', `${url} did not answer within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}.`,
       'The server may be busy or down: retry, or raise the timeout in settings.', { url });
   }
 }

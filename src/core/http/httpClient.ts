@@ -4,6 +4,7 @@ import { extractServerMessage, mapNetworkError, mapStatus } from './errorMapping
 import { redactUrl, registerSecret } from './redact';
 import { Logger, silentLogger } from '../log';
 import { navigationFetch, NavigationFetch } from './navigationFetch';
+import { releasableSignal, untilAborted } from '../abort';
 
 export type AuthHeader = () => string | undefined | Promise<string | undefined>;
 
@@ -109,7 +110,7 @@ export class HttpClient {
           (e.kind === 'UnexpectedResponse' && RETRY_STATUSES.has(e.status ?? 0)));
         if (!retryable || attempt >= retries || req.signal?.aborted) throw e;
         const delay = this.opts.backoffMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
-        this.logger.warn(`${method} ${redactUrl(this.resolve(req.path))} failed (${(e as PangeoError).kind}); retry ${attempt + 1}/${retries} in ${Math.round(delay)} ms`);
+        this.logger.warn(`${method} ${redactUrl(this.resolve(req.path))} failed (${e.kind}); retry ${attempt + 1}/${retries} in ${Math.round(delay)} ms`);
         await sleep(delay, req.signal);
       }
     }
@@ -126,7 +127,8 @@ export class HttpClient {
       const shownUrl = redactUrl(original.url);
       const headers = new Headers(original.headers);
       const auth = await this.authorizationHeader();
-      if (auth && !headers.has('Authorization')) headers.set('Authorization', auth);
+      // Ours wins over one the library kept from when it connected: that token may have been renewed (and revoked).
+      if (auth) headers.set('Authorization', auth);
       const timeout = AbortSignal.timeout(this.opts.timeoutMs);
       const signal = AbortSignal.any([original.signal, timeout]);
       const started = Date.now();
@@ -156,9 +158,10 @@ export class HttpClient {
       headers['Content-Type'] = 'application/json';
     }
     const timeoutMs = req.timeoutMs ?? this.opts.timeoutMs;
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    // The timeout covers the headers only: once they arrived, long streams are not cut (body reads have their own).
+    const untilHeaders = releasableSignal(timeout);
+    const signal = req.signal ? AbortSignal.any([req.signal, untilHeaders.signal]) : untilHeaders.signal;
     const started = Date.now();
     let res: Response;
     try {
@@ -166,15 +169,14 @@ export class HttpClient {
         ? await (this.opts.navigationFetch ?? navigationFetch)(url, { method, headers, body, signal })
         : await (this.opts.fetch ?? fetch)(url, { method, headers, body, signal, redirect: req.redirect ?? 'follow' });
     } catch (e) {
-      clearTimeout(timer);
+      untilHeaders.release();
       if (req.signal?.aborted) throw new CancelledError(`${method} ${shownUrl}`);
-      if (timeout.signal.aborted) throw new TimeoutError(shownUrl, timeoutMs);
+      if (timeout.aborted) throw new TimeoutError(shownUrl, timeoutMs);
       const err = mapNetworkError(shownUrl, e);
       this.logger.warn(`${method} ${shownUrl} → ${err.kind} (${Date.now() - started} ms)`);
       throw err;
     }
-    // Headers arrived: the timeout stops covering the body, so long streams are not cut (body reads have their own guard).
-    clearTimeout(timer);
+    untilHeaders.release();
     this.logger.trace(`${method} ${shownUrl} → ${res.status} (${Date.now() - started} ms)`);
     const ok = (res.status >= 200 && res.status < 400) || req.acceptStatuses?.includes(res.status);
     if (!ok) {
@@ -198,17 +200,11 @@ function readText(res: Response, shownUrl: string, timeoutMs: number): Promise<s
 
 /** A body read with its own timeout (the request's covers only the headers), network failures typed. */
 async function readBody<T>(body: Promise<T>, shownUrl: string, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(shownUrl, timeoutMs)), timeoutMs);
-  });
   try {
-    return await Promise.race([body, guard]);
+    return await untilAborted(body, [AbortSignal.timeout(timeoutMs)], () => new TimeoutError(shownUrl, timeoutMs));
   } catch (e) {
     if (e instanceof PangeoError) throw e;
     throw mapNetworkError(shownUrl, e);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

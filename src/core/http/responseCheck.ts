@@ -25,7 +25,7 @@ export const either = <A, B>(a: Guard<A>, b: Guard<B>) => ((v: unknown) => a(v) 
 
 /** An object whose fields pass their guards: one guard per field of `T`, so a field added to `T` must be checked. */
 export function shape<T extends object>(fields: { [K in keyof T]-?: Guard<T[K]> }): Guard<T> {
-  return check.shape(fields as Record<string, check.Check>) as Guard<T>;
+  return check.shape(fields) as Guard<T>;
 }
 
 /** Who answered and what it should be, for the error: "The hub" / "Is https://x/ a JupyterHub?". */

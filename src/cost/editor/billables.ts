@@ -6,7 +6,7 @@ import type { HubRegistry } from '../../hubs/hubRegistry';
 import type { ClusterService } from '../../dask/editor/clusterService';
 import { isLoopbackHost } from '../../hubs/hubUrl';
 import { knownProfile } from '../../hubs/profileCatalog';
-import { resourceId } from '../resourceRef';
+import { encodeResourceId } from '../../shared/resourceIds';
 import { profilePrice, type HubProfilePrices } from '../hubProfilePrices';
 
 const num = (v: unknown): number | undefined => {
@@ -28,7 +28,7 @@ export function hubServerBillables(hubs: HubRegistry, prices: () => HubProfilePr
       const price = profile ? profilePrice(prices(), s.hubId, profile) : undefined;
       return {
         resource: {
-          kind: 'server', id: resourceId(ref), ref, label: `${s.server.name || 'default'} @ ${s.hubLabel}`,
+          kind: 'server', id: encodeResourceId(ref), ref, label: `${s.server.name || 'default'} @ ${s.hubLabel}`,
           cloud: local ? 'local' : (str(o.cloud) as 'aws' | 'gcp' | 'azure' | undefined),
           region: str(o.region),
           instanceType: str(o.instance_type) ?? str(o.node_type) ?? str(o.instanceType),
@@ -54,8 +54,8 @@ export function daskClusterBillables(dask: ClusterService): BillableSource {
           const onThisMachine = snap.provider.kind === 'local' || (!!info?.dashboardUrl && isLoopbackHost(new URL(info.dashboardUrl).hostname));
           const ref = { kind: 'cluster' as const, providerId: snap.provider.id, clusterId: c.id };
           out.push({
-            resource: { kind: 'cluster', id: resourceId(ref), ref, label: `${c.name} (${snap.provider.label})`, workers: c.workers, cloud: onThisMachine ? 'local' : undefined },
-            ...(info?.dashboardUrl ? { dashboard: { dashboardUrl: info.dashboardUrl, headers: info.dashboardAuth } } : {}),
+            resource: { kind: 'cluster', id: encodeResourceId(ref), ref, label: `${c.name} (${snap.provider.label})`, workers: c.workers, cloud: onThisMachine ? 'local' : undefined },
+            ...(info?.dashboardUrl ? { dashboard: { dashboardUrl: info.dashboardUrl, headers: info.dashboardAuth, authorization: info.dashboardAuthorization } } : {}),
           });
         }
       }

@@ -5,6 +5,7 @@ import { isWebviewMessage } from '../../shared/protocol/panels';
 import type { Logger } from '../../core/log';
 import { postTo, setPanelHtml } from '../../editor/webview/webviewPanelHost';
 import type { MeterSnapshot } from '../costMeter';
+import { answerRequest } from '../../shared/protocol/requests';
 
 export const COST_VIEW_TYPE = 'pangeo.cost';
 
@@ -51,12 +52,10 @@ export class CostPanel {
         return;
       }
       case 'cost/setBudget':
-        try {
+        await answerRequest(this.post, raw.requestId, async () => {
           await this.deps.setBudget(raw.limitUsd, raw.period);
-          this.post({ type: 'result', requestId: raw.requestId, ok: true, message: raw.limitUsd > 0 ? `Budget set to $${raw.limitUsd} per ${raw.period}.` : 'Budget removed.' });
-        } catch (e) {
-          this.post({ type: 'result', requestId: raw.requestId, ok: false, message: (e as Error).message });
-        }
+          return raw.limitUsd > 0 ? `Budget set to $${raw.limitUsd} per ${raw.period}.` : 'Budget removed.';
+        }, (e) => (e as Error).message);
         return;
       case 'cost/openSettings':
         await this.deps.vs.commands.executeCommand('workbench.action.openSettings', 'pangeo.cost');

@@ -1,14 +1,16 @@
 // Registers the cost meter: a CostMeter ticking on a timer, the status bar item, the cost panel and its serializer,
 // budget warnings (50/80/100 %) with an optional action at 100 %, and one nudge per idle cluster.
 import type * as vscode from 'vscode';
+import { registerCommand } from '../../editor/command';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
+import { affectsSettings, readSetting, settingsTarget, writeSetting } from '../../editor/settings';
 import { PollLoop } from '../../core/pollLoop';
 import { BillableSource, CostMeter, MeterEvent, MeterSnapshot } from '../costMeter';
-import { defaultPriceTable, mergePrices, PriceOverrides, PriceTable } from '../priceTable';
+import { defaultPriceTable, mergePrices, PriceTable } from '../priceTable';
 import { CostPanel, COST_VIEW_TYPE } from './costPanel';
 import { CostStatusBar, usd } from './costStatusBar';
 import { reportLines, runBudgetAction, type ActionOutcome, type ResourceActionReport } from '../budgetAction';
-import type { ClusterRef, ServerRef } from '../resourceRef';
+import type { ClusterRef, ServerRef } from '../../shared/resourceIds';
 
 export type { Billable, BillableSource } from '../costMeter';
 
@@ -27,11 +29,10 @@ export interface CostSources {
 export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Disposable {
   const { vs, context, logger } = deps;
   const store = new DisposableStore();
-  const config = () => vs.workspace.getConfiguration('pangeo.cost');
   let warnedOverrides = false;
   const table = (): PriceTable => {
     try {
-      return mergePrices(defaultPriceTable(), config().get<PriceOverrides>('priceOverrides'));
+      return mergePrices(defaultPriceTable(), readSetting(vs, 'pangeo.cost.priceOverrides'));
     } catch (e) {
       if (!warnedOverrides) void vs.window.showWarningMessage(`pangeo.cost.priceOverrides ignored: ${(e as Error).message}`);
       warnedOverrides = true;
@@ -39,12 +40,12 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
     }
   };
   const budgetConfig = () => {
-    const limitUsd = config().get<number>('budget.limitUsd', 0);
-    return limitUsd > 0 ? { limitUsd, period: config().get<'day' | 'month'>('budget.period', 'month') } : undefined;
+    const limitUsd = readSetting(vs, 'pangeo.cost.budget.limitUsd');
+    return limitUsd > 0 ? { limitUsd, period: readSetting(vs, 'pangeo.cost.budget.period') } : undefined;
   };
   const meter = new CostMeter({
     table, sources: sources.billables, store: context.globalState, logger, budget: budgetConfig(),
-    idleAfterMs: config().get<number>('idleMinutes', 30) * 60_000,
+    idleAfterMs: readSetting(vs, 'pangeo.cost.idleMinutes') * 60_000,
   });
   const statusBar = store.add(new CostStatusBar(vs));
   let panel: CostPanel | undefined;
@@ -53,7 +54,7 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
     if (e.kind === 'budget') {
       const pct = Math.round(e.threshold * 100);
       const text = `Pangeo budget: ${pct} % reached (${usd(e.status.spentUsd)} of ${usd(e.status.limitUsd)} this ${e.status.period}, estimated).`;
-      const action = config().get<'none' | 'scaleClustersToZero' | 'stopAll'>('budget.actionAt100', 'none');
+      const action = readSetting(vs, 'pangeo.cost.budget.actionAt100');
       if (e.threshold < 1 || action === 'none') {
         void vs.window.showWarningMessage(text, 'Show costs').then((c) => c && vs.commands.executeCommand('pangeo.cost.showPanel'));
         return;
@@ -61,7 +62,7 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
       const what = action === 'stopAll' ? 'scale every cluster to zero and stop every server' : 'scale every cluster to zero';
       const go = `Yes, ${what}`;
       // The budget action always asks unless the user (or a preset) turned the question off.
-      const ask = config().get<boolean>('budget.askBeforeAction', true);
+      const ask = readSetting(vs, 'pangeo.cost.budget.askBeforeAction');
       const choice = ask ? await vs.window.showWarningMessage(`${text} ${what[0]!.toUpperCase()}${what.slice(1)}?`, { modal: true }, go) : go;
       if (choice !== go) return;
       await reportAction(await runBudgetAction(meter.snapshot?.resources ?? [], action, sources));
@@ -102,33 +103,23 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
     }));
   };
 
-  const makeLoop = () => new PollLoop(async (signal) => {
+  const intervalMs = () => Math.max(10, readSetting(vs, 'pangeo.cost.pollIntervalSeconds')) * 1000;
+  // The interval is read before each wait, so a new one applies from the next tick.
+  const loop = store.add(new PollLoop(async (signal) => {
     const { snapshot, events } = await meter.tick(Date.now(), signal);
     statusBar.update(snapshot);
     panel?.update(snapshot);
     sources.onSnapshot?.(snapshot);
     for (const e of events) void onEvent(e);
-  }, { intervalMs: Math.max(10, config().get<number>('pollIntervalSeconds', 60)) * 1000 });
-  let loop = makeLoop();
-  let disposed = false;
+  }, { intervalMs: intervalMs(), nextDelayMs: intervalMs }));
   loop.start();
-  store.add({ dispose: () => { disposed = true; loop.stop(); } });
-  /** A new loop at the current interval that ticks now; the tick in flight finishes first (no overlap, no gap). */
-  const restart = async () => {
-    const old = loop;
-    await old.idle();
-    old.stop();
-    if (disposed || loop !== old) return;
-    loop = makeLoop();
-    loop.start();
-  };
 
   store.add(vs.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('pangeo.cost')) {
+    if (affectsSettings(e, 'pangeo.cost')) {
       warnedOverrides = false;
       meter.setBudget(budgetConfig());
-      // A new interval or budget takes effect now, not after the old interval ran out.
-      void restart();
+      // A new interval or budget takes effect now, not after the old interval ran out; the tick in flight finishes first.
+      loop.tickWithin(0);
     }
   }));
 
@@ -136,11 +127,11 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
     vs, extensionUri: context.extensionUri, logger,
     snapshot: () => meter.snapshot,
     setBudget: async (limitUsd: number, period: 'day' | 'month') => {
-      const target = vs.workspace.workspaceFolders?.length ? vs.ConfigurationTarget.Workspace : vs.ConfigurationTarget.Global;
-      await config().update('budget.limitUsd', limitUsd, target);
-      await config().update('budget.period', period, target);
+      const target = settingsTarget(vs);
+      await writeSetting(vs, 'pangeo.cost.budget.limitUsd', limitUsd, target);
+      await writeSetting(vs, 'pangeo.cost.budget.period', period, target);
       meter.setBudget(budgetConfig());
-      void restart();
+      loop.tickWithin(0);
     },
   };
   const showPanel = (existing?: vscode.WebviewPanel) => {
@@ -148,12 +139,12 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
     const p = existing ?? vs.window.createWebviewPanel(COST_VIEW_TYPE, 'Pangeo cost', vs.ViewColumn.Active, { enableScripts: true });
     panel = new CostPanel(panelDeps, p, () => (panel = undefined));
   };
-  store.add(vs.commands.registerCommand('pangeo.cost.showPanel', () => showPanel()));
+  store.add(registerCommand(deps, 'pangeo.cost.showPanel', 'Show costs', () => showPanel()));
   store.add(vs.window.registerWebviewPanelSerializer(COST_VIEW_TYPE, {
     async deserializeWebviewPanel(p: vscode.WebviewPanel) {
       showPanel(p);
     },
   }));
-  store.add({ dispose: () => panel?.panel.dispose() });
+  store.add({ dispose: () => { panel?.panel.dispose(); } });
   return store;
 }

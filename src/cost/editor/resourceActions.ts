@@ -5,7 +5,7 @@ import type { HubRegistry } from '../../hubs/hubRegistry';
 import type { ClusterService } from '../../dask/editor/clusterService';
 import type { ProviderStore } from '../../dask/editor/providerStore';
 import { scaleClusterToZero, type ActionOutcome } from '../budgetAction';
-import type { ClusterRef, ServerRef } from '../resourceRef';
+import type { ClusterRef, ServerRef } from '../../shared/resourceIds';
 import type { CostSources } from './module';
 
 export interface ResourceActionDeps {

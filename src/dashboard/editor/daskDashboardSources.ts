@@ -1,26 +1,21 @@
 // What the dashboard panel asks the Dask area: turn the argument of `pangeo.dashboard.open` (a tree node, or a saved
-// panel's id "dask:<provider>:<cluster>") into a target whose connection and scale/adapt go through the provider.
+// panel's cluster resource id) into a target whose connection and scale/adapt go through the provider.
 import type { DashboardSources, DashboardTarget } from '../dashboardSources';
 import { isPangeoError } from '../../core/http/errors';
 import { capabilitiesOf } from '../../dask/clusterProvider';
 import type { ClusterService } from '../../dask/editor/clusterService';
 import type { ProviderStore } from '../../dask/editor/providerStore';
-
-
-export function targetId(providerId: string, clusterId: string): string {
-  return `dask:${providerId}:${clusterId}`;
-}
+import { decodeResourceId, encodeResourceId } from '../../shared/resourceIds';
 
 export function daskDashboardSources(service: ClusterService, store: ProviderStore): DashboardSources {
   return {
     async resolve(arg: unknown): Promise<DashboardTarget | undefined> {
       let providerId: string | undefined;
       let clusterId: string | undefined;
-      if (typeof arg === 'string' && arg.startsWith('dask:')) {
-        // Both halves may hold colons (gateway:https://…, a scheduler's URL): match the known provider ids instead.
-        const rest = arg.slice('dask:'.length);
-        const owner = store.providers().map((p) => p.id).filter((id) => rest.startsWith(`${id}:`)).sort((a, b) => b.length - a.length)[0];
-        if (owner) [providerId, clusterId] = [owner, rest.slice(owner.length + 1)];
+      if (typeof arg === 'string') {
+        // Panels saved by earlier versions hold "dask:<provider>:<cluster>": only the known provider ids can split it.
+        const ref = decodeResourceId(arg, { providerIds: store.providers().map((p) => p.id) });
+        if (ref?.kind === 'cluster') ({ providerId, clusterId } = ref);
       } else if (arg && typeof arg === 'object' && (arg as { kind?: unknown }).kind === 'cluster') {
         const a = arg as { providerId?: unknown; clusterId?: unknown; cluster?: { id?: unknown } };
         providerId = typeof a.providerId === 'string' ? a.providerId : undefined;
@@ -35,12 +30,12 @@ export function daskDashboardSources(service: ClusterService, store: ProviderSto
       const cluster = service.cluster(pid, cid);
       const caps = capabilitiesOf(provider, cluster);
       return {
-        id: targetId(pid, cid),
+        id: encodeResourceId({ kind: 'cluster', providerId: pid, clusterId: cid }),
         name: cluster?.name ?? cid,
         connection: async () => {
           const info = await provider.connectionInfo(cid);
           if (!info.dashboardUrl) throw new Error(`${cluster?.name ?? cid} has no dashboard address (is it running?).`);
-          return { dashboardUrl: info.dashboardUrl, headers: info.dashboardAuth };
+          return { dashboardUrl: info.dashboardUrl, headers: info.dashboardAuth, authorization: info.dashboardAuthorization };
         },
         scale: caps.scaleUp || caps.scaleDown ? async (workers, notify) => {
           await provider.scale(cid, workers, undefined, notify);

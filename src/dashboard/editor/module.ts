@@ -1,9 +1,12 @@
 // Registers the cluster dashboard: open command, open-by-URL command, and a serializer so panels survive reloads.
 import type * as vscode from 'vscode';
+import { registerCommand } from '../../editor/command';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
+import { readSetting } from '../../editor/settings';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel';
 import { connectionTarget, DashboardSources, DashboardTarget, urlTarget } from '../dashboardSources';
 import type { ProbeKernels } from '../kernelProbeFeed';
+import { decodeResourceId } from '../../shared/resourceIds';
 
 export type { DashboardSources, DashboardTarget } from '../dashboardSources';
 
@@ -12,11 +15,10 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources, 
   const { vs, context, logger } = deps;
   const store = new DisposableStore();
   const open = new Map<string, DashboardPanel>();
-  const config = () => vs.workspace.getConfiguration('pangeo');
   const panelDeps = {
     vs, extensionUri: context.extensionUri, logger,
-    intervalMs: () => Math.max(1, config().get<number>('dashboard.pollIntervalSeconds', 2)) * 1000,
-    scaleConfirmThreshold: () => config().get<number>('dask.confirmWorkersAbove', 20),
+    intervalMs: () => Math.max(1, readSetting(vs, 'pangeo.dashboard.pollIntervalSeconds')) * 1000,
+    scaleConfirmThreshold: () => readSetting(vs, 'pangeo.dask.confirmWorkersAbove'),
     probeKernels,
   };
 
@@ -34,13 +36,13 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources, 
     open.set(target.id, created);
   };
 
-  store.add(vs.commands.registerCommand('pangeo.dashboard.open', async (arg?: unknown) => {
+  store.add(registerCommand(deps, 'pangeo.dashboard.open', 'Open Dask dashboard', async (arg?: unknown) => {
     const target = (await sources.resolve(arg)) ?? connectionTarget(arg);
     if (target) return show(target);
     await vs.commands.executeCommand('pangeo.dashboard.openUrl');
   }));
 
-  store.add(vs.commands.registerCommand('pangeo.dashboard.openUrl', async (url?: unknown) => {
+  store.add(registerCommand(deps, 'pangeo.dashboard.openUrl', 'Open Dask dashboard', async (url?: unknown) => {
     const value = typeof url === 'string' ? url : await vs.window.showInputBox({
       title: 'Open Dask dashboard',
       prompt: 'The scheduler\'s dashboard address',
@@ -54,8 +56,9 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources, 
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
       const saved = (state ?? {}) as { clusterId?: unknown; dashboardUrl?: unknown };
       const id = typeof saved.clusterId === 'string' ? saved.clusterId : undefined;
-      let target = id && !id.startsWith('url:') ? await sources.resolve(id).catch(() => undefined) : undefined;
-      if (!target && id?.startsWith('url:')) target = urlTarget(id.slice(4));
+      // A bare address (also as earlier versions saved it, "url:<address>") needs no provider; the Dask area knows the rest.
+      const ref = decodeResourceId(id);
+      const target = ref?.kind === 'dashboard' ? safeUrlTarget(ref.url) : id ? await sources.resolve(id).catch(() => undefined) : undefined;
       if (!target) {
         panel.dispose();
         void vs.window.showInformationMessage('A Dask dashboard from the last session was closed: its cluster is no longer listed.');
@@ -67,4 +70,12 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources, 
 
   store.add({ dispose: () => { for (const p of open.values()) p.panel.dispose(); } });
   return store;
+}
+
+function safeUrlTarget(url: string): DashboardTarget | undefined {
+  try {
+    return urlTarget(url);
+  } catch {
+    return undefined; // not a URL: the panel closes like one whose cluster is gone
+  }
 }

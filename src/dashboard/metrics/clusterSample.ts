@@ -9,7 +9,6 @@ import { PrefixRunTracker, readPrefixStateTotals } from './taskPrefixProgress';
 import { readPrefixTimings } from './prefixTimings';
 import { UnmanagedHistory } from '../../dask/scheduler/workerMemorySplit';
 
-export type { ClusterSample, WorkerRow };
 
 
 

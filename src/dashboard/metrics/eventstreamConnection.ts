@@ -3,6 +3,7 @@
 // while a task-stream chart is shown (docs/dask-dashboard-sources.md has the measured cost).
 import { PangeoError } from '../../core/http/errors';
 import { openWebSocket } from '../../core/http/openWebSocket';
+import type { AuthHeader } from '../../core/http/httpClient';
 import { EventstreamEvent, readEventstreamFrame } from './taskStream';
 
 export interface EventstreamOptions {
@@ -10,6 +11,8 @@ export interface EventstreamOptions {
   baseUrl: string;
   /** Headers the dashboard needs (Authorization for a Gateway or a hub service). */
   headers?: Record<string, string>;
+  /** The current Authorization, asked when the stream opens (wins over `headers`: tokens are renewed). */
+  authorization?: AuthHeader;
   onEvent(event: EventstreamEvent): void;
   /** Called once when the connection ends for any reason other than close(). */
   onClosed?(reason: string): void;
@@ -31,8 +34,9 @@ export function eventstreamUrl(baseUrl: string): string {
 
 /** Opens the stream; rejects with a typed error (404: the scheduler's `info` routes are turned off). */
 export async function openEventstream(opts: EventstreamOptions): Promise<EventstreamConnection> {
+  const authorization = await opts.authorization?.();
   const ws = await openWebSocket(eventstreamUrl(opts.baseUrl), {
-    headers: opts.headers,
+    headers: authorization ? { ...opts.headers, Authorization: authorization } : opts.headers,
     handshakeTimeoutMs: opts.connectTimeoutMs ?? 10_000,
     // 404: the scheduler's `info` routes are turned off.
     statusError: (status, shown) => status === 404

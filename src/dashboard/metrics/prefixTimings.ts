@@ -3,10 +3,9 @@
 // transferred bytes exist per worker only (identity.json; workerActivity.ts), never per prefix.
 import { findFamily, isSchedulerPage, MetricsPage } from './metricsPage';
 import { malformed, notServed, ok, SourceResult } from '../../dask/scheduler/sourceResult';
-import type { TaskBar } from './taskStream';
+import type { TaskBar } from '../../shared/dashboard/taskStreamModel';
 import type { PrefixTiming } from '../../shared/dashboard/sampleModel';
 
-export type { PrefixTiming };
 
 
 const COMPUTE = ['dask_scheduler_tasks_compute_seconds_total', 'dask_scheduler_tasks_compute_seconds'];

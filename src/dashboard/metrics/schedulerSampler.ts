@@ -1,21 +1,24 @@
 // Polls one scheduler's HTTP routes with the provider's headers and turns the answers into ClusterSamples.
 import { isPangeoError, PangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
+import type { AuthHeader } from '../../core/http/httpClient';
 import { notAScheduler, SchedulerHttp } from '../../dask/scheduler/schedulerHttp';
-import { ClusterSample, SampleContext, sampleFromRows } from './clusterSample';
+import { SampleContext, sampleFromRows } from './clusterSample';
+import type { ClusterSample } from '../../shared/dashboard/sampleModel';
 import { IdentityRejected, IdentityRowsReader, type IdentityRows } from './identityRows';
 import { IdentityOffThread, IdentityThreadFailed } from './identityOffThread';
 import { readMetricsPage, type MetricsPage } from './metricsPage';
 import { diffWorkers, WorkerDiff } from './workerDiff';
 import type { SamplerState } from '../../shared/dashboard/feedStatus';
 
-export type { SamplerState };
 
 export interface DashboardConnection {
   /** The scheduler's dashboard address, e.g. http://127.0.0.1:8787/ or a Gateway's /clusters/<name>/status. */
   dashboardUrl: string;
   /** Headers the dashboard needs (e.g. Authorization for a Gateway or a hub service). */
   headers?: Record<string, string>;
+  /** The current Authorization, asked at each request and reconnect: it wins over `headers` (tokens are renewed). */
+  authorization?: AuthHeader;
 }
 
 
@@ -70,6 +73,7 @@ export class SchedulerSampler {
   constructor(readonly connection: DashboardConnection, opts: SamplerOptions = {}) {
     this.scheduler = SchedulerHttp.at(connection.dashboardUrl, {
       headers: connection.headers,
+      authorization: connection.authorization,
       timeoutMs: opts.timeoutMs ?? 5000,
       // The poll itself is the retry: a failed tick is counted, not hidden.
       retries: 0,

@@ -8,7 +8,6 @@ import { findFamily, isSchedulerPage, MetricsPage } from './metricsPage';
 import { malformed, notServed, ok, SourceResult } from '../../dask/scheduler/sourceResult';
 import type { PrefixProgress } from '../../shared/dashboard/sampleModel';
 
-export type { PrefixProgress };
 
 /** Cumulative entries into each scheduler task state for one prefix (e.g. {waiting: 24, processing: 24, memory: 20}). */
 export interface PrefixStateTotals {

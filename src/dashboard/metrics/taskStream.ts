@@ -5,7 +5,6 @@ import { finite, isRecord } from '../../shared/validate';
 import type { TaskBar } from '../../shared/dashboard/taskStreamModel';
 import { keySplit } from '../../dask/scheduler/taskKeys';
 
-export type { TaskBar };
 
 
 export type EventstreamEvent =

@@ -14,7 +14,8 @@ type RawCluster = Record<string, unknown> & { id: number; name: string };
 /** A page is a list (current API) or a DRF page `{results: [...]}`. */
 const isPage = either(arrayOf(plainObject), shape<{ results: Record<string, unknown>[] }>({ results: arrayOf(plainObject) }));
 
-export type CoiledClusterState = 'pending' | 'starting' | 'scaling' | 'ready' | 'stopping' | 'stopped' | 'error' | string;
+// The known states, or any other the API adds (`string & {}` keeps the known ones from collapsing into string).
+export type CoiledClusterState = 'pending' | 'starting' | 'scaling' | 'ready' | 'stopping' | 'stopped' | 'error' | (string & {});
 
 export interface CoiledProcess {
   name: string;
@@ -83,7 +84,7 @@ export class CoiledClient {
   }
 
   private cluster(raw: unknown, path: string): CoiledCluster {
-    return parseCluster(checkBody(raw, isRawCluster, this.answerer, this.http.resolve(path).toString()) as RawCluster);
+    return parseCluster(checkBody(raw, isRawCluster, this.answerer, this.http.resolve(path).toString()));
   }
 
   async list(signal?: AbortSignal): Promise<CoiledCluster[]> {

@@ -63,7 +63,7 @@ export class ClusterService {
     const ids = new Set(providers.map((p) => p.id));
     for (const [id, w] of this.watches) {
       if (!ids.has(id)) {
-        w.loop.stop();
+        w.loop.dispose();
         this.watches.delete(id);
       }
     }
@@ -77,7 +77,7 @@ export class ClusterService {
   private watch(provider: ClusterProvider): Watch {
     let w = this.watches.get(provider.id);
     if (!w || w.snapshot.provider !== provider) {
-      w?.loop.stop();
+      w?.loop.dispose();
       const schedule = new BackoffSchedule(this.opts.pollMs?.() ?? 5000, this.opts.maxPollMs ?? 60_000);
       const fresh: Watch = {
         snapshot: { provider, loading: false },
@@ -158,7 +158,7 @@ export class ClusterService {
 
   dispose(): void {
     this.disposed = true;
-    for (const w of this.watches.values()) w.loop.stop();
+    for (const w of this.watches.values()) w.loop.dispose();
     this.watches.clear();
     this.changes.dispose();
   }

@@ -2,15 +2,17 @@
 // notebook discovery and adoption. Each command takes the tree node it was invoked on, or asks.
 import type * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
-import { showError } from '../../editor/showError';
+import { registerCommand } from '../../editor/command';
+import { readSetting } from '../../editor/settings';
 import { capabilitiesOf, type ClusterProvider, type ClusterSummary } from '../clusterProvider';
-import { askNewProvider } from './addProviderFlow';
+import { askNewProvider, editorPrompts } from './addProviderFlow';
 import { askScale, confirmLargeCluster, confirmStop, pickClusterOptions, type ScaleChoice } from './clusterFlows';
 import { validateOptions, type ClusterOptionValues } from '../clusterOptions';
 import type { ClusterService } from './clusterService';
 import type { DaskTreeNode } from './daskTree';
 import { discoverInNotebook, type RunInKernel } from './notebookClusters';
-import { configId, type ProviderStore } from './providerStore';
+import type { ProviderStore } from './providerStore';
+import { adoptionOf, descriptorFor, isRemovable, providerIdOf } from '../providerTable';
 import type { DashboardOpenArg } from './dashboardOpenArg';
 
 export interface DaskCommandDeps {
@@ -29,16 +31,8 @@ type ProviderNode = Extract<DaskTreeNode, { kind: 'provider' }>;
 type DiscoveredNode = Extract<DaskTreeNode, { kind: 'discovered' }>;
 
 export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
-  const { vs, service, store, logger } = d;
-  const threshold = () => vs.workspace.getConfiguration('pangeo.dask').get<number>('confirmWorkersAbove', 20);
-
-  const guarded = <A extends unknown[]>(what: string, fn: (...args: A) => Promise<unknown>) => async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (e) {
-      await showError(vs, logger, what, e);
-    }
-  };
+  const { vs, service, store } = d;
+  const threshold = () => readSetting(vs, 'pangeo.dask.confirmWorkersAbove');
 
   async function pickProvider(filter: (p: ClusterProvider) => boolean, title: string): Promise<ClusterProvider | undefined> {
     const candidates = store.providers().filter(filter);
@@ -66,40 +60,40 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       vs.window.withProgress({ location: vs.ProgressLocation.Notification, title }, task));
 
   return [
-    vs.commands.registerCommand('pangeo.dask.refresh', guarded('Refresh Dask clusters', async (node?: ProviderNode) => {
+    registerCommand(d, 'pangeo.dask.refresh', 'Refresh Dask clusters', async (node?: ProviderNode) => {
       await service.refresh(node?.kind === 'provider' ? node.providerId : undefined);
-    })),
+    }),
 
-    vs.commands.registerCommand('pangeo.dask.addProvider', guarded('Add Dask provider', async () => {
-      const added = await askNewProvider(vs, { hubSignInAvailable: d.hubSignInAvailable });
+    registerCommand(d, 'pangeo.dask.addProvider', 'Add Dask provider', async () => {
+      const added = await askNewProvider(editorPrompts(vs), { hubSignInAvailable: d.hubSignInAvailable });
       if (!added) return;
       if (added.config.kind === 'scheduler' && store.hasSchedulerAddress(added.config.url)) {
         void vs.window.showInformationMessage(`The scheduler at ${added.config.url} is already in the list.`);
         return;
       }
       await store.add(added.config, added.secret);
-      await service.refresh(added.config.kind === 'scheduler' ? 'scheduler' : configId(added.config));
-    })),
+      await service.refresh(providerIdOf(added.config));
+    }),
 
-    vs.commands.registerCommand('pangeo.dask.removeProvider', guarded('Remove Dask provider', async (node?: ProviderNode) => {
-      const provider = node?.kind === 'provider' ? store.provider(node.providerId) : await pickProvider((p) => p.kind !== 'local', 'Remove which provider?');
-      if (!provider || provider.kind === 'local') return;
+    registerCommand(d, 'pangeo.dask.removeProvider', 'Remove Dask provider', async (node?: ProviderNode) => {
+      const provider = node?.kind === 'provider' ? store.provider(node.providerId) : await pickProvider(isRemovable, 'Remove which provider?');
+      if (!provider || !isRemovable(provider)) return;
       const remove = 'Remove';
       const pick = await vs.window.showWarningMessage(`Remove ${provider.label} from the list? Its clusters keep running.`, { modal: true }, remove);
       if (pick !== remove) return;
       await store.remove(provider.id);
       await service.refresh();
-    })),
+    }),
 
     // `preset` (options given by a caller: a preset, a test, a keybinding) skips the options dialog.
-    vs.commands.registerCommand('pangeo.dask.detachScheduler', guarded('Detach scheduler', async (node?: ClusterNode) => {
-      if (node?.kind !== 'cluster' || node.cluster.provider !== 'scheduler') return;
-      await store.removeSchedulerAddress(node.cluster.id);
+    registerCommand(d, 'pangeo.dask.detachScheduler', 'Detach scheduler', async (node?: ClusterNode) => {
+      if (node?.kind !== 'cluster' || descriptorFor(node.cluster.provider).instances !== 'shared') return;
+      await store.detach(node.cluster.provider, node.cluster.id);
       service.forget(node.providerId, node.cluster.id);
       await service.refresh();
-    })),
+    }),
 
-    vs.commands.registerCommand('pangeo.dask.createCluster', guarded('Create Dask cluster', async (node?: ProviderNode, preset?: ClusterOptionValues) => {
+    registerCommand(d, 'pangeo.dask.createCluster', 'Create Dask cluster', async (node?: ProviderNode, preset?: ClusterOptionValues) => {
       const provider = node?.kind === 'provider' ? store.provider(node.providerId) : await pickProvider((p) => p.capabilities.create, 'Create a cluster with');
       if (!provider) return;
       const fields = await provider.optionsSchema();
@@ -113,10 +107,10 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       void vs.window.showInformationMessage(`Cluster ${created.name} is ${created.status}.`, 'Copy Client Code').then((a) => {
         if (a) void vs.commands.executeCommand('pangeo.dask.copyClientCode', { kind: 'cluster', providerId: provider.id, cluster: created });
       });
-    })),
+    }),
 
     // `given` (a caller's fixed size or bounds) skips the scale dialog.
-    vs.commands.registerCommand('pangeo.dask.scaleCluster', guarded('Scale Dask cluster', async (node?: ClusterNode, given?: ScaleChoice) => {
+    registerCommand(d, 'pangeo.dask.scaleCluster', 'Scale Dask cluster', async (node?: ClusterNode, given?: ScaleChoice) => {
       const target = await pickCluster(node, 'Scale which cluster?', (c) => c.status === 'running');
       if (!target) return;
       const caps = capabilitiesOf(target.provider, target.cluster);
@@ -132,17 +126,17 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
         await withProgress(`Making ${target.cluster.name} adaptive (${choice.minimum}–${choice.maximum})…`, () => target.provider.adapt(target.cluster.id, choice.minimum, choice.maximum, undefined, notify));
       }
       await service.refresh(target.provider.id);
-    })),
+    }),
 
-    vs.commands.registerCommand('pangeo.dask.stopCluster', guarded('Stop Dask cluster', async (node?: ClusterNode) => {
+    registerCommand(d, 'pangeo.dask.stopCluster', 'Stop Dask cluster', async (node?: ClusterNode) => {
       const target = await pickCluster(node, 'Stop which cluster?', (c) => c.status !== 'stopped');
       if (!target) return;
       if (!(await confirmStop(vs, target.cluster, target.provider.label))) return;
       await withProgress(`Stopping ${target.cluster.name}…`, () => target.provider.stop(target.cluster.id));
       await service.refresh(target.provider.id);
-    })),
+    }),
 
-    vs.commands.registerCommand('pangeo.dask.openDashboard', guarded('Open Dask dashboard', async (node?: ClusterNode | DiscoveredNode) => {
+    registerCommand(d, 'pangeo.dask.openDashboard', 'Open Dask dashboard', async (node?: ClusterNode | DiscoveredNode) => {
       if (node?.kind === 'discovered') {
         if (node.cluster.dashboardLink) await openDashboard(node.cluster.dashboardLink, {}, node.cluster.name ?? 'Dask');
         return;
@@ -152,17 +146,17 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       const info = await target.provider.connectionInfo(target.cluster.id);
       if (!info.dashboardUrl) throw new Error(`${target.cluster.name} has no dashboard address yet.`);
       await openDashboard(info.dashboardUrl, info.dashboardAuth, target.cluster.name, { providerId: target.provider.id, clusterId: target.cluster.id });
-    })),
+    }),
 
-    vs.commands.registerCommand('pangeo.dask.copyClientCode', guarded('Copy Dask client code', async (node?: ClusterNode) => {
+    registerCommand(d, 'pangeo.dask.copyClientCode', 'Copy Dask client code', async (node?: ClusterNode) => {
       const target = await pickCluster(node, 'Client code for which cluster?', (c) => c.status === 'running');
       if (!target) return;
       const { clientCode } = await target.provider.connectionInfo(target.cluster.id);
       await vs.env.clipboard.writeText(clientCode);
       void vs.window.showInformationMessage(`Client code for ${target.cluster.name} copied.`);
-    })),
+    }),
 
-    vs.commands.registerCommand('pangeo.dask.insertClientCode', guarded('Insert Dask client code', async (node?: ClusterNode) => {
+    registerCommand(d, 'pangeo.dask.insertClientCode', 'Insert Dask client code', async (node?: ClusterNode) => {
       const target = await pickCluster(node, 'Client code for which cluster?', (c) => c.status === 'running');
       if (!target) return;
       const { clientCode } = await target.provider.connectionInfo(target.cluster.id);
@@ -176,9 +170,9 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       const edit = new vs.WorkspaceEdit();
       edit.set(editor.notebook.uri, [vs.NotebookEdit.insertCells(index, [new vs.NotebookCellData(vs.NotebookCellKind.Code, clientCode, 'python')])]);
       await vs.workspace.applyEdit(edit);
-    })),
+    }),
 
-    vs.commands.registerCommand('pangeo.dask.discoverNotebookClusters', guarded('Find clusters in notebook', async (uri?: vscode.Uri) => {
+    registerCommand(d, 'pangeo.dask.discoverNotebookClusters', 'Find clusters in notebook', async (uri?: vscode.Uri) => {
       const notebook = uri ?? vs.window.activeNotebookEditor?.notebook.uri;
       if (!notebook) {
         void vs.window.showInformationMessage('Open a notebook with a running kernel first.');
@@ -187,23 +181,19 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       const clusters = await withProgress('Looking for Dask clusters in the notebook\'s kernel…', () => discoverInNotebook(d.runInKernel, notebook));
       service.setNotebookClusters({ uri: notebook.toString(), label: notebook.path.split('/').pop() ?? notebook.toString(), clusters });
       if (!clusters.length) void vs.window.showInformationMessage('No Dask client or cluster in this notebook\'s variables.');
-    })),
+    }),
 
-    vs.commands.registerCommand('pangeo.dask.adoptCluster', guarded('Adopt notebook cluster', async (node?: DiscoveredNode) => {
+    registerCommand(d, 'pangeo.dask.adoptCluster', 'Adopt notebook cluster', async (node?: DiscoveredNode) => {
       if (node?.kind !== 'discovered') return;
-      const c = node.cluster;
-      if (c.kind === 'gateway' && c.gatewayAddress) {
-        await store.add({ kind: 'gateway', url: c.gatewayAddress, auth: 'jupyterhub', proxyAddress: c.proxyAddress ?? undefined });
-      } else if (c.kind === 'coiled' && c.workspace) {
-        void vs.window.showInformationMessage(`Add the Coiled workspace ${c.workspace} with "Add Dask Provider" to manage this cluster here.`);
-        return;
-      } else if (c.dashboardLink) {
-        await store.add({ kind: 'scheduler', url: c.dashboardLink });
-      } else {
+      const adoption = adoptionOf(node.cluster);
+      if (!adoption) return;
+      if ('hint' in adoption) {
+        void vs.window.showInformationMessage(adoption.hint);
         return;
       }
+      await store.add(adoption.config);
       await service.refresh();
-    })),
+    }),
   ];
 
   async function openDashboard(url: string, headers: Record<string, string>, title: string, cluster?: { providerId: string; clusterId: string }): Promise<void> {

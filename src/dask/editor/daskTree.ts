@@ -6,6 +6,8 @@ import { isAuthError, isPangeoError } from '../../core/http/errors';
 import { capabilitiesOf, describeAdaptive, describeSize, describeStatus, formatAge, formatBytes, type ClusterSummary, type WorkerSummary } from '../clusterProvider';
 import type { DiscoveredCluster } from '../notebook/kernelClusterDiscovery';
 import type { ClusterService } from './clusterService';
+import { adoptionOf, descriptorFor, isRemovable } from '../providerTable';
+import { encodeResourceId } from '../../shared/resourceIds';
 
 export type DaskTreeNode =
   | { kind: 'provider'; providerId: string }
@@ -29,7 +31,7 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
   private readonly emitter: vscode.EventEmitter<DaskTreeNode | undefined>;
   readonly onDidChangeTreeData: vscode.Event<DaskTreeNode | undefined>;
 
-  /** $/h per cluster ("<providerId>/<clusterId>"), from the cost meter's last tick. */
+  /** $/h per cluster by its resource id (the cost meter's), from the meter's last tick. */
   private rates = new Map<string, number>();
 
   setRates(rates: Map<string, number>): void {
@@ -109,22 +111,22 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
         const snap = this.service.snapshot(node.providerId);
         const p = snap?.provider;
         const item = new vs.TreeItem(p?.label ?? node.providerId, C.Expanded);
-        item.id = `dask:${node.providerId}`;
-        const icon = p?.kind === 'local' ? 'vm' : p?.kind === 'scheduler' ? 'plug' : 'cloud';
+        item.id = encodeResourceId({ kind: 'provider', providerId: node.providerId });
+        const icon = p ? descriptorFor(p.kind).icon : 'cloud';
         item.iconPath = new vs.ThemeIcon(snap?.loading ? 'loading~spin' : icon);
         const n = snap?.clusters?.filter((c) => c.status === 'running' || c.status === 'pending').length;
         item.description = snap?.error ? 'error' : n !== undefined ? `${n} cluster${n === 1 ? '' : 's'}` : '';
-        item.contextValue = `daskProvider${p?.capabilities.create ? '.create' : ''}${p && p.kind !== 'local' ? '.removable' : ''}`;
+        item.contextValue = `daskProvider${p?.capabilities.create ? '.create' : ''}${p && isRemovable(p) ? '.removable' : ''}`;
         return item;
       }
       case 'cluster': {
         const c = node.cluster;
         const item = new vs.TreeItem(c.name, c.status === 'running' ? C.Collapsed : C.None);
-        item.id = `dask:${node.providerId}:${c.id}`;
+        item.id = encodeResourceId({ kind: 'cluster', providerId: node.providerId, clusterId: c.id });
         const [icon, color] = STATUS_ICON[c.status];
         item.iconPath = new vs.ThemeIcon(icon, color ? new vs.ThemeColor(color) : undefined);
         const adaptive = describeAdaptive(c);
-        const rate = this.rates.get(`${node.providerId}/${c.id}`);
+        const rate = this.rates.get(item.id);
         const cost = rate !== undefined && c.status === 'running' ? `$${rate < 10 ? rate.toFixed(2) : rate.toFixed(0)}/h` : undefined;
         // The default sidebar fits ~30 characters after the name: the worker count (or the status), adaptive bounds and
         // cost; threads, memory and age are in the tooltip.
@@ -146,7 +148,7 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
           (caps.stop && c.status !== 'stopped' && c.status !== 'stopping' ? '.stop' : '') +
           (live && c.dashboardUrl ? '.dashboard' : '') +
           (live && c.schedulerAddress ? '.client' : '') +
-          (c.provider === 'scheduler' ? '.detach' : '');
+          (descriptorFor(c.provider).instances === 'shared' ? '.detach' : '');
         return item;
       }
       case 'worker': {
@@ -179,7 +181,7 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
         item.iconPath = new vs.ThemeIcon('symbol-variable');
         item.description = `${c.type} · ${c.variables.join(', ')}${c.status ? ` · ${c.status}` : ''}`;
         item.tooltip = [c.schedulerAddress, c.dashboardLink, c.gatewayAddress].filter(Boolean).join('\n');
-        item.contextValue = 'daskDiscovered' + (c.dashboardLink ? '.dashboard' : '') + (c.kind === 'gateway' || c.kind === 'coiled' || c.dashboardLink ? '.adopt' : '');
+        item.contextValue = 'daskDiscovered' + (c.dashboardLink ? '.dashboard' : '') + (adoptionOf(c) ? '.adopt' : '');
         return item;
       }
       case 'message': {

@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import { join } from 'node:path';
 import { DisposableStore, type ModuleDeps } from '../../editor/module';
+import { affectsSettings, readSetting } from '../../editor/settings';
 import { ClusterService } from './clusterService';
 import { registerDaskCommands } from './daskEditorCommands';
 import { DaskTreeProvider } from './daskTree';
@@ -32,16 +33,15 @@ const CREATED_KEY = 'pangeo.dask.createdClusters';
 export function registerDask(deps: DaskModuleDeps): DaskModule {
   const { vs, context, logger } = deps;
   const disposables = new DisposableStore();
-  const config = () => vs.workspace.getConfiguration('pangeo.dask');
   const store = new ProviderStore({
     state: context.globalState,
     secrets: context.secrets,
     logger,
     clustersDir: join(context.globalStorageUri.fsPath, 'local-clusters'),
-    daskCommand: () => config().get<string>('daskPath') || activePythonDask(vs),
+    daskCommand: () => readSetting(vs, 'pangeo.dask.daskPath') || activePythonDask(vs),
     hubTokenFor: deps.hubTokenFor,
     extraEnv: deps.localClusterEnv,
-    settingsSchedulerAddresses: () => (config().get<unknown[]>('schedulerAddresses') ?? []).filter((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u)),
+    settingsSchedulerAddresses: () => (readSetting(vs, 'pangeo.dask.schedulerAddresses') ?? []).filter((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u)),
   });
   disposables.add(store);
   // Local clusters outlive a reload; their adaptive following is picked up again here.
@@ -49,7 +49,7 @@ export function registerDask(deps: DaskModuleDeps): DaskModule {
   const service = disposables.add(new ClusterService({
     providers: () => store.providers(),
     logger,
-    pollMs: () => Math.max(1, config().get<number>('pollSeconds', 5)) * 1000,
+    pollMs: () => Math.max(1, readSetting(vs, 'pangeo.dask.pollSeconds')) * 1000,
     maxPollMs: 60_000,
   }));
   const tree = disposables.add(new DaskTreeProvider(vs, service));
@@ -69,7 +69,7 @@ export function registerDask(deps: DaskModuleDeps): DaskModule {
     },
   })) disposables.add(d);
   disposables.add(vs.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('pangeo.dask')) void service.refresh();
+    if (affectsSettings(e, 'pangeo.dask')) void service.refresh();
   }));
   const showCosts = (resources: Array<{ id: string; kind: string; usdPerHour: number }>) =>
     tree.setRates(new Map(resources.filter((r) => r.kind === 'cluster').map((r) => [r.id, r.usdPerHour])));

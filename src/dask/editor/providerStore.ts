@@ -1,21 +1,17 @@
-// The cluster providers the user added (globalState) and their secrets (SecretStorage), turned into ClusterProviders.
-// The local provider is always there; scheduler addresses share one provider.
+// The cluster providers the user added (globalState) and their secrets (SecretStorage), turned into ClusterProviders
+// by the provider table. This machine is always there; scheduler addresses share one provider.
 import type * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
-import type { ClusterProvider } from '../clusterProvider';
-import { CoiledProvider } from '../coiled/coiledProvider';
-import type { GatewayAuth } from '../gateway/gatewayAuth';
-import { GatewayProvider } from '../gateway/gatewayProvider';
+import type { ClusterProvider, ProviderKind } from '../clusterProvider';
 import type { KeyValueStore } from '../../core/keyValueStore';
-import { LocalClusterRegistry } from '../local/localClusterRegistry';
-import { LocalClusterProvider } from '../local/localProvider';
-import { SchedulerAddressProvider } from '../scheduler/schedulerAddressProvider';
-import { normalizeDashboardRoot } from '../scheduler/schedulerHttp';
+import { localDescriptor } from '../local/localDescriptor';
+import type { LocalClusterProvider } from '../local/localProvider';
+import type { BuildContext, ProviderAddress, ProviderHost } from '../providerDescriptor';
+import { configId, descriptorFor, descriptorOf, providerDescriptors, providerIdOf, type ProviderConfig } from '../providerTable';
+import { InvalidInputError } from '../../core/http/errors';
+import { dashboardRoot } from '../scheduler/schedulerDescriptor';
 
-export type ProviderConfig =
-  | { kind: 'gateway'; url: string; auth: 'jupyterhub' | 'basic' | 'none'; username?: string; hubUrl?: string; proxyAddress?: string }
-  | { kind: 'coiled'; workspace: string; server: string }
-  | { kind: 'scheduler'; url: string };
+export { configId, type ProviderConfig } from '../providerTable';
 
 const CONFIGS_KEY = 'pangeo.dask.providers';
 
@@ -33,93 +29,133 @@ export interface ProviderStoreDeps {
   extraEnv?: () => Record<string, string> | undefined;
 }
 
-export function configId(c: ProviderConfig): string {
-  switch (c.kind) {
-    case 'gateway': return `gateway:${c.url.endsWith('/') ? c.url : `${c.url}/`}`;
-    case 'coiled': return `coiled:${c.workspace}`;
-    case 'scheduler': return `scheduler:${c.url}`;
-  }
-}
-
 export class ProviderStore {
   private cache = new Map<string, ClusterProvider>();
+  private readonly host: ProviderHost;
   readonly local: LocalClusterProvider;
 
   constructor(private readonly deps: ProviderStoreDeps) {
-    this.local = new LocalClusterProvider({
-      registry: new LocalClusterRegistry(deps.state),
-      clustersDir: deps.clustersDir,
+    this.host = {
+      state: deps.state,
       logger: deps.logger,
-      get daskCommand() {
-        return deps.daskCommand();
-      },
+      localClustersDir: deps.clustersDir,
+      daskCommand: deps.daskCommand,
+      hubTokenFor: deps.hubTokenFor,
       get env() {
         const extra = deps.extraEnv?.();
-        return extra ? { ...process.env, ...extra } : undefined;
+        return extra ? { ...process.env, ...extra } : process.env;
       },
-    });
+    };
+    this.local = localDescriptor.create({ kind: 'local' }, this.context({ kind: 'local' }));
   }
 
+  /** The stored configurations; a kind this version does not know (stored by a newer one) is left alone. */
   configs(): ProviderConfig[] {
-    return [...(this.deps.state.get<ProviderConfig[]>(CONFIGS_KEY) ?? [])];
+    return (this.deps.state.get<ProviderConfig[]>(CONFIGS_KEY) ?? []).filter((c) => descriptorOf(c.kind));
+  }
+
+  /** Keeps the known configurations `keep` accepts (and every unknown one), then appends `added`. */
+  private async rewrite(keep: (c: ProviderConfig) => boolean, added: ProviderConfig[] = []): Promise<void> {
+    const stored = this.deps.state.get<ProviderConfig[]>(CONFIGS_KEY) ?? [];
+    await this.deps.state.update(CONFIGS_KEY, [...stored.filter((c) => !descriptorOf(c.kind) || keep(c)), ...added]);
+  }
+
+  /** The stored configurations and those from settings (attached schedulers). */
+  private allConfigs(): ProviderConfig[] {
+    const fromSettings = (this.deps.settingsSchedulerAddresses?.() ?? []).map((url): ProviderConfig => ({ kind: 'scheduler', url }));
+    return [...this.configs(), ...fromSettings];
   }
 
   async add(config: ProviderConfig, secret?: string): Promise<void> {
-    // One entry per scheduler, whatever form of its address was typed (…:8787, …:8787/status, …:8787/).
-    if (config.kind === 'scheduler') config = { ...config, url: safeRoot(config.url) };
+    config = descriptorFor(config.kind).normalize(config);
     const id = configId(config);
-    await this.deps.state.update(CONFIGS_KEY, [...this.configs().filter((c) => configId(c) !== id), config]);
+    await this.rewrite((c) => configId(c) !== id, [config]);
     if (secret) await this.deps.secrets.store(secretKey(id), secret);
     this.cache.delete(id);
   }
 
+  /** Removes a provider (every configuration it serves), or one configuration by its id. */
   async remove(providerId: string): Promise<void> {
-    const keep = this.configs().filter((c) => configId(c) !== providerId && !(providerId === 'scheduler' && c.kind === 'scheduler'));
-    await this.deps.state.update(CONFIGS_KEY, keep);
+    await this.rewrite((c) => configId(c) !== providerId && providerIdOf(c) !== providerId);
     await this.deps.secrets.delete(secretKey(providerId));
     this.cache.get(providerId)?.dispose?.();
     this.cache.delete(providerId);
   }
 
-  /** Detaches one scheduler (given as typed or as its normalized cluster id). */
-  async removeSchedulerAddress(url: string): Promise<void> {
-    const same = (a: string) => a === url || safeRoot(a) === safeRoot(url);
-    await this.deps.state.update(CONFIGS_KEY, this.configs().filter((c) => !(c.kind === 'scheduler' && same(c.url))));
+  /** Detaches a cluster of a shared provider (an attached scheduler, by its address as typed or its cluster id). */
+  async detach(kind: ProviderKind, clusterId: string): Promise<void> {
+    const d = descriptorFor(kind);
+    const config = d.clusterConfig?.(clusterId);
+    if (!config) return;
+    const id = d.configId(d.normalize(config));
+    await this.rewrite((c) => c.kind !== kind || configId(d.normalize(c)) !== id);
   }
 
-  /** Local first, then Gateways and Coiled workspaces in the order added, then attached schedulers (if any). */
+  /** Built-in providers first, then one per configuration in the order added, then the shared ones (attached schedulers). */
   providers(): ClusterProvider[] {
+    const all = this.allConfigs();
     const out: ClusterProvider[] = [this.local];
-    for (const c of this.configs()) {
-      if (c.kind === 'scheduler') continue;
-      const id = configId(c);
-      let p = this.cache.get(id);
-      if (!p) {
-        p = this.build(c);
-        this.cache.set(id, p);
-      }
-      out.push(p);
+    for (const c of all) {
+      if (descriptorFor(c.kind).instances === 'each') out.push(this.cached(configId(c), c));
     }
-    if (this.schedulerAddresses().length) {
-      let s = this.cache.get('scheduler');
-      if (!s) {
-        s = new SchedulerAddressProvider({ addresses: () => this.schedulerAddresses(), logger: this.deps.logger });
-        this.cache.set('scheduler', s);
-      }
-      out.push(s);
+    for (const d of providerDescriptors()) {
+      const first = d.instances === 'shared' ? all.find((c) => c.kind === d.kind) : undefined;
+      if (first) out.push(this.cached(d.kind, first));
     }
     return out;
   }
 
+  private cached(providerId: string, config: ProviderConfig): ClusterProvider {
+    let p = this.cache.get(providerId);
+    if (!p) {
+      p = descriptorFor(config.kind).create(config, this.context(config));
+      this.cache.set(providerId, p);
+    }
+    return p;
+  }
+
+  private context<C extends ProviderConfig>(config: C): BuildContext<C> {
+    const id = configId(config);
+    const host = this.host;
+    return {
+      ...host,
+      // A spread would freeze the environment as it is now: local clusters read it at each start.
+      get env() {
+        return host.env;
+      },
+      secret: () => Promise.resolve(this.deps.secrets.get(secretKey(id))),
+      sameKind: () => this.allConfigs().filter((c): c is C => c.kind === config.kind),
+    };
+  }
+
   /** Attached by the user (globalState) plus those in settings, one per normalized dashboard root. */
   schedulerAddresses(): string[] {
-    const added = this.configs().flatMap((c) => (c.kind === 'scheduler' ? [c.url] : []));
-    return [...new Set([...added, ...(this.deps.settingsSchedulerAddresses?.() ?? [])].map(safeRoot))];
+    return [...new Set(this.allConfigs().flatMap((c) => (c.kind === 'scheduler' ? [dashboardRoot(c.url)] : [])))];
   }
 
   /** Whether this scheduler (in any form of its address) is already attached. */
   hasSchedulerAddress(url: string): boolean {
-    return this.schedulerAddresses().includes(safeRoot(url));
+    return this.schedulerAddresses().includes(dashboardRoot(url));
+  }
+
+  /**
+   * The provider a preset names by kind and address, added when it needs no secret from the user (a Gateway that takes
+   * the hub sign-in's token, a scheduler address); one that does (Coiled) must have been added before.
+   */
+  async providerAt(kind: string, address: ProviderAddress): Promise<ClusterProvider> {
+    const d = descriptorOf(kind);
+    if (!d) throw new InvalidInputError(`Unknown Dask provider "${kind}".`, `Use one of ${providerDescriptors().map((x) => x.kind).join(', ')}.`);
+    const config = d.normalize(d.fromAddress(address));
+    const known = d.instances === 'shared' ? this.allConfigs().some((c) => configId(c) === configId(config)) : !!this.provider(providerIdOf(config));
+    if (!known) {
+      if (d.secret === 'required') {
+        throw new InvalidInputError(`${d.label} ${address.workspace ?? address.url ?? ''} is not connected.`, `Add it in the Dask Clusters view (Add Dask Provider), then retry.`);
+      }
+      await this.add(config);
+    }
+    const provider = this.provider(providerIdOf(config));
+    if (!provider) throw new InvalidInputError(`The Dask provider ${providerIdOf(config)} could not be set up.`);
+    return provider;
   }
 
   provider(id: string): ClusterProvider | undefined {
@@ -134,73 +170,8 @@ export class ProviderStore {
     this.local.dispose();
     for (const p of this.cache.values()) p.dispose?.();
   }
-
-  private build(c: Exclude<ProviderConfig, { kind: 'scheduler' }>): ClusterProvider {
-    const id = configId(c);
-    const secret = () => Promise.resolve(this.deps.secrets.get(secretKey(id)));
-    if (c.kind === 'coiled') {
-      // The token is read when first needed; until then a placeholder keeps construction synchronous.
-      return new LazyCoiled(c, secret, this.deps.logger);
-    }
-    let auth: GatewayAuth;
-    if (c.auth === 'jupyterhub') {
-      auth = { type: 'jupyterhub', token: async () => (await this.deps.hubTokenFor?.(c.url, c.hubUrl)) ?? (await secret()) };
-    } else if (c.auth === 'basic') {
-      auth = { type: 'basic', username: c.username ?? '', password: secret };
-    } else {
-      auth = { type: 'none' };
-    }
-    // Adaptive bounds live in globalState so they survive a reload; the hub tells a bad token from a broken gateway.
-    return new GatewayProvider({ url: c.url, auth, proxyAddress: c.proxyAddress, logger: this.deps.logger, state: this.deps.state, hubUrl: c.hubUrl });
-  }
-}
-
-function safeRoot(url: string): string {
-  try {
-    return normalizeDashboardRoot(url);
-  } catch {
-    return url;
-  }
 }
 
 export function secretKey(providerId: string): string {
   return `pangeo.dask.secret:${providerId}`;
-}
-
-/** A CoiledProvider whose token comes from SecretStorage on first use. */
-class LazyCoiled implements ClusterProvider {
-  readonly kind = 'coiled' as const;
-  readonly id: string;
-  readonly label: string;
-  private inner?: Promise<CoiledProvider>;
-
-  constructor(private readonly c: { workspace: string; server: string }, private readonly token: () => Promise<string | undefined>, private readonly logger: Logger) {
-    this.id = `coiled:${c.workspace}`;
-    this.label = `Coiled ${c.workspace}`;
-  }
-
-  get capabilities() {
-    return { create: true, options: true, scaleUp: true, scaleDown: true, adapt: false, stop: true, workers: true };
-  }
-
-  private provider(): Promise<CoiledProvider> {
-    this.inner ??= this.token().then((token) => {
-      if (!token) {
-        this.inner = undefined;
-        throw new Error(`No Coiled token stored for ${this.c.workspace}: remove and add the provider again.`);
-      }
-      return new CoiledProvider({ server: this.c.server, token, workspace: this.c.workspace, logger: this.logger });
-    });
-    return this.inner;
-  }
-
-  list(signal?: AbortSignal) { return this.provider().then((p) => p.list(signal)); }
-  optionsSchema() { return this.provider().then((p) => p.optionsSchema()); }
-  create(o: Parameters<ClusterProvider['create']>[0], signal?: AbortSignal) { return this.provider().then((p) => p.create(o, signal)); }
-  get(id: string, signal?: AbortSignal) { return this.provider().then((p) => p.get(id, signal)); }
-  scale(id: string, n: number, signal?: AbortSignal) { return this.provider().then((p) => p.scale(id, n, signal)); }
-  adapt() { return this.provider().then((p) => p.adapt()); }
-  stop(id: string, signal?: AbortSignal) { return this.provider().then((p) => p.stop(id, signal)); }
-  connectionInfo(id: string, signal?: AbortSignal) { return this.provider().then((p) => p.connectionInfo(id, signal)); }
-  workers(id: string, signal?: AbortSignal) { return this.provider().then((p) => p.workers(id, signal)); }
 }

@@ -27,23 +27,31 @@ export async function gatewayAuthHeader(auth: GatewayAuth): Promise<string | und
   }
 }
 
+/** Gateway credentials as found in the environment: the kind of auth, and its username and secret. */
+export interface GatewayCredentials {
+  type: GatewayAuth['type'];
+  username?: string;
+  /** The hub token (jupyterhub) or the password (basic). */
+  secret?: string;
+}
+
 /**
  * Credentials from the environment, with the Python client's names: DASK_GATEWAY__AUTH__TYPE (jupyterhub | basic),
  * JUPYTERHUB_API_TOKEN, DASK_GATEWAY__AUTH__KWARGS__USERNAME / __PASSWORD. Without a type: a hub token if set, else basic
  * if a username is set, else none.
  */
-export function gatewayAuthFromEnv(env: NodeJS.ProcessEnv): GatewayAuth {
+export function gatewayCredentialsFromEnv(env: NodeJS.ProcessEnv): GatewayCredentials {
   const type = (env.DASK_GATEWAY__AUTH__TYPE ?? '').trim().toLowerCase();
   const token = env.JUPYTERHUB_API_TOKEN ?? env.DASK_GATEWAY__AUTH__KWARGS__API_TOKEN;
   const username = env.DASK_GATEWAY__AUTH__KWARGS__USERNAME ?? env.USER ?? '';
   const password = env.DASK_GATEWAY__AUTH__KWARGS__PASSWORD ?? '';
   if (type === 'jupyterhub' || (!type && token)) {
     if (!token) throw new InvalidInputError('DASK_GATEWAY__AUTH__TYPE is jupyterhub but JUPYTERHUB_API_TOKEN is not set.');
-    return { type: 'jupyterhub', token: () => token };
+    return { type: 'jupyterhub', secret: token };
   }
   if (type === 'basic' || (!type && env.DASK_GATEWAY__AUTH__KWARGS__USERNAME)) {
     if (!username) throw new InvalidInputError('Basic auth for the Dask Gateway needs DASK_GATEWAY__AUTH__KWARGS__USERNAME.');
-    return { type: 'basic', username, password };
+    return { type: 'basic', username, secret: password };
   }
   if (type && type !== 'none' && type !== 'simple') {
     throw new InvalidInputError(`Unsupported DASK_GATEWAY__AUTH__TYPE "${type}".`, 'Use jupyterhub or basic (Kerberos is not supported).');
@@ -51,8 +59,28 @@ export function gatewayAuthFromEnv(env: NodeJS.ProcessEnv): GatewayAuth {
   return { type: 'none' };
 }
 
+/** The environment's credentials as a GatewayAuth. */
+export function gatewayAuthFromEnv(env: NodeJS.ProcessEnv): GatewayAuth {
+  const c = gatewayCredentialsFromEnv(env);
+  if (c.type === 'jupyterhub') return { type: 'jupyterhub', token: () => c.secret };
+  if (c.type === 'basic') return { type: 'basic', username: c.username ?? '', password: c.secret ?? '' };
+  return { type: 'none' };
+}
+
 /** The Gateway that a JupyterHub exposes as its service `dask-gateway` (as on Pangeo, 2i2c and Nebari hubs). */
 export function hubServiceGatewayUrl(hubUrl: string): string {
   const base = hubUrl.endsWith('/') ? hubUrl : `${hubUrl}/`;
   return new URL('services/dask-gateway/', base).toString();
+}
+
+/** The hub a Gateway belongs to, when it is the hub's service (…/services/dask-gateway/). */
+export function hubOfGateway(gatewayUrl: string): string | undefined {
+  const m = /^(.*\/)services\/dask-gateway\/?$/.exec(gatewayUrl.trim());
+  return m?.[1];
+}
+
+/** The hub's base URL from JUPYTERHUB_API_URL (https://hub/hub/api → https://hub/), as the Python client has it. */
+export function hubFromApiUrl(apiUrl: string | undefined): string | undefined {
+  const m = apiUrl ? /^(https?:\/\/.*?\/)hub\/api\/?$/.exec(apiUrl) : null;
+  return m?.[1];
 }

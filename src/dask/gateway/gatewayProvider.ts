@@ -113,6 +113,7 @@ export class GatewayProvider implements ClusterProvider {
       schedulerAddress: `${this.schedulerProxy}/${c.name}`,
       dashboardUrl: this.client.dashboardUrl(c.dashboardRoute),
       dashboardAuth: header ? { Authorization: header } : {},
+      dashboardAuthorization: () => gatewayAuthHeader(this.opts.auth),
       clientCode: pythonClientCode({
         kind: 'gateway', gatewayUrl: this.client.url.replace(/\/$/, ''), clusterName: c.name,
         auth: this.opts.auth.type, proxyAddress: this.opts.proxyAddress,

@@ -1,7 +1,7 @@
 // THE client for a Dask scheduler's own HTTP routes (distributed/http/*): health, identity, counts, /metrics, plots and
 // the /api/v1 routes. Every answer is checked once here (schedulerPayloads.ts); a body that is not what a scheduler
 // sends becomes one typed error naming the URL.
-import { HttpClient, type HttpRequest } from '../../core/http/httpClient';
+import { HttpClient, type AuthHeader, type HttpRequest } from '../../core/http/httpClient';
 import { isPangeoError, PangeoError } from '../../core/http/errors';
 import { redactUrl, registerSecret } from '../../core/http/redact';
 import type { Logger } from '../../core/log';
@@ -21,6 +21,8 @@ export interface RetireResult {
 export interface SchedulerHttpOptions {
   /** Headers the dashboard needs (e.g. Authorization for a Gateway or a hub service); their secrets are redacted. */
   headers?: Record<string, string>;
+  /** The current Authorization, asked at each request (wins over `headers`). */
+  authorization?: AuthHeader;
   timeoutMs?: number;
   retries?: number;
   logger?: Logger;
@@ -42,8 +44,8 @@ export class SchedulerHttp {
     const timeoutMs = opts.timeoutMs ?? 5000;
     const retries = opts.retries ?? 1;
     return new SchedulerHttp(opts.base
-      ? opts.base.withBase(baseUrl, { timeoutMs, retries, ...(opts.headers ? { headers: opts.headers } : {}) })
-      : new HttpClient({ baseUrl, headers: opts.headers, timeoutMs, retries, logger: opts.logger, fetch: opts.fetch }));
+      ? opts.base.withBase(baseUrl, { timeoutMs, retries, ...(opts.headers ? { headers: opts.headers } : {}), ...(opts.authorization ? { authorization: opts.authorization } : {}) })
+      : new HttpClient({ baseUrl, headers: opts.headers, authorization: opts.authorization, timeoutMs, retries, logger: opts.logger, fetch: opts.fetch }));
   }
 
   get baseUrl(): string {

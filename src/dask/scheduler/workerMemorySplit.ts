@@ -9,7 +9,6 @@ import type { SchedulerProbe } from './schedulerProbe';
 import { finite, isRecord } from '../../shared/validate';
 import type { MemoryBarColor } from '../../shared/dashboard/workerFields';
 
-export type { MemoryBarColor };
 
 export interface WorkerMemorySplit {
   address: string;

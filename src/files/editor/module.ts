@@ -6,6 +6,7 @@ import type { HubRegistry } from '../../hubs/hubRegistry';
 import { HUB_FILE_SCHEME, serverFolderName, ServerFileLocation } from '../hubFileUri';
 import { HubFileSystemProvider } from './hubFileSystem';
 import { registerServerFileCommands } from './serverFileCommands';
+import { encodeResourceId } from '../../shared/resourceIds';
 
 /** One notice per server per minute, however many files fail at once. */
 const NOTICE_QUIET_MS = 60_000;
@@ -18,7 +19,7 @@ export function registerServerFiles({ vs, logger }: ModuleDeps, hubs: HubRegistr
   const store = new DisposableStore();
   const noticed = new Map<string, number>();
   const onServerUnavailable = (loc: ServerFileLocation) => {
-    const key = `${loc.hubId}\u0000${loc.serverName}`;
+    const key = encodeResourceId({ kind: 'server', hubId: loc.hubId, serverName: loc.serverName });
     if (Date.now() - (noticed.get(key) ?? 0) < NOTICE_QUIET_MS) return;
     noticed.set(key, Date.now());
     const start = 'Start the Server Again';

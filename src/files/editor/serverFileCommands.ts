@@ -1,7 +1,7 @@
 // Commands on server files: open a server as a workspace folder, upload local files to it, download server files.
 import { homedir } from 'node:os';
 import type * as vscode from 'vscode';
-import { showError } from '../../editor/showError';
+import { registerCommand, retryCommand } from '../../editor/command';
 import type { Logger } from '../../core/log';
 import type { HubRegistry } from '../../hubs/hubRegistry';
 import { DisposableStore } from '../../editor/module';
@@ -20,14 +20,7 @@ export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Dis
   const { vs, hubs, provider } = d;
   const store = new DisposableStore();
   const register = (id: string, title: string, run: (...args: unknown[]) => Promise<unknown>) =>
-    store.add(vs.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await run(...args);
-      } catch (e) {
-        await showError(vs, d.logger, title, e, [{ title: 'Retry', run: () => vs.commands.executeCommand(id, ...args) }]);
-        return undefined;
-      }
-    }));
+    store.add(registerCommand(d, id, title, run, retryCommand(vs, id)));
 
   register('pangeo.files.openServerFiles', 'Open Server Files', async (arg) => {
     const server = await pickReadyServer(vs, hubs, arg, 'Open the files of which server?');
@@ -96,7 +89,7 @@ async function pickTargetFolder(d: ServerFileCommandDeps): Promise<vscode.Uri | 
   const open = (vs.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === HUB_FILE_SCHEME);
   if (open.length) {
     const picked = await vs.window.showQuickPick([
-      ...open.map((f) => ({ label: f.name, description: 'home folder', uri: f.uri as vscode.Uri | undefined })),
+      ...open.map((f) => ({ label: f.name, description: 'home folder', uri: f.uri })),
       { label: 'Another server…', description: '', uri: undefined },
     ], { title: 'Upload to which server?' });
     if (!picked) return undefined;

@@ -5,7 +5,7 @@ import { HubTreeNode } from './hubTree';
 import { addHubInteractive, OAuthCallbacks, signInInteractive } from './signInFlow';
 import { chooseUserOptions, pickServerToStart, startAgainWithLastOptions, startWithProgress } from './startServerFlow';
 import { signOutOfHub } from './signOutFlow';
-import { showError } from '../../editor/showError';
+import { registerCommand, retryCommand } from '../../editor/command';
 import { isAuthError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
@@ -40,18 +40,12 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
   const store = new DisposableStore();
   const signInDeps = { vs, sessions, oauth: d.oauth, extensionId: d.extensionId };
   const register = (id: string, run: (...args: unknown[]) => Promise<unknown>) =>
-    store.add(vs.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await run(...args);
-      } catch (e) {
-        // An expired or revoked token gets a way back in, not just a message.
-        const hub = args[0] && typeof args[0] === 'object' && 'base' in args[0] ? (args[0] as { base: string }).base : undefined;
-        const actions = isAuthError(e) && id !== 'pangeo.hubs.signIn'
-          ? [{ title: 'Sign In Again', run: () => vs.commands.executeCommand('pangeo.hubs.signIn', hub) }]
-          : [{ title: 'Retry', run: () => vs.commands.executeCommand(id, ...args) }];
-        await showError(vs, d.logger, commandTitle(id), e, actions);
-        return undefined;
-      }
+    store.add(registerCommand(d, id, commandTitle(id), run, (e, args) => {
+      // An expired or revoked token gets a way back in, not just a message.
+      const hub = args[0] && typeof args[0] === 'object' && 'base' in args[0] ? (args[0] as { base: string }).base : undefined;
+      return isAuthError(e) && id !== 'pangeo.hubs.signIn'
+        ? [{ title: 'Sign In Again', run: () => vs.commands.executeCommand('pangeo.hubs.signIn', hub) }]
+        : retryCommand(vs, id)(e, args);
     }));
 
   /** Adds a hub (URL argument or asked) and signs in; returns the hub base when signed in. */

@@ -7,7 +7,7 @@ import { ConnectedServer, HubKernelUser, HubRegistry } from '../hubRegistry';
 import { isAuthError, PangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { JupyterServerClient, KernelInfo } from '../../jupyterServer/jupyterServerClient';
-import { Disposable, toDisposable } from '../../core/lifecycle';
+import { Disposable, MutableDisposable } from '../../core/lifecycle';
 import { PollLoop } from '../../core/pollLoop';
 
 /** Starts a stopped server again (the Hubs view's flow), asking first when `ask`; true when it runs. */
@@ -31,8 +31,10 @@ export class HubService extends Disposable implements HubRegistry, vscode.Dispos
   private readonly changeEmitter: vscode.EventEmitter<void>;
   readonly onDidChangeServers: vscode.Event<void>;
   private readonly authPrompted = new Set<string>();
-  private poll?: { loop: PollLoop; intervalMs: number };
-  private renewal?: PollLoop;
+  /** The Hubs view's poll while the view is visible, at `pollIntervalMs`. */
+  private readonly poll = this._register(new MutableDisposable<PollLoop>());
+  private pollIntervalMs = 0;
+  private readonly renewal = this._register(new MutableDisposable<PollLoop>());
 
   constructor(
     private readonly vs: typeof vscode,
@@ -45,10 +47,6 @@ export class HubService extends Disposable implements HubRegistry, vscode.Dispos
     super();
     this.changeEmitter = this._register(new vs.EventEmitter<void>());
     this.onDidChangeServers = this.changeEmitter.event;
-    this._register(toDisposable(() => {
-      this.poll?.loop.stop();
-      this.renewal?.stop();
-    }));
     this._register(sessions.onDidChange(() => {
       this.syncRecords();
       this.changeEmitter.fire();
@@ -167,27 +165,23 @@ export class HubService extends Disposable implements HubRegistry, vscode.Dispos
   /** Polls every `intervalMs` while `visible` is true (the Hubs view is shown); stops when hidden. */
   setPolling(visible: boolean, intervalMs: number): void {
     if (this._isDisposed) return;
-    if (this.poll && (!visible || this.poll.intervalMs !== intervalMs)) {
-      this.poll.loop.stop();
-      this.poll = undefined;
-    }
-    if (!visible || this.poll) return;
-    const loop = new PollLoop(() => this.refresh(), { intervalMs });
-    this.poll = { loop, intervalMs };
+    if (!visible || this.pollIntervalMs !== intervalMs) this.poll.clear();
+    if (!visible || this.poll.value) return;
+    this.pollIntervalMs = intervalMs;
+    this.poll.value = new PollLoop(() => this.refresh(), { intervalMs });
     // The tree reads a hub when it is expanded: the first poll waits a full interval.
-    loop.start(intervalMs);
+    this.poll.value.start(intervalMs);
   }
 
   /** Checks token expiry every few minutes (the first time after `firstAfterMs`) and renews minted tokens before they fail. */
   startRenewal(firstAfterMs = 0, intervalMs = 5 * 60_000): void {
     if (this._isDisposed) return;
-    this.renewal?.stop();
-    this.renewal = new PollLoop(async () => {
+    this.renewal.value = new PollLoop(async () => {
       for (const base of await this.sessions.renewDue()) {
         this.onAuthFailure(base, new PangeoError('Unauthorized', 'Your hub token could not be renewed.', 'Sign in again.'));
       }
     }, { intervalMs });
-    this.renewal.start(firstAfterMs);
+    this.renewal.value.start(firstAfterMs);
   }
 
   /** Shows a state at once (e.g. "starting" as soon as the user starts a server), before the next refresh confirms it. */

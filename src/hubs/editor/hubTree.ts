@@ -5,6 +5,7 @@ import { HubService, HubSnapshot } from './hubService';
 import { HubServer } from '../hubModels';
 import { KernelInfo } from '../../jupyterServer/jupyterServerClient';
 import { isAuthError, isPangeoError, PangeoError } from '../../core/http/errors';
+import { encodeResourceId } from '../../shared/resourceIds';
 
 export type HubTreeNode =
   | { kind: 'hub'; base: string }
@@ -81,7 +82,7 @@ export class HubTreeProvider extends Disposable implements vscode.TreeDataProvid
         const snap = this.service.snapshot(node.base) as HubSnapshot;
         const r = snap.record;
         const item = new vs.TreeItem(r.label, C.Expanded);
-        item.id = `hub:${r.base}`;
+        item.id = encodeResourceId({ kind: 'hub', hubId: r.base });
         item.description = r.user ? `${r.user}${r.version ? ` · JupyterHub ${r.version}` : ''}` : `signed out${r.version ? ` · JupyterHub ${r.version}` : ''}`;
         item.tooltip = new vs.MarkdownString(`**${r.label}**\n\n${r.base}\n\nJupyterHub ${r.version ?? '?'}\n\n${r.user ? `Signed in as **${r.user}** (${r.method})${r.expiresAt ? `, token expires ${new Date(r.expiresAt).toLocaleString()}` : ''}` : 'Not signed in'}`);
         item.iconPath = new vs.ThemeIcon(r.user ? 'server-environment' : 'debug-disconnect');
@@ -91,7 +92,7 @@ export class HubTreeProvider extends Disposable implements vscode.TreeDataProvid
       case 'server': {
         const s = node.server;
         const item = new vs.TreeItem(s.name || 'Default server', s.state === 'ready' ? C.Collapsed : C.None);
-        item.id = `server:${node.base}:${s.name}`;
+        item.id = encodeResourceId({ kind: 'server', hubId: node.base, serverName: s.name });
         const profile = typeof s.userOptions.profile === 'string' ? s.userOptions.profile : undefined;
         item.description = [s.state, profile, s.lastActivity ? `active ${relative(s.lastActivity)}` : undefined].filter(Boolean).join(' · ');
         item.tooltip = new vs.MarkdownString([
@@ -109,7 +110,7 @@ export class HubTreeProvider extends Disposable implements vscode.TreeDataProvid
       case 'kernel': {
         const k = node.kernel;
         const item = new vs.TreeItem(k.name, C.None);
-        item.id = `kernel:${node.base}:${node.serverName}:${k.id}`;
+        item.id = encodeResourceId({ kind: 'kernel', hubId: node.base, serverName: node.serverName, kernelId: k.id });
         item.description = [k.executionState, k.connections !== undefined ? `${k.connections} connection${k.connections === 1 ? '' : 's'}` : undefined].filter(Boolean).join(' · ');
         item.tooltip = `Kernel ${k.id}${k.lastActivity ? `\nlast activity ${k.lastActivity}` : ''}`;
         item.iconPath = new vs.ThemeIcon(k.executionState === 'busy' ? 'loading~spin' : 'symbol-event');

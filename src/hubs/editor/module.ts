@@ -9,6 +9,7 @@ import { startAgainWithLastOptions } from './startServerFlow';
 import { registerHubCommands } from './hubCommands';
 import { signOutOfHub } from './signOutFlow';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
+import { readSetting } from '../../editor/settings';
 
 export interface HubsModule extends vscode.Disposable {
   service: HubService;
@@ -17,11 +18,12 @@ export interface HubsModule extends vscode.Disposable {
 
 export function registerHubs({ vs, context, logger }: ModuleDeps): HubsModule {
   const store = new DisposableStore();
-  const config = () => vs.workspace.getConfiguration('pangeo.hubs');
   const sessions = new HubSessions(context.globalState, context.secrets, {
-    logger, client: { timeoutMs: config().get<number>('requestTimeoutSeconds', 30) * 1000 },
+    logger, client: { timeoutMs: readSetting(vs, 'pangeo.hubs.requestTimeoutSeconds') * 1000 },
   });
   const oauth = new OAuthCallbacks();
+  // Ends its watch of secrets changed by other windows.
+  store.add(sessions);
   const signInAgain = (base: string) => {
     const label = sessions.hub(base)?.label ?? base;
     const action = 'Sign In Again';
@@ -37,7 +39,7 @@ export function registerHubs({ vs, context, logger }: ModuleDeps): HubsModule {
   store.add(service.onDidChangeServers(() => tree.refresh()));
   const view = store.add(vs.window.createTreeView('pangeo.hubs', { treeDataProvider: tree, showCollapseAll: true }));
   // Poll only while the view is visible: a hidden sidebar costs the hub nothing.
-  const pollMs = () => Math.max(10, config().get<number>('pollSeconds', 30)) * 1000;
+  const pollMs = () => Math.max(10, readSetting(vs, 'pangeo.hubs.pollSeconds')) * 1000;
   store.add(view.onDidChangeVisibility((e) => service.setPolling(e.visible, pollMs())));
   service.setPolling(view.visible, pollMs());
   store.add(registerHubCommands({ vs, service, oauth, logger, extensionId: context.extension.id }));

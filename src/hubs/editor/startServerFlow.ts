@@ -7,6 +7,7 @@ import { SpawnFailedError } from '../spawnProgress';
 import { CancelledError } from '../../core/http/errors';
 import { HubServer } from '../hubModels';
 import { describeAge, latestUsedOptions, optionsExample, toPairsText } from '../rememberedOptions';
+import { readSetting } from '../../editor/settings';
 
 type Back = typeof BACK;
 const BACK = Symbol('back');
@@ -200,7 +201,7 @@ function hasQuestions(form: OptionsForm): boolean {
 export async function startWithProgress(vs: typeof vscode, service: HubService, base: string, serverName: string, userOptions: Record<string, unknown>): Promise<HubServer | undefined> {
   const record = service.sessions.hub(base)!;
   const label = `${serverName || 'default server'} on ${record.label}`;
-  const timeoutMin = vs.workspace.getConfiguration('pangeo.hubs').get<number>('spawnTimeoutMinutes', 10);
+  const timeoutMin = readSetting(vs, 'pangeo.hubs.spawnTimeoutMinutes');
   await service.sessions.rememberOptions(base, serverName, userOptions);
   try {
     const server = await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: `Starting ${label}`, cancellable: true }, async (progress, token) => {

@@ -1,6 +1,7 @@
 // Registers "Pangeo hubs" in the Jupyter extension's kernel picker (ms-toolsai.jupyter, a soft dependency): ready
 // servers of signed-in hubs, resolved with an Authorization header because the Jupyter extension does not put a
-// third-party token on the kernel websocket, and with our fetch (ends its reconnect loop once a server is gone).
+// third-party token on the kernel websocket (kept current in place: LiveAuthHeaders), and with our fetch (current
+// token on every request; ends its reconnect loop once a server is gone).
 import type * as vscode from 'vscode';
 import type { Jupyter, JupyterServer, JupyterServerCollection, JupyterServerCommand, JupyterServerConnectionInformation, JupyterServerProvider } from '@vscode/jupyter-extension';
 import type { HubService } from '../../hubs/editor/hubService';
@@ -9,6 +10,7 @@ import type { Logger } from '../../core/log';
 import type { HttpClient } from '../../core/http/httpClient';
 import { JupyterServerHealth } from './jupyterServerHealth';
 import { jupyterExtensionFetch, type FetchFn } from '../jupyterExtensionFetch';
+import { LiveAuthHeaders } from '../liveAuthHeaders';
 import { Disposable } from '../../core/lifecycle';
 
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
@@ -30,9 +32,11 @@ export function serverId(s: Pick<ConnectedServer, 'hubId'> & { server: { name: s
 
 export class PangeoServerProvider extends Disposable implements JupyterServerProvider, vscode.Disposable {
   readonly onDidChangeServers: vscode.Event<void>;
+  private readonly authHeaders: LiveAuthHeaders;
 
   constructor(private readonly vs: typeof vscode, private readonly hubs: HubService, private readonly health: JupyterServerHealth) {
     super();
+    this.authHeaders = this._register(new LiveAuthHeaders((hubId) => hubs.authorizationFor(hubId), hubs.sessions.onDidChange));
     const emitter = this._register(new vs.EventEmitter<void>());
     this._register(hubs.onDidChangeServers(() => emitter.fire()));
     this._register(health.onDidChange(() => emitter.fire()));
@@ -64,10 +68,10 @@ export class PangeoServerProvider extends Disposable implements JupyterServerPro
   }
 
   private async connection(id: string, hubId: string, url: string, http: HttpClient): Promise<ConnectionInformation> {
-    const auth = await this.hubs.authorizationFor(hubId);
     return {
       baseUrl: this.vs.Uri.parse(url),
-      headers: auth ? { Authorization: auth } : {},
+      // Read by the Jupyter extension at each request and websocket handshake; rewritten when the token changes.
+      headers: await this.authHeaders.headersFor(id, hubId),
       // Its REST calls through our HTTP layer (token renewed, errors typed); a kernel start may take long on a busy hub.
       fetch: jupyterExtensionFetch(this.health.fateOf(id), http.withBase(url, { timeoutMs: 120_000 }).fetchFunction()),
     };

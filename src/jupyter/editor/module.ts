@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import { JupyterServerCollectionRegistration } from './jupyterServerCollection';
 import type { HubService } from '../../hubs/editor/hubService';
+import { registerCommand } from '../../editor/command';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 
 export function registerJupyterIntegration({ vs, logger }: ModuleDeps, hubs: HubService): vscode.Disposable & { registration: JupyterServerCollectionRegistration } {
@@ -12,7 +13,7 @@ export function registerJupyterIntegration({ vs, logger }: ModuleDeps, hubs: Hub
   };
   store.add(vs.workspace.onDidOpenNotebookDocument(onNotebook));
   vs.workspace.notebookDocuments.forEach(onNotebook);
-  store.add(vs.commands.registerCommand('pangeo.kernels.selectRemoteKernel', async () => {
+  store.add(registerCommand({ vs, logger }, 'pangeo.kernels.selectRemoteKernel', 'Select remote kernel', async () => {
     if (await registration.ensure()) {
       await vs.commands.executeCommand('notebook.selectKernel');
       return true;

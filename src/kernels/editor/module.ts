@@ -1,5 +1,6 @@
 // The kernels area: our own notebook controllers (for editors without the Jupyter extension) and the restart command.
 import type * as vscode from 'vscode';
+import { registerCommand } from '../../editor/command';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import type { HubRegistry } from '../../hubs/hubRegistry';
 import { NotebookControllers, type IdleRunner } from './notebookControllers';
@@ -17,7 +18,7 @@ export function registerNotebookKernels(deps: ModuleDeps, hubs: HubRegistry): Ke
   const { vs, logger } = deps;
   const store = new DisposableStore();
   const controllers = store.add(new NotebookControllers({ vs, hubs, logger }));
-  store.add(vs.commands.registerCommand('pangeo.kernels.restart', (arg?: unknown) => controllers.restartKernel(notebookUriOf(vs, arg))));
+  store.add(registerCommand(deps, 'pangeo.kernels.restart', 'Restart kernel', (arg?: unknown) => controllers.restartKernel(notebookUriOf(vs, arg))));
   return Object.assign(store, {
     runInNotebook: (uri: vscode.Uri, code: string) => controllers.runInNotebook(uri, code),
     idleRunners: () => controllers.idleRunners(),

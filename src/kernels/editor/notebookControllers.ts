@@ -11,11 +11,12 @@ import { CellExecutionWriter, failureOutput, OutputsById } from './cellExecution
 import { controllerIdFor, controllerLabel, hubHash } from '../controllerId';
 import { hiddenRunStdout as stdoutOf, KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from '../notebookKernel';
 import { HUB_FILE_SCHEME, pathOnServer } from '../../files/hubFileUri';
+import { encodeResourceId } from '../../shared/resourceIds';
+import { affectsSettings, readSetting } from '../../editor/settings';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
 const PANGEO_EXTENSION_ID = 'pangeo-compute.pangeo-compute';
-export const SETTING_SECTION = 'pangeo.kernels';
 const RESTART_OFFER_QUIET_MS = 60_000;
 
 /** What the adapter needs of a kernel (NotebookKernel, or a fake in unit tests). */
@@ -77,7 +78,7 @@ function capitalize(text: string): string {
 }
 
 function serverKey(s: ConnectedServer): string {
-  return `${s.hubId}\u0000${s.server.name}`;
+  return encodeResourceId({ kind: 'server', hubId: s.hubId, serverName: s.server.name });
 }
 
 export class NotebookControllers extends Disposable implements vscode.Disposable, HubKernelUser {
@@ -106,7 +107,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
       hubs.addKernelUser(this),
       vs.extensions.onDidChange(() => void this.refresh()),
       vs.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SETTING_SECTION}.showOwnControllers`)) void this.refresh();
+        if (affectsSettings(e, 'pangeo.kernels.showOwnControllers')) void this.refresh();
       }),
     ]) this._register(sub);
     if (vs.workspace.notebookDocuments.some((nb) => nb.notebookType === NOTEBOOK_TYPE)) this.activate();
@@ -200,8 +201,8 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     this.opts.hubs.refresh().then(() => this.refresh(), (e: unknown) => this.opts.logger.warn(`reading hub servers: ${String(e)}`));
   }
 
-  private setting(name: 'keepKernelOnClose' | 'showOwnControllers' | 'startOnSelect', fallback = false): boolean {
-    return this.vs.workspace.getConfiguration(SETTING_SECTION).get<boolean>(name, fallback) === true;
+  private setting(name: 'keepKernelOnClose' | 'showOwnControllers' | 'startOnSelect'): boolean {
+    return readSetting(this.vs, `pangeo.kernels.${name}`) === true;
   }
 
   /**
@@ -210,7 +211,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
    * only logged; the first run reports it.
    */
   private startOnSelect(entry: ControllerEntry, notebook: vscode.NotebookDocument): void {
-    if (entry.unavailable || !this.vs.workspace.isTrusted || !this.setting('startOnSelect', true)) return;
+    if (entry.unavailable || !this.vs.workspace.isTrusted || !this.setting('startOnSelect')) return;
     void this.notebookKernel(entry, notebook).kernel.connect().catch((e: unknown) =>
       this.opts.logger.info(`starting the kernel for ${notebookName(notebook.uri.toString())} on selection: ${isPangeoError(e) ? e.userMessage : String(e)}`));
   }

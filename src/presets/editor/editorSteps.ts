@@ -3,14 +3,12 @@
 import type * as vscode from 'vscode';
 import type { HubService } from '../../hubs/editor/hubService';
 import { parseHubUrl } from '../../hubs/hubUrl';
-import { hubSteps, daskClusterStep, SERVER_KEY } from '../hubAndDaskSteps';
+import { hubSteps, daskClusterStep, startedServer } from '../hubAndDaskSteps';
 import type { StepImplementations } from '../applyPreset';
 import type { ProviderStore } from '../../dask/editor/providerStore';
-import { configId } from '../../dask/editor/providerStore';
-import type { ClusterProvider } from '../../dask/clusterProvider';
 import { InvalidInputError } from '../../core/http/errors';
+import { readSetting } from '../../editor/settings';
 import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
-import type { HubServer } from '../../hubs/hubModels';
 import { controllerIdFor } from '../../kernels/controllerId';
 import type { CurrentSetup } from './module';
 import type { OptionValue } from '../presetTypes';
@@ -37,13 +35,12 @@ export function editorPresetSteps(d: EditorStepDeps): () => StepImplementations 
         const user = sessions.hub(base)!.user!;
         return { client: sessions.client(base), user };
       },
-      spawnTimeoutMs: vs.workspace.getConfiguration('pangeo.hubs').get<number>('spawnTimeoutMinutes', 10) * 60_000,
+      spawnTimeoutMs: readSetting(vs, 'pangeo.hubs.spawnTimeoutMinutes') * 60_000,
     }),
-    'create-dask-cluster': daskClusterStep({ provider: async (step) => providerFor(dask, step.provider, step.url, step.workspace) }),
+    'create-dask-cluster': daskClusterStep({ provider: (step) => dask.providerAt(step.provider, { url: step.url, workspace: step.workspace }) }),
     'select-kernel': async (step, ctx) => {
-      const server = ctx.state[SERVER_KEY] as HubServer | undefined;
       await hubs.refresh();
-      const ready = hubs.readyServers().find((s) => !server || s.server.name === server.name) ?? hubs.readyServers()[0];
+      const ready = startedServer(hubs.readyServers(), ctx.state);
       if (!ready?.server.url) throw new InvalidInputError('No ready server to take the kernel from.', 'Start the server, then retry.');
       const specs = await new JupyterServerClient(ready.server.url, ready.client.http).getKernelSpecs(ctx.signal);
       if (!specs.specs.some((s) => s.name === step.kernelName)) {
@@ -73,23 +70,6 @@ function withHubRefresh(hubs: HubService, impls: StepImplementations): StepImple
   };
 }
 
-async function providerFor(dask: ProviderStore, kind: string, url?: string, workspace?: string): Promise<ClusterProvider> {
-  if (kind === 'local') return dask.local;
-  if (kind === 'scheduler' || kind === 'gateway') {
-    if (!url) throw new InvalidInputError(`The preset's Dask ${kind} needs a url.`);
-    const config = kind === 'scheduler' ? { kind: 'scheduler' as const, url } : { kind: 'gateway' as const, url, auth: 'jupyterhub' as const };
-    if (!dask.provider(configId(config))) await dask.add(config);
-    const p = dask.provider(configId(config));
-    if (p) return p;
-  }
-  if (kind === 'coiled') {
-    const p = workspace ? dask.provider(configId({ kind: 'coiled', workspace, server: '' })) : undefined;
-    if (p) return p;
-    throw new InvalidInputError(`Coiled workspace "${workspace ?? ''}" is not connected.`, 'Add your Coiled account in the Dask Clusters view, then retry.');
-  }
-  throw new InvalidInputError(`Unknown Dask provider "${kind}".`);
-}
-
 /** "Export current setup": the first signed-in hub with a ready server, its options, and the cost settings. */
 export function currentSetupFrom(vs: typeof vscode, hubs: HubService): () => Promise<CurrentSetup | undefined> {
   return async () => {
@@ -106,9 +86,8 @@ export function currentSetupFrom(vs: typeof vscode, hubs: HubService): () => Pro
         ...(Object.keys(options).length ? { userOptions: options } : {}),
       };
     }
-    const cost = vs.workspace.getConfiguration('pangeo.cost');
-    const limit = cost.get<number>('budget.limitUsd', 0);
-    if (limit > 0) setup.cost = { budget: { amount: limit, period: cost.get<'day' | 'month'>('budget.period', 'month') } };
+    const limit = readSetting(vs, 'pangeo.cost.budget.limitUsd');
+    if (limit > 0) setup.cost = { budget: { amount: limit, period: readSetting(vs, 'pangeo.cost.budget.period') } };
     return Object.keys(setup).length ? setup : undefined;
   };
 }

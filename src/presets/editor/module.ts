@@ -2,6 +2,7 @@
 // and handlePresetUri for the extension's one URI handler.
 import type * as vscode from 'vscode';
 import { DisposableStore, type ModuleDeps } from '../../editor/module';
+import { registerCommand } from '../../editor/command';
 import { showError } from '../../editor/showError';
 import type { StepImplementations } from '../applyPreset';
 import { EXTENSION_ID, MAX_INLINE_LINK_CHARS, parsePresetLink, presetLink, type UriParts } from '../presetLink';
@@ -89,17 +90,10 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
     ...(extras.aws ? { 'assume-aws-role': awsRoleStepFor(extras.aws, extras.webIdentityToken, logger) } : {}),
   });
   const flows = new PresetFlows({ vs, extensionUri: context.extensionUri, logger, steps: () => ({ ...defaults(), ...steps() }) });
-  const guarded = (what: string, fn: (...args: never[]) => Promise<unknown>) => async (...args: never[]) => {
-    try {
-      await fn(...args);
-    } catch (e) {
-      await showError(vs, logger, what, e);
-    }
-  };
 
   store.add(registerPresetDiagnostics(vs));
 
-  store.add(vs.commands.registerCommand('pangeo.preset.apply', guarded('Could not apply the preset', async (uri?: vscode.Uri) => {
+  store.add(registerCommand(deps, 'pangeo.preset.apply', 'Could not apply the preset', async (uri?: vscode.Uri) => {
     if (uri) return flows.fromFile(uri);
     const choice = await vs.window.showQuickPick([
       { label: '$(file) From a file…', id: 'file' },
@@ -131,16 +125,16 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
       if (link) await flows.fromLink(link);
       else await flows.fromUrl(text);
     }
-  })));
+  }));
 
-  store.add(vs.commands.registerCommand('pangeo.preset.copyLink', guarded('Could not make a preset link', async (uri?: vscode.Uri) => {
+  store.add(registerCommand(deps, 'pangeo.preset.copyLink', 'Could not make a preset link', async (uri?: vscode.Uri) => {
     const target = uri ?? (vs.window.activeTextEditor && isPresetDocument(vs.window.activeTextEditor.document) ? vs.window.activeTextEditor.document.uri : undefined)
       ?? (await vs.window.showOpenDialog({ canSelectMany: false, filters: { 'Pangeo preset': ['json'] }, title: 'Choose the preset to link to' }))?.[0];
     if (!target) return;
     const open = vs.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
     const validation = validatePreset(open ? open.getText() : await vs.workspace.fs.readFile(target));
     if (!validation.ok) {
-      const p = validation.problems[0];
+      const p = validation.problems[0]!;
       await vs.window.showErrorMessage(`Fix the preset first: ${problemText(p)}`);
       return;
     }
@@ -168,9 +162,9 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
     await vs.window.showInformationMessage(pick.id === 'plain'
       ? 'Preset address copied. Students run "Pangeo: Apply Preset…", choose "From a URL…" and paste it; they see the review page before anything happens.'
       : `Preset link copied (${scheme}://, opens in this kind of editor). Anyone opening it sees the review page before anything happens.`);
-  })));
+  }));
 
-  store.add(vs.commands.registerCommand('pangeo.preset.exportCurrent', guarded('Could not export the current setup', async () => {
+  store.add(registerCommand(deps, 'pangeo.preset.exportCurrent', 'Could not export the current setup', async () => {
     const setup = await extras.currentSetup?.();
     if (!setup || !Object.keys(setup).length) {
       await vs.window.showInformationMessage('Nothing to export yet: connect to a hub or create a Dask cluster first.');
@@ -192,7 +186,7 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
     if (!target) return;
     await vs.workspace.fs.writeFile(target, new TextEncoder().encode(text));
     await vs.window.showTextDocument(target);
-  })));
+  }));
 
   const module: PresetsModule = {
     handleUri: async (uri) => {

@@ -46,7 +46,7 @@ export function presetDiagnostics(vs: typeof vscode, text: string, doc: vscode.T
 function schemaProperty(text: string): { value: string; offset: number; length: number } | undefined {
   const root = parseTree(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   const prop = root?.type === 'object' ? root.children?.find((p) => p.children?.[0]?.value === '$schema') : undefined;
-  const value = prop?.children?.[1]?.value;
+  const value: unknown = prop?.children?.[1]?.value;
   if (!prop || typeof value !== 'string') return undefined;
   const shift = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   return { value, offset: prop.offset + shift, length: prop.length };
@@ -81,7 +81,7 @@ export function registerPresetDiagnostics(vs: typeof vscode): vscode.Disposable 
   return {
     dispose() {
       for (const t of timers.values()) clearTimeout(t);
-      subs.forEach((s) => s.dispose());
+      subs.forEach((s) => { s.dispose(); });
       collection.dispose();
     },
   };

@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import { showError } from '../../editor/showError';
+import { inspectAnySetting } from '../../editor/settings';
 import { applyPreset, type ApplyEvent, type ApplyOutcome, type StepImplementations } from '../applyPreset';
 import { fetchPresetFromUrl } from '../fetchPreset';
 import { describePresetPlan } from '../presetPlan';
@@ -99,9 +100,8 @@ export class PresetFlows {
 
   /** Values the user set (any scope, defaults excluded): what the preset would replace. */
   private currentSettings(keys: string[]): CurrentSettings {
-    const config = this.deps.vs.workspace.getConfiguration();
     return Object.fromEntries(keys.map((k) => {
-      const i = config.inspect(k);
+      const i = inspectAnySetting(this.deps.vs, k);
       return [k, i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue];
     }));
   }

@@ -5,8 +5,9 @@ import type { TaskBar, TaskStreamState } from '../dashboard/taskStreamModel';
 import type { KernelProbeStatus, SamplerState } from '../dashboard/feedStatus';
 import { SERIES_KEYS, type SeriesSnapshot } from '../dashboard/sampleSeries';
 import type { SampleSummary } from '../dashboard/sampleSummary';
-import { WORKER_FIELDS, type WorkerField, type WorkerRow } from '../dashboard/workerFields';
+import { WORKER_FIELDS, type WorkerRow } from '../dashboard/workerFields';
 import type { CostSnapshot } from '../cost/costSnapshot';
+import type { ResultMessage } from './requests';
 import { arrayOf, Check, isBool, isFiniteNum, isObj, isStr, isWholeNum, nullable, oneOf, optional, recordOf, shape } from '../validate';
 
 export type ViewKind = 'dashboard' | 'cost';
@@ -57,7 +58,7 @@ export type HostMessage =
   /** Where occupancy and current work come from now (the notebook kernel's probe), and its values in the worker rows. */
   | { type: 'dashboard/probe'; status: KernelProbeStatus; workers: WorkersUpdate }
   | { type: 'cost/snapshot'; snapshot: CostSnapshot }
-  | { type: 'result'; requestId: number; ok: boolean; message: string };
+  | ResultMessage;
 
 // ---- webview → host ---------------------------------------------------------------------------
 
@@ -74,7 +75,7 @@ export type WebviewMessage =
 // ---- guards -----------------------------------------------------------------------------------
 
 // Worker rows and series are checked field by field from their declarations (workerFields.ts, sampleSeries.ts).
-const isWorkerRow = shape(Object.fromEntries(Object.entries(WORKER_FIELDS).map(([f, kind]) => [f, kind === 'string' ? isStr : isFiniteNum])) as Record<WorkerField, Check>);
+const isWorkerRow = shape(Object.fromEntries(Object.entries(WORKER_FIELDS).map(([f, kind]) => [f, kind === 'string' ? isStr : isFiniteNum])));
 const isTaskCounts = recordOf(isFiniteNum);
 const isSeriesValues = arrayOf(nullable(isFiniteNum));
 const isSeries = shape({ time: arrayOf(isFiniteNum), values: shape(Object.fromEntries(SERIES_KEYS.map((k) => [k, isSeriesValues]))) });

@@ -2,7 +2,7 @@
 // ended when the server stops.
 import type * as vscode from 'vscode';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
-import { showError } from '../../editor/showError';
+import { registerCommand } from '../../editor/command';
 import type { ConnectedServer, HubRegistry } from '../../hubs/hubRegistry';
 import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
 import { isPangeoError } from '../../core/http/errors';
@@ -23,30 +23,25 @@ export function registerServerTerminals({ vs, logger }: ModuleDeps, hubs: HubReg
     }
   };
 
-  store.add(vs.commands.registerCommand('pangeo.terminals.open', async (arg?: unknown) => {
-    try {
-      const server = await pickReadyServer(vs, hubs, arg, 'Open a terminal on which server?');
-      if (!server) return undefined;
-      const terminals = new ServerTerminals(new JupyterServerClient(server.server.url!, server.client.http));
-      // Created before the panel opens, so a server without terminals gives a clear message instead of a dead panel.
-      const info = await terminals.create();
-      const pty = new ServerPseudoterminal(vs, (events) => new TerminalLink({ terminals, name: info.name, events, logger, probeServer: () => probe(server) }));
-      const entry = { server, pty };
-      open.add(entry);
-      const label = `${server.server.name || 'default'} · ${server.user}@${server.hubLabel}`;
-      const terminal = vs.window.createTerminal({ name: `Pangeo: ${label}`, pty, iconPath: new vs.ThemeIcon('server-environment') });
-      const closed = vs.window.onDidCloseTerminal((t) => {
-        if (t !== terminal) return;
-        open.delete(entry);
-        closed.dispose();
-        pty.dispose();
-      });
-      terminal.show();
-      return info.name;
-    } catch (e) {
-      await showError(vs, logger, 'Open Terminal on Server', e);
-      return undefined;
-    }
+  store.add(registerCommand({ vs, logger }, 'pangeo.terminals.open', 'Open Terminal on Server', async (arg?: unknown) => {
+    const server = await pickReadyServer(vs, hubs, arg, 'Open a terminal on which server?');
+    if (!server) return undefined;
+    const terminals = new ServerTerminals(new JupyterServerClient(server.server.url!, server.client.http));
+    // Created before the panel opens, so a server without terminals gives a clear message instead of a dead panel.
+    const info = await terminals.create();
+    const pty = new ServerPseudoterminal(vs, (events) => new TerminalLink({ terminals, name: info.name, events, logger, probeServer: () => probe(server) }));
+    const entry = { server, pty };
+    open.add(entry);
+    const label = `${server.server.name || 'default'} · ${server.user}@${server.hubLabel}`;
+    const terminal = vs.window.createTerminal({ name: `Pangeo: ${label}`, pty, iconPath: new vs.ThemeIcon('server-environment') });
+    const closed = vs.window.onDidCloseTerminal((t) => {
+      if (t !== terminal) return;
+      open.delete(entry);
+      closed.dispose();
+      pty.dispose();
+    });
+    terminal.show();
+    return info.name;
   }));
 
   // A server that leaves the ready list ends its terminals at once (the websocket may take a while to notice).

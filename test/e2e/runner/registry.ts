@@ -1,6 +1,7 @@
 // Where suites register their tests (`test('name', fn)`); the runner reads the list after the suites load.
 
-export type TestFn = () => unknown | Promise<unknown>;
+/** A test body; the runner awaits what it returns (a promise for an async test). */
+export type TestFn = () => unknown;
 
 export interface RegisteredTest {
   name: string;

@@ -2,7 +2,6 @@
 // looked up by (test/e2e/jupyterStub, publisher "ms-toolsai", name "jupyter") records the server collection we
 // create; the test then plays the kernel picker: lists servers, resolves one and runs code with what it returned.
 import * as assert from 'node:assert/strict';
-import * as vscode from 'vscode';
 import type { JupyterServer } from '@vscode/jupyter-extension';
 import { suite, test } from '../runner/registry';
 import { ensureReadyServer, ensureSignedIn, hubConfig, pangeoApi, requireHub, until } from './support/hubScenario';

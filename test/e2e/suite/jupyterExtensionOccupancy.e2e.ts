@@ -20,7 +20,7 @@ const order = (editor: vscode.NotebookEditor, i: number) => editor.notebook.cell
 
 /** Registered only with the real ms-toolsai.jupyter (PANGEO_E2E_JUPYTER_EXTENSION): the stub runs no kernels, and a test that passes without running would count as proof. */
 function realJupyterExtension(): boolean {
-  const version = vscode.extensions.getExtension(JUPYTER_ID)?.packageJSON?.version as string | undefined;
+  const version = (vscode.extensions.getExtension(JUPYTER_ID)?.packageJSON as { version?: string } | undefined)?.version;
   return version !== undefined && !version.endsWith('-e2e');
 }
 

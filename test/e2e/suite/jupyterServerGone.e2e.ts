@@ -59,7 +59,7 @@ async function connect(p: JupyterServerProvider, id: string): Promise<void> {
     const info = resolved.connectionInformation!;
     const outcome = await runOnServer(info.baseUrl.toString(true), { ...(info.headers ?? {}) }, '1+1');
     assert.equal(outcome.result, '2');
-    stubInfo = info as StubInfo;
+    stubInfo = info;
     return;
   }
   // A notebook of its own per test: a kernel the Jupyter extension gave up on is not revived by picking it again.

@@ -8,7 +8,7 @@ import { hubLabel } from '../../../src/hubs/hubUrl';
 import { startTestHub, type TestHub } from '../../support/jupyterhub';
 import { suite, test } from '../runner/registry';
 import { ui } from '../runner/ui';
-import { adminGet, baseOf, driveCommand, ensureReadyServer, ensureSignedIn, hubConfig, pangeoApi, requireHub, sleep, until } from './support/hubScenario';
+import { adminGet, driveCommand, ensureReadyServer, ensureSignedIn, hubConfig, pangeoApi, requireHub, sleep, until } from './support/hubScenario';
 import { cellOutputs as outputs, closeNotebook, ERROR_MIME, openNotebook, plainText, runCell, selectOurController, setShowOwnControllers as setShowOwn } from './support/notebooks';
 
 const HUBS_VIEW = '#workbench\\.parts\\.sidebar .pane:has(.pane-header:has-text("Hubs")) .pane-body';

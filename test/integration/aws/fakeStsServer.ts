@@ -52,7 +52,7 @@ const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).u
 
 /** Recomputes the SigV4 signature of `req` with `secret`; true when it matches the one sent. */
 function signatureMatches(req: IncomingMessage, body: string, secret: string, auth: { scope: string[]; signedHeaders: string; signature: string }): boolean {
-  const [date, region, service] = auth.scope;
+  const [date, region, service] = auth.scope as [string, string, string];
   const headers = auth.signedHeaders.split(';');
   const canonicalHeaders = headers.map((h) => `${h}:${String(req.headers[h] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
   const url = new URL(req.url ?? '/', 'http://x');
@@ -89,11 +89,11 @@ export async function startFakeSts(): Promise<FakeSts> {
       secretAccessKey: randomBytes(20).toString('base64'),
       sessionToken: randomBytes(96).toString('base64'),
       arn: `arn:aws:sts::${m[1]}:assumed-role/${m[2]}/${session}`,
-      userId: `AROAFAKE${m[2].toUpperCase()}:${session}`,
+      userId: `AROAFAKE${m[2]!.toUpperCase()}:${session}`,
       expiresAt: now() + durationSeconds * 1000,
     };
     issued.set(accessKeyId, creds);
-    return { accessKeyId, creds, roleName: m[2] };
+    return { accessKeyId, creds, roleName: m[2]! };
   };
 
   const credentialsXml = (accessKeyId: string, c: IssuedCredentials) =>
@@ -109,7 +109,7 @@ export async function startFakeSts(): Promise<FakeSts> {
       sendError(res, 403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
       return undefined;
     }
-    const [, keyId, scope, signedHeaders, signature] = m;
+    const [, keyId, scope, signedHeaders, signature] = m as unknown as [string, string, string, string, string];
     const temp = issued.get(keyId);
     const secret = keyId === user.accessKeyId ? user.secretAccessKey : temp?.secretAccessKey;
     if (!secret) {

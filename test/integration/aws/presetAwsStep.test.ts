@@ -51,7 +51,7 @@ describe(`preset AWS step against ${motoAvailable() ? 'moto_server' : 'the STS-s
       assert.ok(progress.some((p) => /valid until/.test(p)), progress.join('\n'));
       assert.ok(!progress.join('\n').includes(creds.secretAccessKey));
       const env = envFor(creds, 'us-west-2');
-      const asRole = await new StsIdentityClient({ endpoint: sts.endpoint, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN } }).whoAmI();
+      const asRole = await new StsIdentityClient({ endpoint: sts.endpoint, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY!, sessionToken: env.AWS_SESSION_TOKEN } }).whoAmI();
       assert.equal(asRole.arn, 'arn:aws:sts::123456789012:assumed-role/course-data/student-7');
     });
   }

@@ -123,7 +123,7 @@ function suite(kind: 'moto' | 'fake', start: () => Promise<StsTestServer>): void
       const env = { AWS_ACCESS_KEY_ID: sts.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sts.credentials.secretAccessKey };
       const who = await cli(['aws', 'whoami', '--endpoint', sts.endpoint, '--json'], env);
       assert.equal(who.code, EXIT.ok, who.err);
-      assert.equal(JSON.parse(who.out).arn, sts.identity.arn);
+      assert.equal((JSON.parse(who.out) as { arn: string }).arn, sts.identity.arn);
 
       const assumed = await cli(['aws', 'assume-role', '--role-arn', ROLE, '--session-name', 'cli-user', '--duration', '900', '--endpoint', sts.endpoint, '--verbose'], env);
       assert.equal(assumed.code, EXIT.ok, assumed.err);
@@ -131,7 +131,7 @@ function suite(kind: 'moto' | 'fake', start: () => Promise<StsTestServer>): void
       // Evaluate the block in a real shell, then ask STS who those variables make us.
       const exported = execFileSync('/bin/sh', ['-c', `${assumed.out}\nenv`], { encoding: 'utf8', env: {} });
       const vars = Object.fromEntries(exported.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-      assert.ok(!assumed.err.includes(vars.AWS_SECRET_ACCESS_KEY) && !assumed.err.includes(vars.AWS_SESSION_TOKEN), 'no secret on stderr, even with --verbose');
+      assert.ok(!assumed.err.includes(vars.AWS_SECRET_ACCESS_KEY!) && !assumed.err.includes(vars.AWS_SESSION_TOKEN!), 'no secret on stderr, even with --verbose');
       const asRole = await cli(['aws', 'whoami', '--endpoint', sts.endpoint], { AWS_ACCESS_KEY_ID: vars.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: vars.AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN: vars.AWS_SESSION_TOKEN });
       assert.equal(asRole.code, EXIT.ok, asRole.err);
       assert.match(asRole.out, /^ARN: +arn:aws:sts::123456789012:assumed-role\/ods101-students\/cli-user$/m);
@@ -149,7 +149,7 @@ function suite(kind: 'moto' | 'fake', start: () => Promise<StsTestServer>): void
       assert.equal(json.Version, 1);
       const env = envFor({ accessKeyId: String(json.AccessKeyId), secretAccessKey: String(json.SecretAccessKey), sessionToken: String(json.SessionToken) });
       const asRole = await cli(['aws', 'whoami', '--endpoint', sts.endpoint, '--json'], env);
-      assert.match(JSON.parse(asRole.out).arn, /assumed-role\/ods101-students\/pangeo-compute-cli$/);
+      assert.match((JSON.parse(asRole.out) as { arn: string }).arn, /assumed-role\/ods101-students\/pangeo-compute-cli$/);
     });
   });
 }
@@ -169,7 +169,7 @@ describe('STS failures (STS-shaped test server: moto checks neither signatures n
   const client = (credentials?: AwsCredentials) => new StsIdentityClient({ endpoint: sts.endpoint, region: 'us-east-1', maxAttempts: 1, credentials });
 
   test('a wrong secret is refused as unauthorized (exit 3)', async () => {
-    const e = await client({ accessKeyId: sts.credentials.accessKeyId, secretAccessKey: 'not-the-secret-at-all' }).whoAmI().catch((x) => x);
+    const e = await client({ accessKeyId: sts.credentials.accessKeyId, secretAccessKey: 'not-the-secret-at-all' }).whoAmI().catch((x: unknown) => x);
     assert.ok(isPangeoError(e, 'Unauthorized'), String(e));
     const r = await cli(['aws', 'whoami', '--endpoint', sts.endpoint], { AWS_ACCESS_KEY_ID: sts.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: 'not-the-secret-at-all' });
     assert.equal(r.code, EXIT.auth);
@@ -178,11 +178,11 @@ describe('STS failures (STS-shaped test server: moto checks neither signatures n
 
   test('a rejected web token and a denied role are forbidden; the token never shows up in the message', async () => {
     sts.fake!.rejectedTokens.add('revoked-token-abcdef');
-    const e = await client().assumeRoleWithWebIdentity(ROLE, 'revoked-token-abcdef', 's-1', 900).catch((x) => x);
+    const e = await client().assumeRoleWithWebIdentity(ROLE, 'revoked-token-abcdef', 's-1', 900).catch((x: unknown) => x);
     assert.ok(isPangeoError(e, 'Forbidden'), String(e));
     assert.ok(!e.userMessage.includes('revoked-token-abcdef'));
     sts.fake!.deniedRoles.add('admin');
-    const denied = await client(sts.credentials).assumeRole('arn:aws:iam::123456789012:role/admin', 's-2', 900).catch((x) => x);
+    const denied = await client(sts.credentials).assumeRole('arn:aws:iam::123456789012:role/admin', 's-2', 900).catch((x: unknown) => x);
     assert.ok(isPangeoError(denied, 'Forbidden'), String(denied));
     assert.match(denied.userMessage, /not authorized to perform: sts:AssumeRole/);
   });
@@ -190,7 +190,7 @@ describe('STS failures (STS-shaped test server: moto checks neither signatures n
   test('expired session credentials are reported as unauthorized', async () => {
     const creds = await client(sts.credentials).assumeRole(ROLE, 'short', 900);
     sts.fake!.advance(901_000);
-    const e = await client(creds).whoAmI().catch((x) => x);
+    const e = await client(creds).whoAmI().catch((x: unknown) => x);
     sts.fake!.advance(-901_000);
     assert.ok(isPangeoError(e, 'Unauthorized'), String(e));
     assert.match(e.userMessage, /expired/);

@@ -47,14 +47,14 @@ describe('pangeo-compute dask (CLI processes, real dask)', { skip, timeout: 150_
     const created = await run(['create', '--option', 'workers=1', '--option', 'name=cli-demo', '--option', 'memory_limit=512MB']);
     assert.equal(created.code, 0, created.stderr);
     assert.equal(created.stdout.trim(), 'cli-demo', 'create prints the name');
-    const state = JSON.parse(readFileSync(join(dir, 'state', 'pangeo-compute', 'local-clusters.json'), 'utf8'));
-    const record = state['pangeo.dask.localClusters'][0];
+    const state = JSON.parse(readFileSync(join(dir, 'state', 'pangeo-compute', 'local-clusters.json'), 'utf8')) as Record<string, Array<{ dashboardPort: number }>>;
+    const record = state['pangeo.dask.localClusters']![0]!;
     const root = `http://127.0.0.1:${record.dashboardPort}/`;
     assert.equal(await schedulerWorkerCount(root), 1, 'the processes outlived the CLI call that started them');
 
     const listed = await run(['clusters', '--json']);
     assert.equal(listed.code, 0, listed.stderr);
-    assert.deepEqual(JSON.parse(listed.stdout).map((c: { name: string; workers: number }) => [c.name, c.workers]), [['cli-demo', 1]]);
+    assert.deepEqual((JSON.parse(listed.stdout) as Array<{ name: string; workers: number }>).map((c: { name: string; workers: number }) => [c.name, c.workers]), [['cli-demo', 1]]);
 
     const scaled = await run(['scale', 'cli-demo', '2']);
     assert.equal(scaled.code, 0, scaled.stderr);
@@ -63,7 +63,7 @@ describe('pangeo-compute dask (CLI processes, real dask)', { skip, timeout: 150_
 
     const adapted = await run(['adapt', 'cli-demo', '--min', '0', '--max', '1', '--json']);
     assert.equal(adapted.code, 0, adapted.stderr);
-    assert.deepEqual(JSON.parse(adapted.stdout).adaptive, { minimum: 0, maximum: 1 });
+    assert.deepEqual((JSON.parse(adapted.stdout) as { adaptive: unknown }).adaptive, { minimum: 0, maximum: 1 });
     await waitForWorkerCount(root, 0, 30_000);
 
     const workers = await run(['workers', 'cli-demo', '--json']);
@@ -78,7 +78,7 @@ describe('pangeo-compute dask (CLI processes, real dask)', { skip, timeout: 150_
   it('exit codes: 1 not found, 2 usage, 3 auth, 4 unreachable; --json errors are JSON', async () => {
     const missing = await run(['scale', 'nope', '2', '--json']);
     assert.equal(missing.code, 1);
-    assert.equal(JSON.parse(missing.stdout).kind, 'NotFound');
+    assert.equal((JSON.parse(missing.stdout) as { kind: string }).kind, 'NotFound');
     assert.equal((await run(['scale', 'x'])).code, 2);
     assert.equal((await run(['clusters', '--provider', 'mars'])).code, 2);
     assert.equal((await run(['create', '--option', 'workers=-3'])).code, 2, 'invalid options are usage errors');

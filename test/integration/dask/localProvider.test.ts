@@ -94,8 +94,8 @@ c.close()
       await new Promise((r) => setTimeout(r, 100));
     }
     const created = await creating;
-    assert.ok(seen.has('pending'), `seen while starting: ${[...seen]}`);
-    assert.ok(!seen.has('unreachable'), `seen while starting: ${[...seen]}`);
+    assert.ok(seen.has('pending'), `seen while starting: ${[...seen].join(',')}`);
+    assert.ok(!seen.has('unreachable'), `seen while starting: ${[...seen].join(',')}`);
     assert.equal((await provider.get(created.id)).status, 'running');
     await provider.stop(created.id);
   });

@@ -23,7 +23,7 @@ import { NotebookKernel } from '../../../src/kernels/notebookKernel';
 import { ServerTerminals } from '../../../src/terminals/serverTerminals';
 import { TerminalLink, TerminalLinkState } from '../../../src/terminals/terminalLink';
 import { startTcpForwarder, TcpForwarder } from '../kernels/tcpForwarder';
-import { asUri, FakeFileSystemError, fakeFsVs } from '../../unit/files/fakeFsVscode';
+import { asUri, createFakeVscode, FakeFileSystemError } from '../../support/fakeVscode';
 
 const USER = 'ana maría@x,(y)';
 
@@ -202,13 +202,13 @@ describe('server files and terminals on a real hub under a prefix', { timeout: 3
     await contents.writeText('course/data.txt', 'next to the notebook');
     const connected: ConnectedServer = { hubId: base, hubLabel: 'test', user: USER, server, client };
     const hubs = { readyServers: () => [connected], refresh: async () => undefined, onDidChangeServers: () => ({ dispose() {} }) } as unknown as HubRegistry;
-    const provider = new HubFileSystemProvider({ vs: fakeFsVs(), hubs, logger: silentLogger });
+    const provider = new HubFileSystemProvider({ vs: createFakeVscode().vs, hubs, logger: silentLogger });
     const uri = provider.uriFor({ hubId: base, user: USER, serverName: '', path: 'course/week1.ipynb' });
     const listing = await provider.readDirectory(provider.uriFor({ hubId: base, user: USER, serverName: '', path: 'course' }));
     assert.deepEqual(listing.map(([n]) => n).sort(), ['data.txt', 'week1.ipynb']);
     const stat = await provider.stat(uri);
-    const opened = JSON.parse(Buffer.from(await provider.readFile(uri)).toString('utf8'));
-    opened.cells[1].source = ['# New title\n', 'edited in VS Code'];
+    const opened = JSON.parse(Buffer.from(await provider.readFile(uri)).toString('utf8')) as { cells: Array<{ source: string[] }> };
+    opened.cells[1]!.source = ['# New title\n', 'edited in VS Code'];
     // As VS Code's ipynb serializer writes it: indent 1, trailing newline.
     await provider.writeFile(uri, Buffer.from(`${JSON.stringify(opened, null, 1)}\n`), { create: false, overwrite: true });
     assert.ok((await provider.stat(uri)).mtime >= stat.mtime);
@@ -225,9 +225,9 @@ describe('server files and terminals on a real hub under a prefix', { timeout: 3
     execFileSync('/usr/bin/python3', ['-c', 'import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))', join(home, 'course', 'week1.ipynb')]);
 
     // The kernel session's path is the notebook's own: relative paths mean what they mean in JupyterLab.
-    const sessionPath = pathOnServer(asUri(uri as never), connected);
+    const sessionPath = pathOnServer(asUri(uri), connected);
     assert.equal(sessionPath, 'course/week1.ipynb');
-    const kernel = new NotebookKernel({ jupyter, kernelName: 'python3', sessionPath: sessionPath!, sessionName: 'week1.ipynb', probeServer: async () => 'ready' });
+    const kernel = new NotebookKernel({ jupyter, kernelName: 'python3', sessionPath: sessionPath, sessionName: 'week1.ipynb', probeServer: async () => 'ready' });
     try {
       const result = await kernel.run({ code: "print(open('data.txt').read())", onChange: () => undefined });
       assert.equal(result.status, 'ok', JSON.stringify(result.error));
@@ -245,7 +245,7 @@ describe('server files and terminals on a real hub under a prefix', { timeout: 3
     await contents.createDirectory('watched/never listed');
     const connected: ConnectedServer = { hubId: base, hubLabel: 'test', user: USER, server, client };
     const hubs = { readyServers: () => [connected], refresh: async () => undefined, onDidChangeServers: () => ({ dispose() {} }) } as unknown as HubRegistry;
-    const provider = new HubFileSystemProvider({ vs: fakeFsVs(), hubs, logger: silentLogger, watchTiming: { intervalMs: 150, idleMaxMs: 400 } });
+    const provider = new HubFileSystemProvider({ vs: createFakeVscode().vs, hubs, logger: silentLogger, watchTiming: { intervalMs: 150, idleMaxMs: 400 } });
     const at = (path: string) => provider.uriFor({ hubId: base, user: USER, serverName: '', path });
     const events: string[] = [];
     const names = ['?', 'changed', 'created', 'deleted'];
@@ -333,7 +333,7 @@ describe('server files and terminals on a real hub under a prefix', { timeout: 3
     assert.match(states.find(([s]) => s === 'closed')![1] ?? '', /server stopped/i);
     await assert.rejects(contents.stat('conflict.txt'), ServerNotRunningError);
     const stopped: ConnectedServer = { hubId: base, hubLabel: 'test', user: USER, server, client };
-    const provider = new HubFileSystemProvider({ vs: fakeFsVs(), logger: silentLogger,
+    const provider = new HubFileSystemProvider({ vs: createFakeVscode().vs, logger: silentLogger,
       hubs: { readyServers: () => [stopped], refresh: async () => undefined, onDidChangeServers: () => ({ dispose() {} }) } as unknown as HubRegistry });
     await assert.rejects(provider.readFile(provider.uriFor({ hubId: base, user: USER, serverName: '', path: 'conflict.txt' })),
       (e) => (e as FakeFileSystemError).code === 'Unavailable' && /Start the server again/.test((e as Error).message));

@@ -126,7 +126,7 @@ describe('HubClient against a real JupyterHub', { timeout: 240_000 }, () => {
     const client = new HubClient(hub.url, { token: escapedToken });
     const server = await client.startAndWait(ESCAPED, '', { cores: '1', image: 'x', gpu: false }, { timeoutMs: 60_000 });
     assert.ok(server.url);
-    const jupyter = new JupyterServerClient(server.url!, client.http);
+    const jupyter = new JupyterServerClient(server.url, client.http);
     const kernel = await jupyter.startKernel('python3');
     const session = await jupyter.connect(kernel);
     const result = await session.execute('6*7');

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHub, TestHub, TEST_OPTIONS_FORM } from '../../support/jupyterhub';
 import { HubSessions } from '../../../src/hubs/hubSessions';
+import { browserSignIn } from '../../../src/hubs/signInMethods';
 import { SecretMap } from '../../support/memoryStores';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 
@@ -111,5 +112,34 @@ describe('HubSessions against a real JupyterHub', { timeout: 180_000 }, () => {
     const record = await sessions.signInWithOAuthToken(hub.url, token.accessToken, token.expiresAt);
     assert.equal(record.user, 'dora');
     assert.equal(record.method, 'oauth');
+  });
+
+  test('the browser sign-in method end to end: PKCE, the hub\'s approval, the code exchanged; the token minted before is revoked', async () => {
+    const sessions = new HubSessions(new MemoryStore(), new SecretMap());
+    await sessions.addHub(hub.url);
+    await sessions.signInWithPassword(hub.url, 'dora', hub.password, 3600);
+    const minted = (await sessions.token(hub.url))!;
+    const cookie = await loginForPages(new HubClient(hub.url).http, 'dora', hub.password);
+    let deliver: ((query: string) => void) | undefined;
+    const opened: string[] = [];
+    const record = await sessions.signIn(hub.url, browserSignIn, {
+      clientId: 'service-pangeo-vscode', clientSecret: hub.oauthClientSecret, redirectUri: REDIRECT,
+      awaitRedirect: () => new Promise((resolve) => { deliver = resolve; }),
+      // The browser: signed in to the hub (cookie), approves, and is sent back to the redirect address.
+      async openBrowser(url) {
+        opened.push(url);
+        let res = await fetch(url, { headers: { Cookie: cookie }, redirect: 'manual' });
+        for (let hops = 0; hops < 3 && !res.headers.get('location')?.startsWith(REDIRECT); hops++) {
+          res = await fetch(new URL(res.headers.get('location')!, hub.url), { headers: { Cookie: cookie }, redirect: 'manual' });
+        }
+        deliver!(new URL(res.headers.get('location')!).search);
+      },
+    });
+    assert.match(opened[0]!, /code_challenge_method=S256/);
+    assert.equal(record.user, 'dora');
+    assert.equal(record.method, 'oauth');
+    assert.equal(record.mintedTokenId, undefined, 'the hub issued this token: ours to forget, not to revoke');
+    assert.equal((await sessions.client(hub.url).getCurrentUser()).name, 'dora');
+    await assert.rejects(new HubClient(hub.url, { token: minted }).getCurrentUser(), (e) => isPangeoError(e, 'Forbidden') || isPangeoError(e, 'Unauthorized'));
   });
 });

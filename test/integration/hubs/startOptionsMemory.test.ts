@@ -7,7 +7,7 @@ import type * as vscode from 'vscode';
 import { startTestHub, TestHub, TEST_OPTIONS_FORM } from '../../support/jupyterhub';
 import { SecretMap } from '../../support/memoryStores';
 import { MemoryStore } from '../../../src/core/keyValueStore';
-import { fakeVs } from '../../support/fakeVscode';
+import { createFakeVscode } from '../../support/fakeVscode';
 import { HubSessions } from '../../../src/hubs/hubSessions';
 import { HubService } from '../../../src/hubs/editor/hubService';
 import { HubClient } from '../../../src/hubs/hubClient';
@@ -33,7 +33,7 @@ function scriptedVs(answers: string[], seen: Array<{ title?: string; items: Item
     return item;
   };
   return {
-    ...fakeVs(),
+    ...createFakeVscode().vs,
     QuickInputButtons: { Back: { id: 'back' } },
     window: {
       showQuickPick: async (items: Item[], o?: { title?: string }) => pick(items, o?.title),
@@ -82,8 +82,8 @@ describe('start options when the hub\'s form cannot be read (pasted token)', { t
     assert.deepEqual(withForm, { cores: '4', image: 'pangeo/pangeo-notebook:2024.11.11', gpu: true });
     const kept = sessions.rememberedForm(hub.url);
     assert.deepEqual(kept?.form.fields.map((f) => f.name).sort(), ['cores', 'gpu', 'image']);
-    assert.ok(Date.now() - Date.parse(kept!.readAt) < 60_000);
-    await sessions.rememberOptions(hub.url, 'a', withForm!); // what startWithProgress does when it starts
+    assert.ok(Date.now() - Date.parse(kept.readAt) < 60_000);
+    await sessions.rememberOptions(hub.url, 'a', withForm); // what startWithProgress does when it starts
     assert.ok(!(await admin.getUser(USER)).servers.some((s) => s.name === 'a'), 'reading the form left no server "a"');
 
     // 2. Later, another server is started elsewhere (the hub's page, another machine): the hub records its options.

@@ -57,7 +57,7 @@ async function connectKernel(serverUrl: string, ownFetch: typeof fetch | undefin
   };
   const serverSettings = ServerConnection.makeSettings({
     baseUrl: serverUrl, wsUrl: serverUrl.replace(/^http/, 'ws'), token: '', appendToken: false,
-    fetch: (ownFetch ?? plain) as ServerConnection.ISettings['fetch'],
+    fetch: ownFetch ?? plain,
     WebSocket: AuthWebSocket as unknown as typeof WebSocket, Request, Headers,
   });
   const connection = new KernelConnection({ model: { id: kernel.id, name: kernel.name }, serverSettings, clientId: randomUUID(), handleComms: false });

@@ -11,13 +11,13 @@ import { discoverInNotebook } from '../../../src/dask/editor/notebookClusters';
 import { NotebookControllers } from '../../../src/kernels/editor/notebookControllers';
 import { controllerIdFor } from '../../../src/kernels/controllerId';
 import { silentLogger } from '../../../src/core/log';
-import { createFakeVs, FakeEvent, FakeNotebook, FakeVs } from '../../unit/kernels/fakeVscode';
+import { createFakeVscode, FakeEventEmitter, FakeNotebook, type FakeVscode } from '../../support/fakeVscode';
 
 const USER = 'bob';
 
 /** The part of the lead's HubService the kernels use, over one real hub and user. */
 class OneHubRegistry implements HubRegistry {
-  private readonly changed = new FakeEvent<void>();
+  private readonly changed = new FakeEventEmitter<void>();
   readonly onDidChangeServers = this.changed.event as unknown as vscode.Event<void>;
   private ready: ConnectedServer[] = [];
   restartRequests: string[] = [];
@@ -50,7 +50,7 @@ describe('notebook controllers with a real hub and kernel (fake editor)', { time
   let client: HubClient;
   let jupyter: JupyterServerClient;
   let registry: OneHubRegistry;
-  let fake: FakeVs;
+  let fake: FakeVscode;
   let controllers: NotebookControllers;
 
   before(async () => {
@@ -60,7 +60,7 @@ describe('notebook controllers with a real hub and kernel (fake editor)', { time
     const server = await client.startAndWait(USER, '', {}, { timeoutMs: 60_000 });
     jupyter = new JupyterServerClient(server.url!, client.http);
     registry = new OneHubRegistry(client, hub.url);
-    fake = createFakeVs();
+    fake = createFakeVscode();
     controllers = new NotebookControllers({ vs: fake.vs, hubs: registry, logger: silentLogger });
   });
 

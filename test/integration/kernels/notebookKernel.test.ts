@@ -10,6 +10,7 @@ import { CellRunResult, KernelState, NotebookKernel, ServerProbe, ServerStoppedE
 import { OutputChange } from '../../../src/kernels/cellOutputs';
 import { OutputItem } from '../../../src/kernels/outputItems';
 import { startTcpForwarder, TcpForwarder } from './tcpForwarder';
+import { waitForState } from './kernelStates';
 
 const USER = 'alice';
 
@@ -17,22 +18,6 @@ function textOf(result: CellRunResult, mime = 'text/plain'): string[] {
   return result.outputs.flatMap((o) => o.items).filter((i): i is Extract<OutputItem, { kind: 'text' }> => i.kind === 'text' && i.mime === mime).map((i) => i.text);
 }
 
-function waitForState(kernel: NotebookKernel, state: KernelState, timeoutMs: number): Promise<void> {
-  if (kernel.state === state) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`state ${state} not reached in ${timeoutMs} ms (now ${kernel.state})`));
-    }, timeoutMs);
-    const sub = kernel.onDidChangeState((c) => {
-      if (c.state === state) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve();
-      }
-    });
-  });
-}
 
 describe('NotebookKernel against a real hub and ipykernel', { timeout: 300_000 }, () => {
   let hub: TestHub;

@@ -55,14 +55,14 @@ test('DashboardSession: progress by task group moves and finishes on a real comp
     const deadline = Date.now() + 120_000;
     for (;;) {
       await session.tick();
-      const sample = posted.filter((m) => m.type === 'dashboard/sample').at(-1) as Extract<HostMessage, { type: 'dashboard/sample' }> | undefined;
+      const sample = posted.filter((m) => m.type === 'dashboard/sample').at(-1);
       if (sample) {
         assert.equal(sample.summary.prefixes.missing, undefined, sample.summary.prefixes.missing);
         history.push(Object.fromEntries(sample.summary.prefixes.rows.filter((p) => p.prefix in EXPECTED).map((p) => [p.prefix, p])));
         if (sample.workers.upsert.some((r) => r.executing > 0)) sawRunning = true;
       }
       const last = history.at(-1) ?? {};
-      const done = Object.keys(EXPECTED).every((k) => last[k] && last[k]!.waiting === 0 && last[k]!.processing === 0 && last[k]!.memory + last[k]!.released === EXPECTED[k as keyof typeof EXPECTED]);
+      const done = Object.keys(EXPECTED).every((k) => last[k] && last[k].waiting === 0 && last[k].processing === 0 && last[k].memory + last[k].released === EXPECTED[k as keyof typeof EXPECTED]);
       if (done && /result/.test(out)) break;
       if (Date.now() > deadline) assert.fail(`no finish: ${JSON.stringify(last)}\n${out}\n${err}`);
       await sleep(250);
@@ -74,7 +74,7 @@ test('DashboardSession: progress by task group moves and finishes on a real comp
     for (const [prefix, total] of Object.entries(EXPECTED)) assert.equal(history.at(-1)![prefix]!.total, total, prefix);
     assert.ok(sawRunning, 'a worker row showed a running task');
     // The real /eventstream: bars of our prefixes on both workers, named by the table's addresses.
-    const bars = posted.filter((m) => m.type === 'dashboard/taskStream').flatMap((m) => (m as Extract<HostMessage, { type: 'dashboard/taskStream' }>).bars);
+    const bars = posted.filter((m) => m.type === 'dashboard/taskStream').flatMap((m) => m.bars);
     const states = posted.filter((m) => m.type === 'dashboard/taskStream').map((m) => (m as { state: string }).state);
     assert.ok(states.includes('live'), JSON.stringify(states));
     assert.ok(bars.filter((b) => b.prefix === 'dashstep' && b.action === 'compute').length >= 1, `bars: ${bars.length}`);

@@ -41,7 +41,7 @@ describe('kernel probe through a real ipykernel with a real Dask client', { skip
   const names = async () => {
     const r = await kernel.runIfIdle('print(sorted(globals()))');
     assert.ok(r);
-    return hiddenRunStdout(await r);
+    return hiddenRunStdout(r);
   };
 
   before(async () => {
@@ -82,7 +82,7 @@ describe('kernel probe through a real ipykernel with a real Dask client', { skip
     let rows: WorkerRow[] = [];
     while (Date.now() < deadline) {
       await session.kernelProbe!.tick();
-      const last = posted.filter((m) => m.type === 'dashboard/probe').at(-1) as Extract<HostMessage, { type: 'dashboard/probe' }> | undefined;
+      const last = posted.filter((m) => m.type === 'dashboard/probe').at(-1);
       assert.ok(last, 'the probe posts its state');
       assert.equal(last.status.state, 'live', last.status.message);
       for (const r of last.workers.upsert) rows = [...rows.filter((x) => x.address !== r.address), r];

@@ -124,7 +124,7 @@ test('CLI: dask metrics --json prints one sample of the real scheduler', { skip,
     out = '';
     const code = await runCli(['dask', 'metrics', '--url', cluster.dashboardUrl, '--json'], [group], io, new AbortController().signal);
     assert.equal(code, 0, err);
-    parsed = JSON.parse(out);
+    parsed = JSON.parse(out) as typeof parsed;
     if (parsed!.workers === 2) break;
     await sleep(500);
   }

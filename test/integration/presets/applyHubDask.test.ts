@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPreset, type StepImplementations } from '../../../src/presets/applyPreset';
-import { hubSteps, daskClusterStep, CLUSTER_KEY, SERVER_KEY } from '../../../src/presets/hubAndDaskSteps';
+import { hubSteps, daskClusterStep, CLUSTER_KEY, SERVER_KEY, SERVER_REF_KEY } from '../../../src/presets/hubAndDaskSteps';
 import { budgetStep } from '../../../src/presets/budgetStep';
 import { JsonFileSettingsWriter, settingsStep } from '../../../src/presets/settingsWriter';
 import { HubClient } from '../../../src/hubs/hubClient';
@@ -72,6 +72,7 @@ describe('apply a preset against a real JupyterHub and a local Dask cluster', { 
 
     const server = outcome.state[SERVER_KEY] as HubServer;
     assert.equal(server.state, 'ready');
+    assert.deepEqual(outcome.state[SERVER_REF_KEY], { kind: 'server', hubId: new HubClient(hub.url).base, serverName: 'course' }, 'later steps find it by hub and name');
     // Read back from the hub itself, not from what the step kept.
     const fromHub = await new HubClient(hub.url, { token: hub.adminToken }).getServer('alice', 'course');
     assert.equal(fromHub.state, 'ready');
@@ -82,7 +83,7 @@ describe('apply a preset against a real JupyterHub and a local Dask cluster', { 
     assert.ok(cluster.dashboardUrl, 'the cluster has a dashboard');
     assert.equal(await schedulerWorkerCount(`${new URL(cluster.dashboardUrl).origin}/`), 2, 'the scheduler reports the preset\'s worker count');
 
-    const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+    const settings: unknown = JSON.parse(readFileSync(settingsFile, 'utf8'));
     assert.deepEqual(settings, { 'pangeo.cost.budget.limitUsd': 10, 'pangeo.cost.budget.period': 'day', 'pangeo.cost.budget.actionAt100': 'stopAll', 'editor.fontSize': 16 });
   });
 

@@ -48,7 +48,7 @@ test('preset validate: exit 0 valid, 1 invalid, 2 usage; problems as "file:line:
   assert.equal(run(['preset', 'validate', '--no-such-flag', 'x']).code, 2);
   const json = run(['preset', 'validate', '--json', '-'], {}, '{"version": 1, "name": "x", "extra": 1}');
   assert.equal(json.code, 1);
-  assert.deepEqual(JSON.parse(json.out).problems, [{ path: '$.extra', line: 1, column: 29, message: 'unknown key "extra"', code: 'unknown-key' }]);
+  assert.deepEqual((JSON.parse(json.out) as { problems: unknown }).problems, [{ path: '$.extra', line: 1, column: 29, message: 'unknown key "extra"', code: 'unknown-key' }]);
 });
 
 test('preset link and show', () => {

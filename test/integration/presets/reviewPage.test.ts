@@ -74,7 +74,7 @@ describe('preset review page (Chromium)', { skip: existsSync(CHROMIUM) ? false :
     return {
       page,
       cspViolations,
-      posted: () => page.evaluate('window.__posted') as Promise<unknown[]>,
+      posted: () => page.evaluate<unknown[]>('window.__posted'),
       send: async (m) => { await page.evaluate(`window.postMessage(${JSON.stringify(m)}, '*')`); },
     };
   }

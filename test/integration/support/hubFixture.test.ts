@@ -116,7 +116,7 @@ describe('test JupyterHub fixture (prefixed, named servers, options form, OAuth 
     const server = await waitForServer(hub, token, ESCAPED_USER, '', true);
     assert.deepEqual(server?.user_options, options);
     // The server's own URL (the hub's escaping, not encodeURIComponent's) reaches it through the proxy.
-    const specs = await fetch(new URL(`${server!.url}api/kernelspecs`, hub.url), { headers: { Authorization: `token ${token}` } });
+    const specs = await fetch(new URL(`${server.url}api/kernelspecs`, hub.url), { headers: { Authorization: `token ${token}` } });
     assert.equal(specs.status, 200);
     const body = (await specs.json()) as { kernelspecs: Record<string, unknown> };
     assert.ok('python3' in body.kernelspecs);

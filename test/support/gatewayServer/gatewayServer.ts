@@ -265,7 +265,7 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
   function startAdaptive(c: TestGatewayCluster, minimum: number, maximum: number): void {
     if (c.adaptive) clearInterval(c.adaptive.timer);
     const state = { minimum, maximum, downVotes: 0, timer: undefined as unknown as NodeJS.Timeout };
-    state.timer = setInterval(async () => {
+    state.timer = setInterval(() => void (async () => {
       if (c.status !== 'RUNNING' || c.adaptive !== state) return;
       try {
         const res = await fetch(`${dashboardBase(c)}api/v1/adaptive_target`, { signal: AbortSignal.timeout(2000) });
@@ -281,7 +281,7 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
       } catch {
         // the monitor below notices a dead scheduler
       }
-    }, opts.adaptiveIntervalMs ?? 1000);
+    })(), opts.adaptiveIntervalMs ?? 1000);
     c.adaptive = state;
   }
 

@@ -47,7 +47,7 @@ export function pyRepr(x: unknown): string {
   if (typeof x === 'string') return `'${x.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   if (typeof x === 'number') return Number.isInteger(x) && !Object.is(x, -0) ? String(x) : String(x);
   if (Array.isArray(x)) return `[${x.map(pyRepr).join(', ')}]`;
-  return `{${Object.entries(x as object).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(', ')}}`;
+  return `{${Object.entries(x).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(', ')}}`;
 }
 
 const fmtF = (n: number) => n.toFixed(6);

@@ -41,7 +41,7 @@ test('auth header, query, JSON body; 4xx becomes a typed error without retry', a
     req.on('end', () => {
       if (req.url === '/base/echo?a=1&b=x+y') {
         res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ auth: req.headers.authorization, body: JSON.parse(body) }));
+        res.end(JSON.stringify({ auth: req.headers.authorization, body: JSON.parse(body) as unknown }));
       } else {
         res.writeHead(403, { 'Content-Type': 'application/json' });
         res.end('{"message": "token lacks scope"}');
@@ -74,7 +74,7 @@ test('idempotent requests retry 503 with back-off; POST does not', async (t) => 
 });
 
 test('a closed port is Unreachable, a slow server is Timeout', async (t) => {
-  const { server, url } = await serve((_req, res) => setTimeout(() => { res.writeHead(200); res.end('late'); }, 1500));
+  const { server, url } = await serve(() => undefined); // never answers: only the client's timeout ends the request
   t.after(() => { server.closeAllConnections(); server.close(); });
   await assert.rejects(new HttpClient({ baseUrl: url, timeoutMs: 150, retries: 0 }).request({ path: 'slow' }), (e) => isPangeoError(e, 'Timeout'));
   const closed = await serve(() => undefined);
@@ -95,7 +95,7 @@ test('the token never appears in a log line', async (t) => {
   for (const l of lines) assert.ok(!l.includes('zzzz-secret-zzzz'), l);
 });
 
-test('fetchFunction keeps a Request object\'s method, headers and body, and adds the auth header', async (t) => {
+test('fetchFunction keeps a Request object\'s method, headers and body, and adds the current auth header (over a stale one)', async (t) => {
   const seen: Array<{ method?: string; auth?: string; custom?: string; body: string }> = [];
   const { server, url } = await serve((req, res) => {
     let body = '';
@@ -109,9 +109,12 @@ test('fetchFunction keeps a Request object\'s method, headers and body, and adds
   const f = new HttpClient({ baseUrl: url, authorization: () => 'token qwertyuiop' }).fetchFunction();
   await f(new Request(`${url}kernels/1/restart`, { method: 'POST', headers: { 'X-Custom': 'yes' }, body: '{"a":1}' }));
   await f(`${url}plain`, { method: 'DELETE' });
+  // A library that copied the header when it connected (the Jupyter extension) still sends the token in use now.
+  await f(`${url}kept`, { headers: { Authorization: 'token revoked-since' } });
   assert.deepEqual(seen, [
     { method: 'POST', auth: 'token qwertyuiop', custom: 'yes', body: '{"a":1}' },
     { method: 'DELETE', auth: 'token qwertyuiop', custom: undefined, body: '' },
+    { method: 'GET', auth: 'token qwertyuiop', custom: undefined, body: '' },
   ]);
 });
 
@@ -122,12 +125,12 @@ test('navigation requests: no Sec-Fetch-Mode (the hub sets _xsrf only on navigat
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       seen.push({ method: req.method, headers: req.headers, body });
-      if (req.url?.endsWith('/slow')) return void setTimeout(() => res.end('late'), 1000);
+      if (req.url?.endsWith('/slow')) return; // never answers: only the client's timeout ends the request
       if (req.method === 'POST') return void res.writeHead(302, { Location: '/elsewhere', 'Set-Cookie': ['a=1; Path=/', 'b=2; Path=/'] }).end();
       res.writeHead(200, { 'Content-Type': 'text/html', 'Set-Cookie': ['_xsrf=x1; Path=/', 'other=2'] }).end('<input name="_xsrf" value="x1">');
     });
   });
-  t.after(() => server.close());
+  t.after(() => { server.closeAllConnections(); server.close(); });
   const http = new HttpClient({ baseUrl: url, timeoutMs: 300, retries: 0 });
   const page = await http.request({ path: 'hub/login', navigation: true, anonymous: true });
   assert.equal(page.status, 200);
@@ -144,4 +147,30 @@ test('navigation requests: no Sec-Fetch-Mode (the hub sets _xsrf only on navigat
   assert.equal(seen[1]!.headers['sec-fetch-mode'], undefined);
   await assert.rejects(http.request({ path: 'slow', navigation: true }), (e) => isPangeoError(e, 'Timeout'));
   await assert.rejects(new HttpClient({ baseUrl: 'http://127.0.0.1:9/', retries: 0 }).request({ path: 'x', navigation: true }), (e) => isPangeoError(e, 'Unreachable'));
+});
+
+test('the timeout covers the headers, not a body that streams on; a body read stalling has its own, named in the message', async (t) => {
+  const { server, url } = await serve((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.write('a');
+    if (req.url?.endsWith('/stall')) return;
+    // Later chunks come well after the 200 ms timeout: a timeout still covering the body would cut the stream.
+    let sent = 0;
+    const more = setInterval(() => {
+      res.write('b');
+      if (++sent === 3) {
+        clearInterval(more);
+        res.end();
+      }
+    }, 250);
+  });
+  t.after(() => { server.closeAllConnections(); server.close(); });
+  const http = new HttpClient({ baseUrl: url, timeoutMs: 200, retries: 0 });
+  const stream = await http.request({ path: 'stream' });
+  let text = '';
+  const reader = stream.body!.getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += Buffer.from(chunk.value).toString();
+  assert.equal(text, 'abbb');
+  const stalled = await http.request({ path: 'stall' });
+  await assert.rejects(stalled.text(), (e) => isPangeoError(e, 'Timeout') && /did not answer within 200 ms/.test(e.message));
 });

@@ -1,16 +1,20 @@
 // The lint rules that keep the layout: they must really fire (a config typo would silently pass `npm run lint`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
 
 const root = join(__dirname, '../../..');
-const eslint = new ESLint({ cwd: root });
+// The probes below exist only in memory or outside tsconfig.json, so the project's type-aware rules cannot read them.
+const untyped = { ...tseslint.configs.disableTypeChecked, files: ['**/*.ts'] };
+const eslint = new ESLint({ cwd: root, overrideConfig: untyped });
 
 async function ruleIds(code: string, filePath: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: join(root, filePath) });
-  return result.messages.map((m) => m.ruleId ?? m.message);
+  return result!.messages.map((m) => m.ruleId ?? m.message);
 }
 
 test('vscode is refused outside editor adapters and allowed inside them', async () => {
@@ -49,9 +53,33 @@ test('an import cycle is an error', async () => {
   try {
     writeFileSync(join(dir, 'a.ts'), "import { b } from './b';\nexport const a = (): unknown => b;\n");
     writeFileSync(join(dir, 'b.ts'), "import { a } from './a';\nexport const b = (): unknown => a;\n");
-    const results = await new ESLint({ cwd: root, ignore: false }).lintFiles([join(dir, 'a.ts')]);
-    assert.deepEqual(results[0].messages.map((m) => m.ruleId), ['import-x/no-cycle']);
+    const results = await new ESLint({ cwd: root, ignore: false, overrideConfig: untyped }).lintFiles([join(dir, 'a.ts')]);
+    assert.deepEqual(results[0]!.messages.map((m) => m.ruleId), ['import-x/no-cycle']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the type-checked rules run: a forgotten promise is an error, node:test\'s test() is not', async () => {
+  const dir = mkdtempSync(join(root, 'test/unit/core/.typed-'));
+  try {
+    // A project of one file, so the check builds a small program instead of the whole tree's.
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../../../tsconfig.json', include: ['*.ts'] }));
+    writeFileSync(join(dir, 'probe.ts'), "import { test } from 'node:test';\nexport async function later(): Promise<void> {}\nlater();\ntest('runs', async () => {});\n");
+    const results = await new ESLint({ cwd: root, ignore: false }).lintFiles([join(dir, 'probe.ts')]);
+    assert.deepEqual(results[0]!.messages.map((m) => `${m.line} ${m.ruleId ?? m.message}`), ['3 @typescript-eslint/no-floating-promises']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every folder of src/ stands on a layer, and the README map lists the same layers', async () => {
+  const { LAYERS } = (await import(pathToFileURL(join(root, 'eslint.config.mjs')).href)) as { LAYERS: string[][] };
+  const placed = LAYERS.flat();
+  const folders = readdirSync(join(root, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/${d.name}`);
+  assert.deepEqual(folders.filter((f) => !placed.includes(f)), [], 'a new folder must be placed on a layer (eslint.config.mjs LAYERS)');
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const rows = [...readme.matchAll(/^\| (\d+) \| ([^|]+) \|/gm)].map((m) => [Number(m[1]), [...m[2]!.matchAll(/`([^`]+)`/g)].map((x) => x[1]!)] as const);
+  const fromReadme = LAYERS.map((_, i) => rows.filter(([n]) => n === i).flatMap(([, f]) => f).sort());
+  assert.deepEqual(fromReadme, LAYERS.map((l) => [...l].sort()), 'README "Layout" table and LAYERS agree');
 });

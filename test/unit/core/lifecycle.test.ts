@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Disposable, DisposableStore, toDisposable } from '../../../src/core/lifecycle';
 import { Emitter } from '../../../src/core/emitter';
-import { PollLoop } from '../../../src/core/pollLoop';
 
 class Owner extends Disposable {
   readonly changes = this._register(new Emitter<number>());
@@ -56,29 +55,4 @@ test('Emitter: one throwing listener neither stops the others nor goes unheard',
   assert.deepEqual(heard, ['a']);
   assert.equal(errors.length, 2);
   assert.match(String(errors[0]), /listener bug/);
-});
-
-test('PollLoop.start(delay) waits that long before the first tick', async (t) => {
-  const ticks: number[] = [];
-  const started = Date.now();
-  const loop = new PollLoop(async () => { ticks.push(Date.now() - started); }, { intervalMs: 20 });
-  t.after(() => loop.stop());
-  loop.start(200);
-  await new Promise((r) => setTimeout(r, 100));
-  assert.equal(ticks.length, 0, 'no tick before the delay');
-  for (const end = Date.now() + 5000; ticks.length < 2 && Date.now() < end;) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(ticks.length >= 2, `ticks: ${ticks.join(', ')}`);
-  assert.ok(ticks[0]! >= 195);
-});
-
-test('PollLoop asks nextDelayMs for each wait (a back-off schedule drives it)', async (t) => {
-  const waits = [30, 400];
-  const ticks: number[] = [];
-  const started = Date.now();
-  const loop = new PollLoop(async () => { ticks.push(Date.now() - started); }, { intervalMs: 10, nextDelayMs: () => waits.shift() ?? 10_000 });
-  t.after(() => loop.stop());
-  loop.start(0);
-  for (const end = Date.now() + 5000; ticks.length < 3 && Date.now() < end;) await new Promise((r) => setTimeout(r, 10));
-  assert.equal(ticks.length, 3, `ticks: ${ticks.join(', ')}`);
-  assert.ok(ticks[1]! - ticks[0]! >= 25 && ticks[2]! - ticks[1]! >= 390, `ticks: ${ticks.join(', ')}`);
 });

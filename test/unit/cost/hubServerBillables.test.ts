@@ -9,7 +9,7 @@ import { rememberProfiles } from '../../../src/hubs/profileCatalog';
 import { parseOptionsForm } from '../../../src/hubs/optionsForm';
 import { CostMeter } from '../../../src/cost/costMeter';
 import { defaultPriceTable } from '../../../src/cost/priceTable';
-import { parseResourceId } from '../../../src/cost/resourceRef';
+import { decodeResourceId } from '../../../src/shared/resourceIds';
 import type { HubRegistry } from '../../../src/hubs/hubRegistry';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 
@@ -40,7 +40,7 @@ test('profile servers: sized from the profile text, priced by the hub-profile se
   const meter = new CostMeter({ table: defaultPriceTable, store: new MemoryStore(), sources: [{ list: async () => billables }] });
   const { snapshot } = await meter.tick(Date.now());
   const by = (name: string) => snapshot.resources.find((r) => r.ref?.kind === 'server' && r.ref.serverName === name)!;
-  assert.deepEqual(parseResourceId(by('gpu').id), { kind: 'server', hubId: HUB, serverName: 'gpu' });
+  assert.deepEqual(decodeResourceId(by('gpu').id), { kind: 'server', hubId: HUB, serverName: 'gpu' });
   assert.match(by('').rate.lines[0]!.what, /server 2 cores 8 GiB/);
   assert.ok(by('').usdPerHour > 0 && !by('').unpriced);
   assert.match(by('gpu').rate.lines[0]!.what, /server 16 cores 64 GiB/);

@@ -4,6 +4,7 @@ import { Budget } from '../../../src/cost/budget';
 import { CostLedger } from '../../../src/cost/costLedger';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 import { IdleDetector } from '../../../src/cost/idleDetector';
+import { encodeResourceId } from '../../../src/shared/resourceIds';
 
 test('ledger: per-day, per-resource totals persist across instances; month sums its days', async () => {
   const store = new MemoryStore();
@@ -55,4 +56,21 @@ test('idle detector: nudges once per idle stretch, from task counts or check_idl
   assert.equal(v.nudge, true);
   assert.equal(v.idleForMs, 15 * 60_000);
   assert.equal(s.observe(t0 + 60_000, { activeTasks: 0, idleSince: null }).idleForMs, 0);
+});
+
+test('ledger: today\'s cost of a resource includes what an earlier version filed under its old id', async () => {
+  const store = new MemoryStore();
+  // Written by versions before the one id scheme: "<provider>/<cluster>" and "<hub base>#<server>".
+  await store.update('pangeo.cost.day.2026-02-01', {
+    totalUsd: 1.75,
+    resources: { 'scheduler/http://127.0.0.1:8787/': { label: 'sched', usd: 1.5 }, 'https://hub.example.org/#gpu': { label: 'gpu', usd: 0.25 } },
+  });
+  const ledger = new CostLedger(store);
+  const cluster = encodeResourceId({ kind: 'cluster', providerId: 'scheduler', clusterId: 'http://127.0.0.1:8787/' });
+  const server = encodeResourceId({ kind: 'server', hubId: 'https://hub.example.org/', serverName: 'gpu' });
+  await ledger.add('2026-02-01', cluster, 'sched', 0.5);
+  assert.equal(ledger.resourceUsd('2026-02-01', cluster), 2);
+  assert.equal(ledger.resourceUsd('2026-02-01', server), 0.25);
+  assert.equal(ledger.resourceUsd('2026-02-01', encodeResourceId({ kind: 'server', hubId: 'https://hub.example.org/', serverName: '' })), 0, 'another server');
+  assert.equal(ledger.day('2026-02-01').totalUsd, 2.25);
 });

@@ -9,37 +9,13 @@ import { askScale, confirmLargeCluster, pickClusterOptions } from '../../../src/
 import { NO_CAPABILITIES, type ClusterProvider, type ClusterSummary } from '../../../src/dask/clusterProvider';
 import { UnreachableError } from '../../../src/core/http/errors';
 import { silentLogger } from '../../../src/core/log';
-
-class FakeEmitter<T> {
-  listeners: ((e: T) => void)[] = [];
-  event = (l: (e: T) => void) => {
-    this.listeners.push(l);
-    return { dispose() {} };
-  };
-  fire(e: T) {
-    this.listeners.forEach((l) => l(e));
-  }
-  dispose() {}
-}
-class TreeItem {
-  description?: string;
-  contextValue?: string;
-  iconPath?: unknown;
-  tooltip?: unknown;
-  command?: unknown;
-  id?: string;
-  constructor(public label: string, public collapsibleState: number) {}
-}
+import { decodeResourceId, encodeResourceId } from '../../../src/shared/resourceIds';
+import { createFakeVscode, FakeTreeItem } from '../../support/fakeVscode';
 
 function fakeVs(answers: { quickPick?: unknown[]; input?: (string | undefined)[]; warning?: (string | undefined)[] } = {}) {
   const calls: string[] = [];
   const vs = {
-    EventEmitter: FakeEmitter,
-    TreeItem,
-    ThemeIcon: class { constructor(public id: string, public color?: unknown) {} },
-    ThemeColor: class { constructor(public id: string) {} },
-    MarkdownString: class { value = ''; constructor() {} appendMarkdown(s: string) { this.value += s; return this; } },
-    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    ...createFakeVscode().vs,
     window: {
       showQuickPick: async (items: unknown[] | Promise<unknown[]>, o?: { title?: string }) => {
         calls.push(`pick:${o?.title ?? ''}`);
@@ -95,6 +71,8 @@ describe('Dask view: polling', () => {
         mock.timers.tick(ms);
         for (let i = 0; i < 5; i++) await Promise.resolve();
       };
+      // Read through a function: each assert.equal narrows `bad.calls` to the number it checked.
+      const allCalls = () => ok.calls + bad.calls;
       await tick(60_000);
       assert.equal(ok.calls + bad.calls, 0, 'nothing is polled while the view is hidden');
       service.setVisible(true);
@@ -115,9 +93,9 @@ describe('Dask view: polling', () => {
       await tick(5000);
       assert.equal(bad.calls, 5, 'back to 5 s after a success');
       service.setVisible(false);
-      const before = ok.calls + bad.calls;
+      const before = allCalls();
       await tick(120_000);
-      assert.equal(ok.calls + bad.calls, before, 'hidden again: no polling');
+      assert.equal(allCalls(), before, 'hidden again: no polling');
       service.dispose();
     } finally {
       mock.timers.reset();
@@ -139,30 +117,31 @@ describe('Dask view: tree', () => {
     const roots = await tree.getChildren();
     assert.deepEqual(roots.map((r) => (r as { providerId: string }).providerId), ['gw', 'sched', 'broken']);
     const clusters = await tree.getChildren(roots[0]);
-    const items = clusters.map((n) => tree.getTreeItem(n) as unknown as TreeItem);
+    const items = clusters.map((n) => tree.getTreeItem(n) as unknown as FakeTreeItem);
     assert.equal(items[0]!.contextValue, 'daskCluster.scale.adapt.stop.dashboard.client');
     // Short enough for the default sidebar width: the name is the label, the count and bounds the description,
     // threads/memory/age in the tooltip.
     assert.equal(items[0]!.label, 'c1');
+    assert.deepEqual(decodeResourceId(items[0]!.id), { kind: 'cluster', providerId: 'gw', clusterId: 'c1' }, 'the item id is the cluster\'s resource id');
     assert.equal(items[0]!.description, '2 workers · adaptive 1–3');
     assert.match((items[0]!.tooltip as { value: string }).value, /2 workers · 4 threads · 2\.0 GiB · adaptive 1–3/);
     assert.equal(items[1]!.contextValue, 'daskCluster.stop', 'a pending cluster can be stopped but not scaled');
     assert.equal(items[1]!.description, 'starting', 'a pending cluster reads "starting"');
-    const sched = (await tree.getChildren(roots[1])).map((n) => tree.getTreeItem(n) as unknown as TreeItem);
+    const sched = (await tree.getChildren(roots[1])).map((n) => tree.getTreeItem(n) as unknown as FakeTreeItem);
     assert.equal(sched[0]!.contextValue, 'daskCluster.dashboard.client', 'read-only scheduler: no scale, no stop');
     const err = (await tree.getChildren(roots[2]))[0] as DaskTreeNode & { kind: 'message' };
     assert.equal(err.kind, 'message');
     assert.match(err.text, /Cannot list clusters: Cannot reach/);
     assert.equal(err.command?.command, 'pangeo.dask.refresh');
     const workers = await tree.getChildren(clusters[0]);
-    assert.match((tree.getTreeItem(workers[0]!) as unknown as TreeItem).description!, /2 threads · 512 MiB \/ 1\.0 GiB · CPU 12 %/);
-    const providerItem = tree.getTreeItem(roots[0]!) as unknown as TreeItem;
+    assert.match((tree.getTreeItem(workers[0]!) as unknown as FakeTreeItem).description!, /2 threads · 512 MiB \/ 1\.0 GiB · CPU 12 %/);
+    const providerItem = tree.getTreeItem(roots[0]!) as unknown as FakeTreeItem;
     assert.equal(providerItem.contextValue, 'daskProvider.create.removable');
     assert.equal(providerItem.description, '2 clusters');
-    // The cost meter's rates show on running clusters only.
-    tree.setRates(new Map([['gw/c1', 0.288], ['gw/c2', 1]]));
-    assert.match((tree.getTreeItem(clusters[0]!) as unknown as TreeItem).description!, / · \$0\.29\/h$/);
-    assert.doesNotMatch((tree.getTreeItem(clusters[1]!) as unknown as TreeItem).description!, /\$/);
+    // The cost meter's rates (keyed by the resource ids it gave the clusters) show on running clusters only.
+    tree.setRates(new Map([[encodeResourceId({ kind: 'cluster', providerId: 'gw', clusterId: 'c1' }), 0.288], [encodeResourceId({ kind: 'cluster', providerId: 'gw', clusterId: 'c2' }), 1]]));
+    assert.match((tree.getTreeItem(clusters[0]!) as unknown as FakeTreeItem).description!, / · \$0\.29\/h$/);
+    assert.doesNotMatch((tree.getTreeItem(clusters[1]!) as unknown as FakeTreeItem).description!, /\$/);
   });
 });
 
@@ -181,7 +160,7 @@ describe('Dask view: detach and unknown bounds', () => {
     listed = [];
     await service.refresh();
     assert.deepEqual(service.snapshot('scheduler')!.clusters!.map((c) => [c.id, c.status]), [['b', 'stopped']]);
-    const item = tree.getTreeItem({ kind: 'cluster', providerId: 'scheduler', cluster: summary('c', { adaptive: { minimum: null, maximum: null } }) }) as unknown as TreeItem;
+    const item = tree.getTreeItem({ kind: 'cluster', providerId: 'scheduler', cluster: summary('c', { adaptive: { minimum: null, maximum: null } }) }) as unknown as FakeTreeItem;
     assert.equal(item.description, '2 workers · adaptive (bounds unknown)');
   });
 });

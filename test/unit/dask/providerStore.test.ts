@@ -5,11 +5,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProviderStore, secretKey } from '../../../src/dask/editor/providerStore';
-import { hubOfGateway } from '../../../src/dask/editor/addProviderFlow';
+import { hubOfGateway } from '../../../src/dask/gateway/gatewayAuth';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 import type { GatewayProvider } from '../../../src/dask/gateway/gatewayProvider';
 import { silentLogger } from '../../../src/core/log';
-import { daskDashboardSources, targetId } from '../../../src/dashboard/editor/daskDashboardSources';
+import { daskDashboardSources } from '../../../src/dashboard/editor/daskDashboardSources';
+import { encodeResourceId } from '../../../src/shared/resourceIds';
 import { ClusterService } from '../../../src/dask/editor/clusterService';
 
 function secrets() {
@@ -63,7 +64,7 @@ describe('Dask provider store', () => {
 
     await store.remove(`gateway:${url}`);
     assert.equal(s.map.has(secretKey(`gateway:${url}`)), false, 'removing a provider deletes its secret');
-    await store.removeSchedulerAddress('http://10.0.0.1:8787/');
+    await store.detach('scheduler', 'http://10.0.0.1:8787/');
     assert.ok(store.provider('scheduler'));
     await store.remove('scheduler');
     assert.deepEqual(store.providers().map((p) => p.id), ['local', 'gateway:https://gw.example.org/']);
@@ -78,7 +79,7 @@ describe('Dask provider store', () => {
 });
 
 describe('dashboard sources for the panel', () => {
-  it('resolves tree nodes and saved ids (with colons on both sides) to targets with connection and scale', async () => {
+  it('resolves tree nodes and saved ids (also as earlier versions saved them, colons on both sides) to targets with connection and scale', async () => {
     const store = new ProviderStore({
       state: new MemoryStore(), secrets: secrets(), logger: silentLogger, clustersDir: mkdtempSync(join(tmpdir(), 'pangeo-ds-')), daskCommand: () => undefined,
     });
@@ -86,15 +87,18 @@ describe('dashboard sources for the panel', () => {
     await store.add({ kind: 'scheduler', url: 'http://10.0.0.1:8787/' });
     const service = new ClusterService({ providers: () => store.providers(), logger: silentLogger });
     const sources = daskDashboardSources(service, store);
-    const gw = await sources.resolve(targetId('gateway:https://gw.example.org/', 'ns.abc'));
-    assert.equal(gw?.id, 'dask:gateway:https://gw.example.org/:ns.abc');
+    const gwId = encodeResourceId({ kind: 'cluster', providerId: 'gateway:https://gw.example.org/', clusterId: 'ns.abc' });
+    const gw = await sources.resolve(gwId);
+    assert.equal(gw?.id, gwId);
+    assert.equal((await sources.resolve('dask:gateway:https://gw.example.org/:ns.abc'))?.id, gwId, 'a panel saved by an earlier version');
     assert.equal(typeof gw?.scale, 'function');
     assert.equal(typeof gw?.adapt, 'function');
     const sched = await sources.resolve('dask:scheduler:http://10.0.0.1:8787/');
     assert.equal(sched?.name, 'http://10.0.0.1:8787/');
-    assert.equal(sched?.adapt, undefined, 'an attached scheduler cannot adapt');
+    assert.equal(sched?.id, encodeResourceId({ kind: 'cluster', providerId: 'scheduler', clusterId: 'http://10.0.0.1:8787/' }));
+    assert.equal(typeof sched?.adapt, 'undefined', 'an attached scheduler cannot adapt');
     const node = await sources.resolve({ kind: 'cluster', providerId: 'local', cluster: { id: 'local-1' } });
-    assert.equal(node?.id, 'dask:local:local-1');
+    assert.equal(node?.id, encodeResourceId({ kind: 'cluster', providerId: 'local', clusterId: 'local-1' }));
     assert.equal(await sources.resolve({ kind: 'cluster', providerId: 'nope', clusterId: 'x' }), undefined);
     assert.equal(await sources.resolve('http://x/'), undefined);
     store.dispose();

@@ -287,3 +287,26 @@ test('what the editor listed or read is the baseline: a change right after it is
   await t.fire();
   assert.deepEqual(t.flat(), ['changed d/x.txt', 'changed open.txt', 'created d/y.txt']);
 });
+
+test('a poke while a round is in flight: that round finishes, and the next comes one interval after the poke, not after the idle back-off', async () => {
+  const t = setup();
+  const list = t.tree.list.bind(t.tree);
+  let hold = false;
+  let release: (() => void) | undefined;
+  t.tree.list = async (path: string) => {
+    if (hold) await new Promise<void>((r) => (release = r));
+    return list(path);
+  };
+  t.watch.watch('', { recursive: false });
+  for (let i = 0; i < 3; i++) await t.fire();
+  assert.equal(t.due(), 3375, 'idle: slowed down');
+  hold = true;
+  await t.fire();
+  assert.ok(release, 'a round is in flight');
+  assert.equal(t.due(), undefined, 'nothing armed while it runs (rounds never overlap)');
+  t.watch.poke();
+  hold = false;
+  release();
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  assert.equal(t.due(), 1000);
+});

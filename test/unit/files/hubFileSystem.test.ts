@@ -10,7 +10,7 @@ import { FileChangedOnServerError, FileExistsOnServerError, FileTooLargeError, S
 import { ForbiddenError, NotFoundError, UnreachableError } from '../../../src/core/http/errors';
 import type { ConnectedServer, HubRegistry } from '../../../src/hubs/hubRegistry';
 import { silentLogger } from '../../../src/core/log';
-import { asUri, FakeFileSystemError, FakeUri, fakeFsVs } from './fakeFsVscode';
+import { asUri, createFakeVscode, FakeFileSystemError, FakeUri } from '../../support/fakeVscode';
 
 const HUB = 'https://hub.example.org/jhub/';
 const USER = 'ana maría@x,(y)';
@@ -71,7 +71,7 @@ class MemoryContents {
 }
 
 function setup(opts: { ready?: boolean; timers?: { fire?: () => void } } = {}) {
-  const vs = fakeFsVs();
+  const vs = createFakeVscode().vs;
   const contents = new MemoryContents();
   const server = { hubId: HUB, hubLabel: 'hub.example.org/jhub', user: USER, server: { name: '', state: 'ready', url: `${HUB}user/x/`, userOptions: {} }, client: {} } as unknown as ConnectedServer;
   let ready = opts.ready ?? true;
@@ -94,7 +94,7 @@ function setup(opts: { ready?: boolean; timers?: { fire?: () => void } } = {}) {
     // Rounds run when the test says so.
     watchTiming: { setTimer: (fn) => { if (opts.timers) opts.timers.fire = fn; return 1; }, clearTimer: () => { if (opts.timers) opts.timers.fire = undefined; } },
   });
-  const uri = (path: string, serverName = '') => asUri(provider.uriFor({ hubId: HUB, user: USER, serverName, path }) as unknown as FakeUri);
+  const uri = (path: string, serverName = '') => asUri(provider.uriFor({ hubId: HUB, user: USER, serverName, path }));
   const serversChanged = () => serverListeners.forEach((l) => l());
   return { vs, contents, provider, uri, unavailable, setReady: (r: boolean) => (ready = r), refreshes: () => refreshes, serversChanged };
 }
@@ -102,7 +102,7 @@ function setup(opts: { ready?: boolean; timers?: { fire?: () => void } } = {}) {
 const code = (e: unknown) => (e as FakeFileSystemError).code;
 
 test('typed errors map onto the FileSystemError codes the editor acts on', () => {
-  const vs = fakeFsVs();
+  const vs = createFakeVscode().vs;
   const uri = asUri(FakeUri.parse('pangeo-hub://h.org/@/alice/@/x.txt'));
   assert.equal(code(toFileSystemError(vs, new NotFoundError('u'), uri)), 'FileNotFound');
   assert.equal(code(toFileSystemError(vs, new FileExistsOnServerError('x'), uri)), 'FileExists');
@@ -162,7 +162,7 @@ test('a listing answers the stats of its children for a moment: one request for 
   for (let i = 0; i < 50; i++) t.contents.put(`f${i}.txt`, 'x');
   const entries = await t.provider.readDirectory(t.uri(''));
   assert.equal(entries.length, 50);
-  for (const [name] of entries) await t.provider.stat(asUri(FakeUri.joinPath(t.uri('') as unknown as FakeUri, name)));
+  for (const [name] of entries) await t.provider.stat(asUri(FakeUri.joinPath(t.uri(''), name)));
   assert.deepEqual(t.contents.calls, ['list ']);
 });
 

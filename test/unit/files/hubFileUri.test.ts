@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {
   fromHubUriParts, HUB_FILE_SCHEME, HubUriError, locateHubUri, pathOnServer, ServerFileLocation, serverFolderName, toHubUriParts,
 } from '../../../src/files/hubFileUri';
-import { FakeUri } from './fakeFsVscode';
+import { FakeUri } from '../../support/fakeVscode';
 
 const hubs = ['https://hub.example.org/', 'https://hub.example.org/jhub/', 'http://127.0.0.1:8123/a/b/', 'https://h.org:8443/my%20hub/', 'https://h.org/@x:y/'];
 const users = ['alice', 'ana maría@x,(y)', '@lead', 'a%2Fb', '100%', 'x:y', 'é~!$&\'*+;=', 'user name'];

@@ -3,7 +3,6 @@
 // the notebook's own path on the server; local notebooks and other servers are left alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type * as vscode from 'vscode';
 import { NotebookControllers, NotebookKernelLike } from '../../../src/kernels/editor/notebookControllers';
 import { controllerIdFor } from '../../../src/kernels/controllerId';
 import type { NotebookKernelOptions } from '../../../src/kernels/notebookKernel';
@@ -11,7 +10,7 @@ import type { ConnectedServer, HubRegistry } from '../../../src/hubs/hubRegistry
 import { HubClient } from '../../../src/hubs/hubClient';
 import { silentLogger } from '../../../src/core/log';
 import { HUB_FILE_SCHEME, toHubUriParts } from '../../../src/files/hubFileUri';
-import { createFakeVs, FakeCell, FakeController, FakeNotebook } from '../kernels/fakeVscode';
+import { createFakeVscode, FakeCell, FakeController, FakeNotebook } from '../../support/fakeVscode';
 
 const HUB = 'https://hub.example.org/jhub/';
 const USER = 'ana maría@x,(y)';
@@ -30,14 +29,14 @@ function hubNotebook(path: string, kernelspec?: string) {
 }
 
 test('the hub notebook prefers its server\'s controller for the kernelspec it names, and its session path is its own path', async () => {
-  const fake = createFakeVs();
+  const fake = createFakeVscode();
   (fake.vs as unknown as { NotebookControllerAffinity: unknown }).NotebookControllerAffinity = { Default: 1, Preferred: 2 };
   const affinity: Array<[string, string, number]> = [];
   (FakeController.prototype as unknown as { updateNotebookAffinity: unknown }).updateNotebookAffinity = function (this: FakeController, nb: { uri: { toString(): string } }, a: number) {
     affinity.push([this.id, nb.uri.toString(), a]);
   };
   // Typed as the whole HubRegistry so a new member of it fails to compile here rather than at run time.
-  const hubs: HubRegistry = { onDidChangeServers: (() => ({ dispose() {} })) as unknown as HubRegistry['onDidChangeServers'],
+  const hubs: HubRegistry = { onDidChangeServers: () => ({ dispose() {} }),
     readyServers: () => [server(''), server('gpu')], refresh: async () => undefined, restartServer: async () => false,
     authorizationFor: async () => undefined, isSignedIn: () => true, addKernelUser: () => ({ dispose() {} }) };
   const kernelOpts: NotebookKernelOptions[] = [];

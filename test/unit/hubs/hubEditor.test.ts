@@ -5,13 +5,14 @@ import type * as vscode from 'vscode';
 import { HubAuthProvider } from '../../../src/hubs/editor/hubAuthProvider';
 import { HubService } from '../../../src/hubs/editor/hubService';
 import { HubTreeProvider } from '../../../src/hubs/editor/hubTree';
+import { decodeResourceId } from '../../../src/shared/resourceIds';
 import { HubSessions } from '../../../src/hubs/hubSessions';
 import { signOutOfHub, signOutQuestion } from '../../../src/hubs/editor/signOutFlow';
 import { SecretMap } from '../../support/memoryStores';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 
 import { silentLogger } from '../../../src/core/log';
-import { fakeVs } from '../../support/fakeVscode';
+import { createFakeVscode } from '../../support/fakeVscode';
 import { UnreachableError } from '../../../src/core/http/errors';
 
 
@@ -24,7 +25,7 @@ function setup() {
   ]);
   secrets.map.set('pangeo.hub.token:https://a.example.org/', 'tok-aaaaaaaa');
   const sessions = new HubSessions(state, secrets);
-  const vs = fakeVs() as unknown as typeof vscode;
+  const vs = createFakeVscode().vs;
   return { state, secrets, sessions, vs };
 }
 
@@ -80,7 +81,7 @@ test('sign-out flow: the question names the notebooks; No keeps the session; Sig
     },
   });
   const asked: string[] = [];
-  let answer: string | undefined;
+  let answer: string | undefined = undefined;
   const window = {
     showWarningMessage: async (message: string) => {
       asked.push(message);
@@ -126,7 +127,10 @@ test('tree: hubs with their state; a signed-out hub offers sign-in; servers carr
     { name: 'gpu', state: 'stopped', userOptions: {} },
   ];
   const servers = await tree.getChildren(roots[0]);
-  const items = servers.map((n) => tree.getTreeItem(n) as unknown as { label: string; contextValue: string; description: string });
+  const items = servers.map((n) => tree.getTreeItem(n) as unknown as { label: string; contextValue: string; description: string; id: string });
+  assert.deepEqual(items.map((i) => decodeResourceId(i.id)), [
+    { kind: 'server', hubId: 'https://a.example.org/', serverName: '' }, { kind: 'server', hubId: 'https://a.example.org/', serverName: 'gpu' },
+  ], 'item ids are the servers\' resource ids');
   assert.deepEqual(items.map((i) => [i.label, i.contextValue]), [['Default server', 'pangeo.server.ready'], ['gpu', 'pangeo.server.stopped.named']]);
   assert.match(items[0]!.description, /ready · large/);
   assert.deepEqual(service.readyServers().map((s) => [s.hubId, s.server.name, s.user]), [['https://a.example.org/', '', 'ana']]);

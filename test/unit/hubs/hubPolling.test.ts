@@ -1,16 +1,15 @@
 // HubService polls the hub on PollLoop only while the Hubs view is visible, and "Start It Again" is what it was given.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type * as vscode from 'vscode';
 import { HubService } from '../../../src/hubs/editor/hubService';
 import { HubSessions } from '../../../src/hubs/hubSessions';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 import { silentLogger } from '../../../src/core/log';
 import { SecretMap } from '../../support/memoryStores';
-import { fakeVs } from '../../support/fakeVscode';
+import { createFakeVscode } from '../../support/fakeVscode';
+import { mockClock } from '../../support/mockClock';
 
 const BASE = 'https://hub.example.org/';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function signedInHub() {
   const state = new MemoryStore();
@@ -28,37 +27,34 @@ function signedInHub() {
   return { sessions, requests };
 }
 
-/** Waits until `done()` or the deadline (a loaded CI machine runs timers late). */
-async function until(done: () => boolean, ms = 5000): Promise<void> {
-  for (const end = Date.now() + ms; !done() && Date.now() < end;) await sleep(10);
-}
-
 test('polls only while visible, on the interval given, and not after dispose', async (t) => {
+  const clock = mockClock(t); // the interval is the point here: real time on a busy machine would blur it
   const { sessions, requests } = signedInHub();
-  const service = new HubService(fakeVs() as unknown as typeof vscode, sessions, silentLogger, () => undefined);
+  const service = new HubService(createFakeVscode().vs, sessions, silentLogger, () => undefined);
   t.after(() => service.dispose());
   service.setPolling(true, 200);
-  await sleep(50);
+  await clock.advance(199);
   assert.equal(requests.length, 0, 'the first poll waits one interval (the tree reads a hub when it is expanded)');
-  await until(() => requests.length >= 2);
-  assert.ok(requests.length >= 2, `polled ${requests.length} times`);
+  await clock.advance(1);
+  assert.equal(requests.length, 1, 'polled once the interval is up');
+  await clock.advance(200);
+  assert.equal(requests.length, 2, 'and again one interval later');
   assert.ok(requests.every((p) => p === '/hub/api/users/ana'));
   assert.equal(service.snapshot(BASE)?.servers?.[0]?.state, 'ready');
   service.setPolling(false, 200);
   const whenHidden = requests.length;
-  await sleep(500);
-  assert.ok(requests.length <= whenHidden + 1, 'hidden: no more polls (one may have been in flight)');
-  const afterHide = requests.length;
+  await clock.advance(1000, 100);
+  assert.equal(requests.length, whenHidden, 'hidden: no more polls');
   service.setPolling(true, 50);
   service.dispose();
   service.setPolling(true, 50);
-  await sleep(300);
-  assert.equal(requests.length, afterHide, 'disposed: no polls, even when asked again');
+  await clock.advance(300, 50);
+  assert.equal(requests.length, whenHidden, 'disposed: no polls, even when asked again');
 });
 
 test('restartServer runs the injected flow, and answers false without one', async (t) => {
   const { sessions } = signedInHub();
-  const vs = fakeVs() as unknown as typeof vscode;
+  const vs = createFakeVscode().vs;
   const calls: unknown[][] = [];
   const service = new HubService(vs, sessions, silentLogger, () => undefined, {
     restartServer: async (...args) => { calls.push(args); return true; },

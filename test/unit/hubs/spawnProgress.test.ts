@@ -16,16 +16,20 @@ test('progress data: fields, clamping, html fallback, malformed JSON', () => {
   assert.throws(() => parseProgressData('not json'), (e) => isPangeoError(e, 'UnexpectedResponse'));
 });
 
+/** In `serve`'s chunks: write nothing more until the client goes away (a stalled spawn, however long the test takes). */
+const SILENT = Symbol('silent');
+
 /** A real HTTP server writing an event stream in arbitrary chunks, as JupyterHub does (with keep-alive comments). */
-async function serve(chunks: Array<string | number>): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (_req, res) => {
+async function serve(chunks: Array<string | number | typeof SILENT>): Promise<{ server: Server; url: string }> {
+  const server = createServer((_req, res) => void (async () => {
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
     for (const c of chunks) {
-      if (typeof c === 'number') await new Promise((r) => setTimeout(r, c));
+      if (c === SILENT) await new Promise((r) => res.once('close', r));
+      else if (typeof c === 'number') await new Promise((r) => setTimeout(r, c));
       else res.write(c);
     }
     res.end();
-  });
+  })());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }
@@ -61,13 +65,13 @@ test('a failed event throws SpawnFailedError carrying the hub message', async (t
 });
 
 test('silence longer than idleMs is a Timeout, not a hang', async (t) => {
-  const { server, url } = await serve(['data: {"progress": 10, "message": "x"}\n\n', 2000]);
+  const { server, url } = await serve(['data: {"progress": 10, "message": "x"}\n\n', SILENT]);
   t.after(() => { server.closeAllConnections(); server.close(); });
   await assert.rejects(collect(url, { idleMs: 200 }), (e) => isPangeoError(e, 'Timeout'));
 });
 
 test('cancelling stops the stream with a Cancelled error', async (t) => {
-  const { server, url } = await serve(['data: {"progress": 10, "message": "x"}\n\n', 2000]);
+  const { server, url } = await serve(['data: {"progress": 10, "message": "x"}\n\n', SILENT]);
   t.after(() => { server.closeAllConnections(); server.close(); });
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 100);

@@ -109,7 +109,7 @@ test('a network failure waits for the verdict: gone → 410; otherwise the failu
 
 test('while the server is gone: kernelspecs as last seen, kernels and sessions empty, anything else 410 and reported', async () => {
   seen.length = 0;
-  let gone: string | undefined;
+  let gone: string | undefined = undefined;
   let refused = 0;
   const listings = new Map<string, string>();
   const f = jupyterExtensionFetch(fate({ goneReason: () => gone, refused: () => refused++, listings }));

@@ -12,9 +12,10 @@ import type { CellRunRequest, CellRunResult, KernelState, KernelStateChange, Not
 import type { ConnectedServer, HubKernelUser, HubRegistry } from '../../../src/hubs/hubRegistry';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { silentLogger } from '../../../src/core/log';
-import { createFakeVs, FakeEvent, FakeNotebook, FakeVs } from './fakeVscode';
+import { createFakeVscode, FakeEventEmitter, FakeNotebook, type FakeVscode } from '../../support/fakeVscode';
 import { recordedCell, recordedOutputs } from './recorded';
 import { HUB_FILE_SCHEME, toHubUriParts } from '../../../src/files/hubFileUri';
+import { settle } from '../../support/mockClock';
 
 const HUB = 'https://hub.example.org/';
 
@@ -86,15 +87,15 @@ function server(name = ''): ConnectedServer {
 }
 
 function setup(servers: ConnectedServer[] = [server()], probe: { value: ServerProbe } = { value: 'stopped' }) {
-  const fake: FakeVs = createFakeVs();
-  const changed = new FakeEvent<void>();
+  const fake: FakeVscode = createFakeVscode();
+  const changed = new FakeEventEmitter<void>();
   const restartCalls: string[] = [];
   const restartResult = { value: false };
   const signedIn = { value: true };
   const kernelUsers: HubKernelUser[] = [];
   let ready = servers;
   const hubs: HubRegistry = {
-    onDidChangeServers: changed.event as unknown as vscode.Event<void>,
+    onDidChangeServers: changed.event,
     readyServers: () => ready,
     refresh: async () => undefined,
     restartServer: async (hubId, name) => {
@@ -259,7 +260,7 @@ describe('NotebookControllers (fake vscode)', () => {
     assert.equal(nb.cells[0]!.lastRun?.success, false);
     assert.match(nb.cells[0]!.outputs[0]!.items[0]!.text, /not running/);
     probe.value = 'ready';
-    fake.answers.set('running again', 'Reconnect');
+    fake.answers.buttons.set('running again', 'Reconnect');
     await setServers([server()]);
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(controllers.controllerIds(), [controllerIdFor(HUB, '', 'python3')], 'same id again when the server is back');
@@ -296,9 +297,9 @@ describe('NotebookControllers (fake vscode)', () => {
     const controller = fake.controllers[0]!;
     await controller.executeHandler(nb.cells, nb, controller);
     restartResult.value = true;
-    fake.answers.set('is gone', 'Start It Again');
+    fake.answers.buttons.set('is gone', 'Start It Again');
     await setServers([]);
-    await new Promise((r) => setTimeout(r, 10));
+    await settle(); // the toast's answer and the restart are promise steps: event-loop turns, not a time window
     assert.deepEqual(restartCalls, [`${HUB}|`]);
   });
 
@@ -319,12 +320,12 @@ describe('NotebookControllers (fake vscode)', () => {
     assert.deepEqual(controllers.controllerIds(), [controllerIdFor(HUB, '', 'python3')], 'the unused controller goes, the bound one stays');
     assert.equal(controller.disposed, false);
     assert.match(controller.description ?? '', /signed out/);
-    fake.answers.set('signed out of', 'Sign In');
+    fake.answers.buttons.set('signed out of', 'Sign In');
     await controller.executeHandler(nb.cells, nb, controller);
     assert.equal(nb.cells[0]!.lastRun?.success, false);
     assert.match(nb.cells[0]!.outputs[0]!.items[0]!.text, /signed out of hub\.example\.org/);
     await new Promise((r) => setImmediate(r)); // the question does not hold the run; its answer comes later
-    assert.deepEqual(fake.commands.map((c) => [c.id, c.args[0]]), [['pangeo.hubs.signIn', HUB]]);
+    assert.deepEqual(fake.executed.map((c) => [c.id, c.args[0]]), [['pangeo.hubs.signIn', HUB]]);
     assert.equal(kernels.length, 1, 'no kernel is started while signed out');
     signedIn.value = true;
     await setServers([server(), server('gpu')]);
@@ -427,12 +428,12 @@ describe('NotebookControllers: notebooks opened from the hub beside the Jupyter 
     const id = controllerIdFor(HUB, '', 'python3');
     assert.deepEqual(controllers.controllerIds(), [id]);
     assert.equal(fake.controllers.find((c) => c.id === id)!.affinity.get(hubNotebook), 2, 'preferred for its notebook');
-    assert.deepEqual(fake.commands.filter((c) => c.id === 'notebook.selectKernel'), [], 'no editor shows it yet');
+    assert.deepEqual(fake.executed.filter((c) => c.id === 'notebook.selectKernel'), [], 'no editor shows it yet');
     const editor = { notebook: hubNotebook };
     fake.visibleNotebookEditors.push(editor);
     fake.visibleEditorsChanged.fire([editor]);
     fake.visibleEditorsChanged.fire([editor]);
-    const selects = fake.commands.filter((c) => c.id === 'notebook.selectKernel');
+    const selects = fake.executed.filter((c) => c.id === 'notebook.selectKernel');
     assert.deepEqual(selects.map((c) => c.args), [[{ notebookEditor: editor, id, extension: 'pangeo-compute.pangeo-compute' }]], 'selected exactly once');
   });
 
@@ -449,14 +450,14 @@ describe('NotebookControllers: notebooks opened from the hub beside the Jupyter 
     await kernels[0]!.connect();
     const [runner] = controllers.idleRunners();
     assert.equal(runner?.label, 'Untitled-1.ipynb');
-    assert.equal(await runner!.runIfIdle(CELLS.streams!), 'hi\nmore\n', 'stdout only');
+    assert.equal(await runner.runIfIdle(CELLS.streams!), 'hi\nmore\n', 'stdout only');
     assert.deepEqual(kernels[0]!.hidden.map((r) => [r.silent, r.storeHistory]), [[true, false]]);
     // A user cell in flight: the probe is not sent (it would wait behind it, and the next cell behind the probe).
     const userRun = controller.executeHandler(nb.cells, nb, controller);
-    assert.equal(await runner!.runIfIdle(CELLS.streams!), undefined);
+    assert.equal(await runner.runIfIdle(CELLS.streams!), undefined);
     await userRun;
     assert.equal(kernels[0]!.hidden.length, 1);
-    fake.trusted.value = false;
+    fake.state.trusted = false;
     assert.deepEqual(controllers.idleRunners(), []);
   });
 });

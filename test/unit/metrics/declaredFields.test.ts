@@ -19,7 +19,7 @@ test('a change in any declared worker field reaches the webview diff, and the pr
   for (const field of WORKER_FIELD_NAMES) {
     if (field === 'address') continue;
     const after = rows();
-    const changed = { ...after[1]!, [field]: typeof after[1]![field] === 'string' ? `${after[1]![field]}-x` : (after[1]![field] as number) + 1 } as WorkerRow;
+    const changed = { ...after[1]!, [field]: typeof after[1]![field] === 'string' ? `${after[1]![field]}-x` : after[1]![field] + 1 } as WorkerRow;
     after[1] = changed;
     const diff = diffWorkers(before, after);
     assert.deepEqual(diff.changed.map((r) => r.address), [changed.address], `a change of ${field} is sent`);

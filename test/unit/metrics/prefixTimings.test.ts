@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readMetricsPage } from '../../../src/dashboard/metrics/metricsPage';
 import { prefixTimingsFromBars, readPrefixTimings } from '../../../src/dashboard/metrics/prefixTimings';
-import { readEventstreamFrame, TaskBar } from '../../../src/dashboard/metrics/taskStream';
+import { readEventstreamFrame } from '../../../src/dashboard/metrics/taskStream';
+import type { TaskBar } from '../../../src/shared/dashboard/taskStreamModel';
 import { fixtureText, metricsAt } from './schedulerFixtures';
 
 test('real 2022.12 /metrics has no per-prefix time: "not served", pointing at the task stream', () => {

@@ -114,7 +114,7 @@ for (const where of ['on the host thread', 'on the worker thread'] as const) {
     id = 'B';
     const r = await s.poll();
     assert.ok(r.ok && r.restarted);
-    const denied = new SchedulerSampler({ dashboardUrl: 'http://x.test/' }, { stoppedAfter: 1, fetch: (async () => new Response('no', { status: 403 })) as typeof fetch });
+    const denied = new SchedulerSampler({ dashboardUrl: 'http://x.test/' }, { stoppedAfter: 1, fetch: async () => new Response('no', { status: 403 }) });
     const d = await denied.poll();
     assert.equal(d.ok, false);
     assert.equal(d.state, 'unreachable');
@@ -125,11 +125,11 @@ for (const where of ['on the host thread', 'on the worker thread'] as const) {
     const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 1 }) };
     assert.match((await (await sampler(control)).plots()).reason ?? '', /bokeh/);
     const withPlots = new SchedulerSampler({ dashboardUrl: 'http://x.test/status', headers: { Authorization: 'token abcdefgh' } },
-      { fetch: (async () => Response.json({ 'Task Stream': '/individual-task-stream' })) as typeof fetch });
+      { fetch: async () => Response.json({ 'Task Stream': '/individual-task-stream' }) });
     const p = await withPlots.plots();
     assert.deepEqual(p.plots, {});
     assert.match(p.reason ?? '', /credentials/);
-    const open = new SchedulerSampler({ dashboardUrl: 'http://x.test/status' }, { fetch: (async () => Response.json({ 'Task Stream': '/individual-task-stream' })) as typeof fetch });
+    const open = new SchedulerSampler({ dashboardUrl: 'http://x.test/status' }, { fetch: async () => Response.json({ 'Task Stream': '/individual-task-stream' }) });
     assert.deepEqual((await open.plots()).plots, { 'Task Stream': 'http://x.test/individual-task-stream' });
   });
 

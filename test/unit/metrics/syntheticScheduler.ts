@@ -11,7 +11,7 @@ export interface SyntheticOptions {
   flavour?: MetricsFlavour;
   processing?: number;
   schedulerId?: string;
-  /** Epoch seconds of tick 0's heartbeats (default: now). */
+  /** Epoch seconds of tick 0's heartbeats (default: when this file loaded, so a payload changes only with `tick`). */
   baseTime?: number;
   /**
    * Each worker heartbeats every `heartbeatEvery` ticks (staggered), as Dask paces them in big clusters (about every
@@ -37,9 +37,12 @@ function workerMetrics(i: number, tick: number): object {
   };
 }
 
+// Not "now" per call: a test crossing a second boundary (slowly, on a busy machine) would see every worker change.
+const LOADED_AT = Math.floor(Date.now() / 1000);
+
 export function syntheticPayloads(o: SyntheticOptions): { counts: object; identity: object; metrics: string } {
   const tick = o.tick ?? 0;
-  const base = o.baseTime ?? Math.floor(Date.now() / 1000);
+  const base = o.baseTime ?? LOADED_AT;
   const threads = o.threadsPerWorker ?? 2;
   const limit = o.memoryLimit ?? 4 * 1024 ** 3;
   const workers: Record<string, object> = {};
@@ -103,5 +106,5 @@ export function fakeSchedulerFetch(control: FakeSchedulerControl): typeof fetch 
     if (path === '/metrics') return p.metrics ? new Response(p.metrics) : new Response('404: Not Found', { status: 404 });
     if (path === '/individual-plots.json') return Response.json(control.plots ?? {});
     return new Response('404: Not Found', { status: 404 });
-  }) as typeof fetch;
+  });
 }

@@ -53,7 +53,7 @@ test('all steps run in order with progress, and the settings file gets exactly t
   const outcome = await applyPreset(FULL, impls, { ...NOW, onProgress: (e) => events.push(e) });
   assert.equal(outcome.status, 'done');
   assert.deepEqual(calls, ['sign-in', 'start-server', 'get-content', 'open-files', 'select-kernel', 'assume-aws-role', 'create-dask-cluster', 'set-budget', 'recommend-extensions']);
-  const written = JSON.parse(readFileSync(file, 'utf8'));
+  const written: unknown = JSON.parse(readFileSync(file, 'utf8'));
   assert.deepEqual(written, { 'editor.fontSize': 15, 'editor.wordWrap': 'on', 'notebook.lineNumbers': 'on', 'workbench.colorTheme': 'Default Dark Modern', 'files.autoSave': 'afterDelay', 'pangeo.cost.showInStatusBar': true });
   assert.deepEqual(events.filter((e) => e.type === 'step-succeeded').map((e) => e.index), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   assert.ok(events.some((e) => e.type === 'step-progress' && e.message === 'working on start-server'));
@@ -82,7 +82,7 @@ test('a failing step stops the run, names the step, leaves settings untouched; r
   assert.deepEqual(calls.slice(6), ['create-dask-cluster', 'create-dask-cluster', 'set-budget', 'recommend-extensions']);
   const after = readFileSync(file, 'utf8');
   assert.match(after, /the student's own settings/, 'comments survive');
-  const parsed = JSON.parse(after.replace(/\/\/.*$/m, ''));
+  const parsed = JSON.parse(after.replace(/\/\/.*$/m, '')) as Record<string, unknown>;
   assert.equal(parsed['editor.fontSize'], 15);
   assert.equal(parsed['git.enabled'], true);
   assert.ok(retried.status === 'done');
@@ -98,7 +98,7 @@ test('an invalid preset runs nothing and says why', async (t) => {
   const bad = readFileSync(join(__dirname, '../../fixtures/presets/bad/forbidden-setting-terminal.json'));
   const outcome = await applyPreset(bad, impls, NOW);
   assert.equal(outcome.status, 'invalid');
-  assert.ok(outcome.status === 'invalid' && outcome.problems[0].code === 'forbidden-setting');
+  assert.ok(outcome.status === 'invalid' && outcome.problems[0]!.code === 'forbidden-setting');
   assert.deepEqual(calls, []);
   assert.equal(existsSync(file), false);
 });
@@ -164,19 +164,22 @@ test('the budget step writes the preset budget as the cost meter\'s settings', a
   impls['set-budget'] = budgetStep(new JsonFileSettingsWriter(file));
   const outcome = await applyPreset(FULL, impls, NOW);
   assert.equal(outcome.status, 'done');
-  const written = JSON.parse(readFileSync(file, 'utf8'));
+  const written = JSON.parse(readFileSync(file, 'utf8')) as {
+    'pangeo.cost.budget.limitUsd': number; 'pangeo.cost.budget.period': string; 'pangeo.cost.budget.actionAt100': string;
+    'pangeo.cost.priceOverrides': { clouds: { aws: { instances: unknown } } };
+  };
   assert.equal(written['pangeo.cost.budget.limitUsd'], 25);
   assert.equal(written['pangeo.cost.budget.period'], 'month');
   assert.equal(written['pangeo.cost.budget.actionAt100'], 'scaleClustersToZero');
   assert.deepEqual(written['pangeo.cost.priceOverrides'].clouds.aws.instances, { 'm5.large': 0.096, 'r5.xlarge': 0.252 });
   // The values are the ones the cost settings accept (package.json is the contract).
-  const props = (require('../../../package.json') as { contributes: { configuration: { properties: Record<string, { enum?: string[] }> } } }).contributes.configuration.properties;
-  assert.ok(props['pangeo.cost.budget.period'].enum?.includes(written['pangeo.cost.budget.period']));
-  assert.ok(props['pangeo.cost.budget.actionAt100'].enum?.includes(written['pangeo.cost.budget.actionAt100']));
+  const props = (JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { enum?: string[] }> } } }).contributes.configuration.properties;
+  assert.ok(props['pangeo.cost.budget.period']!.enum?.includes(written['pangeo.cost.budget.period']));
+  assert.ok(props['pangeo.cost.budget.actionAt100']!.enum?.includes(written['pangeo.cost.budget.actionAt100']));
   assert.ok(props['pangeo.cost.priceOverrides'], 'pangeo.cost.priceOverrides exists');
   const schema = presetSchemaObject() as { properties: { cost: { properties: { atLimit: { enum: string[] }; budget: { properties: { period: { enum: string[] } } } } } } };
-  assert.deepEqual([...schema.properties.cost.properties.budget.properties.period.enum].sort(), [...props['pangeo.cost.budget.period'].enum!].sort());
-  assert.deepEqual([...schema.properties.cost.properties.atLimit.enum].sort(), [...props['pangeo.cost.budget.actionAt100'].enum!].sort());
+  assert.deepEqual([...schema.properties.cost.properties.budget.properties.period.enum].sort(), [...props['pangeo.cost.budget.period']!.enum!].sort());
+  assert.deepEqual([...schema.properties.cost.properties.atLimit.enum].sort(), [...props['pangeo.cost.budget.actionAt100']!.enum!].sort());
 });
 
 test('a preset\'s hub profile prices are merged into pangeo.cost.hubProfilePrices for its hub', async (t) => {
@@ -188,7 +191,7 @@ test('a preset\'s hub profile prices are merged into pangeo.cost.hubProfilePrice
   assert.ok(step.details.includes('Price of a server with the profile "large" on https://hub.example.org/: $0.77/h'), step.details.join('\n'));
   const outcome = await applyPreset(JSON.stringify(preset), { 'sign-in': async () => undefined, 'start-server': async () => undefined, 'set-budget': budgetStep(new JsonFileSettingsWriter(file)) }, NOW);
   assert.equal(outcome.status, 'done');
-  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8'))['pangeo.cost.hubProfilePrices'], {
+  assert.deepEqual((JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)['pangeo.cost.hubProfilePrices'], {
     'https://other.example.org/': { big: 2 }, 'https://hub.example.org': { small: 0.1, large: 0.77 },
   });
   const noHub = validatePreset(JSON.stringify({ version: 1, name: 'x', cost: { hubProfilePrices: { large: 1 } } }));

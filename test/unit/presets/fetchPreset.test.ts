@@ -71,7 +71,7 @@ test('same-origin redirects are followed; a hop to plain http elsewhere is refus
 test('a body over the limit is cut off and reported as too large', async () => {
   const v = await fetchPresetFromUrl(`${base}/huge`);
   assert.equal(v.ok, false);
-  assert.equal(v.problems[0].code, 'too-large');
+  assert.equal(v.problems[0]!.code, 'too-large');
   assert.ok(hugeBytesSent < 4 * 1024 * 1024, `the server should not have had to send everything (sent ${hugeBytesSent})`);
 });
 

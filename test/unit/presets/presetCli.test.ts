@@ -49,10 +49,10 @@ test('validate --json: machine-readable problems, same exit codes', async () => 
   const body = JSON.parse(bad.out) as { ok: boolean; problems: Array<{ path: string; line: number; column: number; code: string }> };
   assert.equal(body.ok, false);
   assert.deepEqual(body.problems.map((p) => [p.path, p.code]), [['$.cost.budget.amount', 'negative']]);
-  assert.ok(body.problems[0].line > 0 && body.problems[0].column > 0);
+  assert.ok(body.problems[0]!.line > 0 && body.problems[0]!.column > 0);
   const good = await cli(['preset', 'validate', '--json', join(FIX, 'good/minimal.pangeo.json')]);
   assert.equal(good.code, EXIT.ok);
-  assert.deepEqual(JSON.parse(good.out).problems, []);
+  assert.deepEqual((JSON.parse(good.out) as { problems: unknown }).problems, []);
 });
 
 test('validate: binary garbage and missing files are handled, not crashed on', async () => {
@@ -94,7 +94,7 @@ test('show: the numbered plan, or problems and exit 1', async () => {
   assert.match(r.out, /^Source: .*full-course\.pangeo\.json$/m);
   assert.match(r.out, /^2\. Start the server "week3" with the profile "medium"$/m);
   const j = await cli(['preset', 'show', '--json', join(FIX, 'good/local-dask.pangeo.json')]);
-  assert.deepEqual(JSON.parse(j.out).plan.steps.map((s: { kind: string }) => s.kind), ['sign-in', 'start-server', 'create-dask-cluster', 'set-budget']);
+  assert.deepEqual((JSON.parse(j.out) as { plan: { steps: Array<{ kind: string }> } }).plan.steps.map((s) => s.kind), ['sign-in', 'start-server', 'create-dask-cluster', 'set-budget']);
   const bad = await cli(['preset', 'show', join(FIX, 'bad/http-hub.json')]);
   assert.equal(bad.code, EXIT.failure);
   assert.match(bad.out, /:5:12: hub › url: must use https:\/\//);

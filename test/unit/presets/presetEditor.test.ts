@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
-import { createFakeEditor, settle, type FakeEditor, type FakeWebviewPanel } from './fakeEditor';
+import { createFakeVscode, settle, type FakePanel, type FakeVscode } from '../../support/fakeVscode';
+import { mockClock } from '../../support/mockClock';
 import { handlePresetUri, registerPresets } from '../../../src/presets/editor/module';
 import { WorkspaceSettingsWriter } from '../../../src/presets/editor/workspaceSettingsWriter';
 import { parsePresetLink, presetLink } from '../../../src/presets/presetLink';
@@ -16,13 +17,13 @@ const GOOD = join(__dirname, '../../fixtures/presets/good');
 const BAD = join(__dirname, '../../fixtures/presets/bad');
 
 function setup(t: { after(fn: () => void): void }, fail: Partial<Record<PlanStepKind, number>> = {}) {
-  const ed = createFakeEditor();
+  const ed = createFakeVscode({ folders: true });
   const ran: string[] = [];
   const failures = { ...fail };
   const step = (kind: PlanStepKind) => async () => {
     ran.push(kind);
     if (failures[kind]) {
-      failures[kind]!--;
+      failures[kind]--;
       throw new Error(`${kind} broke`);
     }
   };
@@ -32,15 +33,15 @@ function setup(t: { after(fn: () => void): void }, fail: Partial<Record<PlanStep
   });
   const context = { extensionUri: ed.Uri.file('/ext'), subscriptions: [] } as unknown as vscode.ExtensionContext;
   const module = registerPresets({ vs: ed.vs, context, logger: silentLogger }, steps);
-  t.after(() => module.dispose());
+  t.after(() => { module.dispose(); });
   return { ed, ran, module };
 }
 
 /** Starts a command and returns once its review panel exists and the page said "ready". */
-async function startReview(ed: FakeEditor, run: () => unknown): Promise<{ panel: FakeWebviewPanel; done: Promise<unknown> }> {
+async function startReview(ed: FakeVscode, run: () => unknown): Promise<{ panel: FakePanel; done: Promise<unknown> }> {
   const before = ed.panels.length;
   const done = Promise.resolve(run());
-  for (const until = Date.now() + 5000; ed.panels.length === before && Date.now() < until;) await new Promise((r) => setTimeout(r, 5));
+  for (const until = Date.now() + 20_000; ed.panels.length === before && Date.now() < until;) await new Promise((r) => setTimeout(r, 5));
   const panel = ed.panels.length > before ? ed.panels.at(-1) : undefined;
   assert.ok(panel, 'a review panel opened');
   panel.send({ type: 'ready' });
@@ -48,15 +49,15 @@ async function startReview(ed: FakeEditor, run: () => unknown): Promise<{ panel:
   return { panel, done };
 }
 
-async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
   for (const until = Date.now() + ms; !cond();) {
     if (Date.now() > until) assert.fail('condition not reached in time');
     await new Promise((r) => setTimeout(r, 5));
   }
 }
 
-const shown = (panel: FakeWebviewPanel) => panel.posted.find((m) => (m as { type: string }).type === 'review/show') as { review: { name: string; source: string; sourceKind: string; steps: Array<{ title: string }>; blockedReason?: string; warnings?: string[] } };
-const finished = (panel: FakeWebviewPanel) => panel.posted.filter((m) => (m as { type: string }).type === 'review/finished') as Array<{ status: string; message: string; canRetry: boolean }>;
+const shown = (panel: FakePanel) => panel.posted.find((m) => (m as { type: string }).type === 'review/show') as { review: { name: string; source: string; sourceKind: string; steps: Array<{ title: string }>; blockedReason?: string; warnings?: string[] } };
+const finished = (panel: FakePanel) => panel.posted.filter((m) => (m as { type: string }).type === 'review/finished') as Array<{ status: string; message: string; canRetry: boolean }>;
 
 test('the review page is a CSP-locked webview that lists the steps and the source', async (t) => {
   const { ed, ran } = setup(t);
@@ -64,13 +65,13 @@ test('the review page is a CSP-locked webview that lists the steps and the sourc
   const html = panel.webview.html.replace(/&#39;/g, "'");
   assert.match(html, /Content-Security-Policy" content="default-src 'none'; script-src 'nonce-([A-Za-z0-9+\/=]{16,})'; style-src https:\/\/webview\.test/);
   const nonce = /'nonce-([^']+)'/.exec(html)![1];
-  assert.match(html, new RegExp(`<script nonce="${nonce.replace(/[+/=]/g, '\\$&')}" src="https://webview\\.test/ext/dist/webviews/presetReview\\.js">`));
+  assert.match(html, new RegExp(`<script nonce="${nonce!.replace(/[+/=]/g, '\\$&')}" src="https://webview\\.test/ext/dist/webviews/presetReview\\.js">`));
   assert.deepEqual(panel.options.localResourceRoots, [ed.Uri.file('/ext/dist/webviews')]);
   const review = shown(panel).review;
   assert.equal(review.source, join(GOOD, 'full-course.pangeo.json'));
   assert.equal(review.sourceKind, 'file');
   assert.equal(review.steps.length, 10);
-  assert.match(review.steps[9].title, /Change 6 workspace settings/);
+  assert.match(review.steps[9]!.title, /Change 6 workspace settings/);
   panel.send({ type: 'review/decision', decision: 'cancel' });
   await done;
   assert.deepEqual(ran, [], 'cancel runs nothing');
@@ -99,7 +100,7 @@ test('consent runs every step in order, then writes the settings to the workspac
   assert.deepEqual(steps.filter((s) => s.status === 'done').map((s) => s.index), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   assert.deepEqual(finished(panel).map((f) => f.status), ['done']);
   // The recommendation is offered, never installed.
-  assert.ok(ed.messages.some((m) => /recommends ms-toolsai\.jupyter, ms-python\.python/.test(m.text)));
+  assert.ok(ed.notices.some((m) => /recommends ms-toolsai\.jupyter, ms-python\.python/.test(m.text)));
 });
 
 test('an untrusted workspace: the page says why and offers no Apply; a forged "apply" runs nothing', async (t) => {
@@ -120,11 +121,11 @@ test('a failing step stops the run with its name, settings untouched; Retry on t
   panel.send({ type: 'review/decision', decision: 'apply' });
   await done;
   const [failed] = finished(panel);
-  assert.equal(failed.status, 'failed');
-  assert.match(failed.message, /Step 7 failed \(Create a Dask cluster.*create-dask-cluster broke/);
-  assert.equal(failed.canRetry, true);
+  assert.equal(failed!.status, 'failed');
+  assert.match(failed!.message, /Step 7 failed \(Create a Dask cluster.*create-dask-cluster broke/);
+  assert.equal(failed!.canRetry, true);
   assert.equal(ed.updates.length, 0);
-  assert.ok(ed.messages.some((m) => m.kind === 'error' && /create-dask-cluster broke/.test(m.text)));
+  assert.ok(ed.notices.some((m) => m.kind === 'error' && /create-dask-cluster broke/.test(m.text)));
   panel.send({ type: 'review/retry' });
   await waitFor(() => finished(panel).length === 2);
   assert.deepEqual(ran.slice(6), ['create-dask-cluster', 'create-dask-cluster', 'set-budget']);
@@ -137,8 +138,8 @@ test('an invalid preset opens no page, runs nothing and names the first problem 
   await ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(BAD, 'forbidden-setting-terminal.json')));
   assert.equal(ed.panels.length, 0);
   assert.deepEqual(ran, []);
-  assert.match(ed.messages[0].text, /: line 5, column 5: settings › terminal\.integrated\.defaultProfile\.linux: setting .* names a terminal/);
-  assert.doesNotMatch(ed.messages[0].text, /\$/, 'no JSONPath jargon');
+  assert.match(ed.notices[0]!.text, /: line 5, column 5: settings › terminal\.integrated\.defaultProfile\.linux: setting .* names a terminal/);
+  assert.doesNotMatch(ed.notices[0]!.text, /\$/, 'no JSONPath jargon');
 });
 
 test('handlePresetUri: an inline link opens the review with the link as its source; a bad link is refused', async (t) => {
@@ -150,7 +151,7 @@ test('handlePresetUri: an inline link opens the review with the link as its sour
   panel.send({ type: 'review/decision', decision: 'cancel' });
   assert.equal(await done, true);
   assert.equal(await handlePresetUri({ scheme: 'vscode', authority: 'pangeo-compute.pangeo-compute', path: '/preset', query: 'url=http%3A%2F%2Fevil.example.com%2Fp.json' }), true);
-  assert.match(ed.messages.at(-1)!.text, /cannot be used: the preset URL must use https/);
+  assert.match(ed.notices.at(-1)!.text, /cannot be used: the preset URL must use https/);
   assert.equal(await handlePresetUri({ scheme: 'vscode', authority: 'pangeo-compute.pangeo-compute', path: '/other', query: '' }), false);
 });
 
@@ -160,14 +161,17 @@ test('diagnostics follow preset documents as they change, with the validator\'s 
   ed.openDocument('/work/course/package.json', '{ "not": "a preset" }');
   const diags = ed.diagnostics.get(doc.uri.toString())!;
   assert.equal(diags.length, 1);
-  assert.match(diags[0].message, /^hub › url: must use https:\/\//);
-  assert.deepEqual([diags[0].range.start, diags[0].range.end], [{ line: 3, character: 18 }, { line: 3, character: 43 }]);
+  assert.match(diags[0]!.message, /^hub › url: must use https:\/\//);
+  assert.deepEqual([diags[0]!.range.start, diags[0]!.range.end], [{ line: 3, character: 18 }, { line: 3, character: 43 }]);
   assert.equal(ed.diagnostics.has('file:///work/course/package.json'), false);
   // Schema problems are left to the JSON language service (same schema, via jsonValidation): not doubled here.
   const schemaOnly = ed.openDocument('/work/course/.vscode/pangeo.json', '{ "version": 1, "name": "W2", "extra": true, "expires": "2001-01-01" }');
   assert.deepEqual(ed.diagnostics.get(schemaOnly.uri.toString())!.map((d) => d.code), ['expired']);
+  const clock = mockClock(t); // the 300 ms pause after typing, without waiting for it
   ed.changeDocument(doc, '{ "version": 1, "name": "W1" }');
-  await new Promise((r) => setTimeout(r, 400));
+  await clock.advance(299);
+  assert.equal(ed.diagnostics.get(doc.uri.toString())!.length, 1, 'not while typing');
+  await clock.advance(1);
   assert.deepEqual(ed.diagnostics.get(doc.uri.toString()), []);
 });
 
@@ -197,7 +201,7 @@ test('Copy Preset Link: inline or hosted, with the running editor\'s scheme, or 
   ed.answers.input.push('https://example.edu/week3.pangeo.json');
   await ed.commands.get('pangeo.preset.copyLink')!(ed.Uri.file(join(GOOD, 'full-course.pangeo.json')));
   assert.equal(ed.clipboard.text, 'https://example.edu/week3.pangeo.json');
-  assert.match(ed.messages.at(-1)!.text, /Apply Preset…", choose "From a URL…" and paste it/);
+  assert.match(ed.notices.at(-1)!.text, /Apply Preset…", choose "From a URL…" and paste it/);
 });
 
 test('Apply Preset from a URL takes a plain https address or a pasted preset link; anything else is refused in the box', async (t) => {
@@ -215,49 +219,49 @@ test('Apply Preset from a URL takes a plain https address or a pasted preset lin
     ed.answers.input.push(bad);
     await ed.commands.get('pangeo.preset.apply')!();
   }
-  assert.deepEqual(ed.messages.filter((m) => m.kind === 'input-refused').map((m) => m.text), [
+  assert.deepEqual(ed.notices.filter((m) => m.kind === 'input-refused').map((m) => m.text), [
     'must use https:// (plain http is only allowed for localhost)',
     'This preset link cannot be used: the inline preset is not base64url.',
   ]);
 });
 
 test('the settings writer puts back what it wrote when a later key fails', async () => {
-  const ed = createFakeEditor();
-  ed.settings.set('workspace:editor.fontSize', 11);
+  const ed = createFakeVscode({ folders: true });
+  ed.settings['workspace:editor.fontSize'] = 11;
   ed.failUpdateOf.add('notebook.lineNumbers');
   const writer = new WorkspaceSettingsWriter(ed.vs);
   await assert.rejects(writer.write({ 'editor.fontSize': 20, 'editor.wordWrap': 'on', 'notebook.lineNumbers': 'on' }), /cannot write notebook\.lineNumbers/);
-  assert.equal(ed.settings.get('workspace:editor.fontSize'), 11);
-  assert.equal(ed.settings.has('workspace:editor.wordWrap'), false);
+  assert.equal(ed.settings['workspace:editor.fontSize'], 11);
+  assert.equal('workspace:editor.wordWrap' in ed.settings, false);
   ed.state.folders = false;
   assert.equal(writer.target, ed.vs.ConfigurationTarget.Global, 'no folder open: user settings');
 });
 
 test('built-in steps cover settings, budget, content and recommendations; missing hub/Dask steps stop the run before it starts', async (t) => {
-  const ed = createFakeEditor();
+  const ed = createFakeVscode({ folders: true });
   const context = { extensionUri: ed.Uri.file('/ext'), subscriptions: [] } as unknown as vscode.ExtensionContext;
   const module = registerPresets({ vs: ed.vs, context, logger: silentLogger }, () => ({}));
-  t.after(() => module.dispose());
+  t.after(() => { module.dispose(); });
   const { panel, done } = await startReview(ed, () => ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(GOOD, 'local-dask.pangeo.json'))));
   panel.send({ type: 'review/decision', decision: 'apply' });
   await done;
-  assert.match(finished(panel)[0].message, /cannot do: sign-in, start-server, create-dask-cluster\. Nothing was applied/);
+  assert.match(finished(panel)[0]!.message, /cannot do: sign-in, start-server, create-dask-cluster\. Nothing was applied/);
   assert.equal(ed.updates.length, 0);
 
   const settingsOnly = await startReview(ed, () => ed.commands.get('pangeo.preset.apply')!(ed.Uri.file(join(GOOD, 'settings-only.pangeo.json'))));
   settingsOnly.panel.send({ type: 'review/decision', decision: 'apply' });
   await settingsOnly.done;
-  assert.equal(finished(settingsOnly.panel)[0].status, 'done');
+  assert.equal(finished(settingsOnly.panel)[0]!.status, 'done');
   assert.deepEqual(ed.updates.map((u) => u.key), ['editor.fontSize', 'window.zoomLevel', 'workbench.colorCustomizations', 'notebook.output.textLineLimit']);
 });
 
 test('the review page says when the hub is plain http and which budget and settings the preset replaces (old → new)', async (t) => {
   const { ed } = setup(t);
-  ed.settings.set('global:pangeo.cost.budget.limitUsd', 10);
-  ed.settings.set('global:pangeo.cost.budget.period', 'month');
-  ed.settings.set('workspace:editor.fontSize', 14);
-  ed.settings.set('workspace:editor.wordWrap', 'on');
-  ed.settings.set('global:pangeo.cost.hubProfilePrices', { 'http://127.0.0.1:8000': { large: 1 } });
+  ed.settings['pangeo.cost.budget.limitUsd'] = 10;
+  ed.settings['pangeo.cost.budget.period'] = 'month';
+  ed.settings['workspace:editor.fontSize'] = 14;
+  ed.settings['workspace:editor.wordWrap'] = 'on';
+  ed.settings['pangeo.cost.hubProfilePrices'] = { 'http://127.0.0.1:8000': { large: 1 } };
   const preset = {
     version: 1, name: 'Replacing', hub: { url: 'http://127.0.0.1:8000/' },
     cost: { budget: { amount: 5, period: 'day' }, atLimit: 'scaleClustersToZero', hubProfilePrices: { large: 0.77, small: 0.1 } },

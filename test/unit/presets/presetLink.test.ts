@@ -1,6 +1,8 @@
 // One-click links: url= and data= forms, both directions, and refusal of anything unsafe.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EXTENSION_ID, MAX_INLINE_LINK_CHARS, parsePresetLink, presetLink } from '../../../src/presets/presetLink';
 import { isPangeoError } from '../../../src/core/http/errors';
 import type { Preset } from '../../../src/presets/presetTypes';
@@ -8,7 +10,7 @@ import type { Preset } from '../../../src/presets/presetTypes';
 const preset: Preset = { version: 1, name: 'Week 3', hub: { url: 'https://hub.example.edu/', profile: 'small' }, kernel: { name: 'python3' } };
 
 test('the extension id in links matches package.json', () => {
-  const pkg = require('../../../package.json') as { publisher: string; name: string };
+  const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { publisher: string; name: string };
   assert.equal(EXTENSION_ID, `${pkg.publisher}.${pkg.name}`);
 });
 
@@ -40,7 +42,7 @@ test('an inline preset that breaks the rules comes back invalid with problems', 
   const parsed = parsePresetLink(`vscode://${EXTENSION_ID}/preset?data=${evil}`);
   assert.equal(parsed.kind, 'inline');
   assert.ok(parsed.kind === 'inline' && !parsed.validation.ok);
-  assert.equal(parsed.kind === 'inline' && parsed.validation.problems[0].code, 'forbidden-setting');
+  assert.equal(parsed.kind === 'inline' && parsed.validation.problems[0]!.code, 'forbidden-setting');
 });
 
 test('a preset too big to inline is refused with a way out', () => {

@@ -61,13 +61,13 @@ test('small presets plan only what they contain', () => {
   assert.deepEqual(describePresetPlan(load('settings-only.pangeo.json')).steps.map((s) => s.kind), ['apply-settings']);
   const scheduler = describePresetPlan(load('scheduler.pangeo.json')).steps;
   assert.deepEqual(scheduler.map((s) => s.kind), ['create-dask-cluster']);
-  assert.match(scheduler[0].title, /Connect to the Dask scheduler at http:\/\/localhost:8787\//);
+  assert.match(scheduler[0]!.title, /Connect to the Dask scheduler at http:\/\/localhost:8787\//);
   const local = describePresetPlan(load('local-dask.pangeo.json')).steps;
   assert.deepEqual(local.map((s) => s.kind), ['sign-in', 'start-server', 'create-dask-cluster', 'set-budget']);
-  assert.match(local[1].title, /default server/);
+  assert.match(local[1]!.title, /default server/);
 });
 
 test('the preset schema names exactly the cluster model’s provider kinds', () => {
-  const schema = JSON.parse(readFileSync(join(__dirname, '../../../schemas/preset.schema.json'), 'utf8'));
+  const schema = JSON.parse(readFileSync(join(__dirname, '../../../schemas/preset.schema.json'), 'utf8')) as { properties: { dask: { properties: { provider: { enum: string[] } } } } };
   assert.deepEqual([...schema.properties.dask.properties.provider.enum].sort(), [...PROVIDER_KINDS].sort());
 });

@@ -92,13 +92,13 @@ test('several problems in one file are all reported, in file order', () => {
   const offsets = result.problems.map((p) => p.offset);
   assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b));
   // The located text is really the offending value.
-  const hub = result.problems[0];
+  const hub = result.problems[0]!;
   assert.equal(text.slice(hub.offset, hub.offset + hub.length), '"http://hub.example.org/"');
 });
 
 test('the schema\'s "new preset" snippet, filled with its defaults, is a valid preset', () => {
   const schema = presetSchemaObject() as { defaultSnippets: Array<{ body: unknown }> };
-  const filled = JSON.stringify(schema.defaultSnippets[0].body).replace(/\$\{\d+:([^}]*)\}/g, '$1');
+  const filled = JSON.stringify(schema.defaultSnippets[0]!.body).replace(/\$\{\d+:([^}]*)\}/g, '$1');
   const result = validatePreset(filled, { now: NOW });
   assert.deepEqual(result.problems, []);
 });

@@ -24,7 +24,7 @@ function prng(seed: number): () => number {
 
 const random = prng(SEED);
 const int = (n: number) => Math.floor(random() * n);
-const pick = <T>(items: readonly T[]): T => items[int(items.length)];
+const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
 
 const NASTY_VALUES: unknown[] = [
   null, true, -1, 0, 1e308, -0.5, 2 ** 53 + 1, '', 'http://evil.example.com/', 'javascript:alert(1)', '../../etc/passwd',

@@ -4,6 +4,7 @@ import { DashboardSession } from '../../../src/dashboard/dashboardSession';
 import type { HostMessage } from '../../../src/shared/protocol/panels';
 import { isHostMessage } from '../../../src/shared/protocol/panels';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../metrics/syntheticScheduler';
+import { settle } from '../../support/mockClock';
 
 function setup(opts: { scale?: boolean } = {}) {
   let workers = 3;
@@ -41,7 +42,7 @@ test('session: nothing is posted before ready; ready gets init then samples (ful
   assert.equal(delta.workers.remove.length, 1);
   assert.equal(delta.summary.workers, 2);
   for (const m of posted) assert.ok(isHostMessage(m), `host sends only valid messages: ${m.type}`);
-  await new Promise((r) => setTimeout(r, 20));
+  await settle(); // the plots request ready() started ends before the session is disposed
 });
 
 test('session: stopped state after repeated failures, recovery after', async (t) => {

@@ -1,34 +1,36 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { encodeResourceId } from '../../../src/shared/resourceIds';
 import type * as vscode from 'vscode';
 import { registerDashboards } from '../../../src/dashboard/editor/module';
 import { registerCost } from '../../../src/cost/editor/module';
 import { silentLogger } from '../../../src/core/log';
-import type { ModuleDeps } from '../../../src/editor/module';
 import { isHostMessage } from '../../../src/shared/protocol/panels';
-import { fakeVscode, FakePanel } from './fakeVscode';
+import { createFakeVscode, FakePanel } from '../../support/fakeVscode';
 import { fakeSchedulerFetch, syntheticPayloads } from '../metrics/syntheticScheduler';
-
-const settle = () => new Promise((r) => setTimeout(r, 30));
+import { mockClock } from '../../support/mockClock';
 
 test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends init after ready, polls only while visible', async (t) => {
-  const f = fakeVscode({ 'pangeo.dashboard.pollIntervalSeconds': 3600 });
+  // Mocked timers: `settle` runs what is due now (a first poll) and the work it starts, however busy the machine is.
+  const clock = mockClock(t);
+  const settle = () => clock.settle();
+  const f = createFakeVscode({ settings: { 'pangeo.dashboard.pollIntervalSeconds': 3600 } });
   const realFetch = globalThis.fetch;
   globalThis.fetch = fakeSchedulerFetch({ requests: [], payloads: () => syntheticPayloads({ workers: 2 }) });
   t.after(() => { globalThis.fetch = realFetch; });
   const scaled: number[] = [];
-  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  const deps = { vs: f.vs, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger };
   const disposable = registerDashboards(deps, {
     resolve: async (arg) => (arg === 'local:one' ? {
       id: 'local:one', name: 'one', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/', headers: {} }),
       scale: async (n: number) => void scaled.push(n),
     } : undefined),
   });
-  t.after(() => disposable.dispose());
+  t.after(() => { disposable.dispose(); });
   await f.vs.commands.executeCommand('pangeo.dashboard.open', 'local:one');
   const panel = f.panels[0]!;
   assert.equal(panel.viewType, 'pangeo.dashboard');
-  assert.deepEqual(panel.webview.options.localResourceRoots!.map(String), ['/ext/dist/webviews']);
+  assert.deepEqual(panel.webview.options.localResourceRoots!.map((u) => u.path), ['/ext/dist/webviews']);
   assert.equal(panel.webview.options.enableScripts, true);
   assert.match(panel.webview.html, /default-src 'none'; script-src 'nonce-[^']+'; style-src https:\/\/webview\.test 'nonce-/);
   assert.match(panel.webview.html, /src="https:\/\/webview\.test\/ext\/dist\/webviews\/dashboard\.js"/);
@@ -76,7 +78,7 @@ test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends
   await settle();
   restored.received.fire({ type: 'dashboard/openBrowser' });
   await settle();
-  assert.deepEqual(f.opened, ['http://sched.test:8787/']);
+  assert.deepEqual(f.openedExternally, ['http://sched.test:8787/']);
   // Deactivation ends the open panels' sessions: nothing answers their pages any more.
   disposable.dispose();
   const postedBeforeDeactivate = restored.posted.length;
@@ -85,13 +87,37 @@ test('dashboard module: opens a CSP-locked panel limited to dist/webviews, sends
   assert.equal(restored.posted.length, postedBeforeDeactivate);
 });
 
+test('dashboard module: restores panels saved by this version and by earlier ones ("url:<address>", "dask:…")', async (t) => {
+  const f = createFakeVscode({ settings: { 'pangeo.dashboard.pollIntervalSeconds': 3600 } });
+  const deps = { vs: f.vs, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger };
+  const asked: unknown[] = [];
+  const disposable = registerDashboards(deps, { resolve: async (arg) => void asked.push(arg) });
+  t.after(() => { disposable.dispose(); });
+  const restore = async (clusterId: string) => {
+    const panel = new FakePanel('pangeo.dashboard');
+    await f.serializers.get('pangeo.dashboard')!.deserializeWebviewPanel(panel, { clusterId });
+    return panel;
+  };
+  const legacy = await restore('url:http://sched.test:8787/status');
+  assert.equal(legacy.disposed, false, 'a bare address saved by an earlier version opens again');
+  assert.match(legacy.webview.html, /dashboard\.js/);
+  const current = await restore(encodeResourceId({ kind: 'dashboard', url: 'http://sched.test:8787/status' }));
+  assert.equal(current.disposed, true, 'the same address in today\'s id: already open, so the duplicate closes');
+  assert.deepEqual(asked, [], 'a bare address needs no provider');
+  assert.equal((await restore('url:not an address')).disposed, true);
+  assert.equal((await restore('dask:local:one')).disposed, true, 'the Dask area did not know it');
+  assert.deepEqual(asked, ['url:not an address', 'dask:local:one'], 'cluster ids, old or new, go to the Dask area');
+});
+
 test('cost module: the status bar shows $/h and today after a tick; the panel gets snapshots; budget can be set', async (t) => {
-  const f = fakeVscode({ 'pangeo.cost.pollIntervalSeconds': 3600 });
-  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  const clock = mockClock(t);
+  const settle = () => clock.settle();
+  const f = createFakeVscode({ settings: { 'pangeo.cost.pollIntervalSeconds': 3600 } });
+  const deps = { vs: f.vs, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger };
   const disposable = registerCost(deps, { billables: [{ list: async () => [
     { resource: { kind: 'server', id: 'hub:me', label: 'my server', cloud: 'aws', region: 'us-east-1', instanceType: 'm5.2xlarge' } },
   ] }] });
-  t.after(() => disposable.dispose());
+  t.after(() => { disposable.dispose(); });
   await settle();
   const item = f.statusItems[0]!;
   assert.equal(item.visible, true);
@@ -122,14 +148,14 @@ test('cost module: a new poll interval and budget take effect at once, not after
   // Every timer mocked from the start, so none outlives the test (a real 1-hour timer would keep Node running).
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const flush = async () => { for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r)); };
-  const f = fakeVscode({ 'pangeo.cost.pollIntervalSeconds': 3600 });
-  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  const f = createFakeVscode({ settings: { 'pangeo.cost.pollIntervalSeconds': 3600 } });
+  const deps = { vs: f.vs, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger };
   let lists = 0;
   const disposable = registerCost(deps, { billables: [{ list: async () => {
     lists++;
     return [{ resource: { kind: 'server', id: 'hub:me', label: 'my server', cloud: 'aws', region: 'us-east-1', instanceType: 'm5.2xlarge' } }];
   } }] });
-  t.after(() => disposable.dispose());
+  t.after(() => { disposable.dispose(); });
   t.mock.timers.tick(0);
   await flush();
   assert.equal(lists, 1);
@@ -156,8 +182,10 @@ test('cost module: a new poll interval and budget take effect at once, not after
 });
 
 test('cost module: at 100 % "scale to zero" reports per cluster; one that cannot be scaled gets a warning with Detach', async (t) => {
-  const f = fakeVscode({ 'pangeo.cost.pollIntervalSeconds': 3600, 'pangeo.cost.budget.limitUsd': 1e-12, 'pangeo.cost.budget.actionAt100': 'scaleClustersToZero', 'pangeo.cost.budget.askBeforeAction': false });
-  const deps = { vs: f.vs as unknown as typeof vscode, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger } as ModuleDeps;
+  const clock = mockClock(t, { date: true }); // the second tick accrues the minute the clock is moved on, not real time
+  const settle = () => clock.settle();
+  const f = createFakeVscode({ settings: { 'pangeo.cost.pollIntervalSeconds': 3600, 'pangeo.cost.budget.limitUsd': 1e-12, 'pangeo.cost.budget.actionAt100': 'scaleClustersToZero', 'pangeo.cost.budget.askBeforeAction': false } });
+  const deps = { vs: f.vs, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger };
   const scaled: string[] = [];
   const ref = (clusterId: string) => ({ kind: 'cluster' as const, providerId: 'scheduler', clusterId });
   const disposable = registerCost(deps, {
@@ -173,9 +201,10 @@ test('cost module: at 100 % "scale to zero" reports per cluster; one that cannot
     },
     remedy: async () => undefined,
   });
-  t.after(() => disposable.dispose());
+  t.after(() => { disposable.dispose(); });
   // Two ticks: the second accrues past the tiny budget (80 % and 100 % at once: only 100 % is acted on).
   await settle();
+  await clock.advance(60_000);
   f.fireConfigChange('pangeo.cost.budget.limitUsd');
   for (let i = 0; i < 50 && !f.messages.some((m) => /budget action/.test(m)); i++) await settle();
   assert.deepEqual(scaled.sort(), ['http://10.0.0.1:8787/', 'http://10.0.0.2:8787/']);

@@ -7,6 +7,7 @@ import { DashboardSession } from '../../../src/dashboard/dashboardSession';
 import { PROBE_MARKER, type SchedulerProbe } from '../../../src/dask/scheduler/schedulerProbe';
 import { isHostMessage, type HostMessage } from '../../../src/shared/protocol/panels';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../metrics/syntheticScheduler';
+import { mockClock } from '../../support/mockClock';
 
 const SCHEDULER = 'Scheduler-synthetic';
 
@@ -87,6 +88,7 @@ function session(kernels: ProbeKernel[], probeIntervalMs = 60_000) {
 }
 
 test('session: probe values reach the worker rows (occupancy, processing, work by prefix) as a diff, valid on the wire', async (t) => {
+  mockClock(t); // the session's own loops stay still: each round here is the test's, in this order, however busy the machine
   const addresses = Object.keys((syntheticPayloads({ workers: 2, tick: 0 }).identity as { workers: object }).workers);
   const k = kernel(() => answer(addresses));
   const { s, posted } = session([k]);
@@ -127,35 +129,39 @@ test('session: probe values reach the worker rows (occupancy, processing, work b
   assert.deepEqual((posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>).workers.upsert.map((r) => r.occupancySeconds), [1.5, 2.5]);
 });
 
-test('session: the probe runs only while the dashboard is visible, and never after dispose', async () => {
+test('session: the probe runs only while the dashboard is visible, and never after dispose', async (t) => {
+  // Mocked timers: a 5 ms probe interval on a real clock is a race with a busy machine.
+  const clock = mockClock(t);
   const k = kernel(() => answer([]));
   const { s } = session([k], 5);
+  t.after(() => s.dispose()); // also when an assert fails: a live probe interval would keep the test file running
   await s.receive({ type: 'ready', view: 'dashboard' });
   assert.equal(s.kernelProbe!.active, false, 'not visible yet');
   s.setVisible(true);
   assert.equal(s.kernelProbe!.status.state, 'looking', 'says what it does until the first answer');
   await s.tick();
   assert.equal(s.kernelProbe!.active, true);
-  await new Promise((r) => setTimeout(r, 40));
+  await clock.advance(40, 5);
   assert.ok(k.sent.length >= 2, `probed every few ms while visible (${k.sent.length})`);
   s.setVisible(false);
   assert.equal(s.kernelProbe!.active, false);
   assert.equal(s.kernelProbe!.status.state, 'off');
   const hidden = k.sent.length;
-  await new Promise((r) => setTimeout(r, 40));
+  await clock.advance(40, 5);
   assert.equal(k.sent.length, hidden, 'nothing while hidden');
   s.setVisible(true);
   await s.receive({ type: 'ready', view: 'dashboard' });
-  await new Promise((r) => setTimeout(r, 20));
+  await clock.advance(20, 5);
   assert.ok(k.sent.length > hidden);
   s.dispose();
   const disposed = k.sent.length;
-  await new Promise((r) => setTimeout(r, 40));
+  await clock.advance(40, 5);
   assert.equal(k.sent.length, disposed, 'nothing after dispose');
   assert.equal(s.kernelProbe!.active, false);
 });
 
 test('session: while identity.json answers 500 (newer Dask mid-run), the memory bars come from the probe and say so', async (t) => {
+  mockClock(t); // the session's own loops stay still: each round here is the test's
   const ids = Object.keys((syntheticPayloads({ workers: 2, tick: 0 }).identity as { workers: object }).workers);
   const withMemory = () => {
     const a = JSON.parse(answer(ids).slice(PROBE_MARKER.length)) as { workers: Record<string, { memory: unknown }> };

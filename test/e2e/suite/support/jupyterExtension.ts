@@ -19,7 +19,7 @@ export function jupyterExtension(): vscode.Extension<{ collections?: RecordedCol
 
 /** The e2e stub records collections; the real extension (verification by hand) does not. */
 export function isStub(): boolean {
-  return String(jupyterExtension().packageJSON.version).endsWith('-e2e');
+  return String((jupyterExtension().packageJSON as { version: unknown }).version).endsWith('-e2e');
 }
 
 /** Our provider: the one the stub recorded, or (real extension) the one our registration handed over. */

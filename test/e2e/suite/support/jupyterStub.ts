@@ -20,7 +20,8 @@ export interface RecordedCollection {
 export async function recordedCollections(): Promise<RecordedCollection[]> {
   const stub = vscode.extensions.getExtension<{ collections: RecordedCollection[] }>(JUPYTER_ID);
   assert.ok(stub, `${JUPYTER_ID} (the e2e stub) is not installed in this editor`);
-  assert.ok(stub.packageJSON.version.endsWith('-e2e'), `${JUPYTER_ID} is not the e2e stub (version ${stub.packageJSON.version})`);
+  const { version } = stub.packageJSON as { version: string };
+  assert.ok(version.endsWith('-e2e'), `${JUPYTER_ID} is not the e2e stub (version ${version})`);
   return stub.isActive ? stub.exports.collections : [];
 }
 

@@ -1,0 +1,87 @@
+// Dask Gateway in the provider table: added by its address and how it authenticates you (the hub sign-in's token, a
+// pasted hub token, a password, or nothing); from the CLI, with the Python client's DASK_GATEWAY__* variables.
+import { InvalidInputError } from '../../core/http/errors';
+import { httpUrlProblem, type ProviderDescriptor } from '../providerDescriptor';
+import { gatewayCredentialsFromEnv, hubFromApiUrl, hubOfGateway, type GatewayAuth } from './gatewayAuth';
+import { GATEWAY_CAPABILITIES, GatewayProvider } from './gatewayProvider';
+
+export interface GatewayConfig {
+  kind: 'gateway';
+  url: string;
+  auth: 'jupyterhub' | 'basic' | 'none';
+  username?: string;
+  /** The JupyterHub whose token the gateway accepts (its sign-in lends the token). */
+  hubUrl?: string;
+  /** Where schedulers are reached, when not at the gateway's own host and port. */
+  proxyAddress?: string;
+}
+
+export const gatewayDescriptor: ProviderDescriptor<'gateway', GatewayConfig, GatewayProvider> = {
+  kind: 'gateway',
+  label: 'Dask Gateway',
+  detail: 'A gateway, often the hub service at https://<hub>/services/dask-gateway/',
+  icon: 'cloud',
+  capabilities: GATEWAY_CAPABILITIES,
+  instances: 'each',
+  secret: 'optional',
+  configId: (c) => `gateway:${c.url.endsWith('/') ? c.url : `${c.url}/`}`,
+  normalize: (c) => c,
+  // The notebook's GatewayCluster authenticated with the hub's token, so the hub sign-in lends it here too.
+  adopt: (found) => (found.kind === 'gateway' && found.gatewayAddress
+    ? { config: { kind: 'gateway', url: found.gatewayAddress, auth: 'jupyterhub', proxyAddress: found.proxyAddress ?? undefined } }
+    : undefined),
+
+  async setup(prompts, ctx) {
+    const url = (await prompts.text({ title: 'Dask Gateway address', placeHolder: 'https://hub.example.org/services/dask-gateway/', validate: httpUrlProblem, ignoreFocusOut: true }))?.trim();
+    if (!url) return undefined;
+    const hubUrl = hubOfGateway(url);
+    const auth = await prompts.pick('How does this gateway authenticate you?', [
+      ...(ctx.hubSignInAvailable && hubUrl ? [{ label: 'Use my hub sign-in', detail: `The JupyterHub token of ${hubUrl}`, value: 'hub' as const }] : []),
+      { label: 'JupyterHub API token', detail: 'Paste a token from <hub>/hub/token', value: 'token' as const },
+      { label: 'Username and password', detail: 'Basic authentication', value: 'basic' as const },
+      { label: 'No authentication', value: 'none' as const },
+    ]);
+    if (!auth) return undefined;
+    if (auth === 'hub') return { config: { kind: 'gateway', url, auth: 'jupyterhub', hubUrl } };
+    if (auth === 'none') return { config: { kind: 'gateway', url, auth: 'none' } };
+    if (auth === 'token') {
+      const token = await prompts.text({ title: 'JupyterHub API token', password: true, ignoreFocusOut: true, validate: (t) => (t.trim() ? undefined : 'Paste the token.') });
+      return token ? { config: { kind: 'gateway', url, auth: 'jupyterhub', hubUrl }, secret: token.trim() } : undefined;
+    }
+    const username = await prompts.text({ title: 'Gateway username', ignoreFocusOut: true });
+    if (!username) return undefined;
+    const password = await prompts.text({ title: `Password for ${username}`, password: true, ignoreFocusOut: true });
+    if (password === undefined) return undefined;
+    return { config: { kind: 'gateway', url, auth: 'basic', username }, secret: password };
+  },
+
+  fromAddress(address) {
+    if (!address.url) throw new InvalidInputError('A Dask Gateway is named by its address (url).');
+    return { kind: 'gateway', url: address.url, auth: 'jupyterhub' };
+  },
+
+  fromEnvironment(address, env) {
+    const url = address.url ?? env.DASK_GATEWAY__ADDRESS;
+    if (!url) throw new InvalidInputError('--url (or DASK_GATEWAY__ADDRESS) is required for --provider gateway');
+    const creds = gatewayCredentialsFromEnv(env);
+    return {
+      config: { kind: 'gateway', url, auth: creds.type, username: creds.username, proxyAddress: env.DASK_GATEWAY__PROXY_ADDRESS, hubUrl: hubFromApiUrl(env.JUPYTERHUB_API_URL) },
+      secret: creds.secret,
+    };
+  },
+
+  create(c, ctx) {
+    let auth: GatewayAuth;
+    if (c.auth === 'jupyterhub') {
+      // The hub sign-in's current token first (it is renewed), the pasted one when the hub lends none.
+      // A gateway that is a hub's service takes that hub's token even when the configuration does not name the hub.
+      auth = { type: 'jupyterhub', token: async () => (await ctx.hubTokenFor?.(c.url, c.hubUrl ?? hubOfGateway(c.url))) ?? (await ctx.secret()) };
+    } else if (c.auth === 'basic') {
+      auth = { type: 'basic', username: c.username ?? '', password: () => ctx.secret() };
+    } else {
+      auth = { type: 'none' };
+    }
+    // Adaptive bounds live in the host's state so they survive a reload; the hub tells a bad token from a broken gateway.
+    return new GatewayProvider({ url: c.url, auth, proxyAddress: c.proxyAddress, logger: ctx.logger, state: ctx.state, hubUrl: c.hubUrl });
+  },
+};

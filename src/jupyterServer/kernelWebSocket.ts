@@ -1,0 +1,91 @@
+// The WebSocket class @jupyterlab/services opens kernel channels with. It asks the auth source for the Authorization
+// header each time a socket opens (the first connect and every reconnect), so a token renewed since the kernel
+// connected (the old one revoked) is used at once. The library builds sockets synchronously; the `ws` socket under
+// this one opens as soon as the header is known.
+import type WebSocket from 'ws';
+import type { AuthHeader } from '../core/http/httpClient';
+
+type Handler = (event: unknown) => void;
+
+const CONNECTING = 0;
+const CLOSED = 3;
+const noop: Handler = () => undefined;
+
+/** The browser WebSocket surface the kernel connection uses: handlers, protocol, readyState, send, close. */
+export interface KernelSocket {
+  binaryType: string;
+  onopen: Handler;
+  onmessage: Handler;
+  onclose: Handler;
+  onerror: Handler;
+  readonly protocol: string;
+  readonly readyState: number;
+  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type KernelSocketClass = new (url: string, protocols?: string | string[]) => KernelSocket;
+
+/** The `ws` constructor, as this file calls it. */
+type WsClass = new (url: string, protocols: string | string[] | undefined, options: WebSocket.ClientOptions) => WebSocket;
+
+/** A class for `ServerConnection.makeSettings({ WebSocket })` whose every instance asks `authorization` when it opens. */
+export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: AuthHeader): KernelSocketClass {
+  return class AuthorizedKernelSocket implements KernelSocket {
+    // The kernel message serializer expects ArrayBuffer frames; the library sets this too.
+    binaryType = 'arraybuffer';
+    onopen = noop;
+    onmessage = noop;
+    onclose = noop;
+    onerror = noop;
+    private socket?: WebSocket;
+    private closedEarly = false;
+
+    constructor(url: string, protocols?: string | string[]) {
+      // Asked here, not once per kernel: the token may have been renewed since the last socket opened.
+      void Promise.resolve()
+        .then(() => authorization())
+        .then((auth) => this.open(url, protocols, auth), (e: unknown) => this.fail(e));
+    }
+
+    get protocol(): string {
+      return this.socket?.protocol ?? '';
+    }
+
+    get readyState(): number {
+      if (this.socket) return this.socket.readyState;
+      return this.closedEarly ? CLOSED : CONNECTING;
+    }
+
+    send(data: string | ArrayBuffer | ArrayBufferView): void {
+      if (!this.socket) throw new Error('The kernel websocket is not open yet.');
+      this.socket.send(data);
+    }
+
+    close(code?: number, reason?: string): void {
+      if (this.socket) this.socket.close(code, reason);
+      else this.closedEarly = true;
+    }
+
+    private open(url: string, protocols: string | string[] | undefined, auth: string | undefined): void {
+      // Closed while the header was being looked up: the library has moved on (cleared, disposed or reconnecting).
+      if (this.closedEarly) return;
+      const socket = new WebSocketImpl(url, protocols, { headers: auth ? { Authorization: auth } : {} });
+      socket.binaryType = 'arraybuffer';
+      socket.onopen = (e) => this.onopen(e);
+      socket.onmessage = (e) => this.onmessage(e);
+      socket.onclose = (e) => this.onclose(e);
+      socket.onerror = (e) => this.onerror(e);
+      this.socket = socket;
+    }
+
+    /** No header (the auth source failed): reported as a failed connection, so the library's reconnect logic runs. */
+    private fail(e: unknown): void {
+      if (this.closedEarly) return;
+      this.closedEarly = true;
+      const message = e instanceof Error ? e.message : String(e);
+      this.onerror({ type: 'error', message, error: e });
+      this.onclose({ type: 'close', code: 1006, reason: message, wasClean: false });
+    }
+  };
+}

@@ -1,0 +1,78 @@
+// A notebook kernel outlives its token: password sign-in against a real JupyterHub 3, a kernel connected through the
+// session's client (as the notebook controller builds it), then the token renewed mid-session (the old one revoked on
+// the hub), the kernel websocket dropped, and a cell run: the reconnect must ask the session for the current token.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestHub, TestHub } from '../../support/jupyterhub';
+import { SecretMap } from '../../support/memoryStores';
+import { MemoryStore } from '../../../src/core/keyValueStore';
+import { HubSessions } from '../../../src/hubs/hubSessions';
+import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
+import { CellRunResult, KernelState, NotebookKernel, ServerProbe } from '../../../src/kernels/notebookKernel';
+import { startTcpForwarder, TcpForwarder } from './tcpForwarder';
+import { waitForState } from './kernelStates';
+
+const USER = 'alice';
+
+function plainText(result: CellRunResult): string[] {
+  return result.outputs.flatMap((o) => o.items).flatMap((i) => (i.kind === 'text' && i.mime === 'text/plain' ? [i.text] : []));
+}
+
+
+describe('a kernel after a token renewal, against a real hub and ipykernel', { timeout: 240_000 }, () => {
+  let hub: TestHub;
+  let fwd: TcpForwarder;
+  let kernel: NotebookKernel | undefined;
+
+  // The single-user server would otherwise take the revoked token from its 5-minute token cache.
+  before(async () => {
+    hub = await startTestHub({ users: [USER], serverTokenCacheSeconds: 1 });
+    fwd = await startTcpForwarder(Number(new URL(hub.url).port));
+  });
+
+  after(async () => {
+    await kernel?.shutdown().catch(() => undefined);
+    await fwd?.close();
+    await hub?.stop();
+  });
+
+  test('renewed (old token revoked), kernel socket dropped: the next cell reconnects with the new token and runs', async () => {
+    // Everything goes through the forwarder, so the test can drop the kernel's websocket.
+    const base = `http://127.0.0.1:${fwd.port}/`;
+    const sessions = new HubSessions(new MemoryStore(), new SecretMap());
+    await sessions.addHub(base);
+    await sessions.signInWithPassword(base, USER, hub.password, 3600);
+    const client = sessions.client(base);
+    const server = await client.startAndWait(USER, '', {}, { timeoutMs: 60_000 });
+    const jupyter = new JupyterServerClient(server.url!, client.http);
+    const probeServer = async (): Promise<ServerProbe> => ((await client.getServer(USER, '')).state === 'ready' ? 'ready' : 'stopped');
+    // The editor's reconnect policy (the kernel is not dropped and started again for ten minutes), quicker checks.
+    kernel = new NotebookKernel({ jupyter, kernelName: 'python3', sessionPath: 'pangeo-vscode/test/renewal.ipynb', sessionName: 'renewal.ipynb',
+      probeServer, backoffMs: [300, 600, 1000] });
+    assert.deepEqual(plainText(await kernel.run({ code: 'kept = 6 * 7', onChange: () => undefined })), []);
+
+    const oldToken = (await sessions.token(base))!;
+    await sessions.renew(base);
+    const newToken = (await sessions.token(base))!;
+    assert.notEqual(newToken, oldToken, 'renewal switched tokens');
+    await new Promise((r) => setTimeout(r, 1500)); // past the server's 1-second token cache
+    // The hub refuses the old token now (checked on its API, not through the code under test).
+    const oldAnswer = await fetch(`${hub.url}hub/api/user`, { headers: { Authorization: `token ${oldToken}` } });
+    assert.ok(oldAnswer.status === 403 || oldAnswer.status === 401, `the revoked token still works on the hub (${oldAnswer.status})`);
+    const singleUser = await fetch(new URL('api/kernels', new URL(server.url!, hub.url)), { headers: { Authorization: `token ${oldToken}` } });
+    assert.ok(singleUser.status === 403 || singleUser.status === 401 || singleUser.status === 302,
+      `the single-user server still takes the revoked token (${singleUser.status})`);
+
+    const states: KernelState[] = [];
+    kernel.onDidChangeState((c) => states.push(c.state));
+    const reconnecting = waitForState(kernel, 'reconnecting', 10_000);
+    fwd.sever();
+    await reconnecting;
+    // A socket that kept the revoked token is refused on every reconnect: this run would fail ("Lost the connection…") after 30 s.
+    const result = await kernel.run({ code: 'kept', onChange: () => undefined });
+    assert.equal(result.status, 'ok');
+    assert.deepEqual(plainText(result), ['42'], 'the same kernel, its variables kept');
+    assert.equal(kernel.state, 'connected');
+    assert.deepEqual(states, ['reconnecting', 'connected'], 'the dropped socket reconnected (no new connection was started)');
+  });
+});
