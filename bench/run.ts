@@ -1,14 +1,14 @@
 // `npm run bench`: every benchmark, each reported against a baseline measured in the same process.
 import { runHubBench } from './hub';
-import { runDashboardBench } from './dashboard';
+import { runDashboardBenches } from './dashboard';
 import { runFilesBench } from './files';
 
 async function main(): Promise<void> {
   console.log('## hubs and kernels');
   await runHubBench();
-  console.log('\n## dashboard');
-  const dashboard = await runDashboardBench();
-  console.log(`dashboard targets: ${JSON.stringify(dashboard.targets)}`);
+  console.log('\n## dashboard (1,000 and 5,000 workers)');
+  const dashboard = await runDashboardBenches();
+  for (const r of dashboard) console.log(`dashboard targets at ${r.workers} workers: ${JSON.stringify(r.targets)}`);
   console.log('\n## server files');
   await runFilesBench();
 }

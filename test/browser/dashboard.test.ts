@@ -7,6 +7,7 @@ import { DashboardSession } from '../../src/dashboard/dashboardSession';
 import type { HostMessage } from '../../src/shared/protocol/panels';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../unit/metrics/syntheticScheduler';
 import { DaskCluster, startDaskCluster } from '../integration/metrics/daskFixture';
+import { formatBytes } from '../../webviews/shared/format';
 import { contrast, openWebview, setTheme, useBrowserPages, ThemeName, waitForPost, WebviewUnderTest } from './webviewTestHost';
 
 const chromium = useBrowserPages();
@@ -252,6 +253,44 @@ test('live samples from a real Dask scheduler show the real worker count, and a 
     assert.deepEqual((await w.page.locator('tbody td[data-col="name"]').allInnerTexts()).sort(), ['live-1', 'live-2']);
     assert.equal(await text(w, 'state'), 'live');
     await w.page.screenshot({ path: `${ARTIFACTS}/dashboard-live-dark.png`, fullPage: true });
+  } finally {
+    session.dispose();
+    await w.page.close();
+  }
+});
+
+test('a 5,000-worker table, scrolled to the middle, shows the rows in view with each update\'s values (text and tooltip)', { skip, timeout: 90_000 }, async () => {
+  let tick = 0;
+  const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 5000, tick, baseTime: 1_800_000_000 }) };
+  let last: HostMessage | undefined;
+  const { w, session, flush } = await connectSession('dark', (post) => new DashboardSession(
+    { id: 'huge', name: 'huge', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/' }) },
+    (m) => { if (m.type === 'dashboard/sample') last = m; post(m); }, { fetch: fakeSchedulerFetch(control), intervalMs: 3_600_000 }));
+  try {
+    await session.tick();
+    await flush();
+    assert.equal(await text(w, 'card-workers'), '5000');
+    // Sorted by name (w0, w1, … w10, … numeric): row 2500 is w2500.
+    await w.page.locator('.table-wrap').evaluate((el) => { el.scrollTop = 2500 * 24; });
+    const row = w.page.locator('tbody tr[data-address="tcp://10.0.10.0:42500"]');
+    await row.waitFor();
+    assert.equal(await row.locator('td[data-col="name"]').innerText(), 'w2500');
+    const memory = () => row.locator('td[data-col="memoryBytes"]').evaluate((td) => [td.textContent, (td as HTMLElement).title]);
+    const shown: string[][] = [];
+    for (tick = 1; tick <= 2; tick++) {
+      await session.tick();
+      await flush();
+      assert.ok(last?.type === 'dashboard/sample' && !last.workers.reset, 'an update carries a diff');
+      const sent = last.workers.upsert.find((r) => r.address === 'tcp://10.0.10.0:42500');
+      assert.ok(sent, 'every worker changed this tick');
+      const [textNow, title] = await memory();
+      assert.equal(textNow, `${formatBytes(sent.memoryBytes)} / ${formatBytes(sent.memoryLimitBytes)}`);
+      assert.equal(title, `managed ${formatBytes(sent.managedBytes)} · unmanaged ${formatBytes(sent.unmanagedOldBytes + sent.unmanagedRecentBytes)} · spilled ${formatBytes(sent.spilledBytes)}`);
+      shown.push([textNow, title]);
+    }
+    assert.notDeepEqual(shown[0], shown[1], 'the two updates showed different values');
+    const inDom = await w.page.locator('tbody tr[data-address]').count();
+    assert.ok(inDom > 10 && inDom < 60, `${inDom} rows in the DOM`);
   } finally {
     session.dispose();
     await w.page.close();

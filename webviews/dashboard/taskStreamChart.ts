@@ -31,6 +31,8 @@ export class TaskStreamChart {
   private actionsHeld = new Map<string, number>();
   private names = new Map<string, string>();
   private order: string[] = [];
+  /** Address → position in `order`, the lanes' sort key. */
+  private rank = new Map<string, number>();
   private selected?: string;
   private lanes: { key: string; worker: string; thread: number }[] = [];
   private drawnCount = 0;
@@ -119,8 +121,11 @@ export class TaskStreamChart {
 
   /** Worker names (address → name) and their order, from the table. */
   setWorkers(rows: readonly { address: string; name: string }[]): void {
+    // Every update passes the table's rows; rebuilt only when the workers, their order or their names changed (5,000 rows).
+    if (rows.length === this.order.length && rows.every((r, i) => r.address === this.order[i] && this.names.get(r.address) === r.name)) return;
     this.names = new Map(rows.map((r) => [r.address, r.name]));
     this.order = rows.map((r) => r.address);
+    this.rank = new Map(this.order.map((a, i) => [a, i]));
   }
 
   select(worker: string | undefined): void {
@@ -170,7 +175,7 @@ export class TaskStreamChart {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, HEIGHT);
     // Lanes: every worker thread that ran something, in the table's worker order.
-    const rank = new Map(this.order.map((a, i) => [a, i]));
+    const rank = this.rank;
     this.lanes = [...this.lanesHeld.values()].sort((a, b) => ((rank.get(a.worker) ?? 1e9) - (rank.get(b.worker) ?? 1e9)) || a.worker.localeCompare(b.worker) || a.thread - b.thread);
     const laneIndex = new Map(this.lanes.map((l, i) => [l.key, i]));
     const laneH = (HEIGHT - AXIS_H) / Math.max(1, this.lanes.length);

@@ -165,7 +165,9 @@ export class WorkersTable {
     setText(p.cells[1]!, r.address);
     setText(p.cells[2]!, String(r.threads));
     setText(p.cells[3]!, `${formatBytes(r.memoryBytes)} / ${formatBytes(r.memoryLimitBytes)}`);
-    p.cells[3]!.title = `managed ${formatBytes(r.managedBytes)} · unmanaged ${formatBytes(r.unmanagedOldBytes + r.unmanagedRecentBytes)} · spilled ${formatBytes(r.spilledBytes)}`;
+    // Only when it changes: writing an attribute, even the same value, makes the browser restyle the cell.
+    const title = `managed ${formatBytes(r.managedBytes)} · unmanaged ${formatBytes(r.unmanagedOldBytes + r.unmanagedRecentBytes)} · spilled ${formatBytes(r.spilledBytes)}`;
+    if (p.cells[3]!.title !== title) p.cells[3]!.title = title;
     setText(p.cells[4]!, formatPercent(r.cpuPercent));
     setText(p.cells[5]!, `${r.executing} running · ${r.ready} queued`);
     setText(p.cells[6]!, formatAgo(r.lastSeen, this.now));

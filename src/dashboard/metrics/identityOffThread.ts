@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../core/log';
 import type { WorkerRow } from '../../shared/dashboard/workerFields';
+import type { WorkerDiff } from './workerDiff';
 import { fromColumns, IdentityRejected, type IdentityRows, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
 
 /** Where the bundle puts the thread (esbuild.mjs): next to dist/extension.js and dist/cli.js. */
@@ -25,8 +26,8 @@ export class IdentityOffThread {
   private failed?: string;
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
-  /** The rows of the thread's last reply by address; unchanged rows come back as their address. */
-  private held = new Map<string, WorkerRow>();
+  /** The rows of the thread's last reply, in order; unchanged rows do not cross again. */
+  private held: WorkerRow[] = [];
 
   constructor(private readonly script = IDENTITY_THREAD_SCRIPT, private readonly logger?: Logger, private readonly timeoutMs = 10_000) {}
 
@@ -101,17 +102,35 @@ export class IdentityOffThread {
     if (this.pending.size === 0) this.worker?.unref();
     if (!reply.ok) return p.reject(new IdentityRejected(reply.rejected));
     // Applied even when nobody waits any more (a cancelled tick): `held` must match what the thread thinks we hold.
-    for (const row of fromColumns(reply.changed)) this.held.set(row.address, row);
-    const rows: WorkerRow[] = [];
-    const next = new Map<string, WorkerRow>();
-    for (const address of reply.order) {
-      const row = this.held.get(address);
-      if (!row) return this.fail(`it referred to a row it never sent (${address})`, true, p);
-      rows.push(row);
-      next.set(address, row);
+    const changed = fromColumns(reply.changed);
+    const from = this.held;
+    let rows: WorkerRow[];
+    let diff: WorkerDiff;
+    if (!reply.order) {
+      // The same workers in the same order: only the changed rows are replaced, by index.
+      const at = reply.changedAt ?? [];
+      if (at.length !== changed.length || at.some((i) => !(i >= 0 && i < from.length))) return this.fail('it sent rows for positions it does not hold', true, p);
+      rows = from.slice();
+      for (let k = 0; k < at.length; k++) rows[at[k]!] = changed[k]!;
+      diff = { added: [], removed: [], changed };
+    } else {
+      const before = new Map(from.map((row) => [row.address, row]));
+      const fresh = new Map(changed.map((row) => [row.address, row]));
+      rows = [];
+      diff = { added: [], removed: [], changed: [] };
+      for (const address of reply.order) {
+        const old = before.get(address);
+        const row = fresh.get(address) ?? old;
+        if (!row) return this.fail(`it referred to a row it never sent (${address})`, true, p);
+        rows.push(row);
+        if (!old) diff.added.push(row);
+        else if (row !== old) diff.changed.push(row);
+        before.delete(address);
+      }
+      diff.removed = [...before.keys()];
     }
-    this.held = next;
-    p.resolve({ head: reply.head, rows });
+    this.held = rows;
+    p.resolve({ head: reply.head, rows, known: { from, diff } });
   }
 
   /** Ends the thread for good; waiting reads reject so their callers read on their own thread. */
@@ -127,6 +146,6 @@ export class IdentityOffThread {
     }
     void this.worker?.terminate();
     this.worker = undefined;
-    this.held.clear();
+    this.held = [];
   }
 }

@@ -60,6 +60,8 @@ export class SchedulerSampler {
   private context = new SampleContext();
   private contextFor?: string;
   private lastIdentity?: IdentityRows;
+  /** What the last read knew had changed (the worker thread diffs as it reads), for the poll that made it. */
+  private lastKnown?: IdentityRows['known'];
   private readonly identityHere = new IdentityRowsReader();
   private identityThread?: IdentityOffThread;
   private staleIdentity = false;
@@ -113,7 +115,9 @@ export class SchedulerSampler {
       const sample = await this.sample(signal);
       const wasDown = this.current === 'unreachable' || this.current === 'stopped';
       const restarted = this.previous !== undefined && this.previous.schedulerId !== sample.schedulerId;
-      const diff = diffWorkers(restarted ? undefined : this.previous?.workerRows, sample.workerRows);
+      // The thread's diff holds when it was made against the rows of the previous sample (not after a cancelled tick).
+      const known = !restarted && this.previous && this.lastKnown?.from === this.previous.workerRows ? this.lastKnown.diff : undefined;
+      const diff = known ?? diffWorkers(restarted ? undefined : this.previous?.workerRows, sample.workerRows);
       if (restarted) diff.removed = this.previous!.workerRows.map((r) => r.address).filter((a) => !sample.workerRows.some((r) => r.address === a));
       this.previous = sample;
       this.failures = 0;
@@ -137,7 +141,8 @@ export class SchedulerSampler {
       this.fetchMetrics(signal),
     ]);
     const time = this.now();
-    const { head, rows } = identity.bytes ? (this.lastIdentity = await this.readIdentity(identity, time, signal)) : identity.last;
+    const { head, rows, known } = identity.bytes ? (this.lastIdentity = await this.readIdentity(identity, time, signal)) : identity.last;
+    this.lastKnown = identity.bytes ? known : undefined;
     // A restarted scheduler starts its counters and histories afresh.
     if (head.id !== this.contextFor) [this.context, this.contextFor] = [new SampleContext(), head.id];
     return sampleFromRows(time, counts, head, rows, metrics, this.context);

@@ -48,6 +48,52 @@ test('a big identity.json is read on the worker thread, with the very samples th
   assert.equal(here.readsOffThread, false);
 });
 
+test('the thread\'s own diff is the one the host thread would make, as workers come, go and heartbeat', async () => {
+  let step = 0;
+  // [workers, tick]: paced heartbeats, then workers leaving, joining, none changing, and a read that makes no sample.
+  const steps: [number, number][] = [[300, 0], [300, 1], [290, 2], [310, 3], [310, 3], [310, 4], [310, 5], [305, 6]];
+  const control = (): FakeSchedulerControl => ({ requests: [], payloads: () => syntheticPayloads({ workers: steps[step]![0], tick: steps[step]![1], heartbeatEvery: 3, baseTime: 1_800_000_000 }) });
+  const here = sampler(control(), false);
+  const there = sampler(control(), { script: await identityThreadScript(), aboveBytes: 0 });
+  const seen: { added: number; removed: number; changed: number }[] = [];
+  for (; step < steps.length; step++) {
+    // Step 6 is read once without becoming a sample (as a cancelled tick's read): its diff must not be used for step 7.
+    if (step === 6) {
+      await there.sample();
+      continue;
+    }
+    const [a, b] = [await here.poll(), await there.poll()];
+    assert.ok(a.ok && b.ok);
+    assert.deepEqual(b.sample, a.sample, `step ${step}`);
+    assert.deepEqual(b.diff, a.diff, `step ${step}`);
+    seen.push({ added: b.diff.added.length, removed: b.diff.removed.length, changed: b.diff.changed.length });
+  }
+  assert.equal(there.readsOffThread, true);
+  assert.deepEqual(seen, [
+    { added: 300, removed: 0, changed: 0 }, { added: 0, removed: 0, changed: 100 }, { added: 0, removed: 10, changed: 97 },
+    { added: 20, removed: 0, changed: 97 }, { added: 0, removed: 0, changed: 0 }, { added: 0, removed: 0, changed: 103 },
+    { added: 0, removed: 5, changed: 204 },
+  ]);
+});
+
+test('with the same workers in the same order, only the changed rows cross, by index, and the rest stay the host\'s objects', async () => {
+  const t = new IdentityOffThread(await identityThreadScript());
+  after(() => t.dispose());
+  const bytes = (tick: number) => new TextEncoder().encode(JSON.stringify(syntheticPayloads({ workers: 30, tick, heartbeatEvery: 3, baseTime: 1_800_000_000 }).identity));
+  const first = await t.read(bytes(0), 0);
+  assert.deepEqual(first.known?.diff.added.length, 30);
+  const second = await t.read(bytes(1), 0);
+  assert.equal(second.known?.from, first.rows, 'the diff is against the rows of the last read');
+  const changed = new Set(second.known.diff.changed);
+  assert.equal(changed.size, 10);
+  assert.deepEqual([second.known.diff.added, second.known.diff.removed], [[], []]);
+  second.rows.forEach((row, i) => {
+    assert.equal(row.address, first.rows[i]!.address, 'the same order');
+    if (!changed.has(row)) assert.equal(row, first.rows[i], `row ${i} did not change: the same object`);
+    else assert.notDeepEqual(row, first.rows[i]);
+  });
+});
+
 test('the thread starts only from the size given, and not at all when turned off', async () => {
   const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 3 }) };
   const script = await identityThreadScript();
