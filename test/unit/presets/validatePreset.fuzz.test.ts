@@ -4,25 +4,15 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validatePreset } from '../../../src/presets/validatePreset';
+import { seededRandom } from '../../support/seededRandom';
 
 const GOOD = join(__dirname, '../../fixtures/presets/good');
 const seeds = readdirSync(GOOD).map((f) => readFileSync(join(GOOD, f)));
 const ITERATIONS = Number(process.env.PRESET_FUZZ_ITERATIONS ?? 1500);
 const SEED = Number(process.env.PRESET_FUZZ_SEED ?? 20261125);
 
-/** mulberry32: small, fast, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const random = prng(SEED);
+const random = seededRandom(SEED);
 const int = (n: number) => Math.floor(random() * n);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
 

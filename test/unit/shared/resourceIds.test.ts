@@ -3,22 +3,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeResourceId, encodeResourceId, legacyResourceIds, type ResourceRef } from '../../../src/shared/resourceIds';
+import { seededRandom } from '../../support/seededRandom';
 
 /** Pieces that broke hand-made schemes: separators, escapes, URLs, unicode (pairs and lone halves), nothing at all. */
 const PIECES = ['/', ':', '#', '%', '%2F', '%u0041', '?', '&', '=', ' ', '\n', '\u0000', '@', '.', 'a', 'Z', '9', '-', '_', '~',
   'é', '日本', '🦀', '\uD83E', '\uDD80', 'http://127.0.0.1:8787/', 'gateway:https://hub.example.org/services/dask-gateway/', 'url:', 'dask:', 'cluster:', ''];
 
-/** A small seeded generator, so a failure names a case that can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 function trickyText(next: () => number): string {
   let out = '';
@@ -41,7 +31,7 @@ function randomRef(next: () => number): ResourceRef {
 
 describe('resource ids', () => {
   it('round-trip any component text, and equal ids mean equal refs (property, 5,000 seeded cases)', () => {
-    const next = random(17);
+    const next = seededRandom(17);
     const byId = new Map<string, ResourceRef>();
     for (let i = 0; i < 5000; i++) {
       const ref = randomRef(next);
