@@ -123,3 +123,32 @@ export function isPangeoError(e: unknown, kind?: ErrorKind): e is PangeoError {
 export function isAuthError(e: unknown): e is PangeoError {
   return isPangeoError(e, 'Unauthorized') || isPangeoError(e, 'Forbidden');
 }
+
+/** A PangeoError's fields, as they cross to another thread (structured cloning keeps no class). */
+export interface PangeoErrorFields {
+  kind: ErrorKind;
+  message: string;
+  hint: string;
+  status?: number;
+  url?: string;
+  serverMessage?: string;
+}
+
+export function pangeoErrorFields(e: PangeoError): PangeoErrorFields {
+  return { kind: e.kind, message: e.message, hint: e.hint, status: e.status, url: e.details.url, serverMessage: e.serverMessage };
+}
+
+/** The class each kind's errors are thrown as, so an error rebuilt from its fields passes the same `instanceof` checks. */
+const CLASS_OF_KIND: Partial<Record<ErrorKind, { prototype: PangeoError }>> = {
+  Unauthorized: UnauthorizedError, Forbidden: ForbiddenError, NotFound: NotFoundError, Conflict: ConflictError,
+  Unreachable: UnreachableError, Timeout: TimeoutError, Tls: TlsError, Cancelled: CancelledError,
+  UnexpectedResponse: UnexpectedResponseError, InvalidInput: InvalidInputError, XsrfRejected: XsrfRejectedError,
+};
+
+/** The typed error another thread threw, from pangeoErrorFields (its message and URL were redacted there). */
+export function pangeoErrorFromFields(f: PangeoErrorFields): PangeoError {
+  const e = new PangeoError(f.kind, f.message, f.hint, { status: f.status, url: f.url, serverMessage: f.serverMessage });
+  const cls = CLASS_OF_KIND[f.kind];
+  if (cls) Object.setPrototypeOf(e, cls.prototype);
+  return e;
+}

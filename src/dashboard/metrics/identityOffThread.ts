@@ -1,13 +1,15 @@
 // Reads identity.json on a worker thread (identityThread.ts) so a 1,000-worker cluster's ~0.8 MB of JSON does not block
-// the extension host every poll: only the rows that changed cross back. Any failure of the thread is reported once as
+// the extension host every poll: only the rows that changed cross back. Given the scheduler's address, the thread also
+// fetches it (receiving the body costs the host as much as reading it); its HTTP errors arrive as the same typed errors. Any failure of the thread is reported once as
 // IdentityThreadFailed and the caller reads on its own thread from then on.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { CancelledError, pangeoErrorFromFields } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import type { WorkerRow } from '../../shared/dashboard/workerFields';
 import type { WorkerDiff } from './workerDiff';
-import { fromColumns, IdentityRejected, type IdentityRows, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
+import { fromColumns, IdentityRejected, type IdentityRows, type IdentityThreadHttp, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
 
 /** Where the bundle puts the thread (esbuild.mjs): next to dist/extension.js and dist/cli.js. */
 export const IDENTITY_THREAD_SCRIPT = join(__dirname, 'threads', 'identity.js');
@@ -19,6 +21,8 @@ interface Pending {
   resolve: (r: IdentityRows) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
+  /** Stops listening to the caller's abort signal. */
+  release: () => void;
 }
 
 export class IdentityOffThread {
@@ -29,7 +33,9 @@ export class IdentityOffThread {
   /** The rows of the thread's last reply, in order; unchanged rows do not cross again. */
   private held: WorkerRow[] = [];
 
-  constructor(private readonly script = IDENTITY_THREAD_SCRIPT, private readonly logger?: Logger, private readonly timeoutMs = 10_000) {}
+  /** `http`: where the thread may fetch identity.json itself (fetch()). */
+  constructor(private readonly script = IDENTITY_THREAD_SCRIPT, private readonly logger?: Logger, private readonly timeoutMs = 10_000,
+    private readonly http?: IdentityThreadHttp) {}
 
   private exit?: Promise<void>;
 
@@ -53,17 +59,43 @@ export class IdentityOffThread {
    * bytes were moved to the thread, `bytes.byteLength` is 0 then and they must be fetched again).
    */
   read(bytes: Uint8Array, at: number): Promise<IdentityRows> {
+    // Moved, not copied, when the bytes are a whole buffer of their own (a fetched body): they are the caller's no more.
+    const own = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
+    return this.send((seq) => ({ seq, bytes, at }), own ? [bytes.buffer] : []);
+  }
+
+  /** Whether fetch() may be used (the thread was given the scheduler's address). */
+  get fetches(): boolean {
+    return this.http !== undefined && this.usable;
+  }
+
+  /**
+   * Fetches identity.json on the thread with `authorization` (the value for this poll) and reads it there. Rejects as
+   * read() does, with the typed error of a failed request, or CancelledError once `signal` aborts (the thread's request
+   * is cancelled too).
+   */
+  fetch(at: number, authorization: string | undefined, signal?: AbortSignal): Promise<IdentityRows> {
+    if (!this.http) return Promise.reject(new IdentityThreadFailed('the thread was not given the scheduler\'s address'));
+    return this.send((seq) => ({ seq, fetch: { authorization }, at }), [], signal);
+  }
+
+  private send(request: (seq: number) => IdentityThreadRequest, transfer: ArrayBuffer[], signal?: AbortSignal): Promise<IdentityRows> {
+    if (signal?.aborted) return Promise.reject(new CancelledError('Reading identity.json'));
     const worker = this.start();
     if (!worker) return Promise.reject(new IdentityThreadFailed(this.failed));
     const seq = ++this.seq;
     return new Promise<IdentityRows>((resolve, reject) => {
       const timer = setTimeout(() => this.fail(`no answer in ${this.timeoutMs} ms`), this.timeoutMs);
-      this.pending.set(seq, { resolve, reject, timer });
+      // The caller stops waiting at once; the reply still comes (and is applied: `held` must match the thread's rows).
+      const onAbort = () => {
+        reject(new CancelledError('Reading identity.json'));
+        this.worker?.postMessage({ abort: seq } satisfies IdentityThreadRequest);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(seq, { resolve, reject, timer, release: () => signal?.removeEventListener('abort', onAbort) });
       // Keep a short-lived process (the CLI) alive only while a read is under way.
       worker.ref();
-      // Moved, not copied, when the bytes are a whole buffer of their own (a fetched body): they are the caller's no more.
-      const own = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
-      worker.postMessage({ seq, bytes, at } satisfies IdentityThreadRequest, own ? [bytes.buffer] : []);
+      worker.postMessage(request(seq), transfer);
     });
   }
 
@@ -80,7 +112,7 @@ export class IdentityOffThread {
       return undefined;
     }
     try {
-      const worker = new Worker(this.script, { name: 'pangeo identity.json reader' });
+      const worker = new Worker(this.script, { name: 'pangeo identity.json reader', workerData: { http: this.http } });
       worker.on('message', (reply: IdentityThreadReply) => this.answer(reply));
       worker.on('error', (e) => this.fail(e.message));
       worker.on('messageerror', (e) => this.fail(e.message));
@@ -99,8 +131,9 @@ export class IdentityOffThread {
     if (!p) return;
     this.pending.delete(reply.seq);
     clearTimeout(p.timer);
+    p.release();
     if (this.pending.size === 0) this.worker?.unref();
-    if (!reply.ok) return p.reject(new IdentityRejected(reply.rejected));
+    if (!reply.ok) return p.reject('error' in reply ? pangeoErrorFromFields(reply.error) : new IdentityRejected(reply.rejected, reply.url));
     // Applied even when nobody waits any more (a cancelled tick): `held` must match what the thread thinks we hold.
     const changed = fromColumns(reply.changed);
     const from = this.held;
@@ -142,6 +175,7 @@ export class IdentityOffThread {
     this.pending.clear();
     for (const p of waiting) {
       clearTimeout(p.timer);
+      p.release();
       p.reject(new IdentityThreadFailed(why));
     }
     void this.worker?.terminate();

@@ -6,6 +6,7 @@ import { WORKER_FIELD_NAMES, WORKER_FIELDS, type WorkerField, type WorkerRow } f
 import { workerRows, type RowContext } from '../../dask/scheduler/workerRows';
 import { UnmanagedHistory } from '../../dask/scheduler/workerMemorySplit';
 import type { WorkerDiff } from './workerDiff';
+import type { PangeoErrorFields } from '../../core/http/errors';
 
 /** identity.json without its worker entries (they became rows). */
 export type IdentityHead = Omit<SchedulerIdentity, 'workers'>;
@@ -21,7 +22,12 @@ export interface IdentityRows {
 }
 
 /** Bytes that are not a scheduler's identity.json; the caller names the URL (schedulerHttp.notAScheduler). */
-export class IdentityRejected extends Error {}
+export class IdentityRejected extends Error {
+  /** `url`: where the thread fetched them, when it did. */
+  constructor(message: string, readonly url?: string) {
+    super(message);
+  }
+}
 
 const decoder = new TextDecoder();
 
@@ -60,11 +66,23 @@ function freshContext(): RowContext {
 
 // ---- the worker thread's messages (identityThread.ts ↔ identityOffThread.ts) ----
 
-export interface IdentityThreadRequest {
-  seq: number;
-  bytes: Uint8Array;
-  at: number;
+/** How the thread reaches the scheduler itself (workerData): plain values, the Authorization comes with each request. */
+export interface IdentityThreadHttp {
+  /** The scheduler's HTTP root (SchedulerHttp.baseUrl). */
+  baseUrl: string;
+  /** The connection's fixed headers (their secrets are registered for redaction on the thread too). */
+  headers?: Record<string, string>;
+  timeoutMs: number;
 }
+
+/**
+ * Read these bytes; or fetch identity.json first (`fetch`, with the Authorization of that poll, which wins over the
+ * fixed headers as on the host thread); or cancel the fetch of request `abort`.
+ */
+export type IdentityThreadRequest =
+  | { seq: number; bytes: Uint8Array; at: number }
+  | { seq: number; fetch: { authorization?: string }; at: number }
+  | { abort: number };
 
 /**
  * `changed`: only the rows whose values changed since the last reply (new workers included), one array per declared
@@ -75,7 +93,9 @@ export interface IdentityThreadRequest {
  */
 export type IdentityThreadReply =
   | { seq: number; ok: true; head: IdentityHead; order?: string[]; changedAt?: number[]; changed: RowColumns }
-  | { seq: number; ok: false; rejected: string };
+  | { seq: number; ok: false; rejected: string; url?: string }
+  /** The thread's fetch failed with this typed error (rebuilt with pangeoErrorFromFields). */
+  | { seq: number; ok: false; error: PangeoErrorFields };
 
 /** Numbers as one Float64Array per field (copied as one block, or moved), strings as arrays. */
 export type RowColumns = { [K in WorkerField]: WorkerRow[K] extends number ? Float64Array : string[] };

@@ -1,35 +1,67 @@
-// Worker-thread entry (bundled to dist/threads/identity.js): reads identity.json into worker rows off the extension
-// host's thread, one reader per thread (identityOffThread.ts starts one per scheduler sampler).
-import { parentPort } from 'node:worker_threads';
+// Worker-thread entry (bundled to dist/threads/identity.js): fetches identity.json and reads it into worker rows off the
+// extension host's thread (receiving ~4 MB at 5,000 workers costs that thread as much as reading it), one reader per
+// thread (identityOffThread.ts starts one per scheduler sampler).
+import { parentPort, workerData } from 'node:worker_threads';
+import { isPangeoError, pangeoErrorFields } from '../../core/http/errors';
+import { SchedulerHttp } from '../../dask/scheduler/schedulerHttp';
 import type { WorkerRow } from '../../shared/dashboard/workerFields';
-import { columnBuffers, IdentityRejected, IdentityRowsReader, toColumns, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
+import { columnBuffers, IdentityRejected, IdentityRowsReader, toColumns, type IdentityThreadHttp, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
 import { sameRow } from './workerDiff';
 
 const reader = new IdentityRowsReader();
 /** The rows of the last reply, in order (the host thread holds rows equal to these). */
 let sent: WorkerRow[] = [];
+const http = (workerData as { http?: IdentityThreadHttp } | null)?.http;
+// The one HTTP layer, as on the host thread (SchedulerHttp.at registers the fixed headers' secrets for redaction here).
+const scheduler = http && SchedulerHttp.at(http.baseUrl, { headers: http.headers, timeoutMs: http.timeoutMs, retries: 0 });
+/** The fetches under way, by request, to cancel them when the host's poll is aborted. */
+const fetching = new Map<number, AbortController>();
 
 parentPort?.on('message', (req: IdentityThreadRequest) => {
+  if ('abort' in req) return fetching.get(req.abort)?.abort();
+  if ('bytes' in req) return reply(req.seq, req.bytes, req.at);
+  void fetchAndReply(req.seq, req.fetch.authorization, req.at);
+});
+
+async function fetchAndReply(seq: number, authorization: string | undefined, at: number): Promise<void> {
+  const controller = new AbortController();
+  fetching.set(seq, controller);
+  let fetched: { url: string; bytes: Uint8Array };
+  try {
+    if (!scheduler) throw new Error('the thread was started without the scheduler\'s address');
+    // A client per request: the Authorization of that poll (renewed tokens), registered for redaction by the client.
+    fetched = await new SchedulerHttp(scheduler.http.withBase(scheduler.baseUrl, { authorization: () => authorization })).identityBytes(controller.signal);
+  } catch (e) {
+    // Anything but a typed error is a fault of the thread: it ends, and the host reads on its own thread from then on.
+    if (!isPangeoError(e)) throw e;
+    return parentPort!.postMessage({ seq, ok: false, error: pangeoErrorFields(e) } satisfies IdentityThreadReply);
+  } finally {
+    fetching.delete(seq);
+  }
+  reply(seq, fetched.bytes, at, fetched.url);
+}
+
+function reply(seq: number, bytes: Uint8Array, at: number, url?: string): void {
   let reply: IdentityThreadReply;
   try {
-    const { head, rows } = reader.read(req.bytes, req.at);
+    const { head, rows } = reader.read(bytes, at);
     // Only rows whose values changed cross (sameRow is true at once for a row kept while its heartbeat is unchanged).
     if (rows.length === sent.length && rows.every((row, i) => row.address === sent[i]!.address)) {
       const changedAt: number[] = [];
       for (let i = 0; i < rows.length; i++) if (!sameRow(sent[i]!, rows[i]!)) changedAt.push(i);
-      reply = { seq: req.seq, ok: true, head, changedAt, changed: toColumns(changedAt.map((i) => rows[i]!)) };
+      reply = { seq, ok: true, head, changedAt, changed: toColumns(changedAt.map((i) => rows[i]!)) };
     } else {
       const before = new Map(sent.map((row) => [row.address, row]));
       const changed = rows.filter((row) => {
         const old = before.get(row.address);
         return !old || !sameRow(old, row);
       });
-      reply = { seq: req.seq, ok: true, head, order: rows.map((row) => row.address), changed: toColumns(changed) };
+      reply = { seq, ok: true, head, order: rows.map((row) => row.address), changed: toColumns(changed) };
     }
     sent = rows;
   } catch (e) {
     if (!(e instanceof IdentityRejected)) throw e;
-    reply = { seq: req.seq, ok: false, rejected: e.message };
+    reply = { seq, ok: false, rejected: e.message, ...(url ? { url } : {}) };
   }
   parentPort!.postMessage(reply, reply.ok ? columnBuffers(reply.changed) : []);
-});
+}

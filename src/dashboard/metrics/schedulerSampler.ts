@@ -5,7 +5,7 @@ import type { AuthHeader } from '../../core/http/httpClient';
 import { notAScheduler, SchedulerHttp } from '../../dask/scheduler/schedulerHttp';
 import { SampleContext, sampleFromRows } from './clusterSample';
 import type { ClusterSample } from '../../shared/dashboard/sampleModel';
-import { IdentityRejected, IdentityRowsReader, type IdentityRows } from './identityRows';
+import { IdentityRejected, IdentityRowsReader, type IdentityRows, type IdentityThreadHttp } from './identityRows';
 import { IdentityOffThread, IdentityThreadFailed } from './identityOffThread';
 import { readMetricsPage, type MetricsPage } from './metricsPage';
 import { diffWorkers, WorkerDiff } from './workerDiff';
@@ -21,6 +21,9 @@ export interface DashboardConnection {
   authorization?: AuthHeader;
 }
 
+
+/** identity.json as fetched here (bytes to read), or fetched and read on the worker thread for the time `at`. */
+type FetchedIdentity = { fetched: { url: string; bytes: Uint8Array } } | { read: IdentityRows; at: number };
 
 export interface SamplerOptions {
   timeoutMs?: number;
@@ -69,6 +72,8 @@ export class SchedulerSampler {
   private readonly now: () => number;
   private readonly logger?: Logger;
   private readonly threadOptions: SamplerOptions['identityThread'];
+  /** Where the thread fetches identity.json itself; undefined when the caller's `fetch` is used (a thread cannot take it). */
+  private readonly threadHttp?: IdentityThreadHttp;
 
   constructor(readonly connection: DashboardConnection, opts: SamplerOptions = {}) {
     this.scheduler = SchedulerHttp.at(connection.dashboardUrl, {
@@ -84,6 +89,7 @@ export class SchedulerSampler {
     this.now = opts.now ?? Date.now;
     this.logger = opts.logger;
     this.threadOptions = opts.identityThread;
+    if (!opts.fetch) this.threadHttp = { baseUrl: this.scheduler.baseUrl, headers: connection.headers, timeoutMs: opts.timeoutMs ?? 5000 };
   }
 
   /** Ends the identity.json thread, if one was started. */
@@ -137,12 +143,18 @@ export class SchedulerSampler {
   async sample(signal?: AbortSignal): Promise<ClusterSample> {
     const [counts, identity, metrics] = await Promise.all([
       this.scheduler.counts(signal),
-      this.identityBytesOrLast(signal),
+      this.identityOrLast(signal),
       this.fetchMetrics(signal),
     ]);
-    const time = this.now();
-    const { head, rows, known } = identity.bytes ? (this.lastIdentity = await this.readIdentity(identity, time, signal)) : identity.last;
-    this.lastKnown = identity.bytes ? known : undefined;
+    // Rows read on the thread as it fetched were read for the time the poll began.
+    const time = 'read' in identity ? identity.at : this.now();
+    let read: IdentityRows;
+    if ('last' in identity) [read, this.lastKnown] = [identity.last, undefined];
+    else {
+      read = this.lastIdentity = 'read' in identity ? identity.read : await this.readIdentity(identity.fetched, time, signal);
+      this.lastKnown = read.known;
+    }
+    const { head, rows } = read;
     // A restarted scheduler starts its counters and histories afresh.
     if (head.id !== this.contextFor) [this.context, this.contextFor] = [new SampleContext(), head.id];
     return sampleFromRows(time, counts, head, rows, metrics, this.context);
@@ -152,15 +164,28 @@ export class SchedulerSampler {
    * Dask ≥ 2023.4 answers identity.json with a 500 while tasks run (heartbeat metrics with tuple keys; see
    * docs/dask-dashboard-sources.md): a live scheduler then keeps its last worker data instead of counting as down.
    */
-  private async identityBytesOrLast(signal?: AbortSignal): Promise<{ url: string; bytes: Uint8Array } | { bytes?: undefined; last: IdentityRows }> {
+  private async identityOrLast(signal?: AbortSignal): Promise<FetchedIdentity | { last: IdentityRows }> {
     try {
-      const fetched = await this.scheduler.identityBytes(signal);
+      const thread = this.identityThread;
+      const got = thread?.fetches ? await this.identityOnThread(thread, signal) : { fetched: await this.scheduler.identityBytes(signal) };
       this.staleIdentity = false;
-      return fetched;
+      return got;
     } catch (e) {
       if (!(this.lastIdentity && isPangeoError(e, 'UnexpectedResponse') && e.status === 500)) throw e;
       this.staleIdentity = true;
       return { last: this.lastIdentity };
+    }
+  }
+
+  /** Fetched and read on the thread, with this poll's Authorization; fetched here when the thread failed. */
+  private async identityOnThread(thread: IdentityOffThread, signal?: AbortSignal): Promise<FetchedIdentity> {
+    const at = this.now();
+    try {
+      return { read: await thread.fetch(at, await this.scheduler.http.authorizationHeader(), signal), at };
+    } catch (e) {
+      if (e instanceof IdentityRejected) throw notAScheduler(e.url ?? this.scheduler.http.resolve('json/identity.json').toString(), e.message);
+      if (!(e instanceof IdentityThreadFailed)) throw e;
+      return { fetched: await this.scheduler.identityBytes(signal) };
     }
   }
 
@@ -188,7 +213,7 @@ export class SchedulerSampler {
   private threadFor(size: number): IdentityOffThread | undefined {
     const opts = this.threadOptions;
     if (opts === false) return undefined;
-    if (!this.identityThread && size >= (opts?.aboveBytes ?? 256 * 1024)) this.identityThread = new IdentityOffThread(opts?.script, this.logger);
+    if (!this.identityThread && size >= (opts?.aboveBytes ?? 256 * 1024)) this.identityThread = new IdentityOffThread(opts?.script, this.logger, undefined, this.threadHttp);
     return this.identityThread?.usable ? this.identityThread : undefined;
   }
 
