@@ -6,7 +6,8 @@ import { diffWorkers, sameRow } from '../../../src/dashboard/metrics/workerDiff'
 import { WORKER_FIELD_NAMES, type WorkerRow } from '../../../src/shared/dashboard/workerFields';
 import { workerRows } from '../../../src/dask/scheduler/workerRows';
 import { readCounts, readIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
-import { buildSample, SampleContext } from '../../../src/dashboard/metrics/clusterSample';
+import { buildSample, clusterTotals, SampleContext } from '../../../src/dashboard/metrics/clusterSample';
+import { CLUSTER_TOTALS, type ClusterTotal } from '../../../src/shared/dashboard/sampleModel';
 import { SampleSeries, SERIES_KEYS } from '../../../src/shared/dashboard/sampleSeries';
 import { summarize, SUMMARY_FIELDS } from '../../../src/shared/dashboard/sampleSummary';
 import { isHostMessage } from '../../../src/shared/protocol/panels';
@@ -73,4 +74,16 @@ test('a worker without a new heartbeat keeps its row (cheap ticks at 1,000 worke
   const next = buildSample(5000, readCounts(p1.counts), readIdentity(p1.identity), undefined, context).workerRows;
   assert.ok(next.every((r, i) => r !== again[i]));
   assert.equal(diffWorkers(again, next).changed.length, 3);
+});
+
+test('the cluster totals are the declared fields (CLUSTER_TOTALS) summed over the workers', () => {
+  // Every field of every row a distinct number, so a total that reads the wrong field cannot match.
+  const many = workerRows(readIdentity(syntheticPayloads({ workers: 7 }).identity)).map((row, i) => {
+    const numbered: Record<string, unknown> = { ...row };
+    WORKER_FIELD_NAMES.forEach((f, k) => { if (typeof row[f] === 'number') numbered[f] = (i + 1) * 1000 + k; });
+    return numbered as unknown as WorkerRow;
+  });
+  const expected = Object.fromEntries((Object.keys(CLUSTER_TOTALS) as ClusterTotal[]).map((t) => [t, many.reduce((s, r) => s + r[CLUSTER_TOTALS[t]], 0)]));
+  assert.deepEqual(clusterTotals(many), expected);
+  assert.deepEqual(clusterTotals([]), Object.fromEntries(Object.keys(CLUSTER_TOTALS).map((t) => [t, 0])));
 });
