@@ -213,7 +213,9 @@ export class SchedulerSampler {
   private threadFor(size: number): IdentityOffThread | undefined {
     const opts = this.threadOptions;
     if (opts === false) return undefined;
-    if (!this.identityThread && size >= (opts?.aboveBytes ?? 256 * 1024)) this.identityThread = new IdentityOffThread(opts?.script, this.logger, undefined, this.threadHttp);
+    // A thread that fetches may take the request's two timeouts (headers, then body) before it reads: it is not stuck then.
+    const patience = this.threadHttp && 2 * this.threadHttp.timeoutMs + 10_000;
+    if (!this.identityThread && size >= (opts?.aboveBytes ?? 256 * 1024)) this.identityThread = new IdentityOffThread(opts?.script, this.logger, patience, this.threadHttp);
     return this.identityThread?.usable ? this.identityThread : undefined;
   }
 
