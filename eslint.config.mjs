@@ -42,6 +42,12 @@ const oneWay = [
   { selector: "CallExpression[callee.property.name='registerCommand']", message: 'Register commands with registerCommand from src/editor/command.ts.' },
 ];
 
+// The CLI writes only through the writers runCli hands its commands (src/cli/terminalOutput.ts): server text never reaches a terminal raw.
+const cliOutput = [
+  { selector: "MemberExpression[object.name='process'][property.name=/^std(out|err)$/]", message: 'Write through ctx.io, ctx.print, ctx.printJsonLine or ctx.writeBytes: src/cli/terminalOutput.ts makes server text terminal-safe.' },
+  { selector: "MemberExpression[object.name='console']", message: 'Write through ctx.io or ctx.note: src/cli/terminalOutput.ts makes server text terminal-safe.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test/e2e/jupyterStub/**', '**/*.js', '**/*.mjs'] },
   {
@@ -85,6 +91,10 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'webviews/**/*.ts'],
     ignores: ['src/**/editor/**', 'src/extension.ts'],
     rules: { 'no-restricted-imports': ['error', noVscode], 'no-restricted-syntax': ['error', ...noHiddenImports, ...oneWay] },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...noHiddenImports, ...oneWay, ...cliOutput] },
   },
   {
     // Editor adapters: the same, but vscode is theirs; the settings and command modules are the one way themselves.
