@@ -82,6 +82,8 @@ export interface TestHubOptions {
    * mean forever): a short cache makes a revoked token refused at once, as it is on the hub.
    */
   serverTokenCacheSeconds?: number;
+  /** Python appended to jupyterhub_config.py after everything else: e.g. a test's own spawner class (hostile text). */
+  extraConfig?: string;
 }
 
 export interface TestHub {
@@ -251,7 +253,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     serverTokenCacheSeconds: opts.serverTokenCacheSeconds ?? null,
   };
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
-  writeFileSync(join(dir, 'jupyterhub_config.py'), CONFIG_PY);
+  writeFileSync(join(dir, 'jupyterhub_config.py'), `${CONFIG_PY}\n${opts.extraConfig ?? ''}\n`);
 
   const hubProcess = startLongRunning({
     name: 'hub',
