@@ -48,6 +48,13 @@ const cliOutput = [
   { selector: "MemberExpression[object.name='console']", message: 'Write through ctx.io or ctx.note: src/cli/terminalOutput.ts makes server text terminal-safe.' },
 ];
 
+// Webview text goes through webviews/shared/dom.ts (el, setText, setTitle, textNode, drawText): hidden characters in a
+// server's names show as markers, and nothing a server sends becomes HTML.
+const webviewText = [
+  { selector: "AssignmentExpression[left.property.name=/^(textContent|innerText|innerHTML|outerHTML|title)$/]", message: 'Set text with setText/setTitle from webviews/shared/dom.ts: server text shows its hidden characters there.' },
+  { selector: "CallExpression[callee.property.name=/^(createTextNode|insertAdjacentHTML|fillText)$/]", message: 'Use textNode/drawText from webviews/shared/dom.ts: server text shows its hidden characters there.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test/e2e/jupyterStub/**', '**/*.js', '**/*.mjs'] },
   {
@@ -91,6 +98,11 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'webviews/**/*.ts'],
     ignores: ['src/**/editor/**', 'src/extension.ts'],
     rules: { 'no-restricted-imports': ['error', noVscode], 'no-restricted-syntax': ['error', ...noHiddenImports, ...oneWay] },
+  },
+  {
+    files: ['webviews/**/*.ts'],
+    ignores: ['webviews/shared/dom.ts', 'webviews/shared/hostBridge.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...noHiddenImports, ...oneWay, ...webviewText] },
   },
   {
     files: ['src/cli/**/*.ts'],
