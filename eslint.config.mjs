@@ -36,10 +36,11 @@ const noHiddenImports = [
   { selector: "TSImportType[argument.literal.value=/^\\.(?!.*\\/chunks\\/)/]", message: 'Import the type with `import type` so the layer rules see it.' },
 ];
 
-// One way per mechanism: settings go through src/editor/settings.ts, commands through src/editor/command.ts.
-const oneWay = [
-  { selector: "CallExpression[callee.property.name='getConfiguration']", message: 'Read and write settings through src/editor/settings.ts (declared in src/core/settings.ts).' },
-  { selector: "CallExpression[callee.property.name='registerCommand']", message: 'Register commands with registerCommand from src/editor/command.ts.' },
+// Webview text goes through webviews/shared/dom.ts (el, setText, setTitle, textNode, drawText): hidden characters in a
+// server's names show as markers, and nothing a server sends becomes HTML.
+const webviewText = [
+  { selector: "AssignmentExpression[left.property.name=/^(textContent|innerText|innerHTML|outerHTML|title)$/]", message: 'Set text with setText/setTitle from webviews/shared/dom.ts: server text shows its hidden characters there.' },
+  { selector: "CallExpression[callee.property.name=/^(createTextNode|insertAdjacentHTML|fillText)$/]", message: 'Use textNode/drawText from webviews/shared/dom.ts: server text shows its hidden characters there.' },
 ];
 
 // The CLI writes only through the writers runCli hands its commands (src/cli/terminalOutput.ts): server text never reaches a terminal raw.
@@ -48,11 +49,10 @@ const cliOutput = [
   { selector: "MemberExpression[object.name='console']", message: 'Write through ctx.io or ctx.note: src/cli/terminalOutput.ts makes server text terminal-safe.' },
 ];
 
-// Webview text goes through webviews/shared/dom.ts (el, setText, setTitle, textNode, drawText): hidden characters in a
-// server's names show as markers, and nothing a server sends becomes HTML.
-const webviewText = [
-  { selector: "AssignmentExpression[left.property.name=/^(textContent|innerText|innerHTML|outerHTML|title)$/]", message: 'Set text with setText/setTitle from webviews/shared/dom.ts: server text shows its hidden characters there.' },
-  { selector: "CallExpression[callee.property.name=/^(createTextNode|insertAdjacentHTML|fillText)$/]", message: 'Use textNode/drawText from webviews/shared/dom.ts: server text shows its hidden characters there.' },
+// One way per mechanism: settings go through src/editor/settings.ts, commands through src/editor/command.ts.
+const oneWay = [
+  { selector: "CallExpression[callee.property.name='getConfiguration']", message: 'Read and write settings through src/editor/settings.ts (declared in src/core/settings.ts).' },
+  { selector: "CallExpression[callee.property.name='registerCommand']", message: 'Register commands with registerCommand from src/editor/command.ts.' },
 ];
 
 export default tseslint.config(
