@@ -38,7 +38,7 @@ describe(`Dask Gateway answers as the real server does (${EXTERNAL ? `external $
   });
 
   const state = new MemoryStore();
-  const provider = () => new GatewayProvider({ url, auth: { type: 'basic', username: 'alice', password: PASSWORD }, state, confirmTimeoutMs: 90_000 });
+  const provider = () => new GatewayProvider({ url, auth: { type: 'basic', username: 'alice', password: PASSWORD }, confirmTimeoutMs: 90_000 });
   const raw = () => new GatewayClient({ url, auth: { type: 'basic', username: 'alice', password: PASSWORD } });
   const basic = `Basic ${Buffer.from(`alice:${PASSWORD}`).toString('base64')}`;
 
