@@ -167,7 +167,7 @@ describe('pangeo-compute dask --provider gateway behind a real JupyterHub', { sk
 
   it('the gateway service down behind the hub, or unreachable without it: "the Dask Gateway service is down", exit 4 both ways', async () => {
     const token = await tokenFor('alice');
-    const behindHub = await run(['clusters', '--provider', 'gateway', '--url', `${hub.url}services/dask-gateway/`, '--timeout', '20'], token);
+    const behindHub = await run(['clusters', '--provider', 'gateway', '--url', `${hub.url}services/dask-gateway/`], token);
     assert.equal(behindHub.code, 4, behindHub.stderr);
     assert.match(behindHub.stderr, /Dask Gateway service is down: the hub answered 50\d for its dask-gateway service/);
     assert.doesNotMatch(behindHub.stderr, /tell its admin\.$/m);
