@@ -36,15 +36,6 @@ export function adaptiveFromSchedulerLog(page: string): AdaptiveState {
   return { kind: 'fixed' };
 }
 
-/**
- * The bounds the gateway used, from its answer to an adapt request that exceeded its limit
- * ("… Using `maximum=4, minimum=1` instead."), or undefined when the answer does not say.
- */
-export function boundsFromGatewayMessage(message: string): { minimum: number; maximum: number } | undefined {
-  const used = /Using\s+`?maximum=(\d+),\s*minimum=(\d+)`?\s+instead/i.exec(message);
-  return used ? { minimum: Number(used[2]), maximum: Number(used[1]) } : undefined;
-}
-
 /** The worker count the gateway scaled to instead ("… Scaling to 4 instead."), or undefined. */
 export function countFromGatewayMessage(message: string): number | undefined {
   const m = /Scaling to (\d+) instead/i.exec(message);

@@ -141,10 +141,11 @@ describe('pangeo-compute dask --provider gateway behind a real JupyterHub', { sk
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr, ms: Date.now() - started });
     });
   });
-  const tokenFor = async (user: string): Promise<string> => {
+  /** A token with the user's own scopes, or only `scopes` (JupyterHub ≥ 5 gives every user access:services by default). */
+  const tokenFor = async (user: string, scopes?: string[]): Promise<string> => {
     const res = await fetch(`${hub.url}hub/api/users/${user}/tokens`, {
       method: 'POST', headers: { Authorization: `token ${hub.adminToken}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ note: 'gateway cli test', expires_in: 600 }),
+      body: JSON.stringify({ note: 'gateway cli test', expires_in: 600, ...(scopes ? { scopes } : {}) }),
     });
     assert.equal(res.status, 201, await res.clone().text());
     return ((await res.json()) as { token: string }).token;
@@ -182,7 +183,8 @@ describe('pangeo-compute dask --provider gateway behind a real JupyterHub', { sk
     const allowed = await run(['clusters', '--provider', 'gateway', '--url', url], await tokenFor('alice'));
     assert.equal(allowed.code, 0, allowed.stderr);
     assert.match(allowed.stdout, /No clusters/);
-    const lacking = await run(['clusters', '--provider', 'gateway', '--url', url], await tokenFor('bob'));
+    // bob holds no access role; his token is also limited to his name, as a token made for another purpose would be.
+    const lacking = await run(['clusters', '--provider', 'gateway', '--url', url], await tokenFor('bob', ['read:users:name!user']));
     assert.equal(lacking.code, 3, lacking.stderr);
     assert.match(lacking.stderr, /token is valid, but it lacks the scope the Dask Gateway requires \(access:services or access:services!service=dask-gateway\)/);
     assert.match(lacking.stderr, /Signing in again will not help/);
