@@ -19,6 +19,12 @@ export function settingsTarget(vs: typeof vscode): vscode.ConfigurationTarget {
   return vs.workspace.workspaceFolders?.length ? vs.ConfigurationTarget.Workspace : vs.ConfigurationTarget.Global;
 }
 
+/** The user's settings, unless the workspace sets `key` already (a preset put it there), where a user value would be hidden. */
+export function userSettingsTarget(vs: typeof vscode, key: SettingKey): vscode.ConfigurationTarget {
+  const inspected = inspectAnySetting(vs, key);
+  return inspected?.workspaceValue !== undefined ? vs.ConfigurationTarget.Workspace : vs.ConfigurationTarget.Global;
+}
+
 export async function writeSetting<K extends SettingKey>(vs: typeof vscode, key: K, value: SettingValue<K>, target: vscode.ConfigurationTarget): Promise<void> {
   await updateAnySetting(vs, key, value, target);
 }
