@@ -276,6 +276,8 @@ export interface FakeVscode {
   /** Every createQuickPick shown: its title, item labels and the labels highlighted when it opened. Answered from
    * `answers.quickPick` like showQuickPick; the answer `'$(back)'` presses its Back button. */
   quickPicks: Array<{ title?: string; labels: string[]; active: string[] }>;
+  /** File system providers by scheme (workspace.registerFileSystemProvider). */
+  fileSystems: Map<string, vscode.FileSystemProvider>;
   /** URLs opened in the browser. */
   openedExternally: string[];
   clipboard: { text: string };
@@ -316,6 +318,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
   const notices: FakeVscode['notices'] = [];
   const answers: FakeVscode['answers'] = { buttons: new Map(), quickPick: [], input: [], open: [] };
   const quickPicks: FakeVscode['quickPicks'] = [];
+  const fileSystems = new Map<string, vscode.FileSystemProvider>();
   const openedExternally: string[] = [];
   const clipboard = { text: '' };
   const panels: FakePanel[] = [];
@@ -375,6 +378,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     StatusBarAlignment: { Left: 1, Right: 2 },
     ProgressLocation: { Notification: 15 },
     QuickInputButtons: { Back: BACK_BUTTON },
+    TabInputText: class { constructor(readonly uri: FakeUri) {} },
     ConfigurationTarget,
     DiagnosticSeverity: { Error: 0 },
     Diagnostic: FakeDiagnostic,
@@ -493,6 +497,10 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
       },
       getConfiguration: configuration,
       onDidChangeConfiguration: configChanged.event,
+      registerFileSystemProvider: (scheme: string, provider: vscode.FileSystemProvider) => {
+        fileSystems.set(scheme, provider);
+        return { dispose: () => fileSystems.delete(scheme) };
+      },
     },
   };
 
@@ -505,7 +513,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     },
     globalState, Uri: FakeUri, settings, updates, failUpdateOf, configChanged,
     fireConfigChange: (...keys) => configChanged.fire({ affectsConfiguration: (s) => keys.some((k) => k === s || k.startsWith(`${s}.`)) }),
-    commands, executed, messages, notices, answers, quickPicks, openedExternally, clipboard, panels, serializers, statusItems, diagnostics, documents,
+    commands, executed, messages, notices, answers, quickPicks, fileSystems, openedExternally, clipboard, panels, serializers, statusItems, diagnostics, documents,
     openDocument(path, text) {
       const doc = new FakeDocument(FakeUri.file(path), text);
       documents.push(doc);
