@@ -29,6 +29,12 @@ export async function writeSetting<K extends SettingKey>(vs: typeof vscode, key:
   await updateAnySetting(vs, key, value, target);
 }
 
+/** A true/false setting of the editor's own (not in our table), or `fallback` when unset or not a boolean. */
+export function readEditorFlag(vs: typeof vscode, key: string, fallback: boolean): boolean {
+  const value = vs.workspace.getConfiguration().get<unknown>(key);
+  return typeof value === 'boolean' ? value : fallback;
+}
+
 /** Values of any setting (a preset's keys are not all ours) per scope: what the user set, defaults excluded. */
 export function inspectAnySetting(vs: typeof vscode, key: string): { globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown } | undefined {
   return vs.workspace.getConfiguration().inspect(key);

@@ -13,7 +13,6 @@ const { skip, artifacts: ARTIFACTS } = chromium;
 /** Colours the browser resolves for every visible button, its background seen over the page's when transparent. */
 async function buttonColours(view: 'dashboard' | 'cost', theme: ThemeName, hover = false) {
   // The dashboard draws once its host session has sent the cluster (a synthetic scheduler of 2 workers).
-  let w!: WebviewUnderTest;
   const queue: HostMessage[] = [];
   let session: DashboardSession | undefined;
   const post = (m: HostMessage) => { queue.push(m); };
@@ -21,7 +20,7 @@ async function buttonColours(view: 'dashboard' | 'cost', theme: ThemeName, hover
     session = new DashboardSession({ id: 'url:x', name: 'colours', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/status' }) },
       post, { fetch: fakeSchedulerFetch({ requests: [], payloads: () => syntheticPayloads({ workers: 2 }) }), intervalMs: 3_600_000 });
   }
-  w = await openWebview(chromium.browser(), chromium.pages().origin, view, theme, (m) => session?.receive(m as never));
+  const w: WebviewUnderTest = await openWebview(chromium.browser(), chromium.pages().origin, view, theme, (m) => session?.receive(m));
   try {
     if (session) {
       await waitForPost(w, (m) => (m as { type?: string }).type === 'ready');

@@ -2,6 +2,7 @@
 // budget warnings (50/80/100 %) with an optional action at 100 %, and one nudge per idle cluster.
 import type * as vscode from 'vscode';
 import { registerCommand } from '../../editor/command';
+import { completeWalkthroughStep } from '../../editor/walkthrough';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import { affectsSettings, readSetting, userSettingsTarget, writeSetting } from '../../editor/settings';
 import { PollLoop } from '../../core/pollLoop';
@@ -132,6 +133,7 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
       await writeSetting(vs, 'pangeo.cost.budget.period', period, userSettingsTarget(vs, 'pangeo.cost.budget.period'));
       meter.setBudget(budgetConfig());
       loop.tickWithin(0);
+      completeWalkthroughStep(vs, 'cost');
     },
   };
   const showPanel = (existing?: vscode.WebviewPanel) => {

@@ -57,5 +57,5 @@ function closePlaceholderTabs(vs: typeof vscode): void {
   };
   close();
   const listener = groups.onDidChangeTabs(close);
-  setTimeout(() => listener.dispose(), CLOSE_TAB_WITHIN_MS);
+  setTimeout(() => { listener.dispose(); }, CLOSE_TAB_WITHIN_MS);
 }
