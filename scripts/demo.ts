@@ -37,8 +37,15 @@ async function main(): Promise<void> {
     console.log('\ndemo: stopping…');
     void stopAll().then(() => process.exit(0));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Ours alone: the test hub's exit hook (test/support/processes.ts) would kill the hub and exit at once, leaving the
+  // rest running. Taken back after each start that may install such a hook.
+  const ownSignals = () => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.removeAllListeners(signal);
+      process.on(signal, onSignal);
+    }
+  };
+  ownSignals();
   try {
     console.log('demo: building the extension package…');
     execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -48,6 +55,7 @@ async function main(): Promise<void> {
     console.log('demo: starting JupyterHub…');
     const hub = await startTestHub({ users: ['demo'], password: 'demo-password', optionsForm: readFileSync(join(__dirname, 'demo/profiles-form.html'), 'utf8') });
     stops.push(() => hub.stop());
+    ownSignals();
 
     console.log('demo: starting a Dask scheduler and two workers…');
     const [schedPort, dashPort] = [await freePort(), await freePort()];
@@ -85,6 +93,7 @@ async function main(): Promise<void> {
       'pangeo.cost.hubProfilePrices': { [hub.url]: { large: LARGE_USD_PER_HOUR } },
     } });
     stops.push(() => server.stop());
+    ownSignals();
 
     const url = `${server.origin}/?folder=${encodeURIComponent(workspace)}`;
     console.log(`
