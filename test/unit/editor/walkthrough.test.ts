@@ -15,6 +15,9 @@ import { silentLogger } from '../../../src/core/log';
 import { createFakeVscode } from '../../support/fakeVscode';
 import { SecretMap } from '../../support/memoryStores';
 import { mockClock } from '../../support/mockClock';
+import { registerDaskCommands } from '../../../src/dask/editor/daskEditorCommands';
+import type { ClusterService } from '../../../src/dask/editor/clusterService';
+import type { ProviderStore } from '../../../src/dask/editor/providerStore';
 
 const contextSet = (f: ReturnType<typeof createFakeVscode>) => f.executed.filter((e) => e.id === 'setContext').map((e) => e.args[0]);
 
@@ -82,4 +85,29 @@ test('the walkthrough opens on the first start only, unless the editor\'s openOn
   const off = createFakeVscode({ settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': false } });
   await openWalkthroughOnFirstStart(off.vs, { ...off.context, extension: { id: 'x.y' } } as unknown as vscode.ExtensionContext);
   assert.equal(off.executed.length, 0);
+});
+
+test('Dask step: a scale that worked completes it; a failed one does not', async () => {
+  const f = createFakeVscode();
+  let fail = true;
+  const provider = {
+    kind: 'local', id: 'local', label: 'This machine', capabilities: { scaleUp: true, scaleDown: true },
+    scale: async () => { if (fail) throw new Error('the scheduler is gone'); },
+  };
+  const cluster = { id: 'c1', name: 'c1', status: 'running', workers: 2, threads: 2, memory: 0, provider: 'local' };
+  const commands = registerDaskCommands({
+    vs: f.vs, logger: silentLogger, hubSignInAvailable: false, runInKernel: undefined as never, rememberCreated: async () => undefined,
+    service: { refresh: async () => undefined, snapshots: () => [] } as unknown as ClusterService,
+    store: { provider: () => provider, providers: () => [provider] } as unknown as ProviderStore,
+  });
+  try {
+    const node = { kind: 'cluster', providerId: 'local', cluster };
+    await f.vs.commands.executeCommand('pangeo.dask.scaleCluster', node, { mode: 'fixed', workers: 1 });
+    assert.deepEqual(contextSet(f), [], 'a failed scale is not done');
+    fail = false;
+    await f.vs.commands.executeCommand('pangeo.dask.scaleCluster', node, { mode: 'fixed', workers: 1 });
+    assert.deepEqual(contextSet(f), ['pangeo.walkthrough.clusterScaled']);
+  } finally {
+    for (const c of commands) c.dispose();
+  }
 });
