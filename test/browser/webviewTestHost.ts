@@ -59,7 +59,7 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-// A subset of VS Code's Default Light / Dark Modern colours, set the way the editor sets them on <html>.
+// A subset of VS Code's Default Light / Dark Modern / Dark High Contrast colours, set the way the editor sets them on <html>.
 export const THEMES = {
   light: { bodyClass: 'vscode-light', vars: {
     '--vscode-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff', '--vscode-font-family': 'system-ui, sans-serif',
@@ -83,8 +83,9 @@ export const THEMES = {
   } },
   'high-contrast': { bodyClass: 'vscode-high-contrast', vars: {
     '--vscode-foreground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-font-family': 'system-ui, sans-serif',
-    '--vscode-font-size': '13px', '--vscode-button-background': '#000000', '--vscode-button-foreground': '#ffffff',
-    '--vscode-button-border': '#6fc3df', '--vscode-button-secondaryBackground': '#000000', '--vscode-button-secondaryForeground': '#ffffff',
+    // VS Code 1.100's Dark High Contrast sets no button.background, button.secondaryBackground nor their hover colours.
+    '--vscode-font-size': '13px', '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-border': '#6fc3df', '--vscode-button-secondaryForeground': '#ffffff', '--vscode-contrastActiveBorder': '#f38518',
     '--vscode-input-background': '#000000', '--vscode-input-foreground': '#ffffff', '--vscode-input-border': '#6fc3df',
     '--vscode-panel-border': '#6fc3df', '--vscode-badge-background': '#000000', '--vscode-badge-foreground': '#ffffff',
     '--vscode-errorForeground': '#f48771', '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616',
