@@ -11,6 +11,7 @@ import { runCommand } from './processes';
 import { failureReason, type E2EResults } from './results';
 import { startScenarioHub, type ScenarioHub } from './scenarioHub';
 import { checkVsix } from './vsix';
+import { HUB_FILE_SCHEME, toHubUriParts } from '../../src/files/hubFileUri';
 
 const repoRoot = resolve(__dirname, '..', '..');
 const artifactsDir = join(repoRoot, '.artifacts', 'e2e');
@@ -64,8 +65,11 @@ async function main(): Promise<number> {
   const codeServer = await timed('code-server install', () => installCodeServer(repoRoot));
   const hub = await hubStarting;
 
-  const dev = await timed('editor tests', () =>
-    runInCodeServer({
+  const greps = grep?.split('|');
+  const wantsVirtual = !greps || greps.some((g) => g.includes('virtual workspace') || 'virtual workspace: '.includes(g));
+  // A --grep for the virtual workspace tests alone skips the first start (it would run zero tests).
+  if (!greps || !greps.every((g) => g.includes('virtual workspace'))) {
+    const dev = await timed('editor tests', () => runInCodeServer({
       name: 'workbench',
       codeServerBin: codeServer,
       extensionDevelopmentPath: repoRoot,
@@ -78,11 +82,30 @@ async function main(): Promise<number> {
       // The server files suite adds the hub server as a workspace folder without restarting the extension host.
       workspaceFile: true,
       timeoutMs: 600_000, // every suite in one editor run (the kernels suite kills and restarts hubs)
-    }),
-  );
+    }));
+    runs.push(['dev', dev]);
+    report('dev', dev);
+  }
+  // Its own editor start: a window whose only folder is the hub server's home (a virtual workspace).
+  if (wantsVirtual) {
+    const home = toHubUriParts({ hubId: hub.config.url, user: hub.config.user, serverName: '', path: '' });
+    const virtual = await timed('virtual workspace tests', () =>
+      runInCodeServer({
+        name: 'virtual-workspace',
+        codeServerBin: codeServer,
+        extensionDevelopmentPath: repoRoot,
+        extensionTestsPath: runner,
+        artifactsDir,
+        config: { hub: hub.config, virtualWorkspace: true, grep: ['virtual workspace: '] },
+        extraExtensions: [process.env.PANGEO_E2E_JUPYTER_EXTENSION || join(repoRoot, 'test/e2e/jupyterStub')],
+        folderUri: `${HUB_FILE_SCHEME}://${home.authority}${home.path}`,
+        timeoutMs: 300_000,
+      }),
+    );
+    runs.push(['virtual', virtual]);
+    report('virtual', virtual);
+  }
   await timed('JupyterHub stop', stopHub);
-  runs.push(['dev', dev]);
-  report('dev', dev);
   if (only.includes('vsix')) {
     const vsix = await timed('vsix check', () => checkVsix({ repoRoot, codeServerBin: codeServer, runnerPath: runner, artifactsDir }));
     runs.push(['vsix', vsix]);

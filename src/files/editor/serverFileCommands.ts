@@ -101,10 +101,9 @@ async function howToAddFolder(vs: typeof vscode, loc: ServerFileLocation): Promi
   if (vs.workspace.workspaceFile || !unsavedNames(vs).length) return 'add';
   const newWindow = 'Open in New Window';
   const saveFirst = 'Save and Add';
-  const picked = await vs.window.showWarningMessage(`Adding ${serverDisplayName(loc)} to this window reloads it.`, {
-    modal: true,
-    detail: `Unsaved: ${unsavedNames(vs).join(', ')}. Open the server's files in a new window, or save first and add them here.`,
-  }, newWindow, saveFirst);
+  // A notification, not a modal dialog: the editor refuses modal dialogs under its test runner, and closing it is Cancel.
+  const picked = await vs.window.showWarningMessage(`Adding ${serverDisplayName(loc)} to this window reloads it, and unsaved work would be lost `
+    + `(${unsavedNames(vs).join(', ')}). Open the server's files in a new window, or save first and add them here?`, newWindow, saveFirst, 'Cancel');
   if (picked === newWindow) return 'newWindow';
   if (picked !== saveFirst) return 'cancel';
   await vs.workspace.saveAll(true);

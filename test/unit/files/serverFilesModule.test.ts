@@ -28,8 +28,6 @@ function setup(win: Partial<Window> = {}) {
   const state: Window = { folders: [], dirtyNotebooks: [], saveAllLeaves: [], ...win };
   const added: string[] = [];
   const uploaded: string[] = [];
-  const dialogs: Array<{ text: string; detail?: string; buttons: string[] }> = [];
-  let dialogAnswer: string | undefined;
   const server = { hubId: HUB, hubLabel: '127.0.0.1:8000', user: USER, server: { name: '', state: 'ready', url: `${HUB}user/alice/`, userOptions: {} }, client: {} } as unknown as ConnectedServer;
   const hub = { ready: true, signedIn: true, refreshError: undefined as unknown };
   const listeners: Array<() => void> = [];
@@ -58,17 +56,6 @@ function setup(win: Partial<Window> = {}) {
   const notebook = (name: string) => ({ uri: FakeUri.from({ scheme: 'untitled', path: name }), get isDirty() { return state.dirtyNotebooks.includes(name); } });
   const vs = {
     ...fake.vs,
-    window: {
-      ...fake.vs.window,
-      showWarningMessage: (text: string, ...rest: unknown[]) => {
-        const options = typeof rest[0] === 'object' ? rest.shift() as { modal?: boolean; detail?: string } : undefined;
-        if (options?.modal) {
-          dialogs.push({ text, detail: options.detail, buttons: rest as string[] });
-          return Promise.resolve(dialogAnswer);
-        }
-        return fake.vs.window.showWarningMessage(text, ...(rest as string[]));
-      },
-    },
     workspace: {
       ...fake.vs.workspace,
       get workspaceFile() { return state.workspaceFile; },
@@ -97,8 +84,10 @@ function setup(win: Partial<Window> = {}) {
   const save = () => module.provider.writeFile(uri('week1.ipynb'), Buffer.from('{}'), { create: true, overwrite: true }).then(() => 'saved', (e: Error) => e.message);
   const warnings = () => fake.notices.filter((n) => n.kind === 'warning').map((n) => n.text);
   return {
-    fake, hub, state, added, uploaded, dialogs, module, uri, save, warnings,
-    answerDialog: (a: string | undefined) => (dialogAnswer = a),
+    fake, hub, state, added, uploaded, module, uri, save, warnings,
+    /** The answer to "Adding … reloads it" (undefined: closed, as Cancel). */
+    answerReloadQuestion: (a: string | undefined) => (a ? fake.answers.buttons.set('reloads it', a) : fake.answers.buttons.delete('reloads it')),
+    reloadQuestions: () => fake.notices.filter((n) => n.text.includes('reloads it')).map((n) => n.text),
     failWith: (e: Error | undefined) => (failWith = e),
     serversChanged: () => listeners.forEach((l) => l()),
   };
@@ -160,18 +149,16 @@ test('the notice\'s Sign In button signs in to that hub', async () => {
 
 test('Open Server Files in a window with one folder and an unsaved notebook asks first; Cancel adds nothing', async () => {
   const t = setup({ folders: [{ uri: FakeUri.file('/work/course'), name: 'course' }], dirtyNotebooks: ['Untitled-1.ipynb'] });
-  t.answerDialog(undefined); // Cancel (or Escape)
+  t.answerReloadQuestion(undefined); // Cancel (or Escape)
   assert.equal(await t.fake.vs.commands.executeCommand('pangeo.files.openServerFiles'), undefined);
   assert.deepEqual(t.added, [], 'no reload: the unsaved notebook stays');
-  assert.equal(t.dialogs.length, 1);
-  assert.deepEqual(t.dialogs[0]!.buttons, ['Open in New Window', 'Save and Add']);
-  assert.match(t.dialogs[0]!.text, /^Adding alice's server on 127\.0\.0\.1:8000 to this window reloads it\./);
-  assert.match(t.dialogs[0]!.detail!, /Unsaved: Untitled-1\.ipynb\./);
+  assert.deepEqual(t.reloadQuestions(), ['Adding alice\'s server on 127.0.0.1:8000 to this window reloads it, and unsaved work would be lost '
+    + '(Untitled-1.ipynb). Open the server\'s files in a new window, or save first and add them here?']);
 });
 
 test('Open in New Window opens the server folder in a new window and leaves this one as it is', async () => {
   const t = setup({ dirtyNotebooks: ['Untitled-1.ipynb'] }); // no folder at all: adding the first one reloads too
-  t.answerDialog('Open in New Window');
+  t.answerReloadQuestion('Open in New Window');
   const opened = await t.fake.vs.commands.executeCommand('pangeo.files.openServerFiles');
   assert.equal(opened, t.uri('').toString());
   assert.deepEqual(t.added, []);
@@ -182,7 +169,7 @@ test('Open in New Window opens the server folder in a new window and leaves this
 
 test('Save and Add saves first and adds only when nothing is left unsaved', async () => {
   const t = setup({ folders: [{ uri: FakeUri.file('/work/course'), name: 'course' }], dirtyNotebooks: ['Untitled-1.ipynb'], saveAllLeaves: ['Untitled-1.ipynb'] });
-  t.answerDialog('Save and Add');
+  t.answerReloadQuestion('Save and Add');
   assert.equal(await t.fake.vs.commands.executeCommand('pangeo.files.openServerFiles'), undefined);
   assert.deepEqual(t.added, [], 'the Save As was cancelled: no reload');
   assert.match(t.warnings().at(-1)!, /not added: Untitled-1\.ipynb is still unsaved/);
@@ -196,11 +183,11 @@ test('Open Server Files adds at once in a multi-root workspace (no reload), or w
   const multi = setup({ workspaceFile: FakeUri.file('/work/course.code-workspace'), folders: [{ uri: FakeUri.file('/work/course'), name: 'course' }], dirtyNotebooks: ['Untitled-1.ipynb'] });
   await multi.fake.vs.commands.executeCommand('pangeo.files.openServerFiles');
   assert.deepEqual(multi.added, ['alice@127.0.0.1:8000']);
-  assert.equal(multi.dialogs.length, 0);
+  assert.deepEqual(multi.reloadQuestions(), []);
   const clean = setup({ folders: [{ uri: FakeUri.file('/work/course'), name: 'course' }] });
   await clean.fake.vs.commands.executeCommand('pangeo.files.openServerFiles');
   assert.deepEqual(clean.added, ['alice@127.0.0.1:8000']);
-  assert.equal(clean.dialogs.length, 0);
+  assert.deepEqual(clean.reloadQuestions(), []);
 });
 
 test('"Uploaded" names the folder and the server, not the raw address', async () => {
