@@ -7,10 +7,11 @@ import { join, resolve } from 'node:path';
 import { bundleRunner } from './bundleRunner';
 import { installCodeServer } from './codeServer';
 import { runInCodeServer } from './harness';
-import { runCommand } from './processes';
+import { runCommand, scratchDir } from './processes';
 import { failureReason, type E2EResults } from './results';
 import { startScenarioHub, type ScenarioHub } from './scenarioHub';
-import { checkVsix } from './vsix';
+import { checkVsix, writeProbeExtension } from './vsix';
+import { installedCopy } from './installedCopy';
 import { HUB_FILE_SCHEME, toHubUriParts } from '../../src/files/hubFileUri';
 
 const repoRoot = resolve(__dirname, '..', '..');
@@ -86,24 +87,30 @@ async function main(): Promise<number> {
     runs.push(['dev', dev]);
     report('dev', dev);
   }
-  // Its own editor start: a window whose only folder is the hub server's home (a virtual workspace).
+  // Its own editor start: a window whose only folder is the hub server's home (a virtual workspace), with the extension
+  // installed (a probe under development hosts the runner), since the editor applies `capabilities` only to installed ones.
   if (wantsVirtual) {
     const home = toHubUriParts({ hubId: hub.config.url, user: hub.config.user, serverName: '', path: '' });
-    const virtual = await timed('virtual workspace tests', () =>
-      runInCodeServer({
-        name: 'virtual-workspace',
-        codeServerBin: codeServer,
-        extensionDevelopmentPath: repoRoot,
-        extensionTestsPath: runner,
-        artifactsDir,
-        config: { hub: hub.config, virtualWorkspace: true, grep: ['virtual workspace: '] },
-        extraExtensions: [process.env.PANGEO_E2E_JUPYTER_EXTENSION || join(repoRoot, 'test/e2e/jupyterStub')],
-        folderUri: `${HUB_FILE_SCHEME}://${home.authority}${home.path}`,
-        timeoutMs: 300_000,
-      }),
-    );
-    runs.push(['virtual', virtual]);
-    report('virtual', virtual);
+    const scratch = scratchDir('pangeo-e2e-virtual-');
+    try {
+      const virtual = await timed('virtual workspace tests', () =>
+        runInCodeServer({
+          name: 'virtual-workspace',
+          codeServerBin: codeServer,
+          extensionDevelopmentPath: writeProbeExtension(join(scratch.path, 'probe'), runner),
+          extensionTestsPath: join(scratch.path, 'probe', 'runner.js'),
+          artifactsDir,
+          config: { hub: hub.config, virtualWorkspace: true, grep: ['virtual workspace: '] },
+          extraExtensions: [process.env.PANGEO_E2E_JUPYTER_EXTENSION || join(repoRoot, 'test/e2e/jupyterStub'), installedCopy(repoRoot, join(scratch.path, 'pangeo-compute'))],
+          folderUri: `${HUB_FILE_SCHEME}://${home.authority}${home.path}`,
+          timeoutMs: 300_000,
+        }),
+      );
+      runs.push(['virtual', virtual]);
+      report('virtual', virtual);
+    } finally {
+      scratch.remove();
+    }
   }
   await timed('JupyterHub stop', stopHub);
   if (only.includes('vsix')) {

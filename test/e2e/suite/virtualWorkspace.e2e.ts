@@ -20,6 +20,8 @@ if (hubConfig() && VIRTUAL) {
       assert.deepEqual(folders.map((f) => f.uri.scheme), [HUB_FILE_SCHEME], 'the window\'s only folder is on the hub');
       const ext = vscode.extensions.getExtension(EXTENSION_ID);
       assert.ok(ext, `${EXTENSION_ID} is not loaded in a virtual workspace (package.json capabilities.virtualWorkspaces)`);
+      // Installed, as users have it: the editor disables an installed extension that does not support virtual workspaces.
+      assert.match(ext.extensionPath, /pangeo-compute\.pangeo-compute-[^/]+$/, 'the installed copy, not the one under development');
       // Activated by the editor for the pangeo-hub: folder (onFileSystem), not by this test.
       await until('the extension to be activated by the hub folder', () => ext.isActive, 60_000, 250);
       const hub = requireHub();
