@@ -32,11 +32,15 @@ export function registerServerFiles({ vs, logger }: ModuleDeps, hubs: HubRegistr
     });
   };
   const onServerAvailable = (loc: ServerFileLocation) => void told.delete(keyOf(loc));
-  // Signed in again, or the server back: the next failure is news again.
+  // Signed in again, or the stopped server ready again: the next failure is news. An unreachable hub is over only when
+  // a file operation works again (the registry still lists the server as it was before the hub went away).
+  const resolved = (loc: ServerFileLocation, cause: FilesUnavailableCause) => {
+    if (cause === 'signedOut') return hubs.isSignedIn(loc.hubId);
+    if (cause === 'stopped') return hubs.readyServers().some((s) => s.hubId === loc.hubId && s.server.name === loc.serverName);
+    return false;
+  };
   store.add(hubs.onDidChangeServers(() => {
-    for (const [key, { loc }] of told) {
-      if (hubs.readyServers().some((s) => s.hubId === loc.hubId && s.server.name === loc.serverName)) told.delete(key);
-    }
+    for (const [key, { loc, cause }] of told) if (resolved(loc, cause)) told.delete(key);
   }));
   const provider = store.add(new HubFileSystemProvider({
     vs, hubs, logger, onServerUnavailable, onServerAvailable,
