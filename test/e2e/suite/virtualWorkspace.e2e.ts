@@ -41,7 +41,7 @@ if (hubConfig() && VIRTUAL) {
         await vscode.commands.executeCommand('workbench.files.action.refreshFilesExplorer');
         return ((await ui({ kind: 'text', selector: '.explorer-folders-view' }, 10_000)) ?? '').includes('virtual-e2e.txt');
       }, 60_000, 1000);
-      await ui({ kind: 'screenshot', name: 'virtual-workspace' });
+      await ui({ kind: 'screenshot', name: 'virtual-workspace-explorer' });
     }, 150_000);
 
     test('with an unsaved notebook, Open Server Files of another server asks before reloading this window; Cancel keeps it', async () => {
