@@ -13,7 +13,7 @@ export interface ServerFilesModule extends vscode.Disposable {
   provider: HubFileSystemProvider;
 }
 
-export function registerServerFiles({ vs, logger }: ModuleDeps, hubs: HubRegistry): ServerFilesModule {
+export function registerServerFiles({ vs, logger, context }: ModuleDeps, hubs: HubRegistry): ServerFilesModule {
   const store = new DisposableStore();
   // The cause last told per server: one notice per server and cause, however many saves and runs fail, until the
   // cause changes or the files work again.
@@ -54,6 +54,6 @@ export function registerServerFiles({ vs, logger }: ModuleDeps, hubs: HubRegistr
     })),
   }));
   store.add(vs.workspace.registerFileSystemProvider(HUB_FILE_SCHEME, provider, { isCaseSensitive: true }));
-  store.add(registerServerFileCommands({ vs, hubs, provider, logger }));
+  store.add(registerServerFileCommands({ vs, hubs, provider, logger, storageUri: context.globalStorageUri }));
   return Object.assign(store, { provider });
 }

@@ -14,6 +14,8 @@ export interface ServerFileCommandDeps {
   hubs: HubRegistry;
   provider: HubFileSystemProvider;
   logger: Logger;
+  /** Where "Open in New Window" keeps the one-folder workspace file it opens (the extension's global storage). */
+  storageUri?: vscode.Uri;
 }
 
 export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Disposable {
@@ -34,7 +36,7 @@ export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Dis
       const how = await howToAddFolder(vs, loc);
       if (how === 'cancel') return undefined;
       if (how === 'newWindow') {
-        await vs.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
+        await vs.commands.executeCommand('vscode.openFolder', await newWindowTarget(d, uri, loc), { forceNewWindow: true });
         return uri.toString();
       }
       vs.workspace.updateWorkspaceFolders(folders.length, 0, { uri, name: serverFolderName(loc) });
@@ -111,6 +113,27 @@ async function howToAddFolder(vs: typeof vscode, loc: ServerFileLocation): Promi
   if (!left.length) return 'add';
   void vs.window.showWarningMessage(`The server's files were not added: ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} still unsaved.`);
   return 'cancel';
+}
+
+/**
+ * What "Open in New Window" opens: a workspace file with the server's folder under its friendly name (a bare folder
+ * would be labelled "@", and adding a second server there would reload that window too), else the folder itself.
+ */
+async function newWindowTarget(d: ServerFileCommandDeps, uri: vscode.Uri, loc: ServerFileLocation): Promise<vscode.Uri> {
+  const { vs, storageUri } = d;
+  if (!storageUri) return uri;
+  try {
+    const dir = vs.Uri.joinPath(storageUri, 'server-workspaces');
+    await vs.workspace.fs.createDirectory(dir);
+    const name = serverFolderName(loc);
+    const file = vs.Uri.joinPath(dir, `${encodeURIComponent(name)}.code-workspace`);
+    const workspace = { folders: [{ uri: uri.toString(), name }], settings: {} };
+    await vs.workspace.fs.writeFile(file, new TextEncoder().encode(`${JSON.stringify(workspace, null, 2)}\n`));
+    return file;
+  } catch (e) {
+    d.logger.warn(`Open in New Window: no workspace file (${e instanceof Error ? e.message : String(e)}); opening the folder itself`);
+    return uri;
+  }
 }
 
 /** The open files and notebooks with changes a reload would lose (a notebook's cells count as the notebook). */

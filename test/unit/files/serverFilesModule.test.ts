@@ -28,6 +28,7 @@ function setup(win: Partial<Window> = {}) {
   const state: Window = { folders: [], dirtyNotebooks: [], saveAllLeaves: [], ...win };
   const added: string[] = [];
   const uploaded: string[] = [];
+  const written = new Map<string, string>();
   const server = { hubId: HUB, hubLabel: '127.0.0.1:8000', user: USER, server: { name: '', state: 'ready', url: `${HUB}user/alice/`, userOptions: {} }, client: {} } as unknown as ConnectedServer;
   const hub = { ready: true, signedIn: true, refreshError: undefined as unknown };
   const listeners: Array<() => void> = [];
@@ -73,18 +74,23 @@ function setup(win: Partial<Window> = {}) {
         // What an upload reads here (a local file) and writes there.
         stat: async () => ({ type: 1 }),
         readFile: async () => Buffer.from('a,b\n'),
-        writeFile: async (u: FakeUri) => void uploaded.push(u.path),
+        writeFile: async (u: FakeUri, bytes: Uint8Array) => {
+          uploaded.push(u.path);
+          written.set(u.path, Buffer.from(bytes).toString('utf8'));
+        },
+        createDirectory: async () => undefined,
       },
     },
   } as unknown as typeof vscode;
-  const module = registerServerFiles({ vs, logger: silentLogger, context: fake.context as unknown as vscode.ExtensionContext }, hubs);
+  const context = { ...fake.context, globalStorageUri: FakeUri.file('/storage/pangeo') };
+  const module = registerServerFiles({ vs, logger: silentLogger, context: context as unknown as vscode.ExtensionContext }, hubs);
   // The module builds the real provider; the tests swap in an in-memory Contents API for the server.
   (module.provider as unknown as { opts: { contentsFor: () => ContentsClient } }).opts.contentsFor = () => contents;
   const uri = (path: string) => asUri(module.provider.uriFor({ hubId: HUB, user: USER, serverName: '', path }));
   const save = () => module.provider.writeFile(uri('week1.ipynb'), Buffer.from('{}'), { create: true, overwrite: true }).then(() => 'saved', (e: Error) => e.message);
   const warnings = () => fake.notices.filter((n) => n.kind === 'warning').map((n) => n.text);
   return {
-    fake, hub, state, added, uploaded, module, uri, save, warnings,
+    fake, hub, state, added, uploaded, written, module, uri, save, warnings,
     /** The answer to "Adding … reloads it" (undefined: closed, as Cancel). */
     answerReloadQuestion: (a: string | undefined) => (a ? fake.answers.buttons.set('reloads it', a) : fake.answers.buttons.delete('reloads it')),
     reloadQuestions: () => fake.notices.filter((n) => n.text.includes('reloads it')).map((n) => n.text),
@@ -156,15 +162,18 @@ test('Open Server Files in a window with one folder and an unsaved notebook asks
     + '(Untitled-1.ipynb). Open the server\'s files in a new window, or save first and add them here?']);
 });
 
-test('Open in New Window opens the server folder in a new window and leaves this one as it is', async () => {
+test('Open in New Window opens the server folder (in a workspace file naming it) in a new window and leaves this one as it is', async () => {
   const t = setup({ dirtyNotebooks: ['Untitled-1.ipynb'] }); // no folder at all: adding the first one reloads too
   t.answerReloadQuestion('Open in New Window');
   const opened = await t.fake.vs.commands.executeCommand('pangeo.files.openServerFiles');
   assert.equal(opened, t.uri('').toString());
   assert.deepEqual(t.added, []);
+  // A one-folder workspace file: the folder under its friendly name (not "@"), and a second server adds without a reload.
   const open = t.fake.executed.find((e) => e.id === 'vscode.openFolder');
-  assert.equal(String(open?.args[0]), t.uri('').toString());
+  const file = '/storage/pangeo/server-workspaces/alice%40127.0.0.1%3A8000.code-workspace';
+  assert.equal((open?.args[0] as FakeUri).path, file);
   assert.deepEqual(open?.args[1], { forceNewWindow: true });
+  assert.deepEqual(JSON.parse(t.written.get(file)!), { folders: [{ uri: t.uri('').toString(), name: 'alice@127.0.0.1:8000' }], settings: {} });
 });
 
 test('Save and Add saves first and adds only when nothing is left unsaved', async () => {
