@@ -105,7 +105,7 @@ async function listZip(file: string): Promise<string[]> {
 }
 
 /** A do-nothing extension whose only job is to host the test runner next to the installed .vsix. */
-function writeProbeExtension(dir: string, runnerPath: string): string {
+export function writeProbeExtension(dir: string, runnerPath: string): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({
     name: 'pangeo-e2e-probe', publisher: 'pangeo-compute', version: '0.0.0', engines: { vscode: '^1.100.0' },
