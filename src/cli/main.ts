@@ -54,7 +54,7 @@ export async function runCli(argv: string[], groups: CommandGroup[], io: CliIO, 
     return (await command.run(ctx)) ?? EXIT.ok;
   } catch (e) {
     const code = exitCodeFor(e);
-    const message = describeError(e);
+    const message = describeError(e, command.options);
     if (json) io.stdout(`${JSON.stringify({ error: message, kind: (e as { kind?: string }).kind ?? (e instanceof UsageError ? 'Usage' : 'Error') })}\n`);
     io.stderr(`error: ${message}\n`);
     if (e instanceof UsageError) io.stderr(commandHelp(group, commandName!, command));

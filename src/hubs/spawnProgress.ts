@@ -1,7 +1,7 @@
 // Reads JupyterHub's spawn progress event stream (text/event-stream) into typed events, with spawn and idle time limits.
 import { createParser } from 'eventsource-parser';
 import type { HttpClient } from '../core/http/httpClient';
-import { CancelledError, PangeoError, TimeoutError, UnexpectedResponseError } from '../core/http/errors';
+import { CancelledError, PangeoError, TimeoutError, UnexpectedResponseError, type TimeLimit } from '../core/http/errors';
 import { mapNetworkError } from '../core/http/errorMapping';
 import { untilAborted } from '../core/abort';
 
@@ -86,8 +86,8 @@ export async function* readSpawnProgress(http: HttpClient, path: string, opts: P
         if (item.ready) return;
       }
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new TimeoutError(shownUrl, timeoutMs);
-      const chunk = await readWithin(reader, Math.min(idleMs, remaining), shownUrl, opts.signal);
+      if (remaining <= 0) throw new TimeoutError(shownUrl, timeoutMs, 'spawn');
+      const chunk = await readWithin(reader, Math.min(idleMs, remaining), shownUrl, opts.signal, remaining <= idleMs ? 'spawn' : undefined);
       if (chunk.done) {
         parser.reset({ consume: true });
         if (queue.length) continue;
@@ -102,11 +102,12 @@ export async function* readSpawnProgress(http: HttpClient, path: string, opts: P
   }
 }
 
-async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number, url: string, signal?: AbortSignal): Promise<ReadableStreamReadResult<Uint8Array>> {
+async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number, url: string, signal?: AbortSignal,
+  limit?: TimeLimit): Promise<ReadableStreamReadResult<Uint8Array>> {
   const timeout = AbortSignal.timeout(ms);
   try {
     return await untilAborted(reader.read(), [signal, timeout],
-      (aborted) => (aborted === timeout ? new TimeoutError(url, ms) : new CancelledError('Waiting for the server')));
+      (aborted) => (aborted === timeout ? new TimeoutError(url, ms, limit) : new CancelledError('Waiting for the server')));
   } catch (e) {
     if (e instanceof PangeoError) throw e;
     throw mapNetworkError(url, e);

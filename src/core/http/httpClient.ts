@@ -1,5 +1,5 @@
 // The one HTTP layer every protocol client uses: timeouts, retries with back-off, typed errors, redacted logs.
-import { CancelledError, PangeoError, TimeoutError } from './errors';
+import { CancelledError, PangeoError, TimeoutError, type TimeLimit } from './errors';
 import { extractServerMessage, mapNetworkError, mapStatus } from './errorMapping';
 import { redactUrl, registerSecret } from './redact';
 import { Logger, silentLogger } from '../log';
@@ -138,7 +138,7 @@ export class HttpClient {
         return res;
       } catch (e) {
         if (original.signal.aborted) throw new CancelledError(`${original.method} ${shownUrl}`);
-        if (timeout.aborted) throw new TimeoutError(shownUrl, this.opts.timeoutMs);
+        if (timeout.aborted) throw new TimeoutError(shownUrl, this.opts.timeoutMs, 'request');
         throw mapNetworkError(shownUrl, e);
       }
     };
@@ -158,6 +158,8 @@ export class HttpClient {
       headers['Content-Type'] = 'application/json';
     }
     const timeoutMs = req.timeoutMs ?? this.opts.timeoutMs;
+    // Only the client's own limit is the one a user sets; a request's own (an upload's) is not.
+    const limit = req.timeoutMs === undefined ? 'request' as const : undefined;
     const timeout = AbortSignal.timeout(timeoutMs);
     // The timeout covers the headers only: once they arrived, long streams are not cut (body reads have their own).
     const untilHeaders = releasableSignal(timeout);
@@ -171,7 +173,7 @@ export class HttpClient {
     } catch (e) {
       untilHeaders.release();
       if (req.signal?.aborted) throw new CancelledError(`${method} ${shownUrl}`);
-      if (timeout.aborted) throw new TimeoutError(shownUrl, timeoutMs);
+      if (timeout.aborted) throw new TimeoutError(shownUrl, timeoutMs, limit);
       const err = mapNetworkError(shownUrl, e);
       this.logger.warn(`${method} ${shownUrl} → ${err.kind} (${Date.now() - started} ms)`);
       throw err;
@@ -180,7 +182,7 @@ export class HttpClient {
     this.logger.trace(`${method} ${shownUrl} → ${res.status} (${Date.now() - started} ms)`);
     const ok = (res.status >= 200 && res.status < 400) || req.acceptStatuses?.includes(res.status);
     if (!ok) {
-      const text = await readText(res, shownUrl, timeoutMs);
+      const text = await readText(res, shownUrl, timeoutMs, limit);
       throw mapStatus(shownUrl, res.status, extractServerMessage(text, res.headers.get('content-type')));
     }
     return {
@@ -188,20 +190,20 @@ export class HttpClient {
       headers: res.headers,
       url: res.url,
       body: res.body,
-      text: () => readText(res, shownUrl, timeoutMs),
-      bytes: async () => new Uint8Array(await readBody(res.arrayBuffer(), shownUrl, timeoutMs)),
+      text: () => readText(res, shownUrl, timeoutMs, limit),
+      bytes: async () => new Uint8Array(await readBody(res.arrayBuffer(), shownUrl, timeoutMs, limit)),
     };
   }
 }
 
-function readText(res: Response, shownUrl: string, timeoutMs: number): Promise<string> {
-  return readBody(res.text(), shownUrl, timeoutMs);
+function readText(res: Response, shownUrl: string, timeoutMs: number, limit?: TimeLimit): Promise<string> {
+  return readBody(res.text(), shownUrl, timeoutMs, limit);
 }
 
 /** A body read with its own timeout (the request's covers only the headers), network failures typed. */
-async function readBody<T>(body: Promise<T>, shownUrl: string, timeoutMs: number): Promise<T> {
+async function readBody<T>(body: Promise<T>, shownUrl: string, timeoutMs: number, limit?: TimeLimit): Promise<T> {
   try {
-    return await untilAborted(body, [AbortSignal.timeout(timeoutMs)], () => new TimeoutError(shownUrl, timeoutMs));
+    return await untilAborted(body, [AbortSignal.timeout(timeoutMs)], () => new TimeoutError(shownUrl, timeoutMs, limit));
   } catch (e) {
     if (e instanceof PangeoError) throw e;
     throw mapNetworkError(shownUrl, e);
