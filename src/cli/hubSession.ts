@@ -101,7 +101,9 @@ export async function readyServerClient(ctx: CommandContext): Promise<JupyterSer
 export class ServerNotReadyError extends PangeoError {
   constructor(base: string, serverName: string, state: string) {
     const start = `pangeo-compute hub start --url ${base}${serverName ? ` --server ${serverName}` : ''}`;
-    super('Unreachable', `The server ${serverName || '(default)'} is ${state}: start it with \`pangeo-compute hub start\` first.`,
-      state === 'pending' ? `It is starting: \`${start}\` follows its progress.` : `Run \`${start}\`.`, { url: base });
+    const name = serverName || '(default)';
+    super('Unreachable', state === 'pending'
+      ? `The server ${name} is starting: \`${start}\` follows its progress.`
+      : `The server ${name} is ${state}: start it with \`${start}\` first.`, '', { url: base });
   }
 }

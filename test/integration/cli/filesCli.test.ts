@@ -48,7 +48,7 @@ describe('pangeo-compute files against a real JupyterHub', { timeout: 240_000 },
   test('a stopped server says how to start it: exit 4 (nothing answers there), not a usage error', async () => {
     const r = await cli(['files', 'ls', '--url', hub.url], env, work);
     assert.equal(r.code, 4, r.stderr);
-    assert.match(r.stderr, /is stopped: start it with `pangeo-compute hub start`/);
+    assert.match(r.stderr, /is stopped: start it with `pangeo-compute hub start --url http:\/\/127\.0\.0\.1:\d+\/jhub\/` first\./);
     assert.doesNotMatch(r.stderr, /Usage:/);
   });
 

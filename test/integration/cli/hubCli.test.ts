@@ -196,7 +196,7 @@ describe('pangeo-compute hub/kernel CLI against a real JupyterHub', { timeout: 2
     // A stopped server is no usage error: nothing answers there (exit 4), and no usage text.
     const notRunning = await cli(['kernel', 'run', '--url', hub.url, '--code', '1'], { env });
     assert.equal(notRunning.code, 4, notRunning.stderr);
-    assert.match(notRunning.stderr, /is stopped: start it with `pangeo-compute hub start`/);
+    assert.match(notRunning.stderr, /is stopped: start it with `pangeo-compute hub start --url http:\/\/127\.0\.0\.1:\d+\/jhub\/` first\./);
     assert.doesNotMatch(notRunning.stderr, /Usage:/);
   });
 
