@@ -87,7 +87,10 @@ export async function* readSpawnProgress(http: HttpClient, path: string, opts: P
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new TimeoutError(shownUrl, timeoutMs, 'spawn');
-      const chunk = await readWithin(reader, Math.min(idleMs, remaining), shownUrl, opts.signal, remaining <= idleMs ? 'spawn' : undefined);
+      // When the spawn's deadline comes first, the error names that limit (as given), not the rest of it.
+      const chunk = remaining <= idleMs
+        ? await readWithin(reader, remaining, shownUrl, opts.signal, { ms: timeoutMs, limit: 'spawn' })
+        : await readWithin(reader, idleMs, shownUrl, opts.signal);
       if (chunk.done) {
         parser.reset({ consume: true });
         if (queue.length) continue;
@@ -103,11 +106,11 @@ export async function* readSpawnProgress(http: HttpClient, path: string, opts: P
 }
 
 async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number, url: string, signal?: AbortSignal,
-  limit?: TimeLimit): Promise<ReadableStreamReadResult<Uint8Array>> {
+  shown: { ms: number; limit?: TimeLimit } = { ms }): Promise<ReadableStreamReadResult<Uint8Array>> {
   const timeout = AbortSignal.timeout(ms);
   try {
     return await untilAborted(reader.read(), [signal, timeout],
-      (aborted) => (aborted === timeout ? new TimeoutError(url, ms, limit) : new CancelledError('Waiting for the server')));
+      (aborted) => (aborted === timeout ? new TimeoutError(url, shown.ms, shown.limit) : new CancelledError('Waiting for the server')));
   } catch (e) {
     if (e instanceof PangeoError) throw e;
     throw mapNetworkError(url, e);
