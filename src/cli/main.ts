@@ -67,7 +67,7 @@ export async function runCli(argv: string[], groups: CommandGroup[], io: CliIO, 
 function topHelp(groups: CommandGroup[]): string {
   const lines = groups.map((g) => `  ${g.name.padEnd(8)} ${g.summary}`);
   return `pangeo-compute — Pangeo Compute on the command line\n\nUsage: pangeo-compute <group> <command> [options] [--json]\n\n${lines.join('\n')}\n\n` +
-    'Exit codes: 0 ok, 1 failure, 2 usage, 3 authentication, 4 unreachable.\n' +
+    'Exit codes: 0 ok, 1 failure, 2 usage, 3 authentication, 4 unreachable (also: no hub at that address, the server not running).\n' +
     'Tokens come from JUPYTERHUB_API_TOKEN or --token-stdin, never from argv.\n';
 }
 
