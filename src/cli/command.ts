@@ -1,6 +1,6 @@
 // The shape of a CLI command and the context it runs in; each area (hub, kernel, dask, ...) exports a CommandGroup.
 import type { ParseArgsConfig } from 'node:util';
-import { isPangeoError } from '../core/http/errors';
+import { isPangeoError, TimeoutError } from '../core/http/errors';
 import { redact } from '../core/http/redact';
 import type { Logger } from '../core/log';
 import type { OutputStream } from './terminalOutput';
@@ -80,7 +80,16 @@ export function exitCodeFor(e: unknown): number {
   return EXIT.failure;
 }
 
-export function describeError(e: unknown): string {
+/**
+ * One line for stderr. `flags`: the command's options, so a timeout names the flag that raises it (the errors' own
+ * hints name the editor's settings, which the CLI does not read).
+ */
+export function describeError(e: unknown, flags: OptionSpec = {}): string {
+  if (e instanceof TimeoutError) {
+    const flag = e.limit === 'spawn' ? 'spawn-timeout' : e.limit === 'request' ? 'timeout' : undefined;
+    const more = flag && flag in flags ? `, or allow more time with --${flag} SECONDS` : '';
+    return redact(`${e.message} The server may be busy or down: retry${more}.`);
+  }
   if (isPangeoError(e)) return redact(e.userMessage);
   if (e instanceof Error) return redact(e.message);
   return redact(String(e));

@@ -1,10 +1,10 @@
-// `pangeo-compute files ls|get|put|rm`: the files of a ready hub server through the same Contents API client as the editor.
+// `pangeo-compute files ls|get|put|mkdir|rm`: the files of a ready hub server through the same Contents API client as the editor.
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, CommandContext, CommandGroup, optionalString, UsageError } from './command';
 import { HUB_OPTIONS, readyServerClient } from './hubSession';
 import { ContentsClient } from '../files/contentsClient';
-import { baseName, ContentsEntry, joinServerPath } from '../files/contentsModels';
+import { baseName, ContentsEntry, joinServerPath, normalizeServerPath, parentPath } from '../files/contentsModels';
 
 const SERVER_OPTIONS = { ...HUB_OPTIONS, server: { type: 'string' as const } };
 
@@ -51,7 +51,7 @@ const get: Command = {
 };
 
 const put: Command = {
-  summary: 'Upload a local file to the server (large files in chunks, progress on stderr); PATH defaults to its name in the home folder',
+  summary: 'Upload a local file to the server (large files in chunks, progress on stderr), creating missing folders; PATH defaults to its name in the home folder, "DIR/" puts it into DIR',
   usage: '--url URL [--server NAME] LOCAL_FILE [PATH]',
   options: SERVER_OPTIONS,
   async run(ctx) {
@@ -62,8 +62,11 @@ const put: Command = {
     });
     const contents = await serverContents(ctx);
     let target = remote ?? basename(local);
-    // An existing folder as the target means "into this folder", as cp does.
-    if ((await contents.statIfExists(target, ctx.signal))?.type === 'directory') target = joinServerPath(target, basename(local));
+    // An existing folder, or a path ending in "/", means "into this folder", as cp does.
+    if (target.endsWith('/') || (await contents.statIfExists(target, ctx.signal))?.type === 'directory') target = joinServerPath(target, basename(local));
+    // The server cannot write into a folder that does not exist (500 "No such file or directory"): make it first.
+    const created = await contents.createDirectories(parentPath(target), ctx.signal);
+    if (created.length) ctx.note(`created folder ${created[created.length - 1]}/`);
     let lastPct = -1;
     const entry = await contents.write(target, bytes, {
       signal: ctx.signal,
@@ -74,6 +77,20 @@ const put: Command = {
       },
     });
     ctx.print(`${local} → ${entry.path} (${bytes.byteLength} bytes)`, entryJson(entry));
+  },
+};
+
+const mkdir: Command = {
+  summary: 'Create a folder on the server, with any missing folders above it (fine if it exists)',
+  usage: '--url URL [--server NAME] PATH',
+  options: SERVER_OPTIONS,
+  async run(ctx) {
+    const path = ctx.positionals[0];
+    if (!path) throw new UsageError('Name the folder: files mkdir PATH');
+    const contents = await serverContents(ctx);
+    const created = await contents.createDirectories(path, ctx.signal);
+    const folder = normalizeServerPath(path);
+    ctx.print(created.length ? `created ${created.map((p) => `${p}/`).join(', ')}` : `${folder}/ already exists`, { path: folder, created });
   },
 };
 
@@ -92,6 +109,6 @@ const rm: Command = {
 
 export const filesCommands: CommandGroup = {
   name: 'files',
-  summary: 'List, download, upload and delete files on hub servers',
-  commands: { ls, get, put, rm },
+  summary: 'List, download, upload, create folders and delete files on hub servers',
+  commands: { ls, get, put, mkdir, rm },
 };

@@ -1,5 +1,9 @@
-// `pangeo-compute hub …`: check, login, servers, options, start, stop.
-import { Command, CommandGroup, EXIT, keyValues, optionalString, requireString, UsageError } from './command';
+// `pangeo-compute hub …`: check, login, logout, servers, options, start, stop.
+import { Command, CommandContext, CommandGroup, describeError, EXIT, keyValues, optionalString, requireString, UsageError } from './command';
+import { cliSecretStore } from './cliSecrets';
+import { LoginToken, LoginTokens } from './loginTokens';
+import { isAuthError, isPangeoError } from '../core/http/errors';
+import { loginForPages } from '../hubs/hubPageLogin';
 import { HUB_OPTIONS, hubFromContext, PAGE_LOGIN_OPTIONS, signInTarget, tokenUser } from './hubSession';
 import { passwordSignIn } from '../hubs/signInMethods';
 import { HubClient } from '../hubs/hubClient';
@@ -7,6 +11,7 @@ import { parseHubUrl } from '../hubs/hubUrl';
 import { choiceFromPairs, toUserOptions, validateChoice } from '../hubs/optionsForm';
 import { SpawnFailedError } from '../hubs/spawnProgress';
 import { HubServer } from '../hubs/hubModels';
+import { toPairsText } from '../hubs/rememberedOptions';
 
 const check: Command = {
   summary: 'Detect the hub, print its version and the token\'s user',
@@ -23,20 +28,128 @@ const check: Command = {
 };
 
 const login: Command = {
-  summary: 'Mint an API token from username + password (password read from stdin), print it',
-  usage: '--url URL --username U [--expires-in SECONDS] [--note TEXT]',
-  options: { ...HUB_OPTIONS, username: { type: 'string' }, 'expires-in': { type: 'string' }, note: { type: 'string' } },
+  summary: 'Print an API token for username + password (password read from stdin): reuses the valid one an earlier login made, else mints one (24 h unless --expires-in); `hub logout` revokes them',
+  usage: '--url URL --username U [--expires-in SECONDS|30m|8h|7d] [--new-token] [--note TEXT]',
+  options: { ...HUB_OPTIONS, username: { type: 'string' }, 'expires-in': { type: 'string' }, 'new-token': { type: 'boolean' }, note: { type: 'string' } },
   async run(ctx) {
-    const hub = new HubClient(parseHubUrl(requireString(ctx, 'url')).base, { logger: ctx.logger });
+    const base = parseHubUrl(requireString(ctx, 'url')).base;
+    const timeoutMs = secondsOption(ctx, 'timeout');
+    const hub = new HubClient(base, { logger: ctx.logger, timeoutMs: timeoutMs && timeoutMs * 1000 });
     const username = requireString(ctx, 'username');
+    const lifetimeText = optionalString(ctx, 'expires-in');
+    const lifetime = lifetimeText === undefined ? undefined : durationSeconds(lifetimeText, '--expires-in');
     const password = (await ctx.io.readStdin()).replace(/\r?\n$/, '');
     if (!password) throw new UsageError('Pipe the password on stdin (it is never taken from argv).');
     await hub.getVersion(ctx.signal);
-    const expires = Number(optionalString(ctx, 'expires-in') ?? 86_400);
-    const minted = await passwordSignIn.signIn(signInTarget(ctx, hub.base), {
-      username, password, note: optionalString(ctx, 'note') ?? 'pangeo-compute CLI', lifetimeSeconds: expires > 0 ? expires : undefined, pageLogin: false,
+    const store = new LoginTokens(cliSecretStore(ctx.io.env));
+    const logout = `\`pangeo-compute hub logout --url ${hub.base}\``;
+    // A lifetime asked for, or --new-token, is a new token; otherwise a valid one we made before is enough.
+    if (lifetime === undefined && !ctx.values['new-token']) {
+      const kept = await reusableToken(ctx, hub, store, username, password);
+      if (kept) {
+        ctx.note(`reusing the token an earlier \`hub login\` made for ${kept.user} (${expiryText(kept.expiresAt)}); --new-token makes another, ${logout} revokes it.`);
+        ctx.print(kept.token, { token: kept.token, id: kept.id, expires_at: kept.expiresAt ?? null, user: kept.user, reused: true });
+        return;
+      }
+    }
+    const seconds = lifetime ?? DEFAULT_LOGIN_SECONDS;
+    const minted = await passwordSignIn.signIn(signInTarget(ctx, hub.base, timeoutMs && timeoutMs * 1000), {
+      username, password, note: optionalString(ctx, 'note') ?? 'pangeo-compute CLI', lifetimeSeconds: seconds > 0 ? seconds : undefined, pageLogin: false,
     }, ctx.signal);
-    ctx.print(minted.token, { token: minted.token, id: minted.mintedTokenId, expires_at: minted.expiresAt?.toISOString() ?? null, user: minted.user });
+    const record = { id: minted.mintedTokenId!, token: minted.token, user: minted.user, expiresAt: minted.expiresAt?.toISOString() };
+    await store.add(hub.base, record);
+    ctx.note(`new token for ${record.user} (${expiryText(record.expiresAt)}${lifetime === undefined ? '; --expires-in sets another lifetime' : ''}); the next \`hub login\` reuses it, ${logout} revokes it.`);
+    ctx.print(minted.token, { token: minted.token, id: record.id, expires_at: record.expiresAt ?? null, user: minted.user, reused: false });
+  },
+};
+
+const DEFAULT_LOGIN_SECONDS = 86_400;
+/** A kept token is reused only while it has at least this long to live. */
+const REUSE_MIN_LEFT_MS = 3_600_000;
+
+/**
+ * The newest token we minted for `username` that the hub still takes (GET /hub/api/user) and that lives another hour,
+ * once the password is proven by the hub's login form (which leaves no token behind). Expired or revoked ones are
+ * forgotten on the way.
+ */
+async function reusableToken(ctx: CommandContext, hub: HubClient, store: LoginTokens, username: string, password: string): Promise<LoginToken | undefined> {
+  const stale: string[] = [];
+  let found: LoginToken | undefined;
+  for (const kept of await store.list(hub.base, username)) {
+    if (kept.expiresAt && Date.parse(kept.expiresAt) - Date.now() < REUSE_MIN_LEFT_MS) {
+      if (Date.parse(kept.expiresAt) <= Date.now()) stale.push(kept.id);
+      continue;
+    }
+    try {
+      const user = await new HubClient(hub.base, { token: kept.token, logger: ctx.logger }).getCurrentUser(ctx.signal);
+      if (user.name === username) {
+        found = kept;
+        break;
+      }
+    } catch (e) {
+      if (!isAuthError(e)) throw e;
+      stale.push(kept.id); // revoked on the hub (its Token page, or an admin)
+    }
+  }
+  if (stale.length) await store.remove(hub.base, stale);
+  if (!found) return undefined;
+  try {
+    await loginForPages(hub.http, username, password, ctx.signal);
+  } catch (e) {
+    if (isPangeoError(e, 'Unauthorized')) throw e; // the password is wrong: no token, kept or new
+    ctx.logger.warn(`the hub's login form could not check the password (${describeError(e)}): minting a new token instead`);
+    return undefined;
+  }
+  return found;
+}
+
+function expiryText(expiresAt: string | undefined): string {
+  if (!expiresAt) return 'it does not expire';
+  const hours = (Date.parse(expiresAt) - Date.now()) / 3_600_000;
+  return `expires ${expiresAt.replace(/\.\d+Z$/, 'Z')}, in ${hours >= 1 ? `${Math.round(hours)} h` : `${Math.max(1, Math.round(hours * 60))} min`}`;
+}
+
+/** "3600", "90s", "30m", "8h", "7d" → seconds. */
+function durationSeconds(text: string, flag: string): number {
+  const m = /^(\d+)\s*([smhd]?)$/i.exec(text.trim());
+  if (!m) throw new UsageError(`${flag} wants seconds or a duration such as 30m, 8h, 7d; got "${text}"`);
+  return Number(m[1]) * ({ '': 1, s: 1, m: 60, h: 3600, d: 86_400 } as Record<string, number>)[m[2]!.toLowerCase()]!;
+}
+
+function secondsOption(ctx: CommandContext, name: string): number | undefined {
+  const v = Number(optionalString(ctx, name));
+  return Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+const logout: Command = {
+  summary: 'Revoke the tokens `hub login` made for this hub (all of its users, or --username\'s) and forget them',
+  usage: '--url URL [--username U]',
+  options: { ...HUB_OPTIONS, username: { type: 'string' } },
+  async run(ctx) {
+    const base = parseHubUrl(requireString(ctx, 'url')).base;
+    const store = new LoginTokens(cliSecretStore(ctx.io.env));
+    const kept = await store.list(base, optionalString(ctx, 'username'));
+    if (!kept.length) {
+      ctx.print(`no token from \`hub login\` is kept for ${base}: nothing to revoke (tokens made on the hub's Token page are revoked there)`, { revoked: [] });
+      return;
+    }
+    const timeoutMs = secondsOption(ctx, 'timeout');
+    const revoked: Array<{ id: string; user: string; already_invalid: boolean }> = [];
+    for (const t of kept) {
+      // Each token revokes itself: no other credential is needed.
+      const hub = new HubClient(base, { token: t.token, logger: ctx.logger, timeoutMs: timeoutMs && timeoutMs * 1000 });
+      let alreadyInvalid = false;
+      try {
+        await hub.revokeToken(t.user, t.id, ctx.signal);
+      } catch (e) {
+        if (!isAuthError(e)) throw e; // the hub is down: keep it, to revoke it later
+        alreadyInvalid = true; // expired or revoked on the hub already
+      }
+      await store.remove(base, [t.id]);
+      revoked.push({ id: t.id, user: t.user, already_invalid: alreadyInvalid });
+    }
+    const users = [...new Set(revoked.map((r) => r.user))].join(', ');
+    ctx.print(`revoked ${revoked.length} token${revoked.length === 1 ? '' : 's'} of ${users} at ${base}`, { revoked });
   },
 };
 
@@ -97,9 +210,12 @@ const options: Command = {
 };
 
 const start: Command = {
-  summary: 'Start the default or a named server with options; prints progress; exit 0 when ready, 1 on spawn failure',
-  usage: '--url URL [--server NAME] [--option key=value]... [--spawn-timeout SECONDS] [--username U --password-stdin]',
-  options: { ...HUB_OPTIONS, ...PAGE_LOGIN_OPTIONS, server: { type: 'string' }, option: { type: 'string', multiple: true }, 'spawn-timeout': { type: 'string' } },
+  summary: 'Start the default or a named server with options (without --option: the options it last ran with); prints progress; exit 0 when ready, 1 on spawn failure',
+  usage: '--url URL [--server NAME] [--option key=value]... [--default-options] [--spawn-timeout SECONDS] [--username U --password-stdin]',
+  options: {
+    ...HUB_OPTIONS, ...PAGE_LOGIN_OPTIONS, server: { type: 'string' }, option: { type: 'string', multiple: true }, 'default-options': { type: 'boolean' },
+    'spawn-timeout': { type: 'string' },
+  },
   async run(ctx) {
     // A token minted from the password must outlive the spawn it waits for.
     const hub = await hubFromContext(ctx, { tokenSeconds: Number(optionalString(ctx, 'spawn-timeout') ?? 600) + 300 });
@@ -127,6 +243,10 @@ const start: Command = {
       } else {
         ctx.note('the hub has no options form: the server starts with its defaults');
       }
+    } else if (!Object.keys(pairs).length && !ctx.values['default-options'] && Object.keys(current.userOptions).length) {
+      // The hub keeps each server's last user_options (also from its web page): restart it as it was.
+      userOptions = current.userOptions;
+      ctx.note(`starting ${serverName || '(default)'} with its last options: ${toPairsText(userOptions)} (--default-options starts it with the hub's defaults)`);
     }
     const timeoutSec = Number(optionalString(ctx, 'spawn-timeout') ?? 600);
     try {
@@ -169,6 +289,6 @@ const stop: Command = {
 export const hubCommands: CommandGroup = {
   name: 'hub',
   summary: 'JupyterHub: sign-in, servers, options, progress',
-  commands: { check, login, servers, options, start, stop },
+  commands: { check, login, logout, servers, options, start, stop },
 };
 

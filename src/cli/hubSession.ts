@@ -4,6 +4,7 @@ import { JupyterServerClient } from '../jupyterServer/jupyterServerClient';
 import { HubClient } from '../hubs/hubClient';
 import { parseHubUrl } from '../hubs/hubUrl';
 import { forgetSecret, registerSecret } from '../core/http/redact';
+import { PangeoError } from '../core/http/errors';
 import { HubUser } from '../hubs/hubModels';
 import { loginForPages } from '../hubs/hubPageLogin';
 import { passwordSignIn, type SignInTarget } from '../hubs/signInMethods';
@@ -41,6 +42,8 @@ export async function hubFromContext(ctx: CommandContext, opts: { needToken?: bo
   const client: HubClient = new HubClient(parsed.base, {
     token: () => token, logger: ctx.logger, timeoutMs, pageCookie: () => cookie,
   });
+  // First, that a hub answers here: a wrong prefix is then "no hub at …; did you mean …?", not a 404 of some call.
+  await client.getVersion(ctx.signal);
   // The options form lives on an HTML page that refuses API tokens: a password login (stdin) opens it.
   if (ctx.values['password-stdin']) {
     const username = typeof ctx.values.username === 'string' ? ctx.values.username : undefined;
@@ -90,8 +93,17 @@ export async function readyServerClient(ctx: CommandContext): Promise<JupyterSer
   const me = await tokenUser(hub, ctx);
   const serverName = optionalString(ctx, 'server') ?? '';
   const server = await hub.getServer(me.name, serverName, ctx.signal);
-  if (server.state !== 'ready' || !server.url) {
-    throw new UsageError(`The server ${serverName || '(default)'} is ${server.state}: start it with \`pangeo-compute hub start\` first.`);
-  }
+  if (server.state !== 'ready' || !server.url) throw new ServerNotReadyError(hub.base, serverName, server.state);
   return new JupyterServerClient(server.url, hub.http);
+}
+
+/** The command needs a running server and this one is not: nothing answers there (exit 4), and no usage text. */
+export class ServerNotReadyError extends PangeoError {
+  constructor(base: string, serverName: string, state: string) {
+    const start = `pangeo-compute hub start --url ${base}${serverName ? ` --server ${serverName}` : ''}`;
+    const name = serverName || '(default)';
+    super('Unreachable', state === 'pending'
+      ? `The server ${name} is starting: \`${start}\` follows its progress.`
+      : `The server ${name} is ${state}: start it with \`${start}\` first.`, '', { url: base });
+  }
 }

@@ -60,7 +60,7 @@ export async function runCli(argv: string[], groups: CommandGroup[], rawIO: CliI
     return (await command.run(ctx)) ?? EXIT.ok;
   } catch (e) {
     const code = exitCodeFor(e);
-    const message = describeError(e);
+    const message = describeError(e, command.options);
     if (json) out.json('stdout', { error: message, kind: (e as { kind?: string }).kind ?? (e instanceof UsageError ? 'Usage' : 'Error') }, 'line');
     io.stderr(`error: ${message}\n`);
     if (e instanceof UsageError) io.stderr(commandHelp(group, commandName!, command));
@@ -73,7 +73,7 @@ export async function runCli(argv: string[], groups: CommandGroup[], rawIO: CliI
 function topHelp(groups: CommandGroup[]): string {
   const lines = groups.map((g) => `  ${g.name.padEnd(8)} ${g.summary}`);
   return `pangeo-compute — Pangeo Compute on the command line\n\nUsage: pangeo-compute <group> <command> [options] [--json]\n\n${lines.join('\n')}\n\n` +
-    'Exit codes: 0 ok, 1 failure, 2 usage, 3 authentication, 4 unreachable.\n' +
+    'Exit codes: 0 ok, 1 failure, 2 usage, 3 authentication, 4 unreachable (also: no hub at that address, the server not running).\n' +
     'Tokens come from JUPYTERHUB_API_TOKEN or --token-stdin, never from argv.\n';
 }
 

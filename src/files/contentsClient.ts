@@ -183,6 +183,26 @@ export class ContentsClient {
     return toEntry(await this.put(target, { type: 'directory' }, signal));
   }
 
+  /**
+   * Makes sure `path` is a folder, creating it and each missing folder above it (as `mkdir -p` does); a file in the
+   * way is an error. Returns the folders it created, top first (none when it was there).
+   */
+  async createDirectories(path: string, signal?: AbortSignal): Promise<string[]> {
+    const created: string[] = [];
+    // From the top down: below a file the server answers 500 (NotADirectoryError), not 404.
+    let folder = '';
+    for (const name of normalizeServerPath(path).split('/').filter(Boolean)) {
+      folder = joinServerPath(folder, name);
+      const existing = created.length ? undefined : await this.statIfExists(folder, signal);
+      if (existing?.type === 'directory') continue;
+      if (existing) throw new WrongContentTypeError(folder, existing.type, 'directory');
+      // PUT {type: 'directory'} creates one level; on a folder made meanwhile by someone else it changes nothing.
+      await this.put(folder, { type: 'directory' }, signal);
+      created.push(folder);
+    }
+    return created;
+  }
+
   /** Renames or moves (PATCH); the server refuses (409) when the new path exists. */
   async rename(from: string, to: string, signal?: AbortSignal): Promise<ContentsEntry> {
     const target = normalizeServerPath(to);

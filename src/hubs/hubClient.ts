@@ -1,10 +1,13 @@
 // JupyterHub REST client: version, the token's user, servers (start/stop/progress), options form and tokens.
 import { HttpClient, HttpClientOptions, sleep, type HttpRequest } from '../core/http/httpClient';
-import { ConflictError, InvalidInputError, TimeoutError, UnexpectedResponseError } from '../core/http/errors';
+import { ConflictError, InvalidInputError, isAuthError, TimeoutError, UnexpectedResponseError } from '../core/http/errors';
 import { registerSecret } from '../core/http/redact';
 import { HubServer, HubUser, isHubVersion, isRawToken, isRawUser, isTokenList, MintedToken, RawToken, toHubUser } from './hubModels';
-import { checkedJson, type Answerer, type Guard } from '../core/http/responseCheck';
+import { checkedBody, checkedJson, type Answerer, type Guard } from '../core/http/responseCheck';
+import { findHubNearby, NoHubAtAddressError } from './hubAddress';
+import { whileHubAnswers } from './hubWatchdog';
 import { seg } from './hubUrl';
+import { wrongCredentials } from './hubPageLogin';
 import { parseOptionsForm, OptionsForm } from './optionsForm';
 import { rememberProfiles } from './profileCatalog';
 import { readSpawnProgress, SpawnFailedError, SpawnProgressEvent } from './spawnProgress';
@@ -63,11 +66,19 @@ export class HubClient {
     return checkedJson(this.http, req, guard, this.answerer);
   }
 
-  /** `GET {base}hub/api` (no auth): proves this is a JupyterHub and gives its version. */
+  /**
+   * `GET {base}hub/api` (no auth): proves this is a JupyterHub and gives its version. A 404 means no hub has this
+   * prefix: NoHubAtAddressError, naming the hub the same host serves when there is one.
+   */
   async getVersion(signal?: AbortSignal): Promise<string> {
-    const res = await this.json({ path: 'hub/api', anonymous: true, signal }, isHubVersion);
-    this.version = res.version;
-    return res.version;
+    const res = await this.http.request({ path: 'hub/api', anonymous: true, signal, acceptStatuses: [404], headers: { Accept: 'application/json' } });
+    if (res.status === 404) {
+      const page = await res.text().catch(() => '');
+      throw new NoHubAtAddressError(this.base, await findHubNearby(this.http, this.base, page, signal), 404);
+    }
+    const body = await checkedBody(res, isHubVersion, this.answerer, this.http.resolve('hub/api').toString());
+    this.version = body.version;
+    return body.version;
   }
 
   async majorVersion(): Promise<number> {
@@ -160,7 +171,7 @@ export class HubClient {
 
   /** Starts a server and waits for it to be ready, reporting progress; throws with the hub's message on failure. */
   async startAndWait(user: string, serverName: string, userOptions: Record<string, unknown>,
-    opts: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (e: SpawnProgressEvent) => void } = {}): Promise<HubServer> {
+    opts: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (e: SpawnProgressEvent) => void; watchEveryMs?: number } = {}): Promise<HubServer> {
     let started: StartResult;
     try {
       started = await this.startServer(user, serverName, userOptions, opts.signal);
@@ -170,7 +181,10 @@ export class HubClient {
       throw e;
     }
     if (started === 'pending') {
-      for await (const event of this.followProgress(user, serverName, opts)) opts.onProgress?.(event);
+      // The stream alone would hang for its idle limit if the hub died; the server model is probed beside it.
+      await whileHubAnswers(this.base, 'the server was starting', (signal) => this.getServer(user, serverName, signal), async (signal) => {
+        for await (const event of this.followProgress(user, serverName, { ...opts, signal })) opts.onProgress?.(event);
+      }, { signal: opts.signal, everyMs: opts.watchEveryMs });
     }
     const server = await this.getServer(user, serverName, opts.signal);
     if (server.state !== 'ready') {
@@ -245,11 +259,17 @@ export class HubClient {
    */
   async createTokenWithPassword(username: string, password: string, opts: { note: string; expiresInSeconds?: number }, signal?: AbortSignal): Promise<MintedToken> {
     registerSecret(password);
-    const raw = await this.json({
-      method: 'POST', path: `hub/api/users/${seg(username)}/tokens`, anonymous: true, signal,
-      json: { auth: { username, password }, note: opts.note, expires_in: opts.expiresInSeconds },
-    }, isRawToken);
-    return toMinted(raw);
+    try {
+      const raw = await this.json({
+        method: 'POST', path: `hub/api/users/${seg(username)}/tokens`, anonymous: true, signal,
+        json: { auth: { username, password }, note: opts.note, expires_in: opts.expiresInSeconds },
+      }, isRawToken);
+      return toMinted(raw);
+    } catch (e) {
+      // The hub answers a refused password with 403 (401 on some): not a token that lacks scopes.
+      if (isAuthError(e)) throw wrongCredentials(this.base);
+      throw e;
+    }
   }
 
   /** Revokes a token by id (what sign-out and "remove hub" do with the token we minted). */

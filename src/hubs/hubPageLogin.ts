@@ -82,7 +82,8 @@ export async function loginForPages(http: HttpClient, username: string, password
   }
 }
 
-function wrongCredentials(url: string): PangeoError {
+/** The hub at `url` refused the username and password (its login form, or the token API's password sign-in). */
+export function wrongCredentials(url: string): PangeoError {
   return new PangeoError('Unauthorized', `${url} did not accept this username and password.`,
     'Check them and try again (hubs that sign in through GitHub, CILogon or similar have no password: paste an API token from the hub\'s Token page).',
     { status: 401, url });

@@ -1,7 +1,7 @@
 // Reads JupyterHub's spawn progress event stream (text/event-stream) into typed events, with spawn and idle time limits.
 import { createParser } from 'eventsource-parser';
 import type { HttpClient } from '../core/http/httpClient';
-import { CancelledError, PangeoError, TimeoutError, UnexpectedResponseError } from '../core/http/errors';
+import { CancelledError, PangeoError, TimeoutError, UnexpectedResponseError, type TimeLimit } from '../core/http/errors';
 import { mapNetworkError } from '../core/http/errorMapping';
 import { untilAborted } from '../core/abort';
 
@@ -86,8 +86,11 @@ export async function* readSpawnProgress(http: HttpClient, path: string, opts: P
         if (item.ready) return;
       }
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new TimeoutError(shownUrl, timeoutMs);
-      const chunk = await readWithin(reader, Math.min(idleMs, remaining), shownUrl, opts.signal);
+      if (remaining <= 0) throw new TimeoutError(shownUrl, timeoutMs, 'spawn');
+      // When the spawn's deadline comes first, the error names that limit (as given), not the rest of it.
+      const chunk = remaining <= idleMs
+        ? await readWithin(reader, remaining, shownUrl, opts.signal, { ms: timeoutMs, limit: 'spawn' })
+        : await readWithin(reader, idleMs, shownUrl, opts.signal);
       if (chunk.done) {
         parser.reset({ consume: true });
         if (queue.length) continue;
@@ -102,11 +105,12 @@ export async function* readSpawnProgress(http: HttpClient, path: string, opts: P
   }
 }
 
-async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number, url: string, signal?: AbortSignal): Promise<ReadableStreamReadResult<Uint8Array>> {
+async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number, url: string, signal?: AbortSignal,
+  shown: { ms: number; limit?: TimeLimit } = { ms }): Promise<ReadableStreamReadResult<Uint8Array>> {
   const timeout = AbortSignal.timeout(ms);
   try {
     return await untilAborted(reader.read(), [signal, timeout],
-      (aborted) => (aborted === timeout ? new TimeoutError(url, ms) : new CancelledError('Waiting for the server')));
+      (aborted) => (aborted === timeout ? new TimeoutError(url, shown.ms, shown.limit) : new CancelledError('Waiting for the server')));
   } catch (e) {
     if (e instanceof PangeoError) throw e;
     throw mapNetworkError(url, e);

@@ -193,6 +193,11 @@ def _fail_on_request(spawner):
     # A server without terminals, as hubs that disable them run it: user option "terminals": "off".
     if spawner.user_options.get('terminals') in ('off', ['off']):
         spawner.args = list(spawner.args) + ['--ServerApp.terminals_enabled=False']
+    # A spawn that takes its time, as a cloud node coming up does: image "slow:<seconds>" (the hub awaits what this returns).
+    slow = image[0] if isinstance(image, list) and image else image
+    if isinstance(slow, str) and slow.startswith('slow:'):
+        import asyncio
+        return asyncio.sleep(float(slow[5:]))
 c.Spawner.pre_spawn_hook = _fail_on_request
 # Answer start requests with 202 at once, as cloud hubs do, so clients follow the progress stream.
 c.JupyterHub.tornado_settings = {'slow_spawn_timeout': 0}

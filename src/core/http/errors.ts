@@ -71,8 +71,11 @@ export class UnreachableError extends PangeoError {
   }
 }
 
+/** Which limit ran out, so each surface can name its own knob (the editor a setting, the CLI a flag). */
+export type TimeLimit = 'request' | 'spawn';
+
 export class TimeoutError extends PangeoError {
-  constructor(url: string, ms: number) {
+  constructor(url: string, ms: number, readonly limit?: TimeLimit) {
     super('Timeout', `${url} did not answer within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}.`,
       'The server may be busy or down: retry, or raise the timeout in settings.', { url });
   }

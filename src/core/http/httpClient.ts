@@ -147,7 +147,7 @@ export class HttpClient {
         return res;
       } catch (e) {
         if (original.signal.aborted) throw new CancelledError(`${original.method} ${shownUrl}`);
-        if (timeout.aborted) throw new TimeoutError(shownUrl, this.opts.timeoutMs);
+        if (timeout.aborted) throw new TimeoutError(shownUrl, this.opts.timeoutMs, 'request');
         throw mapNetworkError(shownUrl, e);
       }
     };
@@ -167,6 +167,8 @@ export class HttpClient {
       headers['Content-Type'] = 'application/json';
     }
     const timeoutMs = req.timeoutMs ?? this.opts.timeoutMs;
+    // Only the client's own limit is the one a user sets; a request's own (an upload's) is not.
+    const limit = req.timeoutMs === undefined ? 'request' as const : undefined;
     const timeout = AbortSignal.timeout(timeoutMs);
     // The timeout covers the headers only: once they arrived, long streams are not cut (body reads have their own).
     const untilHeaders = releasableSignal(timeout);
@@ -180,7 +182,7 @@ export class HttpClient {
     } catch (e) {
       untilHeaders.release();
       if (req.signal?.aborted) throw new CancelledError(`${method} ${shownUrl}`);
-      if (timeout.aborted) throw new TimeoutError(shownUrl, timeoutMs);
+      if (timeout.aborted) throw new TimeoutError(shownUrl, timeoutMs, limit);
       const err = mapNetworkError(shownUrl, e);
       this.logger.warn(`${method} ${shownUrl} → ${err.kind} (${Date.now() - started} ms)`);
       throw err;

@@ -1,10 +1,10 @@
-// `pangeo-compute files ls|get|put|rm` (the built bundle) against a real JupyterHub under a prefix, for a user whose
+// `pangeo-compute files ls|get|put|mkdir|rm` (the built bundle) against a real JupyterHub under a prefix, for a user whose
 // name needs escaping: output, --json, chunked uploads with progress on stderr, and exit codes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestHub, TestHub } from '../../support/jupyterhub';
@@ -45,10 +45,11 @@ describe('pangeo-compute files against a real JupyterHub', { timeout: 240_000 },
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  test('a stopped server is a usage error that says how to start it', async () => {
+  test('a stopped server says how to start it: exit 4 (nothing answers there), not a usage error', async () => {
     const r = await cli(['files', 'ls', '--url', hub.url], env, work);
-    assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /is stopped: start it with `pangeo-compute hub start`/);
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /is stopped: start it with `pangeo-compute hub start --url http:\/\/127\.0\.0\.1:\d+\/jhub\/` first\./);
+    assert.doesNotMatch(r.stderr, /Usage:/);
   });
 
   test('put (renamed, and a large file in chunks with progress), ls, get, rm', async () => {
@@ -84,6 +85,29 @@ describe('pangeo-compute files against a real JupyterHub', { timeout: 240_000 },
     const missing = await cli(['files', 'get', '--url', hub.url, 'notes.txt'], env, work);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /Not found/);
+  });
+
+  test('put into folders that do not exist creates them ("DIR/" means into DIR); mkdir makes parents and is fine when they exist', async () => {
+    writeFileSync(join(work, 'data.csv'), 'a,b\n1,2\n');
+    const into = await cli(['files', 'put', '--url', hub.url, 'data.csv', 'course/'], env, work);
+    assert.equal(into.code, 0, into.stderr);
+    assert.match(into.stderr, /created folder course\//);
+    assert.equal(readFileSync(join(home, 'course', 'data.csv'), 'utf8'), 'a,b\n1,2\n');
+    const deep = await cli(['files', 'put', '--url', hub.url, 'data.csv', 'course/week 2/raw/renamed.csv', '--json'], env, work);
+    assert.equal(deep.code, 0, deep.stderr);
+    assert.equal((JSON.parse(deep.stdout) as { path: string }).path, 'course/week 2/raw/renamed.csv');
+    assert.equal(readFileSync(join(home, 'course', 'week 2', 'raw', 'renamed.csv'), 'utf8'), 'a,b\n1,2\n');
+
+    const mkdir = await cli(['files', 'mkdir', '--url', hub.url, 'course/week 3/plots', '--json'], env, work);
+    assert.equal(mkdir.code, 0, mkdir.stderr);
+    assert.deepEqual(JSON.parse(mkdir.stdout), { path: 'course/week 3/plots', created: ['course/week 3', 'course/week 3/plots'] });
+    assert.ok(statSync(join(home, 'course', 'week 3', 'plots')).isDirectory());
+    const again = await cli(['files', 'mkdir', '--url', hub.url, 'course/week 3/plots'], env, work);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /already exists/);
+    const onFile = await cli(['files', 'mkdir', '--url', hub.url, 'course/data.csv/sub'], env, work);
+    assert.notEqual(onFile.code, 0);
+    assert.match(onFile.stderr, /course\/data\.csv is a file, not a folder/);
   });
 
   test('usage errors exit 2; a bad token exits 3 without printing it', async () => {

@@ -4,7 +4,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { parseProgressData, readSpawnProgress, SpawnFailedError, SpawnProgressEvent } from '../../../src/hubs/spawnProgress';
 import { HttpClient } from '../../../src/core/http/httpClient';
-import { isPangeoError } from '../../../src/core/http/errors';
+import { isPangeoError, TimeoutError } from '../../../src/core/http/errors';
 
 test('progress data: fields, clamping, html fallback, malformed JSON', () => {
   assert.deepEqual(parseProgressData('{"progress": 50, "message": "Pulling image"}'),
@@ -68,6 +68,14 @@ test('silence longer than idleMs is a Timeout, not a hang', async (t) => {
   const { server, url } = await serve(['data: {"progress": 10, "message": "x"}\n\n', SILENT]);
   t.after(() => { server.closeAllConnections(); server.close(); });
   await assert.rejects(collect(url, { idleMs: 200 }), (e) => isPangeoError(e, 'Timeout'));
+});
+
+test('the spawn\'s own deadline is named as such, with the limit given (the CLI names --spawn-timeout); silence is not', async (t) => {
+  const { server, url } = await serve(['data: {"progress": 10, "message": "x"}\n\n', SILENT]);
+  t.after(() => { server.closeAllConnections(); server.close(); });
+  await assert.rejects(collect(url, { timeoutMs: 300, idleMs: 60_000 }),
+    (e) => e instanceof TimeoutError && e.limit === 'spawn' && /within 300 ms/.test(e.message));
+  await assert.rejects(collect(url, { timeoutMs: 60_000, idleMs: 200 }), (e) => e instanceof TimeoutError && e.limit === undefined);
 });
 
 test('cancelling stops the stream with a Cancelled error', async (t) => {
