@@ -81,6 +81,7 @@ export class DashboardSession {
       this.probeFeed = new KernelProbeFeed({
         kernels: opts.probeKernels, intervalMs: opts.probeIntervalMs, now: opts.now,
         schedulerId: () => this.sampler?.lastSample?.schedulerId,
+        schedulerAddress: () => this.sampler?.lastSample?.schedulerAddress,
         onUpdate: () => this.sendProbe(),
       });
     }

@@ -80,7 +80,8 @@ const chartProcessing = new BarList(charts, {
 const chartOccupancy = new BarList(charts, {
   title: 'Occupancy and current work', testId: 'chart-occupancy', segments: OCCUPANCY_SEGMENTS,
   caption: 'Seconds of work the scheduler expects each worker to have (Dask\'s Occupancy) and the tasks it executes now, by key prefix. ' +
-    'No scheduler HTTP route serves these: they are read through a notebook kernel\'s Dask client of this cluster, while that kernel is idle.',
+    'No scheduler HTTP route serves these: they are read through a notebook kernel\'s Dask client of this cluster while that kernel is idle, ' +
+    'and while it runs a cell through a probe kernel of ours beside it (same Jupyter server, its own Dask client).',
 }, occupancyBars);
 /** Where occupancy comes from now (the host's kernel probe), or why it is missing. */
 let probeStatus: KernelProbeStatus | undefined;
