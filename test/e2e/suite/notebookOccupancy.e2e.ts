@@ -66,8 +66,7 @@ if (hubConfig()) {
         assert.equal(cellDone, false, 'read while the cell computes');
         assert.match(during ?? '', /through a probe kernel of ours beside Untitled-\d+\.ipynb while it runs a cell/);
         assert.match(during ?? '', /Now: [12] workers? with work, \d+(\.\d+)? s assigned in all; busiest \S+: slow_square/, 'non-zero occupancy and the running task');
-        const missing = await ui({ kind: 'webviewText', selector: '[data-testid="chart-occupancy-missing"]' }, 1_000).catch(() => '');
-        assert.doesNotMatch(missing ?? '', /kernel is idle/);
+        // data-probe-state="live" above: the "shown when the notebook's kernel is idle" line is hidden (it is only shown when not live).
         await ui({ kind: 'screenshot', name: 'dashboard-occupancy-computing' });
         assert.equal(cellDone, false, 'still computing after the screenshot');
         await blocking;
