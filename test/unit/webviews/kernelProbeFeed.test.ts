@@ -95,11 +95,13 @@ function sibling(reply: (code: string) => string) {
   return { made, start };
 }
 
-test('probe feed: while the notebook runs a cell, a probe kernel of ours beside it answers (live), connected to the address the notebook\'s client used', async () => {
+test('probe feed: while the notebook runs a cell, a probe kernel of ours beside it answers (live), connected to the address the notebook\'s client used', async (t) => {
+  mockClock(t); // the feed's own loop stays still: each round here is the test's
   const k = kernel(() => answerAt(['tcp://w1:1'], 'tcp://127.0.0.1:41234'));
   const s = sibling(() => answer(['tcp://w1:1']).replace('"occupancy":1.5', '"occupancy":9'));
   k.startSibling = s.start;
   const feed = new KernelProbeFeed({ kernels: async () => [k], schedulerId: () => SCHEDULER, schedulerAddress: () => 'tcp://10.9.9.9:8786', onUpdate: () => undefined });
+  t.after(() => feed.dispose());
   feed.setActive(true);
   await feed.tick();
   assert.equal(feed.status.state, 'live');
