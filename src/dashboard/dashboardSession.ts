@@ -14,6 +14,7 @@ import type { DashboardConnection } from './metrics/schedulerSampler';
 import type { EventstreamConnection, EventstreamOptions } from './metrics/eventstreamConnection';
 import { prefixTimingsFromBars } from './metrics/prefixTimings';
 import { TaskStreamFeed } from './taskStreamFeed';
+import type { TaskBar } from '../shared/dashboard/taskStreamModel';
 import { KernelProbeFeed, type ProbeKernels } from './kernelProbeFeed';
 import { ProbeOverlay } from './metrics/probeOverlay';
 import { diffWorkers } from './metrics/workerDiff';
@@ -81,6 +82,7 @@ export class DashboardSession {
       this.probeFeed = new KernelProbeFeed({
         kernels: opts.probeKernels, intervalMs: opts.probeIntervalMs, now: opts.now,
         schedulerId: () => this.sampler?.lastSample?.schedulerId,
+        schedulerAddress: () => this.sampler?.lastSample?.schedulerAddress,
         onUpdate: () => this.sendProbe(),
       });
     }
@@ -132,9 +134,8 @@ export class DashboardSession {
         this.sendAdaptive();
         void sampler.plots().then((p) => this.post({ type: 'dashboard/plots', plots: p.plots, reason: p.reason, fullDashboard: p.fullDashboard }));
         this.updateLoop();
-        // A fresh page starts with no bars: it gets the stream's state now and bars from here on.
-        this.taskStream.takeNew();
-        this.sendTaskStream();
+        // A fresh page (first open, shown again, reloaded) starts with no bars: it gets every bar kept, then new ones.
+        this.sendTaskStream(this.taskStream.replay());
         this.sendProbe();
         return;
       }
@@ -309,12 +310,14 @@ export class DashboardSession {
     // The stream costs the scheduler CPU per task: only while someone can see it.
     if (this.ready && this.visible && this.wantTaskStream && this.sampler) {
       void this.taskStream.start(this.sampler.scheduler.baseUrl, this.connection?.headers, this.connection?.authorization);
-    } else if (!this.wantTaskStream || !this.visible) this.taskStream.stop();
+    } else if (!this.wantTaskStream) this.taskStream.stop();
+    // Hidden: the stream closes, its bars stay for the page that comes back.
+    else if (!this.visible) this.taskStream.pause();
   }
 
-  private sendTaskStream(): void {
+  private sendTaskStream(bars?: TaskBar[]): void {
     if (!this.ready) return;
     const t = this.taskStream;
-    this.post({ type: 'dashboard/taskStream', state: t.state, message: t.message, since: t.since, bars: t.takeNew() });
+    this.post({ type: 'dashboard/taskStream', state: t.state, message: t.message, since: t.since, bars: bars ?? t.takeNew() });
   }
 }

@@ -1,11 +1,13 @@
 // Runs the scheduler probe (src/dask/scheduler/schedulerProbe.ts) in a notebook kernel that holds a Dask client of the
 // dashboard's scheduler: every 5 s while the dashboard can be seen, never while that kernel is busy (a kernel runs one
 // request at a time, so a probe sent then would wait behind the user's cell and the user's next cell behind the probe).
+// While the notebook computes, a probe kernel of our own beside it (same Jupyter server, its own Dask client of the
+// same scheduler) answers instead, so occupancy and current work stay live exactly when the user looks at them.
 import { untilAborted } from '../core/abort';
 import { PollLoop } from '../core/pollLoop';
 import type { KernelProbeStatus } from '../shared/dashboard/feedStatus';
 
-import { readSchedulerProbe, schedulerProbeCode, type SchedulerProbe } from '../dask/scheduler/schedulerProbe';
+import { probeClientCode, readSchedulerProbe, schedulerProbeCode, type SchedulerProbe } from '../dask/scheduler/schedulerProbe';
 
 /** A notebook kernel the probe may run in (our own kernel connection, or the Jupyter extension's kernel). */
 export interface ProbeKernel {
@@ -18,6 +20,19 @@ export interface ProbeKernel {
    * queued; resolves with its stdout, or undefined when it was busy and nothing was sent.
    */
   runIfIdle(code: string, signal?: AbortSignal): Promise<string | undefined>;
+  /**
+   * Starts a kernel of our own beside this one (same server, same kernel spec), for the probe while this one is busy;
+   * absent when that cannot be done (the Jupyter extension's kernels).
+   */
+  startSibling?(signal?: AbortSignal): Promise<SiblingKernel>;
+}
+
+/** A kernel the dashboard started for itself: nobody else runs code in it. */
+export interface SiblingKernel {
+  /** Runs code silently; resolves with its stdout, rejects with the kernel's error. */
+  run(code: string, signal?: AbortSignal): Promise<string>;
+  /** Shuts the kernel down. */
+  dispose(): void;
 }
 
 /** Notebook kernels that may hold a client of the scheduler with this id (the probe checks which one does). */
@@ -36,6 +51,10 @@ export interface KernelProbeFeedOptions {
   timeoutMs?: number;
   /** How long a kernel without a client of this scheduler is left alone before it is asked again. */
   recheckMs?: number;
+  /** identity.json's scheduler address: where the probe kernel connects when no notebook's client has said yet. */
+  schedulerAddress?: () => string | undefined;
+  /** A probe kernel that takes longer to start (kernel start and Dask client connect) is given up for this round. */
+  siblingStartMs?: number;
   now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
@@ -54,6 +73,10 @@ export class KernelProbeFeed {
   /** Kernels that had no client of this scheduler, and when they may be asked again. */
   private readonly notHere = new Map<string, number>();
   private readonly now: () => number;
+  /** The address each notebook's client reached the scheduler at (from its answers while idle). */
+  private readonly addressOf = new Map<string, string>();
+  /** Our probe kernel beside a busy notebook kernel, started on the first busy round; shut down when the panel hides. */
+  private sibling?: { beside: string; kernel: Promise<SiblingKernel>; connected?: string; failed?: string };
 
   constructor(private readonly opts: KernelProbeFeedOptions) {
     this.now = opts.now ?? Date.now;
@@ -81,12 +104,14 @@ export class KernelProbeFeed {
       this.loop.start();
     } else {
       this.loop.stop();
+      this.stopSibling();
       this.set(OFF);
     }
   }
 
   dispose(): void {
     this.loop.dispose();
+    this.stopSibling();
   }
 
   /** One round; exposed for tests. */
@@ -124,16 +149,70 @@ export class KernelProbeFeed {
       }
       this.preferred = kernel.id;
       this.answer = read.value;
-      this.set({ state: 'live', notebook: kernel.label, time: now, message: `Occupancy and current work from the Dask client in ${kernel.label} (read every ${Math.round((this.opts.intervalMs ?? 5000) / 1000)} s while its kernel is idle).` });
+      if (read.value.clientAddress) this.addressOf.set(kernel.id, read.value.clientAddress);
+      this.set({ state: 'live', notebook: kernel.label, time: now, message: `Occupancy and current work from the Dask client in ${kernel.label} (read every ${this.everySeconds} s while its kernel is idle; while it runs a cell, through a probe kernel of ours beside it).` });
       return;
     }
+    if (busy?.startSibling && await this.throughSibling(busy, schedulerId, now, signal)) return;
+    if (signal?.aborted) return;
     this.answer = undefined;
-    if (busy) this.set({ state: 'busy', notebook: busy.label, message: `Occupancy: shown when the notebook's kernel is idle — ${busy.label} is running a cell.` });
-    else this.set(failure ?? { state: 'no-kernel', message: NO_KERNEL });
+    if (busy) {
+      const why = this.sibling?.failed ? ` (the probe kernel beside it could not read the scheduler: ${this.sibling.failed})` : busy.startSibling ? '' : ' (a probe kernel of ours can only be started beside a Pangeo kernel)';
+      this.set({ state: 'busy', notebook: busy.label, message: `Occupancy: shown when the notebook's kernel is idle — ${busy.label} is running a cell${why}.` });
+    } else this.set(failure ?? { state: 'no-kernel', message: NO_KERNEL });
   }
 
-  private withinTimeout<T>(work: Promise<T>): Promise<T> {
-    const ms = this.opts.timeoutMs ?? 10_000;
+  private get everySeconds(): number {
+    return Math.round((this.opts.intervalMs ?? 5000) / 1000);
+  }
+
+  /** The probe through our own kernel beside the busy one; true when it answered for this scheduler. */
+  private async throughSibling(busy: ProbeKernel, schedulerId: string, now: number, signal?: AbortSignal): Promise<boolean> {
+    const address = this.addressOf.get(busy.id) ?? this.opts.schedulerAddress?.();
+    if (!address) return false;
+    if (this.sibling && this.sibling.beside !== busy.id) this.stopSibling();
+    if (!this.sibling) {
+      const started = busy.startSibling!(signal);
+      this.sibling = { beside: busy.id, kernel: started };
+      // Started but no longer wanted (panel hidden, or another notebook): shut it down once it is up.
+      started.catch(() => undefined);
+    }
+    const sibling = this.sibling;
+    try {
+      const ms = this.opts.siblingStartMs ?? 60_000;
+      const kernel = await untilAborted(sibling.kernel, [signal, AbortSignal.timeout(ms)], () => new Error(`the probe kernel did not start within ${ms / 1000} s`));
+      let code = schedulerProbeCode({ schedulerId, limit: 0 });
+      // One request: connect (once per address), then probe.
+      if (sibling.connected !== address) code = `${probeClientCode(address)}\n${code}`;
+      const read = readSchedulerProbe(await this.withinTimeout(kernel.run(code, signal), sibling.connected !== address ? this.opts.siblingStartMs ?? 60_000 : undefined));
+      sibling.connected = address;
+      if (read.kind !== 'ok' || read.value.schedulerId !== schedulerId) {
+        sibling.failed = read.kind === 'ok' ? `${address} is another scheduler` : read.reason;
+        return false;
+      }
+      sibling.failed = undefined;
+      this.answer = read.value;
+      this.set({ state: 'live', notebook: busy.label, time: now, viaSibling: true,
+        message: `Occupancy and current work from the scheduler, read every ${this.everySeconds} s through a probe kernel of ours beside ${busy.label} while it runs a cell.` });
+      return true;
+    } catch (e) {
+      if (signal?.aborted) return false;
+      sibling.connected = undefined;
+      sibling.failed = e instanceof Error ? e.message : String(e);
+      // A kernel that failed to start is tried again next round.
+      if (this.sibling === sibling && !(await sibling.kernel.then(() => true, () => false))) this.sibling = undefined;
+      return false;
+    }
+  }
+
+  private stopSibling(): void {
+    const sibling = this.sibling;
+    this.sibling = undefined;
+    void sibling?.kernel.then((k) => k.dispose(), () => undefined);
+  }
+
+  private withinTimeout<T>(work: Promise<T>, timeoutMs?: number): Promise<T> {
+    const ms = timeoutMs ?? this.opts.timeoutMs ?? 10_000;
     return untilAborted(work, [AbortSignal.timeout(ms)], () => new Error(`no answer within ${ms / 1000} s`));
   }
 

@@ -1,12 +1,13 @@
 // The dashboard's live task stream: the scheduler's /eventstream websocket (see docs/dask-dashboard-sources.md), open
-// only while the user has it switched on and the panel is visible; bars are batched for the webview and kept for a
-// minute so "task time by prefix" can be summed from them where /metrics lacks it (distributed < 2023.1.1).
+// only while the user has it switched on and the panel is visible; bars are batched for the webview and kept here (two
+// minutes, bounded by count) so a reloaded or re-shown page gets them again, and "task time by prefix" can be summed
+// from the last minute of them where /metrics lacks it (distributed < 2023.1.1).
 import { isPangeoError } from '../core/http/errors';
 import { redact } from '../core/http/redact';
 import type { AuthHeader } from '../core/http/httpClient';
 import { openEventstream, type EventstreamConnection, type EventstreamOptions } from './metrics/eventstreamConnection';
-import { TaskStreamWindow } from './metrics/taskStream';
-import type { TaskBar } from '../shared/dashboard/taskStreamModel';
+import { TaskStreamHistory } from './metrics/taskStream';
+import { TASK_STREAM_MAX_BARS, type TaskBar } from '../shared/dashboard/taskStreamModel';
 import type { TaskStreamState } from '../shared/dashboard/taskStreamModel';
 
 
@@ -22,7 +23,7 @@ export interface TaskStreamFeedOptions {
 export class TaskStreamFeed {
   private connection?: EventstreamConnection;
   private pending: TaskBar[] = [];
-  private readonly window = new TaskStreamWindow(60_000, 10_000);
+  private readonly history = new TaskStreamHistory();
   private timer?: ReturnType<typeof setTimeout>;
   private generation = 0;
   state: TaskStreamState = 'off';
@@ -41,7 +42,7 @@ export class TaskStreamFeed {
         baseUrl, headers, authorization,
         onEvent: (e) => {
           if (e.kind === 'task') this.add(e.bar);
-          else if (e.kind === 'restart') this.window.clear();
+          else if (e.kind === 'restart') this.history.clear();
         },
         onClosed: (reason) => {
           if (generation !== this.generation) return;
@@ -60,15 +61,21 @@ export class TaskStreamFeed {
     }
   }
 
-  stop(): void {
+  /** Closes the stream; the bars kept so far stay (the panel was hidden: shown again, its page gets them back). */
+  pause(): void {
     this.generation++;
     this.connection?.close();
     this.connection = undefined;
     this.pending = [];
-    this.window.clear();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.state !== 'off') this.setState('off');
+  }
+
+  /** Closes the stream and forgets its bars (the user switched it off). */
+  stop(): void {
+    this.pause();
+    this.history.clear();
   }
 
   /** Bars that arrived since the last call. */
@@ -80,14 +87,20 @@ export class TaskStreamFeed {
 
   /** Bars of the last minute (for per-prefix time). */
   recent(): TaskBar[] {
-    return this.window.current();
+    return this.history.within(60_000);
+  }
+
+  /** Every bar kept (for a page that starts afresh); what was waiting for the page is in it and is not sent again. */
+  replay(): TaskBar[] {
+    this.pending = [];
+    return this.history.all();
   }
 
   private add(bar: TaskBar): void {
     this.pending.push(bar);
-    this.window.add(bar);
-    // The webview keeps 10,000 bars at most; never queue more than that for it.
-    if (this.pending.length > 10_000) this.pending.splice(0, this.pending.length - 10_000);
+    this.history.add(bar);
+    // The webview keeps as many bars at most; never queue more than that for it.
+    if (this.pending.length > TASK_STREAM_MAX_BARS) this.pending.splice(0, this.pending.length - TASK_STREAM_MAX_BARS);
     this.schedule();
   }
 

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DashboardSession } from '../../src/dashboard/dashboardSession';
-import { openWebview, useBrowserPages, waitForPost, type ThemeName } from './webviewTestHost';
+import { openWebview, setTheme, useBrowserPages, waitForPost, type ThemeName } from './webviewTestHost';
+import { TASK_STREAM_MAX_BARS } from '../../src/shared/dashboard/taskStreamModel';
 import { connectDashboard, probe } from './dashboardHarness';
 import { recordedScheduler } from './recordedScheduler';
 
@@ -126,7 +127,7 @@ test('without /metrics or /eventstream the charts say plainly what is missing', 
   }
 });
 
-test('the task stream keeps its last minute: lanes, legend and bars follow the bars that remain', { skip, timeout: 60_000 }, async () => {
+test('the task stream keeps its last two minutes: lanes, legend and bars follow the bars that remain', { skip, timeout: 60_000 }, async () => {
   const w = await openWebview(chromium.browser(), chromium.pages().origin, 'dashboard', 'dark', () => undefined);
   const t0 = Date.parse('2026-12-01T06:00:00Z');
   const bars = (worker: string, prefix: string, at: number) => Array.from({ length: 5 }, (_, i) => ({
@@ -143,14 +144,50 @@ test('the task stream keeps its last minute: lanes, legend and bars follow the b
     assert.deepEqual([ts.bars, ts.lanes, ts.prefixes], [5, ['tcp://10.0.0.1:1#0'], ['old']]);
     ts = await stream(bars('tcp://10.0.0.2:1', 'recent', t0 + 30_000));
     assert.deepEqual([ts.bars, ts.lanes.length, ts.prefixes.sort()], [10, 2, ['old', 'recent']]);
-    // 80 s later the first worker's bars are out of the window: its lane and its prefix go with them.
+    // 80 s later all are kept; 140 s later the first worker's bars are out of the window: its lane and its prefix go with them.
     ts = await stream(bars('tcp://10.0.0.3:1', 'new', t0 + 80_000));
-    assert.deepEqual([ts.bars, ts.lanes, ts.prefixes.sort()], [10, ['tcp://10.0.0.2:1#0', 'tcp://10.0.0.3:1#0'], ['new', 'recent']]);
-    ts = await stream(bars('tcp://10.0.0.3:1', 'new', t0 + 160_000));
+    assert.deepEqual([ts.bars, ts.lanes.length], [15, 3]);
+    ts = await stream(bars('tcp://10.0.0.3:1', 'new', t0 + 140_000));
+    assert.deepEqual([ts.bars, ts.lanes, ts.prefixes.sort()], [15, ['tcp://10.0.0.2:1#0', 'tcp://10.0.0.3:1#0'], ['new', 'recent']]);
+    ts = await stream(bars('tcp://10.0.0.3:1', 'new', t0 + 300_000));
     assert.deepEqual([ts.bars, ts.lanes, ts.prefixes], [5, ['tcp://10.0.0.3:1#0'], ['new']]);
     await w.send({ type: 'dashboard/taskStream', state: 'off', bars: [] });
     ts = await stream([]);
     assert.deepEqual([ts.bars, ts.lanes, ts.prefixes], [0, [], []]);
+  } finally {
+    await w.page.close();
+  }
+});
+
+test('the task stream shows 70 s of bars, and still does after a theme change; a flood is held to TASK_STREAM_MAX_BARS', { skip, timeout: 60_000 }, async () => {
+  const w = await openWebview(chromium.browser(), chromium.pages().origin, 'dashboard', 'light', () => undefined);
+  const t0 = Date.parse('2026-12-06T21:00:00Z');
+  // 70 s of a steady stream as the host batches it: 5 bars per 500 ms message, times from the scheduler's clock.
+  const batch = (from: number, n: number, stepMs: number) => Array.from({ length: n }, (_, i) => {
+    const stop = t0 + (from + i) * stepMs;
+    return { key: `inc-${from + i}`, prefix: 'inc', worker: `tcp://10.0.0.${(from + i) % 4}:1`, action: 'compute', start: stop - 80, stop, thread: 0, status: 'OK' };
+  });
+  const drawn = () => w.page.evaluate(() => (window as unknown as { pangeoDashboard: { taskStream(): { bars: number; held: number; spanMs: number } } }).pangeoDashboard.taskStream());
+  try {
+    await w.page.waitForFunction(() => document.querySelector('[data-testid="workers-table"]') !== null);
+    for (let m = 0; m < 140; m++) await w.send({ type: 'dashboard/taskStream', state: 'live', since: t0, bars: batch(m * 5, 5, 100) });
+    await w.page.evaluate(() => new Promise(requestAnimationFrame));
+    let ts = await drawn();
+    assert.deepEqual([ts.bars, ts.held], [700, 700]);
+    assert.ok(ts.spanMs >= 60_000, `shows ${ts.spanMs / 1000} s`);
+    for (const theme of ['dark', 'high-contrast', 'light'] as ThemeName[]) {
+      await setTheme(w, theme);
+      ts = await drawn();
+      assert.deepEqual([ts.bars, ts.held], [700, 700], `after switching to ${theme}`);
+      assert.ok(ts.spanMs >= 69_000, `shows ${ts.spanMs / 1000} s after switching to ${theme}`);
+    }
+    assert.match(await w.page.locator('[data-testid="task-stream-status"]').innerText(), /last two minutes/);
+    // A flood (30,000 bars in 3 s): the chart holds the newest TASK_STREAM_MAX_BARS.
+    for (let m = 0; m < 30; m++) await w.send({ type: 'dashboard/taskStream', state: 'live', since: t0, bars: batch(700 + m * 1000, 1000, 0.1) });
+    await w.page.evaluate(() => new Promise(requestAnimationFrame));
+    ts = await drawn();
+    assert.equal(ts.held, TASK_STREAM_MAX_BARS);
+    assert.equal(ts.bars, TASK_STREAM_MAX_BARS);
   } finally {
     await w.page.close();
   }

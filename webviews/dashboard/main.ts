@@ -11,7 +11,7 @@ import { WorkersTable } from './workersTable';
 import { BarList } from './barList';
 import { decodeResourceId } from '../../src/shared/resourceIds';
 import { TaskStreamChart } from './taskStreamChart';
-import { MEMORY_SEGMENTS, memoryBars, OCCUPANCY_SEGMENTS, occupancyBars, PROCESSING_SEGMENTS, processingBars, PROGRESS_SEGMENTS, progressBars, TIME_SEGMENTS, timeBars, byTimeDescending } from './workerCharts';
+import { formatSeconds, MEMORY_SEGMENTS, memoryBars, OCCUPANCY_SEGMENTS, occupancyBars, PROCESSING_SEGMENTS, processingBars, PROGRESS_SEGMENTS, progressBars, TIME_SEGMENTS, timeBars, byTimeDescending } from './workerCharts';
 import { el, card as addCard, setText, setTitle } from '../shared/dom';
 
 injectStyles(uplotCss, themeCss);
@@ -80,7 +80,8 @@ const chartProcessing = new BarList(charts, {
 const chartOccupancy = new BarList(charts, {
   title: 'Occupancy and current work', testId: 'chart-occupancy', segments: OCCUPANCY_SEGMENTS,
   caption: 'Seconds of work the scheduler expects each worker to have (Dask\'s Occupancy) and the tasks it executes now, by key prefix. ' +
-    'No scheduler HTTP route serves these: they are read through a notebook kernel\'s Dask client of this cluster, while that kernel is idle.',
+    'No scheduler HTTP route serves these: they are read through a notebook kernel\'s Dask client of this cluster while that kernel is idle, ' +
+    'and while it runs a cell through a probe kernel of ours beside it (same Jupyter server, its own Dask client).',
 }, occupancyBars);
 /** Where occupancy comes from now (the host's kernel probe), or why it is missing. */
 let probeStatus: KernelProbeStatus | undefined;
@@ -205,7 +206,7 @@ function render(): void {
   chartProcessing.setRows(rows);
   const live = probeStatus?.state === 'live';
   chartOccupancy.setRows(live ? rows : [], live ? undefined : probeStatus?.message ?? 'Occupancy and current work: waiting for the first sample.');
-  chartOccupancy.setNote(live ? probeStatus!.message : undefined);
+  chartOccupancy.setNote(live ? `${probeStatus!.message} ${occupancyNow(rows)}` : undefined);
   chartOccupancy.box.dataset.probeState = probeStatus?.state ?? 'off';
   chartWorkerMemory.setNote(live && probeStatus?.memoryFromProbe
     ? `From the scheduler through ${probeStatus.notebook ?? 'the notebook'}'s Dask client: its identity.json answers HTTP 500 while tasks run (distributed ≥ 2023.4).`
@@ -229,6 +230,21 @@ function render(): void {
     for (const st of TASK_STATES) setText(cardTasks[st]!, String(s.tasks[st] ?? 0));
   }
   document.body.dataset.renderedSamples = String(store.time.length);
+}
+
+/** One line for the occupancy chart: how much work is assigned now and what the busiest worker runs. */
+function occupancyNow(rows: readonly { name: string; occupancySeconds: number; currentWork: string }[]): string {
+  let busy = 0;
+  let total = 0;
+  let top: (typeof rows)[number] | undefined;
+  for (const r of rows) {
+    if (r.occupancySeconds <= 0) continue;
+    busy++;
+    total += r.occupancySeconds;
+    if (!top || r.occupancySeconds > top.occupancySeconds) top = r;
+  }
+  if (!top) return 'Now: no work assigned.';
+  return `Now: ${busy} worker${busy === 1 ? '' : 's'} with work, ${formatSeconds(total)} assigned in all; busiest ${top.name}: ${top.currentWork || 'queued work'}.`;
 }
 
 function showState(state: SamplerState, message?: string, confirmed?: boolean): void {

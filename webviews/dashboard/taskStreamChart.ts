@@ -1,13 +1,14 @@
-// Dask's task stream: one lane per worker thread, one bar per compute / transfer / disk action over the last minute,
+// Dask's task stream: one lane per worker thread, one bar per compute / transfer / disk action over the last two minutes,
 // coloured like Dask's (the bar's own prefix colour for compute, red transfers, orange disk, error colour for erred
 // tasks; one theme colour per prefix). Drawn on a canvas (thousands of rectangles); a click on a lane selects its worker.
 import type { TaskBar, TaskStreamState } from '../../src/shared/protocol/panels';
 import { drawText, el, setText, textNode } from '../shared/dom';
 import { axisColors, bodyFont, seriesColor, themeColor } from '../shared/charts';
-import { DASK_TASK_STREAM_ALPHA } from '../../src/shared/dashboard/taskStreamModel';
+import { DASK_TASK_STREAM_ALPHA, TASK_STREAM_KEEP_MS, TASK_STREAM_MAX_BARS } from '../../src/shared/dashboard/taskStreamModel';
+import { RingQueue } from '../../src/shared/ringBuffer';
 
-const WINDOW_MS = 60_000;
-const MAX_BARS = 10_000;
+/** A bar with its lane key (worker#thread) and colour group (styleKey), computed once when it arrives. */
+interface HeldBar { bar: TaskBar; lane: string; style: string }
 const HEIGHT = 220;
 const LABEL_W = 110;
 const AXIS_H = 16;
@@ -18,13 +19,11 @@ export class TaskStreamChart {
   private readonly toggle: HTMLButtonElement;
   private readonly canvas: HTMLCanvasElement;
   private readonly legend: HTMLElement;
-  private bars: TaskBar[] = [];
+  /** The bars of the last two minutes, at most TASK_STREAM_MAX_BARS: a theme change or a redraw never drops them. */
+  private readonly bars = new RingQueue<HeldBar>(TASK_STREAM_MAX_BARS);
   private state?: TaskStreamState;
   private message?: string;
   private since?: number;
-  /** Each bar's lane key (worker#thread) and colour group (styleKey), computed once when it arrives. */
-  private laneOf: string[] = [];
-  private styleOf: string[] = [];
   /** Bars held per lane, compute bars per prefix (in order of arrival) and bars per action, kept as bars come and go. */
   private lanesHeld = new Map<string, { key: string; worker: string; thread: number; bars: number }>();
   private prefixesHeld = new Map<string, number>();
@@ -36,6 +35,8 @@ export class TaskStreamChart {
   private selected?: string;
   private lanes: { key: string; worker: string; thread: number }[] = [];
   private drawnCount = 0;
+  /** The time the last draw covered, from its oldest bar's start to the newest stop (ms). */
+  private drawnSpan = 0;
   private newest = 0;
   private legendSignature = '';
   /** The box's width as last laid out (resize observer): a draw reads no layout. */
@@ -50,7 +51,7 @@ export class TaskStreamChart {
     this.toggle.style.marginLeft = '12px';
     this.status = this.box.appendChild(el('p', { class: 'muted missing', 'data-testid': 'task-stream-status', role: 'status' }));
     this.legend = this.box.appendChild(el('div', { class: 'legend', 'data-testid': 'task-stream-legend' }));
-    this.canvas = this.box.appendChild(el('canvas', { role: 'img', 'aria-label': 'Task stream: tasks per worker thread over the last minute' }));
+    this.canvas = this.box.appendChild(el('canvas', { role: 'img', 'aria-label': 'Task stream: tasks per worker thread over the last two minutes' }));
     this.canvas.style.cursor = 'pointer';
     this.toggle.addEventListener('click', () => this.onToggle?.(this.state === 'off' || this.state === 'failed'));
     this.canvas.addEventListener('click', (e) => {
@@ -76,32 +77,33 @@ export class TaskStreamChart {
       state === 'off' ? 'Off. The live stream reads the scheduler\'s /eventstream: it shows tasks that finish from then on, costs the scheduler about 0.1 ms per task, and only one viewer per scheduler can have it (opening it elsewhere stops this one).'
         : state === 'connecting' ? 'Connecting to the scheduler\'s /eventstream…'
           : state === 'failed' ? `No task stream: ${message ?? 'the scheduler did not open /eventstream.'}`
-            : `Live since ${at}: tasks that finished in the last minute.`);
+            : `Live since ${at}: tasks that finished in the last two minutes (at most ${TASK_STREAM_MAX_BARS.toLocaleString('en-US')}), also from before the panel was last hidden.`);
     this.status.classList.toggle('error', state === 'failed');
     if (state === 'off') {
-      [this.bars, this.laneOf, this.styleOf, this.newest] = [[], [], [], 0];
+      this.bars.clear();
+      this.newest = 0;
       for (const held of [this.lanesHeld, this.prefixesHeld, this.actionsHeld]) held.clear();
     }
+  }
+
+  /** How many bars are held (bounded by TASK_STREAM_MAX_BARS), for tests. */
+  get held(): number {
+    return this.bars.length;
   }
 
   addBars(bars: TaskBar[]): void {
     if (bars.length === 0) return;
     for (const b of bars) {
       const lane = `${b.worker}#${b.thread ?? 0}`;
-      this.bars.push(b);
-      this.laneOf.push(lane);
-      this.styleOf.push(styleKey(b));
+      const dropped = this.bars.push({ bar: b, lane, style: styleKey(b) });
+      if (dropped) this.hold(dropped.bar, dropped.lane, -1);
       this.hold(b, lane, 1);
       if (b.stop > this.newest) this.newest = b.stop;
     }
-    // Trimmed in batches (not on every message): what is older than the window, and beyond 10,000 bars.
-    if (this.bars.length > MAX_BARS * 1.2 || this.bars[0]!.stop < this.newest - WINDOW_MS * 1.2) {
-      let from = Math.max(0, this.bars.length - MAX_BARS);
-      while (from < this.bars.length && this.bars[from]!.stop < this.newest - WINDOW_MS) from++;
-      for (let i = 0; i < from; i++) this.hold(this.bars[i]!, this.laneOf[i]!, -1);
-      this.bars = this.bars.slice(from);
-      this.laneOf = this.laneOf.slice(from);
-      this.styleOf = this.styleOf.slice(from);
+    // What is older than two minutes before the newest bar goes (the ring already dropped what is beyond its count).
+    for (let h = this.bars.at(0); h && h.bar.stop < this.newest - TASK_STREAM_KEEP_MS; h = this.bars.at(0)) {
+      this.bars.shift();
+      this.hold(h.bar, h.lane, -1);
     }
   }
 
@@ -138,9 +140,9 @@ export class TaskStreamChart {
   }
 
   /** For tests: bars drawn at the last draw, lane labels, and the legend's prefixes. */
-  drawn(): { bars: number; lanes: string[]; prefixes: string[]; selectedLanes: number; state: TaskStreamState } {
+  drawn(): { bars: number; held: number; spanMs: number; lanes: string[]; prefixes: string[]; selectedLanes: number; state: TaskStreamState } {
     return {
-      bars: this.drawnCount, lanes: this.lanes.map((l) => `${this.names.get(l.worker) ?? l.worker}#${l.thread}`),
+      bars: this.drawnCount, held: this.bars.length, spanMs: this.drawnSpan, lanes: this.lanes.map((l) => `${this.names.get(l.worker) ?? l.worker}#${l.thread}`),
       prefixes: [...this.legend.querySelectorAll('[data-prefix]')].map((e) => (e as HTMLElement).dataset.prefix!),
       selectedLanes: this.lanes.filter((l) => l.worker === this.selected).length, state: this.state ?? 'off',
     };
@@ -179,11 +181,16 @@ export class TaskStreamChart {
     this.lanes = [...this.lanesHeld.values()].sort((a, b) => ((rank.get(a.worker) ?? 1e9) - (rank.get(b.worker) ?? 1e9)) || a.worker.localeCompare(b.worker) || a.thread - b.thread);
     const laneIndex = new Map(this.lanes.map((l, i) => [l.key, i]));
     const laneH = (HEIGHT - AXIS_H) / Math.max(1, this.lanes.length);
-    // Like Dask's: the last minute, or less when the bars span less (zoomed to what ran), never under 5 s.
+    // Like Dask's: every bar held (two minutes at most), or less when the bars span less (zoomed to what ran), never under 5 s.
     const end = this.newest;
+    const held = this.bars;
     let first = Infinity;
-    for (const b of this.bars) if (b.start < first) first = b.start;
-    const span = Math.min(WINDOW_MS, Math.max(5000, (end - first) * 1.05));
+    for (let i = 0; i < held.length; i++) {
+      const start = held.at(i)!.bar.start;
+      if (start < first) first = start;
+    }
+    const span = Math.min(TASK_STREAM_KEEP_MS * 1.05, Math.max(5000, (end - first) * 1.05));
+    this.drawnSpan = held.length > 0 ? end - Math.max(first, end - span) : 0;
     const start = end - span;
     const plotW = width - LABEL_W - 4;
     const x = (t: number) => LABEL_W + ((t - start) / span) * plotW;
@@ -213,15 +220,16 @@ export class TaskStreamChart {
     // stream has thousands of bars in a handful of colours.
     const groups = new Map<string, { color: string; alpha: number; rects: number[] }>();
     const barH = Math.max(1, laneH - 2);
-    for (let i = 0; i < this.bars.length; i++) {
-      const b = this.bars[i]!;
+    for (let i = 0; i < held.length; i++) {
+      const h = held.at(i)!;
+      const b = h.bar;
       if (b.stop < start) continue;
-      const lane = laneIndex.get(this.laneOf[i]!)!;
-      let g = groups.get(this.styleOf[i]!);
+      const lane = laneIndex.get(h.lane)!;
+      let g = groups.get(h.style);
       if (!g) {
         const color = b.status !== 'OK' ? ac.error : b.action === 'compute' ? prefixColors.get(b.prefix) ?? ac.other
           : b.action === 'transfer' ? ac.transfer : b.action === 'disk-read' || b.action === 'disk-write' ? ac.disk : ac.other;
-        groups.set(this.styleOf[i]!, (g = { color, alpha: DASK_TASK_STREAM_ALPHA[b.action] ?? 0.4, rects: [] }));
+        groups.set(h.style, (g = { color, alpha: DASK_TASK_STREAM_ALPHA[b.action] ?? 0.4, rects: [] }));
       }
       const x0 = Math.max(LABEL_W, x(b.start));
       g.rects.push(x0, lane * laneH + 1, Math.max(1, x(b.stop) - x0));
@@ -237,7 +245,7 @@ export class TaskStreamChart {
     // Time axis: seconds before the newest bar.
     ctx.fillStyle = fg;
     ctx.textAlign = 'center';
-    const step = span > 30_000 ? 10 : span > 10_000 ? 5 : span > 5_000 ? 2 : 1;
+    const step = span > 60_000 ? 20 : span > 30_000 ? 10 : span > 10_000 ? 5 : span > 5_000 ? 2 : 1;
     for (let s = 0; s * 1000 <= span; s += step) drawText(ctx, s === 0 ? 'latest' : `−${s} s`, Math.max(LABEL_W + 12, Math.min(width - 18, x(end - s * 1000))), HEIGHT - AXIS_H / 2);
     ctx.textAlign = 'left';
     if (this.selected) {

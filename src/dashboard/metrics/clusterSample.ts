@@ -28,7 +28,7 @@ export function buildSample(time: number, counts: SchedulerCounts, identity: Sch
 }
 
 /** The same from worker rows already read (identityRows.ts, possibly on a worker thread); `identity.workers` is not read. */
-export function sampleFromRows(time: number, counts: SchedulerCounts, identity: Pick<SchedulerIdentity, 'id' | 'started'>, rows: WorkerRow[],
+export function sampleFromRows(time: number, counts: SchedulerCounts, identity: Pick<SchedulerIdentity, 'id' | 'started'> & Partial<Pick<SchedulerIdentity, 'address'>>, rows: WorkerRow[],
   metrics?: MetricsPage, context = new SampleContext()): ClusterSample {
   const totals = clusterTotals(rows);
   const samples = metrics?.samples;
@@ -50,6 +50,7 @@ export function sampleFromRows(time: number, counts: SchedulerCounts, identity: 
     ...totals,
     time,
     schedulerId: identity.id,
+    schedulerAddress: identity.address || undefined,
     schedulerStarted: identity.started ? Math.round(identity.started * 1000) : undefined,
     // identity.json lists each worker; the others are cross-checks when it is empty but counts are not.
     workers: rows.length || counts.workers || promWorkers || 0,

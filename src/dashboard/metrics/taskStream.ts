@@ -2,7 +2,8 @@
 // default `info` route in distributed 2022.12 through 2026 — or from the kernel probe's task-stream records.
 // Message shape: distributed/diagnostics/websocket.py (one "transition" message per start/stop of a finished task).
 import { finite, isRecord } from '../../shared/validate';
-import type { TaskBar } from '../../shared/dashboard/taskStreamModel';
+import { TASK_STREAM_KEEP_MS, TASK_STREAM_MAX_BARS, type TaskBar } from '../../shared/dashboard/taskStreamModel';
+import { RingQueue } from '../../shared/ringBuffer';
 import { keySplit } from '../../dask/scheduler/taskKeys';
 
 
@@ -75,27 +76,44 @@ export function readEventstreamFrame(text: string): EventstreamEvent {
 
 
 /**
- * The bars of the last `windowMs` (by stop time), at most `maxBars` (oldest dropped first): Dask's dashboard keeps
- * 1,000 on its status page; at 10k tasks/minute a 60 s window holds about 10k bars.
+ * The bars of the last `keepMs` (by stop time, counted back from the newest bar), at most `maxBars` (oldest dropped
+ * first), in a ring that never grows or copies after it is made.
  */
-export class TaskStreamWindow {
-  private bars: TaskBar[] = [];
+export class TaskStreamHistory {
+  private readonly ring: RingQueue<TaskBar>;
+  private newest = 0;
 
-  constructor(private readonly windowMs = 60_000, private readonly maxBars = 10_000) {}
+  constructor(private readonly keepMs = TASK_STREAM_KEEP_MS, maxBars = TASK_STREAM_MAX_BARS) {
+    this.ring = new RingQueue(maxBars);
+  }
+
+  get length(): number {
+    return this.ring.length;
+  }
 
   add(bar: TaskBar): void {
-    this.bars.push(bar);
-    if (this.bars.length > this.maxBars * 1.25) this.bars = this.bars.slice(-this.maxBars);
+    this.ring.push(bar);
+    if (bar.stop > this.newest) this.newest = bar.stop;
+    for (let b = this.ring.at(0); b && b.stop < this.newest - this.keepMs; b = this.ring.at(0)) this.ring.shift();
   }
 
   clear(): void {
-    this.bars = [];
+    this.ring.clear();
+    this.newest = 0;
   }
 
-  /** Bars that stopped within the window ending at `now` (ms; default: the newest bar's stop). */
-  current(now?: number): TaskBar[] {
-    const end = now ?? this.bars.reduce((m, b) => Math.max(m, b.stop), 0);
-    this.bars = this.bars.filter((b) => b.stop >= end - this.windowMs).slice(-this.maxBars);
-    return this.bars;
+  /** Every bar kept, oldest first. */
+  all(): TaskBar[] {
+    return this.ring.toArray();
+  }
+
+  /** The bars that stopped within `ms` of the newest one. */
+  within(ms: number): TaskBar[] {
+    const out: TaskBar[] = [];
+    for (let i = 0; i < this.ring.length; i++) {
+      const b = this.ring.at(i)!;
+      if (b.stop >= this.newest - ms) out.push(b);
+    }
+    return out;
   }
 }

@@ -76,6 +76,8 @@ def pangeo_scheduler_probe(client, since_index=0, limit=5000):
         return json.dumps({"probe": 1, "error": "async-client"})
     import distributed
     answer["distributed"] = distributed.__version__
+    # The address this client reached the scheduler at: a probe kernel of our own beside this one may connect there too.
+    answer["client_address"] = getattr(getattr(client, "scheduler", None), "address", None)
     return json.dumps(answer, separators=(",", ":"))
 `;
 
@@ -159,6 +161,8 @@ export interface SchedulerProbe {
   schedulerId: string;
   /** The distributed version in the kernel. */
   distributed?: string;
+  /** The address the kernel's client reached the scheduler at ("tcp://127.0.0.1:41234"), when it says. */
+  clientAddress?: string;
   /** Scheduler time of the answer (epoch ms). */
   time: number;
   workers: Record<string, ProbeWorker>;
@@ -228,8 +232,41 @@ export function readSchedulerProbe(output: string): SourceResult<SchedulerProbe>
   return ok({
     schedulerId: body.scheduler_id,
     distributed: typeof body.distributed === 'string' ? body.distributed : undefined,
+    clientAddress: typeof body.client_address === 'string' && body.client_address ? body.client_address : undefined,
     time: (finite(body.time) ?? 0) * 1000,
     workers,
     taskStream: { recording: ts.recording === true, index: finite(ts.index) ?? 0, dropped: finite(ts.dropped) ?? 0, bars },
   });
+}
+
+/** The name the probe kernel's client has in that kernel (the probe finds it among the kernel's globals). */
+const SIBLING_CLIENT = 'pangeo_probe_client';
+
+/**
+ * Code for a kernel of our own (never the user's) that makes, once, a synchronous Dask client of `address` for the
+ * probe: plain tcp:// only (a TLS or gateway address needs credentials only the notebook's client holds). The client
+ * asks the scheduler nothing on its own (its 2 s scheduler-info polling is an identity() of every worker: off).
+ * Prints nothing; an error reaches the caller as the run's error.
+ */
+export function probeClientCode(address: string): string {
+  if (!/^tcp:\/\/[^\s"'\\]+$/.test(address)) throw new Error(`A probe kernel connects only to a plain tcp:// scheduler address, not ${address}.`);
+  return `def __pangeo_probe_client(address):
+    import dask, distributed
+    c = globals().get(${JSON.stringify(SIBLING_CLIENT)})
+    if c is not None and getattr(c, "status", None) == "running" and getattr(c.scheduler, "address", None) == address:
+        return
+    if c is not None:
+        try:
+            c.close(timeout=2)
+        except Exception:
+            pass
+    with dask.config.set({"distributed.client.scheduler-info-interval": "1h"}):
+        globals()[${JSON.stringify(SIBLING_CLIENT)}] = distributed.Client(address, set_as_default=False, timeout="10s", name="pangeo-dashboard-probe")
+
+
+try:
+    __pangeo_probe_client(${JSON.stringify(address)})
+finally:
+    del __pangeo_probe_client
+`;
 }

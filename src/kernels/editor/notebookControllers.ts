@@ -12,6 +12,8 @@ import { controllerIdFor, controllerLabel, hubHash } from '../controllerId';
 import { hiddenRunStdout as stdoutOf, KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from '../notebookKernel';
 import { HUB_FILE_SCHEME, pathOnServer } from '../../files/hubFileUri';
 import { encodeResourceId } from '../../shared/resourceIds';
+import { startProbeSibling } from '../probeSibling';
+import type { SiblingKernel } from '../../dashboard/kernelProbeFeed';
 import { affectsSettings, readSetting } from '../../editor/settings';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
@@ -30,6 +32,8 @@ export interface IdleRunner {
   label: string;
   /** Stdout of the code run silently, or undefined when the kernel was busy and nothing was sent. */
   runIfIdle(code: string, signal?: AbortSignal): Promise<string | undefined>;
+  /** A kernel of our own beside this one (same server and kernel spec), for the probe while this one runs a cell. */
+  startSibling?(signal?: AbortSignal): Promise<SiblingKernel>;
 }
 
 /** Why a controller kept for the notebooks bound to it cannot run now. */
@@ -43,6 +47,7 @@ export interface NotebookControllersOptions {
   listKernelSpecs?(server: ConnectedServer): Promise<KernelSpecInfo[]>;
   createKernel?(opts: NotebookKernelOptions, server: ConnectedServer): NotebookKernelLike;
   probeServer?(server: ConnectedServer): Promise<ServerProbe>;
+  startSibling?(server: ConnectedServer, kernelName: string, signal?: AbortSignal): Promise<SiblingKernel>;
 }
 
 interface ControllerEntry {
@@ -591,12 +596,17 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     for (const [key, nb] of this.notebooks) {
       const kernel = nb.kernel;
       if (kernel.state !== 'connected' || !kernel.runIfIdle) continue;
+      const entry = this.controllers.get(nb.controllerId);
+      const startSibling = (server: ConnectedServer, kernelName: string, signal?: AbortSignal) => this.opts.startSibling
+        ? this.opts.startSibling(server, kernelName, signal)
+        : startProbeSibling(new JupyterServerClient(server.server.url!, server.client.http), kernelName, signal);
       out.push({
         id: key, label: notebookName(key),
         runIfIdle: async (code, signal) => {
           const run = kernel.runIfIdle?.(code, signal);
           return run ? stdoutOf(await run) : undefined;
         },
+        startSibling: entry?.server.server.url ? (signal) => startSibling(entry.server, entry.spec.name, signal) : undefined,
       });
     }
     return out;

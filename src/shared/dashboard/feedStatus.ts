@@ -8,7 +8,7 @@ export type SamplerState = 'connecting' | 'live' | 'unreachable' | 'stopped';
 
 /**
  * off: not running (dashboard hidden, or no probing here). looking: just switched on, nothing asked yet. no-kernel: no connected notebook kernel has a client of this
- * scheduler. busy: the kernel that has one is running a cell. live: the values shown come from the probe. failed: it
+ * scheduler. busy: the kernel that has one is running a cell and no probe kernel of ours could answer for it. live: the values shown come from the probe. failed: it
  * answered something unusable (the message says what).
  */
 export type KernelProbeState = 'off' | 'looking' | 'no-kernel' | 'busy' | 'live' | 'failed';
@@ -23,4 +23,6 @@ export interface KernelProbeStatus {
   time?: number;
   /** The memory bars come from the probe too: identity.json answers 500 while tasks run (distributed ≥ 2023.4). */
   memoryFromProbe?: boolean;
+  /** Live through a probe kernel of ours beside the notebook's (which is running a cell), not the notebook's own. */
+  viaSibling?: boolean;
 }

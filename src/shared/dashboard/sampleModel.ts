@@ -59,6 +59,8 @@ export type ClusterSample = { [K in ClusterTotal]: number } & {
   /** Epoch milliseconds on this machine when the sample was taken. */
   time: number;
   schedulerId: string;
+  /** The scheduler's own address (identity.json), e.g. tcp://10.0.0.5:8786. */
+  schedulerAddress?: string;
   /** Epoch milliseconds the scheduler started; a change means it restarted. */
   schedulerStarted?: number;
   workers: number;

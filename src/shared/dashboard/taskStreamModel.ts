@@ -24,5 +24,13 @@ export interface TaskBar {
 
 export type TaskStreamState = 'off' | 'connecting' | 'live' | 'failed';
 
+/**
+ * How long the task stream keeps bars, on the host (across hidden panels and reloaded pages) and in the chart: two
+ * minutes, so the last minute is always there (Dask's status page keeps its last 1,000 tasks, however old).
+ */
+export const TASK_STREAM_KEEP_MS = 120_000;
+/** At most this many bars (~10k tasks a minute on a busy cluster): memory and drawing stay bounded however busy it is. */
+export const TASK_STREAM_MAX_BARS = 10_000;
+
 /** Dask's opacity per action on its task stream chart. */
 export const DASK_TASK_STREAM_ALPHA: Record<string, number> = { compute: 1, transfer: 0.4, 'disk-write': 0.4, 'disk-read': 0.4, deserialize: 0.4 };

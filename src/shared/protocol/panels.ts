@@ -127,7 +127,7 @@ const hostChecks: Record<HostMessage['type'], Check> = {
   'dashboard/notice': shape({ requestId: isWholeNum, message: isStr }),
   'dashboard/taskStream': shape({ state: oneOf('off', 'connecting', 'live', 'failed'), message: optional(isStr), since: optional(isFiniteNum), bars: arrayOf(shape(barChecks)) }),
   'dashboard/probe': shape({
-    status: shape({ state: oneOf('off', 'looking', 'no-kernel', 'busy', 'live', 'failed'), message: isStr, notebook: optional(isStr), time: optional(isFiniteNum), memoryFromProbe: optional(isBool) }),
+    status: shape({ state: oneOf('off', 'looking', 'no-kernel', 'busy', 'live', 'failed'), message: isStr, notebook: optional(isStr), time: optional(isFiniteNum), memoryFromProbe: optional(isBool), viaSibling: optional(isBool) }),
     workers: isWorkersUpdate,
   }),
   'cost/snapshot': shape({ snapshot: isCostSnapshot }),

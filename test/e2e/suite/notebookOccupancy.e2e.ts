@@ -1,7 +1,8 @@
-// Scenario (issue 12): in a real editor, a notebook on our own controller (a real kernel on the test hub) holds a Dask
-// Client of a local cluster and submits tasks; the cluster's dashboard panel then shows occupancy and current work read
-// through that kernel (the kernel probe), says "shown when the notebook's kernel is idle" while a blocking cell runs,
-// and the probes bump no execution count. Saves .artifacts/e2e/dashboard-occupancy.png.
+// Scenario (issues 12, 22): in a real editor, a notebook on our own controller (a real kernel on the test hub) holds a
+// Dask Client of a local cluster and submits tasks; the cluster's dashboard panel then shows occupancy and current work
+// read through that kernel (the kernel probe); WHILE a blocking cell computes it keeps showing them live, read through a
+// probe kernel of ours beside the notebook's; and the probes bump no execution count. Saves
+// .artifacts/e2e/dashboard-occupancy.png and dashboard-occupancy-computing.png.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -17,7 +18,7 @@ const order = (editor: vscode.NotebookEditor, i: number) => editor.notebook.cell
 
 if (hubConfig()) {
   suite('dashboard occupancy', () => {
-    test('occupancy and current work come through the notebook\'s kernel while it is idle; "kernel busy" while a cell runs', async () => {
+    test('occupancy and current work come through the notebook\'s kernel while it is idle, and stay live while a blocking cell computes', async () => {
       if (!existsSync('/usr/bin/dask')) throw new Error('this scenario needs /usr/bin/dask (python3-distributed)');
       assert.ok(uiAvailable(), 'this scenario reads the webview in the browser: run it with the code-server harness');
       const hub = requireHub();
@@ -36,7 +37,7 @@ if (hubConfig()) {
           `import time\nfrom distributed import Client\nclient = Client(${JSON.stringify(cluster.schedulerAddress)})\n` +
             'def slow_square(i):\n    time.sleep(8)\n    return i * i',
           'futures = client.map(slow_square, range(8))',
-          'client.gather(client.map(slow_square, range(100, 102), pure=False))',
+          'client.gather(client.map(slow_square, range(100, 106), pure=False))',
           'len(futures)',
         ]);
         await selectOurController(editor, controllerIdFor(base, '', 'python3'));
@@ -55,11 +56,19 @@ if (hubConfig()) {
         await ui({ kind: 'webviewInput', selector: '[data-testid="chart-occupancy"] canvas' });
         await ui({ kind: 'screenshot', name: 'dashboard-occupancy' });
 
-        // A blocking cell: the probe waits for the kernel to be idle and the panel says so.
+        // A blocking cell (6 tasks of 8 s on 2 workers, after what is queued): the notebook's kernel is busy, and the panel
+        // shows live values read through a probe kernel of ours beside it, with the running task named.
         await vscode.window.showNotebookDocument(editor.notebook, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
         const blocking = runCell(editor, 2);
-        const busy = await ui({ kind: 'webviewText', selector: '[data-testid="chart-occupancy-missing"]', match: 'kernel is idle' }, 30_000);
-        assert.match(busy ?? '', /shown when the notebook's kernel is idle — Untitled-\d+\.ipynb is running a cell/);
+        let cellDone = false;
+        void blocking.then(() => { cellDone = true; }, () => { cellDone = true; });
+        const during = await ui({ kind: 'webviewText', selector: '[data-testid="chart-occupancy"][data-probe-state="live"] [data-testid="chart-occupancy-note"]', match: 'probe kernel of ours beside Untitled' }, 60_000);
+        assert.equal(cellDone, false, 'read while the cell computes');
+        assert.match(during ?? '', /through a probe kernel of ours beside Untitled-\d+\.ipynb while it runs a cell/);
+        assert.match(during ?? '', /Now: [12] workers? with work, \d+(\.\d+)? s assigned in all; busiest \S+: slow_square/, 'non-zero occupancy and the running task');
+        // data-probe-state="live" above: the "shown when the notebook's kernel is idle" line is hidden (it is only shown when not live).
+        await ui({ kind: 'screenshot', name: 'dashboard-occupancy-computing' });
+        assert.equal(cellDone, false, 'still computing after the screenshot');
         await blocking;
         assert.equal(editor.notebook.cellAt(2).executionSummary?.success, true);
         assert.equal(order(editor, 2), submitted + 1, 'the probes in between bumped no execution count');

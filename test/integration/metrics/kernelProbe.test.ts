@@ -11,6 +11,7 @@ import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerCli
 import { hiddenRunStdout, NotebookKernel } from '../../../src/kernels/notebookKernel';
 import { DashboardSession } from '../../../src/dashboard/dashboardSession';
 import type { ProbeKernel } from '../../../src/dashboard/kernelProbeFeed';
+import { startProbeSibling } from '../../../src/kernels/probeSibling';
 import { readSchedulerProbe, schedulerProbeCode } from '../../../src/dask/scheduler/schedulerProbe';
 import { isHostMessage, type HostMessage, type WorkerRow } from '../../../src/shared/protocol/panels';
 
@@ -23,6 +24,7 @@ describe('kernel probe through a real ipykernel with a real Dask client', { skip
   let hub: TestHub;
   let dask: TestScheduler;
   let kernel: NotebookKernel;
+  let jupyter: JupyterServerClient;
 
   /** A user cell (history, execution count) and its stdout. */
   const cell = async (code: string) => {
@@ -48,7 +50,7 @@ describe('kernel probe through a real ipykernel with a real Dask client', { skip
     [hub, dask] = await Promise.all([startTestHub({ users: [USER] }), startTestScheduler({ workers: 2 })]);
     const admin = new HubClient(hub.url, { token: hub.adminToken });
     const server = await admin.startAndWait(USER, '', {}, { timeoutMs: 60_000 });
-    const jupyter = new JupyterServerClient(server.url!, admin.http);
+    jupyter = new JupyterServerClient(server.url!, admin.http);
     kernel = new NotebookKernel({ jupyter, kernelName: 'python3', sessionPath: 'probe/analysis.ipynb', sessionName: 'analysis.ipynb', probeServer: async () => 'ready' });
     await kernel.connect();
     await cell([
@@ -104,13 +106,24 @@ describe('kernel probe through a real ipykernel with a real Dask client', { skip
     await cell('client.cancel(futures); del futures');
   });
 
-  test('a busy kernel is not probed: the panel says so and nothing is queued behind the user\'s cell', async () => {
+  test('while a blocking cell computes, a probe kernel of ours beside it shows occupancy and the running tasks; nothing is queued behind the cell', async () => {
     let sent = 0;
-    const counting: ProbeKernel = { ...probeKernel, runIfIdle: async (code, signal) => {
-      const out = await probeKernel.runIfIdle(code, signal);
-      if (out !== undefined) sent++;
-      return out;
-    } };
+    const siblings: string[] = [];
+    const counting: ProbeKernel = {
+      ...probeKernel,
+      runIfIdle: async (code, signal) => {
+        const out = await probeKernel.runIfIdle(code, signal);
+        if (out !== undefined) sent++;
+        return out;
+      },
+      // What NotebookControllers.idleRunners offers for a Pangeo kernel: a kernel of ours on the same server.
+      startSibling: async (signal) => {
+        const before = new Set((await jupyter.listKernels()).map((k) => k.id));
+        const sib = await startProbeSibling(jupyter, 'python3', signal);
+        siblings.push(...(await jupyter.listKernels()).map((k) => k.id).filter((id) => !before.has(id)));
+        return sib;
+      },
+    };
     const posted: HostMessage[] = [];
     const session = new DashboardSession({ id: 'local:probe2', name: 'probe2', connection: async () => ({ dashboardUrl: dask.dashboardUrl }) },
       (m) => posted.push(m), { intervalMs: 60_000, probeIntervalMs: 60_000, probeKernels: async () => [counting] });
@@ -118,22 +131,44 @@ describe('kernel probe through a real ipykernel with a real Dask client', { skip
       await session.receive({ type: 'ready', view: 'dashboard' });
       session.setVisible(true);
       await session.tick();
-      // A blocking computation, as `.compute()` in a cell.
-      const started = Date.now();
-      const blocking = cell('client.gather(client.map(slow_square, range(2), pure=False))');
-      await new Promise((r) => setTimeout(r, 300));
-      await session.kernelProbe!.tick();
-      assert.equal(session.kernelProbe!.status.state, 'busy');
-      assert.match(session.kernelProbe!.status.message, /shown when the notebook's kernel is idle/);
-      assert.equal(sent, 0);
-      await blocking;
-      assert.ok(Date.now() - started < 12_000, 'the user\'s cell was not held up');
+      // Idle first: the notebook's client says where it reached the scheduler.
       await session.kernelProbe!.tick();
       assert.equal(session.kernelProbe!.status.state, 'live');
       assert.equal(sent, 1);
+      // A blocking computation, as `.compute()` in a cell: 4 tasks of 6 s on 2 workers.
+      const started = Date.now();
+      const blocking = cell('client.gather(client.map(slow_square, range(4), pure=False))');
+      await new Promise((r) => setTimeout(r, 300));
+      let rows: WorkerRow[] = [];
+      const deadline = Date.now() + 9_000;
+      while (Date.now() < deadline) {
+        await session.kernelProbe!.tick();
+        const last = posted.filter((m) => m.type === 'dashboard/probe').at(-1)!;
+        for (const r of last.workers.upsert) rows = [...rows.filter((x) => x.address !== r.address), r];
+        if (last.status.state === 'live' && rows.length === 2 && rows.every((r) => r.occupancySeconds > 0 && r.currentWork.startsWith('slow_square'))) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const status = session.kernelProbe!.status;
+      assert.equal(status.state, 'live', status.message);
+      assert.equal(status.viaSibling, true);
+      assert.doesNotMatch(status.message, /when the notebook's kernel is idle/);
+      assert.equal(rows.length, 2, JSON.stringify(rows));
+      for (const r of rows) {
+        assert.ok(r.occupancySeconds > 0, `occupancy of ${r.name}: ${r.occupancySeconds}`);
+        assert.match(r.currentWork, /^slow_square/);
+      }
+      assert.ok(Date.now() < started + 12_000, 'read during the cell, not after it');
+      assert.equal(sent, 1, 'nothing was sent to the busy notebook kernel');
+      await blocking;
+      assert.ok(Date.now() - started < 20_000, 'the user\'s cell was not held up');
+      assert.equal(siblings.length, 1, 'one kernel of ours');
     } finally {
       session.dispose();
     }
+    // Our kernel is shut down with the dashboard.
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && (await jupyter.listKernels()).some((k) => siblings.includes(k.id))) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(!(await jupyter.listKernels()).some((k) => siblings.includes(k.id)), 'the probe kernel was shut down');
   });
 
   test('measured: a user cell sent right after a probe waits for it (latency printed for the docs)', async () => {

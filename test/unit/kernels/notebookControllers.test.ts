@@ -110,8 +110,13 @@ function setup(servers: ConnectedServer[] = [server()], probe: { value: ServerPr
     },
   };
   const kernels: RecordedKernel[] = [];
+  const siblings: { server: ConnectedServer; kernelName: string }[] = [];
   const controllers = new NotebookControllers({
     vs: fake.vs, hubs, logger: silentLogger,
+    startSibling: async (server, kernelName) => {
+      siblings.push({ server, kernelName });
+      return { run: async () => '', dispose: () => undefined };
+    },
     listKernelSpecs: async () => [{ name: 'python3', displayName: 'Python 3 (ipykernel)', language: 'python' }],
     probeServer: async () => probe.value,
     createKernel: (opts) => {
@@ -130,7 +135,7 @@ function setup(servers: ConnectedServer[] = [server()], probe: { value: ServerPr
     fake.opened.fire(nb);
     await controllers.refresh();
   };
-  return { fake, controllers, kernels, restartCalls, restartResult, setServers, open, signedIn, kernelUsers, probe };
+  return { fake, controllers, kernels, restartCalls, restartResult, setServers, open, signedIn, kernelUsers, probe, siblings };
 }
 
 describe('NotebookControllers (fake vscode)', () => {
@@ -438,7 +443,7 @@ describe('NotebookControllers: notebooks opened from the hub beside the Jupyter 
   });
 
   test('idle runners: connected notebooks only, stdout of a silent run, nothing sent while a cell runs, none when untrusted', async () => {
-    const { fake, open, kernels, controllers } = setup();
+    const { fake, open, kernels, controllers, siblings } = setup();
     assert.deepEqual(controllers.idleRunners(), [], 'no kernel yet');
     // Named as the user sees it, without the query an untitled notebook's URI carries.
     const nb = new FakeNotebook('Untitled-1.ipynb?jupyter-notebook', [CELLS.value!]);
@@ -457,6 +462,9 @@ describe('NotebookControllers: notebooks opened from the hub beside the Jupyter 
     assert.equal(await runner.runIfIdle(CELLS.streams!), undefined);
     await userRun;
     assert.equal(kernels[0]!.hidden.length, 1);
+    // For the probe while a cell runs: a kernel of ours on the notebook's server, with the notebook's kernel spec.
+    await runner.startSibling!();
+    assert.deepEqual(siblings.map((x) => [x.server.server.url, x.kernelName]), [[server().server.url, 'python3']]);
     fake.state.trusted = false;
     assert.deepEqual(controllers.idleRunners(), []);
   });

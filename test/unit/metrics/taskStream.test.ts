@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { keySplit } from '../../../src/dask/scheduler/taskKeys';
-import { readEventstreamFrame, readEventstreamMessage, TaskStreamWindow } from '../../../src/dashboard/metrics/taskStream';
+import { readEventstreamFrame, readEventstreamMessage, TaskStreamHistory } from '../../../src/dashboard/metrics/taskStream';
 import { eventstreamUrl } from '../../../src/dashboard/metrics/eventstreamConnection';
 import { fixtureText } from './schedulerFixtures';
 
@@ -43,13 +43,16 @@ test('odd messages are typed, never thrown', () => {
   assert.deepEqual(readEventstreamMessage({ name: 'remove_worker', worker: 'tcp://a:1' }), { kind: 'worker-removed', worker: 'tcp://a:1' });
 });
 
-test('the window keeps the last seconds of bars and at most maxBars', () => {
-  const w = new TaskStreamWindow(10_000, 100);
+test('the history keeps the bars of the last keepMs before the newest, and at most maxBars, in a ring', () => {
+  const w = new TaskStreamHistory(10_000, 100);
   for (let i = 0; i < 300; i++) w.add({ key: `k-${i}`, prefix: 'k', worker: 'w', action: 'compute', start: i * 100, stop: i * 100 + 50, status: 'OK' });
-  const bars = w.current();
+  const bars = w.all();
   assert.equal(bars.length, 100);
+  assert.equal(bars[0]!.key, 'k-200');
   assert.equal(bars.at(-1)!.key, 'k-299');
-  assert.equal(w.current(29_950 + 5_000).length, 51, 'only bars that stopped within 10 s of now');
+  assert.equal(w.within(5_000).length, 51, 'only bars that stopped within 5 s of the newest');
+  w.add({ key: 'late', prefix: 'k', worker: 'w', action: 'compute', start: 45_000, stop: 45_050, status: 'OK' });
+  assert.deepEqual(w.all().map((b) => b.key), ['late'], 'bars more than 10 s before the newest are gone');
 });
 
 test('the eventstream address hangs off the dashboard base, ws or wss', () => {

@@ -79,6 +79,84 @@ test('probe feed: no kernel, a kernel without a client (left alone for a while),
   assert.equal(feed.probe, undefined);
 });
 
+/** An answer that also says where the notebook's client reached the scheduler. */
+function answerAt(addresses: string[], clientAddress: string): string {
+  const line = answer(addresses);
+  return line.replace('"task_stream"', `"client_address":${JSON.stringify(clientAddress)},"task_stream"`);
+}
+
+/** A probe kernel of ours as the controllers start it: records its code; answers `reply()`; `disposed` once shut down. */
+function sibling(reply: (code: string) => string) {
+  const made = { starts: 0, sent: [] as string[], disposed: 0 };
+  const start = async () => {
+    made.starts++;
+    return { run: async (code: string) => { made.sent.push(code); return reply(code); }, dispose: () => { made.disposed++; } };
+  };
+  return { made, start };
+}
+
+test('probe feed: while the notebook runs a cell, a probe kernel of ours beside it answers (live), connected to the address the notebook\'s client used', async (t) => {
+  mockClock(t); // the feed's own loop stays still: each round here is the test's
+  const k = kernel(() => answerAt(['tcp://w1:1'], 'tcp://127.0.0.1:41234'));
+  const s = sibling(() => answer(['tcp://w1:1']).replace('"occupancy":1.5', '"occupancy":9'));
+  k.startSibling = s.start;
+  const feed = new KernelProbeFeed({ kernels: async () => [k], schedulerId: () => SCHEDULER, schedulerAddress: () => 'tcp://10.9.9.9:8786', onUpdate: () => undefined });
+  t.after(() => feed.dispose());
+  feed.setActive(true);
+  await feed.tick();
+  assert.equal(feed.status.state, 'live');
+  assert.equal(s.made.starts, 0, 'an idle notebook kernel answers itself: no kernel of ours');
+  k.busy.value = true;
+  await feed.tick();
+  assert.equal(k.sent.length, 1, 'nothing queued behind the user\'s cell');
+  assert.equal(feed.status.state, 'live', feed.status.message);
+  assert.equal(feed.status.viaSibling, true);
+  assert.match(feed.status.message, /through a probe kernel of ours beside a\.ipynb while it runs a cell/);
+  assert.doesNotMatch(feed.status.message, /shown when the notebook's kernel is idle/);
+  assert.equal(feed.probe?.workers['tcp://w1:1']?.occupancy, 9, 'the values are the probe kernel\'s, read during the computation');
+  assert.equal(s.made.starts, 1);
+  assert.match(s.made.sent[0]!, /distributed\.Client\(address, set_as_default=False/);
+  assert.ok(s.made.sent[0]!.includes('__pangeo_probe_client("tcp://127.0.0.1:41234")'), 'the notebook client\'s address, not identity.json\'s');
+  assert.ok(s.made.sent[0]!.includes(`__pangeo_probe_run("${SCHEDULER}")`));
+  await feed.tick();
+  assert.equal(s.made.starts, 1, 'started once, then reused');
+  assert.ok(!s.made.sent[1]!.includes('__pangeo_probe_client'), 'connected once per address');
+  // Hidden: our kernel is shut down; shown again during the same cell, a new one starts.
+  feed.setActive(false);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(s.made.disposed, 1);
+  feed.setActive(true);
+  await feed.tick();
+  assert.equal(s.made.starts, 2);
+  feed.dispose();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(s.made.disposed, 2);
+});
+
+test('probe feed: a busy notebook never probed while idle: the probe kernel connects to identity.json\'s address; its failure is said, not hidden', async () => {
+  const k = kernel(() => answer(['tcp://w1:1']), { value: true });
+  let fail = true;
+  const s = sibling(() => {
+    if (fail) throw new Error('OSError: Timed out trying to connect to tcp://10.9.9.9:8786');
+    return answer(['tcp://w1:1']);
+  });
+  k.startSibling = s.start;
+  const feed = new KernelProbeFeed({ kernels: async () => [k], schedulerId: () => SCHEDULER, schedulerAddress: () => 'tcp://10.9.9.9:8786', onUpdate: () => undefined });
+  await feed.tick();
+  assert.ok(s.made.sent[0]!.includes('__pangeo_probe_client("tcp://10.9.9.9:8786")'));
+  assert.equal(feed.status.state, 'busy');
+  assert.match(feed.status.message, /could not read the scheduler: OSError: Timed out trying to connect/);
+  fail = false;
+  await feed.tick();
+  assert.equal(feed.status.state, 'live');
+  assert.ok(s.made.sent[1]!.includes('__pangeo_probe_client('), 'a failed connect is tried again');
+  // A kernel of the Jupyter extension cannot have one beside it: the panel says why.
+  const ext = kernel(() => answer(['tcp://w1:1']), { value: true }, 'file:///w/ext.ipynb');
+  const feed2 = new KernelProbeFeed({ kernels: async () => [ext], schedulerId: () => SCHEDULER, schedulerAddress: () => 'tcp://10.9.9.9:8786', onUpdate: () => undefined });
+  await feed2.tick();
+  assert.match(feed2.status.message, /only be started beside a Pangeo kernel/);
+});
+
 function session(kernels: ProbeKernel[], probeIntervalMs = 60_000) {
   const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 2, tick: 0, schedulerId: SCHEDULER }) };
   const posted: HostMessage[] = [];
