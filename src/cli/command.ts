@@ -36,6 +36,8 @@ export interface CommandContext {
   printJsonLine(stream: OutputStream, value: unknown): void;
   /** A file's bytes to stdout: as they are into a pipe, as terminal-safe text onto a terminal. */
   writeBytes(bytes: Uint8Array): void;
+  /** A kernel's stdout/stderr (the user's own program): its colours and progress bars' carriage returns stay. */
+  writeProgramOutput(stream: OutputStream, text: string): void;
   /** A progress/info line on stderr, so stdout stays machine-readable. */
   note(line: string): void;
   /** Work to do when the command ends, success or not (e.g. revoking a temporary token). */

@@ -23,7 +23,7 @@ const run: Command = {
         const result = await session.execute(code, {
           signal: ctx.signal,
           onOutput: (out) => {
-            if (out.type === 'stream') (out.name === 'stderr' ? ctx.io.stderr : ctx.io.stdout)(ctx.json ? '' : out.text);
+            if (out.type === 'stream' && !ctx.json) ctx.writeProgramOutput(out.name === 'stderr' ? 'stderr' : 'stdout', out.text);
             if ((out.type === 'execute_result' || out.type === 'display_data') && typeof out.data['text/plain'] === 'string') {
               texts.push(out.data['text/plain']);
               if (!ctx.json) ctx.io.stdout(`${out.data['text/plain']}\n`);

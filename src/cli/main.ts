@@ -54,6 +54,7 @@ export async function runCli(argv: string[], groups: CommandGroup[], rawIO: CliI
     print: (human, value) => (json ? out.json('stdout', value, 'document') : io.stdout(human.endsWith('\n') ? human : `${human}\n`)),
     printJsonLine: (stream, value) => out.json(stream, value, 'line'),
     writeBytes: (bytes) => out.bytes(bytes),
+    writeProgramOutput: (stream, text) => out.programOutput(stream, text),
     note: (line) => io.stderr(`${line}\n`),
   };
   try {

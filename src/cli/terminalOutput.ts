@@ -1,6 +1,6 @@
 // The CLI's one way out: runCli hands commands only these writers, so no server text (progress messages, failure
 // reasons, server, cluster and worker names, file names, errors) reaches a terminal with its escape sequences.
-import { escapeJsonControls, stripTerminalControls } from '../shared/text/controlCharacters';
+import { escapeJsonControls, stripTerminalControls, stripTerminalControlsKeepingStyle } from '../shared/text/controlCharacters';
 import type { CliIO } from './command';
 
 export type OutputStream = 'stdout' | 'stderr';
@@ -16,6 +16,8 @@ export interface TerminalOutput {
   json(stream: OutputStream, value: unknown, layout: 'document' | 'line'): void;
   /** A file's bytes as they are when stdout is a pipe or file; shown as stripped text when stdout is a terminal. */
   bytes(bytes: Uint8Array): void;
+  /** A kernel's own output (the user's program): colours and carriage returns stay, every other sequence goes. */
+  programOutput(stream: OutputStream, text: string): void;
 }
 
 export function terminalOutput(raw: CliIO): TerminalOutput {
@@ -29,5 +31,6 @@ export function terminalOutput(raw: CliIO): TerminalOutput {
       if (raw.stdoutBytes && raw.stdoutIsTerminal === false) raw.stdoutBytes(bytes);
       else raw.stdout(stripTerminalControls(Buffer.from(bytes).toString('utf8')));
     },
+    programOutput: (stream, text) => writers[stream](stripTerminalControlsKeepingStyle(text)),
   };
 }

@@ -113,3 +113,23 @@ export function escapeJsonControls(json: string): string {
     Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
   );
 }
+
+// SGR only: ESC [ params m sets colours and weight, nothing else (no cursor moves, no clipboard, no title).
+const SELECT_GRAPHIC_RENDITION = /\u001B\[[0-9;:]*m/gu;
+
+const stripKeepingCarriageReturns = (text: string): string => text.split('\r').map(stripTerminalControls).join('\r');
+
+/**
+ * For a program's own output shown in a terminal (a kernel's stdout/stderr in `kernel run`): like
+ * stripTerminalControls, but colours (SGR sequences) and carriage returns (a progress bar redrawing its line) stay,
+ * since tqdm and tracebacks need them; every other escape sequence is still removed whole.
+ */
+export function stripTerminalControlsKeepingStyle(text: string): string {
+  let out = '';
+  let at = 0;
+  for (const m of text.matchAll(SELECT_GRAPHIC_RENDITION)) {
+    out += stripKeepingCarriageReturns(text.slice(at, m.index)) + m[0];
+    at = m.index + m[0].length;
+  }
+  return out + stripKeepingCarriageReturns(text.slice(at));
+}

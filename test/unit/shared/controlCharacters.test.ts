@@ -6,6 +6,7 @@ import {
   hasControlCharacters,
   showInvisible,
   stripTerminalControls,
+  stripTerminalControlsKeepingStyle,
 } from '../../../src/shared/text/controlCharacters';
 
 const ESC = '\u001b';
@@ -74,4 +75,16 @@ test('escapeJsonControls keeps JSON valid and the text exact, with no raw contro
   assert.deepEqual(JSON.parse(json), value);
   assert.match(json, /\\u202e/);
   assert.match(json, /\\udb40\\udc41/);
+});
+
+test('stripTerminalControlsKeepingStyle keeps colours and carriage returns, removes every other sequence', () => {
+  const bar = `\r 50%|${ESC}[32m█████${ESC}[0m     | 5/10\r100%|██████████| 10/10\n`;
+  assert.equal(stripTerminalControlsKeepingStyle(bar), bar);
+  assert.equal(stripTerminalControlsKeepingStyle(`a${ESC}[2Jb${ESC}[1;31mred${ESC}[0m`), `ab${ESC}[1;31mred${ESC}[0m`);
+  // An OSC 52 clipboard write with a colour inside it: no raw OSC survives, only the harmless colour.
+  const hostile = `x${ESC}]52;c;${ESC}[1mZWNobw==${BEL}y\u202Ez`;
+  const shown = stripTerminalControlsKeepingStyle(hostile);
+  assert.doesNotMatch(shown, /\u001B\]/u);
+  assert.doesNotMatch(shown.replace(/\u001B\[[0-9;]*m/gu, '').replace(/\r/g, ''), RAW_CONTROL);
+  assert.match(shown, /⟨U\+202E⟩/u);
 });
