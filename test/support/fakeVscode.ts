@@ -271,6 +271,10 @@ export interface FakeVscode {
   /** The text of every notification and status bar message, and the same with its kind. */
   messages: string[];
   notices: Array<{ kind: 'info' | 'warning' | 'error' | 'status' | 'input-refused'; text: string }>;
+  /** Every withProgress title and progress message, in order. */
+  progress: string[];
+  /** Every showQuickPick: its title and items (labels, descriptions, details as given). */
+  quickPicks: Array<{ title?: string; items: Array<{ label: string; description?: string; detail?: string }> }>;
   /** Scripted answers: a notification's button (by a key its text contains), quick picks (by label prefix), input boxes, open dialogs. */
   answers: { buttons: Map<string, string>; quickPick: string[]; input: string[]; open: string[] };
   /** URLs opened in the browser. */
@@ -310,6 +314,8 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
   const commands = new Map<string, (...args: unknown[]) => unknown>();
   const executed: FakeVscode['executed'] = [];
   const messages: string[] = [];
+  const progress: string[] = [];
+  const quickPicks: FakeVscode['quickPicks'] = [];
   const notices: FakeVscode['notices'] = [];
   const answers: FakeVscode['answers'] = { buttons: new Map(), quickPick: [], input: [], open: [] };
   const openedExternally: string[] = [];
@@ -364,7 +370,13 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     Disposable: class { constructor(private readonly fn: () => void) {} dispose() { this.fn(); } },
     ThemeIcon: FakeThemeIcon,
     ThemeColor: class { constructor(readonly id: string) {} },
-    MarkdownString: class { supportThemeIcons = false; constructor(public value = '') {} appendMarkdown(s: string) { this.value += s; return this; } },
+    // Like vscode.MarkdownString: untrusted unless told, no HTML, icons only when the constructor says so.
+    MarkdownString: class {
+      isTrusted: boolean | undefined = undefined;
+      supportHtml = false;
+      constructor(public value = '', public supportThemeIcons = false) {}
+      appendMarkdown(s: string) { this.value += s; return this; }
+    },
     TreeItem: FakeTreeItem,
     TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
     ViewColumn: { Active: -1 },
@@ -441,9 +453,12 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
       showInformationMessage: notify('info'),
       showWarningMessage: notify('warning'),
       showErrorMessage: notify('error'),
-      withProgress: async (_o: unknown, task: (p: { report(v: unknown): void }, token: { isCancellationRequested: boolean; onCancellationRequested(l: () => void): unknown }) => Promise<unknown>) =>
-        task({ report: () => undefined }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) }),
-      showQuickPick: async (items: Array<{ label: string }>) => {
+      withProgress: async (o: { title?: string }, task: (p: { report(v: { message?: string }): void }, token: { isCancellationRequested: boolean; onCancellationRequested(l: () => void): unknown }) => Promise<unknown>) => {
+        if (o.title) progress.push(o.title);
+        return task({ report: (v) => void (v.message !== undefined && progress.push(v.message)) }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) });
+      },
+      showQuickPick: async (items: Array<{ label: string }>, o?: { title?: string }) => {
+        quickPicks.push({ title: o?.title, items });
         const want = answers.quickPick.shift();
         return want === undefined ? undefined : items.find((i) => i.label.startsWith(want));
       },
@@ -480,6 +495,11 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
       onDidOpenNotebookDocument: opened.event,
       onDidCloseNotebookDocument: closed.event,
       asRelativePath: (u: FakeUri) => u.path,
+      openTextDocument: async (o: { content: string }) => {
+        const doc = new FakeDocument(new FakeUri('untitled', '', `/Untitled-${documents.length + 1}`), o.content);
+        documents.push(doc);
+        return doc;
+      },
       findFiles: async () => [],
       fs: {
         readFile: async (u: FakeUri) => new Uint8Array(await fs.readFile(u.path)),
@@ -499,7 +519,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     },
     globalState, Uri: FakeUri, settings, updates, failUpdateOf, configChanged,
     fireConfigChange: (...keys) => configChanged.fire({ affectsConfiguration: (s) => keys.some((k) => k === s || k.startsWith(`${s}.`)) }),
-    commands, executed, messages, notices, answers, openedExternally, clipboard, panels, serializers, statusItems, diagnostics, documents,
+    commands, executed, messages, notices, progress, quickPicks, answers, openedExternally, clipboard, panels, serializers, statusItems, diagnostics, documents,
     openDocument(path, text) {
       const doc = new FakeDocument(FakeUri.file(path), text);
       documents.push(doc);
