@@ -1,4 +1,5 @@
-// Lint rules the layout depends on: the import directions between layers, `vscode` only in editor adapters, no cycles.
+// Lint rules the layout depends on: the import directions between layers, `vscode` only in editor adapters, no cycles,
+// server text only through src/shared/text/untrustedText.ts.
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
@@ -40,6 +41,13 @@ const noHiddenImports = [
 const oneWay = [
   { selector: "CallExpression[callee.property.name='getConfiguration']", message: 'Read and write settings through src/editor/settings.ts (declared in src/core/settings.ts).' },
   { selector: "CallExpression[callee.property.name='registerCommand']", message: 'Register commands with registerCommand from src/editor/command.ts.' },
+];
+
+// Server text is only ever text (src/shared/text/untrustedText.ts): Markdown is made in src/editor/untrustedMarkdown.ts alone,
+// from markdown`…` whose values are escaped, and nothing may turn a MarkdownString trusted, HTML or icon-drawing.
+const untrustedUi = [
+  { selector: "NewExpression[callee.property.name='MarkdownString'], NewExpression[callee.name='MarkdownString']", message: 'Build Markdown with markdown`…` (src/shared/text/untrustedText.ts) and toMarkdownString (src/editor/untrustedMarkdown.ts).' },
+  { selector: ":matches(Property, AssignmentExpression > MemberExpression.left) > Identifier[name=/^(isTrusted|supportHtml|supportThemeIcons)$/]", message: 'Only src/editor/untrustedMarkdown.ts sets isTrusted, supportHtml or supportThemeIcons (always off).' },
 ];
 
 export default tseslint.config(
@@ -90,6 +98,11 @@ export default tseslint.config(
     // Editor adapters: the same, but vscode is theirs; the settings and command modules are the one way themselves.
     files: ['src/**/editor/**/*.ts', 'src/extension.ts'],
     ignores: ['src/editor/settings.ts', 'src/editor/command.ts'],
+    rules: { 'no-restricted-syntax': ['error', noHiddenImports[1], ...oneWay, ...untrustedUi] },
+  },
+  {
+    // The one place a MarkdownString is made, untrusted.
+    files: ['src/editor/untrustedMarkdown.ts'],
     rules: { 'no-restricted-syntax': ['error', noHiddenImports[1], ...oneWay] },
   },
 );

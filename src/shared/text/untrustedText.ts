@@ -95,11 +95,12 @@ const safe = (markdown: string) => ({ markdown }) as SafeMarkdown;
 
 /**
  * Every ASCII punctuation character backslash-escaped (CommonMark and marked show it literally): no emphasis, link,
- * image, autolink (`https\://`, `www\.`), HTML tag, entity, heading, list, table or code span can start. Markers for
- * hidden characters first; the value is cut at `max`.
+ * image, autolink (`https\://`, `www\.`), HTML tag, entity, heading, list, table or code span can start. Line breaks
+ * become hard breaks (blank lines and indents dropped: no new paragraph, no code block). Markers for hidden characters
+ * first; the value is cut at `max`.
  */
 export function escapeMarkdown(text: string, max = MARKDOWN_VALUE_MAX): string {
-  return capLength(showInvisible(text), max).text.replace(/[!-/:-@[-`{-~]/g, '\\$&').replace(/\r\n|\r|\n/g, '  \n');
+  return capLength(showInvisible(text), max).text.replace(/[!-/:-@[-`{-~]/g, '\\$&').replace(/\s*[\r\n]\s*/g, '  \n');
 }
 
 /** Server text as a code span: a fence longer than any backtick run inside, so the text cannot close it. */
