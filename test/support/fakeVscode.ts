@@ -382,6 +382,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     ViewColumn: { Active: -1 },
     StatusBarAlignment: { Left: 1, Right: 2 },
     ProgressLocation: { Notification: 15 },
+    QuickInputButtons: { Back: { id: 'back' } },
     ConfigurationTarget,
     DiagnosticSeverity: { Error: 0 },
     Diagnostic: FakeDiagnostic,
@@ -456,6 +457,27 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
       withProgress: async (o: { title?: string }, task: (p: { report(v: { message?: string }): void }, token: { isCancellationRequested: boolean; onCancellationRequested(l: () => void): unknown }) => Promise<unknown>) => {
         if (o.title) progress.push(o.title);
         return task({ report: (v) => void (v.message !== undefined && progress.push(v.message)) }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) });
+      },
+      // A quick pick shown with show(): recorded like showQuickPick, accepted with the scripted answer (or hidden).
+      createQuickPick: () => {
+        const accepted = new FakeEventEmitter<void>();
+        const hidden = new FakeEventEmitter<void>();
+        const qp = {
+          title: undefined as string | undefined, items: [] as Array<{ label: string }>, activeItems: [] as unknown[], selectedItems: [] as Array<{ label: string }>,
+          ignoreFocusOut: false, buttons: [] as unknown[],
+          onDidAccept: accepted.event, onDidHide: hidden.event, onDidTriggerButton: () => ({ dispose() {} }),
+          show() {
+            quickPicks.push({ title: qp.title, items: qp.items });
+            const want = answers.quickPick.shift();
+            const item = want === undefined ? undefined : qp.items.find((i) => i.label.startsWith(want));
+            setImmediate(() => {
+              if (item) { qp.selectedItems = [item]; accepted.fire(); }
+              hidden.fire();
+            });
+          },
+          hide() {}, dispose() {},
+        };
+        return qp;
       },
       showQuickPick: async (items: Array<{ label: string }>, o?: { title?: string }) => {
         quickPicks.push({ title: o?.title, items });

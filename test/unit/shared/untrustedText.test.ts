@@ -3,23 +3,14 @@
 // linkify on, stricter than VS Code's untrusted MarkdownString) and looking at the HTML.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { HOSTILE_SAMPLES, TEN_THOUSAND, UNSAFE_CHARACTER, COMMAND_LINK } from '../../fixtures/hostileText';
+import { foreignTags, NOTIFICATION_LINK, renderMarkdown, shownText as decode, UNESCAPED_ICON } from '../../support/untrustedChecks';
 import {
   capLength, code, iconLabel, joinMarkdown, LABEL_MAX, markdown, MARKDOWN_VALUE_MAX, MESSAGE_MAX, notificationText, plainLabel, plainText,
 } from '../../../src/shared/text/untrustedText';
 
-type Renderer = { render(src: string): string };
-const MarkdownIt = createRequire(__filename)('markdown-it') as new (o: object) => Renderer;
-const md = new MarkdownIt({ html: true, linkify: true });
-
-// VS Code's notification link syntax (src/vs/base/common/linkedText.ts).
-const NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/i;
-const UNESCAPED_ICON = /(?<!\\)\$\(/;
+const md = { render: renderMarkdown };
 const length = (s: string) => Array.from(s).length;
-/** Tags markdown-it produced other than the ones our templates ask for. */
-const foreignTags = (html: string) => (html.match(/<\/?[a-z][^>]*>/gi) ?? []).filter((t) => !/^<\/?(p|br|strong|em|code)>$/.test(t.replace(/\s*\/>$/, '>')));
-const decode = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 
 for (const { name, text } of HOSTILE_SAMPLES) {
   test(`plain labels: ${name}`, () => {
@@ -61,7 +52,7 @@ test('the words are kept: markers for hidden characters, escapes that render as 
   const link = '[Your hub](https://evil.example "Official") <img src=x onerror="alert(1)"> a`b';
   assert.equal(decode(md.render(markdown`${link}`.markdown)).trim(), link);
   assert.equal(decode(md.render(markdown`${code('a` [x](command:y) `b')}`.markdown)).trim(), 'a` [x](command:y) `b');
-  assert.equal(decode(md.render(markdown`${'line one\nline two'}`.markdown)).replace(/\n/g, ''), 'line one  line two'.replace('  ', ''));
+  assert.equal(md.render(markdown`${'line one\n\n    line two'}`.markdown), '<p>line one<br>\nline two</p>\n', 'a hard break: no new paragraph, no code block');
 });
 
 test('lengths are capped with an ellipsis and the full text is kept for "Show Full Text"', () => {
