@@ -4,7 +4,6 @@
 // is left, and a long message offers its whole text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type * as vscode from 'vscode';
 import { COMMAND_LINK, COMMAND_LINK_WITH_ARGS, HOSTILE_SAMPLES, TEN_THOUSAND, UNSAFE_CHARACTER } from '../../fixtures/hostileText';
 import { foreignTags, NOTIFICATION_LINK, renderMarkdown, UNESCAPED_ICON } from '../../support/untrustedChecks';
 import { createFakeVscode, settle, type FakeTreeItem } from '../../support/fakeVscode';
@@ -170,7 +169,7 @@ test('Dask tree: hostile Gateway/Coiled cluster names, messages and worker names
     workers: async () => HOSTILE.map((name, i) => ({ id: `tcp://w${i}`, name, threads: 1, host: name })),
   } as unknown as ClusterProvider;
   const service = new ClusterService({ providers: () => [provider], logger: silentLogger });
-  const tree = new DaskTreeProvider(fake.vs as typeof vscode, service);
+  const tree = new DaskTreeProvider(fake.vs, service);
   const [root] = await tree.getChildren();
   const nodes = await tree.getChildren(root);
   assert.equal(nodes.length, HOSTILE.length);
