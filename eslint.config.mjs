@@ -43,11 +43,23 @@ const oneWay = [
   { selector: "CallExpression[callee.property.name='registerCommand']", message: 'Register commands with registerCommand from src/editor/command.ts.' },
 ];
 
+/** `:not(…)` filters for a node at `path` that is neither a string literal nor notificationText(…).text. */
+const notLiteralOrInert = (path) => `:not([${path}.type='Literal']):not([${path}.object.callee.name='notificationText'])`;
+
 // Server text is only ever text (src/shared/text/untrustedText.ts): Markdown is made in src/editor/untrustedMarkdown.ts alone,
 // from markdown`…` whose values are escaped, and nothing may turn a MarkdownString trusted, HTML or icon-drawing.
 const untrustedUi = [
   { selector: "NewExpression[callee.property.name='MarkdownString'], NewExpression[callee.name='MarkdownString']", message: 'Build Markdown with markdown`…` (src/shared/text/untrustedText.ts) and toMarkdownString (src/editor/untrustedMarkdown.ts).' },
   { selector: ":matches(Property, AssignmentExpression > MemberExpression.left) > Identifier[name=/^(isTrusted|supportHtml|supportThemeIcons)$/]", message: 'Only src/editor/untrustedMarkdown.ts sets isTrusted, supportHtml or supportThemeIcons (always off).' },
+  // Notifications and their progress draw [x](command:…) as links: a message is a string literal or passes notificationText.
+  {
+    selector: `CallExpression[callee.property.name=/^show(Information|Warning|Error)Message$/]${notLiteralOrInert('arguments.0')}`,
+    message: 'A notification message is a string literal or notificationText(…).text (src/shared/text/untrustedText.ts), or use showUntrustedMessage.',
+  },
+  {
+    selector: `CallExpression[callee.property.name=/^(withProgress|report)$/] > ObjectExpression.arguments > Property[key.name=/^(title|message)$/]${notLiteralOrInert('value')}`,
+    message: 'A progress title or message is a string literal or notificationText(…).text (src/shared/text/untrustedText.ts).',
+  },
 ];
 
 export default tseslint.config(

@@ -7,6 +7,7 @@ import { HUB_FILE_SCHEME, serverFolderName, ServerFileLocation } from '../hubFil
 import { HubFileSystemProvider } from './hubFileSystem';
 import { registerServerFileCommands } from './serverFileCommands';
 import { encodeResourceId } from '../../shared/resourceIds';
+import { notificationText } from '../../shared/text/untrustedText';
 
 /** One notice per server per minute, however many files fail at once. */
 const NOTICE_QUIET_MS = 60_000;
@@ -23,18 +24,18 @@ export function registerServerFiles({ vs, logger }: ModuleDeps, hubs: HubRegistr
     if (Date.now() - (noticed.get(key) ?? 0) < NOTICE_QUIET_MS) return;
     noticed.set(key, Date.now());
     const start = 'Start the Server Again';
-    void vs.window.showWarningMessage(`The server ${serverFolderName(loc)} is not running: its files are unavailable. Unsaved changes are kept; save again once it is back.`, start)
+    void vs.window.showWarningMessage(notificationText(`The server ${serverFolderName(loc)} is not running: its files are unavailable. Unsaved changes are kept; save again once it is back.`).text, start)
       .then((picked) => picked === start
         ? vs.commands.executeCommand('pangeo.hubs.restartServer', { kind: 'server', base: loc.hubId, server: { name: loc.serverName } })
         : undefined);
   };
   const provider = store.add(new HubFileSystemProvider({
     vs, hubs, logger, onServerUnavailable,
-    withProgress: (title, run) => Promise.resolve(vs.window.withProgress({ location: vs.ProgressLocation.Notification, title }, (progress) => {
+    withProgress: (title, run) => Promise.resolve(vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: notificationText(title).text }, (progress) => {
       let last = 0;
       return run(({ done, total }) => {
         const pct = total ? (done / total) * 100 : 100;
-        progress.report({ increment: pct - last, message: `${Math.round(done / 1048576)} of ${Math.round(total / 1048576)} MB` });
+        progress.report({ increment: pct - last, message: notificationText(`${Math.round(done / 1048576)} of ${Math.round(total / 1048576)} MB`).text });
         last = pct;
       });
     })),

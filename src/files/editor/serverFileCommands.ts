@@ -8,6 +8,7 @@ import { DisposableStore } from '../../editor/module';
 import { HUB_FILE_SCHEME, serverFolderName } from '../hubFileUri';
 import type { HubFileSystemProvider } from './hubFileSystem';
 import { pickReadyServer } from './serverPicker';
+import { iconLabel, notificationText } from '../../shared/text/untrustedText';
 
 export interface ServerFileCommandDeps {
   vs: typeof vscode;
@@ -47,13 +48,13 @@ export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Dis
     await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: 'Uploading to the server', cancellable: false }, async (progress) => {
       for (const source of sources) {
         const name = source.path.split('/').pop()!;
-        progress.report({ message: name });
+        progress.report({ message: notificationText(name).text });
         await copyTree(vs, source, vs.Uri.joinPath(target, name));
         done++;
         progress.report({ increment: 100 / sources.length });
       }
     });
-    void vs.window.showInformationMessage(`Uploaded ${done} item${done === 1 ? '' : 's'} to ${target.path}.`);
+    void vs.window.showInformationMessage(notificationText(`Uploaded ${done} item${done === 1 ? '' : 's'} to ${target.path}.`).text);
     return target.toString();
   });
 
@@ -72,11 +73,11 @@ export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Dis
     await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: 'Downloading from the server' }, async (progress) => {
       for (const remote of remotes) {
         const name = remote.path.split('/').pop()!;
-        progress.report({ message: name, increment: 100 / remotes.length });
+        progress.report({ message: notificationText(name).text, increment: 100 / remotes.length });
         await copyTree(vs, remote, vs.Uri.joinPath(destination, name));
       }
     });
-    void vs.window.showInformationMessage(`Downloaded ${remotes.length} item${remotes.length === 1 ? '' : 's'} to ${destination.fsPath}.`);
+    void vs.window.showInformationMessage(notificationText(`Downloaded ${remotes.length} item${remotes.length === 1 ? '' : 's'} to ${destination.fsPath}.`).text);
     return destination.toString();
   });
 
@@ -89,7 +90,7 @@ async function pickTargetFolder(d: ServerFileCommandDeps): Promise<vscode.Uri | 
   const open = (vs.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === HUB_FILE_SCHEME);
   if (open.length) {
     const picked = await vs.window.showQuickPick([
-      ...open.map((f) => ({ label: f.name, description: 'home folder', uri: f.uri })),
+      ...open.map((f) => ({ label: iconLabel(f.name), description: 'home folder', uri: f.uri })),
       { label: 'Another server…', description: '', uri: undefined },
     ], { title: 'Upload to which server?' });
     if (!picked) return undefined;

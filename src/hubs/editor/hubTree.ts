@@ -114,7 +114,7 @@ export class HubTreeProvider extends Disposable implements vscode.TreeDataProvid
         const k = node.kernel;
         const item = new vs.TreeItem(plainLabel(k.name), C.None);
         item.id = encodeResourceId({ kind: 'kernel', hubId: node.base, serverName: node.serverName, kernelId: k.id });
-        item.description = [k.executionState, k.connections !== undefined ? `${k.connections} connection${k.connections === 1 ? '' : 's'}` : undefined].filter(Boolean).join(' · ');
+        item.description = plainLabel([k.executionState, k.connections !== undefined ? `${k.connections} connection${k.connections === 1 ? '' : 's'}` : undefined].filter(Boolean).join(' · '));
         item.tooltip = plainText(`Kernel ${k.id}${k.lastActivity ? `\nlast activity ${k.lastActivity}` : ''}`);
         item.iconPath = new vs.ThemeIcon(k.executionState === 'busy' ? 'loading~spin' : 'symbol-event');
         item.contextValue = 'pangeo.kernel';

@@ -20,6 +20,7 @@ import { isPresetDocument, registerPresetDiagnostics } from './presetDiagnostics
 import { PresetFlows } from './presetFlows';
 import { WorkspaceSettingsWriter } from './workspaceSettingsWriter';
 import { awsRoleStepFor } from '../assumeAwsRoleStep';
+import { notificationText } from '../../shared/text/untrustedText';
 
 /** What "Export Current Setup as Preset" reads: the connected hub, profile, cluster options and budget. */
 export type CurrentSetup = Omit<Partial<Preset>, 'version' | 'name' | 'settings'>;
@@ -83,7 +84,7 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
     'open-files': (step, ctx) => (step.target === 'server' ? serverFiles(step, ctx) : workspaceFiles(step, ctx)),
     'recommend-extensions': async (step) => {
       // Only shown, never installed: the user picks from the Extensions view.
-      void vs.window.showInformationMessage(`The preset recommends ${step.extensionIds.join(', ')}.`, 'Show Extensions').then((picked) => {
+      void vs.window.showInformationMessage(notificationText(`The preset recommends ${step.extensionIds.join(', ')}.`).text, 'Show Extensions').then((picked) => {
         if (picked) void vs.commands.executeCommand('workbench.extensions.action.showExtensionsWithIds', step.extensionIds);
       });
     },
@@ -135,7 +136,7 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
     const validation = validatePreset(open ? open.getText() : await vs.workspace.fs.readFile(target));
     if (!validation.ok) {
       const p = validation.problems[0]!;
-      await vs.window.showErrorMessage(`Fix the preset first: ${problemText(p)}`);
+      await vs.window.showErrorMessage(notificationText(`Fix the preset first: ${problemText(p)}`).text);
       return;
     }
     let inline: string | undefined;
@@ -159,9 +160,9 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
       link = pick.id === 'plain' ? new URL(url.trim()).toString() : presetLink(url.trim(), { scheme });
     }
     await vs.env.clipboard.writeText(link!);
-    await vs.window.showInformationMessage(pick.id === 'plain'
+    await vs.window.showInformationMessage(notificationText(pick.id === 'plain'
       ? 'Preset address copied. Students run "Pangeo: Apply Preset…", choose "From a URL…" and paste it; they see the review page before anything happens.'
-      : `Preset link copied (${scheme}://, opens in this kind of editor). Anyone opening it sees the review page before anything happens.`);
+      : `Preset link copied (${scheme}://, opens in this kind of editor). Anyone opening it sees the review page before anything happens.`).text);
   }));
 
   store.add(registerCommand(deps, 'pangeo.preset.exportCurrent', 'Could not export the current setup', async () => {

@@ -1,5 +1,6 @@
-// The lint rule that keeps server text out of Markdown must really fire: a MarkdownString made anywhere but
-// src/editor/untrustedMarkdown.ts, or one made trusted, HTML- or icon-drawing, fails `npm run lint`.
+// The lint rules that keep server text inert must really fire: a MarkdownString made anywhere but
+// src/editor/untrustedMarkdown.ts, one made trusted, HTML- or icon-drawing, or a notification or progress message built
+// from values without notificationText fails `npm run lint`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -34,4 +35,17 @@ test('isTrusted, supportHtml and supportThemeIcons are set nowhere but the adapt
   assert.deepEqual(await ruleIds(assigned, 'src/editor/untrustedMarkdown.ts'), []);
   // Reading is fine.
   assert.deepEqual(await ruleIds(`${header}export const f = (md: vscode.MarkdownString) => md.isTrusted;\n`, 'src/cost/editor/probe.ts'), []);
+});
+
+test('a notification or progress message built from values must pass notificationText', async () => {
+  const templated = `${header}export const f = (vs: typeof vscode, name: string) => vs.window.showErrorMessage(\`\${name} failed\`, 'Retry');\n`;
+  assert.deepEqual(await ruleIds(templated, 'src/hubs/editor/probe.ts'), ['no-restricted-syntax']);
+  const variable = `${header}export const f = (vs: typeof vscode, message: string) => vs.window.showWarningMessage(message);\n`;
+  assert.deepEqual(await ruleIds(variable, 'src/dask/editor/probe.ts'), ['no-restricted-syntax']);
+  const progress = `${header}export const f = (vs: typeof vscode, m: string) => vs.window.withProgress({ location: 15, title: \`Starting \${m}\` }, async (p) => p.report({ message: m }));\n`;
+  assert.deepEqual(await ruleIds(progress, 'src/hubs/editor/probe.ts'), ['no-restricted-syntax', 'no-restricted-syntax']);
+  const inert = `${header}import { notificationText } from '../../shared/text/untrustedText';\n` +
+    `export const f = (vs: typeof vscode, m: string) => { void vs.window.showInformationMessage('Done.'); void vs.window.showErrorMessage(notificationText(\`\${m} failed\`).text);\n` +
+    `  return vs.window.withProgress({ location: 15, title: notificationText(m).text }, async (p) => p.report({ message: notificationText(m).text })); };\n`;
+  assert.deepEqual(await ruleIds(inert, 'src/hubs/editor/probe.ts'), []);
 });
