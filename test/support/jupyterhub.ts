@@ -82,6 +82,8 @@ export interface TestHubOptions {
    * mean forever): a short cache makes a revoked token refused at once, as it is on the hub.
    */
   serverTokenCacheSeconds?: number;
+  /** Python appended to jupyterhub_config.py (`c`, `s` = the settings are in scope), e.g. a spawner that says hostile things. */
+  extraConfig?: string;
 }
 
 export interface TestHub {
@@ -251,7 +253,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     serverTokenCacheSeconds: opts.serverTokenCacheSeconds ?? null,
   };
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
-  writeFileSync(join(dir, 'jupyterhub_config.py'), CONFIG_PY);
+  writeFileSync(join(dir, 'jupyterhub_config.py'), CONFIG_PY + (opts.extraConfig ? `\n${opts.extraConfig}\n` : ''));
 
   const hubProcess = startLongRunning({
     name: 'hub',
