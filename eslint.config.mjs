@@ -37,6 +37,19 @@ const noHiddenImports = [
   { selector: "TSImportType[argument.literal.value=/^\\.(?!.*\\/chunks\\/)/]", message: 'Import the type with `import type` so the layer rules see it.' },
 ];
 
+// Webview text goes through webviews/shared/dom.ts (el, setText, setTitle, textNode, drawText): hidden characters in a
+// server's names show as markers, and nothing a server sends becomes HTML.
+const webviewText = [
+  { selector: "AssignmentExpression[left.property.name=/^(textContent|innerText|innerHTML|outerHTML|title)$/]", message: 'Set text with setText/setTitle from webviews/shared/dom.ts: server text shows its hidden characters there.' },
+  { selector: "CallExpression[callee.property.name=/^(createTextNode|insertAdjacentHTML|fillText)$/]", message: 'Use textNode/drawText from webviews/shared/dom.ts: server text shows its hidden characters there.' },
+];
+
+// The CLI writes only through the writers runCli hands its commands (src/cli/terminalOutput.ts): server text never reaches a terminal raw.
+const cliOutput = [
+  { selector: "MemberExpression[object.name='process'][property.name=/^std(out|err)$/]", message: 'Write through ctx.io, ctx.print, ctx.printJsonLine or ctx.writeBytes: src/cli/terminalOutput.ts makes server text terminal-safe.' },
+  { selector: "MemberExpression[object.name='console']", message: 'Write through ctx.io or ctx.note: src/cli/terminalOutput.ts makes server text terminal-safe.' },
+];
+
 // One way per mechanism: settings go through src/editor/settings.ts, commands through src/editor/command.ts.
 const oneWay = [
   { selector: "CallExpression[callee.property.name='getConfiguration']", message: 'Read and write settings through src/editor/settings.ts (declared in src/core/settings.ts).' },
@@ -105,6 +118,15 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'webviews/**/*.ts'],
     ignores: ['src/**/editor/**', 'src/extension.ts'],
     rules: { 'no-restricted-imports': ['error', noVscode], 'no-restricted-syntax': ['error', ...noHiddenImports, ...oneWay] },
+  },
+  {
+    files: ['webviews/**/*.ts'],
+    ignores: ['webviews/shared/dom.ts', 'webviews/shared/hostBridge.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...noHiddenImports, ...oneWay, ...webviewText] },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...noHiddenImports, ...oneWay, ...cliOutput] },
   },
   {
     // Editor adapters: the same, but vscode is theirs; the settings and command modules are the one way themselves.

@@ -2,12 +2,13 @@
 import { runCli } from './cli/main';
 import { commandGroups } from './cli/groups';
 import { redact } from './core/http/redact';
+import { stripTerminalControls } from './shared/text/controlCharacters';
 
 // Libraries log to console (e.g. @jupyterlab/services' "Starting WebSocket"): keep stdout for results only.
 const verbose = process.argv.includes('--verbose') || process.argv.includes('-v');
 for (const method of ['log', 'info', 'debug'] as const) {
   console[method] = (...args: unknown[]) => {
-    if (verbose) process.stderr.write(`[lib] ${redact(args.map(String).join(' '))}\n`);
+    if (verbose) process.stderr.write(`[lib] ${stripTerminalControls(redact(args.map(String).join(' ')))}\n`);
   };
 }
 
@@ -18,6 +19,8 @@ process.on('SIGINT', () => controller.abort());
 void runCli(process.argv.slice(2), commandGroups, {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
+  stdoutBytes: (b) => process.stdout.write(b),
+  stdoutIsTerminal: process.stdout.isTTY === true,
   readStdin: async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

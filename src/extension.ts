@@ -22,6 +22,7 @@ import { costResourceActions } from './cost/editor/resourceActions';
 import { registerAws } from './aws/editor/module';
 import { handlePresetUri, registerPresets } from './presets/editor/module';
 import { currentSetupFrom, editorPresetSteps } from './presets/editor/editorSteps';
+import { openWalkthroughOnFirstStart } from './editor/walkthrough';
 
 export function activate(context: vscode.ExtensionContext) {
   const { logger, channel } = createOutputLogger(vscode);
@@ -67,6 +68,7 @@ export function activate(context: vscode.ExtensionContext) {
   uris.add((uri) => handlePresetUri(uri));
   context.subscriptions.push(vscode.window.registerUriHandler(uris));
 
+  void openWalkthroughOnFirstStart(vscode, context).catch((e: unknown) => logger.warn(`Could not open the walkthrough: ${String(e)}`));
   logger.info(`Pangeo Compute ${(context.extension.packageJSON as { version: string }).version} activated`);
   // For tests and other extensions: the live objects, never secrets.
   return { hubs: hubs.service, jupyter: jupyter.registration, dask: { service: dask.service, local: dask.store.local } };

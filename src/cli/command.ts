@@ -3,6 +3,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { isPangeoError } from '../core/http/errors';
 import { redact } from '../core/http/redact';
 import type { Logger } from '../core/log';
+import type { OutputStream } from './terminalOutput';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, auth: 3, unreachable: 4 } as const;
 
@@ -11,8 +12,12 @@ export type OptionValues = Record<string, string | boolean | string[] | undefine
 
 export interface CliIO {
   // Properties, not methods: a command may pick one and call it detached.
+  // Commands get these through terminalOutput(): server text in them is already made terminal-safe.
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Raw bytes to stdout (a downloaded file piped on); used only when stdoutIsTerminal is false. */
+  stdoutBytes?: (bytes: Uint8Array) => void;
+  stdoutIsTerminal?: boolean;
   /** All of standard input (for passwords and tokens: never argv). */
   readStdin(): Promise<string>;
   env: NodeJS.ProcessEnv;
@@ -27,6 +32,10 @@ export interface CommandContext {
   signal: AbortSignal;
   /** Prints human text, or the JSON value when --json was given. */
   print(human: string, json: unknown): void;
+  /** One JSON value on one line (e.g. a progress event under --json), control characters \u-escaped. */
+  printJsonLine(stream: OutputStream, value: unknown): void;
+  /** A file's bytes to stdout: as they are into a pipe, as terminal-safe text onto a terminal. */
+  writeBytes(bytes: Uint8Array): void;
   /** A progress/info line on stderr, so stdout stays machine-readable. */
   note(line: string): void;
   /** Work to do when the command ends, success or not (e.g. revoking a temporary token). */

@@ -1,65 +1,19 @@
 // `pangeo-compute dask ...`: list, create, scale, adapt and stop Dask clusters on any provider, over the same core
 // as the editor. Local clusters are detached processes recorded in $XDG_STATE_HOME/pangeo-compute/local-clusters.json,
 // so a later call can scale or stop what an earlier one started.
-import { join } from 'node:path';
 import { Command, CommandContext, CommandGroup, EXIT, keyValues, optionalString, positiveInt, UsageError } from './command';
-import { NotFoundError } from '../core/http/errors';
 import { describeOptionType, parseOptionPairs } from '../dask/clusterOptions';
-import { describeAdaptive, describeSize, describeStatus, findCluster, formatAge, formatBytes, type ClusterProvider, type ClusterSummary } from '../dask/clusterProvider';
+import { describeAdaptive, describeSize, describeStatus, formatAge, formatBytes, type ClusterProvider, type ClusterSummary } from '../dask/clusterProvider';
 import { GatewayProvider } from '../dask/gateway/gatewayProvider';
-import { JsonFileStore } from '../core/keyValueStore';
-import { localClustersFile, stateDirectory } from '../dask/local/localClusterRegistry';
 import type { LocalClusterProvider } from '../dask/local/localProvider';
-import { descriptorFor, descriptorOf, PROVIDER_TABLE, providerDescriptors } from '../dask/providerTable';
+import { providerDescriptors } from '../dask/providerTable';
+import { addressIsCluster, clusterFromContext, hasEnded, PROVIDER_OPTIONS, PROVIDER_USAGE, providerFromContext, requireActive } from './daskContext';
 import { daskMetricsCommand } from './daskMetricsCommand';
 
-const PROVIDER_OPTIONS = {
-  provider: { type: 'string', short: 'p' },
-  url: { type: 'string' },
-  workspace: { type: 'string' },
-  dask: { type: 'string' },
-} as const;
-
-const PROVIDER_USAGE = `[--provider ${Object.keys(PROVIDER_TABLE).join('|')}] [--url URL] [--workspace WS]`;
-
-/** The provider named by --provider (default local), with credentials from the environment. Reused by `dask metrics`. */
-export function providerFromContext(ctx: CommandContext): ClusterProvider {
-  const kind = optionalString(ctx, 'provider') ?? 'local';
-  const descriptor = descriptorOf(kind);
-  if (!descriptor) throw new UsageError(`unknown provider "${kind}": use ${Object.keys(PROVIDER_TABLE).join(', ')}`);
-  const env = ctx.io.env;
-  const { config, secret } = descriptor.fromEnvironment({ url: optionalString(ctx, 'url'), workspace: optionalString(ctx, 'workspace') }, env);
-  return descriptor.create(config, {
-    logger: ctx.logger,
-    // Local clusters and adaptive bounds set by one call are seen by the next: they live in the CLI's state file.
-    state: new JsonFileStore(localClustersFile(env)),
-    env,
-    localClustersDir: join(stateDirectory(env), 'local-clusters'),
-    daskCommand: () => optionalString(ctx, 'dask') ?? env.PANGEO_DASK_COMMAND,
-    // The follower outlives this call: the same CLI, started detached, with the cluster's id appended.
-    adaptiveFollowerCommand: { command: process.execPath, args: [process.argv[1] ?? 'pangeo-compute', 'dask', 'follow-adaptive'] },
-    secret: () => Promise.resolve(secret),
-    sameKind: () => [config],
-  });
-}
-
-/** Whether --url names the cluster itself (an attached scheduler), so NAME may be left out. */
-function addressIsCluster(provider: ClusterProvider): boolean {
-  return descriptorFor(provider.kind).clusterConfig !== undefined;
-}
-
-/** The cluster named by the first positional (id or name); a scheduler address is its own cluster. */
-export async function clusterFromContext(ctx: CommandContext, provider: ClusterProvider): Promise<ClusterSummary> {
-  const name = ctx.positionals[0];
-  if (addressIsCluster(provider) && !name) return provider.get(optionalString(ctx, 'url')!, ctx.signal);
-  if (!name) throw new UsageError('NAME is required');
-  const found = await findCluster(provider, name, ctx.signal);
-  if (!found) throw new NotFoundError(`cluster ${name} (${provider.label})`, 'see `pangeo-compute dask clusters`');
-  return found;
-}
+export { clusterFromContext, providerFromContext } from './daskContext';
 
 function row(c: ClusterSummary): string {
-  const adaptive = c.adaptive ? ` ${describeAdaptive(c, '…')}` : '';
+  const adaptive = describeAdaptive(c, '…') ? ` ${describeAdaptive(c, '…')}` : '';
   return [c.name, c.id !== c.name ? `(${c.id})` : '', describeStatus(c.status), describeSize(c) + adaptive, formatAge(c.startedAt), c.dashboardUrl ?? '', c.message ?? '']
     .filter(Boolean).join('  ');
 }
@@ -105,6 +59,7 @@ const scale = withProvider('Scale to a fixed number of workers (turns adaptive o
   const onlyN = addressIsCluster(provider) && ctx.positionals.length === 1;
   const n = positiveInt(ctx.positionals[onlyN ? 0 : 1], 'N');
   const cluster = await clusterFromContext({ ...ctx, positionals: onlyN ? [] : ctx.positionals }, provider);
+  requireActive(cluster, 'scaled');
   // The provider's warnings (a gateway's limit, a cluster still starting) are printed at once, not after the wait.
   await provider.scale(cluster.id, n, ctx.signal, (m) => ctx.note(m));
   const after = await provider.get(cluster.id, ctx.signal);
@@ -116,14 +71,22 @@ const adapt = withProvider('Scale adaptively between --min and --max workers', '
   const maximum = positiveInt(optionalString(ctx, 'max'), '--max');
   if (maximum < minimum) throw new UsageError('--max must be ≥ --min');
   const cluster = await clusterFromContext(ctx, provider);
+  requireActive(cluster, 'made adaptive');
   await provider.adapt(cluster.id, minimum, maximum, ctx.signal, (m) => ctx.note(m));
-  // Read back: the provider may have been given other bounds than asked (a gateway's limit).
-  const after = await provider.get(cluster.id, ctx.signal).catch(() => ({ ...cluster, adaptive: { minimum, maximum } }));
-  ctx.print(`${after.name}: ${describeAdaptive(after.adaptive ? after : { adaptive: { minimum, maximum } }, '…')} workers`, after);
+  // Read back: the provider may have been given other bounds than asked (a gateway's limit); only what it reports is shown.
+  const after = await provider.get(cluster.id, ctx.signal).catch(() => undefined);
+  const said = after && (after.adaptive || after.adaptiveUnknown) ? describeAdaptive(after, '…')
+    : `asked for adaptive ${minimum}…${maximum}${after ? `; ${provider.label} reports a fixed size` : ` (${provider.label} could not be asked what it uses)`}`;
+  ctx.print(`${cluster.name}: ${said}${after?.adaptive ? ' workers' : ''}`, after ?? { ...cluster, adaptive: undefined });
 }, { min: { type: 'string' }, max: { type: 'string' } });
 
 const stop = withProvider('Stop a cluster (its workers and their data are gone)', 'NAME', async (ctx, provider) => {
   const cluster = await clusterFromContext(ctx, provider);
+  if (hasEnded(cluster)) {
+    // Stopping what is stopped is done, not a failure.
+    ctx.print(`${cluster.name} is already ${cluster.status === 'failed' ? 'stopped (it failed)' : 'stopped'}.`, { stopped: cluster.name, id: cluster.id, already: true, status: cluster.status });
+    return;
+  }
   await provider.stop(cluster.id, ctx.signal);
   if (provider instanceof GatewayProvider) {
     // The gateway stops clusters in the background: say so, then wait until it is done.
@@ -139,6 +102,7 @@ const stop = withProvider('Stop a cluster (its workers and their data are gone)'
 
 const workers = withProvider('List a cluster\'s workers as its scheduler reports them', 'NAME', async (ctx, provider) => {
   const cluster = await clusterFromContext(ctx, provider);
+  requireActive(cluster, 'asked for its workers');
   const list = await provider.workers(cluster.id, ctx.signal);
   const human = list.map((w) => [w.name, w.id !== w.name ? w.id : '', `${w.threads} thread${w.threads === 1 ? '' : 's'}`,
     w.memoryLimit ? formatBytes(w.memoryLimit) : '', w.memoryUsed !== undefined ? `used ${formatBytes(w.memoryUsed)}` : '', w.status ?? '']

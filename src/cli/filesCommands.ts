@@ -42,7 +42,7 @@ const get: Command = {
     const { entry, bytes } = await contents.read(path, ctx.signal);
     const output = optionalString(ctx, 'output') ?? baseName(path);
     if (output === '-') {
-      process.stdout.write(bytes);
+      ctx.writeBytes(bytes);
       return;
     }
     await writeFile(output, bytes);

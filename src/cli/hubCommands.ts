@@ -133,7 +133,7 @@ const start: Command = {
       const server = await hub.startAndWait(me.name, serverName, userOptions, {
         timeoutMs: timeoutSec * 1000, signal: ctx.signal,
         onProgress: (e) => {
-          if (ctx.json) ctx.io.stderr(`${JSON.stringify({ progress: e.progress, message: e.message })}\n`);
+          if (ctx.json) ctx.printJsonLine('stderr', { progress: e.progress, message: e.message });
           else ctx.note(`[${String(e.progress).padStart(3)}%] ${e.message}`);
         },
       });
@@ -141,7 +141,7 @@ const start: Command = {
     } catch (e) {
       if (e instanceof SpawnFailedError) {
         ctx.io.stderr(`error: ${e.userMessage}\n`);
-        if (ctx.json) ctx.io.stdout(`${JSON.stringify({ error: e.message, kind: 'SpawnFailed' })}\n`);
+        if (ctx.json) ctx.printJsonLine('stdout', { error: e.message, kind: 'SpawnFailed' });
         return EXIT.failure;
       }
       throw e;

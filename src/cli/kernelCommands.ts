@@ -31,8 +31,8 @@ const run: Command = {
           },
         });
         if (ctx.json) {
-          ctx.io.stdout(`${JSON.stringify({ status: result.status, execution_count: result.executionCount, text: texts,
-            streams: result.outputs.filter((o) => o.type === 'stream'), error: result.error ? { ename: result.error.ename, evalue: result.error.evalue } : null }, null, 2)}\n`);
+          ctx.print('', { status: result.status, execution_count: result.executionCount, text: texts,
+            streams: result.outputs.filter((o) => o.type === 'stream'), error: result.error ? { ename: result.error.ename, evalue: result.error.evalue } : null });
         }
         if (result.status !== 'ok') {
           const last = result.error?.traceback.length ? stripAnsi(result.error.traceback[result.error.traceback.length - 1]!) : `${result.error?.ename}: ${result.error?.evalue}`;

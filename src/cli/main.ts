@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { Command, CommandContext, CommandGroup, CliIO, describeError, EXIT, exitCodeFor, OptionSpec, UsageError } from './command';
 import { Logger, redactingLogger, silentLogger } from '../core/log';
+import { terminalOutput } from './terminalOutput';
 
 const COMMON: OptionSpec = {
   json: { type: 'boolean' },
@@ -9,7 +10,10 @@ const COMMON: OptionSpec = {
   help: { type: 'boolean', short: 'h' },
 };
 
-export async function runCli(argv: string[], groups: CommandGroup[], io: CliIO, signal: AbortSignal): Promise<number> {
+export async function runCli(argv: string[], groups: CommandGroup[], rawIO: CliIO, signal: AbortSignal): Promise<number> {
+  // The one choke point: from here on every write goes through the terminal-safe writers.
+  const out = terminalOutput(rawIO);
+  const io: CliIO = { ...rawIO, stdout: out.stdout, stderr: out.stderr, stdoutBytes: undefined };
   const [groupName, commandName, ...rest] = argv;
   const group = groups.find((g) => g.name === groupName);
   if (!group || groupName === '--help' || groupName === '-h') {
@@ -47,7 +51,9 @@ export async function runCli(argv: string[], groups: CommandGroup[], io: CliIO, 
     values, positionals, json, io, signal,
     atExit: (work) => exitWork.push(work),
     logger: values.verbose ? redactingLogger(stderrLogger) : silentLogger,
-    print: (human, value) => io.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : human.endsWith('\n') ? human : `${human}\n`),
+    print: (human, value) => (json ? out.json('stdout', value, 'document') : io.stdout(human.endsWith('\n') ? human : `${human}\n`)),
+    printJsonLine: (stream, value) => out.json(stream, value, 'line'),
+    writeBytes: (bytes) => out.bytes(bytes),
     note: (line) => io.stderr(`${line}\n`),
   };
   try {
@@ -55,7 +61,7 @@ export async function runCli(argv: string[], groups: CommandGroup[], io: CliIO, 
   } catch (e) {
     const code = exitCodeFor(e);
     const message = describeError(e);
-    if (json) io.stdout(`${JSON.stringify({ error: message, kind: (e as { kind?: string }).kind ?? (e instanceof UsageError ? 'Usage' : 'Error') })}\n`);
+    if (json) out.json('stdout', { error: message, kind: (e as { kind?: string }).kind ?? (e instanceof UsageError ? 'Usage' : 'Error') }, 'line');
     io.stderr(`error: ${message}\n`);
     if (e instanceof UsageError) io.stderr(commandHelp(group, commandName!, command));
     return code;

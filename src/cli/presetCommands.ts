@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidInputError } from '../core/http/errors';
 import { describePresetPlan, planText } from '../presets/presetPlan';
-import { presetLink } from '../presets/presetLink';
+import { codeServerPresetLink, presetLink } from '../presets/presetLink';
 import { validatePreset } from '../presets/validatePreset';
 import { problemLineFor } from '../presets/problemText';
 import type { Preset, PresetValidation } from '../presets/presetTypes';
@@ -52,9 +52,9 @@ export const presetCommands: CommandGroup = {
       },
     },
     link: {
-      summary: 'Print the one-click link: the preset inlined, or --url where it is hosted (https)',
-      usage: 'FILE [--url https://...] [--scheme vscode|vscode-insiders]',
-      options: { url: { type: 'string' }, scheme: { type: 'string' } },
+      summary: 'Print the one-click links: for desktop VS Code (vscode://), and with --code-server for code-server in the browser (https://); the preset inlined, or --url where it is hosted (https)',
+      usage: 'FILE [--url https://...] [--scheme vscode|vscode-insiders] [--code-server https://HUB/hub/user-redirect/vscode/]',
+      options: { url: { type: 'string' }, scheme: { type: 'string' }, 'code-server': { type: 'string' } },
       async run(ctx) {
         const valid = await readValidPreset(ctx);
         if (!valid) return EXIT.failure;
@@ -62,8 +62,15 @@ export const presetCommands: CommandGroup = {
         const scheme = optionalString(ctx, 'scheme');
         if (scheme && !/^[a-z][a-z0-9+.-]*$/.test(scheme)) throw new UsageError('--scheme must be a URI scheme like vscode');
         const url = optionalString(ctx, 'url');
+        const codeServer = optionalString(ctx, 'code-server');
         const link = presetLink(url ?? preset, { scheme });
-        ctx.print(link, { link, kind: url ? 'url' : 'inline' });
+        if (!codeServer) {
+          ctx.print(link, { link, kind: url ? 'url' : 'inline' });
+          ctx.note('That link opens in desktop VS Code. For code-server in the browser add --code-server <its https address> (on a JupyterHub: https://HUB/hub/user-redirect/<code-server path>/).');
+          return EXIT.ok;
+        }
+        const codeServerLink = codeServerPresetLink(url ?? preset, codeServer);
+        ctx.print(`desktop VS Code:       ${link}\ncode-server (browser): ${codeServerLink}`, { link, codeServerLink, kind: url ? 'url' : 'inline' });
         return EXIT.ok;
       },
     },

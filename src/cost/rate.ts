@@ -4,7 +4,7 @@ import type { BillableRef } from '../shared/resourceIds';
 import type { Rate } from '../shared/cost/costSnapshot';
 
 
-/** Where a resource runs; `local` (this machine) costs nothing. */
+/** Where a resource runs; `local` (this machine) costs nothing unless its hub profile has a price of its own. */
 export interface PricingHints {
   cloud?: Cloud | 'local';
   region?: string;
@@ -52,7 +52,8 @@ export function rateFor(resource: CostResource, table: PriceTable): Rate {
   const rate: Rate = { usdPerHour: 0, lines: [], asOf: table.asOf, source: '', estimated: true, warnings: [] };
   const cloud = resource.cloud === 'local' ? undefined : resource.cloud;
   rate.source = resource.cloud === 'local' ? 'runs on this machine' : sourceOf(table, cloud);
-  if (resource.cloud === 'local') {
+  // A price the user (or a preset) set for the hub's profile wins, even for a hub on this machine.
+  if (resource.cloud === 'local' && !(resource.kind === 'server' && resource.profileUsdPerHour !== undefined)) {
     rate.lines.push({ what: resource.kind === 'cluster' ? `${resource.workers} local workers` : 'local server', count: 1, unitUsdPerHour: 0, basis: 'free' });
     return rate;
   }

@@ -25,6 +25,17 @@ export interface DashboardTarget {
 export interface DashboardSources {
   /** The argument of `pangeo.dashboard.open` (a tree item or a cluster id) → a target, if it names a cluster. */
   resolve(arg: unknown): Promise<DashboardTarget | undefined>;
+  /** The clusters the Dask view lists now, offered when the command is run without one (from the command palette). */
+  known?(): KnownCluster[];
+}
+
+export interface KnownCluster {
+  /** Cluster name, as its provider gave it (shown as plain text). */
+  name: string;
+  /** Provider label, status and size. */
+  description: string;
+  /** What `resolve` takes for it. */
+  arg: unknown;
 }
 
 /** A read-only target for a bare dashboard URL (no scale/adapt, no headers). */

@@ -38,8 +38,13 @@ export interface ClusterSummary {
   dashboardUrl?: string;
   schedulerAddress?: string;
   provider: ProviderKind;
-  /** Set while the cluster follows its adaptive target; a null bound is one the provider cannot tell. */
+  /**
+   * Set while the cluster follows its adaptive target; a null bound is one the provider cannot tell (a null maximum
+   * with a known minimum: the cluster adapts without a maximum).
+   */
   adaptive?: { minimum: number | null; maximum: number | null };
+  /** Why the provider cannot tell whether the cluster adapts (then `adaptive` is unset, and nothing is claimed). */
+  adaptiveUnknown?: string;
   /** Why the cluster is failed/unreachable/stopped, in the provider's words. */
   message?: string;
   /** Per-cluster refinements of the provider's capabilities (e.g. a scheduler without the /api/v1 routes). */
@@ -92,6 +97,8 @@ export interface ClusterProvider {
   stop(id: string, signal?: AbortSignal): Promise<void>;
   connectionInfo(id: string, signal?: AbortSignal): Promise<ConnectionInfo>;
   workers(id: string, signal?: AbortSignal): Promise<WorkerSummary[]>;
+  /** A cluster the provider still knows though it no longer lists it (a Gateway keeps stopped ones a while); undefined when none. */
+  findEnded?(idOrName: string, signal?: AbortSignal): Promise<ClusterSummary | undefined>;
   /** Stops background work (adaptive followers, timers); clusters keep running. */
   dispose?(): void;
 }
@@ -130,10 +137,14 @@ export function formatBytes(bytes: number): string {
   return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** "adaptive 1–3", or "adaptive (bounds unknown)" when the provider cannot tell them; '' when not adaptive. */
-export function describeAdaptive(c: Pick<ClusterSummary, 'adaptive'>, dash = '–'): string {
+/**
+ * "adaptive 1–3", "adaptive from 0 (no maximum)", "adaptive (bounds unknown)" when the provider cannot tell the bounds,
+ * "adaptive or fixed: unknown" when it cannot tell whether the cluster adapts; '' when it is known not to adapt.
+ */
+export function describeAdaptive(c: Pick<ClusterSummary, 'adaptive' | 'adaptiveUnknown'>, dash = '–'): string {
   const a = c.adaptive;
-  if (!a) return '';
+  if (!a) return c.adaptiveUnknown ? 'adaptive or fixed: unknown' : '';
+  if (a.minimum !== null && a.maximum === null) return `adaptive from ${a.minimum} (no maximum)`;
   if (a.minimum === null || a.maximum === null) return 'adaptive (bounds unknown)';
   return `adaptive ${a.minimum}${dash}${a.maximum}`;
 }

@@ -31,6 +31,8 @@ export interface ProviderHost {
   daskCommand(): string | undefined;
   /** Runs a local cluster's adaptive following in a detached process (the CLI); in-process when absent. */
   adaptiveFollowerCommand?: { command: string; args: string[] };
+  /** How long one call to a remote provider may take in all, retries included (its own default when unset), and what to do when it took longer (the CLI names --timeout). */
+  requestTimeout?: { ms?: number; hint?: string };
   /** The hub sign-in's token for a Gateway that is a hub service (the editor's hubs module). */
   hubTokenFor?(gatewayUrl: string, hubUrl?: string): Promise<string | undefined>;
 }

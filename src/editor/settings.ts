@@ -19,8 +19,20 @@ export function settingsTarget(vs: typeof vscode): vscode.ConfigurationTarget {
   return vs.workspace.workspaceFolders?.length ? vs.ConfigurationTarget.Workspace : vs.ConfigurationTarget.Global;
 }
 
+/** The user's settings, unless the workspace sets `key` already (a preset put it there), where a user value would be hidden. */
+export function userSettingsTarget(vs: typeof vscode, key: SettingKey): vscode.ConfigurationTarget {
+  const inspected = inspectAnySetting(vs, key);
+  return inspected?.workspaceValue !== undefined ? vs.ConfigurationTarget.Workspace : vs.ConfigurationTarget.Global;
+}
+
 export async function writeSetting<K extends SettingKey>(vs: typeof vscode, key: K, value: SettingValue<K>, target: vscode.ConfigurationTarget): Promise<void> {
   await updateAnySetting(vs, key, value, target);
+}
+
+/** A true/false setting of the editor's own (not in our table), or `fallback` when unset or not a boolean. */
+export function readEditorFlag(vs: typeof vscode, key: string, fallback: boolean): boolean {
+  const value = vs.workspace.getConfiguration().get<unknown>(key);
+  return typeof value === 'boolean' ? value : fallback;
 }
 
 /** Values of any setting (a preset's keys are not all ours) per scope: what the user set, defaults excluded. */

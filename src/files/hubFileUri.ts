@@ -11,6 +11,8 @@
 //   top, so the round trip through a string is lossless too.
 // - The rest is the server path as is (a server path has no empty, '.' or '..' segments).
 
+import { hubLabel } from '../hubs/hubUrl';
+
 export const HUB_FILE_SCHEME = 'pangeo-hub';
 
 export interface ServerFileLocation {
@@ -85,6 +87,19 @@ export function sameServer(a: Pick<ServerFileLocation, 'hubId' | 'user' | 'serve
 export function serverFolderName(loc: Pick<ServerFileLocation, 'hubId' | 'user' | 'serverName'>): string {
   const u = new URL(loc.hubId);
   return `${loc.user}@${u.host}${u.pathname.replace(/\/$/, '')}${loc.serverName ? ` (${loc.serverName})` : ''}`;
+}
+
+/**
+ * "alice's server on hub.example.org/jhub" or "alice's server gpu on hub.example.org": how messages name a server
+ * (never the raw pangeo-hub: address, whose "http:@" and "@" segments mean nothing to a user).
+ */
+export function serverDisplayName(loc: Pick<ServerFileLocation, 'hubId' | 'user' | 'serverName'>): string {
+  return `${loc.user}'s server${loc.serverName ? ` ${loc.serverName}` : ''} on ${hubLabel(loc.hubId)}`;
+}
+
+/** "course/week1 on alice's server on hub.example.org", or "the home folder of alice's server on …" for the root. */
+export function serverPlaceName(loc: ServerFileLocation): string {
+  return loc.path ? `${loc.path} on ${serverDisplayName(loc)}` : `the home folder of ${serverDisplayName(loc)}`;
 }
 
 /** The server file a Uri names, or undefined when it is not a well-formed `pangeo-hub:` Uri (any Uri-like object). */

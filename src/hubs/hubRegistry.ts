@@ -32,6 +32,8 @@ export interface HubRegistry {
   restartServer(hubId: string, serverName: string, ask?: boolean): Promise<boolean>;
   /** True while the hub has a signed-in user. */
   isSignedIn(hubId: string): boolean;
+  /** Why the hub's last refresh failed (unreachable, token refused), or undefined after one that worked. */
+  refreshError?(hubId: string): unknown;
   /** A feature that runs kernels on hub servers: sign-out names its notebooks and releases them before the token goes. */
   addKernelUser(user: HubKernelUser): { dispose(): void };
   /** The current Authorization header value for a hub ("token …"), for clients other than HubClient. */

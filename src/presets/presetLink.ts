@@ -1,4 +1,5 @@
-// One-click preset links: vscode://pangeo-compute.pangeo-compute/preset?url=<https URL> or ?data=<base64url JSON>.
+// One-click preset links: vscode://pangeo-compute.pangeo-compute/preset?url=<https URL> or ?data=<base64url JSON> for
+// desktop VS Code, and an https link to a code-server page for code-server in the browser (see codeServerPresetLink).
 import { InvalidInputError } from '../core/http/errors';
 import { urlProblem } from './semanticChecks';
 import { validatePreset, type ValidateOptions } from './validatePreset';
@@ -32,6 +33,61 @@ export function presetLink(source: Preset | string | URL, opts: PresetLinkOption
   return link;
 }
 
+/**
+ * The file scheme of preset links in code-server. A browser cannot hand a `code-oss://` link to code-server (only
+ * URIs the workbench made itself come back through its /callback page), but code-server's page takes
+ * `?payload=[["openFile","<uri>"]]` and opens that URI as a file: the extension serves `pangeo-preset:/preset?…`,
+ * and reading it opens the review page.
+ */
+export const PRESET_FILE_SCHEME = 'pangeo-preset';
+
+/**
+ * An https link to the code-server page `codeServerUrl` that opens the preset there (e.g. on a hub
+ * `https://hub.example.org/hub/user-redirect/vscode/`, which JupyterHub sends to each student's own server).
+ */
+export function codeServerPresetLink(source: Preset | string | URL, codeServerUrl: string): string {
+  const problem = urlProblem(codeServerUrl);
+  if (problem) throw new InvalidInputError(`The code-server address ${problem.message}.`, 'Give the https address students open code-server at, e.g. https://hub.example.org/hub/user-redirect/vscode/.');
+  const inner = presetLink(source, { scheme: PRESET_FILE_SCHEME }).replace(`${PRESET_FILE_SCHEME}://${EXTENSION_ID}`, `${PRESET_FILE_SCHEME}:`);
+  const page = new URL(codeServerUrl);
+  page.searchParams.delete('payload');
+  page.searchParams.set('payload', JSON.stringify([['openFile', inner]]));
+  const link = page.toString();
+  if (typeof source !== 'string' && !(source instanceof URL) && link.length > MAX_INLINE_LINK_CHARS) {
+    throw new InvalidInputError(`This preset is too large to inline in a link (${link.length} characters; the limit is ${MAX_INLINE_LINK_CHARS}).`,
+      'Host the preset file at an https:// address and link to that URL instead.');
+  }
+  return link;
+}
+
+/** The `pangeo-preset:` link inside a code-server preset link (https://…?payload=[["openFile", …]]), else undefined. */
+export function presetInCodeServerLink(text: string): string | undefined {
+  let payload: unknown;
+  try {
+    const url = new URL(text);
+    if (!/^https?:$/.test(url.protocol) || !url.searchParams.has('payload')) return undefined;
+    payload = JSON.parse(url.searchParams.get('payload')!);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(payload)) return undefined;
+  const entry = payload.find((e): e is [string, string] => Array.isArray(e) && e[0] === 'openFile' && typeof e[1] === 'string' && e[1].startsWith(`${PRESET_FILE_SCHEME}:`));
+  return entry?.[1];
+}
+
+/**
+ * The code-server address students open, guessed from this editor's own address (its `/callback` address will do) on
+ * a hub: `…/user/<name>/<rest>` becomes `…/hub/user-redirect/<rest>` (JupyterHub sends that to whoever opens it).
+ */
+export function studentCodeServerUrl(ownUrl: string): string {
+  const url = new URL(ownUrl);
+  url.search = '';
+  url.hash = '';
+  url.pathname = url.pathname.replace(/\/callback$/, '/');
+  url.pathname = url.pathname.replace(/\/user\/[^/]+\//, '/hub/user-redirect/');
+  return url.toString();
+}
+
 /** The parts of a URI the handler gets (vscode.Uri has these; a string is parsed). */
 export interface UriParts {
   scheme: string;
@@ -49,9 +105,10 @@ export type ParsedPresetLink =
 export function parsePresetLink(uri: string | UriParts, options: ValidateOptions = {}): ParsedPresetLink {
   let parts: UriParts;
   if (typeof uri === 'string') {
-    const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/.exec(uri);
+    // `scheme://authority/path?query`, or `pangeo-preset:/path?query` (no authority) as in code-server links.
+    const m = /^([A-Za-z][A-Za-z0-9+.-]*):(?:\/\/([^/?#]*))?(\/[^?#]*)(?:\?([^#]*))?/.exec(uri);
     if (!m) return { kind: 'invalid', reason: 'not a link' };
-    parts = { scheme: m[1]!, authority: m[2]!, path: m[3]!, query: m[4] ?? '' };
+    parts = { scheme: m[1]!, authority: m[2] ?? '', path: m[3]!, query: m[4] ?? '' };
   } else {
     parts = uri;
   }

@@ -18,7 +18,7 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 export async function bundleWebviews(): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'pangeo-webviews-'));
   await esbuild.build({
-    entryPoints: { dashboard: 'webviews/dashboard/main.ts', cost: 'webviews/cost/main.ts' },
+    entryPoints: { dashboard: 'webviews/dashboard/main.ts', cost: 'webviews/cost/main.ts', presetReview: 'webviews/presetReview/main.ts' },
     outdir: out, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'text' },
     minify: true, logLevel: 'warning', legalComments: 'none',
   });
@@ -36,8 +36,8 @@ export async function servePages(bundleDir: string): Promise<ServedPages> {
   let origin = '';
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const page = /^\/(dashboard|cost)\.html$/.exec(path);
-    const script = /^\/dist\/webviews\/(dashboard|cost)\.js$/.exec(path);
+    const page = /^\/(dashboard|cost|presetReview)\.html$/.exec(path);
+    const script = /^\/dist\/webviews\/(dashboard|cost|presetReview)\.js$/.exec(path);
     if (page) {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
       res.end(buildWebviewHtml({ title: page[1]!, nonce: makeNonce(), cspSource: origin, scriptUri: `${origin}/dist/webviews/${page[1]}.js` }));
@@ -59,7 +59,7 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-// A subset of VS Code's Default Light / Dark Modern colours, set the way the editor sets them on <html>.
+// A subset of VS Code's Default Light / Dark Modern / Dark High Contrast colours, set the way the editor sets them on <html>.
 export const THEMES = {
   light: { bodyClass: 'vscode-light', vars: {
     '--vscode-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff', '--vscode-font-family': 'system-ui, sans-serif',
@@ -83,8 +83,9 @@ export const THEMES = {
   } },
   'high-contrast': { bodyClass: 'vscode-high-contrast', vars: {
     '--vscode-foreground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-font-family': 'system-ui, sans-serif',
-    '--vscode-font-size': '13px', '--vscode-button-background': '#000000', '--vscode-button-foreground': '#ffffff',
-    '--vscode-button-border': '#6fc3df', '--vscode-button-secondaryBackground': '#000000', '--vscode-button-secondaryForeground': '#ffffff',
+    // VS Code 1.100's Dark High Contrast sets no button.background, button.secondaryBackground nor their hover colours.
+    '--vscode-font-size': '13px', '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-border': '#6fc3df', '--vscode-button-secondaryForeground': '#ffffff', '--vscode-contrastActiveBorder': '#f38518',
     '--vscode-input-background': '#000000', '--vscode-input-foreground': '#ffffff', '--vscode-input-border': '#6fc3df',
     '--vscode-panel-border': '#6fc3df', '--vscode-badge-background': '#000000', '--vscode-badge-foreground': '#ffffff',
     '--vscode-errorForeground': '#f48771', '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616',
@@ -134,9 +135,9 @@ export interface WebviewUnderTest {
  * Opens a webview page with the acquireVsCodeApi stub installed before the bundle runs.
  * `onPost` plays the extension host: it receives what the webview posts.
  */
-export async function openWebview(browser: Browser, origin: string, view: 'dashboard' | 'cost', theme: ThemeName,
-  onPost: (m: unknown) => void | Promise<void>): Promise<WebviewUnderTest> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+export async function openWebview(browser: Browser, origin: string, view: 'dashboard' | 'cost' | 'presetReview', theme: ThemeName,
+  onPost: (m: unknown) => void | Promise<void>, viewport = { width: 1200, height: 1000 }): Promise<WebviewUnderTest> {
+  const page = await browser.newPage({ viewport });
   const posted: unknown[] = [];
   const cspViolations: string[] = [];
   page.on('console', (m) => {

@@ -32,6 +32,8 @@ export interface HarnessOptions {
    * the test runner; in a multi-root workspace the folder is just added.
    */
   workspaceFile?: boolean;
+  /** A folder by Uri instead (e.g. a `pangeo-hub:` server folder: a window whose only folder is virtual). */
+  folderUri?: string;
   artifactsDir: string;
   /** How long the runner may take to write its results, from the moment the workbench is up. */
   timeoutMs?: number;
@@ -64,8 +66,8 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
       extensionsDir,
       env: { ...options.env, [RESULTS_ENV]: resultsPath, [CONFIG_ENV]: configPath, [HOLD_ENV]: '1', [UI_ENV]: uiDir },
     });
-    let opened = workspace;
-    if (options.workspaceFile) {
+    let opened = options.folderUri ?? workspace;
+    if (options.workspaceFile && !options.folderUri) {
       opened = join(scratch, 'e2e.code-workspace');
       writeFileSync(opened, JSON.stringify({ folders: [{ path: workspace }], settings: {} }, null, 2));
     }

@@ -7,10 +7,12 @@ import { join, resolve } from 'node:path';
 import { bundleRunner } from './bundleRunner';
 import { installCodeServer } from './codeServer';
 import { runInCodeServer } from './harness';
-import { runCommand } from './processes';
+import { runCommand, scratchDir } from './processes';
 import { failureReason, type E2EResults } from './results';
 import { startScenarioHub, type ScenarioHub } from './scenarioHub';
-import { checkVsix } from './vsix';
+import { checkVsix, writeProbeExtension } from './vsix';
+import { installedCopy } from './installedCopy';
+import { HUB_FILE_SCHEME, toHubUriParts } from '../../src/files/hubFileUri';
 
 const repoRoot = resolve(__dirname, '..', '..');
 const artifactsDir = join(repoRoot, '.artifacts', 'e2e');
@@ -64,8 +66,11 @@ async function main(): Promise<number> {
   const codeServer = await timed('code-server install', () => installCodeServer(repoRoot));
   const hub = await hubStarting;
 
-  const dev = await timed('editor tests', () =>
-    runInCodeServer({
+  const greps = grep?.split('|');
+  const wantsVirtual = !greps || greps.some((g) => g.includes('virtual workspace') || 'virtual workspace: '.includes(g));
+  // A --grep for the virtual workspace tests alone skips the first start (it would run zero tests).
+  if (!greps || !greps.every((g) => g.includes('virtual workspace'))) {
+    const dev = await timed('editor tests', () => runInCodeServer({
       name: 'workbench',
       codeServerBin: codeServer,
       extensionDevelopmentPath: repoRoot,
@@ -78,11 +83,36 @@ async function main(): Promise<number> {
       // The server files suite adds the hub server as a workspace folder without restarting the extension host.
       workspaceFile: true,
       timeoutMs: 600_000, // every suite in one editor run (the kernels suite kills and restarts hubs)
-    }),
-  );
+    }));
+    runs.push(['dev', dev]);
+    report('dev', dev);
+  }
+  // Its own editor start: a window whose only folder is the hub server's home (a virtual workspace), with the extension
+  // installed (a probe under development hosts the runner), since the editor applies `capabilities` only to installed ones.
+  if (wantsVirtual) {
+    const home = toHubUriParts({ hubId: hub.config.url, user: hub.config.user, serverName: '', path: '' });
+    const scratch = scratchDir('pangeo-e2e-virtual-');
+    try {
+      const virtual = await timed('virtual workspace tests', () =>
+        runInCodeServer({
+          name: 'virtual-workspace',
+          codeServerBin: codeServer,
+          extensionDevelopmentPath: writeProbeExtension(join(scratch.path, 'probe'), runner),
+          extensionTestsPath: join(scratch.path, 'probe', 'runner.js'),
+          artifactsDir,
+          config: { hub: hub.config, virtualWorkspace: true, grep: ['virtual workspace: '] },
+          extraExtensions: [process.env.PANGEO_E2E_JUPYTER_EXTENSION || join(repoRoot, 'test/e2e/jupyterStub'), installedCopy(repoRoot, join(scratch.path, 'pangeo-compute'))],
+          folderUri: `${HUB_FILE_SCHEME}://${home.authority}${home.path}`,
+          timeoutMs: 300_000,
+        }),
+      );
+      runs.push(['virtual', virtual]);
+      report('virtual', virtual);
+    } finally {
+      scratch.remove();
+    }
+  }
   await timed('JupyterHub stop', stopHub);
-  runs.push(['dev', dev]);
-  report('dev', dev);
   if (only.includes('vsix')) {
     const vsix = await timed('vsix check', () => checkVsix({ repoRoot, codeServerBin: codeServer, runnerPath: runner, artifactsDir }));
     runs.push(['vsix', vsix]);

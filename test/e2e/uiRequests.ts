@@ -211,7 +211,7 @@ async function inWebview(page: Page, selector: string, timeout: number): Promise
 }
 
 /** The first text of a webview element matching `selector` that matches `match` (or any text), polling until `timeout`. */
-async function webviewText(page: Page, selector: string, match: string | undefined, timeout: number): Promise<string> {
+export async function webviewText(page: Page, selector: string, match: string | undefined, timeout: number): Promise<string> {
   const pattern = match !== undefined ? new RegExp(match) : undefined;
   const deadline = Date.now() + timeout;
   const seen: string[] = [];

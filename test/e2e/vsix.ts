@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join } from 'node:path';
 import { installExtension } from './codeServer';
 import { runInCodeServer } from './harness';
+import { presetLinkOpensInCodeServer } from './presetLinkInBrowser';
 import { runCommand, scratchDir } from './processes';
 import type { E2EResults, E2ETestResult } from './results';
 
@@ -70,6 +71,8 @@ export async function checkVsix(options: VsixCheckOptions): Promise<E2EResults> 
       return true;
     });
     if (!installed) return done();
+    await step('vsix: a code-server preset link (https, opened by the browser) shows the review page', () =>
+      presetLinkOpensInCodeServer({ codeServerBin: options.codeServerBin, scratch, extensionsDir, artifactsDir: options.artifactsDir }));
     const probe = writeProbeExtension(join(scratch, 'probe'), options.runnerPath);
     const editor = await runInCodeServer({
       name: 'vsix-installed',
@@ -102,7 +105,7 @@ async function listZip(file: string): Promise<string[]> {
 }
 
 /** A do-nothing extension whose only job is to host the test runner next to the installed .vsix. */
-function writeProbeExtension(dir: string, runnerPath: string): string {
+export function writeProbeExtension(dir: string, runnerPath: string): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({
     name: 'pangeo-e2e-probe', publisher: 'pangeo-compute', version: '0.0.0', engines: { vscode: '^1.100.0' },

@@ -273,10 +273,13 @@ export interface FakeVscode {
   notices: Array<{ kind: 'info' | 'warning' | 'error' | 'status' | 'input-refused'; text: string }>;
   /** Every withProgress title and progress message, in order. */
   progress: string[];
-  /** Every showQuickPick: its title and items (labels, descriptions, details as given). */
-  quickPicks: Array<{ title?: string; items: Array<{ label: string; description?: string; detail?: string }> }>;
   /** Scripted answers: a notification's button (by a key its text contains), quick picks (by label prefix), input boxes, open dialogs. */
   answers: { buttons: Map<string, string>; quickPick: string[]; input: string[]; open: string[] };
+  /** Every quick pick shown (createQuickPick or showQuickPick): its title, item labels and items, and the labels highlighted when it opened. Answered from
+   * `answers.quickPick` like showQuickPick; the answer `'$(back)'` presses its Back button. */
+  quickPicks: Array<{ title?: string; labels: string[]; active: string[]; items: Array<{ label: string; description?: string; detail?: string }> }>;
+  /** File system providers by scheme (workspace.registerFileSystemProvider). */
+  fileSystems: Map<string, vscode.FileSystemProvider>;
   /** URLs opened in the browser. */
   openedExternally: string[];
   clipboard: { text: string };
@@ -315,9 +318,10 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
   const executed: FakeVscode['executed'] = [];
   const messages: string[] = [];
   const progress: string[] = [];
-  const quickPicks: FakeVscode['quickPicks'] = [];
   const notices: FakeVscode['notices'] = [];
   const answers: FakeVscode['answers'] = { buttons: new Map(), quickPick: [], input: [], open: [] };
+  const quickPicks: FakeVscode['quickPicks'] = [];
+  const fileSystems = new Map<string, vscode.FileSystemProvider>();
   const openedExternally: string[] = [];
   const clipboard = { text: '' };
   const panels: FakePanel[] = [];
@@ -382,7 +386,8 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     ViewColumn: { Active: -1 },
     StatusBarAlignment: { Left: 1, Right: 2 },
     ProgressLocation: { Notification: 15 },
-    QuickInputButtons: { Back: { id: 'back' } },
+    QuickInputButtons: { Back: BACK_BUTTON },
+    TabInputText: class { constructor(readonly uri: FakeUri) {} },
     ConfigurationTarget,
     DiagnosticSeverity: { Error: 0 },
     Diagnostic: FakeDiagnostic,
@@ -458,29 +463,9 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
         if (o.title) progress.push(o.title);
         return task({ report: (v) => void (v.message !== undefined && progress.push(v.message)) }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) });
       },
-      // A quick pick shown with show(): recorded like showQuickPick, accepted with the scripted answer (or hidden).
-      createQuickPick: () => {
-        const accepted = new FakeEventEmitter<void>();
-        const hidden = new FakeEventEmitter<void>();
-        const qp = {
-          title: undefined as string | undefined, items: [] as Array<{ label: string }>, activeItems: [] as unknown[], selectedItems: [] as Array<{ label: string }>,
-          ignoreFocusOut: false, buttons: [] as unknown[],
-          onDidAccept: accepted.event, onDidHide: hidden.event, onDidTriggerButton: () => ({ dispose() {} }),
-          show() {
-            quickPicks.push({ title: qp.title, items: qp.items });
-            const want = answers.quickPick.shift();
-            const item = want === undefined ? undefined : qp.items.find((i) => i.label.startsWith(want));
-            setImmediate(() => {
-              if (item) { qp.selectedItems = [item]; accepted.fire(); }
-              hidden.fire();
-            });
-          },
-          hide() {}, dispose() {},
-        };
-        return qp;
-      },
+      createQuickPick: () => createFakeQuickPick(answers.quickPick, quickPicks),
       showQuickPick: async (items: Array<{ label: string }>, o?: { title?: string }) => {
-        quickPicks.push({ title: o?.title, items });
+        quickPicks.push({ title: o?.title, labels: items.map((i) => i.label), active: [], items });
         const want = answers.quickPick.shift();
         return want === undefined ? undefined : items.find((i) => i.label.startsWith(want));
       },
@@ -529,6 +514,10 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
       },
       getConfiguration: configuration,
       onDidChangeConfiguration: configChanged.event,
+      registerFileSystemProvider: (scheme: string, provider: vscode.FileSystemProvider) => {
+        fileSystems.set(scheme, provider);
+        return { dispose: () => fileSystems.delete(scheme) };
+      },
     },
   };
 
@@ -541,7 +530,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     },
     globalState, Uri: FakeUri, settings, updates, failUpdateOf, configChanged,
     fireConfigChange: (...keys) => configChanged.fire({ affectsConfiguration: (s) => keys.some((k) => k === s || k.startsWith(`${s}.`)) }),
-    commands, executed, messages, notices, progress, quickPicks, answers, openedExternally, clipboard, panels, serializers, statusItems, diagnostics, documents,
+    commands, executed, messages, notices, progress, answers, quickPicks, fileSystems, openedExternally, clipboard, panels, serializers, statusItems, diagnostics, documents,
     openDocument(path, text) {
       const doc = new FakeDocument(FakeUri.file(path), text);
       documents.push(doc);
@@ -554,6 +543,34 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     },
     state, controllers, openNotebooks, opened, closed, visibleNotebookEditors, visibleEditorsChanged, installedExtensions, extensionsChanged,
   };
+}
+
+const BACK_BUTTON = { iconPath: 'back' };
+
+/** A QuickPick that answers when shown: the first item whose label starts with the scripted answer, Back, or hidden. */
+function createFakeQuickPick(script: string[], shown: FakeVscode['quickPicks']) {
+  const accepted = new FakeEventEmitter<void>();
+  const hidden = new FakeEventEmitter<void>();
+  const button = new FakeEventEmitter<unknown>();
+  const qp = {
+    title: undefined as string | undefined, items: [] as Array<{ label: string }>, activeItems: [] as Array<{ label: string }>,
+    selectedItems: [] as Array<{ label: string }>, buttons: [] as unknown[], ignoreFocusOut: false, placeholder: undefined as string | undefined,
+    onDidAccept: accepted.event, onDidHide: hidden.event, onDidTriggerButton: button.event,
+    show() {
+      shown.push({ title: qp.title, labels: qp.items.map((i) => i.label), active: qp.activeItems.map((i) => i.label), items: qp.items });
+      const want = script.shift();
+      setImmediate(() => {
+        if (want === '$(back)' && qp.buttons.includes(BACK_BUTTON)) return button.fire(BACK_BUTTON);
+        const item = want === undefined ? undefined : qp.items.find((i) => i.label.startsWith(want));
+        if (!item) return qp.hide();
+        qp.selectedItems = [item];
+        accepted.fire();
+      });
+    },
+    hide() { hidden.fire(); },
+    dispose() {},
+  };
+  return qp;
 }
 
 /** Lets pending promise callbacks run (flows await several steps between test actions). */

@@ -82,8 +82,14 @@ export interface TestHubOptions {
    * mean forever): a short cache makes a revoked token refused at once, as it is on the hub.
    */
   serverTokenCacheSeconds?: number;
-  /** Python appended to jupyterhub_config.py (`c`, `s` = the settings are in scope), e.g. a spawner that says hostile things. */
+  /** Python appended to jupyterhub_config.py after everything else: e.g. a test's own spawner class (hostile text). */
   extraConfig?: string;
+  /**
+   * External services the hub's proxy routes /services/<name>/ to (as a hub runs a Dask Gateway), each with its API
+   * token (`api_token`, for the gateway's own token checks). `accessUsers`: the users given a role with
+   * `access:services!service=<name>` (as z2jh's dask-gateway chart does); others hold only their default scopes.
+   */
+  proxiedServices?: { name: string; url: string; apiToken: string; accessUsers?: string[] }[];
 }
 
 export interface TestHub {
@@ -147,6 +153,7 @@ interface HubSettings {
   demandXsrf: boolean;
   singleUserCmd: string;
   serverTokenCacheSeconds: number | null;
+  proxiedServices: { name: string; url: string; apiToken: string; accessUsers: string[] }[];
 }
 
 const CONFIG_PY = `
@@ -203,8 +210,13 @@ if s['oauth'] is not None:
         'oauth_no_confirm': True,
         'oauth_client_allowed_scopes': s['oauth']['scopes'],
     })
+for svc in s['proxiedServices']:
+    services.append({'name': svc['name'], 'url': svc['url'], 'api_token': svc['apiToken']})
 c.JupyterHub.services = services
 roles = [{'name': 'admin', 'services': ['${ADMIN_SERVICE_NAME}']}]
+for svc in s['proxiedServices']:
+    if svc['accessUsers']:
+        roles.append({'name': 'access-' + svc['name'], 'scopes': ['access:services!service=' + svc['name']], 'users': svc['accessUsers']})
 if s['oauth'] is not None:
     roles.append({'name': 'oauth-test-client-users', 'scopes': ['access:services!service=${OAUTH_SERVICE_NAME}'], 'users': s['users']})
 c.JupyterHub.load_roles = roles
@@ -251,9 +263,10 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     demandXsrf: opts.demandXsrf ?? false,
     singleUserCmd: singleUserCommand(),
     serverTokenCacheSeconds: opts.serverTokenCacheSeconds ?? null,
+    proxiedServices: (opts.proxiedServices ?? []).map((svc) => ({ ...svc, accessUsers: svc.accessUsers ?? [] })),
   };
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
-  writeFileSync(join(dir, 'jupyterhub_config.py'), CONFIG_PY + (opts.extraConfig ? `\n${opts.extraConfig}\n` : ''));
+  writeFileSync(join(dir, 'jupyterhub_config.py'), `${CONFIG_PY}\n${opts.extraConfig ?? ''}\n`);
 
   const hubProcess = startLongRunning({
     name: 'hub',

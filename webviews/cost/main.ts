@@ -1,11 +1,11 @@
 // The cost panel webview: rate and accrued over time, per-resource table, session/today/month totals, the budget.
 import uplotCss from 'uplot/dist/uPlot.min.css';
 import themeCss from '../shared/theme.css';
-import { Chart } from '../shared/charts';
+import { Chart, chartLabel } from '../shared/charts';
 import { formatUsd } from '../shared/format';
 import { connect, injectStyles } from '../shared/hostBridge';
 import { isHostMessage, type HostMessage, type CostSnapshot, type WebviewMessage } from '../../src/shared/protocol/panels';
-import { el, card as addCard } from '../shared/dom';
+import { el, card as addCard, setText } from '../shared/dom';
 
 injectStyles(uplotCss, themeCss);
 
@@ -58,12 +58,12 @@ function onMessage(m: HostMessage): void {
 
 function render(s: CostSnapshot): void {
   const unpriced = s.resources.filter((r) => r.unpriced).length;
-  cardRate.textContent = unpriced && s.totalUsdPerHour === 0 ? 'unpriced' : `${rate(s.totalUsdPerHour)}${unpriced ? ` + ${unpriced} unpriced` : ''}`;
-  cardToday.textContent = formatUsd(s.todayUsd);
-  cardSession.textContent = formatUsd(s.sessionUsd);
-  cardMonth.textContent = formatUsd(s.monthUsd);
+  setText(cardRate, unpriced && s.totalUsdPerHour === 0 ? 'unpriced' : `${rate(s.totalUsdPerHour)}${unpriced ? ` + ${unpriced} unpriced` : ''}`);
+  setText(cardToday, formatUsd(s.todayUsd));
+  setText(cardSession, formatUsd(s.sessionUsd));
+  setText(cardMonth, formatUsd(s.monthUsd));
   const b = s.budget;
-  cardBudget.textContent = b ? `${Math.round(b.fraction * 100)} % of ${formatUsd(b.limitUsd)}` : 'no budget';
+  setText(cardBudget, b ? `${Math.round(b.fraction * 100)} % of ${formatUsd(b.limitUsd)}` : 'no budget');
   if (b && document.activeElement !== limitInput) {
     limitInput.value = String(b.limitUsd);
     periodSelect.value = b.period;
@@ -72,7 +72,7 @@ function render(s: CostSnapshot): void {
   budgetBanner.classList.toggle('hidden', level === 0);
   budgetBanner.classList.toggle('error', level === 100);
   budgetBanner.dataset.level = String(level);
-  if (b && level) budgetBanner.textContent = `${level === 100 ? 'Budget reached' : `${level} % of the budget used`}: ${formatUsd(b.spentUsd)} of ${formatUsd(b.limitUsd)} this ${b.period}.`;
+  if (b && level) setText(budgetBanner, `${level === 100 ? 'Budget reached' : `${level} % of the budget used`}: ${formatUsd(b.spentUsd)} of ${formatUsd(b.limitUsd)} this ${b.period}.`);
 
   const x = s.history.time.map((t) => t / 1000);
   chartTotal.setData(x, [s.history.totalUsdPerHour, s.history.sessionUsd]);
@@ -81,7 +81,7 @@ function render(s: CostSnapshot): void {
     // A new set of resources needs new series: rebuild that one chart.
     chartPerResource?.plot.root.parentElement?.remove();
     chartPerResource = ids.length ? new Chart(perResourceBox, { title: 'Rate per resource', kind: 'time', yFormat: formatUsd,
-      series: ids.map((id) => ({ label: s.history.perResource[id]!.label, format: rate })) }, 'chart-per-resource') : undefined;
+      series: ids.map((id) => ({ label: chartLabel(s.history.perResource[id]!.label), format: rate })) }, 'chart-per-resource') : undefined;
     perResourceIds = ids.join('\n');
   }
   chartPerResource?.setData(x, ids.map((id) => s.history.perResource[id]!.usdPerHour));
@@ -90,24 +90,25 @@ function render(s: CostSnapshot): void {
     const tr = el('tr', { 'data-id': r.id });
     const priced = r.rate.lines.map((l) => `${l.count} × ${l.what} @ ${rate(l.unitUsdPerHour)}`).join('; ') || 'not priced';
     tr.append(
-      el('td', {}, r.label + (r.status === 'unreachable' ? ' (not answering: not charged)' : '')),
+      // A long name is cut with an ellipsis (theme.css): the whole of it is one hover away.
+      el('td', { class: 'name', title: r.label }, r.label + (r.status === 'unreachable' ? ' (not answering: not charged)' : '')),
       el('td', { class: 'num' }, r.unpriced ? 'unpriced' : rate(r.usdPerHour)), el('td', { class: 'num' }, formatUsd(r.todayUsd)),
-      el('td', { class: 'num' }, formatUsd(r.sessionUsd)), el('td', { title: r.rate.warnings.join('\n') }, priced));
+      el('td', { class: 'num' }, formatUsd(r.sessionUsd)), el('td', { class: 'name', title: [priced, ...r.rate.warnings].join('\n') }, priced));
     return tr;
   }));
   if (s.resources.length === 0) tbody.appendChild(el('tr')).appendChild(el('td', { colspan: '5', class: 'muted' }, 'Nothing billable is running.'));
-  footnote.textContent = `Estimated from list prices as of ${s.asOf}. No sample, no charge: time a resource was not observed is not counted.`;
+  setText(footnote, `Estimated from list prices as of ${s.asOf}. No sample, no charge: time a resource was not observed is not counted.`);
 }
 
 setButton.addEventListener('click', () => {
   const limitUsd = Number(limitInput.value || '0');
   if (!Number.isFinite(limitUsd) || limitUsd < 0) {
-    status.textContent = 'The budget is a dollar amount ≥ 0 (0 removes it).';
+    setText(status, 'The budget is a dollar amount ≥ 0 (0 removes it).');
     return;
   }
   setButton.disabled = true;
   void bridge.request({ type: 'cost/setBudget', limitUsd, period: periodSelect.value === 'day' ? 'day' : 'month' }).then((o) => {
-    status.textContent = o.message;
+    setText(status, o.message);
     setButton.disabled = false;
   });
 });

@@ -2,7 +2,8 @@
 // progress per task group): a label, coloured segments on one shared scale, an optional limit mark and a note.
 // Hand-drawn on one canvas because uPlot has no categorical horizontal stacks with per-row colours; only the rows in
 // view are drawn (the canvas sticks to the top of a scroll box), so 1,000 workers cost what ~20 do.
-import { el } from '../shared/dom';
+import { drawText, el, setText, setTitle, textNode } from '../shared/dom';
+import { showInvisible } from '../../src/shared/text/controlCharacters';
 import { axisColors, bodyFont } from '../shared/charts';
 
 export interface BarSegment {
@@ -92,7 +93,7 @@ export class BarList<T> {
     });
     this.canvas.addEventListener('mousemove', (e) => {
       const row = this.rowAt(e.offsetY);
-      this.canvas.title = row ? this.source.title(row) : '';
+      setTitle(this.canvas, row ? this.source.title(row) : '');
     });
     new ResizeObserver(() => {
       this.boxWidth = this.box.clientWidth;
@@ -104,7 +105,7 @@ export class BarList<T> {
   /** Rows to draw, or a plain sentence saying why there are none. */
   setRows(rows: readonly T[], missing?: string): void {
     this.rows = rows;
-    if (this.message.textContent !== (missing ?? '')) this.message.textContent = missing ?? '';
+    setText(this.message, missing ?? '');
     this.message.classList.toggle('hidden', !missing);
     this.scroll.classList.toggle('hidden', rows.length === 0);
     this.draw();
@@ -112,7 +113,7 @@ export class BarList<T> {
 
   /** A line under the title saying where the rows come from (none: the caption alone). */
   setNote(note: string | undefined): void {
-    if (this.note.textContent !== (note ?? '')) this.note.textContent = note ?? '';
+    setText(this.note, note ?? '');
     this.note.classList.toggle('hidden', !note);
   }
 
@@ -151,12 +152,12 @@ export class BarList<T> {
       if (s.outline) sw.style.border = `1px solid ${c}`;
       else sw.style.background = c;
       sw.style.opacity = String(s.alpha ?? 1);
-      item.appendChild(document.createTextNode(s.label));
+      item.appendChild(textNode(s.label));
     }
     if (this.spec.limitLabel) {
       const item = this.legend.appendChild(el('span', { class: 'legend-item' }));
       item.appendChild(el('span', { class: 'swatch limit' }));
-      item.appendChild(document.createTextNode(this.spec.limitLabel));
+      item.appendChild(textNode(this.spec.limitLabel));
     }
   }
 
@@ -227,7 +228,7 @@ export class BarList<T> {
       }
       ctx.fillStyle = fg;
       ctx.textAlign = 'left';
-      ctx.fillText(fit(ctx, label, LABEL_W - 8), 2, y + ROW_H / 2);
+      drawText(ctx, fit(ctx, label, LABEL_W - 8), 2, y + ROW_H / 2);
       let x = barX;
       const widths: number[] = [];
       for (let s = 0; s < this.spec.segments.length; s++) {
@@ -253,7 +254,7 @@ export class BarList<T> {
         ctx.fillRect(Math.min(lx, barX + barW) - 1, y + 1, 2, ROW_H - 2);
       }
       ctx.fillStyle = fg;
-      ctx.fillText(fit(ctx, src.note(r), NOTE_W - 8), barX + barW + 8, y + ROW_H / 2);
+      drawText(ctx, fit(ctx, src.note(r), NOTE_W - 8), barX + barW + 8, y + ROW_H / 2);
       if (selected) {
         ctx.strokeStyle = fg;
         ctx.lineWidth = 2;
@@ -266,7 +267,9 @@ export class BarList<T> {
 }
 
 /** The text, cut with an ellipsis to fit `max` pixels. */
-function fit(ctx: CanvasRenderingContext2D, text: string, max: number): string {
+function fit(ctx: CanvasRenderingContext2D, raw: string, max: number): string {
+  // Cut what will be shown (markers for hidden characters), so a marker is never cut in half unseen.
+  const text = showInvisible(raw);
   if (ctx.measureText(text).width <= max) return text;
   let lo = 0;
   let hi = text.length;

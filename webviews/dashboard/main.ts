@@ -12,7 +12,7 @@ import { BarList } from './barList';
 import { decodeResourceId } from '../../src/shared/resourceIds';
 import { TaskStreamChart } from './taskStreamChart';
 import { MEMORY_SEGMENTS, memoryBars, OCCUPANCY_SEGMENTS, occupancyBars, PROCESSING_SEGMENTS, processingBars, PROGRESS_SEGMENTS, progressBars, TIME_SEGMENTS, timeBars, byTimeDescending } from './workerCharts';
-import { el, card as addCard } from '../shared/dom';
+import { el, card as addCard, setText, setTitle } from '../shared/dom';
 
 injectStyles(uplotCss, themeCss);
 
@@ -125,13 +125,14 @@ const bridge = connect<HostMessage, WebviewMessage>({ isHostMessage, ready: { ty
 const saved = bridge.getState<{ clusterId?: string }>();
 // Until the host names the cluster again: what the saved id names (its cluster id or address), not its encoding.
 const savedRef = decodeResourceId(saved?.clusterId);
-if (saved?.clusterId) title.textContent = savedRef?.kind === 'cluster' ? savedRef.clusterId : savedRef?.kind === 'dashboard' ? savedRef.url : saved.clusterId;
+if (saved?.clusterId) setText(title, savedRef?.kind === 'cluster' ? savedRef.clusterId : savedRef?.kind === 'dashboard' ? savedRef.url : saved.clusterId);
 
 function onMessage(m: HostMessage): void {
   switch (m.type) {
     case 'dashboard/init':
       cluster = m.cluster;
-      title.textContent = m.cluster.name;
+      setText(title, m.cluster.name);
+      setTitle(title, m.cluster.name);
       scaleBox.classList.toggle('hidden', !m.cluster.canScale);
       adaptBox.classList.toggle('hidden', !m.cluster.canAdapt);
       bridge.setState({ clusterId: m.cluster.id });
@@ -169,7 +170,7 @@ function onMessage(m: HostMessage): void {
       showPlots(m.plots, m.reason);
       break;
     case 'dashboard/notice':
-      requestStatus.textContent = m.message;
+      setText(requestStatus, m.message);
       requestStatus.classList.remove('error');
       requestStatus.classList.add('warning');
       break;
@@ -230,22 +231,17 @@ function render(): void {
   document.body.dataset.renderedSamples = String(store.time.length);
 }
 
-/** Unchanged text is not written again: every write makes the browser lay the page out anew. */
-function setText(e: HTMLElement, text: string): void {
-  if (e.textContent !== text) e.textContent = text;
-}
-
 function showState(state: SamplerState, message?: string, confirmed?: boolean): void {
-  badge.textContent = state;
+  setText(badge, state);
   badge.className = `badge ${state}`;
   const down = state === 'stopped' || state === 'unreachable';
   banner.classList.toggle('hidden', !down);
   banner.classList.toggle('error', state === 'stopped');
-  banner.textContent = state === 'stopped' && confirmed
+  setText(banner, state === 'stopped' && confirmed
     ? `Cluster stopped: ${lowerFirst(message ?? 'its provider says it ended.')} The charts keep its last data.`
     : state === 'stopped'
       ? `Cluster stopped: the scheduler no longer answers. Charts show the last data; they resume if it comes back.${message ? ` (${message})` : ''}`
-      : state === 'unreachable' ? `The scheduler is not answering; retrying.${message ? ` (${message})` : ''}` : '';
+      : state === 'unreachable' ? `The scheduler is not answering; retrying.${message ? ` (${message})` : ''}` : '');
   for (const b of [scaleButton, adaptButton]) b.disabled = state === 'stopped';
 }
 
@@ -256,14 +252,14 @@ function lowerFirst(t: string): string {
 /** The Adapt boxes show the cluster's real bounds (unless the user is typing in them). */
 function showAdaptive(a: { minimum: number | null; maximum: number | null } | null): void {
   if (!a) {
-    adaptNow.textContent = ' (now a fixed size)';
+    setText(adaptNow, ' (now a fixed size)');
     return;
   }
   if (a.minimum === null || a.maximum === null) {
-    adaptNow.textContent = ' (now adaptive, bounds unknown)';
+    setText(adaptNow, ' (now adaptive, bounds unknown)');
     return;
   }
-  adaptNow.textContent = ` (now ${a.minimum}–${a.maximum})`;
+  setText(adaptNow, ` (now ${a.minimum}–${a.maximum})`);
   if (document.activeElement !== adaptMin) adaptMin.value = String(a.minimum);
   if (document.activeElement !== adaptMax) adaptMax.value = String(a.maximum);
 }
@@ -296,7 +292,7 @@ function setBusy(busy: boolean): void {
 
 /** A scale/adapt request's result: what the provider said, as an error when it failed. */
 function showOutcome(o: RequestOutcome): void {
-  requestStatus.textContent = o.message;
+  setText(requestStatus, o.message);
   requestStatus.classList.remove('warning');
   requestStatus.classList.toggle('error', !o.ok);
   setBusy(false);
@@ -305,11 +301,11 @@ function showOutcome(o: RequestOutcome): void {
 scaleButton.addEventListener('click', () => {
   const n = Number(scaleInput.value);
   if (!Number.isInteger(n) || n < 0) {
-    requestStatus.textContent = 'Enter a whole number of workers (0 or more).';
+    setText(requestStatus, 'Enter a whole number of workers (0 or more).');
     return;
   }
   setBusy(true);
-  requestStatus.textContent = `Scaling to ${n}…`;
+  setText(requestStatus, `Scaling to ${n}…`);
   void bridge.request({ type: 'dashboard/scale', workers: n }).then(showOutcome);
 });
 
@@ -317,11 +313,11 @@ adaptButton.addEventListener('click', () => {
   const minimum = Number(adaptMin.value);
   const maximum = Number(adaptMax.value);
   if (!Number.isInteger(minimum) || !Number.isInteger(maximum) || minimum < 0 || maximum < minimum) {
-    requestStatus.textContent = 'Adapt needs whole numbers with 0 ≤ minimum ≤ maximum.';
+    setText(requestStatus, 'Adapt needs whole numbers with 0 ≤ minimum ≤ maximum.');
     return;
   }
   setBusy(true);
-  requestStatus.textContent = `Adapting between ${minimum} and ${maximum}…`;
+  setText(requestStatus, `Adapting between ${minimum} and ${maximum}…`);
   void bridge.request({ type: 'dashboard/adapt', minimum, maximum }).then(showOutcome);
 });
 

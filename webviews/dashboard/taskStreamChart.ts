@@ -2,7 +2,7 @@
 // coloured like Dask's (the bar's own prefix colour for compute, red transfers, orange disk, error colour for erred
 // tasks; one theme colour per prefix). Drawn on a canvas (thousands of rectangles); a click on a lane selects its worker.
 import type { TaskBar, TaskStreamState } from '../../src/shared/protocol/panels';
-import { el } from '../shared/dom';
+import { drawText, el, setText, textNode } from '../shared/dom';
 import { axisColors, bodyFont, seriesColor, themeColor } from '../shared/charts';
 import { DASK_TASK_STREAM_ALPHA } from '../../src/shared/dashboard/taskStreamModel';
 
@@ -69,14 +69,14 @@ export class TaskStreamChart {
     // Bars come with every message; the state text only changes now and then (the chart redraws with the next render).
     if (state === this.state && message === this.message && since === this.since && this.status.textContent) return;
     [this.state, this.message, this.since] = [state, message, since];
-    this.toggle.textContent = state === 'live' || state === 'connecting' ? 'Stop live task stream' : 'Start live task stream';
+    setText(this.toggle, state === 'live' || state === 'connecting' ? 'Stop live task stream' : 'Start live task stream');
     this.toggle.disabled = state === 'connecting';
     const at = since ? new Date(since).toLocaleTimeString(undefined, { hourCycle: 'h23' }) : '';
-    this.status.textContent =
+    setText(this.status,
       state === 'off' ? 'Off. The live stream reads the scheduler\'s /eventstream: it shows tasks that finish from then on, costs the scheduler about 0.1 ms per task, and only one viewer per scheduler can have it (opening it elsewhere stops this one).'
         : state === 'connecting' ? 'Connecting to the scheduler\'s /eventstream…'
           : state === 'failed' ? `No task stream: ${message ?? 'the scheduler did not open /eventstream.'}`
-            : `Live since ${at}: tasks that finished in the last minute.`;
+            : `Live since ${at}: tasks that finished in the last minute.`);
     this.status.classList.toggle('error', state === 'failed');
     if (state === 'off') {
       [this.bars, this.laneOf, this.styleOf, this.newest] = [[], [], [], 0];
@@ -204,7 +204,7 @@ export class TaskStreamChart {
       const first = i === 0 || this.lanes[i - 1]!.worker !== l.worker;
       if (first && laneH >= 9) {
         ctx.fillStyle = fg;
-        ctx.fillText(this.names.get(l.worker) ?? l.worker, 2, y + laneH / 2, LABEL_W - 6);
+        drawText(ctx, this.names.get(l.worker) ?? l.worker, 2, y + laneH / 2, LABEL_W - 6);
       }
     });
     let drawn = 0;
@@ -238,7 +238,7 @@ export class TaskStreamChart {
     ctx.fillStyle = fg;
     ctx.textAlign = 'center';
     const step = span > 30_000 ? 10 : span > 10_000 ? 5 : span > 5_000 ? 2 : 1;
-    for (let s = 0; s * 1000 <= span; s += step) ctx.fillText(s === 0 ? 'latest' : `−${s} s`, Math.max(LABEL_W + 12, Math.min(width - 18, x(end - s * 1000))), HEIGHT - AXIS_H / 2);
+    for (let s = 0; s * 1000 <= span; s += step) drawText(ctx, s === 0 ? 'latest' : `−${s} s`, Math.max(LABEL_W + 12, Math.min(width - 18, x(end - s * 1000))), HEIGHT - AXIS_H / 2);
     ctx.textAlign = 'left';
     if (this.selected) {
       ctx.strokeStyle = fg;
@@ -260,23 +260,24 @@ export class TaskStreamChart {
     this.legendSignature = signature;
     this.legend.replaceChildren();
     for (const [prefix] of top) {
-      const item = this.legend.appendChild(el('span', { class: 'legend-item', 'data-prefix': prefix }));
+      // A prefix as long as the panel is cut with an ellipsis; the whole of it is one hover away.
+      const item = this.legend.appendChild(el('span', { class: 'legend-item', 'data-prefix': prefix, title: prefix }));
       item.appendChild(el('span', { class: 'swatch' })).style.background = colors.get(prefix)!;
-      item.appendChild(document.createTextNode(prefix));
+      item.appendChild(el('span', { class: 'legend-text' }, prefix));
     }
     if (transfer) {
       const item = this.legend.appendChild(el('span', { class: 'legend-item' }));
       const sw = item.appendChild(el('span', { class: 'swatch' }));
       sw.style.background = themeColor('--vscode-charts-red', '#e51400');
       sw.style.opacity = '0.4';
-      item.appendChild(document.createTextNode('transfer'));
+      item.appendChild(textNode('transfer'));
     }
     if (disk) {
       const item = this.legend.appendChild(el('span', { class: 'legend-item' }));
       const sw = item.appendChild(el('span', { class: 'swatch' }));
       sw.style.background = themeColor('--vscode-charts-orange', '#d18616');
       sw.style.opacity = '0.4';
-      item.appendChild(document.createTextNode('disk (spill)'));
+      item.appendChild(textNode('disk (spill)'));
     }
   }
 }

@@ -1,6 +1,7 @@
 // The sortable workers table, virtualized: only the rows in view exist in the DOM, so 1,000 workers cost what ~40 do.
 import type { WorkerRow, WorkersUpdate } from '../../src/shared/protocol/panels';
 import { formatAgo, formatBytes, formatPercent } from '../shared/format';
+import { setText, setTitle } from '../shared/dom';
 
 type Key = 'name' | 'address' | 'threads' | 'memoryBytes' | 'cpuPercent' | 'executing' | 'lastSeen';
 const COLUMNS: { key: Key; title: string; num: boolean; width: string }[] = [
@@ -50,7 +51,7 @@ export class WorkersTable {
     const head = table.createTHead().insertRow();
     for (const col of COLUMNS) {
       const th = document.createElement('th');
-      th.textContent = col.title;
+      setText(th, col.title);
       th.dataset.key = col.key;
       th.tabIndex = 0;
       if (col.num) th.className = 'num';
@@ -162,12 +163,15 @@ export class WorkersTable {
       p.tr.setAttribute('aria-selected', String(selected));
     }
     setText(p.cells[0]!, r.name);
+    // A long name or address is cut with an ellipsis (see theme.css): the whole of it is one hover away.
+    setTitle(p.cells[0]!, r.name);
     setText(p.cells[1]!, r.address);
+    setTitle(p.cells[1]!, r.address);
     setText(p.cells[2]!, String(r.threads));
     setText(p.cells[3]!, `${formatBytes(r.memoryBytes)} / ${formatBytes(r.memoryLimitBytes)}`);
     // Only when it changes: writing an attribute, even the same value, makes the browser restyle the cell.
     const title = `managed ${formatBytes(r.managedBytes)} · unmanaged ${formatBytes(r.unmanagedOldBytes + r.unmanagedRecentBytes)} · spilled ${formatBytes(r.spilledBytes)}`;
-    if (p.cells[3]!.title !== title) p.cells[3]!.title = title;
+    setTitle(p.cells[3]!, title);
     setText(p.cells[4]!, formatPercent(r.cpuPercent));
     setText(p.cells[5]!, `${r.executing} running · ${r.ready} queued`);
     setText(p.cells[6]!, formatAgo(r.lastSeen, this.now));
@@ -200,8 +204,4 @@ export class WorkersTable {
       else th.removeAttribute('aria-sort');
     }
   }
-}
-
-function setText(td: HTMLTableCellElement, text: string): void {
-  if (td.textContent !== text) td.textContent = text;
 }

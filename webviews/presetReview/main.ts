@@ -3,7 +3,7 @@
 import themeCss from '../shared/theme.css';
 import reviewCss from './review.css';
 import { isReviewHostMessage, type ReviewHostMessage, type ReviewModel, type ReviewWebviewMessage, type StepStatus } from '../../src/shared/protocol/presetReview';
-import { el } from '../shared/dom';
+import { el, setText } from '../shared/dom';
 import { connect, injectStyles } from '../shared/hostBridge';
 
 injectStyles(themeCss, reviewCss);
@@ -17,7 +17,7 @@ let footer: HTMLElement | undefined;
 
 function render(r: ReviewModel): void {
   app.replaceChildren();
-  app.appendChild(el('h1', { 'data-testid': 'preset-name' }, `Apply the preset “${r.name}”?`));
+  app.appendChild(el('h1', { 'data-testid': 'preset-name', title: r.name }, `Apply the preset “${r.name}”?`));
   const meta = app.appendChild(el('div', { class: 'meta' }));
   const source = meta.appendChild(el('div', {}, r.sourceKind === 'file' ? 'From the file ' : 'From '));
   source.appendChild(el('span', { class: 'source', 'data-testid': 'preset-source' }, r.source));
@@ -79,7 +79,7 @@ function onMessage(m: ReviewHostMessage): void {
       if (!li) return;
       li.className = m.status;
       const status = li.querySelector('.status');
-      if (status) status.textContent = m.message && m.status === 'failed' ? `${STATUS_TEXT[m.status]}: ${m.message}` : STATUS_TEXT[m.status];
+      if (status) setText(status, m.message && m.status === 'failed' ? `${STATUS_TEXT[m.status]}: ${m.message}` : STATUS_TEXT[m.status]);
       return;
     }
     case 'review/finished': {

@@ -1,5 +1,7 @@
 // uPlot charts themed from --vscode-* variables: time series and per-worker bars, resized with their box.
 import uPlot from 'uplot';
+import { showInvisible } from '../../src/shared/text/controlCharacters';
+import { setText } from './dom';
 
 /**
  * Theme reads are cached until the theme changes (the editor sets its variables on <html> and a class on <body>): each
@@ -85,7 +87,7 @@ export class Chart {
     this.box.className = 'chart';
     this.box.dataset.testid = testId;
     const h = document.createElement('h3');
-    h.textContent = spec.title;
+    setText(h, spec.title);
     this.box.appendChild(h);
     parent.appendChild(this.box);
     const font = `11px ${themeColor('--vscode-font-family', 'system-ui, sans-serif')}`;
@@ -175,7 +177,7 @@ export class Chart {
 
   /** `labels`: for bar charts, one per x slot. */
   setData(x: ArrayLike<number>, ys: ArrayLike<number | null>[], labels?: string[]): void {
-    if (labels) this.labels = labels;
+    if (labels) this.labels = labels.map(chartLabel);
     this.plot.setData([x, ...ys] as uPlot.AlignedData);
   }
 
@@ -188,4 +190,13 @@ export class Chart {
   restyle(): void {
     this.plot.redraw(false, true);
   }
+}
+
+/** Longest label a chart's axis or legend shows: a name as long as the panel says no more there (the table has it all). */
+const CHART_LABEL_CHARS = 48;
+
+/** A server's name as a chart draws it: hidden characters shown, cut to CHART_LABEL_CHARS with an ellipsis. */
+export function chartLabel(name: string): string {
+  const shown = showInvisible(name);
+  return shown.length <= CHART_LABEL_CHARS ? shown : `${shown.slice(0, CHART_LABEL_CHARS - 1)}…`;
 }

@@ -78,6 +78,22 @@ export class TimeoutError extends PangeoError {
   }
 }
 
+/** The headers came in time but the whole body did not: a server trickling bytes cannot hold a download open. */
+export class BodyTimeoutError extends PangeoError {
+  constructor(url: string, ms: number, receivedBytes: number) {
+    super('Timeout', `${url} did not send its whole answer within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`} (${receivedBytes} bytes arrived); the download was stopped.`,
+      'The server is sending very slowly (overloaded, or on purpose): retry later, or get the file from another address.', { url });
+  }
+}
+
+/** A body longer than the caller's limit: the rest is never downloaded. */
+export class BodyTooLargeError extends PangeoError {
+  constructor(url: string, readonly maxBytes: number) {
+    super('UnexpectedResponse', `${url} sent more than ${maxBytes} bytes, the limit for this answer; the download was stopped.`,
+      'Check the address: it does not point to what was expected, or the file is larger than allowed.', { url });
+  }
+}
+
 export class TlsError extends PangeoError {
   constructor(url: string, code: string, cause?: unknown) {
     super('Tls', `The TLS certificate of ${url} was rejected (${code}).`,

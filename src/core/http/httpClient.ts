@@ -4,7 +4,8 @@ import { extractServerMessage, mapNetworkError, mapStatus } from './errorMapping
 import { redactUrl, registerSecret } from './redact';
 import { Logger, silentLogger } from '../log';
 import { navigationFetch, NavigationFetch } from './navigationFetch';
-import { releasableSignal, untilAborted } from '../abort';
+import { releasableSignal } from '../abort';
+import { BodyLimits, readBoundedBody } from './boundedBody';
 
 export type AuthHeader = () => string | undefined | Promise<string | undefined>;
 
@@ -14,7 +15,10 @@ export interface HttpClientOptions {
   /** Value of the Authorization header, asked for on every request so a renewed token is used at once. */
   authorization?: AuthHeader;
   headers?: Record<string, string>;
+  /** Time for the headers of a request. */
   timeoutMs?: number;
+  /** Time for a whole body read with text() or bytes(), from when the headers arrived; default: timeoutMs. */
+  bodyTimeoutMs?: number;
   retries?: number;
   /** First back-off delay; doubles each retry, with jitter. */
   backoffMs?: number;
@@ -33,6 +37,10 @@ export interface HttpRequest {
   json?: unknown;
   body?: string | URLSearchParams;
   timeoutMs?: number;
+  /** Time for the whole body read with text() or bytes() (BodyTimeoutError after it); default: the client's. */
+  bodyTimeoutMs?: number;
+  /** Most bytes text() or bytes() reads (BodyTooLargeError beyond, the rest never downloaded); default: no cap. */
+  maxBodyBytes?: number;
   /** Retry this request even if its method is not idempotent (e.g. a POST that only reads). */
   idempotent?: boolean;
   retries?: number;
@@ -53,10 +61,11 @@ export interface HttpResponse {
   status: number;
   headers: Headers;
   url: string;
+  /** The whole body, bounded by the request's bodyTimeoutMs and maxBodyBytes. */
   text(): Promise<string>;
-  /** The body's bytes, undecoded (for a reader that decodes them elsewhere, e.g. on a worker thread). */
+  /** The body's bytes, undecoded (for a reader that decodes them elsewhere, e.g. on a worker thread); bounded like text(). */
   bytes(): Promise<Uint8Array>;
-  /** The body as a stream of bytes (for event streams); the request's timeout no longer applies. */
+  /** The body as a stream of bytes (for event streams); neither the request's timeout nor the body's applies. */
   body: ReadableStream<Uint8Array> | null;
 }
 
@@ -179,8 +188,12 @@ export class HttpClient {
     untilHeaders.release();
     this.logger.trace(`${method} ${shownUrl} → ${res.status} (${Date.now() - started} ms)`);
     const ok = (res.status >= 200 && res.status < 400) || req.acceptStatuses?.includes(res.status);
+    // The body has its own bounds: the request's timeout covers only the headers.
+    const limits: BodyLimits = {
+      timeoutMs: req.bodyTimeoutMs ?? this.opts.bodyTimeoutMs ?? timeoutMs, maxBytes: req.maxBodyBytes, signal: req.signal,
+    };
     if (!ok) {
-      const text = await readText(res, shownUrl, timeoutMs);
+      const text = decodeUtf8(await readBoundedBody(res, shownUrl, { ...limits, maxBytes: undefined }));
       throw mapStatus(shownUrl, res.status, extractServerMessage(text, res.headers.get('content-type')));
     }
     return {
@@ -188,24 +201,14 @@ export class HttpClient {
       headers: res.headers,
       url: res.url,
       body: res.body,
-      text: () => readText(res, shownUrl, timeoutMs),
-      bytes: async () => new Uint8Array(await readBody(res.arrayBuffer(), shownUrl, timeoutMs)),
+      text: async () => decodeUtf8(await readBoundedBody(res, shownUrl, limits)),
+      bytes: () => readBoundedBody(res, shownUrl, limits),
     };
   }
 }
 
-function readText(res: Response, shownUrl: string, timeoutMs: number): Promise<string> {
-  return readBody(res.text(), shownUrl, timeoutMs);
-}
-
-/** A body read with its own timeout (the request's covers only the headers), network failures typed. */
-async function readBody<T>(body: Promise<T>, shownUrl: string, timeoutMs: number): Promise<T> {
-  try {
-    return await untilAborted(body, [AbortSignal.timeout(timeoutMs)], () => new TimeoutError(shownUrl, timeoutMs));
-  } catch (e) {
-    if (e instanceof PangeoError) throw e;
-    throw mapNetworkError(shownUrl, e);
-  }
+function decodeUtf8(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

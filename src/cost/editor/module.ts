@@ -2,8 +2,9 @@
 // budget warnings (50/80/100 %) with an optional action at 100 %, and one nudge per idle cluster.
 import type * as vscode from 'vscode';
 import { registerCommand } from '../../editor/command';
+import { completeWalkthroughStep } from '../../editor/walkthrough';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
-import { affectsSettings, readSetting, settingsTarget, writeSetting } from '../../editor/settings';
+import { affectsSettings, readSetting, userSettingsTarget, writeSetting } from '../../editor/settings';
 import { PollLoop } from '../../core/pollLoop';
 import { BillableSource, CostMeter, MeterEvent, MeterSnapshot } from '../costMeter';
 import { defaultPriceTable, mergePrices, PriceTable } from '../priceTable';
@@ -128,11 +129,12 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
     vs, extensionUri: context.extensionUri, logger,
     snapshot: () => meter.snapshot,
     setBudget: async (limitUsd: number, period: 'day' | 'month') => {
-      const target = settingsTarget(vs);
-      await writeSetting(vs, 'pangeo.cost.budget.limitUsd', limitUsd, target);
-      await writeSetting(vs, 'pangeo.cost.budget.period', period, target);
+      // The budget is the user's own (user settings), unless a preset set it for this workspace.
+      await writeSetting(vs, 'pangeo.cost.budget.limitUsd', limitUsd, userSettingsTarget(vs, 'pangeo.cost.budget.limitUsd'));
+      await writeSetting(vs, 'pangeo.cost.budget.period', period, userSettingsTarget(vs, 'pangeo.cost.budget.period'));
       meter.setBudget(budgetConfig());
       loop.tickWithin(0);
+      completeWalkthroughStep(vs, 'cost');
     },
   };
   const showPanel = (existing?: vscode.WebviewPanel) => {

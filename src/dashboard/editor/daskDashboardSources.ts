@@ -9,6 +9,13 @@ import { decodeResourceId, encodeResourceId } from '../../shared/resourceIds';
 
 export function daskDashboardSources(service: ClusterService, store: ProviderStore): DashboardSources {
   return {
+    known: () => service.snapshots().flatMap((snap) => (snap.clusters ?? [])
+      .filter((c) => c.status === 'running' || c.status === 'pending')
+      .map((c) => ({
+        name: c.name,
+        description: `${snap.provider.label} · ${c.status} · ${c.workers} worker${c.workers === 1 ? '' : 's'}`,
+        arg: { kind: 'cluster', providerId: snap.provider.id, clusterId: c.id },
+      }))),
     async resolve(arg: unknown): Promise<DashboardTarget | undefined> {
       let providerId: string | undefined;
       let clusterId: string | undefined;

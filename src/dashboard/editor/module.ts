@@ -38,7 +38,10 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources, 
   };
 
   store.add(registerCommand(deps, 'pangeo.dashboard.open', 'Open Dask dashboard', async (arg?: unknown) => {
-    const target = (await sources.resolve(arg)) ?? connectionTarget(arg);
+    // From the command palette (no argument): the clusters the Dask view lists, or a URL.
+    const chosen = arg === undefined ? await pickKnownCluster(vs, sources) : arg;
+    if (chosen === CANCELLED) return;
+    const target = (await sources.resolve(chosen)) ?? connectionTarget(chosen);
     if (target) return show(target);
     await vs.commands.executeCommand('pangeo.dashboard.openUrl');
   }));
@@ -71,6 +74,22 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources, 
 
   store.add({ dispose: () => { for (const p of open.values()) p.panel.dispose(); } });
   return store;
+}
+
+const CANCELLED = Symbol('cancelled');
+
+/** A quick pick of the known clusters plus "Enter a URL…" (undefined); straight to the URL box when none is known. */
+async function pickKnownCluster(vs: typeof vscode, sources: DashboardSources): Promise<unknown> {
+  const known = sources.known?.() ?? [];
+  if (!known.length) return undefined;
+  // Names come from providers and schedulers: `$(` would render as an icon, so it is broken up.
+  const items: Array<vscode.QuickPickItem & { arg?: unknown }> = known.map((k) => ({
+    label: `$(pulse) ${k.name.replace(/\$\(/g, '$\u200b(')}`, description: k.description, arg: k.arg,
+  }));
+  items.push({ label: '$(link) Enter a URL…', description: 'a scheduler\'s dashboard address', alwaysShow: true });
+  const picked = await vs.window.showQuickPick(items, { title: 'Open Dask dashboard', placeHolder: 'A cluster from the Dask view, or a dashboard address' });
+  if (!picked) return CANCELLED;
+  return picked.arg;
 }
 
 function safeUrlTarget(url: string): DashboardTarget | undefined {

@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import { registerCommand } from '../../editor/command';
+import { completeWalkthroughStep } from '../../editor/walkthrough';
 import { readSetting } from '../../editor/settings';
 import { capabilitiesOf, type ClusterProvider, type ClusterSummary } from '../clusterProvider';
 import { askNewProvider, editorPrompts } from './addProviderFlow';
@@ -126,6 +127,7 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       } else {
         await withProgress(`Making ${target.cluster.name} adaptive (${choice.minimum}–${choice.maximum})…`, () => target.provider.adapt(target.cluster.id, choice.minimum, choice.maximum, undefined, notify));
       }
+      completeWalkthroughStep(vs, 'dask');
       await service.refresh(target.provider.id);
     }),
 

@@ -81,8 +81,10 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
     const retry = { command: 'pangeo.dask.refresh', title: 'Retry', arguments: [{ kind: 'provider', providerId }] };
     if (snap.error) {
       const e = snap.error;
-      const text = isAuthError(e) ? `Not signed in: ${(e as Error).message}` : `Cannot list clusters: ${isPangeoError(e) ? e.message : (e as Error).message}`;
-      return [{ kind: 'message', text, icon: isAuthError(e) ? 'sign-in' : 'error', command: retry, tooltip: isPangeoError(e) ? e.userMessage : undefined }];
+      // Refused for want of a scope is not fixed by signing in again: it is not shown as "not signed in".
+      const refused = isPangeoError(e, 'Forbidden');
+      const text = refused ? `Access refused: ${e.message}` : isAuthError(e) ? `Not signed in: ${(e as Error).message}` : `Cannot list clusters: ${isPangeoError(e) ? e.message : (e as Error).message}`;
+      return [{ kind: 'message', text, icon: isAuthError(e) && !refused ? 'sign-in' : 'error', command: retry, tooltip: isPangeoError(e) ? e.userMessage : undefined }];
     }
     const clusters = snap.clusters ?? [];
     if (!clusters.length) {

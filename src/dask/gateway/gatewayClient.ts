@@ -1,13 +1,14 @@
 // REST client for Dask Gateway's /api/v1 (dask_gateway_server/routes.py; errors are {"error": "..."}).
 // Cluster models are read field by field so tls_key never enters the program, let alone a log line.
 import { HttpClient } from '../../core/http/httpClient';
-import { InvalidInputError, isPangeoError, PangeoError, UnauthorizedError } from '../../core/http/errors';
+import { CancelledError, isPangeoError, PangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import {
   arrayOf, checkedBody, maybe, num, oneOf, plainObject, recordOf, shape, str, unknownValue, type Answerer, type Guard,
 } from '../../core/http/responseCheck';
 import { parseOptionFields, type ClusterOptionField, type ClusterOptionValues } from '../clusterOptions';
 import { gatewayAuthHeader, type GatewayAuth } from './gatewayAuth';
+import { explainGatewayError, type HubVerdict } from './gatewayErrors';
 
 export type GatewayClusterStatus = 'PENDING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'FAILED';
 
@@ -29,7 +30,10 @@ export interface GatewayClientOptions {
   url: string;
   auth: GatewayAuth;
   logger?: Logger;
+  /** How long one call may take in all, its retries included (default 30 s): a hung gateway ends after this. */
   timeoutMs?: number;
+  /** What the user can do when a call took too long (the CLI names its --timeout; the editor says retry). */
+  timeoutHint?: string;
   fetch?: typeof fetch;
   /** The JupyterHub whose tokens the gateway checks (default: derived from a …/services/dask-gateway/ address). */
   hubUrl?: string;
@@ -71,13 +75,22 @@ export class GatewayClient {
   readonly url: string;
   private readonly hubUrl?: string;
 
+  /** The budget of one call, retries included. */
+  readonly timeoutMs: number;
+  /** The gateway's name as a hub service (…/services/<name>/), whose access scope the gateway may require. */
+  private readonly serviceName?: string;
+
   constructor(private readonly opts: GatewayClientOptions) {
     this.url = opts.url.endsWith('/') ? opts.url : `${opts.url}/`;
-    this.hubUrl = opts.hubUrl ?? /^(.*\/)services\/dask-gateway\/$/.exec(this.url)?.[1];
+    const service = /^(.*\/)services\/([^/]+)\/$/.exec(this.url);
+    this.serviceName = service?.[2] ? decodeURIComponent(service[2]) : undefined;
+    this.hubUrl = opts.hubUrl ?? (this.serviceName === 'dask-gateway' ? service?.[1] : undefined);
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.http = new HttpClient({
       baseUrl: this.url,
       authorization: () => gatewayAuthHeader(opts.auth),
-      timeoutMs: opts.timeoutMs ?? 30_000,
+      // Each try may use the whole budget; the budget itself is kept by within() over all tries.
+      timeoutMs: this.timeoutMs,
       logger: opts.logger,
       fetch: opts.fetch,
     });
@@ -115,9 +128,10 @@ export class GatewayClient {
 
   /** With `wait`, the gateway holds the request until the cluster's status changes (or its own timeout). */
   async get(name: string, opts: { wait?: boolean; signal?: AbortSignal } = {}): Promise<GatewayCluster> {
+    // The gateway holds a ?wait request up to its own period: that call gets at least a minute.
     return toCluster(await this.call({
       path: `api/v1/clusters/${encodeURIComponent(name)}`, query: opts.wait ? { wait: '1' } : undefined,
-      timeoutMs: opts.wait ? 60_000 : undefined, signal: opts.signal,
+      timeoutMs: opts.wait ? Math.max(60_000, this.timeoutMs) : undefined, signal: opts.signal,
     }, isRawCluster));
   }
 
@@ -138,38 +152,21 @@ export class GatewayClient {
     return this.answer({ method: 'POST', path: `api/v1/clusters/${encodeURIComponent(name)}/adapt`, json: { minimum, maximum, active }, signal });
   }
 
-  /**
-   * The gateway's error in words a user can act on. A 500 "Permission failure verifying user's JupyterHub API token"
-   * means the hub answered 403 to the gateway's check: either the user's token is bad (JupyterHub ≥ 2 answers 403 to
-   * an unknown token) or the gateway's hub service may not read users. We ask the hub ourselves which one it is.
-   */
-  private async explain(e: unknown): Promise<unknown> {
-    if (!isPangeoError(e) || e.status !== 500 || !/permission failure verifying user's JupyterHub API token/i.test(e.serverMessage ?? '')) {
-      return explainGatewayError(e);
-    }
-    const verdict = await this.tokenAcceptedByHub();
-    if (verdict === false) return new UnauthorizedError(this.hubUrl ?? this.url, 'the hub refused the JupyterHub API token the Dask Gateway was given', 500);
-    const why = `The Dask Gateway cannot verify tokens with its JupyterHub (${e.serverMessage}).`;
-    if (verdict === true) {
-      return new PangeoError('UnexpectedResponse', why,
-        'Your sign-in is fine (the hub accepts your token): the gateway\'s own set-up is wrong. Contact the hub\'s administrator.', e.details);
-    }
-    return new PangeoError('UnexpectedResponse', why,
-      'Either your token is no longer valid (sign in again), or the gateway cannot check tokens with its hub (contact the hub\'s administrator).', e.details);
-  }
-
-  /** true/false when the hub says whether it accepts our token; undefined when that cannot be asked. */
-  private async tokenAcceptedByHub(): Promise<boolean | undefined> {
+  /** The hub's verdict on our token (and the token's scopes, as /hub/api/user lists them); undefined when it cannot be asked. */
+  private async hubVerdict(): Promise<HubVerdict> {
     if (!this.hubUrl || this.opts.auth.type !== 'jupyterhub') return undefined;
     try {
       const token = await this.opts.auth.token();
-      if (!token) return false;
+      if (!token) return { accepted: false };
       const res = await this.http.withBase(this.hubUrl, { retries: 0, timeoutMs: 10_000 }).request({
         path: 'hub/api/user', anonymous: true, headers: { Authorization: `token ${token}` }, acceptStatuses: [401, 403, 404],
       });
-      await res.text();
+      const text = await res.text();
       // 404: not a hub there (the gateway reached without its hub's address): unknown, not a bad token.
-      return res.status === 200 ? true : res.status === 401 || res.status === 403 ? false : undefined;
+      if (res.status === 401 || res.status === 403) return { accepted: false };
+      if (res.status !== 200) return undefined;
+      const scopes = (JSON.parse(text) as { scopes?: unknown }).scopes;
+      return { accepted: true, scopes: Array.isArray(scopes) ? scopes.filter((x): x is string => typeof x === 'string') : undefined };
     } catch {
       return undefined;
     }
@@ -181,13 +178,34 @@ export class GatewayClient {
     return `${this.url.replace(/\/$/, '')}${route}`;
   }
 
+  /**
+   * Runs one call within the budget (timeoutMs, or the request's own), all retries included, so a hung gateway ends
+   * when the message says it did; its failure is explained in words that name the cause.
+   */
+  private async within<T>(req: Parameters<HttpClient['request']>[0], run: (req: Parameters<HttpClient['request']>[0]) => Promise<T>): Promise<T> {
+    const budgetMs = req.timeoutMs ?? this.timeoutMs;
+    const deadline = AbortSignal.timeout(budgetMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+    try {
+      return await run({ ...req, signal, timeoutMs: budgetMs });
+    } catch (e) {
+      if (deadline.aborted && !req.signal?.aborted && (isPangeoError(e, 'Cancelled') || isPangeoError(e, 'Timeout'))) {
+        const secs = Math.round(budgetMs / 1000);
+        throw new PangeoError('Timeout', `The Dask Gateway at ${this.url} did not answer within ${secs} s.`,
+          this.opts.timeoutHint ?? 'It may be hung or overloaded: retry later, or tell its admin.', { url: this.url });
+      }
+      if (req.signal?.aborted && !isPangeoError(e, 'Cancelled')) throw new CancelledError();
+      throw await explainGatewayError(e, {
+        url: this.url, auth: this.opts.auth, serviceName: this.serviceName, hubVerdict: () => this.hubVerdict(),
+      });
+    }
+  }
+
   /** A request whose answer has no body (DELETE answers 204). */
   private async send(req: Parameters<HttpClient['request']>[0]): Promise<void> {
-    try {
-      await (await this.http.request(req)).text();
-    } catch (e) {
-      throw await this.explain(e);
-    }
+    await this.within(req, async (r) => {
+      await (await this.http.request(r)).text();
+    });
   }
 
   /**
@@ -195,12 +213,7 @@ export class GatewayClient {
    * the request was clamped to the cluster's limit. An older gateway's empty body counts as ok without a message.
    */
   private async answer(req: Parameters<HttpClient['request']>[0]): Promise<GatewayAnswer> {
-    let text: string;
-    try {
-      text = await (await this.http.request(req)).text();
-    } catch (e) {
-      throw await this.explain(e);
-    }
+    const text = await this.within(req, async (r) => (await this.http.request(r)).text());
     let body: unknown;
     try {
       body = text.trim() ? JSON.parse(text) : {};
@@ -213,29 +226,11 @@ export class GatewayClient {
 
   /** One request with the gateway's error conventions turned into messages a user can act on; the answer is checked. */
   private async call<T>(req: Parameters<HttpClient['request']>[0], guard: Guard<T>): Promise<T> {
-    let res;
-    try {
-      res = await this.http.request({ ...req, headers: { Accept: 'application/json', ...req.headers } });
-    } catch (e) {
-      throw await this.explain(e);
-    }
-    return checkedBody(res, guard, this.answerer, res.url || this.http.resolve(req.path, req.query).toString());
+    return this.within({ ...req, headers: { Accept: 'application/json', ...req.headers } }, async (r) => {
+      const res = await this.http.request(r);
+      return checkedBody(res, guard, this.answerer, res.url || this.http.resolve(req.path, req.query).toString());
+    });
   }
-}
-
-function explainGatewayError(e: unknown): unknown {
-  if (!isPangeoError(e)) return e;
-  const msg = e.serverMessage;
-  if (e.status === 422) {
-    return new InvalidInputError(`The Dask Gateway refused the request: ${msg ?? 'invalid options'}.`, 'Check the cluster options (pangeo-compute dask options).');
-  }
-  if (e.status === 500 && msg && /verifying user's JupyterHub API token/i.test(msg)) {
-    return new UnauthorizedError(e.details.url ?? 'the Dask Gateway', `${msg} (the hub did not accept the token)`, 500);
-  }
-  if (e.status === 409) {
-    return new PangeoError('Conflict', `The Dask Gateway says: ${msg ?? 'conflict'}.`, 'The cluster may have stopped or failed: refresh the list.', e.details);
-  }
-  return e;
 }
 
 function toCluster(c: RawCluster): GatewayCluster {

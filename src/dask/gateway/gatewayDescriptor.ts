@@ -81,7 +81,10 @@ export const gatewayDescriptor: ProviderDescriptor<'gateway', GatewayConfig, Gat
     } else {
       auth = { type: 'none' };
     }
-    // Adaptive bounds live in the host's state so they survive a reload; the hub tells a bad token from a broken gateway.
-    return new GatewayProvider({ url: c.url, auth, proxyAddress: c.proxyAddress, logger: ctx.logger, state: ctx.state, hubUrl: c.hubUrl });
+    // The hub tells a bad token from a broken gateway; adaptive bounds are read from each scheduler, not kept here.
+    return new GatewayProvider({
+      url: c.url, auth, proxyAddress: c.proxyAddress, logger: ctx.logger, hubUrl: c.hubUrl,
+      timeoutMs: ctx.requestTimeout?.ms, timeoutHint: ctx.requestTimeout?.hint,
+    });
   },
 };

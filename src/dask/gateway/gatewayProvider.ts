@@ -1,12 +1,11 @@
 // Dask Gateway as a ClusterProvider: the REST calls of GatewayClient, plus worker counts read from each cluster's
 // dashboard through the gateway's proxy (/clusters/<name>/json/identity.json), so scaling is confirmed by the scheduler.
-import { InvalidInputError, PangeoError, TimeoutError } from '../../core/http/errors';
+import { InvalidInputError, isPangeoError, PangeoError, TimeoutError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { silentLogger } from '../../core/log';
 import { validateOptions, type ClusterOptionField, type ClusterOptionValues } from '../clusterOptions';
 import type { ClusterProvider, ClusterStatus, ClusterSummary, ConnectionInfo, Notify, ProviderCapabilities, WorkerSummary } from '../clusterProvider';
-import { MemoryStore, type KeyValueStore } from '../../core/keyValueStore';
-import { AdaptiveMemory, boundsFromGatewayMessage, countFromGatewayMessage } from './adaptiveMemory';
+import { adaptiveFromSchedulerLog, countFromGatewayMessage, type AdaptiveState } from './gatewayAdaptive';
 import { pythonClientCode } from '../clientCode';
 import { SchedulerHttp, sizeFromIdentity, workersFromIdentity } from '../scheduler/schedulerHttp';
 import { gatewayAuthHeader, type GatewayAuth } from './gatewayAuth';
@@ -26,8 +25,10 @@ export interface GatewayProviderOptions {
   /** How long scale() waits for the scheduler to report the new size; 0 = return once the gateway accepted. */
   confirmTimeoutMs?: number;
   fetch?: typeof fetch;
-  /** Where the adaptive bounds we set are kept (globalState, the CLI's state file); default: this process only. */
-  state?: KeyValueStore;
+  /** How long one call to the gateway may take in all, retries included (default 30 s). */
+  timeoutMs?: number;
+  /** What to do when a call took too long (the CLI names its --timeout). */
+  timeoutHint?: string;
   /** The JupyterHub that checks this gateway's tokens (default: derived from a …/services/dask-gateway/ address). */
   hubUrl?: string;
   /** How long scale/adapt wait for a cluster that is still starting before they give up (ms). */
@@ -45,13 +46,12 @@ export class GatewayProvider implements ClusterProvider {
   readonly capabilities = GATEWAY_CAPABILITIES;
   readonly client: GatewayClient;
   private readonly logger: Logger;
-  /** Adaptive bounds we set, shown in the tree (neither the gateway nor the scheduler reports them). */
-  private readonly adaptive: AdaptiveMemory;
 
   constructor(private readonly opts: GatewayProviderOptions) {
-    this.client = new GatewayClient({ url: opts.url, auth: opts.auth, logger: opts.logger, fetch: opts.fetch, hubUrl: opts.hubUrl });
+    this.client = new GatewayClient({
+      url: opts.url, auth: opts.auth, logger: opts.logger, fetch: opts.fetch, hubUrl: opts.hubUrl, timeoutMs: opts.timeoutMs, timeoutHint: opts.timeoutHint,
+    });
     this.id = `gateway:${this.client.url}`;
-    this.adaptive = new AdaptiveMemory(opts.state ?? new MemoryStore(), this.client.url);
     this.label = opts.label ?? `Dask Gateway ${new URL(this.client.url).host}`;
     this.logger = opts.logger ?? silentLogger;
   }
@@ -69,7 +69,6 @@ export class GatewayProvider implements ClusterProvider {
   /** Active clusters, and those still stopping (the gateway stops them in the background, for seconds). */
   async list(signal?: AbortSignal): Promise<ClusterSummary[]> {
     const clusters = await this.client.list(['PENDING', 'RUNNING', 'STOPPING'], signal);
-    await this.adaptive.keepOnly(new Set(clusters.filter((c) => c.status !== 'STOPPING').map((c) => c.name)));
     return Promise.all(clusters.map((c) => this.summarize(c, signal)));
   }
 
@@ -87,6 +86,16 @@ export class GatewayProvider implements ClusterProvider {
 
   async get(id: string, signal?: AbortSignal): Promise<ClusterSummary> {
     return this.summarize(await this.client.get(id, { signal }), signal);
+  }
+
+  /** The gateway keeps stopped and failed clusters for a while (not listed as active): by name, or undefined. */
+  async findEnded(name: string, signal?: AbortSignal): Promise<ClusterSummary | undefined> {
+    try {
+      return await this.get(name, signal);
+    } catch (e) {
+      if (isPangeoError(e, 'NotFound')) return undefined;
+      throw e;
+    }
   }
 
   /** Waits (long-polling `?wait`) until the cluster leaves PENDING. */
@@ -125,7 +134,6 @@ export class GatewayProvider implements ClusterProvider {
     if (!Number.isInteger(workers) || workers < 0) throw new InvalidInputError(`Worker count must be a whole number ≥ 0, got ${workers}.`);
     // The gateway's scheduler switches adaptive scaling off itself on a fixed size (scheduler_preload.py).
     const answer = await this.whenRunning(id, `scaled to ${workers} workers`, notify, signal, () => this.client.scale(id, workers, signal));
-    await this.adaptive.forget(id);
     let target = workers;
     if (answer.message) {
       notify?.(`Dask Gateway: ${answer.message}`);
@@ -142,19 +150,16 @@ export class GatewayProvider implements ClusterProvider {
     }
     const answer = await this.whenRunning(id, `made adaptive (${minimum}–${maximum})`, notify, signal,
       () => this.client.adapt(id, minimum, maximum, true, signal));
-    let bounds: { minimum: number | null; maximum: number | null } = { minimum, maximum };
+    // The bounds used are read back from the scheduler's log by get(); the gateway's own words are passed on now.
     if (answer.message) {
       notify?.(`Dask Gateway: ${answer.message}`);
       this.logger.warn(`gateway cluster ${id}: ${answer.message}`);
-      bounds = boundsFromGatewayMessage(answer.message) ?? (answer.ok ? bounds : { minimum: null, maximum: null });
     }
-    await this.adaptive.set(id, bounds);
   }
 
   /** Asks the gateway to stop the cluster; it stops in the background (status STOPPING, then STOPPED). */
   async stop(id: string, signal?: AbortSignal): Promise<void> {
     await this.client.stop(id, signal);
-    await this.adaptive.forget(id);
   }
 
   /** Waits until the gateway no longer lists the cluster as stopping (or the timeout passes); returns its last status. */
@@ -197,16 +202,27 @@ export class GatewayProvider implements ClusterProvider {
     const summary: ClusterSummary = {
       id: c.name, name: c.name, status: STATUS[c.status], workers: 0, threads: 0, memory: 0, startedAt: c.startTime,
       dashboardUrl: this.client.dashboardUrl(c.dashboardRoute), schedulerAddress: `${this.schedulerProxy}/${c.name}`,
-      provider: 'gateway', adaptive: c.status === 'RUNNING' ? this.adaptive.get(c.name) : undefined,
+      provider: 'gateway',
     };
     if (c.status !== 'RUNNING') return summary;
     try {
-      const identity = await this.dashboard(c.name).identity(signal);
-      return { ...summary, ...sizeFromIdentity(identity), startedAt: c.startTime };
+      const [identity, adaptive] = await Promise.all([this.dashboard(c.name).identity(signal), this.adaptiveState(c.name, signal)]);
+      return { ...summary, ...sizeFromIdentity(identity), startedAt: c.startTime, ...adaptiveFields(adaptive) };
     } catch (e) {
       if (e instanceof PangeoError && e.kind === 'Cancelled') throw e;
       // The gateway says running but its scheduler does not answer: say so instead of showing 0 workers.
       return { ...summary, status: 'unreachable', message: `The scheduler does not answer: ${e instanceof PangeoError ? e.message : String(e)}` };
+    }
+  }
+
+  /** Whether the cluster adapts, as its scheduler's log says (see gatewayAdaptive.ts); unknown when the log cannot be read. */
+  private async adaptiveState(name: string, signal?: AbortSignal): Promise<AdaptiveState> {
+    try {
+      const res = await this.dashboard(name).http.request({ path: 'info/main/logs.html', signal });
+      return adaptiveFromSchedulerLog(await res.text());
+    } catch (e) {
+      if (isPangeoError(e, 'Cancelled')) throw e;
+      return { kind: 'unknown', why: `the scheduler's log could not be read (${isPangeoError(e) ? e.message : String(e)})` };
     }
   }
 
@@ -233,4 +249,9 @@ export class GatewayProvider implements ClusterProvider {
       await new Promise((r) => setTimeout(r, 500));
     }
   }
+}
+
+function adaptiveFields(state: AdaptiveState): Pick<ClusterSummary, 'adaptive' | 'adaptiveUnknown'> {
+  if (state.kind === 'adaptive') return { adaptive: { minimum: state.minimum, maximum: state.maximum } };
+  return state.kind === 'unknown' ? { adaptiveUnknown: state.why } : {};
 }

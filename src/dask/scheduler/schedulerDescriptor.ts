@@ -44,6 +44,7 @@ export const schedulerDescriptor: ProviderDescriptor<'scheduler', SchedulerConfi
   create: (_c, ctx) => new SchedulerAddressProvider({
     addresses: () => [...new Set(ctx.sameKind().map((c) => dashboardRoot(c.url)))],
     logger: ctx.logger,
+    timeoutMs: ctx.requestTimeout?.ms,
   }),
 };
 

@@ -6,7 +6,7 @@ import type { ConnectedServer, HubRegistry } from '../../hubs/hubRegistry';
 import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
 import { ContentsClient, TransferProgress } from '../contentsClient';
 import { ContentsChange, ContentsWatch, ContentsWatchOptions } from '../contentsWatch';
-import { ServerNotRunningError } from '../contentsErrors';
+import { causeOfError, causeOfMissingServer, filesUnavailableMessage, FilesUnavailableCause } from '../filesUnavailable';
 import { ContentsEntry, joinServerPath } from '../contentsModels';
 import { fromHubUriParts, HUB_FILE_SCHEME, HubUriError, sameServer, serverFolderName, ServerFileLocation, toHubUriParts } from '../hubFileUri';
 import { toFileSystemError } from './fileSystemErrors';
@@ -19,8 +19,10 @@ export interface HubFileSystemOptions {
   vs: typeof vscode;
   hubs: HubRegistry;
   logger: Logger;
-  /** Told when a file operation finds the server stopped (the module offers "Start the server again"). */
-  onServerUnavailable?(loc: ServerFileLocation): void;
+  /** Told when a file operation cannot reach the server's files, and why (the module tells the user, once per cause). */
+  onServerUnavailable?(loc: ServerFileLocation, cause: FilesUnavailableCause): void;
+  /** Told when an operation on the server's files worked again. */
+  onServerAvailable?(loc: ServerFileLocation): void;
   /** Runs a long transfer with a progress notification. */
   withProgress?<T>(title: string, run: (report: (p: TransferProgress) => void) => Promise<T>): Promise<T>;
   /** Seam for tests: the client of a server (default: the Contents API of the real server). */
@@ -80,8 +82,10 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
       server = this.findServer(loc);
     }
     if (!server) {
-      this.opts.onServerUnavailable?.(loc);
-      throw toFileSystemError(this.vs, new ServerNotRunningError(serverFolderName(loc)), uri);
+      // Signed out, the hub down, or the server stopped: each is told as what it is (never "not running" when signed out).
+      const cause = causeOfMissingServer(this.opts.hubs.isSignedIn(loc.hubId), this.opts.hubs.refreshError?.(loc.hubId));
+      this.opts.onServerUnavailable?.(loc, cause);
+      throw this.vs.FileSystemError.Unavailable(filesUnavailableMessage(loc, cause));
     }
     return { loc, contents: this.contentsFor(server), server };
   }
@@ -106,16 +110,20 @@ export class HubFileSystemProvider extends Disposable implements vscode.FileSyst
   /** Runs one operation; errors become FileSystemErrors, and a stopped server is reported once. */
   private async run<T>(uri: vscode.Uri, op: (ctx: { loc: ServerFileLocation; contents: ContentsClient }) => Promise<T>): Promise<T> {
     const ctx = await this.resolve(uri);
+    let result: T;
     try {
-      return await op(ctx);
+      result = await op(ctx);
     } catch (e) {
-      if (e instanceof ServerNotRunningError) {
-        this.opts.onServerUnavailable?.(ctx.loc);
-        void this.opts.hubs.refresh().catch(() => undefined);
-      }
       this.opts.logger.warn(`${HUB_FILE_SCHEME}: ${ctx.loc.path || '/'} on ${serverFolderName(ctx.loc)}: ${e instanceof Error ? e.message : String(e)}`);
-      throw toFileSystemError(this.vs, e, uri);
+      const cause = causeOfError(e);
+      if (!cause) throw toFileSystemError(this.vs, e, uri);
+      this.opts.onServerUnavailable?.(ctx.loc, cause);
+      // The registry learns the server stopped (or the token went) and says so in the Hubs view.
+      if (cause !== 'unreachable') void this.opts.hubs.refresh().catch(() => undefined);
+      throw this.vs.FileSystemError.Unavailable(filesUnavailableMessage(ctx.loc, cause));
     }
+    this.opts.onServerAvailable?.(ctx.loc);
+    return result;
   }
 
   /**

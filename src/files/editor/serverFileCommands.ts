@@ -5,7 +5,7 @@ import { registerCommand, retryCommand } from '../../editor/command';
 import type { Logger } from '../../core/log';
 import type { HubRegistry } from '../../hubs/hubRegistry';
 import { DisposableStore } from '../../editor/module';
-import { HUB_FILE_SCHEME, serverFolderName } from '../hubFileUri';
+import { HUB_FILE_SCHEME, locateHubUri, serverDisplayName, serverFolderName, serverPlaceName, ServerFileLocation } from '../hubFileUri';
 import type { HubFileSystemProvider } from './hubFileSystem';
 import { pickReadyServer } from './serverPicker';
 import { iconLabel, notificationText } from '../../shared/text/untrustedText';
@@ -15,6 +15,8 @@ export interface ServerFileCommandDeps {
   hubs: HubRegistry;
   provider: HubFileSystemProvider;
   logger: Logger;
+  /** Where "Open in New Window" keeps the one-folder workspace file it opens (the extension's global storage). */
+  storageUri?: vscode.Uri;
 }
 
 export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Disposable {
@@ -32,6 +34,12 @@ export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Dis
     await vs.workspace.fs.readDirectory(uri);
     const folders = vs.workspace.workspaceFolders ?? [];
     if (!folders.some((f) => f.uri.toString() === uri.toString())) {
+      const how = await howToAddFolder(vs, loc);
+      if (how === 'cancel') return undefined;
+      if (how === 'newWindow') {
+        await vs.commands.executeCommand('vscode.openFolder', await newWindowTarget(d, uri, loc), { forceNewWindow: true });
+        return uri.toString();
+      }
       vs.workspace.updateWorkspaceFolders(folders.length, 0, { uri, name: serverFolderName(loc) });
     }
     await vs.commands.executeCommand('workbench.view.explorer');
@@ -40,7 +48,9 @@ export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Dis
 
   register('pangeo.files.upload', 'Upload to Server', async (arg, list) => {
     const locals = (Array.isArray(list) && list.length ? list : arg instanceof vs.Uri ? [arg] : []) as vscode.Uri[];
-    const sources = locals.length ? locals : await vs.window.showOpenDialog({ canSelectMany: true, openLabel: 'Upload', title: 'Upload which files to the server?' }) ?? [];
+    const sources = locals.length ? locals : await vs.window.showOpenDialog({ canSelectMany: true, openLabel: 'Upload', title: 'Upload which files to the server?',
+      // This machine's files, also in a window whose only folders are on hub servers (the dialog would show those).
+      defaultUri: (vs.workspace.workspaceFolders ?? []).find((f) => f.uri.scheme === 'file')?.uri ?? vs.Uri.file(homedir()) }) ?? [];
     if (!sources.length) return undefined;
     const target = await pickTargetFolder(d);
     if (!target) return undefined;
@@ -54,7 +64,8 @@ export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Dis
         progress.report({ increment: 100 / sources.length });
       }
     });
-    void vs.window.showInformationMessage(notificationText(`Uploaded ${done} item${done === 1 ? '' : 's'} to ${target.path}.`).text);
+    const place = locateHubUri(target);
+    void vs.window.showInformationMessage(notificationText(`Uploaded ${done} item${done === 1 ? '' : 's'} to ${place ? serverPlaceName(place) : target.path}.`).text);
     return target.toString();
   });
 
@@ -82,6 +93,57 @@ export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Dis
   });
 
   return store;
+}
+
+/**
+ * Whether the server's folder can join this window. A multi-root workspace (saved or untitled) takes a folder in
+ * place; a window with one folder or none is reloaded into a new workspace, which restarts the extensions and loses
+ * unsaved untitled files (seen in code-server): with unsaved work, the user chooses (a new window, save first, or not).
+ */
+async function howToAddFolder(vs: typeof vscode, loc: ServerFileLocation): Promise<'add' | 'newWindow' | 'cancel'> {
+  if (vs.workspace.workspaceFile || !unsavedNames(vs).length) return 'add';
+  const newWindow = 'Open in New Window';
+  const saveFirst = 'Save and Add';
+  // A notification, not a modal dialog: the editor refuses modal dialogs under its test runner, and closing it is Cancel.
+  const picked = await vs.window.showWarningMessage(notificationText(`Adding ${serverDisplayName(loc)} to this window reloads it, and unsaved work would be lost `
+    + `(${unsavedNames(vs).join(', ')}). Open the server's files in a new window, or save first and add them here?`).text, newWindow, saveFirst, 'Cancel');
+  if (picked === newWindow) return 'newWindow';
+  if (picked !== saveFirst) return 'cancel';
+  await vs.workspace.saveAll(true);
+  const left = unsavedNames(vs);
+  if (!left.length) return 'add';
+  void vs.window.showWarningMessage(notificationText(`The server's files were not added: ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} still unsaved.`).text);
+  return 'cancel';
+}
+
+/**
+ * What "Open in New Window" opens: a workspace file with the server's folder under its friendly name (a bare folder
+ * would be labelled "@", and adding a second server there would reload that window too), else the folder itself.
+ */
+async function newWindowTarget(d: ServerFileCommandDeps, uri: vscode.Uri, loc: ServerFileLocation): Promise<vscode.Uri> {
+  const { vs, storageUri } = d;
+  if (!storageUri) return uri;
+  try {
+    const dir = vs.Uri.joinPath(storageUri, 'server-workspaces');
+    await vs.workspace.fs.createDirectory(dir);
+    const name = serverFolderName(loc);
+    const file = vs.Uri.joinPath(dir, `${encodeURIComponent(name)}.code-workspace`);
+    const workspace = { folders: [{ uri: uri.toString(), name }], settings: {} };
+    await vs.workspace.fs.writeFile(file, new TextEncoder().encode(`${JSON.stringify(workspace, null, 2)}\n`));
+    return file;
+  } catch (e) {
+    d.logger.warn(`Open in New Window: no workspace file (${e instanceof Error ? e.message : String(e)}); opening the folder itself`);
+    return uri;
+  }
+}
+
+/** The open files and notebooks with changes a reload would lose (a notebook's cells count as the notebook). */
+function unsavedNames(vs: typeof vscode): string[] {
+  const docs = [
+    ...vs.workspace.notebookDocuments.filter((n) => n.isDirty).map((n) => n.uri),
+    ...vs.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme !== 'vscode-notebook-cell').map((d) => d.uri),
+  ];
+  return docs.map((u) => u.path.split('/').pop() || u.toString());
 }
 
 /** A folder of a server that is open in the workspace (or the root of a picked ready server). */

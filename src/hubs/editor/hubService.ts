@@ -145,6 +145,10 @@ export class HubService extends Disposable implements HubRegistry, vscode.Dispos
     return this.sessions.isSignedIn(hubId);
   }
 
+  refreshError(hubId: string): unknown {
+    return this.snapshots.get(hubId)?.error;
+  }
+
   private readonly kernelUsers = new Set<HubKernelUser>();
 
   addKernelUser(user: HubKernelUser): { dispose(): void } {

@@ -8,6 +8,7 @@ import { OAuthCallbacks } from './signInFlow';
 import { startAgainWithLastOptions } from './startServerFlow';
 import { registerHubCommands } from './hubCommands';
 import { signOutOfHub } from './signOutFlow';
+import { trackHubWalkthroughSteps } from './walkthroughSteps';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import { readSetting } from '../../editor/settings';
 import { notificationText } from '../../shared/text/untrustedText';
@@ -38,6 +39,7 @@ export function registerHubs({ vs, context, logger }: ModuleDeps): HubsModule {
   }));
   const tree = store.add(new HubTreeProvider(vs, service));
   store.add(service.onDidChangeServers(() => tree.refresh()));
+  store.add(trackHubWalkthroughSteps(vs, service));
   const view = store.add(vs.window.createTreeView('pangeo.hubs', { treeDataProvider: tree, showCollapseAll: true }));
   // Poll only while the view is visible: a hidden sidebar costs the hub nothing.
   const pollMs = () => Math.max(10, readSetting(vs, 'pangeo.hubs.pollSeconds')) * 1000;

@@ -51,20 +51,30 @@ export async function askOptions(vs: typeof vscode, form: OptionsForm, remembere
       return true;
     });
     steps.push(async () => {
-      for (const option of profile?.options ?? []) {
+      const options = profile?.options ?? [];
+      // Back goes to the previous option (the profile list before the first); Escape in "Other…" goes back to its list.
+      for (let j = 0; j < options.length;) {
+        const option = options[j]!;
         const last = remembered?.profile === profile?.slug ? remembered?.[option.key] : undefined;
-        const items: Array<vscode.QuickPickItem & { value?: string }> = option.choices.map((c) => ({ label: iconLabel(c.label), description: c.value === last ? '(last used)' : c.isDefault ? '(default)' : iconLabel(c.value), value: c.value }));
+        const items: Array<vscode.QuickPickItem & { value?: string }> = option.choices.map((c) => ({ label: iconLabel(c.label), description: last !== undefined && c.value === last ? '(last used)' : c.isDefault ? '(default)' : iconLabel(c.value), value: c.value }));
         if (option.unlistedChoice) items.push({ label: '$(edit) Other…', description: 'type a value' });
-        const active = items.find((i) => i.value === last) ?? items.find((i) => option.choices.find((c) => c.value === i.value)?.isDefault);
+        // "Other…" has no value: it is never the remembered or default choice.
+        const active = (last !== undefined ? items.find((i) => i.value !== undefined && i.value === last) : undefined)
+          ?? items.find((i) => i.value !== undefined && option.choices.find((c) => c.value === i.value)?.isDefault);
         const r = await quickPick(vs, `${title}: ${plainLabel(option.label)}`, items, active, true);
         if (r === undefined) return false;
-        if (r === BACK) return BACK;
+        if (r === BACK) {
+          if (j === 0) return BACK;
+          j--;
+          continue;
+        }
         if (r.value !== undefined) choice.profileOptions![option.key] = r.value;
         else {
-          const text = await vs.window.showInputBox({ title: `${title}: ${plainLabel(option.label)}`, prompt: 'Your own value', ignoreFocusOut: true, value: String(remembered?.[`${option.key}--unlisted-choice`] ?? '') });
-          if (!text) return false;
+          const text = await vs.window.showInputBox({ title: `${title}: ${plainLabel(option.label)}`, prompt: 'Your own value (Escape goes back to the list)', ignoreFocusOut: true, value: String(remembered?.[`${option.key}--unlisted-choice`] ?? '') });
+          if (!text) continue;
           choice.profileOptions![option.key] = { unlisted: text };
         }
+        j++;
       }
       return true;
     });

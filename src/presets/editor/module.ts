@@ -5,7 +5,7 @@ import { DisposableStore, type ModuleDeps } from '../../editor/module';
 import { registerCommand } from '../../editor/command';
 import { showError } from '../../editor/showError';
 import type { StepImplementations } from '../applyPreset';
-import { EXTENSION_ID, MAX_INLINE_LINK_CHARS, parsePresetLink, presetLink, type UriParts } from '../presetLink';
+import { codeServerPresetLink, EXTENSION_ID, MAX_INLINE_LINK_CHARS, parsePresetLink, PRESET_FILE_SCHEME, presetInCodeServerLink, presetLink, studentCodeServerUrl, type UriParts } from '../presetLink';
 import { urlProblem } from '../semanticChecks';
 import { settingsStep } from '../settingsWriter';
 import { budgetStep } from '../budgetStep';
@@ -18,6 +18,7 @@ import type { Preset } from '../presetTypes';
 import type { AwsModule } from '../../aws/editor/module';
 import { isPresetDocument, registerPresetDiagnostics } from './presetDiagnostics';
 import { PresetFlows } from './presetFlows';
+import { registerPresetFileLinks } from './presetFileLinks';
 import { WorkspaceSettingsWriter } from './workspaceSettingsWriter';
 import { awsRoleStepFor } from '../assumeAwsRoleStep';
 import { notificationText } from '../../shared/text/untrustedText';
@@ -46,8 +47,25 @@ export async function handlePresetUri(uri: UriParts): Promise<boolean> {
   return true;
 }
 
+/** This code-server's address as students would open it (on a hub, the user-redirect form); undefined on the desktop. */
+async function ownCodeServerGuess(vs: typeof vscode): Promise<string | undefined> {
+  try {
+    // In the browser the editor answers with its own https /callback address; the desktop keeps its own scheme.
+    const external = await vs.env.asExternalUri(vs.Uri.parse(`${vs.env.uriScheme}://${EXTENSION_ID}/`));
+    return /^https?$/.test(external.scheme) ? studentCodeServerUrl(external.toString(true)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A pasted preset link (`<scheme>://pangeo-compute.pangeo-compute/preset?…`) as URI parts, else undefined. */
 function asPresetLink(text: string): UriParts | undefined {
+  // A code-server link (https://…?payload=…) carries a pangeo-preset:/preset?… link inside.
+  const inner = presetInCodeServerLink(text);
+  if (inner) {
+    const m = /^[^:]+:(\/[^?#]*)(?:\?([^#]*))?/.exec(inner);
+    return m ? { scheme: PRESET_FILE_SCHEME, authority: '', path: m[1]!, query: m[2] ?? '' } : undefined;
+  }
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/.exec(text);
   if (!m || /^https?$/i.test(m[1]!) || m[2]!.toLowerCase() !== EXTENSION_ID) return undefined;
   return { scheme: m[1]!, authority: m[2]!, path: m[3]!, query: m[4] ?? '' };
@@ -93,13 +111,15 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
   const flows = new PresetFlows({ vs, extensionUri: context.extensionUri, logger, steps: () => ({ ...defaults(), ...steps() }) });
 
   store.add(registerPresetDiagnostics(vs));
+  // code-server's https preset links arrive as a file to open (codeServerPresetLink); desktop links through the URI handler.
+  store.add(registerPresetFileLinks(vs, (link) => flows.fromLink(link).catch((e: unknown) => showError(vs, logger, 'Could not open the preset link', e))));
 
   store.add(registerCommand(deps, 'pangeo.preset.apply', 'Could not apply the preset', async (uri?: vscode.Uri) => {
     if (uri) return flows.fromFile(uri);
     const choice = await vs.window.showQuickPick([
       { label: '$(file) From a file…', id: 'file' },
       { label: '$(folder) From this workspace…', id: 'workspace', description: '*.pangeo.json, .vscode/pangeo.json' },
-      { label: '$(globe) From a URL…', id: 'url', description: 'https only' },
+      { label: '$(globe) From a URL…', id: 'url', description: 'an https address, or a preset link' },
     ], { title: 'Apply Preset', placeHolder: 'Where is the preset?' });
     if (!choice) return;
     if (choice.id === 'file') {
@@ -139,30 +159,49 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
       await vs.window.showErrorMessage(notificationText(`Fix the preset first: ${problemText(p)}`).text);
       return;
     }
+    // Students click the link in the editor they use: desktop VS Code (a vscode:// link its URI handler gets) or
+    // code-server in the browser (an https link to their code-server page, which cannot follow code-oss:// links).
+    const desktopScheme = /^vscode(-insiders)?$/.test(vs.env.uriScheme) ? vs.env.uriScheme : 'vscode';
+    const editor = await vs.window.showQuickPick([
+      { label: '$(vm) Desktop VS Code', id: 'desktop', description: `a ${desktopScheme}:// link` },
+      { label: '$(globe) code-server in the browser', id: 'code-server', description: 'an https:// link to the students\' code-server, e.g. on a JupyterHub' },
+      { label: '$(link) Plain https address of the preset…', id: 'plain', description: 'students paste it into "Pangeo: Apply Preset…" (works in every editor)' },
+    ], { title: 'Copy Preset Link', placeHolder: 'Which editor do students open the link in?' });
+    if (!editor) return;
+    let codeServer: string | undefined;
+    if (editor.id === 'code-server') {
+      codeServer = (await vs.window.showInputBox({
+        title: 'Copy Preset Link: the students\' code-server address', ignoreFocusOut: true,
+        prompt: 'Where students open code-server; on a JupyterHub, https://<hub>/hub/user-redirect/<code-server path>/ sends each student to their own',
+        placeHolder: 'https://hub.example.edu/hub/user-redirect/vscode/', value: await ownCodeServerGuess(vs),
+        validateInput: (v) => (v.trim() ? urlProblem(v.trim())?.message : 'The address is needed'),
+      }))?.trim();
+      if (!codeServer) return;
+    }
+    const make = (source: Preset | string) => (codeServer ? codeServerPresetLink(source, codeServer) : presetLink(source, { scheme: desktopScheme }));
     let inline: string | undefined;
     try {
-      inline = presetLink(validation.preset, { scheme: vs.env.uriScheme || 'vscode' });
+      inline = editor.id === 'plain' ? undefined : make(validation.preset);
     } catch {
       inline = undefined;
     }
-    // Links open in the editor the instructor runs (vscode, vscode-insiders, code-oss in code-server, ...).
-    const scheme = vs.env.uriScheme || 'vscode';
-    const pick = await vs.window.showQuickPick([
-      ...(inline ? [{ label: 'Link with the preset inside', id: 'inline', description: `${scheme}://…, ${inline.length} characters` }] : []),
-      { label: 'Link to where the preset is hosted (https)…', id: 'url', description: `${scheme}://…${inline ? '' : `; too large to inline (over ${MAX_INLINE_LINK_CHARS} characters)`}` },
-      { label: 'Plain https address of the preset…', id: 'plain', description: 'students paste it into "Pangeo: Apply Preset…" (works in every editor, also in the browser)' },
-    ], { title: 'Copy Preset Link' });
-    if (!pick) return;
     let link = inline;
-    if (pick.id !== 'inline') {
+    const where = editor.id === 'plain' ? undefined : await vs.window.showQuickPick([
+      ...(inline ? [{ label: 'Link with the preset inside', id: 'inline', description: `${inline.length} characters` }] : []),
+      { label: 'Link to where the preset is hosted (https)…', id: 'url', description: inline ? undefined : `too large to inline (over ${MAX_INLINE_LINK_CHARS} characters)` },
+    ], { title: 'Copy Preset Link' });
+    if (editor.id !== 'plain' && !where) return;
+    if (where?.id !== 'inline') {
       const url = await vs.window.showInputBox({ title: 'Where students download the preset', placeHolder: 'https://example.edu/course.pangeo.json', ignoreFocusOut: true, validateInput: (v) => (v ? urlProblem(v.trim())?.message : undefined) });
       if (!url) return;
-      link = pick.id === 'plain' ? new URL(url.trim()).toString() : presetLink(url.trim(), { scheme });
+      link = editor.id === 'plain' ? new URL(url.trim()).toString() : make(url.trim());
     }
     await vs.env.clipboard.writeText(link!);
-    await vs.window.showInformationMessage(notificationText(pick.id === 'plain'
+    await vs.window.showInformationMessage(notificationText(editor.id === 'plain'
       ? 'Preset address copied. Students run "Pangeo: Apply Preset…", choose "From a URL…" and paste it; they see the review page before anything happens.'
-      : `Preset link copied (${scheme}://, opens in this kind of editor). Anyone opening it sees the review page before anything happens.`).text);
+      : editor.id === 'code-server'
+        ? 'Preset link copied (https://, opens the preset in the students\' code-server, with Pangeo Compute installed there). They see the review page before anything happens.'
+        : `Preset link copied (${desktopScheme}://, opens in desktop VS Code with Pangeo Compute). Anyone opening it sees the review page before anything happens.`).text);
   }));
 
   store.add(registerCommand(deps, 'pangeo.preset.exportCurrent', 'Could not export the current setup', async () => {

@@ -90,7 +90,7 @@ describe('Dask Gateway provider (contract server, real dask processes)', { skip,
 
   it('401 for a wrong password, 403 for another user\'s cluster, Unreachable for a gateway that is not there', async () => {
     const wrong = new GatewayProvider({ url: gw.url, auth: { type: 'basic', username: 'alice', password: 'nope' } });
-    await assert.rejects(wrong.list(), (e: unknown) => isPangeoError(e, 'Unauthorized') && /Authentication required/.test((e as Error).message));
+    await assert.rejects(wrong.list(), (e: unknown) => isPangeoError(e, 'Unauthorized') && /did not accept the username "alice" or its password/.test((e as Error).message));
 
     const c = await alice().create({});
     try {

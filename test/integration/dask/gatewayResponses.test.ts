@@ -1,6 +1,7 @@
 // What the real dask-gateway-server answers, and what the user is told: a scale or adapt above the gateway's limit is
 // said at once in the gateway's words, stop is asynchronous (STOPPING), a cluster still starting is waited for,
-// adaptive bounds outlive the provider object, and the raw answers (health, 404, non-JSON body) have the real shapes.
+// adaptive bounds are what the scheduler says (whoever set them), and the raw answers (health, 404, non-JSON body) have
+// the real shapes.
 // Runs against the stand-in (test/support/gatewayServer) by default. To check the same against a real gateway:
 //   PANGEO_TEST_GATEWAY_URL=http://127.0.0.1:8000/ PANGEO_TEST_GATEWAY_PASSWORD=… PANGEO_TEST_GATEWAY_MAX_WORKERS=3
 // (SimpleAuthenticator: Basic auth as user "alice"; ClusterConfig.cluster_max_workers = the max given).
@@ -9,7 +10,6 @@ import assert from 'node:assert/strict';
 import { GatewayProvider } from '../../../src/dask/gateway/gatewayProvider';
 import { GatewayClient } from '../../../src/dask/gateway/gatewayClient';
 import { isPangeoError } from '../../../src/core/http/errors';
-import { MemoryStore } from '../../../src/core/keyValueStore';
 import { daskAvailable } from '../../support/dask';
 import { startGatewayServer, type TestGatewayServer } from '../../support/gatewayServer/gatewayServer';
 
@@ -37,8 +37,7 @@ describe(`Dask Gateway answers as the real server does (${EXTERNAL ? `external $
     await gw?.close();
   });
 
-  const state = new MemoryStore();
-  const provider = () => new GatewayProvider({ url, auth: { type: 'basic', username: 'alice', password: PASSWORD }, state, confirmTimeoutMs: 90_000 });
+  const provider = () => new GatewayProvider({ url, auth: { type: 'basic', username: 'alice', password: PASSWORD }, confirmTimeoutMs: 90_000 });
   const raw = () => new GatewayClient({ url, auth: { type: 'basic', username: 'alice', password: PASSWORD } });
   const basic = `Basic ${Buffer.from(`alice:${PASSWORD}`).toString('base64')}`;
 
@@ -97,6 +96,20 @@ describe(`Dask Gateway answers as the real server does (${EXTERNAL ? `external $
     assert.equal((await provider().get(id)).adaptive, undefined);
   });
 
+  it('adapt and scale sent by another client (a notebook\'s GatewayCluster) are what the list shows, never bounds we once asked for', async () => {
+    const id = created[0]!;
+    const p = provider();
+    await p.adapt(id, 1, 2);
+    assert.deepEqual((await p.get(id)).adaptive, { minimum: 1, maximum: 2 });
+    // What dask_gateway/client.py sends for cluster.adapt(minimum=0, maximum=1) and cluster.scale(1).
+    await raw().adapt(id, 0, 1, true);
+    assert.deepEqual((await p.list()).find((c) => c.id === id)?.adaptive, { minimum: 0, maximum: 1 });
+    await raw().scale(id, 1);
+    const listed = (await p.list()).find((c) => c.id === id);
+    assert.equal(listed?.adaptive, undefined, 'a fixed size is not shown as adaptive');
+    assert.equal(listed?.adaptiveUnknown, undefined, 'the scheduler said so: nothing unknown');
+  });
+
   it('stop answers at once and the cluster is listed as stopping until the gateway has stopped it', async () => {
     const p = provider();
     const id = created.shift()!;
@@ -107,12 +120,14 @@ describe(`Dask Gateway answers as the real server does (${EXTERNAL ? `external $
     assert.equal((await p.list()).find((c) => c.id === id), undefined);
   });
 
-  it('a scale request on a stopped cluster says it is stopped, not "conflict"', async () => {
+  it('a scale request on a stopped cluster says it is stopped, not "conflict"; the gateway still knows it by name', async () => {
     const p = provider();
     const c = await p.create({});
     await p.waitUntilRunning(c.id, 60_000);
     await p.stop(c.id);
     await p.waitUntilStopped(c.id, 60_000);
     await assert.rejects(p.scale(c.id, 1), (e: unknown) => isPangeoError(e, 'Conflict') && /is stopped: it cannot be scaled/.test((e as Error).message));
+    assert.equal((await p.findEnded(c.id))?.status, 'stopped');
+    assert.equal(await p.findEnded('no-such-cluster'), undefined);
   });
 });

@@ -336,6 +336,6 @@ describe('server files and terminals on a real hub under a prefix', { timeout: 3
     const provider = new HubFileSystemProvider({ vs: createFakeVscode().vs, logger: silentLogger,
       hubs: { readyServers: () => [stopped], refresh: async () => undefined, onDidChangeServers: () => ({ dispose() {} }) } as unknown as HubRegistry });
     await assert.rejects(provider.readFile(provider.uriFor({ hubId: base, user: USER, serverName: '', path: 'conflict.txt' })),
-      (e) => (e as FakeFileSystemError).code === 'Unavailable' && /Start the server again/.test((e as Error).message));
+      (e) => (e as FakeFileSystemError).code === 'Unavailable' && /the server is not running/.test((e as Error).message));
   });
 });

@@ -16,6 +16,16 @@
 //   dask-gateway-server/dask_gateway_server/backends/db_base.py  list default = active clusters; a scheduler that cannot be
 //                                                       messaged marks the cluster FAILED and scale answers 409
 //   dask-gateway/dask_gateway/client.py                 what the Python client sends (count, minimum/maximum/active)
+//   dask-gateway/dask_gateway/scheduler_preload.py      each change of adaptive scaling is logged through the scheduler's
+//                                                       logger ("Enabling adaptive scaling, minimum=%r, maximum=%r",
+//                                                       "Disabling adaptive scaling" when a scale or adapt(active=False)
+//                                                       ends it), so /clusters/<name>/info/main/logs.html shows it: here
+//                                                       by schedulerAdaptiveLog.py, preloaded into each scheduler
+//   auth.py JupyterHubAuthenticator (2026.3.0)          with jupyterhub_service_name set (JUPYTERHUB_SERVICE_NAME, as
+//                                                       when the gateway is a hub service), a token whose /hub/api/user
+//                                                       `scopes` hold neither access:services nor
+//                                                       access:services!service=<name> is answered 401 as a bad token is;
+//                                                       a non-user kind is named "<kind>:<name>"
 //   routes.py scale/adapt                               200 {"ok": bool, "msg": str|null}: above cluster_max_workers the
 //                                                       request is lowered to it and msg says so ("Scale request of 6
 //                                                       workers would exceed resource limit of 4 workers. Scaling to 4
@@ -80,6 +90,10 @@ export interface GatewayServerOptions {
   hubRefusesGateway?: boolean;
   /** How long a stopping cluster stays STOPPING before its processes are stopped (the real backend takes seconds). */
   stopDelayMs?: number;
+  /** JupyterHubAuthenticator.jupyterhub_service_name: set, tokens must hold the service's access scope (use_service_access_scopes). */
+  serviceName?: string;
+  /** Listen on this port (a hub's service URL is fixed before the gateway starts); default: any free one. */
+  port?: number;
 }
 
 export interface TestGatewayServer {
@@ -100,6 +114,8 @@ class HttpError extends Error {
 class PlainHttpError extends HttpError {}
 
 const NOT_FOUND_TEXT = '404: Not Found';
+/** Preloaded into each scheduler: logs adaptive changes as the gateway's scheduler extension does. */
+const ADAPTIVE_LOG_PRELOAD = join(__dirname, 'schedulerAdaptiveLog.py');
 const SERVER_ERROR_TEXT = '500 Internal Server Error\n\nServer got itself in trouble';
 
 interface User {
@@ -131,8 +147,17 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
       const res = opts.hubRefusesGateway ? new Response('', { status: 403 })
         : await fetch(`${opts.hubUrl}hub/api/user`, { headers: { Authorization: `token ${key}` } });
       if (res.status < 400) {
-        const data = (await res.json()) as { name: string };
-        return { name: data.name };
+        const data = (await res.json()) as { name: string; kind?: string; scopes?: string[] };
+        const kind = data.kind ?? 'user';
+        const name = kind !== 'user' || data.name.includes(':') ? `${kind}:${data.name}` : data.name;
+        if (opts.serviceName) {
+          const access = ['access:services', `access:services!service=${opts.serviceName}`];
+          if (!(data.scopes ?? []).some((x) => access.includes(x))) {
+            log.push(`Token for '${name}' does not have access to service '${opts.serviceName}'`);
+            throw new HttpError(401, 'Authentication required', { 'WWW-Authenticate': 'jupyterhub' });
+          }
+        }
+        return { name };
       }
       if (res.status === 404) throw new HttpError(401, 'Authentication required', { 'WWW-Authenticate': 'jupyterhub' });
       if (res.status === 403) throw new HttpError(500, "Permission failure verifying user's JupyterHub API token");
@@ -176,7 +201,7 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
     c.scheduler = startLongRunning({
       name: `gw-scheduler-${c.name.slice(0, 8)}`, command: DASK, logDir, env: { ...process.env, ...SCHEDULER_ROUTES_ENV },
       args: ['scheduler', '--host', '127.0.0.1', '--port', String(c.schedulerPort), '--dashboard-address', `127.0.0.1:${c.dashboardPort}`,
-        '--dashboard-prefix', `/clusters/${c.name}`],
+        '--dashboard-prefix', `/clusters/${c.name}`, '--preload', ADAPTIVE_LOG_PRELOAD],
     });
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && c.status === 'PENDING') {
@@ -260,6 +285,13 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
       await failCluster(c, 'scheduler unreachable');
       throw new HttpError(409, `cluster ${c.name} is not running`);
     }
+  }
+
+  /** GatewaySchedulerService.adapt logs each change in the scheduler's log: the same lines, through the preload. */
+  async function logAdaptive(c: TestGatewayCluster, change: { active: true; minimum: number; maximum: number } | { active: false }): Promise<void> {
+    if (!change.active && !c.adaptive) return; // adapt(active=False) logs only when an adapt task was running
+    await fetch(`${dashboardBase(c)}stand-in-adaptive-log`, { method: 'POST', body: JSON.stringify(change), signal: AbortSignal.timeout(5000) })
+      .catch((e: unknown) => log.push(`adaptive log ${c.name}: ${(e as Error).message}`));
   }
 
   function startAdaptive(c: TestGatewayCluster, minimum: number, maximum: number): void {
@@ -411,6 +443,8 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
           n = maxWorkers;
         }
         await ensureSchedulerReachable(c);
+        // scheduler_preload.py scale(): adapt(active=False) first.
+        await logAdaptive(c, { active: false });
         if (c.adaptive) clearInterval(c.adaptive.timer);
         c.adaptive = undefined;
         void reconcile(c, n);
@@ -430,9 +464,11 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
         }
         await ensureSchedulerReachable(c);
         if (msg.active === false) {
+          await logAdaptive(c, { active: false });
           if (c.adaptive) clearInterval(c.adaptive.timer);
           c.adaptive = undefined;
         } else {
+          await logAdaptive(c, { active: true, minimum, maximum });
           startAdaptive(c, minimum, maximum);
         }
         return ok(200, { ok: !respMsg, msg: respMsg });
@@ -482,7 +518,7 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
       res.end(JSON.stringify({ error: err.reason }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
 

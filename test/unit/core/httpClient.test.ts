@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { HttpClient } from '../../../src/core/http/httpClient';
-import { isPangeoError } from '../../../src/core/http/errors';
+import { BodyTimeoutError, BodyTooLargeError, isPangeoError } from '../../../src/core/http/errors';
 import { extractServerMessage, mapStatus } from '../../../src/core/http/errorMapping';
 
 async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void) {
@@ -172,5 +172,26 @@ test('the timeout covers the headers, not a body that streams on; a body read st
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += Buffer.from(chunk.value).toString();
   assert.equal(text, 'abbb');
   const stalled = await http.request({ path: 'stall' });
-  await assert.rejects(stalled.text(), (e) => isPangeoError(e, 'Timeout') && /did not answer within 200 ms/.test(e.message));
+  await assert.rejects(stalled.text(), (e) => isPangeoError(e, 'Timeout') && /did not send its whole answer within 200 ms \(1 bytes arrived\)/.test(e.message));
+});
+
+test('a body is bounded in time as a whole (a byte every 50 ms does not keep it open) and in size; both close the connection', async (t) => {
+  const closed: string[] = [];
+  const { server, url } = await serve((req, res) => {
+    res.on('close', () => closed.push(req.url!));
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+    // Never ends: a byte every 50 ms (trickle), or 4 KiB chunks as fast as the socket takes them (flood).
+    const timer = setInterval(() => res.write(req.url!.endsWith('/flood') ? Buffer.alloc(4096) : 'x'), req.url!.endsWith('/flood') ? 1 : 50);
+    res.on('close', () => clearInterval(timer));
+  });
+  t.after(() => { server.closeAllConnections(); server.close(); });
+  const http = new HttpClient({ baseUrl: url, timeoutMs: 5000, retries: 0 });
+  const started = Date.now();
+  const slow = await http.request({ path: 'trickle', bodyTimeoutMs: 400 });
+  await assert.rejects(slow.bytes(), (e) => e instanceof BodyTimeoutError && /within 400 ms/.test(e.message) && /retry later/.test(e.userMessage));
+  assert.ok(Date.now() - started < 3000, `the body timeout stopped the read (${Date.now() - started} ms)`);
+  const big = await http.request({ path: 'flood', maxBodyBytes: 10_000 });
+  await assert.rejects(big.text(), (e) => e instanceof BodyTooLargeError && /more than 10000 bytes/.test(e.message));
+  for (let i = 0; i < 100 && closed.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(closed.sort(), ['/base/flood', '/base/trickle'], 'both connections are closed, nothing more is downloaded');
 });

@@ -53,3 +53,27 @@ test('profile servers: sized from the profile text, priced by the hub-profile se
   assert.equal(r.unpriced, true);
   assert.equal(r.usdPerHour, 0);
 });
+
+test('a hub on this machine: an explicit $/h for its profile wins over "runs on this machine"', async () => {
+  const local = 'http://127.0.0.1:8000/';
+  const hubs = {
+    readyServers: () => [{
+      hubId: local, hubLabel: '127.0.0.1', user: 'demo',
+      server: { name: '', state: 'ready', url: `${local}user/demo/`, userOptions: { profile: 'priced' } },
+      client: undefined,
+    }, {
+      hubId: local, hubLabel: '127.0.0.1', user: 'demo',
+      server: { name: 'free', state: 'ready', url: `${local}user/demo/free`, userOptions: { profile: 'other' } },
+      client: undefined,
+    }],
+  } as unknown as HubRegistry;
+  const source = hubServerBillables(hubs, () => ({ 'http://127.0.0.1:8000': { priced: 2.5 } }));
+  const meter = new CostMeter({ table: defaultPriceTable, store: new MemoryStore(), sources: [source] });
+  const { snapshot } = await meter.tick(Date.now());
+  const by = (name: string) => snapshot.resources.find((r) => r.ref?.kind === 'server' && r.ref.serverName === name)!;
+  assert.equal(by('').usdPerHour, 2.5);
+  assert.equal(by('').rate.lines[0]!.basis, 'profile');
+  assert.equal(by('').rate.source, 'your price for this hub profile');
+  assert.equal(by('free').usdPerHour, 0, 'an unpriced profile on this machine still costs $0');
+  assert.equal(by('free').unpriced, undefined);
+});

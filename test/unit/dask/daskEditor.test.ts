@@ -7,7 +7,7 @@ import { ClusterService } from '../../../src/dask/editor/clusterService';
 import { DaskTreeProvider, type DaskTreeNode } from '../../../src/dask/editor/daskTree';
 import { askScale, confirmLargeCluster, pickClusterOptions } from '../../../src/dask/editor/clusterFlows';
 import { NO_CAPABILITIES, type ClusterProvider, type ClusterSummary } from '../../../src/dask/clusterProvider';
-import { UnreachableError } from '../../../src/core/http/errors';
+import { PangeoError, UnreachableError } from '../../../src/core/http/errors';
 import { silentLogger } from '../../../src/core/log';
 import { decodeResourceId, encodeResourceId } from '../../../src/shared/resourceIds';
 import { createFakeVscode, FakeTreeItem } from '../../support/fakeVscode';
@@ -104,6 +104,21 @@ describe('Dask view: polling', () => {
 });
 
 describe('Dask view: tree', () => {
+  it('a token refused for want of a scope is "access refused", not "not signed in"; an unknown adaptive state says so', async () => {
+    const { vs } = fakeVs();
+    const refused = fakeProvider('gw', async () => {
+      throw new PangeoError('Forbidden', 'Your JupyterHub token is valid, but it lacks the scope the Dask Gateway requires (access:services).', 'Signing in again will not help.');
+    });
+    const unknown = fakeProvider('gw2', async () => [summary('c1', { adaptiveUnknown: 'the scheduler\'s log could not be read' })]);
+    const tree = new DaskTreeProvider(vs, new ClusterService({ providers: () => [refused, unknown], logger: silentLogger }));
+    const roots = await tree.getChildren();
+    const msg = (await tree.getChildren(roots[0]))[0] as DaskTreeNode & { kind: 'message' };
+    assert.match(msg.text, /^Access refused: Your JupyterHub token is valid/);
+    assert.equal(msg.icon, 'error');
+    const item = tree.getTreeItem((await tree.getChildren(roots[1]))[0]!) as unknown as FakeTreeItem;
+    assert.equal(item.description, '2 workers · adaptive or fixed: unknown');
+  });
+
   it('shows providers → clusters → workers with actions matching capabilities, and errors as retry items', async () => {
     const { vs } = fakeVs();
     const full = fakeProvider('gw', async () => [summary('c1', { adaptive: { minimum: 1, maximum: 3 } }), summary('c2', { status: 'pending', dashboardUrl: undefined })],

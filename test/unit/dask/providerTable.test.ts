@@ -52,7 +52,7 @@ function cliContext(values: Record<string, string | undefined>, env: NodeJS.Proc
   return {
     values, positionals: [], json: false, logger: silentLogger, signal: new AbortController().signal,
     io: { stdout: () => undefined, stderr: () => undefined, readStdin: async () => '', env },
-    print: () => undefined, note: () => undefined, atExit: () => undefined,
+    print: () => undefined, printJsonLine: () => undefined, writeBytes: () => undefined, note: () => undefined, atExit: () => undefined,
   };
 }
 

@@ -7,7 +7,7 @@ import { toFileSystemError } from '../../../src/files/editor/fileSystemErrors';
 import type { ContentsClient, WriteOptions } from '../../../src/files/contentsClient';
 import { ContentsEntry, normalizeServerPath } from '../../../src/files/contentsModels';
 import { FileChangedOnServerError, FileExistsOnServerError, FileTooLargeError, ServerNotRunningError, WrongContentTypeError } from '../../../src/files/contentsErrors';
-import { ForbiddenError, NotFoundError, UnreachableError } from '../../../src/core/http/errors';
+import { ForbiddenError, NotFoundError, PangeoError, UnauthorizedError, UnreachableError } from '../../../src/core/http/errors';
 import type { ConnectedServer, HubRegistry } from '../../../src/hubs/hubRegistry';
 import { silentLogger } from '../../../src/core/log';
 import { asUri, createFakeVscode, FakeFileSystemError, FakeUri } from '../../support/fakeVscode';
@@ -76,6 +76,7 @@ function setup(opts: { ready?: boolean; timers?: { fire?: () => void } } = {}) {
   const server = { hubId: HUB, hubLabel: 'hub.example.org/jhub', user: USER, server: { name: '', state: 'ready', url: `${HUB}user/x/`, userOptions: {} }, client: {} } as unknown as ConnectedServer;
   let ready = opts.ready ?? true;
   let refreshes = 0;
+  const hubState: { signedIn: boolean; refreshError?: unknown } = { signedIn: true };
   const serverListeners: Array<() => void> = [];
   const hubs = {
     onDidChangeServers: (l: () => void) => {
@@ -86,17 +87,26 @@ function setup(opts: { ready?: boolean; timers?: { fire?: () => void } } = {}) {
     refresh: async () => { refreshes++; },
     restartServer: async () => false,
     authorizationFor: async () => undefined,
+    isSignedIn: () => hubState.signedIn,
+    refreshError: () => hubState.refreshError,
   } as unknown as HubRegistry;
   const unavailable: string[] = [];
+  const causes: string[] = [];
+  const available: string[] = [];
   const provider = new HubFileSystemProvider({
-    vs, hubs, logger: silentLogger, onServerUnavailable: (loc) => unavailable.push(loc.serverName || 'default'),
+    vs, hubs, logger: silentLogger,
+    onServerUnavailable: (loc, cause) => {
+      unavailable.push(loc.serverName || 'default');
+      causes.push(cause);
+    },
+    onServerAvailable: (loc) => available.push(loc.serverName || 'default'),
     contentsFor: () => contents as unknown as ContentsClient,
     // Rounds run when the test says so.
     watchTiming: { setTimer: (fn) => { if (opts.timers) opts.timers.fire = fn; return 1; }, clearTimer: () => { if (opts.timers) opts.timers.fire = undefined; } },
   });
   const uri = (path: string, serverName = '') => asUri(provider.uriFor({ hubId: HUB, user: USER, serverName, path }));
   const serversChanged = () => serverListeners.forEach((l) => l());
-  return { vs, contents, provider, uri, unavailable, setReady: (r: boolean) => (ready = r), refreshes: () => refreshes, serversChanged };
+  return { vs, contents, provider, uri, unavailable, causes, available, hubState, setReady: (r: boolean) => (ready = r), refreshes: () => refreshes, serversChanged };
 }
 
 const code = (e: unknown) => (e as FakeFileSystemError).code;
@@ -120,11 +130,13 @@ test('typed errors map onto the FileSystemError codes the editor acts on', () =>
   assert.match(conflict.message, /changed on the server since it was opened/);
 });
 
-test('a server that is not ready: Unavailable with "Start the server again", after one refresh, and the module is told', async () => {
+test('a server that is not ready: Unavailable saying it is not running, after one refresh, and the module is told', async () => {
   const t = setup({ ready: false });
-  await assert.rejects(t.provider.stat(t.uri('a.txt')), (e) => code(e) === 'Unavailable' && /Start the server again/.test((e as Error).message));
+  await assert.rejects(t.provider.stat(t.uri('a.txt')), (e) => code(e) === 'Unavailable'
+    && (e as Error).message === `Files of ${USER}'s server on hub.example.org/jhub are unavailable: the server is not running. Unsaved changes are kept; save again once it is back.`);
   assert.equal(t.refreshes(), 1);
   assert.deepEqual(t.unavailable, ['default']);
+  assert.deepEqual(t.causes, ['stopped']);
   assert.deepEqual(t.contents.calls, [], 'no request to a server that is not running');
   // Back again: the same Uri works.
   t.setReady(true);
@@ -139,6 +151,52 @@ test('the server stopping under an operation gives Unavailable and a notice; a 4
   assert.deepEqual(t.unavailable, ['default']);
   t.contents.failWith = new ForbiddenError('x');
   await assert.rejects(t.provider.readDirectory(t.uri('')), (e) => code(e) === 'NoPermissions');
+});
+
+/** What a message must never show: the raw pangeo-hub: address or its "@"/"http:" segments. */
+const rawAddress = /pangeo-hub|\/@|http:@|%40/;
+
+test('signed out: the error and the module say "sign in" by the server\'s name, never "not running", and ask the hub nothing', async () => {
+  const t = setup({ ready: false });
+  t.hubState.signedIn = false;
+  const failed = await t.provider.writeFile(t.uri('week1.ipynb'), Buffer.from('{}'), { create: true, overwrite: true }).then(() => undefined, (e: Error) => e);
+  assert.equal(code(failed), 'Unavailable');
+  assert.equal(failed!.message, `Sign in to hub.example.org/jhub to save or open files of ${USER}'s server on hub.example.org/jhub. Unsaved changes are kept.`);
+  assert.doesNotMatch(failed!.message, rawAddress);
+  assert.deepEqual(t.causes, ['signedOut']);
+  assert.deepEqual(t.contents.calls, []);
+  // A token the hub refuses (revoked, expired) is the same cause, told the same way.
+  t.hubState.signedIn = true;
+  t.hubState.refreshError = new ForbiddenError('https://hub.example.org/jhub/hub/api/users/x');
+  await assert.rejects(t.provider.stat(t.uri('a.txt')), (e) => /^Sign in to hub.example.org\/jhub/.test((e as Error).message));
+  // A 401 from the server itself under an operation, too.
+  t.hubState.refreshError = undefined;
+  t.setReady(true);
+  t.contents.failWith = new UnauthorizedError('https://hub.example.org/jhub/user/x/api/contents');
+  await assert.rejects(t.provider.readFile(t.uri('a.txt')), (e) => code(e) === 'Unavailable' && /^Sign in to/.test((e as Error).message));
+  assert.deepEqual(t.causes, ['signedOut', 'signedOut', 'signedOut']);
+});
+
+test('the hub down: "Cannot reach" the hub by name, whether its last refresh failed or the request under a save did', async () => {
+  const t = setup({ ready: false });
+  t.hubState.refreshError = new UnreachableError('http://127.0.0.1:8000/hub/api/users/x');
+  await assert.rejects(t.provider.stat(t.uri('a.txt')), (e) => code(e) === 'Unavailable'
+    && (e as Error).message === `Cannot reach hub.example.org/jhub: files of ${USER}'s server on hub.example.org/jhub cannot be saved or opened until it answers. Unsaved changes are kept; save again once it is back.`);
+  // Listed as ready from before the hub went down: the save itself finds it unreachable (or its proxy answers 503).
+  t.hubState.refreshError = undefined;
+  t.setReady(true);
+  t.contents.put('a.txt', 'v1');
+  await t.provider.readFile(t.uri('a.txt'));
+  t.contents.failWith = new UnreachableError('http://127.0.0.1:8000/user/x/api/contents/a.txt');
+  await assert.rejects(t.provider.writeFile(t.uri('a.txt'), Buffer.from('v2'), { create: true, overwrite: true }),
+    (e) => /^Cannot reach hub.example.org\/jhub/.test((e as Error).message) && !rawAddress.test((e as Error).message));
+  t.contents.failWith = new PangeoError('UnexpectedResponse', 'Service Unavailable', '', { status: 503 });
+  await assert.rejects(t.provider.stat(t.uri('b.txt')), (e) => /^Cannot reach/.test((e as Error).message));
+  assert.deepEqual(t.causes, ['unreachable', 'unreachable', 'unreachable']);
+  // Back: the module hears it works again.
+  t.contents.failWith = undefined;
+  assert.deepEqual([...await t.provider.readFile(t.uri('a.txt'))], [...Buffer.from('v1')]);
+  assert.ok(t.available.length > 0);
 });
 
 test('writeFile follows create/overwrite; a file changed on the server since it was read is not overwritten', async () => {

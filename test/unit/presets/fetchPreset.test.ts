@@ -1,16 +1,19 @@
 // Downloading a preset by URL from a real loopback server: validated, size-capped, redirects checked hop by hop.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fetchPresetFromUrl } from '../../../src/presets/fetchPreset';
-import { isPangeoError } from '../../../src/core/http/errors';
+import { BodyTimeoutError, isPangeoError } from '../../../src/core/http/errors';
+import { mockClock } from '../../support/mockClock';
 
 const GOOD = readFileSync(join(__dirname, '../../fixtures/presets/good/local-dask.pangeo.json'));
 let server: Server;
 let base: string;
 let hugeBytesSent = 0;
+/** The open response of '/trickle': the test writes its bytes as the mocked clock moves. */
+let trickle: { res: ServerResponse; closed: boolean } | undefined;
 
 before(async () => {
   server = createServer((req, res) => {
@@ -35,6 +38,14 @@ before(async () => {
         };
         res.on('error', () => {});
         push();
+        return;
+      }
+      case '/trickle': {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{');
+        const held = { res, closed: false };
+        res.on('close', () => (held.closed = true));
+        trickle = held;
         return;
       }
       default: res.writeHead(404); res.end();
@@ -78,4 +89,25 @@ test('a body over the limit is cut off and reported as too large', async () => {
 test('HTTP errors and non-https URLs become typed errors', async () => {
   await assert.rejects(fetchPresetFromUrl(`${base}/missing`), (e: unknown) => isPangeoError(e, 'NotFound') && /no such preset/.test(e.message));
   await assert.rejects(fetchPresetFromUrl('http://presets.example.com/p.json'), (e: unknown) => isPangeoError(e, 'InvalidInput'));
+});
+
+test('a host that sends one byte every 2 s is stopped at the body timeout and its connection closed', async (t) => {
+  const clock = mockClock(t);
+  let outcome: unknown;
+  void fetchPresetFromUrl(`${base}/trickle`, { bodyTimeoutMs: 20_000 }).then((v) => (outcome = v), (e: unknown) => (outcome = e));
+  // The request and its headers travel over a real socket: let them, then feed a byte every 2 s of mocked time.
+  for (let i = 0; i < 1000 && !trickle; i++) await new Promise((r) => setImmediate(r));
+  assert.ok(trickle, 'the request reached the server');
+  let seconds = 0;
+  while (!outcome && seconds < 120) {
+    await clock.advance(2000);
+    seconds += 2;
+    if (!trickle.closed) trickle.res.write(' ');
+    for (let i = 0; i < 20 && !outcome; i++) await new Promise((r) => setImmediate(r));
+  }
+  assert.ok(outcome instanceof BodyTimeoutError, `still downloading after ${seconds} s of a byte every 2 s: ${String(outcome)}`);
+  assert.match(outcome.userMessage, /did not send its whole answer within 20 s .*retry later/);
+  assert.ok(seconds <= 24, `stopped after ${seconds} s, not at the 20 s body timeout`);
+  for (let i = 0; i < 1000 && !trickle.closed; i++) await new Promise((r) => setImmediate(r));
+  assert.ok(trickle.closed, 'the connection to the slow host is closed');
 });

@@ -81,6 +81,21 @@ test('link: an inline link that parses back to the same preset; --url gives a UR
   assert.equal(invalid.code, EXIT.failure);
 });
 
+test('link: --code-server adds the https link for code-server in the browser beside the desktop one', async () => {
+  const r = await cli(['preset', 'link', join(FIX, 'good/full-course.pangeo.json'), '--url', 'https://example.edu/week3.pangeo.json', '--code-server', 'https://hub.example.edu/hub/user-redirect/vscode/']);
+  assert.equal(r.code, EXIT.ok, r.err);
+  const [desktop, browser] = r.out.trim().split('\n');
+  assert.equal(desktop, 'desktop VS Code:       vscode://pangeo-compute.pangeo-compute/preset?url=https%3A%2F%2Fexample.edu%2Fweek3.pangeo.json');
+  const link = new URL(browser!.replace(/^code-server \(browser\): /, ''));
+  assert.equal(`${link.origin}${link.pathname}`, 'https://hub.example.edu/hub/user-redirect/vscode/');
+  assert.deepEqual(JSON.parse(link.searchParams.get('payload')!), [['openFile', 'pangeo-preset:/preset?url=https%3A%2F%2Fexample.edu%2Fweek3.pangeo.json']]);
+  const plain = await cli(['preset', 'link', join(FIX, 'good/local-dask.pangeo.json')]);
+  assert.match(plain.err, /opens in desktop VS Code\. For code-server in the browser add --code-server/);
+  const insecure = await cli(['preset', 'link', join(FIX, 'good/local-dask.pangeo.json'), '--code-server', 'http://hub.example.edu/vscode/']);
+  assert.equal(insecure.code, EXIT.usage);
+  assert.match(insecure.err, /code-server address must use https/);
+});
+
 test('link: a preset too big to inline fails with advice', async () => {
   const big = JSON.stringify({ version: 1, name: 'Big', description: 'd'.repeat(1900) });
   const r = await cli(['preset', 'link', '-'], big);

@@ -8,7 +8,7 @@ import { createFakeVscode, settle, type FakePanel, type FakeVscode } from '../..
 import { mockClock } from '../../support/mockClock';
 import { handlePresetUri, registerPresets } from '../../../src/presets/editor/module';
 import { WorkspaceSettingsWriter } from '../../../src/presets/editor/workspaceSettingsWriter';
-import { parsePresetLink, presetLink } from '../../../src/presets/presetLink';
+import { codeServerPresetLink, parsePresetLink, presetLink } from '../../../src/presets/presetLink';
 import { silentLogger } from '../../../src/core/log';
 import type { StepImplementations } from '../../../src/presets/applyPreset';
 import type { PlanStepKind } from '../../../src/presets/presetPlan';
@@ -185,23 +185,68 @@ test('diagnostics: with a $schema URL (which the JSON service would download, an
   assert.equal(diags[1]!.range.start.character, 2);
 });
 
-test('Copy Preset Link: inline or hosted, with the running editor\'s scheme, or a plain https address', async (t) => {
+test('Copy Preset Link: for desktop VS Code a vscode:// link (also when made in code-server), inline or hosted, or a plain https address', async (t) => {
   const { ed } = setup(t);
-  ed.answers.quickPick.push('Link with the preset inside');
+  ed.answers.quickPick.push('$(vm) Desktop VS Code', 'Link with the preset inside');
   await ed.commands.get('pangeo.preset.copyLink')!(ed.Uri.file(join(GOOD, 'local-dask.pangeo.json')));
-  assert.match(ed.clipboard.text, /^code-oss:\/\/pangeo-compute\.pangeo-compute\/preset\?data=/, 'the editor\'s own scheme (code-server: code-oss), not vscode://');
+  assert.match(ed.clipboard.text, /^vscode:\/\/pangeo-compute\.pangeo-compute\/preset\?data=/, 'code-server\'s code-oss:// does nothing in a browser: desktop links are vscode://');
   const parsed = parsePresetLink(ed.clipboard.text);
   assert.ok(parsed.kind === 'inline' && parsed.validation.ok && parsed.validation.preset.name === 'Local workshop');
-  ed.answers.quickPick.push('Link to where');
+  ed.answers.quickPick.push('$(vm) Desktop VS Code', 'Link to where');
   ed.answers.input.push('https://example.edu/week3.pangeo.json');
   await ed.commands.get('pangeo.preset.copyLink')!(ed.Uri.file(join(GOOD, 'full-course.pangeo.json')));
-  assert.match(ed.clipboard.text, /^code-oss:\/\//);
   assert.deepEqual(parsePresetLink(ed.clipboard.text), { kind: 'url', url: 'https://example.edu/week3.pangeo.json' });
-  ed.answers.quickPick.push('Plain https address');
+  assert.match(ed.clipboard.text, /^vscode:\/\//);
+  ed.answers.quickPick.push('$(link) Plain https address');
   ed.answers.input.push('https://example.edu/week3.pangeo.json');
   await ed.commands.get('pangeo.preset.copyLink')!(ed.Uri.file(join(GOOD, 'full-course.pangeo.json')));
   assert.equal(ed.clipboard.text, 'https://example.edu/week3.pangeo.json');
   assert.match(ed.notices.at(-1)!.text, /Apply Preset…", choose "From a URL…" and paste it/);
+});
+
+test('Copy Preset Link for code-server: an https link to the students\' code-server page (guessed from this one\'s address on a hub)', async (t) => {
+  const { ed } = setup(t);
+  // In code-server the editor's external address of a code-oss:// URI is its own /callback page.
+  (ed.vs.env as { asExternalUri: unknown }).asExternalUri = async () => ed.Uri.parse('https://hub.example.edu/user/teacher/vscode/callback?vscode-reqid=1&vscode-scheme=code-oss');
+  const boxes: Array<string | undefined> = [];
+  const showInputBox = ed.vs.window.showInputBox;
+  (ed.vs.window as { showInputBox: unknown }).showInputBox = (o: { value?: string }) => {
+    boxes.push(o.value);
+    return (showInputBox as (o: unknown) => Promise<string | undefined>)(o);
+  };
+  ed.answers.quickPick.push('$(globe) code-server', 'Link to where');
+  ed.answers.input.push('https://hub.example.edu/hub/user-redirect/vscode/', 'https://example.edu/week3.pangeo.json');
+  await ed.commands.get('pangeo.preset.copyLink')!(ed.Uri.file(join(GOOD, 'full-course.pangeo.json')));
+  assert.equal(boxes[0], 'https://hub.example.edu/hub/user-redirect/vscode/', 'prefilled: the form that sends each student to their own server');
+  const link = new URL(ed.clipboard.text);
+  assert.equal(`${link.origin}${link.pathname}`, 'https://hub.example.edu/hub/user-redirect/vscode/');
+  const payload = JSON.parse(link.searchParams.get('payload')!) as [string, string][];
+  assert.equal(payload[0]![0], 'openFile');
+  assert.deepEqual(parsePresetLink(payload[0]![1]), { kind: 'url', url: 'https://example.edu/week3.pangeo.json' });
+  assert.match(ed.notices.at(-1)!.text, /https:\/\/, opens the preset in the students' code-server/);
+
+  ed.answers.quickPick.push('$(globe) code-server');
+  ed.answers.input.push('http://example.edu/vscode/');
+  await ed.commands.get('pangeo.preset.copyLink')!(ed.Uri.file(join(GOOD, 'full-course.pangeo.json')));
+  assert.match(ed.notices.at(-1)!.text, /must use https/, 'a plain http code-server address is refused in the box');
+});
+
+test('code-server links: opening pangeo-preset:/preset?… as a file opens the review page once, and the file is read-only', async (t) => {
+  const { ed } = setup(t);
+  const provider = ed.fileSystems.get('pangeo-preset');
+  assert.ok(provider, 'the pangeo-preset file system is registered');
+  const data = presetLink({ version: 1, name: 'From code-server', kernel: { name: 'python3' } }).split('?')[1]!;
+  // What the editor hands the provider for payload [["openFile","pangeo-preset:/preset?data=…"]] (the query decoded).
+  const uri = ed.Uri.from({ scheme: 'pangeo-preset', path: '/preset', query: data }) as unknown as vscode.Uri;
+  const { panel } = await startReview(ed, () => provider.stat(uri));
+  assert.equal(shown(panel).review.name, 'From code-server');
+  assert.equal(shown(panel).review.sourceKind, 'link');
+  await provider.readFile(uri);
+  await provider.stat(uri);
+  await settle();
+  assert.equal(ed.panels.length, 1, 'the editor reads the file several times: one review');
+  assert.throws(() => provider.writeFile(uri, new Uint8Array(), { create: true, overwrite: true }), /read-only/);
+  panel.send({ type: 'review/decision', decision: 'cancel' });
 });
 
 test('Apply Preset from a URL takes a plain https address or a pasted preset link; anything else is refused in the box', async (t) => {
@@ -214,6 +259,13 @@ test('Apply Preset from a URL takes a plain https address or a pasted preset lin
   assert.equal(shown(panel).review.sourceKind, 'link');
   panel.send({ type: 'review/decision', decision: 'cancel' });
   await done;
+  // A code-server link pasted whole opens its preset too (it is not a preset file to download).
+  ed.answers.quickPick.push('$(globe) From a URL');
+  ed.answers.input.push(codeServerPresetLink({ version: 1, name: 'Pasted code-server link', kernel: { name: 'python3' } }, 'https://hub.example.edu/hub/user-redirect/vscode/'));
+  const second = await startReview(ed, () => ed.commands.get('pangeo.preset.apply')!());
+  assert.equal(shown(second.panel).review.name, 'Pasted code-server link');
+  second.panel.send({ type: 'review/decision', decision: 'cancel' });
+  await second.done;
   for (const bad of ['http://example.edu/p.json', 'vscode://pangeo-compute.pangeo-compute/preset?data=***']) {
     ed.answers.quickPick.push('$(globe) From a URL');
     ed.answers.input.push(bad);

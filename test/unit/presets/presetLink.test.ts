@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXTENSION_ID, MAX_INLINE_LINK_CHARS, parsePresetLink, presetLink } from '../../../src/presets/presetLink';
+import { codeServerPresetLink, EXTENSION_ID, MAX_INLINE_LINK_CHARS, parsePresetLink, presetInCodeServerLink, presetLink, studentCodeServerUrl } from '../../../src/presets/presetLink';
 import { isPangeoError } from '../../../src/core/http/errors';
 import type { Preset } from '../../../src/presets/presetTypes';
 
@@ -70,4 +70,37 @@ test('unsafe or foreign links are refused', () => {
   }
   // Loopback http stays allowed, for local testing.
   assert.equal(parsePresetLink(presetLink('http://127.0.0.1:8080/p.json')).kind, 'url');
+});
+
+test('a code-server link is https to the students\' code-server page, whose payload opens pangeo-preset:/preset?… as a file', () => {
+  const url = 'https://example.edu/p.pangeo.json?rev=2&lang=en';
+  const link = codeServerPresetLink(url, 'https://hub.example.edu/hub/user-redirect/vscode/?folder=/home/jovyan');
+  const page = new URL(link);
+  assert.equal(`${page.origin}${page.pathname}`, 'https://hub.example.edu/hub/user-redirect/vscode/');
+  assert.equal(page.searchParams.get('folder'), '/home/jovyan', 'the page\'s own query stays');
+  // code-server reads payload as JSON [[key, value], …]; openFile is parsed as a URI (vscode.Uri.parse decodes the query).
+  const payload = JSON.parse(page.searchParams.get('payload')!) as unknown;
+  assert.deepEqual(payload, [['openFile', `pangeo-preset:/preset?url=${encodeURIComponent(url)}`]]);
+  assert.equal(presetInCodeServerLink(link), `pangeo-preset:/preset?url=${encodeURIComponent(url)}`);
+  assert.deepEqual(parsePresetLink(presetInCodeServerLink(link)!), { kind: 'url', url });
+  assert.deepEqual(parsePresetLink({ scheme: 'pangeo-preset', authority: '', path: '/preset', query: `url=${url}` }), { kind: 'url', url });
+
+  const inline = codeServerPresetLink(preset, 'http://127.0.0.1:8080/');
+  const parsed = parsePresetLink(presetInCodeServerLink(inline)!);
+  assert.ok(parsed.kind === 'inline' && parsed.validation.ok);
+  assert.deepEqual(parsed.kind === 'inline' && parsed.validation.preset, preset);
+  assert.equal(presetInCodeServerLink('https://example.edu/p.pangeo.json'), undefined);
+  assert.equal(presetInCodeServerLink('https://x.example/?payload=[["openFile","file:///etc/passwd"]]'), undefined);
+});
+
+test('a code-server link refuses a plain http code-server address (except this machine) and a preset too big to inline', () => {
+  assert.throws(() => codeServerPresetLink(preset, 'http://hub.example.edu/vscode/'), (e: unknown) => isPangeoError(e, 'InvalidInput') && /must use https/.test((e as Error).message));
+  const big = { ...preset, description: 'x'.repeat(3000) };
+  assert.throws(() => codeServerPresetLink(big, 'https://hub.example.edu/vscode/'), /too large to inline/);
+  assert.match(codeServerPresetLink('https://example.edu/p.json', 'https://hub.example.edu/vscode/'), /^https:\/\/hub\.example\.edu\/vscode\/\?payload=/);
+});
+
+test('the students\' code-server address from this one\'s: a hub user path becomes the user-redirect path', () => {
+  assert.equal(studentCodeServerUrl('https://hub.example.edu/jhub/user/teacher/vscode/callback?vscode-reqid=3'), 'https://hub.example.edu/jhub/hub/user-redirect/vscode/');
+  assert.equal(studentCodeServerUrl('http://127.0.0.1:8080/callback?vscode-reqid=1'), 'http://127.0.0.1:8080/');
 });

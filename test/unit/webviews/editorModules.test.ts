@@ -144,6 +144,30 @@ test('cost module: the status bar shows $/h and today after a tick; the panel ge
   assert.equal(f.settings['pangeo.cost.budget.limitUsd'], 25, 'a malformed request changes nothing');
 });
 
+test('cost module: the cost panel writes the budget to user settings, or to the workspace when a preset set it there', async (t) => {
+  const clock = mockClock(t);
+  const f = createFakeVscode({ folders: true, settings: { 'pangeo.cost.pollIntervalSeconds': 3600 } });
+  const deps = { vs: f.vs, context: f.context as unknown as vscode.ExtensionContext, logger: silentLogger };
+  const disposable = registerCost(deps, { billables: [] });
+  t.after(() => { disposable.dispose(); });
+  await f.vs.commands.executeCommand('pangeo.cost.showPanel');
+  const panel = f.panels[0]!;
+  panel.received.fire({ type: 'ready', view: 'cost' });
+  await clock.settle();
+  panel.received.fire({ type: 'cost/setBudget', requestId: 1, limitUsd: 30, period: 'month' });
+  await clock.settle();
+  const Global = f.vs.ConfigurationTarget.Global;
+  assert.deepEqual(f.updates.map((u) => [u.key, u.target]), [['pangeo.cost.budget.limitUsd', Global], ['pangeo.cost.budget.period', Global]], 'a folder is open, yet the budget is the user\'s');
+  assert.equal(f.settings['pangeo.cost.budget.limitUsd'], 30);
+
+  f.updates.length = 0;
+  f.settings['workspace:pangeo.cost.budget.limitUsd'] = 10; // what a preset's budget step wrote
+  panel.received.fire({ type: 'cost/setBudget', requestId: 2, limitUsd: 40, period: 'month' });
+  await clock.settle();
+  assert.deepEqual(f.updates.map((u) => [u.key, u.target]), [['pangeo.cost.budget.limitUsd', f.vs.ConfigurationTarget.Workspace], ['pangeo.cost.budget.period', Global]]);
+  assert.equal(f.settings['workspace:pangeo.cost.budget.limitUsd'], 40, 'the preset\'s value is replaced, not hidden behind it');
+});
+
 test('cost module: a new poll interval and budget take effect at once, not after the old interval', async (t) => {
   // Every timer mocked from the start, so none outlives the test (a real 1-hour timer would keep Node running).
   t.mock.timers.enable({ apis: ['setTimeout'] });
