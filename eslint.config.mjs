@@ -1,4 +1,5 @@
-// Lint rules the layout depends on: the import directions between layers, `vscode` only in editor adapters, no cycles.
+// Lint rules the layout depends on: the import directions between layers, `vscode` only in editor adapters, no cycles,
+// server text only through src/shared/text/untrustedText.ts.
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
@@ -53,6 +54,25 @@ const cliOutput = [
 const oneWay = [
   { selector: "CallExpression[callee.property.name='getConfiguration']", message: 'Read and write settings through src/editor/settings.ts (declared in src/core/settings.ts).' },
   { selector: "CallExpression[callee.property.name='registerCommand']", message: 'Register commands with registerCommand from src/editor/command.ts.' },
+];
+
+/** `:not(…)` filters for a node at `path` that is neither a string literal nor notificationText(…).text. */
+const notLiteralOrInert = (path) => `:not([${path}.type='Literal']):not([${path}.object.callee.name='notificationText'])`;
+
+// Server text is only ever text (src/shared/text/untrustedText.ts): Markdown is made in src/editor/untrustedMarkdown.ts alone,
+// from markdown`…` whose values are escaped, and nothing may turn a MarkdownString trusted, HTML or icon-drawing.
+const untrustedUi = [
+  { selector: "NewExpression[callee.property.name='MarkdownString'], NewExpression[callee.name='MarkdownString']", message: 'Build Markdown with markdown`…` (src/shared/text/untrustedText.ts) and toMarkdownString (src/editor/untrustedMarkdown.ts).' },
+  { selector: ":matches(Property, AssignmentExpression > MemberExpression.left) > Identifier[name=/^(isTrusted|supportHtml|supportThemeIcons)$/]", message: 'Only src/editor/untrustedMarkdown.ts sets isTrusted, supportHtml or supportThemeIcons (always off).' },
+  // Notifications and their progress draw [x](command:…) as links: a message is a string literal or passes notificationText.
+  {
+    selector: `CallExpression[callee.property.name=/^show(Information|Warning|Error)Message$/]${notLiteralOrInert('arguments.0')}`,
+    message: 'A notification message is a string literal or notificationText(…).text (src/shared/text/untrustedText.ts), or use showUntrustedMessage.',
+  },
+  {
+    selector: `CallExpression[callee.property.name=/^(withProgress|report)$/] > ObjectExpression.arguments > Property[key.name=/^(title|message)$/]${notLiteralOrInert('value')}`,
+    message: 'A progress title or message is a string literal or notificationText(…).text (src/shared/text/untrustedText.ts).',
+  },
 ];
 
 export default tseslint.config(
@@ -112,6 +132,11 @@ export default tseslint.config(
     // Editor adapters: the same, but vscode is theirs; the settings and command modules are the one way themselves.
     files: ['src/**/editor/**/*.ts', 'src/extension.ts'],
     ignores: ['src/editor/settings.ts', 'src/editor/command.ts'],
+    rules: { 'no-restricted-syntax': ['error', noHiddenImports[1], ...oneWay, ...untrustedUi] },
+  },
+  {
+    // The one place a MarkdownString is made, untrusted.
+    files: ['src/editor/untrustedMarkdown.ts'],
     rules: { 'no-restricted-syntax': ['error', noHiddenImports[1], ...oneWay] },
   },
 );

@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import { isPangeoError } from '../core/http/errors';
 import { redact } from '../core/http/redact';
 import type { Logger } from '../core/log';
+import { showUntrustedMessage } from './untrustedMarkdown';
 
 export interface ErrorAction {
   title: string;
@@ -15,7 +16,8 @@ export async function showError(vs: typeof vscode, logger: Logger, context: stri
   const message = isPangeoError(e) ? e.userMessage : e instanceof Error ? e.message : String(e);
   logger.error(`${context}: ${message}${e instanceof Error && !isPangeoError(e) && e.stack ? `\n${e.stack}` : ''}`);
   // Not awaited: the failing command ends now (a preset step or test awaiting it goes on); the answer runs when it comes.
-  void Promise.resolve(vs.window.showErrorMessage(redact(`${context}: ${message}`), ...actions.map((a) => a.title), 'Show Log'))
+  // The message may hold a server's words: shown through showUntrustedMessage (no links, hidden characters marked, cut).
+  void showUntrustedMessage(vs, 'error', redact(`${context}: ${message}`), ...actions.map((a) => a.title), 'Show Log')
     .then(async (picked) => {
       if (picked === 'Show Log') await vs.commands.executeCommand('pangeo.showLog');
       await actions.find((a) => a.title === picked)?.run();

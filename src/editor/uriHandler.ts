@@ -1,5 +1,6 @@
 // The one URI handler (vscode://pangeo-compute.pangeo-compute/...): routes each path to the feature that owns it.
 import type * as vscode from 'vscode';
+import { notificationText } from '../shared/text/untrustedText';
 
 export type UriRoute = (uri: vscode.Uri) => boolean | Promise<boolean>;
 
@@ -17,6 +18,6 @@ export class UriRouter implements vscode.UriHandler {
     for (const route of this.routes) {
       if (await route(uri)) return;
     }
-    void this.vs.window.showWarningMessage(`Pangeo Compute cannot open this link (${uri.path || '/'}).`);
+    void this.vs.window.showWarningMessage(notificationText(`Pangeo Compute cannot open this link (${uri.path || '/'}).`).text);
   }
 }

@@ -28,6 +28,8 @@ export type UiAction =
   | { kind: 'webviewText'; selector: string; match?: string }
   /** In the webview that shows `selector`: types `fill` into it (replacing its value), or clicks it. */
   | { kind: 'webviewInput'; selector: string; fill?: string }
+  /** Returns how many elements match `selector` in the workbench page (0 is an answer, not a wait). */
+  | { kind: 'count'; selector: string }
   /** Saves `<artifacts>/<name>.png` of the whole workbench. */
   | { kind: 'screenshot'; name: string };
 

@@ -151,6 +151,8 @@ async function act(page: Page, action: UiAction, timeout: number, artifactsDir: 
       else await target.click({ timeout });
       return undefined;
     }
+    case 'count':
+      return String(await page.locator(action.selector).count());
     case 'screenshot':
       await page.screenshot({ path: join(artifactsDir, `${action.name.replace(/[^\w.-]/g, '_')}.png`) });
       return undefined;
@@ -175,6 +177,8 @@ function describe(action: UiAction): string {
       return `read webview ${action.selector}${action.match !== undefined ? ` until /${action.match}/` : ''}`;
     case 'webviewInput':
       return `${action.fill !== undefined ? `fill "${action.fill}" into` : 'click'} webview ${action.selector}`;
+    case 'count':
+      return `count ${action.selector}`;
     case 'screenshot':
       return `screenshot ${action.name}`;
   }

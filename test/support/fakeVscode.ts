@@ -271,11 +271,13 @@ export interface FakeVscode {
   /** The text of every notification and status bar message, and the same with its kind. */
   messages: string[];
   notices: Array<{ kind: 'info' | 'warning' | 'error' | 'status' | 'input-refused'; text: string }>;
+  /** Every withProgress title and progress message, in order. */
+  progress: string[];
   /** Scripted answers: a notification's button (by a key its text contains), quick picks (by label prefix), input boxes, open dialogs. */
   answers: { buttons: Map<string, string>; quickPick: string[]; input: string[]; open: string[] };
-  /** Every createQuickPick shown: its title, item labels and the labels highlighted when it opened. Answered from
+  /** Every quick pick shown (createQuickPick or showQuickPick): its title, item labels and items, and the labels highlighted when it opened. Answered from
    * `answers.quickPick` like showQuickPick; the answer `'$(back)'` presses its Back button. */
-  quickPicks: Array<{ title?: string; labels: string[]; active: string[] }>;
+  quickPicks: Array<{ title?: string; labels: string[]; active: string[]; items: Array<{ label: string; description?: string; detail?: string }> }>;
   /** File system providers by scheme (workspace.registerFileSystemProvider). */
   fileSystems: Map<string, vscode.FileSystemProvider>;
   /** URLs opened in the browser. */
@@ -315,6 +317,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
   const commands = new Map<string, (...args: unknown[]) => unknown>();
   const executed: FakeVscode['executed'] = [];
   const messages: string[] = [];
+  const progress: string[] = [];
   const notices: FakeVscode['notices'] = [];
   const answers: FakeVscode['answers'] = { buttons: new Map(), quickPick: [], input: [], open: [] };
   const quickPicks: FakeVscode['quickPicks'] = [];
@@ -371,7 +374,13 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     Disposable: class { constructor(private readonly fn: () => void) {} dispose() { this.fn(); } },
     ThemeIcon: FakeThemeIcon,
     ThemeColor: class { constructor(readonly id: string) {} },
-    MarkdownString: class { supportThemeIcons = false; constructor(public value = '') {} appendMarkdown(s: string) { this.value += s; return this; } },
+    // Like vscode.MarkdownString: untrusted unless told, no HTML, icons only when the constructor says so.
+    MarkdownString: class {
+      isTrusted: boolean | undefined = undefined;
+      supportHtml = false;
+      constructor(public value = '', public supportThemeIcons = false) {}
+      appendMarkdown(s: string) { this.value += s; return this; }
+    },
     TreeItem: FakeTreeItem,
     TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
     ViewColumn: { Active: -1 },
@@ -450,10 +459,13 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
       showInformationMessage: notify('info'),
       showWarningMessage: notify('warning'),
       showErrorMessage: notify('error'),
-      withProgress: async (_o: unknown, task: (p: { report(v: unknown): void }, token: { isCancellationRequested: boolean; onCancellationRequested(l: () => void): unknown }) => Promise<unknown>) =>
-        task({ report: () => undefined }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) }),
+      withProgress: async (o: { title?: string }, task: (p: { report(v: { message?: string }): void }, token: { isCancellationRequested: boolean; onCancellationRequested(l: () => void): unknown }) => Promise<unknown>) => {
+        if (o.title) progress.push(o.title);
+        return task({ report: (v) => void (v.message !== undefined && progress.push(v.message)) }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) });
+      },
       createQuickPick: () => createFakeQuickPick(answers.quickPick, quickPicks),
-      showQuickPick: async (items: Array<{ label: string }>) => {
+      showQuickPick: async (items: Array<{ label: string }>, o?: { title?: string }) => {
+        quickPicks.push({ title: o?.title, labels: items.map((i) => i.label), active: [], items });
         const want = answers.quickPick.shift();
         return want === undefined ? undefined : items.find((i) => i.label.startsWith(want));
       },
@@ -490,6 +502,11 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
       onDidOpenNotebookDocument: opened.event,
       onDidCloseNotebookDocument: closed.event,
       asRelativePath: (u: FakeUri) => u.path,
+      openTextDocument: async (o: { content: string }) => {
+        const doc = new FakeDocument(new FakeUri('untitled', '', `/Untitled-${documents.length + 1}`), o.content);
+        documents.push(doc);
+        return doc;
+      },
       findFiles: async () => [],
       fs: {
         readFile: async (u: FakeUri) => new Uint8Array(await fs.readFile(u.path)),
@@ -513,7 +530,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     },
     globalState, Uri: FakeUri, settings, updates, failUpdateOf, configChanged,
     fireConfigChange: (...keys) => configChanged.fire({ affectsConfiguration: (s) => keys.some((k) => k === s || k.startsWith(`${s}.`)) }),
-    commands, executed, messages, notices, answers, quickPicks, fileSystems, openedExternally, clipboard, panels, serializers, statusItems, diagnostics, documents,
+    commands, executed, messages, notices, progress, answers, quickPicks, fileSystems, openedExternally, clipboard, panels, serializers, statusItems, diagnostics, documents,
     openDocument(path, text) {
       const doc = new FakeDocument(FakeUri.file(path), text);
       documents.push(doc);
@@ -540,7 +557,7 @@ function createFakeQuickPick(script: string[], shown: FakeVscode['quickPicks']) 
     selectedItems: [] as Array<{ label: string }>, buttons: [] as unknown[], ignoreFocusOut: false, placeholder: undefined as string | undefined,
     onDidAccept: accepted.event, onDidHide: hidden.event, onDidTriggerButton: button.event,
     show() {
-      shown.push({ title: qp.title, labels: qp.items.map((i) => i.label), active: qp.activeItems.map((i) => i.label) });
+      shown.push({ title: qp.title, labels: qp.items.map((i) => i.label), active: qp.activeItems.map((i) => i.label), items: qp.items });
       const want = script.shift();
       setImmediate(() => {
         if (want === '$(back)' && qp.buttons.includes(BACK_BUTTON)) return button.fire(BACK_BUTTON);

@@ -7,6 +7,7 @@ import { envFor, exportBlock, type AwsIdentity } from '../awsCredentials';
 import type { ShortLivedCredentials } from '../shortLivedCredentials';
 import { StsIdentityClient } from '../stsIdentityClient';
 import { Emitter, type Event } from '../../core/emitter';
+import { iconLabel, notificationText } from '../../shared/text/untrustedText';
 
 /** The role credentials currently held (one role at a time), for Dask environments and the export block. */
 export class AwsCredentialStore {
@@ -90,7 +91,7 @@ export function registerAws(deps: ModuleDeps): AwsModule {
       return;
     }
     const role = credentials.roleArn.split('/').pop();
-    status.text = `$(key) AWS ${role} · until ${until.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
+    status.text = `$(key) AWS ${iconLabel(role ?? '')} · until ${until.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
     status.tooltip = `Short-lived credentials for ${credentials.roleArn}, renewed before they expire (${until.toISOString()}).\nClick to copy them as shell export lines.`;
     status.show();
   };
@@ -99,7 +100,7 @@ export function registerAws(deps: ModuleDeps): AwsModule {
   store.add(registerCommand(deps, 'pangeo.aws.showIdentity', 'Could not get your AWS identity', async () => {
     const id = await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: 'Asking AWS STS who you are…' }, whoAmI);
     const held = credentials.roleArn && credentials.expiresAt ? `\nRole credentials from a preset: ${credentials.roleArn}, valid until ${credentials.expiresAt.toLocaleTimeString()}.` : '';
-    const picked = await vs.window.showInformationMessage(`AWS account ${id.account}\n${id.arn}${held}`, { modal: false }, 'Copy ARN');
+    const picked = await vs.window.showInformationMessage(notificationText(`AWS account ${id.account}\n${id.arn}${held}`).text, { modal: false }, 'Copy ARN');
     if (picked === 'Copy ARN') await vs.env.clipboard.writeText(id.arn);
   }, () => [
     { title: 'Open AWS Settings', run: () => vs.commands.executeCommand('workbench.action.openSettings', 'pangeo.aws') },
@@ -113,7 +114,7 @@ export function registerAws(deps: ModuleDeps): AwsModule {
     }
     // Straight to the clipboard: the block holds secrets and must not pass through any log.
     await vs.env.clipboard.writeText(block);
-    await vs.window.showInformationMessage(`Copied export lines for ${credentials.roleArn}; valid until ${credentials.expiresAt?.toLocaleTimeString() ?? '?'} (renewed while the editor runs).`);
+    await vs.window.showInformationMessage(notificationText(`Copied export lines for ${credentials.roleArn}; valid until ${credentials.expiresAt?.toLocaleTimeString() ?? '?'} (renewed while the editor runs).`).text);
   }));
 
   return {

@@ -2,6 +2,8 @@
 import type * as vscode from 'vscode';
 import { Disposable } from '../../core/lifecycle';
 import type { MeterSnapshot } from '../costMeter';
+import { joinMarkdown, markdown, type SafeMarkdown } from '../../shared/text/untrustedText';
+import { toMarkdownString } from '../../editor/untrustedMarkdown';
 
 export function usd(n: number): string {
   return n >= 100 ? `$${n.toFixed(0)}` : n >= 1 ? `$${n.toFixed(2)}` : `$${n.toFixed(3)}`;
@@ -16,22 +18,19 @@ export function statusText(s: MeterSnapshot): string {
 }
 
 /** Markdown tooltip: one line per resource, then totals and where the prices come from. */
-export function tooltipMarkdown(s: MeterSnapshot): string {
-  const lines = ['**Pangeo cost (estimated)**', '', '| resource | $/h | today |', '|---|---:|---:|'];
+export function tooltipMarkdown(s: MeterSnapshot): SafeMarkdown {
+  // Labels hold cluster and server names: escaped by markdown`…` (`|` included, so a name cannot add a table column).
+  const lines: SafeMarkdown[] = [markdown`**Pangeo cost (estimated)**\n\n| resource | $/h | today |\n|---|---:|---:|`];
   for (const r of s.resources) {
     const flag = r.status === 'unreachable' ? ' (not answering: not charged)' : '';
-    lines.push(`| ${escapeMd(r.label)}${flag} | ${r.unpriced ? 'unpriced' : usd(r.usdPerHour)} | ${usd(r.todayUsd)} |`);
+    lines.push(markdown`| ${r.label}${flag} | ${r.unpriced ? 'unpriced' : usd(r.usdPerHour)} | ${usd(r.todayUsd)} |`);
   }
-  if (s.resources.some((r) => r.unpriced)) lines.push('', 'Unpriced: the hub does not say the server\'s size. Set its profile\'s $/h in `pangeo.cost.hubProfilePrices`.');
-  if (s.resources.length === 0) lines.push('| nothing running | $0 | |');
-  lines.push('', `Session ${usd(s.sessionUsd)} · month ${usd(s.monthUsd)}`);
-  if (s.budget) lines.push(`Budget: ${usd(s.budget.spentUsd)} of ${usd(s.budget.limitUsd)} this ${s.budget.period} (${Math.round(s.budget.fraction * 100)} %)`);
-  lines.push('', `List prices as of ${s.asOf}; no sample, no charge. Click for details.`);
-  return lines.join('\n');
-}
-
-function escapeMd(s: string): string {
-  return s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
+  if (s.resources.some((r) => r.unpriced)) lines.push(markdown`\nUnpriced: the hub does not say the server's size. Set its profile's $/h in \`pangeo.cost.hubProfilePrices\`.`);
+  if (s.resources.length === 0) lines.push(markdown`| nothing running | $0 | |`);
+  lines.push(markdown`\nSession ${usd(s.sessionUsd)} · month ${usd(s.monthUsd)}`);
+  if (s.budget) lines.push(markdown`Budget: ${usd(s.budget.spentUsd)} of ${usd(s.budget.limitUsd)} this ${s.budget.period} (${Math.round(s.budget.fraction * 100)} %)`);
+  lines.push(markdown`\nList prices as of ${s.asOf}; no sample, no charge. Click for details.`);
+  return joinMarkdown(lines, '\n');
 }
 
 export class CostStatusBar extends Disposable implements vscode.Disposable {
@@ -51,9 +50,7 @@ export class CostStatusBar extends Disposable implements vscode.Disposable {
       return;
     }
     this.item.text = statusText(s);
-    const md = new this.vs.MarkdownString(tooltipMarkdown(s));
-    md.supportThemeIcons = true;
-    this.item.tooltip = md;
+    this.item.tooltip = toMarkdownString(this.vs, tooltipMarkdown(s));
     const over = s.budget && s.budget.fraction >= 1;
     this.item.backgroundColor = over ? new this.vs.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();

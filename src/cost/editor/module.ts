@@ -12,6 +12,7 @@ import { CostPanel, COST_VIEW_TYPE } from './costPanel';
 import { CostStatusBar, usd } from './costStatusBar';
 import { reportLines, runBudgetAction, type ActionOutcome, type ResourceActionReport } from '../budgetAction';
 import type { ClusterRef, ServerRef } from '../../shared/resourceIds';
+import { notificationText } from '../../shared/text/untrustedText';
 
 export type { Billable, BillableSource } from '../costMeter';
 
@@ -35,7 +36,7 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
     try {
       return mergePrices(defaultPriceTable(), readSetting(vs, 'pangeo.cost.priceOverrides'));
     } catch (e) {
-      if (!warnedOverrides) void vs.window.showWarningMessage(`pangeo.cost.priceOverrides ignored: ${(e as Error).message}`);
+      if (!warnedOverrides) void vs.window.showWarningMessage(notificationText(`pangeo.cost.priceOverrides ignored: ${(e as Error).message}`).text);
       warnedOverrides = true;
       return defaultPriceTable();
     }
@@ -57,14 +58,14 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
       const text = `Pangeo budget: ${pct} % reached (${usd(e.status.spentUsd)} of ${usd(e.status.limitUsd)} this ${e.status.period}, estimated).`;
       const action = readSetting(vs, 'pangeo.cost.budget.actionAt100');
       if (e.threshold < 1 || action === 'none') {
-        void vs.window.showWarningMessage(text, 'Show costs').then((c) => c && vs.commands.executeCommand('pangeo.cost.showPanel'));
+        void vs.window.showWarningMessage(notificationText(text).text, 'Show costs').then((c) => c && vs.commands.executeCommand('pangeo.cost.showPanel'));
         return;
       }
       const what = action === 'stopAll' ? 'scale every cluster to zero and stop every server' : 'scale every cluster to zero';
       const go = `Yes, ${what}`;
       // The budget action always asks unless the user (or a preset) turned the question off.
       const ask = readSetting(vs, 'pangeo.cost.budget.askBeforeAction');
-      const choice = ask ? await vs.window.showWarningMessage(`${text} ${what[0]!.toUpperCase()}${what.slice(1)}?`, { modal: true }, go) : go;
+      const choice = ask ? await vs.window.showWarningMessage(notificationText(`${text} ${what[0]!.toUpperCase()}${what.slice(1)}?`).text, { modal: true }, go) : go;
       if (choice !== go) return;
       await reportAction(await runBudgetAction(meter.snapshot?.resources ?? [], action, sources));
     } else {
@@ -72,7 +73,7 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
       const scale = 'Scale to 0';
       const ref = e.ref?.kind === 'cluster' ? e.ref : undefined;
       const choice = await vs.window.showInformationMessage(
-        `Dask cluster ${e.label} has had no tasks for ${minutes} min and costs about ${usd(e.usdPerHour)}/h.`,
+        notificationText(`Dask cluster ${e.label} has had no tasks for ${minutes} min and costs about ${usd(e.usdPerHour)}/h.`).text,
         ...(sources.scaleClusterToZero && ref ? [scale] : []), 'Dismiss');
       if (choice === scale && ref && sources.scaleClusterToZero) {
         await reportAction([{ label: e.label, ref, outcome: await sources.scaleClusterToZero(ref).catch((err: unknown) => ({ status: 'failed' as const, message: String((err as Error)?.message ?? err) })) }], 'Pangeo: scale to 0');
@@ -86,17 +87,17 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
     const ok = reports.filter((r) => r.outcome.status === 'done' || r.outcome.status === 'not-needed');
     const notOk = reports.filter((r) => !ok.includes(r));
     if (!reports.length) {
-      void vs.window.showInformationMessage(`${what}: nothing was running to act on.`);
+      void vs.window.showInformationMessage(notificationText(`${what}: nothing was running to act on.`).text);
       return;
     }
-    if (ok.length) void vs.window.showInformationMessage(`${what}: ${reportLines(ok).join(' · ')}.`);
+    if (ok.length) void vs.window.showInformationMessage(notificationText(`${what}: ${reportLines(ok).join(' · ')}.`).text);
     // One warning per resource, all shown at once (none waits for another to be dismissed).
     await Promise.all(notOk.map(async (r) => {
       const titles: Record<'stop' | 'detach', string> = { stop: 'Stop Cluster…', detach: 'Detach' };
       const remedies = r.ref?.kind === 'cluster' && sources.remedy ? r.outcome.remedies ?? [] : [];
       const extra = remedies.includes('detach') ? ' Detaching only stops watching it here: stop it where it runs.' : '';
       const picked = await vs.window.showWarningMessage(
-        `${what}: ${r.label} ${r.outcome.status === 'failed' ? `failed: ${r.outcome.message}` : r.outcome.message}. It may still cost money.${extra}`,
+        notificationText(`${what}: ${r.label} ${r.outcome.status === 'failed' ? `failed: ${r.outcome.message}` : r.outcome.message}. It may still cost money.${extra}`).text,
         ...remedies.map((m) => titles[m]), 'Show costs');
       const remedy = remedies.find((m) => titles[m] === picked);
       if (remedy && r.ref?.kind === 'cluster') await sources.remedy!(r.ref, remedy);

@@ -6,6 +6,7 @@ import type { DashboardTarget } from '../dashboardSources';
 import { postTo, setPanelHtml } from '../../editor/webview/webviewPanelHost';
 import type { ProbeKernels } from '../kernelProbeFeed';
 import { Disposable, toDisposable } from '../../core/lifecycle';
+import { notificationText, plainLabel } from '../../shared/text/untrustedText';
 
 export const DASHBOARD_VIEW_TYPE = 'pangeo.dashboard';
 
@@ -34,10 +35,10 @@ export class DashboardPanel extends Disposable {
       confirmScale: async (n) => {
         if (n <= deps.scaleConfirmThreshold()) return true;
         const yes = 'Scale';
-        return (await vs.window.showWarningMessage(`Scale ${target.name} to ${n} workers?`, { modal: true }, yes)) === yes;
+        return (await vs.window.showWarningMessage(notificationText(`Scale ${target.name} to ${n} workers?`).text, { modal: true }, yes)) === yes;
       },
     }));
-    panel.title = `Dask: ${target.name}`;
+    panel.title = `Dask: ${plainLabel(target.name)}`;
     setPanelHtml(vs, panel, deps.extensionUri, 'dashboard', `Dask dashboard ${target.name}`);
     this._register(panel.webview.onDidReceiveMessage((m) => void this.session.receive(m)));
     // Polls only while the panel can be seen.

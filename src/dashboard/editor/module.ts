@@ -7,6 +7,7 @@ import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel';
 import { connectionTarget, DashboardSources, DashboardTarget, urlTarget } from '../dashboardSources';
 import type { ProbeKernels } from '../kernelProbeFeed';
 import { decodeResourceId } from '../../shared/resourceIds';
+import { plainLabel } from '../../shared/text/untrustedText';
 
 export type { DashboardSources, DashboardTarget } from '../dashboardSources';
 
@@ -29,7 +30,7 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources, 
       panel?.dispose();
       return existing.reveal();
     }
-    const p = panel ?? vs.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, `Dask: ${target.name}`, vs.ViewColumn.Active, { enableScripts: true });
+    const p = panel ?? vs.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, `Dask: ${plainLabel(target.name)}`, vs.ViewColumn.Active, { enableScripts: true });
     const created: DashboardPanel = new DashboardPanel(panelDeps, p, target, () => {
       if (open.get(target.id) === created) open.delete(target.id);
     });

@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import type { NewProvider, SetupPrompts } from '../providerDescriptor';
 import { providerDescriptors, type ProviderConfig } from '../providerTable';
+import { iconLabel, notificationText } from '../../shared/text/untrustedText';
 
 export type { NewProvider } from '../providerDescriptor';
 
@@ -20,7 +21,7 @@ export function editorPrompts(vs: typeof vscode): SetupPrompts {
       title: q.title, prompt: q.prompt, placeHolder: q.placeHolder, value: q.value, password: q.password, ignoreFocusOut: q.ignoreFocusOut,
       validateInput: q.validate ? (t) => q.validate?.(t) : undefined,
     })),
-    pick: async (title, choices) => (await vs.window.showQuickPick(choices.map((c) => ({ label: c.label, detail: c.detail, choice: c })), { title }))?.choice.value,
-    ask: (message, answers) => Promise.resolve(vs.window.showInformationMessage(message, { modal: true }, ...answers)),
+    pick: async (title, choices) => (await vs.window.showQuickPick(choices.map((c) => ({ label: iconLabel(c.label), detail: c.detail === undefined ? undefined : iconLabel(c.detail), choice: c })), { title }))?.choice.value,
+    ask: (message, answers) => Promise.resolve(vs.window.showInformationMessage(notificationText(message).text, { modal: true }, ...answers)),
   };
 }

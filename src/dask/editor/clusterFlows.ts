@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import { isPangeoError } from '../../core/http/errors';
 import { describeOptionType, parseOptionText, type ClusterOptionField, type ClusterOptionValues, type OptionValue } from '../clusterOptions';
 import { describeSize, type ClusterSummary, type ProviderCapabilities } from '../clusterProvider';
+import { iconLabel, notificationText, plainLabel } from '../../shared/text/untrustedText';
 
 function show(v: unknown): string {
   if (v === undefined || v === null || v === '') return '—';
@@ -27,9 +28,9 @@ export async function pickClusterOptions(vs: typeof vscode, title: string, field
     const items: Item[] = [
       { label: '$(check) Create cluster', description: values.size ? `${values.size} option${values.size === 1 ? '' : 's'} changed` : 'with the defaults', alwaysShow: true },
       ...fields.map((f) => ({
-        label: f.label,
-        description: show(values.has(f.field) ? values.get(f.field) : f.default) + (values.has(f.field) ? '  (changed)' : ''),
-        detail: `${f.field} · ${describeOptionType(f.spec)}`,
+        label: iconLabel(f.label),
+        description: iconLabel(show(values.has(f.field) ? values.get(f.field) : f.default) + (values.has(f.field) ? '  (changed)' : '')),
+        detail: iconLabel(`${f.field} · ${describeOptionType(f.spec)}`),
         field: f,
       })),
     ];
@@ -43,12 +44,12 @@ export async function pickClusterOptions(vs: typeof vscode, title: string, field
 
 async function editOption(vs: typeof vscode, f: ClusterOptionField, current: unknown): Promise<OptionValue | undefined> {
   if (f.spec.type === 'bool') {
-    const pick = await vs.window.showQuickPick(['true', 'false'], { title: f.label, placeHolder: `now ${show(current)}` });
+    const pick = await vs.window.showQuickPick(['true', 'false'], { title: plainLabel(f.label), placeHolder: plainLabel(`now ${show(current)}`) });
     return pick === undefined ? undefined : pick === 'true';
   }
   if (f.spec.type === 'select') {
-    const pick = await vs.window.showQuickPick(f.spec.options.map((o) => ({ label: o, picked: o === current, description: o === current ? 'current' : '' })), { title: f.label });
-    return pick?.label;
+    const pick = await vs.window.showQuickPick(f.spec.options.map((o) => ({ label: iconLabel(o), value: o, picked: o === current, description: o === current ? 'current' : '' })), { title: plainLabel(f.label) });
+    return pick?.value;
   }
   const text = await vs.window.showInputBox({
     title: f.label,
@@ -105,7 +106,7 @@ export async function askScale(vs: typeof vscode, cluster: ClusterSummary, caps:
 export async function confirmLargeCluster(vs: typeof vscode, name: string, workers: number, threshold: number): Promise<boolean> {
   if (workers <= threshold) return true;
   const go = `Use ${workers} workers`;
-  const pick = await vs.window.showWarningMessage(`${name}: ${workers} workers is above your limit of ${threshold} (setting pangeo.dask.confirmWorkersAbove). Large clusters can cost a lot.`, { modal: true }, go);
+  const pick = await vs.window.showWarningMessage(notificationText(`${name}: ${workers} workers is above your limit of ${threshold} (setting pangeo.dask.confirmWorkersAbove). Large clusters can cost a lot.`).text, { modal: true }, go);
   return pick === go;
 }
 
@@ -113,7 +114,7 @@ export async function confirmLargeCluster(vs: typeof vscode, name: string, worke
 export async function confirmStop(vs: typeof vscode, cluster: ClusterSummary, providerLabel: string): Promise<boolean> {
   const stop = 'Stop Cluster';
   const size = cluster.workers ? `its ${describeSize(cluster)}` : 'its scheduler';
-  const pick = await vs.window.showWarningMessage(`Stop ${cluster.name} (${providerLabel})?`, {
+  const pick = await vs.window.showWarningMessage(notificationText(`Stop ${cluster.name} (${providerLabel})?`).text, {
     modal: true,
     detail: `This shuts down ${size}. Everything held in worker memory — persisted collections, computed futures, scattered data — is lost, and notebooks connected to it lose their client.`,
   }, stop);

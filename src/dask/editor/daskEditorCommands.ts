@@ -15,6 +15,7 @@ import { discoverInNotebook, type RunInKernel } from './notebookClusters';
 import type { ProviderStore } from './providerStore';
 import { adoptionOf, descriptorFor, isRemovable, providerIdOf } from '../providerTable';
 import type { DashboardOpenArg } from './dashboardOpenArg';
+import { iconLabel, notificationText } from '../../shared/text/untrustedText';
 
 export interface DaskCommandDeps {
   vs: typeof vscode;
@@ -38,7 +39,7 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
   async function pickProvider(filter: (p: ClusterProvider) => boolean, title: string): Promise<ClusterProvider | undefined> {
     const candidates = store.providers().filter(filter);
     if (candidates.length <= 1) return candidates[0];
-    const pick = await vs.window.showQuickPick(candidates.map((p) => ({ label: p.label, description: p.kind, p })), { title });
+    const pick = await vs.window.showQuickPick(candidates.map((p) => ({ label: iconLabel(p.label), description: p.kind, p })), { title });
     return pick?.p;
   }
 
@@ -52,13 +53,13 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       void vs.window.showInformationMessage('No Dask clusters to choose from.');
       return undefined;
     }
-    const pick = await vs.window.showQuickPick(all.map((x) => ({ label: x.cluster.name, description: `${x.provider.label} · ${x.cluster.status}`, x })), { title });
+    const pick = await vs.window.showQuickPick(all.map((x) => ({ label: iconLabel(x.cluster.name), description: iconLabel(`${x.provider.label} · ${x.cluster.status}`), x })), { title });
     return pick?.x;
   }
 
   const withProgress = <T>(title: string, task: () => Promise<T>) =>
-    vs.window.withProgress({ location: { viewId: 'pangeo.dask' }, title }, () =>
-      vs.window.withProgress({ location: vs.ProgressLocation.Notification, title }, task));
+    vs.window.withProgress({ location: { viewId: 'pangeo.dask' }, title: notificationText(title).text }, () =>
+      vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: notificationText(title).text }, task));
 
   return [
     registerCommand(d, 'pangeo.dask.refresh', 'Refresh Dask clusters', async (node?: ProviderNode) => {
@@ -69,7 +70,7 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       const added = await askNewProvider(editorPrompts(vs), { hubSignInAvailable: d.hubSignInAvailable });
       if (!added) return;
       if (added.config.kind === 'scheduler' && store.hasSchedulerAddress(added.config.url)) {
-        void vs.window.showInformationMessage(`The scheduler at ${added.config.url} is already in the list.`);
+        void vs.window.showInformationMessage(notificationText(`The scheduler at ${added.config.url} is already in the list.`).text);
         return;
       }
       await store.add(added.config, added.secret);
@@ -80,7 +81,7 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       const provider = node?.kind === 'provider' ? store.provider(node.providerId) : await pickProvider(isRemovable, 'Remove which provider?');
       if (!provider || !isRemovable(provider)) return;
       const remove = 'Remove';
-      const pick = await vs.window.showWarningMessage(`Remove ${provider.label} from the list? Its clusters keep running.`, { modal: true }, remove);
+      const pick = await vs.window.showWarningMessage(notificationText(`Remove ${provider.label} from the list? Its clusters keep running.`).text, { modal: true }, remove);
       if (pick !== remove) return;
       await store.remove(provider.id);
       await service.refresh();
@@ -105,7 +106,7 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       const created = await withProgress(`Creating a Dask cluster (${provider.label})…`, () => provider.create(options));
       await d.rememberCreated(provider.id, created.id);
       await service.refresh(provider.id);
-      void vs.window.showInformationMessage(`Cluster ${created.name} is ${created.status}.`, 'Copy Client Code').then((a) => {
+      void vs.window.showInformationMessage(notificationText(`Cluster ${created.name} is ${created.status}.`).text, 'Copy Client Code').then((a) => {
         if (a) void vs.commands.executeCommand('pangeo.dask.copyClientCode', { kind: 'cluster', providerId: provider.id, cluster: created });
       });
     }),
@@ -120,7 +121,7 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       const most = choice.mode === 'fixed' ? choice.workers : choice.maximum;
       if (most > target.cluster.workers && !(await confirmLargeCluster(vs, target.cluster.name, most, threshold()))) return;
       // The provider's warnings (a gateway's limit, a cluster still starting) show at once, while the progress runs on.
-      const notify = (m: string) => void vs.window.showWarningMessage(`${target.cluster.name}: ${m}`);
+      const notify = (m: string) => void vs.window.showWarningMessage(notificationText(`${target.cluster.name}: ${m}`).text);
       if (choice.mode === 'fixed') {
         await withProgress(`Scaling ${target.cluster.name} to ${choice.workers} workers…`, () => target.provider.scale(target.cluster.id, choice.workers, undefined, notify));
       } else {
@@ -155,7 +156,7 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       if (!target) return;
       const { clientCode } = await target.provider.connectionInfo(target.cluster.id);
       await vs.env.clipboard.writeText(clientCode);
-      void vs.window.showInformationMessage(`Client code for ${target.cluster.name} copied.`);
+      void vs.window.showInformationMessage(notificationText(`Client code for ${target.cluster.name} copied.`).text);
     }),
 
     registerCommand(d, 'pangeo.dask.insertClientCode', 'Insert Dask client code', async (node?: ClusterNode) => {
@@ -190,7 +191,7 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
       const adoption = adoptionOf(node.cluster);
       if (!adoption) return;
       if ('hint' in adoption) {
-        void vs.window.showInformationMessage(adoption.hint);
+        void vs.window.showInformationMessage(notificationText(adoption.hint).text);
         return;
       }
       await store.add(adoption.config);

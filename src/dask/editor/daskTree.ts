@@ -8,6 +8,8 @@ import type { DiscoveredCluster } from '../notebook/kernelClusterDiscovery';
 import type { ClusterService } from './clusterService';
 import { adoptionOf, descriptorFor, isRemovable } from '../providerTable';
 import { encodeResourceId } from '../../shared/resourceIds';
+import { code, joinMarkdown, markdown, plainLabel, plainText } from '../../shared/text/untrustedText';
+import { toMarkdownString } from '../../editor/untrustedMarkdown';
 
 export type DaskTreeNode =
   | { kind: 'provider'; providerId: string }
@@ -112,7 +114,7 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
       case 'provider': {
         const snap = this.service.snapshot(node.providerId);
         const p = snap?.provider;
-        const item = new vs.TreeItem(p?.label ?? node.providerId, C.Expanded);
+        const item = new vs.TreeItem(plainLabel(p?.label ?? node.providerId), C.Expanded);
         item.id = encodeResourceId({ kind: 'provider', providerId: node.providerId });
         const icon = p ? descriptorFor(p.kind).icon : 'cloud';
         item.iconPath = new vs.ThemeIcon(snap?.loading ? 'loading~spin' : icon);
@@ -123,7 +125,7 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
       }
       case 'cluster': {
         const c = node.cluster;
-        const item = new vs.TreeItem(c.name, c.status === 'running' ? C.Collapsed : C.None);
+        const item = new vs.TreeItem(plainLabel(c.name), c.status === 'running' ? C.Collapsed : C.None);
         item.id = encodeResourceId({ kind: 'cluster', providerId: node.providerId, clusterId: c.id });
         const [icon, color] = STATUS_ICON[c.status];
         item.iconPath = new vs.ThemeIcon(icon, color ? new vs.ThemeColor(color) : undefined);
@@ -133,15 +135,15 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
         // The default sidebar fits ~30 characters after the name: the worker count (or the status), adaptive bounds and
         // cost; threads, memory and age are in the tooltip.
         const size = `${c.workers} worker${c.workers === 1 ? '' : 's'}`;
-        item.description = [c.status === 'running' ? size : describeStatus(c.status), adaptive, cost].filter(Boolean).join(' · ');
-        const md = new vs.MarkdownString(undefined, true);
-        md.appendMarkdown(`**${c.name}** — ${describeStatus(c.status)}\n\n`);
-        md.appendMarkdown(`${describeSize(c)}${adaptive ? ` · ${adaptive}` : ''}${cost ? ` · ${cost}` : ''}\n\n`);
-        if (c.startedAt) md.appendMarkdown(`Started ${new Date(c.startedAt).toLocaleString()} (${formatAge(c.startedAt)} ago)\n\n`);
-        if (c.schedulerAddress) md.appendMarkdown(`Scheduler: \`${c.schedulerAddress}\`\n\n`);
-        if (c.dashboardUrl) md.appendMarkdown(`Dashboard: ${c.dashboardUrl.replace(/\?.*$/, '')}\n\n`);
-        if (c.message) md.appendMarkdown(`_${c.message}_`);
-        item.tooltip = md;
+        item.description = plainLabel([c.status === 'running' ? size : describeStatus(c.status), adaptive, cost].filter(Boolean).join(' · '));
+        item.tooltip = toMarkdownString(vs, joinMarkdown([
+          markdown`**${c.name}** — ${describeStatus(c.status)}`,
+          markdown`${describeSize(c)}${adaptive ? ` · ${adaptive}` : ''}${cost ? ` · ${cost}` : ''}`,
+          c.startedAt ? markdown`Started ${new Date(c.startedAt).toLocaleString()} (${formatAge(c.startedAt)} ago)` : '',
+          c.schedulerAddress ? markdown`Scheduler: ${code(c.schedulerAddress)}` : '',
+          c.dashboardUrl ? markdown`Dashboard: ${c.dashboardUrl.replace(/\?.*$/, '')}` : '',
+          c.message ? markdown`_${c.message}_` : '',
+        ], '\n\n'));
         const caps = capabilitiesOf(this.service.snapshot(node.providerId)!.provider, c);
         const live = c.status === 'running';
         item.contextValue = 'daskCluster' +
@@ -155,12 +157,12 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
       }
       case 'worker': {
         const w = node.worker;
-        const item = new vs.TreeItem(w.name, C.None);
+        const item = new vs.TreeItem(plainLabel(w.name), C.None);
         item.iconPath = new vs.ThemeIcon('server');
         const mem = w.memoryLimit ? `${w.memoryUsed !== undefined ? `${formatBytes(w.memoryUsed)} / ` : ''}${formatBytes(w.memoryLimit)}` : '';
-        item.description = [`${w.threads} thread${w.threads === 1 ? '' : 's'}`, mem, w.cpu !== undefined ? `CPU ${Math.round(w.cpu)} %` : '', w.status && w.status !== 'running' ? w.status : '']
-          .filter(Boolean).join(' · ');
-        item.tooltip = `${w.name}\n${w.id}${w.host ? `\nhost ${w.host}` : ''}`;
+        item.description = plainLabel([`${w.threads} thread${w.threads === 1 ? '' : 's'}`, mem, w.cpu !== undefined ? `CPU ${Math.round(w.cpu)} %` : '', w.status && w.status !== 'running' ? w.status : '']
+          .filter(Boolean).join(' · '));
+        item.tooltip = plainText(`${w.name}\n${w.id}${w.host ? `\nhost ${w.host}` : ''}`);
         item.contextValue = 'daskWorker';
         return item;
       }
@@ -172,25 +174,25 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
       }
       case 'notebook': {
         const entry = this.service.notebookClusters().find((n) => n.uri === node.uri);
-        const item = new vs.TreeItem(entry?.label ?? node.uri, C.Expanded);
+        const item = new vs.TreeItem(plainLabel(entry?.label ?? node.uri), C.Expanded);
         item.iconPath = new vs.ThemeIcon('notebook');
         item.contextValue = 'daskNotebook';
         return item;
       }
       case 'discovered': {
         const c = node.cluster;
-        const item = new vs.TreeItem(c.name ?? c.variables.join(', '), C.None);
+        const item = new vs.TreeItem(plainLabel(c.name ?? c.variables.join(', ')), C.None);
         item.iconPath = new vs.ThemeIcon('symbol-variable');
-        item.description = `${c.type} · ${c.variables.join(', ')}${c.status ? ` · ${c.status}` : ''}`;
-        item.tooltip = [c.schedulerAddress, c.dashboardLink, c.gatewayAddress].filter(Boolean).join('\n');
+        item.description = plainLabel(`${c.type} · ${c.variables.join(', ')}${c.status ? ` · ${c.status}` : ''}`);
+        item.tooltip = plainText([c.schedulerAddress, c.dashboardLink, c.gatewayAddress].filter(Boolean).join('\n'));
         item.contextValue = 'daskDiscovered' + (c.dashboardLink ? '.dashboard' : '') + (adoptionOf(c) ? '.adopt' : '');
         return item;
       }
       case 'message': {
-        const item = new vs.TreeItem(node.text, C.None);
+        const item = new vs.TreeItem(plainLabel(node.text), C.None);
         item.iconPath = new vs.ThemeIcon(node.icon);
         item.command = node.command;
-        item.tooltip = node.tooltip;
+        item.tooltip = node.tooltip === undefined ? undefined : plainText(node.tooltip);
         item.contextValue = 'daskMessage';
         return item;
       }

@@ -8,6 +8,7 @@ import { filesUnavailableMessage, FilesUnavailableCause } from '../filesUnavaila
 import { HubFileSystemProvider } from './hubFileSystem';
 import { registerServerFileCommands } from './serverFileCommands';
 import { encodeResourceId } from '../../shared/resourceIds';
+import { notificationText } from '../../shared/text/untrustedText';
 
 export interface ServerFilesModule extends vscode.Disposable {
   provider: HubFileSystemProvider;
@@ -24,7 +25,7 @@ export function registerServerFiles({ vs, logger, context }: ModuleDeps, hubs: H
     if (told.get(key)?.cause === cause) return;
     told.set(key, { loc, cause });
     const action = cause === 'signedOut' ? 'Sign In' : cause === 'stopped' ? 'Start the Server Again' : undefined;
-    void vs.window.showWarningMessage(filesUnavailableMessage(loc, cause), ...(action ? [action] : [])).then((picked) => {
+    void vs.window.showWarningMessage(notificationText(filesUnavailableMessage(loc, cause)).text, ...(action ? [action] : [])).then((picked) => {
       if (!picked) return undefined;
       return cause === 'signedOut'
         ? vs.commands.executeCommand('pangeo.hubs.signIn', loc.hubId)
@@ -44,11 +45,11 @@ export function registerServerFiles({ vs, logger, context }: ModuleDeps, hubs: H
   }));
   const provider = store.add(new HubFileSystemProvider({
     vs, hubs, logger, onServerUnavailable, onServerAvailable,
-    withProgress: (title, run) => Promise.resolve(vs.window.withProgress({ location: vs.ProgressLocation.Notification, title }, (progress) => {
+    withProgress: (title, run) => Promise.resolve(vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: notificationText(title).text }, (progress) => {
       let last = 0;
       return run(({ done, total }) => {
         const pct = total ? (done / total) * 100 : 100;
-        progress.report({ increment: pct - last, message: `${Math.round(done / 1048576)} of ${Math.round(total / 1048576)} MB` });
+        progress.report({ increment: pct - last, message: notificationText(`${Math.round(done / 1048576)} of ${Math.round(total / 1048576)} MB`).text });
         last = pct;
       });
     })),

@@ -8,6 +8,7 @@ import { DisposableStore } from '../../editor/module';
 import { HUB_FILE_SCHEME, locateHubUri, serverDisplayName, serverFolderName, serverPlaceName, ServerFileLocation } from '../hubFileUri';
 import type { HubFileSystemProvider } from './hubFileSystem';
 import { pickReadyServer } from './serverPicker';
+import { iconLabel, notificationText } from '../../shared/text/untrustedText';
 
 export interface ServerFileCommandDeps {
   vs: typeof vscode;
@@ -57,14 +58,14 @@ export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Dis
     await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: 'Uploading to the server', cancellable: false }, async (progress) => {
       for (const source of sources) {
         const name = source.path.split('/').pop()!;
-        progress.report({ message: name });
+        progress.report({ message: notificationText(name).text });
         await copyTree(vs, source, vs.Uri.joinPath(target, name));
         done++;
         progress.report({ increment: 100 / sources.length });
       }
     });
     const place = locateHubUri(target);
-    void vs.window.showInformationMessage(`Uploaded ${done} item${done === 1 ? '' : 's'} to ${place ? serverPlaceName(place) : target.path}.`);
+    void vs.window.showInformationMessage(notificationText(`Uploaded ${done} item${done === 1 ? '' : 's'} to ${place ? serverPlaceName(place) : target.path}.`).text);
     return target.toString();
   });
 
@@ -83,11 +84,11 @@ export function registerServerFileCommands(d: ServerFileCommandDeps): vscode.Dis
     await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: 'Downloading from the server' }, async (progress) => {
       for (const remote of remotes) {
         const name = remote.path.split('/').pop()!;
-        progress.report({ message: name, increment: 100 / remotes.length });
+        progress.report({ message: notificationText(name).text, increment: 100 / remotes.length });
         await copyTree(vs, remote, vs.Uri.joinPath(destination, name));
       }
     });
-    void vs.window.showInformationMessage(`Downloaded ${remotes.length} item${remotes.length === 1 ? '' : 's'} to ${destination.fsPath}.`);
+    void vs.window.showInformationMessage(notificationText(`Downloaded ${remotes.length} item${remotes.length === 1 ? '' : 's'} to ${destination.fsPath}.`).text);
     return destination.toString();
   });
 
@@ -104,14 +105,14 @@ async function howToAddFolder(vs: typeof vscode, loc: ServerFileLocation): Promi
   const newWindow = 'Open in New Window';
   const saveFirst = 'Save and Add';
   // A notification, not a modal dialog: the editor refuses modal dialogs under its test runner, and closing it is Cancel.
-  const picked = await vs.window.showWarningMessage(`Adding ${serverDisplayName(loc)} to this window reloads it, and unsaved work would be lost `
-    + `(${unsavedNames(vs).join(', ')}). Open the server's files in a new window, or save first and add them here?`, newWindow, saveFirst, 'Cancel');
+  const picked = await vs.window.showWarningMessage(notificationText(`Adding ${serverDisplayName(loc)} to this window reloads it, and unsaved work would be lost `
+    + `(${unsavedNames(vs).join(', ')}). Open the server's files in a new window, or save first and add them here?`).text, newWindow, saveFirst, 'Cancel');
   if (picked === newWindow) return 'newWindow';
   if (picked !== saveFirst) return 'cancel';
   await vs.workspace.saveAll(true);
   const left = unsavedNames(vs);
   if (!left.length) return 'add';
-  void vs.window.showWarningMessage(`The server's files were not added: ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} still unsaved.`);
+  void vs.window.showWarningMessage(notificationText(`The server's files were not added: ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} still unsaved.`).text);
   return 'cancel';
 }
 
@@ -151,7 +152,7 @@ async function pickTargetFolder(d: ServerFileCommandDeps): Promise<vscode.Uri | 
   const open = (vs.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === HUB_FILE_SCHEME);
   if (open.length) {
     const picked = await vs.window.showQuickPick([
-      ...open.map((f) => ({ label: f.name, description: 'home folder', uri: f.uri })),
+      ...open.map((f) => ({ label: iconLabel(f.name), description: 'home folder', uri: f.uri })),
       { label: 'Another server…', description: '', uri: undefined },
     ], { title: 'Upload to which server?' });
     if (!picked) return undefined;

@@ -1,6 +1,7 @@
 // Which ready server a command acts on: the Hubs tree node it was run on, or the user's pick among ready servers.
 import type * as vscode from 'vscode';
 import type { ConnectedServer, HubRegistry } from '../../hubs/hubRegistry';
+import { iconLabel, notificationText } from '../../shared/text/untrustedText';
 
 /** The Hubs tree passes `{kind: 'server', base, server: {name, ...}}`. */
 function fromTreeNode(arg: unknown): { base: string; name: string } | undefined {
@@ -18,7 +19,7 @@ export async function pickReadyServer(vs: typeof vscode, hubs: HubRegistry, arg:
   }
   if (node) {
     const found = servers.find((s) => s.hubId === node.base && s.server.name === node.name);
-    if (!found) void vs.window.showWarningMessage(`${node.name || 'The default server'} is not running: start it first.`);
+    if (!found) void vs.window.showWarningMessage(notificationText(`${node.name || 'The default server'} is not running: start it first.`).text);
     return found;
   }
   if (!servers.length) {
@@ -27,7 +28,7 @@ export async function pickReadyServer(vs: typeof vscode, hubs: HubRegistry, arg:
   }
   if (servers.length === 1) return servers[0];
   const picked = await vs.window.showQuickPick(servers.map((s) => ({
-    label: s.server.name || 'Default server', description: `${s.user}@${s.hubLabel}`, server: s,
+    label: iconLabel(s.server.name || 'Default server'), description: iconLabel(`${s.user}@${s.hubLabel}`), server: s,
   })), { title });
   return picked?.server;
 }

@@ -10,6 +10,7 @@ import { isAuthError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
 import { DisposableStore } from '../../editor/module';
+import { iconLabel, notificationText } from '../../shared/text/untrustedText';
 
 export interface HubCommandDeps {
   vs: typeof vscode;
@@ -27,10 +28,10 @@ async function resolveHub(d: HubCommandDeps, arg: unknown, purpose: string, sign
   if (hubs.length === 1) return hubs[0]!.base;
   if (!hubs.length) {
     const add = 'Add a Hub';
-    if (await d.vs.window.showInformationMessage(`No ${signedInOnly ? 'signed-in ' : ''}hub yet.`, add) === add) await d.vs.commands.executeCommand('pangeo.hubs.add');
+    if (await d.vs.window.showInformationMessage(notificationText(`No ${signedInOnly ? 'signed-in ' : ''}hub yet.`).text, add) === add) await d.vs.commands.executeCommand('pangeo.hubs.add');
     return undefined;
   }
-  const picked = await d.vs.window.showQuickPick(hubs.map((h) => ({ label: h.label, description: h.user ?? 'signed out', base: h.base })), { title: purpose });
+  const picked = await d.vs.window.showQuickPick(hubs.map((h) => ({ label: iconLabel(h.label), description: iconLabel(h.user ?? 'signed out'), base: h.base })), { title: purpose });
   return picked?.base;
 }
 
@@ -65,10 +66,10 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
     const msg = `Signed in to ${record.label} as ${record.user}.`;
     // Informational: never awaited, so a caller (e.g. a preset's sign-in step) does not wait for it to be dismissed.
     if (!servers.some((s) => s.state === 'ready')) {
-      void vs.window.showInformationMessage(msg, start).then((picked) => {
+      void vs.window.showInformationMessage(notificationText(msg).text, start).then((picked) => {
         if (picked === start) void vs.commands.executeCommand('pangeo.hubs.startServer', { kind: 'hub', base });
       });
-    } else void vs.window.showInformationMessage(`${msg} Its running servers are in the notebook kernel picker.`);
+    } else void vs.window.showInformationMessage(notificationText(`${msg} Its running servers are in the notebook kernel picker.`).text);
   };
 
   register('pangeo.hubs.add', addAndSignIn);
@@ -91,7 +92,7 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
     const base = await resolveHub(d, arg, 'Remove which hub?');
     if (!base) return;
     const record = sessions.hub(base)!;
-    const ok = await vs.window.showWarningMessage(`Remove ${record.label}?`, {
+    const ok = await vs.window.showWarningMessage(notificationText(`Remove ${record.label}?`).text, {
       modal: true, detail: `Pangeo Compute forgets this hub${record.mintedTokenId ? ' and revokes the token it created' : ''}. Servers on the hub keep running.`,
     }, 'Remove');
     if (ok !== 'Remove') return;
@@ -135,11 +136,11 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
     if (node?.kind !== 'server') return;
     const record = sessions.hub(node.base)!;
     const label = `${node.server.name || 'the default server'} on ${record.label}`;
-    const ok = await vs.window.showWarningMessage(`Stop ${label}?`, {
+    const ok = await vs.window.showWarningMessage(notificationText(`Stop ${label}?`).text, {
       modal: true, detail: 'Running kernels are shut down and their in-memory state is lost. Files in your home directory stay.',
     }, 'Stop Server');
     if (ok !== 'Stop Server') return;
-    await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: `Stopping ${label}…` }, async () => {
+    await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: notificationText(`Stopping ${label}…`).text }, async () => {
       const client = sessions.client(node.base);
       if ((await client.stopServer(record.user!, node.server.name)) === 'stopping') await client.waitForStop(record.user!, node.server.name);
     });
@@ -150,7 +151,7 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
     const node = arg as HubTreeNode;
     if (node?.kind !== 'server' || !node.server.name) return;
     const record = sessions.hub(node.base)!;
-    const ok = await vs.window.showWarningMessage(`Delete the named server ${node.server.name}?`, { modal: true, detail: 'The hub forgets this server and its options.' }, 'Delete');
+    const ok = await vs.window.showWarningMessage(notificationText(`Delete the named server ${node.server.name}?`).text, { modal: true, detail: 'The hub forgets this server and its options.' }, 'Delete');
     if (ok !== 'Delete') return;
     const client = sessions.client(node.base);
     if (node.server.state !== 'stopped') {
@@ -184,7 +185,7 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
     if (node?.kind !== 'kernel') return;
     const server = service.snapshot(node.base)?.servers?.find((s) => s.name === node.serverName);
     if (!server?.url) return;
-    const ok = await vs.window.showWarningMessage(`Shut down kernel ${node.kernel.name}?`, { modal: true, detail: 'Its variables are lost; notebooks using it must restart a kernel.' }, 'Shut Down');
+    const ok = await vs.window.showWarningMessage(notificationText(`Shut down kernel ${node.kernel.name}?`).text, { modal: true, detail: 'Its variables are lost; notebooks using it must restart a kernel.' }, 'Shut Down');
     if (ok !== 'Shut Down') return;
     await new JupyterServerClient(server.url, sessions.client(node.base).http).shutdownKernel(node.kernel.id);
     service.fireChanged();

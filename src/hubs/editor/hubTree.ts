@@ -6,6 +6,8 @@ import { HubServer } from '../hubModels';
 import { KernelInfo } from '../../jupyterServer/jupyterServerClient';
 import { isAuthError, isPangeoError, PangeoError } from '../../core/http/errors';
 import { encodeResourceId } from '../../shared/resourceIds';
+import { code, joinMarkdown, markdown, plainLabel, plainText } from '../../shared/text/untrustedText';
+import { toMarkdownString } from '../../editor/untrustedMarkdown';
 
 export type HubTreeNode =
   | { kind: 'hub'; base: string }
@@ -81,27 +83,28 @@ export class HubTreeProvider extends Disposable implements vscode.TreeDataProvid
       case 'hub': {
         const snap = this.service.snapshot(node.base) as HubSnapshot;
         const r = snap.record;
-        const item = new vs.TreeItem(r.label, C.Expanded);
+        const item = new vs.TreeItem(plainLabel(r.label), C.Expanded);
         item.id = encodeResourceId({ kind: 'hub', hubId: r.base });
-        item.description = r.user ? `${r.user}${r.version ? ` · JupyterHub ${r.version}` : ''}` : `signed out${r.version ? ` · JupyterHub ${r.version}` : ''}`;
-        item.tooltip = new vs.MarkdownString(`**${r.label}**\n\n${r.base}\n\nJupyterHub ${r.version ?? '?'}\n\n${r.user ? `Signed in as **${r.user}** (${r.method})${r.expiresAt ? `, token expires ${new Date(r.expiresAt).toLocaleString()}` : ''}` : 'Not signed in'}`);
+        item.description = plainLabel(r.user ? `${r.user}${r.version ? ` · JupyterHub ${r.version}` : ''}` : `signed out${r.version ? ` · JupyterHub ${r.version}` : ''}`);
+        const expires = r.expiresAt ? markdown`, token expires ${new Date(r.expiresAt).toLocaleString()}` : undefined;
+        item.tooltip = toMarkdownString(vs, markdown`**${r.label}**\n\n${r.base}\n\nJupyterHub ${r.version ?? '?'}\n\n${r.user ? markdown`Signed in as **${r.user}** (${r.method})${expires}` : 'Not signed in'}`);
         item.iconPath = new vs.ThemeIcon(r.user ? 'server-environment' : 'debug-disconnect');
         item.contextValue = r.user ? 'pangeo.hub.signedIn' : 'pangeo.hub.signedOut';
         return item;
       }
       case 'server': {
         const s = node.server;
-        const item = new vs.TreeItem(s.name || 'Default server', s.state === 'ready' ? C.Collapsed : C.None);
+        const item = new vs.TreeItem(plainLabel(s.name || 'Default server'), s.state === 'ready' ? C.Collapsed : C.None);
         item.id = encodeResourceId({ kind: 'server', hubId: node.base, serverName: s.name });
         const profile = typeof s.userOptions.profile === 'string' ? s.userOptions.profile : undefined;
-        item.description = [s.state, profile, s.lastActivity ? `active ${relative(s.lastActivity)}` : undefined].filter(Boolean).join(' · ');
-        item.tooltip = new vs.MarkdownString([
-          `**${s.name || 'Default server'}** — ${s.state}`,
-          s.url ? `URL: ${s.url}` : '',
-          Object.keys(s.userOptions).length ? `Options: \`${JSON.stringify(s.userOptions)}\`` : '',
-          s.started ? `Started ${s.started.toLocaleString()}` : '',
-          s.lastActivity ? `Last activity ${s.lastActivity.toLocaleString()}` : '',
-        ].filter(Boolean).join('\n\n'));
+        item.description = plainLabel([s.state, profile, s.lastActivity ? `active ${relative(s.lastActivity)}` : undefined].filter(Boolean).join(' · '));
+        item.tooltip = toMarkdownString(vs, joinMarkdown([
+          markdown`**${s.name || 'Default server'}** — ${s.state}`,
+          s.url ? markdown`URL: ${s.url}` : '',
+          Object.keys(s.userOptions).length ? markdown`Options: ${code(JSON.stringify(s.userOptions))}` : '',
+          s.started ? markdown`Started ${s.started.toLocaleString()}` : '',
+          s.lastActivity ? markdown`Last activity ${s.lastActivity.toLocaleString()}` : '',
+        ], '\n\n'));
         const [icon, color] = STATE_ICON[s.state];
         item.iconPath = new vs.ThemeIcon(icon, color ? new vs.ThemeColor(color) : undefined);
         item.contextValue = `pangeo.server.${s.state}${s.name ? '.named' : ''}`;
@@ -109,18 +112,18 @@ export class HubTreeProvider extends Disposable implements vscode.TreeDataProvid
       }
       case 'kernel': {
         const k = node.kernel;
-        const item = new vs.TreeItem(k.name, C.None);
+        const item = new vs.TreeItem(plainLabel(k.name), C.None);
         item.id = encodeResourceId({ kind: 'kernel', hubId: node.base, serverName: node.serverName, kernelId: k.id });
-        item.description = [k.executionState, k.connections !== undefined ? `${k.connections} connection${k.connections === 1 ? '' : 's'}` : undefined].filter(Boolean).join(' · ');
-        item.tooltip = `Kernel ${k.id}${k.lastActivity ? `\nlast activity ${k.lastActivity}` : ''}`;
+        item.description = plainLabel([k.executionState, k.connections !== undefined ? `${k.connections} connection${k.connections === 1 ? '' : 's'}` : undefined].filter(Boolean).join(' · '));
+        item.tooltip = plainText(`Kernel ${k.id}${k.lastActivity ? `\nlast activity ${k.lastActivity}` : ''}`);
         item.iconPath = new vs.ThemeIcon(k.executionState === 'busy' ? 'loading~spin' : 'symbol-event');
         item.contextValue = 'pangeo.kernel';
         return item;
       }
       case 'message': {
-        const item = new vs.TreeItem(node.text, C.None);
-        item.description = node.description;
-        item.tooltip = node.tooltip;
+        const item = new vs.TreeItem(plainLabel(node.text), C.None);
+        item.description = node.description === undefined ? undefined : plainLabel(node.description);
+        item.tooltip = node.tooltip === undefined ? undefined : plainText(node.tooltip);
         item.iconPath = new vs.ThemeIcon(node.icon);
         item.command = node.command;
         item.contextValue = 'pangeo.message';

@@ -11,6 +11,7 @@ import { signOutOfHub } from './signOutFlow';
 import { trackHubWalkthroughSteps } from './walkthroughSteps';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import { readSetting } from '../../editor/settings';
+import { notificationText } from '../../shared/text/untrustedText';
 
 export interface HubsModule extends vscode.Disposable {
   service: HubService;
@@ -28,7 +29,7 @@ export function registerHubs({ vs, context, logger }: ModuleDeps): HubsModule {
   const signInAgain = (base: string) => {
     const label = sessions.hub(base)?.label ?? base;
     const action = 'Sign In Again';
-    void vs.window.showWarningMessage(`Your session on ${label} expired or was revoked.`, action).then((a) => {
+    void vs.window.showWarningMessage(notificationText(`Your session on ${label} expired or was revoked.`).text, action).then((a) => {
       if (a === action) void vs.commands.executeCommand('pangeo.hubs.signIn', base);
     });
   };

@@ -7,6 +7,7 @@ import { CancelledError, isPangeoError } from '../../core/http/errors';
 import { untilAborted } from '../../core/abort';
 import { readSetting } from '../../editor/settings';
 import { browserSignIn, passwordSignIn, tokenSignIn, type BrowserInput, type PasswordInput, type SignInMethod } from '../signInMethods';
+import { notificationText } from '../../shared/text/untrustedText';
 
 export const OAUTH_CALLBACK_PATH = '/oauth-callback';
 
@@ -55,7 +56,7 @@ export async function addHubInteractive(d: SignInDeps, initialUrl?: string): Pro
     return d.sessions.addHub(url, ac.signal);
   });
   if (added.insecure) {
-    void vs.window.showWarningMessage(`${added.record.label} uses plain http: your token would travel unencrypted. Prefer its https address.`);
+    void vs.window.showWarningMessage(notificationText(`${added.record.label} uses plain http: your token would travel unencrypted. Prefer its https address.`).text);
   }
   return added;
 }
@@ -118,7 +119,7 @@ const password: EditorSignIn<PasswordInput> = {
     if (!password) return undefined;
     const hours = readSetting(vs, 'pangeo.hubs.tokenLifetimeHours');
     const onPageLoginFailed = (e: unknown) => void vs.window.showWarningMessage(
-      `Signed in to ${record.label}, but its page login failed, so the hub's profile list cannot be shown here. ${isPangeoError(e) ? e.userMessage : String(e)}`);
+      notificationText(`Signed in to ${record.label}, but its page login failed, so the hub's profile list cannot be shown here. ${isPangeoError(e) ? e.userMessage : String(e)}`).text);
     return { username, password, lifetimeSeconds: Math.max(1, hours) * 3600, onPageLoginFailed };
   },
   progress: (a) => `Signing in to ${a.record.label}…`,
@@ -173,7 +174,7 @@ function choice<Input>(s: EditorSignIn<Input>): (a: SignInAsk) => SignInChoice |
       if (input === undefined) return undefined;
       const { vs } = a.d;
       try {
-        return await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: s.progress(a), cancellable: true }, (_p, token) => {
+        return await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: notificationText(s.progress(a)).text, cancellable: true }, (_p, token) => {
           const ac = new AbortController();
           token.onCancellationRequested(() => ac.abort());
           return a.d.sessions.signIn(a.record.base, s.method, input, ac.signal);

@@ -2,6 +2,7 @@
 // end those kernels while the token still works, then revoke the token the extension created and forget it.
 import type * as vscode from 'vscode';
 import type { HubService } from './hubService';
+import { notificationText } from '../../shared/text/untrustedText';
 
 const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
 
@@ -36,10 +37,10 @@ export async function signOutOfHub(vs: typeof vscode, service: HubService, base:
   if (opts.confirm === 'always' || notebooks.length) {
     const action = 'Sign Out';
     const viaJupyter = !!vs.extensions?.getExtension(JUPYTER_EXTENSION_ID);
-    if ((await vs.window.showWarningMessage(signOutQuestion(record.label, notebooks, !!record.mintedTokenId, viaJupyter), action)) !== action) return false;
+    if ((await vs.window.showWarningMessage(notificationText(signOutQuestion(record.label, notebooks, !!record.mintedTokenId, viaJupyter)).text, action)) !== action) return false;
   }
   await service.releaseKernels(base);
   const { revoked } = await sessions.signOut(base);
-  void vs.window.showInformationMessage(`Signed out of ${record.label}${revoked ? '; the token Pangeo Compute created was revoked' : ''}.`);
+  void vs.window.showInformationMessage(notificationText(`Signed out of ${record.label}${revoked ? '; the token Pangeo Compute created was revoked' : ''}.`).text);
   return true;
 }

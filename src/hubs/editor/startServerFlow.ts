@@ -8,6 +8,8 @@ import { CancelledError } from '../../core/http/errors';
 import { HubServer } from '../hubModels';
 import { describeAge, latestUsedOptions, optionsExample, toPairsText } from '../rememberedOptions';
 import { readSetting } from '../../editor/settings';
+import { showUntrustedMessage } from '../../editor/untrustedMarkdown';
+import { iconLabel, notificationText, plainLabel } from '../../shared/text/untrustedText';
 
 type Back = typeof BACK;
 const BACK = Symbol('back');
@@ -18,11 +20,11 @@ export async function pickServerToStart(vs: typeof vscode, service: HubService, 
   const servers = snap?.servers ?? (await service.refresh(base), service.snapshot(base)?.servers) ?? [];
   const stopped = servers.filter((s) => s.state === 'stopped');
   const items: Array<vscode.QuickPickItem & { name?: string }> = stopped.map((s) => ({
-    name: s.name, label: s.name ? `$(server) ${s.name}` : '$(server) Default server',
+    name: s.name, label: s.name ? `$(server) ${iconLabel(s.name)}` : '$(server) Default server',
     description: s.lastActivity ? `last active ${s.lastActivity.toLocaleString()}` : undefined,
   }));
   items.push({ label: '$(add) New named server…', alwaysShow: true });
-  const picked = await vs.window.showQuickPick(items, { title: `Start a server on ${snap?.record.label}`, ignoreFocusOut: true });
+  const picked = await vs.window.showQuickPick(items, { title: `Start a server on ${plainLabel(snap?.record.label ?? '')}`, ignoreFocusOut: true });
   if (!picked) return undefined;
   if (picked.name !== undefined) return picked.name;
   return vs.window.showInputBox({
@@ -40,7 +42,7 @@ export async function askOptions(vs: typeof vscode, form: OptionsForm, remembere
   if (form.profiles.length) {
     steps.push(async () => {
       const rememberedSlug = typeof remembered?.profile === 'string' ? remembered.profile : undefined;
-      const items = form.profiles.map((p) => ({ label: p.displayName, description: p.slug === rememberedSlug ? '(last used)' : p.isDefault ? '(default)' : undefined, detail: p.description, profile: p }));
+      const items = form.profiles.map((p) => ({ label: iconLabel(p.displayName), description: p.slug === rememberedSlug ? '(last used)' : p.isDefault ? '(default)' : undefined, detail: p.description ? iconLabel(p.description) : undefined, profile: p }));
       const active = items.find((i) => i.profile.slug === rememberedSlug) ?? items.find((i) => i.profile.isDefault);
       const r = await quickPick(vs, `${title}: profile`, items, active, false);
       if (r === undefined || r === BACK) return r === BACK ? BACK : false;
@@ -54,12 +56,12 @@ export async function askOptions(vs: typeof vscode, form: OptionsForm, remembere
       for (let j = 0; j < options.length;) {
         const option = options[j]!;
         const last = remembered?.profile === profile?.slug ? remembered?.[option.key] : undefined;
-        const items: Array<vscode.QuickPickItem & { value?: string }> = option.choices.map((c) => ({ label: c.label, description: last !== undefined && c.value === last ? '(last used)' : c.isDefault ? '(default)' : c.value, value: c.value }));
+        const items: Array<vscode.QuickPickItem & { value?: string }> = option.choices.map((c) => ({ label: iconLabel(c.label), description: last !== undefined && c.value === last ? '(last used)' : c.isDefault ? '(default)' : iconLabel(c.value), value: c.value }));
         if (option.unlistedChoice) items.push({ label: '$(edit) Other…', description: 'type a value' });
         // "Other…" has no value: it is never the remembered or default choice.
         const active = (last !== undefined ? items.find((i) => i.value !== undefined && i.value === last) : undefined)
           ?? items.find((i) => i.value !== undefined && option.choices.find((c) => c.value === i.value)?.isDefault);
-        const r = await quickPick(vs, `${title}: ${option.label}`, items, active, true);
+        const r = await quickPick(vs, `${title}: ${plainLabel(option.label)}`, items, active, true);
         if (r === undefined) return false;
         if (r === BACK) {
           if (j === 0) return BACK;
@@ -68,7 +70,7 @@ export async function askOptions(vs: typeof vscode, form: OptionsForm, remembere
         }
         if (r.value !== undefined) choice.profileOptions![option.key] = r.value;
         else {
-          const text = await vs.window.showInputBox({ title: `${title}: ${option.label}`, prompt: 'Your own value (Escape goes back to the list)', ignoreFocusOut: true, value: String(remembered?.[`${option.key}--unlisted-choice`] ?? '') });
+          const text = await vs.window.showInputBox({ title: `${title}: ${plainLabel(option.label)}`, prompt: 'Your own value (Escape goes back to the list)', ignoreFocusOut: true, value: String(remembered?.[`${option.key}--unlisted-choice`] ?? '') });
           if (!text) continue;
           choice.profileOptions![option.key] = { unlisted: text };
         }
@@ -89,9 +91,9 @@ export async function askOptions(vs: typeof vscode, form: OptionsForm, remembere
 }
 
 async function askField(vs: typeof vscode, field: FormField, choice: OptionsChoice, last: unknown, title: string): Promise<boolean | Back> {
-  const stepTitle = `${title}: ${field.label}`;
+  const stepTitle = `${title}: ${plainLabel(field.label)}`;
   if (field.type === 'select' || field.type === 'radio') {
-    const items = field.choices.map((c) => ({ label: c.label, description: c.value === String(last) ? '(last used)' : c.isDefault ? '(default)' : undefined, value: c.value }));
+    const items = field.choices.map((c) => ({ label: iconLabel(c.label), description: c.value === String(last) ? '(last used)' : c.isDefault ? '(default)' : undefined, value: c.value }));
     const active = items.find((i) => i.value === String(last)) ?? items.find((i) => i.value === field.defaultValue);
     const r = await quickPick(vs, stepTitle, items, active, true);
     if (r === undefined) return false;
@@ -101,7 +103,7 @@ async function askField(vs: typeof vscode, field: FormField, choice: OptionsChoi
   }
   if (field.type === 'multiselect') {
     const lastList = Array.isArray(last) ? last.map(String) : field.defaultValue.split(',');
-    const picked = await vs.window.showQuickPick(field.choices.map((c) => ({ label: c.label, value: c.value, picked: lastList.includes(c.value) })), { title: stepTitle, canPickMany: true, ignoreFocusOut: true });
+    const picked = await vs.window.showQuickPick(field.choices.map((c) => ({ label: iconLabel(c.label), value: c.value, picked: lastList.includes(c.value) })), { title: stepTitle, canPickMany: true, ignoreFocusOut: true });
     if (!picked) return false;
     choice.fields![field.name] = picked.map((p) => p.value);
     return true;
@@ -115,7 +117,7 @@ async function askField(vs: typeof vscode, field: FormField, choice: OptionsChoi
     return true;
   }
   const value = await vs.window.showInputBox({
-    title: stepTitle, ignoreFocusOut: true, value: last !== undefined ? String(last) : field.defaultValue, placeHolder: field.placeholder,
+    title: stepTitle, ignoreFocusOut: true, value: last !== undefined ? String(last) : field.defaultValue, placeHolder: field.placeholder === undefined ? undefined : plainLabel(field.placeholder),
     validateInput: (v) => {
       if (field.required && !v) return 'Required';
       if (field.type === 'number' && v) {
@@ -153,7 +155,7 @@ export async function chooseUserOptions(vs: typeof vscode, service: HubService, 
   const record = service.sessions.hub(base)!;
   const client = service.sessions.client(base);
   const remembered = service.sessions.lastOptions(base, serverName);
-  const title = `Start ${serverName || 'default server'} on ${record.label}`;
+  const title = `Start ${plainLabel(serverName || 'default server')} on ${plainLabel(record.label)}`;
   const result = await client.getOptionsForm(record.user!, serverName);
   if (result.kind === 'form') {
     await service.sessions.rememberForm(base, result.form); // offered later when the form cannot be read
@@ -175,11 +177,11 @@ export async function chooseUserOptions(vs: typeof vscode, service: HubService, 
   }
   if (last) {
     const when = last.usedAt.getTime() > 0 ? `, ${describeAge(last.usedAt)}` : '';
-    items.push({ id: 'last', label: '$(history) Last used options', description: `${last.serverName ? `server ${last.serverName}` : 'default server'}${when}`, detail: toPairsText(last.options) });
+    items.push({ id: 'last', label: '$(history) Last used options', description: `${last.serverName ? `server ${iconLabel(last.serverName)}` : 'default server'}${when}`, detail: iconLabel(toPairsText(last.options)) });
   }
   items.push({ id: 'defaults', label: '$(check) Hub defaults', detail: 'Start with the default profile' });
   const example = optionsExample(form, last?.options);
-  items.push({ id: 'type', label: '$(edit) Enter options…', detail: example ? `key=value pairs, e.g. ${example}` : 'key=value pairs, as the hub\'s spawner reads them' });
+  items.push({ id: 'type', label: '$(edit) Enter options…', detail: example ? `key=value pairs, e.g. ${iconLabel(example)}` : 'key=value pairs, as the hub\'s spawner reads them' });
   items.push({ id: 'browser', label: '$(link-external) Choose on the hub\'s page', detail: 'Opens the spawn page in the browser; the progress shows here' });
   const picked = await vs.window.showQuickPick(items, { title: `${title}: options`, placeHolder: 'The hub shows its profile list only to a browser login (sign in with a password to see it here)', ignoreFocusOut: true });
   if (!picked) return undefined;
@@ -210,11 +212,11 @@ function hasQuestions(form: OptionsForm): boolean {
 /** Starts the server and follows the hub's progress in a cancellable notification (cancel stops waiting, not the spawn). */
 export async function startWithProgress(vs: typeof vscode, service: HubService, base: string, serverName: string, userOptions: Record<string, unknown>): Promise<HubServer | undefined> {
   const record = service.sessions.hub(base)!;
-  const label = `${serverName || 'default server'} on ${record.label}`;
+  const label = `${plainLabel(serverName || 'default server')} on ${plainLabel(record.label)}`;
   const timeoutMin = readSetting(vs, 'pangeo.hubs.spawnTimeoutMinutes');
   await service.sessions.rememberOptions(base, serverName, userOptions);
   try {
-    const server = await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: `Starting ${label}`, cancellable: true }, async (progress, token) => {
+    const server = await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: notificationText(`Starting ${label}`).text, cancellable: true }, async (progress, token) => {
       const ac = new AbortController();
       token.onCancellationRequested(() => ac.abort());
       let last = 0;
@@ -223,7 +225,7 @@ export async function startWithProgress(vs: typeof vscode, service: HubService, 
       return service.sessions.client(base).startAndWait(record.user!, serverName, userOptions, {
         timeoutMs: timeoutMin * 60_000, signal: ac.signal,
         onProgress: (e) => {
-          progress.report({ message: `${e.progress}% ${e.message}`, increment: Math.max(0, e.progress - last) });
+          progress.report({ message: notificationText(`${e.progress}% ${e.message}`).text, increment: Math.max(0, e.progress - last) });
           last = Math.max(last, e.progress);
           // The first event means the hub has the spawn: read its real state (URL, progress) once.
           if (!refreshed && !e.ready) {
@@ -235,20 +237,20 @@ export async function startWithProgress(vs: typeof vscode, service: HubService, 
     });
     await service.refresh(base);
     const open = 'Open in Browser';
-    void vs.window.showInformationMessage(`${serverName ? `Server "${serverName}"` : 'The default server'} on ${record.label} is ready. Pick it in the notebook kernel picker.`, open).then((a) => {
+    void showUntrustedMessage(vs, 'info', `${serverName ? `Server "${serverName}"` : 'The default server'} on ${record.label} is ready. Pick it in the notebook kernel picker.`, open).then((a) => {
       if (a === open && server.url) void vs.env.openExternal(vs.Uri.parse(server.url));
     });
     return server;
   } catch (e) {
     await service.refresh(base);
     if (e instanceof CancelledError) {
-      void vs.window.showInformationMessage(`Stopped waiting for ${label}; the hub may still be starting it (see the Hubs view).`);
+      void showUntrustedMessage(vs, 'info', `Stopped waiting for ${label}; the hub may still be starting it (see the Hubs view).`);
       return undefined;
     }
     if (e instanceof SpawnFailedError) {
       const retry = 'Retry';
       const other = 'Choose Other Options';
-      const a = await vs.window.showErrorMessage(`${label}: ${e.userMessage}`, retry, other);
+      const a = await showUntrustedMessage(vs, 'error', `${label}: ${e.userMessage}`, retry, other);
       if (a === retry) return startWithProgress(vs, service, base, serverName, userOptions);
       if (a === other) {
         const again = await chooseUserOptions(vs, service, base, serverName);
@@ -266,7 +268,7 @@ export async function startAgainWithLastOptions(vs: typeof vscode, service: HubS
   if (!record?.user) return false;
   if (ask) {
     const go = 'Start Server';
-    const a = await vs.window.showWarningMessage(`${serverName || 'The default server'} on ${record.label} is not running.`, go);
+    const a = await showUntrustedMessage(vs, 'warning', `${serverName || 'The default server'} on ${record.label} is not running.`, go);
     if (a !== go) return false;
   }
   const server = await startWithProgress(vs, service, base, serverName, service.sessions.lastOptions(base, serverName) ?? {});

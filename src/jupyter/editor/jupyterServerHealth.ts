@@ -15,6 +15,7 @@ import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
 import { JupyterExtensionSession, jupyterExtensionSessions } from '../jupyterExtensionSessions';
 import type { ServerFate } from '../jupyterExtensionFetch';
 import { ServerFates } from '../serverFates';
+import { notificationText } from '../../shared/text/untrustedText';
 
 /** A server the Jupyter extension resolved (so a notebook may run on it). */
 interface ResolvedServer {
@@ -193,7 +194,7 @@ export class JupyterServerHealth extends Disposable implements vscode.Disposable
     if (this.told.get(s.id) !== Infinity) this.told.delete(s.id);
     this.changeEmitter.fire();
     void this.vs.window.showInformationMessage(
-      `${describeServer(s)} runs again. Notebooks that used it through the Jupyter extension get a new kernel on their next run (variables from before are gone); if one still says it has no kernel, pick "Pangeo hubs" → ${s.label} in its kernel picker.`);
+      notificationText(`${describeServer(s)} runs again. Notebooks that used it through the Jupyter extension get a new kernel on their next run (variables from before are gone); if one still says it has no kernel, pick "Pangeo hubs" → ${s.label} in its kernel picker.`).text);
   }
 
   /** One notification per server (not per notebook or poll): "… is gone — Start It Again / Pick Another Kernel". */
@@ -207,7 +208,7 @@ export class JupyterServerHealth extends Disposable implements vscode.Disposable
     const pick = 'Pick Another Kernel';
     const names = this.notebooksOnServer(s.id);
     const using = names.length ? `${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no kernel` : 'notebooks using it have no kernel';
-    void Promise.resolve(vs.window.showWarningMessage(`${describeServer(s)} is gone (${why}); ${using}.`, start, pick))
+    void Promise.resolve(vs.window.showWarningMessage(notificationText(`${describeServer(s)} is gone (${why}); ${using}.`).text, start, pick))
       .then(async (answer) => {
         if (answer === pick) await vs.commands.executeCommand('notebook.selectKernel');
         if (answer !== start) return;
@@ -216,7 +217,7 @@ export class JupyterServerHealth extends Disposable implements vscode.Disposable
         if ((await this.probe(s)) === 'ready' && this.gone.delete(s.id)) this.back(s);
       })
       .catch((e: unknown) => {
-        void vs.window.showErrorMessage(`Could not start the server again: ${isPangeoError(e) ? e.userMessage : String(e)}`);
+        void vs.window.showErrorMessage(notificationText(`Could not start the server again: ${isPangeoError(e) ? e.userMessage : String(e)}`).text);
       })
       // Still gone: quiet for a while; back again: its next loss gets a notice of its own.
       .finally(() => (this.gone.has(s.id) ? this.told.set(s.id, Date.now()) : this.told.delete(s.id)));
@@ -231,7 +232,7 @@ export class JupyterServerHealth extends Disposable implements vscode.Disposable
     const message = notebooks.length
       ? `${notebooks.join(', ')} ${notebooks.length === 1 ? 'keeps its' : 'keep their'} open kernel connection (Jupyter extension) until it drops, but cannot reconnect: you signed out of ${s.hubLabel}.`
       : `This notebook cannot run: you signed out of ${s.hubLabel}.`;
-    void Promise.resolve(this.vs.window.showWarningMessage(message, signIn, pick))
+    void Promise.resolve(this.vs.window.showWarningMessage(notificationText(message).text, signIn, pick))
       .then(async (answer) => {
         if (answer === signIn) await this.vs.commands.executeCommand('pangeo.hubs.signIn', s.hubId);
         if (answer === pick) await this.vs.commands.executeCommand('notebook.selectKernel');

@@ -15,6 +15,7 @@ import { encodeResourceId } from '../../shared/resourceIds';
 import { startProbeSibling } from '../probeSibling';
 import type { SiblingKernel } from '../../dashboard/kernelProbeFeed';
 import { affectsSettings, readSetting } from '../../editor/settings';
+import { iconLabel, notificationText } from '../../shared/text/untrustedText';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
@@ -164,7 +165,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     if (entry.unavailable === why) return;
     const was = entry.unavailable;
     entry.unavailable = why;
-    entry.controller.description = why === 'signed-out' ? 'signed out — sign in to run' : why === 'server-gone' ? 'server stopped' : entry.spec.name;
+    entry.controller.description = why === 'signed-out' ? 'signed out — sign in to run' : why === 'server-gone' ? 'server stopped' : iconLabel(entry.spec.name);
     this.opts.logger.info(`notebook controller ${entry.id}: ${why ?? `available again (was ${was})`}`);
   }
 
@@ -303,10 +304,10 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     const { vs } = this;
     const label = controllerLabel(spec.displayName || spec.name, server.user, server.hubLabel, server.server.name);
     const lifetime = new DisposableStore();
-    const controller = lifetime.add(vs.notebooks.createNotebookController(id, NOTEBOOK_TYPE, label));
+    const controller = lifetime.add(vs.notebooks.createNotebookController(id, NOTEBOOK_TYPE, iconLabel(label)));
     const entry: ControllerEntry = { id, controller, server, spec, lifetime, selected: new Set() };
-    controller.description = spec.name;
-    controller.detail = `${server.server.name ? `server "${server.server.name}"` : 'default server'} at ${server.server.url}`;
+    controller.description = iconLabel(spec.name);
+    controller.detail = iconLabel(`${server.server.name ? `server "${server.server.name}"` : 'default server'} at ${server.server.url}`);
     if (spec.language) controller.supportedLanguages = [spec.language.toLowerCase()];
     controller.supportsExecutionOrder = true;
     controller.executeHandler = (cells, notebook) => this.execute(entry, cells, notebook);
@@ -415,7 +416,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     if (entry.unavailable === 'server-gone') return this.offerServerRestart(entry.server, true);
     // Not awaited: the cell has ended; the question stays up without holding the run.
     const signIn = 'Sign In';
-    void Promise.resolve(vs.window.showWarningMessage(`This notebook cannot run: you signed out of ${hubLabel}.`, signIn)).then((answer) => {
+    void Promise.resolve(vs.window.showWarningMessage(notificationText(`This notebook cannot run: you signed out of ${hubLabel}.`).text, signIn)).then((answer) => {
       if (answer === signIn) return vs.commands.executeCommand('pangeo.hubs.signIn', entry.server.hubId);
       return undefined;
     });
@@ -469,7 +470,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     try {
       await nb?.kernel.interrupt();
     } catch (e) {
-      void this.vs.window.showErrorMessage(`Could not interrupt the kernel: ${isPangeoError(e) ? e.userMessage : String(e)}`);
+      void this.vs.window.showErrorMessage(notificationText(`Could not interrupt the kernel: ${isPangeoError(e) ? e.userMessage : String(e)}`).text);
     }
   }
 
@@ -485,7 +486,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
       await nb.kernel.restart();
       this.vs.window.setStatusBarMessage('$(debug-restart) Pangeo: kernel restarted', 5000);
     } catch (e) {
-      void this.vs.window.showErrorMessage(`Could not restart the kernel: ${isPangeoError(e) ? e.userMessage : String(e)}`);
+      void this.vs.window.showErrorMessage(notificationText(`Could not restart the kernel: ${isPangeoError(e) ? e.userMessage : String(e)}`).text);
     }
   }
 
@@ -502,7 +503,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
         if (change.previous === 'reconnecting') window.setStatusBarMessage(`$(check) ${label}: reconnected`, 5000);
         break;
       case 'disconnected':
-        void window.showWarningMessage(`${label}: ${change.message ?? 'lost the connection to the kernel.'}`);
+        void window.showWarningMessage(notificationText(`${label}: ${change.message ?? 'lost the connection to the kernel.'}`).text);
         break;
       case 'server-stopped':
         // The kernel found its server gone (hub says stopped, or neither answers): no more "reconnecting".
@@ -510,7 +511,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
         else this.offerServerRestart(entry.server);
         break;
       case 'idle':
-        if (change.message) void window.showWarningMessage(`${label}: ${change.message}`);
+        if (change.message) void window.showWarningMessage(notificationText(`${label}: ${change.message}`).text);
         break;
       default:
         break;
@@ -530,7 +531,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     const where = `${server.server.name ? `The server "${server.server.name}"` : 'The default server'} on ${server.hubLabel}`;
     const start = 'Start It Again';
     const pick = 'Pick Another Kernel';
-    void Promise.resolve(vs.window.showWarningMessage(`${where} is gone (stopped, culled, or the hub is down); notebooks using it have no kernel.`, start, pick))
+    void Promise.resolve(vs.window.showWarningMessage(notificationText(`${where} is gone (stopped, culled, or the hub is down); notebooks using it have no kernel.`).text, start, pick))
       .then(async (answer) => {
         if (answer === pick) await vs.commands.executeCommand('notebook.selectKernel');
         if (answer !== start) return;
@@ -540,7 +541,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
         }
       })
       .catch((e: unknown) => {
-        void vs.window.showErrorMessage(`Could not start the server again: ${isPangeoError(e) ? e.userMessage : String(e)}`);
+        void vs.window.showErrorMessage(notificationText(`Could not start the server again: ${isPangeoError(e) ? e.userMessage : String(e)}`).text);
       })
       .finally(() => this.restartOffered.set(key, Date.now()));
   }
@@ -551,7 +552,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     if (!keys.length || this._isDisposed) return;
     const names = keys.map(notebookName).join(', ');
     const reconnect = 'Reconnect';
-    void Promise.resolve(this.vs.window.showInformationMessage(`${entry.controller.label} is running again. Reconnect ${names} to it?`, reconnect))
+    void Promise.resolve(this.vs.window.showInformationMessage(notificationText(`${entry.controller.label} is running again. Reconnect ${names} to it?`).text, reconnect))
       .then(async (answer) => {
         if (answer !== reconnect) return;
         for (const key of keys) {
@@ -560,7 +561,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
         }
         this.vs.window.setStatusBarMessage(`$(check) ${names}: connected to ${entry.controller.label}`, 5000);
       })
-      .catch((e: unknown) => void this.vs.window.showErrorMessage(`Could not reconnect: ${isPangeoError(e) ? e.userMessage : String(e)}`));
+      .catch((e: unknown) => void this.vs.window.showErrorMessage(notificationText(`Could not reconnect: ${isPangeoError(e) ? e.userMessage : String(e)}`).text));
   }
 
   /** Ends a notebook's kernel: shut down, or only disconnected when the user keeps kernels (or the server is gone). */

@@ -21,6 +21,7 @@ import { PresetFlows } from './presetFlows';
 import { registerPresetFileLinks } from './presetFileLinks';
 import { WorkspaceSettingsWriter } from './workspaceSettingsWriter';
 import { awsRoleStepFor } from '../assumeAwsRoleStep';
+import { notificationText } from '../../shared/text/untrustedText';
 
 /** What "Export Current Setup as Preset" reads: the connected hub, profile, cluster options and budget. */
 export type CurrentSetup = Omit<Partial<Preset>, 'version' | 'name' | 'settings'>;
@@ -101,7 +102,7 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
     'open-files': (step, ctx) => (step.target === 'server' ? serverFiles(step, ctx) : workspaceFiles(step, ctx)),
     'recommend-extensions': async (step) => {
       // Only shown, never installed: the user picks from the Extensions view.
-      void vs.window.showInformationMessage(`The preset recommends ${step.extensionIds.join(', ')}.`, 'Show Extensions').then((picked) => {
+      void vs.window.showInformationMessage(notificationText(`The preset recommends ${step.extensionIds.join(', ')}.`).text, 'Show Extensions').then((picked) => {
         if (picked) void vs.commands.executeCommand('workbench.extensions.action.showExtensionsWithIds', step.extensionIds);
       });
     },
@@ -155,7 +156,7 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
     const validation = validatePreset(open ? open.getText() : await vs.workspace.fs.readFile(target));
     if (!validation.ok) {
       const p = validation.problems[0]!;
-      await vs.window.showErrorMessage(`Fix the preset first: ${problemText(p)}`);
+      await vs.window.showErrorMessage(notificationText(`Fix the preset first: ${problemText(p)}`).text);
       return;
     }
     // Students click the link in the editor they use: desktop VS Code (a vscode:// link its URI handler gets) or
@@ -196,11 +197,11 @@ export function registerPresets(deps: ModuleDeps, steps: () => StepImplementatio
       link = editor.id === 'plain' ? new URL(url.trim()).toString() : make(url.trim());
     }
     await vs.env.clipboard.writeText(link!);
-    await vs.window.showInformationMessage(editor.id === 'plain'
+    await vs.window.showInformationMessage(notificationText(editor.id === 'plain'
       ? 'Preset address copied. Students run "Pangeo: Apply Preset…", choose "From a URL…" and paste it; they see the review page before anything happens.'
       : editor.id === 'code-server'
         ? 'Preset link copied (https://, opens the preset in the students\' code-server, with Pangeo Compute installed there). They see the review page before anything happens.'
-        : `Preset link copied (${desktopScheme}://, opens in desktop VS Code with Pangeo Compute). Anyone opening it sees the review page before anything happens.`);
+        : `Preset link copied (${desktopScheme}://, opens in desktop VS Code with Pangeo Compute). Anyone opening it sees the review page before anything happens.`).text);
   }));
 
   store.add(registerCommand(deps, 'pangeo.preset.exportCurrent', 'Could not export the current setup', async () => {

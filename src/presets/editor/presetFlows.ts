@@ -14,6 +14,7 @@ import { keysToCompare, reviewWarnings, type CurrentSettings } from '../reviewWa
 import type { PresetValidation } from '../presetTypes';
 import { PresetReviewPanel } from './reviewPanel';
 import type { ReviewModel } from '../../shared/protocol/presetReview';
+import { notificationText } from '../../shared/text/untrustedText';
 
 export interface PresetFlowDeps {
   vs: typeof vscode;
@@ -38,7 +39,7 @@ export class PresetFlows {
   async fromUrl(url: string, kind: SourceKind = 'url'): Promise<void> {
     const { vs, logger } = this.deps;
     const validation = await vs.window.withProgress(
-      { location: vs.ProgressLocation.Notification, title: `Downloading the preset from ${url}`, cancellable: true },
+      { location: vs.ProgressLocation.Notification, title: notificationText(`Downloading the preset from ${url}`).text, cancellable: true },
       (_p, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
@@ -53,7 +54,7 @@ export class PresetFlows {
     const parsed = parsePresetLink(uri);
     switch (parsed.kind) {
       case 'invalid':
-        await this.deps.vs.window.showErrorMessage(`This preset link cannot be used: ${parsed.reason}.`);
+        await this.deps.vs.window.showErrorMessage(notificationText(`This preset link cannot be used: ${parsed.reason}.`).text);
         return;
       case 'url':
         await this.fromUrl(parsed.url, 'link');
@@ -125,7 +126,7 @@ export class PresetFlows {
   private withProgress(name: string, panel: PresetReviewPanel, go: RunAttempt): Thenable<ApplyOutcome> {
     const { vs } = this.deps;
     return vs.window.withProgress(
-      { location: vs.ProgressLocation.Notification, title: `Applying the preset "${name}"`, cancellable: true },
+      { location: vs.ProgressLocation.Notification, title: notificationText(`Applying the preset "${name}"`).text, cancellable: true },
       (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
@@ -133,9 +134,9 @@ export class PresetFlows {
           const at = `${e.index + 1}/${e.total}`;
           if (e.type === 'step-started') {
             panel.step(e.index, 'running');
-            progress.report({ message: `${at}: ${e.step.title}`, increment: 50 / e.total });
+            progress.report({ message: notificationText(`${at}: ${e.step.title}`).text, increment: 50 / e.total });
           } else if (e.type === 'step-progress') {
-            progress.report({ message: `${at}: ${e.message}` });
+            progress.report({ message: notificationText(`${at}: ${e.message}`).text });
           } else if (e.type === 'step-succeeded') {
             panel.step(e.index, 'done');
             progress.report({ increment: 50 / e.total });
@@ -152,7 +153,7 @@ export class PresetFlows {
     switch (outcome.status) {
       case 'done':
         panel.finish('done', `Done: ${outcome.completed.length} step${outcome.completed.length === 1 ? '' : 's'} applied.`, false);
-        void vs.window.showInformationMessage(`Preset applied (${outcome.completed.length} steps).`);
+        void vs.window.showInformationMessage(notificationText(`Preset applied (${outcome.completed.length} steps).`).text);
         return;
       case 'invalid':
         panel.finish('failed', `The preset is no longer valid: ${outcome.problems[0] ? problemText(outcome.problems[0]) : ''}. Nothing was applied.`, false);
@@ -181,7 +182,7 @@ export class PresetFlows {
     logger.warn(`Preset from ${source} is invalid; nothing was applied:\n${lines.join('\n')}`);
     const first = validation.problems[0];
     const picked = await vs.window.showErrorMessage(
-      `The preset from ${source} cannot be applied: ${first ? problemText(first) : 'it is invalid'}${validation.problems.length > 1 ? ` (and ${validation.problems.length - 1} more)` : ''}. Nothing was changed.`,
+      notificationText(`The preset from ${source} cannot be applied: ${first ? problemText(first) : 'it is invalid'}${validation.problems.length > 1 ? ` (and ${validation.problems.length - 1} more)` : ''}. Nothing was changed.`).text,
       'Show All Problems',
     );
     if (picked === 'Show All Problems') await vs.commands.executeCommand('pangeo.showLog');

@@ -4,6 +4,7 @@ import { buildWebviewHtml } from '../../editor/webview/webviewHtml';
 import { makeNonce } from '../../editor/webview/nonce';
 import type { Logger } from '../../core/log';
 import { Disposable } from '../../core/lifecycle';
+import { plainLabel } from '../../shared/text/untrustedText';
 import {
   isReviewWebviewMessage,
   type ReviewHostMessage,
@@ -24,7 +25,7 @@ export class PresetReviewPanel extends Disposable implements vscode.Disposable {
   private disposed = false;
 
   static open(vs: typeof vscode, extensionUri: vscode.Uri, logger: Logger, review: ReviewModel): PresetReviewPanel {
-    const panel = vs.window.createWebviewPanel(PRESET_REVIEW_VIEW_TYPE, `Preset: ${review.name}`, vs.ViewColumn.Active, {
+    const panel = vs.window.createWebviewPanel(PRESET_REVIEW_VIEW_TYPE, `Preset: ${plainLabel(review.name)}`, vs.ViewColumn.Active, {
       enableScripts: true,
       // The page may load only its own bundle; nothing else of the extension or the disk.
       localResourceRoots: [vs.Uri.joinPath(extensionUri, 'dist', 'webviews')],
