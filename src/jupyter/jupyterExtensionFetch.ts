@@ -5,6 +5,10 @@
 // gone, its listings are answered as last seen (kernelspecs) or empty (kernels, sessions): a failed listing makes the
 // Jupyter extension drop the server's kernelspec controllers, and the notebook then ends up bound to a dead kernel's
 // controller (its first run after a restart hangs). Anything else asked of a gone server gets 410 with the reason.
+// While its hub is signed out the server still runs, and so do the kernel connections already open (the hub checks
+// tokens when a websocket opens): every listing is answered as last seen. An empty session list would make the
+// Jupyter extension's session manager (it asks every 10 s) dispose the notebook's session, after which every run says
+// "session has been disposed" until "Restart Kernel", even after signing in again.
 // It also tells which notebook a new session is for as soon as the Jupyter extension asks for one (POST api/sessions).
 // Hand-written because the Jupyter extension passes its own (node-fetch) Request object; global fetch cannot take it.
 
@@ -19,11 +23,13 @@ export interface ServerFate {
    * the function returned is called when that request fails (no session was made).
    */
   sessionRequested?(path: string): (() => void) | void;
-  /** The reason while the server is gone now (not after it runs again) or cannot be used (signed out); else undefined. */
+  /** The reason while the server is gone now (not after it runs again); else undefined. */
   goneReason?(): string | undefined;
+  /** The reason while the server cannot be used for a reason of its own (its hub is signed out); else undefined. */
+  signedOutReason?(): string | undefined;
   /** Something was asked of the gone server (a kernel start…) and refused: a chance to offer starting it again. */
   refused?(): void;
-  /** Last good answers to listing GETs (key: 'kernelspecs'), kept per server for answering while it is gone. */
+  /** Last good answers to listing GETs (key: 'kernelspecs', 'kernels', 'sessions'), kept per server for answering while it is gone or signed out. */
   readonly listings?: Map<string, string>;
 }
 
@@ -77,19 +83,23 @@ export function jupyterExtensionFetch(fate: ServerFate, send: typeof fetch = fet
   };
 }
 
-/** Requests other than kernel look-ups: listings answered while the server is gone, the rest refused then. */
+/** Requests other than kernel look-ups: listings answered while the server is gone or signed out, the rest refused then. */
 async function other(fate: ServerFate, send: typeof fetch, url: string, request: RequestInit & { method: string }): Promise<Response> {
   const listing = request.method === 'GET' ? LISTING.exec(new URL(url).pathname)?.[1] : undefined;
-  const reason = fate.goneReason?.();
+  const signedOut = fate.signedOutReason?.();
+  const gone = fate.goneReason?.();
+  const reason = signedOut ?? gone;
   if (reason) {
-    if (listing === 'kernels' || listing === 'sessions') return jsonResponse('[]');
+    // Gone: its kernels and sessions went with it. Signed out: they still run, as last seen.
+    if (!signedOut && (listing === 'kernels' || listing === 'sessions')) return jsonResponse('[]');
     const kept = listing && fate.listings?.get(listing);
     if (kept) return jsonResponse(kept);
+    if (listing === 'kernels' || listing === 'sessions') return jsonResponse('[]');
     fate.refused?.();
     return goneResponse(reason);
   }
   const res = await send(url, request);
-  if (listing === 'kernelspecs' && res.status === 200 && fate.listings) fate.listings.set(listing, await res.clone().text());
+  if (listing && res.status === 200 && fate.listings) fate.listings.set(listing, await res.clone().text());
   return res;
 }
 

@@ -128,6 +128,30 @@ test('while the server is gone: kernelspecs as last seen, kernels and sessions e
   assert.deepEqual(seen, [], 'nothing reached the gone server');
 });
 
+test('while its hub is signed out: kernelspecs, kernels and sessions as last seen (open connections still run), anything else 410', async () => {
+  seen.length = 0;
+  let signedOut: string | undefined = undefined;
+  let refused = 0;
+  const listings = new Map<string, string>();
+  const f = jupyterExtensionFetch(fate({ signedOutReason: () => signedOut, refused: () => refused++, listings }));
+  const live = await Promise.all(['kernelspecs', 'kernels', 'sessions'].map(async (path) => (await f(`${base}api/${path}`)).text()));
+  signedOut = 'You signed out of hub, so this notebook\'s kernel cannot run.';
+  seen.length = 0;
+  // @jupyterlab/services' SessionManager disposes every session missing from its 10 s poll of api/sessions.
+  assert.deepEqual(await Promise.all(['kernelspecs', 'kernels', 'sessions'].map(async (path) => (await f(`${base}api/${path}`)).text())), live);
+  const start = await f(new Request(`${base}api/sessions`, { method: 'POST', body: JSON.stringify({ path: 'a-jvsc-x.ipynb' }) }));
+  assert.equal(start.status, 410);
+  assert.equal(((await start.json()) as { message: string }).message, signedOut);
+  assert.equal(refused, 1);
+  assert.deepEqual(seen, [], 'nothing was sent without a token');
+});
+
+test('signed out before any listing was seen: kernels and sessions empty, kernelspecs refused with the reason', async () => {
+  const f = jupyterExtensionFetch(fate({ signedOutReason: () => 'signed out', listings: new Map() }));
+  assert.deepEqual(await (await f(`${base}api/sessions`)).json(), []);
+  assert.equal((await f(`${base}api/kernelspecs`)).status, 410);
+});
+
 test('a session request that fails is forgotten (no session was made); one that succeeds is kept', async () => {
   const kept: string[] = [];
   const f = fate({
