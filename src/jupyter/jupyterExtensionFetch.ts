@@ -12,6 +12,8 @@
 // It also tells which notebook a new session is for as soon as the Jupyter extension asks for one (POST api/sessions).
 // Hand-written because the Jupyter extension passes its own (node-fetch) Request object; global fetch cannot take it.
 
+import { labelKernelSpecs } from './kernelSpecLabels';
+
 /** What the fetch needs to know about the server it serves. */
 export interface ServerFate {
   /** Why a kernel on this server cannot come back (server gone now, or the kernel was lost with it); else undefined. */
@@ -50,20 +52,25 @@ const LISTING = /\/api\/(kernelspecs|kernels|sessions)\/?$/;
 /** Statuses that make @jupyterlab/services try the kernel again later: missing, hub says "not running", unavailable. */
 const RETRIED = new Set([404, 424, 503]);
 
-export function jupyterExtensionFetch(fate: ServerFate, send: typeof fetch = fetch): FetchFn {
+export interface JupyterExtensionFetchOptions {
+  /** The label for a kernelspec's display name (the kernel's name in its picker and the notebook's toolbar). */
+  kernelLabel?(displayName: string): string;
+}
+
+export function jupyterExtensionFetch(fate: ServerFate, send: typeof fetch = fetch, opts: JupyterExtensionFetchOptions = {}): FetchFn {
   return async (input, init) => {
     const { url, request } = await toRequest(input, init);
     const kernelId = request.method === 'GET' ? KERNEL_MODEL.exec(new URL(url).pathname)?.[1] : undefined;
     if (!kernelId && request.method === 'POST' && SESSIONS.test(new URL(url).pathname)) {
       const failed = noteSession(fate, request.body);
-      const res = await other(fate, send, url, request).catch((e: unknown) => {
+      const res = await other(fate, send, url, request, opts).catch((e: unknown) => {
         failed?.();
         throw e;
       });
       if (!res.ok) failed?.();
       return res;
     }
-    if (!kernelId) return other(fate, send, url, request);
+    if (!kernelId) return other(fate, send, url, request, opts);
     const id = decodeURIComponent(kernelId);
     const known = fate.lost(id);
     if (known) return goneResponse(known);
@@ -84,7 +91,7 @@ export function jupyterExtensionFetch(fate: ServerFate, send: typeof fetch = fet
 }
 
 /** Requests other than kernel look-ups: listings answered while the server is gone or signed out, the rest refused then. */
-async function other(fate: ServerFate, send: typeof fetch, url: string, request: RequestInit & { method: string }): Promise<Response> {
+async function other(fate: ServerFate, send: typeof fetch, url: string, request: RequestInit & { method: string }, opts: JupyterExtensionFetchOptions): Promise<Response> {
   const listing = request.method === 'GET' ? LISTING.exec(new URL(url).pathname)?.[1] : undefined;
   const signedOut = fate.signedOutReason?.();
   const gone = fate.goneReason?.();
@@ -99,8 +106,17 @@ async function other(fate: ServerFate, send: typeof fetch, url: string, request:
     return goneResponse(reason);
   }
   const res = await send(url, request);
-  if (listing && res.status === 200 && fate.listings) fate.listings.set(listing, await res.clone().text());
-  return res;
+  if (!listing || res.status !== 200) return res;
+  const label = opts.kernelLabel;
+  if (listing !== 'kernelspecs' || !label) {
+    fate.listings?.set(listing, await res.clone().text());
+    return res;
+  }
+  const labelled = labelKernelSpecs(await res.text(), label);
+  fate.listings?.set(listing, labelled);
+  const headers = new Headers(res.headers);
+  for (const stale of ['content-length', 'content-encoding']) headers.delete(stale);
+  return new Response(labelled, { status: res.status, statusText: res.statusText, headers });
 }
 
 function jsonResponse(body: string): Response {

@@ -21,7 +21,8 @@ before(async () => {
       seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, body });
       const status = req.url!.includes('/api/kernels/') ? kernelStatus : req.url!.includes('/api/sessions') ? sessionStatus : 200;
       res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(status === 200 ? { id: 'k1', name: 'python3', execution_state: 'idle' } : { message: `status ${status}` }));
+      const specs = { default: 'python3', kernelspecs: { python3: { name: 'python3', spec: { display_name: 'Python 3 (ipykernel)', language: 'python' }, resources: {} } } };
+      res.end(JSON.stringify(status !== 200 ? { message: `status ${status}` } : req.url!.includes('/api/kernelspecs') ? specs : { id: 'k1', name: 'python3', execution_state: 'idle' }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -150,6 +151,19 @@ test('signed out before any listing was seen: kernels and sessions empty, kernel
   const f = jupyterExtensionFetch(fate({ signedOutReason: () => 'signed out', listings: new Map() }));
   assert.deepEqual(await (await f(`${base}api/sessions`)).json(), []);
   assert.equal((await f(`${base}api/kernelspecs`)).status, 410);
+});
+
+test('kernelspecs carry the hub in their display name (the kernel\'s label in the picker and the toolbar), also as kept', async () => {
+  let gone: string | undefined = undefined;
+  const listings = new Map<string, string>();
+  const f = jupyterExtensionFetch(fate({ goneReason: () => gone, listings }), fetch, { kernelLabel: (name) => `${name} — ana @ hub` });
+  type Specs = { default: string; kernelspecs: Record<string, { name: string; spec: { display_name: string; language: string } }> };
+  const live = (await (await f(`${base}api/kernelspecs`)).json()) as Specs;
+  assert.equal(live.kernelspecs.python3!.spec.display_name, 'Python 3 (ipykernel) — ana @ hub');
+  assert.equal(live.kernelspecs.python3!.spec.language, 'python', 'the rest of the spec is kept');
+  gone = 'gone';
+  const kept = (await (await f(`${base}api/kernelspecs`)).json()) as Specs;
+  assert.equal(kept.kernelspecs.python3!.spec.display_name, 'Python 3 (ipykernel) — ana @ hub', 'labelled once, not twice');
 });
 
 test('a session request that fails is forgotten (no session was made); one that succeeds is kept', async () => {
