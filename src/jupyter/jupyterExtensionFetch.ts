@@ -107,12 +107,11 @@ async function other(fate: ServerFate, send: typeof fetch, url: string, request:
   }
   const res = await send(url, request);
   if (!listing || res.status !== 200) return res;
-  const label = opts.kernelLabel;
-  if (listing !== 'kernelspecs' || !label) {
+  if (listing !== 'kernelspecs' || !opts.kernelLabel) {
     fate.listings?.set(listing, await res.clone().text());
     return res;
   }
-  const labelled = labelKernelSpecs(await res.text(), label);
+  const labelled = labelKernelSpecs(await res.text(), (name) => opts.kernelLabel?.(name) ?? name);
   fate.listings?.set(listing, labelled);
   const headers = new Headers(res.headers);
   for (const stale of ['content-length', 'content-encoding']) headers.delete(stale);

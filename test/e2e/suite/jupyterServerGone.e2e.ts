@@ -168,7 +168,9 @@ if (hubConfig()) {
         const outAt = Date.now();
         const server = await until('the server still listed', () => listed(p, id), 10_000);
         // Its open kernel connection outlives the token (the hub checks tokens on connect); we say so, naming it.
-        await ui({ kind: 'notification', expect: `${notebook} keeps its open kernel connection (Jupyter extension) until it drops, but cannot reconnect: you signed out of ${hubLabel(base)}` }, 20_000);
+        // The stub: the session requested for a first run, and the session kept open above.
+        const names = isStub() ? `${notebook}, signed-out.ipynb keep their` : `${notebook} keeps its`;
+        await ui({ kind: 'notification', expect: `${names} open kernel connection (Jupyter extension) until it drops, but cannot reconnect: you signed out of ${hubLabel(base)}` }, 20_000);
         if (isStub()) {
           // Still resolved (a refused resolve makes the real extension drop the server's controllers); a kernel start
           // through our fetch is refused with the reason, and a notification offers Sign In.

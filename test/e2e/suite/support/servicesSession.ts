@@ -28,12 +28,12 @@ export async function openServicesSession(info: ConnectionInfo, notebook: string
     wsUrl: baseUrl.replace(/^http/, 'ws'),
     appendToken: false,
     // Headers added at each request, as the Jupyter extension's request creator does.
-    fetch: ((input: RequestInfo, init?: RequestInit) => {
+    fetch: (input: RequestInfo, init?: RequestInit) => {
       const request = new Request(input, init);
       for (const [k, v] of Object.entries(info.headers ?? {})) request.headers.set(k, v);
       return send(request);
-    }) as typeof fetch,
-    WebSocket: kernelWebSocketClass(WebSocket as never, () => info.headers?.Authorization) as unknown as typeof globalThis.WebSocket,
+    },
+    WebSocket: kernelWebSocketClass(WebSocket as never, () => info.headers?.Authorization) as unknown as typeof globalThis.WebSocket, // eslint-disable-line @typescript-eslint/no-unnecessary-type-assertion -- the types differ (ws vs DOM); the lint sees them alike
   });
   const kernels = new KernelManager({ serverSettings: settings, standby: 'never' });
   const sessions = new SessionManager({ serverSettings: settings, kernelManager: kernels, standby: 'never' });
