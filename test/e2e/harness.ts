@@ -32,6 +32,13 @@ export interface HarnessOptions {
    * the test runner; in a multi-root workspace the folder is just added.
    */
   workspaceFile?: boolean;
+  /**
+   * Lets the tests answer modal dialogs: the editor refuses extensions' modal dialogs while extension tests run
+   * (extensionTestsPath: "DialogService: refused to show dialog in tests"), so the runner is started instead by a
+   * throwaway extension that loads it on startup (the real Jupyter extension asks its kernel-access consent in one).
+   * The editor's own confirmations are then real dialogs too.
+   */
+  dialogs?: boolean;
   artifactsDir: string;
   /** How long the runner may take to write its results, from the moment the workbench is up. */
   timeoutMs?: number;
@@ -58,6 +65,7 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
   try {
     const extensionsDir = options.extensionsDir ?? join(scratch, 'extensions');
     for (const folder of options.extraExtensions ?? []) copyUnpackedExtension(folder, extensionsDir);
+    if (options.dialogs) copyUnpackedExtension(writeRunnerHost(join(scratch, 'runner-host'), options.extensionTestsPath), extensionsDir);
     server = await startCodeServer({
       bin: options.codeServerBin,
       scratchDir: scratch,
@@ -71,7 +79,7 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
     }
     const url = workbenchUrl(server.origin, opened, {
       extensionDevelopmentPath: options.extensionDevelopmentPath,
-      extensionTestsPath: options.extensionTestsPath,
+      extensionTestsPath: options.dialogs ? undefined : options.extensionTestsPath,
     });
     phase(`code-server up on ${server.origin}`);
     workbench = await openWorkbench(url);
@@ -143,6 +151,17 @@ async function checkWorkbench(page: Page): Promise<E2ETestResult[]> {
 }
 
 /** Copies an unpacked extension to `<extensionsDir>/<publisher>.<name>-<version>`, where the editor scans for them. */
+/** An extension that runs the bundled runner once the workbench has started (see HarnessOptions.dialogs). */
+function writeRunnerHost(dir: string, runnerPath: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({
+    name: 'pangeo-e2e-runner-host', publisher: 'pangeo-compute', version: '0.0.0', engines: { vscode: '^1.100.0' },
+    activationEvents: ['onStartupFinished'], main: './main.js',
+  }, null, 2));
+  writeFileSync(join(dir, 'main.js'), `exports.activate = () => { void require(${JSON.stringify(runnerPath)}).run(); };\n`);
+  return dir;
+}
+
 function copyUnpackedExtension(folder: string, extensionsDir: string): void {
   const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
   cpSync(folder, join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), { recursive: true });

@@ -10,7 +10,8 @@ import { suite, test } from '../runner/registry';
 import { ui } from '../runner/ui';
 import { driveCommand, ensureReadyServer, hubConfig, pangeoApi, requireHub, until } from './support/hubScenario';
 import { setShowOwnControllers } from './support/notebooks';
-import { noCancellation, pangeoCollection } from './support/jupyterStub';
+import { noCancellation } from './support/jupyterStub';
+import { pickerCommands } from './support/jupyterExtension';
 
 const STDOUT_MIME = 'application/vnd.code.notebook.stdout';
 
@@ -82,12 +83,12 @@ if (hubConfig()) {
       const api = await pangeoApi();
       base = await ensureReadyServer(api, hub);
       serverUrl = api.hubs.readyServers().find((s) => s.hubId === base && s.server.name === '')!.server.url!;
-      const collection = await pangeoCollection();
-      const commands = (await collection.commandProvider!.provideCommands(undefined, noCancellation())) ?? [];
+      const picker = await pickerCommands(api); // the stub's recorded provider, or the one the real extension was given
+      const commands = (await picker.provideCommands(undefined, noCancellation())) ?? [];
       const open = commands.find((c) => c.label === 'Open Server Files…');
       assert.ok(open, `picker commands: ${commands.map((c) => c.label).join(', ')}`);
       // Not a kernel choice: the picker is told to close, and the files open in the Explorer.
-      const handled = Promise.resolve(collection.commandProvider!.handleCommand(open, noCancellation()));
+      const handled = Promise.resolve(picker.handleCommand(open, noCancellation()));
       await assert.rejects(handled, (e: Error) => e.name === 'Canceled' || /cancel/i.test(e.message));
       if (api.hubs.readyServers().length > 1) {
         await ui({ kind: 'quickInput', expect: 'Open the files of which server?', pick: 'Default server' });

@@ -2,7 +2,8 @@
 // ms-toolsai.jupyter (PANGEO_E2E_JUPYTER_EXTENSION, checked by hand), our "Pangeo hubs" provider, and the real picker.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { JupyterServer, JupyterServerProvider } from '@vscode/jupyter-extension';
+import type { JupyterServer, JupyterServerCommandProvider, JupyterServerProvider } from '@vscode/jupyter-extension';
+import { pangeoCollection } from './jupyterStub';
 import { ui } from '../../runner/ui';
 import { until, type PangeoApi } from './hubScenario';
 
@@ -32,6 +33,17 @@ export async function provider(api: PangeoApi): Promise<JupyterServerProvider> {
     }
     return api.jupyter.provider;
   }, 30_000);
+}
+
+/**
+ * The "Pangeo hubs" entry's commands ("Open Server Files…" etc.) as the kernel picker calls them: the stub's recorded
+ * command provider, or with the real extension the one our registration handed it.
+ */
+export async function pickerCommands(api: PangeoApi): Promise<Pick<JupyterServerCommandProvider, 'provideCommands' | 'handleCommand'>> {
+  await provider(api);
+  if (isStub()) return (await pangeoCollection()).commandProvider!;
+  const p = api.jupyter.provider!;
+  return { provideCommands: () => p.commands(), handleCommand: (command) => p.handleCommand(command) };
 }
 
 export async function listed(p: JupyterServerProvider, id: string): Promise<JupyterServer | undefined> {
