@@ -75,7 +75,9 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
     let opened = workspace;
     if (options.workspaceFile) {
       opened = join(scratch, 'e2e.code-workspace');
-      writeFileSync(opened, JSON.stringify({ folders: [{ path: workspace }], settings: {} }, null, 2));
+      // No automatic port forwarding: its "Over 20 ports have been automatically forwarded" toast (the hubs, kernels and
+      // clusters the suites start) covered the notifications the tests answer.
+      writeFileSync(opened, JSON.stringify({ folders: [{ path: workspace }], settings: { 'remote.autoForwardPorts': false } }, null, 2));
     }
     const url = workbenchUrl(server.origin, opened, {
       extensionDevelopmentPath: options.extensionDevelopmentPath,

@@ -107,7 +107,8 @@ if (hubConfig() && realJupyterExtension() && e2eConfig().dialogs === true) {
 
         // A blocking cell: the Jupyter extension's kernel reports busy, so no probe is sent and the panel says why.
         await vscode.window.showNotebookDocument(editor.notebook, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
-        const blocking = runCellToEnd(editor, 2, 90_000);
+        // Run without showing the notebook again: that would bring it to the front of the dashboard's group, hiding the panel.
+        const blocking = runCellToEnd(editor, 2, 90_000, false);
         const busy = await ui({ kind: 'webviewText', selector: '[data-testid="chart-occupancy-missing"]', match: 'kernel is idle' }, 30_000);
         console.log(`[e2e] while the blocking cell runs: ${JSON.stringify(busy)}`);
         assert.match(busy ?? '', /shown when the notebook's kernel is idle — Untitled-\d+\.ipynb is running a cell/);

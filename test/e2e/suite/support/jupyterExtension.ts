@@ -66,10 +66,11 @@ export function textOutputs(editor: vscode.NotebookEditor, index: number): strin
 }
 
 /** Runs a cell and waits until it has ended; returns its outputs and success. */
-export async function runCellToEnd(editor: vscode.NotebookEditor, index: number, timeoutMs = 60_000): Promise<{ outputs: string[]; success?: boolean; ms: number }> {
+export async function runCellToEnd(editor: vscode.NotebookEditor, index: number, timeoutMs = 60_000, show = true): Promise<{ outputs: string[]; success?: boolean; ms: number }> {
   const before = editor.notebook.cellAt(index).executionSummary?.timing?.endTime;
   const t0 = Date.now();
-  await vscode.window.showNotebookDocument(editor.notebook);
+  // `show` off: the cell runs by its document's URI, and whatever the active editor group shows stays in front.
+  if (show) await vscode.window.showNotebookDocument(editor.notebook);
   void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: editor.notebook.uri });
   await until(`cell ${index} to end`, () => {
     const end = editor.notebook.cellAt(index).executionSummary?.timing?.endTime;
