@@ -5,8 +5,14 @@
 // gone, its listings are answered as last seen (kernelspecs) or empty (kernels, sessions): a failed listing makes the
 // Jupyter extension drop the server's kernelspec controllers, and the notebook then ends up bound to a dead kernel's
 // controller (its first run after a restart hangs). Anything else asked of a gone server gets 410 with the reason.
+// While its hub is signed out the server still runs, and so do the kernel connections already open (the hub checks
+// tokens when a websocket opens): every listing is answered as last seen. An empty session list would make the
+// Jupyter extension's session manager (it asks every 10 s) dispose the notebook's session, after which every run says
+// "session has been disposed" until "Restart Kernel", even after signing in again.
 // It also tells which notebook a new session is for as soon as the Jupyter extension asks for one (POST api/sessions).
 // Hand-written because the Jupyter extension passes its own (node-fetch) Request object; global fetch cannot take it.
+
+import { labelKernelSpecs } from './kernelSpecLabels';
 
 /** What the fetch needs to know about the server it serves. */
 export interface ServerFate {
@@ -19,11 +25,13 @@ export interface ServerFate {
    * the function returned is called when that request fails (no session was made).
    */
   sessionRequested?(path: string): (() => void) | void;
-  /** The reason while the server is gone now (not after it runs again) or cannot be used (signed out); else undefined. */
+  /** The reason while the server is gone now (not after it runs again); else undefined. */
   goneReason?(): string | undefined;
+  /** The reason while the server cannot be used for a reason of its own (its hub is signed out); else undefined. */
+  signedOutReason?(): string | undefined;
   /** Something was asked of the gone server (a kernel start…) and refused: a chance to offer starting it again. */
   refused?(): void;
-  /** Last good answers to listing GETs (key: 'kernelspecs'), kept per server for answering while it is gone. */
+  /** Last good answers to listing GETs (key: 'kernelspecs', 'kernels', 'sessions'), kept per server for answering while it is gone or signed out. */
   readonly listings?: Map<string, string>;
 }
 
@@ -44,20 +52,25 @@ const LISTING = /\/api\/(kernelspecs|kernels|sessions)\/?$/;
 /** Statuses that make @jupyterlab/services try the kernel again later: missing, hub says "not running", unavailable. */
 const RETRIED = new Set([404, 424, 503]);
 
-export function jupyterExtensionFetch(fate: ServerFate, send: typeof fetch = fetch): FetchFn {
+export interface JupyterExtensionFetchOptions {
+  /** The label for a kernelspec's display name (the kernel's name in its picker and the notebook's toolbar). */
+  kernelLabel?(displayName: string): string;
+}
+
+export function jupyterExtensionFetch(fate: ServerFate, send: typeof fetch = fetch, opts: JupyterExtensionFetchOptions = {}): FetchFn {
   return async (input, init) => {
     const { url, request } = await toRequest(input, init);
     const kernelId = request.method === 'GET' ? KERNEL_MODEL.exec(new URL(url).pathname)?.[1] : undefined;
     if (!kernelId && request.method === 'POST' && SESSIONS.test(new URL(url).pathname)) {
       const failed = noteSession(fate, request.body);
-      const res = await other(fate, send, url, request).catch((e: unknown) => {
+      const res = await other(fate, send, url, request, opts).catch((e: unknown) => {
         failed?.();
         throw e;
       });
       if (!res.ok) failed?.();
       return res;
     }
-    if (!kernelId) return other(fate, send, url, request);
+    if (!kernelId) return other(fate, send, url, request, opts);
     const id = decodeURIComponent(kernelId);
     const known = fate.lost(id);
     if (known) return goneResponse(known);
@@ -77,20 +90,32 @@ export function jupyterExtensionFetch(fate: ServerFate, send: typeof fetch = fet
   };
 }
 
-/** Requests other than kernel look-ups: listings answered while the server is gone, the rest refused then. */
-async function other(fate: ServerFate, send: typeof fetch, url: string, request: RequestInit & { method: string }): Promise<Response> {
+/** Requests other than kernel look-ups: listings answered while the server is gone or signed out, the rest refused then. */
+async function other(fate: ServerFate, send: typeof fetch, url: string, request: RequestInit & { method: string }, opts: JupyterExtensionFetchOptions): Promise<Response> {
   const listing = request.method === 'GET' ? LISTING.exec(new URL(url).pathname)?.[1] : undefined;
-  const reason = fate.goneReason?.();
+  const signedOut = fate.signedOutReason?.();
+  const gone = fate.goneReason?.();
+  const reason = signedOut ?? gone;
   if (reason) {
-    if (listing === 'kernels' || listing === 'sessions') return jsonResponse('[]');
+    // Gone: its kernels and sessions went with it. Signed out: they still run, as last seen.
+    if (!signedOut && (listing === 'kernels' || listing === 'sessions')) return jsonResponse('[]');
     const kept = listing && fate.listings?.get(listing);
     if (kept) return jsonResponse(kept);
+    if (listing === 'kernels' || listing === 'sessions') return jsonResponse('[]');
     fate.refused?.();
     return goneResponse(reason);
   }
   const res = await send(url, request);
-  if (listing === 'kernelspecs' && res.status === 200 && fate.listings) fate.listings.set(listing, await res.clone().text());
-  return res;
+  if (!listing || res.status !== 200) return res;
+  if (listing !== 'kernelspecs' || !opts.kernelLabel) {
+    fate.listings?.set(listing, await res.clone().text());
+    return res;
+  }
+  const labelled = labelKernelSpecs(await res.text(), (name) => opts.kernelLabel?.(name) ?? name);
+  fate.listings?.set(listing, labelled);
+  const headers = new Headers(res.headers);
+  for (const stale of ['content-length', 'content-encoding']) headers.delete(stale);
+  return new Response(labelled, { status: res.status, statusText: res.statusText, headers });
 }
 
 function jsonResponse(body: string): Response {

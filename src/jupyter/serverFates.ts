@@ -49,8 +49,9 @@ export class ServerFates {
       listings,
       goneReason: () => {
         const server = this.gone.has(id) ? this.opts.describe(id) : undefined;
-        return this.opts.unavailable?.(id) ?? (server && `${server} is gone. Start it again (Hubs view), or pick another kernel.`);
+        return server && `${server} is gone. Start it again (Hubs view), or pick another kernel.`;
       },
+      signedOutReason: () => this.opts.unavailable?.(id),
       refused: () => this.opts.onRefused?.(id),
       lost: (_kernelId, status) => this.lostReason(id, status),
       settle: () => this.settle(id),

@@ -421,22 +421,25 @@ export class NotebookKernel {
     }
   }
 
-  /** Shuts the kernel down (deletes its session) and refuses further runs. */
-  async shutdown(): Promise<void> {
+  /**
+   * Shuts the kernel down (deletes its session) and refuses further runs. `reason`: the running cell fails with it
+   * (e.g. signed out) instead of stopping without a word.
+   */
+  async shutdown(reason?: PangeoError): Promise<void> {
     const sessionId = this.sessionId;
-    this.close();
+    this.close(reason);
     if (sessionId) await closeNotebookSession(this.opts.jupyter, sessionId);
   }
 
   /** Closes the connection but leaves the kernel running on the server (the "keep kernel" setting). */
-  detach(): void {
-    this.close();
+  detach(reason?: PangeoError): void {
+    this.close(reason);
   }
 
-  private close(): void {
+  private close(reason?: PangeoError): void {
     if (this.current === 'shut-down') return;
     this.queue.cancelPending();
-    this.running?.abort(new CancelledError('Execution (kernel shut down)'));
+    this.running?.abort(reason ?? new CancelledError('Execution (kernel shut down)'));
     this.detachSession();
     this.sessionId = undefined;
     this.setState('shut-down');

@@ -34,6 +34,13 @@ export interface HarnessOptions {
   workspaceFile?: boolean;
   /** A folder by Uri instead (e.g. a `pangeo-hub:` server folder: a window whose only folder is virtual). */
   folderUri?: string;
+  /**
+   * Lets the tests answer modal dialogs: the editor refuses extensions' modal dialogs while extension tests run
+   * (extensionTestsPath: "DialogService: refused to show dialog in tests"), so the runner is started instead by a
+   * throwaway extension that loads it on startup (the real Jupyter extension asks its kernel-access consent in one).
+   * The editor's own confirmations are then real dialogs too.
+   */
+  dialogs?: boolean;
   artifactsDir: string;
   /** How long the runner may take to write its results, from the moment the workbench is up. */
   timeoutMs?: number;
@@ -60,6 +67,7 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
   try {
     const extensionsDir = options.extensionsDir ?? join(scratch, 'extensions');
     for (const folder of options.extraExtensions ?? []) copyUnpackedExtension(folder, extensionsDir);
+    if (options.dialogs) copyUnpackedExtension(writeRunnerHost(join(scratch, 'runner-host'), options.extensionTestsPath), extensionsDir);
     server = await startCodeServer({
       bin: options.codeServerBin,
       scratchDir: scratch,
@@ -69,11 +77,13 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
     let opened = options.folderUri ?? workspace;
     if (options.workspaceFile && !options.folderUri) {
       opened = join(scratch, 'e2e.code-workspace');
-      writeFileSync(opened, JSON.stringify({ folders: [{ path: workspace }], settings: {} }, null, 2));
+      // No automatic port forwarding: its "Over 20 ports have been automatically forwarded" toast (the hubs, kernels and
+      // clusters the suites start) covered the notifications the tests answer.
+      writeFileSync(opened, JSON.stringify({ folders: [{ path: workspace }], settings: { 'remote.autoForwardPorts': false } }, null, 2));
     }
     const url = workbenchUrl(server.origin, opened, {
       extensionDevelopmentPath: options.extensionDevelopmentPath,
-      extensionTestsPath: options.extensionTestsPath,
+      extensionTestsPath: options.dialogs ? undefined : options.extensionTestsPath,
     });
     phase(`code-server up on ${server.origin}`);
     workbench = await openWorkbench(url);
@@ -145,6 +155,17 @@ async function checkWorkbench(page: Page): Promise<E2ETestResult[]> {
 }
 
 /** Copies an unpacked extension to `<extensionsDir>/<publisher>.<name>-<version>`, where the editor scans for them. */
+/** An extension that runs the bundled runner once the workbench has started (see HarnessOptions.dialogs). */
+function writeRunnerHost(dir: string, runnerPath: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({
+    name: 'pangeo-e2e-runner-host', publisher: 'pangeo-compute', version: '0.0.0', engines: { vscode: '^1.100.0' },
+    activationEvents: ['onStartupFinished'], main: './main.js',
+  }, null, 2));
+  writeFileSync(join(dir, 'main.js'), `exports.activate = () => { void require(${JSON.stringify(runnerPath)}).run(); };\n`);
+  return dir;
+}
+
 function copyUnpackedExtension(folder: string, extensionsDir: string): void {
   const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
   cpSync(folder, join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), { recursive: true });

@@ -66,26 +66,41 @@ async function main(): Promise<number> {
   const codeServer = await timed('code-server install', () => installCodeServer(repoRoot));
   const hub = await hubStarting;
 
-  const greps = grep?.split('|');
-  const wantsVirtual = !greps || greps.some((g) => g.includes('virtual workspace') || 'virtual workspace: '.includes(g));
-  // A --grep for the virtual workspace tests alone skips the first start (it would run zero tests).
-  if (!greps || !greps.every((g) => g.includes('virtual workspace'))) {
-    const dev = await timed('editor tests', () => runInCodeServer({
-      name: 'workbench',
-      codeServerBin: codeServer,
-      extensionDevelopmentPath: repoRoot,
-      extensionTestsPath: runner,
-      artifactsDir,
-      config: { hub: hub.config, ...(grep ? { grep: grep.split('|') } : {}) },
-      // The Jupyter extension's API stand-in, for the kernel-picker contract test; PANGEO_E2E_JUPYTER_EXTENSION names an
-      // unpacked ms-toolsai.jupyter (a .vsix's extension/ folder) to check by hand with the real one instead.
-      extraExtensions: [process.env.PANGEO_E2E_JUPYTER_EXTENSION || join(repoRoot, 'test/e2e/jupyterStub')],
-      // The server files suite adds the hub server as a workspace folder without restarting the extension host.
-      workspaceFile: true,
-      timeoutMs: 600_000, // every suite in one editor run (the kernels suite kills and restarts hubs)
-    }));
+  // PANGEO_E2E_JUPYTER_EXTENSION names an unpacked ms-toolsai.jupyter (a .vsix's extension/ folder) to run the suites
+  // with the real one instead of the API stand-in (test/e2e/jupyterStub); suites that need the stand-in register only with it.
+  const realJupyter = process.env.PANGEO_E2E_JUPYTER_EXTENSION;
+  const jupyterExtension = realJupyter ? resolve(realJupyter) : join(repoRoot, 'test/e2e/jupyterStub');
+  const grepList = grep?.split('|');
+  const editorRun = (name: string, config: Record<string, unknown>, dialogs = false) => runInCodeServer({
+    name,
+    codeServerBin: codeServer,
+    extensionDevelopmentPath: repoRoot,
+    extensionTestsPath: runner,
+    artifactsDir,
+    config: { hub: hub.config, ...config },
+    extraExtensions: [jupyterExtension],
+    // The server files suite adds the hub server as a workspace folder without restarting the extension host.
+    workspaceFile: true,
+    dialogs,
+    timeoutMs: 900_000, // every suite in one editor run (the kernels suites kill and restart hubs, and wait a minute after sign-out)
+  });
+  // With the real Jupyter extension, the suites that must answer its modal consent dialog run in an editor of their
+  // own that allows dialogs (harness `dialogs`; the editor refuses them to extension tests).
+  const DIALOG_SUITES = ['jupyter extension occupancy'];
+  const VIRTUAL = 'virtual workspace';
+  const ownRun = (g: string) => g.includes(VIRTUAL) || (!!realJupyter && DIALOG_SUITES.some((name) => g.includes(name)));
+  const wantsVirtual = !grepList || grepList.some((g) => g.includes(VIRTUAL) || 'virtual workspace: '.includes(g));
+  // A --grep only for suites with an editor start of their own skips the main one (it would run zero tests).
+  if (!grepList || !grepList.every(ownRun)) {
+    const dev = await timed('editor tests', () => editorRun('workbench', grepList ? { grep: grepList } : {}));
     runs.push(['dev', dev]);
     report('dev', dev);
+  }
+  const dialogGrep = DIALOG_SUITES.filter((name) => !grepList || grepList.some((g) => name.includes(g) || g.includes(name)));
+  if (realJupyter && dialogGrep.length) {
+    const withDialogs = await timed('editor tests with dialogs', () => editorRun('workbench-dialogs', { grep: dialogGrep, dialogs: true }, true));
+    runs.push(['dialogs', withDialogs]);
+    report('dialogs', withDialogs);
   }
   // Its own editor start: a window whose only folder is the hub server's home (a virtual workspace), with the extension
   // installed (a probe under development hosts the runner), since the editor applies `capabilities` only to installed ones.
@@ -101,7 +116,7 @@ async function main(): Promise<number> {
           extensionTestsPath: join(scratch.path, 'probe', 'runner.js'),
           artifactsDir,
           config: { hub: hub.config, virtualWorkspace: true, grep: ['virtual workspace: '] },
-          extraExtensions: [process.env.PANGEO_E2E_JUPYTER_EXTENSION || join(repoRoot, 'test/e2e/jupyterStub'), installedCopy(repoRoot, join(scratch.path, 'pangeo-compute'))],
+          extraExtensions: [jupyterExtension, installedCopy(repoRoot, join(scratch.path, 'pangeo-compute'))],
           folderUri: `${HUB_FILE_SCHEME}://${home.authority}${home.path}`,
           timeoutMs: 300_000,
         }),

@@ -48,8 +48,8 @@ export function registerHubs({ vs, context, logger }: ModuleDeps): HubsModule {
   store.add(registerHubCommands({ vs, service, oauth, logger, extensionId: context.extension.id }));
   store.add(vs.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'JupyterHub (Pangeo)', store.add(new HubAuthProvider(vs, sessions, (base) =>
     Promise.resolve(vs.commands.executeCommand<string | undefined>(base ? 'pangeo.hubs.signIn' : 'pangeo.hubs.add', base)),
-  // The editor has asked "sign out?" already; ours asks again only when notebooks would lose their kernel.
-  (base) => signOutOfHub(vs, service, base, { confirm: 'ifNotebooks' }))), { supportsMultipleAccounts: true }));
+  // The editor has asked "sign out?" already: one question is enough.
+  (base) => signOutOfHub(vs, service, base, { confirm: 'never' }))), { supportsMultipleAccounts: true }));
   // Token renewal starts after activation has returned; its first tick only reads local state unless a token is due.
   service.startRenewal(10_000);
   return Object.assign(store, { service, oauth });

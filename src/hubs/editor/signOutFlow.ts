@@ -8,10 +8,10 @@ const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
 
 export interface SignOutOptions {
   /**
-   * 'always': the tree's Sign Out asks every time. 'ifNotebooks': the Accounts menu, where the editor has already
-   * asked "sign out?", asks again only to name the notebooks that would lose their kernel.
+   * 'always': the tree's Sign Out asks every time. 'never': the Accounts menu, where the editor has asked "sign out?"
+   * already; asking again was one question too many, so the notice afterwards names the notebooks that lost their kernel.
    */
-  confirm: 'always' | 'ifNotebooks';
+  confirm: 'always' | 'never';
 }
 
 /** The question, in one notification: what happens to the notebooks using this hub and to the token. */
@@ -34,13 +34,14 @@ export async function signOutOfHub(vs: typeof vscode, service: HubService, base:
   const record = sessions.hub(base);
   if (!record?.user) return false;
   const notebooks = service.notebooksOn(base);
-  if (opts.confirm === 'always' || notebooks.length) {
+  if (opts.confirm === 'always') {
     const action = 'Sign Out';
     const viaJupyter = !!vs.extensions?.getExtension(JUPYTER_EXTENSION_ID);
     if ((await vs.window.showWarningMessage(notificationText(signOutQuestion(record.label, notebooks, !!record.mintedTokenId, viaJupyter)).text, action)) !== action) return false;
   }
   await service.releaseKernels(base);
   const { revoked } = await sessions.signOut(base);
-  void vs.window.showInformationMessage(notificationText(`Signed out of ${record.label}${revoked ? '; the token Pangeo Compute created was revoked' : ''}.`).text);
+  const lost = notebooks.length ? ` ${notebooks.join(', ')} ${notebooks.length === 1 ? 'lost its kernel; it runs' : 'lost their kernels; they run'} again after you sign in.` : '';
+  void vs.window.showInformationMessage(notificationText(`Signed out of ${record.label}${revoked ? '; the token Pangeo Compute created was revoked' : ''}.${lost}`).text);
   return true;
 }

@@ -8,7 +8,8 @@ import type { HubService } from '../../hubs/editor/hubService';
 import type { ConnectedServer } from '../../hubs/hubRegistry';
 import type { Logger } from '../../core/log';
 import type { HttpClient } from '../../core/http/httpClient';
-import { JupyterServerHealth } from './jupyterServerHealth';
+import { JupyterServerHealth, type KernelWhere } from './jupyterServerHealth';
+import { hubKernelLabel } from '../kernelSpecLabels';
 import { jupyterExtensionFetch, type FetchFn } from '../jupyterExtensionFetch';
 import { LiveAuthHeaders } from '../liveAuthHeaders';
 import { Disposable } from '../../core/lifecycle';
@@ -55,7 +56,7 @@ export class PangeoServerProvider extends Disposable implements JupyterServerPro
     const [hubId, serverName = ''] = splitId(server.id);
     // Signed out or gone: resolved at its last address; our fetch refuses kernel starts with the reason and offers the way out.
     const last = this.health.unavailableServer(server.id);
-    if (last) return { ...server, connectionInformation: await this.connection(server.id, hubId, last.url, last.http) };
+    if (last) return { ...server, connectionInformation: await this.connection(server.id, hubId, last.url, last.http, last.where) };
     let ready = this.find(hubId, serverName);
     if (!ready) {
       await this.hubs.refresh(hubId);
@@ -64,16 +65,19 @@ export class PangeoServerProvider extends Disposable implements JupyterServerPro
     if (!ready && (await this.hubs.restartServer(hubId, serverName))) ready = this.find(hubId, serverName);
     if (!ready?.server.url) return undefined;
     this.health.resolvedServer(server.id, serverLabel(ready), ready);
-    return { ...server, connectionInformation: await this.connection(server.id, hubId, ready.server.url, ready.client.http) };
+    const where = { user: ready.user, hubLabel: ready.hubLabel, serverName: ready.server.name };
+    return { ...server, connectionInformation: await this.connection(server.id, hubId, ready.server.url, ready.client.http, where) };
   }
 
-  private async connection(id: string, hubId: string, url: string, http: HttpClient): Promise<ConnectionInformation> {
+  private async connection(id: string, hubId: string, url: string, http: HttpClient, where: KernelWhere): Promise<ConnectionInformation> {
     return {
       baseUrl: this.vs.Uri.parse(url),
       // Read by the Jupyter extension at each request and websocket handshake; rewritten when the token changes.
       headers: await this.authHeaders.headersFor(id, hubId),
       // Its REST calls through our HTTP layer (token renewed, errors typed); a kernel start may take long on a busy hub.
-      fetch: jupyterExtensionFetch(this.health.fateOf(id), http.withBase(url, { timeoutMs: 120_000 }).fetchFunction()),
+      // Its kernelspecs are relabelled "Python 3 (ipykernel) — alice @ hub" so a hub's kernel never looks like a local one.
+      fetch: jupyterExtensionFetch(this.health.fateOf(id), http.withBase(url, { timeoutMs: 120_000 }).fetchFunction(),
+        { kernelLabel: (displayName) => hubKernelLabel(displayName, where) }),
     };
   }
 

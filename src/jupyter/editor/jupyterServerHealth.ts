@@ -38,6 +38,9 @@ export interface JupyterServerHealthOptions {
 
 const QUIET_MS = 60_000;
 
+/** Whose kernel it is, for its label (hubKernelLabel). */
+export interface KernelWhere { user: string; hubLabel: string; serverName: string }
+
 export function describeServer(s: { serverName: string; hubLabel: string }): string {
   return `${s.serverName ? `The server "${s.serverName}"` : 'The default server'} on ${s.hubLabel}`;
 }
@@ -160,9 +163,9 @@ export class JupyterServerHealth extends Disposable implements vscode.Disposable
    * on a dead kernel's controller whose next run hangs (even after the server is back or the user signed in again).
    * Our fetch answers its listings meanwhile and refuses kernel starts with the reason (see jupyterExtensionFetch).
    */
-  unavailableServer(id: string): { url: string; http: HttpClient } | undefined {
+  unavailableServer(id: string): { url: string; http: HttpClient; where: KernelWhere } | undefined {
     const s = this.gone.get(id) ?? (this.signedOutReason(id) ? this.resolved.get(id) : undefined);
-    return s && { url: s.jupyter.serverUrl, http: s.jupyter.http };
+    return s && { url: s.jupyter.serverUrl, http: s.jupyter.http, where: s };
   }
 
   /** Servers that are gone come back into the collection only when the hub says they run again. */

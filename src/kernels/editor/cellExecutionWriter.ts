@@ -79,6 +79,11 @@ export class CellExecutionWriter {
     }
   }
 
+  /** Adds outputs after what the run has shown so far (a failure after partial output keeps that output). */
+  append(outputs: vscode.NotebookCellOutput[]): void {
+    this.enqueue(() => this.execution.appendOutput(outputs));
+  }
+
   replaceWith(outputs: vscode.NotebookCellOutput[]): void {
     this.enqueue(() => {
       this.forgetCell();

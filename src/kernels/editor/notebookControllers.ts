@@ -1,7 +1,7 @@
 // Editor adapter: one notebook controller per (ready server, kernelspec), created once a notebook is open, each
 // notebook running its own NotebookKernel; connection trouble is told through the status bar and notifications.
 import type * as vscode from 'vscode';
-import { InvalidInputError } from '../../core/http/errors';
+import { InvalidInputError, PangeoError } from '../../core/http/errors';
 import { Disposable, DisposableStore } from '../../core/lifecycle';
 import type { ConnectedServer, HubKernelUser, HubRegistry } from '../../hubs/hubRegistry';
 import { JupyterServerClient, KernelSpecInfo } from '../../jupyterServer/jupyterServerClient';
@@ -154,10 +154,17 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     return [...keys].map((key) => notebookName(key));
   }
 
-  /** HubKernelUser: ends this hub's kernels before sign-out revokes the token (shut down unless kept on close). */
+  /**
+   * HubKernelUser: ends this hub's kernels before sign-out revokes the token (shut down unless kept on close). A cell
+   * still running says so in its output and ends failed, instead of stopping without a word.
+   */
   async release(hubId: string): Promise<void> {
-    const onHub = new Set([...this.controllers.values()].filter((c) => c.server.hubId === hubId).map((c) => c.id));
-    await Promise.all([...this.notebooks].filter(([, nb]) => onHub.has(nb.controllerId)).map(([key]) => this.releaseKernel(key)));
+    const hubs = [...this.controllers.values()].filter((c) => c.server.hubId === hubId);
+    const onHub = new Set(hubs.map((c) => c.id));
+    const label = hubs[0]?.server.hubLabel ?? hubId;
+    const why = new PangeoError('Unauthorized', `You signed out of ${label} while this cell ran, so its kernel was shut down.`,
+      `Sign in to ${label} (Hubs view or Accounts menu) and run the cell again.`);
+    await Promise.all([...this.notebooks].filter(([, nb]) => onHub.has(nb.controllerId)).map(([key]) => this.releaseKernel(key, undefined, why)));
     for (const entry of this.controllers.values()) if (onHub.has(entry.id)) this.markUnavailable(entry, 'signed-out');
   }
 
@@ -457,7 +464,8 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
       batch.abort();
       start();
       const message = isPangeoError(e) ? e.userMessage : e instanceof Error ? e.message : String(e);
-      writer.replaceWith([failureOutput(vs, 'Kernel unavailable', message)]);
+      // After what the cell printed before it failed (start() cleared the outputs of earlier runs).
+      writer.append([failureOutput(vs, isPangeoError(e, 'Unauthorized') ? 'Signed out' : 'Kernel unavailable', message)]);
       await writer.flushed();
       execution.end(false, Date.now());
     } finally {
@@ -565,15 +573,15 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
   }
 
   /** Ends a notebook's kernel: shut down, or only disconnected when the user keeps kernels (or the server is gone). */
-  private async releaseKernel(notebookKey: string, shutDown = !this.setting('keepKernelOnClose')): Promise<void> {
+  private async releaseKernel(notebookKey: string, shutDown = !this.setting('keepKernelOnClose'), reason?: PangeoError): Promise<void> {
     const nb = this.notebooks.get(notebookKey);
     if (!nb) return;
     this.notebooks.delete(notebookKey);
     nb.reconnectMessage?.dispose();
     nb.stateSub.dispose();
     try {
-      if (shutDown) await nb.kernel.shutdown();
-      else nb.kernel.detach();
+      if (shutDown) await nb.kernel.shutdown(reason);
+      else nb.kernel.detach(reason);
     } catch (e) {
       this.opts.logger.warn(`kernel shutdown for ${notebookKey}: ${isPangeoError(e) ? e.userMessage : String(e)}`);
     }

@@ -6,9 +6,11 @@ import type { JupyterServer } from '@vscode/jupyter-extension';
 import { suite, test } from '../runner/registry';
 import { ensureReadyServer, ensureSignedIn, hubConfig, pangeoApi, requireHub, until } from './support/hubScenario';
 import { kernelsStatus, runOnServer } from './support/kernelOverHttp';
-import { noCancellation as none, openJupyterNotebook as openNotebook, pangeoCollection, recordedCollections } from './support/jupyterStub';
+import { jupyterStubInstalled, noCancellation as none, openJupyterNotebook as openNotebook, pangeoCollection, recordedCollections } from './support/jupyterStub';
 
-if (hubConfig()) {
+// Reads what the stand-in recorded: with the real ms-toolsai.jupyter (PANGEO_E2E_JUPYTER_EXTENSION) the suites that
+// run kernels through it (jupyterServerGone, jupyterExtensionOccupancy) check the same contract in its own picker.
+if (hubConfig() && jupyterStubInstalled()) {
   suite('jupyter extension contract', () => {
     test('opening a notebook hands the "Pangeo hubs" collection to the Jupyter extension, once', async () => {
       const api = await pangeoApi();

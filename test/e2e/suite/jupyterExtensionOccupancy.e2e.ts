@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { jupyterExtensionProbeKernel } from '../../../src/dashboard/editor/probeKernels';
+import { e2eConfig } from '../runner/config';
 import { suite, test } from '../runner/registry';
 import { ui, uiAvailable } from '../runner/ui';
 import { ensureReadyServer, hubConfig, pangeoApi, requireHub, until } from './support/hubScenario';
@@ -18,13 +19,16 @@ import { closeNotebook, openNotebook } from './support/notebooks';
 
 const order = (editor: vscode.NotebookEditor, i: number) => editor.notebook.cellAt(i).executionSummary?.executionOrder;
 
-/** Registered only with the real ms-toolsai.jupyter (PANGEO_E2E_JUPYTER_EXTENSION): the stub runs no kernels, and a test that passes without running would count as proof. */
+/**
+ * Registered only with the real ms-toolsai.jupyter (PANGEO_E2E_JUPYTER_EXTENSION), in the editor run that allows
+ * modal dialogs (run.ts, harness `dialogs`): the stub runs no kernels, and the real one asks its consent in a modal.
+ */
 function realJupyterExtension(): boolean {
   const version = (vscode.extensions.getExtension(JUPYTER_ID)?.packageJSON as { version?: string } | undefined)?.version;
   return version !== undefined && !version.endsWith('-e2e');
 }
 
-if (hubConfig() && realJupyterExtension()) {
+if (hubConfig() && realJupyterExtension() && e2eConfig().dialogs === true) {
   suite('jupyter extension occupancy', () => {
     test('occupancy and current work come through the Jupyter extension\'s kernel after Find Clusters; "kernel busy" while a cell runs', async () => {
       if (!existsSync('/usr/bin/dask')) throw new Error('this scenario needs /usr/bin/dask (python3-distributed)');
@@ -72,13 +76,12 @@ if (hubConfig() && realJupyterExtension()) {
         console.log(`[e2e] kernels API after the cell: status ${JSON.stringify((await kernels?.getKernel(uri))?.status)}`);
 
         // Through the Jupyter extension's kernels API: it asks once, in a modal dialog, whether Pangeo Compute may run
-        // code in its kernels. The workbench refuses modal dialogs while extension tests run (its DialogService throws
-        // "refused to show dialog in tests"), and code-server keeps secrets in memory only (no consent to seed): then
-        // the rest cannot be checked here, and the test says so.
+        // code in its kernels; this editor run allows dialogs (the runner is not an extensionTestsPath), so it is
+        // answered as a user would. Should the workbench refuse it anyway, the test says so and fails.
         const found = Date.now();
         // Not awaited: on failure the command waits on its error toast (with "Show Log") until it is closed.
         void vscode.commands.executeCommand('pangeo.dask.discoverNotebookClusters', editor.notebook.uri);
-        const consent = await ui({ kind: 'dialog', expect: 'Kernel access', button: 'Allow' }, 20_000).then((t) => `shown: ${t ?? ''}`, (e: unknown) => `not shown: ${String(e)}`);
+        const consent = await ui({ kind: 'dialog', expect: 'grant Kernel access', button: 'Allow' }, 20_000).then((t) => `shown: ${t ?? ''}`, (e: unknown) => `not shown: ${String(e)}`);
         console.log(`[e2e] Jupyter extension consent dialog ${JSON.stringify(consent)}`);
         const refused = await ui({ kind: 'notification', expect: 'refused to show dialog in tests' }, 3_000).then(() => true, () => false);
         if (refused) {
@@ -104,7 +107,8 @@ if (hubConfig() && realJupyterExtension()) {
 
         // A blocking cell: the Jupyter extension's kernel reports busy, so no probe is sent and the panel says why.
         await vscode.window.showNotebookDocument(editor.notebook, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
-        const blocking = runCellToEnd(editor, 2, 90_000);
+        // Run without showing the notebook again: that would bring it to the front of the dashboard's group, hiding the panel.
+        const blocking = runCellToEnd(editor, 2, 90_000, false);
         const busy = await ui({ kind: 'webviewText', selector: '[data-testid="chart-occupancy-missing"]', match: 'kernel is idle' }, 30_000);
         console.log(`[e2e] while the blocking cell runs: ${JSON.stringify(busy)}`);
         assert.match(busy ?? '', /shown when the notebook's kernel is idle — Untitled-\d+\.ipynb is running a cell/);

@@ -14,6 +14,7 @@ import { ui } from '../runner/ui';
 import { driveCommand, hubConfig, pangeoApi, sleep, until, type PangeoApi } from './support/hubScenario';
 import { isStub, listed, none, pickInJupyterPicker, provider, runCellToEnd } from './support/jupyterExtension';
 import { runOnServer } from './support/kernelOverHttp';
+import { openServicesSession, type ServicesSession } from './support/servicesSession';
 
 const USER = 'dave';
 
@@ -60,6 +61,9 @@ async function connect(p: JupyterServerProvider, id: string): Promise<void> {
     const outcome = await runOnServer(info.baseUrl.toString(true), { ...(info.headers ?? {}) }, '1+1');
     assert.equal(outcome.result, '2');
     stubInfo = info;
+    // The kernel's label in the Jupyter extension's picker and toolbar is the kernelspec's display name: it names the hub.
+    const specs = (await (await (info as StubInfo).fetch!(new Request(`${info.baseUrl.toString(true)}api/kernelspecs`, { headers: info.headers }))).json()) as { kernelspecs: Record<string, { spec: { display_name: string } }> };
+    assert.equal(specs.kernelspecs.python3?.spec.display_name, `Python 3 (ipykernel) — ${USER} @ ${hubLabel(base)}`);
     return;
   }
   // A notebook of its own per test: a kernel the Jupyter extension gave up on is not revived by picking it again.
@@ -70,6 +74,12 @@ async function connect(p: JupyterServerProvider, id: string): Promise<void> {
       new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'import time; time.sleep(900)', 'python'),
     ])));
   await pickInJupyterPicker(editor, server.label);
+  // The notebook's kernel label (toolbar) names the hub: a local "Python 3" looks different.
+  const kernelLabel = await until('the notebook\'s kernel label to name the hub', async () => {
+    const text = (await ui({ kind: 'text', selector: '.kernel-action-view-item .kernel-label' }, 10_000)) ?? '';
+    return text.includes(`${USER} @ ${hubLabel(base)}`) ? text : undefined;
+  }, 30_000, 500);
+  console.log(`[e2e] real Jupyter extension, the notebook's kernel label: ${kernelLabel}`);
   const run = await runCellToEnd(editor, 0);
   console.log(`[e2e] real Jupyter extension, first run: ${JSON.stringify(run)}`);
   assert.ok(run.outputs.some((o) => o.endsWith(`'${USER}'`)), JSON.stringify(run));
@@ -116,62 +126,92 @@ if (hubConfig()) {
       }
     }, 600_000);
 
-    test('signed out: the server stays listed; using it says why and offers Sign In', async () => {
+    test('signed out: open kernel connections keep running 10 s and 60 s later, a new start says why, and after sign-in the same notebook runs on', async () => {
       const api = await pangeoApi();
       const { p, id } = await setUp(api);
       await connect(p, id);
-      // Signing out right after a first run (the server may not list that session yet) still names the notebook.
-      let notebook = `${editor ? basename(editor.notebook.uri.path, '.ipynb') : ''}.ipynb`;
-      if (isStub()) {
-        // What the Jupyter extension sends for a first run: POST api/sessions through the fetch we gave it; the sign-out
-        // comes while the server still starts that kernel.
-        notebook = 'first-run.ipynb';
-        const info = ((await p.resolveJupyterServer(await until('listed', () => listed(p, id)), none())) as JupyterServer).connectionInformation as { fetch?: typeof fetch; baseUrl: vscode.Uri; headers?: Record<string, string> };
-        assert.ok(info.fetch, 'the resolved server has no fetch for the Jupyter extension');
-        void info.fetch(new Request(`${info.baseUrl.toString(true)}api/sessions`, {
-          method: 'POST', headers: { ...info.headers, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ path: `first-run-jvsc-${crypto.randomUUID()}${crypto.randomUUID()}.ipynb`, name: 'first-run.ipynb', type: 'notebook', kernel: { name: 'python3' } }),
-        })).catch(() => undefined);
-      }
-      const signedOut = vscode.commands.executeCommand<boolean>('pangeo.hubs.signOut', base);
-      const question = `Sign out of ${hubLabel(base)}?`;
-      await driveCommand(signedOut, () => ui({ kind: 'notification', expect: question, button: 'Sign Out' }).then(() => undefined));
-      const server = await until('the server still listed', () => listed(p, id), 10_000);
-      // Its open kernel connection outlives the token (the hub checks tokens on connect); we say so, naming it.
-      await ui({ kind: 'notification', expect: `${notebook} keeps its open kernel connection (Jupyter extension) until it drops, but cannot reconnect: you signed out of ${hubLabel(base)}` }, 20_000);
-      if (isStub()) {
-        // Still resolved (a refused resolve makes the real extension drop the server's controllers); a kernel start
-        // through our fetch is refused with the reason, and a notification offers Sign In.
-        const info = ((await p.resolveJupyterServer(server, none())) as JupyterServer).connectionInformation as StubInfo;
-        const start = () => info.fetch!(new Request(`${info.baseUrl.toString(true)}api/sessions`, {
-          method: 'POST', headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ path: `late-jvsc-${crypto.randomUUID()}.ipynb`, type: 'notebook', kernel: { name: 'python3' } }),
-        }));
-        const refused = await start();
-        assert.equal(refused.status, 410);
-        assert.match(String(((await refused.json()) as { message?: unknown }).message), /You signed out of/);
-        // The refused start offers the way out: one such notice at a time, so a start that came while the notice
-        // above was still closing is offered again by the next one.
-        const notice = `This notebook cannot run: you signed out of ${hubLabel(base)}`;
-        for (let attempt = 1; ; attempt++) {
-          const shown = await ui({ kind: 'notification', expect: notice }, 5_000).then(() => true, () => false);
-          if (shown) break;
-          assert.ok(attempt < 4, `no "${notice}" after ${attempt} refused starts`);
-          await start();
+      // The stub: a session kept as the real extension keeps one (its session list polled every 10 s).
+      let session: ServicesSession | undefined;
+      if (isStub()) session = await openServicesSession(stubInfo!, 'signed-out.ipynb');
+      try {
+        const whoAmI = "import os; os.environ.get('JUPYTERHUB_USER', 'a local kernel')";
+        /** What the user sees when running the notebook's first cell now. */
+        const runNow = async (when: string): Promise<void> => {
+          let seen: string;
+          if (session) {
+            const run = await session.run(whoAmI);
+            seen = run.error ?? run.result ?? '(no result)';
+          } else {
+            const run = await runCellToEnd(editor!, 0, 60_000).catch((e: unknown) => String(e));
+            seen = typeof run === 'string' ? run : `${run.success === false ? '✗ ' : ''}${run.outputs.join(' | ') || '(no output)'}`;
+          }
+          console.log(`[e2e] ${isStub() ? 'stub (services session)' : 'real Jupyter extension'}, run ${when}: ${seen}`);
+          assert.ok(seen.endsWith(`'${USER}'`), `run ${when}: ${seen}`);
+        };
+        await runNow('before sign-out');
+        // Signing out right after a run (the server may not list that session yet) still names the notebook.
+        let notebook = isStub() ? 'signed-out.ipynb' : `${basename(editor!.notebook.uri.path, '.ipynb')}.ipynb`;
+        if (isStub()) {
+          // What the Jupyter extension sends for a first run: POST api/sessions through the fetch we gave it; the sign-out
+          // comes while the server still starts that kernel.
+          notebook = 'first-run.ipynb';
+          const info = ((await p.resolveJupyterServer(await until('listed', () => listed(p, id)), none())) as JupyterServer).connectionInformation as { fetch?: typeof fetch; baseUrl: vscode.Uri; headers?: Record<string, string> };
+          assert.ok(info.fetch, 'the resolved server has no fetch for the Jupyter extension');
+          void info.fetch(new Request(`${info.baseUrl.toString(true)}api/sessions`, {
+            method: 'POST', headers: { ...info.headers, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ path: `first-run-jvsc-${crypto.randomUUID()}${crypto.randomUUID()}.ipynb`, name: 'first-run.ipynb', type: 'notebook', kernel: { name: 'python3' } }),
+          })).catch(() => undefined);
         }
-      } else {
-        const run = await runCellToEnd(editor!, 0, 60_000).catch((e: unknown) => String(e));
-        console.log(`[e2e] real Jupyter extension, run after sign-out: ${JSON.stringify(run)}`);
+        const signedOut = vscode.commands.executeCommand<boolean>('pangeo.hubs.signOut', base);
+        const question = `Sign out of ${hubLabel(base)}?`;
+        await driveCommand(signedOut, () => ui({ kind: 'notification', expect: question, button: 'Sign Out' }).then(() => undefined));
+        const outAt = Date.now();
+        const server = await until('the server still listed', () => listed(p, id), 10_000);
+        // Its open kernel connection outlives the token (the hub checks tokens on connect); we say so, naming it.
+        // The stub: the session requested for a first run, and the session kept open above.
+        const names = isStub() ? `${notebook}, signed-out.ipynb keep their` : `${notebook} keeps its`;
+        await ui({ kind: 'notification', expect: `${names} open kernel connection (Jupyter extension) until it drops, but cannot reconnect: you signed out of ${hubLabel(base)}` }, 20_000);
+        if (isStub()) {
+          // Still resolved (a refused resolve makes the real extension drop the server's controllers); a kernel start
+          // through our fetch is refused with the reason, and a notification offers Sign In.
+          const info = ((await p.resolveJupyterServer(server, none())) as JupyterServer).connectionInformation as StubInfo;
+          const start = () => info.fetch!(new Request(`${info.baseUrl.toString(true)}api/sessions`, {
+            method: 'POST', headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ path: `late-jvsc-${crypto.randomUUID()}.ipynb`, type: 'notebook', kernel: { name: 'python3' } }),
+          }));
+          const refused = await start();
+          assert.equal(refused.status, 410);
+          assert.match(String(((await refused.json()) as { message?: unknown }).message), /You signed out of/);
+          // The refused start offers the way out: one such notice at a time, so a start that came while the notice
+          // above was still closing is offered again by the next one.
+          const notice = `This notebook cannot run: you signed out of ${hubLabel(base)}`;
+          for (let attempt = 1; ; attempt++) {
+            const shown = await ui({ kind: 'notification', expect: notice }, 5_000).then(() => true, () => false);
+            if (shown) break;
+            assert.ok(attempt < 4, `no "${notice}" after ${attempt} refused starts`);
+            await start();
+          }
+        }
+        // The Jupyter extension polls the server's session list every 10 s and disposes a session missing from it.
+        await sleep(outAt + 11_000 - Date.now());
+        await runNow('11 s after sign-out');
+        await sleep(outAt + 60_000 - Date.now());
+        await runNow('60 s after sign-out');
+
+        await api.hubs.sessions.signInWithPassword(base, USER, own!.password, 3600);
+        const inAt = Date.now();
+        await api.hubs.refresh(base);
+        assert.ok(await listed(p, id), 'the server is listed after sign-in');
+        await runNow('right after sign-in');
+        await sleep(inAt + 11_000 - Date.now());
+        await runNow('11 s after sign-in');
+        await sleep(inAt + 60_000 - Date.now());
+        await runNow('60 s after sign-in');
+        assert.equal(session?.disposed ?? false, false, 'the session was disposed');
+      } finally {
+        await session?.dispose();
       }
-      await api.hubs.sessions.signInWithPassword(base, USER, own!.password, 3600);
-      await api.hubs.refresh(base);
-      assert.ok(await listed(p, id), 'the server is listed after sign-in');
-      if (!isStub()) {
-        const run = await runCellToEnd(editor!, 0);
-        console.log(`[e2e] real Jupyter extension, run after sign-in: ${JSON.stringify(run)}`);
-        assert.ok(run.outputs.some((o) => o.endsWith(`'${USER}'`)), JSON.stringify(run));
-      }
-    }, 180_000);
+    }, 300_000);
 
     test('killing the hub under the Jupyter extension\'s kernel: "is gone" within 30 s', async () => {
       const api = await pangeoApi();

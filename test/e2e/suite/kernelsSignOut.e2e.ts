@@ -61,18 +61,21 @@ if (hubConfig()) {
       assert.match(tree, /Sign in to see your servers/);
     }, 90_000);
 
-    test('a notebook on our controller survives sign-out → sign-in: it says why it cannot run, then runs without reloading', async () => {
+    test('a notebook on our controller survives sign-out → sign-in: a running cell says it was signed out, a run says why it cannot run, then runs without reloading', async () => {
       const hub = requireHub();
       const api = await pangeoApi();
       const base = await ensureReadyServer(api, hub);
       const label = hubLabel(base);
       await setShowOwn(true); // the Jupyter extension stub is installed: our controllers only on request
-      const editor = await openNotebook(['x = 41', 'x + 1']);
+      const editor = await openNotebook(['x = 41', 'x + 1', 'import time; print("working", flush=True); time.sleep(600)']);
       try {
         await selectOurController(editor, controllerIdFor(base, '', 'python3'));
         await runCell(editor, 0);
         await runCell(editor, 1);
         assert.deepEqual(plainText(editor, 1), ['42']);
+        // A cell still running at sign-out must say so, not stop without output, ✓ or ✗.
+        const long = runCell(editor, 2);
+        await until('the long cell to print', () => outputs(editor, 2).some((o) => o.text.includes('working')), 30_000, 250);
 
         // The tree's Sign Out asks, naming the notebook that loses its kernel.
         const signedOut = vscode.commands.executeCommand<boolean>('pangeo.hubs.signOut', base);
@@ -81,6 +84,11 @@ if (hubConfig()) {
         });
         assert.equal(await signedOut, true, 'the sign-out did not happen');
         await ui({ kind: 'notification', expect: `Signed out of ${label}` });
+        await Promise.race([long, sleep(15_000)]);
+        const ended = outputs(editor, 2);
+        assert.equal(editor.notebook.cellAt(2).executionSummary?.success, false, `the running cell did not end failed: ${JSON.stringify(ended)}`);
+        assert.ok(ended.some((o) => o.text.includes('working')), `what it printed is gone: ${JSON.stringify(ended)}`);
+        assert.ok(ended.some((o) => o.mime === ERROR_MIME && o.text.includes(`You signed out of ${label} while this cell ran`)), JSON.stringify(ended));
 
         // A cell run now ends at once with the reason, and one notification offers Sign In.
         const t0 = Date.now();

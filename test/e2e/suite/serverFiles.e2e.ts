@@ -10,14 +10,10 @@ import { suite, test } from '../runner/registry';
 import { ui } from '../runner/ui';
 import { driveCommand, ensureReadyServer, hubConfig, pangeoApi, requireHub, until } from './support/hubScenario';
 import { setShowOwnControllers } from './support/notebooks';
-import { JUPYTER_ID, noCancellation, openJupyterNotebook, pangeoCollection } from './support/jupyterStub';
+import { noCancellation, openJupyterNotebook } from './support/jupyterStub';
+import { pickerCommands } from './support/jupyterExtension';
 
 const STDOUT_MIME = 'application/vnd.code.notebook.stdout';
-
-/** The e2e stand-in for ms-toolsai.jupyter is installed (not Microsoft's real extension). */
-function usingJupyterStub(): boolean {
-  return ((vscode.extensions.getExtension(JUPYTER_ID)?.packageJSON as { version?: string } | undefined)?.version ?? '').endsWith('-e2e');
-}
 
 if (hubConfig()) {
   suite('server files', () => {
@@ -107,26 +103,23 @@ if (hubConfig()) {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }, 90_000);
 
-    // The picker entry is played through the stand-in's recorded command provider; with the real extension the
-    // command itself is what the test above checks.
-    if (usingJupyterStub()) {
-      test('"Open Server Files…" in the kernel picker\'s "Pangeo hubs" entry closes the picker and shows the server folder (stub)', async () => {
-        const collection = await pangeoCollection();
-        const commands = (await collection.commandProvider!.provideCommands(undefined, noCancellation())) ?? [];
-        const open = commands.find((c) => c.label === 'Open Server Files…');
-        assert.ok(open, `picker commands: ${commands.map((c) => c.label).join(', ')}`);
-        // Not a kernel choice: the picker is told to close, and the files open in the Explorer.
-        const handled = Promise.resolve(collection.commandProvider!.handleCommand(open, noCancellation()));
-        await assert.rejects(handled, (e: Error) => e.name === 'Canceled' || /cancel/i.test(e.message));
-        if ((await pangeoApi()).hubs.readyServers().length > 1) {
-          await ui({ kind: 'quickInput', expect: 'Open the files of which server?', pick: 'Default server' });
-        }
-        const root = uriOf('');
-        await until('the server folder in the workspace', () => vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === root.toString()), 30_000, 200);
-        const name = serverFolderName({ hubId: base, user: requireHub().user, serverName: '' });
-        await until('the server folder in the Explorer', async () => ((await ui({ kind: 'text', selector: '.explorer-folders-view' }, 10_000)) ?? '').includes(name), 30_000, 500);
-      }, 90_000);
-    }
+    test('"Open Server Files…" in the kernel picker\'s "Pangeo hubs" entry closes the picker and shows the server folder', async () => {
+      const api = await pangeoApi();
+      const picker = await pickerCommands(api); // the stub's recorded provider, or the one the real extension was given
+      const commands = (await picker.provideCommands(undefined, noCancellation())) ?? [];
+      const open = commands.find((c) => c.label === 'Open Server Files…');
+      assert.ok(open, `picker commands: ${commands.map((c) => c.label).join(', ')}`);
+      // Not a kernel choice: the picker is told to close, and the files open in the Explorer.
+      const handled = Promise.resolve(picker.handleCommand(open, noCancellation()));
+      await assert.rejects(handled, (e: Error) => e.name === 'Canceled' || /cancel/i.test(e.message));
+      if (api.hubs.readyServers().length > 1) {
+        await ui({ kind: 'quickInput', expect: 'Open the files of which server?', pick: 'Default server' });
+      }
+      const root = uriOf('');
+      await until('the server folder in the workspace', () => vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === root.toString()), 30_000, 200);
+      const name = serverFolderName({ hubId: base, user: requireHub().user, serverName: '' });
+      await until('the server folder in the Explorer', async () => ((await ui({ kind: 'text', selector: '.explorer-folders-view' }, 10_000)) ?? '').includes(name), 30_000, 500);
+    }, 90_000);
 
     test('files changed on the server show in the Explorer and in an open editor without a refresh', async () => {
       await contentsApi('PUT', 'e2e-course/notes.txt', { type: 'file', format: 'text', content: 'first version' });

@@ -93,12 +93,29 @@ test('sign-out flow: the question names the notebooks; No keeps the session; Sig
     },
   };
   const editor = { ...vs, window } as unknown as typeof vscode;
-  assert.equal(await signOutOfHub(editor, service, 'https://a.example.org/', { confirm: 'ifNotebooks' }), false);
+  assert.equal(await signOutOfHub(editor, service, 'https://a.example.org/', { confirm: 'always' }), false);
   assert.equal(asked[0], 'Sign out of a.example.org? analysis.ipynb loses its kernel (they run again after you sign in). Pangeo Compute forgets your token; servers keep running.');
   assert.equal(sessions.hub('https://a.example.org/')?.user, 'ana', 'dismissed: still signed in');
   answer = 'Sign Out';
   assert.equal(await signOutOfHub(editor, service, 'https://a.example.org/', { confirm: 'always' }), true);
-  assert.deepEqual(order, ['release https://a.example.org/ (token still there)', 'Signed out of a.example.org.']);
+  assert.deepEqual(order, ['release https://a.example.org/ (token still there)', 'Signed out of a.example.org. analysis.ipynb lost its kernel; it runs again after you sign in.']);
+  assert.equal(sessions.hub('https://a.example.org/')?.user, undefined);
+  service.dispose();
+});
+
+test('Accounts menu sign-out (the editor asked already): no second question, even with notebooks on the hub; the notice names them', async () => {
+  const { sessions, vs } = setup();
+  const service = new HubService(vs, sessions, silentLogger, () => undefined);
+  service.addKernelUser({ notebooksOn: () => ['analysis.ipynb', 'b.ipynb'], release: async () => undefined });
+  const asked: string[] = [];
+  const told: string[] = [];
+  const window = {
+    showWarningMessage: async (message: string) => void asked.push(message),
+    showInformationMessage: async (message: string) => void told.push(message),
+  };
+  assert.equal(await signOutOfHub({ ...vs, window } as unknown as typeof vscode, service, 'https://a.example.org/', { confirm: 'never' }), true);
+  assert.deepEqual(asked, [], 'asked a second time');
+  assert.deepEqual(told, ['Signed out of a.example.org. analysis.ipynb, b.ipynb lost their kernels; they run again after you sign in.']);
   assert.equal(sessions.hub('https://a.example.org/')?.user, undefined);
   service.dispose();
 });

@@ -21,7 +21,8 @@ before(async () => {
       seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, body });
       const status = req.url!.includes('/api/kernels/') ? kernelStatus : req.url!.includes('/api/sessions') ? sessionStatus : 200;
       res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(status === 200 ? { id: 'k1', name: 'python3', execution_state: 'idle' } : { message: `status ${status}` }));
+      const specs = { default: 'python3', kernelspecs: { python3: { name: 'python3', spec: { display_name: 'Python 3 (ipykernel)', language: 'python' }, resources: {} } } };
+      res.end(JSON.stringify(status !== 200 ? { message: `status ${status}` } : req.url!.includes('/api/kernelspecs') ? specs : { id: 'k1', name: 'python3', execution_state: 'idle' }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -126,6 +127,43 @@ test('while the server is gone: kernelspecs as last seen, kernels and sessions e
   assert.equal(((await start.json()) as { message: string }).message, gone);
   assert.equal(refused, 1);
   assert.deepEqual(seen, [], 'nothing reached the gone server');
+});
+
+test('while its hub is signed out: kernelspecs, kernels and sessions as last seen (open connections still run), anything else 410', async () => {
+  seen.length = 0;
+  let signedOut: string | undefined = undefined;
+  let refused = 0;
+  const listings = new Map<string, string>();
+  const f = jupyterExtensionFetch(fate({ signedOutReason: () => signedOut, refused: () => refused++, listings }));
+  const live = await Promise.all(['kernelspecs', 'kernels', 'sessions'].map(async (path) => (await f(`${base}api/${path}`)).text()));
+  signedOut = 'You signed out of hub, so this notebook\'s kernel cannot run.';
+  seen.length = 0;
+  // @jupyterlab/services' SessionManager disposes every session missing from its 10 s poll of api/sessions.
+  assert.deepEqual(await Promise.all(['kernelspecs', 'kernels', 'sessions'].map(async (path) => (await f(`${base}api/${path}`)).text())), live);
+  const start = await f(new Request(`${base}api/sessions`, { method: 'POST', body: JSON.stringify({ path: 'a-jvsc-x.ipynb' }) }));
+  assert.equal(start.status, 410);
+  assert.equal(((await start.json()) as { message: string }).message, signedOut);
+  assert.equal(refused, 1);
+  assert.deepEqual(seen, [], 'nothing was sent without a token');
+});
+
+test('signed out before any listing was seen: kernels and sessions empty, kernelspecs refused with the reason', async () => {
+  const f = jupyterExtensionFetch(fate({ signedOutReason: () => 'signed out', listings: new Map() }));
+  assert.deepEqual(await (await f(`${base}api/sessions`)).json(), []);
+  assert.equal((await f(`${base}api/kernelspecs`)).status, 410);
+});
+
+test('kernelspecs carry the hub in their display name (the kernel\'s label in the picker and the toolbar), also as kept', async () => {
+  let gone: string | undefined = undefined;
+  const listings = new Map<string, string>();
+  const f = jupyterExtensionFetch(fate({ goneReason: () => gone, listings }), fetch, { kernelLabel: (name) => `${name} — ana @ hub` });
+  type Specs = { default: string; kernelspecs: Record<string, { name: string; spec: { display_name: string; language: string } }> };
+  const live = (await (await f(`${base}api/kernelspecs`)).json()) as Specs;
+  assert.equal(live.kernelspecs.python3!.spec.display_name, 'Python 3 (ipykernel) — ana @ hub');
+  assert.equal(live.kernelspecs.python3!.spec.language, 'python', 'the rest of the spec is kept');
+  gone = 'gone';
+  const kept = (await (await f(`${base}api/kernelspecs`)).json()) as Specs;
+  assert.equal(kept.kernelspecs.python3!.spec.display_name, 'Python 3 (ipykernel) — ana @ hub', 'labelled once, not twice');
 });
 
 test('a session request that fails is forgotten (no session was made); one that succeeds is kept', async () => {

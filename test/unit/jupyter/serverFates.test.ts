@@ -77,3 +77,15 @@ test('goneReason only while gone; refused reaches onRefused; listings are kept p
   fates.back('hub#');
   assert.equal(fate.goneReason!(), undefined);
 });
+
+test('signedOutReason comes from `unavailable` and never counts as gone (its kernels still run)', () => {
+  const watch = new ServerWatch({ setTimer: () => 0, clearTimer: () => undefined });
+  let signedOut: string | undefined = 'You signed out of hub';
+  const fates = new ServerFates(watch, { describe: () => 'The default server on hub', unavailable: () => signedOut });
+  const fate = fates.fateOf('hub#');
+  assert.equal(fate.signedOutReason!(), 'You signed out of hub');
+  assert.equal(fate.goneReason!(), undefined);
+  assert.equal(fate.lost('k1'), undefined);
+  signedOut = undefined;
+  assert.equal(fate.signedOutReason!(), undefined);
+});

@@ -16,6 +16,7 @@ import { createFakeVscode, FakeEventEmitter, FakeNotebook, type FakeVscode } fro
 import { recordedCell, recordedOutputs } from './recorded';
 import { HUB_FILE_SCHEME, toHubUriParts } from '../../../src/files/hubFileUri';
 import { settle } from '../../support/mockClock';
+import type { PangeoError } from '../../../src/core/http/errors';
 
 const HUB = 'https://hub.example.org/';
 
@@ -35,6 +36,15 @@ class RecordedKernel implements NotebookKernelLike {
     const cancelled = (): CellRunResult => ({ status: 'cancelled', executionCount: null, outputs: [] });
     return this.queue.enqueue(async () => {
       if (req.signal?.aborted) return cancelled();
+      if (req.code === HANG) {
+        // Prints, then runs until the kernel ends: as NotebookKernel, a reason other than Cancelled is the cell's failure.
+        req.onStart?.();
+        const outputs = new CellOutputState(this.displays, req.cellKey);
+        for (const change of outputs.apply(recordedOutputs('streams')[0]!)) req.onChange(change);
+        const reason = await new Promise<PangeoError | undefined>((resolve) => (this.end = resolve));
+        if (reason && reason.kind !== 'Cancelled') throw reason;
+        return cancelled();
+      }
       const name = Object.entries(CELLS).find(([, code]) => code === req.code)![0];
       req.onStart?.();
       const outputs = new CellOutputState(this.displays, req.cellKey);
@@ -61,13 +71,17 @@ class RecordedKernel implements NotebookKernelLike {
   async restart() {
     this.restarts++;
   }
-  async shutdown() {
+  /** Ends a HANG cell (shutdown or detach). */
+  private end?: (reason: PangeoError | undefined) => void;
+  async shutdown(reason?: PangeoError) {
     this.shutdowns++;
     this.state = 'shut-down';
+    this.end?.(reason);
   }
-  detach() {
+  detach(reason?: PangeoError) {
     this.detaches++;
     this.state = 'shut-down';
+    this.end?.(reason);
   }
   setState(state: KernelState, message?: string) {
     const previous = this.state;
@@ -76,6 +90,7 @@ class RecordedKernel implements NotebookKernelLike {
   }
 }
 
+const HANG = 'import time; print("working"); time.sleep(600)';
 const CELLS = Object.fromEntries(['value', 'streams', 'display_keep', 'display_update_later', 'clear_wait', 'rich', 'error'].map((n) => [n, recordedCell(n).code]));
 
 function server(name = ''): ConnectedServer {
@@ -339,6 +354,24 @@ describe('NotebookControllers (fake vscode)', () => {
     assert.equal(kernels.length, 2, 'a new kernel after sign-in');
     assert.equal(nb.cells[0]!.lastRun?.success, true);
     assert.deepEqual(nb.cells[0]!.outputs.map((o) => o.items[0]!.text), ['2']);
+  });
+
+  test('sign-out while a cell runs: the cell keeps what it printed, then says it was signed out and ends failed', async () => {
+    const { fake, open, kernelUsers, kernels } = setup();
+    const nb = new FakeNotebook('long.ipynb', [HANG]);
+    await open(nb);
+    const controller = fake.controllers.find((c) => c.id === controllerIdFor(HUB, '', 'python3'))!;
+    const running = controller.executeHandler(nb.cells, nb, controller);
+    await settle();
+    assert.equal(nb.cells[0]!.lastRun?.success, undefined, 'the cell ended before the sign-out');
+    await kernelUsers[0]!.release(HUB);
+    await running;
+    assert.equal(kernels[0]!.shutdowns, 1);
+    assert.equal(nb.cells[0]!.lastRun?.success, false, 'the cell ended without ✓ or ✗');
+    const texts = nb.cells[0]!.outputs.map((o) => o.items[0]!.text);
+    assert.equal(texts.length, 2, JSON.stringify(texts));
+    assert.doesNotMatch(texts[0]!, /signed out/, 'what the cell printed is kept first');
+    assert.match(texts[1]!, /You signed out of hub\.example\.org while this cell ran, so its kernel was shut down\. Sign in to hub\.example\.org/);
   });
 
   test('signed out without release (hub removed, token lost): the kernel is detached, the notebook stays bound', async () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { KernelMessage } from '@jupyterlab/services';
 import type { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { toKernelOutput, KernelOutput } from '../../../src/jupyterServer/kernelOutputs';
-import { CancelledError, NotFoundError, UnexpectedResponseError, UnreachableError, isPangeoError } from '../../../src/core/http/errors';
+import { CancelledError, NotFoundError, PangeoError, UnexpectedResponseError, UnreachableError, isPangeoError } from '../../../src/core/http/errors';
 import { KernelLostError, KernelState, NotebookKernel, NotebookKernelOptions, ServerGoneError, ServerProbe, ServerStoppedError } from '../../../src/kernels/notebookKernel';
 import { recordedCell, recordedMessages } from './recorded';
 
@@ -278,5 +278,15 @@ describe('NotebookKernel (fake server, recorded messages)', () => {
     kept.detach();
     assert.deepEqual(server.deleted, ['api/sessions/s0']);
     assert.equal(server.sessions[1]!.disposed, true);
+  });
+
+  test('shutdown with a reason (signed out): the running cell fails with it rather than ending as cancelled', async () => {
+    const server = new FakeServer();
+    const kernel = server.kernel();
+    const running = kernel.run({ code: 'block', onChange: noop }).then(() => undefined, (e: unknown) => e);
+    await until(() => server.sessions[0]?.executed.includes('block') ?? false);
+    const why = new PangeoError('Unauthorized', 'You signed out of hub while this cell ran, so its kernel was shut down.', 'Sign in again.');
+    await kernel.shutdown(why);
+    assert.equal(await running, why);
   });
 });

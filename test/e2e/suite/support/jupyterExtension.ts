@@ -2,7 +2,8 @@
 // ms-toolsai.jupyter (PANGEO_E2E_JUPYTER_EXTENSION, checked by hand), our "Pangeo hubs" provider, and the real picker.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { JupyterServer, JupyterServerProvider } from '@vscode/jupyter-extension';
+import type { JupyterServer, JupyterServerCommandProvider, JupyterServerProvider } from '@vscode/jupyter-extension';
+import { pangeoCollection } from './jupyterStub';
 import { ui } from '../../runner/ui';
 import { until, type PangeoApi } from './hubScenario';
 
@@ -34,6 +35,17 @@ export async function provider(api: PangeoApi): Promise<JupyterServerProvider> {
   }, 30_000);
 }
 
+/**
+ * The "Pangeo hubs" entry's commands ("Open Server Files…" etc.) as the kernel picker calls them: the stub's recorded
+ * command provider, or with the real extension the one our registration handed it.
+ */
+export async function pickerCommands(api: PangeoApi): Promise<Pick<JupyterServerCommandProvider, 'provideCommands' | 'handleCommand'>> {
+  await provider(api);
+  if (isStub()) return (await pangeoCollection()).commandProvider!;
+  const p = api.jupyter.provider!;
+  return { provideCommands: () => p.commands(), handleCommand: (command) => p.handleCommand(command) };
+}
+
 export async function listed(p: JupyterServerProvider, id: string): Promise<JupyterServer | undefined> {
   return ((await p.provideJupyterServers(none())) ?? []).find((s) => s.id === id);
 }
@@ -54,10 +66,11 @@ export function textOutputs(editor: vscode.NotebookEditor, index: number): strin
 }
 
 /** Runs a cell and waits until it has ended; returns its outputs and success. */
-export async function runCellToEnd(editor: vscode.NotebookEditor, index: number, timeoutMs = 60_000): Promise<{ outputs: string[]; success?: boolean; ms: number }> {
+export async function runCellToEnd(editor: vscode.NotebookEditor, index: number, timeoutMs = 60_000, show = true): Promise<{ outputs: string[]; success?: boolean; ms: number }> {
   const before = editor.notebook.cellAt(index).executionSummary?.timing?.endTime;
   const t0 = Date.now();
-  await vscode.window.showNotebookDocument(editor.notebook);
+  // `show` off: the cell runs by its document's URI, and whatever the active editor group shows stays in front.
+  if (show) await vscode.window.showNotebookDocument(editor.notebook);
   void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: editor.notebook.uri });
   await until(`cell ${index} to end`, () => {
     const end = editor.notebook.cellAt(index).executionSummary?.timing?.endTime;

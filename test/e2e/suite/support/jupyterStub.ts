@@ -17,6 +17,12 @@ export interface RecordedCollection {
   disposed: boolean;
 }
 
+/** The stand-in is installed (not the real ms-toolsai.jupyter): suites that read what it records register only then. */
+export function jupyterStubInstalled(): boolean {
+  const version = (vscode.extensions.getExtension(JUPYTER_ID)?.packageJSON as { version?: string } | undefined)?.version;
+  return version?.endsWith('-e2e') === true;
+}
+
 export async function recordedCollections(): Promise<RecordedCollection[]> {
   const stub = vscode.extensions.getExtension<{ collections: RecordedCollection[] }>(JUPYTER_ID);
   assert.ok(stub, `${JUPYTER_ID} (the e2e stub) is not installed in this editor`);
