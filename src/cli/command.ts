@@ -3,12 +3,14 @@ import type { ParseArgsConfig } from 'node:util';
 import { isPangeoError, TimeoutError } from '../core/http/errors';
 import { redact } from '../core/http/redact';
 import type { Logger } from '../core/log';
-import type { OutputStream } from './terminalOutput';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, auth: 3, unreachable: 4 } as const;
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export type OptionValues = Record<string, string | boolean | string[] | undefined>;
+
+/** Where a CLI write goes. */
+export type OutputStream = 'stdout' | 'stderr';
 
 export interface CliIO {
   // Properties, not methods: a command may pick one and call it detached.

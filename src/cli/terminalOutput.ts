@@ -1,9 +1,7 @@
 // The CLI's one way out: runCli hands commands only these writers, so no server text (progress messages, failure
 // reasons, server, cluster and worker names, file names, errors) reaches a terminal with its escape sequences.
 import { escapeJsonControls, stripTerminalControls, stripTerminalControlsKeepingStyle } from '../shared/text/controlCharacters';
-import type { CliIO } from './command';
-
-export type OutputStream = 'stdout' | 'stderr';
+import type { CliIO, OutputStream } from './command';
 
 export interface TerminalOutput {
   /** Human text: escape sequences removed whole, other control, bidi and invisible characters shown as ⟨U+XXXX⟩. */
