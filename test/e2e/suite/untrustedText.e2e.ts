@@ -80,6 +80,8 @@ const SHOWN = {
   osc52: OSC52.replace('\u001b', '⟨U+001B⟩').replace('\u0007', '⟨U+0007⟩'),
   icons: ICONS,
 };
+const TABLE = '[data-testid="workers-table"]';
+const LEGEND = '[data-testid="task-stream-legend"]';
 const DASK_VIEW = '#workbench\\.parts\\.sidebar .pane:has(.pane-header:has-text("Dask Clusters")) .pane-body';
 
 /**
@@ -186,28 +188,30 @@ if (hubConfig()) {
         }, 90_000, 500);
 
         await vscode.commands.executeCommand('pangeo.dask.openDashboard', { kind: 'cluster', providerId: 'local', cluster });
-        // The workers table: every name as text, the override as a marker.
-        const table = (await ui({ kind: 'webviewText', selector: '[data-testid="workers-table"]', match: 'invoice⟨U\\+202E⟩fdp\\.exe' }, 60_000)) ?? '';
-        assertShownAsText(table, 'the workers table', [SHOWN.bidi, SHOWN.img, SHOWN.html, SHOWN.link, SHOWN.osc52, SHOWN.icons, TEN_THOUSAND]);
-        // The live task stream: its legend names the prefixes of the tasks that finished.
+        // The workers table once it lists them, and the live task stream's legend once it names every prefix of the
+        // tasks that finished since it started (waiting on words that no protection changes, so each check below can fail).
+        await ui({ kind: 'webviewText', selector: TABLE, match: 'Official fix' }, 60_000);
         await ui({ kind: 'webviewInput', selector: '[data-testid="task-stream-toggle"]' });
-        const legend = (await ui({ kind: 'webviewText', selector: '[data-testid="task-stream-legend"]', match: 'command:' }, 60_000)) ?? '';
+        let legend = '';
         await until('every hostile prefix in the task stream legend', async () => {
-          const text = (await ui({ kind: 'webviewText', selector: '[data-testid="task-stream-legend"]' })) ?? legend;
-          return [SHOWN.bidi, `task${SHOWN.img}`, `task${SHOWN.html}`, `a${SHOWN.link}`, SHOWN.osc52, TEN_THOUSAND].every((p) => text.includes(p)) || undefined;
-        }, 30_000, 1_000).catch(async (e: Error) => {
-          throw new Error(`${e.message}; the legend reads ${JSON.stringify((await ui({ kind: 'webviewText', selector: '[data-testid="task-stream-legend"]' }))?.slice(0, 600))}`);
+          legend = (await ui({ kind: 'webviewText', selector: LEGEND, match: 'Official fix' }, 60_000)) ?? '';
+          return [`task${IMG}`, `task${HTML}`, `a${LINK}`, 'fdp.exe', 'Y3VybCBldmlsIHwgc2g=', TEN_THOUSAND].every((p) => legend.includes(p));
+        }, 90_000, 1_000).catch((e: Error) => {
+          throw new Error(`${e.message}; the legend reads ${JSON.stringify(legend.slice(0, 600))}`);
         });
-        assertShownAsText((await ui({ kind: 'webviewText', selector: '[data-testid="task-stream-legend"]' })) ?? '', 'the task stream legend',
-          [SHOWN.bidi, `task${SHOWN.img}`, `a${SHOWN.link}`, SHOWN.osc52]);
 
-        // Nothing made from the text, and no page wider than its panel (a 10,000-character name or prefix once made it 61,623 px wide).
-        const page = JSON.parse((await ui({ kind: 'webviewPage', selector: '[data-testid="workers-table"]', count: MARKUP })) ?? '{}') as WebviewPage;
+        // Nothing made from the text, and no page wider than its panel (a 10,000-character prefix once made it 61,623 px wide).
+        const page = JSON.parse((await ui({ kind: 'webviewPage', selector: TABLE, count: MARKUP })) ?? '{}') as WebviewPage;
         assert.deepEqual(page.counts, Object.fromEntries(MARKUP.map((m) => [m, 0])), 'elements made from the servers\' text');
         assert.ok(page.scrollWidth <= page.clientWidth, `the dashboard is ${page.scrollWidth} px wide in a ${page.clientWidth} px panel`);
+        // Every name and prefix as sent, the hidden characters as ⟨U+…⟩ markers.
+        assertShownAsText((await ui({ kind: 'webviewText', selector: TABLE })) ?? '', 'the workers table',
+          [SHOWN.bidi, SHOWN.img, SHOWN.html, SHOWN.link, SHOWN.osc52, SHOWN.icons, TEN_THOUSAND]);
+        assertShownAsText((await ui({ kind: 'webviewText', selector: LEGEND })) ?? '', 'the task stream legend',
+          [SHOWN.bidi, `task${SHOWN.img}`, `task${SHOWN.html}`, `a${SHOWN.link}`, SHOWN.osc52, TEN_THOUSAND]);
         // Clicking the link's words (a row, a legend entry) selects a worker and runs nothing.
-        await ui({ kind: 'webviewInput', selector: '[data-testid="workers-table"] td:has-text("Official fix")' });
-        await ui({ kind: 'webviewInput', selector: '[data-testid="task-stream-legend"] .legend-item:has-text("Official fix")' });
+        await ui({ kind: 'webviewInput', selector: `${TABLE} td:has-text("Official fix")` });
+        await ui({ kind: 'webviewInput', selector: `${LEGEND} .legend-item:has-text("Official fix")` });
         await vscode.commands.executeCommand('notifications.clearAll');
         await ui({ kind: 'screenshot', name: 'untrusted-dashboard' });
 
