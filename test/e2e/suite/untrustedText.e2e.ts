@@ -96,7 +96,7 @@ def work(seconds):
     time.sleep(seconds)
     return seconds
 async def main():
-    workers = [await Worker(spec['scheduler'], name=n, nthreads=1, memory_limit=0, host='127.0.0.1', dashboard=False,
+    workers = [await Worker(spec['scheduler'], name=n, nthreads=1, memory_limit='2GiB', host='127.0.0.1', dashboard=False,
                             local_directory=tempfile.mkdtemp()) for n in spec['workers']]
     async with Client(spec['scheduler'], asynchronous=True) as client:
         held = []
