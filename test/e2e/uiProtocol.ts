@@ -28,10 +28,22 @@ export type UiAction =
   | { kind: 'webviewText'; selector: string; match?: string }
   /** In the webview that shows `selector`: types `fill` into it (replacing its value), or clicks it. */
   | { kind: 'webviewInput'; selector: string; fill?: string }
+  /**
+   * In the webview that shows `selector`: its page's scrollWidth and clientWidth and how many elements match each CSS
+   * selector of `count`, as JSON (`WebviewPage`): a page wider than its panel, or markup made from a server's text.
+   */
+  | { kind: 'webviewPage'; selector: string; count: string[] }
   /** Returns how many elements match `selector` in the workbench page (0 is an answer, not a wait). */
   | { kind: 'count'; selector: string }
   /** Saves `<artifacts>/<name>.png` of the whole workbench. */
   | { kind: 'screenshot'; name: string };
+
+/** What `webviewPage` answers (as JSON text). */
+export interface WebviewPage {
+  scrollWidth: number;
+  clientWidth: number;
+  counts: Record<string, number>;
+}
 
 export interface UiRequest {
   id: number;

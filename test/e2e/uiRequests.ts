@@ -2,9 +2,9 @@
 // workbench with Playwright, one at a time, and writes the outcome back.
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { sleep } from './processes';
-import { requestFile, responseFile, type UiAction, type UiRequest, type UiResponse } from './uiProtocol';
+import { requestFile, responseFile, type UiAction, type UiRequest, type UiResponse, type WebviewPage } from './uiProtocol';
 
 export interface UiRequestServer {
   /** Stops serving after the request in hand; resolves when the loop has ended. */
@@ -151,6 +151,8 @@ async function act(page: Page, action: UiAction, timeout: number, artifactsDir: 
       else await target.click({ timeout });
       return undefined;
     }
+    case 'webviewPage':
+      return JSON.stringify(await webviewPage(page, action.selector, action.count, timeout));
     case 'count':
       return String(await page.locator(action.selector).count());
     case 'screenshot':
@@ -177,6 +179,8 @@ function describe(action: UiAction): string {
       return `read webview ${action.selector}${action.match !== undefined ? ` until /${action.match}/` : ''}`;
     case 'webviewInput':
       return `${action.fill !== undefined ? `fill "${action.fill}" into` : 'click'} webview ${action.selector}`;
+    case 'webviewPage':
+      return `widths and ${action.count.join(', ')} in the webview of ${action.selector}`;
     case 'count':
       return `count ${action.selector}`;
     case 'screenshot':
@@ -189,14 +193,35 @@ function describe(action: UiAction): string {
  * visible `selector` in each frame of the page that has one, right now.
  */
 async function webviewMatches(page: Page, selector: string): Promise<Locator[]> {
-  const found: Locator[] = [];
+  return (await webviewFrames(page, selector)).map((f) => f.target);
+}
+
+/** The frames of the page showing `selector` now, with that element. */
+async function webviewFrames(page: Page, selector: string): Promise<{ frame: Frame; target: Locator }[]> {
+  const found: { frame: Frame; target: Locator }[] = [];
   for (const frame of page.frames()) {
     if (frame === page.mainFrame() || frame.isDetached()) continue;
     const target = frame.locator(selector).filter({ visible: true }).first();
     // count() doesn't wait: frames without the element cost nothing.
-    if (await target.count().catch(() => 0)) found.push(target);
+    if (await target.count().catch(() => 0)) found.push({ frame, target });
   }
   return found;
+}
+
+/** The widths of the page of the webview showing `selector` and its counts of `selectors` (no wait for those). */
+async function webviewPage(page: Page, selector: string, selectors: string[], timeout: number): Promise<WebviewPage> {
+  const deadline = Date.now() + timeout;
+  let frames = await webviewFrames(page, selector);
+  while (!frames.length) {
+    if (Date.now() > deadline) throw new Error(`no visible ${selector} in any webview (${page.frames().length} frames)`);
+    await sleep(250);
+    frames = await webviewFrames(page, selector);
+  }
+  const { frame } = frames[0]!;
+  const widths = await frame.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  const counts: Record<string, number> = {};
+  for (const s of selectors) counts[s] = await frame.locator(s).count();
+  return { ...widths, counts };
 }
 
 /** The first webview element matching `selector`, once there is one. */
