@@ -42,6 +42,11 @@ export function activate(context: vscode.ExtensionContext) {
     ...deps,
     hubTokenFor: async (_gateway, hubUrl) => (hubUrl ? (await hubs.service.authorizationFor(hubUrl))?.replace(/^token\s+/, '') : undefined),
     localClusterEnv: () => aws.store.env(),
+    // Each signed-in hub is asked whether it serves a Dask Gateway, which the Dask view then offers.
+    signedInHubs: {
+      list: () => hubs.service.allSnapshots().filter((s) => s.record.user).map((s) => ({ url: s.record.base, label: s.record.label })),
+      onDidChange: hubs.service.onDidChangeServers,
+    },
     // Clusters made in notebooks: our own kernels first, else the Jupyter extension's kernels API (asks consent once).
     runInKernel: async (uri, code, token) => (await kernels.runInNotebook(uri, code)) ?? jupyterExtensionRunner(vscode)(uri, code, token),
   });

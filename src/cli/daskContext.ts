@@ -7,16 +7,20 @@ import { findCluster, type ClusterProvider, type ClusterSummary } from '../dask/
 import { JsonFileStore } from '../core/keyValueStore';
 import { localClustersFile, stateDirectory } from '../dask/local/localClusterRegistry';
 import { descriptorFor, descriptorOf, PROVIDER_TABLE } from '../dask/providerTable';
+import { parseHubUrl } from '../hubs/hubUrl';
+import { cliSecretStore } from './cliSecrets';
+import { LoginTokens } from './loginTokens';
 
 export const PROVIDER_OPTIONS = {
   provider: { type: 'string', short: 'p' },
   url: { type: 'string' },
   workspace: { type: 'string' },
+  hub: { type: 'string' },
   dask: { type: 'string' },
   timeout: { type: 'string' },
 } as const;
 
-export const PROVIDER_USAGE = `[--provider ${Object.keys(PROVIDER_TABLE).join('|')}] [--url URL] [--workspace WS] [--timeout SECONDS]`;
+export const PROVIDER_USAGE = `[--provider ${Object.keys(PROVIDER_TABLE).join('|')}] [--url URL | --hub HUB_URL] [--workspace WS] [--timeout SECONDS]`;
 
 /** --timeout: how long one call to a gateway or scheduler may take in all, retries included; undefined = the provider's own. */
 function requestTimeout(ctx: CommandContext): { ms?: number; hint: string } {
@@ -33,7 +37,11 @@ export function providerFromContext(ctx: CommandContext): ClusterProvider {
   const descriptor = descriptorOf(kind);
   if (!descriptor) throw new UsageError(`unknown provider "${kind}": use ${Object.keys(PROVIDER_TABLE).join(', ')}`);
   const env = ctx.io.env;
-  const { config, secret } = descriptor.fromEnvironment({ url: optionalString(ctx, 'url'), workspace: optionalString(ctx, 'workspace') }, env);
+  const hubText = optionalString(ctx, 'hub');
+  const hub = hubText === undefined ? undefined : parseHubUrl(hubText).base;
+  const { config, secret } = descriptor.fromEnvironment({ url: optionalString(ctx, 'url'), workspace: optionalString(ctx, 'workspace'), hub }, env);
+  // --hub without JUPYTERHUB_API_TOKEN: the token an earlier `hub login` kept for that hub (the newest).
+  const keptToken = async () => (hub ? (await new LoginTokens(cliSecretStore(env)).list(hub))[0]?.token : undefined);
   return descriptor.create(config, {
     logger: ctx.logger,
     // Local clusters and adaptive bounds set by one call are seen by the next: they live in the CLI's state file.
@@ -43,7 +51,7 @@ export function providerFromContext(ctx: CommandContext): ClusterProvider {
     daskCommand: () => optionalString(ctx, 'dask') ?? env.PANGEO_DASK_COMMAND,
     // The follower outlives this call: the same CLI, started detached, with the cluster's id appended.
     adaptiveFollowerCommand: { command: process.execPath, args: [process.argv[1] ?? 'pangeo-compute', 'dask', 'follow-adaptive'] },
-    secret: () => Promise.resolve(secret),
+    secret: async () => secret ?? (await keptToken()),
     sameKind: () => [config],
     requestTimeout: requestTimeout(ctx),
   });

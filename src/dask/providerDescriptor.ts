@@ -10,6 +10,8 @@ import type { DiscoveredCluster } from './notebook/kernelClusterDiscovery';
 export interface ProviderAddress {
   url?: string;
   workspace?: string;
+  /** A JupyterHub whose service provides it (a Dask Gateway at <hub>/services/dask-gateway/). */
+  hub?: string;
 }
 
 /** A configuration (stored as is: never a secret) and the one secret that goes with it (a token or a password). */

@@ -24,6 +24,8 @@ export interface DaskCommandDeps {
   logger: Logger;
   runInKernel: RunInKernel;
   hubSignInAvailable: boolean;
+  /** Also run by Refresh of the whole view (looks for offered gateways again). */
+  onRefreshAll?(): Promise<void>;
   /** Clusters created from the editor, remembered across reloads. */
   rememberCreated(providerId: string, clusterId: string): Promise<void>;
 }
@@ -63,7 +65,7 @@ export function registerDaskCommands(d: DaskCommandDeps): vscode.Disposable[] {
 
   return [
     registerCommand(d, 'pangeo.dask.refresh', 'Refresh Dask clusters', async (node?: ProviderNode) => {
-      await service.refresh(node?.kind === 'provider' ? node.providerId : undefined);
+      await Promise.all([service.refresh(node?.kind === 'provider' ? node.providerId : undefined), node?.kind === 'provider' ? undefined : d.onRefreshAll?.()]);
     }),
 
     registerCommand(d, 'pangeo.dask.addProvider', 'Add Dask provider', async () => {

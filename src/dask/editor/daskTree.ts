@@ -10,6 +10,7 @@ import { adoptionOf, descriptorFor, isRemovable } from '../providerTable';
 import { encodeResourceId } from '../../shared/resourceIds';
 import { code, joinMarkdown, markdown, plainLabel, plainText } from '../../shared/text/untrustedText';
 import { toMarkdownString } from '../../editor/untrustedMarkdown';
+import type { GatewayOffers, OfferedGateway } from './gatewayOffers';
 
 export type DaskTreeNode =
   | { kind: 'provider'; providerId: string }
@@ -18,7 +19,8 @@ export type DaskTreeNode =
   | { kind: 'notebooks' }
   | { kind: 'notebook'; uri: string }
   | { kind: 'discovered'; uri: string; cluster: DiscoveredCluster }
-  | { kind: 'message'; text: string; icon: string; command?: vscode.Command; tooltip?: string };
+  | { kind: 'message'; text: string; icon: string; command?: vscode.Command; tooltip?: string }
+  | { kind: 'offer'; offer: OfferedGateway };
 
 const STATUS_ICON: Record<ClusterSummary['status'], [string, string?]> = {
   running: ['server-process', 'testing.iconPassed'],
@@ -41,7 +43,7 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
     this.refresh();
   }
 
-  constructor(private readonly vs: typeof vscode, private readonly service: ClusterService) {
+  constructor(private readonly vs: typeof vscode, private readonly service: ClusterService, private readonly offers?: GatewayOffers) {
     super();
     this.emitter = this._register(new vs.EventEmitter<DaskTreeNode | undefined>());
     this.onDidChangeTreeData = this.emitter.event;
@@ -55,6 +57,10 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
     if (!node) {
       const roots: DaskTreeNode[] = this.service.snapshots().map((s) => ({ kind: 'provider', providerId: s.provider.id }));
       if (this.service.notebookClusters().length) roots.push({ kind: 'notebooks' });
+      // Gateways found without typing an address (Dask's configuration, a signed-in hub's service): one click adds one.
+      for (const offer of this.offers?.offers() ?? []) roots.push({ kind: 'offer', offer });
+      const problem = this.offers?.problem();
+      if (problem) roots.push({ kind: 'message', text: problem.message, icon: 'warning', tooltip: problem.hint });
       return roots;
     }
     switch (node.kind) {
@@ -186,6 +192,16 @@ export class DaskTreeProvider extends Disposable implements vscode.TreeDataProvi
         item.description = plainLabel(`${c.type} · ${c.variables.join(', ')}${c.status ? ` · ${c.status}` : ''}`);
         item.tooltip = plainText([c.schedulerAddress, c.dashboardLink, c.gatewayAddress].filter(Boolean).join('\n'));
         item.contextValue = 'daskDiscovered' + (c.dashboardLink ? '.dashboard' : '') + (adoptionOf(c) ? '.adopt' : '');
+        return item;
+      }
+      case 'offer': {
+        const item = new vs.TreeItem(plainLabel(`Add ${node.offer.label}`), C.None);
+        item.id = `offer:${node.offer.id}`;
+        item.iconPath = new vs.ThemeIcon('add');
+        item.description = plainLabel(node.offer.detail);
+        item.tooltip = plainText(`${node.offer.config.url}\n${node.offer.detail}`);
+        item.command = { command: 'pangeo.dask.addOfferedGateway', title: 'Add', arguments: [node] };
+        item.contextValue = 'daskGatewayOffer';
         return item;
       }
       case 'message': {

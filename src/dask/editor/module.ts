@@ -9,6 +9,8 @@ import { registerDaskCommands } from './daskEditorCommands';
 import { DaskTreeProvider } from './daskTree';
 import { jupyterExtensionRunner, type RunInKernel } from './notebookClusters';
 import { ProviderStore } from './providerStore';
+import { GatewayOffers, type SignedInHubs } from './gatewayOffers';
+import { registerGatewayOfferCommands } from './gatewayOfferCommands';
 import { existsSync } from 'node:fs';
 import { daskBesidePython } from '../local/daskExecutable';
 
@@ -19,6 +21,8 @@ export interface DaskModuleDeps extends ModuleDeps {
   runInKernel?: RunInKernel;
   /** Extra environment for local clusters (e.g. short-lived AWS credentials from a preset's role). */
   localClusterEnv?: () => Record<string, string> | undefined;
+  /** The signed-in hubs, whose Dask Gateway service (if any) the view offers. */
+  signedInHubs?: SignedInHubs;
 }
 
 export interface DaskModule extends vscode.Disposable {
@@ -52,16 +56,30 @@ export function registerDask(deps: DaskModuleDeps): DaskModule {
     pollMs: () => Math.max(1, readSetting(vs, 'pangeo.dask.pollSeconds')) * 1000,
     maxPollMs: 60_000,
   }));
-  const tree = disposables.add(new DaskTreeProvider(vs, service));
+  // Gateways offered without an address typed: Dask's configuration, and each signed-in hub's service.
+  const offers = disposables.add(new GatewayOffers({
+    env: () => process.env, hubs: deps.signedInHubs, logger,
+    hubToken: deps.hubTokenFor ? (hubUrl) => deps.hubTokenFor!(hubUrl, hubUrl) : undefined,
+    known: () => store.providers().map((p) => p.id),
+  }));
+  const tree = disposables.add(new DaskTreeProvider(vs, service, offers));
   disposables.add(service.onDidChange(() => tree.refresh()));
+  disposables.add(offers.onDidChange(() => tree.refresh()));
   const view = disposables.add(vs.window.createTreeView('pangeo.dask', { treeDataProvider: tree, showCollapseAll: true }));
   // No polling while hidden: a closed sidebar costs the gateways nothing.
-  disposables.add(view.onDidChangeVisibility((e) => service.setVisible(e.visible)));
+  disposables.add(view.onDidChangeVisibility((e) => {
+    service.setVisible(e.visible);
+    if (e.visible) void offers.update(true);
+  }));
   service.setVisible(view.visible);
+  if (view.visible) void offers.update(true);
+  for (const d of registerGatewayOfferCommands({ vs, logger, store, service, offers })) disposables.add(d);
   for (const d of registerDaskCommands({
     vs, service, store, logger,
     runInKernel: deps.runInKernel ?? jupyterExtensionRunner(vs),
     hubSignInAvailable: !!deps.hubTokenFor,
+    // Refresh also asks the hubs and Dask's configuration again.
+    onRefreshAll: () => offers.update(true),
     rememberCreated: async (providerId, clusterId) => {
       const created = context.globalState.get<Record<string, string[]>>(CREATED_KEY) ?? {};
       created[providerId] = [...new Set([...(created[providerId] ?? []), clusterId])].slice(-50);

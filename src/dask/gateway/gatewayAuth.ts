@@ -2,6 +2,8 @@
 // HTTP Basic, or nothing; and how the CLI finds those credentials in the environment like the Python client does.
 import { InvalidInputError } from '../../core/http/errors';
 import { registerSecret } from '../../core/http/redact';
+import { readDaskConfig, type DaskConfigFiles } from '../daskConfig';
+import { gatewayAuthSetting } from './gatewaySettings';
 
 export type GatewayAuth =
   | { type: 'jupyterhub'; token: () => string | undefined | Promise<string | undefined> }
@@ -36,32 +38,17 @@ export interface GatewayCredentials {
 }
 
 /**
- * Credentials from the environment, with the Python client's names: DASK_GATEWAY__AUTH__TYPE (jupyterhub | basic),
- * JUPYTERHUB_API_TOKEN, DASK_GATEWAY__AUTH__KWARGS__USERNAME / __PASSWORD. Without a type: a hub token if set, else basic
- * if a username is set, else none.
+ * Credentials as the Python client finds them: gateway.auth.type and its kwargs in Dask's configuration (files and
+ * DASK_GATEWAY__AUTH__* variables, see gatewaySettings.ts), JUPYTERHUB_API_TOKEN for jupyterhub.
  */
-export function gatewayCredentialsFromEnv(env: NodeJS.ProcessEnv): GatewayCredentials {
-  const type = (env.DASK_GATEWAY__AUTH__TYPE ?? '').trim().toLowerCase();
-  const token = env.JUPYTERHUB_API_TOKEN ?? env.DASK_GATEWAY__AUTH__KWARGS__API_TOKEN;
-  const username = env.DASK_GATEWAY__AUTH__KWARGS__USERNAME ?? env.USER ?? '';
-  const password = env.DASK_GATEWAY__AUTH__KWARGS__PASSWORD ?? '';
-  if (type === 'jupyterhub' || (!type && token)) {
-    if (!token) throw new InvalidInputError('DASK_GATEWAY__AUTH__TYPE is jupyterhub but JUPYTERHUB_API_TOKEN is not set.');
-    return { type: 'jupyterhub', secret: token };
-  }
-  if (type === 'basic' || (!type && env.DASK_GATEWAY__AUTH__KWARGS__USERNAME)) {
-    if (!username) throw new InvalidInputError('Basic auth for the Dask Gateway needs DASK_GATEWAY__AUTH__KWARGS__USERNAME.');
-    return { type: 'basic', username, secret: password };
-  }
-  if (type && type !== 'none' && type !== 'simple') {
-    throw new InvalidInputError(`Unsupported DASK_GATEWAY__AUTH__TYPE "${type}".`, 'Use jupyterhub or basic (Kerberos is not supported).');
-  }
-  return { type: 'none' };
+export function gatewayCredentialsFromEnv(env: NodeJS.ProcessEnv, files?: DaskConfigFiles): GatewayCredentials {
+  const { type, username, secret } = gatewayAuthSetting(readDaskConfig(env, files), env);
+  return { type, username, secret };
 }
 
 /** The environment's credentials as a GatewayAuth. */
-export function gatewayAuthFromEnv(env: NodeJS.ProcessEnv): GatewayAuth {
-  const c = gatewayCredentialsFromEnv(env);
+export function gatewayAuthFromEnv(env: NodeJS.ProcessEnv, files?: DaskConfigFiles): GatewayAuth {
+  const c = gatewayCredentialsFromEnv(env, files);
   if (c.type === 'jupyterhub') return { type: 'jupyterhub', token: () => c.secret };
   if (c.type === 'basic') return { type: 'basic', username: c.username ?? '', password: c.secret ?? '' };
   return { type: 'none' };

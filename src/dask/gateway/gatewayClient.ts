@@ -37,6 +37,10 @@ export interface GatewayClientOptions {
   fetch?: typeof fetch;
   /** The JupyterHub whose tokens the gateway checks (default: derived from a …/services/dask-gateway/ address). */
   hubUrl?: string;
+  /** Where browsers reach the gateway (gateway.public-address): the root of dashboard links; default `url`. */
+  publicUrl?: string;
+  /** Where the address was configured (DASK_GATEWAY__ADDRESS, a Dask config file), named when it does not answer. */
+  addressSource?: string;
 }
 
 /** What the gateway said to a scale or adapt request. */
@@ -175,7 +179,7 @@ export class GatewayClient {
   /** The public dashboard link for a route the gateway returned. */
   dashboardUrl(route: string | null): string | undefined {
     if (!route) return undefined;
-    return `${this.url.replace(/\/$/, '')}${route}`;
+    return `${(this.opts.publicUrl ?? this.url).replace(/\/$/, '')}${route}`;
   }
 
   /**
@@ -191,12 +195,12 @@ export class GatewayClient {
     } catch (e) {
       if (deadline.aborted && !req.signal?.aborted && (isPangeoError(e, 'Cancelled') || isPangeoError(e, 'Timeout'))) {
         const secs = Math.round(budgetMs / 1000);
-        throw new PangeoError('Timeout', `The Dask Gateway at ${this.url} did not answer within ${secs} s.`,
+        throw new PangeoError('Timeout', `The Dask Gateway at ${this.url}${this.opts.addressSource ? ` (set by ${this.opts.addressSource})` : ''} did not answer within ${secs} s.`,
           this.opts.timeoutHint ?? 'It may be hung or overloaded: retry later, or tell its admin.', { url: this.url });
       }
       if (req.signal?.aborted && !isPangeoError(e, 'Cancelled')) throw new CancelledError();
       throw await explainGatewayError(e, {
-        url: this.url, auth: this.opts.auth, serviceName: this.serviceName, hubVerdict: () => this.hubVerdict(),
+        url: this.url, auth: this.opts.auth, serviceName: this.serviceName, hubVerdict: () => this.hubVerdict(), addressSource: this.opts.addressSource,
       });
     }
   }

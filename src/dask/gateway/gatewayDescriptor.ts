@@ -1,8 +1,10 @@
 // Dask Gateway in the provider table: added by its address and how it authenticates you (the hub sign-in's token, a
 // pasted hub token, a password, or nothing); from the CLI, with the Python client's DASK_GATEWAY__* variables.
 import { InvalidInputError } from '../../core/http/errors';
-import { httpUrlProblem, type ProviderDescriptor } from '../providerDescriptor';
-import { gatewayCredentialsFromEnv, hubFromApiUrl, hubOfGateway, type GatewayAuth } from './gatewayAuth';
+import { readDaskConfig } from '../daskConfig';
+import { httpUrlProblem, type BuildContext, type ProviderDescriptor } from '../providerDescriptor';
+import { hubFromApiUrl, hubOfGateway, hubServiceGatewayUrl, type GatewayAuth } from './gatewayAuth';
+import { gatewayAuthSetting, gatewaySettings, type GatewaySettings } from './gatewaySettings';
 import { GATEWAY_CAPABILITIES, GatewayProvider } from './gatewayProvider';
 
 export interface GatewayConfig {
@@ -14,6 +16,13 @@ export interface GatewayConfig {
   hubUrl?: string;
   /** Where schedulers are reached, when not at the gateway's own host and port. */
   proxyAddress?: string;
+  /** Where browsers reach it (gateway.public-address), for dashboard links; default `url`. */
+  publicAddress?: string;
+  /**
+   * Set when the gateway came from Dask's configuration: where its address was set (DASK_GATEWAY__ADDRESS, a file).
+   * Its credentials are then read from that configuration and the environment when used, never stored.
+   */
+  fromDaskConfig?: string;
 }
 
 export const gatewayDescriptor: ProviderDescriptor<'gateway', GatewayConfig, GatewayProvider> = {
@@ -61,18 +70,30 @@ export const gatewayDescriptor: ProviderDescriptor<'gateway', GatewayConfig, Gat
   },
 
   fromEnvironment(address, env) {
-    const url = address.url ?? env.DASK_GATEWAY__ADDRESS;
-    if (!url) throw new InvalidInputError('--url (or DASK_GATEWAY__ADDRESS) is required for --provider gateway');
-    const creds = gatewayCredentialsFromEnv(env);
-    return {
-      config: { kind: 'gateway', url, auth: creds.type, username: creds.username, proxyAddress: env.DASK_GATEWAY__PROXY_ADDRESS, hubUrl: hubFromApiUrl(env.JUPYTERHUB_API_URL) },
-      secret: creds.secret,
-    };
+    if (address.hub) {
+      // The hub's own service, with the hub's token (JUPYTERHUB_API_TOKEN; the CLI also offers the one `hub login` kept).
+      const hubUrl = address.hub.endsWith('/') ? address.hub : `${address.hub}/`;
+      return { config: { kind: 'gateway', url: hubServiceGatewayUrl(hubUrl), auth: 'jupyterhub', hubUrl }, secret: env.JUPYTERHUB_API_TOKEN };
+    }
+    const dask = readDaskConfig(env);
+    const creds = gatewayAuthSetting(dask, env);
+    const hubUrl = hubFromApiUrl(env.JUPYTERHUB_API_URL);
+    if (address.url) {
+      return { config: { kind: 'gateway', url: address.url, auth: creds.type, username: creds.username, hubUrl }, secret: creds.secret };
+    }
+    const configured = gatewaySettings(dask, env);
+    if (!configured) {
+      throw new InvalidInputError('--provider gateway needs --url URL, --hub HUB_URL, or a gateway in Dask\'s configuration.',
+        'Set DASK_GATEWAY__ADDRESS, or gateway.address in ~/.config/dask/*.yaml, as the Python client reads it.');
+    }
+    return { config: fromSettings(configured, creds.type, creds.username, hubUrl), secret: creds.secret };
   },
 
   create(c, ctx) {
     let auth: GatewayAuth;
-    if (c.auth === 'jupyterhub') {
+    if (c.fromDaskConfig) {
+      auth = authFromDaskConfig(c, ctx);
+    } else if (c.auth === 'jupyterhub') {
       // The hub sign-in's current token first (it is renewed), the pasted one when the hub lends none.
       // A gateway that is a hub's service takes that hub's token even when the configuration does not name the hub.
       auth = { type: 'jupyterhub', token: async () => (await ctx.hubTokenFor?.(c.url, c.hubUrl ?? hubOfGateway(c.url))) ?? (await ctx.secret()) };
@@ -85,6 +106,34 @@ export const gatewayDescriptor: ProviderDescriptor<'gateway', GatewayConfig, Gat
     return new GatewayProvider({
       url: c.url, auth, proxyAddress: c.proxyAddress, logger: ctx.logger, hubUrl: c.hubUrl,
       timeoutMs: ctx.requestTimeout?.ms, timeoutHint: ctx.requestTimeout?.hint,
+      publicUrl: c.publicAddress, addressSource: c.fromDaskConfig,
     });
   },
 };
+
+/** The configuration of the gateway Dask's configuration names (its credentials are not part of it). */
+export function fromSettings(s: GatewaySettings, auth: GatewayConfig['auth'], username: string | undefined, hubUrl: string | undefined): GatewayConfig {
+  return {
+    kind: 'gateway', url: s.address, auth, username, hubUrl: hubUrl ?? hubOfGateway(s.address),
+    proxyAddress: s.proxyAddress, publicAddress: s.publicAddress, fromDaskConfig: s.addressSource,
+  };
+}
+
+/**
+ * A gateway from Dask's configuration authenticates as the Python client there would: the token or password its
+ * configuration and environment give now (never stored), else the hub sign-in's token or the stored secret.
+ */
+function authFromDaskConfig(c: GatewayConfig, ctx: BuildContext<GatewayConfig>): GatewayAuth {
+  const current = () => gatewayAuthSetting(readDaskConfig(ctx.env), ctx.env);
+  if (c.auth === 'basic') {
+    return { type: 'basic', username: c.username ?? '', password: async () => current().secret ?? (await ctx.secret()) };
+  }
+  if (c.auth === 'none') return { type: 'none' };
+  return {
+    type: 'jupyterhub',
+    token: async () => {
+      const now = current();
+      return (now.type === 'jupyterhub' ? now.secret : undefined) ?? (await ctx.hubTokenFor?.(c.url, c.hubUrl ?? hubOfGateway(c.url))) ?? (await ctx.secret());
+    },
+  };
+}

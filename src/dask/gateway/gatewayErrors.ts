@@ -15,6 +15,8 @@ export interface GatewayErrorContext {
   serviceName?: string;
   /** The hub's verdict on our token, asked only for jupyterhub auth after the gateway refused it. */
   hubVerdict(): Promise<HubVerdict>;
+  /** Where the address was configured (DASK_GATEWAY__ADDRESS, a Dask config file): a wrong one is fixed there. */
+  addressSource?: string;
 }
 
 /** 502/503/504 from the hub's proxy or a load balancer in front of the gateway: the gateway service is not running. */
@@ -30,8 +32,9 @@ export async function explainGatewayError(e: unknown, ctx: GatewayErrorContext):
   if (!isPangeoError(e)) return e;
   const msg = e.serverMessage;
   if (e.kind === 'Unreachable') {
-    return new PangeoError('Unreachable', `Cannot reach the Dask Gateway at ${ctx.url}${codeOf(e)}: the gateway service is down or the address is wrong.`,
-      'Check the address; if it is right, the gateway is not running: tell its admin.', e.details);
+    const from = ctx.addressSource ? ` (set by ${ctx.addressSource})` : '';
+    return new PangeoError('Unreachable', `Cannot reach the Dask Gateway at ${ctx.url}${from}${codeOf(e)}: the gateway service is down or the address is wrong.`,
+      `Check the address${ctx.addressSource ? ` in ${ctx.addressSource}` : ''}; if it is right, the gateway is not running: tell its admin.`, e.details);
   }
   if (e.status === 422) {
     return new InvalidInputError(`The Dask Gateway refused the request: ${msg ?? 'invalid options'}.`, 'Check the cluster options (pangeo-compute dask options).');
@@ -42,7 +45,7 @@ export async function explainGatewayError(e: unknown, ctx: GatewayErrorContext):
       'The hub is down or overloaded: retry later, or tell the hub\'s admin.', e.details);
   }
   if (e.status !== undefined && DOWN_STATUSES.has(e.status)) {
-    const behind = ctx.serviceName ? `the hub answered ${e.status} for its ${ctx.serviceName} service` : `${ctx.url} answered ${e.status}`;
+    const behind = ctx.serviceName ? `the hub answered ${e.status} for its ${ctx.serviceName} service` : `${ctx.url}${ctx.addressSource ? ` (set by ${ctx.addressSource})` : ''} answered ${e.status}`;
     return new PangeoError('Unreachable', `The Dask Gateway service is down: ${behind}.`,
       'Retry later; if it stays down, tell the hub\'s admin that the Dask Gateway service is not running.', e.details);
   }

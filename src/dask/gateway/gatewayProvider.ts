@@ -33,6 +33,10 @@ export interface GatewayProviderOptions {
   hubUrl?: string;
   /** How long scale/adapt wait for a cluster that is still starting before they give up (ms). */
   startTimeoutMs?: number;
+  /** Where browsers reach the gateway (gateway.public-address), for dashboard links. */
+  publicUrl?: string;
+  /** Where the address was configured (DASK_GATEWAY__ADDRESS, a Dask config file), named when it does not answer. */
+  addressSource?: string;
 }
 
 const STATUS: Record<GatewayCluster['status'], ClusterStatus> = {
@@ -50,6 +54,7 @@ export class GatewayProvider implements ClusterProvider {
   constructor(private readonly opts: GatewayProviderOptions) {
     this.client = new GatewayClient({
       url: opts.url, auth: opts.auth, logger: opts.logger, fetch: opts.fetch, hubUrl: opts.hubUrl, timeoutMs: opts.timeoutMs, timeoutHint: opts.timeoutHint,
+      publicUrl: opts.publicUrl, addressSource: opts.addressSource,
     });
     this.id = `gateway:${this.client.url}`;
     this.label = opts.label ?? `Dask Gateway ${new URL(this.client.url).host}`;

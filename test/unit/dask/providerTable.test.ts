@@ -132,7 +132,7 @@ describe('the provider table', () => {
       assert.ok(daskCommands.commands.clusters!.usage.includes(kind), `usage names ${kind}`);
     }
     assert.throws(() => providerFromContext(cliContext({ provider: 'nope' }, isolated({}))), /unknown provider "nope": use local, gateway, coiled, scheduler/);
-    assert.throws(() => providerFromContext(cliContext({ provider: 'gateway' }, isolated({}))), /--url \(or DASK_GATEWAY__ADDRESS\) is required/);
+    assert.throws(() => providerFromContext(cliContext({ provider: 'gateway' }, isolated({}))), /--provider gateway needs --url URL, --hub HUB_URL, or a gateway in Dask.s configuration/);
     assert.throws(() => providerFromContext(cliContext({ provider: 'coiled' }, isolated({}))), /No Coiled token/);
   });
 
