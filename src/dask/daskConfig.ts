@@ -150,8 +150,10 @@ function pythonOrder(a: string, b: string): number {
 /** One file as yaml.safe_load reads it (YAML 1.1, a repeated key keeps its last value); undefined for an empty one. */
 export function parseConfigFile(file: string, text: string): Tree | undefined {
   let doc: unknown;
+  // Loaded outside the try: a parser that fails to load is our fault, not a malformed file.
+  const yaml = loadChunk<typeof import('../chunks/yaml')>('yaml');
   try {
-    doc = loadChunk<typeof import('../chunks/yaml')>('yaml').parse(text, { version: '1.1', uniqueKeys: false });
+    doc = yaml.parse(text, { version: '1.1', uniqueKeys: false });
   } catch (e) {
     const pos = (e as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
     const what = (e as Error).message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
