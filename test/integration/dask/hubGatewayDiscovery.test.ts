@@ -116,7 +116,7 @@ describe('a signed-in hub\'s Dask Gateway, found without an address (real Jupyte
         return alice;
       },
       secret: async () => undefined, sameKind: () => [offer.config],
-    }) as GatewayProvider;
+    });
     assert.deepEqual(await provider.list(), []);
     const created = await provider.create({});
     const running = await provider.waitUntilRunning(created.id, 120_000);

@@ -28,8 +28,9 @@ function offersWith(env: NodeJS.ProcessEnv, hubs: Array<{ url: string; label: st
     env: () => env, logger: silentLogger, known: () => known,
     hubs: { list: () => hubs, onDidChange: changed.event },
     hubToken: async () => 'hub-token',
-    find: async ({ hubUrl, token }) => {
-      asked.push(`${hubUrl} ${await token()}`);
+    find: async (o) => {
+      const { hubUrl } = o;
+      asked.push(`${hubUrl} ${await o.token()}`);
       return gateways[hubUrl];
     },
   });
@@ -50,7 +51,7 @@ describe('offered Dask Gateways', () => {
     assert.equal(offer?.detail, 'from your Dask settings (DASK_GATEWAY__ADDRESS)');
     assert.deepEqual(offer?.config, { kind: 'gateway', url: 'http://proxy-public/services/dask-gateway', auth: 'jupyterhub', username: undefined, hubUrl: 'http://proxy-public/', proxyAddress: undefined, publicAddress: undefined, fromDaskConfig: 'DASK_GATEWAY__ADDRESS' });
     assert.equal(JSON.stringify(offer).includes('"t"'), false, 'the token is not part of the offer');
-    known.push(offer!.id);
+    known.push(offer.id);
     assert.deepEqual(offers.offers(), []);
   });
 
@@ -89,7 +90,7 @@ describe('offered Dask Gateways', () => {
     const { offers } = offersWith(home(), [{ url: HUB, label: 'hub.example.org' }], { [HUB]: found });
     await offers.update();
     const service = new ClusterService({ providers: () => [], logger: silentLogger, pollMs: () => 5000, maxPollMs: 60_000 });
-    const tree = new DaskTreeProvider(vs as unknown as typeof vscode, service, offers);
+    const tree = new DaskTreeProvider(vs, service, offers);
     const roots = await tree.getChildren();
     const offerNode = roots.find((n): n is Extract<DaskTreeNode, { kind: 'offer' }> => n.kind === 'offer');
     assert.ok(offerNode);
