@@ -9,13 +9,12 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { silentLogger } from '../../../src/core/log';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 import { findHubGateway } from '../../../src/dask/gateway/hubGatewayDiscovery';
 import { gatewayDescriptor } from '../../../src/dask/gateway/gatewayDescriptor';
 import { GatewayOffers } from '../../../src/dask/editor/gatewayOffers';
-import type { GatewayProvider } from '../../../src/dask/gateway/gatewayProvider';
 import { daskAvailable } from '../../support/dask';
 import { freePorts } from '../../support/freePort';
 import { startGatewayServer, type TestGatewayServer } from '../../support/gatewayServer/gatewayServer';
@@ -67,7 +66,7 @@ describe('a signed-in hub\'s Dask Gateway, found without an address (real Jupyte
 
   before(async () => {
     // As esbuild.mjs builds it: the YAML parser is a chunk beside the CLI, loaded when a Dask config file is read.
-    const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error', mainFields: ['module', 'main'], define: { PANGEO_CHUNKS: 'true' } } as const;
+    const common: BuildOptions = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error', mainFields: ['module', 'main'], define: { PANGEO_CHUNKS: 'true' } };
     await build({ ...common, entryPoints: ['src/cli.ts'], outfile: cli });
     await build({ ...common, entryPoints: ['src/chunks/yaml.ts'], outfile: join(dir, 'chunks', 'yaml.js') });
     [gatewayPort] = (await freePorts(1)) as [number];
