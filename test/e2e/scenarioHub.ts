@@ -1,6 +1,8 @@
 // The real JupyterHub the editor scenarios run against (hub sign-in, servers, kernels): started by `run.ts`, its
 // URL and credentials handed to the tests through the harness config, stopped at the end.
 import { startTestHub, TEST_OPTIONS_FORM, type TestHub } from '../support/jupyterhub';
+import { freePorts } from '../support/freePort';
+import { startGatewayServer, type TestGatewayServer } from '../support/gatewayServer/gatewayServer';
 
 /** What the tests read as `e2eConfig().hub`. */
 export interface ScenarioHubConfig {
@@ -12,6 +14,8 @@ export interface ScenarioHubConfig {
   token: string;
   /** Admin service token: for checking what the hub stored (user_options, tokens). */
   adminToken: string;
+  /** The hub's Dask Gateway service (the stand-in gateway at <url>services/dask-gateway/, checking hub tokens). */
+  gatewayUrl: string;
 }
 
 export interface ScenarioHub {
@@ -21,8 +25,15 @@ export interface ScenarioHub {
 
 export async function startScenarioHub(): Promise<ScenarioHub> {
   const user = 'alice';
-  const hub: TestHub = await startTestHub({ baseUrl: '/jhub/', optionsForm: TEST_OPTIONS_FORM, users: [user] });
+  // As Pangeo hubs run one: a Dask Gateway as the hub's service, which the Dask view offers after sign-in.
+  const [gatewayPort] = (await freePorts(1)) as [number];
+  const hub: TestHub = await startTestHub({
+    baseUrl: '/jhub/', optionsForm: TEST_OPTIONS_FORM, users: [user],
+    proxiedServices: [{ name: 'dask-gateway', url: `http://127.0.0.1:${gatewayPort}`, apiToken: 'e2e-gateway-service-token-0123456789', accessUsers: [user] }],
+  });
+  let gateway: TestGatewayServer | undefined;
   try {
+    gateway = await startGatewayServer({ hubUrl: hub.url, serviceName: 'dask-gateway', prefix: '/jhub/services/dask-gateway/', port: gatewayPort });
     const res = await fetch(`${hub.url}hub/api/users/${user}/tokens`, {
       method: 'POST',
       headers: { Authorization: `token ${hub.adminToken}`, 'Content-Type': 'application/json' },
@@ -31,10 +42,14 @@ export async function startScenarioHub(): Promise<ScenarioHub> {
     if (res.status !== 201) throw new Error(`minting a token for ${user}: HTTP ${res.status} ${await res.text()}`);
     const { token } = (await res.json()) as { token: string };
     return {
-      config: { url: hub.url, user, password: hub.password, token, adminToken: hub.adminToken },
-      stop: () => hub.stop(),
+      config: { url: hub.url, user, password: hub.password, token, adminToken: hub.adminToken, gatewayUrl: `${hub.url}services/dask-gateway/` },
+      stop: async () => {
+        await gateway?.close();
+        await hub.stop();
+      },
     };
   } catch (error) {
+    await gateway?.close();
     await hub.kill();
     throw error;
   }
