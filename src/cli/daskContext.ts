@@ -38,6 +38,7 @@ export function providerFromContext(ctx: CommandContext): ClusterProvider {
   if (!descriptor) throw new UsageError(`unknown provider "${kind}": use ${Object.keys(PROVIDER_TABLE).join(', ')}`);
   const env = ctx.io.env;
   const hubText = optionalString(ctx, 'hub');
+  if (hubText !== undefined && optionalString(ctx, 'url') !== undefined) throw new UsageError('Give either --url or --hub, not both.');
   const hub = hubText === undefined ? undefined : parseHubUrl(hubText).base;
   const { config, secret } = descriptor.fromEnvironment({ url: optionalString(ctx, 'url'), workspace: optionalString(ctx, 'workspace'), hub }, env);
   // --hub without JUPYTERHUB_API_TOKEN: the token an earlier `hub login` kept for that hub (the newest).

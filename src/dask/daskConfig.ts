@@ -149,6 +149,8 @@ function pythonOrder(a: string, b: string): number {
 
 /** One file as yaml.safe_load reads it (YAML 1.1, a repeated key keeps its last value); undefined for an empty one. */
 export function parseConfigFile(file: string, text: string): Tree | undefined {
+  // The files dask's ensure_file() writes are commented-out templates: nothing to parse, no parser to load.
+  if (text.split('\n').every((line) => /^\s*(?:#.*)?$/.test(line))) return undefined;
   let doc: unknown;
   // Loaded outside the try: a parser that fails to load is our fault, not a malformed file.
   const yaml = loadChunk<typeof import('../chunks/yaml')>('yaml');
