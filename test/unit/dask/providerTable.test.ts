@@ -134,6 +134,9 @@ describe('the provider table', () => {
     assert.throws(() => providerFromContext(cliContext({ provider: 'nope' }, isolated({}))), /unknown provider "nope": use local, gateway, coiled, scheduler/);
     assert.throws(() => providerFromContext(cliContext({ provider: 'gateway' }, isolated({}))), /--provider gateway needs --url URL, --hub HUB_URL, or a gateway in Dask.s configuration/);
     assert.throws(() => providerFromContext(cliContext({ provider: 'coiled' }, isolated({}))), /No Coiled token/);
+    assert.throws(() => providerFromContext(cliContext({ provider: 'gateway', url: 'https://gw/', hub: 'https://hub/' }, isolated({}))), /either --url or --hub, not both/);
+    const byHub = providerFromContext(cliContext({ provider: 'gateway', hub: 'hub.example.org/jhub' }, isolated({})));
+    assert.equal(byHub.id, 'gateway:https://hub.example.org/jhub/services/dask-gateway/', '--hub names the hub\'s dask-gateway service');
   });
 
   it('the editor offers every kind but the built-in one, stores each and lists its provider', async () => {
