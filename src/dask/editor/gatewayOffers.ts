@@ -70,6 +70,7 @@ export class GatewayOffers extends Disposable {
 
   /** Reads Dask's configuration again and asks each signed-in hub not asked yet (every hub when `again`). */
   async update(again = false): Promise<void> {
+    const before = this.signature();
     this.readConfig();
     const hubs = this.deps.hubs?.list() ?? [];
     for (const url of [...this.found.keys()]) if (!hubs.some((h) => h.url === url)) this.found.delete(url);
@@ -79,8 +80,13 @@ export class GatewayOffers extends Disposable {
       if (known instanceof Promise) pending.push(known);
       else if (known === undefined || again) pending.push(this.discover(hub.url));
     }
-    this.changed.fire();
+    // The hubs' poll calls this often: the view is redrawn only when what it shows changed.
+    if (this.signature() !== before) this.changed.fire();
     await Promise.all(pending);
+  }
+
+  private signature(): string {
+    return JSON.stringify([this.offers(), this.configProblem]);
   }
 
   private readConfig(): void {

@@ -63,9 +63,12 @@ describe('offered Dask Gateways', () => {
       { kind: 'gateway', url: `${HUB}services/dask-gateway/`, auth: 'jupyterhub', hubUrl: HUB },
     ]]);
     assert.deepEqual(asked, [`${HUB} hub-token`, 'https://other.org/ hub-token']);
+    let redraws = 0;
+    offers.onDidChange(() => redraws++);
     changed.fire();
     await offers.update();
     assert.equal(asked.length, 2, 'a hub already asked is not asked again on every change');
+    assert.equal(redraws, 0, 'nothing changed: the view is not redrawn on each poll of the hubs');
     await offers.update(true);
     assert.equal(asked.length, 4, 'refresh asks again');
     hubs.splice(0, 1);
