@@ -58,7 +58,7 @@ export interface DaskConfig {
 
 /** The folders and files dask searches, in order, without the Python installation's own prefixes (which we cannot know). */
 export function daskConfigPaths(env: NodeJS.ProcessEnv, home = env.HOME || homedir()): string[] {
-  const paths = [env.DASK_ROOT_CONFIG ?? '/etc/dask', join(home, '.config', 'dask')];
+  const paths = [expandUser(env.DASK_ROOT_CONFIG ?? '/etc/dask', home), join(home, '.config', 'dask')];
   if (env.DASK_CONFIG !== undefined) paths.push(expandUser(env.DASK_CONFIG, home));
   // As dask: a path named twice keeps its last place.
   return paths.filter((p, i) => paths.lastIndexOf(p) === i);

@@ -53,6 +53,7 @@ describe('Dask configuration (dask/config.py)', () => {
     assert.deepEqual(daskConfigPaths({ HOME: '/h', DASK_ROOT_CONFIG: '/r', DASK_CONFIG: '~/cfg' }), ['/r', '/h/.config/dask', '/h/cfg']);
     assert.deepEqual(daskConfigPaths({ HOME: '/h', DASK_CONFIG: '/h/.config/dask' }), ['/etc/dask', '/h/.config/dask']);
     assert.deepEqual(daskConfigPaths({ HOME: '/h', DASK_ROOT_CONFIG: '/h/.config/dask' }), ['/h/.config/dask']);
+    assert.deepEqual(daskConfigPaths({ HOME: '/h', DASK_ROOT_CONFIG: '~/etc' }), ['/h/etc', '/h/.config/dask'], '~ is expanded as collect_yaml does');
   });
 
   it('reads DASK_* values as ast.literal_eval does: numbers, True/False/None, quoted text, lists; anything else as text', () => {
