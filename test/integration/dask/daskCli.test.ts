@@ -22,7 +22,8 @@ interface Run {
 describe('pangeo-compute dask (CLI processes, real dask)', { skip, timeout: 150_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'pangeo-dask-cli-'));
   const cli = join(dir, 'cli.js');
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_STATE_HOME: join(dir, 'state') };
+  // A HOME and Dask config folders of its own: the CLI reads Dask's YAML as the Python client does, never the machine's.
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_STATE_HOME: join(dir, 'state'), HOME: dir, DASK_ROOT_CONFIG: join(dir, 'etc-dask'), DASK_CONFIG: join(dir, 'dask-config') };
   delete env.JUPYTERHUB_API_TOKEN;
   let gw: TestGatewayServer | undefined;
 

@@ -29,7 +29,8 @@ interface Run {
 describe('pangeo-compute dask --provider gateway (CLI processes, stand-in gateway, real dask and JupyterHub)', { skip, timeout: 240_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'pangeo-gateway-cli-'));
   const cli = join(dir, 'cli.js');
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_STATE_HOME: join(dir, 'state') };
+  // A HOME and Dask config folders of its own: the CLI reads Dask's YAML as the Python client does, never the machine's.
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_STATE_HOME: join(dir, 'state'), HOME: dir, DASK_ROOT_CONFIG: join(dir, 'etc-dask'), DASK_CONFIG: join(dir, 'dask-config') };
   delete env.JUPYTERHUB_API_TOKEN;
   delete env.JUPYTERHUB_API_URL;
   const basic = { DASK_GATEWAY__AUTH__TYPE: 'basic', DASK_GATEWAY__AUTH__KWARGS__USERNAME: 'ann', DASK_GATEWAY__AUTH__KWARGS__PASSWORD: PASSWORD };
@@ -129,7 +130,8 @@ describe('pangeo-compute dask --provider gateway (CLI processes, stand-in gatewa
 describe('pangeo-compute dask --provider gateway behind a real JupyterHub', { skip, timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'pangeo-gateway-hub-cli-'));
   const cli = join(dir, 'cli.js');
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_STATE_HOME: join(dir, 'state') };
+  // A HOME and Dask config folders of its own: the CLI reads Dask's YAML as the Python client does, never the machine's.
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_STATE_HOME: join(dir, 'state'), HOME: dir, DASK_ROOT_CONFIG: join(dir, 'etc-dask'), DASK_CONFIG: join(dir, 'dask-config') };
   delete env.JUPYTERHUB_API_URL;
   let hub: TestHub;
   let gw: TestGatewayServer | undefined;
