@@ -100,13 +100,15 @@ export function completionsFromReply(code: string, cursor: number, reply: unknow
   const matches = Array.isArray(reply.matches) ? reply.matches.filter((m): m is string => typeof m === 'string') : [];
   const raw: RawCompletion[] = typedMatches(reply.metadata)
     ?? (isOffset(start) && isOffset(end) ? matches.map((text) => ({ text, start, end })) : []);
+  const points = toCodePoints(code, code.length);
   const seen = new Set<string>();
   const out: KernelCompletion[] = [];
   for (const item of raw) {
+    if (item.end > points) continue;
     let from = toUtf16(code, item.start);
     const to = toUtf16(code, item.end);
     let text = item.text;
-    if (from > to || to > code.length || from > cursor) continue;
+    if (from > to || from > cursor) continue;
     const typed = code.slice(from, cursor);
     const dot = typed.lastIndexOf('.');
     if (dot >= 0 && text.startsWith(typed.slice(0, dot + 1))) {
