@@ -140,7 +140,8 @@ class KernelLanguageFeatures implements vscode.CompletionItemProvider, vscode.Ho
     const item = new vs.CompletionItem({ label: c.text, description: KERNEL_ITEM_DESCRIPTION }, vs.CompletionItemKind[(c.type && KINDS[c.type]) || 'Text']);
     item.insertText = c.text;
     item.range = end.isAfter(position) ? { inserting: new vs.Range(start, position), replacing: new vs.Range(start, end) } : new vs.Range(start, position);
-    if (c.signature) item.detail = plainLabel(c.signature);
+    // The label's description shows on every row; the detail (what the editor's commands return too) says it again.
+    item.detail = c.signature ? plainLabel(`${KERNEL_ITEM_DESCRIPTION} ${c.signature}`) : KERNEL_ITEM_DESCRIPTION;
     return [item];
   }
 

@@ -118,8 +118,8 @@ function fakeSession() {
       listeners.add(listener);
       return { dispose: () => listeners.delete(listener) };
     },
-    complete: (code, cursor) => new Promise((resolve) => sent.push({ kind: 'complete', code, cursor, answer: resolve as (r: unknown) => void })),
-    inspect: (code, cursor) => new Promise((resolve) => sent.push({ kind: 'inspect', code, cursor, answer: resolve as (r: unknown) => void })),
+    complete: (code, cursor) => new Promise((resolve) => sent.push({ kind: 'complete', code, cursor, answer: resolve })),
+    inspect: (code, cursor) => new Promise((resolve) => sent.push({ kind: 'inspect', code, cursor, answer: resolve })),
   };
   const setState = (state: string) => {
     session.state = state;
@@ -137,7 +137,7 @@ test('the cursor goes out in code points', async () => {
   const pending = kernel.complete(code, code.length);
   await new Promise((r) => setImmediate(r));
   assert.equal(sent[0]?.cursor, 7, 'the editor\'s 8 UTF-16 units are 7 code points');
-  sent[0]!.answer({ status: 'ok', matches: ['abc'], cursor_start: 5, cursor_end: 7, metadata: {} });
+  sent[0].answer({ status: 'ok', matches: ['abc'], cursor_start: 5, cursor_end: 7, metadata: {} });
   assert.deepEqual(await pending, [{ text: 'abc', start: 6, end: 8 }]);
 });
 
