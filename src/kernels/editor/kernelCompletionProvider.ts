@@ -119,12 +119,15 @@ class KernelLanguageFeatures implements vscode.CompletionItemProvider, vscode.Ho
     }
   }
 
-  /** The labels the other providers (the language server) give here, so ours do not repeat them; empty after a timeout. */
+  /** The names the language server gives here (not the editor's words), so ours do not repeat them; none after a timeout. */
   private otherLabels(document: vscode.TextDocument, position: vscode.Position, context: vscode.CompletionContext, key: string): Promise<Set<string>> {
     this.asking.add(key);
     const asked = Promise.resolve(this.vs.commands.executeCommand<vscode.CompletionList | undefined>(
       'vscode.executeCompletionItemProvider', document.uri, position, context.triggerCharacter,
-    )).then((list) => new Set((list?.items ?? []).map((i) => (typeof i.label === 'string' ? i.label : i.label.label))), () => new Set<string>())
+    )).then((list) => new Set((list?.items ?? [])
+      // Words of the document (the editor's word-based items, kind Text) are what it offers when no provider answers.
+      .filter((i) => i.kind !== undefined && i.kind !== this.vs.CompletionItemKind.Text)
+      .map((i) => (typeof i.label === 'string' ? i.label : i.label.label))), () => new Set<string>())
       .finally(() => this.asking.delete(key));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<Set<string>>((resolve) => (timer = setTimeout(() => resolve(new Set()), this.opts.othersTimeoutMs ?? 1500)));

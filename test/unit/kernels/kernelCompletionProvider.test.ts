@@ -84,7 +84,8 @@ test('merged with the language server: a name it offers is left to it; ours are 
   t.fake.commands.set('vscode.executeCompletionItemProvider', async (...args: unknown[]) => {
     nested = await t.complete(0, code.length);
     assert.equal((args[1] as Position).character, 5);
-    return { items: [{ label: 'path' }, { label: { label: 'pathsep' } }] };
+    // A language server's items have kinds; the editor's words of the document (kind Text) do not hide ours.
+    return { items: [{ label: 'path', kind: 8 }, { label: { label: 'pathsep' }, kind: 5 }, { label: 'pardir', kind: 0 }] };
   });
   const items = await t.complete(0, code.length);
   assert.equal(nested, undefined, 'our provider, asked inside our own ask, answers nothing');
