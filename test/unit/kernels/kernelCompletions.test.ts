@@ -188,10 +188,17 @@ test('cancelled (the user typed on): a waiting request is never sent, one in fli
   assert.deepEqual(sent.map((s) => s.code), ['a', 'abc']);
   sent[1]!.answer(reply('abcd', 3));
   assert.deepEqual((await next)?.map((i) => i.text), ['abcd']);
+  // A reply that comes as the user types on is stale: dropped.
+  const racing = new AbortController();
+  const raced = kernel.complete('abcd', 4, racing.signal);
+  await clock.settle();
+  sent[2]!.answer(reply('abcde', 4));
+  racing.abort();
+  assert.equal(await raced, undefined);
   const already = new AbortController();
   already.abort();
   assert.equal(await kernel.complete('z', 1, already.signal), undefined);
-  assert.equal(sent.length, 2, 'an already cancelled request sends nothing');
+  assert.equal(sent.length, 3, 'an already cancelled request sends nothing');
 });
 
 test('a busy kernel: waited for up to 200 ms, then nothing is sent (the language server answers alone)', async (t) => {
