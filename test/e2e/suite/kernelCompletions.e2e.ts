@@ -97,6 +97,9 @@ if (hubConfig()) {
     test('kernel completions: restore', async () => {
       if (editor) await closeNotebook(editor);
       await setShowOwnControllers(undefined);
+      const hub = requireHub();
+      const server = (await pangeoApi()).hubs.readyServers().find((s) => s.hubId === hub.url && s.server.name === '');
+      if (server?.server.url) await fetch(`${server.server.url}api/contents/${MODULE}.py`, { method: 'DELETE', headers: { Authorization: `token ${hub.token}` } });
     }, 30_000);
   });
 }
