@@ -25,6 +25,9 @@ export interface KernelCompletionOptions {
   othersTimeoutMs?: number;
 }
 
+/** How long signature help reuses the kernel's answer for the same call. */
+const SIGNATURE_REUSE_MS = 5_000;
+
 /** The suggest list marks our items with this (the label's description). */
 export const KERNEL_ITEM_DESCRIPTION = 'kernel';
 
@@ -76,6 +79,8 @@ function abortOn(token: vscode.CancellationToken): { signal: AbortSignal; dispos
 class KernelLanguageFeatures implements vscode.CompletionItemProvider, vscode.HoverProvider, vscode.SignatureHelpProvider {
   private readonly vs: typeof vscode;
   private readonly kernels = new WeakMap<IntrospectionSession, KernelIntrospection>();
+  /** The last call's inspection, reused while its arguments are typed. */
+  private lastSignature?: { key: string; info: KernelInspection; at: number };
   /** Completion requests we are making of the other providers: our own provider, asked again, answers nothing. */
   private readonly asking = new Set<string>();
 
@@ -169,7 +174,11 @@ class KernelLanguageFeatures implements vscode.CompletionItemProvider, vscode.Ho
     if (!kernel || !call) return undefined;
     const abort = abortOn(token);
     try {
-      const info = await kernel.inspect(code, call.openParen, abort.signal);
+      // Typing the arguments asks again at every key: the call's name is the same, so is the answer (for a few seconds).
+      const key = `${document.uri.toString()}#${code.slice(0, call.openParen)}`;
+      const cached = this.lastSignature?.key === key && Date.now() - this.lastSignature.at < SIGNATURE_REUSE_MS ? this.lastSignature.info : undefined;
+      const info = cached ?? await kernel.inspect(code, call.openParen, abort.signal);
+      if (info && !cached) this.lastSignature = { key, info, at: Date.now() };
       const parts = info?.signature ? signatureParts(info.signature) : undefined;
       if (!info || !parts || token.isCancellationRequested) return undefined;
       const { vs } = this;

@@ -144,5 +144,7 @@ test('signature help: the active parameter of the call being typed', async () =>
   assert.equal(help?.signatures[0]?.label, 'hello_server(name: str, times: int = 1) -> str');
   assert.deepEqual(help?.signatures[0]?.parameters.map((p) => p.label), [[13, 22], [24, 38]]);
   assert.equal(help?.activeParameter, 1);
+  assert.equal((await t.signature(0, code.length - 4))?.activeParameter, 0, 'back in the first argument');
+  assert.equal(t.sent.length, 1, 'the same call\'s signature is not asked again while its arguments are typed');
   assert.equal(await t.signature(0, 3), undefined, 'not inside a call');
 });
