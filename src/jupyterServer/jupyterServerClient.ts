@@ -215,6 +215,27 @@ export class KernelSession {
     }
   }
 
+  /** The kernel's execution state ('idle', 'busy', …) as its IOPub last said, whichever client's request it ran. */
+  get executionState(): string {
+    return this.connection.status;
+  }
+
+  onExecutionState(listener: (state: string) => void): { dispose(): void } {
+    const slot = (_: unknown, state: string) => listener(state);
+    this.connection.statusChanged.connect(slot);
+    return { dispose: () => this.connection.statusChanged.disconnect(slot) };
+  }
+
+  /** `complete_request`; `cursorPos` counts Unicode code points (the protocol's unit). */
+  async complete(code: string, cursorPos: number): Promise<KernelMessage.ICompleteReplyMsg['content']> {
+    return (await this.connection.requestComplete({ code, cursor_pos: cursorPos })).content;
+  }
+
+  /** `inspect_request` at detail level 0 (no source); `cursorPos` counts Unicode code points. */
+  async inspect(code: string, cursorPos: number): Promise<KernelMessage.IInspectReplyMsg['content']> {
+    return (await this.connection.requestInspect({ code, cursor_pos: cursorPos, detail_level: 0 })).content;
+  }
+
   async interrupt(): Promise<void> {
     await this.connection.interrupt();
   }

@@ -168,6 +168,11 @@ export class NotebookKernel {
     return this.run({ code, silent: true, storeHistory: false, signal, onChange: () => undefined });
   }
 
+  /** The live connection for completions and hovers (src/kernels/kernelCompletions.ts), while connected and not restarting. */
+  get introspection(): KernelSession | undefined {
+    return this.current === 'connected' && !this.restarting && this.session?.connectionStatus === 'connected' ? this.session : undefined;
+  }
+
   /** Queues a cell; resolves when it has run (or was cancelled), rejects when no kernel could be reached. */
   run(req: CellRunRequest): Promise<CellRunResult> {
     if (this.current === 'shut-down') return Promise.reject(new CancelledError('The kernel was shut down; running a cell'));

@@ -300,6 +300,8 @@ export interface FakeVscode {
   visibleEditorsChanged: FakeEventEmitter<{ notebook: unknown }[]>;
   installedExtensions: Set<string>;
   extensionsChanged: FakeEventEmitter<void>;
+  /** Completion, hover and signature-help providers registered (languages.register*Provider), with their selectors. */
+  languageProviders: Array<{ kind: 'completion' | 'hover' | 'signature'; selector: unknown; provider: unknown }>;
 }
 
 export interface FakeVscodeOptions {
@@ -342,6 +344,12 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
   const installedExtensions = new Set<string>();
   const extensionsChanged = new FakeEventEmitter<void>();
   const globalState = new Map<string, unknown>();
+  const languageProviders: FakeVscode['languageProviders'] = [];
+  const registerProvider = (kind: FakeVscode['languageProviders'][number]['kind']) => (selector: unknown, provider: unknown) => {
+    const entry = { kind, selector, provider };
+    languageProviders.push(entry);
+    return { dispose: () => void languageProviders.splice(languageProviders.indexOf(entry), 1) };
+  };
   const ConfigurationTarget = { Global: 1, Workspace: 2, WorkspaceFolder: 3 };
 
   const notify = (kind: FakeVscode['notices'][number]['kind']) => (text: string) => {
@@ -399,6 +407,13 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     NotebookCellOutput: FakeOutput,
     NotebookCellOutputItem: FakeOutputItem,
     NotebookControllerAffinity: { Default: 1, Preferred: 2 },
+    NotebookCellKind: { Markup: 1, Code: 2 },
+    CompletionItemKind: { Text: 0, Method: 1, Function: 2, Field: 4, Variable: 5, Class: 6, Module: 8, Property: 9, Keyword: 13, File: 16 },
+    CompletionItem: class { insertText?: unknown; range?: unknown; detail?: string; constructor(readonly label: unknown, readonly kind?: number) {} },
+    Hover: class { readonly contents: unknown[]; constructor(contents: unknown, readonly range?: unknown) { this.contents = Array.isArray(contents) ? contents : [contents]; } },
+    SignatureHelp: class { signatures: unknown[] = []; activeSignature = 0; activeParameter = 0; },
+    SignatureInformation: class { parameters: unknown[] = []; constructor(readonly label: string, readonly documentation?: unknown) {} },
+    ParameterInformation: class { constructor(readonly label: unknown) {} },
     env: {
       uriScheme: 'code-oss',
       clipboard: { writeText: async (t: string) => { clipboard.text = t; } },
@@ -417,6 +432,9 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
       getCommands: async () => [...commands.keys()],
     },
     languages: {
+      registerCompletionItemProvider: registerProvider('completion'),
+      registerHoverProvider: registerProvider('hover'),
+      registerSignatureHelpProvider: registerProvider('signature'),
       createDiagnosticCollection: () => ({
         set: (uri: FakeUri, d: FakeDiagnostic[]) => diagnostics.set(uri.toString(), d),
         delete: (uri: FakeUri) => diagnostics.delete(uri.toString()),
@@ -542,6 +560,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
       documentChanged.fire({ document: doc });
     },
     state, controllers, openNotebooks, opened, closed, visibleNotebookEditors, visibleEditorsChanged, installedExtensions, extensionsChanged,
+    languageProviders,
   };
 }
 

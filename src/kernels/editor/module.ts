@@ -3,7 +3,8 @@ import type * as vscode from 'vscode';
 import { registerCommand } from '../../editor/command';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import type { HubRegistry } from '../../hubs/hubRegistry';
-import { NotebookControllers, type IdleRunner } from './notebookControllers';
+import { NOTEBOOK_TYPE, NotebookControllers, type IdleRunner } from './notebookControllers';
+import { registerKernelCompletions } from './kernelCompletionProvider';
 
 export { controllerIdFor, controllerLabel, hubHash } from '../controllerId';
 
@@ -18,6 +19,7 @@ export function registerNotebookKernels(deps: ModuleDeps, hubs: HubRegistry): Ke
   const { vs, logger } = deps;
   const store = new DisposableStore();
   const controllers = store.add(new NotebookControllers({ vs, hubs, logger }));
+  store.add(registerKernelCompletions({ vs, notebookType: NOTEBOOK_TYPE, introspectionFor: (nb) => controllers.introspectionFor(nb) }));
   store.add(registerCommand(deps, 'pangeo.kernels.restart', 'Restart kernel', (arg?: unknown) => controllers.restartKernel(notebookUriOf(vs, arg))));
   return Object.assign(store, {
     runInNotebook: (uri: vscode.Uri, code: string) => controllers.runInNotebook(uri, code),

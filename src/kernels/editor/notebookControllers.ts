@@ -16,6 +16,7 @@ import { startProbeSibling } from '../probeSibling';
 import type { SiblingKernel } from '../../dashboard/kernelProbeFeed';
 import { affectsSettings, readSetting } from '../../editor/settings';
 import { iconLabel, notificationText } from '../../shared/text/untrustedText';
+import type { NotebookIntrospection } from './kernelCompletionProvider';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
@@ -24,7 +25,7 @@ const RESTART_OFFER_QUIET_MS = 60_000;
 
 /** What the adapter needs of a kernel (NotebookKernel, or a fake in unit tests). */
 export type NotebookKernelLike = Pick<NotebookKernel, 'run' | 'connect' | 'interrupt' | 'restart' | 'shutdown' | 'detach' | 'onDidChangeState' | 'state'> &
-  Partial<Pick<NotebookKernel, 'runIfIdle'>>;
+  Partial<Pick<NotebookKernel, 'runIfIdle' | 'introspection'>>;
 
 /** A notebook's Pangeo kernel, for hidden read-only code that must never wait behind the user's cells (the Dask probe). */
 export interface IdleRunner {
@@ -596,6 +597,14 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     if (!entry) return undefined;
     if (!this.vs.workspace.isTrusted) throw new InvalidInputError('Pangeo Compute does not run code in kernels of an untrusted workspace.', 'Trust the workspace first.');
     return stdoutOf(await entry.kernel.run({ code, storeHistory: false, onChange: () => undefined }));
+  }
+
+  /** A notebook's connected kernel on our controller, for completions and hovers (kernelCompletionProvider.ts). */
+  introspectionFor(notebook: vscode.NotebookDocument): NotebookIntrospection | undefined {
+    const nb = this.notebooks.get(notebook.uri.toString());
+    const session = nb?.kernel.introspection;
+    const spec = nb && this.controllers.get(nb.controllerId)?.spec;
+    return session && spec ? { session, language: spec.language.toLowerCase() } : undefined;
   }
 
   /** The notebooks whose Pangeo kernel is connected, to run hidden code in while idle; none in an untrusted workspace. */

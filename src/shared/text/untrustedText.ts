@@ -137,3 +137,17 @@ function markdownOf(value: MarkdownValue): string {
 export function joinMarkdown(parts: readonly MarkdownValue[], separator: string): SafeMarkdown {
   return safe(parts.map(markdownOf).filter(Boolean).join(separator));
 }
+
+/** A code block's longest text (a docstring in a hover). */
+export const CODE_BLOCK_MAX = 8000;
+
+/**
+ * Server text as a fenced code block, lines kept: no Markdown, link or HTML inside is interpreted, and the fence is
+ * longer than any backtick run in the text, so the text cannot close it. `language` (ours) picks the highlighting.
+ */
+export function codeBlock(text: string, language: 'python' | 'text' = 'text', max = CODE_BLOCK_MAX): SafeMarkdown {
+  const shown = capLength(showInvisible(text.replace(/\r\n?/g, '\n')), max).text;
+  const longestRun = Math.max(2, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  return safe(`${fence}${language}\n${shown}\n${fence}`);
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { HOSTILE_SAMPLES, TEN_THOUSAND, UNSAFE_CHARACTER, COMMAND_LINK } from '../../fixtures/hostileText';
 import { foreignTags, NOTIFICATION_LINK, renderMarkdown, shownText as decode, UNESCAPED_ICON } from '../../support/untrustedChecks';
 import {
-  capLength, code, iconLabel, joinMarkdown, LABEL_MAX, markdown, MARKDOWN_VALUE_MAX, MESSAGE_MAX, notificationText, plainLabel, plainText,
+  capLength, code, codeBlock, CODE_BLOCK_MAX, iconLabel, joinMarkdown, LABEL_MAX, markdown, MARKDOWN_VALUE_MAX, MESSAGE_MAX, notificationText, plainLabel, plainText,
 } from '../../../src/shared/text/untrustedText';
 
 const md = { render: renderMarkdown };
@@ -43,7 +43,23 @@ for (const { name, text } of HOSTILE_SAMPLES) {
     assert.deepEqual(foreignTags(inCode), [], inCode.slice(0, 300));
     assert.equal((inCode.match(/<code>/g) ?? []).length, 1, 'one code span: the text cannot close it');
   });
+
+  test(`code blocks (kernel docstrings in hovers): ${name}`, () => {
+    const rendered = md.render(joinMarkdown([codeBlock(text, 'python'), codeBlock(`${text}\n\`\`\`\nafter`)], '\n\n').markdown);
+    assert.deepEqual(foreignTags(rendered).filter((t) => !/^<\/?(pre|code)[ >]/.test(t)), [], rendered.slice(0, 300));
+    assert.doesNotMatch(rendered, UNSAFE_CHARACTER);
+    assert.equal((rendered.match(/<pre><code/g) ?? []).length, 2, 'two blocks: the text cannot close its fence');
+    assert.match(rendered, /^<pre><code class="language-python">/);
+    assert.doesNotMatch(rendered.replace(/<\/?(pre|code)[^>]*>/g, ''), /<[a-z]/i, 'nothing but the blocks');
+  });
 }
+
+test('a code block keeps the lines and the characters (shown as text), capped', () => {
+  const doc = 'Greets NAME.\n\n    See https://example.com [x](command:evil) <b>bold</b>\n``` not a fence\n~~~';
+  const rendered = md.render(codeBlock(doc).markdown);
+  assert.equal(decode(rendered.replace(/^<pre><code[^>]*>|<\/code><\/pre>\n$/g, '')), `${doc}\n`);
+  assert.ok(Array.from(codeBlock('x'.repeat(CODE_BLOCK_MAX * 2)).markdown).length < CODE_BLOCK_MAX + 20);
+});
 
 test('the words are kept: markers for hidden characters, escapes that render as the original characters', () => {
   assert.equal(plainLabel('invoice\u202Efdp.exe'), 'invoice⟨U+202E⟩fdp.exe');
