@@ -8,7 +8,7 @@ export const RUN_FORMAT_VERSION = 1;
 export interface DetachedRunLimits {
   /** Bytes per log segment: a follower re-reads at most this much of a growing log per poll. */
   segmentBytes: number;
-  /** Log bytes kept per run; output beyond is dropped (counted in status.json's dropped_bytes). */
+  /** Log bytes kept per run: output beyond is dropped after a marker line (counted in status.json's dropped_bytes); a failed run's traceback is kept even so. */
   maxBytes: number;
   /** Runs whose status.json was last written this many days ago are deleted when a new run starts. */
   keepDays: number;
@@ -67,7 +67,7 @@ const WRAPPER = String.raw`def _pangeo_detached_run(_args):
     class Log:
         def __init__(self):
             self.kind, self.parts, self.chars = None, [], 0
-            self.file, self.seg_size, self.closed, self.dirty = None, 0, False, False
+            self.file, self.seg_size, self.closed, self.dirty, self.capped = None, 0, False, False, False
 
         def add(self, kind, text):
             if not isinstance(text, str) or not text:
@@ -95,10 +95,14 @@ const WRAPPER = String.raw`def _pangeo_detached_run(_args):
                 for i in range(0, len(text), 65536):
                     self.record(kind, text[i:i + 65536])
 
-        def record(self, kind, text):
+        def record(self, kind, text, beyond_cap=False):
             line = (json.dumps({'s': kind, 'x': text}, ensure_ascii=True) + '\n').encode('ascii')
-            if status['log_bytes'] + len(line) > a['max_bytes']:
+            if not beyond_cap and (self.capped or status['log_bytes'] + len(line) > a['max_bytes']):
                 status['dropped_bytes'] += len(text.encode('utf-8', 'replace'))
+                if not self.capped:
+                    self.capped = True
+                    self.record('e', '\n[pangeo-compute: the run printed more than its log keeps (%d bytes); '
+                                'the rest of its output is not kept]\n' % a['max_bytes'], True)
                 return
             if self.file is None or (self.seg_size and self.seg_size + len(line) > a['segment_bytes']):
                 if self.file is not None:
@@ -218,7 +222,10 @@ const WRAPPER = String.raw`def _pangeo_detached_run(_args):
             tb = failure.__traceback__
             while tb is not None and tb.tb_frame.f_code.co_filename != filename:
                 tb = tb.tb_next
-            log.add('e', ''.join(traceback.format_exception(type(failure), failure, tb)))
+            with lock:
+                # Past the cap too: the traceback is what a failed run's reader needs most.
+                log.flush()
+                log.record('e', ''.join(traceback.format_exception(type(failure), failure, tb))[-65536:], True)
             status['error'] = {'ename': type(failure).__name__, 'evalue': str(failure)[:2000]}
     finally:
         stop.set()
