@@ -80,7 +80,7 @@ async function finish(ctx: CommandContext, jupyter: JupyterServerClient, reader:
   }
   if (view === 'lost') {
     ctx.note(`The run's kernel is gone or no longer runs it (shut down, culled, restarted, or the server restarted): its output ends here. ` +
-      `Last sign of life: ${status.updated ?? status.started}.`);
+      `The run last wrote its status at ${status.updated ?? status.started} (it does at least every 60 s).`);
   } else if (view === 'interrupted') {
     ctx.note('The run was interrupted: its kernel was interrupted or shut down.');
   }

@@ -230,7 +230,8 @@ export interface FollowOptions {
  */
 export async function followRun(jupyter: JupyterServerClient, reader: DetachedRunReader, first: RunStatus, opts: FollowOptions): Promise<{ view: RunView; status: RunStatus }> {
   let status = first;
-  let lastCheck = Date.now();
+  // The first quiet round checks at once: a run found lost on arrival need not wait.
+  let lastCheck = 0;
   for (;;) {
     const outputs = await reader.readNew(opts.signal);
     for (const out of outputs) opts.onOutput(out);
