@@ -1,13 +1,13 @@
 // `pangeo-compute kernel run --detach`, `kernel attach RUN` and `kernel runs`: code that runs on after the CLI exits,
 // its output kept on the server (src/kernels/detachedRuns.ts says where and why) and replayed from the start by attach.
-import { Command, CommandContext, EXIT, optionalString } from './command';
+import { Command, CommandContext, describeError, EXIT, optionalString } from './command';
 import { HUB_OPTIONS, readyServerClient } from './hubSession';
 import { PangeoError } from '../core/http/errors';
 import { ContentsClient } from '../files/contentsClient';
 import type { JupyterServerClient } from '../jupyterServer/jupyterServerClient';
 import { DEFAULT_RUN_LIMITS } from '../kernels/detachedRunWrapper';
 import type { RunOutput, RunStatus } from '../kernels/detachedRunLog';
-import { DetachedRunReader, followRun, listRuns, RUNS_FOLDER, type RunView, shutdownEndedRunKernel, startDetachedRun } from '../kernels/detachedRuns';
+import { DetachedRunReader, FOLLOW_OUTAGE_MS, followRun, listRuns, RUNS_FOLDER, type RunView, shutdownEndedRunKernel, startDetachedRun } from '../kernels/detachedRuns';
 import { UsageError } from './command';
 
 const SERVER_OPTIONS = { ...HUB_OPTIONS, server: { type: 'string' as const } };
@@ -62,7 +62,13 @@ const attach: Command = {
     };
     let end: { view: RunView; status: RunStatus };
     try {
-      end = await followRun(jupyter, reader, first, { onOutput, signal: ctx.signal });
+      end = await followRun(jupyter, reader, first, {
+        onOutput,
+        signal: ctx.signal,
+        onOutage: (e) => ctx.note(e
+          ? `warning: the server does not answer (${describeError(e)}); trying again for up to ${FOLLOW_OUTAGE_MS / 60_000} min. The run goes on there.`
+          : 'The server answers again: following on from where it stopped.'),
+      });
     } catch (e) {
       if (!ctx.signal.aborted) throw e;
       ctx.note(`Stopped following run ${id}; it goes on on the server: attach again to see the rest.`);

@@ -113,7 +113,10 @@ export class DetachedRunReader {
     }
   }
 
-  /** Output written since the last call, in order; reads only segments that grew. */
+  /**
+   * Output written since the last call, in order; reads only segments that grew. The position moves only when the
+   * whole read succeeded, so a read cut short (the network) is simply made again, with nothing lost or doubled.
+   */
   async readNew(signal?: AbortSignal): Promise<RunOutput[]> {
     const { children } = await this.contents.list(this.folder, signal);
     const sizes = new Map<number, number | undefined>();
@@ -123,24 +126,24 @@ export class DetachedRunReader {
     }
     const last = Math.max(-1, ...sizes.keys());
     const outputs: RunOutput[] = [];
-    while (this.segment <= last) {
-      if (!sizes.has(this.segment)) {
-        throw new RunHistoryDamagedError(`${this.contents.where}${this.folder}`, `its log segment ${this.segment} is missing`);
-      }
-      const size = sizes.get(this.segment);
-      const isLast = this.segment === last;
-      if (isLast && size !== undefined && size <= this.offset) break;
-      const { text } = await this.contents.readText(`${this.folder}/${segmentName(this.segment)}`, signal);
-      const parsed = parseRunLog(text, this.offset);
+    let { segment, offset, damaged } = this;
+    while (segment <= last) {
+      if (!sizes.has(segment)) throw new RunHistoryDamagedError(`${this.contents.where}${this.folder}`, `its log segment ${segment} is missing`);
+      const size = sizes.get(segment);
+      const isLast = segment === last;
+      if (isLast && size !== undefined && size <= offset) break;
+      const { text } = await this.contents.readText(`${this.folder}/${segmentName(segment)}`, signal);
+      const parsed = parseRunLog(text, offset);
       outputs.push(...parsed.outputs);
-      this.damaged += parsed.damaged;
+      damaged += parsed.damaged;
       if (isLast) {
-        this.offset = parsed.next;
+        offset = parsed.next;
         break;
       }
-      this.segment++;
-      this.offset = 0;
+      segment++;
+      offset = 0;
     }
+    Object.assign(this, { segment, offset, damaged });
     return outputs;
   }
 }
@@ -216,35 +219,66 @@ export async function shutdownEndedRunKernel(jupyter: JupyterServerClient, statu
 
 export interface FollowOptions {
   onOutput(output: RunOutput): void;
+  /** The server stopped answering (an error), or answers again (undefined): following goes on meanwhile. */
+  onOutage?(error: PangeoError | undefined): void;
   signal?: AbortSignal;
   /** Between reads of the log while the run goes on. */
   pollMs?: number;
   /** How often, while nothing new arrives, the run's kernel is checked (a run whose kernel is gone never ends by itself). */
   kernelCheckMs?: number;
+  /** How long the server may not answer (network, the hub's proxy or the hub restarting) before following gives up. */
+  outageMs?: number;
+}
+
+/** Default of FollowOptions.outageMs. */
+export const FOLLOW_OUTAGE_MS = 10 * 60_000;
+
+/** Failures that pass: nothing answered, or a proxy answered for a hub or server that is (re)starting. */
+function isPassing(e: unknown): e is PangeoError {
+  return isPangeoError(e) && (e.kind === 'Unreachable' || e.kind === 'Timeout' || [502, 503, 504].includes(e.status ?? 0));
 }
 
 /**
  * Hands every output of the run to `onOutput`, from the start and in order, until the run ends (or is found lost).
  * The status is read before the log each round: a final status is written after the last record, so the log read
- * after it is complete.
+ * after it is complete. While the server does not answer it keeps trying (up to `outageMs`) from where it was.
  */
 export async function followRun(jupyter: JupyterServerClient, reader: DetachedRunReader, first: RunStatus, opts: FollowOptions): Promise<{ view: RunView; status: RunStatus }> {
   let status = first;
+  // Whether `status` was read after the last successful read of the log.
+  let fresh = true;
   // The first quiet round checks at once: a run found lost on arrival need not wait.
   let lastCheck = 0;
+  let outageSince: number | undefined;
   for (;;) {
-    const outputs = await reader.readNew(opts.signal);
-    for (const out of outputs) opts.onOutput(out);
-    if (status.state !== 'running') return { view: status.state, status };
-    if (!outputs.length && Date.now() - lastCheck >= (opts.kernelCheckMs ?? 5_000)) {
-      lastCheck = Date.now();
-      const seen = await runView(status, await kernelIfExists(jupyter, status.kernelId, opts.signal), () => reader.status(opts.signal));
-      if (seen.view === 'lost') {
-        for (const out of await reader.readNew(opts.signal)) opts.onOutput(out);
-        return seen;
+    try {
+      if (!fresh) status = (await reader.status(opts.signal)) ?? status;
+      fresh = true;
+      const outputs = await reader.readNew(opts.signal);
+      fresh = false;
+      for (const out of outputs) opts.onOutput(out);
+      if (outageSince !== undefined) {
+        outageSince = undefined;
+        opts.onOutage?.(undefined);
+      }
+      if (status.state !== 'running') return { view: status.state, status };
+      if (!outputs.length && Date.now() - lastCheck >= (opts.kernelCheckMs ?? 5_000)) {
+        lastCheck = Date.now();
+        const seen = await runView(status, await kernelIfExists(jupyter, status.kernelId, opts.signal), () => reader.status(opts.signal));
+        if (seen.view === 'lost') {
+          for (const out of await reader.readNew(opts.signal)) opts.onOutput(out);
+          return seen;
+        }
+      }
+    } catch (e) {
+      if (opts.signal?.aborted || !isPassing(e)) throw e;
+      if (outageSince === undefined) {
+        outageSince = Date.now();
+        opts.onOutage?.(e);
+      } else if (Date.now() - outageSince > (opts.outageMs ?? FOLLOW_OUTAGE_MS)) {
+        throw e;
       }
     }
     await sleep(opts.pollMs ?? 500, undefined, { signal: opts.signal });
-    status = (await reader.status(opts.signal)) ?? status;
   }
 }

@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { connect, createServer, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestHub, TestHub } from '../../support/jupyterhub';
@@ -137,5 +138,49 @@ describe('pangeo-compute kernel run --detach / attach / runs against a real Jupy
     assert.equal(interrupted.code, 1, interrupted.stderr);
     assert.equal(interrupted.stdout, 'slow start\n');
     assert.match(interrupted.stderr, /KeyboardInterrupt\nThe run was interrupted: its kernel was interrupted or shut down\.\n$/);
+  });
+
+  test('attach rides out a server that stops answering for seconds: it says so, then goes on from where it was, every line once', async () => {
+    // A forwarder in front of the hub that can refuse every connection for a while (the proxy down, the network gone).
+    let refusing = false;
+    const open = new Set<Socket>();
+    const forwarder = createServer((client) => {
+      if (refusing) return void client.destroy();
+      const upstream = connect(Number(new URL(url).port), '127.0.0.1');
+      for (const sock of [client, upstream]) {
+        open.add(sock);
+        sock.on('close', () => open.delete(sock));
+        sock.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => forwarder.listen(0, '127.0.0.1', resolve));
+    const viaForwarder = url.replace(/:\d+\//, `:${(forwarder.address() as { port: number }).port}/`);
+    try {
+      const code = 'import time\nfor i in range(1, 41):\n    print(i, flush=True)\n    time.sleep(0.2)';
+      const id = lastLine((await cli(['kernel', 'run', '--detach', '--url', viaForwarder, '--code', code], env)).stdout);
+      assert.match(id, RUN_ID);
+      const child = spawn(process.execPath, [CLI, 'kernel', 'attach', '--url', viaForwarder, id], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const exited = new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+      await new Promise<void>((resolve) => child.stdout.on('data', (d) => {
+        stdout += d;
+        if (/^3$/m.test(stdout)) resolve();
+      }));
+      refusing = true;
+      for (const sock of open) sock.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      refusing = false;
+      assert.equal(await exited, 0, stderr);
+      assert.equal(stdout, Array.from({ length: 40 }, (_, i) => `${i + 1}\n`).join(''));
+      assert.match(stderr, /warning: the server does not answer .*; trying again for up to 10 min\. The run goes on there\.\nThe server answers again: following on from where it stopped\./);
+    } finally {
+      for (const sock of open) sock.destroy();
+      await new Promise((resolve) => forwarder.close(resolve));
+    }
   });
 });
