@@ -10,7 +10,7 @@
 // re-reads at most one segment (256 KiB) per poll. Why a visible folder: the Contents API refuses hidden paths
 // (ContentsManager.allow_hidden is off by default), so ~/.pangeo-compute would be unreadable.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isPangeoError, PangeoError, TimeoutError } from '../core/http/errors';
+import { isPangeoError, PangeoError } from '../core/http/errors';
 import { isRawKernel, type JupyterServerClient, type KernelInfo, type KernelSession } from '../jupyterServer/jupyterServerClient';
 import type { ContentsClient } from '../files/contentsClient';
 import { detachedRunCell, type DetachedRunLimits } from './detachedRunWrapper';
@@ -76,7 +76,10 @@ export async function startDetachedRun(jupyter: JupyterServerClient, contents: C
           ? `${reply.error.ename}: ${reply.error.evalue}`
           : `its log is not in ${RUNS_FOLDER}/ of the server's files (the kernel's working folder is not the server's root)`);
       }
-      if (Date.now() > deadline) throw new TimeoutError(`the run's first status at ${contents.where}`, opts.timeoutMs ?? 60_000);
+      if (Date.now() > deadline) {
+        throw new RunDidNotStartError(contents.where, `its status did not appear in ${RUNS_FOLDER}/ of the server's files within ${Math.round((opts.timeoutMs ?? 60_000) / 1000)} s ` +
+          '(the kernel is too busy to start it, or runs where the server\'s files are not, e.g. behind a kernel gateway)');
+      }
       await sleep(150, undefined, { signal: opts.signal });
     }
   } catch (e) {

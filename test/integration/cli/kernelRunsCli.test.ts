@@ -81,16 +81,18 @@ describe('pangeo-compute kernel run --detach / attach / runs against a real Jupy
     assert.match(listed.stdout, new RegExp(`^${id}\\s+ok\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+'done'$`, 'm'));
   });
 
-  test('a run that raises: attach shows the traceback with the user\'s own lines and exits 1; runs says error', async () => {
-    const code = 'print("before")\ndef f():\n    return 1/0\nf()';
+  test('a run that raises: attach shows the traceback with the user\'s own lines and exits 1 (colours kept, other escapes gone); runs says error', async () => {
+    // The program's colours stay, as in `kernel run`; other sequences (here OSC 52, a clipboard write) go.
+    const code = 'print("before \\x1b[31mred\\x1b[0m\\x1b]52;c;aGk=\\x07.")\ndef f():\n    return 1/0\nf()';
     const started = await cli(['kernel', 'run', '--detach', '--url', url, '--code', code], env);
     assert.equal(started.code, 0, started.stderr);
     const id = lastLine(started.stdout);
     const attached = await cli(['kernel', 'attach', '--url', url, id], env);
     assert.equal(attached.code, 1, attached.stderr);
-    assert.equal(attached.stdout, 'before\n');
+    assert.equal(attached.stdout, 'before \u001b[31mred\u001b[0m.\n');
     assert.match(attached.stderr, /Traceback \(most recent call last\):/);
     assert.match(attached.stderr, /line 3, in f\n\s+return 1\/0/);
+    assert.match(attached.stderr, /line 4, in <module>\n\s+f\(\)/);
     assert.match(attached.stderr, /ZeroDivisionError: division by zero/);
     assert.doesNotMatch(attached.stderr, /_pangeo_detached_run/, 'the wrapper\'s own frame shows in the traceback');
     const listed = JSON.parse((await cli(['kernel', 'runs', '--url', url, '--json'], env)).stdout) as Array<{ id: string; state: string; error: { ename: string } | null }>;
