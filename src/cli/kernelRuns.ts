@@ -7,7 +7,7 @@ import { ContentsClient } from '../files/contentsClient';
 import type { JupyterServerClient } from '../jupyterServer/jupyterServerClient';
 import { DEFAULT_RUN_LIMITS } from '../kernels/detachedRunWrapper';
 import type { RunOutput, RunStatus } from '../kernels/detachedRunLog';
-import { DetachedRunReader, FOLLOW_OUTAGE_MS, followRun, listRuns, RUNS_FOLDER, type RunView, shutdownEndedRunKernel, startDetachedRun } from '../kernels/detachedRuns';
+import { DetachedRunReader, FOLLOW_OUTAGE_MS, followRun, listRuns, RUNS_FOLDER, type RunView, shutdownRunKernel, startDetachedRun } from '../kernels/detachedRuns';
 import { UsageError } from './command';
 
 const SERVER_OPTIONS = { ...HUB_OPTIONS, server: { type: 'string' as const } };
@@ -91,7 +91,7 @@ async function finish(ctx: CommandContext, jupyter: JupyterServerClient, reader:
     ctx.note('The run was interrupted: its kernel was interrupted or shut down.');
   }
   // Its output is all in the log now: the kernel would only hold memory.
-  if (view !== 'running' && view !== 'lost') await shutdownEndedRunKernel(jupyter, status, ctx.signal);
+  await shutdownRunKernel(jupyter, view, status, ctx.signal);
   if (ctx.json) ctx.printJsonLine('stdout', { state: view, started: status.started, ended: status.ended ?? null, error: status.error ?? null });
   return view === 'ok' ? EXIT.ok : EXIT.failure;
 }

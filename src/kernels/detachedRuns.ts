@@ -184,8 +184,8 @@ export interface ListedRun {
 }
 
 /**
- * Every run on the server, oldest first. Kernels of runs that ended are shut down on the way: their output is in the
- * log, and an idle kernel per finished run would hold its memory until the server's culler came by.
+ * Every run on the server, oldest first. Kernels of runs that ended or were lost are shut down on the way: their output
+ * is in the log, and an idle kernel per finished run would hold its memory until the server's culler came by.
  */
 export async function listRuns(jupyter: JupyterServerClient, contents: ContentsClient, signal?: AbortSignal): Promise<ListedRun[]> {
   let children;
@@ -204,7 +204,7 @@ export async function listRuns(jupyter: JupyterServerClient, contents: ContentsC
       const status = await reader.status(signal);
       if (!status) continue;
       const seen = await runView(status, kernels.get(status.kernelId), () => reader.status(signal));
-      if (seen.view !== 'running' && seen.view !== 'lost' && kernels.has(status.kernelId)) await shutdownEndedRunKernel(jupyter, seen.status, signal);
+      if (seen.view !== 'running' && kernels.has(status.kernelId)) await shutdownRunKernel(jupyter, seen.view, seen.status, signal);
       runs.push({ id, ...seen });
     } catch (e) {
       if (!(e instanceof RunHistoryDamagedError)) throw e;
@@ -214,9 +214,12 @@ export async function listRuns(jupyter: JupyterServerClient, contents: ContentsC
   return runs;
 }
 
-/** Shuts down the kernel of a run that ended (never one still running: the status is checked by the caller). */
-export async function shutdownEndedRunKernel(jupyter: JupyterServerClient, status: RunStatus, signal?: AbortSignal): Promise<void> {
-  if (status.state === 'running') return;
+/**
+ * Shuts down the kernel of a run that ended, or was lost (that kernel is one the server restarted, running nothing of
+ * the run): everything the run printed is in its log. Never the kernel of a run still running.
+ */
+export async function shutdownRunKernel(jupyter: JupyterServerClient, view: RunView, status: RunStatus, signal?: AbortSignal): Promise<void> {
+  if (view === 'running') return;
   await jupyter.shutdownKernel(status.kernelId, signal).catch(() => undefined);
 }
 

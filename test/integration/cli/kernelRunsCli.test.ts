@@ -132,6 +132,10 @@ describe('pangeo-compute kernel run --detach / attach / runs against a real Jupy
     assert.match(lost.stderr, /The run's kernel is gone or no longer runs it .*: its output ends here\. The run last wrote its status at 20\d\d-/);
     const listed = JSON.parse((await cli(['kernel', 'runs', '--url', url, '--json'], env)).stdout) as Array<{ id: string; state: string }>;
     assert.equal(listed.find((r) => r.id === first)?.state, 'lost');
+    // The kernel the server restarted in its place runs nothing of the run: attach shut it down.
+    const kernels = await (await new HubClient(hub.url, { token: env.JUPYTERHUB_API_TOKEN }).http.request({ path: `user/${USER}/api/kernels` })).text();
+    assert.ok(!kernels.includes(statusOf(first).kernel_id), 'the lost run\'s restarted kernel still idles');
+    assert.ok(kernels.includes(statusOf(second).kernel_id), 'the kernel of the run still running was shut down');
     assert.equal(listed.find((r) => r.id === second)?.state, 'running', 'the other run was disturbed');
 
     // A shutdown through the server interrupts the code first: the run ends as interrupted, with its traceback.
