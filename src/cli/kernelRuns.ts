@@ -1,6 +1,6 @@
 // `pangeo-compute kernel run --detach`, `kernel attach RUN` and `kernel runs`: code that runs on after the CLI exits,
 // its output kept on the server (src/kernels/detachedRuns.ts says where and why) and replayed from the start by attach.
-import { Command, CommandContext, describeError, EXIT, optionalString } from './command';
+import { Command, CommandContext, describeError, EXIT, optionalString, UsageError } from './command';
 import { HUB_OPTIONS, readyServerClient } from './hubSession';
 import { PangeoError } from '../core/http/errors';
 import { ContentsClient } from '../files/contentsClient';
@@ -8,7 +8,6 @@ import type { JupyterServerClient } from '../jupyterServer/jupyterServerClient';
 import { DEFAULT_RUN_LIMITS } from '../kernels/detachedRunWrapper';
 import type { RunOutput, RunStatus } from '../kernels/detachedRunLog';
 import { DetachedRunReader, FOLLOW_OUTAGE_MS, followRun, listRuns, RUNS_FOLDER, type RunView, shutdownRunKernel, startDetachedRun } from '../kernels/detachedRuns';
-import { UsageError } from './command';
 
 const SERVER_OPTIONS = { ...HUB_OPTIONS, server: { type: 'string' as const } };
 
