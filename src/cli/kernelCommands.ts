@@ -2,13 +2,15 @@
 import { Command, CommandGroup, EXIT, optionalString, requireString, UsageError } from './command';
 import { HUB_OPTIONS, readyServerClient } from './hubSession';
 import { stripAnsi } from '../jupyterServer/kernelOutputs';
+import { runCommands, runDetached } from './kernelRuns';
 
 const run: Command = {
-  summary: 'Run CODE in a new kernel on a ready server; print text/plain results and streams; exit 1 if it raised',
-  usage: '--url URL [--server NAME] [--kernel python3] --code CODE',
-  options: { ...HUB_OPTIONS, server: { type: 'string' }, kernel: { type: 'string' }, code: { type: 'string' } },
+  summary: 'Run CODE in a new kernel on a ready server; print text/plain results and streams; exit 1 if it raised (--detach: start it, print its run id, return)',
+  usage: '--url URL [--server NAME] [--kernel python3] [--detach] --code CODE',
+  options: { ...HUB_OPTIONS, server: { type: 'string' }, kernel: { type: 'string' }, code: { type: 'string' }, detach: { type: 'boolean' } },
   async run(ctx) {
     const code = requireString(ctx, 'code');
+    if (ctx.values.detach) return runDetached(ctx, code);
     const jupyter = await readyServerClient(ctx);
     const specs = await jupyter.getKernelSpecs(ctx.signal);
     const kernelName = optionalString(ctx, 'kernel') ?? specs.default;
@@ -51,5 +53,5 @@ const run: Command = {
 export const kernelCommands: CommandGroup = {
   name: 'kernel',
   summary: 'Run code in kernels on hub servers',
-  commands: { run },
+  commands: { run, ...runCommands },
 };
