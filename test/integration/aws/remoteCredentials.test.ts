@@ -75,7 +75,7 @@ describe('AWS credentials in a remote kernel and its Dask workers (real hub, mot
     const stsClient = new StsIdentityClient({ endpoint: sts.endpoint, credentials: sts.credentials, maxAttempts: 1 });
     holder = new ShortLivedCredentials({
       obtain: async (signal) => {
-        const c = await stsClient.assumeRole(ROLE, `kernel-${issued.length + 1}`, 900, signal);
+        const c = await stsClient.assumeRole(ROLE, `kernel-${issued.length + 1}`, 3600, signal);
         issued.push(c);
         return c;
       },
@@ -170,7 +170,7 @@ print(json.dumps(sorted(set(client.run(_who).values()))), len(client.scheduler_i
     assert.ok(iopub.length > 10, 'IOPub was recorded');
   });
 
-  test('a Gateway with an "environment" option starts workers with the credentials; one without gets none', async () => {
+  test('a Gateway with an "environment" option starts the scheduler and workers with the credentials', async () => {
     const gw: TestGatewayServer = await startGatewayServer({ basicPassword: 'pw-remote-creds', maxWorkers: 2 });
     try {
       const creds = await holder.get();
