@@ -71,8 +71,10 @@ export class RemoteCredentialSharing {
   /** Pushes the current credentials to `target` now and after every renewal (a kernel restart needs add() again). */
   async add(target: CredentialTarget): Promise<PushOutcome> {
     if (this.stopped) throw new Error('credential sharing was stopped');
+    // Credentials first: getting them may renew them, and that renewal's push must not reach this target twice.
+    const creds = await this.opts.source.get();
     this.targets.set(target.id, target);
-    return this.push(target, envFor(await this.opts.source.get(), this.opts.region));
+    return this.push(target, envFor(creds, this.opts.region));
   }
 
   /** Forgets a target without touching its kernel (it is gone: shut down or its server stopped). */
