@@ -21,6 +21,8 @@ export interface CredentialTarget {
   label: string;
   /** Runs code with silent: true and store_history: false, outputs not shown anywhere. */
   runSilently(code: string): Promise<SilentRunResult>;
+  /** True once the kernel is shut down: it is dropped instead of pushed to. */
+  isGone?(): boolean;
 }
 
 /** Where the credentials come from: a ShortLivedCredentials holder fits. */
@@ -94,6 +96,7 @@ export class RemoteCredentialSharing {
   private async pushAll(creds: AwsCredentials): Promise<void> {
     if (this.stopped) return;
     const env = envFor(creds, this.opts.region);
+    for (const t of this.targets.values()) if (t.isGone?.()) this.targets.delete(t.id);
     await Promise.all([...this.targets.values()].map((t) => this.push(t, env)));
   }
 

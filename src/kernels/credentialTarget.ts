@@ -13,10 +13,11 @@ function silentResult(result: CellRunResult): SilentRunResult {
   return { status: result.status, stdout, error: result.error ? { ename: result.error.ename, evalue: result.error.evalue } : undefined };
 }
 
-export function kernelCredentialTarget(id: string, label: string, kernel: { run(req: CellRunRequest): Promise<CellRunResult> }): CredentialTarget {
+export function kernelCredentialTarget(id: string, label: string, kernel: { run(req: CellRunRequest): Promise<CellRunResult>; state?: string }): CredentialTarget {
   return {
     id,
     label,
+    isGone: () => kernel.state === 'shut-down',
     runSilently: async (code) => silentResult(await kernel.run({ code, silent: true, storeHistory: false, onChange: () => undefined })),
   };
 }
