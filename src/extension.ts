@@ -20,6 +20,9 @@ import { registerCost } from './cost/editor/module';
 import { daskClusterBillables, hubServerBillables } from './cost/editor/billables';
 import { costResourceActions } from './cost/editor/resourceActions';
 import { registerAws } from './aws/editor/module';
+import { registerCredentialSharing } from './aws/editor/credentialSharing';
+import { kernelCredentialTarget } from './kernels/credentialTarget';
+import { podWebIdentity, readWebIdentityToken } from './aws/podWebIdentity';
 import { handlePresetUri, registerPresets } from './presets/editor/module';
 import { currentSetupFrom, editorPresetSteps } from './presets/editor/editorSteps';
 import { openWalkthroughOnFirstStart } from './editor/walkthrough';
@@ -36,6 +39,12 @@ export function activate(context: vscode.ExtensionContext) {
   const serverFiles = registerServerFiles(deps, hubs.service);
   const serverTerminals = registerServerTerminals(deps, hubs.service);
   const aws = registerAws(deps);
+  // Short-lived AWS credentials, with the user's consent, into each connected kernel and its Dask workers.
+  const awsSharing = registerCredentialSharing(deps, aws);
+  context.subscriptions.push(awsSharing, kernels.onDidChangeKernelState((e) => awsSharing.kernelChanged({
+    ...e, target: () => kernelCredentialTarget(e.notebook, e.label, e.kernel),
+  })));
+  const pod = podWebIdentity();
   // A Gateway that is a hub's service reuses that hub's sign-in (Authorization: jupyterhub <token>); local clusters
   // run with a preset's short-lived AWS credentials when one was assumed.
   const dask = registerDask({
@@ -47,6 +56,7 @@ export function activate(context: vscode.ExtensionContext) {
       list: () => hubs.service.allSnapshots().filter((s) => s.record.user).map((s) => ({ url: s.record.base, label: s.record.label })),
       onDidChange: hubs.service.onDidChangeServers,
     },
+    gatewayWorkerEnv: (gatewayUrl, hubUrl) => awsSharing.gatewayWorkerEnv(gatewayUrl, hubUrl),
     // Clusters made in notebooks: our own kernels first, else the Jupyter extension's kernels API (asks consent once).
     runInKernel: async (uri, code, token) => (await kernels.runInNotebook(uri, code)) ?? jupyterExtensionRunner(vscode)(uri, code, token),
   });
@@ -62,6 +72,8 @@ export function activate(context: vscode.ExtensionContext) {
   });
   const presets = registerPresets(deps, editorPresetSteps({ vs: vscode, hubs: hubs.service, dask: dask.store, extensionId: context.extension.id }), {
     aws, currentSetup: currentSetupFrom(vscode, hubs.service),
+    // Inside a hub pod with a web-identity role, a preset's "web-identity" step uses the pod's token.
+    webIdentityToken: pod ? () => readWebIdentityToken(pod) : undefined,
   });
 
   // Disposed in reverse: features first, the hubs they build on last.

@@ -27,6 +27,11 @@ export interface ShortLivedCredentialsOptions {
   obtain(signal: AbortSignal): Promise<AwsCredentials>;
   /** Renew this long before `expiration` (default 5 minutes). */
   renewBeforeMs?: number;
+  /**
+   * Renew once this share of the lifetime has passed (e.g. 0.8), when that comes before `renewBeforeMs`: credentials
+   * pushed to remote kernels and workers need time to get there before the old ones expire.
+   */
+  renewAtFraction?: number;
   /** After a failed renewal, try again this much later (default 30 s). */
   retryAfterMs?: number;
   clock?: Clock;
@@ -123,8 +128,10 @@ export class ShortLivedCredentials {
   private nextRenewalDelay(c: AwsCredentials): number | undefined {
     if (!c.expiration) return undefined;
     const left = c.expiration.getTime() - this.clock.now();
+    const fraction = this.opts.renewAtFraction;
+    const atFraction = fraction && fraction > 0 && fraction < 1 ? Math.max(1000, left * fraction) : Infinity;
     // Credentials shorter-lived than the renewal window renew half-way, not in a tight loop.
-    return left - this.renewBeforeMs > 0 ? left - this.renewBeforeMs : Math.max(1000, left / 2);
+    return Math.min(atFraction, left - this.renewBeforeMs > 0 ? left - this.renewBeforeMs : Math.max(1000, left / 2));
   }
 
   private schedule(delay: number | undefined): void {

@@ -87,6 +87,16 @@ export class StsIdentityClient {
     return this.credentialsFrom('AssumeRoleWithWebIdentity', out.Credentials);
   }
 
+  /**
+   * Short-lived credentials for the user's own (long-term) profile keys (GetSessionToken), so that what is handed to a
+   * remote kernel expires. STS refuses it for credentials that are already temporary (SSO, a role).
+   */
+  async sessionToken(durationSeconds = 3600, signal?: AbortSignal): Promise<AwsCredentials> {
+    checkDuration(durationSeconds);
+    const out = await this.send('GetSessionToken', () => this.client.send(new (sdk().GetSessionTokenCommand)({ DurationSeconds: durationSeconds }), { abortSignal: signal }));
+    return this.credentialsFrom('GetSessionToken', out.Credentials);
+  }
+
   dispose(): void {
     this.client.destroy();
   }

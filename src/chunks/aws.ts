@@ -1,2 +1,2 @@
 // Chunk entry: the AWS STS SDK (~450 KB), loaded on first AWS use through loadChunk('aws').
-export { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+export { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';

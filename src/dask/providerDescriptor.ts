@@ -37,6 +37,8 @@ export interface ProviderHost {
   requestTimeout?: { ms?: number; hint?: string };
   /** The hub sign-in's token for a Gateway that is a hub service (the editor's hubs module). */
   hubTokenFor?(gatewayUrl: string, hubUrl?: string): Promise<string | undefined>;
+  /** Environment for a new Gateway cluster's workers (short-lived AWS credentials the user agreed to share). */
+  gatewayWorkerEnv?(gatewayUrl: string, hubUrl?: string): Promise<Record<string, string> | undefined>;
 }
 
 /** The host plus what belongs to one configuration. */

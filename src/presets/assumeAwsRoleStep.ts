@@ -34,6 +34,8 @@ export function assumeAwsRoleStep(deps: AssumeRoleStepDeps): StepRunner<'assume-
         ? client.assumeRoleWithWebIdentity(step.roleArn, await tokenSource!(), step.sessionName, step.durationSeconds, signal)
         : client.assumeRole(step.roleArn, step.sessionName, step.durationSeconds, signal),
       renewBeforeMs: deps.renewBeforeMs ?? Math.min(5 * 60_000, (step.durationSeconds * 1000) / 3),
+      // Credentials shared with remote kernels and workers need time to get there: renew at 80 % of their lifetime.
+      renewAtFraction: 0.8,
       clock: deps.clock,
       logger: deps.logger,
     });

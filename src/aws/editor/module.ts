@@ -42,6 +42,11 @@ export class AwsCredentialStore {
     return this.holder?.expiresAt;
   }
 
+  /** The held role's renewing credentials and region (for sharing them with remote kernels), when a preset assumed one. */
+  held(): { holder: ShortLivedCredentials; roleArn: string; region?: string } | undefined {
+    return this.holder && this.roleArn ? { holder: this.holder, roleArn: this.roleArn, region: this.region } : undefined;
+  }
+
   dispose(): void {
     this.holder?.dispose();
     this.holder = undefined;

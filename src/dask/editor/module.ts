@@ -23,6 +23,8 @@ export interface DaskModuleDeps extends ModuleDeps {
   localClusterEnv?: () => Record<string, string> | undefined;
   /** The signed-in hubs, whose Dask Gateway service (if any) the view offers. */
   signedInHubs?: SignedInHubs;
+  /** Environment for new Gateway clusters' workers (the AWS credentials the user agreed to share with that hub). */
+  gatewayWorkerEnv?: (gatewayUrl: string, hubUrl?: string) => Promise<Record<string, string> | undefined>;
 }
 
 export interface DaskModule extends vscode.Disposable {
@@ -45,6 +47,7 @@ export function registerDask(deps: DaskModuleDeps): DaskModule {
     daskCommand: () => readSetting(vs, 'pangeo.dask.daskPath') || activePythonDask(vs),
     hubTokenFor: deps.hubTokenFor,
     extraEnv: deps.localClusterEnv,
+    gatewayWorkerEnv: deps.gatewayWorkerEnv,
     settingsSchedulerAddresses: () => (readSetting(vs, 'pangeo.dask.schedulerAddresses') ?? []).filter((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u)),
   });
   disposables.add(store);

@@ -27,6 +27,8 @@ export interface ProviderStoreDeps {
   settingsSchedulerAddresses?: () => string[];
   /** Extra environment for local clusters (a preset's short-lived AWS credentials), read at each start. */
   extraEnv?: () => Record<string, string> | undefined;
+  /** Environment for new Gateway clusters' workers (short-lived AWS credentials the user agreed to share). */
+  gatewayWorkerEnv?: (gatewayUrl: string, hubUrl?: string) => Promise<Record<string, string> | undefined>;
 }
 
 export class ProviderStore {
@@ -41,6 +43,7 @@ export class ProviderStore {
       localClustersDir: deps.clustersDir,
       daskCommand: deps.daskCommand,
       hubTokenFor: deps.hubTokenFor,
+      gatewayWorkerEnv: deps.gatewayWorkerEnv,
       get env() {
         const extra = deps.extraEnv?.();
         return extra ? { ...process.env, ...extra } : process.env;

@@ -107,6 +107,7 @@ export const gatewayDescriptor: ProviderDescriptor<'gateway', GatewayConfig, Gat
       url: c.url, auth, proxyAddress: c.proxyAddress, logger: ctx.logger, hubUrl: c.hubUrl,
       timeoutMs: ctx.requestTimeout?.ms, timeoutHint: ctx.requestTimeout?.hint,
       publicUrl: c.publicAddress, addressSource: c.fromDaskConfig,
+      workerEnv: ctx.gatewayWorkerEnv ? () => ctx.gatewayWorkerEnv!(c.url, c.hubUrl ?? hubOfGateway(c.url)) : undefined,
     });
   },
 };

@@ -9,6 +9,7 @@ import { adaptiveFromSchedulerLog, countFromGatewayMessage, type AdaptiveState }
 import { pythonClientCode } from '../clientCode';
 import { SchedulerHttp, sizeFromIdentity, workersFromIdentity } from '../scheduler/schedulerHttp';
 import { gatewayAuthHeader, type GatewayAuth } from './gatewayAuth';
+import { withWorkerEnvironment } from './gatewayEnvironment';
 import { GatewayClient, type GatewayAnswer, type GatewayCluster } from './gatewayClient';
 
 export const GATEWAY_CAPABILITIES: ProviderCapabilities = {
@@ -37,6 +38,8 @@ export interface GatewayProviderOptions {
   publicUrl?: string;
   /** Where the address was configured (DASK_GATEWAY__ADDRESS, a Dask config file), named when it does not answer. */
   addressSource?: string;
+  /** Environment for a new cluster's workers (the user's consented AWS credentials), given through the `environment` option when offered. */
+  workerEnv?: () => Promise<Record<string, string> | undefined>;
 }
 
 const STATUS: Record<GatewayCluster['status'], ClusterStatus> = {
@@ -83,7 +86,11 @@ export class GatewayProvider implements ClusterProvider {
 
   async create(options: ClusterOptionValues, signal?: AbortSignal): Promise<ClusterSummary> {
     // Checked here first so the user hears about every bad field before a round trip; the gateway checks again.
-    const checked = validateOptions(await this.client.options(signal), options);
+    const fields = await this.client.options(signal);
+    const env = await this.opts.workerEnv?.();
+    const withEnv = env ? withWorkerEnvironment(fields, options, env) : undefined;
+    if (withEnv) this.logger.info(`gateway cluster: ${Object.keys(env ?? {}).length} variable(s) for the workers through its "environment" option`);
+    const checked = validateOptions(fields, withEnv ?? options);
     const name = await this.client.create(checked, signal);
     this.logger.info(`gateway cluster ${name} submitted`);
     return this.get(name, signal);

@@ -13,6 +13,8 @@ export interface KernelsModule extends vscode.Disposable {
   runInNotebook(uri: vscode.Uri, code: string): Promise<string | undefined>;
   /** The notebooks with a connected Pangeo kernel, for hidden code run only while idle (the Dask dashboard's probe). */
   idleRunners(): IdleRunner[];
+  /** Each state change of a notebook's Pangeo kernel. */
+  onDidChangeKernelState: NotebookControllers['onDidChangeKernelState'];
 }
 
 export function registerNotebookKernels(deps: ModuleDeps, hubs: HubRegistry): KernelsModule {
@@ -24,6 +26,7 @@ export function registerNotebookKernels(deps: ModuleDeps, hubs: HubRegistry): Ke
   return Object.assign(store, {
     runInNotebook: (uri: vscode.Uri, code: string) => controllers.runInNotebook(uri, code),
     idleRunners: () => controllers.idleRunners(),
+    onDidChangeKernelState: controllers.onDidChangeKernelState,
   });
 }
 

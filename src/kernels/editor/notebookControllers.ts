@@ -17,6 +17,7 @@ import type { SiblingKernel } from '../../dashboard/kernelProbeFeed';
 import { affectsSettings, readSetting } from '../../editor/settings';
 import { iconLabel, notificationText } from '../../shared/text/untrustedText';
 import type { NotebookIntrospection } from './kernelCompletionProvider';
+import { Emitter } from '../../core/emitter';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
@@ -36,6 +37,17 @@ export interface IdleRunner {
   runIfIdle(code: string, signal?: AbortSignal): Promise<string | undefined>;
   /** A kernel of our own beside this one (same server and kernel spec), for the probe while this one runs a cell. */
   startSibling?(signal?: AbortSignal): Promise<SiblingKernel>;
+}
+
+/** A notebook's kernel changed state. */
+export interface NotebookKernelState {
+  /** The notebook's URI. */
+  notebook: string;
+  label: string;
+  hubId: string;
+  kernel: NotebookKernelLike;
+  state: KernelStateChange['state'];
+  previous: KernelStateChange['state'];
 }
 
 /** Why a controller kept for the notebooks bound to it cannot run now. */
@@ -99,6 +111,9 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
   private readonly autoSelected = new WeakSet<vscode.NotebookDocument>();
   private active = false;
   private syncing: Promise<void> = Promise.resolve();
+  private readonly kernelStates = new Emitter<NotebookKernelState>();
+  /** Each state change of a notebook's kernel (a newly connected or restarted one gets the shared AWS credentials). */
+  readonly onDidChangeKernelState = this.kernelStates.event;
 
   constructor(private readonly opts: NotebookControllersOptions) {
     super();
@@ -368,7 +383,10 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     };
     const kernel = this.opts.createKernel ? this.opts.createKernel(kernelOpts, entry.server) : new NotebookKernel(kernelOpts);
     const created: NotebookEntry = { kernel, controllerId: entry.id, outputs: new Map(), stateSub: { dispose() {} } };
-    created.stateSub = kernel.onDidChangeState((change) => this.onKernelState(entry, created, change));
+    created.stateSub = kernel.onDidChangeState((change) => {
+      this.onKernelState(entry, created, change);
+      this.kernelStates.fire({ notebook: key, label: notebookName(key), hubId: entry.server.hubId, kernel, state: change.state, previous: change.previous });
+    });
     this.notebooks.set(key, created);
     return created;
   }
@@ -632,6 +650,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
 
   override dispose(): void {
     if (this._isDisposed) return;
+    this.kernelStates.dispose();
     // Listeners go first so nothing reacts to the teardown; then the kernels, then the controllers.
     super.dispose();
     for (const key of [...this.notebooks.keys()]) void this.releaseKernel(key);

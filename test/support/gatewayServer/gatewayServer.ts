@@ -199,7 +199,7 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
   // ---- real processes ----
   async function startCluster(c: TestGatewayCluster): Promise<void> {
     c.scheduler = startLongRunning({
-      name: `gw-scheduler-${c.name.slice(0, 8)}`, command: DASK, logDir, env: { ...process.env, ...SCHEDULER_ROUTES_ENV },
+      name: `gw-scheduler-${c.name.slice(0, 8)}`, command: DASK, logDir, env: { ...process.env, ...SCHEDULER_ROUTES_ENV, ...optionEnvironment(c.options) },
       args: ['scheduler', '--host', '127.0.0.1', '--port', String(c.schedulerPort), '--dashboard-address', `127.0.0.1:${c.dashboardPort}`,
         '--dashboard-prefix', `/clusters/${c.name}`, '--preload', ADAPTIVE_LOG_PRELOAD],
     });
@@ -253,7 +253,7 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
         const cores = Number(c.options.worker_cores ?? 1);
         const memGiB = Number(c.options.worker_memory ?? 0.5);
         const proc = startLongRunning({
-          name, command: DASK, logDir, env: { ...process.env, ...SCHEDULER_ROUTES_ENV },
+          name, command: DASK, logDir, env: { ...process.env, ...SCHEDULER_ROUTES_ENV, ...optionEnvironment(c.options) },
           args: ['worker', `tcp://127.0.0.1:${c.schedulerPort}`, '--host', '127.0.0.1', '--nthreads', String(cores),
             '--memory-limit', `${Math.round(memGiB * 1024)}MiB`, '--name', name, '--no-nanny', '--dashboard-address', '127.0.0.1:0'],
         });
@@ -537,4 +537,11 @@ export async function startGatewayServer(opts: GatewayServerOptions = {}): Promi
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Like daskhub's options handler: the `environment` mapping option becomes the scheduler's and workers' environment. */
+function optionEnvironment(options: Record<string, unknown>): Record<string, string> {
+  const env = options.environment;
+  if (!env || typeof env !== 'object' || Array.isArray(env)) return {};
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
 }

@@ -1,0 +1,23 @@
+// A notebook's kernel as a target for shared AWS credentials: code run silently (no input broadcast, no history, no
+// execution count) and its outputs kept from the notebook.
+import type { CredentialTarget, SilentRunResult } from '../aws/remoteCredentials';
+import type { CellRunRequest, CellRunResult } from './notebookKernel';
+
+/** Stdout of a silent run, read from its outputs (its error stays with the caller, which redacts it). */
+function silentResult(result: CellRunResult): SilentRunResult {
+  const stdout = result.outputs
+    .filter((o) => o.stream === 'stdout')
+    .flatMap((o) => o.items)
+    .map((i) => (i.kind === 'text' ? i.text : ''))
+    .join('');
+  return { status: result.status, stdout, error: result.error ? { ename: result.error.ename, evalue: result.error.evalue } : undefined };
+}
+
+export function kernelCredentialTarget(id: string, label: string, kernel: { run(req: CellRunRequest): Promise<CellRunResult>; state?: string }): CredentialTarget {
+  return {
+    id,
+    label,
+    isGone: () => kernel.state === 'shut-down',
+    runSilently: async (code) => silentResult(await kernel.run({ code, silent: true, storeHistory: false, onChange: () => undefined })),
+  };
+}
