@@ -2,9 +2,10 @@
 import { Command, CommandGroup, EXIT, optionalString, requireString, UsageError } from './command';
 import { HUB_OPTIONS, readyServerClient } from './hubSession';
 import { stripAnsi } from '../jupyterServer/kernelOutputs';
+import { stdinAnswers } from './stdinAnswers';
 
 const run: Command = {
-  summary: 'Run CODE in a new kernel on a ready server; print text/plain results and streams; exit 1 if it raised',
+  summary: 'Run CODE in a new kernel on a ready server; print text/plain results and streams; input() and getpass() read lines from stdin; exit 1 if it raised',
   usage: '--url URL [--server NAME] [--kernel python3] --code CODE',
   options: { ...HUB_OPTIONS, server: { type: 'string' }, kernel: { type: 'string' }, code: { type: 'string' } },
   async run(ctx) {
@@ -17,11 +18,13 @@ const run: Command = {
     }
     const kernel = await jupyter.startKernel(kernelName, ctx.signal);
     const texts: string[] = [];
+    const input = stdinAnswers(ctx, ctx.values['token-stdin'] ? 'stdin carried the token (--token-stdin)' : undefined);
     try {
       const session = await jupyter.connect(kernel);
       try {
         const result = await session.execute(code, {
           signal: ctx.signal,
+          onInput: input.handler,
           onOutput: (out) => {
             if (out.type === 'stream' && !ctx.json) ctx.writeProgramOutput(out.name === 'stderr' ? 'stderr' : 'stdout', out.text);
             if ((out.type === 'execute_result' || out.type === 'display_data') && typeof out.data['text/plain'] === 'string') {
@@ -43,6 +46,7 @@ const run: Command = {
         session.dispose();
       }
     } finally {
+      input.close();
       await jupyter.shutdownKernel(kernel.id).catch(() => undefined);
     }
   },
