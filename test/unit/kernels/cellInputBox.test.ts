@@ -28,8 +28,25 @@ test('the box closes when the cell stops waiting (interrupt, restart, the run en
   const ask = askInInputBox(fake.vs, cell);
   const stop = new AbortController();
   const open = ask({ prompt: 'waiting: ', password: false }, stop.signal);
+  await new Promise((r) => setImmediate(r));
   stop.abort();
   assert.equal(await open, undefined);
   assert.equal(await ask({ prompt: 'again: ', password: false }, stop.signal), undefined);
   assert.equal(fake.inputBoxes.length, 1);
+});
+
+test('one box at a time in a window: a second notebook asking waits, instead of closing the first box (read as Escape)', async () => {
+  const fake = createFakeVscode();
+  const other = { index: 0, notebook: { uri: FakeUri.file('/work/other.ipynb') } } as unknown as vscode.NotebookCell;
+  const first = new AbortController();
+  const waiting = askInInputBox(fake.vs, cell)({ prompt: 'first: ', password: false }, first.signal);
+  await new Promise((r) => setImmediate(r));
+  fake.answers.input.push('second answer');
+  const second = askInInputBox(fake.vs, other)({ prompt: 'second: ', password: false }, new AbortController().signal);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(fake.inputBoxes.map((b) => b.prompt), ['first: '], 'the second box waits');
+  first.abort();
+  assert.equal(await waiting, undefined);
+  assert.equal(await second, 'second answer');
+  assert.deepEqual(fake.inputBoxes.map((b) => b.prompt), ['first: ', 'second: ']);
 });
