@@ -3,6 +3,7 @@ import { runCli } from './cli/main';
 import { commandGroups } from './cli/groups';
 import { redact } from './core/http/redact';
 import { stripTerminalControls } from './shared/text/controlCharacters';
+import { processStdinLines } from './cli/processStdinLines';
 
 // Libraries log to console (e.g. @jupyterlab/services' "Starting WebSocket"): keep stdout for results only.
 const verbose = process.argv.includes('--verbose') || process.argv.includes('-v');
@@ -26,6 +27,7 @@ void runCli(process.argv.slice(2), commandGroups, {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');
   },
+  stdinLines: () => processStdinLines(process.stdin, process.stderr),
   env: process.env,
 }, controller.signal).then((code) => {
   process.exitCode = code;

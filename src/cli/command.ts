@@ -22,7 +22,19 @@ export interface CliIO {
   stdoutIsTerminal?: boolean;
   /** All of standard input (for passwords and tokens: never argv). */
   readStdin(): Promise<string>;
+  /** Standard input line by line (a kernel's input() answered from the CLI's stdin); opened on first use. */
+  stdinLines?: () => StdinLines;
   env: NodeJS.ProcessEnv;
+}
+
+/** Standard input read one line at a time. */
+export interface StdinLines {
+  /** True when stdin is a terminal: what is typed shows unless `echo` is false. */
+  readonly isTerminal: boolean;
+  /** The next line without its line break; undefined at the end of input (or when `signal` aborts). */
+  read(opts: { echo: boolean; signal?: AbortSignal }): Promise<string | undefined>;
+  /** Stops reading, so the process can exit. */
+  close(): void;
 }
 
 export interface CommandContext {

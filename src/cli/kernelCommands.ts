@@ -3,9 +3,10 @@ import { Command, CommandGroup, EXIT, optionalString, requireString, UsageError 
 import { HUB_OPTIONS, readyServerClient } from './hubSession';
 import { stripAnsi } from '../jupyterServer/kernelOutputs';
 import { runCommands, runDetached } from './kernelRuns';
+import { stdinAnswers } from './stdinAnswers';
 
 const run: Command = {
-  summary: 'Run CODE in a new kernel on a ready server; print text/plain results and streams; exit 1 if it raised (--detach: start it, print its run id, return)',
+  summary: 'Run CODE in a new kernel on a ready server; print text/plain results and streams; input() and getpass() read lines from stdin; exit 1 if it raised (--detach: start it, print its run id, return)',
   usage: '--url URL [--server NAME] [--kernel python3] [--detach] --code CODE',
   options: { ...HUB_OPTIONS, server: { type: 'string' }, kernel: { type: 'string' }, code: { type: 'string' }, detach: { type: 'boolean' } },
   async run(ctx) {
@@ -19,11 +20,13 @@ const run: Command = {
     }
     const kernel = await jupyter.startKernel(kernelName, ctx.signal);
     const texts: string[] = [];
+    const input = stdinAnswers(ctx, ctx.values['token-stdin'] ? 'stdin carried the token (--token-stdin)' : undefined);
     try {
       const session = await jupyter.connect(kernel);
       try {
         const result = await session.execute(code, {
           signal: ctx.signal,
+          onInput: input.handler,
           onOutput: (out) => {
             if (out.type === 'stream' && !ctx.json) ctx.writeProgramOutput(out.name === 'stderr' ? 'stderr' : 'stdout', out.text);
             if ((out.type === 'execute_result' || out.type === 'display_data') && typeof out.data['text/plain'] === 'string') {
@@ -45,6 +48,7 @@ const run: Command = {
         session.dispose();
       }
     } finally {
+      input.close();
       await jupyter.shutdownKernel(kernel.id).catch(() => undefined);
     }
   },

@@ -10,6 +10,7 @@ import { untilAborted } from '../core/abort';
 import { redactUrl } from '../core/http/redact';
 import { KernelOutput, toKernelOutput } from './kernelOutputs';
 import { kernelWebSocketClass } from './kernelWebSocket';
+import { answerInputRequests, InputHandler } from './kernelInput';
 
 export interface KernelSpecInfo {
   name: string;
@@ -151,6 +152,8 @@ export interface ExecuteOptions {
   timeoutMs?: number;
   storeHistory?: boolean;
   silent?: boolean;
+  /** Answers input()/getpass()/pdb prompts; without it the kernel is told this client takes no input (allow_stdin). */
+  onInput?: InputHandler;
 }
 
 /** A live connection to one kernel: execute, interrupt, restart, and connection-state changes. */
@@ -189,8 +192,11 @@ export class KernelSession {
 
   async execute(code: string, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
     const future = this.connection.requestExecute({
-      code, silent: opts.silent ?? false, store_history: opts.storeHistory ?? true, allow_stdin: false, stop_on_error: true,
+      code, silent: opts.silent ?? false, store_history: opts.storeHistory ?? true, allow_stdin: opts.onInput !== undefined, stop_on_error: true,
     }, true);
+    // Ends with the execution, so a question still open then is closed and never answered late.
+    const inputDone = new AbortController();
+    if (opts.onInput) answerInputRequests(future, opts.onInput, opts.signal ? AbortSignal.any([opts.signal, inputDone.signal]) : inputDone.signal);
     const outputs: KernelOutput[] = [];
     let error: ExecuteResult['error'];
     future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
@@ -211,6 +217,7 @@ export class KernelSession {
       if (content.status === 'error' && !error) error = { ename: content.ename ?? 'Error', evalue: content.evalue ?? '', traceback: content.traceback ?? [] };
       return { status: content.status, executionCount: content.execution_count ?? null, outputs, error };
     } finally {
+      inputDone.abort();
       opts.signal?.removeEventListener('abort', abort);
     }
   }

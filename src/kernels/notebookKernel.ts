@@ -12,6 +12,7 @@ import { CellOutput, CellOutputState, DisplayIndex, OutputChange } from './cellO
 import { Emitter } from '../core/emitter';
 import { ExecutionQueue } from './executionQueue';
 import { closeNotebookSession, openNotebookSession } from './notebookSessions';
+import { AskInput, CellInput } from './cellInput';
 
 export type KernelState =
   /** No kernel yet: one starts (or is reused) on the next run. */
@@ -66,6 +67,8 @@ export interface CellRunRequest {
   storeHistory?: boolean;
   /** True for code the user did not write that must not bump the execution count nor show as input (the Dask probe). */
   silent?: boolean;
+  /** Asks the user for what the cell's input()/getpass()/pdb wants; without it the kernel refuses input (StdinNotImplementedError). */
+  onInput?: AskInput;
 }
 
 export interface CellRunResult {
@@ -120,7 +123,7 @@ export class NotebookKernel {
   private readonly queue = new ExecutionQueue();
   private readonly displays = new DisplayIndex();
   private running?: AbortController;
-  private runningCell?: { outputs: CellOutputState; req: CellRunRequest };
+  private runningCell?: { outputs: CellOutputState; req: CellRunRequest; input?: CellInput };
   private watchdog?: AbortController;
   private restarting = false;
   /** When the hub and the server were first seen not answering during the current outage. */
@@ -185,7 +188,14 @@ export class NotebookKernel {
     const session = await this.ensureSession();
     const outputs = new CellOutputState(this.displays, req.cellKey);
     const running = (this.running = new AbortController());
-    this.runningCell = { outputs, req };
+    const input = req.onInput && new CellInput({
+      ask: req.onInput,
+      interrupt: () => this.interrupt(),
+      write: (name, text) => {
+        for (const change of outputs.apply({ type: 'stream', name, text })) req.onChange(change);
+      },
+    });
+    this.runningCell = { outputs, req, input };
     const signal = req.signal ? AbortSignal.any([req.signal, running.signal]) : running.signal;
     req.onStart?.();
     try {
@@ -193,6 +203,7 @@ export class NotebookKernel {
         signal,
         storeHistory: req.storeHistory ?? true,
         silent: req.silent,
+        onInput: input?.handle,
         onOutput: (o) => {
           // Display updates arrive through onIOPub for every cell (they may target earlier cells' outputs).
           if (o.type !== 'update_display_data') for (const change of outputs.apply(o)) req.onChange(change);
@@ -400,6 +411,7 @@ export class NotebookKernel {
 
   /** Interrupts the running cell (REST /interrupt) and cancels the queued ones. */
   async interrupt(): Promise<void> {
+    this.runningCell?.input?.interrupt(); // no question left open on an interrupted cell
     this.queue.cancelPending();
     const id = this.session?.id;
     if (id) await this.opts.jupyter.interruptKernel(id);

@@ -6,8 +6,8 @@
 export const UI_ENV = 'PANGEO_E2E_UI';
 
 export type UiAction =
-  /** Waits for the quick input whose text contains `expect`, then types `type` + Enter, or clicks the row `pick`. */
-  | { kind: 'quickInput'; expect: string; type?: string; pick?: string }
+  /** Waits for the quick input whose text contains `expect`, then types `type` + Enter, clicks the row `pick`, or presses Escape (`escape`). */
+  | { kind: 'quickInput'; expect: string; type?: string; pick?: string; escape?: boolean }
   /**
    * The editor's own (simple) file dialog titled `expect`: types the folder `path` (ending in '/'), waits until the
    * dialog shows that folder (its row `expectRow` listed, the input still `path`, not busy), then accepts it.

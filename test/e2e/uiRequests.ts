@@ -70,7 +70,9 @@ async function act(page: Page, action: UiAction, timeout: number, artifactsDir: 
       const heading = page.locator('.quick-input-title, .quick-input-message, .quick-input-description', { hasText: action.expect });
       const widget = page.locator('.quick-input-widget').filter({ has: heading }).first();
       await widget.waitFor({ state: 'visible', timeout });
-      if (action.pick !== undefined) {
+      if (action.escape) {
+        await widget.locator('.quick-input-box input').first().press('Escape');
+      } else if (action.pick !== undefined) {
         const row = widget.locator('.quick-input-list .monaco-list-row').filter({ hasText: action.pick }).first();
         await row.waitFor({ state: 'visible', timeout });
         await row.click();
@@ -164,7 +166,7 @@ async function act(page: Page, action: UiAction, timeout: number, artifactsDir: 
 function describe(action: UiAction): string {
   switch (action.kind) {
     case 'quickInput':
-      return `quick input "${action.expect}": ${action.pick !== undefined ? `pick "${action.pick}"` : 'type ••• + Enter'}`;
+      return `quick input "${action.expect}": ${action.escape ? 'Escape' : action.pick !== undefined ? `pick "${action.pick}"` : 'type ••• + Enter'}`;
     case 'folderDialog':
       return `folder dialog "${action.expect}": ${action.path} + Enter`;
     case 'notification':

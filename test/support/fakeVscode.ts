@@ -275,6 +275,8 @@ export interface FakeVscode {
   progress: string[];
   /** Scripted answers: a notification's button (by a key its text contains), quick picks (by label prefix), input boxes, open dialogs. */
   answers: { buttons: Map<string, string>; quickPick: string[]; input: string[]; open: string[] };
+  /** The options of each input box shown. */
+  inputBoxes: Array<Record<string, unknown>>;
   /** Every quick pick shown (createQuickPick or showQuickPick): its title, item labels and items, and the labels highlighted when it opened. Answered from
    * `answers.quickPick` like showQuickPick; the answer `'$(back)'` presses its Back button. */
   quickPicks: Array<{ title?: string; labels: string[]; active: string[]; items: Array<{ label: string; description?: string; detail?: string }> }>;
@@ -322,6 +324,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
   const progress: string[] = [];
   const notices: FakeVscode['notices'] = [];
   const answers: FakeVscode['answers'] = { buttons: new Map(), quickPick: [], input: [], open: [] };
+  const inputBoxes: FakeVscode['inputBoxes'] = [];
   const quickPicks: FakeVscode['quickPicks'] = [];
   const fileSystems = new Map<string, vscode.FileSystemProvider>();
   const openedExternally: string[] = [];
@@ -405,6 +408,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     FileChangeType: { Changed: 1, Created: 2, Deleted: 3 },
     FilePermission: { Readonly: 1 },
     NotebookCellOutput: FakeOutput,
+    CancellationTokenSource: FakeCancellationTokenSource,
     NotebookCellOutputItem: FakeOutputItem,
     NotebookControllerAffinity: { Default: 1, Preferred: 2 },
     NotebookCellKind: { Markup: 1, Code: 2 },
@@ -488,7 +492,13 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
         return want === undefined ? undefined : items.find((i) => i.label.startsWith(want));
       },
       // Like the editor: an answer the box's validateInput refuses is not accepted (recorded, and the box is cancelled).
-      showInputBox: async (o?: { validateInput?(v: string): string | undefined | Promise<string | undefined> }) => {
+      // With a cancellation token and no scripted answer, it stays open until the token is cancelled (a user who waits).
+      showInputBox: async (o?: { validateInput?(v: string): string | undefined | Promise<string | undefined> }, token?: FakeCancellationToken) => {
+        inputBoxes.push({ ...o });
+        if (token && !answers.input.length) {
+          await new Promise<void>((resolve) => (token.isCancellationRequested ? resolve() : token.onCancellationRequested(() => resolve())));
+          return undefined;
+        }
         const v = answers.input.shift();
         const problem = v !== undefined ? await o?.validateInput?.(v) : undefined;
         if (problem) {
@@ -548,7 +558,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     },
     globalState, Uri: FakeUri, settings, updates, failUpdateOf, configChanged,
     fireConfigChange: (...keys) => configChanged.fire({ affectsConfiguration: (s) => keys.some((k) => k === s || k.startsWith(`${s}.`)) }),
-    commands, executed, messages, notices, progress, answers, quickPicks, fileSystems, openedExternally, clipboard, panels, serializers, statusItems, diagnostics, documents,
+    commands, executed, messages, notices, progress, answers, inputBoxes, quickPicks, fileSystems, openedExternally, clipboard, panels, serializers, statusItems, diagnostics, documents,
     openDocument(path, text) {
       const doc = new FakeDocument(FakeUri.file(path), text);
       documents.push(doc);
@@ -565,6 +575,21 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
 }
 
 const BACK_BUTTON = { iconPath: 'back' };
+
+interface FakeCancellationToken { isCancellationRequested: boolean; onCancellationRequested(l: () => void): { dispose(): void } }
+
+class FakeCancellationTokenSource {
+  private readonly cancelled = new FakeEventEmitter<void>();
+  readonly token: FakeCancellationToken = { isCancellationRequested: false, onCancellationRequested: (l) => this.cancelled.event(l) };
+  cancel(): void {
+    if (this.token.isCancellationRequested) return;
+    this.token.isCancellationRequested = true;
+    this.cancelled.fire();
+  }
+  dispose(): void {
+    this.cancelled.dispose();
+  }
+}
 
 /** A QuickPick that answers when shown: the first item whose label starts with the scripted answer, Back, or hidden. */
 function createFakeQuickPick(script: string[], shown: FakeVscode['quickPicks']) {

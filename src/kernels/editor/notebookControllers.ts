@@ -8,6 +8,7 @@ import { JupyterServerClient, KernelSpecInfo } from '../../jupyterServer/jupyter
 import { isPangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { CellExecutionWriter, failureOutput, OutputsById } from './cellExecutionWriter';
+import { askInInputBox } from './cellInputBox';
 import { controllerIdFor, controllerLabel, hubHash } from '../controllerId';
 import { hiddenRunStdout as stdoutOf, KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from '../notebookKernel';
 import { HUB_FILE_SCHEME, pathOnServer } from '../../files/hubFileUri';
@@ -468,6 +469,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
         signal: AbortSignal.any([cancel.signal, batch.signal]),
         onStart: start,
         onChange: (change) => writer.apply(change),
+        onInput: askInInputBox(vs, cell),
       });
       if (result.status === 'error' || result.status === 'aborted') batch.abort();
       if (!started) {

@@ -5,6 +5,7 @@
 //   plainText         string tooltips: shown as is, lines kept
 //   iconLabel         quick pick label/description/detail, status bar text: these draw `$(name)` as an icon
 //   notificationText  notifications and notification progress: these draw `[x](command:…)` as a link
+//   inputPrompt       an input box's prompt: draws `$(name)` as an icon and `[x](command:…)` as a link
 //   markdown`…`       MarkdownString tooltips: our own Markdown in the template, server text interpolated as text
 // All of them show bidi controls, invisible format characters and control characters as ⟨U+202E⟩ markers and cap the
 // length; the whole text stays one click away (src/editor/untrustedMarkdown.ts: "Show Full Text").
@@ -56,6 +57,11 @@ export function iconLabel(text: string, max = LABEL_MAX): string {
 /** `$(name)` → `\$(name)`, VS Code's own escape for label surfaces that render icons. */
 export function escapeIcons(text: string): string {
   return text.replace(/\$\(/g, '\\$(');
+}
+
+/** An input box's prompt (e.g. a kernel's input() prompt): one line, no icon, no link. */
+export function inputPrompt(text: string, max = LABEL_MAX): string {
+  return escapeIcons(capLength(inertLinks(oneLine(text)), max).text);
 }
 
 /** A message that may be cut: `full` is the whole text (markers shown, lines kept) for "Show Full Text". */

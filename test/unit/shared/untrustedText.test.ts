@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { HOSTILE_SAMPLES, TEN_THOUSAND, UNSAFE_CHARACTER, COMMAND_LINK } from '../../fixtures/hostileText';
 import { foreignTags, NOTIFICATION_LINK, renderMarkdown, shownText as decode, UNESCAPED_ICON } from '../../support/untrustedChecks';
 import {
-  capLength, code, codeBlock, CODE_BLOCK_MAX, iconLabel, joinMarkdown, LABEL_MAX, markdown, MARKDOWN_VALUE_MAX, MESSAGE_MAX, notificationText, plainLabel, plainText,
+  capLength, code, codeBlock, CODE_BLOCK_MAX, iconLabel, inputPrompt, joinMarkdown, LABEL_MAX, markdown, MARKDOWN_VALUE_MAX, MESSAGE_MAX, notificationText, plainLabel, plainText,
 } from '../../../src/shared/text/untrustedText';
 
 const md = { render: renderMarkdown };
@@ -64,6 +64,8 @@ test('a code block keeps the lines and the characters (shown as text), capped', 
 test('the words are kept: markers for hidden characters, escapes that render as the original characters', () => {
   assert.equal(plainLabel('invoice\u202Efdp.exe'), 'invoice⟨U+202E⟩fdp.exe');
   assert.equal(iconLabel('$(warning) Official'), '\\$(warning) Official');
+  // A kernel's input() prompt: the input box draws icons and follows links (command: ones too).
+  assert.equal(inputPrompt(`$(key) Password ${COMMAND_LINK}\n> `), '\\$(key) Password [Official fix] (command:workbench.action.openSettings) > ');
   assert.equal(notificationText(`Spawn failed. ${COMMAND_LINK}`).text, 'Spawn failed. [Official fix] (command:workbench.action.openSettings)');
   const link = '[Your hub](https://evil.example "Official") <img src=x onerror="alert(1)"> a`b';
   assert.equal(decode(md.render(markdown`${link}`.markdown)).trim(), link);
