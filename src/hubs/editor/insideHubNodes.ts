@@ -4,10 +4,11 @@ import type * as vscode from 'vscode';
 import type { HubSnapshot } from './hubService';
 import type { InsideHub } from '../insideHub';
 import { isThisServer } from '../insideHubServers';
+import { MissingScopeError } from '../tokenScopes';
 
 const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
 
-export type InsideMessage = { text: string; icon: string; tooltip: string };
+export type InsideMessage = { text: string; icon: string; tooltip: string; description?: string };
 
 /** "this server" in a server row's description, or undefined for every other server. */
 export function thisServerTag(inside: InsideHub | undefined, hubId: string, serverName: string): string | undefined {
@@ -32,5 +33,11 @@ export function localKernelsNote(vs: typeof vscode, inside: InsideHub): InsideMe
 
 /** One row per feature the token cannot use. */
 export function missingScopeMessages(snap: HubSnapshot): InsideMessage[] {
-  return (snap.missingScopes ?? []).map((e) => ({ text: e.message, icon: 'lock', tooltip: `${e.message}\n\n${(e as { hint?: string }).hint ?? ''}`.trim() }));
+  // A row is one short line (the scope, then what needs it); the tooltip has the whole message and who can grant it.
+  return (snap.missingScopes ?? []).map((e) => ({
+    text: e instanceof MissingScopeError ? `${e.scope} missing` : e.message,
+    description: e instanceof MissingScopeError ? `needed for ${e.feature}` : undefined,
+    icon: 'lock',
+    tooltip: `${e.message}\n\n${e.hint}`.trim(),
+  }));
 }
