@@ -10,6 +10,8 @@ export interface InsideServers {
   servers: HubServer[];
   /** Features the token's scopes do not allow, each naming its scope. */
   missing: MissingScopeError[];
+  /** The hub's version (no record was ever stored for it). */
+  version: string;
 }
 
 /** This server as the environment describes it: ready, at its local address. */
@@ -27,14 +29,14 @@ export function isThisServer(hub: InsideHub | undefined, hubId: string, serverNa
  * URL: then they are listed without one, so nothing tries the hub's internal port for them).
  */
 export async function readInsideServers(client: HubClient, hub: InsideHub, signal?: AbortSignal): Promise<InsideServers> {
-  const me = await client.getCurrentUser(signal);
+  const [me, version] = await Promise.all([client.getCurrentUser(signal), client.getVersion(signal)]);
   const missing: MissingScopeError[] = [];
   if (!hasScope(me.scopes, 'delete:servers', hub.user, hub.serverName)) {
     missing.push(new MissingScopeError(scopeForUser('delete:servers', hub.user), 'stopping a server from here'));
   }
   if (!hasScope(me.scopes, 'read:servers', hub.user, hub.serverName)) {
     missing.unshift(new MissingScopeError(scopeForUser('read:servers', hub.user), 'listing your servers (only this one is shown)'));
-    return { servers: [thisServer(hub)], missing };
+    return { servers: [thisServer(hub)], missing, version };
   }
   const listed = await client.listServers(hub.user, signal);
   const servers = listed.map((s): HubServer => {
@@ -43,5 +45,5 @@ export async function readInsideServers(client: HubClient, hub: InsideHub, signa
     return { ...s, url: path && hub.publicBase ? new URL(path, hub.publicBase).toString() : undefined };
   });
   if (!servers.some((s) => s.name === hub.serverName)) servers.push(thisServer(hub));
-  return { servers: servers.sort((a, b) => a.name.localeCompare(b.name)), missing };
+  return { servers: servers.sort((a, b) => a.name.localeCompare(b.name)), missing, version };
 }

@@ -120,6 +120,8 @@ export class HubService extends Disposable implements HubRegistry, vscode.Dispos
         const listed = await readInsideServers(this.sessions.client(base), inside);
         snap.servers = listed.servers;
         snap.missingScopes = listed.missing;
+        await this.sessions.setVersion(base, listed.version);
+        snap.record = this.sessions.hub(base) ?? snap.record;
       } else snap.servers = await this.sessions.client(base).listServers(snap.record.user);
       snap.provisional = false;
       snap.error = undefined;

@@ -45,13 +45,6 @@ describe('the CLI inside a hub server (its environment, no --url, no token)', { 
     await wide?.stop();
   });
 
-  test('the environment is a real server\'s: internal API URL, its own token, limits in bytes', () => {
-    assert.match(env.JUPYTERHUB_API_URL!, /^http:\/\/127\.0\.0\.1:\d+\/jhub\/hub\/api$/);
-    assert.ok(!hub.url.startsWith(new URL(env.JUPYTERHUB_API_URL!).origin), 'the API URL is the hub\'s own port, not the proxy');
-    assert.equal(env.MEM_LIMIT, String(8 * 1024 ** 3));
-    assert.ok(env.JUPYTERHUB_API_TOKEN);
-  });
-
   test('kernel run and files use this server at its local address', async () => {
     const run = await cli(['kernel', 'run', '--code', 'print(6*7)'], env);
     assert.equal(run.code, 0, run.stderr);
@@ -62,6 +55,10 @@ describe('the CLI inside a hub server (its environment, no --url, no token)', { 
   });
 
   test('hub servers lists this server and names the missing read:servers scope', async () => {
+    // The environment is a real server's: the API on the hub's own port (not the proxy), its own token, limits in bytes.
+    assert.match(env.JUPYTERHUB_API_URL!, /^http:\/\/127\.0\.0\.1:\d+\/jhub\/hub\/api$/);
+    assert.ok(!hub.url.startsWith(new URL(env.JUPYTERHUB_API_URL!).origin));
+    assert.equal(env.MEM_LIMIT, String(8 * 1024 ** 3));
     const r = await cli(['hub', 'servers', '--json'], env);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { user: string; servers: { name: string; state: string }[] };
