@@ -2,7 +2,7 @@
 import { Command, CommandGroup, optionalString, positiveInt, requireString, UsageError } from './command';
 import { defaultPriceTable, isCloud, lookupInstance } from '../cost/priceTable';
 import { rateFor } from '../cost/rate';
-import { describeSize, insideHubFromEnv, sizeFromLimits } from '../hubs/insideHub';
+import { describeSize, insideHubFromEnv, runsOnThisMachine, sizeFromLimits } from '../hubs/insideHub';
 
 const rate: Command = {
   summary: 'Print the $/h of N instances of a type (on-demand or spot) with the price table\'s date and source',
@@ -51,13 +51,15 @@ const server: Command = {
     if (!inside) throw new UsageError('Not inside a hub server (no JUPYTERHUB_API_URL, JUPYTERHUB_USER and JUPYTERHUB_API_TOKEN): use `pangeo-compute cost rate` with an instance type.');
     const size = sizeFromLimits(inside.limits);
     if (!size) throw new UsageError("This server's spawner declared no size (no CPU_LIMIT, MEM_LIMIT, CPU_GUARANTEE or MEM_GUARANTEE): price its instance with `pangeo-compute cost rate`.");
-    const rate = rateFor({ kind: 'server', id: 'this-server', label: 'this server', cores: size.cores, memoryGiB: size.memoryGiB, cloud, region: optionalString(ctx, 'region') }, defaultPriceTable());
+    // Priced as the editor's cost meter prices it: a hub whose public address is on loopback runs here, for $0.
+    const where = cloud ?? (runsOnThisMachine(inside) ? 'local' : undefined);
+    const rate = rateFor({ kind: 'server', id: 'this-server', label: 'this server', cores: size.cores, memoryGiB: size.memoryGiB, cloud: where, region: optionalString(ctx, 'region') }, defaultPriceTable());
     const l = inside.limits;
     const guarantee = describeSize({ cores: l.cpuGuarantee, memoryGiB: l.memGuaranteeGiB });
     const human = [
       `${describeSize(size)!} · ~$${round(rate.usdPerHour)}/h (estimate)`,
       `  server ${inside.serverName || '(default)'} of ${inside.user}${guarantee && (l.cpuLimit ?? l.memLimitGiB) !== undefined ? `; guaranteed ${guarantee}` : ''}`,
-      `  priced by cores and memory: ${rate.source}, as of ${rate.asOf}`,
+      where === 'local' ? `  ${rate.source}: its hub's public address is on loopback` : `  priced by cores and memory: ${rate.source}, as of ${rate.asOf}`,
       ...rate.warnings.map((w) => `  ${w}`),
     ].join('\n');
     ctx.print(human, {

@@ -4,7 +4,7 @@ import { cliSecretStore } from './cliSecrets';
 import { LoginToken, LoginTokens } from './loginTokens';
 import { isAuthError, isPangeoError } from '../core/http/errors';
 import { loginForPages } from '../hubs/hubPageLogin';
-import { insideHubFor, scopeError } from './insideHubCli';
+import { insideHubFor, scopeError, shownServers } from './insideHubCli';
 import { HUB_OPTIONS, hubFromContext, listServersOf, PAGE_LOGIN_OPTIONS, signInTarget, tokenUser } from './hubSession';
 import { passwordSignIn } from '../hubs/signInMethods';
 import { HubClient } from '../hubs/hubClient';
@@ -158,11 +158,12 @@ function describeServer(s: HubServer): string {
   const name = s.name || '(default)';
   const profile = typeof s.userOptions.profile === 'string' ? ` profile=${s.userOptions.profile}` : '';
   const activity = s.lastActivity ? ` last activity ${s.lastActivity.toISOString()}` : '';
-  return `${name.padEnd(16)} ${s.state.padEnd(9)}${s.url ? ` ${s.url}` : ''}${profile}${activity}`;
+  const here = 'thisServer' in s ? ' (this server)' : '';
+  return `${name.padEnd(16)} ${s.state.padEnd(9)}${s.url ? ` ${s.url}` : ''}${profile}${activity}${here}`;
 }
 
-function serverJson(s: HubServer) {
-  return { name: s.name, state: s.state, url: s.url ?? null, user_options: s.userOptions, started: s.started?.toISOString() ?? null,
+function serverJson(s: HubServer & { thisServer?: true }) {
+  return { name: s.name, state: s.state, url: s.url ?? null, ...(s.thisServer ? { this_server: true } : {}), user_options: s.userOptions, started: s.started?.toISOString() ?? null,
     last_activity: s.lastActivity?.toISOString() ?? null };
 }
 
@@ -173,7 +174,7 @@ const servers: Command = {
   async run(ctx) {
     const hub = await hubFromContext(ctx);
     const me = await tokenUser(hub, ctx);
-    const list = await listServersOf(ctx, hub, me.name);
+    const list = shownServers(ctx, await listServersOf(ctx, hub, me.name));
     ctx.print(list.map(describeServer).join('\n'), { user: me.name, servers: list.map(serverJson) });
   },
 };

@@ -36,3 +36,9 @@ export function scopeError(e: unknown, inside: InsideHub | undefined, feature: s
   const named = scopesNamedIn(e.serverMessage)?.map((s) => (s.includes('!') ? s : `${s}!user=${inside.user}`)).join(' or ');
   return new MissingScopeError(named ?? fallback, feature);
 }
+
+/** For display: this server at its public address (or none: its local one is of no use in a browser), marked. */
+export function shownServers(ctx: CommandContext, servers: HubServer[]): Array<HubServer & { thisServer?: true }> {
+  const inside = insideHubFor(ctx);
+  return servers.map((s) => (inside && s.name === inside.serverName ? { ...s, url: inside.publicServerUrl, thisServer: true as const } : s));
+}

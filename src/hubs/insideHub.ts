@@ -10,7 +10,7 @@
 // 0.0.0.0), JUPYTERHUB_HOST ('' unless subdomains are used: then the public origin); 5.x adds JUPYTERHUB_PUBLIC_URL
 // and JUPYTERHUB_PUBLIC_HUB_URL, empty unless the admin set JupyterHub.public_url. MEM_LIMIT / MEM_GUARANTEE
 // (bytes) and CPU_LIMIT / CPU_GUARANTEE (cores, "2.0") only when the spawner has them (KubeSpawner profiles do).
-import { hubLabel } from './hubUrl';
+import { hubLabel, isLoopbackHost } from './hubUrl';
 import type { ProfileSize } from './profileSize';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -140,6 +140,14 @@ export function insideHubFromEnv(env: Environment): InsideHub | undefined {
     token,
     limits: limitsFromEnv(env),
   };
+}
+
+/**
+ * True when this server runs on this machine: only a public address on loopback says so. The internal API address
+ * says nothing (127.0.0.1:8081 on a cloud VM running The Littlest JupyterHub).
+ */
+export function runsOnThisMachine(hub: InsideHub): boolean {
+  return !!hub.publicBase && isLoopbackHost(new URL(hub.publicBase).hostname);
 }
 
 /** The hub's label in the Hubs tree and messages: its public host, else "this server's hub". */

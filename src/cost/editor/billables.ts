@@ -8,7 +8,7 @@ import { isLoopbackHost } from '../../hubs/hubUrl';
 import { knownProfile } from '../../hubs/profileCatalog';
 import { encodeResourceId } from '../../shared/resourceIds';
 import { profilePrice, type HubProfilePrices } from '../hubProfilePrices';
-import { describeSize, sizeFromLimits, type InsideHub } from '../../hubs/insideHub';
+import { describeSize, runsOnThisMachine, sizeFromLimits, type InsideHub } from '../../hubs/insideHub';
 import { isThisServer } from '../../hubs/insideHubServers';
 
 const num = (v: unknown): number | undefined => {
@@ -26,7 +26,7 @@ export function hubServerBillables(hubs: HubRegistry, prices: () => HubProfilePr
       // an internal address (127.0.0.1:8081 on a cloud VM), so only a public address on loopback means "this machine".
       const here = isThisServer(inside, s.hubId, s.server.name) ? inside : undefined;
       const envSize = here ? sizeFromLimits(here.limits) : undefined;
-      const local = here ? !!here.publicBase && isLoopbackHost(new URL(here.publicBase).hostname) : isLoopbackHost(new URL(s.hubId).hostname);
+      const local = here ? runsOnThisMachine(here) : isLoopbackHost(new URL(s.hubId).hostname);
       const size = describeSize(envSize);
       const ref = { kind: 'server' as const, hubId: s.hubId, serverName: s.server.name };
       const profile = str(o.profile);

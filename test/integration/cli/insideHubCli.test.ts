@@ -61,9 +61,12 @@ describe('the CLI inside a hub server (its environment, no --url, no token)', { 
     assert.equal(env.MEM_LIMIT, String(8 * 1024 ** 3));
     const r = await cli(['hub', 'servers', '--json'], env);
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { user: string; servers: { name: string; state: string }[] };
+    const out = JSON.parse(r.stdout) as { user: string; servers: { name: string; state: string; url: string | null; this_server?: boolean }[] };
     assert.equal(out.user, 'alice');
     assert.deepEqual(out.servers.map((s) => [s.name, s.state]), [['', 'ready']]);
+    // Marked; its local address is not shown (no public one on this hub: JupyterHub.public_url is not set).
+    assert.equal(out.servers[0]!.this_server, true);
+    assert.equal(out.servers[0]!.url, null);
     assert.match(r.stderr, /lacks the scope read:servers!user=alice, which listing your servers/);
   });
 
