@@ -38,6 +38,10 @@ export interface InsideHub {
   localServerUrl: string;
   /** This server's public address for links, when known. */
   publicServerUrl?: string;
+  /** The hub's prefix (JUPYTERHUB_BASE_URL), e.g. '/jhub/'. */
+  prefix: string;
+  /** This server's path on the hub's proxy (JUPYTERHUB_SERVICE_PREFIX), e.g. '/jhub/user/alice/'. */
+  servicePrefix: string;
   /** The server's token: read from the environment each time, never stored. */
   token: string;
   limits: ServerLimits;
@@ -137,9 +141,25 @@ export function insideHubFromEnv(env: Environment): InsideHub | undefined {
     serverName,
     localServerUrl,
     publicServerUrl: publicServer ? withSlash(publicServer.toString()) : publicBase ? new URL(servicePrefix, publicBase).toString() : undefined,
+    prefix,
+    servicePrefix,
     token,
     limits: limitsFromEnv(env),
   };
+}
+
+/**
+ * The hub's public addresses from the address the browser uses for this editor, when the environment names none:
+ * behind jupyter-vscode-proxy, code-server is served under this server's prefix on the hub's own origin
+ * (https://hub.example.org/user/alice/vscode/), so an external address under that prefix gives the hub's origin.
+ * Anything else (code-server on a port of its own) says nothing about the hub.
+ */
+export function withBrowserAddress(hub: InsideHub, browserUrl: string | undefined): InsideHub {
+  if (hub.publicBase || !browserUrl) return hub;
+  const seen = httpUrl(browserUrl);
+  if (!seen || !seen.pathname.startsWith(hub.servicePrefix)) return hub;
+  const publicBase = new URL(hub.prefix, seen.origin).toString();
+  return { ...hub, publicBase, publicServerUrl: new URL(hub.servicePrefix, seen.origin).toString() };
 }
 
 /**
@@ -157,4 +177,4 @@ export function insideHubLabel(hub: InsideHub): string {
 
 /** Why a link cannot be offered: the environment names only the hub's internal address. */
 export const NO_PUBLIC_URL =
-  "The hub's public address is not in this server's environment (JupyterHub sets JUPYTERHUB_PUBLIC_URL from 5.0, when its admin sets JupyterHub.public_url), so no link is offered: its internal address would not open in your browser.";
+  "The hub's public address is not in this server's environment (JupyterHub sets JUPYTERHUB_PUBLIC_URL from 5.0, when its admin sets JupyterHub.public_url), and this editor is not served under this server's address on the hub (as jupyter-vscode-proxy serves it), so no link is offered: the hub's internal address would not open in your browser.";

@@ -11,7 +11,7 @@ import type { Logger } from '../../core/log';
 import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
 import { DisposableStore } from '../../editor/module';
 import { iconLabel, notificationText } from '../../shared/text/untrustedText';
-import { explainForbidden, insideLink, stopQuestion } from './insideHubCommands';
+import { explainForbidden, insideLink, insideWithBrowserAddress, stopQuestion } from './insideHubCommands';
 
 export interface HubCommandDeps {
   vs: typeof vscode;
@@ -168,13 +168,13 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
   register('pangeo.hubs.openInBrowser', async (arg) => {
     const node = arg as HubTreeNode;
     const url = node?.kind === 'server' && node.server.url ? node.server.url : node?.kind === 'hub' ? `${node.base}hub/home` : undefined;
-    const link = url && node ? insideLink(sessions.inside, node.base, node.kind === 'server' ? node.server.name : undefined, url) : url;
+    const link = url && node ? insideLink(await insideWithBrowserAddress(vs, sessions.inside), node.base, node.kind === 'server' ? node.server.name : undefined, url) : url;
     if (link) await vs.env.openExternal(vs.Uri.parse(link));
   });
 
   register('pangeo.hubs.copyServerUrl', async (arg) => {
     const node = arg as HubTreeNode;
-    const link = node?.kind === 'server' && node.server.url ? insideLink(sessions.inside, node.base, node.server.name, node.server.url) : undefined;
+    const link = node?.kind === 'server' && node.server.url ? insideLink(await insideWithBrowserAddress(vs, sessions.inside), node.base, node.server.name, node.server.url) : undefined;
     if (link) {
       await vs.env.clipboard.writeText(link);
       void vs.window.setStatusBarMessage('Server URL copied', 3000);
@@ -183,7 +183,7 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
 
   register('pangeo.hubs.openTokenPage', async (arg) => {
     const base = await resolveHub(d, arg, 'Open the token page of which hub?');
-    const link = base ? insideLink(sessions.inside, base, undefined, `${base}hub/token`) : undefined;
+    const link = base ? insideLink(await insideWithBrowserAddress(vs, sessions.inside), base, undefined, `${base}hub/token`) : undefined;
     if (link) await vs.env.openExternal(vs.Uri.parse(link));
   });
 

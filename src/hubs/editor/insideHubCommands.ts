@@ -1,7 +1,8 @@
 // Hub commands inside a hub server: links use the hub's public address (never the internal one the API uses), and
 // stopping the server this editor runs on says that it ends this editor.
+import type * as vscode from 'vscode';
 import type { InsideHub } from '../insideHub';
-import { NO_PUBLIC_URL } from '../insideHub';
+import { NO_PUBLIC_URL, withBrowserAddress } from '../insideHub';
 import { isThisServer } from '../insideHubServers';
 import { InvalidInputError, isPangeoError } from '../../core/http/errors';
 import { MissingScopeError, scopesNamedIn } from '../tokenScopes';
@@ -20,10 +21,21 @@ export function insideLink(inside: InsideHub | undefined, hubId: string, serverN
   if (!inside || inside.id !== hubId) return url;
   if (serverName !== undefined && isThisServer(inside, hubId, serverName)) {
     if (inside.publicServerUrl) return inside.publicServerUrl;
-  } else if (inside.publicBase && (serverName === undefined ? url.startsWith(inside.publicBase) : url.startsWith(new URL(inside.publicBase).origin))) {
+  } else if (inside.publicBase && serverName === undefined && url.startsWith(inside.id)) {
+    // A hub page: the id may be the internal base (a public one only derived from the browser's address).
+    return new URL(url.slice(inside.id.length), inside.publicBase).toString();
+  } else if (inside.publicBase && url.startsWith(new URL(inside.publicBase).origin)) {
     return url;
   }
   throw new InvalidInputError(NO_PUBLIC_URL);
+}
+
+/** The inside hub with public addresses from the browser's address of this editor when the environment has none. */
+export async function insideWithBrowserAddress(vs: typeof vscode, inside: InsideHub | undefined): Promise<InsideHub | undefined> {
+  if (!inside || inside.publicBase) return inside;
+  // code-server maps a loopback address to the one the browser reaches it by (its port proxy, under its own path).
+  const external = await Promise.resolve(vs.env.asExternalUri(vs.Uri.parse(inside.localServerUrl))).then((u) => u.toString(true), () => undefined);
+  return withBrowserAddress(inside, external);
 }
 
 /** A 403 from the inside hub becomes the scope it names (or `fallbackScope`), for `feature`; other errors pass. */

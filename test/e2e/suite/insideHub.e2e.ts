@@ -42,6 +42,12 @@ if (inside) {
       assert.match(text, /this server's hub/);
       assert.doesNotMatch(text, /Sign in to see your servers/);
       await ui({ kind: 'screenshot', name: 'inside-hub-tree' });
+      // No public address (JupyterHub 3, and this code-server is not served under the server's prefix): no link to
+      // the internal one, and the reason.
+      const server = api.hubs.snapshot(base)!.servers!.find((s) => s.name === '')!;
+      await driveCommand(vscode.commands.executeCommand('pangeo.hubs.openInBrowser', { kind: 'server', base, server }), async () => {
+        await ui({ kind: 'notification', expect: "public address is not in this server's environment" }, 30_000);
+      });
     }, 120_000);
 
     test('inside a hub server: a notebook runs on this server\'s kernel', async () => {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 import { HubSessions } from '../../../src/hubs/hubSessions';
-import { insideHubFromEnv } from '../../../src/hubs/insideHub';
+import { insideHubFromEnv, withBrowserAddress } from '../../../src/hubs/insideHub';
 import { insideLink, stopQuestion } from '../../../src/hubs/editor/insideHubCommands';
 import { isThisServer, thisServer } from '../../../src/hubs/insideHubServers';
 import { redact } from '../../../src/core/http/redact';
@@ -65,4 +65,17 @@ test('this server: marked, asked about before stopping, linked only at a public 
   const pub = insideHubFromEnv({ ...ENV, JUPYTERHUB_PUBLIC_HUB_URL: 'https://hub.org/jhub/hub/', JUPYTERHUB_PUBLIC_URL: 'https://hub.org/jhub/user/alice/' })!;
   assert.equal(insideLink(pub, pub.id, '', pub.localServerUrl), 'https://hub.org/jhub/user/alice/');
   assert.equal(insideLink(pub, pub.id, undefined, `${pub.id}hub/home`), 'https://hub.org/jhub/hub/home');
+});
+
+test('no public address in the environment: derived from the browser\'s address of code-server under this server (jupyter-vscode-proxy)', () => {
+  // code-server behind jupyter-vscode-proxy: its port proxy answers under /jhub/user/alice/vscode/ on the hub's origin.
+  const seen = withBrowserAddress(inside, 'https://hub.example.org/jhub/user/alice/vscode/proxy/40000/jhub/user/alice/');
+  assert.equal(seen.publicBase, 'https://hub.example.org/jhub/');
+  assert.equal(seen.publicServerUrl, 'https://hub.example.org/jhub/user/alice/');
+  assert.equal(seen.id, inside.id, 'the id stays the internal base the records use');
+  assert.equal(insideLink(seen, inside.id, undefined, `${inside.id}hub/token`), 'https://hub.example.org/jhub/hub/token');
+  assert.equal(insideLink(seen, inside.id, '', inside.localServerUrl), 'https://hub.example.org/jhub/user/alice/');
+  // code-server on a port of its own (not under the server's prefix) says nothing about the hub.
+  assert.equal(withBrowserAddress(inside, 'http://127.0.0.1:8080/proxy/40000/jhub/user/alice/').publicBase, undefined);
+  assert.equal(withBrowserAddress(inside, undefined).publicBase, undefined);
 });
