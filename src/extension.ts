@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext) {
   const dashboards = registerDashboards(deps, daskDashboardSources(dask.service, dask.store),
     dashboardProbeKernels(vscode, () => kernels.idleRunners(), dask.service));
   const cost = registerCost(deps, {
-    billables: [hubServerBillables(hubs.service, () => readSetting(vscode, 'pangeo.cost.hubProfilePrices')), daskClusterBillables(dask.service)],
+    billables: [hubServerBillables(hubs.service, () => readSetting(vscode, 'pangeo.cost.hubProfilePrices'), hubs.service.sessions.inside), daskClusterBillables(dask.service)],
     // The Dask tree looks rates up by the same resource ids the meter gives its clusters.
     onSnapshot: (snapshot) => dask.showCosts(snapshot.resources),
     ...costResourceActions({ vs: vscode, hubs: hubs.service, dask }),

@@ -71,6 +71,8 @@ export interface CommandGroup {
   name: string;
   summary: string;
   commands: Record<string, Command>;
+  /** The command `pangeo-compute <group>` runs when no command (or only options) follows. */
+  defaultCommand?: string;
 }
 
 /** Bad flags or arguments: exit code 2. */

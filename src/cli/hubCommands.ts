@@ -4,7 +4,8 @@ import { cliSecretStore } from './cliSecrets';
 import { LoginToken, LoginTokens } from './loginTokens';
 import { isAuthError, isPangeoError } from '../core/http/errors';
 import { loginForPages } from '../hubs/hubPageLogin';
-import { HUB_OPTIONS, hubFromContext, PAGE_LOGIN_OPTIONS, signInTarget, tokenUser } from './hubSession';
+import { insideHubFor, scopeError, shownServers } from './insideHubCli';
+import { HUB_OPTIONS, hubFromContext, listServersOf, PAGE_LOGIN_OPTIONS, signInTarget, tokenUser } from './hubSession';
 import { passwordSignIn } from '../hubs/signInMethods';
 import { HubClient } from '../hubs/hubClient';
 import { parseHubUrl } from '../hubs/hubUrl';
@@ -157,11 +158,12 @@ function describeServer(s: HubServer): string {
   const name = s.name || '(default)';
   const profile = typeof s.userOptions.profile === 'string' ? ` profile=${s.userOptions.profile}` : '';
   const activity = s.lastActivity ? ` last activity ${s.lastActivity.toISOString()}` : '';
-  return `${name.padEnd(16)} ${s.state.padEnd(9)}${s.url ? ` ${s.url}` : ''}${profile}${activity}`;
+  const here = 'thisServer' in s ? ' (this server)' : '';
+  return `${name.padEnd(16)} ${s.state.padEnd(9)}${s.url ? ` ${s.url}` : ''}${profile}${activity}${here}`;
 }
 
-function serverJson(s: HubServer) {
-  return { name: s.name, state: s.state, url: s.url ?? null, user_options: s.userOptions, started: s.started?.toISOString() ?? null,
+function serverJson(s: HubServer & { thisServer?: true }) {
+  return { name: s.name, state: s.state, url: s.url ?? null, ...(s.thisServer ? { this_server: true } : {}), user_options: s.userOptions, started: s.started?.toISOString() ?? null,
     last_activity: s.lastActivity?.toISOString() ?? null };
 }
 
@@ -172,7 +174,7 @@ const servers: Command = {
   async run(ctx) {
     const hub = await hubFromContext(ctx);
     const me = await tokenUser(hub, ctx);
-    const list = await hub.listServers(me.name, ctx.signal);
+    const list = shownServers(ctx, await listServersOf(ctx, hub, me.name));
     ctx.print(list.map(describeServer).join('\n'), { user: me.name, servers: list.map(serverJson) });
   },
 };
@@ -277,7 +279,9 @@ const stop: Command = {
     const hub = await hubFromContext(ctx);
     const me = await tokenUser(hub, ctx);
     const serverName = optionalString(ctx, 'server') ?? '';
-    const result = await hub.stopServer(me.name, serverName, ctx.signal);
+    const result = await hub.stopServer(me.name, serverName, ctx.signal).catch((e: unknown) => {
+      throw scopeError(e, insideHubFor(ctx), 'stopping a server', `delete:servers!user=${me.name}`);
+    });
     if (result === 'stopping') {
       ctx.note('stopping…');
       await hub.waitForStop(me.name, serverName, 300_000, ctx.signal);

@@ -5,9 +5,10 @@ import { HubClient } from '../hubs/hubClient';
 import { parseHubUrl } from '../hubs/hubUrl';
 import { forgetSecret, registerSecret } from '../core/http/redact';
 import { PangeoError } from '../core/http/errors';
-import { HubUser } from '../hubs/hubModels';
+import { HubServer, HubUser } from '../hubs/hubModels';
 import { loginForPages } from '../hubs/hubPageLogin';
 import { passwordSignIn, type SignInTarget } from '../hubs/signInMethods';
+import { insideHubClient, insideHubFor, insideServers } from './insideHubCli';
 
 export const HUB_OPTIONS: OptionSpec = {
   url: { type: 'string' },
@@ -32,12 +33,14 @@ export async function readToken(ctx: CommandContext, required = true): Promise<s
  * the command ends: a password is enough.
  */
 export async function hubFromContext(ctx: CommandContext, opts: { needToken?: boolean; tokenSeconds?: number } = {}): Promise<HubClient> {
+  const inside = ctx.values['token-stdin'] || ctx.values['password-stdin'] ? undefined : insideHubFor(ctx);
+  // Inside a hub server without --url: that hub's API, with the server's own token.
+  if (inside) return insideHubClient(ctx, inside, timeoutOf(ctx));
   const parsed = parseHubUrl(requireString(ctx, 'url'));
   if (ctx.values['token-stdin'] && ctx.values['password-stdin']) throw new UsageError('Use either --token-stdin or --password-stdin, not both.');
   let token = await readToken(ctx, (opts.needToken ?? true) && !ctx.values['password-stdin']);
   if (parsed.insecure) ctx.note(`warning: ${parsed.base} uses plain http: the token travels unencrypted.`);
-  const timeout = typeof ctx.values.timeout === 'string' ? Number(ctx.values.timeout) * 1000 : undefined;
-  const timeoutMs = timeout && timeout > 0 ? timeout : undefined;
+  const timeoutMs = timeoutOf(ctx);
   let cookie: string | undefined;
   const client: HubClient = new HubClient(parsed.base, {
     token: () => token, logger: ctx.logger, timeoutMs, pageCookie: () => cookie,
@@ -58,6 +61,17 @@ export async function hubFromContext(ctx: CommandContext, opts: { needToken?: bo
     }
   }
   return client;
+}
+
+function timeoutOf(ctx: CommandContext): number | undefined {
+  const timeout = typeof ctx.values.timeout === 'string' ? Number(ctx.values.timeout) * 1000 : undefined;
+  return timeout && timeout > 0 ? timeout : undefined;
+}
+
+/** The token user's servers; inside a hub server, as far as the server token's scopes allow (missing ones noted on stderr). */
+export async function listServersOf(ctx: CommandContext, hub: HubClient, user: string): Promise<HubServer[]> {
+  const inside = insideHubFor(ctx);
+  return inside && inside.apiBase === hub.base ? insideServers(ctx, hub, inside) : hub.listServers(user, ctx.signal);
 }
 
 /** The hub as a sign-in method sees it: clients with the command's timeout and logger. */
@@ -90,9 +104,14 @@ export async function tokenUser(hub: HubClient, ctx: CommandContext): Promise<Hu
 /** The Jupyter server client of the `--server` (default: the default server) of the token's user; refuses a server that is not ready. */
 export async function readyServerClient(ctx: CommandContext): Promise<JupyterServerClient> {
   const hub = await hubFromContext(ctx);
+  const inside = insideHubFor(ctx);
+  const serverName = optionalString(ctx, 'server') ?? inside?.serverName ?? '';
+  // This server, from inside it: its local address, no hub call (the server token may not read server models).
+  if (inside && serverName === inside.serverName) return new JupyterServerClient(inside.localServerUrl, hub.http);
   const me = await tokenUser(hub, ctx);
-  const serverName = optionalString(ctx, 'server') ?? '';
-  const server = await hub.getServer(me.name, serverName, ctx.signal);
+  const server = inside
+    ? (await listServersOf(ctx, hub, me.name)).find((s) => s.name === serverName) ?? { name: serverName, state: 'stopped', userOptions: {} }
+    : await hub.getServer(me.name, serverName, ctx.signal);
   if (server.state !== 'ready' || !server.url) throw new ServerNotReadyError(hub.base, serverName, server.state);
   return new JupyterServerClient(server.url, hub.http);
 }

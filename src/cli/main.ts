@@ -14,7 +14,13 @@ export async function runCli(argv: string[], groups: CommandGroup[], rawIO: CliI
   // The one choke point: from here on every write goes through the terminal-safe writers.
   const out = terminalOutput(rawIO);
   const io: CliIO = { ...rawIO, stdout: out.stdout, stderr: out.stderr, stdoutBytes: undefined };
-  const [groupName, commandName, ...rest] = argv;
+  const groupName = argv[0];
+  let [commandName, ...rest] = argv.slice(1);
+  // `pangeo-compute cost [--json]`: the group's default command, when it has one.
+  if (groupName && (commandName === undefined || (commandName.startsWith('-') && !['-h', '--help'].includes(commandName)))) {
+    const fallback = groups.find((g) => g.name === groupName)?.defaultCommand;
+    if (fallback) [commandName, rest] = [fallback, commandName === undefined ? rest : [commandName, ...rest]];
+  }
   const group = groups.find((g) => g.name === groupName);
   if (!group || groupName === '--help' || groupName === '-h') {
     io.stderr(topHelp(groups));

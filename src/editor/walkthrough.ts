@@ -7,6 +7,8 @@ const WALKTHROUGH_ID = 'pangeo.gettingStarted';
 const SHOWN_KEY = 'pangeo.walkthrough.shown';
 
 export const WALKTHROUGH_KEYS = {
+  /** The extension is signed in to a hub where it runs: inside a hub's server by itself, elsewhere once you signed in. */
+  places: 'pangeo.walkthrough.placeKnown',
   /** A hub is signed in. */
   connect: 'pangeo.walkthrough.signedIn',
   /** A hub server is ready for kernels. */

@@ -10,6 +10,7 @@ import { Emitter, type Event } from '../core/emitter';
 import type { OptionsForm } from './optionsForm';
 import type { RememberedForm, UsedOptions } from './rememberedOptions';
 import { oauthCredential, passwordSignIn, tokenSignIn, type HubCredential, type SignInMethod, type SignInMethodId, type SignInTarget } from './signInMethods';
+import { insideHubLabel, type InsideHub } from './insideHub';
 
 export interface HubRecord {
   /** Hub base URL (origin + prefix, trailing slash): the hub's id. */
@@ -17,7 +18,8 @@ export interface HubRecord {
   label: string;
   version?: string;
   user?: string;
-  method?: SignInMethodId;
+  /** 'server': the hub this editor runs inside, signed in with the server's own token from its environment. */
+  method?: SignInMethodId | 'server';
   /** Id of the token this extension minted (revoked on sign-out / removal); absent for pasted tokens. */
   mintedTokenId?: string;
   /** ISO time the token expires, when the hub said. */
@@ -53,8 +55,13 @@ export class HubSessions {
   constructor(
     private readonly state: KeyValueStore,
     private readonly secrets: SecretStore,
-    private readonly opts: { logger?: Logger; client?: Omit<HubClientOptions, 'token' | 'pageCookie'>; now?: () => number } = {},
+    private readonly opts: {
+      logger?: Logger; client?: Omit<HubClientOptions, 'token' | 'pageCookie'>; now?: () => number;
+      /** The hub this process runs inside: listed and signed in with the server's token, which is never stored. */
+      inside?: InsideHub;
+    } = {},
   ) {
+    if (opts.inside) registerSecret(opts.inside.token);
     // Another window renewed (revoking the token cached here), signed in or out: connections must get the new one.
     this.secretWatch = secrets.onDidChange?.((e) => void this.secretChanged(e.key).catch((err: unknown) =>
       this.opts.logger?.warn(`re-reading a changed hub secret failed: ${err instanceof Error ? err.message : String(err)}`)));
@@ -87,7 +94,30 @@ export class HubSessions {
   }
 
   hubs(): HubRecord[] {
-    return [...(this.state.get<HubRecord[]>(RECORDS_KEY) ?? [])];
+    const stored = this.state.get<HubRecord[]>(RECORDS_KEY) ?? [];
+    const inside = this.opts.inside;
+    if (!inside) return [...stored];
+    return [...stored.filter((h) => h.base !== inside.id), this.insideRecord()].sort((a, b) => a.label.localeCompare(b.label));
+  }
+
+  /** The hub this process runs inside, if any. */
+  get inside(): InsideHub | undefined {
+    return this.opts.inside;
+  }
+
+  /** Kept in memory only: the environment signs it in again at every start, with whatever token the server has then. */
+  private insideMemo?: HubRecord;
+
+  private insideRecord(): HubRecord {
+    const inside = this.opts.inside!;
+    this.insideMemo ??= { base: inside.id, label: insideHubLabel(inside) };
+    return { ...this.insideMemo, user: inside.user, method: 'server' };
+  }
+
+  private refuseInside(base: string, what: string): void {
+    if (this.opts.inside?.id === base) {
+      throw new InvalidInputError(`This editor runs inside your server on ${insideHubLabel(this.opts.inside)}, which signs it in with the server's own token: there is nothing to ${what}.`);
+    }
   }
 
   hub(base: string): HubRecord | undefined {
@@ -95,12 +125,19 @@ export class HubSessions {
   }
 
   private async save(record: HubRecord): Promise<void> {
+    if (this.opts.inside?.id === record.base) {
+      this.insideMemo = { ...record, user: undefined, method: undefined };
+      return;
+    }
     const all = this.hubs().filter((h) => h.base !== record.base);
     await this.state.update(RECORDS_KEY, [...all, record].sort((a, b) => a.label.localeCompare(b.label)));
   }
 
   /** A client for the hub that always uses the current token and page cookie. */
   client(base: string, overrides: Partial<HubClientOptions> = {}): HubClient {
+    const inside = this.opts.inside;
+    // API calls go to the hub's internal address (the public one may not be reachable from inside the cluster).
+    if (inside?.id === base) return new HubClient(inside.apiBase, { ...this.opts.client, logger: this.opts.logger, ...overrides, token: () => inside.token });
     return new HubClient(base, {
       ...this.opts.client, logger: this.opts.logger, ...overrides,
       token: () => this.token(base),
@@ -109,6 +146,7 @@ export class HubSessions {
   }
 
   async token(base: string): Promise<string | undefined> {
+    if (this.opts.inside?.id === base) return this.opts.inside.token;
     if (!this.tokens.has(base)) {
       const t = await this.secrets.get(tokenKey(base));
       registerSecret(t);
@@ -162,6 +200,7 @@ export class HubSessions {
   /** Signs in with any method: its credential replaces the hub's previous one (a token we minted is revoked). */
   async signIn<Input>(base: string, method: SignInMethod<Input>, input: Input, signal?: AbortSignal): Promise<HubRecord> {
     this.requireHub(base);
+    this.refuseInside(base, 'sign in to');
     return this.adopt(base, await method.signIn(this.signInTarget(base), input, signal));
   }
 
@@ -196,6 +235,7 @@ export class HubSessions {
   /** Stores a token from the OAuth flow. */
   async signInWithOAuthToken(base: string, accessToken: string, expiresAt?: Date, signal?: AbortSignal): Promise<HubRecord> {
     this.requireHub(base);
+    this.refuseInside(base, 'sign in to');
     return this.adopt(base, await oauthCredential(this.signInTarget(base), { accessToken, expiresAt }, signal));
   }
 
@@ -207,6 +247,7 @@ export class HubSessions {
 
   /** Signs out: revokes the token we minted (best effort), forgets token and cookie. The hub stays listed. */
   async signOut(base: string): Promise<{ revoked: boolean }> {
+    this.refuseInside(base, 'sign out of');
     let revoked = false;
     try {
       if (this.hub(base)?.mintedTokenId) {
@@ -230,6 +271,7 @@ export class HubSessions {
 
   /** Removes the hub: signs out (revoking our token) and forgets the record. */
   async removeHub(base: string): Promise<{ revoked: boolean }> {
+    this.refuseInside(base, 'remove');
     const result = await this.signOut(base);
     await this.state.update(RECORDS_KEY, this.hubs().filter((h) => h.base !== base));
     this.fire();

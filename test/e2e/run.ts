@@ -13,6 +13,7 @@ import { startScenarioHub, type ScenarioHub } from './scenarioHub';
 import { checkVsix, writeProbeExtension } from './vsix';
 import { installedCopy } from './installedCopy';
 import { HUB_FILE_SCHEME, toHubUriParts } from '../../src/files/hubFileUri';
+import { startInsideHub } from './insideHubRun';
 
 const repoRoot = resolve(__dirname, '..', '..');
 const artifactsDir = join(repoRoot, '.artifacts', 'e2e');
@@ -88,8 +89,10 @@ async function main(): Promise<number> {
   // own that allows dialogs (harness `dialogs`; the editor refuses them to extension tests).
   const DIALOG_SUITES = ['jupyter extension occupancy'];
   const VIRTUAL = 'virtual workspace';
-  const ownRun = (g: string) => g.includes(VIRTUAL) || (!!realJupyter && DIALOG_SUITES.some((name) => g.includes(name)));
+  const INSIDE = 'inside a hub server';
+  const ownRun = (g: string) => g.includes(VIRTUAL) || g.includes(INSIDE) || (!!realJupyter && DIALOG_SUITES.some((name) => g.includes(name)));
   const wantsVirtual = !grepList || grepList.some((g) => g.includes(VIRTUAL) || 'virtual workspace: '.includes(g));
+  const wantsInside = !grepList || grepList.some((g) => g.includes(INSIDE) || 'inside a hub server: '.includes(g));
   // A --grep only for suites with an editor start of their own skips the main one (it would run zero tests).
   if (!grepList || !grepList.every(ownRun)) {
     const dev = await timed('editor tests', () => editorRun('workbench', grepList ? { grep: grepList } : {}));
@@ -125,6 +128,21 @@ async function main(): Promise<number> {
       report('virtual', virtual);
     } finally {
       scratch.remove();
+    }
+  }
+  // Its own editor start: code-server with the environment of a real single-user server (test/e2e/insideHubRun.ts
+  // says how close that is to jupyter-vscode-proxy), without the Jupyter stand-in, dialogs on (stopping this server asks).
+  if (wantsInside) {
+    const inside = await timed('inside-hub JupyterHub start', () => startInsideHub());
+    try {
+      const results = await timed('inside a hub server tests', () => runInCodeServer({
+        name: 'inside-hub', codeServerBin: codeServer, extensionDevelopmentPath: repoRoot, extensionTestsPath: runner, artifactsDir,
+        config: { insideHub: inside.config, grep: ['inside a hub server: '] }, env: inside.env, dialogs: true, timeoutMs: 300_000,
+      }));
+      runs.push(['inside', results]);
+      report('inside', results);
+    } finally {
+      await inside.stop();
     }
   }
   await timed('JupyterHub stop', stopHub);

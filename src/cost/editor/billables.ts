@@ -8,6 +8,8 @@ import { isLoopbackHost } from '../../hubs/hubUrl';
 import { knownProfile } from '../../hubs/profileCatalog';
 import { encodeResourceId } from '../../shared/resourceIds';
 import { profilePrice, type HubProfilePrices } from '../hubProfilePrices';
+import { describeSize, runsOnThisMachine, sizeFromLimits, type InsideHub } from '../../hubs/insideHub';
+import { isThisServer } from '../../hubs/insideHubServers';
 
 const num = (v: unknown): number | undefined => {
   const n = typeof v === 'number' ? v : Array.isArray(v) ? Number(v[0]) : typeof v === 'string' ? Number.parseFloat(v) : Number.NaN;
@@ -16,11 +18,16 @@ const num = (v: unknown): number | undefined => {
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined);
 
 /** Ready servers; size from common spawn-option names (cores/cpu, mem/memory in GiB, instance_type/node_type). */
-export function hubServerBillables(hubs: HubRegistry, prices: () => HubProfilePrices | undefined = () => undefined): BillableSource {
+export function hubServerBillables(hubs: HubRegistry, prices: () => HubProfilePrices | undefined = () => undefined, inside?: InsideHub): BillableSource {
   return {
     list: async () => hubs.readyServers().map((s): Billable => {
       const o = s.server.userOptions;
-      const local = isLoopbackHost(new URL(s.hubId).hostname);
+      // The server this editor runs on: sized by its spawner's CPU_/MEM_LIMIT (or _GUARANTEE) env; its hub's id may be
+      // an internal address (127.0.0.1:8081 on a cloud VM), so only a public address on loopback means "this machine".
+      const here = isThisServer(inside, s.hubId, s.server.name) ? inside : undefined;
+      const envSize = here ? sizeFromLimits(here.limits) : undefined;
+      const local = here ? runsOnThisMachine(here) : isLoopbackHost(new URL(s.hubId).hostname);
+      const size = describeSize(envSize);
       const ref = { kind: 'server' as const, hubId: s.hubId, serverName: s.server.name };
       const profile = str(o.profile);
       // KubeSpawner profiles leave cores/memory out of user_options: their text on the spawn page may name them.
@@ -28,12 +35,13 @@ export function hubServerBillables(hubs: HubRegistry, prices: () => HubProfilePr
       const price = profile ? profilePrice(prices(), s.hubId, profile) : undefined;
       return {
         resource: {
-          kind: 'server', id: encodeResourceId(ref), ref, label: `${s.server.name || 'default'} @ ${s.hubLabel}`,
+          kind: 'server', id: encodeResourceId(ref), ref,
+          label: here ? `this server${size ? ` (${size})` : ''} @ ${s.hubLabel}` : `${s.server.name || 'default'} @ ${s.hubLabel}`,
           cloud: local ? 'local' : (str(o.cloud) as 'aws' | 'gcp' | 'azure' | undefined),
           region: str(o.region),
           instanceType: str(o.instance_type) ?? str(o.node_type) ?? str(o.instanceType),
-          cores: num(o.cores) ?? num(o.cpu) ?? num(o.cpus) ?? fromProfile?.cores,
-          memoryGiB: num(o.memory) ?? num(o.mem) ?? num(o.memory_gb) ?? fromProfile?.memoryGiB,
+          cores: num(o.cores) ?? num(o.cpu) ?? num(o.cpus) ?? fromProfile?.cores ?? envSize?.cores,
+          memoryGiB: num(o.memory) ?? num(o.mem) ?? num(o.memory_gb) ?? fromProfile?.memoryGiB ?? envSize?.memoryGiB,
           ...(profile ? { profile } : {}),
           ...(price !== undefined ? { profileUsdPerHour: price } : {}),
         },

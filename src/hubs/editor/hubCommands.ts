@@ -11,6 +11,7 @@ import type { Logger } from '../../core/log';
 import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
 import { DisposableStore } from '../../editor/module';
 import { iconLabel, notificationText } from '../../shared/text/untrustedText';
+import { explainForbidden, insideLink, insideWithBrowserAddress, stopQuestion } from './insideHubCommands';
 
 export interface HubCommandDeps {
   vs: typeof vscode;
@@ -137,12 +138,15 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
     const record = sessions.hub(node.base)!;
     const label = `${node.server.name || 'the default server'} on ${record.label}`;
     const ok = await vs.window.showWarningMessage(notificationText(`Stop ${label}?`).text, {
-      modal: true, detail: 'Running kernels are shut down and their in-memory state is lost. Files in your home directory stay.',
+      modal: true, detail: stopQuestion(sessions.inside, node.base, node.server.name) ?? 'Running kernels are shut down and their in-memory state is lost. Files in your home directory stay.',
     }, 'Stop Server');
     if (ok !== 'Stop Server') return;
     await vs.window.withProgress({ location: vs.ProgressLocation.Notification, title: notificationText(`Stopping ${label}…`).text }, async () => {
       const client = sessions.client(node.base);
-      if ((await client.stopServer(record.user!, node.server.name)) === 'stopping') await client.waitForStop(record.user!, node.server.name);
+      const stopped = await client.stopServer(record.user!, node.server.name).catch((e: unknown) => {
+        throw explainForbidden(e, sessions.inside, node.base, 'stopping a server', `delete:servers!user=${record.user!}`);
+      });
+      if (stopped === 'stopping') await client.waitForStop(record.user!, node.server.name);
     });
     await service.refresh(node.base);
   });
@@ -164,20 +168,23 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
   register('pangeo.hubs.openInBrowser', async (arg) => {
     const node = arg as HubTreeNode;
     const url = node?.kind === 'server' && node.server.url ? node.server.url : node?.kind === 'hub' ? `${node.base}hub/home` : undefined;
-    if (url) await vs.env.openExternal(vs.Uri.parse(url));
+    const link = url && node ? insideLink(await insideWithBrowserAddress(vs, sessions.inside), node.base, node.kind === 'server' ? node.server.name : undefined, url) : url;
+    if (link) await vs.env.openExternal(vs.Uri.parse(link));
   });
 
   register('pangeo.hubs.copyServerUrl', async (arg) => {
     const node = arg as HubTreeNode;
-    if (node?.kind === 'server' && node.server.url) {
-      await vs.env.clipboard.writeText(node.server.url);
+    const link = node?.kind === 'server' && node.server.url ? insideLink(await insideWithBrowserAddress(vs, sessions.inside), node.base, node.server.name, node.server.url) : undefined;
+    if (link) {
+      await vs.env.clipboard.writeText(link);
       void vs.window.setStatusBarMessage('Server URL copied', 3000);
     }
   });
 
   register('pangeo.hubs.openTokenPage', async (arg) => {
     const base = await resolveHub(d, arg, 'Open the token page of which hub?');
-    if (base) await vs.env.openExternal(vs.Uri.parse(`${base}hub/token`));
+    const link = base ? insideLink(await insideWithBrowserAddress(vs, sessions.inside), base, undefined, `${base}hub/token`) : undefined;
+    if (link) await vs.env.openExternal(vs.Uri.parse(link));
   });
 
   register('pangeo.hubs.shutdownKernel', async (arg) => {

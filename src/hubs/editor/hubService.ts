@@ -9,6 +9,7 @@ import type { Logger } from '../../core/log';
 import { JupyterServerClient, KernelInfo } from '../../jupyterServer/jupyterServerClient';
 import { Disposable, MutableDisposable } from '../../core/lifecycle';
 import { PollLoop } from '../../core/pollLoop';
+import { readInsideServers, thisServer } from '../insideHubServers';
 
 /** Starts a stopped server again (the Hubs view's flow), asking first when `ask`; true when it runs. */
 export type RestartServer = (hubId: string, serverName: string, ask: boolean) => Promise<boolean>;
@@ -24,6 +25,10 @@ export interface HubSnapshot {
   /** Kernels per ready server name, loaded when the server node is expanded. */
   kernels: Map<string, KernelInfo[]>;
   error?: PangeoError | Error;
+  /** Servers known without asking the hub (inside a hub server: this server, from its environment) until the first refresh. */
+  provisional?: boolean;
+  /** Features the token's scopes do not allow (inside a hub server), each naming the scope. */
+  missingScopes?: PangeoError[];
 }
 
 export class HubService extends Disposable implements HubRegistry, vscode.Disposable {
@@ -65,7 +70,11 @@ export class HubService extends Disposable implements HubRegistry, vscode.Dispos
           snap.servers = undefined;
           snap.kernels.clear();
         }
-      } else this.snapshots.set(record.base, { record, kernels: new Map() });
+      } else {
+        const inside = this.sessions.inside;
+        // This server is ready (we run on it): kernels and the cost meter need no hub call to know it.
+        this.snapshots.set(record.base, inside?.id === record.base ? { record, kernels: new Map(), servers: [thisServer(inside)], provisional: true } : { record, kernels: new Map() });
+      }
     }
   }
 
@@ -106,7 +115,15 @@ export class HubService extends Disposable implements HubRegistry, vscode.Dispos
     const snap = this.snapshots.get(base);
     if (!snap?.record.user) return;
     try {
-      snap.servers = await this.sessions.client(base).listServers(snap.record.user);
+      const inside = this.sessions.inside;
+      if (inside?.id === base) {
+        const listed = await readInsideServers(this.sessions.client(base), inside);
+        snap.servers = listed.servers;
+        snap.missingScopes = listed.missing;
+        await this.sessions.setVersion(base, listed.version);
+        snap.record = this.sessions.hub(base) ?? snap.record;
+      } else snap.servers = await this.sessions.client(base).listServers(snap.record.user);
+      snap.provisional = false;
       snap.error = undefined;
       this.authPrompted.delete(base);
       for (const name of [...snap.kernels.keys()]) {

@@ -8,6 +8,7 @@ import { isAuthError, isPangeoError, PangeoError } from '../../core/http/errors'
 import { encodeResourceId } from '../../shared/resourceIds';
 import { code, joinMarkdown, markdown, plainLabel, plainText } from '../../shared/text/untrustedText';
 import { toMarkdownString } from '../../editor/untrustedMarkdown';
+import { localKernelsNote, missingScopeMessages, thisServerTag } from './insideHubNodes';
 
 export type HubTreeNode =
   | { kind: 'hub'; base: string }
@@ -40,12 +41,14 @@ export class HubTreeProvider extends Disposable implements vscode.TreeDataProvid
     if (!node) return this.service.allSnapshots().map((s) => ({ kind: 'hub', base: s.record.base }));
     if (node.kind === 'hub') return this.serverChildren(node.base);
     if (node.kind === 'server' && node.server.state === 'ready') {
+      const inside = this.service.sessions.inside;
+      const note: HubTreeNode[] = inside && thisServerTag(inside, node.base, node.server.name) ? [{ kind: 'message', base: node.base, ...localKernelsNote(this.vs, inside) }] : [];
       try {
         const kernels = await this.service.loadKernels(node.base, node.server.name);
-        if (!kernels.length) return [{ kind: 'message', base: node.base, text: 'No running kernels', icon: 'info' }];
-        return kernels.map((kernel) => ({ kind: 'kernel', base: node.base, serverName: node.server.name, kernel }));
+        if (!kernels.length) return [...note, { kind: 'message', base: node.base, text: 'No running kernels', icon: 'info' }];
+        return [...note, ...kernels.map((kernel): HubTreeNode => ({ kind: 'kernel', base: node.base, serverName: node.server.name, kernel }))];
       } catch (e) {
-        return [{ kind: 'message', base: node.base, text: `Kernels unavailable: ${(e as Error).message}`, icon: 'warning' }];
+        return [...note, { kind: 'message', base: node.base, text: `Kernels unavailable: ${(e as Error).message}`, icon: 'warning' }];
       }
     }
     return [];
@@ -57,7 +60,7 @@ export class HubTreeProvider extends Disposable implements vscode.TreeDataProvid
     if (!snap.record.user) {
       return [{ kind: 'message', base, text: 'Sign in to see your servers', icon: 'sign-in', command: { command: 'pangeo.hubs.signIn', title: 'Sign in', arguments: [{ kind: 'hub', base }] } }];
     }
-    if (!snap.servers && !snap.error) {
+    if ((!snap.servers || snap.provisional) && !snap.error) {
       await this.service.refresh(base);
       snap = this.service.snapshot(base)!;
     }
@@ -73,7 +76,10 @@ export class HubTreeProvider extends Disposable implements vscode.TreeDataProvid
         command: auth ? { command: 'pangeo.hubs.signIn', title: 'Sign in', arguments: [{ kind: 'hub', base }] } : { command: 'pangeo.hubs.refresh', title: 'Retry', arguments: [{ kind: 'hub', base }] },
       }];
     }
-    return (snap.servers ?? []).map((server) => ({ kind: 'server', base, server }));
+    return [
+      ...(snap.servers ?? []).map((server): HubTreeNode => ({ kind: 'server', base, server })),
+      ...missingScopeMessages(snap).map((m): HubTreeNode => ({ kind: 'message', base, ...m })),
+    ];
   }
 
   getTreeItem(node: HubTreeNode): vscode.TreeItem {
@@ -87,9 +93,9 @@ export class HubTreeProvider extends Disposable implements vscode.TreeDataProvid
         item.id = encodeResourceId({ kind: 'hub', hubId: r.base });
         item.description = plainLabel(r.user ? `${r.user}${r.version ? ` · JupyterHub ${r.version}` : ''}` : `signed out${r.version ? ` · JupyterHub ${r.version}` : ''}`);
         const expires = r.expiresAt ? markdown`, token expires ${new Date(r.expiresAt).toLocaleString()}` : undefined;
-        item.tooltip = toMarkdownString(vs, markdown`**${r.label}**\n\n${r.base}\n\nJupyterHub ${r.version ?? '?'}\n\n${r.user ? markdown`Signed in as **${r.user}** (${r.method})${expires}` : 'Not signed in'}`);
+        item.tooltip = toMarkdownString(vs, markdown`**${r.label}**\n\n${r.base}\n\nJupyterHub ${r.version ?? '?'}\n\n${r.user ? markdown`Signed in as **${r.user}** (${r.method === 'server' ? "this server's own token" : r.method})${expires}` : 'Not signed in'}`);
         item.iconPath = new vs.ThemeIcon(r.user ? 'server-environment' : 'debug-disconnect');
-        item.contextValue = r.user ? 'pangeo.hub.signedIn' : 'pangeo.hub.signedOut';
+        item.contextValue = r.method === 'server' ? 'pangeo.hub.inside' : r.user ? 'pangeo.hub.signedIn' : 'pangeo.hub.signedOut';
         return item;
       }
       case 'server': {
@@ -97,7 +103,8 @@ export class HubTreeProvider extends Disposable implements vscode.TreeDataProvid
         const item = new vs.TreeItem(plainLabel(s.name || 'Default server'), s.state === 'ready' ? C.Collapsed : C.None);
         item.id = encodeResourceId({ kind: 'server', hubId: node.base, serverName: s.name });
         const profile = typeof s.userOptions.profile === 'string' ? s.userOptions.profile : undefined;
-        item.description = plainLabel([s.state, profile, s.lastActivity ? `active ${relative(s.lastActivity)}` : undefined].filter(Boolean).join(' · '));
+        const here = thisServerTag(this.service.sessions.inside, node.base, s.name);
+        item.description = plainLabel([here, s.state, profile, s.lastActivity ? `active ${relative(s.lastActivity)}` : undefined].filter(Boolean).join(' · '));
         item.tooltip = toMarkdownString(vs, joinMarkdown([
           markdown`**${s.name || 'Default server'}** — ${s.state}`,
           s.url ? markdown`URL: ${s.url}` : '',
@@ -106,8 +113,9 @@ export class HubTreeProvider extends Disposable implements vscode.TreeDataProvid
           s.lastActivity ? markdown`Last activity ${s.lastActivity.toLocaleString()}` : '',
         ], '\n\n'));
         const [icon, color] = STATE_ICON[s.state];
-        item.iconPath = new vs.ThemeIcon(icon, color ? new vs.ThemeColor(color) : undefined);
-        item.contextValue = `pangeo.server.${s.state}${s.name ? '.named' : ''}`;
+        item.iconPath = new vs.ThemeIcon(here ? 'vm-active' : icon, color ? new vs.ThemeColor(color) : undefined);
+        // '.this' last: Delete (…named$) is not offered for the server this editor runs on.
+        item.contextValue = `pangeo.server.${s.state}${s.name ? '.named' : ''}${here ? '.this' : ''}`;
         return item;
       }
       case 'kernel': {

@@ -12,6 +12,7 @@ import { trackHubWalkthroughSteps } from './walkthroughSteps';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import { readSetting } from '../../editor/settings';
 import { notificationText } from '../../shared/text/untrustedText';
+import { insideHubFromEnv } from '../insideHub';
 
 export interface HubsModule extends vscode.Disposable {
   service: HubService;
@@ -22,6 +23,8 @@ export function registerHubs({ vs, context, logger }: ModuleDeps): HubsModule {
   const store = new DisposableStore();
   const sessions = new HubSessions(context.globalState, context.secrets, {
     logger, client: { timeoutMs: readSetting(vs, 'pangeo.hubs.requestTimeoutSeconds') * 1000 },
+    // Inside a hub's server (code-server via jupyter-vscode-proxy): that hub, signed in with the server's own token.
+    inside: insideHubFromEnv(process.env),
   });
   const oauth = new OAuthCallbacks();
   // Ends its watch of secrets changed by other windows.

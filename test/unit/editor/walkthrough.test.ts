@@ -10,6 +10,7 @@ import { registerCost } from '../../../src/cost/editor/module';
 import { HubService } from '../../../src/hubs/editor/hubService';
 import { HubSessions } from '../../../src/hubs/hubSessions';
 import { trackHubWalkthroughSteps } from '../../../src/hubs/editor/walkthroughSteps';
+import { insideHubFromEnv } from '../../../src/hubs/insideHub';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 import { silentLogger } from '../../../src/core/log';
 import { createFakeVscode } from '../../support/fakeVscode';
@@ -64,13 +65,26 @@ test('hub steps: a hub added but not signed in completes nothing; signing in com
   await state.update('pangeo.hubs', [{ base: 'https://a.example.org/', label: 'a.example.org', user: 'ana', method: 'token' }]);
   service.markServerState('https://a.example.org/', '', 'starting');
   assert.ok(service.isSignedIn('https://a.example.org/'));
-  assert.deepEqual(contextSet(f), ['pangeo.walkthrough.signedIn']);
+  assert.deepEqual(contextSet(f), ['pangeo.walkthrough.placeKnown', 'pangeo.walkthrough.signedIn']);
 
   const snap = service.snapshot('https://a.example.org/')!;
   snap.record = sessions.hub('https://a.example.org/')!; // as the service's sync after a sign-in leaves it
   snap.servers = [{ name: '', state: 'ready', url: 'https://a.example.org/user/ana/', userOptions: {} } as never];
   service.markServerState('https://a.example.org/', '', 'ready');
-  assert.deepEqual(contextSet(f), ['pangeo.walkthrough.signedIn', 'pangeo.walkthrough.serverReady']);
+  assert.deepEqual(contextSet(f), ['pangeo.walkthrough.placeKnown', 'pangeo.walkthrough.signedIn', 'pangeo.walkthrough.serverReady']);
+});
+
+test('inside a hub server: "Laptop, hub or remote", "Connect" and "Pick a remote kernel" are done at start, nothing typed', (t) => {
+  const f = createFakeVscode();
+  const inside = insideHubFromEnv({
+    JUPYTERHUB_API_TOKEN: 'server-token-aaaa', JUPYTERHUB_USER: 'ana', JUPYTERHUB_API_URL: 'http://hub:8081/hub/api',
+    JUPYTERHUB_SERVICE_URL: 'http://0.0.0.0:8888/user/ana/',
+  });
+  const sessions = new HubSessions(new MemoryStore(), new SecretMap(), { inside });
+  const service = new HubService(f.vs, sessions, silentLogger, () => undefined);
+  const tracking = trackHubWalkthroughSteps(f.vs, service);
+  t.after(() => { tracking.dispose(); service.dispose(); sessions.dispose(); });
+  assert.deepEqual(contextSet(f), ['pangeo.walkthrough.placeKnown', 'pangeo.walkthrough.signedIn', 'pangeo.walkthrough.serverReady']);
 });
 
 test('the walkthrough opens on the first start only, unless the editor\'s openOnInstall switch is off', async () => {

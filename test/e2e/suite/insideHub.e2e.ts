@@ -1,0 +1,92 @@
+// Issue 20 in its own editor start (run.ts `inside`): code-server runs with the environment of a real single-user
+// server of the test hub (test/e2e/insideHubRun.ts), as it does behind jupyter-vscode-proxy. Nothing is typed: the
+// hub is signed in with the server's own token, this server is marked in the Hubs tree, a notebook runs on its
+// kernels, the cost meter sizes it from the spawner's MEM_LIMIT/CPU_LIMIT, and stopping it asks first, says it ends
+// this editor, and (the default server token has no delete:servers) names the missing scope.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { e2eConfig } from '../runner/config';
+import { suite, test } from '../runner/registry';
+import { ui } from '../runner/ui';
+import { driveCommand, pangeoApi, until } from './support/hubScenario';
+import { openNotebook, runCell, selectOurController, cellOutputs, closeNotebook } from './support/notebooks';
+import { controllerIdFor } from '../../../src/kernels/controllerId';
+import type { InsideHubConfig } from '../insideHubRun';
+
+const HUBS_VIEW = '#workbench\\.parts\\.sidebar .pane:has(.pane-header:has-text("Hubs")) .pane-body';
+const inside = e2eConfig().insideHub as InsideHubConfig | undefined;
+
+/** The one hub the environment signed in, and its id. */
+async function insideHub(): Promise<{ api: Awaited<ReturnType<typeof pangeoApi>>; base: string }> {
+  const api = await pangeoApi();
+  const record = api.hubs.sessions.hubs().find((h) => (h.method as string) === 'server');
+  assert.ok(record, `no hub signed in from the environment; hubs: ${JSON.stringify(api.hubs.sessions.hubs().map((h) => h.base))}`);
+  return { api, base: record.base };
+}
+
+if (inside) {
+  suite('inside a hub server', () => {
+    test('inside a hub server: the hub is signed in with the server\'s own token and this server is marked, nothing typed', async () => {
+      const { api, base } = await insideHub();
+      const record = api.hubs.sessions.hub(base)!;
+      assert.equal(record.user, inside.user);
+      // The hub's internal API address (JupyterHub 3 names no public one): the id, never shown as a link.
+      assert.equal(new URL(base).pathname, '/jhub/');
+      assert.equal(await api.hubs.authorizationFor(base), `token ${process.env.JUPYTERHUB_API_TOKEN}`);
+      assert.ok(api.hubs.readyServers().some((s) => s.hubId === base && s.server.name === ''), 'this server is ready without a hub call');
+      await vscode.commands.executeCommand('pangeo.hubs.focus');
+      const text = await until('this server marked in the Hubs tree, with the missing scope named', async () => {
+        const seen = (await ui({ kind: 'text', selector: HUBS_VIEW }, 10_000)) ?? '';
+        return /this server · ready/.test(seen) && /read:servers!user=alice missing/.test(seen) ? seen : undefined;
+      }, 60_000, 500);
+      assert.match(text, /this server's hub/);
+      assert.doesNotMatch(text, /Sign in to see your servers/);
+      await ui({ kind: 'screenshot', name: 'inside-hub-tree' });
+      // No public address (JupyterHub 3, and this code-server is not served under the server's prefix): no link to
+      // the internal one, and the reason.
+      const server = api.hubs.snapshot(base)!.servers!.find((s) => s.name === '')!;
+      await driveCommand(vscode.commands.executeCommand('pangeo.hubs.openInBrowser', { kind: 'server', base, server }), async () => {
+        await ui({ kind: 'notification', expect: "public address is not in this server's environment" }, 30_000);
+      });
+    }, 120_000);
+
+    test('inside a hub server: a notebook runs on this server\'s kernel', async () => {
+      const { base } = await insideHub();
+      const editor = await openNotebook(['import os; print(os.environ.get("JUPYTERHUB_SERVICE_PREFIX"), os.environ.get("MEM_LIMIT"))']);
+      await selectOurController(editor, controllerIdFor(base, '', 'python3'), 60_000);
+      await runCell(editor, 0);
+      const out = await until('the cell\'s output', () => cellOutputs(editor, 0).map((o) => o.text).join('').trim() || undefined, 60_000, 250);
+      // The kernel is the server's: it has the server's environment.
+      assert.equal(out, `/jhub/user/${inside.user}/ ${8 * 1024 ** 3}`);
+      await closeNotebook(editor);
+    }, 150_000);
+
+    test('inside a hub server: the cost meter sizes this server from the spawner\'s MEM_LIMIT and CPU_LIMIT', async () => {
+      await insideHub();
+      await vscode.commands.executeCommand('pangeo.cost.showPanel');
+      const row = await ui({ kind: 'webviewText', selector: 'body', match: 'this server \\(2 CPU · 8 GiB\\)' }, 90_000);
+      assert.match(row ?? '', /this server \(2 CPU · 8 GiB\)/);
+      const status = await until('a $/h in the status bar', async () => {
+        const seen = (await ui({ kind: 'text', selector: '#workbench\\.parts\\.statusbar' }, 5_000)) ?? '';
+        return /\$\d+(\.\d+)?\/h/.test(seen) ? seen : undefined;
+      }, 90_000, 1000);
+      assert.doesNotMatch(status, /unpriced|\$0\.000\/h/, 'priced by its size, neither unknown nor free');
+      await ui({ kind: 'screenshot', name: 'inside-hub-cost' });
+    }, 150_000);
+
+    test('inside a hub server: stopping this server asks first, says it ends this editor, and names the missing delete:servers scope', async () => {
+      const { api, base } = await insideHub();
+      const server = api.hubs.snapshot(base)!.servers!.find((s) => s.name === '')!;
+      let question = '';
+      await driveCommand(vscode.commands.executeCommand('pangeo.hubs.stopServer', { kind: 'server', base, server }), async () => {
+        question = (await ui({ kind: 'dialog', expect: 'ends this editor', button: 'Stop Server' }, 30_000)) ?? '';
+        await ui({ kind: 'notification', expect: 'delete:servers!user=alice' }, 30_000);
+      });
+      assert.match(question, /This editor runs on this server/);
+      // The hub refused: the server (and so this editor) still runs.
+      const res = await fetch(`${inside.hubUrl}hub/api/users/${inside.user}`, { headers: { Authorization: `token ${inside.adminToken}` } });
+      const model = (await res.json()) as { servers: Record<string, { ready: boolean }> };
+      assert.equal(model.servers['']?.ready, true);
+    }, 120_000);
+  });
+}
