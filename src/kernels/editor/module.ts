@@ -4,6 +4,8 @@ import { registerCommand } from '../../editor/command';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import type { HubRegistry } from '../../hubs/hubRegistry';
 import { NotebookControllers, type IdleRunner } from './notebookControllers';
+import { NotebookReattacher } from './reattachCells';
+import { ReattachStore } from './reattachStore';
 
 export { controllerIdFor, controllerLabel, hubHash } from '../controllerId';
 
@@ -17,7 +19,8 @@ export interface KernelsModule extends vscode.Disposable {
 export function registerNotebookKernels(deps: ModuleDeps, hubs: HubRegistry): KernelsModule {
   const { vs, logger } = deps;
   const store = new DisposableStore();
-  const controllers = store.add(new NotebookControllers({ vs, hubs, logger }));
+  const reattach = new NotebookReattacher(vs, new ReattachStore(deps.context.workspaceState), logger);
+  const controllers = store.add(new NotebookControllers({ vs, hubs, logger, reattach }));
   store.add(registerCommand(deps, 'pangeo.kernels.restart', 'Restart kernel', (arg?: unknown) => controllers.restartKernel(notebookUriOf(vs, arg))));
   return Object.assign(store, {
     runInNotebook: (uri: vscode.Uri, code: string) => controllers.runInNotebook(uri, code),
