@@ -409,7 +409,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     nb.ranCells = true;
     // Like "Run All" in Jupyter: after a failing cell the rest of the batch does not run.
     const batch = new AbortController();
-    await Promise.all(executions.map(({ cell, execution }) => this.runCell(nb, cell, execution, batch)));
+    await Promise.all(executions.map(({ cell, execution }) => this.runCell(nb, cell, execution, batch, notebook.uri.toString())));
   }
 
   /** A bound notebook whose hub is signed out or whose server is gone: the first cell says why, one notification offers the way out. */
@@ -434,10 +434,10 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     });
   }
 
-  private async runCell(nb: NotebookEntry, cell: vscode.NotebookCell, execution: vscode.NotebookCellExecution, batch: AbortController): Promise<void> {
+  private async runCell(nb: NotebookEntry, cell: vscode.NotebookCell, execution: vscode.NotebookCellExecution, batch: AbortController,
+    notebookKey: string): Promise<void> {
     const { vs } = this;
     const cellKey = cell.document.uri.toString();
-    const notebookKey = cell.notebook.uri.toString();
     const writer = new CellExecutionWriter(vs, execution, nb.outputs, cellKey);
     const cancel = new AbortController();
     const tokenSub = execution.token.onCancellationRequested(() => cancel.abort());
