@@ -80,8 +80,11 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
     // The replay comes first on the new socket; a kernel that is idle twice in a row afterwards has finished every
     // request, so a run still waiting then ended while the server kept nothing for this window.
     let idleLooks = 0;
+    const allEnded = Promise.all(runs.map((r) => r.replay.done));
     while (runs.some((r) => !r.replay.finished) && !restarted && !opts.signal?.aborted) {
-      await sleep(opts.pollMs ?? 2_000, opts.signal).catch(() => undefined);
+      const pause = new AbortController();
+      await Promise.race([sleep(opts.pollMs ?? 2_000, opts.signal ? AbortSignal.any([opts.signal, pause.signal]) : pause.signal).catch(() => undefined), allEnded]);
+      pause.abort();
       if (runs.every((r) => r.replay.finished) || opts.signal?.aborted) break;
       const state = await jupyter.getKernel(ledger.kernelId).then((k) => k.executionState, (e: unknown) => (isPangeoError(e, 'NotFound') ? 'gone' : undefined));
       if (state === 'gone') {
