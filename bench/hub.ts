@@ -9,6 +9,7 @@ import { startTestHub } from '../test/support/jupyterhub';
 import { HubClient } from '../src/hubs/hubClient';
 import { JupyterServerClient } from '../src/jupyterServer/jupyterServerClient';
 import { runFirstCellBench } from './firstCell';
+import { runReattachBench } from './reattach';
 
 const ROOT = join(__dirname, '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -100,6 +101,8 @@ export async function runHubBench(log: (l: string) => void = console.log): Promi
 
     // Issue 9: a notebook's first cell on a ready server, through the controller's kernel core vs bare REST + ws.
     await runFirstCellBench({ serverUrl: url, http: hc.http, token: minted.token, log });
+    // Issue 19: replay after a reload, and the first output after the network is back.
+    await runReattachBench({ serverUrl: url, http: hc.http, token: minted.token, log });
   } finally {
     await hub.stop();
   }

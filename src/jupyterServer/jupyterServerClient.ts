@@ -123,7 +123,11 @@ export class JupyterServerClient {
   }
 
   /** Opens the kernel's websocket (the current Authorization header on each upgrade, never ?token= in the URL). */
-  async connect(kernel: KernelInfo, opts: { timeoutMs?: number } = {}): Promise<KernelSession> {
+  /**
+   * `clientId`: the session key the server keeps this client's messages under while its socket is closed (reattach).
+   * `onSession`: called before the socket opens, so a listener hears the messages the server replays at once.
+   */
+  async connect(kernel: KernelInfo, opts: { timeoutMs?: number; clientId?: string; onSession?(session: KernelSession): void } = {}): Promise<KernelSession> {
     // A REST probe first: auth failures surface as typed 401/403 errors instead of a silent reconnect loop.
     await this.getKernel(kernel.id);
     // The kernel protocol loads on the first connection: browsing hubs and servers never needs it.
@@ -138,8 +142,9 @@ export class JupyterServerClient {
       WebSocket: kernelWebSocketClass(WebSocketImpl, () => this.http.authorizationHeader()) as unknown as typeof WebSocket,
       Request, Headers,
     });
-    const connection = new KernelConnection({ model: { id: kernel.id, name: kernel.name }, serverSettings: settings, clientId: randomUUID(), handleComms: false });
+    const connection = new KernelConnection({ model: { id: kernel.id, name: kernel.name }, serverSettings: settings, clientId: opts.clientId ?? randomUUID(), handleComms: false });
     const session = new KernelSession(connection, kernel, redactUrl(this.http.baseUrl));
+    opts.onSession?.(session);
     await session.waitConnected(opts.timeoutMs ?? 30_000);
     return session;
   }
@@ -154,18 +159,52 @@ export interface ExecuteOptions {
   silent?: boolean;
   /** Answers input()/getpass()/pdb prompts; without it the kernel is told this client takes no input (allow_stdin). */
   onInput?: InputHandler;
+  /** The execute request's msg_id, as soon as it is sent (replies and outputs name it as their parent). */
+  onRequest?(msgId: string): void;
 }
 
 /** A live connection to one kernel: execute, interrupt, restart, and connection-state changes. */
+/** The library's private socket handling, reached only to fix its late closes (see KernelSession's constructor). */
+interface ConnectionInternals {
+  _ws: { readyState: number } | null;
+  _onWSClose: (evt: unknown) => void;
+}
+
 export class KernelSession {
-  constructor(readonly connection: KernelConnection, readonly kernel: KernelInfo, private readonly where: string) {}
+  constructor(readonly connection: KernelConnection, readonly kernel: KernelInfo, private readonly where: string) {
+    // @jupyterlab/services, after a socket closes early, asks for the kernel model and (10-30 s later when the network
+    // was down) handles that old close as if it were the current socket's, closing a healthy new socket: what the
+    // server had just written into it (its replay) is lost. Closes of a socket the library has replaced are ignored.
+    const internals = connection as unknown as ConnectionInternals;
+    const handleClose = internals._onWSClose;
+    internals._onWSClose = (evt: unknown) => {
+      const from = (evt as { kernelSocket?: unknown } | undefined)?.kernelSocket;
+      if (from !== undefined && from !== internals._ws) return;
+      handleClose(evt);
+    };
+  }
 
   get id(): string {
     return this.kernel.id;
   }
 
+  /** The session key of this client (the `session_id` the server buffers messages under). */
+  get clientId(): string {
+    return this.connection.clientId;
+  }
+
   get connectionStatus(): string {
     return this.connection.connectionStatus;
+  }
+
+  /**
+   * True while the library has a socket opening or open. Cutting such a socket to start another loses what the server
+   * replays into it: the server may already have accepted the handshake and written the kept messages.
+   */
+  get socketInFlight(): boolean {
+    // @jupyterlab/services keeps no public flag for it: a socket that is connecting (0) or open (1).
+    const ws = (this.connection as unknown as ConnectionInternals)._ws;
+    return ws !== null && ws.readyState <= 1;
   }
 
   onConnectionStatus(listener: (status: string) => void): { dispose(): void } {
@@ -197,6 +236,7 @@ export class KernelSession {
     // Ends with the execution, so a question still open then is closed and never answered late.
     const inputDone = new AbortController();
     if (opts.onInput) answerInputRequests(future, opts.onInput, opts.signal ? AbortSignal.any([opts.signal, inputDone.signal]) : inputDone.signal);
+    opts.onRequest?.(future.msg.header.msg_id);
     const outputs: KernelOutput[] = [];
     let error: ExecuteResult['error'];
     future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {

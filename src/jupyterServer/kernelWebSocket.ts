@@ -74,7 +74,8 @@ export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: Auth
       socket.binaryType = 'arraybuffer';
       socket.onopen = (e) => this.onopen(e);
       socket.onmessage = (e) => this.onmessage(e);
-      socket.onclose = (e) => this.onclose(e);
+      // The event names its socket: a late close of a socket the library has replaced is told apart (KernelSession).
+      socket.onclose = (e) => this.onclose(Object.assign(e, { kernelSocket: this }));
       socket.onerror = (e) => this.onerror(e);
       this.socket = socket;
     }
@@ -85,7 +86,7 @@ export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: Auth
       this.closedEarly = true;
       const message = e instanceof Error ? e.message : String(e);
       this.onerror({ type: 'error', message, error: e });
-      this.onclose({ type: 'close', code: 1006, reason: message, wasClean: false });
+      this.onclose({ type: 'close', code: 1006, reason: message, wasClean: false, kernelSocket: this });
     }
   };
 }

@@ -53,6 +53,8 @@ export interface NotebookKernelOptions {
   /** Neither the hub nor the server answering for this long (ms) means the server is gone (hub stopped, network lost). */
   goneAfterMs?: number;
   connectTimeoutMs?: number;
+  /** The session key to connect with: the same one after a reload gets the messages the server kept meanwhile. */
+  clientId?: string;
 }
 
 export interface CellRunRequest {
@@ -61,6 +63,8 @@ export interface CellRunRequest {
   cellKey?: string;
   /** Called when the cell actually starts (after earlier cells and the kernel start). */
   onStart?(): void;
+  /** The execute request's msg_id once sent (to find the cell's messages again after a reload). */
+  onRequest?(msgId: string): void;
   onChange(change: OutputChange): void;
   signal?: AbortSignal;
   /** False for code the user did not write (e.g. looking for Dask clusters): no history, no execution count. */
@@ -98,7 +102,12 @@ export class KernelLostError extends PangeoError {
   }
 }
 
-const DEFAULT_BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15_000, 30_000];
+/** Capped at 3 s: after sleep or a network change the first new output should not wait for a long back-off. */
+const DEFAULT_BACKOFF_MS = [500, 1000, 2000, 3000];
+/** A "stopped" answer is believed only when it holds this long: a restarted proxy has no routes for a moment. */
+const STOPPED_CONFIRM_MS = 3_000;
+/** A socket attempt is given this long before the watchdog starts a fresh one (the library may be waiting up to 64 s). */
+const FORCED_RECONNECT_EVERY_MS = 10_000;
 /** Long enough to ride out a proxy restart, short enough that the user hears about a dead hub within 30 s. */
 const DEFAULT_GONE_AFTER_MS = 12_000;
 /** How long a cell run waits for a reconnect under way before it fails (the watchdog keeps trying). */
@@ -115,6 +124,9 @@ async function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
 export class NotebookKernel {
   private readonly stateEmitter = new Emitter<KernelStateChange>();
   readonly onDidChangeState = this.stateEmitter.event;
+  private readonly attachEmitter = new Emitter<KernelSession>();
+  /** A connection to the kernel is being made (before its socket opens): reattached runs listen from here. */
+  readonly onDidAttach = this.attachEmitter.event;
   private current: KernelState = 'idle';
   private session?: KernelSession;
   private sessionId?: string;
@@ -128,6 +140,9 @@ export class NotebookKernel {
   private restarting = false;
   /** When the hub and the server were first seen not answering during the current outage. */
   private unreachableSince?: number;
+  /** When the hub first said "stopped" during the current outage (believed once it holds, see STOPPED_CONFIRM_MS). */
+  private stoppedSince?: number;
+  private forcedReconnectAt = 0;
   private readonly logger: Logger;
 
   constructor(private readonly opts: NotebookKernelOptions) {
@@ -141,6 +156,11 @@ export class NotebookKernel {
   /** The running kernel's id, when there is one. */
   get kernelId(): string | undefined {
     return this.session?.id;
+  }
+
+  /** The Jupyter session (/api/sessions) tying the kernel to this notebook. */
+  get jupyterSessionId(): string | undefined {
+    return this.sessionId;
   }
 
   get kernelName(): string {
@@ -204,6 +224,7 @@ export class NotebookKernel {
         storeHistory: req.storeHistory ?? true,
         silent: req.silent,
         onInput: input?.handle,
+        onRequest: (msgId) => req.onRequest?.(msgId),
         onOutput: (o) => {
           // Display updates arrive through onIOPub for every cell (they may target earlier cells' outputs).
           if (o.type !== 'update_display_data') for (const change of outputs.apply(o)) req.onChange(change);
@@ -251,7 +272,9 @@ export class NotebookKernel {
       const { jupyter } = this.opts;
       const ref = await openNotebookSession(jupyter, { path: this.opts.sessionPath, name: this.opts.sessionName, kernelName: this.opts.kernelName });
       this.logger.info(`${ref.reused ? 'Reusing' : 'Started'} kernel ${ref.kernel.name} (${ref.kernel.id}) on ${this.where()}`);
-      const session = await jupyter.connect(ref.kernel, { timeoutMs: this.opts.connectTimeoutMs });
+      const session = await jupyter.connect(ref.kernel, {
+        timeoutMs: this.opts.connectTimeoutMs, clientId: this.opts.clientId, onSession: (s) => this.attachEmitter.fire(s),
+      });
       if (this.current === 'shut-down') {
         session.dispose();
         await closeNotebookSession(jupyter, ref.sessionId).catch(() => undefined);
@@ -357,9 +380,12 @@ export class NotebookKernel {
     const probe = await this.opts.probeServer().catch((): ServerProbe => 'unknown');
     if (this.session !== session) return 'gone';
     if (probe === 'stopped') {
+      const since = (this.stoppedSince ??= Date.now());
+      if (Date.now() - since < STOPPED_CONFIRM_MS) return 'down';
       this.serverStopped();
       return 'gone';
     }
+    this.stoppedSince = undefined;
     if (probe !== 'unknown') this.unreachableSince = undefined;
     else if (await this.serverUnreachable(session)) {
       if (this.session !== session) return 'gone';
@@ -376,8 +402,15 @@ export class NotebookKernel {
         this.kernelLost('The kernel is gone from the server.');
         return 'gone';
       }
-      // The library gives up after a few attempts; a reachable kernel deserves a fresh series.
-      if (exists && session.connectionStatus === 'disconnected') void session.connection.reconnect().catch(() => undefined);
+      // The library gives up after a few attempts, and waits up to a minute between them: a reachable kernel gets a
+      // fresh attempt now (the network is back), at most every FORCED_RECONNECT_EVERY_MS so a slow handshake can finish.
+      const now = Date.now();
+      // Never while a socket is in flight: cutting it would lose what the server replays into it.
+      if (exists && session.connectionStatus !== 'connected' && !session.socketInFlight
+        && (session.connectionStatus === 'disconnected' || now - this.forcedReconnectAt >= FORCED_RECONNECT_EVERY_MS)) {
+        this.forcedReconnectAt = now;
+        void session.connection.reconnect().catch(() => undefined);
+      }
     }
     return session.connectionStatus === 'connected' ? 'up' : 'down';
   }
@@ -396,6 +429,7 @@ export class NotebookKernel {
     this.detachSession();
     this.sessionId = undefined;
     this.unreachableSince = undefined;
+    this.stoppedSince = undefined;
     this.running?.abort(error);
     this.queue.cancelPending();
     this.setState('server-stopped', error.message);
@@ -461,6 +495,7 @@ export class NotebookKernel {
     this.sessionId = undefined;
     this.setState('shut-down');
     this.stateEmitter.dispose();
+    this.attachEmitter.dispose();
   }
 
   private setState(state: KernelState, message?: string): void {

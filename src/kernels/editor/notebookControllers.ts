@@ -19,6 +19,7 @@ import { affectsSettings, readSetting } from '../../editor/settings';
 import { iconLabel, notificationText } from '../../shared/text/untrustedText';
 import type { NotebookIntrospection } from './kernelCompletionProvider';
 import { Emitter } from '../../core/emitter';
+import type { NotebookReattacher } from './reattachCells';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
@@ -63,6 +64,8 @@ export interface NotebookControllersOptions {
   createKernel?(opts: NotebookKernelOptions, server: ConnectedServer): NotebookKernelLike;
   probeServer?(server: ConnectedServer): Promise<ServerProbe>;
   startSibling?(server: ConnectedServer, kernelName: string, signal?: AbortSignal): Promise<SiblingKernel>;
+  /** Keeps each notebook's running cells so a reloaded window picks them up (absent in unit tests of other things). */
+  reattach?: NotebookReattacher;
 }
 
 interface ControllerEntry {
@@ -340,7 +343,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
       const key = notebook.uri.toString();
       if (selected) {
         entry.selected.add(key);
-        this.startOnSelect(entry, notebook);
+        if (!this.reattachKept(entry, notebook)) this.startOnSelect(entry, notebook);
       } else entry.selected.delete(key);
       const current = this.notebooks.get(key);
       // Switching to another kernel ends this one (or leaves it running with the keep setting).
@@ -381,8 +384,10 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
       sessionName: name,
       probeServer: () => this.probe(entry),
       logger: this.opts.logger,
+      clientId: this.opts.reattach?.clientIdFor(key, jupyter.serverUrl),
     };
     const kernel = this.opts.createKernel ? this.opts.createKernel(kernelOpts, entry.server) : new NotebookKernel(kernelOpts);
+    if (kernel instanceof NotebookKernel) this.opts.reattach?.track(key, kernel, jupyter.serverUrl);
     const created: NotebookEntry = { kernel, controllerId: entry.id, outputs: new Map(), stateSub: { dispose() {} } };
     created.stateSub = kernel.onDidChangeState((change) => {
       this.onKernelState(entry, created, change);
@@ -424,7 +429,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     nb.ranCells = true;
     // Like "Run All" in Jupyter: after a failing cell the rest of the batch does not run.
     const batch = new AbortController();
-    await Promise.all(executions.map(({ cell, execution }) => this.runCell(nb, cell, execution, batch)));
+    await Promise.all(executions.map(({ cell, execution }) => this.runCell(nb, cell, execution, batch, notebook.uri.toString())));
   }
 
   /** A bound notebook whose hub is signed out or whose server is gone: the first cell says why, one notification offers the way out. */
@@ -449,17 +454,20 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     });
   }
 
-  private async runCell(nb: NotebookEntry, cell: vscode.NotebookCell, execution: vscode.NotebookCellExecution, batch: AbortController): Promise<void> {
+  private async runCell(nb: NotebookEntry, cell: vscode.NotebookCell, execution: vscode.NotebookCellExecution, batch: AbortController,
+    notebookKey: string): Promise<void> {
     const { vs } = this;
     const cellKey = cell.document.uri.toString();
     const writer = new CellExecutionWriter(vs, execution, nb.outputs, cellKey);
     const cancel = new AbortController();
     const tokenSub = execution.token.onCancellationRequested(() => cancel.abort());
     let started = false;
+    let startedAt = Date.now();
+    let msgId: string | undefined;
     const start = () => {
       if (started) return;
       started = true;
-      execution.start(Date.now());
+      execution.start((startedAt = Date.now()));
       writer.clear();
     };
     try {
@@ -470,6 +478,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
         onStart: start,
         onChange: (change) => writer.apply(change),
         onInput: askInInputBox(vs, cell),
+        onRequest: (id) => this.opts.reattach?.started(notebookKey, cell, (msgId = id), startedAt),
       });
       if (result.status === 'error' || result.status === 'aborted') batch.abort();
       if (!started) {
@@ -491,7 +500,25 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
       execution.end(false, Date.now());
     } finally {
       tokenSub.dispose();
+      if (msgId) this.opts.reattach?.ended(notebookKey, msgId);
     }
+  }
+
+  /**
+   * A reloaded window: the notebook's controller is selected again and a cell was running on it. Picks that cell up
+   * (the server replays what it kept for this notebook's session key); true when it did.
+   */
+  private reattachKept(entry: ControllerEntry, notebook: vscode.NotebookDocument): boolean {
+    const key = notebook.uri.toString();
+    const ledger = this.opts.reattach?.pending(key, entry.server.server.url!);
+    if (!ledger || entry.unavailable || !this.vs.workspace.isTrusted || ledger.kernelName !== entry.spec.name) return false;
+    const nb = this.notebookKernel(entry, notebook);
+    if (!(nb.kernel instanceof NotebookKernel)) return false;
+    nb.ranCells = true;
+    const jupyter = new JupyterServerClient(entry.server.server.url!, entry.server.client.http);
+    void this.opts.reattach!.reattach(key, ledger, { controller: entry.controller, notebook, jupyter, kernel: nb.kernel, outputs: nb.outputs })
+      .catch((e: unknown) => this.opts.logger.warn(`reattaching ${notebookName(key)}: ${String(e)}`));
+    return true;
   }
 
   private async interrupt(notebook: vscode.NotebookDocument): Promise<void> {
@@ -600,6 +627,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     this.notebooks.delete(notebookKey);
     nb.reconnectMessage?.dispose();
     nb.stateSub.dispose();
+    if (shutDown) this.opts.reattach?.forget(notebookKey);
     try {
       if (shutDown) await nb.kernel.shutdown(reason);
       else nb.kernel.detach(reason);
@@ -655,7 +683,10 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     this.kernelStates.dispose();
     // Listeners go first so nothing reacts to the teardown; then the kernels, then the controllers.
     super.dispose();
-    for (const key of [...this.notebooks.keys()]) void this.releaseKernel(key);
+    // The window is closing or reloading: a kernel running a cell keeps running, for the reloaded window to pick up.
+    const keep = new Set([...this.notebooks.keys()].filter((key) => this.opts.reattach?.hasRuns(key)));
+    this.opts.reattach?.dispose(); // first: the runs cancelled below are not "ended" for the reloaded window
+    for (const key of [...this.notebooks.keys()]) void this.releaseKernel(key, keep.has(key) ? false : undefined);
     for (const entry of this.controllers.values()) entry.lifetime.dispose();
     this.controllers.clear();
   }

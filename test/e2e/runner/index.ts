@@ -8,6 +8,8 @@ import * as vscode from 'vscode';
 import { HOLD_ENV, RESULTS_ENV, type E2EResults, type E2ETestResult } from '../results';
 import { e2eConfig } from './config';
 import { registeredTests, type RegisteredTest } from './registry';
+import { takeResumeFile, trackRun } from './reload';
+import { nextUiId, setNextUiId } from './ui';
 
 /** Suites are imported by the bundle entry before run() is called; loading errors land here. */
 let loadError: string | undefined;
@@ -21,8 +23,22 @@ export async function run(): Promise<void> {
   try {
     if (loadError) throw new Error(`a suite failed to load: ${loadError}`);
     const grep = e2eConfig().grep;
-    const selected = registeredTests().filter((t) => !grep || grep.some((g) => t.name.includes(g)));
+    let selected = registeredTests().filter((t) => !grep || grep.some((g) => t.name.includes(g)));
+    // Started again by a reload one of the tests made: go on after that test.
+    const resume = takeResumeFile(resultsPath);
+    if (resume) {
+      results.tests.push(...resume.tests);
+      setNextUiId(resume.nextUiId);
+      const at = selected.findIndex((t) => t.name === resume.reloadedBy);
+      // Never from the start again: that would reload again, and again.
+      if (at < 0) throw new Error(`the window was reloaded by "${resume.reloadedBy}", which is not among the selected tests`);
+      selected = selected.slice(at + 1);
+      console.log(`[e2e] the window was reloaded in "${resume.reloadedBy}"; going on with ${selected.length} test(s)`);
+    }
+    const progress = { resultsPath, tests: results.tests, current: undefined as { name: string; started: number } | undefined, nextUiId };
+    trackRun(progress);
     for (const t of selected) {
+      progress.current = { name: t.name, started: Date.now() };
       const result = await runOne(t);
       results.tests.push(result);
       console.log(`[e2e] ${result.ok ? 'ok  ' : 'FAIL'} ${t.name}${result.error ? `\n${result.error}` : ''}`);

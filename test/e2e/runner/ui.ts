@@ -6,6 +6,15 @@ import { requestFile, responseFile, UI_ENV, type UiAction, type UiResponse } fro
 
 let nextId = 1;
 
+/** The next request's id: a runner started again after a window reload goes on from the last one's (files stay). */
+export function nextUiId(): number {
+  return nextId;
+}
+
+export function setNextUiId(id: number): void {
+  nextId = id;
+}
+
 /** True when a harness with a browser is there to answer. */
 export function uiAvailable(): boolean {
   return !!process.env[UI_ENV];

@@ -11,6 +11,11 @@ import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerCli
 import { CellRunResult, KernelState, NotebookKernel, ServerProbe } from '../../../src/kernels/notebookKernel';
 import { startTcpForwarder, TcpForwarder } from './tcpForwarder';
 import { waitForState } from './kernelStates';
+import { RunRecorder } from '../../../src/kernels/reattach/runRecorder';
+import { NotebookLedger } from '../../../src/kernels/reattach/runLedger';
+import { ReplayedRun } from '../../../src/kernels/reattach/replayedRun';
+import { reattachRuns } from '../../../src/kernels/reattach/reattachKernel';
+import { CellOutputState, DisplayIndex } from '../../../src/kernels/cellOutputs';
 
 const USER = 'alice';
 
@@ -23,6 +28,7 @@ describe('a kernel after a token renewal, against a real hub and ipykernel', { t
   let hub: TestHub;
   let fwd: TcpForwarder;
   let kernel: NotebookKernel | undefined;
+  const others: NotebookKernel[] = [];
 
   // The single-user server would otherwise take the revoked token from its 5-minute token cache.
   before(async () => {
@@ -32,6 +38,7 @@ describe('a kernel after a token renewal, against a real hub and ipykernel', { t
 
   after(async () => {
     await kernel?.shutdown().catch(() => undefined);
+    for (const k of others) await k.shutdown().catch(() => undefined);
     await fwd?.close();
     await hub?.stop();
   });
@@ -74,5 +81,55 @@ describe('a kernel after a token renewal, against a real hub and ipykernel', { t
     assert.deepEqual(plainText(result), ['42'], 'the same kernel, its variables kept');
     assert.equal(kernel.state, 'connected');
     assert.deepEqual(states, ['reconnecting', 'connected'], 'the dropped socket reconnected (no new connection was started)');
+  });
+
+  test('issue 19: a reattach (window reload) after a renewal connects with the new token and gets the kept output', async () => {
+    const base = `http://127.0.0.1:${fwd.port}/`;
+    const sessions = new HubSessions(new MemoryStore(), new SecretMap());
+    await sessions.addHub(base);
+    await sessions.signInWithPassword(base, USER, hub.password, 3600);
+    const client = sessions.client(base);
+    const server = await client.startAndWait(USER, '', {}, { timeoutMs: 60_000 });
+    // One server client for both windows: each socket must ask for the token of the moment.
+    const jupyter = new JupyterServerClient(server.url!, client.http);
+    const probeServer = async (): Promise<ServerProbe> => ((await client.getServer(USER, '')).state === 'ready' ? 'ready' : 'stopped');
+    const opts = { jupyter, kernelName: 'python3', sessionPath: 'pangeo-vscode/test/renewal-reattach.ipynb', sessionName: 'renewal-reattach.ipynb', probeServer };
+    const first = new NotebookKernel({ ...opts, clientId: 'renewal-reattach-key' });
+    others.push(first);
+    let ledger: NotebookLedger | undefined;
+    const recorder = new RunRecorder(first, jupyter.serverUrl, (l) => {
+      ledger = l && structuredClone(l);
+    });
+    let sent!: () => void;
+    const requested = new Promise<void>((r) => (sent = r));
+    void first.run({
+      code: 'import time\nfor i in range(40):\n    print(i, flush=True)\n    time.sleep(0.2)\n"done"',
+      onRequest: (msgId) => {
+        recorder.started(msgId, 0, 'h', Date.now());
+        sent();
+      },
+      onChange: () => undefined,
+    }).catch(() => undefined);
+    await requested;
+    await new Promise((r) => setTimeout(r, 1_000));
+    const kept = structuredClone(ledger!);
+    recorder.dispose();
+    first.detach(); // the window goes; the kernel runs on and the server keeps its output for the session key
+
+    const oldToken = (await sessions.token(base))!;
+    await sessions.renew(base);
+    assert.notEqual(await sessions.token(base), oldToken, 'renewal switched tokens');
+    await new Promise((r) => setTimeout(r, 1500)); // past the server's 1-second token cache
+
+    const second = new NotebookKernel({ ...opts, clientId: kept.clientId });
+    others.push(second);
+    const outputs = new CellOutputState(new DisplayIndex());
+    const replay = new ReplayedRun(kept.runs[0]!.msgId, outputs, () => undefined);
+    assert.equal(await reattachRuns({ jupyter, kernel: second, ledger: kept, runs: [{ run: kept.runs[0]!, replay }], onGap: () => undefined }), 'reattached');
+    const end = await replay.done;
+    assert.equal(end.kind, 'finished', JSON.stringify(end));
+    const text = outputs.outputs.flatMap((o) => o.items).map((i) => (i.kind === 'text' ? i.text : '')).join('');
+    assert.match(text, /39\n/, 'the kept and the live output of the run');
+    assert.match(text, /'done'/);
   });
 });

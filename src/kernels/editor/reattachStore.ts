@@ -1,0 +1,49 @@
+// The notebooks' ledgers in the workspace's storage (workspaceState: per window folder, no secrets), written at most
+// once a second while outputs stream, at once when a run starts or ends (a reload may come any moment).
+import type * as vscode from 'vscode';
+import { isNotebookLedger, NotebookLedger } from '../reattach/runLedger';
+
+const KEY = 'pangeo.kernels.reattach';
+const WRITE_EVERY_MS = 1_000;
+
+export class ReattachStore {
+  private readonly pending = new Map<string, NotebookLedger | undefined>();
+  private timer?: ReturnType<typeof setTimeout>;
+
+  constructor(private readonly memento: Pick<vscode.Memento, 'get' | 'update'>) {}
+
+  /** The ledger kept for a notebook (by its URI), when a valid one is there. */
+  get(notebookKey: string): NotebookLedger | undefined {
+    if (this.pending.has(notebookKey)) return this.pending.get(notebookKey);
+    const all = this.memento.get<Record<string, unknown>>(KEY) ?? {};
+    const value = all[notebookKey];
+    return isNotebookLedger(value) ? value : undefined;
+  }
+
+  /** Keeps the ledger (undefined: forgets it); `now` writes at once instead of within a second. */
+  set(notebookKey: string, ledger: NotebookLedger | undefined, now = false): void {
+    this.pending.set(notebookKey, ledger && structuredClone(ledger));
+    if (now) {
+      void this.flush();
+      return;
+    }
+    this.timer ??= setTimeout(() => void this.flush(), WRITE_EVERY_MS);
+  }
+
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.pending.size) return;
+    const all = { ...(this.memento.get<Record<string, unknown>>(KEY) ?? {}) };
+    for (const [key, ledger] of this.pending) {
+      if (ledger) all[key] = ledger;
+      else delete all[key];
+    }
+    this.pending.clear();
+    await this.memento.update(KEY, all);
+  }
+
+  dispose(): void {
+    void this.flush();
+  }
+}

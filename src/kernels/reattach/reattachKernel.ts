@@ -1,0 +1,103 @@
+// Reattaches a notebook to the kernel its cells ran on before a reload: reconnects with the same session key, so the
+// server replays what it kept for this client, routes the replay to the runs' cells, and says plainly when the
+// replay cannot be complete (kernel gone or restarted, another client took the session, the server kept nothing).
+import type { KernelMessage } from '@jupyterlab/services';
+import type { JupyterServerClient, KernelSession } from '../../jupyterServer/jupyterServerClient';
+import { isPangeoError } from '../../core/http/errors';
+import { sleep } from '../../core/http/httpClient';
+import type { Event } from '../../core/emitter';
+import type { LedgerRun, NotebookLedger } from './runLedger';
+import type { ReplayedRun } from './replayedRun';
+
+/** What reattaching needs of a NotebookKernel (created with the ledger's clientId). */
+export interface ReattachableKernel {
+  readonly onDidAttach: Event<KernelSession>;
+  readonly kernelId: string | undefined;
+  connect(): Promise<void>;
+}
+
+export interface ReattachOptions {
+  jupyter: Pick<JupyterServerClient, 'getKernel'>;
+  kernel: ReattachableKernel;
+  ledger: NotebookLedger;
+  runs: { run: LedgerRun; replay: ReplayedRun }[];
+  /** Tells a cell that part of its output may be missing while its run goes on. */
+  onGap(run: LedgerRun, text: string): void;
+  /** Between looks at the kernel's state while a run waits for its end (ms). */
+  pollMs?: number;
+  signal?: AbortSignal;
+}
+
+export type ReattachOutcome = 'reattached' | 'kernel-gone' | 'kernel-restarted';
+
+/** "14:03:07": when the output shown before the reload ends (local time, as the user's clock shows it). */
+export function clockTime(ms: number): string {
+  return new Date(ms).toTimeString().slice(0, 8);
+}
+
+export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutcome> {
+  const { jupyter, kernel, ledger, runs } = opts;
+  const loseAll = (why: (run: LedgerRun) => string) => {
+    for (const { run, replay } of runs) replay.lose(why(run));
+  };
+  const before = await jupyter.getKernel(ledger.kernelId).then((k) => k, (e: unknown) => {
+    if (isPangeoError(e, 'NotFound')) return undefined;
+    throw e;
+  });
+  if (!before) {
+    loseAll((run) => `The kernel this cell ran on is gone from the server (shut down, culled, or the server was restarted), so its output after ${clockTime(run.lastOutputAt)} and its result are lost. Run the cell again to start a new kernel.`);
+    return 'kernel-gone';
+  }
+  // The server keeps messages for a client only when no other client is connected to the kernel.
+  if ((before.connections ?? 0) > 0) {
+    for (const { run } of runs) {
+      opts.onGap(run, `Output printed after ${clockTime(run.lastOutputAt)} while this window was away may be missing: another client was connected to the kernel, so the server kept nothing for this window. Output from now on is complete.`);
+    }
+  }
+  // Read now: the ledger's recorder notes the session of the messages to come.
+  const expectedSession = ledger.kernelSession;
+  let restarted = false;
+  const sub = kernel.onDidAttach((session) => {
+    const slot = (_: unknown, args: { msg: KernelMessage.IMessage; direction: string }) => {
+      if (args.direction !== 'recv') return;
+      const { msg } = args;
+      if (msg.channel === 'iopub' && expectedSession && msg.header.session && msg.header.session !== expectedSession && !restarted) {
+        restarted = true;
+        loseAll((run) => `The kernel was restarted while no window was attached, so this cell's output after ${clockTime(run.lastOutputAt)} and its result are lost (its variables are gone too). Run the cell again.`);
+        return;
+      }
+      for (const { replay } of runs) replay.handle(msg);
+      if (runs.every((r) => r.replay.finished)) session.connection.anyMessage.disconnect(slot);
+    };
+    session.connection.anyMessage.connect(slot);
+  });
+  try {
+    await kernel.connect();
+    if (kernel.kernelId !== ledger.kernelId) {
+      loseAll((run) => `The notebook's kernel was replaced on the server while no window was attached, so this cell's output after ${clockTime(run.lastOutputAt)} and its result are lost. Run the cell again.`);
+      return 'kernel-gone';
+    }
+    // The replay comes first on the new socket; a kernel that is idle twice in a row afterwards has finished every
+    // request, so a run still waiting then ended while the server kept nothing for this window.
+    let idleLooks = 0;
+    const allEnded = Promise.all(runs.map((r) => r.replay.done));
+    while (runs.some((r) => !r.replay.finished) && !restarted && !opts.signal?.aborted) {
+      const pause = new AbortController();
+      await Promise.race([sleep(opts.pollMs ?? 2_000, opts.signal ? AbortSignal.any([opts.signal, pause.signal]) : pause.signal).catch(() => undefined), allEnded]);
+      pause.abort();
+      if (runs.every((r) => r.replay.finished) || opts.signal?.aborted) break;
+      const state = await jupyter.getKernel(ledger.kernelId).then((k) => k.executionState, (e: unknown) => (isPangeoError(e, 'NotFound') ? 'gone' : undefined));
+      if (state === 'gone') {
+        loseAll((run) => `The kernel is gone from the server (shut down or culled), so this cell's output after ${clockTime(run.lastOutputAt)} and its result are lost.`);
+        return 'kernel-gone';
+      }
+      idleLooks = state === 'idle' ? idleLooks + 1 : 0;
+      if (idleLooks >= 2) {
+        loseAll((run) => `The cell finished while no window was attached, but the server did not keep its messages for this window (another client connected meanwhile, or the server dropped them): output after ${clockTime(run.lastOutputAt)} and the result are missing. Run the cell again to see them.`);
+      }
+    }
+    return restarted ? 'kernel-restarted' : 'reattached';
+  } finally {
+    sub.dispose();
+  }
+}

@@ -1,0 +1,85 @@
+// Issue 19: "Developer: Reload Window" in the middle of a 60-second cell on our controller. The cell prints a line a
+// second; after the reload the notebook picks up the same kernel and session key, the server replays what it kept,
+// and the cell ends with every line exactly once, in order, its result and its execution count. Last in the main
+// run (the file name sorts last): the reload restarts the extension host, and the runner goes on after it
+// (runner/reload.ts). Saves notebook-reattached-after-reload.png.
+import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { controllerIdFor } from '../../../src/kernels/controllerId';
+import { suite, test } from '../runner/registry';
+import { reloadWindowAndContinue, stateFromBeforeReload } from '../runner/reload';
+import { ui } from '../runner/ui';
+import { ensureReadyServer, hubConfig, pangeoApi, requireHub, sleep, until } from './support/hubScenario';
+import { cellOutputs, plainText, runCell, selectOurController, setShowOwnControllers, STDOUT_MIME } from './support/notebooks';
+
+const LINES = 60;
+const CELL = `import time\nfor i in range(${LINES}):\n    print(i, flush=True)\n    time.sleep(1)\n'finished'`;
+
+interface BeforeReload {
+  uri: string;
+  controllerId: string;
+  linesBefore: number;
+  reloadedAt: number;
+}
+
+function stdoutLines(editor: vscode.NotebookEditor): string[] {
+  return cellOutputs(editor, 0).filter((o) => o.mime === STDOUT_MIME).flatMap((o) => o.text.split('\n')).filter((l) => l !== '');
+}
+
+if (hubConfig()) {
+  suite('window reload', () => {
+    test('a 60-second cell on our controller is running when the window reloads', async () => {
+      const hub = requireHub();
+      const api = await pangeoApi();
+      const base = await ensureReadyServer(api, hub);
+      const controllerId = controllerIdFor(base, '', 'python3');
+      await setShowOwnControllers(true);
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      assert.ok(folder, 'the e2e window has a folder');
+      // A notebook file (not untitled): the reloaded window opens it again from disk and its backup.
+      const path = join(folder.uri.fsPath, 'reattach-reload.ipynb');
+      writeFileSync(path, JSON.stringify({
+        nbformat: 4, nbformat_minor: 5, metadata: {},
+        cells: [{ cell_type: 'code', id: 'counter', metadata: {}, source: CELL, outputs: [], execution_count: null }],
+      }));
+      const editor = await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(vscode.Uri.file(path)));
+      await selectOurController(editor, controllerId);
+      void runCell(editor, 0);
+      await until('the counter to reach 8', () => stdoutLines(editor).length >= 9, 60_000, 50);
+      // Right after a line: the next comes in a second, so the saved document holds everything shown so far.
+      await editor.notebook.save();
+      const linesBefore = stdoutLines(editor).length;
+      console.log(`[e2e] reloading with ${linesBefore} lines shown`);
+      await reloadWindowAndContinue({ uri: editor.notebook.uri.toString(), controllerId, linesBefore, reloadedAt: Date.now() } satisfies BeforeReload);
+    }, 120_000);
+
+    test('after the reload the cell shows every line once, in order, and ends with its result and execution count', async () => {
+      const before = stateFromBeforeReload<BeforeReload>();
+      assert.ok(before, 'runs right after the reload made by the test before');
+      const hub = requireHub();
+      const api = await pangeoApi();
+      await ensureReadyServer(api, hub);
+      const uri = vscode.Uri.parse(before.uri);
+      const editor = await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(uri));
+      const reopened = Date.now();
+      // The editor selects the controller again once it is offered; selecting it ourselves is the same step.
+      await selectOurController(editor, before.controllerId, 60_000);
+      const cell = () => editor.notebook.cellAt(0);
+      await until('the cell to end after the reload', () => cell().executionSummary?.success !== undefined && plainText(editor, 0).length > 0, 150_000, 250);
+      console.log(`[e2e] reattached cell ended ${Date.now() - reopened} ms after the notebook was shown again`);
+      const lines = stdoutLines(editor);
+      assert.deepEqual(lines, Array.from({ length: LINES }, (_, i) => String(i)), `every line once, in order (${before.linesBefore} shown before the reload)`);
+      assert.deepEqual(plainText(editor, 0), ["'finished'"], 'the cell\'s result');
+      assert.equal(cell().executionSummary?.success, true);
+      assert.equal(typeof cell().executionSummary?.executionOrder, 'number', 'the execution count of the run');
+      const startTime = cell().executionSummary?.timing?.startTime;
+      assert.ok(startTime !== undefined && startTime < before.reloadedAt, `the execution keeps its original start (${startTime} vs reload at ${before.reloadedAt})`);
+      await sleep(500);
+      await ui({ kind: 'screenshot', name: 'notebook-reattached-after-reload' });
+      await editor.notebook.save();
+      await setShowOwnControllers(undefined);
+    }, 240_000);
+  });
+}

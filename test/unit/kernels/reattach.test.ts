@@ -1,0 +1,248 @@
+// The reattach ledger and replay (issue 19): which messages reach the cell (the run's own, each once, in order), how
+// the run ends (execute_reply; or IOPub idle when the reply went to a socket that is gone), and the verdicts when the
+// replay cannot be complete (kernel gone, restarted, another client connected, finished while nothing was kept).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KernelMessage } from '@jupyterlab/services';
+import { CellOutputState, DisplayIndex, OutputChange } from '../../../src/kernels/cellOutputs';
+import { ReplayedRun } from '../../../src/kernels/reattach/replayedRun';
+import { cellHash, findRunCell, isNotebookLedger, LedgerRun, NotebookLedger, noteSeen, SEEN_KEPT } from '../../../src/kernels/reattach/runLedger';
+import { reattachRuns } from '../../../src/kernels/reattach/reattachKernel';
+import { RunRecorder } from '../../../src/kernels/reattach/runRecorder';
+import { Emitter } from '../../../src/core/emitter';
+import { NotFoundError } from '../../../src/core/http/errors';
+import type { KernelInfo, KernelSession } from '../../../src/jupyterServer/jupyterServerClient';
+import { mockClock } from '../../support/mockClock';
+
+const RUN = 'req-1';
+const KERNEL_SESSION = 'kernel-session-a';
+let counter = 0;
+
+function message(channel: 'iopub' | 'shell', type: string, content: Record<string, unknown>, opts: { parent?: string; id?: string; session?: string } = {}): KernelMessage.IMessage {
+  return {
+    channel, content, metadata: {}, buffers: [],
+    header: { msg_id: opts.id ?? `m${++counter}`, msg_type: type, session: opts.session ?? KERNEL_SESSION, username: '', date: '', version: '5.3' },
+    parent_header: { msg_id: opts.parent ?? RUN, msg_type: 'execute_request', session: 'client', username: '', date: '', version: '5.3' },
+  } as unknown as KernelMessage.IMessage;
+}
+const stream = (text: string, opts: { parent?: string; id?: string } = {}) => message('iopub', 'stream', { name: 'stdout', text }, opts);
+const idle = (opts: { parent?: string } = {}) => message('iopub', 'status', { execution_state: 'idle' }, opts);
+
+function stdout(outputs: CellOutputState): string {
+  return outputs.outputs.flatMap((o) => o.items).map((i) => (i.kind === 'text' ? i.text : '')).join('');
+}
+
+function newReplay(seen: string[] = [], executionCount?: number) {
+  const outputs = new CellOutputState(new DisplayIndex());
+  const changes: OutputChange[] = [];
+  const replay = new ReplayedRun(RUN, outputs, (c) => changes.push(c), { seen, executionCount });
+  return { replay, outputs, changes };
+}
+
+describe('ReplayedRun', () => {
+  test('takes only the run\'s own messages, each msg_id once (also one already seen before the reload), in order', () => {
+    const { replay, outputs } = newReplay(['seen-before']);
+    replay.handle(stream('old\n', { id: 'seen-before' }));
+    replay.handle(stream('a\n', { id: 'x1' }));
+    replay.handle(stream('other cell\n', { parent: 'req-2' }));
+    replay.handle(stream('a\n', { id: 'x1' })); // delivered twice
+    replay.handle(stream('b\n', { id: 'x2' }));
+    assert.equal(stdout(outputs), 'a\nb\n');
+    assert.equal(replay.handled, 2);
+  });
+
+  test('ends with the shell execute_reply: its status and execution count', async () => {
+    const { replay } = newReplay();
+    replay.handle(message('iopub', 'execute_input', { execution_count: 7, code: '' }));
+    replay.handle(message('shell', 'execute_reply', { status: 'error', execution_count: 7 }));
+    assert.deepEqual(await replay.done, { kind: 'finished', status: 'error', executionCount: 7 });
+  });
+
+  test('without a reply (it went to a closed socket): IOPub idle ends it, error if an error output came, count from execute_input', async (t) => {
+    const clock = mockClock(t);
+    const { replay } = newReplay([], 3);
+    replay.handle(message('iopub', 'error', { ename: 'ValueError', evalue: 'x', traceback: [] }));
+    replay.handle(idle());
+    assert.equal(replay.finished, false, 'waits a moment for the reply, which travels on another socket');
+    await clock.advance(1_000);
+    assert.deepEqual(await replay.done, { kind: 'finished', status: 'error', executionCount: 3 });
+  });
+
+  test('an idle of another request does not end it; lose() ends it with the reason', async () => {
+    const { replay } = newReplay();
+    replay.handle(idle({ parent: 'req-2' }));
+    replay.lose('gone');
+    assert.deepEqual(await replay.done, { kind: 'lost', why: 'gone' });
+    replay.handle(stream('late\n'));
+    assert.equal(replay.handled, 0);
+  });
+});
+
+describe('run ledger', () => {
+  test('a run\'s cell is found by index and source, or by source alone when it moved; never a guess', () => {
+    const run = { cellIndex: 1, cellHash: cellHash('print(1)') };
+    assert.equal(findRunCell(run, ['x', 'print(1)']), 1);
+    assert.equal(findRunCell(run, ['print(1)', 'x', 'y']), 0, 'moved up');
+    assert.equal(findRunCell(run, ['print(2)', 'x']), undefined, 'edited');
+    assert.equal(findRunCell(run, ['print(1)', 'x', 'print(1)']), undefined, 'two candidates');
+  });
+
+  test('keeps the newest msg_ids only, and the time of the last one', () => {
+    const run: LedgerRun = { msgId: RUN, cellIndex: 0, cellHash: 'h', startedAt: 1, lastOutputAt: 1, seen: [] };
+    for (let i = 0; i < SEEN_KEPT + 10; i++) noteSeen(run, `m${i}`, 100 + i);
+    assert.equal(run.seen.length, SEEN_KEPT);
+    assert.equal(run.seen[0], 'm10');
+    assert.equal(run.lastOutputAt, 100 + SEEN_KEPT + 9);
+  });
+
+  test('what storage hands back is checked', () => {
+    assert.equal(isNotebookLedger({ serverUrl: 'u', kernelId: 'k', kernelName: 'python3', clientId: 'c', runs: [] }), true);
+    assert.equal(isNotebookLedger({ serverUrl: 'u', kernelId: 'k', kernelName: 'python3', runs: [] }), false, 'no client id');
+    assert.equal(isNotebookLedger({ serverUrl: 'u', kernelId: 'k', kernelName: 'python3', clientId: 'c', runs: [{ msgId: 1 }] }), false);
+  });
+});
+
+/** A kernel connection whose messages the test plays: anyMessage is what the reattach listens to. */
+function fakeSession(id = 'k1') {
+  const slots = new Set<(sender: unknown, args: { msg: KernelMessage.IMessage; direction: string }) => void>();
+  const session = {
+    id, clientId: 'client-key',
+    connection: { anyMessage: { connect: (s: never) => slots.add(s), disconnect: (s: never) => slots.delete(s) } },
+  } as unknown as KernelSession;
+  const receive = (msg: KernelMessage.IMessage) => {
+    for (const s of [...slots]) s(undefined, { msg, direction: 'recv' });
+  };
+  return { session, receive, listeners: () => slots.size };
+}
+
+function fakeKernel(session: KernelSession, onConnect: () => void) {
+  const attach = new Emitter<KernelSession>();
+  let connected = false;
+  return {
+    onDidAttach: attach.event,
+    get kernelId() {
+      return connected ? session.id : undefined;
+    },
+    kernelName: 'python3',
+    jupyterSessionId: 's1',
+    connect: async () => {
+      attach.fire(session);
+      connected = true;
+      onConnect();
+    },
+    fire: (s: KernelSession) => attach.fire(s),
+  };
+}
+
+function ledgerWith(run: Partial<LedgerRun> = {}): NotebookLedger {
+  return {
+    serverUrl: 'http://hub/user/a/', kernelId: 'k1', kernelName: 'python3', clientId: 'client-key', kernelSession: KERNEL_SESSION,
+    runs: [{ msgId: RUN, cellIndex: 0, cellHash: 'h', startedAt: 1000, lastOutputAt: Date.UTC(2026, 0, 1, 12, 0, 0), seen: [], ...run }],
+  };
+}
+
+function jupyterAnswering(...answers: (Partial<KernelInfo> | 'gone')[]) {
+  let i = 0;
+  return {
+    asked: () => i,
+    getKernel: async (id: string): Promise<KernelInfo> => {
+      const a = answers[Math.min(i++, answers.length - 1)]!;
+      if (a === 'gone') throw new NotFoundError(`api/kernels/${id}`);
+      return { id, name: 'python3', ...a };
+    },
+  };
+}
+
+describe('reattachRuns', () => {
+  test('replayed messages go to the run, which ends with its reply; no gap said', async () => {
+    const ledger = ledgerWith();
+    const { session, receive } = fakeSession();
+    const kernel = fakeKernel(session, () => {
+      receive(stream('10\n'));
+      receive(message('shell', 'execute_reply', { status: 'ok', execution_count: 4 }));
+    });
+    const { replay, outputs } = newReplay();
+    const gaps: string[] = [];
+    const outcome = await reattachRuns({ jupyter: jupyterAnswering({ connections: 0 }), kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: (_, g) => gaps.push(g) });
+    assert.equal(outcome, 'reattached');
+    assert.deepEqual(await replay.done, { kind: 'finished', status: 'ok', executionCount: 4 });
+    assert.equal(stdout(outputs), '10\n');
+    assert.deepEqual(gaps, []);
+  });
+
+  test('the kernel is gone (deleted, culled, server restarted): the cell says so and since when, nothing connects', async () => {
+    const ledger = ledgerWith();
+    let connects = 0;
+    const kernel = fakeKernel(fakeSession().session, () => connects++);
+    const { replay } = newReplay();
+    const outcome = await reattachRuns({ jupyter: jupyterAnswering('gone'), kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: () => undefined });
+    assert.equal(outcome, 'kernel-gone');
+    assert.equal(connects, 0);
+    const end = await replay.done;
+    assert.equal(end.kind, 'lost');
+    assert.match(end.kind === 'lost' ? end.why : '', /gone from the server.*after \d\d:\d\d:\d\d.*Run the cell again/);
+  });
+
+  test('the kernel was restarted (its message session changed): lost, saying so', async () => {
+    const ledger = ledgerWith();
+    const { session, receive } = fakeSession();
+    const kernel = fakeKernel(session, () => receive(stream('new kernel\n', { parent: 'x' })));
+    const { replay } = newReplay();
+    const playing = reattachRuns({ jupyter: jupyterAnswering({ connections: 0 }), kernel, ledger: { ...ledger, kernelSession: 'the-old-one' }, runs: [{ run: ledger.runs[0]!, replay }], onGap: () => undefined });
+    assert.equal(await playing, 'kernel-restarted');
+    const end = await replay.done;
+    assert.match(end.kind === 'lost' ? end.why : '', /restarted/);
+  });
+
+  test('another client was connected: the gap is said at once and the run goes on with live output', async () => {
+    const ledger = ledgerWith();
+    const { session, receive } = fakeSession();
+    const kernel = fakeKernel(session, () => receive(message('shell', 'execute_reply', { status: 'ok', execution_count: 2 })));
+    const { replay } = newReplay();
+    const gaps: string[] = [];
+    await reattachRuns({ jupyter: jupyterAnswering({ connections: 1 }), kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: (_, g) => gaps.push(g) });
+    assert.equal(gaps.length, 1);
+    assert.match(gaps[0]!, /after \d\d:\d\d:\d\d.*may be missing.*another client/);
+    assert.equal((await replay.done).kind, 'finished');
+  });
+
+  test('the server kept nothing and the kernel is idle twice: the run ends saying its end is missing (no spinning cell)', async (t) => {
+    const clock = mockClock(t);
+    const ledger = ledgerWith();
+    const { session } = fakeSession();
+    const kernel = fakeKernel(session, () => undefined);
+    const { replay } = newReplay();
+    const jupyter = jupyterAnswering({ connections: 0 }, { executionState: 'busy' }, { executionState: 'idle' }, { executionState: 'idle' });
+    const playing = reattachRuns({ jupyter, kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: () => undefined, pollMs: 1_000 });
+    await clock.advance(5_000, 1_000);
+    assert.equal(await playing, 'reattached');
+    const end = await replay.done;
+    assert.match(end.kind === 'lost' ? end.why : '', /finished while no window was attached/);
+    assert.equal(jupyter.asked(), 4);
+  });
+});
+
+describe('RunRecorder', () => {
+  test('records the kernel, the session key, the kernel\'s session, the run\'s count and seen messages; a new kernel starts over', () => {
+    const saved: (NotebookLedger | undefined)[] = [];
+    const { session, receive } = fakeSession('k1');
+    const kernel = fakeKernel(session, () => undefined);
+    const recorder = new RunRecorder(kernel, 'http://hub/user/a/', (l) => saved.push(l && structuredClone(l)), () => 5_000);
+    kernel.fire(session);
+    recorder.started(RUN, 2, 'hash', 1_000);
+    receive(message('iopub', 'execute_input', { execution_count: 9, code: '' }, { id: 'in' }));
+    receive(stream('x\n', { id: 'out' }));
+    const last = saved.at(-1)!;
+    assert.equal(last.kernelId, 'k1');
+    assert.equal(last.clientId, 'client-key');
+    assert.equal(last.kernelSession, KERNEL_SESSION);
+    assert.deepEqual(last.runs, [{ msgId: RUN, cellIndex: 2, cellHash: 'hash', startedAt: 1_000, lastOutputAt: 5_000, executionCount: 9, seen: ['in', 'out'] }]);
+    recorder.ended(RUN);
+    assert.deepEqual(saved.at(-1)!.runs, []);
+    recorder.started('req-2', 0, 'h', 1);
+    kernel.fire(fakeSession('k2').session);
+    assert.equal(saved.at(-1)!.kernelId, 'k2');
+    assert.deepEqual(saved.at(-1)!.runs, [], 'runs of the old kernel cannot come back through a new one');
+    recorder.dispose();
+  });
+});
