@@ -13,11 +13,15 @@ function silentResult(result: CellRunResult): SilentRunResult {
   return { status: result.status, stdout, error: result.error ? { ename: result.error.ename, evalue: result.error.evalue } : undefined };
 }
 
-export function kernelCredentialTarget(id: string, label: string, kernel: { run(req: CellRunRequest): Promise<CellRunResult>; state?: string }): CredentialTarget {
+export function kernelCredentialTarget(id: string, label: string,
+  kernel: { run(req: CellRunRequest): Promise<CellRunResult>; runAhead?(code: string): Promise<CellRunResult>; state?: string }): CredentialTarget {
   return {
     id,
     label,
     isGone: () => kernel.state === 'shut-down',
-    runSilently: async (code) => silentResult(await kernel.run({ code, silent: true, storeHistory: false, onChange: () => undefined })),
+    // Ahead of the queue: a new kernel's first cell waits for these credentials (waitUntil), so they must not wait for it.
+    runSilently: async (code) => silentResult(await (kernel.runAhead
+      ? kernel.runAhead(code)
+      : kernel.run({ code, silent: true, storeHistory: false, onChange: () => undefined }))),
   };
 }

@@ -32,6 +32,11 @@ export interface KernelStateChange {
   previous: KernelState;
   /** One sentence for the user, when there is something to say. */
   message?: string;
+  /**
+   * On 'connected' after a start or restart: work a listener needs done before any cell runs on this kernel (e.g. the
+   * shared AWS credentials, which a first cell reading S3 needs); cells wait for it, at most BEFORE_RUNS_MS.
+   */
+  waitUntil?: (work: Promise<unknown>) => void;
 }
 
 /** What the hub says about the kernel's server: 'unknown' when the hub itself cannot be reached. */
@@ -110,6 +115,8 @@ const STOPPED_CONFIRM_MS = 3_000;
 const FORCED_RECONNECT_EVERY_MS = 10_000;
 /** Long enough to ride out a proxy restart, short enough that the user hears about a dead hub within 30 s. */
 const DEFAULT_GONE_AFTER_MS = 12_000;
+/** How long cells wait for the work a 'connected' listener asked for (waitUntil) before they run anyway. */
+const BEFORE_RUNS_MS = 15_000;
 /** How long a cell run waits for a reconnect under way before it fails (the watchdog keeps trying). */
 const RUN_RECONNECT_WAIT_MS = 30_000;
 
@@ -138,6 +145,8 @@ export class NotebookKernel {
   private runningCell?: { outputs: CellOutputState; req: CellRunRequest; input?: CellInput };
   private watchdog?: AbortController;
   private restarting = false;
+  /** Set while the work of waitUntil runs: cells wait for it (see KernelStateChange.waitUntil). */
+  private beforeRuns?: Promise<void>;
   /** When the hub and the server were first seen not answering during the current outage. */
   private unreachableSince?: number;
   /** When the hub first said "stopped" during the current outage (believed once it holds, see STOPPED_CONFIRM_MS). */
@@ -196,6 +205,21 @@ export class NotebookKernel {
     return this.current === 'connected' && !this.restarting && this.session?.connectionStatus === 'connected' ? this.session : undefined;
   }
 
+  /**
+   * Runs code the user did not write silently, ahead of the queue when the kernel is connected (the kernel takes shell
+   * requests in order, so it runs before any cell sent later, e.g. while cells wait on waitUntil); else queued.
+   */
+  async runAhead(code: string, signal?: AbortSignal): Promise<CellRunResult> {
+    const session = this.session;
+    if (!session || session.connectionStatus !== 'connected') return this.run({ code, silent: true, storeHistory: false, signal, onChange: () => undefined });
+    const outputs = new CellOutputState(new DisplayIndex());
+    const result = await session.execute(code, {
+      signal, silent: true, storeHistory: false,
+      onOutput: (o) => void (o.type !== 'update_display_data' && outputs.apply(o)),
+    });
+    return { status: result.status, executionCount: null, outputs: outputs.outputs, error: result.error };
+  }
+
   /** Queues a cell; resolves when it has run (or was cancelled), rejects when no kernel could be reached. */
   run(req: CellRunRequest): Promise<CellRunResult> {
     if (this.current === 'shut-down') return Promise.reject(new CancelledError('The kernel was shut down; running a cell'));
@@ -206,6 +230,7 @@ export class NotebookKernel {
   private async execute(req: CellRunRequest): Promise<CellRunResult> {
     if (req.signal?.aborted) return { status: 'cancelled', executionCount: null, outputs: [] };
     const session = await this.ensureSession();
+    if (this.beforeRuns) await this.beforeRuns;
     const outputs = new CellOutputState(this.displays, req.cellKey);
     const running = (this.running = new AbortController());
     const input = req.onInput && new CellInput({
@@ -281,7 +306,7 @@ export class NotebookKernel {
         throw new CancelledError('The kernel was shut down; starting it');
       }
       this.attach(session, ref.sessionId);
-      this.setState('connected', ref.reused ? 'Reconnected to the running kernel.' : undefined);
+      this.connectedWithWork(ref.reused ? 'Reconnected to the running kernel.' : undefined);
       return session;
     } catch (e) {
       if (this.current === 'shut-down') throw e;
@@ -463,7 +488,7 @@ export class NotebookKernel {
       // REST restart, then a fresh websocket (the kernel's ports may change), as JupyterLab does.
       await this.opts.jupyter.restartKernel(session.id);
       await session.connection.reconnect();
-      this.setState('connected', 'The kernel was restarted.');
+      this.connectedWithWork('The kernel was restarted.');
     } catch (e) {
       this.setState(session.connectionStatus === 'connected' ? 'connected' : 'disconnected');
       throw e;
@@ -498,12 +523,23 @@ export class NotebookKernel {
     this.attachEmitter.dispose();
   }
 
-  private setState(state: KernelState, message?: string): void {
+  private setState(state: KernelState, message?: string, waitUntil?: (work: Promise<unknown>) => void): void {
     if (state === this.current && !message) return;
     const previous = this.current;
     this.current = state;
     if (message) this.logger.info(`kernel ${this.opts.kernelName} on ${this.where()}: ${message}`);
-    this.stateEmitter.fire({ state, previous, message });
+    this.stateEmitter.fire({ state, previous, message, waitUntil });
+  }
+
+  /** 'connected' after a start or restart: cells wait (bounded) for what listeners asked to do first. */
+  private connectedWithWork(message?: string): void {
+    const work: Promise<unknown>[] = [];
+    this.setState('connected', message, (p) => work.push(p));
+    if (!work.length) return;
+    const gate: Promise<void> = withinMs(Promise.allSettled(work), BEFORE_RUNS_MS).finally(() => {
+      if (this.beforeRuns === gate) this.beforeRuns = undefined;
+    });
+    this.beforeRuns = gate;
   }
 
   private where(): string {

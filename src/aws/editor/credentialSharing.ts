@@ -20,6 +20,8 @@ export interface KernelChange {
   state: string;
   previous: string;
   target(): CredentialTarget;
+  /** Cells of this kernel wait (bounded) for the given work: the credentials go ahead of a new kernel's first cell. */
+  waitUntil?: (work: Promise<unknown>) => void;
 }
 
 export interface CredentialSharingModule extends vscode.Disposable {
@@ -96,7 +98,10 @@ export function registerCredentialSharing(deps: ModuleDeps, aws: AwsModule, env:
     if (change.state === 'connected' && change.previous !== 'connected') {
       // A new or restarted kernel (a restart empties its environment) or one reconnected: give it the credentials.
       connected.set(change.notebook, { hubId: change.hubId, target: change.target() });
-      void offer(change.notebook).catch((e: unknown) => logger.warn(`Sharing AWS credentials: ${e instanceof Error ? e.message : String(e)}`));
+      const source = currentSource();
+      const pushing = offer(change.notebook).catch((e: unknown) => logger.warn(`Sharing AWS credentials: ${e instanceof Error ? e.message : String(e)}`));
+      // Already agreed: the first cell waits for the credentials (it may read S3). A question is never waited for.
+      if (source && consent.granted(change.hubId, source.name)) change.waitUntil?.(pushing);
     } else if (['shut-down', 'idle', 'server-stopped', 'disconnected'].includes(change.state)) {
       connected.delete(change.notebook);
       for (const s of [preset, pod, profile]) s?.sharing?.remove(change.notebook);

@@ -28,7 +28,7 @@ const RESTART_OFFER_QUIET_MS = 60_000;
 
 /** What the adapter needs of a kernel (NotebookKernel, or a fake in unit tests). */
 export type NotebookKernelLike = Pick<NotebookKernel, 'run' | 'connect' | 'interrupt' | 'restart' | 'shutdown' | 'detach' | 'onDidChangeState' | 'state'> &
-  Partial<Pick<NotebookKernel, 'runIfIdle' | 'introspection'>>;
+  Partial<Pick<NotebookKernel, 'runIfIdle' | 'introspection' | 'runAhead'>>;
 
 /** A notebook's Pangeo kernel, for hidden read-only code that must never wait behind the user's cells (the Dask probe). */
 export interface IdleRunner {
@@ -50,6 +50,8 @@ export interface NotebookKernelState {
   kernel: NotebookKernelLike;
   state: KernelStateChange['state'];
   previous: KernelStateChange['state'];
+  /** See KernelStateChange.waitUntil: cells of this kernel wait (bounded) for the given work. */
+  waitUntil?: KernelStateChange['waitUntil'];
 }
 
 /** Why a controller kept for the notebooks bound to it cannot run now. */
@@ -391,7 +393,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     const created: NotebookEntry = { kernel, controllerId: entry.id, outputs: new Map(), stateSub: { dispose() {} } };
     created.stateSub = kernel.onDidChangeState((change) => {
       this.onKernelState(entry, created, change);
-      this.kernelStates.fire({ notebook: key, label: notebookName(key), hubId: entry.server.hubId, kernel, state: change.state, previous: change.previous });
+      this.kernelStates.fire({ notebook: key, label: notebookName(key), hubId: entry.server.hubId, kernel, state: change.state, previous: change.previous, waitUntil: change.waitUntil });
     });
     this.notebooks.set(key, created);
     return created;

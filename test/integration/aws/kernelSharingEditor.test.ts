@@ -129,6 +129,20 @@ describe('sharing a preset role with a notebook kernel through the editor adapte
     return out;
   }
 
+  test('once the user agreed, the first cell of a new kernel already has the credentials (the push goes ahead of it)', async () => {
+    fake.answers.buttons.set('Share short-lived AWS credentials', 'Share');
+    const controller = fake.controllers[0]!;
+    // The first kernel on this hub: the question is asked (and not waited for by the cell).
+    const asked = new FakeNotebook('asked.ipynb', ['print("started")']);
+    await controller.executeHandler(asked.cells, asked, controller);
+    await eventually(asked, 'import os; print(os.environ.get("AWS_ACCESS_KEY_ID", "none"))', (o) => !o.includes('none'));
+    // A new kernel once the answer is "Share": its very first cell reads the key.
+    const first = new FakeNotebook('first-cell.ipynb', ['import os; print(os.environ.get("AWS_ACCESS_KEY_ID", "none"))']);
+    await controller.executeHandler(first.cells, first, controller);
+    const out = first.cells[0]!.outputs.flatMap((o) => o.items).map((i) => i.text).join('').trim();
+    assert.equal(out, issued.at(-1)!.accessKeyId, 'the first cell ran before the credentials arrived');
+  });
+
   test('the connected kernel gets the role after one "Share"; a cell acts as the role; Stop removes them', async () => {
     fake.answers.buttons.set('Share short-lived AWS credentials', 'Share');
     const nb = new FakeNotebook('work.ipynb', ['print("started")']);
@@ -142,7 +156,7 @@ describe('sharing a preset role with a notebook kernel through the editor adapte
     assert.equal(fake.messages.filter((m) => m.startsWith('Share short-lived AWS credentials')).length, 1);
 
     await fake.commands.get('pangeo.aws.stopSharing')!();
-    assert.match(fake.messages.at(-1)!, /Removed the AWS credentials from 1 kernel/);
+    assert.match(fake.messages.at(-1)!, /Removed the AWS credentials from 3 kernel\(s\)/);
     assert.equal((await runCell(nb, 'import os; print(os.environ.get("AWS_SESSION_TOKEN", "none"))')).trim(), 'none');
 
     // Nothing secret in the notebook: not in any cell's outputs, not in any notification.
