@@ -2,7 +2,7 @@
 # Installs everything the tests and the demo need on a fresh Debian 12 machine, skipping what is already there:
 # Debian packages (JupyterHub 3, Jupyter server, ipykernel, Dask distributed, Chromium, build deps for code-server;
 # with PANGEO_SETUP_DEMO=1 also numpy, pandas, xarray and matplotlib for the demo's notebook),
-# the npm dependencies, and code-server 4.100.3 (cached outside the repo).
+# the npm dependencies, the ipywidgets test kernel (scripts/install-widget-kernel.sh), and code-server 4.100.3 (cached outside the repo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +29,9 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
   echo "setup: npm ci" >&2
   npm ci --no-audit --no-fund >&2
 fi
+
+# The ipywidgets 8 + ipykernel 7 test kernel (venv + kernelspec) from the machine's folder of wheels (issue 18).
+bash scripts/install-widget-kernel.sh >/dev/null
 
 if [[ "${PANGEO_SKIP_CODE_SERVER:-}" != "1" ]]; then
   bash scripts/install-code-server.sh >/dev/null
