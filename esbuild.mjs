@@ -29,6 +29,29 @@ const webviewEntries = ['dashboard', 'cost', 'presetReview']
   .filter((name) => existsSync(`webviews/${name}/main.ts`))
   .map((name) => ({ entryPoints: [`webviews/${name}/main.ts`], outfile: `dist/webviews/${name}.js` }));
 
+/** CSS a library imports for its side effect (the widget controls' styles): bundled into JS that adds a <style>. */
+const injectCss = {
+  name: 'inject-css',
+  setup(build) {
+    build.onLoad({ filter: /\.css$/ }, async (args) => {
+      const css = await esbuild.build({
+        entryPoints: [args.path], bundle: true, write: false, minify: true, logLevel: 'silent',
+        loader: Object.fromEntries(['.woff', '.woff2', '.ttf', '.eot', '.svg', '.png', '.gif'].map((ext) => [ext, 'dataurl'])),
+      });
+      const text = JSON.stringify(css.outputFiles[0].text);
+      return { contents: `const s = document.createElement('style'); s.textContent = ${text}; document.head.appendChild(s);`, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * The ipywidgets notebook renderer (package.json contributes.notebookRenderer): an ES module the editor imports only
+ * when an output of ours holds a widget, so its size never weighs on the extension's start.
+ */
+const rendererEntries = existsSync('webviews/widgets/main.ts')
+  ? [{ entryPoints: ['webviews/widgets/main.ts'], outfile: 'dist/webviews/widgets.js' }]
+  : [];
+
 const contexts = await Promise.all([
   ...nodeEntries.map((e) =>
     // 'module' first: jsonc-parser's UMD main requires its files dynamically, which a bundle cannot follow.
@@ -36,6 +59,12 @@ const contexts = await Promise.all([
   ),
   ...webviewEntries.map((e) =>
     esbuild.context({ ...common, ...e, platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'text' } }),
+  ),
+  ...rendererEntries.map((e) =>
+    esbuild.context({
+      ...common, ...e, platform: 'browser', format: 'esm', target: 'es2022', plugins: [injectCss], loader: { '.svg': 'text' },
+      define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+    }),
   ),
 ]);
 

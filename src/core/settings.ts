@@ -26,6 +26,7 @@ export const SETTINGS = {
   'pangeo.kernels.keepKernelOnClose': setting<boolean>('boolean', false),
   'pangeo.kernels.startOnSelect': setting<boolean>('boolean', true),
   'pangeo.kernels.showOwnControllers': setting<boolean>('boolean', false),
+  'pangeo.widgets.loadFromCdn': setting<'ask' | 'allow' | 'deny'>('string', 'ask', ['ask', 'allow', 'deny']),
   'pangeo.hubs.tokenLifetimeHours': setting<number>('number', 168),
   'pangeo.hubs.spawnTimeoutMinutes': setting<number>('number', 10),
   'pangeo.hubs.requestTimeoutSeconds': setting<number>('number', 30),

@@ -12,6 +12,8 @@ import { CellOutput, CellOutputState, DisplayIndex, OutputChange } from './cellO
 import { Emitter } from '../core/emitter';
 import { ExecutionQueue } from './executionQueue';
 import { closeNotebookSession, openNotebookSession } from './notebookSessions';
+import { CommConnection, WidgetComms } from './widgets/widgetComms';
+import { widgetsEndWith } from './widgets/widgetLifetime';
 
 export type KernelState =
   /** No kernel yet: one starts (or is reused) on the next run. */
@@ -126,9 +128,12 @@ export class NotebookKernel {
   /** When the hub and the server were first seen not answering during the current outage. */
   private unreachableSince?: number;
   private readonly logger: Logger;
+  /** The ipywidgets comms of this kernel (our connection does not handle comms itself). */
+  readonly widgets: WidgetComms;
 
   constructor(private readonly opts: NotebookKernelOptions) {
     this.logger = opts.logger ?? silentLogger;
+    this.widgets = new WidgetComms(this.logger);
   }
 
   get state(): KernelState {
@@ -263,6 +268,7 @@ export class NotebookKernel {
       session.onConnectionStatus((status) => this.onConnectionStatus(status)),
       onKernelStatus(session, (status) => this.onKernelStatus(status)),
       onIOPub(session, (msg) => this.onIOPub(msg)),
+      this.widgets.attach(session.connection as unknown as CommConnection),
     ];
   }
 
@@ -300,6 +306,7 @@ export class NotebookKernel {
 
   private onKernelStatus(status: string): void {
     if (this.restarting) return;
+    if (status === 'autorestarting') this.widgets.kernelGone('The kernel died and was restarted: this widget is no longer connected. Run the cell again.');
     if (status === 'autorestarting') {
       // The kernel process died (often out of memory) and the server started a new one: the running cell will never finish.
       this.running?.abort(new KernelLostError('The kernel died and was restarted by the server; its variables are gone.'));
@@ -450,6 +457,8 @@ export class NotebookKernel {
     if (state === this.current && !message) return;
     const previous = this.current;
     this.current = state;
+    const widgetsGone = widgetsEndWith(state, previous, message);
+    if (widgetsGone) this.widgets.kernelGone(widgetsGone);
     if (message) this.logger.info(`kernel ${this.opts.kernelName} on ${this.where()}: ${message}`);
     this.stateEmitter.fire({ state, previous, message });
   }

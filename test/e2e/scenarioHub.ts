@@ -1,6 +1,7 @@
 // The real JupyterHub the editor scenarios run against (hub sign-in, servers, kernels): started by `run.ts`, its
 // URL and credentials handed to the tests through the harness config, stopped at the end.
 import { startTestHub, TEST_OPTIONS_FORM, type TestHub } from '../support/jupyterhub';
+import { widgetKernelSpecRoot } from '../support/widgetKernel';
 
 /** What the tests read as `e2eConfig().hub`. */
 export interface ScenarioHubConfig {
@@ -12,6 +13,11 @@ export interface ScenarioHubConfig {
   token: string;
   /** Admin service token: for checking what the hub stored (user_options, tokens). */
   adminToken: string;
+  /**
+   * Why the servers have no "python3-widgets" kernel (ipywidgets 8 + ipykernel 7, test/support/widgetKernel.ts): the
+   * suites that need it fail with this; the others run.
+   */
+  widgetKernelProblem?: string;
 }
 
 export interface ScenarioHub {
@@ -21,7 +27,14 @@ export interface ScenarioHub {
 
 export async function startScenarioHub(): Promise<ScenarioHub> {
   const user = 'alice';
-  const hub: TestHub = await startTestHub({ baseUrl: '/jhub/', optionsForm: TEST_OPTIONS_FORM, users: [user] });
+  let widgetKernelProblem: string | undefined;
+  const kernelSpecRoots: string[] = [];
+  try {
+    kernelSpecRoots.push(widgetKernelSpecRoot());
+  } catch (e) {
+    widgetKernelProblem = e instanceof Error ? e.message : String(e);
+  }
+  const hub: TestHub = await startTestHub({ baseUrl: '/jhub/', optionsForm: TEST_OPTIONS_FORM, users: [user], kernelSpecRoots });
   try {
     const res = await fetch(`${hub.url}hub/api/users/${user}/tokens`, {
       method: 'POST',
@@ -31,7 +44,7 @@ export async function startScenarioHub(): Promise<ScenarioHub> {
     if (res.status !== 201) throw new Error(`minting a token for ${user}: HTTP ${res.status} ${await res.text()}`);
     const { token } = (await res.json()) as { token: string };
     return {
-      config: { url: hub.url, user, password: hub.password, token, adminToken: hub.adminToken },
+      config: { url: hub.url, user, password: hub.password, token, adminToken: hub.adminToken, widgetKernelProblem },
       stop: () => hub.stop(),
     };
   } catch (error) {

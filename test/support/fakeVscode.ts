@@ -300,6 +300,11 @@ export interface FakeVscode {
   visibleEditorsChanged: FakeEventEmitter<{ notebook: unknown }[]>;
   installedExtensions: Set<string>;
   extensionsChanged: FakeEventEmitter<void>;
+  /** Notebook renderer messaging: what the host posted (to which editor), and a way to send as a renderer. */
+  rendererPosts: { rendererId: string; message: unknown; editor: unknown }[];
+  rendererSends: FakeEventEmitter<{ editor: unknown; message: unknown }>;
+  /** workspace.onWillSaveNotebookDocument: fire with { notebook, waitUntil }. */
+  willSaveNotebook: FakeEventEmitter<{ notebook: unknown; waitUntil(p: Promise<unknown>): void }>;
 }
 
 export interface FakeVscodeOptions {
@@ -341,6 +346,9 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
   const visibleEditorsChanged = new FakeEventEmitter<{ notebook: unknown }[]>();
   const installedExtensions = new Set<string>();
   const extensionsChanged = new FakeEventEmitter<void>();
+  const rendererPosts: FakeVscode['rendererPosts'] = [];
+  const rendererSends = new FakeEventEmitter<{ editor: unknown; message: unknown }>();
+  const willSaveNotebook = new FakeEventEmitter<{ notebook: unknown; waitUntil(p: Promise<unknown>): void }>();
   const globalState = new Map<string, unknown>();
   const ConfigurationTarget = { Global: 1, Workspace: 2, WorkspaceFolder: 3 };
 
@@ -429,6 +437,13 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
         controllers.push(c);
         return c;
       },
+      createRendererMessaging: (rendererId: string) => ({
+        onDidReceiveMessage: rendererSends.event,
+        postMessage: async (message: unknown, editor?: unknown) => {
+          rendererPosts.push({ rendererId, message, editor });
+          return true;
+        },
+      }),
     },
     extensions: {
       getExtension: (id: string) => (installedExtensions.has(id) ? { id } : undefined),
@@ -501,6 +516,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
       onDidCloseTextDocument: documentClosed.event,
       onDidOpenNotebookDocument: opened.event,
       onDidCloseNotebookDocument: closed.event,
+      onWillSaveNotebookDocument: willSaveNotebook.event,
       asRelativePath: (u: FakeUri) => u.path,
       openTextDocument: async (o: { content: string }) => {
         const doc = new FakeDocument(new FakeUri('untitled', '', `/Untitled-${documents.length + 1}`), o.content);
@@ -542,6 +558,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
       documentChanged.fire({ document: doc });
     },
     state, controllers, openNotebooks, opened, closed, visibleNotebookEditors, visibleEditorsChanged, installedExtensions, extensionsChanged,
+    rendererPosts, rendererSends, willSaveNotebook,
   };
 }
 

@@ -16,6 +16,7 @@ import { startProbeSibling } from '../probeSibling';
 import type { SiblingKernel } from '../../dashboard/kernelProbeFeed';
 import { affectsSettings, readSetting } from '../../editor/settings';
 import { iconLabel, notificationText } from '../../shared/text/untrustedText';
+import { WidgetMessaging } from './widgetMessaging';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
@@ -24,7 +25,7 @@ const RESTART_OFFER_QUIET_MS = 60_000;
 
 /** What the adapter needs of a kernel (NotebookKernel, or a fake in unit tests). */
 export type NotebookKernelLike = Pick<NotebookKernel, 'run' | 'connect' | 'interrupt' | 'restart' | 'shutdown' | 'detach' | 'onDidChangeState' | 'state'> &
-  Partial<Pick<NotebookKernel, 'runIfIdle'>>;
+  Partial<Pick<NotebookKernel, 'runIfIdle' | 'widgets'>>;
 
 /** A notebook's Pangeo kernel, for hidden read-only code that must never wait behind the user's cells (the Dask probe). */
 export interface IdleRunner {
@@ -68,6 +69,8 @@ interface NotebookEntry {
   controllerId: string;
   outputs: OutputsById;
   stateSub: { dispose(): void };
+  /** Its widgets' link to the renderers (WidgetMessaging). */
+  widgetsSub?: { dispose(): void };
   reconnectMessage?: { dispose(): void };
   /** A cell was run on it (a kernel only started on selection has not been used yet). */
   ranCells?: boolean;
@@ -98,11 +101,13 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
   private readonly autoSelected = new WeakSet<vscode.NotebookDocument>();
   private active = false;
   private syncing: Promise<void> = Promise.resolve();
+  private readonly widgetMessaging: WidgetMessaging;
 
   constructor(private readonly opts: NotebookControllersOptions) {
     super();
     this.vs = opts.vs;
     const { vs, hubs } = opts;
+    this.widgetMessaging = this._register(new WidgetMessaging(vs, opts.logger));
     for (const sub of [
       vs.workspace.onDidOpenNotebookDocument((nb) => this.onNotebookOpened(nb)),
       vs.workspace.onDidCloseNotebookDocument((nb) => this.onNotebookClosed(nb.uri.toString())),
@@ -368,6 +373,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     const kernel = this.opts.createKernel ? this.opts.createKernel(kernelOpts, entry.server) : new NotebookKernel(kernelOpts);
     const created: NotebookEntry = { kernel, controllerId: entry.id, outputs: new Map(), stateSub: { dispose() {} } };
     created.stateSub = kernel.onDidChangeState((change) => this.onKernelState(entry, created, change));
+    if (kernel.widgets) created.widgetsSub = this.widgetMessaging.bind(key, kernel.widgets);
     this.notebooks.set(key, created);
     return created;
   }
@@ -579,6 +585,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     this.notebooks.delete(notebookKey);
     nb.reconnectMessage?.dispose();
     nb.stateSub.dispose();
+    nb.widgetsSub?.dispose();
     try {
       if (shutDown) await nb.kernel.shutdown(reason);
       else nb.kernel.detach(reason);
