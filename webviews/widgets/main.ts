@@ -2,7 +2,7 @@
 // @jupyter-widgets/html-manager (built-in controls, Output with its captured outputs, layouts, styles). Its comms go
 // through the extension host (src/kernels/editor/widgetMessaging.ts), which owns them on the kernel connection.
 import { HTMLManager } from '@jupyter-widgets/html-manager';
-import type { DOMWidgetView, WidgetModel, WidgetView } from '@jupyter-widgets/base';
+import type { WidgetModel, WidgetView } from '@jupyter-widgets/base';
 import type { HostToRenderer, RendererToHost, WidgetState } from '../../src/shared/widgetProtocol';
 import { WIDGET_COMM_TARGET } from '../../src/shared/widgetProtocol';
 import { el, setText } from '../shared/dom';
