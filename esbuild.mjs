@@ -64,6 +64,8 @@ const contexts = await Promise.all([
     esbuild.context({
       ...common, ...e, platform: 'browser', format: 'esm', target: 'es2022', plugins: [injectCss], loader: { '.svg': 'text' },
       define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+      // html-manager's embed code assigns webpack's asset path: declared here so an ES module may assign it.
+      banner: { js: 'var __webpack_public_path__ = "";' },
     }),
   ),
 ]);

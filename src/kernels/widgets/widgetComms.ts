@@ -265,6 +265,7 @@ export class WidgetComms {
     const data = { method: 'update', state: { outputs }, buffer_paths: [] };
     this.emitter.fire({ type: 'comm_msg', comm_id: commId, data, buffers: [] });
     const connection = this.connection;
-    if (connection) connection.sendShellMessage(this.message(connection, 'comm_msg', { comm_id: commId, data }), false, true);
+    // Nothing waits on it: a kernel that dies meanwhile rejects it, which is no news here.
+    if (connection) connection.sendShellMessage(this.message(connection, 'comm_msg', { comm_id: commId, data }), false, true).done.catch(() => undefined);
   }
 }

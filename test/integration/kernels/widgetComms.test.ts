@@ -109,5 +109,12 @@ describe('widget comms against a real hub, ipywidgets 8 and ipykernel 7', { time
     const after = randomUUID();
     kernel.widgets.fromRenderer({ type: 'comm_msg', comm_id: Object.keys(kernel.widgets.state().state)[0]!, msg_id: after, data: { method: 'update', state: { value: 1 }, buffer_paths: [] } });
     assert.ok(seen.some((m) => m.type === 'idle' && m.msg_id === after), 'a change after the kernel died is released at once, not left pending');
+    // The server restarted the kernel: the next run works (and the library's own reconnect settles before shutdown).
+    let back: CellRunResult | undefined;
+    for (let i = 0; i < 20 && back?.status !== 'ok'; i++) {
+      back = await kernel.run({ code: 'print("back")', onChange: () => undefined }).catch(() => undefined);
+      if (back?.status !== 'ok') await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    assert.equal(back && stdout(back).trim(), 'back');
   });
 });
