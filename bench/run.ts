@@ -2,6 +2,7 @@
 import { runHubBench } from './hub';
 import { runDashboardBenches } from './dashboard';
 import { runFilesBench } from './files';
+import { runWidgetsBench } from './widgets';
 
 async function main(): Promise<void> {
   console.log('## hubs and kernels');
@@ -11,6 +12,8 @@ async function main(): Promise<void> {
   for (const r of dashboard) console.log(`dashboard targets at ${r.workers} workers: ${JSON.stringify(r.targets)}`);
   console.log('\n## server files');
   await runFilesBench();
+  console.log('\n## ipywidgets');
+  await runWidgetsBench();
 }
 
 main().then(() => process.exit(0), (e) => {
