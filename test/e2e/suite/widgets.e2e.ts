@@ -25,10 +25,21 @@ const CELLS = [
   'from tqdm.notebook import tqdm\nimport time\nfor i in tqdm(range(40), desc="pangeo-tqdm"):\n    time.sleep(0.02)',
 ];
 
+/** Cells of the second notebook: interact, a dask.distributed progress bar, and a widget whose module is not built in. */
+const MORE_CELLS = [
+  'import ipywidgets as w\n@w.interact(x=(0, 10))\ndef pangeo_square(x=4):\n    print(f"square {x * x}")',
+  'from distributed import Client, progress\nclient = Client(processes=False, dashboard_address=None)\n' +
+    'futures = client.map(lambda x: x + 1, range(20))\nclient.gather(futures)\nprogress(futures)',
+  'import ipywidgets as w\nfrom traitlets import Unicode\nclass Elsewhere(w.DOMWidget):\n' +
+    "    _model_name = Unicode('ElsewhereModel').tag(sync=True)\n    _model_module = Unicode('pangeo-unknown-widgets').tag(sync=True)\n" +
+    "    _model_module_version = Unicode('1.0.0').tag(sync=True)\n    _view_name = Unicode('ElsewhereView').tag(sync=True)\n" +
+    "    _view_module = Unicode('pangeo-unknown-widgets').tag(sync=True)\n    _view_module_version = Unicode('1.0.0').tag(sync=True)\nElsewhere()",
+];
+
 /** A notebook file of ours (saved and reopened by the last test). */
-function notebookFile(): vscode.Uri {
+function notebookFile(sources = CELLS): vscode.Uri {
   const path = join(mkdtempSync(join(tmpdir(), 'pangeo-widgets-e2e-')), 'widgets.ipynb');
-  const cells = CELLS.map((source) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null }));
+  const cells = sources.map((source) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null }));
   writeFileSync(path, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }, null, 1));
   return vscode.Uri.file(path);
 }
@@ -91,7 +102,36 @@ if (hubConfig()) {
       await ui({ kind: 'webviewText', selector: '.widget-readout', match: '^5$' }, 30_000);
       await ui({ kind: 'webviewText', selector: '.widget-output', match: 'observed 5' }, 10_000);
       await ui({ kind: 'screenshot', name: 'widgets-reopened' });
-      await setShowOwnControllers(undefined);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     }, 90_000);
+
+    test('widgets: interact and a dask.distributed progress bar render; a module that is not built in asks about the CDN once and, refused, is named', async () => {
+      const hub = requireHub();
+      if (hub.widgetKernelProblem) throw new Error(`the test hub has no ${WIDGET_KERNEL} kernel: ${hub.widgetKernelProblem}`);
+      const base = await ensureReadyServer(await pangeoApi(), hub);
+      await setShowOwnControllers(true);
+      await vscode.workspace.getConfiguration('pangeo.widgets').update('loadFromCdn', undefined, vscode.ConfigurationTarget.Global);
+      editor = await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(notebookFile(MORE_CELLS)));
+      await selectOurController(editor, controllerIdFor(base, '', WIDGET_KERNEL));
+      await runCell(editor, 0);
+      await ui({ kind: 'webviewText', selector: '.widget-interact', match: 'square 16' }, 60_000);
+      await ui({ kind: 'webviewInput', selector: '.widget-interact .noUi-handle', press: ['ArrowRight'] });
+      await ui({ kind: 'webviewText', selector: '.widget-interact', match: 'square 25' }, 20_000);
+
+      await runCell(editor, 1);
+      assert.equal(editor.notebook.cellAt(1).executionSummary?.success, true, JSON.stringify(cellOutputs(editor, 1)));
+      const bar = await ui({ kind: 'webviewText', selector: '.widget-vbox', match: 'Finished' }, 30_000);
+      console.log(`[e2e] distributed progress reads ${JSON.stringify(bar)}`);
+
+      const running = runCell(editor, 2);
+      await ui({ kind: 'notification', expect: 'pangeo-unknown-widgets', button: 'Never' }, 30_000);
+      await running;
+      await ui({ kind: 'webviewText', selector: '.pangeo-widget-note', match: 'pangeo-unknown-widgets' }, 20_000);
+      assert.equal(vscode.workspace.getConfiguration('pangeo.widgets').get('loadFromCdn'), 'deny', 'the answer is remembered');
+      await ui({ kind: 'screenshot', name: 'widgets-interact-dask-unknown' });
+      await vscode.workspace.getConfiguration('pangeo.widgets').update('loadFromCdn', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await setShowOwnControllers(undefined);
+    }, 150_000);
   });
 }
