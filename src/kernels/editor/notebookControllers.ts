@@ -585,12 +585,13 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     this.notebooks.delete(notebookKey);
     nb.reconnectMessage?.dispose();
     nb.stateSub.dispose();
-    nb.widgetsSub?.dispose();
     try {
       if (shutDown) await nb.kernel.shutdown(reason);
       else nb.kernel.detach(reason);
     } catch (e) {
       this.opts.logger.warn(`kernel shutdown for ${notebookKey}: ${isPangeoError(e) ? e.userMessage : String(e)}`);
+    } finally {
+      nb.widgetsSub?.dispose(); // after the shutdown, so the notebook's widget views hear that their kernel is gone
     }
   }
 

@@ -120,7 +120,7 @@ if (hubConfig()) {
 
       await runCell(editor, 1);
       assert.equal(editor.notebook.cellAt(1).executionSummary?.success, true, JSON.stringify(cellOutputs(editor, 1)));
-      const bar = await ui({ kind: 'webviewText', selector: '.widget-vbox', match: 'Finished' }, 30_000);
+      const bar = await ui({ kind: 'webviewText', selector: '.widget-vbox:has(.widget-hprogress)', match: 'Finished[\\s\\S]*20 \\/ 20' }, 30_000);
       console.log(`[e2e] distributed progress reads ${JSON.stringify(bar)}`);
 
       const running = runCell(editor, 2);
