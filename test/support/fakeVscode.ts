@@ -382,6 +382,12 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     Disposable: class { constructor(private readonly fn: () => void) {} dispose() { this.fn(); } },
     ThemeIcon: FakeThemeIcon,
     ThemeColor: class { constructor(readonly id: string) {} },
+    // Only what notebook-metadata edits need: the edits set per URI, and updateNotebookMetadata's new metadata.
+    WorkspaceEdit: class {
+      readonly entries: [unknown, unknown[]][] = [];
+      set(uri: unknown, edits: unknown[]) { this.entries.push([uri, edits]); }
+    },
+    NotebookEdit: { updateNotebookMetadata: (newNotebookMetadata: unknown) => ({ newNotebookMetadata }) },
     // Like vscode.MarkdownString: untrusted unless told, no HTML, icons only when the constructor says so.
     MarkdownString: class {
       isTrusted: boolean | undefined = undefined;
