@@ -146,10 +146,13 @@ export function activate(ctx: RendererContext) {
         modelId = spec.model_id;
         await loaded;
         const model = await waitForModel(manager, modelId);
+        // A model whose module could not load becomes an error widget (a broken-file icon): say why in words too.
+        const failed: unknown = model.get('_view_name') === 'ErrorWidgetView' ? model.get('error') : undefined;
+        if (failed) setText(note, widgetProblem(modelId, failed));
         const view = await manager.create_view(model);
         entry.view = view;
         await manager.display_view(view, host);
-        if (lostMessage) setText(note, lostMessage);
+        if (lostMessage && !failed) setText(note, lostMessage);
       } catch (e) {
         setText(note, widgetProblem(modelId, e));
       }
