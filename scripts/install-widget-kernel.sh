@@ -27,7 +27,11 @@ find_wheels() {
 }
 WHEELS="$(find_wheels || true)"
 if [[ -z "$WHEELS" ]] || ! compgen -G "$WHEELS/ipywidgets-8*.whl" >/dev/null; then
-  echo "install-widget-kernel: no folder of wheels with ipywidgets 8 found (looked in \$PANGEO_WHEELS, /opt/pypi/files, then the whole disk)." >&2
+  if [[ -n "${PANGEO_WHEELS:-}" ]]; then
+    echo "install-widget-kernel: PANGEO_WHEELS=$PANGEO_WHEELS holds no ipywidgets-8*.whl." >&2
+  else
+    echo "install-widget-kernel: no folder of wheels with ipywidgets 8 found (looked in /opt/pypi/files, then the whole disk)." >&2
+  fi
   echo "install-widget-kernel: the widget tests need ipywidgets 8.1.9 + ipykernel 7.4.0 wheels: set PANGEO_WHEELS to a folder holding them." >&2
   exit 1
 fi
