@@ -128,6 +128,7 @@ if (hubConfig()) {
       await running;
       await ui({ kind: 'webviewText', selector: '.pangeo-widget-note', match: 'pangeo-unknown-widgets' }, 20_000);
       assert.equal(vscode.workspace.getConfiguration('pangeo.widgets').get('loadFromCdn'), 'deny', 'the answer is remembered');
+      editor.revealRange(new vscode.NotebookRange(1, 3), vscode.NotebookEditorRevealType.AtTop);
       await ui({ kind: 'screenshot', name: 'widgets-interact-dask-unknown' });
       await vscode.workspace.getConfiguration('pangeo.widgets').update('loadFromCdn', undefined, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
