@@ -247,6 +247,8 @@ export class NotebookKernel {
         throw new CancelledError('The kernel was shut down; starting it');
       }
       this.attach(session, ref.sessionId);
+      // A kept kernel may hold widgets from before: ask for them, so their views work again.
+      if (ref.reused) void this.widgets.restoreFromKernel().catch((e: unknown) => this.logger.warn(`widgets of the kept kernel: ${String(e)}`));
       this.setState('connected', ref.reused ? 'Reconnected to the running kernel.' : undefined);
       return session;
     } catch (e) {

@@ -31,6 +31,9 @@ export interface CommConnection {
 }
 
 const OUTPUT_MODEL = 'OutputModel';
+/** ipywidgets' control comm: one `request_states` answered by `update_states` with every model of the kernel. */
+const CONTROL_TARGET = 'jupyter.widget.control';
+const CONTROL_PROTOCOL_VERSION = '1.0.0';
 const OUTPUT_MODULE = '@jupyter-widgets/output';
 
 export function toBase64(buffer: ArrayBuffer | ArrayBufferView): string {
@@ -65,6 +68,8 @@ export class WidgetComms {
   /** Messages the renderer sent that the kernel has not finished handling (released with 'idle'). */
   private readonly pending = new Set<string>();
   private readonly logger: Logger;
+  /** Control comms waiting for their `update_states` (or a comm_close: the kernel has no ipywidgets loaded). */
+  private readonly controlWaiters = new Map<string, (msg: WireMessage | undefined) => void>();
 
   constructor(logger: Logger = silentLogger) {
     this.logger = logger;
@@ -169,11 +174,54 @@ export class WidgetComms {
     };
   }
 
+  /**
+   * Asks a kernel we attached to again (a kept kernel, a reconnect) for all its widget models, through ipywidgets'
+   * control comm, so their views work as before. Resolves with how many models came; 0 when the kernel has no
+   * ipywidgets loaded (it closes the comm) or does not answer within `timeoutMs`.
+   */
+  async restoreFromKernel(timeoutMs = 10_000): Promise<number> {
+    const connection = this.connection;
+    if (!connection) return 0;
+    const commId = randomUUID();
+    const reply = new Promise<WireMessage | undefined>((resolve) => {
+      this.controlWaiters.set(commId, resolve);
+      setTimeout(() => resolve(undefined), timeoutMs).unref?.();
+    });
+    const open = this.message(connection, 'comm_open', { comm_id: commId, target_name: CONTROL_TARGET, data: {} });
+    open.metadata = { version: CONTROL_PROTOCOL_VERSION };
+    connection.sendShellMessage(open, false, true).done.catch(() => undefined);
+    connection.sendShellMessage(this.message(connection, 'comm_msg', { comm_id: commId, data: { method: 'request_states' } }), false, true).done.catch(() => undefined);
+    const msg = await reply;
+    this.controlWaiters.delete(commId);
+    if (this.connection === connection) connection.sendShellMessage(this.message(connection, 'comm_close', { comm_id: commId, data: {} }), false, true).done.catch(() => undefined);
+    const data = msg?.content.data;
+    if (!isRecord(data) || data.method !== 'update_states' || !isRecord(data.states)) return 0;
+    const buffers = (msg!.buffers ?? []).map(toBase64);
+    const paths = Array.isArray(data.buffer_paths) ? (data.buffer_paths as unknown[]) : [];
+    let count = 0;
+    for (const [id, raw] of Object.entries(data.states)) {
+      if (!isRecord(raw) || !isRecord(raw.state) || typeof raw.model_name !== 'string' || typeof raw.model_module !== 'string') continue;
+      const saved: SavedModel = { model_name: raw.model_name, model_module: raw.model_module, model_module_version: String(raw.model_module_version ?? ''), state: {} };
+      const model: LiveModel = { saved, live: true };
+      this.models.set(id, model);
+      // Buffer paths of update_states start at the model: [model_id, 'state', ...the path in its state].
+      const own = paths.map((p, i) => [p, buffers[i]] as const)
+        .filter(([p]) => Array.isArray(p) && p[0] === id && p[1] === 'state')
+        .map(([p, b]) => [(p as (string | number)[]).slice(2), b] as const);
+      this.applyUpdate(id, { method: 'update', state: raw.state, buffer_paths: own.map(([p]) => p) }, own.map(([, b]) => b ?? ''));
+      count++;
+    }
+    if (count) this.emitter.fire(this.snapshot(false));
+    return count;
+  }
+
   private onIOPub(msg: WireMessage): void {
     const type = msg.header.msg_type;
     if (type !== 'comm_open' && type !== 'comm_msg' && type !== 'comm_close') return;
     const commId = msg.content.comm_id;
     if (typeof commId !== 'string') return this.logger.warn(`widgets: a ${type} without a comm id was ignored`);
+    const waiter = this.controlWaiters.get(commId);
+    if (waiter) return waiter(type === 'comm_msg' ? msg : undefined);
     const buffers = (msg.buffers ?? []).map(toBase64);
     const parent = (msg.parent_header as { msg_id?: string }).msg_id;
     if (type === 'comm_open') {

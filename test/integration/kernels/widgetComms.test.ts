@@ -94,6 +94,29 @@ describe('widget comms against a real hub, ipywidgets 8 and ipykernel 7', { time
     assert.match(JSON.stringify(kernel.widgets.state().state[outId]!.state.outputs), /from the cell/);
   });
 
+  test('a notebook attached again to the kept kernel gets its widgets back through the control comm, live', async () => {
+    const again = new NotebookKernel({ jupyter, kernelName: WIDGET_KERNEL_NAME, sessionPath: 'pangeo-vscode/widgets.ipynb', sessionName: 'widgets.ipynb', probeServer: async () => 'ready' });
+    const heard: HostToRenderer[] = [];
+    again.widgets.onMessage((m) => heard.push(m));
+    try {
+      await again.connect();
+      const snapshot = await until('the restored models', () => heard.find((m) => m.type === 'state'));
+      assert.ok(snapshot.type === 'state');
+      const slider = Object.entries(snapshot.state.state).find(([, m]) => m.model_name === 'IntSliderModel');
+      assert.equal(slider?.[1].state.value, 9, 'the value the kernel holds');
+      assert.ok(snapshot.live.includes(slider[0]), 'its comm is live');
+      // Live indeed: a change from this connection reaches the kernel.
+      const msgId = randomUUID();
+      again.widgets.fromRenderer({ type: 'comm_msg', comm_id: slider[0], msg_id: msgId, data: { method: 'update', state: { value: 2 }, buffer_paths: [] } });
+      await until('idle for the change', () => heard.some((m) => m.type === 'idle' && m.msg_id === msgId));
+      const read = await kernel.run({ code: 'print(slider.value)', onChange: () => undefined });
+      assert.equal(stdout(read).trim(), '2');
+      await kernel.run({ code: 'slider.value = 9', onChange: () => undefined });
+    } finally {
+      again.detach();
+    }
+  });
+
   test('a malformed message from a renderer for an unknown comm does not hang; the kernel dying tells the views', async () => {
     const msgId = randomUUID();
     kernel.widgets.fromRenderer({ type: 'comm_msg', comm_id: 'no-such-comm', msg_id: msgId, data: 'not a widget message' });

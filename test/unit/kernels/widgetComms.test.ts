@@ -164,6 +164,34 @@ describe('WidgetComms', () => {
     assert.equal(comms.live, false);
   });
 
+  test('a kernel attached again is asked for its models on the control comm; they come back live, buffers and all', async () => {
+    const { conn, comms, seen } = setup();
+    const restored = comms.restoreFromKernel(5_000);
+    const [open, request] = conn.sent;
+    assert.equal(open?.header.msg_type, 'comm_open');
+    assert.equal(open?.content.target_name, 'jupyter.widget.control');
+    assert.deepEqual(open?.metadata, { version: '1.0.0' });
+    assert.deepEqual(request?.content.data, { method: 'request_states' });
+    const controlId = open.content.comm_id as string;
+    await conn.iopub('comm_msg', {
+      comm_id: controlId,
+      data: { method: 'update_states', states: { s1: { model_name: 'IntSliderModel', model_module: '@jupyter-widgets/controls', model_module_version: '2.0.0', state: { value: 8 } }, img: { model_name: 'ImageModel', model_module: '@jupyter-widgets/controls', model_module_version: '2.0.0', state: { value: null } }, junk: 'x' }, buffer_paths: [['img', 'state', 'value']] },
+    }, undefined, [new Uint8Array([1, 2, 3]).buffer]);
+    assert.equal(await restored, 2);
+    assert.equal(comms.state().state.s1!.state.value, 8);
+    assert.deepEqual(comms.state().state.img!.buffers, [{ path: ['value'], data: 'AQID', encoding: 'base64' }]);
+    const snap = seen.at(-1);
+    assert.ok(snap?.type === 'state' && snap.live.includes('s1') && snap.live.includes('img'), 'the renderers get the models, live');
+    assert.equal(conn.sent.at(-1)?.header.msg_type, 'comm_close', 'the control comm is closed after use');
+  });
+
+  test('a kernel without ipywidgets closes the control comm: nothing restored, nothing waits', async () => {
+    const { conn, comms } = setup();
+    const restored = comms.restoreFromKernel(60_000);
+    await conn.iopub('comm_close', { comm_id: conn.sent[0]!.content.comm_id, data: {} });
+    assert.equal(await restored, 0);
+  });
+
   test('kernel states that end the widgets: gone, shut down, restarted; a reconnecting websocket keeps them', () => {
     assert.match(widgetsEndWith('idle', 'connected', 'The kernel is gone from the server.')!, /kernel is gone/);
     assert.match(widgetsEndWith('starting', 'connected')!, /restarted/);
