@@ -29,6 +29,31 @@ const webviewEntries = ['dashboard', 'cost', 'presetReview']
   .filter((name) => existsSync(`webviews/${name}/main.ts`))
   .map((name) => ({ entryPoints: [`webviews/${name}/main.ts`], outfile: `dist/webviews/${name}.js` }));
 
+/** CSS a library imports for its side effect (the widget controls' styles): bundled into JS that adds a <style>. */
+const injectCss = {
+  name: 'inject-css',
+  setup(build) {
+    build.onLoad({ filter: /\.css$/ }, async (args) => {
+      const css = await esbuild.build({
+        entryPoints: [args.path], bundle: true, write: false, minify: true, logLevel: 'silent',
+        // Font Awesome's fonts: only the woff2 files, which every browser the editor runs in reads (the others, SVG
+        // fonts above all, would add 3.5 MB for nothing).
+        loader: { '.woff2': 'dataurl', '.woff': 'empty', '.ttf': 'empty', '.eot': 'empty', '.svg': 'empty', '.png': 'dataurl', '.gif': 'dataurl' },
+      });
+      const text = JSON.stringify(css.outputFiles[0].text);
+      return { contents: `const s = document.createElement('style'); s.textContent = ${text}; document.head.appendChild(s);`, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * The ipywidgets notebook renderer (package.json contributes.notebookRenderer): an ES module the editor imports only
+ * when an output of ours holds a widget, so its size never weighs on the extension's start.
+ */
+const rendererEntries = existsSync('webviews/widgets/main.ts')
+  ? [{ entryPoints: ['webviews/widgets/main.ts'], outfile: 'dist/webviews/widgets.js' }]
+  : [];
+
 const contexts = await Promise.all([
   ...nodeEntries.map((e) =>
     // 'module' first: jsonc-parser's UMD main requires its files dynamically, which a bundle cannot follow.
@@ -36,6 +61,14 @@ const contexts = await Promise.all([
   ),
   ...webviewEntries.map((e) =>
     esbuild.context({ ...common, ...e, platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'text' } }),
+  ),
+  ...rendererEntries.map((e) =>
+    esbuild.context({
+      ...common, ...e, platform: 'browser', format: 'esm', target: 'es2022', plugins: [injectCss], loader: { '.svg': 'text' },
+      define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+      // html-manager's embed code assigns webpack's asset path: declared here so an ES module may assign it.
+      banner: { js: 'var __webpack_public_path__ = "";' },
+    }),
   ),
 ]);
 

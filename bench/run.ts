@@ -3,6 +3,7 @@ import { runHubBench } from './hub';
 import { runDashboardBenches } from './dashboard';
 import { runFilesBench } from './files';
 import { runCompletionsBench } from './completions';
+import { runWidgetsBench } from './widgets';
 
 async function main(): Promise<void> {
   console.log('## hubs and kernels');
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
   await runFilesBench();
   console.log('\n## kernel completions');
   await runCompletionsBench();
+  console.log('\n## ipywidgets');
+  await runWidgetsBench();
 }
 
 main().then(() => process.exit(0), (e) => {

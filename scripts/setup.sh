@@ -3,7 +3,7 @@
 # Debian packages (JupyterHub 3, Jupyter server, ipykernel, Dask distributed, boto3 for the kernels' AWS tests, Chromium,
 # build deps for code-server;
 # with PANGEO_SETUP_DEMO=1 also numpy, pandas, xarray and matplotlib for the demo's notebook),
-# the npm dependencies, and code-server 4.100.3 (cached outside the repo).
+# the npm dependencies, the ipywidgets test kernel (scripts/install-widget-kernel.sh), and code-server 4.100.3 (cached outside the repo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +29,12 @@ fi
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
   echo "setup: npm ci" >&2
   npm ci --no-audit --no-fund >&2
+fi
+
+# The ipywidgets 8 + ipykernel 7 test kernel (venv + kernelspec) from the machine's folder of wheels (issue 18).
+# Without the wheels the rest of the setup still completes; the tests that need this kernel then fail saying why.
+if ! bash scripts/install-widget-kernel.sh >/dev/null; then
+  echo "setup: WARNING: no ipywidgets test kernel (see the message above); the widget tests will fail until it is installed" >&2
 fi
 
 if [[ "${PANGEO_SKIP_CODE_SERVER:-}" != "1" ]]; then

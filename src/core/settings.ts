@@ -27,6 +27,7 @@ export const SETTINGS = {
   'pangeo.kernels.startOnSelect': setting<boolean>('boolean', true),
   'pangeo.kernels.showOwnControllers': setting<boolean>('boolean', false),
   'pangeo.kernels.kernelCompletions': setting<boolean>('boolean', true),
+  'pangeo.widgets.loadFromCdn': setting<'ask' | 'allow' | 'deny'>('string', 'ask', ['ask', 'allow', 'deny']),
   'pangeo.hubs.tokenLifetimeHours': setting<number>('number', 168),
   'pangeo.hubs.spawnTimeoutMinutes': setting<number>('number', 10),
   'pangeo.hubs.requestTimeoutSeconds': setting<number>('number', 30),

@@ -13,6 +13,8 @@ import { Emitter } from '../core/emitter';
 import { ExecutionQueue } from './executionQueue';
 import { closeNotebookSession, openNotebookSession } from './notebookSessions';
 import { AskInput, CellInput } from './cellInput';
+import { CommConnection, WidgetComms } from './widgets/widgetComms';
+import { widgetsEndWith } from './widgets/widgetLifetime';
 
 export type KernelState =
   /** No kernel yet: one starts (or is reused) on the next run. */
@@ -153,9 +155,12 @@ export class NotebookKernel {
   private stoppedSince?: number;
   private forcedReconnectAt = 0;
   private readonly logger: Logger;
+  /** The ipywidgets comms of this kernel (our connection does not handle comms itself). */
+  readonly widgets: WidgetComms;
 
   constructor(private readonly opts: NotebookKernelOptions) {
     this.logger = opts.logger ?? silentLogger;
+    this.widgets = new WidgetComms(this.logger);
   }
 
   get state(): KernelState {
@@ -306,6 +311,8 @@ export class NotebookKernel {
         throw new CancelledError('The kernel was shut down; starting it');
       }
       this.attach(session, ref.sessionId);
+      // A kept kernel may hold widgets from before: ask for them, so their views work again.
+      if (ref.reused) void this.widgets.restoreFromKernel().catch((e: unknown) => this.logger.warn(`widgets of the kept kernel: ${String(e)}`));
       this.connectedWithWork(ref.reused ? 'Reconnected to the running kernel.' : undefined);
       return session;
     } catch (e) {
@@ -327,6 +334,7 @@ export class NotebookKernel {
       session.onConnectionStatus((status) => this.onConnectionStatus(status)),
       onKernelStatus(session, (status) => this.onKernelStatus(status)),
       onIOPub(session, (msg) => this.onIOPub(msg)),
+      this.widgets.attach(session.connection as unknown as CommConnection),
     ];
   }
 
@@ -364,6 +372,7 @@ export class NotebookKernel {
 
   private onKernelStatus(status: string): void {
     if (this.restarting) return;
+    if (status === 'autorestarting') this.widgets.kernelGone('The kernel died and was restarted: this widget is no longer connected. Run the cell again.');
     if (status === 'autorestarting') {
       // The kernel process died (often out of memory) and the server started a new one: the running cell will never finish.
       this.running?.abort(new KernelLostError('The kernel died and was restarted by the server; its variables are gone.'));
@@ -527,6 +536,8 @@ export class NotebookKernel {
     if (state === this.current && !message) return;
     const previous = this.current;
     this.current = state;
+    const widgetsGone = widgetsEndWith(state, previous, message);
+    if (widgetsGone) this.widgets.kernelGone(widgetsGone);
     if (message) this.logger.info(`kernel ${this.opts.kernelName} on ${this.where()}: ${message}`);
     this.stateEmitter.fire({ state, previous, message, waitUntil });
   }

@@ -26,8 +26,11 @@ export type UiAction =
    * iframes that the page's locators don't enter); with `match` (a regular expression), waits until it matches.
    */
   | { kind: 'webviewText'; selector: string; match?: string }
-  /** In the webview that shows `selector`: types `fill` into it (replacing its value), or clicks it. */
-  | { kind: 'webviewInput'; selector: string; fill?: string }
+  /**
+   * In the webview that shows `selector`: types `fill` into it (replacing its value), or clicks it; then presses each
+   * key of `press` (Playwright key names, e.g. 'ArrowRight', 'Enter') on it, as a user at the keyboard.
+   */
+  | { kind: 'webviewInput'; selector: string; fill?: string; press?: string[] }
   /**
    * In the webview that shows `selector`: its page's scrollWidth and clientWidth and how many elements match each CSS
    * selector of `count`, as JSON (`WebviewPage`): a page wider than its panel, or markup made from a server's text.

@@ -151,6 +151,7 @@ async function act(page: Page, action: UiAction, timeout: number, artifactsDir: 
       const target = await inWebview(page, action.selector, timeout);
       if (action.fill !== undefined) await target.fill(action.fill, { timeout });
       else await target.click({ timeout });
+      for (const key of action.press ?? []) await target.press(key, { timeout });
       return undefined;
     }
     case 'webviewPage':
@@ -180,7 +181,7 @@ function describe(action: UiAction): string {
     case 'webviewText':
       return `read webview ${action.selector}${action.match !== undefined ? ` until /${action.match}/` : ''}`;
     case 'webviewInput':
-      return `${action.fill !== undefined ? `fill "${action.fill}" into` : 'click'} webview ${action.selector}`;
+      return `${action.fill !== undefined ? `fill "${action.fill}" into` : 'click'} webview ${action.selector}${action.press?.length ? ` + ${action.press.join(' ')}` : ''}`;
     case 'webviewPage':
       return `widths and ${action.count.join(', ')} in the webview of ${action.selector}`;
     case 'count':

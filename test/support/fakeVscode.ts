@@ -304,6 +304,11 @@ export interface FakeVscode {
   extensionsChanged: FakeEventEmitter<void>;
   /** Completion, hover and signature-help providers registered (languages.register*Provider), with their selectors. */
   languageProviders: Array<{ kind: 'completion' | 'hover' | 'signature'; selector: unknown; provider: unknown }>;
+  /** Notebook renderer messaging: what the host posted (to which editor), and a way to send as a renderer. */
+  rendererPosts: { rendererId: string; message: unknown; editor: unknown }[];
+  rendererSends: FakeEventEmitter<{ editor: unknown; message: unknown }>;
+  /** workspace.onWillSaveNotebookDocument: fire with { notebook, waitUntil }. */
+  willSaveNotebook: FakeEventEmitter<{ notebook: unknown; waitUntil(p: Promise<unknown>): void }>;
 }
 
 export interface FakeVscodeOptions {
@@ -346,6 +351,9 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
   const visibleEditorsChanged = new FakeEventEmitter<{ notebook: unknown }[]>();
   const installedExtensions = new Set<string>();
   const extensionsChanged = new FakeEventEmitter<void>();
+  const rendererPosts: FakeVscode['rendererPosts'] = [];
+  const rendererSends = new FakeEventEmitter<{ editor: unknown; message: unknown }>();
+  const willSaveNotebook = new FakeEventEmitter<{ notebook: unknown; waitUntil(p: Promise<unknown>): void }>();
   const globalState = new Map<string, unknown>();
   const languageProviders: FakeVscode['languageProviders'] = [];
   const registerProvider = (kind: FakeVscode['languageProviders'][number]['kind']) => (selector: unknown, provider: unknown) => {
@@ -385,6 +393,12 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     Disposable: class { constructor(private readonly fn: () => void) {} dispose() { this.fn(); } },
     ThemeIcon: FakeThemeIcon,
     ThemeColor: class { constructor(readonly id: string) {} },
+    // Only what notebook-metadata edits need: the edits set per URI, and updateNotebookMetadata's new metadata.
+    WorkspaceEdit: class {
+      readonly entries: [unknown, unknown[]][] = [];
+      set(uri: unknown, edits: unknown[]) { this.entries.push([uri, edits]); }
+    },
+    NotebookEdit: { updateNotebookMetadata: (newNotebookMetadata: unknown) => ({ newNotebookMetadata }) },
     // Like vscode.MarkdownString: untrusted unless told, no HTML, icons only when the constructor says so.
     MarkdownString: class {
       isTrusted: boolean | undefined = undefined;
@@ -451,6 +465,13 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
         controllers.push(c);
         return c;
       },
+      createRendererMessaging: (rendererId: string) => ({
+        onDidReceiveMessage: rendererSends.event,
+        postMessage: async (message: unknown, editor?: unknown) => {
+          rendererPosts.push({ rendererId, message, editor });
+          return true;
+        },
+      }),
     },
     extensions: {
       getExtension: (id: string) => (installedExtensions.has(id) ? { id } : undefined),
@@ -529,6 +550,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
       onDidCloseTextDocument: documentClosed.event,
       onDidOpenNotebookDocument: opened.event,
       onDidCloseNotebookDocument: closed.event,
+      onWillSaveNotebookDocument: willSaveNotebook.event,
       asRelativePath: (u: FakeUri) => u.path,
       openTextDocument: async (o: { content: string }) => {
         const doc = new FakeDocument(new FakeUri('untitled', '', `/Untitled-${documents.length + 1}`), o.content);
@@ -570,7 +592,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
       documentChanged.fire({ document: doc });
     },
     state, controllers, openNotebooks, opened, closed, visibleNotebookEditors, visibleEditorsChanged, installedExtensions, extensionsChanged,
-    languageProviders,
+    languageProviders, rendererPosts, rendererSends, willSaveNotebook,
   };
 }
 

@@ -90,6 +90,11 @@ export interface TestHubOptions {
    * `access:services!service=<name>` (as z2jh's dask-gateway chart does); others hold only their default scopes.
    */
   proxiedServices?: { name: string; url: string; apiToken: string; accessUsers?: string[] }[];
+  /**
+   * Extra kernelspec roots (each holds kernels/<name>/kernel.json) the single-user servers list beside Debian's
+   * python3, through JUPYTER_PATH in the spawner's environment: e.g. `widgetKernelSpecRoot()` (test/support/widgetKernel.ts).
+   */
+  kernelSpecRoots?: string[];
 }
 
 export interface TestHub {
@@ -154,6 +159,7 @@ interface HubSettings {
   singleUserCmd: string;
   serverTokenCacheSeconds: number | null;
   proxiedServices: { name: string; url: string; apiToken: string; accessUsers: string[] }[];
+  kernelSpecRoots: string[];
 }
 
 const CONFIG_PY = `
@@ -182,6 +188,8 @@ if s['serverTokenCacheSeconds'] is not None:
     c.Spawner.args.append('--HubOAuth.cache_max_age=%d' % s['serverTokenCacheSeconds'])
 # Spawner filters the environment: pass the marker on so the fixture can find every server process.
 c.Spawner.environment = {s['marker']['name']: s['marker']['value']}
+if s['kernelSpecRoots']:
+    c.Spawner.environment['JUPYTER_PATH'] = os.pathsep.join(s['kernelSpecRoots'])
 c.Spawner.start_timeout = 30
 c.Spawner.http_timeout = 30
 c.JupyterHub.allow_named_servers = s['namedServers']
@@ -269,6 +277,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     singleUserCmd: singleUserCommand(),
     serverTokenCacheSeconds: opts.serverTokenCacheSeconds ?? null,
     proxiedServices: (opts.proxiedServices ?? []).map((svc) => ({ ...svc, accessUsers: svc.accessUsers ?? [] })),
+    kernelSpecRoots: opts.kernelSpecRoots ?? [],
   };
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
   writeFileSync(join(dir, 'jupyterhub_config.py'), `${CONFIG_PY}\n${opts.extraConfig ?? ''}\n`);

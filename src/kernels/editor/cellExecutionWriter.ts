@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { CellOutput, OutputChange } from '../cellOutputs';
 import { ERROR_MIME, ErrorValue, OutputItem, STDERR_MIME, STDOUT_MIME } from '../outputItems';
+import { withOurWidgetView } from '../widgets/widgetOutputItems';
 
 type Vs = Pick<typeof vscode, 'NotebookCellOutput' | 'NotebookCellOutputItem'>;
 
@@ -104,7 +105,7 @@ export class CellExecutionWriter {
   }
 
   private make(output: CellOutput): vscode.NotebookCellOutput {
-    return new this.vs.NotebookCellOutput(output.items.map((i) => toOutputItem(this.vs, i)), output.metadata);
+    return new this.vs.NotebookCellOutput(withOurWidgetView(output.items).map((i) => toOutputItem(this.vs, i)), output.metadata);
   }
 
   private remember(id: string, output: vscode.NotebookCellOutput): void {

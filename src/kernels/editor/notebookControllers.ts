@@ -20,6 +20,7 @@ import { iconLabel, notificationText } from '../../shared/text/untrustedText';
 import type { NotebookIntrospection } from './kernelCompletionProvider';
 import { Emitter } from '../../core/emitter';
 import type { NotebookReattacher } from './reattachCells';
+import { WidgetMessaging } from './widgetMessaging';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
@@ -28,7 +29,7 @@ const RESTART_OFFER_QUIET_MS = 60_000;
 
 /** What the adapter needs of a kernel (NotebookKernel, or a fake in unit tests). */
 export type NotebookKernelLike = Pick<NotebookKernel, 'run' | 'connect' | 'interrupt' | 'restart' | 'shutdown' | 'detach' | 'onDidChangeState' | 'state'> &
-  Partial<Pick<NotebookKernel, 'runIfIdle' | 'introspection' | 'runAhead'>>;
+  Partial<Pick<NotebookKernel, 'runIfIdle' | 'introspection' | 'runAhead' | 'widgets'>>;
 
 /** A notebook's Pangeo kernel, for hidden read-only code that must never wait behind the user's cells (the Dask probe). */
 export interface IdleRunner {
@@ -87,6 +88,8 @@ interface NotebookEntry {
   controllerId: string;
   outputs: OutputsById;
   stateSub: { dispose(): void };
+  /** Its widgets' link to the renderers (WidgetMessaging). */
+  widgetsSub?: { dispose(): void };
   reconnectMessage?: { dispose(): void };
   /** A cell was run on it (a kernel only started on selection has not been used yet). */
   ranCells?: boolean;
@@ -120,11 +123,13 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
   private readonly kernelStates = new Emitter<NotebookKernelState>();
   /** Each state change of a notebook's kernel (a newly connected or restarted one gets the shared AWS credentials). */
   readonly onDidChangeKernelState = this.kernelStates.event;
+  private readonly widgetMessaging: WidgetMessaging;
 
   constructor(private readonly opts: NotebookControllersOptions) {
     super();
     this.vs = opts.vs;
     const { vs, hubs } = opts;
+    this.widgetMessaging = this._register(new WidgetMessaging(vs, opts.logger));
     for (const sub of [
       vs.workspace.onDidOpenNotebookDocument((nb) => this.onNotebookOpened(nb)),
       vs.workspace.onDidCloseNotebookDocument((nb) => this.onNotebookClosed(nb.uri.toString())),
@@ -395,6 +400,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
       this.onKernelState(entry, created, change);
       this.kernelStates.fire({ notebook: key, label: notebookName(key), hubId: entry.server.hubId, kernel, state: change.state, previous: change.previous, waitUntil: change.waitUntil });
     });
+    if (kernel.widgets) created.widgetsSub = this.widgetMessaging.bind(key, kernel.widgets);
     this.notebooks.set(key, created);
     return created;
   }
@@ -635,6 +641,8 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
       else nb.kernel.detach(reason);
     } catch (e) {
       this.opts.logger.warn(`kernel shutdown for ${notebookKey}: ${isPangeoError(e) ? e.userMessage : String(e)}`);
+    } finally {
+      nb.widgetsSub?.dispose(); // after the shutdown, so the notebook's widget views hear that their kernel is gone
     }
   }
 
