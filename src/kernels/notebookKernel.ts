@@ -12,22 +12,12 @@ import { CellOutput, CellOutputState, DisplayIndex, OutputChange } from './cellO
 import { Emitter } from '../core/emitter';
 import { ExecutionQueue } from './executionQueue';
 import { closeNotebookSession, openNotebookSession } from './notebookSessions';
+import type { KernelState } from './kernelState';
 import { AskInput, CellInput } from './cellInput';
 import { CommConnection, WidgetComms } from './widgets/widgetComms';
 import { widgetsEndWith } from './widgets/widgetLifetime';
 
-export type KernelState =
-  /** No kernel yet: one starts (or is reused) on the next run. */
-  | 'idle'
-  | 'starting'
-  | 'connected'
-  /** The websocket dropped; retrying with back-off. */
-  | 'reconnecting'
-  /** Reconnecting gave up; the next run tries again. */
-  | 'disconnected'
-  /** The hub says the server is not running (stopped or culled): offer to restart it. */
-  | 'server-stopped'
-  | 'shut-down';
+export type { KernelState } from './kernelState';
 
 export interface KernelStateChange {
   state: KernelState;

@@ -1,6 +1,6 @@
 // When a kernel state change ends the widgets of the kernel: their comms are gone with the kernel process or the
 // connection to it (a websocket that is only reconnecting keeps them).
-import type { KernelState } from '../notebookKernel';
+import type { KernelState } from '../kernelState';
 
 /** The sentence the widget views show when `state` ends their kernel's comms, or undefined when they live on. */
 export function widgetsEndWith(state: KernelState, previous: KernelState, message?: string): string | undefined {
