@@ -36,14 +36,27 @@ export interface CodeServerOptions {
   /** Extra environment for the server, inherited by the extension host (and so the tests). */
   env?: Record<string, string>;
   settings?: Record<string, unknown>;
+  /** Starts code-server some other way than as our child (e.g. test/e2e/insideHubRun.ts: a child of a hub's server). */
+  launch?: CodeServerLauncher;
 }
+
+/** Code-server however it was started: what the harness watches and ends. */
+export interface LaunchedProcess {
+  exited(): boolean;
+  /** stdout+stderr so far, for error messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `command args` with the launcher's own environment plus `env` (only what code-server and the tests need). */
+export type CodeServerLauncher = (command: string, args: string[], env: Record<string, string>) => Promise<LaunchedProcess>;
 
 export interface RunningCodeServer {
   port: number;
   origin: string;
   userDataDir: string;
   extensionsDir: string;
-  process: GroupProcess;
+  process: LaunchedProcess;
   stop(): Promise<void>;
 }
 
@@ -74,19 +87,25 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];
-  const proc = spawnGroup(options.bin, args, codeServerEnv(options.scratchDir, options.env));
+  const proc: LaunchedProcess = options.launch
+    ? await options.launch(options.bin, args, { CODE_SERVER_CONFIG: join(options.scratchDir, 'code-server.yaml'), ...options.env })
+    : ourChild(spawnGroup(options.bin, args, codeServerEnv(options.scratchDir, options.env)));
   try {
     const state = await waitFor('code-server /healthz', 30_000, async () => {
-      if (proc.child.exitCode !== null) return 'exited';
+      if (proc.exited()) return 'exited';
       const res = await fetch(`${origin}/healthz`);
       return res.ok ? 'up' : undefined;
     });
-    if (state === 'exited') throw new Error(`code-server exited ${proc.child.exitCode}`);
+    if (state === 'exited') throw new Error('code-server exited');
   } catch (error) {
     await proc.stop();
     throw new Error(`code-server did not start: ${(error as Error).message}\n${proc.output()}`);
   }
   return { port, origin, userDataDir, extensionsDir, process: proc, stop: () => proc.stop() };
+}
+
+function ourChild(group: GroupProcess): LaunchedProcess {
+  return { exited: () => group.child.exitCode !== null, output: () => group.output(), stop: () => group.stop() };
 }
 
 /** `code-server --install-extension <vsix>` into the given extensions dir. */

@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openWorkbench, workbenchUrl, type OpenWorkbench } from './browser';
-import { startCodeServer, type RunningCodeServer } from './codeServer';
+import { startCodeServer, type CodeServerLauncher, type RunningCodeServer } from './codeServer';
 import { scratchDir, sleep, waitFor } from './processes';
 import { CONFIG_ENV, HOLD_ENV, RESULTS_ENV, parseResults, type E2EConfig, type E2EResults, type E2ETestResult } from './results';
 import { UI_ENV } from './uiProtocol';
@@ -24,6 +24,8 @@ export interface HarnessOptions {
   config?: E2EConfig;
   /** More environment for code-server and so the extension host. */
   env?: Record<string, string>;
+  /** Who starts code-server, when not the harness (test/e2e/insideHubRun.ts: the hub's single-user server). */
+  launch?: CodeServerLauncher;
   /** Folder opened in the workbench; defaults to a fresh empty one. */
   workspace?: string;
   /**
@@ -73,6 +75,7 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
       scratchDir: scratch,
       extensionsDir,
       env: { ...options.env, [RESULTS_ENV]: resultsPath, [CONFIG_ENV]: configPath, [HOLD_ENV]: '1', [UI_ENV]: uiDir },
+      launch: options.launch,
     });
     let opened = options.folderUri ?? workspace;
     if (options.workspaceFile && !options.folderUri) {
@@ -92,7 +95,7 @@ export async function runInCodeServer(options: HarnessOptions): Promise<E2EResul
     const running = server;
     await waitFor(`the runner's results (${resultsPath})`, options.timeoutMs ?? 120_000, async () => {
       // Stop waiting early when code-server is gone; the missing file then says what went wrong.
-      return existsSync(resultsPath) || running.process.child.exitCode !== null ? true : undefined;
+      return existsSync(resultsPath) || running.process.exited() ? true : undefined;
     }, 300).catch(() => undefined);
     phase(existsSync(resultsPath) ? 'results written' : 'no results (timed out)');
     await uiServer.stop();

@@ -130,14 +130,14 @@ async function main(): Promise<number> {
       scratch.remove();
     }
   }
-  // Its own editor start: code-server with the environment of a real single-user server (test/e2e/insideHubRun.ts
+  // Its own editor start: code-server as a child process of a real single-user server (test/e2e/insideHubRun.ts
   // says how close that is to jupyter-vscode-proxy), without the Jupyter stand-in, dialogs on (stopping this server asks).
   if (wantsInside) {
     const inside = await timed('inside-hub JupyterHub start', () => startInsideHub());
     try {
       const results = await timed('inside a hub server tests', () => runInCodeServer({
         name: 'inside-hub', codeServerBin: codeServer, extensionDevelopmentPath: repoRoot, extensionTestsPath: runner, artifactsDir,
-        config: { insideHub: inside.config, grep: ['inside a hub server: '] }, env: inside.env, dialogs: true, timeoutMs: 300_000,
+        config: { insideHub: inside.config, grep: ['inside a hub server: '] }, launch: inside.launch, dialogs: true, timeoutMs: 300_000,
       }));
       runs.push(['inside', results]);
       report('inside', results);

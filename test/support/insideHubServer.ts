@@ -3,7 +3,7 @@
 // code-server inherits, since it is a child of that server). Also the spawner's resource traits, so MEM_LIMIT and
 // CPU_LIMIT reach the environment the way KubeSpawner's do (Spawner.get_env writes them from mem_limit/cpu_limit).
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { TestHub } from './jupyterhub';
 
 export interface SpawnerLimits {
@@ -17,8 +17,9 @@ export interface SpawnerLimits {
 export function serverEnvDumpConfig(limits: SpawnerLimits = {}, scopes?: string[]): string {
   const lines = [
     "os.makedirs(os.path.join(s['dir'], 'server-env'), exist_ok=True)",
-    // $0 is the real single-user command, "$@" the spawner's args: the server runs exactly as it would unwrapped.
-    `c.Spawner.cmd = ['/bin/sh', '-c', 'env -0 > "${'$'}PANGEO_SERVER_ENV_DIR/${'$'}JUPYTERHUB_USER.${'$'}JUPYTERHUB_SERVER_NAME.env"; exec "${'$'}0" "${'$'}@"', s['singleUserCmd']]`,
+    // $0 is the real single-user command, "$@" the spawner's args: the server runs exactly as it would unwrapped
+    // (exec: the server keeps the shell's pid, $$, which goes to <user>.<server>.pid).
+    `c.Spawner.cmd = ['/bin/sh', '-c', 'f="${'$'}PANGEO_SERVER_ENV_DIR/${'$'}JUPYTERHUB_USER.${'$'}JUPYTERHUB_SERVER_NAME"; env -0 > "${'$'}f.env"; echo ${'$'}${'$'} > "${'$'}f.pid"; exec "${'$'}0" "${'$'}@"', s['singleUserCmd']]`,
     "c.Spawner.environment = dict(c.Spawner.environment, PANGEO_SERVER_ENV_DIR=os.path.join(s['dir'], 'server-env'))",
   ];
   if (limits.memLimit) lines.push(`c.Spawner.mem_limit = ${JSON.stringify(limits.memLimit)}`);
@@ -28,6 +29,15 @@ export function serverEnvDumpConfig(limits: SpawnerLimits = {}, scopes?: string[
   // The server token's scopes, as admins widen them: the 'server' role (every JupyterHub ≥ 2; server_token_scopes is 4+ only).
   if (scopes) lines.push(`c.JupyterHub.load_roles = list(c.JupyterHub.load_roles) + [{'name': 'server', 'scopes': ${JSON.stringify(scopes)}}]`);
   return lines.join('\n');
+}
+
+/**
+ * Python for TestHubOptions.extraConfig: every server loads test/support/insideHubLauncher (a stand-in for
+ * jupyter-server-proxy's launch, which is not installable here): POST <server>/pangeo-test-launch starts a child of it.
+ */
+export function serverLauncherConfig(): string {
+  const config = resolve(__dirname, 'insideHubLauncher', 'jupyter_server_config.py');
+  return `c.Spawner.args = list(c.Spawner.args) + [${JSON.stringify(`--config=${config}`)}]`;
 }
 
 /** Starts `user`'s server with the admin token and waits until it is ready (the hub's API, not our client). */
@@ -55,4 +65,9 @@ export function serverEnv(hub: TestHub, user: string, serverName = ''): Record<s
     if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
   }
   return env;
+}
+
+/** The pid of `user`'s server process (the wrapper exec'd it, so it kept the pid the wrapper recorded). */
+export function serverPid(hub: TestHub, user: string, serverName = ''): number {
+  return Number(readFileSync(join(hub.dir, 'server-env', `${user}.${serverName}.pid`), 'utf8').trim());
 }

@@ -1,9 +1,10 @@
-// Issue 20 in its own editor start (run.ts `inside`): code-server runs with the environment of a real single-user
+// Issue 20 in its own editor start (run.ts `inside`): code-server runs as a child process of a real single-user
 // server of the test hub (test/e2e/insideHubRun.ts), as it does behind jupyter-vscode-proxy. Nothing is typed: the
 // hub is signed in with the server's own token, this server is marked in the Hubs tree, a notebook runs on its
 // kernels, the cost meter sizes it from the spawner's MEM_LIMIT/CPU_LIMIT, and stopping it asks first, says it ends
 // this editor, and (the default server token has no delete:servers) names the missing scope.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { e2eConfig } from '../runner/config';
 import { suite, test } from '../runner/registry';
@@ -24,8 +25,26 @@ async function insideHub(): Promise<{ api: Awaited<ReturnType<typeof pangeoApi>>
   return { api, base: record.base };
 }
 
+/** This process's ancestors, nearest first, from /proc (field 4 of /proc/<pid>/stat is the parent's pid). */
+function ancestry(): number[] {
+  const pids: number[] = [];
+  for (let pid = process.pid; pid > 1;) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    pids.push(pid);
+  }
+  return pids;
+}
+
 if (inside) {
   suite('inside a hub server', () => {
+    test('inside a hub server: the extension host is a descendant of the single-user server\'s process', () => {
+      const ancestors = ancestry();
+      assert.ok(ancestors.includes(inside.serverPid), `server pid ${inside.serverPid} not among the extension host's ancestors ${ancestors.join(' ← ')}`);
+      const cmdline = readFileSync(`/proc/${inside.serverPid}/cmdline`, 'utf8').split('\0').join(' ');
+      assert.match(cmdline, /jupyterhub-singleuser/);
+    });
+
     test('inside a hub server: the hub is signed in with the server\'s own token and this server is marked, nothing typed', async () => {
       const { api, base } = await insideHub();
       const record = api.hubs.sessions.hub(base)!;
