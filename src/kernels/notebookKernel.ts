@@ -353,6 +353,9 @@ export class NotebookKernel {
     if (this.restarting || !this.session) return;
     if (status === 'connected') {
       this.watchdog?.abort();
+      // This outage is over: the next one counts from its own start (an old start made a proxy restart "gone" at once).
+      this.unreachableSince = undefined;
+      this.stoppedSince = undefined;
       if (this.current !== 'connected') this.setState('connected', 'Reconnected to the kernel.');
     } else {
       if (this.current === 'connected') this.setState('reconnecting', `Lost the connection to the kernel on ${this.where()}; reconnecting…`);

@@ -232,6 +232,35 @@ describe('NotebookKernel (fake server, recorded messages)', () => {
     assert.match(error.message, /is gone/);
   });
 
+  test('a second outage counts from its own start: after a reconnect, "gone" waits goneAfterMs again (a proxy restart after a network cut)', async () => {
+    const server = new FakeServer();
+    const kernel = server.kernel({ goneAfterMs: 150 });
+    await kernel.run({ code: recordedCell('value').code, onChange: noop });
+    const seen = states(kernel);
+    void kernel.run({ code: 'block', onChange: noop }).catch(() => undefined);
+    await until(() => server.sessions[0]!.executed.includes('block'));
+    // 1. A short outage: neither answers for a while, then the socket is back.
+    server.probe = 'unknown';
+    server.unreachable = true;
+    server.sessions[0]!.setConnection('connecting');
+    await new Promise((r) => setTimeout(r, 60));
+    server.probe = 'ready';
+    server.unreachable = false;
+    server.sessions[0]!.setConnection('connected');
+    await new Promise((r) => setTimeout(r, 200)); // longer than goneAfterMs since the first outage began
+    // 2. Another outage: not "gone" at once.
+    server.probe = 'unknown';
+    server.unreachable = true;
+    server.sessions[0]!.setConnection('connecting');
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(kernel.state, 'reconnecting', `states: ${seen.join(' → ')}`);
+    server.probe = 'ready';
+    server.unreachable = false;
+    server.sessions[0]!.setConnection('connected');
+    assert.ok(!seen.includes('server-stopped'), seen.join(' → '));
+    await kernel.shutdown().catch(() => undefined);
+  });
+
   test('the hub does not answer but the server does: still reconnecting, never "gone"', async () => {
     const server = new FakeServer();
     const kernel = server.kernel({ goneAfterMs: 20 });
