@@ -151,15 +151,26 @@ export class DetachedRunReader {
   }
 }
 
+/** How long to wait before a second look at a run's kernel that the server does not report busy. */
+const KERNEL_RECHECK_MS = 2_000;
+
 /**
  * What the run is now: its status, unless that says running while its kernel is gone (shut down, culled, the server
  * restarted) or not busy (it died and the server restarted it, or the wrapper was stopped). The status is read again after an idle kernel: the run may
  * have ended between the two reads.
  */
-export async function runView(status: RunStatus, kernel: KernelInfo | undefined, reread: () => Promise<RunStatus | undefined>): Promise<{ view: RunView; status: RunStatus }> {
+export async function runView(status: RunStatus, kernel: KernelInfo | undefined, reread: () => Promise<RunStatus | undefined>,
+  recheckKernel?: () => Promise<KernelInfo | undefined>): Promise<{ view: RunView; status: RunStatus }> {
   if (status.state !== 'running') return { view: status.state, status };
   // Only 'busy' is the run: a kernel the server restarted after it died stays 'starting' (jupyter_server 1.23) or 'idle'.
-  if (kernel && (kernel.executionState === 'busy' || kernel.executionState === undefined)) return { view: 'running', status };
+  const runs = (k: KernelInfo | undefined) => k !== undefined && (k.executionState === 'busy' || k.executionState === undefined);
+  if (runs(kernel)) return { view: 'running', status };
+  if (kernel && recheckKernel) {
+    // The server learns "busy" from the kernel's IOPub, which can lag behind the status file the run already wrote (a
+    // loaded server, a kernel just started): a second look before the run is called lost and its kernel shut down.
+    await sleep(KERNEL_RECHECK_MS);
+    if (runs(await recheckKernel())) return { view: 'running', status };
+  }
   const again = await reread();
   if (again && again.state !== 'running') return { view: again.state, status: again };
   return { view: 'lost', status: again ?? status };
@@ -203,7 +214,7 @@ export async function listRuns(jupyter: JupyterServerClient, contents: ContentsC
     try {
       const status = await reader.status(signal);
       if (!status) continue;
-      const seen = await runView(status, kernels.get(status.kernelId), () => reader.status(signal));
+      const seen = await runView(status, kernels.get(status.kernelId), () => reader.status(signal), () => kernelIfExists(jupyter, status.kernelId, signal));
       if (seen.view !== 'running' && kernels.has(status.kernelId)) await shutdownRunKernel(jupyter, seen.view, seen.status, signal);
       runs.push({ id, ...seen });
     } catch (e) {
@@ -270,7 +281,8 @@ export async function followRun(jupyter: JupyterServerClient, reader: DetachedRu
       if (status.state !== 'running') return { view: status.state, status };
       if (!outputs.length && Date.now() - lastCheck >= (opts.kernelCheckMs ?? 5_000)) {
         lastCheck = Date.now();
-        const seen = await runView(status, await kernelIfExists(jupyter, status.kernelId, opts.signal), () => reader.status(opts.signal));
+        const seen = await runView(status, await kernelIfExists(jupyter, status.kernelId, opts.signal), () => reader.status(opts.signal),
+          () => kernelIfExists(jupyter, status.kernelId, opts.signal));
         if (seen.view === 'lost') {
           for (const out of await reader.readNew(opts.signal)) opts.onOutput(out);
           return seen;
