@@ -25,6 +25,8 @@ export interface RunStatus {
   /** Output dropped beyond the log's cap. */
   droppedBytes: number;
   segments: number;
+  /** The session id the run's kernel process signs its messages with (absent when the kernel is not ipykernel). */
+  kernelSession?: string;
 }
 
 /** One piece of output in the order printed: a stream's text, or the text/plain of a result or display. */
@@ -65,13 +67,13 @@ export class RunHistoryDamagedError extends PangeoError {
 interface RawStatus {
   version: number; id: string; kernel_id: string; state: RunState; started: string; ended?: string | null; updated?: string | null;
   code?: string | null; last_output?: string | null; error?: { ename: string; evalue: string } | null; log_bytes: number;
-  dropped_bytes: number; segments: number;
+  dropped_bytes: number; segments: number; kernel_session?: string | null;
 }
 
 const isRawStatus = shape<RawStatus>({
   version: num, id: str, kernel_id: str, state: oneOf('running', 'ok', 'error', 'interrupted'), started: str, ended: maybe(str),
   updated: maybe(str), code: maybe(str), last_output: maybe(str), error: maybe(shape({ ename: str, evalue: str })), log_bytes: num,
-  dropped_bytes: num, segments: num,
+  dropped_bytes: num, segments: num, kernel_session: maybe(str),
 });
 
 export function parseRunStatus(text: string, where: string): RunStatus {
@@ -87,7 +89,7 @@ export function parseRunStatus(text: string, where: string): RunStatus {
   return {
     id: raw.id, kernelId: raw.kernel_id, state: raw.state, started: raw.started, ended: raw.ended ?? undefined, updated: raw.updated ?? undefined,
     code: raw.code ?? '', lastOutput: raw.last_output ?? '', error: raw.error ?? undefined, logBytes: raw.log_bytes,
-    droppedBytes: raw.dropped_bytes, segments: raw.segments,
+    droppedBytes: raw.dropped_bytes, segments: raw.segments, kernelSession: raw.kernel_session ?? undefined,
   };
 }
 

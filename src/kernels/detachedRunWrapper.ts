@@ -53,7 +53,13 @@ const WRAPPER = String.raw`def _pangeo_detached_run(_args):
     first = [l.strip() for l in code.splitlines() if l.strip()]
     status = {'version': a['version'], 'id': run_id, 'kernel_id': a['kernel_id'], 'state': 'running', 'started': now(),
               'ended': None, 'updated': None, 'code': (first[0] if first else '')[:120], 'last_output': '', 'error': None,
-              'log_bytes': 0, 'dropped_bytes': 0, 'segments': 0, 'pid': os.getpid()}
+              'log_bytes': 0, 'dropped_bytes': 0, 'segments': 0, 'pid': os.getpid(), 'kernel_session': None}
+    try:
+        # The session id this kernel process signs its messages with: a reader asks the kernel id for it, and a kernel
+        # the server restarted after this process died answers with another (detachedRuns.ts, runView).
+        status['kernel_session'] = get_ipython().kernel.session.session
+    except Exception:
+        pass
     lock = threading.RLock()
 
     def write_status():

@@ -12,6 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isPangeoError, PangeoError } from '../core/http/errors';
 import { isRawKernel, type JupyterServerClient, type KernelInfo, type KernelSession } from '../jupyterServer/jupyterServerClient';
+import { askKernelProcess, type KernelProcessAnswer } from '../jupyterServer/kernelProcessProbe';
 import type { ContentsClient } from '../files/contentsClient';
 import { detachedRunCell, type DetachedRunLimits } from './detachedRunWrapper';
 import { newRunId, parseRunLog, parseRunStatus, RUN_ID_PATTERN, RunHistoryDamagedError, type RunOutput, type RunState, type RunStatus, segmentIndex, segmentName, STATUS_FILE } from './detachedRunLog';
@@ -151,29 +152,54 @@ export class DetachedRunReader {
   }
 }
 
-/** How long to wait before a second look at a run's kernel that the server does not report busy. */
+/** How long to wait before a second look at a run's kernel that the server does not report busy (no session to ask). */
 const KERNEL_RECHECK_MS = 2_000;
+
+/** How long the run's kernel process may take to say who it is (a kernel the server just restarted is still starting). */
+export const KERNEL_ASK_MS = 5_000;
+
+/** How a reader looks at the run's kernel, beyond the server's list. */
+export interface KernelLook {
+  /** The server's view of the kernel again, a moment later. */
+  again(): Promise<KernelInfo | undefined>;
+  /** Which process answers for the kernel id now. */
+  ask(): Promise<KernelProcessAnswer>;
+}
 
 /**
  * What the run is now: its status, unless that says running while its kernel is gone (shut down, culled, the server
- * restarted) or not busy (it died and the server restarted it, or the wrapper was stopped). The status is read again after an idle kernel: the run may
- * have ended between the two reads.
+ * restarted) or is another process (it died and the server restarted it). 'lost' needs proof: the server's
+ * execution_state is no proof either way (its activity watcher misses messages, so a live run can stay 'starting' and a
+ * restarted kernel 'busy'), so the kernel is asked which process it is and compared with the session the run wrote. A
+ * kernel that does not answer in time is taken as the run's: shutting down a live run's kernel would lose its output.
+ * The status is read again before 'lost': the run may have ended between the two reads.
  */
 export async function runView(status: RunStatus, kernel: KernelInfo | undefined, reread: () => Promise<RunStatus | undefined>,
-  recheckKernel?: () => Promise<KernelInfo | undefined>): Promise<{ view: RunView; status: RunStatus }> {
+  look?: KernelLook): Promise<{ view: RunView; status: RunStatus }> {
   if (status.state !== 'running') return { view: status.state, status };
-  // Only 'busy' is the run: a kernel the server restarted after it died stays 'starting' (jupyter_server 1.23) or 'idle'.
-  const runs = (k: KernelInfo | undefined) => k !== undefined && (k.executionState === 'busy' || k.executionState === undefined);
-  if (runs(kernel)) return { view: 'running', status };
-  if (kernel && recheckKernel) {
-    // The server learns "busy" from the kernel's IOPub, which can lag behind the status file the run already wrote (a
-    // loaded server, a kernel just started): a second look before the run is called lost and its kernel shut down.
-    await sleep(KERNEL_RECHECK_MS);
-    if (runs(await recheckKernel())) return { view: 'running', status };
+  if (kernel && status.kernelSession && look) {
+    const answer = await look.ask();
+    if (answer === 'silent' || answer.session === status.kernelSession) return { view: 'running', status };
+  } else if (kernel) {
+    // No session to compare (a kernel other than ipykernel wrote the status): only 'busy' counts, with a second look.
+    const runs = (k: KernelInfo | undefined) => k !== undefined && (k.executionState === 'busy' || k.executionState === undefined);
+    if (runs(kernel)) return { view: 'running', status };
+    if (look) {
+      await sleep(KERNEL_RECHECK_MS);
+      if (runs(await look.again())) return { view: 'running', status };
+    }
   }
   const again = await reread();
   if (again && again.state !== 'running') return { view: again.state, status: again };
   return { view: 'lost', status: again ?? status };
+}
+
+/** The looks of runView at the kernel `kernelId` of a server. */
+export function kernelLook(jupyter: JupyterServerClient, kernelId: string, signal?: AbortSignal): KernelLook {
+  return {
+    again: () => kernelIfExists(jupyter, kernelId, signal),
+    ask: () => askKernelProcess(jupyter, kernelId, KERNEL_ASK_MS, signal),
+  };
 }
 
 /** The kernel, or undefined when the server no longer has it. */
@@ -214,7 +240,7 @@ export async function listRuns(jupyter: JupyterServerClient, contents: ContentsC
     try {
       const status = await reader.status(signal);
       if (!status) continue;
-      const seen = await runView(status, kernels.get(status.kernelId), () => reader.status(signal), () => kernelIfExists(jupyter, status.kernelId, signal));
+      const seen = await runView(status, kernels.get(status.kernelId), () => reader.status(signal), kernelLook(jupyter, status.kernelId, signal));
       if (seen.view !== 'running' && kernels.has(status.kernelId)) await shutdownRunKernel(jupyter, seen.view, seen.status, signal);
       runs.push({ id, ...seen });
     } catch (e) {
@@ -282,7 +308,7 @@ export async function followRun(jupyter: JupyterServerClient, reader: DetachedRu
       if (!outputs.length && Date.now() - lastCheck >= (opts.kernelCheckMs ?? 5_000)) {
         lastCheck = Date.now();
         const seen = await runView(status, await kernelIfExists(jupyter, status.kernelId, opts.signal), () => reader.status(opts.signal),
-          () => kernelIfExists(jupyter, status.kernelId, opts.signal));
+          kernelLook(jupyter, status.kernelId, opts.signal));
         if (seen.view === 'lost') {
           for (const out of await reader.readNew(opts.signal)) opts.onOutput(out);
           return seen;

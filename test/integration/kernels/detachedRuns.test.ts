@@ -2,13 +2,14 @@
 // limits so one run spans several log segments and reaches the cap: what a follower reads across segments, in order.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestHub, TestHub } from '../../support/jupyterhub';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { ContentsClient } from '../../../src/files/contentsClient';
 import { DetachedRunReader, followRun, listRuns, startDetachedRun } from '../../../src/kernels/detachedRuns';
+import { askKernelProcess } from '../../../src/jupyterServer/kernelProcessProbe';
 import type { RunOutput } from '../../../src/kernels/detachedRunLog';
 
 const USER = 'erin';
@@ -95,5 +96,30 @@ describe('detached runs on a real jupyter_server + ipykernel', { timeout: 240_00
     assert.ok(!existsSync(join(runs, '20200101-000000-aaaaaa')), 'a run of 8 days ago is still kept');
     assert.ok(existsSync(join(runs, '20200101-000000-bbbbbb')), 'a run of 6 days ago was deleted');
     assert.ok(existsSync(join(runs, run.id, 'status.json')));
+  });
+
+  test('the run\'s kernel process answers with the session the run wrote while its cell runs (whatever state the server reports); a kernel restarted after SIGKILL answers with another, and the run is lost', async () => {
+    const run = await startDetachedRun(jupyter, contents, { kernelName: 'python3', code: 'import time\nprint("start", flush=True)\ntime.sleep(120)' });
+    const reader = new DetachedRunReader(contents, run.id);
+    const status = (await reader.status())!;
+    assert.ok(status.kernelSession, 'the run wrote no kernel session');
+    const asked = Date.now();
+    assert.deepEqual(await askKernelProcess(jupyter, run.kernelId, 10_000), { session: status.kernelSession });
+    // The control channel answers at once though the cell keeps the shell busy (ipykernel ≥ 6).
+    assert.ok(Date.now() - asked < 5_000, `the busy kernel took ${Date.now() - asked} ms to answer`);
+    assert.equal((await listRuns(jupyter, contents)).find((r) => r.id === run.id)?.view, 'running');
+
+    const pid = (JSON.parse(readFileSync(join(hub.dir, 'home', USER, 'pangeo-compute-runs', run.id, 'status.json'), 'utf8')) as { pid: number }).pid;
+    process.kill(pid, 'SIGKILL');
+    // The server restarts the kernel under the same id: another process answers.
+    let answer = await askKernelProcess(jupyter, run.kernelId, 10_000);
+    for (let i = 0; i < 20 && (answer === 'silent' || answer.session === status.kernelSession); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      answer = await askKernelProcess(jupyter, run.kernelId, 10_000);
+    }
+    assert.notEqual(answer, 'silent');
+    assert.notEqual((answer as { session: string }).session, status.kernelSession);
+    const listed = (await listRuns(jupyter, contents)).find((r) => r.id === run.id);
+    assert.equal(listed?.view, 'lost');
   });
 });
