@@ -35,8 +35,16 @@ const PUSH_FUNCTION = `def _pangeo_aws_push(env, remove):
     import json, os, sys
     report = {"kernel": False, "clients": 0, "errors": []}
 
+    # Both run in the kernel and, inside the worker plugin (pickled by value with it), on every worker.
+    def set_env(env, remove):
+        import os
+        for k in remove:
+            os.environ.pop(k, None)
+        os.environ.update(env)
+
     def forget_cached_sessions():
         # boto3's default session and s3fs's cached filesystems keep the credentials they resolved first.
+        import sys
         boto3 = sys.modules.get("boto3")
         if boto3 is not None:
             boto3.DEFAULT_SESSION = None
@@ -45,9 +53,7 @@ const PUSH_FUNCTION = `def _pangeo_aws_push(env, remove):
             s3fs.S3FileSystem.clear_instance_cache()
 
     try:
-        for k in remove:
-            os.environ.pop(k, None)
-        os.environ.update(env)
+        set_env(env, remove)
         report["kernel"] = True
     except Exception as e:
         report["errors"].append("kernel: " + type(e).__name__)
@@ -68,16 +74,8 @@ const PUSH_FUNCTION = `def _pangeo_aws_push(env, remove):
                     self.remove = remove
 
                 def setup(self, worker):
-                    import os as _os, sys as _sys
-                    for k in self.remove:
-                        _os.environ.pop(k, None)
-                    _os.environ.update(self.env)
-                    b = _sys.modules.get("boto3")
-                    if b is not None:
-                        b.DEFAULT_SESSION = None
-                    s = _sys.modules.get("s3fs")
-                    if s is not None:
-                        s.S3FileSystem.clear_instance_cache()
+                    set_env(self.env, self.remove)
+                    forget_cached_sessions()
 
             clients = {id(c): c for c in list(getattr(dist.client, "_global_clients", {}).values())}
             for c in clients.values():
