@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { startTestHub } from '../test/support/jupyterhub';
 import { freePort } from '../test/support/freePort';
+import { widgetKernelSpecRoot } from '../test/support/widgetKernel';
 import { installCodeServer, installExtension, startCodeServer } from '../test/e2e/codeServer';
 import { DEMO_RUN_ENV, otherPangeoClusters, stopDemoLeftovers, stopProcesses } from './demo/leftovers';
 
@@ -53,7 +54,14 @@ async function main(): Promise<void> {
     const vsix = join(ROOT, `pangeo-compute-${version}.vsix`);
 
     console.log('demo: starting JupyterHub…');
-    const hub = await startTestHub({ users: ['demo'], password: 'demo-password', optionsForm: readFileSync(join(__dirname, 'demo/profiles-form.html'), 'utf8') });
+    // The ipywidgets 8 kernel (setup.sh made it from the machine's wheels): "Python 3 (ipywidgets 8)" in the kernel picker.
+    const kernelSpecRoots: string[] = [];
+    try {
+      kernelSpecRoots.push(widgetKernelSpecRoot());
+    } catch (e) {
+      console.warn(`demo: no ipywidgets kernel, widgets cannot be tried: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    }
+    const hub = await startTestHub({ users: ['demo'], password: 'demo-password', optionsForm: readFileSync(join(__dirname, 'demo/profiles-form.html'), 'utf8'), kernelSpecRoots });
     stops.push(() => hub.stop());
     ownSignals();
 

@@ -18,6 +18,18 @@ export const SCHEDULER_ROUTES_ENV = {
 };
 
 /** Whether the real dask stack is installed (tests skip with a reason otherwise). */
+/**
+ * Throws, naming the Debian packages to install, when Debian's Python cannot import `modules`: a test that needs them
+ * fails with that message instead of being skipped (scripts/setup.sh installs them).
+ */
+export function requireSystemPythonModules(modules: string[], packages: string): void {
+  try {
+    execFileSync(SYSTEM_PYTHON, ['-c', `import ${modules.join(', ')}`], { stdio: 'ignore', timeout: 20_000 });
+  } catch {
+    throw new Error(`This test needs ${modules.join(' and ')} in ${SYSTEM_PYTHON}: install ${packages} (scripts/setup.sh does).`);
+  }
+}
+
 export function daskAvailable(): boolean {
   try {
     execFileSync(SYSTEM_PYTHON, ['-c', 'import distributed'], { stdio: 'ignore', timeout: 20_000 });

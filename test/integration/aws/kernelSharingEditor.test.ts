@@ -3,13 +3,12 @@
 // STS GetCallerIdentity as the role; nothing secret in the notebook; "Stop Sharing AWS Credentials" takes them back.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import type * as vscode from 'vscode';
 import { startTestHub, type TestHub } from '../../support/jupyterhub';
-import { SYSTEM_PYTHON } from '../../support/dask';
-import { createFakeVscode, FakeEventEmitter, FakeNotebook, type FakeVscode } from '../../support/fakeVscode';
+import { requireSystemPythonModules } from '../../support/dask';
+import { createFakeVscode, FakeNotebook, type FakeVscode } from '../../support/fakeVscode';
 import { HubClient } from '../../../src/hubs/hubClient';
-import type { ConnectedServer, HubRegistry } from '../../../src/hubs/hubRegistry';
+import { OneHubRegistry } from '../../support/oneHubRegistry';
 import { NotebookControllers } from '../../../src/kernels/editor/notebookControllers';
 import { kernelCredentialTarget } from '../../../src/kernels/credentialTarget';
 import { registerAws } from '../../../src/aws/editor/module';
@@ -26,44 +25,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const USER = 'dora';
 const ROLE = 'arn:aws:iam::123456789012:role/course-data';
 
-function boto3Available(): boolean {
-  try {
-    execFileSync(SYSTEM_PYTHON, ['-c', 'import boto3'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** One real hub and user, as the hubs area would present it. */
-class OneHubRegistry implements HubRegistry {
-  private readonly changed = new FakeEventEmitter<void>();
-  readonly onDidChangeServers = this.changed.event as unknown as vscode.Event<void>;
-  private ready: ConnectedServer[] = [];
-  constructor(private readonly client: HubClient, private readonly hubId: string) {}
-  readyServers() {
-    return this.ready;
-  }
-  async refresh() {
-    const servers = await this.client.listServers(USER);
-    this.ready = servers.filter((s) => s.state === 'ready').map((server) => ({ hubId: this.hubId, hubLabel: '127.0.0.1', user: USER, server, client: this.client }));
-    this.changed.fire();
-  }
-  async restartServer() {
-    return false;
-  }
-  async authorizationFor() {
-    return undefined;
-  }
-  isSignedIn() {
-    return true;
-  }
-  addKernelUser() {
-    return { dispose() {} };
-  }
-}
-
-describe('sharing a preset role with a notebook kernel through the editor adapter (real hub, moto STS)', { skip: boto3Available() ? false : 'needs python3-boto3', timeout: 240_000 }, () => {
+describe('sharing a preset role with a notebook kernel through the editor adapter (real hub, moto STS)', { timeout: 240_000 }, () => {
   let sts: StsTestServer;
   let hub: TestHub;
   let fake: FakeVscode;
@@ -73,12 +35,13 @@ describe('sharing a preset role with a notebook kernel through the editor adapte
   const issued: AwsCredentials[] = [];
 
   before(async () => {
+    requireSystemPythonModules(['boto3'], 'python3-boto3');
     sts = motoAvailable() ? await startMotoSts() : await startFakeStsServer();
     hub = await startTestHub({ users: [USER] });
     const token = (await new HubClient(hub.url).createTokenWithPassword(USER, hub.password, { note: 'aws sharing test', expiresInSeconds: 3600 })).token;
     const client = new HubClient(hub.url, { token });
     await client.startAndWait(USER, '', {}, { timeoutMs: 60_000 });
-    const registry = new OneHubRegistry(client, hub.url);
+    const registry = new OneHubRegistry(client, hub.url, USER);
     fake = createFakeVscode();
     const deps = { vs: fake.vs, context: { globalState: new MemoryStore() } as unknown as vscode.ExtensionContext, logger: silentLogger };
     controllers = new NotebookControllers({ vs: fake.vs, hubs: registry, logger: silentLogger });

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KernelMessage } from '@jupyterlab/services';
 import { startTestHub, type TestHub } from '../../support/jupyterhub';
-import { daskAvailable, pidsWithEnv, startTestScheduler, waitForWorkerCount, SYSTEM_PYTHON, type TestScheduler } from '../../support/dask';
+import { daskAvailable, requireSystemPythonModules, pidsWithEnv, startTestScheduler, waitForWorkerCount, type TestScheduler } from '../../support/dask';
 import { startGatewayServer, type TestGatewayServer } from '../../support/gatewayServer/gatewayServer';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
@@ -23,23 +23,13 @@ import { envFor } from '../../../src/aws/awsCredentials';
 import { GatewayProvider } from '../../../src/dask/gateway/gatewayProvider';
 import { redactingLogger, type Logger } from '../../../src/core/log';
 import { motoAvailable, startFakeStsServer, startMotoSts, type StsTestServer } from './stsServers';
-import { execFileSync } from 'node:child_process';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const USER = 'carol';
 const ROLE = 'arn:aws:iam::123456789012:role/pangeo-data';
 
-function boto3Available(): boolean {
-  try {
-    execFileSync(SYSTEM_PYTHON, ['-c', 'import boto3, distributed'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const skip = !daskAvailable() ? 'needs /usr/bin/dask and python3-distributed' : !boto3Available() ? 'needs python3-boto3 (scripts/setup.sh installs it)' : false;
+const skip = !daskAvailable() ? 'needs /usr/bin/dask and python3-distributed' : false;
 
 function capture(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
@@ -60,6 +50,7 @@ describe('AWS credentials in a remote kernel and its Dask workers (real hub, mot
   const log = capture();
 
   before(async () => {
+    requireSystemPythonModules(['boto3'], 'python3-boto3');
     sts = motoAvailable() ? await startMotoSts() : await startFakeStsServer();
     hub = await startTestHub({ users: [USER] });
     scheduler = await startTestScheduler({ workers: 1 });

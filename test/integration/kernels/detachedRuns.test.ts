@@ -4,8 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestHub, TestHub } from '../../support/jupyterhub';
-import { HubClient } from '../../../src/hubs/hubClient';
+import type { TestHub } from '../../support/jupyterhub';
+import { startHubWithServer } from '../../support/hubServer';
 import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { ContentsClient } from '../../../src/files/contentsClient';
 import { DetachedRunReader, followRun, listRuns, startDetachedRun } from '../../../src/kernels/detachedRuns';
@@ -19,12 +19,7 @@ describe('detached runs on a real jupyter_server + ipykernel', { timeout: 240_00
   let jupyter: JupyterServerClient;
   let contents: ContentsClient;
   before(async () => {
-    hub = await startTestHub({ users: [USER] });
-    const token = (await new HubClient(hub.url).createTokenWithPassword(USER, hub.password, { note: 'runs', expiresInSeconds: 3600 })).token;
-    const client = new HubClient(hub.url, { token });
-    await client.startAndWait(USER, '', {}, { timeoutMs: 90_000 });
-    const server = await client.getServer(USER, '', undefined);
-    jupyter = new JupyterServerClient(server.url!, client.http);
+    ({ hub, jupyter } = await startHubWithServer({ user: USER, note: 'runs' }));
     contents = new ContentsClient(jupyter);
   });
   after(async () => hub?.stop());

@@ -6,8 +6,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { startTestHub, TestHub } from '../../support/jupyterhub';
-import { HubClient } from '../../../src/hubs/hubClient';
+import type { TestHub } from '../../support/jupyterhub';
+import { startHubWithServer } from '../../support/hubServer';
 import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { NotebookKernel } from '../../../src/kernels/notebookKernel';
 import { callContext, KernelIntrospection, signatureParts, activeParameter } from '../../../src/kernels/kernelCompletions';
@@ -35,11 +35,8 @@ describe('kernel completions against a real hub and ipykernel', { timeout: 300_0
   let introspection: KernelIntrospection;
 
   before(async () => {
-    hub = await startTestHub({ users: [USER] });
-    const token = (await new HubClient(hub.url).createTokenWithPassword(USER, hub.password, { note: 'completions test', expiresInSeconds: 3600 })).token;
-    const client = new HubClient(hub.url, { token });
-    const server = await client.startAndWait(USER, '', {}, { timeoutMs: 60_000 });
-    jupyter = new JupyterServerClient(server.url!, client.http);
+    let server, token;
+    ({ hub, jupyter, server, token } = await startHubWithServer({ user: USER, note: 'completions test' }));
     // The module lives in the server's notebook folder, where the notebook's kernel runs: the laptop has no such module.
     const put = await fetch(`${server.url}api/contents/${MODULE}.py`, {
       method: 'PUT', headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },

@@ -2,8 +2,8 @@
 // input_reply on the same connection; the masked flag; interrupting while the kernel waits; input after an interrupt.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestHub, TestHub } from '../../support/jupyterhub';
-import { HubClient } from '../../../src/hubs/hubClient';
+import type { TestHub } from '../../support/jupyterhub';
+import { startHubWithServer } from '../../support/hubServer';
 import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { CellRunResult, NotebookKernel } from '../../../src/kernels/notebookKernel';
 import { AFTER_INTERRUPT_NOTE, AskInput, HIDDEN_ANSWER } from '../../../src/kernels/cellInput';
@@ -35,11 +35,7 @@ describe('cell input against a real hub and ipykernel', { timeout: 240_000 }, ()
   let kernel: NotebookKernel;
 
   before(async () => {
-    hub = await startTestHub({ users: [USER] });
-    const token = (await new HubClient(hub.url).createTokenWithPassword(USER, hub.password, { note: 'input test', expiresInSeconds: 3600 })).token;
-    const client = new HubClient(hub.url, { token });
-    const server = await client.startAndWait(USER, '', {}, { timeoutMs: 60_000 });
-    jupyter = new JupyterServerClient(server.url!, client.http);
+    ({ hub, jupyter } = await startHubWithServer({ user: USER, note: 'input test' }));
     kernel = new NotebookKernel({ jupyter, kernelName: 'python3', sessionPath: 'pangeo-vscode/test/input.ipynb', sessionName: 'input.ipynb',
       probeServer: async () => 'ready' });
   });

@@ -2,48 +2,18 @@
 // real kernels. Open a notebook → our controller appears → cells run → outputs, interrupt, close → kernel shut down.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type * as vscode from 'vscode';
-import { startTestHub, TestHub } from '../../support/jupyterhub';
+import type { TestHub } from '../../support/jupyterhub';
+import { startHubWithServer } from '../../support/hubServer';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
-import type { ConnectedServer, HubRegistry } from '../../../src/hubs/hubRegistry';
+import { OneHubRegistry } from '../../support/oneHubRegistry';
 import { discoverInNotebook } from '../../../src/dask/editor/notebookClusters';
 import { NotebookControllers } from '../../../src/kernels/editor/notebookControllers';
 import { controllerIdFor } from '../../../src/kernels/controllerId';
 import { silentLogger } from '../../../src/core/log';
-import { createFakeVscode, FakeEventEmitter, FakeNotebook, type FakeVscode } from '../../support/fakeVscode';
+import { createFakeVscode, FakeNotebook, type FakeVscode } from '../../support/fakeVscode';
 
 const USER = 'bob';
-
-/** The part of the lead's HubService the kernels use, over one real hub and user. */
-class OneHubRegistry implements HubRegistry {
-  private readonly changed = new FakeEventEmitter<void>();
-  readonly onDidChangeServers = this.changed.event as unknown as vscode.Event<void>;
-  private ready: ConnectedServer[] = [];
-  restartRequests: string[] = [];
-  constructor(private readonly client: HubClient, private readonly hubId: string) {}
-  readyServers() {
-    return this.ready;
-  }
-  async refresh() {
-    const servers = await this.client.listServers(USER);
-    this.ready = servers.filter((s) => s.state === 'ready').map((server) => ({ hubId: this.hubId, hubLabel: '127.0.0.1', user: USER, server, client: this.client }));
-    this.changed.fire();
-  }
-  async restartServer(hubId: string, name: string) {
-    this.restartRequests.push(`${hubId}|${name}`);
-    return false;
-  }
-  async authorizationFor() {
-    return undefined;
-  }
-  isSignedIn() {
-    return true;
-  }
-  addKernelUser() {
-    return { dispose() {} };
-  }
-}
 
 describe('notebook controllers with a real hub and kernel (fake editor)', { timeout: 240_000 }, () => {
   let hub: TestHub;
@@ -54,12 +24,8 @@ describe('notebook controllers with a real hub and kernel (fake editor)', { time
   let controllers: NotebookControllers;
 
   before(async () => {
-    hub = await startTestHub({ users: [USER] });
-    const token = (await new HubClient(hub.url).createTokenWithPassword(USER, hub.password, { note: 'kernels adapter test', expiresInSeconds: 3600 })).token;
-    client = new HubClient(hub.url, { token });
-    const server = await client.startAndWait(USER, '', {}, { timeoutMs: 60_000 });
-    jupyter = new JupyterServerClient(server.url!, client.http);
-    registry = new OneHubRegistry(client, hub.url);
+    ({ hub, client, jupyter } = await startHubWithServer({ user: USER, note: 'kernels adapter test' }));
+    registry = new OneHubRegistry(client, hub.url, USER);
     fake = createFakeVscode();
     controllers = new NotebookControllers({ vs: fake.vs, hubs: registry, logger: silentLogger });
   });

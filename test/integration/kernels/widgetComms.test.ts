@@ -5,9 +5,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startTestHub, TestHub } from '../../support/jupyterhub';
+import type { TestHub } from '../../support/jupyterhub';
+import { startHubWithServer } from '../../support/hubServer';
 import { widgetKernelSpecRoot, WIDGET_KERNEL_NAME } from '../../support/widgetKernel';
-import { HubClient } from '../../../src/hubs/hubClient';
 import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { CellRunResult, NotebookKernel } from '../../../src/kernels/notebookKernel';
 import type { HostToRenderer } from '../../../src/shared/widgetProtocol';
@@ -36,12 +36,7 @@ describe('widget comms against a real hub, ipywidgets 8 and ipykernel 7', { time
 
   before(async () => {
     // Throws (the test fails, never skips) when the machine has no wheels for the kernel.
-    hub = await startTestHub({ users: [USER], kernelSpecRoots: [widgetKernelSpecRoot()] });
-    const client = new HubClient(hub.url);
-    const token = (await client.createTokenWithPassword(USER, hub.password, { note: 'widgets test', expiresInSeconds: 3600 })).token;
-    const authed = new HubClient(hub.url, { token });
-    const server = await authed.startAndWait(USER, '', {}, { timeoutMs: 60_000 });
-    jupyter = new JupyterServerClient(server.url!, authed.http);
+    ({ hub, jupyter } = await startHubWithServer({ user: USER, note: 'widgets test', hub: { kernelSpecRoots: [widgetKernelSpecRoot()] } }));
     const specs = (await jupyter.getKernelSpecs()).specs.map((s) => s.name);
     assert.ok(specs.includes(WIDGET_KERNEL_NAME), `the server lists ${WIDGET_KERNEL_NAME}: ${specs.join(', ')}`);
     kernel = new NotebookKernel({ jupyter, kernelName: WIDGET_KERNEL_NAME, sessionPath: 'pangeo-vscode/widgets.ipynb', sessionName: 'widgets.ipynb', probeServer: async () => 'ready' });
