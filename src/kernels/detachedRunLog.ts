@@ -89,7 +89,7 @@ export function parseRunStatus(text: string, where: string): RunStatus {
   return {
     id: raw.id, kernelId: raw.kernel_id, state: raw.state, started: raw.started, ended: raw.ended ?? undefined, updated: raw.updated ?? undefined,
     code: raw.code ?? '', lastOutput: raw.last_output ?? '', error: raw.error ?? undefined, logBytes: raw.log_bytes,
-    droppedBytes: raw.dropped_bytes, segments: raw.segments, kernelSession: raw.kernel_session ?? undefined,
+    droppedBytes: raw.dropped_bytes, segments: raw.segments, ...(raw.kernel_session ? { kernelSession: raw.kernel_session } : {}),
   };
 }
 

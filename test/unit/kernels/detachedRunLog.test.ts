@@ -68,6 +68,9 @@ describe('parseRunStatus', () => {
     assert.equal(failed.state, 'error');
     assert.equal(failed.ended, '2026-12-07T00:46:00.000Z');
     assert.deepEqual(failed.error, { ename: 'ZeroDivisionError', evalue: 'division by zero' });
+    // The kernel process's session id, when the wrapper could read it (ipykernel), is kept for runView's question.
+    assert.equal(parseRunStatus(JSON.stringify({ ...STATUS, kernel_session: 'f00d-1' }), 'here').kernelSession, 'f00d-1');
+    assert.equal(parseRunStatus(JSON.stringify({ ...STATUS, kernel_session: null }), 'here').kernelSession, undefined);
   });
 
   test('another format version, a state it does not know, missing fields or no JSON: RunHistoryDamagedError saying which', () => {
