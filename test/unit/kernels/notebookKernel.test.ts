@@ -234,7 +234,8 @@ describe('NotebookKernel (fake server, recorded messages)', () => {
 
   test('a second outage counts from its own start: after a reconnect, "gone" waits goneAfterMs again (a proxy restart after a network cut)', async () => {
     const server = new FakeServer();
-    const kernel = server.kernel({ goneAfterMs: 150 });
+    // Windows of seconds, not milliseconds: a loaded CI machine stretched a 60 ms wait past a 150 ms goneAfterMs.
+    const kernel = server.kernel({ goneAfterMs: 1_500 });
     await kernel.run({ code: recordedCell('value').code, onChange: noop });
     const seen = states(kernel);
     void kernel.run({ code: 'block', onChange: noop }).catch(() => undefined);
@@ -247,7 +248,7 @@ describe('NotebookKernel (fake server, recorded messages)', () => {
     server.probe = 'ready';
     server.unreachable = false;
     server.sessions[0]!.setConnection('connected');
-    await new Promise((r) => setTimeout(r, 200)); // longer than goneAfterMs since the first outage began
+    await new Promise((r) => setTimeout(r, 1_700)); // longer than goneAfterMs since the first outage began
     // 2. Another outage: not "gone" at once.
     server.probe = 'unknown';
     server.unreachable = true;
