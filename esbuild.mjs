@@ -1,6 +1,7 @@
 // Bundles the extension host code, the CLI and the webviews with one esbuild configuration.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, watch as watchFiles } from 'node:fs';
+import { buildExtensionBundles } from './scripts/extensionBundles.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -13,9 +14,8 @@ const common = {
   legalComments: 'none',
 };
 
-/** Node bundles: the extension (vscode is provided by the host) and the CLI. */
+/** Node bundles beside the extension (built with its feature chunks by scripts/extensionBundles.mjs): the CLI, threads, library chunks. */
 const nodeEntries = [
-  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // Worker threads, next to the bundles that start them (src/dashboard/metrics/identityOffThread.ts).
   { entryPoints: ['src/dashboard/metrics/identityThread.ts'], outfile: 'dist/threads/identity.js' },
@@ -72,9 +72,20 @@ const contexts = await Promise.all([
   ),
 ]);
 
+/** The extension and its feature chunks build together (each module in one of them): again on any change of the sources. */
+const buildExtension = () => buildExtensionBundles({ production }).catch((e) => {
+  console.error(`✘ [ERROR] dist/extension.js: ${e instanceof Error ? e.message : String(e)}`);
+  if (!watch) process.exitCode = 1;
+});
+
 if (watch) {
-  await Promise.all(contexts.map((c) => c.watch()));
+  await Promise.all([buildExtension(), ...contexts.map((c) => c.watch())]);
+  let timer;
+  for (const dir of ['src', 'schemas']) watchFiles(dir, { recursive: true }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void buildExtension(), 200);
+  });
 } else {
-  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all([buildExtension(), ...contexts.map((c) => c.rebuild())]);
   await Promise.all(contexts.map((c) => c.dispose()));
 }

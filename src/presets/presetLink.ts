@@ -4,6 +4,9 @@ import { InvalidInputError } from '../core/http/errors';
 import { urlProblem } from './semanticChecks';
 import { validatePreset, type ValidateOptions } from './validatePreset';
 import type { Preset, PresetValidation } from './presetTypes';
+import { PRESET_FILE_SCHEME } from './presetFileScheme';
+
+export { PRESET_FILE_SCHEME } from './presetFileScheme';
 
 export const EXTENSION_ID = 'pangeo-compute.pangeo-compute';
 export const PRESET_LINK_PATH = '/preset';
@@ -32,14 +35,6 @@ export function presetLink(source: Preset | string | URL, opts: PresetLinkOption
   }
   return link;
 }
-
-/**
- * The file scheme of preset links in code-server. A browser cannot hand a `code-oss://` link to code-server (only
- * URIs the workbench made itself come back through its /callback page), but code-server's page takes
- * `?payload=[["openFile","<uri>"]]` and opens that URI as a file: the extension serves `pangeo-preset:/preset?…`,
- * and reading it opens the review page.
- */
-export const PRESET_FILE_SCHEME = 'pangeo-preset';
 
 /**
  * An https link to the code-server page `codeServerUrl` that opens the preset there (e.g. on a hub

@@ -8,7 +8,9 @@ import { readSetting } from '../../editor/settings';
 import { notificationText } from '../../shared/text/untrustedText';
 import { envFor } from '../awsCredentials';
 import { podWebIdentity, podWebIdentityObtain } from '../podWebIdentity';
-import { RemoteCredentialSharing, type CredentialTarget } from '../remoteCredentials';
+import type { CredentialTarget, RemoteCredentialSharing } from '../remoteCredentials';
+import type * as RemoteCredentials from '../remoteCredentials';
+import { loadFeature } from '../../core/chunks';
 import { ShortLivedCredentials } from '../shortLivedCredentials';
 import { SharingConsent, type ConsentAnswer } from '../sharingConsent';
 import type { AwsModule } from './module';
@@ -79,8 +81,9 @@ export function registerCredentialSharing(deps: ModuleDeps, aws: AwsModule, env:
     return profile;
   };
 
-  const sharingOf = (source: Source): RemoteCredentialSharing =>
-    (source.sharing ??= new RemoteCredentialSharing({ source: source.holder, region: source.region, logger }));
+  // What runs in kernels and workers loads with the first share (dist/chunks/remoteCredentials.js).
+  const newSharing = (source: Source) => new (loadFeature<typeof RemoteCredentials>('remoteCredentials').RemoteCredentialSharing)({ source: source.holder, region: source.region, logger });
+  const sharingOf = (source: Source): RemoteCredentialSharing => (source.sharing ??= newSharing(source));
 
   const offer = async (notebook: string): Promise<void> => {
     const entry = connected.get(notebook);

@@ -8,8 +8,6 @@ import type { ProbeKernels } from '../kernelProbeFeed';
 import { Disposable, toDisposable } from '../../core/lifecycle';
 import { notificationText, plainLabel } from '../../shared/text/untrustedText';
 
-export const DASHBOARD_VIEW_TYPE = 'pangeo.dashboard';
-
 export interface DashboardPanelDeps {
   vs: typeof vscode;
   extensionUri: vscode.Uri;

@@ -3,7 +3,8 @@ import type * as vscode from 'vscode';
 import { registerCommand } from '../../editor/command';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import { readSetting } from '../../editor/settings';
-import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel';
+import { loadFeature } from '../../core/chunks';
+import type * as DashboardPanelModule from './dashboardPanel';
 import { connectionTarget, DashboardSources, DashboardTarget, urlTarget } from '../dashboardSources';
 import type { ProbeKernels } from '../kernelProbeFeed';
 import { decodeResourceId } from '../../shared/resourceIds';
@@ -11,11 +12,13 @@ import { plainLabel } from '../../shared/text/untrustedText';
 
 export type { DashboardSources, DashboardTarget } from '../dashboardSources';
 
+const DASHBOARD_VIEW_TYPE = 'pangeo.dashboard';
+
 /** `probeKernels`: notebook kernels with Dask clients, for occupancy and current work (none: those stay empty). */
 export function registerDashboards(deps: ModuleDeps, sources: DashboardSources, probeKernels?: ProbeKernels): vscode.Disposable {
   const { vs, context, logger } = deps;
   const store = new DisposableStore();
-  const open = new Map<string, DashboardPanel>();
+  const open = new Map<string, DashboardPanelModule.DashboardPanel>();
   const panelDeps = {
     vs, extensionUri: context.extensionUri, logger,
     intervalMs: () => Math.max(1, readSetting(vs, 'pangeo.dashboard.pollIntervalSeconds')) * 1000,
@@ -31,7 +34,9 @@ export function registerDashboards(deps: ModuleDeps, sources: DashboardSources, 
       return existing.reveal();
     }
     const p = panel ?? vs.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, `Dask: ${plainLabel(target.name)}`, vs.ViewColumn.Active, { enableScripts: true });
-    const created: DashboardPanel = new DashboardPanel(panelDeps, p, target, () => {
+    // The panel and its session load with the first dashboard (dist/chunks/dashboardPanel.js).
+    const { DashboardPanel } = loadFeature<typeof DashboardPanelModule>('dashboardPanel');
+    const created: DashboardPanelModule.DashboardPanel = new DashboardPanel(panelDeps, p, target, () => {
       if (open.get(target.id) === created) open.delete(target.id);
     });
     open.set(target.id, created);

@@ -3,7 +3,8 @@ import type * as vscode from 'vscode';
 import { HubService } from './hubService';
 import { HubTreeNode } from './hubTree';
 import { addHubInteractive, OAuthCallbacks, signInInteractive } from './signInFlow';
-import { chooseUserOptions, pickServerToStart, startAgainWithLastOptions, startWithProgress } from './startServerFlow';
+import type * as StartServerFlow from './startServerFlow';
+import { loadFeature } from '../../core/chunks';
 import { signOutOfHub } from './signOutFlow';
 import { registerCommand, retryCommand } from '../../editor/command';
 import { isAuthError } from '../../core/http/errors';
@@ -12,6 +13,9 @@ import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
 import { DisposableStore } from '../../editor/module';
 import { iconLabel, notificationText } from '../../shared/text/untrustedText';
 import { explainForbidden, insideLink, insideWithBrowserAddress, stopQuestion } from './insideHubCommands';
+
+/** "Start server…" (its forms and spawn progress) loads when first used (dist/chunks/startServerFlow.js). */
+const startFlow = () => loadFeature<typeof StartServerFlow>('startServerFlow');
 
 export interface HubCommandDeps {
   vs: typeof vscode;
@@ -112,11 +116,11 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
       const signedIn = await vs.commands.executeCommand<string | undefined>('pangeo.hubs.signIn', base);
       if (!signedIn) return undefined;
     }
-    const name = serverName ?? (await pickServerToStart(vs, service, base));
+    const name = serverName ?? (await startFlow().pickServerToStart(vs, service, base));
     if (name === undefined) return undefined;
-    const options = await chooseUserOptions(vs, service, base, name);
+    const options = await startFlow().chooseUserOptions(vs, service, base, name);
     if (!options) return undefined;
-    return startWithProgress(vs, service, base, name, options);
+    return startFlow().startWithProgress(vs, service, base, name, options);
   };
 
   register('pangeo.hubs.startServer', async (arg) => {
@@ -129,7 +133,7 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
   register('pangeo.hubs.restartServer', async (arg) => {
     const node = arg as HubTreeNode;
     if (node?.kind !== 'server') return;
-    await startAgainWithLastOptions(vs, service, node.base, node.server.name, false);
+    await startFlow().startAgainWithLastOptions(vs, service, node.base, node.server.name, false);
   });
 
   register('pangeo.hubs.stopServer', async (arg) => {

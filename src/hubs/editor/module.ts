@@ -5,7 +5,8 @@ import { HubService } from './hubService';
 import { HubTreeProvider } from './hubTree';
 import { HubAuthProvider, AUTH_PROVIDER_ID } from './hubAuthProvider';
 import { OAuthCallbacks } from './signInFlow';
-import { startAgainWithLastOptions } from './startServerFlow';
+import type * as StartServerFlow from './startServerFlow';
+import { loadFeature } from '../../core/chunks';
 import { registerHubCommands } from './hubCommands';
 import { signOutOfHub } from './signOutFlow';
 import { trackHubWalkthroughSteps } from './walkthroughSteps';
@@ -38,7 +39,7 @@ export function registerHubs({ vs, context, logger }: ModuleDeps): HubsModule {
   };
   const service: HubService = store.add(new HubService(vs, sessions, logger, signInAgain, {
     // "Start It Again" for kernels and Jupyter's picker: the Hubs view's flow with the last options (called later, never here).
-    restartServer: (hubId, serverName, ask) => startAgainWithLastOptions(vs, service, hubId, serverName, ask),
+    restartServer: (hubId, serverName, ask) => loadFeature<typeof StartServerFlow>('startServerFlow').startAgainWithLastOptions(vs, service, hubId, serverName, ask),
   }));
   const tree = store.add(new HubTreeProvider(vs, service));
   store.add(service.onDidChangeServers(() => tree.refresh()));

@@ -8,7 +8,9 @@ import type { HubService } from '../../hubs/editor/hubService';
 import type { ConnectedServer } from '../../hubs/hubRegistry';
 import type { Logger } from '../../core/log';
 import type { HttpClient } from '../../core/http/httpClient';
-import { JupyterServerHealth, type KernelWhere } from './jupyterServerHealth';
+import type { JupyterServerHealth, KernelWhere } from './jupyterServerHealth';
+import type * as JupyterServerHealthModule from './jupyterServerHealth';
+import { loadFeature } from '../../core/chunks';
 import { hubKernelLabel } from '../kernelSpecLabels';
 import { jupyterExtensionFetch, type FetchFn } from '../jupyterExtensionFetch';
 import { LiveAuthHeaders } from '../liveAuthHeaders';
@@ -144,7 +146,9 @@ export class JupyterServerCollectionRegistration extends Disposable implements v
       const api = ext.isActive ? ext.exports : await ext.activate();
       if (this._isDisposed) return undefined;
       // Registered in order, so disposal goes collection → provider → health (LIFO).
-      this.health = this._register(new JupyterServerHealth({ vs: this.vs, hubs: this.hubs, logger: this.logger }));
+      // The servers' watch loads with the collection (dist/chunks/jupyterServerHealth.js).
+      const { JupyterServerHealth: Health } = loadFeature<typeof JupyterServerHealthModule>('jupyterServerHealth');
+      this.health = this._register(new Health({ vs: this.vs, hubs: this.hubs, logger: this.logger }));
       const provider = (this.provider = this._register(new PangeoServerProvider(this.vs, this.hubs, this.health)));
       const collection = this._register(api.createJupyterServerCollection(COLLECTION_ID, 'Pangeo hubs', provider));
       collection.commandProvider = {

@@ -6,9 +6,12 @@ import type * as vscode from 'vscode';
 import { readSetting } from '../../editor/settings';
 import { toMarkdownString } from '../../editor/untrustedMarkdown';
 import { codeBlock, joinMarkdown, markdown, plainLabel, type SafeMarkdown } from '../../shared/text/untrustedText';
-import {
-  activeParameter, callContext, KernelIntrospection, signatureParts, type IntrospectionSession, type KernelCompletion, type KernelInspection,
-} from '../kernelCompletions';
+import type { IntrospectionSession, KernelCompletion, KernelInspection, KernelIntrospection } from '../kernelCompletions';
+import type * as KernelCompletions from '../kernelCompletions';
+import { loadFeature } from '../../core/chunks';
+
+/** The kernel's side (requests, replies, call context) loads when a connected kernel is first asked (dist/chunks/kernelCompletions.js). */
+const completions = () => loadFeature<typeof KernelCompletions>('kernelCompletions');
 
 /** The connected kernel of a notebook on one of our controllers, and its language (lower case). */
 export interface NotebookIntrospection {
@@ -101,7 +104,7 @@ class KernelLanguageFeatures implements vscode.CompletionItemProvider, vscode.Ho
       const found = this.opts.introspectionFor(notebook);
       if (!found || (found.language && found.language !== document.languageId.toLowerCase())) return undefined;
       let kernel = this.kernels.get(found.session);
-      if (!kernel) this.kernels.set(found.session, (kernel = new KernelIntrospection(found.session)));
+      if (!kernel) this.kernels.set(found.session, (kernel = new (completions().KernelIntrospection)(found.session)));
       return kernel;
     }
     return undefined;
@@ -170,7 +173,7 @@ class KernelLanguageFeatures implements vscode.CompletionItemProvider, vscode.Ho
   async provideSignatureHelp(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.SignatureHelp | undefined> {
     const kernel = this.kernelFor(document);
     const code = document.getText();
-    const call = kernel && callContext(code, document.offsetAt(position));
+    const call = kernel && completions().callContext(code, document.offsetAt(position));
     if (!kernel || !call) return undefined;
     const abort = abortOn(token);
     try {
@@ -179,7 +182,7 @@ class KernelLanguageFeatures implements vscode.CompletionItemProvider, vscode.Ho
       const cached = this.lastSignature?.key === key && Date.now() - this.lastSignature.at < SIGNATURE_REUSE_MS ? this.lastSignature.info : undefined;
       const info = cached ?? await kernel.inspect(code, call.openParen, abort.signal);
       if (info && !cached) this.lastSignature = { key, info, at: Date.now() };
-      const parts = info?.signature ? signatureParts(info.signature) : undefined;
+      const parts = info?.signature ? completions().signatureParts(info.signature) : undefined;
       if (!info || !parts || token.isCancellationRequested) return undefined;
       const { vs } = this;
       const signature = new vs.SignatureInformation(parts.label, info.docstring ? toMarkdownString(vs, codeBlock(info.docstring)) : undefined);
@@ -187,7 +190,7 @@ class KernelLanguageFeatures implements vscode.CompletionItemProvider, vscode.Ho
       const help = new vs.SignatureHelp();
       help.signatures = [signature];
       help.activeSignature = 0;
-      const active = activeParameter(parts, call);
+      const active = completions().activeParameter(parts, call);
       help.activeParameter = active >= 0 ? active : parts.parameters.length; // past the end: none highlighted
       return help;
     } finally {

@@ -10,7 +10,9 @@ import type { Logger } from '../../core/log';
 import { CellExecutionWriter, failureOutput, OutputsById } from './cellExecutionWriter';
 import { askInInputBox } from './cellInputBox';
 import { controllerIdFor, controllerLabel, hubHash } from '../controllerId';
-import { hiddenRunStdout as stdoutOf, KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from '../notebookKernel';
+import type { KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from '../notebookKernel';
+import type * as NotebookKernelModule from '../notebookKernel';
+import { loadFeature } from '../../core/chunks';
 import { HUB_FILE_SCHEME, pathOnServer } from '../../files/hubFileUri';
 import { encodeResourceId } from '../../shared/resourceIds';
 import { startProbeSibling } from '../probeSibling';
@@ -104,6 +106,10 @@ function notebookName(key: string): string {
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** The kernel, its execution and widgets' comms load with the first kernel (dist/chunks/notebookKernel.js). */
+const kernelModule = () => loadFeature<typeof NotebookKernelModule>('notebookKernel');
+const stdoutOf: typeof NotebookKernelModule.hiddenRunStdout = (result) => kernelModule().hiddenRunStdout(result);
 
 function serverKey(s: ConnectedServer): string {
   return encodeResourceId({ kind: 'server', hubId: s.hubId, serverName: s.server.name });
@@ -393,8 +399,9 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
       logger: this.opts.logger,
       clientId: this.opts.reattach?.clientIdFor(key, jupyter.serverUrl),
     };
-    const kernel = this.opts.createKernel ? this.opts.createKernel(kernelOpts, entry.server) : new NotebookKernel(kernelOpts);
-    if (kernel instanceof NotebookKernel) this.opts.reattach?.track(key, kernel, jupyter.serverUrl);
+    const { NotebookKernel: Kernel } = kernelModule();
+    const kernel = this.opts.createKernel ? this.opts.createKernel(kernelOpts, entry.server) : new Kernel(kernelOpts);
+    if (kernel instanceof Kernel) this.opts.reattach?.track(key, kernel, jupyter.serverUrl);
     const created: NotebookEntry = { kernel, controllerId: entry.id, outputs: new Map(), stateSub: { dispose() {} } };
     created.stateSub = kernel.onDidChangeState((change) => {
       this.onKernelState(entry, created, change);
@@ -521,7 +528,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     const ledger = this.opts.reattach?.pending(key, entry.server.server.url!);
     if (!ledger || entry.unavailable || !this.vs.workspace.isTrusted || ledger.kernelName !== entry.spec.name) return false;
     const nb = this.notebookKernel(entry, notebook);
-    if (!(nb.kernel instanceof NotebookKernel)) return false;
+    if (!(nb.kernel instanceof kernelModule().NotebookKernel)) return false;
     nb.ranCells = true;
     const jupyter = new JupyterServerClient(entry.server.server.url!, entry.server.client.http);
     void this.opts.reattach!.reattach(key, ledger, { controller: entry.controller, notebook, jupyter, kernel: nb.kernel, outputs: nb.outputs })

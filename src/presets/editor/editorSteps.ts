@@ -3,7 +3,8 @@
 import type * as vscode from 'vscode';
 import type { HubService } from '../../hubs/editor/hubService';
 import { parseHubUrl } from '../../hubs/hubUrl';
-import { hubSteps, daskClusterStep, startedServer } from '../hubAndDaskSteps';
+import { loadFeature } from '../../core/chunks';
+import type * as PresetActions from './presetActions';
 import type { StepImplementations } from '../applyPreset';
 import type { ProviderStore } from '../../dask/editor/providerStore';
 import { InvalidInputError } from '../../core/http/errors';
@@ -12,6 +13,9 @@ import { JupyterServerClient } from '../../jupyterServer/jupyterServerClient';
 import { controllerIdFor } from '../../kernels/controllerId';
 import type { CurrentSetup } from './module';
 import type { OptionValue } from '../presetTypes';
+
+/** The hub and Dask steps' code loads with the presets chunk, when a preset is applied. */
+const presetChunk = () => loadFeature<typeof PresetActions>('presets');
 
 export interface EditorStepDeps {
   vs: typeof vscode;
@@ -24,7 +28,7 @@ export function editorPresetSteps(d: EditorStepDeps): () => StepImplementations 
   const { vs, hubs, dask } = d;
   const sessions = hubs.sessions;
   return () => withHubRefresh(hubs, {
-    ...hubSteps({
+    ...presetChunk().hubSteps({
       // Signs in through the user's own flow (token, password or browser): a preset never carries credentials.
       session: async (hubUrl) => {
         const base = parseHubUrl(hubUrl).base;
@@ -37,10 +41,10 @@ export function editorPresetSteps(d: EditorStepDeps): () => StepImplementations 
       },
       spawnTimeoutMs: readSetting(vs, 'pangeo.hubs.spawnTimeoutMinutes') * 60_000,
     }),
-    'create-dask-cluster': daskClusterStep({ provider: (step) => dask.providerAt(step.provider, { url: step.url, workspace: step.workspace }) }),
+    'create-dask-cluster': presetChunk().daskClusterStep({ provider: (step) => dask.providerAt(step.provider, { url: step.url, workspace: step.workspace }) }),
     'select-kernel': async (step, ctx) => {
       await hubs.refresh();
-      const ready = startedServer(hubs.readyServers(), ctx.state);
+      const ready = presetChunk().startedServer(hubs.readyServers(), ctx.state);
       if (!ready?.server.url) throw new InvalidInputError('No ready server to take the kernel from.', 'Start the server, then retry.');
       const specs = await new JupyterServerClient(ready.server.url, ready.client.http).getKernelSpecs(ctx.signal);
       if (!specs.specs.some((s) => s.name === step.kernelName)) {

@@ -1,15 +1,9 @@
-// Squiggles for preset files: the validator's located problems as diagnostics, refreshed as the instructor types.
+// Squiggles for preset files: the validator's located problems as diagnostics (kept current by presetDocuments.ts).
 import type * as vscode from 'vscode';
 import { parseTree } from 'jsonc-parser';
 import { validatePreset } from '../validatePreset';
 import { placeWords } from '../problemText';
 import type { ProblemCode } from '../presetTypes';
-
-/** `*.pangeo.json` anywhere, or `.vscode/pangeo.json`. */
-export function isPresetDocument(doc: { uri: { path: string; scheme: string } }): boolean {
-  const p = doc.uri.path;
-  return /\.pangeo\.json$/i.test(p) || /(^|\/)\.vscode\/pangeo\.json$/i.test(p);
-}
 
 /**
  * Problems the editor's JSON language service already reports for these files from the same schema
@@ -50,39 +44,4 @@ function schemaProperty(text: string): { value: string; offset: number; length: 
   if (!prop || typeof value !== 'string') return undefined;
   const shift = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   return { value, offset: prop.offset + shift, length: prop.length };
-}
-
-export function registerPresetDiagnostics(vs: typeof vscode): vscode.Disposable {
-  const collection = vs.languages.createDiagnosticCollection('pangeo-preset');
-  const timers = new Map<string, NodeJS.Timeout>();
-  const refresh = (doc: vscode.TextDocument) => {
-    if (!isPresetDocument(doc)) return;
-    collection.set(doc.uri, presetDiagnostics(vs, doc.getText(), doc));
-  };
-  const later = (doc: vscode.TextDocument) => {
-    if (!isPresetDocument(doc)) return;
-    const key = doc.uri.toString();
-    clearTimeout(timers.get(key));
-    // Typing produces a change per key: validate once the instructor pauses.
-    timers.set(key, setTimeout(() => {
-      timers.delete(key);
-      refresh(doc);
-    }, 300));
-  };
-  vs.workspace.textDocuments.forEach(refresh);
-  const subs = [
-    vs.workspace.onDidOpenTextDocument(refresh),
-    vs.workspace.onDidChangeTextDocument((e) => later(e.document)),
-    vs.workspace.onDidCloseTextDocument((doc) => {
-      clearTimeout(timers.get(doc.uri.toString()));
-      collection.delete(doc.uri);
-    }),
-  ];
-  return {
-    dispose() {
-      for (const t of timers.values()) clearTimeout(t);
-      subs.forEach((s) => { s.dispose(); });
-      collection.dispose();
-    },
-  };
 }

@@ -1,7 +1,8 @@
 // Preset links in code-server: its page opens `?payload=[["openFile","pangeo-preset:/preset?url=…"]]` as a file,
 // so this read-only file system answers that file and hands the link to the review page (codeServerPresetLink).
 import type * as vscode from 'vscode';
-import { PRESET_FILE_SCHEME, type UriParts } from '../presetLink';
+import type { UriParts } from '../presetLink';
+import { PRESET_FILE_SCHEME } from '../presetFileScheme';
 
 /** The editor reads the file several times while opening it; one link opens one review within this time. */
 const SAME_LINK_MS = 60_000;
