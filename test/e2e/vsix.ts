@@ -49,6 +49,15 @@ export async function checkVsix(options: VsixCheckOptions): Promise<E2EResults> 
     console.log(`e2e: ${vsix} is ${(size / 1024).toFixed(0)} KiB (${size} bytes)`);
     if (size >= VSIX_SIZE_LIMIT) throw new Error(`${size} bytes ≥ ${VSIX_SIZE_LIMIT}`);
   });
+  await step('vsix: dist/extension.js is under 400 KB; its feature chunks ship beside it', async () => {
+    const { EXTENSION_BUNDLE_CAP, FEATURE_CHUNKS } = await import('../../scripts/extensionBundles.mjs');
+    const size = statSync(join(options.repoRoot, 'dist', 'extension.js')).size;
+    console.log(`e2e: dist/extension.js is ${(size / 1024).toFixed(0)} KiB (${size} bytes)`);
+    if (size >= EXTENSION_BUNDLE_CAP) throw new Error(`dist/extension.js is ${size} bytes ≥ ${EXTENSION_BUNDLE_CAP} (npm run bundle-report)`);
+    const entries = await listZip(vsix);
+    const missing = Object.keys(FEATURE_CHUNKS).map((name) => `extension/dist/chunks/${name}.js`).filter((f) => !entries.includes(f));
+    if (missing.length) throw new Error(`not packaged: ${missing.join(', ')}`);
+  });
   await step('vsix: ships no sources, tests, maps or node_modules', async () => {
     const entries = await listZip(vsix);
     const bad = entries.filter((e) => FORBIDDEN.some((re) => re.test(e)));
