@@ -72,7 +72,9 @@ const contexts = await Promise.all([
   ),
 ]);
 
-/** The extension and its feature chunks build together (each module in one of them): again on any change of the sources. */
+// The extension and its feature chunks build together, each module in ONE of them: a chunk takes the modules
+// dist/extension.js holds from it (scripts/extensionBundles.mjs); esbuild's `splitting` is out: it writes ES modules,
+// which the extension host (CommonJS) does not load.
 const buildExtension = () => buildExtensionBundles({ production }).catch((e) => {
   console.error(`✘ [ERROR] dist/extension.js: ${e instanceof Error ? e.message : String(e)}`);
   if (!watch) process.exitCode = 1;
@@ -80,10 +82,12 @@ const buildExtension = () => buildExtensionBundles({ production }).catch((e) => 
 
 if (watch) {
   await Promise.all([buildExtension(), ...contexts.map((c) => c.watch())]);
+  // Again on any change of the sources, one build at a time.
   let timer;
+  let building = Promise.resolve();
   for (const dir of ['src', 'schemas']) watchFiles(dir, { recursive: true }, () => {
     clearTimeout(timer);
-    timer = setTimeout(() => void buildExtension(), 200);
+    timer = setTimeout(() => { building = building.then(buildExtension); }, 200);
   });
 } else {
   await Promise.all([buildExtension(), ...contexts.map((c) => c.rebuild())]);

@@ -1,9 +1,10 @@
 // Scenario 1: the extension activates in a real editor and contributes the Pangeo views and its commands.
 import * as assert from 'node:assert/strict';
-import { sep } from 'node:path';
+import { join, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { e2eConfig } from '../runner/config';
 import { suite, test } from '../runner/registry';
+import features from '../../../src/chunks/features.json';
 
 const EXTENSION_ID = 'pangeo-compute.pangeo-compute';
 
@@ -37,6 +38,14 @@ suite('activation', () => {
     await ext.activate();
     assert.equal(ext.isActive, true);
     assert.equal(typeof ext.exports, 'object', 'activate() should return the test API object');
+  });
+
+  test('activation loads none of the feature chunks (dist/chunks/*.js load on first use)', () => {
+    // The extension host loads extensions through Node's require, so its cache shows what activation loaded.
+    const dist = join(pangeo().extensionPath, 'dist');
+    assert.ok(require.cache[join(dist, 'extension.js')], `dist/extension.js is not in require.cache: ${Object.keys(require.cache).filter((k) => k.includes('pangeo')).join(', ')}`);
+    const loaded = Object.keys(features).filter((name) => require.cache[join(dist, 'chunks', `${name}.js`)]);
+    assert.deepEqual(loaded, [], `loaded at activation: ${loaded.join(', ')}`);
   });
 
   test('contributes the Pangeo view container with Hubs and Dask Clusters views', () => {
