@@ -196,7 +196,7 @@ describe('kernel probe through a real ipykernel with a real Dask client', { skip
       `user cell alone median ${median(alone).toFixed(1)} ms, behind a probe ${median(behind).toFixed(1)} ms (max ${Math.max(...behind).toFixed(1)}): +${added.toFixed(1)} ms`);
     // The cell waits for the probe in flight and for nothing more. Relative to the probe's own round trip, measured in
     // the same loop: an absolute bound (100 ms) failed on a loaded CI machine; the absolute numbers are printed above
-    // for the docs, and `npm run bench` measures them on a quiet one.
+    // for the docs.
     assert.ok(added < median(probeTimes) * 1.5 + 20, `a probe delays the next cell by ${added.toFixed(1)} ms, more than its own round trip (${median(probeTimes).toFixed(1)} ms)`);
   });
 });
