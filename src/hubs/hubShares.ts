@@ -102,7 +102,12 @@ export class HubShares {
     const name = checkTargetName(target);
     const raw = await this.guarded(`to share with ${target.kind} ${name}`, owner, serverName, () => this.json({
       method: 'POST', path: this.path('shares', owner, serverName), json: { [target.kind]: name }, signal,
-    }, isRawShare));
+    }, isRawShare)).catch((e: unknown) => {
+      // 400 "No such user: x": the name, not the request, is wrong.
+      throw isPangeoError(e) && e.status === 400
+        ? new InvalidInputError(`The hub did not share with ${target.kind} ${name}: ${e.serverMessage ?? 'it refused the name'}.`, `Type the ${target.kind}'s name as the hub knows it (its login name, not a display name).`)
+        : e;
+    });
     const share = toServerShare(raw);
     if (!share) throw new UnexpectedResponseError(this.hub.http.resolve(this.path('shares', owner, serverName)).toString(), 200, 'the share names neither a user nor a group');
     return share;
@@ -221,7 +226,7 @@ export function explainRefusal(e: unknown, what: string, owner: string, serverNa
     return scope ? new SharingRefusedError(scope, what, e.serverMessage) : e;
   }
   if (e instanceof NotFoundError) {
-    return new PangeoError('NotFound', `The hub found no ${serverLabel(owner, serverName)} that you may share (${e.serverMessage ?? '404'}).`,
+    return new PangeoError('NotFound', `The hub did not find ${serverLabel(owner, serverName)} among the servers you may share (${e.serverMessage ?? '404'}).`,
       "Refresh the Hubs view: the server may have been deleted. If it is listed, your sharing scope does not cover it: ask the hub admin for 'shares!user'.",
       { status: 404, url: e.details.url, serverMessage: e.serverMessage });
   }

@@ -1,10 +1,11 @@
-// Commands of the Hubs view: add/sign in/out/remove hubs, start/stop/restart servers, open, copy, shut down kernels.
+// Commands of the Hubs view: add/sign in/out/remove hubs, start/stop/restart/share servers, open, copy, shut down kernels.
 import type * as vscode from 'vscode';
 import { HubService } from './hubService';
 import { HubTreeNode } from './hubTree';
 import { addHubInteractive, OAuthCallbacks, signInInteractive } from './signInFlow';
 import { chooseUserOptions, pickServerToStart, startAgainWithLastOptions, startWithProgress } from './startServerFlow';
 import { signOutOfHub } from './signOutFlow';
+import { shareServerInteractive } from './shareServerFlow';
 import { registerCommand, retryCommand } from '../../editor/command';
 import { isAuthError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
@@ -179,6 +180,12 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
       await vs.env.clipboard.writeText(link);
       void vs.window.setStatusBarMessage('Server URL copied', 3000);
     }
+  });
+
+  register('pangeo.hubs.shareServer', async (arg) => {
+    const node = arg as HubTreeNode;
+    if (node?.kind !== 'server') return;
+    await shareServerInteractive(vs, service, node.base, node.server);
   });
 
   register('pangeo.hubs.openTokenPage', async (arg) => {

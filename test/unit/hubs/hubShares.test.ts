@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { explainRefusal, HubShares, hubSupportsSharing, scopeNamedIn, SharingRefusedError, SharingUnsupportedError } from '../../../src/hubs/hubShares';
-import { ForbiddenError, NotFoundError } from '../../../src/core/http/errors';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../../../src/core/http/errors';
 import { startSharingHub, type SharingHubOptions } from '../../support/sharingHub/sharingHub';
 
 const FULL = ['shares!user=alice', 'read:users:name', 'read:groups:name', 'read:servers!user=alice'];
@@ -120,13 +120,13 @@ test('sharing by name without read:users:name: the refusal names that scope and 
 test('a sharing scope for another server: the 404 says the scope may not cover it', async () => {
   await withHub({ scopes: ['shares!server=alice/gpu'] }, async (shares) => {
     await assert.rejects(shares.ensureMayShare('alice', ''), SharingRefusedError);
-    await assert.rejects(shares.list('alice', ''), (e: Error) => /found no alice's default server that you may share/.test(e.message) && /'shares!user'/.test((e as SharingRefusedError).hint));
+    await assert.rejects(shares.list('alice', ''), (e: Error) => /did not find alice's default server among the servers you may share/.test(e.message) && /'shares!user'/.test((e as SharingRefusedError).hint));
   });
 });
 
 test('an unknown user or group is the hub\'s 400, with its message; nothing is granted', async () => {
   await withHub({}, async (shares, hub) => {
-    await assert.rejects(shares.grant('alice', 'gpu', { kind: 'user', name: 'nobody' }), /No such user: nobody/);
+    await assert.rejects(shares.grant('alice', 'gpu', { kind: 'user', name: 'nobody' }), (e: Error) => /did not share with user nobody: No such user: nobody/.test(e.message) && /login name/.test((e as InvalidInputError).hint));
     await assert.rejects(shares.grant('alice', 'gpu', { kind: 'group', name: ' ' }), /group name is empty/);
     assert.deepEqual(hub.shares, []);
   });
