@@ -147,6 +147,12 @@ export class HubShares {
   async revokeCode(owner: string, serverName: string, id: string, signal?: AbortSignal): Promise<void> {
     await this.guarded('to revoke a share link', owner, serverName, () => this.hub.http.request({
       method: 'DELETE', path: this.path('share-codes', owner, serverName), query: { id }, signal,
+    }).catch((e: unknown) => {
+      // "No code found matching id=…": the link, not the server, is gone.
+      if (e instanceof NotFoundError && /no (matching )?code/i.test(e.serverMessage ?? '')) {
+        throw new InvalidInputError(`${serverLabel(owner, serverName)} has no share link ${id}: it was revoked, or it expired.`, 'List the server\'s share links to see the live ones.');
+      }
+      throw e;
     }));
   }
 

@@ -59,6 +59,8 @@ test('share code: made with its expiry, its link on the hub origin, listed witho
     assert.ok(!('code' in listed[0]!));
     await shares.revokeCode('alice', 'gpu', made.id);
     assert.deepEqual(hub.codes, []);
+    await assert.rejects(shares.revokeCode('alice', 'gpu', made.id), /alice's server "gpu" has no share link sc_1: it was revoked, or it expired/, 'not "no such server"');
+    await assert.rejects(shares.revokeCode('alice', 'nope', made.id), /did not find alice's server "nope"/);
     assert.ok(hub.requests.includes(`DELETE /jhub/hub/api/share-codes/alice/gpu?id=${made.id}`), 'revoked by id: the code never travels in a URL');
   });
 });
