@@ -7,7 +7,8 @@ import { HubShares } from '../hubShares';
 import type { ServerShare, ShareCodeInfo, ShareTarget, ShareTargetKind } from '../shareModels';
 import { InvalidInputError } from '../../core/http/errors';
 import { iconLabel, notificationText } from '../../shared/text/untrustedText';
-import { insideLink, insideWithBrowserAddress } from './insideHubCommands';
+import { insideWithBrowserAddress } from './insideHubCommands';
+import { NO_PUBLIC_URL } from '../insideHub';
 
 /** What a pick in the sharing menu does. */
 export type ShareAction =
@@ -109,10 +110,18 @@ export async function shareServerInteractive(vs: typeof vscode, service: HubServ
     case 'code': {
       const lifetime = await vs.window.showQuickPick(SHARE_LINK_LIFETIMES.map((l) => ({ ...l, description: l.seconds === 86_400 ? "the hub's default" : undefined })), { title: 'The share link expires after' });
       if (!lifetime) return;
-      // Inside a hub server the link must use the hub's public address: known (or refused) before a code exists.
+      // Inside a hub server a link on the hub's internal address is useless to others: made public, or revoked again.
       const publicLink = await publicLinkMapper(vs, service, base);
-      const made = await progress(`Making a share link for ${label}…`, () => shares.createCode(owner, server.name, lifetime.seconds));
-      await vs.env.clipboard.writeText(publicLink(made.link));
+      const made = await progress(`Making a share link for ${label}…`, async () => {
+        const code = await shares.createCode(owner, server.name, lifetime.seconds);
+        try {
+          return { ...code, link: publicLink(code.link) };
+        } catch (e) {
+          await shares.revokeCode(owner, server.name, code.id).catch(() => undefined);
+          throw e;
+        }
+      });
+      await vs.env.clipboard.writeText(made.link);
       note(`Share link for ${label} copied to the clipboard. Anyone signed in to ${record.label} who opens it before ${made.expiresAt?.toLocaleString() ?? 'it expires'} gets access to the server.`);
       return;
     }
@@ -141,11 +150,18 @@ export async function shareServerInteractive(vs: typeof vscode, service: HubServ
   }
 }
 
-/** Rewrites a hub link for the browser (inside a hub server: its public address), or throws before anything is made. */
+/**
+ * The link as a browser elsewhere opens it. Inside a hub server the API runs on the hub's internal address: a link
+ * built on it moves to the hub's public base (from the environment or this editor's address), or throws when none is
+ * known. A link on the hub's public_url (JupyterHub's full_accept_url) stays as it is.
+ */
 async function publicLinkMapper(vs: typeof vscode, service: HubService, base: string): Promise<(link: string) => string> {
   const inside = service.sessions.inside;
   if (!inside || inside.id !== base) return (link) => link;
-  const browserSide = await insideWithBrowserAddress(vs, inside);
-  insideLink(browserSide, base, undefined, `${base}hub/accept-share`);
-  return (link) => (link.startsWith(base) ? insideLink(browserSide, base, undefined, link) : link);
+  const publicBase = (await insideWithBrowserAddress(vs, inside))?.publicBase;
+  return (link) => {
+    if (!link.startsWith(inside.apiBase)) return link;
+    if (!publicBase) throw new InvalidInputError(NO_PUBLIC_URL);
+    return new URL(link.slice(inside.apiBase.length), publicBase).toString();
+  };
 }

@@ -11,6 +11,7 @@ import { OAuthCallbacks } from '../../../src/hubs/editor/signInFlow';
 import { shareServerInteractive } from '../../../src/hubs/editor/shareServerFlow';
 import { SharingRefusedError, SharingUnsupportedError } from '../../../src/hubs/hubShares';
 import { MemoryStore } from '../../../src/core/keyValueStore';
+import { insideHubFromEnv } from '../../../src/hubs/insideHub';
 import { silentLogger } from '../../../src/core/log';
 import { SecretMap } from '../../support/memoryStores';
 import { createFakeVscode } from '../../support/fakeVscode';
@@ -198,6 +199,47 @@ test('a hub older than 5.0 reached anyway (its record says 5): refused with the 
     assert.deepEqual(hub.requests, ['GET /jhub/hub/api']);
     const n = node('gpu') as Extract<HubTreeNode, { kind: 'server' }>;
     await assert.rejects(shareServerInteractive(fake.vs, service, n.base, n.server), SharingUnsupportedError);
+  } finally {
+    await close();
+  }
+});
+
+/** Inside a hub server: the hub's API on its internal address (the contract server), the server's own token. */
+async function insideSetup(publicHubUrl?: string) {
+  const hub = await startSharingHub({ tokens: { 'server-token-0123': { user: 'alice', scopes: FULL } } });
+  const inside = insideHubFromEnv({
+    JUPYTERHUB_API_TOKEN: 'server-token-0123', JUPYTERHUB_USER: 'alice', JUPYTERHUB_SERVER_NAME: '',
+    JUPYTERHUB_API_URL: `${hub.base}hub/api`, JUPYTERHUB_BASE_URL: '/jhub/', JUPYTERHUB_SERVICE_URL: 'http://127.0.0.1:40000/jhub/user/alice/',
+    ...(publicHubUrl ? { JUPYTERHUB_PUBLIC_HUB_URL: publicHubUrl } : {}),
+  })!;
+  const fake = createFakeVscode();
+  const sessions = new HubSessions(new MemoryStore(), new SecretMap(), { inside, client: { retries: 0 } });
+  const service = new HubService(fake.vs, sessions, silentLogger, () => undefined);
+  const server = { name: '', state: 'ready' as const, userOptions: {} };
+  return { hub, fake, service, run: () => shareServerInteractive(fake.vs, service, inside.id, server), close: async () => { service.dispose(); await hub.close(); } };
+}
+
+test('inside a hub server: the share link uses the hub\'s public address, not the internal one the API uses', async () => {
+  const { hub, fake, run, close } = await insideSetup('https://hub.example.org/jhub/hub/');
+  try {
+    fake.answers.quickPick.push('$(link)', '1 day');
+    await run();
+    assert.equal(fake.clipboard.text, `https://hub.example.org/jhub/hub/accept-share?code=${hub.codes[0]!.code}`);
+  } finally {
+    await close();
+  }
+});
+
+test('inside a hub server with no known public address: no link is copied, and the code made is revoked again', async () => {
+  const { hub, fake, run, close } = await insideSetup();
+  try {
+    // code-server on a port of its own: its address says nothing about the hub's.
+    (fake.vs.env as { asExternalUri: unknown }).asExternalUri = async () => fake.Uri.parse('http://127.0.0.1:9999/proxy/40000/');
+    fake.answers.quickPick.push('$(link)', '1 day');
+    await assert.rejects(run(), /public address is not in this server's environment/);
+    assert.equal(fake.clipboard.text, '');
+    assert.ok(hub.requests.some((r) => r.startsWith('POST /jhub/hub/api/share-codes/alice/')), 'a code was made');
+    assert.deepEqual(hub.codes, [], 'and revoked');
   } finally {
     await close();
   }
