@@ -6,7 +6,7 @@ import type { HubServer } from '../hubModels';
 import { HubShares } from '../hubShares';
 import type { ServerShare, ShareCodeInfo, ShareTarget, ShareTargetKind } from '../shareModels';
 import { InvalidInputError } from '../../core/http/errors';
-import { iconLabel, notificationText } from '../../shared/text/untrustedText';
+import { iconLabel, notificationText, plainLabel } from '../../shared/text/untrustedText';
 import { insideWithBrowserAddress } from './insideHubCommands';
 import { NO_PUBLIC_URL } from '../insideHub';
 
@@ -89,7 +89,7 @@ export async function shareServerInteractive(vs: typeof vscode, service: HubServ
     return { list, codes };
   });
   const items = shareMenuItems(current.list, current.codes).map((i) => ({ ...i, kind: i.separator ? vs.QuickPickItemKind.Separator : undefined }));
-  const picked = await vs.window.showQuickPick(items, { title: notificationText(`Share ${label}`).text, placeHolder: 'Share, make a link, or pick someone to revoke', matchOnDescription: true });
+  const picked = await vs.window.showQuickPick(items, { title: iconLabel(`Share ${label}`), placeHolder: 'Share, make a link, or pick someone to revoke', matchOnDescription: true });
   const action = picked?.action;
   if (!action || action.kind === 'none') return;
 
@@ -97,7 +97,7 @@ export async function shareServerInteractive(vs: typeof vscode, service: HubServ
     case 'grant': {
       const kind = action.targetKind;
       const name = await vs.window.showInputBox({
-        title: notificationText(`Share ${label} with a ${kind}`).text,
+        title: plainLabel(`Share ${label} with a ${kind}`),
         prompt: kind === 'user' ? "The user's name on the hub (their login name)" : "The group's name on the hub",
         ignoreFocusOut: true,
         validateInput: (v) => (v.trim() ? undefined : `Type the ${kind}'s name.`),

@@ -12,6 +12,8 @@ import { shareServerInteractive } from '../../../src/hubs/editor/shareServerFlow
 import { SharingRefusedError, SharingUnsupportedError } from '../../../src/hubs/hubShares';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 import { insideHubFromEnv } from '../../../src/hubs/insideHub';
+import { COMMAND_LINK } from '../../fixtures/hostileText';
+import { NOTIFICATION_LINK, UNESCAPED_ICON } from '../../support/untrustedChecks';
 import { silentLogger } from '../../../src/core/log';
 import { SecretMap } from '../../support/memoryStores';
 import { createFakeVscode } from '../../support/fakeVscode';
@@ -240,6 +242,39 @@ test('inside a hub server with no known public address: no link is copied, and t
     assert.equal(fake.clipboard.text, '');
     assert.ok(hub.requests.some((r) => r.startsWith('POST /jhub/hub/api/share-codes/alice/')), 'a code was made');
     assert.deepEqual(hub.codes, [], 'and revoked');
+  } finally {
+    await close();
+  }
+});
+
+test('hostile user, group and server names from the hub: no quick pick draws an icon, no notification keeps a link', async () => {
+  const names = [COMMAND_LINK, '$(zap) evil', `bidi\u202Etxt.exe`];
+  const SERVER = `$(zap) ${COMMAND_LINK}`;
+  const { hub, fake, service, close } = await setup({
+    users: { alice: { servers: ['', SERVER] }, ...Object.fromEntries(names.map((n) => [n, { servers: [] }])) },
+    groups: names,
+  });
+  try {
+    const server = { name: SERVER, state: 'ready' as const, userOptions: {} };
+    const run = () => shareServerInteractive(fake.vs, service, hub.base, server);
+    for (const n of names) {
+      for (const kind of ['$(person-add)', '$(organization)']) {
+        fake.answers.quickPick.push(kind);
+        fake.answers.input.push(n);
+        await run();
+      }
+    }
+    assert.equal(hub.shares.length, names.length * 2);
+    fake.answers.quickPick.push('$(person) ');
+    fake.answers.buttons.set('Revoke user', 'Revoke');
+    await run();
+    const menu = fake.quickPicks.at(-1)!;
+    for (const text of [menu.title ?? '', ...menu.items.flatMap((i) => [i.label.replace(/^\$\((person|organization|key|info|circle-slash|person-add|link)\) /, ''), i.description ?? '', i.detail ?? ''])]) {
+      assert.doesNotMatch(text, UNESCAPED_ICON, `a quick pick draws an icon: ${text}`);
+      assert.doesNotMatch(text, /\u202E/, `a hidden character is shown as it is: ${text}`);
+    }
+    for (const t of [...fake.messages, ...fake.progress]) assert.doesNotMatch(t, NOTIFICATION_LINK, `a notification keeps a link: ${t}`);
+    for (const box of fake.inputBoxes) assert.doesNotMatch(String(box.title), /\u202E/);
   } finally {
     await close();
   }
