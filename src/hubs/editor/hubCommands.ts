@@ -104,6 +104,8 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
 
   register('pangeo.hubs.refresh', async (arg) => {
     const base = arg && typeof arg === 'object' && 'base' in arg ? (arg as { base: string }).base : undefined;
+    // The version decides what the tree offers (sharing: 5.0+); a hub may have been upgraded since it was added.
+    await service.refreshVersions(base);
     await service.refresh(base);
   });
 

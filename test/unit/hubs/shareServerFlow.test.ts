@@ -279,3 +279,18 @@ test('hostile user, group and server names from the hub: no quick pick draws an 
     await close();
   }
 });
+
+test('a hub upgraded to 5.0 after it was added offers sharing after a Refresh (the version is read again)', async () => {
+  const { service, node, fake, hub, close } = await setup({ version: '5.5.1', recordVersion: '4.1.6' });
+  try {
+    const tree = new HubTreeProvider(fake.vs, service);
+    const shareWhen = shareMenuRegex();
+    const offered = () => shareWhen.test((tree.getTreeItem(node('gpu')) as unknown as { contextValue: string }).contextValue);
+    assert.equal(offered(), false, 'the record says 4.1.6');
+    await fake.commands.get('pangeo.hubs.refresh')!({ kind: 'hub', base: hub.base });
+    assert.equal(service.snapshot(hub.base)!.record.version, '5.5.1');
+    assert.equal(offered(), true);
+  } finally {
+    await close();
+  }
+});
