@@ -124,6 +124,13 @@ export function optionalString(ctx: CommandContext, name: string): string | unde
   return typeof v === 'string' && v ? v : undefined;
 }
 
+/** "3600", "90s", "30m", "8h", "7d" → seconds. */
+export function durationSeconds(text: string, flag: string): number {
+  const m = /^(\d+)\s*([smhd]?)$/i.exec(text.trim());
+  if (!m) throw new UsageError(`${flag} wants seconds or a duration such as 30m, 8h, 7d; got "${text}"`);
+  return Number(m[1]) * ({ '': 1, s: 1, m: 60, h: 3600, d: 86_400 } as Record<string, number>)[m[2]!.toLowerCase()]!;
+}
+
 /** Parses repeated `--option key=value` flags into an object; values stay strings. */
 export function keyValues(ctx: CommandContext, name: string): Record<string, string> {
   const raw = ctx.values[name];

@@ -1,5 +1,6 @@
-// `pangeo-compute hub …`: check, login, logout, servers, options, start, stop.
-import { Command, CommandContext, CommandGroup, describeError, EXIT, keyValues, optionalString, requireString, UsageError } from './command';
+// `pangeo-compute hub …`: check, login, logout, servers, options, start, stop, share.
+import { Command, CommandContext, CommandGroup, describeError, durationSeconds, EXIT, keyValues, optionalString, requireString, UsageError } from './command';
+import { share } from './hubShareCommand';
 import { cliSecretStore } from './cliSecrets';
 import { LoginToken, LoginTokens } from './loginTokens';
 import { isAuthError, isPangeoError } from '../core/http/errors';
@@ -108,13 +109,6 @@ function expiryText(expiresAt: string | undefined): string {
   if (!expiresAt) return 'it does not expire';
   const hours = (Date.parse(expiresAt) - Date.now()) / 3_600_000;
   return `expires ${expiresAt.replace(/\.\d+Z$/, 'Z')}, in ${hours >= 1 ? `${Math.round(hours)} h` : `${Math.max(1, Math.round(hours * 60))} min`}`;
-}
-
-/** "3600", "90s", "30m", "8h", "7d" → seconds. */
-function durationSeconds(text: string, flag: string): number {
-  const m = /^(\d+)\s*([smhd]?)$/i.exec(text.trim());
-  if (!m) throw new UsageError(`${flag} wants seconds or a duration such as 30m, 8h, 7d; got "${text}"`);
-  return Number(m[1]) * ({ '': 1, s: 1, m: 60, h: 3600, d: 86_400 } as Record<string, number>)[m[2]!.toLowerCase()]!;
 }
 
 function secondsOption(ctx: CommandContext, name: string): number | undefined {
@@ -292,7 +286,7 @@ const stop: Command = {
 
 export const hubCommands: CommandGroup = {
   name: 'hub',
-  summary: 'JupyterHub: sign-in, servers, options, progress',
-  commands: { check, login, logout, servers, options, start, stop },
+  summary: 'JupyterHub: sign-in, servers, options, progress, sharing',
+  commands: { check, login, logout, servers, options, start, stop, share },
 };
 

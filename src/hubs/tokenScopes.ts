@@ -5,13 +5,16 @@
 // WITHOUT its `servers` key (200, not 403), so the need is checked here, not inferred from an error.
 import { PangeoError } from '../core/http/errors';
 
-export type NeededScope = 'read:servers' | 'delete:servers' | 'servers';
+export type NeededScope = 'read:servers' | 'delete:servers' | 'servers' | 'shares' | 'read:shares';
 
 /** Scopes that include another (JupyterHub's scope hierarchy, the part we need). */
 const IMPLIED_BY: Record<NeededScope, string[]> = {
   'read:servers': ['read:servers', 'servers', 'admin:servers'],
   'delete:servers': ['delete:servers', 'servers', 'admin:servers'],
   servers: ['servers', 'admin:servers'],
+  // JupyterHub 5: no other scope implies it (the admin role lists it by name).
+  shares: ['shares'],
+  'read:shares': ['read:shares', 'shares'],
 };
 
 /** True when `scopes` grant `needed` on `user`'s server `serverName` (unfiltered, or filtered to that user or server). */

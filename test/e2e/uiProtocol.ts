@@ -17,8 +17,11 @@ export type UiAction =
   | { kind: 'notification'; expect: string; button?: string }
   /** Waits for a modal dialog containing `expect` (message or detail), returns its text, then clicks `button` (or Escape). */
   | { kind: 'dialog'; expect: string; button?: string }
-  /** Clicks (or with `hover`, only hovers) the first visible element matching `selector` and containing `hasText`. */
-  | { kind: 'click'; selector: string; hasText?: string; hover?: boolean }
+  /**
+   * Clicks (or with `hover`, only hovers) the first visible element matching `selector` and containing `hasText`;
+   * `button: 'right'` opens its context menu.
+   */
+  | { kind: 'click'; selector: string; hasText?: string; hover?: boolean; button?: 'left' | 'right' }
   /** Returns the text of the first visible element matching `selector` (e.g. a view's tree rows). */
   | { kind: 'text'; selector: string }
   /**

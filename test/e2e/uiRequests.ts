@@ -136,7 +136,7 @@ async function act(page: Page, action: UiAction, timeout: number, artifactsDir: 
       const target = page.locator(action.selector, action.hasText ? { hasText: action.hasText } : {}).filter({ visible: true }).first();
       await target.waitFor({ state: 'visible', timeout });
       if (action.hover) await target.hover({ timeout });
-      else await target.click({ timeout });
+      else await target.click({ timeout, button: action.button ?? 'left' });
       return undefined;
     }
     case 'text': {
@@ -175,7 +175,7 @@ function describe(action: UiAction): string {
     case 'dialog':
       return `dialog "${action.expect}": ${action.button ? `click "${action.button}"` : 'Escape'}`;
     case 'click':
-      return `${action.hover ? 'hover' : 'click'} ${action.selector}${action.hasText ? ` "${action.hasText}"` : ''}`;
+      return `${action.hover ? 'hover' : action.button === 'right' ? 'right-click' : 'click'} ${action.selector}${action.hasText ? ` "${action.hasText}"` : ''}`;
     case 'text':
       return `read ${action.selector}`;
     case 'webviewText':

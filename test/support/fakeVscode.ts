@@ -411,6 +411,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}): FakeVscode {
     ViewColumn: { Active: -1 },
     StatusBarAlignment: { Left: 1, Right: 2 },
     ProgressLocation: { Notification: 15 },
+    QuickPickItemKind: { Separator: -1, Default: 0 },
     QuickInputButtons: { Back: BACK_BUTTON },
     TabInputText: class { constructor(readonly uri: FakeUri) {} },
     ConfigurationTarget,

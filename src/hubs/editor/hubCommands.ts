@@ -1,4 +1,4 @@
-// Commands of the Hubs view: add/sign in/out/remove hubs, start/stop/restart servers, open, copy, shut down kernels.
+// Commands of the Hubs view: add/sign in/out/remove hubs, start/stop/restart/share servers, open, copy, shut down kernels.
 import type * as vscode from 'vscode';
 import { HubService } from './hubService';
 import { HubTreeNode } from './hubTree';
@@ -6,6 +6,7 @@ import { addHubInteractive, OAuthCallbacks, signInInteractive } from './signInFl
 import type * as StartServerFlow from './startServerFlow';
 import { loadFeature } from '../../core/chunks';
 import { signOutOfHub } from './signOutFlow';
+import { shareServerInteractive } from './shareServerFlow';
 import { registerCommand, retryCommand } from '../../editor/command';
 import { isAuthError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
@@ -107,6 +108,8 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
 
   register('pangeo.hubs.refresh', async (arg) => {
     const base = arg && typeof arg === 'object' && 'base' in arg ? (arg as { base: string }).base : undefined;
+    // The version decides what the tree offers (sharing: 5.0+); a hub may have been upgraded since it was added.
+    await service.refreshVersions(base);
     await service.refresh(base);
   });
 
@@ -183,6 +186,12 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
       await vs.env.clipboard.writeText(link);
       void vs.window.setStatusBarMessage('Server URL copied', 3000);
     }
+  });
+
+  register('pangeo.hubs.shareServer', async (arg) => {
+    const node = arg as HubTreeNode;
+    if (node?.kind !== 'server') return;
+    await shareServerInteractive(vs, service, node.base, node.server);
   });
 
   register('pangeo.hubs.openTokenPage', async (arg) => {

@@ -139,6 +139,23 @@ export class HubService extends Disposable implements HubRegistry, vscode.Dispos
     }
   }
 
+  /**
+   * Reads each hub's version again (`GET hub/api`, no token): a hub upgraded since it was added (e.g. to 5.0, which
+   * shares servers) shows it after a Refresh. Inside a hub server every refresh reads it already.
+   */
+  async refreshVersions(base?: string): Promise<void> {
+    const targets = base ? [base] : [...this.snapshots.keys()];
+    await Promise.all(targets.filter((b) => this.sessions.inside?.id !== b).map(async (b) => {
+      try {
+        await this.sessions.setVersion(b, await this.sessions.client(b).getVersion());
+        const snap = this.snapshots.get(b);
+        if (snap) snap.record = this.sessions.hub(b) ?? snap.record;
+      } catch (e) {
+        this.logger.warn(`reading the version of ${b} failed: ${(e as Error).message}`);
+      }
+    }));
+  }
+
   /** Lists the kernels running on a ready server (for the tree's third level). */
   async loadKernels(base: string, serverName: string): Promise<KernelInfo[]> {
     const snap = this.snapshots.get(base);

@@ -9,6 +9,7 @@ import { encodeResourceId } from '../../shared/resourceIds';
 import { code, joinMarkdown, markdown, plainLabel, plainText } from '../../shared/text/untrustedText';
 import { toMarkdownString } from '../../editor/untrustedMarkdown';
 import { localKernelsNote, missingScopeMessages, thisServerTag } from './insideHubNodes';
+import { hubSupportsSharing } from '../hubShares';
 
 export type HubTreeNode =
   | { kind: 'hub'; base: string }
@@ -114,8 +115,10 @@ export class HubTreeProvider extends Disposable implements vscode.TreeDataProvid
         ], '\n\n'));
         const [icon, color] = STATE_ICON[s.state];
         item.iconPath = new vs.ThemeIcon(here ? 'vm-active' : icon, color ? new vs.ThemeColor(color) : undefined);
-        // '.this' last: Delete (…named$) is not offered for the server this editor runs on.
-        item.contextValue = `pangeo.server.${s.state}${s.name ? '.named' : ''}${here ? '.this' : ''}`;
+        // '.share' (JupyterHub 5.0+ serves /hub/api/shares) before '.named'; '.this' last: Delete (…named$) is not
+        // offered for the server this editor runs on.
+        const share = hubSupportsSharing(this.service.snapshot(node.base)?.record.version) ? '.share' : '';
+        item.contextValue = `pangeo.server.${s.state}${share}${s.name ? '.named' : ''}${here ? '.this' : ''}`;
         return item;
       }
       case 'kernel': {
