@@ -10,17 +10,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { startTestHub, TestHub } from '../../support/jupyterhub';
-import { HubClient } from '../../../src/hubs/hubClient';
+import type { TestHub } from '../../support/jupyterhub';
+import { SignedInServer, startSignedInServer } from '../../support/hubKernels';
+import type { TcpForwarder } from '../../support/tcpForwarder';
 import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
-import { isPangeoError } from '../../../src/core/http/errors';
-import { KernelState, NotebookKernel, ServerProbe } from '../../../src/kernels/notebookKernel';
+import { KernelState } from '../../../src/kernels/notebookKernel';
 import { CellOutput, CellOutputState, DisplayIndex } from '../../../src/kernels/cellOutputs';
 import { RunRecorder } from '../../../src/kernels/reattach/runRecorder';
 import { NotebookLedger } from '../../../src/kernels/reattach/runLedger';
 import { ReplayedRun } from '../../../src/kernels/reattach/replayedRun';
 import { reattachRuns } from '../../../src/kernels/reattach/reattachKernel';
-import { startTcpForwarder, TcpForwarder } from './tcpForwarder';
 
 const USER = 'alice';
 const LINES = 225;
@@ -60,39 +59,20 @@ function proxyPids(hub: TestHub): number[] {
 }
 
 describe('reattach to a running cell through a real hub', { timeout: 300_000 }, () => {
+  let setup: SignedInServer | undefined;
   let hub: TestHub;
   let fwd: TcpForwarder;
-  let client: HubClient;
   let jupyter: JupyterServerClient;
-  const kernels: NotebookKernel[] = [];
 
-  const probe = async (): Promise<ServerProbe> => {
-    try {
-      return (await client.getServer(USER, '')).state === 'ready' ? 'ready' : 'stopped';
-    } catch (e) {
-      return isPangeoError(e, 'NotFound') ? 'stopped' : 'unknown';
-    }
-  };
-
-  const newKernel = (sessionPath: string, clientId: string) => {
-    const kernel = new NotebookKernel({ jupyter, kernelName: 'python3', sessionPath, sessionName: 'reattach.ipynb', probeServer: probe, clientId });
-    kernels.push(kernel);
-    return kernel;
-  };
+  const newKernel = (sessionPath: string, clientId: string) => setup!.newKernel({ sessionPath, sessionName: 'reattach.ipynb', clientId });
 
   before(async () => {
-    hub = await startTestHub({ users: [USER] });
-    fwd = await startTcpForwarder(Number(new URL(hub.url).port));
-    const token = (await new HubClient(hub.url).createTokenWithPassword(USER, hub.password, { note: 'reattach test', expiresInSeconds: 3600 })).token;
-    client = new HubClient(`http://127.0.0.1:${fwd.port}/`, { token });
-    const server = await client.startAndWait(USER, '', {}, { timeoutMs: 60_000 });
-    jupyter = new JupyterServerClient(server.url!, client.http);
+    setup = await startSignedInServer({ note: 'reattach test', user: USER });
+    ({ hub, fwd, jupyter } = setup);
   });
 
   after(async () => {
-    for (const k of kernels) await k.shutdown().catch(() => undefined);
-    await fwd?.close();
-    await hub?.stop();
+    await setup?.stop();
   });
 
   test('counter for 45 s: socket cut 10 s, proxy killed and restarted, client replaced: every line once, in order, with the result', async () => {
