@@ -11,7 +11,7 @@ import { CellOutputState, DisplayIndex } from '../src/kernels/cellOutputs';
 import { ReplayedRun } from '../src/kernels/reattach/replayedRun';
 import { reattachRuns } from '../src/kernels/reattach/reattachKernel';
 import type { NotebookLedger } from '../src/kernels/reattach/runLedger';
-import { startTcpForwarder } from '../test/integration/kernels/tcpForwarder';
+import { startTcpForwarder } from '../test/support/tcpForwarder';
 
 const LINES = 10_000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

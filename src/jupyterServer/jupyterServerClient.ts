@@ -173,8 +173,9 @@ interface ConnectionInternals {
 export class KernelSession {
   constructor(readonly connection: KernelConnection, readonly kernel: KernelInfo, private readonly where: string) {
     // @jupyterlab/services, after a socket closes early, asks for the kernel model and (10-30 s later when the network
-    // was down) handles that old close as if it were the current socket's, closing a healthy new socket: what the
-    // server had just written into it (its replay) is lost. Closes of a socket the library has replaced are ignored.
+    // was down) handles that old close, or the error event before it, as if it were the current socket's, closing a
+    // healthy new socket: what the server had just written into it (its replay) is lost. Close and error events of a
+    // socket the library has replaced are ignored (kernelWebSocket.ts tags both with their socket).
     const internals = connection as unknown as ConnectionInternals;
     const handleClose = internals._onWSClose;
     internals._onWSClose = (evt: unknown) => {

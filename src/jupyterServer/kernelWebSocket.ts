@@ -74,9 +74,10 @@ export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: Auth
       socket.binaryType = 'arraybuffer';
       socket.onopen = (e) => this.onopen(e);
       socket.onmessage = (e) => this.onmessage(e);
-      // The event names its socket: a late close of a socket the library has replaced is told apart (KernelSession).
+      // Close and error events name their socket: the late handling of a socket the library has replaced (it handles
+      // an early failure's first event, often the error, after a REST look-up) is told apart (KernelSession).
       socket.onclose = (e) => this.onclose(Object.assign(e, { kernelSocket: this }));
-      socket.onerror = (e) => this.onerror(e);
+      socket.onerror = (e) => this.onerror(Object.assign(e, { kernelSocket: this }));
       this.socket = socket;
     }
 
@@ -85,7 +86,7 @@ export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: Auth
       if (this.closedEarly) return;
       this.closedEarly = true;
       const message = e instanceof Error ? e.message : String(e);
-      this.onerror({ type: 'error', message, error: e });
+      this.onerror({ type: 'error', message, error: e, kernelSocket: this });
       this.onclose({ type: 'close', code: 1006, reason: message, wasClean: false, kernelSocket: this });
     }
   };

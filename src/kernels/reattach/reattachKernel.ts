@@ -8,13 +8,21 @@ import { sleep } from '../../core/http/httpClient';
 import type { Event } from '../../core/emitter';
 import type { LedgerRun, NotebookLedger } from './runLedger';
 import type { ReplayedRun } from './replayedRun';
+import type { KernelState } from '../kernelState';
 
 /** What reattaching needs of a NotebookKernel (created with the ledger's clientId). */
 export interface ReattachableKernel {
   readonly onDidAttach: Event<KernelSession>;
+  /** The connection's verdicts: a stopped server, a shut-down kernel or a connection given up ends the wait. */
+  readonly onDidChangeState: Event<{ state: KernelState; message?: string }>;
   readonly kernelId: string | undefined;
   connect(): Promise<void>;
 }
+
+/** States of the notebook's kernel connection after which no more of the run can arrive through it. */
+const NOTHING_MORE: ReadonlySet<KernelState> = new Set(['server-stopped', 'disconnected', 'shut-down']);
+/** How long the server may leave the kernel's state unanswered (errors other than "no such kernel") before a run stops waiting. */
+const UNANSWERED_MS = 60_000;
 
 export interface ReattachOptions {
   jupyter: Pick<JupyterServerClient, 'getKernel'>;
@@ -25,10 +33,12 @@ export interface ReattachOptions {
   onGap(run: LedgerRun, text: string): void;
   /** Between looks at the kernel's state while a run waits for its end (ms). */
   pollMs?: number;
+  /** A run stops waiting when the kernel's state could not be read for this long (ms). */
+  unansweredMs?: number;
   signal?: AbortSignal;
 }
 
-export type ReattachOutcome = 'reattached' | 'kernel-gone' | 'kernel-restarted';
+export type ReattachOutcome = 'reattached' | 'kernel-gone' | 'kernel-restarted' | 'unreachable';
 
 /** "14:03:07": when the output shown before the reload ends (local time, as the user's clock shows it). */
 export function clockTime(ms: number): string {
@@ -57,6 +67,14 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
   // Read now: the ledger's recorder notes the session of the messages to come.
   const expectedSession = ledger.kernelSession;
   let restarted = false;
+  // The connection itself gave up (server stopped, kernel shut down, reconnecting abandoned): nothing more can arrive.
+  const ended = new AbortController();
+  let endedWhy = '';
+  const stateSub = kernel.onDidChangeState(({ state, message }) => {
+    if (!NOTHING_MORE.has(state) || ended.signal.aborted) return;
+    endedWhy = message ?? (state === 'shut-down' ? 'The kernel was shut down.' : 'The connection to the kernel was lost.');
+    ended.abort();
+  });
   const sub = kernel.onDidAttach((session) => {
     const slot = (_: unknown, args: { msg: KernelMessage.IMessage; direction: string }) => {
       if (args.direction !== 'recv') return;
@@ -80,24 +98,44 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
     // The replay comes first on the new socket; a kernel that is idle twice in a row afterwards has finished every
     // request, so a run still waiting then ended while the server kept nothing for this window.
     let idleLooks = 0;
+    let unansweredSince: number | undefined;
+    let unanswered = '';
     const allEnded = Promise.all(runs.map((r) => r.replay.done));
-    while (runs.some((r) => !r.replay.finished) && !restarted && !opts.signal?.aborted) {
+    const stopWaiting = opts.signal ? AbortSignal.any([opts.signal, ended.signal]) : ended.signal;
+    while (runs.some((r) => !r.replay.finished) && !restarted && !stopWaiting.aborted) {
       const pause = new AbortController();
-      await Promise.race([sleep(opts.pollMs ?? 2_000, opts.signal ? AbortSignal.any([opts.signal, pause.signal]) : pause.signal).catch(() => undefined), allEnded]);
+      await Promise.race([sleep(opts.pollMs ?? 2_000, AbortSignal.any([stopWaiting, pause.signal])).catch(() => undefined), allEnded]);
       pause.abort();
-      if (runs.every((r) => r.replay.finished) || opts.signal?.aborted) break;
-      const state = await jupyter.getKernel(ledger.kernelId).then((k) => k.executionState, (e: unknown) => (isPangeoError(e, 'NotFound') ? 'gone' : undefined));
+      if (runs.every((r) => r.replay.finished) || stopWaiting.aborted) break;
+      const state = await jupyter.getKernel(ledger.kernelId).then((k) => k.executionState ?? 'unknown', (e: unknown) => {
+        if (isPangeoError(e, 'NotFound')) return 'gone';
+        unanswered = isPangeoError(e) ? e.userMessage : e instanceof Error ? e.message : String(e);
+        return undefined;
+      });
       if (state === 'gone') {
         loseAll((run) => `The kernel is gone from the server (shut down or culled), so this cell's output after ${clockTime(run.lastOutputAt)} and its result are lost.`);
         return 'kernel-gone';
       }
+      // A server that stopped answering (stopped, signed out, network gone): the run cannot be followed, never spin.
+      if (state === undefined) {
+        unansweredSince ??= Date.now();
+        if (Date.now() - unansweredSince >= (opts.unansweredMs ?? UNANSWERED_MS)) {
+          loseAll((run) => `Could not ask the server about the kernel this cell runs on (${unanswered}), so its output after ${clockTime(run.lastOutputAt)} and its result are not shown. It may still be running on the server.`);
+          return 'unreachable';
+        }
+      } else unansweredSince = undefined;
       idleLooks = state === 'idle' ? idleLooks + 1 : 0;
       if (idleLooks >= 2) {
         loseAll((run) => `The cell finished while no window was attached, but the server did not keep its messages for this window (another client connected meanwhile, or the server dropped them): output after ${clockTime(run.lastOutputAt)} and the result are missing. Run the cell again to see them.`);
       }
     }
+    if (ended.signal.aborted && runs.some((r) => !r.replay.finished)) {
+      loseAll((run) => `${endedWhy} This cell's output after ${clockTime(run.lastOutputAt)} and its result are not shown; it may still be running on the server.`);
+      return 'unreachable';
+    }
     return restarted ? 'kernel-restarted' : 'reattached';
   } finally {
     sub.dispose();
+    stateSub.dispose();
   }
 }

@@ -67,8 +67,11 @@ if (hubConfig()) {
       // The editor selects the controller again once it is offered; selecting it ourselves is the same step.
       await selectOurController(editor, before.controllerId, 60_000);
       const cell = () => editor.notebook.cellAt(0);
-      await until('the cell to end after the reload', () => cell().executionSummary?.success !== undefined && plainText(editor, 0).length > 0, 150_000, 250);
+      // The end itself (a result, or the plain message of what is missing): what the cell then shows is asserted below.
+      await until('the cell to end after the reload', () => cell().executionSummary?.success !== undefined, 150_000, 250);
       console.log(`[e2e] reattached cell ended ${Date.now() - reopened} ms after the notebook was shown again`);
+      const shown = cellOutputs(editor, 0).filter((o) => o.mime !== STDOUT_MIME);
+      assert.equal(cell().executionSummary?.success, true, `the cell ended with its result, not: ${JSON.stringify(shown).slice(0, 2_000)}`);
       const lines = stdoutLines(editor);
       assert.deepEqual(lines, Array.from({ length: LINES }, (_, i) => String(i)), `every line once, in order (${before.linesBefore} shown before the reload)`);
       assert.deepEqual(plainText(editor, 0), ["'finished'"], 'the cell\'s result');

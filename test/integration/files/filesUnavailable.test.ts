@@ -12,7 +12,7 @@ import { HubSessions } from '../../../src/hubs/hubSessions';
 import { HubService } from '../../../src/hubs/editor/hubService';
 import { registerServerFiles, type ServerFilesModule } from '../../../src/files/editor/module';
 import { silentLogger } from '../../../src/core/log';
-import { startTcpForwarder, TcpForwarder } from '../kernels/tcpForwarder';
+import { startTcpForwarder, TcpForwarder } from '../../support/tcpForwarder';
 
 const USER = 'alice';
 

@@ -22,7 +22,7 @@ import { silentLogger } from '../../../src/core/log';
 import { NotebookKernel } from '../../../src/kernels/notebookKernel';
 import { ServerTerminals } from '../../../src/terminals/serverTerminals';
 import { TerminalLink, TerminalLinkState } from '../../../src/terminals/terminalLink';
-import { startTcpForwarder, TcpForwarder } from '../kernels/tcpForwarder';
+import { startTcpForwarder, TcpForwarder } from '../../support/tcpForwarder';
 import { asUri, createFakeVscode, FakeFileSystemError } from '../../support/fakeVscode';
 
 const USER = 'ana maría@x,(y)';

@@ -2,14 +2,15 @@
 // reuse of a kept kernel, a dropped websocket (through a TCP forwarder we cut) and a server stopped under the kernel.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestHub, TestHub } from '../../support/jupyterhub';
+import type { TestHub } from '../../support/jupyterhub';
+import { SignedInServer, startSignedInServer } from '../../support/hubKernels';
+import type { TcpForwarder } from '../../support/tcpForwarder';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { isPangeoError } from '../../../src/core/http/errors';
-import { CellRunResult, KernelState, NotebookKernel, ServerProbe, ServerStoppedError } from '../../../src/kernels/notebookKernel';
+import { CellRunResult, KernelState, NotebookKernel, ServerStoppedError } from '../../../src/kernels/notebookKernel';
 import { OutputChange } from '../../../src/kernels/cellOutputs';
 import { OutputItem } from '../../../src/kernels/outputItems';
-import { startTcpForwarder, TcpForwarder } from './tcpForwarder';
 import { waitForState } from './kernelStates';
 
 const USER = 'alice';
@@ -20,43 +21,29 @@ function textOf(result: CellRunResult, mime = 'text/plain'): string[] {
 
 
 describe('NotebookKernel against a real hub and ipykernel', { timeout: 300_000 }, () => {
+  let setup: SignedInServer | undefined;
   let hub: TestHub;
   let fwd: TcpForwarder;
   let client: HubClient;
   let jupyter: JupyterServerClient;
-  const kernels: NotebookKernel[] = [];
+  let made = 0;
 
-  const probe = async (): Promise<ServerProbe> => {
-    try {
-      return (await client.getServer(USER, '')).state === 'ready' ? 'ready' : 'stopped';
-    } catch (e) {
-      return isPangeoError(e, 'NotFound') ? 'stopped' : 'unknown';
-    }
-  };
-
-  function newKernel(sessionPath = `pangeo-vscode/test/${kernels.length}.ipynb`): NotebookKernel {
-    const kernel = new NotebookKernel({ jupyter, kernelName: 'python3', sessionPath, sessionName: 'test.ipynb', probeServer: probe, backoffMs: [300, 600, 1000] });
-    kernels.push(kernel);
-    return kernel;
+  function newKernel(sessionPath?: string): NotebookKernel {
+    const n = made++; // every kernel counts, as the path numbers did before
+    return setup!.newKernel({ sessionPath: sessionPath ?? `pangeo-vscode/test/${n}.ipynb`, sessionName: 'test.ipynb', backoffMs: [300, 600, 1000] });
   }
 
   const run = (kernel: NotebookKernel, code: string, changes?: OutputChange[]) =>
     kernel.run({ code, onChange: (c) => changes?.push(c) });
 
   before(async () => {
-    hub = await startTestHub({ users: [USER] });
-    fwd = await startTcpForwarder(Number(new URL(hub.url).port));
-    const token = (await new HubClient(hub.url).createTokenWithPassword(USER, hub.password, { note: 'kernels test', expiresInSeconds: 3600 })).token;
     // Everything goes through the forwarder, so the test can drop the kernel's websocket.
-    client = new HubClient(`http://127.0.0.1:${fwd.port}/`, { token });
-    const server = await client.startAndWait(USER, '', {}, { timeoutMs: 60_000 });
-    jupyter = new JupyterServerClient(server.url!, client.http);
+    setup = await startSignedInServer({ note: 'kernels test', user: USER });
+    ({ hub, fwd, client, jupyter } = setup);
   });
 
   after(async () => {
-    for (const k of kernels) await k.shutdown().catch(() => undefined);
-    await fwd?.close();
-    await hub?.stop();
+    await setup?.stop();
   });
 
   test('first run starts a kernel: 1+1 → "2" with execution count; print → stream; 1/0 → ZeroDivisionError', async () => {

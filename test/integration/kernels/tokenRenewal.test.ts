@@ -3,13 +3,12 @@
 // the hub), the kernel websocket dropped, and a cell run: the reconnect must ask the session for the current token.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestHub, TestHub } from '../../support/jupyterhub';
+import { HubWithForwarder, startHubWithForwarder } from '../../support/hubKernels';
 import { SecretMap } from '../../support/memoryStores';
 import { MemoryStore } from '../../../src/core/keyValueStore';
 import { HubSessions } from '../../../src/hubs/hubSessions';
 import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { CellRunResult, KernelState, NotebookKernel, ServerProbe } from '../../../src/kernels/notebookKernel';
-import { startTcpForwarder, TcpForwarder } from './tcpForwarder';
 import { waitForState } from './kernelStates';
 import { RunRecorder } from '../../../src/kernels/reattach/runRecorder';
 import { NotebookLedger } from '../../../src/kernels/reattach/runLedger';
@@ -25,27 +24,20 @@ function plainText(result: CellRunResult): string[] {
 
 
 describe('a kernel after a token renewal, against a real hub and ipykernel', { timeout: 240_000 }, () => {
-  let hub: TestHub;
-  let fwd: TcpForwarder;
-  let kernel: NotebookKernel | undefined;
-  const others: NotebookKernel[] = [];
+  let setup: HubWithForwarder | undefined;
 
   // The single-user server would otherwise take the revoked token from its 5-minute token cache.
   before(async () => {
-    hub = await startTestHub({ users: [USER], serverTokenCacheSeconds: 1 });
-    fwd = await startTcpForwarder(Number(new URL(hub.url).port));
+    setup = await startHubWithForwarder({ users: [USER], serverTokenCacheSeconds: 1 });
   });
 
   after(async () => {
-    await kernel?.shutdown().catch(() => undefined);
-    for (const k of others) await k.shutdown().catch(() => undefined);
-    await fwd?.close();
-    await hub?.stop();
+    await setup?.stop();
   });
 
-  test('renewed (old token revoked), kernel socket dropped: the next cell reconnects with the new token and runs', async () => {
-    // Everything goes through the forwarder, so the test can drop the kernel's websocket.
-    const base = `http://127.0.0.1:${fwd.port}/`;
+  /** Signed in as the editor does (HubSessions, password), the server started; everything through the forwarder. */
+  async function signedIn() {
+    const { base, hub } = setup!;
     const sessions = new HubSessions(new MemoryStore(), new SecretMap());
     await sessions.addHub(base);
     await sessions.signInWithPassword(base, USER, hub.password, 3600);
@@ -53,9 +45,16 @@ describe('a kernel after a token renewal, against a real hub and ipykernel', { t
     const server = await client.startAndWait(USER, '', {}, { timeoutMs: 60_000 });
     const jupyter = new JupyterServerClient(server.url!, client.http);
     const probeServer = async (): Promise<ServerProbe> => ((await client.getServer(USER, '')).state === 'ready' ? 'ready' : 'stopped');
+    return { base, hub, sessions, server, jupyter, probeServer };
+  }
+
+  test('renewed (old token revoked), kernel socket dropped: the next cell reconnects with the new token and runs', async () => {
+    // Everything goes through the forwarder, so the test can drop the kernel's websocket.
+    const { base, hub, sessions, server, jupyter, probeServer } = await signedIn();
+    const { fwd } = setup!;
     // The editor's reconnect policy (the kernel is not dropped and started again for ten minutes), quicker checks.
-    kernel = new NotebookKernel({ jupyter, kernelName: 'python3', sessionPath: 'pangeo-vscode/test/renewal.ipynb', sessionName: 'renewal.ipynb',
-      probeServer, backoffMs: [300, 600, 1000] });
+    const kernel = setup!.track(new NotebookKernel({ jupyter, kernelName: 'python3', sessionPath: 'pangeo-vscode/test/renewal.ipynb', sessionName: 'renewal.ipynb',
+      probeServer, backoffMs: [300, 600, 1000] }));
     assert.deepEqual(plainText(await kernel.run({ code: 'kept = 6 * 7', onChange: () => undefined })), []);
 
     const oldToken = (await sessions.token(base))!;
@@ -84,18 +83,10 @@ describe('a kernel after a token renewal, against a real hub and ipykernel', { t
   });
 
   test('issue 19: a reattach (window reload) after a renewal connects with the new token and gets the kept output', async () => {
-    const base = `http://127.0.0.1:${fwd.port}/`;
-    const sessions = new HubSessions(new MemoryStore(), new SecretMap());
-    await sessions.addHub(base);
-    await sessions.signInWithPassword(base, USER, hub.password, 3600);
-    const client = sessions.client(base);
-    const server = await client.startAndWait(USER, '', {}, { timeoutMs: 60_000 });
     // One server client for both windows: each socket must ask for the token of the moment.
-    const jupyter = new JupyterServerClient(server.url!, client.http);
-    const probeServer = async (): Promise<ServerProbe> => ((await client.getServer(USER, '')).state === 'ready' ? 'ready' : 'stopped');
+    const { base, sessions, jupyter, probeServer } = await signedIn();
     const opts = { jupyter, kernelName: 'python3', sessionPath: 'pangeo-vscode/test/renewal-reattach.ipynb', sessionName: 'renewal-reattach.ipynb', probeServer };
-    const first = new NotebookKernel({ ...opts, clientId: 'renewal-reattach-key' });
-    others.push(first);
+    const first = setup!.track(new NotebookKernel({ ...opts, clientId: 'renewal-reattach-key' }));
     let ledger: NotebookLedger | undefined;
     const recorder = new RunRecorder(first, jupyter.serverUrl, (l) => {
       ledger = l && structuredClone(l);
@@ -121,8 +112,7 @@ describe('a kernel after a token renewal, against a real hub and ipykernel', { t
     assert.notEqual(await sessions.token(base), oldToken, 'renewal switched tokens');
     await new Promise((r) => setTimeout(r, 1500)); // past the server's 1-second token cache
 
-    const second = new NotebookKernel({ ...opts, clientId: kept.clientId });
-    others.push(second);
+    const second = setup!.track(new NotebookKernel({ ...opts, clientId: kept.clientId }));
     const outputs = new CellOutputState(new DisplayIndex());
     const replay = new ReplayedRun(kept.runs[0]!.msgId, outputs, () => undefined);
     assert.equal(await reattachRuns({ jupyter, kernel: second, ledger: kept, runs: [{ run: kept.runs[0]!, replay }], onGap: () => undefined }), 'reattached');

@@ -10,7 +10,8 @@ import { cellHash, findRunCell, isNotebookLedger, LedgerRun, NotebookLedger, not
 import { reattachRuns } from '../../../src/kernels/reattach/reattachKernel';
 import { RunRecorder } from '../../../src/kernels/reattach/runRecorder';
 import { Emitter } from '../../../src/core/emitter';
-import { NotFoundError } from '../../../src/core/http/errors';
+import { NotFoundError, UnreachableError } from '../../../src/core/http/errors';
+import type { KernelState } from '../../../src/kernels/kernelState';
 import type { KernelInfo, KernelSession } from '../../../src/jupyterServer/jupyterServerClient';
 import { mockClock } from '../../support/mockClock';
 
@@ -117,9 +118,12 @@ function fakeSession(id = 'k1') {
 
 function fakeKernel(session: KernelSession, onConnect: () => void) {
   const attach = new Emitter<KernelSession>();
+  const states = new Emitter<{ state: KernelState; message?: string }>();
   let connected = false;
   return {
     onDidAttach: attach.event,
+    onDidChangeState: states.event,
+    setState: (state: KernelState, message?: string) => states.fire({ state, message }),
     get kernelId() {
       return connected ? session.id : undefined;
     },
@@ -141,13 +145,14 @@ function ledgerWith(run: Partial<LedgerRun> = {}): NotebookLedger {
   };
 }
 
-function jupyterAnswering(...answers: (Partial<KernelInfo> | 'gone')[]) {
+function jupyterAnswering(...answers: (Partial<KernelInfo> | 'gone' | 'unreachable')[]) {
   let i = 0;
   return {
     asked: () => i,
     getKernel: async (id: string): Promise<KernelInfo> => {
       const a = answers[Math.min(i++, answers.length - 1)]!;
       if (a === 'gone') throw new NotFoundError(`api/kernels/${id}`);
+      if (a === 'unreachable') throw new UnreachableError('the server', 'connection refused');
       return { id, name: 'python3', ...a };
     },
   };
@@ -219,6 +224,68 @@ describe('reattachRuns', () => {
     const end = await replay.done;
     assert.match(end.kind === 'lost' ? end.why : '', /finished while no window was attached/);
     assert.equal(jupyter.asked(), 4);
+  });
+});
+
+describe('reattachRuns never leaves a cell spinning', () => {
+  test('the server stops answering about the kernel: after the bound the run ends saying it cannot be followed', async (t) => {
+    const clock = mockClock(t, { date: true });
+    const ledger = ledgerWith();
+    const kernel = fakeKernel(fakeSession().session, () => undefined);
+    const { replay } = newReplay();
+    const jupyter = jupyterAnswering({ connections: 0 }, { executionState: 'busy' }, 'unreachable');
+    const stop = new AbortController();
+    const playing = reattachRuns({ jupyter, kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: () => undefined, pollMs: 1_000, unansweredMs: 10_000, signal: stop.signal });
+    try {
+      await clock.advance(12_000, 1_000);
+      assert.equal(replay.finished, true, 'the run stopped waiting');
+      assert.equal(await playing, 'unreachable');
+      const end = await replay.done;
+      assert.match(end.kind === 'lost' ? end.why : '', /Could not ask the server.*connection refused.*after \d\d:\d\d:\d\d.*may still be running/);
+    } finally {
+      stop.abort(); // without the bound the loop would poll for ever
+      await clock.advance(1_000);
+    }
+  });
+
+  test('a server that answers again in time keeps the run waiting (a passing outage is not the end)', async (t) => {
+    const clock = mockClock(t, { date: true });
+    const ledger = ledgerWith();
+    const kernel = fakeKernel(fakeSession().session, () => undefined);
+    const { replay } = newReplay();
+    const jupyter = jupyterAnswering({ connections: 0 }, 'unreachable', 'unreachable', 'unreachable', { executionState: 'busy' }, 'unreachable', 'unreachable', 'unreachable', { executionState: 'busy' });
+    const stop = new AbortController();
+    const playing = reattachRuns({ jupyter, kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: () => undefined, pollMs: 1_000, unansweredMs: 3_500, signal: stop.signal });
+    await clock.advance(9_000, 1_000);
+    assert.equal(replay.finished, false);
+    stop.abort();
+    await clock.advance(1_000);
+    assert.equal(await playing, 'reattached');
+  });
+
+  test('the connection gives up (server stopped, kernel shut down): the run ends at once with the reason', async (t) => {
+    const clock = mockClock(t);
+    const ledger = ledgerWith();
+    const kernel = fakeKernel(fakeSession().session, () => undefined);
+    const { replay } = newReplay();
+    const stop = new AbortController();
+    const playing = reattachRuns({ jupyter: jupyterAnswering({ connections: 0 }, { executionState: 'busy' }), kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: () => undefined, pollMs: 1_000, signal: stop.signal });
+    try {
+      await clock.advance(3_000, 1_000);
+      assert.equal(replay.finished, false, 'a busy kernel: the run goes on');
+      kernel.setState('reconnecting', 'Lost the connection; reconnecting…');
+      await clock.settle();
+      assert.equal(replay.finished, false, 'reconnecting is not the end');
+      kernel.setState('server-stopped', 'The Jupyter server http://hub/user/a/ is not running (it was stopped or culled).');
+      await clock.settle();
+      assert.equal(replay.finished, true, 'the run stopped waiting');
+      assert.equal(await playing, 'unreachable');
+      const end = await replay.done;
+      assert.match(end.kind === 'lost' ? end.why : '', /^The Jupyter server .* is not running .* output after \d\d:\d\d:\d\d and its result are not shown/);
+    } finally {
+      stop.abort();
+      await clock.advance(1_000);
+    }
   });
 });
 
