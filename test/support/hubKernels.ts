@@ -4,8 +4,9 @@
 // started through the forwarder, and the hub probe the editor asks while a socket is down.
 import { startTestHub, TestHub, TestHubOptions } from './jupyterhub';
 import { startTcpForwarder, TcpForwarder } from './tcpForwarder';
-import { HubClient } from '../../src/hubs/hubClient';
-import { JupyterServerClient } from '../../src/jupyterServer/jupyterServerClient';
+import type { HubClient } from '../../src/hubs/hubClient';
+import type { JupyterServerClient } from '../../src/jupyterServer/jupyterServerClient';
+import { signInAndStart } from './hubServer';
 import { isPangeoError } from '../../src/core/http/errors';
 import { NotebookKernel, NotebookKernelOptions, ServerProbe } from '../../src/kernels/notebookKernel';
 
@@ -58,11 +59,7 @@ export async function startSignedInServer(opts: { note: string; user?: string; h
   const user = opts.user ?? 'alice';
   const setup = await startHubWithForwarder({ users: [user], ...opts.hub });
   try {
-    const { hub } = setup;
-    const token = (await new HubClient(hub.url).createTokenWithPassword(user, hub.password, { note: opts.note, expiresInSeconds: 3600 })).token;
-    const client = new HubClient(setup.base, { token });
-    const server = await client.startAndWait(user, '', {}, { timeoutMs: 60_000 });
-    const jupyter = new JupyterServerClient(server.url!, client.http);
+    const { client, jupyter } = await signInAndStart(setup.hub, user, opts.note, setup.base);
     const probe = async (): Promise<ServerProbe> => {
       try {
         return (await client.getServer(user, '')).state === 'ready' ? 'ready' : 'stopped';

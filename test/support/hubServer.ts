@@ -24,14 +24,19 @@ export interface HubWithServerOptions {
   clientUrl?(hub: TestHub): string | Promise<string>;
 }
 
+/** Signs `user` in to a started hub with the hub's password and starts the user's default server, talking to `base`. */
+export async function signInAndStart(hub: TestHub, user: string, note: string, base = hub.url): Promise<Omit<HubWithServer, 'hub'>> {
+  const token = (await new HubClient(hub.url).createTokenWithPassword(user, hub.password, { note, expiresInSeconds: 3600 })).token;
+  const client = new HubClient(base, { token });
+  const server = await client.startAndWait(user, '', {}, { timeoutMs: 60_000 });
+  return { token, client, server, jupyter: new JupyterServerClient(server.url!, client.http) };
+}
+
 /** Starts the hub, signs `user` in with the hub's password, and starts the user's default server. */
 export async function startHubWithServer(opts: HubWithServerOptions): Promise<HubWithServer> {
   const hub = await startTestHub({ ...opts.hub, users: opts.hub?.users ?? [opts.user] });
   try {
-    const token = (await new HubClient(hub.url).createTokenWithPassword(opts.user, hub.password, { note: opts.note, expiresInSeconds: 3600 })).token;
-    const client = new HubClient(opts.clientUrl ? await opts.clientUrl(hub) : hub.url, { token });
-    const server = await client.startAndWait(opts.user, '', {}, { timeoutMs: 60_000 });
-    return { hub, token, client, server, jupyter: new JupyterServerClient(server.url!, client.http) };
+    return { hub, ...(await signInAndStart(hub, opts.user, opts.note, opts.clientUrl ? await opts.clientUrl(hub) : hub.url)) };
   } catch (e) {
     await hub.stop();
     throw e;
