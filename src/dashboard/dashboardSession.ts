@@ -4,7 +4,7 @@ import { redact } from '../core/http/redact';
 import type { Logger } from '../core/log';
 import { SampleSeries } from '../shared/dashboard/sampleSeries';
 import { PollLoop } from '../core/pollLoop';
-import { SchedulerSampler } from './metrics/schedulerSampler';
+import { SchedulerSampler, type SamplerOptions } from './metrics/schedulerSampler';
 import type { SamplerState } from '../shared/dashboard/feedStatus';
 import type { ClusterSample } from '../shared/dashboard/sampleModel';
 import { AdaptiveBounds, HostMessage, isWebviewMessage, WebviewMessage } from '../shared/protocol/panels';
@@ -38,6 +38,8 @@ export interface DashboardSessionOptions {
   probeKernels?: ProbeKernels;
   /** How often the kernel probe runs while the panel is visible (ms). */
   probeIntervalMs?: number;
+  /** Where identity.json is read (the sampler's default: a worker thread from ~300 workers; the benchmark names its bundle). */
+  identityThread?: SamplerOptions['identityThread'];
 }
 
 /** One line for the webview: the typed error's message and hint, with secrets masked. */
@@ -95,6 +97,11 @@ export class DashboardSession {
 
   get polling(): boolean {
     return this.loop.active;
+  }
+
+  /** Whether identity.json is read on a worker thread now (the benchmark checks it). */
+  get readsOffThread(): boolean {
+    return this.sampler?.readsOffThread ?? false;
   }
 
   /** Entry point for everything the webview posts; malformed messages are dropped and logged. */
@@ -199,7 +206,7 @@ export class DashboardSession {
       const connection = await this.target.connection();
       this.connection = connection;
       this.dashboardUrl = connection.dashboardUrl;
-      this.sampler = new SchedulerSampler(connection, { logger: this.opts.logger, fetch: this.opts.fetch, now: this.opts.now });
+      this.sampler = new SchedulerSampler(connection, { logger: this.opts.logger, fetch: this.opts.fetch, now: this.opts.now, identityThread: this.opts.identityThread });
     }
     return this.sampler;
   }
