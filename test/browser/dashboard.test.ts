@@ -9,6 +9,7 @@ import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../
 import { DaskCluster, startDaskCluster } from '../integration/metrics/daskFixture';
 import { formatBytes } from '../../webviews/shared/format';
 import { contrast, openWebview, setTheme, useBrowserPages, ThemeName, waitForPost, WebviewUnderTest } from './webviewTestHost';
+import { fromWorkerColumns } from '../../src/shared/dashboard/workerColumns';
 
 const chromium = useBrowserPages();
 const { skip, artifacts: ARTIFACTS } = chromium;
@@ -281,7 +282,7 @@ test('a 5,000-worker table, scrolled to the middle, shows the rows in view with 
       await session.tick();
       await flush();
       assert.ok(last?.type === 'dashboard/sample' && !last.workers.reset, 'an update carries a diff');
-      const sent = last.workers.upsert.find((r) => r.address === 'tcp://10.0.10.0:42500');
+      const sent = fromWorkerColumns(last.workers.upsert).find((r) => r.address === 'tcp://10.0.10.0:42500');
       assert.ok(sent, 'every worker changed this tick');
       const [textNow, title] = await memory();
       assert.equal(textNow, `${formatBytes(sent.memoryBytes)} / ${formatBytes(sent.memoryLimitBytes)}`);
