@@ -7,7 +7,8 @@
 //     (every worker heartbeats every tick) and as Dask paces heartbeats (~6 s at 1,000 workers: a third of the workers
 //     per 2 s poll; 26 s at 5,000: a 13th). identity.json is read on a worker thread (dist/threads/identity.js), so two times per tick: the
 //     extension host's main thread busy (what blocks the editor: the goal) and the tick's end-to-end latency; the
-//     same ticks read on the main thread (no worker thread) are measured beside them;
+//     same ticks read on the main thread (no worker thread) are measured beside them; and the session's whole tick
+//     (sampler, series, the sample message and its JSON serialization, which webview.postMessage does on that thread);
 //  2. webview: one update (message handling + render of cards, 5 uPlot charts, 4 bar lists, a busy task stream and a
 //     1,000-row table, with the microtasks it queues and the layout it causes) in Chromium vs JSON.parse of the same
 //     message in the same page;
