@@ -4,10 +4,10 @@ import { redact } from '../core/http/redact';
 import type { Logger } from '../core/log';
 import { SampleSeries } from '../shared/dashboard/sampleSeries';
 import { PollLoop } from '../core/pollLoop';
-import { SchedulerSampler } from './metrics/schedulerSampler';
+import { SchedulerSampler, type SamplerOptions } from './metrics/schedulerSampler';
 import type { SamplerState } from '../shared/dashboard/feedStatus';
 import type { ClusterSample } from '../shared/dashboard/sampleModel';
-import { AdaptiveBounds, HostMessage, isWebviewMessage, WebviewMessage } from '../shared/protocol/panels';
+import { AdaptiveBounds, HostMessage, isWebviewMessage, WebviewMessage, type WorkersUpdate } from '../shared/protocol/panels';
 import { summarize } from '../shared/dashboard/sampleSummary';
 import type { WorkerDiff } from './metrics/workerDiff';
 import type { DashboardConnection } from './metrics/schedulerSampler';
@@ -19,6 +19,7 @@ import { KernelProbeFeed, type ProbeKernels } from './kernelProbeFeed';
 import { ProbeOverlay } from './metrics/probeOverlay';
 import { diffWorkers } from './metrics/workerDiff';
 import type { WorkerRow } from '../shared/dashboard/workerFields';
+import { toWorkerColumns } from '../shared/dashboard/workerColumns';
 import type { DashboardTarget } from './dashboardSources';
 import { answerRequest } from '../shared/protocol/requests';
 
@@ -38,6 +39,13 @@ export interface DashboardSessionOptions {
   probeKernels?: ProbeKernels;
   /** How often the kernel probe runs while the panel is visible (ms). */
   probeIntervalMs?: number;
+  /** Where identity.json is read (the sampler's default: a worker thread from ~300 workers; the benchmark names its bundle). */
+  identityThread?: SamplerOptions['identityThread'];
+}
+
+/** A table update as it crosses to the webview: the rows as columns. */
+function update(reset: boolean, upsert: readonly WorkerRow[], remove: string[] = []): WorkersUpdate {
+  return { reset, upsert: toWorkerColumns(upsert), remove };
 }
 
 /** One line for the webview: the typed error's message and hint, with secrets masked. */
@@ -95,6 +103,11 @@ export class DashboardSession {
 
   get polling(): boolean {
     return this.loop.active;
+  }
+
+  /** Whether identity.json is read on a worker thread now (the benchmark checks it). */
+  get readsOffThread(): boolean {
+    return this.sampler?.readsOffThread ?? false;
   }
 
   /** Entry point for everything the webview posts; malformed messages are dropped and logged. */
@@ -199,7 +212,7 @@ export class DashboardSession {
       const connection = await this.target.connection();
       this.connection = connection;
       this.dashboardUrl = connection.dashboardUrl;
-      this.sampler = new SchedulerSampler(connection, { logger: this.opts.logger, fetch: this.opts.fetch, now: this.opts.now });
+      this.sampler = new SchedulerSampler(connection, { logger: this.opts.logger, fetch: this.opts.fetch, now: this.opts.now, identityThread: this.opts.identityThread });
     }
     return this.sampler;
   }
@@ -270,19 +283,16 @@ export class DashboardSession {
       return;
     }
     if (this.probeFeed) this.sentRows = sample.workerRows;
-    this.post({
-      type: 'dashboard/sample', summary,
-      workers: reset ? { reset: true, upsert: sample.workerRows, remove: [] } : { reset: false, upsert: [...diff.added, ...diff.changed], remove: diff.removed },
-    });
+    this.post({ type: 'dashboard/sample', summary, workers: reset ? update(true, sample.workerRows) : update(false, [...diff.added, ...diff.changed], diff.removed) });
   }
 
-  private overlaidUpdate(base: readonly WorkerRow[], reset: boolean): { reset: boolean; upsert: WorkerRow[]; remove: string[] } {
+  private overlaidUpdate(base: readonly WorkerRow[], reset: boolean): WorkersUpdate {
     const probe = this.probeFeed?.probe;
     const rows = this.overlay.apply(base, probe, { memoryFromProbe: this.memoryFromProbe });
     this.sentOverlaid = probe !== undefined;
     const d = reset || !this.sentRows ? undefined : diffWorkers(this.sentRows, rows);
     this.sentRows = rows;
-    return d ? { reset: false, upsert: [...d.added, ...d.changed], remove: d.removed } : { reset: true, upsert: rows, remove: [] };
+    return d ? update(false, [...d.added, ...d.changed], d.removed) : update(true, rows);
   }
 
   /** The probe's state, and its values in the rows the webview already has (as a diff). */
@@ -291,7 +301,7 @@ export class DashboardSession {
     const last = this.sampler?.lastSample;
     const workers = last && this.tableSent
       ? this.overlaidUpdate(last.workerRows, false)
-      : { reset: false, upsert: [], remove: [] };
+      : update(false, []);
     this.sentMemoryFromProbe = this.memoryFromProbe;
     const status = this.sentMemoryFromProbe ? { ...this.probeFeed.status, memoryFromProbe: true } : this.probeFeed.status;
     this.post({ type: 'dashboard/probe', status, workers });

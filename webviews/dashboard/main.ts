@@ -8,6 +8,7 @@ import { isHostMessage, type ClusterInfo, type HostMessage, type KernelProbeStat
 import type { RequestOutcome } from '../../src/shared/protocol/requests';
 import { CHARTED_TASK_STATES as TASK_STATES, SampleSeries } from '../../src/shared/dashboard/sampleSeries';
 import { WorkersTable } from './workersTable';
+import { cpuBars } from './cpuBars';
 import { BarList } from './barList';
 import { decodeResourceId } from '../../src/shared/resourceIds';
 import { TaskStreamChart } from './taskStreamChart';
@@ -62,10 +63,19 @@ const chartPrefixTime = new BarList(charts, {
 const chartWorkers = new Chart(charts, { title: 'Workers and threads', kind: 'time', series: [{ label: 'workers' }, { label: 'threads' }] }, 'chart-workers');
 const chartMemory = new Chart(charts, { title: 'Memory used vs limit', kind: 'time', yFormat: gib, series: [{ label: 'used', format: gib }, { label: 'limit', format: gib }] }, 'chart-memory');
 const chartTasks = new Chart(charts, { title: 'Tasks by state', kind: 'time', series: TASK_STATES.map((s) => ({ label: s })) }, 'chart-tasks');
-// The CPU bars follow the table's order; `cpuAddresses` maps a bar back to its worker.
+// The CPU bars follow the table's order; `cpuAddresses` maps a bar back to its worker, `cpuGroup` workers per bar.
 let cpuAddresses: string[] = [];
+let cpuGroup = 1;
+/** The bar of the selected worker: its own, or its group's when bars are grouped. */
+function cpuSlot(): number | undefined {
+  if (selected === undefined) return undefined;
+  const own = cpuAddresses.indexOf(selected);
+  if (own >= 0 || cpuGroup === 1) return own;
+  const i = table.rowsInOrder().findIndex((r) => r.address === selected);
+  return i < 0 ? undefined : Math.floor(i / cpuGroup);
+}
 const chartCpu = new Chart(charts, { title: 'CPU per worker', kind: 'bars', yFormat: formatPercent, series: [{ label: 'cpu %', format: formatPercent }],
-  highlight: () => (selected === undefined ? undefined : cpuAddresses.indexOf(selected)) }, 'chart-cpu');
+  highlight: cpuSlot }, 'chart-cpu');
 chartCpu.onPick((i) => { if (cpuAddresses[i]) select(cpuAddresses[i]); });
 const chartTransfer = new Chart(charts, { title: 'Transfers and spilling', kind: 'time', yFormat: gib,
   series: [{ label: 'in flight between workers', format: gib }, { label: 'spilled to disk', format: gib }] }, 'chart-transfer');
@@ -197,10 +207,12 @@ function render(): void {
   chartMemory.setData(x, [store.values('memoryUsedBytes'), store.values('memoryLimitBytes')]);
   chartTasks.setData(x, TASK_STATES.map((s) => store.values(`tasks.${s}`)));
   const rows = table.rowsInOrder();
-  const idx = rows.map((_, i) => i);
-  // Bars are labelled as the table's Name column, in the table's order.
-  const names = rows.map((r) => r.name || r.address);
-  chartCpu.setData(idx, [rows.map((r) => r.cpuPercent)], names);
+  // Bars are labelled as the table's Name column, in the table's order; grouped (the busiest of each group) once a
+  // bar per worker would be thinner than 2 px.
+  const cpu = cpuBars(rows, chartCpu.width / 2);
+  [cpuAddresses, cpuGroup] = [cpu.addresses, cpu.group];
+  chartCpu.setData(cpu.x, [cpu.cpu], cpu.names);
+  chartCpu.setTitle(cpu.group > 1 ? `CPU per worker (the busiest of each ${cpu.group}, in the table's order)` : 'CPU per worker');
   chartTransfer.setData(x, [store.values('transferBytes'), store.values('spilledBytes')]);
   chartWorkerMemory.setRows(rows);
   chartProcessing.setRows(rows);
@@ -211,7 +223,6 @@ function render(): void {
   chartWorkerMemory.setNote(live && probeStatus?.memoryFromProbe
     ? `From the scheduler through ${probeStatus.notebook ?? 'the notebook'}'s Dask client: its identity.json answers HTTP 500 while tasks run (distributed ≥ 2023.4).`
     : undefined);
-  cpuAddresses = rows.map((r) => r.address);
   taskStream.setWorkers(rows);
   taskStream.draw();
   if (lastSummary) {

@@ -1,5 +1,6 @@
 // The sortable workers table, virtualized: only the rows in view exist in the DOM, so 1,000 workers cost what ~40 do.
 import type { WorkerRow, WorkersUpdate } from '../../src/shared/protocol/panels';
+import { fromWorkerColumns } from '../../src/shared/dashboard/workerColumns';
 import { formatAgo, formatBytes, formatPercent } from '../shared/format';
 import { setText, setTitle } from '../shared/dom';
 
@@ -101,7 +102,7 @@ export class WorkersTable {
     const size = this.rows.size;
     if (update.reset) this.rows.clear();
     for (const address of update.remove) this.rows.delete(address);
-    for (const row of update.upsert) this.rows.set(row.address, row);
+    for (const row of fromWorkerColumns(update.upsert)) this.rows.set(row.address, row);
     // Sorted by a field that never changes (name, address) and the same workers: the order stands, only the rows are new.
     const same = !update.reset && update.remove.length === 0 && this.rows.size === size;
     if (same && (this.sortKey === 'name' || this.sortKey === 'address')) this.sorted = this.sorted.map((r) => this.rows.get(r.address)!);

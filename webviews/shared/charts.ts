@@ -79,14 +79,17 @@ export interface ChartSpec {
 export class Chart {
   readonly plot: uPlot;
   private readonly box: HTMLElement;
+  private readonly heading: HTMLElement;
   /** Bar charts: the label of each slot (x = index), e.g. worker names as the table shows them. */
   private labels: string[] = [];
+  /** The raw labels last given, to skip re-cutting them when they are the same array. */
+  private rawLabels?: readonly string[];
 
   constructor(parent: HTMLElement, readonly spec: ChartSpec, testId: string) {
     this.box = document.createElement('div');
     this.box.className = 'chart';
     this.box.dataset.testid = testId;
-    const h = document.createElement('h3');
+    const h = (this.heading = document.createElement('h3'));
     setText(h, spec.title);
     this.box.appendChild(h);
     parent.appendChild(this.box);
@@ -176,9 +179,19 @@ export class Chart {
   }
 
   /** `labels`: for bar charts, one per x slot. */
-  setData(x: ArrayLike<number>, ys: ArrayLike<number | null>[], labels?: string[]): void {
-    if (labels) this.labels = labels.map(chartLabel);
+  setData(x: ArrayLike<number>, ys: ArrayLike<number | null>[], labels?: readonly string[]): void {
+    if (labels && !sameStrings(labels, this.rawLabels)) [this.labels, this.rawLabels] = [labels.map(chartLabel), labels];
     this.plot.setData([x, ...ys] as uPlot.AlignedData);
+  }
+
+  /** The heading, e.g. to say the bars are grouped (written only when it changes). */
+  setTitle(title: string): void {
+    setText(this.heading, title);
+  }
+
+  /** The plot's width in CSS pixels (as last laid out: reading it forces no layout). */
+  get width(): number {
+    return this.plot.width;
   }
 
   /** The tick labels drawn on the x axis at the last draw (for tests). */
@@ -190,6 +203,12 @@ export class Chart {
   restyle(): void {
     this.plot.redraw(false, true);
   }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[] | undefined): boolean {
+  if (!b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Longest label a chart's axis or legend shows: a name as long as the panel says no more there (the table has it all). */

@@ -9,7 +9,8 @@ import { CancelledError, pangeoErrorFromFields } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import type { WorkerRow } from '../../shared/dashboard/workerFields';
 import type { WorkerDiff } from './workerDiff';
-import { fromColumns, IdentityRejected, type IdentityRows, type IdentityThreadHttp, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
+import { fromWorkerColumns } from '../../shared/dashboard/workerColumns';
+import { IdentityRejected, type IdentityRows, type IdentityThreadHttp, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
 
 /** Where the bundle puts the thread (esbuild.mjs): next to dist/extension.js and dist/cli.js. */
 export const IDENTITY_THREAD_SCRIPT = join(__dirname, 'threads', 'identity.js');
@@ -135,7 +136,7 @@ export class IdentityOffThread {
     if (this.pending.size === 0) this.worker?.unref();
     if (!reply.ok) return p.reject('error' in reply ? pangeoErrorFromFields(reply.error) : new IdentityRejected(reply.rejected, reply.url));
     // Applied even when nobody waits any more (a cancelled tick): `held` must match what the thread thinks we hold.
-    const changed = fromColumns(reply.changed);
+    const changed = fromWorkerColumns(reply.changed);
     const from = this.held;
     let rows: WorkerRow[];
     let diff: WorkerDiff;

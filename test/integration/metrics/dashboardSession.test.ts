@@ -10,6 +10,7 @@ import { DashboardSession } from '../../../src/dashboard/dashboardSession';
 import { isHostMessage, type HostMessage, type PrefixProgress } from '../../../src/shared/protocol/panels';
 import { DaskCluster, startDaskCluster } from './daskFixture';
 import { sleep } from '../../support/processes';
+import { fromWorkerColumns } from '../../../src/shared/dashboard/workerColumns';
 
 const skip = existsSync('/usr/bin/dask') ? false : '/usr/bin/dask is not installed (apt-get install python3-distributed)';
 let cluster: DaskCluster;
@@ -59,7 +60,7 @@ test('DashboardSession: progress by task group moves and finishes on a real comp
       if (sample) {
         assert.equal(sample.summary.prefixes.missing, undefined, sample.summary.prefixes.missing);
         history.push(Object.fromEntries(sample.summary.prefixes.rows.filter((p) => p.prefix in EXPECTED).map((p) => [p.prefix, p])));
-        if (sample.workers.upsert.some((r) => r.executing > 0)) sawRunning = true;
+        if (fromWorkerColumns(sample.workers.upsert).some((r) => r.executing > 0)) sawRunning = true;
       }
       const last = history.at(-1) ?? {};
       const done = Object.keys(EXPECTED).every((k) => last[k] && last[k].waiting === 0 && last[k].processing === 0 && last[k].memory + last[k].released === EXPECTED[k as keyof typeof EXPECTED]);

@@ -14,6 +14,7 @@ import type { ProbeKernel } from '../../../src/dashboard/kernelProbeFeed';
 import { startProbeSibling } from '../../../src/kernels/probeSibling';
 import { readSchedulerProbe, schedulerProbeCode } from '../../../src/dask/scheduler/schedulerProbe';
 import { isHostMessage, type HostMessage, type WorkerRow } from '../../../src/shared/protocol/panels';
+import { fromWorkerColumns } from '../../../src/shared/dashboard/workerColumns';
 
 const skip = daskAvailable() ? false : 'needs python3-distributed for the kernel and the scheduler';
 const USER = 'alice';
@@ -87,7 +88,7 @@ describe('kernel probe through a real ipykernel with a real Dask client', { skip
       const last = posted.filter((m) => m.type === 'dashboard/probe').at(-1);
       assert.ok(last, 'the probe posts its state');
       assert.equal(last.status.state, 'live', last.status.message);
-      for (const r of last.workers.upsert) rows = [...rows.filter((x) => x.address !== r.address), r];
+      for (const r of fromWorkerColumns(last.workers.upsert)) rows = [...rows.filter((x) => x.address !== r.address), r];
       if (rows.length === 2 && rows.every((r) => r.occupancySeconds > 0 && r.currentWork.startsWith('slow_square'))) break;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -144,7 +145,7 @@ describe('kernel probe through a real ipykernel with a real Dask client', { skip
       while (Date.now() < deadline) {
         await session.kernelProbe!.tick();
         const last = posted.filter((m) => m.type === 'dashboard/probe').at(-1)!;
-        for (const r of last.workers.upsert) rows = [...rows.filter((x) => x.address !== r.address), r];
+        for (const r of fromWorkerColumns(last.workers.upsert)) rows = [...rows.filter((x) => x.address !== r.address), r];
         if (last.status.state === 'live' && rows.length === 2 && rows.every((r) => r.occupancySeconds > 0 && r.currentWork.startsWith('slow_square'))) break;
         await new Promise((r) => setTimeout(r, 200));
       }

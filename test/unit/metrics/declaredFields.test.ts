@@ -12,6 +12,7 @@ import { SampleSeries, SERIES_KEYS } from '../../../src/shared/dashboard/sampleS
 import { summarize, SUMMARY_FIELDS } from '../../../src/shared/dashboard/sampleSummary';
 import { isHostMessage } from '../../../src/shared/protocol/panels';
 import { syntheticPayloads } from './syntheticScheduler';
+import { toWorkerColumns } from '../../../src/shared/dashboard/workerColumns';
 
 const rows = () => workerRows(readIdentity(syntheticPayloads({ workers: 2 }).identity));
 
@@ -26,10 +27,10 @@ test('a change in any declared worker field reaches the webview diff, and the pr
     assert.deepEqual(diff.changed.map((r) => r.address), [changed.address], `a change of ${field} is sent`);
     assert.equal(sameRow(before[1]!, changed), false, field);
     // The webview's check wants the field, with its declared kind.
-    const sample = { type: 'dashboard/sample', summary: summarize(buildSample(1, readCounts(syntheticPayloads({ workers: 2 }).counts), readIdentity(syntheticPayloads({ workers: 2 }).identity))), workers: { reset: false, upsert: [changed], remove: [] } };
+    const sample = { type: 'dashboard/sample', summary: summarize(buildSample(1, readCounts(syntheticPayloads({ workers: 2 }).counts), readIdentity(syntheticPayloads({ workers: 2 }).identity))), workers: { reset: false, upsert: toWorkerColumns([changed]), remove: [] } };
     assert.ok(isHostMessage(sample), field);
-    const { [field]: _dropped, ...without } = changed;
-    assert.equal(isHostMessage({ ...sample, workers: { reset: false, upsert: [without], remove: [] } }), false, `a row without ${field} is refused`);
+    const { [field]: _dropped, ...without } = toWorkerColumns([changed]);
+    assert.equal(isHostMessage({ ...sample, workers: { reset: false, upsert: without, remove: [] } }), false, `rows without ${field} are refused`);
   }
 });
 

@@ -5,6 +5,7 @@ import type { HostMessage } from '../../../src/shared/protocol/panels';
 import { isHostMessage } from '../../../src/shared/protocol/panels';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../metrics/syntheticScheduler';
 import { settle } from '../../support/mockClock';
+import { fromWorkerColumns } from '../../../src/shared/dashboard/workerColumns';
 
 function setup(opts: { scale?: boolean } = {}) {
   let workers = 3;
@@ -33,7 +34,7 @@ test('session: nothing is posted before ready; ready gets init then samples (ful
   assert.equal(init.series.values.workers.length, 1, 'history from before ready is sent');
   const firstSample = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
   assert.equal(firstSample.workers.reset, true);
-  assert.equal(firstSample.workers.upsert.length, 3);
+  assert.equal(fromWorkerColumns(firstSample.workers.upsert).length, 3);
   setWorkers(2);
   posted.length = 0;
   await session.tick();

@@ -8,6 +8,7 @@ import { PROBE_MARKER, type SchedulerProbe } from '../../../src/dask/scheduler/s
 import { isHostMessage, type HostMessage } from '../../../src/shared/protocol/panels';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../metrics/syntheticScheduler';
 import { mockClock } from '../../support/mockClock';
+import { fromWorkerColumns } from '../../../src/shared/dashboard/workerColumns';
 
 const SCHEDULER = 'Scheduler-synthetic';
 
@@ -175,7 +176,7 @@ test('session: probe values reach the worker rows (occupancy, processing, work b
   s.setVisible(true);
   await s.tick();
   const first = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
-  assert.ok(first.workers.upsert.every((r) => r.occupancySeconds === -1 && r.currentWork === ''), 'unknown before the probe answered');
+  assert.ok(fromWorkerColumns(first.workers.upsert).every((r) => r.occupancySeconds === -1 && r.currentWork === ''), 'unknown before the probe answered');
   posted.length = 0;
   await s.kernelProbe!.tick();
   const probe = posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>;
@@ -183,28 +184,28 @@ test('session: probe values reach the worker rows (occupancy, processing, work b
   assert.equal(probe.status.state, 'live');
   assert.equal(probe.status.notebook, 'a.ipynb');
   assert.equal(probe.workers.reset, false);
-  assert.deepEqual(probe.workers.upsert.map((r) => [r.occupancySeconds, r.processing, r.currentWork]), [[1.5, 3, 'inc ×2, sum'], [2.5, 3, 'inc ×2, sum']]);
+  assert.deepEqual(fromWorkerColumns(probe.workers.upsert).map((r) => [r.occupancySeconds, r.processing, r.currentWork]), [[1.5, 3, 'inc ×2, sum'], [2.5, 3, 'inc ×2, sum']]);
   for (const m of posted) assert.ok(isHostMessage(m), m.type);
   // The next sample keeps them (the same rows: nothing to send for unchanged workers).
   posted.length = 0;
   await s.tick();
   const next = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
-  assert.equal(next.workers.upsert.length, 0);
+  assert.equal(fromWorkerColumns(next.workers.upsert).length, 0);
   // The kernel runs a cell: the rows go back to "unknown" at once, and later samples need no overlay.
   posted.length = 0;
   k.busy.value = true;
   await s.kernelProbe!.tick();
   const cleared = posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>;
   assert.equal(cleared.status.state, 'busy');
-  assert.deepEqual(cleared.workers.upsert.map((r) => [r.occupancySeconds, r.processing, r.currentWork]), [[-1, -1, ''], [-1, -1, '']]);
+  assert.deepEqual(fromWorkerColumns(cleared.workers.upsert).map((r) => [r.occupancySeconds, r.processing, r.currentWork]), [[-1, -1, ''], [-1, -1, '']]);
   posted.length = 0;
   await s.tick();
-  assert.equal((posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>).workers.upsert.length, 0);
+  assert.equal(fromWorkerColumns((posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>).workers.upsert).length, 0);
   // Idle again: the values come back between samples.
   k.busy.value = false;
   posted.length = 0;
   await s.kernelProbe!.tick();
-  assert.deepEqual((posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>).workers.upsert.map((r) => r.occupancySeconds), [1.5, 2.5]);
+  assert.deepEqual(fromWorkerColumns((posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>).workers.upsert).map((r) => r.occupancySeconds), [1.5, 2.5]);
 });
 
 test('session: the probe runs only while the dashboard is visible, and never after dispose', async (t) => {
@@ -258,12 +259,12 @@ test('session: while identity.json answers 500 (newer Dask mid-run), the memory 
   await s.kernelProbe!.tick();
   const fromIdentity = (posted.filter((m) => m.type === 'dashboard/probe').at(-1) as Extract<HostMessage, { type: 'dashboard/probe' }>);
   assert.equal(fromIdentity.status.memoryFromProbe, undefined, 'identity.json answers: its memory is used');
-  assert.ok(fromIdentity.workers.upsert.every((r) => r.managedBytes !== 400e6));
+  assert.ok(fromWorkerColumns(fromIdentity.workers.upsert).every((r) => r.managedBytes !== 400e6));
   posted.length = 0;
   control.identityStatus = 500;
   await s.tick();
   const sample = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
-  assert.deepEqual(sample.workers.upsert.map((r) => [r.memoryBytes, r.managedBytes, r.unmanagedOldBytes, r.unmanagedRecentBytes, r.spilledBytes]),
+  assert.deepEqual(fromWorkerColumns(sample.workers.upsert).map((r) => [r.memoryBytes, r.managedBytes, r.unmanagedOldBytes, r.unmanagedRecentBytes, r.spilledBytes]),
     [[600e6, 400e6, 150e6, 50e6, 7e6], [600e6, 400e6, 150e6, 50e6, 7e6]]);
   const said = posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>;
   assert.equal(said?.status.memoryFromProbe, true, 'the panel is told at once');
@@ -273,6 +274,6 @@ test('session: while identity.json answers 500 (newer Dask mid-run), the memory 
   control.identityStatus = undefined;
   await s.tick();
   const back = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
-  assert.ok(back.workers.upsert.length === 2 && back.workers.upsert.every((r) => r.managedBytes !== 400e6));
+  assert.ok(fromWorkerColumns(back.workers.upsert).length === 2 && fromWorkerColumns(back.workers.upsert).every((r) => r.managedBytes !== 400e6));
   assert.equal((posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>).status.memoryFromProbe, undefined);
 });

@@ -7,6 +7,7 @@ import { SampleSeries } from '../../../src/shared/dashboard/sampleSeries';
 import { readCounts, readIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
 import { readMetricsPage } from '../../../src/dashboard/metrics/metricsPage';
 import { syntheticPayloads } from '../metrics/syntheticScheduler';
+import { noWorkerColumns, toWorkerColumns } from '../../../src/shared/dashboard/workerColumns';
 
 // Built by the host's own code, so every declared field is present.
 const payloads = syntheticPayloads({ workers: 1 });
@@ -19,7 +20,7 @@ const series = history.snapshot();
 
 test('well-formed host messages pass', () => {
   assert.ok(isHostMessage({ type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: true, canAdapt: false }, series }));
-  assert.ok(isHostMessage({ type: 'dashboard/sample', summary, workers: { reset: true, upsert: [row], remove: [] } }));
+  assert.ok(isHostMessage({ type: 'dashboard/sample', summary, workers: { reset: true, upsert: toWorkerColumns([row]), remove: [] } }));
   assert.ok(isHostMessage({ type: 'dashboard/state', state: 'stopped', message: 'gone' }));
   assert.ok(isHostMessage({ type: 'dashboard/plots', plots: {}, reason: 'no bokeh', fullDashboard: false }));
   assert.ok(isHostMessage({ type: 'dashboard/gap', time: 1 }));
@@ -34,16 +35,22 @@ test('well-formed host messages pass', () => {
 test('malformed host messages are rejected', () => {
   const bad: unknown[] = [
     null, 'ready', [], {}, { type: 'nope' }, { type: '__proto__' }, { type: 'toString' },
-    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: [{ ...row, threads: '2' }], remove: [] } },
-    { type: 'dashboard/sample', summary: { ...summary, workers: -1 }, workers: { reset: true, upsert: [], remove: [] } },
-    { type: 'dashboard/sample', summary: { ...summary, memoryUsedBytes: Number.NaN }, workers: { reset: true, upsert: [], remove: [] } },
-    { type: 'dashboard/sample', summary: { ...summary, tasks: { processing: 'many' } }, workers: { reset: true, upsert: [], remove: [] } },
-    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: [], remove: [1] } },
+    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: toWorkerColumns([{ ...row, threads: '2' } as never]), remove: [] } },
+    // Rows as columns only: the rows as objects, a missing column, columns of different lengths, a number that is not one.
+    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: [row], remove: [] } },
+    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: (({ cpuPercent: _c, ...rest }) => rest)(toWorkerColumns([row])), remove: [] } },
+    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...toWorkerColumns([row]), name: [] }, remove: [] } },
+    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...toWorkerColumns([row]), memoryBytes: [null] }, remove: [] } },
+    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...toWorkerColumns([row]), status: [1] }, remove: [] } },
+    { type: 'dashboard/sample', summary: { ...summary, workers: -1 }, workers: { reset: true, upsert: noWorkerColumns(), remove: [] } },
+    { type: 'dashboard/sample', summary: { ...summary, memoryUsedBytes: Number.NaN }, workers: { reset: true, upsert: noWorkerColumns(), remove: [] } },
+    { type: 'dashboard/sample', summary: { ...summary, tasks: { processing: 'many' } }, workers: { reset: true, upsert: noWorkerColumns(), remove: [] } },
+    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: noWorkerColumns(), remove: [1] } },
     { type: 'dashboard/state', state: 'exploded' },
     { type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: 'yes', canAdapt: false }, series },
     { type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: true, canAdapt: false }, series: { ...series, time: [Infinity] } },
     { type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: true, canAdapt: false }, series: { ...series, values: { ...series.values, workers: ['1'] } } },
-    { type: 'dashboard/sample', summary: { ...summary, prefixes: { rows: [{ prefix: 'x', waiting: 'none' }] } }, workers: { reset: true, upsert: [], remove: [] } },
+    { type: 'dashboard/sample', summary: { ...summary, prefixes: { rows: [{ prefix: 'x', waiting: 'none' }] } }, workers: { reset: true, upsert: noWorkerColumns(), remove: [] } },
     { type: 'dashboard/plots', plots: { a: 1 }, fullDashboard: true },
     { type: 'dashboard/plots', plots: {} },
     { type: 'dashboard/adaptive', adaptive: { minimum: -1, maximum: 3 } },
