@@ -39,7 +39,7 @@ export function agentMcpServer(core: AgentToolCore, allowed: ReadonlySet<ToolGat
         // Refused before anything is read when no gate of the tool is open; else the gate this call needs (scaling
         // down stops work, scaling up spends) is read first.
         const open = spec.gates.filter((g) => allowed.has(g));
-        if (!open.length) return refusal(name, spec.gates[0]!);
+        if (!open.length) return refusal(name, spec.gates[0]);
         const gate = (await core.confirmation(name, args ?? {}, extra.signal))?.gate;
         if (gate && !allowed.has(gate)) return refusal(name, gate);
       }
