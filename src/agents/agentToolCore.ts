@@ -14,7 +14,7 @@ import type { HubServer } from '../hubs/hubModels';
 import { agentTool, type AgentToolSpec, type ToolGate } from './agentTools';
 import type { AgentCompute, AgentHub, KernelRunText } from './agentCompute';
 import {
-  adaptiveText, clusterStateText, describeStatus, inventoryText, runResultText, shown,
+  adaptiveText, clusterStateText, describeStatus, inventoryText, runResultText, shown, usd,
   type Inventory, type InventoryHub, type InventoryProvider,
 } from './summaries';
 
@@ -425,8 +425,4 @@ export function outputsText(outputs: readonly KernelOutput[]): string {
 
 function messageOf(e: unknown): string {
   return isPangeoError(e) ? e.userMessage : e instanceof Error ? e.message : String(e);
-}
-
-function usd(n: number): string {
-  return `$${n < 10 ? n.toFixed(n < 1 ? 3 : 2) : n.toFixed(0)}`;
 }

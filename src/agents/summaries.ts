@@ -40,7 +40,8 @@ export interface Inventory {
   costError?: string;
 }
 
-const usd = (n: number): string => `$${n < 10 ? n.toFixed(n < 1 ? 3 : 2) : n.toFixed(0)}`;
+/** Dollars as a person reads them: $0.096, $12.25, $340. */
+export const usd = (n: number): string => `$${n < 100 ? n.toFixed(n < 1 ? 3 : 2) : n.toFixed(0)}`;
 
 function rateOf(cost: CostView | undefined, id: string): string {
   const r = cost?.resources[id];
