@@ -4,6 +4,7 @@
 // server is not created, a cluster that has ended is not scaled).
 import type { ValidateFunction } from 'ajv';
 import { loadChunk } from '../core/chunks';
+import { redact } from '../core/http/redact';
 import { InvalidInputError, isPangeoError, PangeoError } from '../core/http/errors';
 import { decodeResourceId, encodeResourceId, type ClusterRef, type KernelRef, type ServerRef } from '../shared/resourceIds';
 import { JupyterServerClient } from '../jupyterServer/jupyterServerClient';
@@ -223,9 +224,12 @@ export class AgentToolCore {
       return {
         describe: `the kernel of notebook ${nb.label}`,
         run: async (code, timeoutMs, runSignal) => {
-          const run = nb.runIfIdle(code, AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(runSignal ? [runSignal] : [])]));
+          const timeout = AbortSignal.timeout(timeoutMs);
+          const run = nb.runIfIdle(code, AbortSignal.any([timeout, ...(runSignal ? [runSignal] : [])]));
           if (!run) throw new KernelBusyError(`of notebook ${shown(nb.label)}`);
-          return run;
+          const result = await run;
+          if (result.status === 'cancelled' && timeout.aborted) throw stillRunning(timeoutMs);
+          return result;
         },
       };
     }
@@ -402,14 +406,17 @@ async function runOnKernel(jupyter: JupyterServerClient, kernel: { id: string; n
     const result = await session.execute(code, { signal, timeoutMs, storeHistory: false });
     return { status: result.status, text: outputsText(result.outputs), error: result.error && { ename: result.error.ename, evalue: result.error.evalue } };
   } catch (e) {
-    if (isPangeoError(e, 'Timeout')) {
-      throw new PangeoError('Timeout', `The code still ran after ${Math.round(timeoutMs / 1000)} s; it goes on in the kernel.`,
-        'Ask for its result later, or give timeoutSeconds more.');
-    }
+    if (isPangeoError(e, 'Timeout')) throw stillRunning(timeoutMs);
     throw e;
   } finally {
     session.dispose();
   }
+}
+
+/** Stopped waiting: the code goes on in the kernel (never interrupted on a guess). */
+function stillRunning(timeoutMs: number): PangeoError {
+  return new PangeoError('Timeout', `The code still ran after ${Math.round(timeoutMs / 1000)} s; it goes on in the kernel.`,
+    'Read its results later (e.g. a variable it sets), or give timeoutSeconds more.');
 }
 
 /** Streams, results' and displays' text/plain and the traceback, in order, colours removed. */
@@ -423,6 +430,7 @@ export function outputsText(outputs: readonly KernelOutput[]): string {
   return stripAnsi(text);
 }
 
-function messageOf(e: unknown): string {
-  return isPangeoError(e) ? e.userMessage : e instanceof Error ? e.message : String(e);
+/** An error as one text for the model, secrets redacted. */
+export function messageOf(e: unknown): string {
+  return redact(isPangeoError(e) ? e.userMessage : e instanceof Error ? e.message : String(e));
 }

@@ -3,7 +3,7 @@
 // the code as text only), and answers in plain text. The core is made on the first call.
 import type * as vscode from 'vscode';
 import { AGENT_TOOLS } from '../agentTools';
-import { AgentToolCore, type Confirmation } from '../agentToolCore';
+import { AgentToolCore, messageOf, type Confirmation } from '../agentToolCore';
 import type { AgentCompute } from '../agentCompute';
 import { isPangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
@@ -39,7 +39,7 @@ export function registerLanguageModelTools(vs: typeof vscode, compute: () => Age
             const text = await withSignal(token, (signal) => core().invoke(spec.name, options.input, signal));
             return new vs.LanguageModelToolResult([new vs.LanguageModelTextPart(text)]);
           } catch (e) {
-            logger.warn(`${spec.name}: ${isPangeoError(e) ? e.userMessage : String(e)}`);
+            logger.warn(`${spec.name}: ${messageOf(e)}`);
             throw asToolError(vs, e);
           }
         },
@@ -66,7 +66,7 @@ export function confirmationMarkdown(c: Confirmation): SafeMarkdown {
 /** The model gets the message and what to do; a cancelled call is the editor's own CancellationError. */
 function asToolError(vs: typeof vscode, e: unknown): Error {
   if (isPangeoError(e, 'Cancelled')) return new vs.CancellationError();
-  return new Error(isPangeoError(e) ? e.userMessage : e instanceof Error ? e.message : String(e));
+  return new Error(messageOf(e));
 }
 
 /** Runs `work` with an AbortSignal that follows the editor's cancellation token; the listener ends with the call. */

@@ -79,7 +79,7 @@ if (hubConfig()) {
         assert.ok(askRun?.message.includes('a new kernel on server \\(default\\) of') && askRun.message.includes('```python\nprint(1)\n```'), askRun?.message);
         const askScale = await tools.confirmation('pangeo_scale_cluster', { cluster: clusterId, workers: 2 });
         assert.equal(askScale?.title, 'Scale up a Dask cluster?');
-        assert.ok(askScale?.message.includes(`**${name.replace(/-/g, '\\-')} \\(This machine\\)**`) && askScale.message.includes('Estimated cost: \\$0\\.000/h'), askScale?.message);
+        assert.ok(askScale?.message.includes(`**${name.replace(/-/g, '\\-')} \\(This machine\\)**`) && askScale.message.includes('Estimated cost\\: \\$0\\.000\\/h'), askScale?.message);
         const askStop = await tools.confirmation('pangeo_stop_server', { server: serverId });
         assert.equal(askStop?.title, 'Stop a hub server?');
         assert.equal(await tools.confirmation('pangeo_list_compute', {}), undefined, 'reading asks nothing');

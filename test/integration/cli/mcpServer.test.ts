@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -146,6 +146,12 @@ describe('pangeo-compute mcp against a real JupyterHub', { timeout: 300_000 }, (
     } finally {
       await spender.close();
     }
+  });
+
+  test('the MCP SDK is bundled into dist/cli.js only, never into dist/extension.js', () => {
+    // The development build (before()) names each bundled file in a comment.
+    assert.match(readFileSync(CLI, 'utf8'), /node_modules\/@modelcontextprotocol\/sdk\/dist\/cjs\/server\/stdio\.js/);
+    assert.doesNotMatch(readFileSync(join(ROOT, 'dist/extension.js'), 'utf8'), /@modelcontextprotocol|node_modules\/zod\//);
   });
 
   test('stdout carries only JSON-RPC, and the server ends when its input closes', async () => {
