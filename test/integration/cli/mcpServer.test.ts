@@ -150,7 +150,7 @@ describe('pangeo-compute mcp against a real JupyterHub', { timeout: 300_000 }, (
 
   test('the MCP SDK is bundled into dist/cli.js only, never into dist/extension.js', () => {
     // The development build (before()) names each bundled file in a comment.
-    assert.match(readFileSync(CLI, 'utf8'), /node_modules\/@modelcontextprotocol\/sdk\/dist\/cjs\/server\/stdio\.js/);
+    assert.match(readFileSync(CLI, 'utf8'), /node_modules\/@modelcontextprotocol\/sdk\/dist\/(esm|cjs)\/server\/stdio\.js/);
     assert.doesNotMatch(readFileSync(join(ROOT, 'dist/extension.js'), 'utf8'), /@modelcontextprotocol|node_modules\/zod\//);
   });
 
