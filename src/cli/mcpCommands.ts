@@ -81,6 +81,9 @@ function refusal(name: string, gate: ToolGate): CallToolResult {
 /** The hub of --url (or, inside a hub server, that hub), signed in with JUPYTERHUB_API_TOKEN; none without either. */
 async function hubsFromContext(ctx: CommandContext): Promise<AgentHub[]> {
   if (!optionalString(ctx, 'url') && !insideHubFor(ctx)) return [];
+  if (optionalString(ctx, 'url') && !ctx.io.env.JUPYTERHUB_API_TOKEN?.trim()) {
+    throw new UsageError('No token: set JUPYTERHUB_API_TOKEN in the MCP server\'s environment (the "env" of its entry in the MCP client\'s configuration). Tokens are never taken from argv, and stdin carries the protocol.');
+  }
   const client = await hubFromContext(ctx);
   const user = await tokenUser(client, ctx);
   return [{ id: client.base, label: hubLabel(client.base), user: user.name, client }];

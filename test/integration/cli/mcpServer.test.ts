@@ -4,7 +4,7 @@
 // exist get clear answers with nothing done, and stdout carries nothing but the protocol.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,6 +146,13 @@ describe('pangeo-compute mcp against a real JupyterHub', { timeout: 300_000 }, (
     } finally {
       await spender.close();
     }
+  });
+
+  test('without a token in its environment it says where to put one, exit 2, nothing on stdout', () => {
+    const r = spawnSync(process.execPath, [CLI, 'mcp', '--url', hub.url], { env: { PATH: env.PATH, XDG_STATE_HOME: state }, input: '', encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /No token: set JUPYTERHUB_API_TOKEN in the MCP server's environment/);
   });
 
   test('the MCP SDK is bundled into dist/cli.js only, never into dist/extension.js', () => {
