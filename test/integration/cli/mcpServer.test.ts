@@ -148,6 +148,29 @@ describe('pangeo-compute mcp against a real JupyterHub', { timeout: 300_000 }, (
     }
   });
 
+  test('a local cluster: its state as text; scaling up with --allow-spend, scaling down refused without --allow-stop', async () => {
+    const daskEnv = { ...process.env, ...env } as Record<string, string>;
+    const name = `mcp-${Date.now().toString(36)}`;
+    const created = spawnSync(process.execPath, [CLI, 'dask', 'create', '--option', 'workers=1', '--option', `name=${name}`, '--option', 'memory_limit=512MB'], { env: daskEnv, encoding: 'utf8', timeout: 90_000 });
+    assert.equal(created.status, 0, created.stderr);
+    const { client } = await mcpClient(['--url', hub.url, '--allow-spend'], daskEnv);
+    try {
+      const state = textOf(await client.callTool({ name: 'pangeo_cluster_state', arguments: { cluster: name } }));
+      assert.match(state, new RegExp(`^Cluster ${name} \\(This machine\\): running; 1 worker, 1 threads`), state);
+      assert.match(state, /^Memory per worker \(used \/ limit\), fullest first:$/m);
+      const up = await client.callTool({ name: 'pangeo_scale_cluster', arguments: { cluster: name, workers: 2 } });
+      assert.match(textOf(up), new RegExp(`^Asked ${name} \\(This machine\\) for 2 workers`));
+      const down = await client.callTool({ name: 'pangeo_scale_cluster', arguments: { cluster: name, workers: 0 } });
+      assert.equal(down.isError, true);
+      assert.match(textOf(down), /would stop servers and remove workers \(ends work\), and this MCP server was started without --allow-stop\. Nothing was done\./);
+      const listed = textOf(await client.callTool({ name: 'pangeo_list_compute', arguments: {} }));
+      assert.match(listed, new RegExp(`^- ${name} \\(This machine\\): running, 2 workers`, 'm'), 'still two workers');
+    } finally {
+      await client.close();
+      spawnSync(process.execPath, [CLI, 'dask', 'stop', name], { env: daskEnv, timeout: 60_000 });
+    }
+  });
+
   test('without a token in its environment it says where to put one, exit 2, nothing on stdout', () => {
     const r = spawnSync(process.execPath, [CLI, 'mcp', '--url', hub.url], { env: { PATH: env.PATH, XDG_STATE_HOME: state }, input: '', encoding: 'utf8' });
     assert.equal(r.status, 2);
