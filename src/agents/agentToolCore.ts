@@ -124,8 +124,12 @@ export class AgentToolCore {
     }
   }
 
-  /** Runs the tool; the answer is plain text for the model. */
+  /** Runs the tool; the answer is plain text for the model, with every secret we know (and token-shaped fields) masked. */
   async invoke(name: string, rawInput: unknown, signal?: AbortSignal): Promise<string> {
+    return redact(await this.answer(name, rawInput, signal));
+  }
+
+  private async answer(name: string, rawInput: unknown, signal?: AbortSignal): Promise<string> {
     const spec = this.spec(name);
     const input = this.checkInput(spec, rawInput);
     switch (spec.name) {

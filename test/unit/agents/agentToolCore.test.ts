@@ -8,6 +8,7 @@ import type { AgentCompute, NotebookKernelHandle } from '../../../src/agents/age
 import type { ClusterProvider, ClusterSummary } from '../../../src/dask/clusterProvider';
 import { confirmationMarkdown } from '../../../src/agents/editor/languageModelTools';
 import { COMMAND_LINK } from '../../fixtures/hostileText';
+import { registerSecret } from '../../../src/core/http/redact';
 
 function fakeProvider(clusters: ClusterSummary[], calls: string[]): ClusterProvider {
   return {
@@ -52,6 +53,14 @@ describe('AgentToolCore', () => {
     assert.deepEqual(sent, ['6*7']);
     await assert.rejects(core.invoke('pangeo_run_code', { kernel: notebookId('file:///b.ipynb'), code: '1' }), /No open notebook with a Pangeo kernel is notebook:file%3A%2F%2F%2Fb\.ipynb\.$/);
     await assert.rejects(core.confirmation('pangeo_run_code', { kernel: 'kernel:x', code: '1' }), /"kernel:x" is not a kernel, notebook or server id/);
+  });
+
+  test('a secret the extension knows, and token-shaped fields, never leave in an answer', async () => {
+    registerSecret('s3cr3t-token-value');
+    const nb: NotebookKernelHandle = { uri: 'file:///a.ipynb', label: 'a.ipynb', idle: true,
+      runIfIdle: () => Promise.resolve({ status: 'ok', text: 's3cr3t-token-value\nJUPYTERHUB_API_TOKEN=abcdef123456\n' }) };
+    const text = await new AgentToolCore(compute({ notebooks: () => [nb] })).invoke('pangeo_run_code', { kernel: notebookId(nb.uri), code: 'x' });
+    assert.equal(text, 'Ran in the kernel of notebook a.ipynb: ok.\nOutput:\n[REDACTED]\nJUPYTERHUB_API_TOKEN=[REDACTED]\n');
   });
 
   test('a stopped cluster is not scaled; an unknown or ambiguous name is refused', async () => {
