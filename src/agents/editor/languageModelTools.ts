@@ -1,15 +1,20 @@
 // The agent tools as the editor's language-model tools (package.json contributes.languageModelTools): each one asks
 // before it runs code, spends money or stops work (prepareInvocation's confirmation: our fixed words, the resource and
-// the code as text only), and answers in plain text. The core is made on the first call.
+// the code as text only), and answers in plain text. The core (src/agents/agentToolCore.ts and the summaries) is a
+// feature chunk, loaded on the first call: activation only registers the names from the tool table.
 import type * as vscode from 'vscode';
 import { AGENT_TOOLS } from '../agentTools';
-import { AgentToolCore, messageOf, type Confirmation } from '../agentToolCore';
+import type * as AgentToolCoreModule from '../agentToolCore';
+import type { AgentToolCore, Confirmation } from '../agentToolCore';
+import { loadFeature } from '../../core/chunks';
 import type { AgentCompute } from '../agentCompute';
 import { isPangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import { codeBlock, joinMarkdown, markdown, type SafeMarkdown } from '../../shared/text/untrustedText';
 import { toMarkdownString } from '../../editor/untrustedMarkdown';
 import { DisposableStore } from '../../editor/module';
+
+const coreModule = () => loadFeature<typeof AgentToolCoreModule>('agentTools');
 
 /** For tests and other extensions: what a tool would ask before it runs (never a secret). */
 export interface AgentToolsApi {
@@ -19,7 +24,7 @@ export interface AgentToolsApi {
 export function registerLanguageModelTools(vs: typeof vscode, compute: () => AgentCompute, logger: Logger): vscode.Disposable & AgentToolsApi {
   const store = new DisposableStore();
   let made: AgentToolCore | undefined;
-  const core = () => (made ??= new AgentToolCore(compute()));
+  const core = () => (made ??= new (coreModule().AgentToolCore)(compute()));
   const prepared = async (name: string, input: unknown, token?: vscode.CancellationToken) => {
     const c = await withSignal(token, (signal) => core().confirmation(name, input, signal));
     return c && { title: c.title, message: toMarkdownString(vs, confirmationMarkdown(c)) };
@@ -39,7 +44,7 @@ export function registerLanguageModelTools(vs: typeof vscode, compute: () => Age
             const text = await withSignal(token, (signal) => core().invoke(spec.name, options.input, signal));
             return new vs.LanguageModelToolResult([new vs.LanguageModelTextPart(text)]);
           } catch (e) {
-            logger.warn(`${spec.name}: ${messageOf(e)}`);
+            logger.warn(`${spec.name}: ${coreModule().messageOf(e)}`);
             throw asToolError(vs, e);
           }
         },
@@ -66,7 +71,7 @@ export function confirmationMarkdown(c: Confirmation): SafeMarkdown {
 /** The model gets the message and what to do; a cancelled call is the editor's own CancellationError. */
 function asToolError(vs: typeof vscode, e: unknown): Error {
   if (isPangeoError(e, 'Cancelled')) return new vs.CancellationError();
-  return new Error(messageOf(e));
+  return new Error(coreModule().messageOf(e));
 }
 
 /** Runs `work` with an AbortSignal that follows the editor's cancellation token; the listener ends with the call. */
