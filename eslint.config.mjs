@@ -13,7 +13,7 @@ export const LAYERS = [
   ['src/hubs', 'src/dask', 'src/aws'], // protocol clients and models of each service, with their editor adapters
   ['src/jupyter', 'src/files', 'src/dashboard'], // what runs on a hub server or reads a scheduler over time
   ['src/kernels', 'src/terminals', 'src/cost'],
-  ['src/presets'], // applies steps of every area
+  ['src/presets', 'src/agents'], // applies steps of every area; the agent tools over every area
   ['src/cli', 'src/extension.ts'], // composition: the CLI and the extension
 ];
 

@@ -29,6 +29,7 @@ void runCli(process.argv.slice(2), commandGroups, {
   },
   stdinLines: () => processStdinLines(process.stdin, process.stderr),
   env: process.env,
+  protocolStreams: () => ({ input: process.stdin, output: process.stdout }),
 }, controller.signal).then((code) => {
   process.exitCode = code;
 });

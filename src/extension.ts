@@ -26,6 +26,8 @@ import { podWebIdentity, readWebIdentityToken } from './aws/podWebIdentity';
 import { handlePresetUri, registerPresets } from './presets/editor/module';
 import { currentSetupFrom, editorPresetSteps } from './presets/editor/editorSteps';
 import { openWalkthroughOnFirstStart } from './editor/walkthrough';
+import { registerLanguageModelTools } from './agents/editor/languageModelTools';
+import { editorCompute } from './agents/editor/editorCompute';
 
 export function activate(context: vscode.ExtensionContext) {
   const { logger, channel } = createOutputLogger(vscode);
@@ -76,8 +78,15 @@ export function activate(context: vscode.ExtensionContext) {
     webIdentityToken: pod ? () => readWebIdentityToken(pod) : undefined,
   });
 
+  // Agents use the same compute: language-model tools over the hubs, clusters, notebooks and cost meter above.
+  const agentTools = registerLanguageModelTools(vscode, () => editorCompute({
+    hubs: hubs.service, providers: () => dask.store.providers(), refreshDask: () => dask.service.refresh(),
+    notebookKernels: () => kernels.connectedKernels(), costSnapshot: () => cost.snapshot(), priceTable: () => cost.priceTable(),
+    hubProfilePrices: () => readSetting(vscode, 'pangeo.cost.hubProfilePrices'),
+  }), logger);
+
   // Disposed in reverse: features first, the hubs they build on last.
-  context.subscriptions.push(presets, aws, cost, dashboards, dask, serverTerminals, serverFiles, kernels, jupyter, hubs);
+  context.subscriptions.push(agentTools, presets, aws, cost, dashboards, dask, serverTerminals, serverFiles, kernels, jupyter, hubs);
 
   // Last, so no deep link arrives before the features that handle it exist.
   const uris = new UriRouter(vscode);
@@ -88,7 +97,7 @@ export function activate(context: vscode.ExtensionContext) {
   void openWalkthroughOnFirstStart(vscode, context).catch((e: unknown) => logger.warn(`Could not open the walkthrough: ${String(e)}`));
   logger.info(`Pangeo Compute ${(context.extension.packageJSON as { version: string }).version} activated`);
   // For tests and other extensions: the live objects, never secrets.
-  return { hubs: hubs.service, jupyter: jupyter.registration, dask: { service: dask.service, local: dask.store.local } };
+  return { hubs: hubs.service, jupyter: jupyter.registration, dask: { service: dask.service, local: dask.store.local }, agentTools: { confirmation: (name: string, input: unknown) => agentTools.confirmation(name, input) } };
 }
 
 export function deactivate(): void {

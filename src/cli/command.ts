@@ -1,5 +1,6 @@
 // The shape of a CLI command and the context it runs in; each area (hub, kernel, dask, ...) exports a CommandGroup.
 import type { ParseArgsConfig } from 'node:util';
+import type { Readable, Writable } from 'node:stream';
 import { isPangeoError, TimeoutError } from '../core/http/errors';
 import { redact } from '../core/http/redact';
 import type { Logger } from '../core/log';
@@ -25,6 +26,8 @@ export interface CliIO {
   /** Standard input line by line (a kernel's input() answered from the CLI's stdin); opened on first use. */
   stdinLines?: () => StdinLines;
   env: NodeJS.ProcessEnv;
+  /** The raw stdin/stdout streams, for a command whose stdout is a protocol channel (`mcp`); nothing else writes there then. */
+  protocolStreams?: () => { input: Readable; output: Writable };
 }
 
 /** Standard input read one line at a time. */

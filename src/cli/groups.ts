@@ -7,6 +7,7 @@ import { awsCommands } from './awsCommands';
 import { costCommands } from './costCommands';
 import { daskCommands } from './daskCommands';
 import { filesCommands } from './filesCommands';
+import { mcpCommands } from './mcpCommands';
 
 export const commandGroups: CommandGroup[] = [
   hubCommands,
@@ -16,4 +17,5 @@ export const commandGroups: CommandGroup[] = [
   costCommands,
   daskCommands,
   filesCommands,
+  mcpCommands,
 ];

@@ -18,7 +18,7 @@ const num = (v: unknown): number | undefined => {
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined);
 
 /** Ready servers; size from common spawn-option names (cores/cpu, mem/memory in GiB, instance_type/node_type). */
-export function hubServerBillables(hubs: HubRegistry, prices: () => HubProfilePrices | undefined = () => undefined, inside?: InsideHub): BillableSource {
+export function hubServerBillables(hubs: Pick<HubRegistry, 'readyServers'>, prices: () => HubProfilePrices | undefined = () => undefined, inside?: InsideHub): BillableSource {
   return {
     list: async () => hubs.readyServers().map((s): Billable => {
       const o = s.server.userOptions;
@@ -51,7 +51,7 @@ export function hubServerBillables(hubs: HubRegistry, prices: () => HubProfilePr
 }
 
 /** Running clusters of every provider; the meter reads each scheduler through the dashboard connection. */
-export function daskClusterBillables(dask: ClusterService): BillableSource {
+export function daskClusterBillables(dask: Pick<ClusterService, 'snapshots'>): BillableSource {
   return {
     list: async (signal) => {
       const out: Billable[] = [];

@@ -28,7 +28,13 @@ export interface CostSources {
   remedy?(ref: ClusterRef, remedy: 'stop' | 'detach'): Promise<void>;
 }
 
-export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Disposable {
+/** The cost meter as other features read it (the agent tools): its last snapshot and the price table in force. */
+export interface CostModule extends vscode.Disposable {
+  snapshot(): MeterSnapshot | undefined;
+  priceTable(): PriceTable;
+}
+
+export function registerCost(deps: ModuleDeps, sources: CostSources): CostModule {
   const { vs, context, logger } = deps;
   const store = new DisposableStore();
   let warnedOverrides = false;
@@ -149,5 +155,5 @@ export function registerCost(deps: ModuleDeps, sources: CostSources): vscode.Dis
     },
   }));
   store.add({ dispose: () => { panel?.panel.dispose(); } });
-  return store;
+  return Object.assign(store, { snapshot: () => meter.snapshot, priceTable: table });
 }

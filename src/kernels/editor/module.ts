@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import { registerCommand } from '../../editor/command';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 import type { HubRegistry } from '../../hubs/hubRegistry';
-import { NOTEBOOK_TYPE, NotebookControllers, type IdleRunner } from './notebookControllers';
+import { NOTEBOOK_TYPE, NotebookControllers, type ConnectedNotebookKernel, type IdleRunner } from './notebookControllers';
 import { registerKernelCompletions } from './kernelCompletionProvider';
 import { NotebookReattacher } from './reattachCells';
 import { ReattachStore } from './reattachStore';
@@ -15,6 +15,8 @@ export interface KernelsModule extends vscode.Disposable {
   runInNotebook(uri: vscode.Uri, code: string): Promise<string | undefined>;
   /** The notebooks with a connected Pangeo kernel, for hidden code run only while idle (the Dask dashboard's probe). */
   idleRunners(): IdleRunner[];
+  /** Every notebook's connected Pangeo kernel, busy or idle (the agent tools run code in idle ones). */
+  connectedKernels(): ConnectedNotebookKernel[];
   /** Each state change of a notebook's Pangeo kernel. */
   onDidChangeKernelState: NotebookControllers['onDidChangeKernelState'];
 }
@@ -29,6 +31,7 @@ export function registerNotebookKernels(deps: ModuleDeps, hubs: HubRegistry): Ke
   return Object.assign(store, {
     runInNotebook: (uri: vscode.Uri, code: string) => controllers.runInNotebook(uri, code),
     idleRunners: () => controllers.idleRunners(),
+    connectedKernels: () => controllers.connectedKernels(),
     onDidChangeKernelState: controllers.onDidChangeKernelState,
   });
 }

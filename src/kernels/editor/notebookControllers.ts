@@ -10,7 +10,7 @@ import type { Logger } from '../../core/log';
 import { CellExecutionWriter, failureOutput, OutputsById } from './cellExecutionWriter';
 import { askInInputBox } from './cellInputBox';
 import { controllerIdFor, controllerLabel, hubHash } from '../controllerId';
-import type { KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from '../notebookKernel';
+import type { CellRunResult, KernelStateChange, NotebookKernel, NotebookKernelOptions, ServerProbe } from '../notebookKernel';
 import type * as NotebookKernelModule from '../notebookKernel';
 import { loadFeature } from '../../core/chunks';
 import { HUB_FILE_SCHEME, pathOnServer } from '../../files/hubFileUri';
@@ -31,7 +31,7 @@ const RESTART_OFFER_QUIET_MS = 60_000;
 
 /** What the adapter needs of a kernel (NotebookKernel, or a fake in unit tests). */
 export type NotebookKernelLike = Pick<NotebookKernel, 'run' | 'connect' | 'interrupt' | 'restart' | 'shutdown' | 'detach' | 'onDidChangeState' | 'state'> &
-  Partial<Pick<NotebookKernel, 'runIfIdle' | 'introspection' | 'runAhead' | 'widgets'>>;
+  Partial<Pick<NotebookKernel, 'runIfIdle' | 'introspection' | 'runAhead' | 'widgets' | 'idle'>>;
 
 /** A notebook's Pangeo kernel, for hidden read-only code that must never wait behind the user's cells (the Dask probe). */
 export interface IdleRunner {
@@ -42,6 +42,15 @@ export interface IdleRunner {
   runIfIdle(code: string, signal?: AbortSignal): Promise<string | undefined>;
   /** A kernel of our own beside this one (same server and kernel spec), for the probe while this one runs a cell. */
   startSibling?(signal?: AbortSignal): Promise<SiblingKernel>;
+}
+
+/** A notebook's connected kernel, as the agent tools see it. */
+export interface ConnectedNotebookKernel {
+  uri: string;
+  label: string;
+  idle: boolean;
+  /** Runs code silently when the kernel is idle; undefined when busy (nothing was sent). */
+  runIfIdle(code: string, signal?: AbortSignal): Promise<CellRunResult> | undefined;
 }
 
 /** A notebook's kernel changed state. */
@@ -670,6 +679,15 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     const session = nb?.kernel.introspection;
     const spec = nb && this.controllers.get(nb.controllerId)?.spec;
     return session && spec ? { session, language: spec.language.toLowerCase() } : undefined;
+  }
+
+  /** Every notebook's connected Pangeo kernel for the agent tools: idle or busy, and a run that sends nothing while busy. */
+  connectedKernels(): ConnectedNotebookKernel[] {
+    if (!this.vs.workspace.isTrusted) return [];
+    return [...this.notebooks].filter(([, nb]) => nb.kernel.state === 'connected').map(([key, nb]) => ({
+      uri: key, label: notebookName(key), idle: nb.kernel.idle ?? false,
+      runIfIdle: (code: string, signal?: AbortSignal) => nb.kernel.runIfIdle?.(code, signal),
+    }));
   }
 
   /** The notebooks whose Pangeo kernel is connected, to run hidden code in while idle; none in an untrusted workspace. */

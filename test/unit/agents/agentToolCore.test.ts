@@ -1,0 +1,99 @@
+// The tool core over a fake compute: bad input and unknown ids are refused before anything is done, a busy notebook
+// kernel gets nothing, a cluster that has ended is not scaled, and confirmations name the resource and the $/h; the
+// editor's confirmation Markdown shows a hostile name and the code as text.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AgentToolCore, notebookId } from '../../../src/agents/agentToolCore';
+import type { AgentCompute, NotebookKernelHandle } from '../../../src/agents/agentCompute';
+import type { ClusterProvider, ClusterSummary } from '../../../src/dask/clusterProvider';
+import { confirmationMarkdown } from '../../../src/agents/editor/languageModelTools';
+import { COMMAND_LINK } from '../../fixtures/hostileText';
+import { registerSecret } from '../../../src/core/http/redact';
+
+function fakeProvider(clusters: ClusterSummary[], calls: string[]): ClusterProvider {
+  return {
+    kind: 'gateway', id: 'gw', label: 'Gateway', capabilities: {} as ClusterProvider['capabilities'],
+    list: async () => clusters,
+    get: async (id) => clusters.find((c) => c.id === id)!,
+    scale: async (id, n) => void calls.push(`scale ${id} ${n}`),
+    adapt: async (id, a, b) => void calls.push(`adapt ${id} ${a} ${b}`),
+  } as Partial<ClusterProvider> as ClusterProvider;
+}
+
+const cluster = (over: Partial<ClusterSummary> = {}): ClusterSummary => ({ id: 'c1', name: 'big', status: 'running', workers: 4, threads: 8, memory: 0, provider: 'gateway', ...over });
+
+function compute(over: Partial<AgentCompute> = {}): AgentCompute {
+  return { hubs: () => [], providers: () => [], notebooks: () => [], cost: async () => undefined, serverRate: async () => undefined, ...over };
+}
+
+describe('AgentToolCore', () => {
+  test('input is checked against the tool\'s schema, naming each problem; no provider is asked', async () => {
+    const calls: string[] = [];
+    const core = new AgentToolCore(compute({ providers: () => [fakeProvider([cluster()], calls)] }));
+    await assert.rejects(core.invoke('pangeo_scale_cluster', { cluster: 'big', workers: -1, extra: 1 }),
+      /pangeo_scale_cluster: input must NOT have additional properties \(extra\); \/workers must be >= 0\./);
+    await assert.rejects(core.invoke('pangeo_scale_cluster', { cluster: 'big', workers: 2, minimum: 1, maximum: 3 }), /give workers \(a fixed size\), or minimum and maximum \(adaptive\), not both/);
+    await assert.rejects(core.invoke('pangeo_scale_cluster', { cluster: 'big', minimum: 4, maximum: 3 }), /maximum must be at least minimum/);
+    await assert.rejects(core.invoke('pangeo_nope', {}), /No tool pangeo_nope/);
+    assert.deepEqual(calls, []);
+  });
+
+  test('a busy notebook kernel gets nothing; an idle one runs; an unknown notebook is named', async () => {
+    const sent: string[] = [];
+    const nb = (idle: boolean): NotebookKernelHandle => ({
+      uri: 'file:///a.ipynb', label: 'a.ipynb', idle,
+      runIfIdle: (code) => (idle ? (sent.push(code), Promise.resolve({ status: 'ok', text: '42\n' })) : undefined),
+    });
+    let idle = false;
+    const core = new AgentToolCore(compute({ notebooks: () => [nb(idle)] }));
+    await assert.rejects(core.invoke('pangeo_run_code', { kernel: notebookId('file:///a.ipynb'), code: '6*7' }), /The kernel of notebook a\.ipynb is busy: nothing was run\./);
+    assert.deepEqual(sent, []);
+    idle = true;
+    assert.equal(await core.invoke('pangeo_run_code', { kernel: notebookId('file:///a.ipynb'), code: '6*7' }), 'Ran in the kernel of notebook a.ipynb: ok.\nOutput:\n42\n');
+    assert.deepEqual(sent, ['6*7']);
+    await assert.rejects(core.invoke('pangeo_run_code', { kernel: notebookId('file:///b.ipynb'), code: '1' }), /No open notebook with a Pangeo kernel is notebook:file%3A%2F%2F%2Fb\.ipynb\.$/);
+    await assert.rejects(core.confirmation('pangeo_run_code', { kernel: 'kernel:x', code: '1' }), /"kernel:x" is not a kernel, notebook or server id/);
+  });
+
+  test('a secret the extension knows, and token-shaped fields, never leave in an answer', async () => {
+    registerSecret('s3cr3t-token-value');
+    const nb: NotebookKernelHandle = { uri: 'file:///a.ipynb', label: 'a.ipynb', idle: true,
+      runIfIdle: () => Promise.resolve({ status: 'ok', text: 's3cr3t-token-value\nJUPYTERHUB_API_TOKEN=abcdef123456\n' }) };
+    const text = await new AgentToolCore(compute({ notebooks: () => [nb] })).invoke('pangeo_run_code', { kernel: notebookId(nb.uri), code: 'x' });
+    assert.equal(text, 'Ran in the kernel of notebook a.ipynb: ok.\nOutput:\n[REDACTED]\nJUPYTERHUB_API_TOKEN=[REDACTED]\n');
+  });
+
+  test('a stopped cluster is not scaled; an unknown or ambiguous name is refused', async () => {
+    const calls: string[] = [];
+    const core = new AgentToolCore(compute({ providers: () => [fakeProvider([cluster({ status: 'stopped' }), cluster({ id: 'c2', name: 'twin' }), cluster({ id: 'c3', name: 'twin' })], calls)] }));
+    await assert.rejects(core.invoke('pangeo_scale_cluster', { cluster: 'big', workers: 8 }), /Cluster big is stopped: it cannot be scaled\./);
+    await assert.rejects(core.invoke('pangeo_scale_cluster', { cluster: 'nope', workers: 8 }), /No cluster is named nope\./);
+    await assert.rejects(core.invoke('pangeo_scale_cluster', { cluster: 'twin', workers: 8 }), /2 clusters are named twin\./);
+    await assert.rejects(core.invoke('pangeo_scale_cluster', { cluster: 'cluster:gw/c9', workers: 8 }), /No cluster c9 in Gateway \(it may have stopped\)\./);
+    assert.deepEqual(calls, []);
+  });
+
+  test('scaling asks with the cost per hour from the cost meter: up spends, down stops work', async () => {
+    const calls: string[] = [];
+    const core = new AgentToolCore(compute({
+      providers: () => [fakeProvider([cluster()], calls)],
+      cost: async () => ({ totalUsdPerHour: 2, resources: { 'cluster:gw/c1': { usdPerHour: 2 } }, note: '' }),
+    }));
+    const up = await core.confirmation('pangeo_scale_cluster', { cluster: 'cluster:gw/c1', workers: 10 });
+    assert.deepEqual(up, { gate: 'spend', title: 'Scale up a Dask cluster?', resource: 'big (Gateway)',
+      details: ['Scale from 4 to 10 workers (adaptive scaling off).', 'Estimated cost: $5.00/h (now $2.00/h).'] });
+    const down = await core.confirmation('pangeo_scale_cluster', { cluster: 'big', minimum: 0, maximum: 2 });
+    assert.equal(down?.gate, 'stop');
+    assert.deepEqual(down?.details.slice(0, 2), ['Make it adaptive between 0 and 2 workers (now 4).', 'Estimated cost: $0.000–$1.00/h (now $2.00/h).']);
+    assert.deepEqual(calls, [], 'asking does nothing');
+    assert.match(await core.invoke('pangeo_scale_cluster', { cluster: 'big', workers: 10 }), /^Asked big \(Gateway\) for 10 workers; it reports 4 workers/);
+    assert.deepEqual(calls, ['scale c1 10']);
+  });
+
+  test('the confirmation Markdown shows a hostile resource and the code as text: no link, the fence not closable', () => {
+    const md = confirmationMarkdown({ gate: 'run', title: 'Run code in a Pangeo kernel?', resource: COMMAND_LINK, details: ['It costs $1.00/h.'], code: 'print("```")\n[x](command:evil)' }).markdown;
+    assert.ok(md.startsWith('**\\[Official fix\\]\\(command\\:workbench\\.action\\.openSettings\\)**\n\n'), md);
+    assert.ok(md.includes('\n\nIt costs \\$1\\.00\\/h\\.\n\n'), md);
+    assert.ok(md.endsWith('````python\nprint("```")\n[x](command:evil)\n````'), md);
+  });
+});
