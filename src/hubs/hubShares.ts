@@ -2,6 +2,7 @@
 // access to user servers"): grant a user or group access, make a share code with an expiry and its link, list who has
 // access, revoke. A refusal names the scope the hub wants; a code whose link cannot be made is revoked, not left behind.
 import { InvalidInputError, isPangeoError, NotFoundError, PangeoError, UnexpectedResponseError } from '../core/http/errors';
+import { hubSupportsSharing } from './sharingSupport';
 import type { HttpRequest } from '../core/http/httpClient';
 import { registerSecret } from '../core/http/redact';
 import { checkedJson, type Answerer, type Guard } from '../core/http/responseCheck';
@@ -12,15 +13,6 @@ import {
   type NewShareCode, type RawShareCode, type ServerShare, type ShareCodeInfo, type ShareTarget,
 } from './shareModels';
 import { hasScope, scopesNamedIn } from './tokenScopes';
-
-/** The first JupyterHub release that serves /hub/api/shares. */
-export const SHARING_MAJOR = 5;
-
-/** True when a hub of this version shares servers (unknown versions do not: the action stays hidden). */
-export function hubSupportsSharing(version: string | undefined): boolean {
-  const major = Number.parseInt(version?.split('.')[0] ?? '', 10);
-  return Number.isFinite(major) && major >= SHARING_MAJOR;
-}
 
 /** Share codes live from one minute to one year (JupyterHub refuses anything else). */
 export const SHARE_CODE_MIN_SECONDS = 60;

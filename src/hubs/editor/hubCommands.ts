@@ -6,7 +6,7 @@ import { addHubInteractive, OAuthCallbacks, signInInteractive } from './signInFl
 import type * as StartServerFlow from './startServerFlow';
 import { loadFeature } from '../../core/chunks';
 import { signOutOfHub } from './signOutFlow';
-import { shareServerInteractive } from './shareServerFlow';
+import type * as ShareServerFlow from './shareServerFlow';
 import { registerCommand, retryCommand } from '../../editor/command';
 import { isAuthError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
@@ -17,6 +17,8 @@ import { explainForbidden, insideLink, insideWithBrowserAddress, stopQuestion } 
 
 /** "Start server…" (its forms and spawn progress) loads when first used (dist/chunks/startServerFlow.js). */
 const startFlow = () => loadFeature<typeof StartServerFlow>('startServerFlow');
+/** "Share Server…" (the shares client and its menus) loads when first used (dist/chunks/shareServer.js). */
+const shareFlow = () => loadFeature<typeof ShareServerFlow>('shareServer');
 
 export interface HubCommandDeps {
   vs: typeof vscode;
@@ -191,7 +193,7 @@ export function registerHubCommands(d: HubCommandDeps): vscode.Disposable {
   register('pangeo.hubs.shareServer', async (arg) => {
     const node = arg as HubTreeNode;
     if (node?.kind !== 'server') return;
-    await shareServerInteractive(vs, service, node.base, node.server);
+    await shareFlow().shareServerInteractive(vs, service, node.base, node.server);
   });
 
   register('pangeo.hubs.openTokenPage', async (arg) => {

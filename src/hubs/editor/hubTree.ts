@@ -9,7 +9,7 @@ import { encodeResourceId } from '../../shared/resourceIds';
 import { code, joinMarkdown, markdown, plainLabel, plainText } from '../../shared/text/untrustedText';
 import { toMarkdownString } from '../../editor/untrustedMarkdown';
 import { localKernelsNote, missingScopeMessages, thisServerTag } from './insideHubNodes';
-import { hubSupportsSharing } from '../hubShares';
+import { hubSupportsSharing } from '../sharingSupport';
 
 export type HubTreeNode =
   | { kind: 'hub'; base: string }

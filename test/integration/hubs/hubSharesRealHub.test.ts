@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHub, type TestHub } from '../../support/jupyterhub';
 import { HubClient } from '../../../src/hubs/hubClient';
-import { HubShares, hubSupportsSharing, SharingRefusedError, SharingUnsupportedError } from '../../../src/hubs/hubShares';
+import { HubShares, SharingRefusedError, SharingUnsupportedError } from '../../../src/hubs/hubShares';
+import { hubSupportsSharing } from '../../../src/hubs/sharingSupport';
 
 // carol may share (by name too); bob may not; bob is in the group 'course'. Only JupyterHub 5 knows these scopes.
 const SHARING_CONFIG = `

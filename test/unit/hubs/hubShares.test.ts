@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HubClient } from '../../../src/hubs/hubClient';
-import { explainRefusal, HubShares, hubSupportsSharing, scopeNamedIn, SharingRefusedError, SharingUnsupportedError } from '../../../src/hubs/hubShares';
+import { explainRefusal, HubShares, scopeNamedIn, SharingRefusedError, SharingUnsupportedError } from '../../../src/hubs/hubShares';
+import { hubSupportsSharing } from '../../../src/hubs/sharingSupport';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../../src/core/http/errors';
 import { startSharingHub, type SharingHubOptions } from '../../support/sharingHub/sharingHub';
 
