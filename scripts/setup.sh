@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs everything the tests and the demo need on a fresh Debian 12 machine, skipping what is already there:
 # Debian packages (JupyterHub 3, Jupyter server, ipykernel, Dask distributed, boto3 for the kernels' AWS tests, Chromium,
+# RequireJS for the widgets e2e suite's stand-in CDN,
 # build deps for code-server;
 # with PANGEO_SETUP_DEMO=1 also numpy, pandas, xarray and matplotlib for the demo's notebook),
 # the npm dependencies, the ipywidgets test kernel (scripts/install-widget-kernel.sh), and code-server 4.100.3 (cached outside the repo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(jupyterhub python3-jupyter-server python3-ipykernel python3-distributed python3-prometheus-client python3-boto3 chromium
+APT_PACKAGES=(jupyterhub python3-jupyter-server python3-ipykernel python3-distributed python3-prometheus-client python3-boto3 chromium libjs-requirejs
   build-essential python3 pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep git)
 
 # The demo's hub server gets the basic Pangeo stack (Debian 12 has no bokeh); the tests do not need it.

@@ -42,7 +42,21 @@ export type UiAction =
   /** Returns how many elements match `selector` in the workbench page (0 is an answer, not a wait). */
   | { kind: 'count'; selector: string }
   /** Saves `<artifacts>/<name>.png` of the whole workbench. */
-  | { kind: 'screenshot'; name: string };
+  | { kind: 'screenshot'; name: string }
+  /**
+   * From now on the browser (every page, frame and webview of its context) answers each GET of a route's exact `url`
+   * with the bytes of `file` (a path on this machine) as `contentType`, and any other URL of those origins fails as
+   * offline; the machine has no internet, so this stands in for a CDN. Replaces earlier routes; an empty list stops.
+   */
+  | { kind: 'serve'; routes: ServedRoute[] }
+  /** How often each URL of the served origins was requested since the last `serve`, as JSON (`Record<url, count>`). */
+  | { kind: 'served' };
+
+export interface ServedRoute {
+  url: string;
+  file: string;
+  contentType: string;
+}
 
 /** What `webviewPage` answers (as JSON text). */
 export interface WebviewPage {

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { join } from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { sleep } from './processes';
+import { ServedRoutes } from './servedRoutes';
 import { requestFile, responseFile, type UiAction, type UiRequest, type UiResponse, type WebviewPage } from './uiProtocol';
 
 export interface UiRequestServer {
@@ -17,6 +18,7 @@ export function serveUiRequests(page: Page, dir: string, artifactsDir: string): 
   let stopped = false;
   const lines: string[] = [];
   const done = new Set<number>();
+  const routes = new ServedRoutes(page.context());
   const loop = (async () => {
     while (!stopped) {
       const pending = readdirSync(dir)
@@ -29,7 +31,7 @@ export function serveUiRequests(page: Page, dir: string, artifactsDir: string): 
         done.add(id);
         const request = JSON.parse(readFileSync(join(dir, requestFile(id)), 'utf8')) as UiRequest;
         const started = Date.now();
-        const response = await perform(page, request, artifactsDir);
+        const response = await perform(page, request, artifactsDir, routes);
         lines.push(`ui #${id} ${describe(request.action)} → ${response.ok ? 'ok' : `FAILED: ${response.error}`} (${Date.now() - started} ms)`);
         // Written whole, then renamed, so the test never reads half a file.
         const tmp = join(dir, `${responseFile(id)}.tmp`);
@@ -48,10 +50,10 @@ export function serveUiRequests(page: Page, dir: string, artifactsDir: string): 
   };
 }
 
-async function perform(page: Page, request: UiRequest, artifactsDir: string): Promise<UiResponse> {
+async function perform(page: Page, request: UiRequest, artifactsDir: string, routes: ServedRoutes): Promise<UiResponse> {
   const { id, action, timeoutMs } = request;
   try {
-    const text = await act(page, action, timeoutMs, artifactsDir);
+    const text = await act(page, action, timeoutMs, artifactsDir, routes);
     return { id, ok: true, text };
   } catch (error) {
     // What the workbench showed when a step failed (a missing toast, a dialog in the way), for the CI artifacts.
@@ -62,7 +64,7 @@ async function perform(page: Page, request: UiRequest, artifactsDir: string): Pr
   }
 }
 
-async function act(page: Page, action: UiAction, timeout: number, artifactsDir: string): Promise<string | undefined> {
+async function act(page: Page, action: UiAction, timeout: number, artifactsDir: string, routes: ServedRoutes): Promise<string | undefined> {
   switch (action.kind) {
     case 'quickInput': {
       // The widget stays in the DOM when hidden, so wait for a *visible* one whose title or prompt (not its
@@ -161,6 +163,11 @@ async function act(page: Page, action: UiAction, timeout: number, artifactsDir: 
     case 'screenshot':
       await page.screenshot({ path: join(artifactsDir, `${action.name.replace(/[^\w.-]/g, '_')}.png`) });
       return undefined;
+    case 'serve':
+      await routes.serve(action.routes);
+      return undefined;
+    case 'served':
+      return JSON.stringify(routes.served());
   }
 }
 
@@ -188,6 +195,10 @@ function describe(action: UiAction): string {
       return `count ${action.selector}`;
     case 'screenshot':
       return `screenshot ${action.name}`;
+    case 'serve':
+      return action.routes.length ? `serve ${action.routes.map((r) => r.url).join(', ')}` : 'stop serving';
+    case 'served':
+      return 'read the served counts';
   }
 }
 

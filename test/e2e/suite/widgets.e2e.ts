@@ -3,8 +3,10 @@
 // keyboard in the output reaches the kernel (an observer prints into an Output widget, which updates); tqdm.notebook
 // runs to 100 %; the saved notebook holds the widget state as JupyterLab saves it and, reopened without a kernel, shows
 // the slider's last value. Saves .artifacts/e2e/widgets-slider.png, widgets-tqdm.png and widgets-reopened.png.
+// With loading from the CDN allowed, a third-party module comes from a stand-in for jsDelivr that the harness serves
+// (this machine has no internet): Debian's RequireJS and a module written for the test (widgets-cdn-allowed.png).
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -35,6 +37,22 @@ const MORE_CELLS = [
     "    _model_module_version = Unicode('1.0.0').tag(sync=True)\n    _view_name = Unicode('ElsewhereView').tag(sync=True)\n" +
     "    _view_module = Unicode('pangeo-unknown-widgets').tag(sync=True)\n    _view_module_version = Unicode('1.0.0').tag(sync=True)\nElsewhere()",
 ];
+
+/** Cells of the third notebook: a widget of a third-party module (test/e2e/fixtures/pangeo-test-widget.js), twice, a third later, then a change from the kernel. */
+const CDN_CELLS = [
+  'import ipywidgets as w\nfrom IPython.display import display\nfrom traitlets import Unicode\nclass PangeoTest(w.DOMWidget):\n' +
+    "    _model_name = Unicode('PangeoTestModel').tag(sync=True)\n    _model_module = Unicode('pangeo-test-widget').tag(sync=True)\n" +
+    "    _model_module_version = Unicode('1.0.0').tag(sync=True)\n    _view_name = Unicode('PangeoTestView').tag(sync=True)\n" +
+    "    _view_module = Unicode('pangeo-test-widget').tag(sync=True)\n    _view_module_version = Unicode('1.0.0').tag(sync=True)\n" +
+    "    text = Unicode('').tag(sync=True)\na, b = PangeoTest(text='hello 1'), PangeoTest(text='hello 2')\ndisplay(a, b)",
+  "PangeoTest(text='hello 3')",
+  "a.text = 'changed by the kernel'",
+];
+/** Where cdnLoader.ts asks for RequireJS and for the module (html-manager's rule: <pkg>@<version>/dist/index.js). */
+const REQUIREJS_URL = 'https://cdn.jsdelivr.net/npm/requirejs@2.3.7/require.js';
+const TEST_MODULE_URL = 'https://cdn.jsdelivr.net/npm/pangeo-test-widget@1.0.0/dist/index.js';
+/** Debian's libjs-requirejs (RequireJS 2.3.6; scripts/setup.sh installs it): no package in node_modules ships require.js. */
+const DEBIAN_REQUIREJS = '/usr/share/javascript/requirejs/require.js';
 
 /** A notebook file of ours (saved and reopened by the last test). */
 function notebookFile(sources = CELLS): vscode.Uri {
@@ -133,6 +151,44 @@ if (hubConfig()) {
       await vscode.workspace.getConfiguration('pangeo.widgets').update('loadFromCdn', undefined, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       await setShowOwnControllers(undefined);
+    }, 150_000);
+
+    test('widgets: with loading from the CDN allowed, a third-party module is fetched once from the (served) CDN and its widgets render and update', async () => {
+      const hub = requireHub();
+      if (hub.widgetKernelProblem) throw new Error(`the test hub has no ${WIDGET_KERNEL} kernel: ${hub.widgetKernelProblem}`);
+      if (!existsSync(DEBIAN_REQUIREJS)) throw new Error(`${DEBIAN_REQUIREJS} is missing: install Debian's libjs-requirejs (scripts/setup.sh does)`);
+      const extension = vscode.extensions.getExtension('pangeo-compute.pangeo-compute');
+      assert.ok(extension, 'the extension under test is loaded');
+      const base = await ensureReadyServer(await pangeoApi(), hub);
+      await setShowOwnControllers(true);
+      await ui({ kind: 'serve', routes: [
+        { url: REQUIREJS_URL, file: DEBIAN_REQUIREJS, contentType: 'application/javascript' },
+        { url: TEST_MODULE_URL, file: join(extension.extensionPath, 'test', 'e2e', 'fixtures', 'pangeo-test-widget.js'), contentType: 'application/javascript' },
+      ] });
+      try {
+        await vscode.workspace.getConfiguration('pangeo.widgets').update('loadFromCdn', 'allow', vscode.ConfigurationTarget.Global);
+        editor = await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(notebookFile(CDN_CELLS)));
+        await selectOurController(editor, controllerIdFor(base, '', WIDGET_KERNEL));
+        await runCell(editor, 0);
+        assert.equal(editor.notebook.cellAt(0).executionSummary?.success, true, JSON.stringify(cellOutputs(editor, 0)));
+        await ui({ kind: 'webviewText', selector: '.pangeo-test-widget:has-text("hello 1")', match: '^pangeo-test-widget from the CDN: hello 1$' }, 60_000);
+        await ui({ kind: 'webviewText', selector: '.pangeo-test-widget:has-text("hello 2")', match: '^pangeo-test-widget from the CDN: hello 2$' }, 10_000);
+        // A widget of the same module shown later: the module is already loaded, nothing is fetched again.
+        await runCell(editor, 1);
+        await ui({ kind: 'webviewText', selector: '.pangeo-test-widget:has-text("hello 3")', match: '^pangeo-test-widget from the CDN: hello 3$' }, 30_000);
+        await runCell(editor, 2);
+        await ui({ kind: 'webviewText', selector: '.pangeo-test-widget:has-text("changed")', match: '^pangeo-test-widget from the CDN: changed by the kernel$' }, 20_000);
+        const notes = await ui({ kind: 'webviewPage', selector: '.pangeo-test-widget', count: ['.pangeo-widget-note:not(:empty)'] });
+        assert.equal((JSON.parse(notes ?? '{}') as { counts: Record<string, number> }).counts['.pangeo-widget-note:not(:empty)'], 0, 'no widget says it could not be shown');
+        const served = JSON.parse((await ui({ kind: 'served' })) ?? '{}') as Record<string, number>;
+        assert.deepEqual(served, { [REQUIREJS_URL]: 1, [TEST_MODULE_URL]: 1 }, 'RequireJS and the module each fetched once, nothing else asked of the CDN');
+        await ui({ kind: 'screenshot', name: 'widgets-cdn-allowed' });
+      } finally {
+        await ui({ kind: 'serve', routes: [] });
+        await vscode.workspace.getConfiguration('pangeo.widgets').update('loadFromCdn', undefined, vscode.ConfigurationTarget.Global);
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+        await setShowOwnControllers(undefined);
+      }
     }, 150_000);
   });
 }
