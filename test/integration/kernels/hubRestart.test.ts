@@ -81,7 +81,8 @@ function restartSuite(name: string, opts: { externalProxy: boolean; downMs: numb
       await until('the counter to be quiet', () => stdoutLines(current()).length > QUIET_AFTER, 90_000);
       const kernelId = kernel.kernelId;
 
-      const restarted = hub.restartHub({ downMs: opts.downMs });
+      let hubBack = false;
+      const restarted = hub.restartHub({ downMs: opts.downMs }).then(() => void (hubBack = true));
       if (opts.cutNetworkMs) {
         // While the hub goes away the notebook's network goes too (the cell is quiet now): it must reconnect, and get
         // what the server kept, without the hub's word.
@@ -89,6 +90,10 @@ function restartSuite(name: string, opts: { externalProxy: boolean; downMs: numb
         console.log(`[phase] network cut at line ${stdoutLines(current()).length} while the hub stops`);
         await fwd.cut(opts.cutNetworkMs);
         console.log(`[phase] network back at line ${stdoutLines(current()).length}`);
+        // The server answers again: the notebook reconnects without waiting for the hub, which is still away.
+        await until('the notebook to reconnect', () => kernel!.state === 'connected', 5_000);
+        assert.equal(hubBack, false, 'reconnected while the hub was still down');
+        console.log(`[phase] reconnected at line ${stdoutLines(current()).length}, the hub still down`);
       }
       await restarted;
       console.log(`[phase] hub back at line ${stdoutLines(current()).length}; states ${states.join(' → ')}`);
