@@ -12,7 +12,7 @@ import WebSocketImpl from 'ws';
 import { startTestHub, type TestHub } from '../../support/jupyterhub';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
-import { keptSessionWebSocketClass, SessionKeys, type SessionKeyMemory } from '../../../src/jupyter/keptSessionSocket';
+import { keptSessionWebSocketClass, SessionKeys, type KernelSocketCtor, type SessionKeyMemory } from '../../../src/jupyter/keptSessionSocket';
 
 let hub: TestHub | undefined;
 let jupyter: JupyterServerClient;
@@ -42,11 +42,11 @@ function memory(): SessionKeyMemory {
 function connect(kernel: { id: string; name: string }, keys?: SessionKeys): KernelConnection {
   const headers = { Authorization: `token ${token}` };
   class OwnSocket extends WebSocketImpl {
-    constructor(url: string, protocols?: string | string[]) {
+    constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols, { headers });
     }
   }
-  const Provided = keys ? keptSessionWebSocketClass(WebSocketImpl, keys, () => headers) : OwnSocket;
+  const Provided: KernelSocketCtor = keys ? keptSessionWebSocketClass(WebSocketImpl, keys, () => headers) : OwnSocket;
   // What the extension's wrapWebSocketCtor does with a provided class: constructs it with (url, protocols) only.
   class Wrapped extends Provided {
     constructor(url: string, protocols?: string | string[]) {
