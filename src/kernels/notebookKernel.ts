@@ -1,6 +1,6 @@
 // One kernel for one notebook: started (or reused) on the first run, cells executed one at a time, outputs mapped to
-// cell-output changes, interrupt/restart/shutdown, and the connection watched: reconnect with back-off while the
-// websocket is down, "server stopped" when the hub says the server is gone (culled or stopped).
+// cell-output changes, interrupt/restart/shutdown, and the connection watched: the socket dialled again every 100 ms
+// while it is down, "server stopped" when the hub says the server is gone (culled or stopped).
 import type { KernelMessage } from '@jupyterlab/services';
 import type { JupyterServerClient, KernelSession } from '../jupyterServer/jupyterServerClient';
 import { toKernelOutput } from '../jupyterServer/kernelOutputs';
