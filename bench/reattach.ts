@@ -38,6 +38,9 @@ async function produce(jupyter: JupyterServerClient, clientId: string, path: str
     await sleep(100);
     if ((await jupyter.getKernel(kernelId)).executionState === 'idle') break;
   }
+  // The server's REST "idle" comes from its own IOPub subscription; the socket's buffer may still be taking the big
+  // stream message in: connecting that early lost it, for the bare client too (seen on this loaded machine).
+  await sleep(1_000);
   return { kernelId, msgId };
 }
 
