@@ -122,16 +122,19 @@ export class JupyterServerClient {
     return raw.flatMap((s) => (s.kernel ? [{ id: s.id, path: s.path, name: s.name ?? '', type: s.type ?? '', kernel: toKernelInfo(s.kernel) }] : []));
   }
 
-  /** Opens the kernel's websocket (the current Authorization header on each upgrade, never ?token= in the URL). */
   /**
+   * Opens the kernel's websocket at once (the current Authorization header on each upgrade, never ?token= in the URL):
+   * no REST round trip first, so a reconnect's replay starts as soon as the socket can. Only when the socket fails is
+   * REST asked why, so an auth failure or a kernel that is gone surfaces as a typed error (401/403, 404) instead of a
+   * silent reconnect loop.
    * `clientId`: the session key the server keeps this client's messages under while its socket is closed (reattach).
    * `onSession`: called before the socket opens, so a listener hears the messages the server replays at once.
    */
   async connect(kernel: KernelInfo, opts: { timeoutMs?: number; clientId?: string; onSession?(session: KernelSession): void } = {}): Promise<KernelSession> {
-    // A REST probe first: auth failures surface as typed 401/403 errors instead of a silent reconnect loop.
-    await this.getKernel(kernel.id);
     // The kernel protocol loads on the first connection: browsing hubs and servers never needs it.
     const { ServerConnection, KernelConnection, WebSocketImpl } = loadChunk<typeof import('../chunks/jupyter')>('jupyter');
+    let socketFailed!: () => void;
+    const failed = new Promise<'failed'>((resolve) => (socketFailed = () => resolve('failed')));
     const settings = ServerConnection.makeSettings({
       baseUrl: this.http.baseUrl,
       wsUrl: this.http.baseUrl.replace(/^http/, 'ws'),
@@ -139,14 +142,30 @@ export class JupyterServerClient {
       appendToken: false,
       fetch: this.http.fetchFunction(),
       // Each socket (first connect, every reconnect) asks for the current token: a renewal revokes the old one.
-      WebSocket: kernelWebSocketClass(WebSocketImpl, () => this.http.authorizationHeader()) as unknown as typeof WebSocket,
+      WebSocket: kernelWebSocketClass(WebSocketImpl, () => this.http.authorizationHeader(), {
+        onFailed: () => socketFailed(),
+        quiet: () => session.redialing,
+      }) as unknown as typeof WebSocket,
       Request, Headers,
     });
     const connection = new KernelConnection({ model: { id: kernel.id, name: kernel.name }, serverSettings: settings, clientId: opts.clientId ?? randomUUID(), handleComms: false });
     const session = new KernelSession(connection, kernel, redactUrl(this.http.baseUrl));
     opts.onSession?.(session);
-    await session.waitConnected(opts.timeoutMs ?? 30_000);
-    return session;
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    const until = Date.now() + timeoutMs;
+    try {
+      const connected = session.waitConnected(timeoutMs).then(() => 'up' as const);
+      if ((await Promise.race([connected, failed])) === 'failed') {
+        connected.catch(() => undefined);
+        // The first socket failed: REST says why (typed), or the library's retries get the rest of the time.
+        await this.getKernel(kernel.id);
+        await session.waitConnected(Math.max(0, until - Date.now()));
+      }
+      return session;
+    } catch (e) {
+      session.dispose();
+      throw e;
+    }
   }
 }
 
@@ -168,6 +187,8 @@ export interface ExecuteOptions {
 interface ConnectionInternals {
   _ws: { readyState: number } | null;
   _onWSClose: (evt: unknown) => void;
+  _reconnect: () => void;
+  _reconnectAttempt: number;
 }
 
 export class KernelSession {
@@ -177,6 +198,9 @@ export class KernelSession {
     // healthy new socket: what the server had just written into it (its replay) is lost. Close and error events of a
     // socket the library has replaced are ignored (kernelWebSocket.ts tags both with their socket).
     const internals = connection as unknown as ConnectionInternals;
+    connection.connectionStatusChanged.connect((_, status) => {
+      if (status === 'connected') this.redialing = false;
+    });
     const handleClose = internals._onWSClose;
     internals._onWSClose = (evt: unknown) => {
       const from = (evt as { kernelSocket?: unknown } | undefined)?.kernelSocket;
@@ -185,8 +209,24 @@ export class KernelSession {
     };
   }
 
+  /** True from a redial() until the socket is connected again: failed dials are left to the caller (see redial). */
+  redialing = false;
+
   get id(): string {
     return this.kernel.id;
+  }
+
+  /**
+   * Dials the socket again now, unless one is opening or open. Until it connects, a failed dial ends quietly: the
+   * library neither retries it on its own back-off (up to a minute apart) nor starts a REST check per failed socket;
+   * the caller dials again and decides from REST itself whether the kernel is gone.
+   */
+  redial(): void {
+    if (this.connection.isDisposed || this.connectionStatus === 'connected' || this.socketInFlight) return;
+    this.redialing = true;
+    const internals = this.connection as unknown as ConnectionInternals;
+    internals._reconnectAttempt = 0;
+    internals._reconnect();
   }
 
   /** The session key of this client (the `session_id` the server buffers messages under). */

@@ -26,11 +26,21 @@ export interface KernelSocket {
 
 export type KernelSocketClass = new (url: string, protocols?: string | string[]) => KernelSocket;
 
+export interface SocketHooks {
+  onFailed?(): void;
+  quiet?(): boolean;
+}
+
 /** The `ws` constructor, as this file calls it. */
 type WsClass = new (url: string, protocols: string | string[] | undefined, options: WebSocket.ClientOptions) => WebSocket;
 
-/** A class for `ServerConnection.makeSettings({ WebSocket })` whose every instance asks `authorization` when it opens. */
-export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: AuthHeader): KernelSocketClass {
+/**
+ * A class for `ServerConnection.makeSettings({ WebSocket })` whose every instance asks `authorization` when it opens.
+ * `hooks.onFailed`: a socket closed before it opened (refused, 403, 404, no header): the caller may ask REST why at once.
+ * `hooks.quiet`: while it says true, such a failure is not reported to the library (whose every failed socket starts a
+ * REST check repeating every 10-30 s): the caller dials again itself.
+ */
+export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: AuthHeader, hooks: SocketHooks = {}): KernelSocketClass {
   return class AuthorizedKernelSocket implements KernelSocket {
     // The kernel message serializer expects ArrayBuffer frames; the library sets this too.
     binaryType = 'arraybuffer';
@@ -40,6 +50,7 @@ export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: Auth
     onerror = noop;
     private socket?: WebSocket;
     private closedEarly = false;
+    private opened = false;
 
     constructor(url: string, protocols?: string | string[]) {
       // Asked here, not once per kernel: the token may have been renewed since the last socket opened.
@@ -72,12 +83,24 @@ export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: Auth
       if (this.closedEarly) return;
       const socket = new WebSocketImpl(url, protocols, { headers: auth ? { Authorization: auth } : {} });
       socket.binaryType = 'arraybuffer';
-      socket.onopen = (e) => this.onopen(e);
+      socket.onopen = (e) => {
+        this.opened = true;
+        this.onopen(e);
+      };
       socket.onmessage = (e) => this.onmessage(e);
       // Close and error events name their socket: the late handling of a socket the library has replaced (it handles
       // an early failure's first event, often the error, after a REST look-up) is told apart (KernelSession).
-      socket.onclose = (e) => this.onclose(Object.assign(e, { kernelSocket: this }));
-      socket.onerror = (e) => this.onerror(Object.assign(e, { kernelSocket: this }));
+      socket.onclose = (e) => {
+        if (!this.opened) {
+          hooks.onFailed?.();
+          if (hooks.quiet?.()) return;
+        }
+        this.onclose(Object.assign(e, { kernelSocket: this }));
+      };
+      socket.onerror = (e) => {
+        if (!this.opened && hooks.quiet?.()) return;
+        this.onerror(Object.assign(e, { kernelSocket: this }));
+      };
       this.socket = socket;
     }
 
@@ -85,6 +108,8 @@ export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: Auth
     private fail(e: unknown): void {
       if (this.closedEarly) return;
       this.closedEarly = true;
+      hooks.onFailed?.();
+      if (hooks.quiet?.()) return;
       const message = e instanceof Error ? e.message : String(e);
       this.onerror({ type: 'error', message, error: e, kernelSocket: this });
       this.onclose({ type: 'close', code: 1006, reason: message, wasClean: false, kernelSocket: this });

@@ -1,6 +1,6 @@
 // One kernel for one notebook: started (or reused) on the first run, cells executed one at a time, outputs mapped to
-// cell-output changes, interrupt/restart/shutdown, and the connection watched: reconnect with back-off while the
-// websocket is down, "server stopped" when the hub says the server is gone (culled or stopped).
+// cell-output changes, interrupt/restart/shutdown, and the connection watched: the socket dialled again every 100 ms
+// while it is down, "server stopped" when the hub says the server is gone (culled or stopped).
 import type { KernelMessage } from '@jupyterlab/services';
 import type { JupyterServerClient, KernelSession } from '../jupyterServer/jupyterServerClient';
 import { toKernelOutput } from '../jupyterServer/kernelOutputs';
@@ -11,7 +11,7 @@ import { Logger, silentLogger } from '../core/log';
 import { CellOutput, CellOutputState, DisplayIndex, OutputChange } from './cellOutputs';
 import { Emitter } from '../core/emitter';
 import { ExecutionQueue } from './executionQueue';
-import { closeNotebookSession, openNotebookSession } from './notebookSessions';
+import { closeNotebookSession, findNotebookSessionId, openNotebookSession } from './notebookSessions';
 import type { KernelState } from './kernelState';
 import { AskInput, CellInput } from './cellInput';
 import { CommConnection, WidgetComms } from './widgets/widgetComms';
@@ -52,6 +52,12 @@ export interface NotebookKernelOptions {
   connectTimeoutMs?: number;
   /** The session key to connect with: the same one after a reload gets the messages the server kept meanwhile. */
   clientId?: string;
+}
+
+/** The kernel (and Jupyter session) a notebook ran on before a reload, as its ledger kept them. */
+export interface KnownKernel {
+  kernelId: string;
+  sessionId?: string;
 }
 
 export interface CellRunRequest {
@@ -103,8 +109,14 @@ export class KernelLostError extends PangeoError {
 const DEFAULT_BACKOFF_MS = [500, 1000, 2000, 3000];
 /** A "stopped" answer is believed only when it holds this long: a restarted proxy has no routes for a moment. */
 const STOPPED_CONFIRM_MS = 3_000;
-/** A socket attempt is given this long before the watchdog starts a fresh one (the library may be waiting up to 64 s). */
-const FORCED_RECONNECT_EVERY_MS = 10_000;
+/**
+ * While the socket is down it is dialled again this often (no REST first: a refused or failed dial is cheap, and the
+ * first dial after the network is back gets the server's replay): fast for the first REDIAL_FAST_FOR_MS of an outage
+ * (sleep, a new network, a proxy restart), then slower so a long outage does not keep the server busy.
+ */
+const REDIAL_MS = 100;
+const REDIAL_SLOW_MS = 1_000;
+const REDIAL_FAST_FOR_MS = 30_000;
 /** Long enough to ride out a proxy restart, short enough that the user hears about a dead hub within 30 s. */
 const DEFAULT_GONE_AFTER_MS = 12_000;
 /** How long cells wait for the work a 'connected' listener asked for (waitUntil) before they run anyway. */
@@ -143,7 +155,6 @@ export class NotebookKernel {
   private unreachableSince?: number;
   /** When the hub first said "stopped" during the current outage (believed once it holds, see STOPPED_CONFIRM_MS). */
   private stoppedSince?: number;
-  private forcedReconnectAt = 0;
   private readonly logger: Logger;
   /** The ipywidgets comms of this kernel (our connection does not handle comms itself). */
   readonly widgets: WidgetComms;
@@ -171,9 +182,18 @@ export class NotebookKernel {
     return this.opts.kernelName;
   }
 
-  /** Starts (or reuses) the kernel now, e.g. to reconnect a notebook once its server runs again. */
-  async connect(): Promise<void> {
+  /**
+   * Starts (or reuses) the kernel now, e.g. to reconnect a notebook once its server runs again. `known`: the kernel this
+   * notebook ran on before a reload: its socket opens at once, no session lookup first (the server's replay starts
+   * sooner); when it is gone the error says so (NotFound) and nothing else is started.
+   */
+  async connect(known?: KnownKernel): Promise<void> {
     if (this.current === 'shut-down') throw new CancelledError('The kernel was shut down; connecting');
+    if (known && !this.session && !this.starting) {
+      this.starting = this.start(known).finally(() => {
+        this.starting = undefined;
+      });
+    }
     await this.ensureSession();
   }
 
@@ -274,7 +294,8 @@ export class NotebookKernel {
       await this.checkConnection();
       if (this.session?.connectionStatus === 'connected') return this.session;
       if (this.session) {
-        await withinMs(this.session.connection.reconnect().catch(() => undefined), RUN_RECONNECT_WAIT_MS);
+        this.session.redial();
+        await this.session.waitConnected(RUN_RECONNECT_WAIT_MS).catch(() => undefined);
         if (this.session?.connectionStatus === 'connected') return this.session;
       }
       if (this.current === 'server-stopped') throw new ServerStoppedError(this.where());
@@ -286,18 +307,33 @@ export class NotebookKernel {
     return this.starting;
   }
 
-  private async start(): Promise<KernelSession> {
+  private async start(known?: KnownKernel): Promise<KernelSession> {
     this.setState('starting');
     try {
       const { jupyter } = this.opts;
-      const ref = await openNotebookSession(jupyter, { path: this.opts.sessionPath, name: this.opts.sessionName, kernelName: this.opts.kernelName });
-      this.logger.info(`${ref.reused ? 'Reusing' : 'Started'} kernel ${ref.kernel.name} (${ref.kernel.id}) on ${this.where()}`);
-      const session = await jupyter.connect(ref.kernel, {
+      const connect = (kernel: { id: string; name: string }) => jupyter.connect(kernel, {
         timeoutMs: this.opts.connectTimeoutMs, clientId: this.opts.clientId, onSession: (s) => this.attachEmitter.fire(s),
       });
+      let session: KernelSession;
+      let ref: { sessionId?: string; reused: boolean };
+      if (known) {
+        // The socket first: the notebook's Jupyter session (for shutdown), when not kept, is looked up beside it.
+        const lookup = known.sessionId ? undefined : findNotebookSessionId(jupyter, this.opts.sessionPath, known.kernelId).catch(() => undefined);
+        session = await connect({ id: known.kernelId, name: this.opts.kernelName });
+        ref = { sessionId: known.sessionId, reused: true };
+        void lookup?.then((id) => {
+          if (this.session === session && !this.sessionId) this.sessionId = id;
+        });
+        this.logger.info(`Reattached to kernel ${this.opts.kernelName} (${known.kernelId}) on ${this.where()}`);
+      } else {
+        const opened = await openNotebookSession(jupyter, { path: this.opts.sessionPath, name: this.opts.sessionName, kernelName: this.opts.kernelName });
+        this.logger.info(`${opened.reused ? 'Reusing' : 'Started'} kernel ${opened.kernel.name} (${opened.kernel.id}) on ${this.where()}`);
+        session = await connect(opened.kernel);
+        ref = opened;
+      }
       if (this.current === 'shut-down') {
         session.dispose();
-        await closeNotebookSession(jupyter, ref.sessionId).catch(() => undefined);
+        if (ref.sessionId) await closeNotebookSession(jupyter, ref.sessionId).catch(() => undefined);
         throw new CancelledError('The kernel was shut down; starting it');
       }
       this.attach(session, ref.sessionId);
@@ -317,7 +353,7 @@ export class NotebookKernel {
     }
   }
 
-  private attach(session: KernelSession, sessionId: string): void {
+  private attach(session: KernelSession, sessionId: string | undefined): void {
     this.session = session;
     this.sessionId = sessionId;
     this.sessionSubs = [
@@ -375,10 +411,14 @@ export class NotebookKernel {
     }
   }
 
-  /** Polls the hub and the kernel while the socket is down: reconnects, or concludes the server or the kernel is gone. */
+  /**
+   * While the socket is down: dials it again and again (redial), and, beside that, polls the hub and the kernel to
+   * conclude the server or the kernel is gone. The REST verdicts never hold the socket back.
+   */
   private startWatchdog(): void {
     if (this.watchdog && !this.watchdog.signal.aborted) return;
     const watchdog = (this.watchdog = new AbortController());
+    this.redial(watchdog.signal);
     const delays = this.opts.backoffMs ?? DEFAULT_BACKOFF_MS;
     const giveUpAt = Date.now() + (this.opts.reconnectForMs ?? 10 * 60_000);
     void (async () => {
@@ -397,6 +437,17 @@ export class NotebookKernel {
     })().catch(() => undefined).finally(() => {
       if (this.watchdog === watchdog) this.watchdog = undefined;
     });
+  }
+
+  /** Dials the socket again whenever none is opening or open, until the watchdog ends (connected, or gone). */
+  private redial(signal: AbortSignal): void {
+    const since = Date.now();
+    void (async () => {
+      while (!signal.aborted) {
+        await sleep(Date.now() - since < REDIAL_FAST_FOR_MS ? REDIAL_MS : REDIAL_SLOW_MS, signal);
+        if (!this.restarting) this.session?.redial();
+      }
+    })().catch(() => undefined);
   }
 
   /** One look at the connection: 'up', 'gone' (server stopped or kernel lost, handled here), or 'down' (still retrying). */
@@ -429,15 +480,7 @@ export class NotebookKernel {
         this.kernelLost('The kernel is gone from the server.');
         return 'gone';
       }
-      // The library gives up after a few attempts, and waits up to a minute between them: a reachable kernel gets a
-      // fresh attempt now (the network is back), at most every FORCED_RECONNECT_EVERY_MS so a slow handshake can finish.
-      const now = Date.now();
-      // Never while a socket is in flight: cutting it would lose what the server replays into it.
-      if (exists && session.connectionStatus !== 'connected' && !session.socketInFlight
-        && (session.connectionStatus === 'disconnected' || now - this.forcedReconnectAt >= FORCED_RECONNECT_EVERY_MS)) {
-        this.forcedReconnectAt = now;
-        void session.connection.reconnect().catch(() => undefined);
-      }
+      // The socket itself is dialled by redial(), never held back by these looks.
     }
     return session.connectionStatus === 'connected' ? 'up' : 'down';
   }
@@ -489,6 +532,7 @@ export class NotebookKernel {
     try {
       // REST restart, then a fresh websocket (the kernel's ports may change), as JupyterLab does.
       await this.opts.jupyter.restartKernel(session.id);
+      session.redialing = false; // the library's own retries, which settle its reconnect() either way
       await session.connection.reconnect();
       this.connectedWithWork('The kernel was restarted.');
     } catch (e) {

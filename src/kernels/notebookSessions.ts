@@ -36,6 +36,12 @@ export async function openNotebookSession(jupyter: JupyterServerClient, opts: { 
   return { sessionId: created.id, kernel: { id: created.kernel.id, name: created.kernel.name }, reused: false };
 }
 
+/** The id of the session tying `path` to `kernelId`, if there is one. */
+export async function findNotebookSessionId(jupyter: JupyterServerClient, path: string, kernelId: string, signal?: AbortSignal): Promise<string | undefined> {
+  const sessions = await jupyter.checkedJson({ path: 'api/sessions', signal }, arrayOf(isRawSession));
+  return sessions.find((s) => s.path === path && s.kernel?.id === kernelId)?.id;
+}
+
 /** Deletes the session, which shuts its kernel down; a session already gone is fine. */
 export async function closeNotebookSession(jupyter: JupyterServerClient, sessionId: string, signal?: AbortSignal): Promise<void> {
   await jupyter.http.request({ method: 'DELETE', path: `api/sessions/${encodeURIComponent(sessionId)}`, signal, acceptStatuses: [404] });

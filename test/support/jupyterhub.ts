@@ -95,6 +95,17 @@ export interface TestHubOptions {
    * python3, through JUPYTER_PATH in the spawner's environment: e.g. `widgetKernelSpecRoot()` (test/support/widgetKernel.ts).
    */
   kernelSpecRoots?: string[];
+  /**
+   * The upgrade path: the hub's shutdown leaves the single-user servers (`cleanup_servers = False`) and its proxy
+   * (`cleanup_proxy = False`) running, so restartHub() keeps them. A hub-managed proxy is then stopped by the new hub
+   * at its start (JupyterHub kills a proxy its pid file names) and started again; see `externalProxy`.
+   */
+  keepServers?: boolean;
+  /**
+   * Run configurable-http-proxy beside the hub (`ConfigurableHTTPProxy.should_start = False`, a shared auth token), as
+   * zero-to-jupyterhub runs it in a pod of its own: a hub restart leaves it, and its routes, as they are.
+   */
+  externalProxy?: boolean;
 }
 
 export interface TestHub {
@@ -115,6 +126,11 @@ export interface TestHub {
   pids(): number[];
   /** SIGTERM to the hub (it stops servers and proxy), then SIGKILL whatever is left. */
   stop(): Promise<void>;
+  /**
+   * Stops the hub process alone (SIGTERM; what it leaves depends on `keepServers`), waits `downMs`, and starts it again
+   * with the same config, database and ports; resolves when `GET {url}hub/api` answers again.
+   */
+  restartHub(opts?: { downMs?: number }): Promise<void>;
   /** SIGKILL the hub, proxy and servers all at once (a hub that dies mid-call). */
   kill(): Promise<void>;
 }
@@ -160,6 +176,9 @@ interface HubSettings {
   serverTokenCacheSeconds: number | null;
   proxiedServices: { name: string; url: string; apiToken: string; accessUsers: string[] }[];
   kernelSpecRoots: string[];
+  keepServers: boolean;
+  /** The external proxy's auth token, when the fixture runs the proxy (externalProxy). */
+  externalProxyToken: string | null;
 }
 
 const CONFIG_PY = `
@@ -233,6 +252,12 @@ for svc in s['proxiedServices']:
 if s['oauth'] is not None:
     roles.append({'name': 'oauth-test-client-users', 'scopes': ['access:services!service=${OAUTH_SERVICE_NAME}'], 'users': s['users']})
 c.JupyterHub.load_roles = roles
+if s['keepServers']:
+    c.JupyterHub.cleanup_servers = False
+    c.JupyterHub.cleanup_proxy = False
+if s['externalProxyToken'] is not None:
+    c.ConfigurableHTTPProxy.should_start = False
+    c.ConfigurableHTTPProxy.auth_token = s['externalProxyToken']
 `;
 
 /** Starts a hub and waits until `GET {url}hub/api` answers through the proxy. */
@@ -278,11 +303,27 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     serverTokenCacheSeconds: opts.serverTokenCacheSeconds ?? null,
     proxiedServices: (opts.proxiedServices ?? []).map((svc) => ({ ...svc, accessUsers: svc.accessUsers ?? [] })),
     kernelSpecRoots: opts.kernelSpecRoots ?? [],
+    keepServers: opts.keepServers ?? false,
+    externalProxyToken: opts.externalProxy ? randomBytes(32).toString('hex') : null,
   };
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
   writeFileSync(join(dir, 'jupyterhub_config.py'), `${CONFIG_PY}\n${opts.extraConfig ?? ''}\n`);
 
-  const hubProcess = startLongRunning({
+  if (settings.externalProxyToken !== null) {
+    // Carries the hub's marker: stop()/kill() take it down with the rest.
+    const proxy = startLongRunning({
+      name: 'proxy',
+      command: '/usr/bin/configurable-http-proxy',
+      args: ['--ip', '127.0.0.1', '--port', String(port), '--api-ip', '127.0.0.1', '--api-port', String(proxyApiPort),
+        '--default-target', `http://127.0.0.1:${hubPort}`, '--error-target', `http://127.0.0.1:${hubPort}${baseUrl}hub/error`],
+      cwd: dir,
+      logDir: dir,
+      env: { ...hubEnvironment(), CONFIGPROXY_AUTH_TOKEN: settings.externalProxyToken },
+      marker: markerValue,
+    });
+    await waitForHttp(`http://127.0.0.1:${proxyApiPort}/api/routes`, { okStatuses: [200, 403], process: proxy });
+  }
+  const startHub = () => startLongRunning({
     name: 'hub',
     command: hubCommand(),
     args: ['-f', join(dir, 'jupyterhub_config.py')],
@@ -291,6 +332,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     env: hubEnvironment(),
     marker: markerValue,
   });
+  let hubProcess = startHub();
   const url = `http://127.0.0.1:${port}${baseUrl}`;
   let stopped = false;
   const cleanup = async (how: 'stop' | 'kill') => {
@@ -300,6 +342,20 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     else await killTree(hubProcess, 'SIGKILL');
     cancelExitCleanup();
     removeDir();
+  };
+  const restartHub = async ({ downMs = 0 }: { downMs?: number } = {}) => {
+    try {
+      process.kill(hubProcess.pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([hubProcess.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 20_000)))]);
+    clearTimeout(timer);
+    if (!hubProcess.hasExited()) throw new Error(`the hub did not stop within 20 s:\n${hubProcess.logTail()}`);
+    if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+    hubProcess = startHub();
+    await waitForHttp(`${url}hub/api`, { timeoutMs: opts.startTimeoutMs ?? 60_000, process: hubProcess });
   };
   try {
     await waitForHttp(`${url}hub/api`, { timeoutMs: opts.startTimeoutMs ?? 30_000, process: hubProcess });
@@ -316,6 +372,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       pids: () => treePids(hubProcess).filter(isAliveNotZombie),
       stop: () => cleanup('stop'),
       kill: () => cleanup('kill'),
+      restartHub,
     };
   } catch (err) {
     await cleanup('kill');

@@ -14,6 +14,9 @@ import { loadFeature } from '../../core/chunks';
 import { hubKernelLabel } from '../kernelSpecLabels';
 import { jupyterExtensionFetch, type FetchFn } from '../jupyterExtensionFetch';
 import { LiveAuthHeaders } from '../liveAuthHeaders';
+import { keptSessionWebSocketClass, SessionKeys } from '../keptSessionSocket';
+import { workspaceSessionKeys } from './sessionKeyStore';
+import { loadChunk } from '../../core/chunks';
 import { Disposable } from '../../core/lifecycle';
 
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
@@ -27,7 +30,7 @@ const OPEN_FILES: JupyterServerCommand = { label: 'Open Server Files…', descri
  * `fetch` is in the Jupyter extension's proposed API (src/api.proposed.jupyterSettings.d.ts of vscode-jupyter, read by
  * 2025.4.1 for every REST call of the server), not yet in @vscode/jupyter-extension's types.
  */
-type ConnectionInformation = JupyterServerConnectionInformation & { readonly fetch?: FetchFn };
+type ConnectionInformation = JupyterServerConnectionInformation & { readonly fetch?: FetchFn; readonly WebSocket?: unknown };
 
 export function serverId(s: Pick<ConnectedServer, 'hubId'> & { server: { name: string } }): string {
   return `${s.hubId}#${s.server.name}`;
@@ -36,9 +39,12 @@ export function serverId(s: Pick<ConnectedServer, 'hubId'> & { server: { name: s
 export class PangeoServerProvider extends Disposable implements JupyterServerProvider, vscode.Disposable {
   readonly onDidChangeServers: vscode.Event<void>;
   private readonly authHeaders: LiveAuthHeaders;
+  private readonly sessionKeys: SessionKeys;
 
-  constructor(private readonly vs: typeof vscode, private readonly hubs: HubService, private readonly health: JupyterServerHealth) {
+  constructor(private readonly vs: typeof vscode, private readonly hubs: HubService, private readonly health: JupyterServerHealth,
+    workspaceState: Pick<vscode.Memento, 'get' | 'update'>) {
     super();
+    this.sessionKeys = new SessionKeys(workspaceSessionKeys(workspaceState));
     this.authHeaders = this._register(new LiveAuthHeaders((hubId) => hubs.authorizationFor(hubId), hubs.sessions.onDidChange));
     const emitter = this._register(new vs.EventEmitter<void>());
     this._register(hubs.onDidChangeServers(() => emitter.fire()));
@@ -72,10 +78,15 @@ export class PangeoServerProvider extends Disposable implements JupyterServerPro
   }
 
   private async connection(id: string, hubId: string, url: string, http: HttpClient, where: KernelWhere): Promise<ConnectionInformation> {
+    // Read by the Jupyter extension at each request, and by our socket class at each handshake; rewritten when the token changes.
+    const headers = await this.authHeaders.headersFor(id, hubId);
+    const { WebSocketImpl } = loadChunk<typeof import('../../chunks/jupyter')>('jupyter');
     return {
       baseUrl: this.vs.Uri.parse(url),
-      // Read by the Jupyter extension at each request and websocket handshake; rewritten when the token changes.
-      headers: await this.authHeaders.headersFor(id, hubId),
+      headers,
+      // Its kernel sockets: the session key this workspace last used for the kernel (after a reload the server replays
+      // the output printed meanwhile), and the current token on each handshake.
+      WebSocket: keptSessionWebSocketClass(WebSocketImpl, this.sessionKeys, () => headers),
       // Its REST calls through our HTTP layer (token renewed, errors typed); a kernel start may take long on a busy hub.
       // Its kernelspecs are relabelled "Python 3 (ipykernel) — alice @ hub" so a hub's kernel never looks like a local one.
       fetch: jupyterExtensionFetch(this.health.fateOf(id), http.withBase(url, { timeoutMs: 120_000 }).fetchFunction(),
@@ -129,7 +140,8 @@ export class JupyterServerCollectionRegistration extends Disposable implements v
   /** Watches the servers the Jupyter extension resolved; created with the collection. */
   health?: JupyterServerHealth;
 
-  constructor(private readonly vs: typeof vscode, private readonly hubs: HubService, private readonly logger: Logger) {
+  constructor(private readonly vs: typeof vscode, private readonly hubs: HubService, private readonly logger: Logger,
+    private readonly workspaceState: Pick<vscode.Memento, 'get' | 'update'>) {
     super();
   }
 
@@ -149,7 +161,7 @@ export class JupyterServerCollectionRegistration extends Disposable implements v
       // The servers' watch loads with the collection (dist/chunks/jupyterServerHealth.js).
       const { JupyterServerHealth: Health } = loadFeature<typeof JupyterServerHealthModule>('jupyterServerHealth');
       this.health = this._register(new Health({ vs: this.vs, hubs: this.hubs, logger: this.logger }));
-      const provider = (this.provider = this._register(new PangeoServerProvider(this.vs, this.hubs, this.health)));
+      const provider = (this.provider = this._register(new PangeoServerProvider(this.vs, this.hubs, this.health, this.workspaceState)));
       const collection = this._register(api.createJupyterServerCollection(COLLECTION_ID, 'Pangeo hubs', provider));
       collection.commandProvider = {
         provideCommands: () => provider.commands(),

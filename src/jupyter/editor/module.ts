@@ -5,9 +5,9 @@ import type { HubService } from '../../hubs/editor/hubService';
 import { registerCommand } from '../../editor/command';
 import { DisposableStore, ModuleDeps } from '../../editor/module';
 
-export function registerJupyterIntegration({ vs, logger }: ModuleDeps, hubs: HubService): vscode.Disposable & { registration: JupyterServerCollectionRegistration } {
+export function registerJupyterIntegration({ vs, logger, context }: ModuleDeps, hubs: HubService): vscode.Disposable & { registration: JupyterServerCollectionRegistration } {
   const store = new DisposableStore();
-  const registration = store.add(new JupyterServerCollectionRegistration(vs, hubs, logger));
+  const registration = store.add(new JupyterServerCollectionRegistration(vs, hubs, logger, context.workspaceState));
   const onNotebook = (doc: vscode.NotebookDocument) => {
     if (doc.notebookType === 'jupyter-notebook') void registration.ensure();
   };

@@ -9,6 +9,7 @@ import type { Event } from '../../core/emitter';
 import type { LedgerRun, NotebookLedger } from './runLedger';
 import type { ReplayedRun } from './replayedRun';
 import type { KernelState } from '../kernelState';
+import type { KnownKernel } from '../notebookKernel';
 
 /** What reattaching needs of a NotebookKernel (created with the ledger's clientId). */
 export interface ReattachableKernel {
@@ -16,7 +17,8 @@ export interface ReattachableKernel {
   /** The connection's verdicts: a stopped server, a shut-down kernel or a connection given up ends the wait. */
   readonly onDidChangeState: Event<{ state: KernelState; message?: string }>;
   readonly kernelId: string | undefined;
-  connect(): Promise<void>;
+  /** Opens the socket of that kernel at once; rejects with NotFound when it is gone (starting nothing else). */
+  connect(known: KnownKernel): Promise<void>;
 }
 
 /** States of the notebook's kernel connection after which no more of the run can arrive through it. */
@@ -38,6 +40,9 @@ export interface ReattachOptions {
   signal?: AbortSignal;
 }
 
+/** How long after the socket opened the server is asked whether another client is connected (see reattachRuns). */
+const GAP_CHECK_AFTER_MS = 500;
+
 export type ReattachOutcome = 'reattached' | 'kernel-gone' | 'kernel-restarted' | 'unreachable';
 
 /** "14:03:07": when the output shown before the reload ends (local time, as the user's clock shows it). */
@@ -50,23 +55,10 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
   const loseAll = (why: (run: LedgerRun) => string) => {
     for (const { run, replay } of runs) replay.lose(why(run));
   };
-  const before = await jupyter.getKernel(ledger.kernelId).then((k) => k, (e: unknown) => {
-    if (isPangeoError(e, 'NotFound')) return undefined;
-    throw e;
-  });
-  if (!before) {
-    loseAll((run) => `The kernel this cell ran on is gone from the server (shut down, culled, or the server was restarted), so its output after ${clockTime(run.lastOutputAt)} and its result are lost. Run the cell again to start a new kernel.`);
-    return 'kernel-gone';
-  }
-  // The server keeps messages for a client only when no other client is connected to the kernel.
-  if ((before.connections ?? 0) > 0) {
-    for (const { run } of runs) {
-      opts.onGap(run, `Output printed after ${clockTime(run.lastOutputAt)} while this window was away may be missing: another client was connected to the kernel, so the server kept nothing for this window. Output from now on is complete.`);
-    }
-  }
   // Read now: the ledger's recorder notes the session of the messages to come.
   const expectedSession = ledger.kernelSession;
   let restarted = false;
+  const gapCheck = new AbortController();
   // The connection itself gave up (server stopped, kernel shut down, reconnecting abandoned): nothing more can arrive.
   const ended = new AbortController();
   let endedWhy = '';
@@ -90,11 +82,30 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
     session.connection.anyMessage.connect(slot);
   });
   try {
-    await kernel.connect();
+    // The socket first, no REST before it: the server's replay starts as soon as it can. REST is asked only when the
+    // socket fails (is the kernel gone?), and after the replay's burst (was another client connected?).
+    try {
+      await kernel.connect({ kernelId: ledger.kernelId, sessionId: ledger.sessionId });
+    } catch (e) {
+      if (!isPangeoError(e, 'NotFound')) throw e;
+      loseAll((run) => `The kernel this cell ran on is gone from the server (shut down, culled, or the server was restarted), so its output after ${clockTime(run.lastOutputAt)} and its result are lost. Run the cell again to start a new kernel.`);
+      return 'kernel-gone';
+    }
     if (kernel.kernelId !== ledger.kernelId) {
       loseAll((run) => `The notebook's kernel was replaced on the server while no window was attached, so this cell's output after ${clockTime(run.lastOutputAt)} and its result are lost. Run the cell again.`);
       return 'kernel-gone';
     }
+    // The server keeps messages for a client only while no other client is connected to the kernel; this window's
+    // socket is one of the connections counted now. Asked once the replay had its moment (a REST call beside it slows
+    // the server's replay down), and only for runs the replay did not end (theirs had nothing missing).
+    const others = sleep(GAP_CHECK_AFTER_MS, gapCheck.signal).then(async () => {
+      if (runs.every((r) => r.replay.finished)) return;
+      const k = await jupyter.getKernel(ledger.kernelId);
+      if ((k.connections ?? 0) <= 1) return;
+      for (const { run, replay } of runs) {
+        if (!replay.finished) opts.onGap(run, `Output printed after ${clockTime(run.lastOutputAt)} while this window was away may be missing: another client was connected to the kernel, so the server kept nothing for this window. Output from now on is complete.`);
+      }
+    }).catch(() => undefined);
     // The replay comes first on the new socket; a kernel that is idle twice in a row afterwards has finished every
     // request, so a run still waiting then ended while the server kept nothing for this window.
     let idleLooks = 0;
@@ -133,8 +144,11 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
       loseAll((run) => `${endedWhy} This cell's output after ${clockTime(run.lastOutputAt)} and its result are not shown; it may still be running on the server.`);
       return 'unreachable';
     }
+    gapCheck.abort();
+    await others;
     return restarted ? 'kernel-restarted' : 'reattached';
   } finally {
+    gapCheck.abort();
     sub.dispose();
     stateSub.dispose();
   }

@@ -108,3 +108,21 @@ test('an auth source that fails reports an error and an abnormal close (the libr
   assert.equal(socket.readyState, WebSocket.CLOSED);
   assert.deepEqual(upgrades, []);
 });
+
+test('a socket that fails before it opens is reported to onFailed; while quiet, the library hears nothing of it', async () => {
+  // Nothing listens on port 9 of loopback: the dial is refused.
+  const url = 'ws://127.0.0.1:9/api/kernels/k1/channels';
+  const dial = async (quiet: boolean) => {
+    const heard: string[] = [];
+    let failed!: () => void;
+    const failedOnce = new Promise<void>((resolve) => (failed = resolve));
+    const socket = new (kernelWebSocketClass(WebSocket, () => 'token t', { onFailed: () => failed(), quiet: () => quiet }))(url);
+    socket.onerror = () => heard.push('error');
+    socket.onclose = () => heard.push('close');
+    await failedOnce;
+    await new Promise((r) => setTimeout(r, 50)); // any late event would have come by now
+    return { heard, readyState: socket.readyState };
+  };
+  assert.deepEqual(await dial(false), { heard: ['error', 'close'], readyState: WebSocket.CLOSED });
+  assert.deepEqual(await dial(true), { heard: [], readyState: WebSocket.CLOSED });
+});

@@ -8,6 +8,7 @@ import { toKernelOutput, KernelOutput } from '../../../src/jupyterServer/kernelO
 import { CancelledError, NotFoundError, PangeoError, UnexpectedResponseError, UnreachableError, isPangeoError } from '../../../src/core/http/errors';
 import { KernelLostError, KernelState, NotebookKernel, NotebookKernelOptions, ServerGoneError, ServerProbe, ServerStoppedError } from '../../../src/kernels/notebookKernel';
 import { recordedCell, recordedMessages } from './recorded';
+import { mockClock } from '../../support/mockClock';
 
 type Slot<T> = (sender: unknown, value: T) => void;
 class FakeSignal<T> {
@@ -32,8 +33,22 @@ class FakeSession {
   readonly connection = { statusChanged: this.statusChanged, iopubMessage: this.iopubMessage, reconnect: async () => this.setConnection('connected') };
   executed: string[] = [];
   disposed = false;
+  /** Sockets dialled again by the kernel's watchdog (redial()). */
+  redials = 0;
+  socketInFlight = false;
+  redialing = false;
   private blocked?: () => void;
-  constructor(readonly id: string) {}
+  /** `canDial`: whether a socket dialled now would open (the server and the network are there). */
+  constructor(readonly id: string, private readonly canDial: () => boolean = () => true) {}
+
+  redial() {
+    if (this.connectionStatus === 'connected') return;
+    this.redials++;
+    if (this.canDial()) this.setConnection('connected');
+  }
+  async waitConnected(ms: number) {
+    await until(() => this.connectionStatus === 'connected', ms);
+  }
 
   onConnectionStatus(listener: (s: string) => void) {
     const slot: Slot<string> = (_, s) => listener(s);
@@ -81,6 +96,8 @@ class FakeServer {
   /** The server does not answer at all (connection refused). */
   unreachable = false;
   probe: ServerProbe = 'ready';
+  /** The kernel's socket cannot be dialled even though REST answers (e.g. a proxy that drops websockets). */
+  socketsRefused = false;
   readonly jupyter = {
     serverUrl: 'https://hub.example.org/user/alice/',
     http: {
@@ -101,7 +118,7 @@ class FakeServer {
       return body;
     },
     connect: async (kernel: { id: string }) => {
-      const s = new FakeSession(kernel.id);
+      const s = new FakeSession(kernel.id, () => !this.down && !this.unreachable && !this.kernelGone && !this.socketsRefused && this.probe !== 'stopped');
       this.sessions.push(s);
       return s;
     },
@@ -276,12 +293,36 @@ describe('NotebookKernel (fake server, recorded messages)', () => {
     await kernel.run({ code: recordedCell('value').code, onChange: noop });
     const seen = states(kernel);
     server.probe = 'unknown';
-    server.sessions[0]!.connection.reconnect = async () => undefined; // the socket stays down
+    server.socketsRefused = true; // the socket stays down
     server.sessions[0]!.setConnection('connecting');
     await new Promise((r) => setTimeout(r, 150));
     assert.deepEqual(seen, ['reconnecting']);
     server.sessions[0]!.setConnection('connected');
     assert.deepEqual(seen, ['reconnecting', 'connected']);
+  });
+
+  test('the socket is dialled again every 100 ms while it is down, not held back by the hub\'s answer: back within 100 ms of the network', async (t) => {
+    const clock = mockClock(t);
+    const server = new FakeServer();
+    let answerProbe!: (p: ServerProbe) => void;
+    // The hub takes its time to answer (a slow or restarting hub): the socket must not wait for it.
+    const kernel = server.kernel({ probeServer: () => new Promise<ServerProbe>((resolve) => (answerProbe = resolve)), backoffMs: [500, 1000, 2000, 3000] });
+    const first = kernel.run({ code: recordedCell('value').code, onChange: noop });
+    await clock.settle();
+    await first;
+    const seen = states(kernel);
+    const session = server.sessions[0]!;
+    server.unreachable = true; // the network is gone
+    session.setConnection('connecting');
+    await clock.advance(2_000, 50);
+    assert.ok(session.redials >= 15, `dialled ${session.redials} times in 2 s`);
+    assert.equal(kernel.state, 'reconnecting');
+    server.unreachable = false; // the network is back
+    await clock.advance(100, 10);
+    assert.deepEqual(seen, ['reconnecting', 'connected']);
+    answerProbe('ready');
+    await clock.settle();
+    await kernel.shutdown().catch(() => undefined);
   });
 
   test('the server runs but the kernel is gone: the cell fails with "kernel lost", the next run starts a new kernel', async () => {

@@ -116,11 +116,14 @@ function fakeSession(id = 'k1') {
   return { session, receive, listeners: () => slots.size };
 }
 
-function fakeKernel(session: KernelSession, onConnect: () => void) {
+function fakeKernel(session: KernelSession, onConnect: () => void, opts: { gone?: boolean } = {}) {
   const attach = new Emitter<KernelSession>();
   const states = new Emitter<{ state: KernelState; message?: string }>();
   let connected = false;
+  const known: unknown[] = [];
   return {
+    /** What each connect() was asked to reach. */
+    known,
     onDidAttach: attach.event,
     onDidChangeState: states.event,
     setState: (state: KernelState, message?: string) => states.fire({ state, message }),
@@ -129,7 +132,10 @@ function fakeKernel(session: KernelSession, onConnect: () => void) {
     },
     kernelName: 'python3',
     jupyterSessionId: 's1',
-    connect: async () => {
+    connect: async (k?: unknown) => {
+      known.push(k);
+      // A kernel gone from the server: its socket fails, and REST (asked then) says 404.
+      if (opts.gone) throw new NotFoundError('api/kernels/k1');
       attach.fire(session);
       connected = true;
       onConnect();
@@ -149,7 +155,10 @@ function jupyterAnswering(...answers: (Partial<KernelInfo> | 'gone' | 'unreachab
   let i = 0;
   return {
     asked: () => i,
-    getKernel: async (id: string): Promise<KernelInfo> => {
+    /** Set by a test: called on each REST look, to see what was done before it. */
+    onAsk: undefined as (() => void) | undefined,
+    getKernel: async function (id: string): Promise<KernelInfo> {
+      this.onAsk?.();
       const a = answers[Math.min(i++, answers.length - 1)]!;
       if (a === 'gone') throw new NotFoundError(`api/kernels/${id}`);
       if (a === 'unreachable') throw new UnreachableError('the server', 'connection refused');
@@ -159,8 +168,8 @@ function jupyterAnswering(...answers: (Partial<KernelInfo> | 'gone' | 'unreachab
 }
 
 describe('reattachRuns', () => {
-  test('replayed messages go to the run, which ends with its reply; no gap said', async () => {
-    const ledger = ledgerWith();
+  test('the socket of the kept kernel opens first, no REST call before it: replayed messages end the run, no REST at all, no gap said', async () => {
+    const ledger = { ...ledgerWith(), sessionId: 's1' };
     const { session, receive } = fakeSession();
     const kernel = fakeKernel(session, () => {
       receive(stream('10\n'));
@@ -168,21 +177,25 @@ describe('reattachRuns', () => {
     });
     const { replay, outputs } = newReplay();
     const gaps: string[] = [];
-    const outcome = await reattachRuns({ jupyter: jupyterAnswering({ connections: 0 }), kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: (_, g) => gaps.push(g) });
+    const jupyter = jupyterAnswering({ connections: 1 });
+    const outcome = await reattachRuns({ jupyter, kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: (_, g) => gaps.push(g) });
     assert.equal(outcome, 'reattached');
+    assert.deepEqual(kernel.known, [{ kernelId: 'k1', sessionId: 's1' }], 'straight to the kept kernel');
     assert.deepEqual(await replay.done, { kind: 'finished', status: 'ok', executionCount: 4 });
     assert.equal(stdout(outputs), '10\n');
+    assert.equal(jupyter.asked(), 0, 'the replay needed no REST call');
     assert.deepEqual(gaps, []);
   });
 
-  test('the kernel is gone (deleted, culled, server restarted): the cell says so and since when, nothing connects', async () => {
+  test('the kernel is gone (deleted, culled, server restarted): the cell says so and since when, nothing else connects', async () => {
     const ledger = ledgerWith();
     let connects = 0;
-    const kernel = fakeKernel(fakeSession().session, () => connects++);
+    const kernel = fakeKernel(fakeSession().session, () => connects++, { gone: true });
     const { replay } = newReplay();
     const outcome = await reattachRuns({ jupyter: jupyterAnswering('gone'), kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: () => undefined });
     assert.equal(outcome, 'kernel-gone');
     assert.equal(connects, 0);
+    assert.equal(kernel.known.length, 1, 'one try at the kept kernel, no new kernel started');
     const end = await replay.done;
     assert.equal(end.kind, 'lost');
     assert.match(end.kind === 'lost' ? end.why : '', /gone from the server.*after \d\d:\d\d:\d\d.*Run the cell again/);
@@ -199,16 +212,39 @@ describe('reattachRuns', () => {
     assert.match(end.kind === 'lost' ? end.why : '', /restarted/);
   });
 
-  test('another client was connected: the gap is said at once and the run goes on with live output', async () => {
+  test('another client is connected besides this window: the gap is said within a second and the run goes on with live output', async (t) => {
+    const clock = mockClock(t);
     const ledger = ledgerWith();
     const { session, receive } = fakeSession();
-    const kernel = fakeKernel(session, () => receive(message('shell', 'execute_reply', { status: 'ok', execution_count: 2 })));
+    const kernel = fakeKernel(session, () => undefined);
     const { replay } = newReplay();
     const gaps: string[] = [];
-    await reattachRuns({ jupyter: jupyterAnswering({ connections: 1 }), kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: (_, g) => gaps.push(g) });
+    // Two connections counted once this window's socket is open: this window's and another client's.
+    const jupyter = jupyterAnswering({ connections: 2, executionState: 'busy' });
+    let connectedBeforeAsked = true;
+    jupyter.onAsk = () => (connectedBeforeAsked &&= kernel.kernelId === 'k1');
+    const playing = reattachRuns({ jupyter, kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: (_, g) => gaps.push(g), pollMs: 5_000 });
+    await clock.advance(1_000, 100);
     assert.equal(gaps.length, 1);
     assert.match(gaps[0]!, /after \d\d:\d\d:\d\d.*may be missing.*another client/);
+    assert.ok(connectedBeforeAsked, 'REST was asked only after the socket');
+    receive(message('shell', 'execute_reply', { status: 'ok', execution_count: 2 }));
     assert.equal((await replay.done).kind, 'finished');
+    assert.equal(await playing, 'reattached');
+  });
+
+  test('only this window is connected: no gap said', async (t) => {
+    const clock = mockClock(t);
+    const ledger = ledgerWith();
+    const { session, receive } = fakeSession();
+    const kernel = fakeKernel(session, () => undefined);
+    const { replay } = newReplay();
+    const gaps: string[] = [];
+    const playing = reattachRuns({ jupyter: jupyterAnswering({ connections: 1, executionState: 'busy' }), kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: (_, g) => gaps.push(g), pollMs: 5_000 });
+    await clock.advance(1_000, 100);
+    receive(message('shell', 'execute_reply', { status: 'ok', execution_count: 2 }));
+    assert.equal(await playing, 'reattached');
+    assert.deepEqual(gaps, []);
   });
 
   test('the server kept nothing and the kernel is idle twice: the run ends saying its end is missing (no spinning cell)', async (t) => {
