@@ -37,9 +37,13 @@ export interface ReattachOptions {
   pollMs?: number;
   /** A run stops waiting when the kernel's state could not be read for this long (ms). */
   unansweredMs?: number;
+  /** After the kernel answered a shell request sent after the runs, how long their IOPub may still arrive (ms). */
+  iopubGraceMs?: number;
   signal?: AbortSignal;
 }
 
+/** How long after the kernel answered a later shell request a run's last IOPub messages may still arrive. */
+const IOPUB_GRACE_MS = 1_000;
 /** How long after the socket opened the server is asked whether another client is connected (see reattachRuns). */
 const GAP_CHECK_AFTER_MS = 500;
 
@@ -67,7 +71,9 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
     endedWhy = message ?? (state === 'shut-down' ? 'The kernel was shut down.' : 'The connection to the kernel was lost.');
     ended.abort();
   });
+  let attached: KernelSession | undefined;
   const sub = kernel.onDidAttach((session) => {
+    attached = session;
     const slot = (_: unknown, args: { msg: KernelMessage.IMessage; direction: string }) => {
       if (args.direction !== 'recv') return;
       const { msg } = args;
@@ -106,9 +112,12 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
         if (!replay.finished) opts.onGap(run, `Output printed after ${clockTime(run.lastOutputAt)} while this window was away may be missing: another client was connected to the kernel, so the server kept nothing for this window. Output from now on is complete.`);
       }
     }).catch(() => undefined);
-    // The replay comes first on the new socket; a kernel that is idle twice in a row afterwards has finished every
-    // request, so a run still waiting then ended while the server kept nothing for this window.
-    let idleLooks = 0;
+    // The replay comes first on the new socket. A shell request sent now is answered only after every request queued
+    // before it, the runs included: once answered (and a moment for IOPub, a socket of its own), a run still waiting
+    // ended while the server kept nothing for this window. Not the server's execution_state: control-channel requests
+    // (the server's own nudge on connect) flip it to "idle" while a cell runs, which ended live runs as lost.
+    let shellTurnAt: number | undefined;
+    void attached?.connection.requestKernelInfo().then(() => (shellTurnAt ??= Date.now()), () => undefined);
     let unansweredSince: number | undefined;
     let unanswered = '';
     const allEnded = Promise.all(runs.map((r) => r.replay.done));
@@ -135,8 +144,7 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
           return 'unreachable';
         }
       } else unansweredSince = undefined;
-      idleLooks = state === 'idle' ? idleLooks + 1 : 0;
-      if (idleLooks >= 2) {
+      if (shellTurnAt !== undefined && Date.now() - shellTurnAt >= (opts.iopubGraceMs ?? IOPUB_GRACE_MS)) {
         loseAll((run) => `The cell finished while no window was attached, but the server did not keep its messages for this window (another client connected meanwhile, or the server dropped them): output after ${clockTime(run.lastOutputAt)} and the result are missing. Run the cell again to see them.`);
       }
     }

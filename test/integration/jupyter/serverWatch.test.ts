@@ -45,7 +45,8 @@ test('a running server stays; stopped by the admin it is gone (stopped) within a
 
     const stopped = nextGone(watch, 15_000);
     const res = await fetch(`${hub!.url}hub/api/users/${USER}/server`, { method: 'DELETE', headers: { Authorization: `token ${hub!.adminToken}` } });
-    assert.ok([202, 204].includes(res.status), `stop: HTTP ${res.status}`);
+    // The hub's own words on a refusal (a 403 was seen once in a loaded CI run and not since).
+    assert.ok([202, 204].includes(res.status), `stop: HTTP ${res.status} ${await res.text()}`);
     const first = await stopped;
     assert.deepEqual({ key: first.key, reason: first.reason }, { key: 'erin#', reason: 'stopped' });
     assert.equal(watch.isWatching('erin#'), false);

@@ -106,14 +106,20 @@ describe('run ledger', () => {
 /** A kernel connection whose messages the test plays: anyMessage is what the reattach listens to. */
 function fakeSession(id = 'k1') {
   const slots = new Set<(sender: unknown, args: { msg: KernelMessage.IMessage; direction: string }) => void>();
+  // A shell kernel_info_request is answered only when the kernel has finished what was queued before it (the run).
+  let answerShell!: () => void;
+  const shellAnswered = new Promise<void>((resolve) => (answerShell = resolve));
   const session = {
     id, clientId: 'client-key',
-    connection: { anyMessage: { connect: (s: never) => slots.add(s), disconnect: (s: never) => slots.delete(s) } },
+    connection: {
+      anyMessage: { connect: (s: never) => slots.add(s), disconnect: (s: never) => slots.delete(s) },
+      requestKernelInfo: () => shellAnswered,
+    },
   } as unknown as KernelSession;
   const receive = (msg: KernelMessage.IMessage) => {
     for (const s of [...slots]) s(undefined, { msg, direction: 'recv' });
   };
-  return { session, receive, listeners: () => slots.size };
+  return { session, receive, listeners: () => slots.size, answerShell };
 }
 
 function fakeKernel(session: KernelSession, onConnect: () => void, opts: { gone?: boolean } = {}) {
@@ -247,19 +253,36 @@ describe('reattachRuns', () => {
     assert.deepEqual(gaps, []);
   });
 
-  test('the server kept nothing and the kernel is idle twice: the run ends saying its end is missing (no spinning cell)', async (t) => {
-    const clock = mockClock(t);
+  test('the server kept nothing: once the kernel answers a shell request sent after the run, the run ends saying its end is missing (no spinning cell)', async (t) => {
+    const clock = mockClock(t, { date: true });
     const ledger = ledgerWith();
-    const { session } = fakeSession();
+    const { session, answerShell } = fakeSession();
     const kernel = fakeKernel(session, () => undefined);
     const { replay } = newReplay();
-    const jupyter = jupyterAnswering({ connections: 0 }, { executionState: 'busy' }, { executionState: 'idle' }, { executionState: 'idle' });
+    const jupyter = jupyterAnswering({ connections: 0, executionState: 'idle' });
     const playing = reattachRuns({ jupyter, kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: () => undefined, pollMs: 1_000 });
     await clock.advance(5_000, 1_000);
+    assert.equal(replay.finished, false, 'ended before the kernel had finished the run');
+    answerShell();
+    await clock.advance(3_000, 1_000);
     assert.equal(await playing, 'reattached');
     const end = await replay.done;
     assert.match(end.kind === 'lost' ? end.why : '', /finished while no window was attached/);
-    assert.equal(jupyter.asked(), 4);
+  });
+
+  test('the server says "idle" while the run goes on (its nudge on connect flips the state through the control channel): the run is not called lost', async (t) => {
+    const clock = mockClock(t, { date: true });
+    const ledger = ledgerWith();
+    const { session, receive } = fakeSession();
+    const kernel = fakeKernel(session, () => undefined);
+    const { replay } = newReplay();
+    const jupyter = jupyterAnswering({ connections: 0, executionState: 'idle' });
+    const playing = reattachRuns({ jupyter, kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: () => undefined, pollMs: 1_000 });
+    await clock.advance(10_000, 1_000);
+    assert.equal(replay.finished, false, 'a live run was called lost from the server\'s execution_state');
+    receive(message('shell', 'execute_reply', { status: 'ok', execution_count: 2 }));
+    assert.equal((await replay.done).kind, 'finished');
+    assert.equal(await playing, 'reattached');
   });
 });
 
