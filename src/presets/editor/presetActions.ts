@@ -14,7 +14,7 @@ import { validatePreset } from '../validatePreset';
 import { problemText } from '../problemText';
 import type { Preset } from '../presetTypes';
 import type { AwsModule } from '../../aws/editor/module';
-import { isPresetDocument } from './presetDocuments';
+import { isPresetDocument } from '../presetFileNames';
 import { PresetFlows } from './presetFlows';
 import { WorkspaceSettingsWriter } from './workspaceSettingsWriter';
 import { awsRoleStepFor } from '../assumeAwsRoleStep';

@@ -3,12 +3,7 @@
 import type * as vscode from 'vscode';
 import { loadFeature } from '../../core/chunks';
 import type * as PresetActions from './presetActions';
-
-/** `*.pangeo.json` anywhere, or `.vscode/pangeo.json`. */
-export function isPresetDocument(doc: { uri: { path: string; scheme: string } }): boolean {
-  const p = doc.uri.path;
-  return /\.pangeo\.json$/i.test(p) || /(^|\/)\.vscode\/pangeo\.json$/i.test(p);
-}
+import { isPresetDocument } from '../presetFileNames';
 
 export function registerPresetDiagnostics(vs: typeof vscode): vscode.Disposable {
   const collection = vs.languages.createDiagnosticCollection('pangeo-preset');
