@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,9 @@ describe('a signed-in hub\'s Dask Gateway, found without an address (real Jupyte
   let hub: TestHub;
   let gw: TestGatewayServer | undefined;
   let gatewayPort: number;
+  // Holds the gateway's port until the stand-in gateway takes it: the hub's own ports once landed on it (EADDRINUSE).
+  let portHolder: Server | undefined;
+  const releasePort = () => new Promise<void>((resolve) => (portHolder ? portHolder.close(() => resolve()) : resolve()));
   let alice: string;
 
   const run = (args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): Promise<Run> => new Promise((resolve) => {
@@ -70,6 +74,8 @@ describe('a signed-in hub\'s Dask Gateway, found without an address (real Jupyte
     await build({ ...common, entryPoints: ['src/cli.ts'], outfile: cli });
     await build({ ...common, entryPoints: ['src/chunks/yaml.ts'], outfile: join(dir, 'chunks', 'yaml.js') });
     [gatewayPort] = (await freePorts(1)) as [number];
+    portHolder = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => portHolder!.once('error', reject).listen(gatewayPort, '127.0.0.1', resolve));
     hub = await startTestHub({
       users: ['alice'],
       proxiedServices: [{ name: 'dask-gateway', url: `http://127.0.0.1:${gatewayPort}`, apiToken: 'gateway-service-token-discovery-0123', accessUsers: ['alice'] }],
@@ -77,6 +83,7 @@ describe('a signed-in hub\'s Dask Gateway, found without an address (real Jupyte
     alice = await tokenFor('alice');
   });
   after(async () => {
+    await releasePort();
     await gw?.close();
     await hub?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -84,6 +91,7 @@ describe('a signed-in hub\'s Dask Gateway, found without an address (real Jupyte
 
   it('a hub whose gateway service does not answer as a gateway offers none', async () => {
     assert.equal(await findHubGateway({ hubUrl: hub.url, token: async () => alice }), undefined);
+    await releasePort();
     gw = await startGatewayServer({ hubUrl: hub.url, serviceName: 'dask-gateway', prefix: '/services/dask-gateway/', port: gatewayPort });
   });
 
