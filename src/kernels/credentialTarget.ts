@@ -2,15 +2,11 @@
 // execution count) and its outputs kept from the notebook.
 import type { CredentialTarget, SilentRunResult } from '../aws/remoteCredentials';
 import type { CellRunRequest, CellRunResult } from './notebookKernel';
+import { stdoutText } from './stdoutText';
 
 /** Stdout of a silent run, read from its outputs (its error stays with the caller, which redacts it). */
 function silentResult(result: CellRunResult): SilentRunResult {
-  const stdout = result.outputs
-    .filter((o) => o.stream === 'stdout')
-    .flatMap((o) => o.items)
-    .map((i) => (i.kind === 'text' ? i.text : ''))
-    .join('');
-  return { status: result.status, stdout, error: result.error ? { ename: result.error.ename, evalue: result.error.evalue } : undefined };
+  return { status: result.status, stdout: stdoutText(result.outputs), error: result.error ? { ename: result.error.ename, evalue: result.error.evalue } : undefined };
 }
 
 export function kernelCredentialTarget(id: string, label: string,

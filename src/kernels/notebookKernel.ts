@@ -9,6 +9,7 @@ import { untilAborted } from '../core/abort';
 import { CancelledError, isPangeoError, PangeoError } from '../core/http/errors';
 import { Logger, silentLogger } from '../core/log';
 import { CellOutput, CellOutputState, DisplayIndex, OutputChange } from './cellOutputs';
+import { stdoutText } from './stdoutText';
 import { Emitter } from '../core/emitter';
 import { ExecutionQueue } from './executionQueue';
 import { closeNotebookSession, findNotebookSessionId, openNotebookSession } from './notebookSessions';
@@ -401,8 +402,8 @@ export class NotebookKernel {
 
   private onKernelStatus(status: string): void {
     if (this.restarting) return;
-    if (status === 'autorestarting') this.widgets.kernelGone('The kernel died and was restarted: this widget is no longer connected. Run the cell again.');
     if (status === 'autorestarting') {
+      this.widgets.kernelGone('The kernel died and was restarted: this widget is no longer connected. Run the cell again.');
       // The kernel process died (often out of memory) and the server started a new one: the running cell will never finish.
       this.running?.abort(new KernelLostError('The kernel died and was restarted by the server; its variables are gone.'));
       this.queue.cancelPending();
@@ -611,9 +612,5 @@ function onKernelStatus(session: KernelSession, listener: (status: string) => vo
 /** What code the user did not write printed to stdout (its error as an exception): the answer of a hidden run. */
 export function hiddenRunStdout(result: CellRunResult): string {
   if (result.status === 'error') throw new Error(`${result.error?.ename}: ${result.error?.evalue}`);
-  return result.outputs
-    .filter((o) => o.stream === 'stdout')
-    .flatMap((o) => o.items)
-    .map((i) => (i.kind === 'text' ? i.text : ''))
-    .join('');
+  return stdoutText(result.outputs);
 }

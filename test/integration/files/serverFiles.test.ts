@@ -23,20 +23,13 @@ import { NotebookKernel } from '../../../src/kernels/notebookKernel';
 import { ServerTerminals } from '../../../src/terminals/serverTerminals';
 import { TerminalLink, TerminalLinkState } from '../../../src/terminals/terminalLink';
 import { startTcpForwarder, TcpForwarder } from '../../support/tcpForwarder';
+import { until } from '../../support/waitUntil';
 import { asUri, createFakeVscode, FakeFileSystemError } from '../../support/fakeVscode';
 
 const USER = 'ana maría@x,(y)';
 
 /** The server path a provider event names. */
 const fromHubUri = (uri: { authority: string; path: string }) => fromHubUriParts(uri).path;
-
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** nbformat's on-disk form splits strings into lists of lines: join them back to compare. */
 function joinLines(value: unknown): unknown {
@@ -296,16 +289,16 @@ describe('server files and terminals on a real hub under a prefix', { timeout: 3
     const link = new TerminalLink({ terminals, name: info.name, events: { onOutput: (t) => (output += t), onState: (s) => states.push(s) }, reconnectDelaysMs: [200, 400, 800, 1600] });
     await link.open();
     link.write('echo round-$((6*7))-trip\r');
-    await until('echo output', () => output.includes('round-42-trip'));
+    await until('echo output', () => output.includes('round-42-trip'), 20_000);
     link.resize(33, 101);
     link.write('stty size\r');
-    await until('stty size', () => output.includes('33 101'));
+    await until('stty size', () => output.includes('33 101'), 20_000);
 
     fwd.sever();
-    await until('reconnected', () => states.includes('reconnecting') && states.at(-1) === 'connected');
+    await until('reconnected', () => states.includes('reconnecting') && states.at(-1) === 'connected', 20_000);
     output = '';
     link.write('echo after-$((1+1))-drop\r');
-    await until('echo after reconnect', () => output.includes('after-2-drop'));
+    await until('echo after reconnect', () => output.includes('after-2-drop'), 20_000);
     assert.ok((await terminals.list()).some((t) => t.name === info.name), 'the same terminal');
 
     await link.close({ shutDown: true });

@@ -16,6 +16,8 @@ import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerCli
 import { isPangeoError } from '../../../src/core/http/errors';
 import { KernelState, NotebookKernel, ServerProbe } from '../../../src/kernels/notebookKernel';
 import type { CellOutput } from '../../../src/kernels/cellOutputs';
+import { stdoutLines } from '../../support/cellText';
+import { until } from '../../support/waitUntil';
 import { startTcpForwarder, TcpForwarder } from '../../support/tcpForwarder';
 
 const USER = 'alice';
@@ -23,19 +25,6 @@ const LINES = 150;
 const QUIET_AFTER = 40;
 /** 150 lines, one every 0.2 s, quiet for 4 s after line 40, then its result. */
 const COUNTER = `import time\nfor i in range(${LINES}):\n    print(i, flush=True)\n    time.sleep(4 if i == ${QUIET_AFTER} else 0.2)\n"counted"`;
-
-function stdoutLines(outputs: CellOutput[]): string[] {
-  return outputs.flatMap((o) => o.items).flatMap((i) => (i.kind === 'text' && i.mime === 'application/vnd.code.notebook.stdout' ? i.text.split('\n') : []))
-    .filter((l) => l !== '');
-}
-
-async function until(what: string, check: () => boolean, ms: number): Promise<void> {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function restartSuite(name: string, opts: { externalProxy: boolean; downMs: number; cutNetworkMs?: number }) {
   describe(name, { timeout: 300_000 }, () => {
