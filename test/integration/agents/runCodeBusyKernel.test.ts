@@ -1,7 +1,7 @@
 // "Run code" in a hub kernel against a real JupyterHub + jupyter_server + ipykernel (Debian's in CI; a newer one with
 // PANGEO_TEST_HUB_CMD / PANGEO_TEST_SINGLEUSER_CMD): busy is what the kernel's shell says, not the server's REST
-// execution_state. A cell of another client runs while a control-channel request has flipped that state to idle: the
-// call is refused and the code never runs. A kernel restarted mid-cell (its REST state may stay busy) runs the code.
+// execution_state. A cell of another client runs while a control-channel request has flipped that state to idle (on
+// Debian's stack): the call is refused and the code never runs. A kernel restarted mid-cell (its REST state may stay busy) runs the code.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHub, type TestHub } from '../../support/jupyterhub';
@@ -41,12 +41,13 @@ describe('run code in a busy hub kernel (real hub)', { timeout: 300_000 }, () =>
     return r.outputs.map((o) => (o.type === 'stream' ? o.text : '')).join('');
   }
 
-  test('another client\'s cell runs, the REST state says idle: refused, and the code never runs', async () => {
+  test('another client\'s cell runs (the REST state may say idle): refused, and the code never runs', async (t) => {
     const kernel = await jupyter.startKernel('python3');
     const owner = await jupyter.connect(kernel);
     try {
       assert.match(await core.invoke('pangeo_run_code', { kernel: kernelId(kernel.id), code: 'marker = "idle run"\nprint(marker)' }), /: ok\.\nOutput:\nidle run\n/, 'an idle kernel runs the code');
       const long = owner.execute('import time\ntime.sleep(30)\nmarker = "long done"');
+      long.catch(() => undefined); // a failure below disposes the session: its cancellation must not hide that failure
       await new Promise((r) => setTimeout(r, 1500));
       // A control-channel request (jupyter_server 2's nudge on a websocket connect sends one; so do reattach's probes)
       // is answered mid-cell with status busy → idle on IOPub, which the server takes for the kernel's state.
@@ -56,8 +57,9 @@ describe('run code in a busy hub kernel (real hub)', { timeout: 300_000 }, () =>
         states.push((await jupyter.getKernel(kernel.id)).executionState ?? '?');
         if (states.at(-1) !== 'idle') await new Promise((r) => setTimeout(r, 250));
       }
-      const restState = states.at(-1);
-      assert.equal(restState, 'idle', `the server's REST state mid-cell (what the tool used to trust): ${states.join(' → ')}`);
+      // Debian's jupyter_server + ipykernel 6 say idle here (the tool used to trust it and ran the code after the
+      // cell); jupyter_server 2.21.1 + ipykernel 7.4.0 kept 'busy'. The answer below must not depend on which.
+      t.diagnostic(`REST execution_state mid-cell after a control request: ${states.at(-1)} (after ${states.length} reads)`);
       const started = Date.now();
       await assert.rejects(core.invoke('pangeo_run_code', { kernel: kernelId(kernel.id), code: 'marker = "agent ran"' }),
         /is busy: nothing was run\. Its shell did not answer within 5 s: a cell runs or waits there/);
