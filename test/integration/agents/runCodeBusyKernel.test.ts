@@ -1,20 +1,21 @@
 // "Run code" in a hub kernel against a real JupyterHub + jupyter_server + ipykernel (Debian's in CI; a newer one with
 // PANGEO_TEST_HUB_CMD / PANGEO_TEST_SINGLEUSER_CMD): busy is what the kernel's shell says, not the server's REST
 // execution_state. A cell of another client runs while a control-channel request has flipped that state to idle (on
-// Debian's stack): the call is refused and the code never runs. A kernel restarted mid-cell (its REST state may stay busy) runs the code.
+// Debian's stack): the call is refused and the code never runs. A kernel restarted mid-cell (its REST state may stay
+// busy) runs the code. A kernel that was shut down, or a server the hub does not have, is named: no kernel is started.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHub, type TestHub } from '../../support/jupyterhub';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { JupyterServerClient, type KernelSession } from '../../../src/jupyterServer/jupyterServerClient';
 import { encodeResourceId } from '../../../src/shared/resourceIds';
-import { AgentToolCore } from '../../../src/agents/agentToolCore';
+import { AgentToolCore, type UnknownResourceError } from '../../../src/agents/agentToolCore';
 import { askKernelProcess } from '../../../src/jupyterServer/kernelProcessProbe';
 import type { AgentCompute } from '../../../src/agents/agentCompute';
 
 const USER = 'fay';
 
-describe('run code in a busy hub kernel (real hub)', { timeout: 300_000 }, () => {
+describe('run code in a hub kernel: busy, restarted, gone (real hub)', { timeout: 300_000 }, () => {
   let hub: TestHub;
   let client: HubClient;
   let jupyter: JupyterServerClient;
@@ -84,5 +85,18 @@ describe('run code in a busy hub kernel (real hub)', { timeout: 300_000 }, () =>
       owner.dispose();
       await jupyter.shutdownKernel(kernel.id).catch(() => undefined);
     }
+  });
+
+  test('a kernel that was shut down, or a named server the hub does not have: named, and no kernel is started', async () => {
+    const kernel = await jupyter.startKernel('python3');
+    await jupyter.shutdownKernel(kernel.id);
+    const before = (await jupyter.listKernels()).map((k) => k.id).sort();
+    await assert.rejects(core.invoke('pangeo_run_code', { kernel: kernelId(kernel.id), code: 'print(1)' }),
+      (e: Error) => new RegExp(`No kernel kernel:.+ on server \\(default\\) of test hub \\(it may have been shut down\\)\\.`).test(e.message)
+        && /pangeo_list_compute/.test((e as UnknownResourceError).hint ?? ''));
+    const ghost = encodeResourceId({ kind: 'server', hubId: hub.url, serverName: 'ghost' });
+    await assert.rejects(core.invoke('pangeo_run_code', { kernel: ghost, code: 'print(1)' }), /No server ghost of fay on test hub\./);
+    assert.deepEqual((await jupyter.listKernels()).map((k) => k.id).sort(), before, 'no kernel was started');
+    assert.deepEqual((await client.listServers(USER)).map((s) => s.name), [''], 'no server "ghost" was made');
   });
 });
