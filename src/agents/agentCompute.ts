@@ -37,7 +37,10 @@ export interface CostView {
   totalUsdPerHour: number;
   /** Undefined where no one tracks spending over time (the MCP server: its estimate is of now only). */
   todayUsd?: number;
-  budget?: { limitUsd: number; spentUsd: number; period: 'day' | 'month' };
+  /** The budget and what was spent of it this period; 'none' when no budget is set; undefined when not known here. */
+  budget?: { limitUsd: number; spentUsd: number; period: 'day' | 'month' } | 'none';
+  /** Why today's spending or the budget is not known here (our own words), said in the answer. */
+  untracked?: string;
   /** Per resource id (server:…, cluster:…): its estimated $/h, or unpriced. */
   resources: Record<string, { usdPerHour: number; unpriced?: boolean }>;
   /** What the numbers are (estimates, where from). */

@@ -7,7 +7,8 @@ import { loadChunk } from '../core/chunks';
 import { redact } from '../core/http/redact';
 import { InvalidInputError, isPangeoError, PangeoError } from '../core/http/errors';
 import { decodeResourceId, encodeResourceId, type ClusterRef, type KernelRef, type ServerRef } from '../shared/resourceIds';
-import { JupyterServerClient } from '../jupyterServer/jupyterServerClient';
+import { JupyterServerClient, type KernelSession } from '../jupyterServer/jupyterServerClient';
+import { SHELL_PROBE_MS, shellAnswers } from './kernelShellProbe';
 import { stripAnsi, type KernelOutput } from '../jupyterServer/kernelOutputs';
 import { SchedulerSampler } from '../dashboard/metrics/schedulerSampler';
 import type { ClusterProvider, ClusterSummary } from '../dask/clusterProvider';
@@ -39,11 +40,16 @@ export class UnknownResourceError extends PangeoError {
   }
 }
 
-/** The kernel runs something already: nothing was sent. */
+/** The kernel runs something already: nothing was sent. `why`: how we know (our own sentence). */
 export class KernelBusyError extends PangeoError {
-  constructor(what: string) {
-    super('Conflict', `The kernel ${what} is busy: nothing was run.`, 'Wait until it is idle (pangeo_list_compute shows its state), or run the code on its server (server:…) in a new kernel.');
+  constructor(what: string, why?: string) {
+    super('Conflict', `The kernel ${what} is busy: nothing was run.${why ? ` ${why}` : ''}`, 'Wait until it is idle (pangeo_list_compute shows its state), or run the code on its server (server:…) in a new kernel.');
   }
+}
+
+export interface AgentToolCoreOptions {
+  /** How long a hub kernel's shell may take to answer before it is called busy (kernelShellProbe.ts). */
+  shellProbeMs?: number;
 }
 
 const DEFAULT_RUN_SECONDS = 120;
@@ -60,7 +66,7 @@ type Input = Record<string, unknown>;
 export class AgentToolCore {
   private readonly validators = new Map<string, ValidateFunction>();
 
-  constructor(private readonly compute: AgentCompute) {}
+  constructor(private readonly compute: AgentCompute, private readonly opts: AgentToolCoreOptions = {}) {}
 
   /** The checked input, or InvalidInputError naming each problem. */
   checkInput(spec: AgentToolSpec, input: unknown): Input {
@@ -243,14 +249,17 @@ export class AgentToolCore {
       const kernel = (await jupyter.listKernels(signal)).find((k) => k.id === ref.kernelId);
       if (!kernel) throw new UnknownResourceError(`No kernel ${id} on server ${shown(server.name || '(default)')} of ${shown(hub.label)} (it may have been shut down)`);
       const describe = `kernel ${kernel.name} (${kernel.id.slice(0, 8)}) on server ${server.name || '(default)'} of ${hub.label}`;
+      const probeMs = this.opts.shellProbeMs ?? SHELL_PROBE_MS;
       return {
         describe,
-        run: async (code, timeoutMs, runSignal) => {
-          // Asked again just before: a kernel that is busy now gets nothing.
-          const now = await jupyter.getKernel(kernel.id, runSignal);
-          if (now.executionState === 'busy') throw new KernelBusyError(`${shown(kernel.name)} (${kernel.id.slice(0, 8)})`);
-          return runOnKernel(jupyter, now, code, timeoutMs, runSignal);
-        },
+        // Asked just before, on the connection the code then goes through: a kernel whose shell does not answer gets
+        // nothing (the code would wait behind the running cell, and the user's next cell behind it).
+        run: (code, timeoutMs, runSignal) => runOnKernel(jupyter, kernel, code, timeoutMs, runSignal, async (session) => {
+          if (!(await shellAnswers(session, probeMs, runSignal))) {
+            throw new KernelBusyError(`${shown(kernel.name)} (${kernel.id.slice(0, 8)})`,
+              `Its shell did not answer within ${Math.round(probeMs / 1000)} s: a cell runs or waits there (perhaps another client's).`);
+          }
+        }),
       };
     }
     if (ref?.kind === 'server') {
@@ -404,9 +413,11 @@ async function providerInventory(p: ClusterProvider, signal?: AbortSignal): Prom
   }
 }
 
-async function runOnKernel(jupyter: JupyterServerClient, kernel: { id: string; name: string }, code: string, timeoutMs: number, signal?: AbortSignal): Promise<KernelRunText> {
+async function runOnKernel(jupyter: JupyterServerClient, kernel: { id: string; name: string }, code: string, timeoutMs: number, signal?: AbortSignal,
+  before?: (session: KernelSession) => Promise<void>): Promise<KernelRunText> {
   const session = await jupyter.connect(kernel);
   try {
+    await before?.(session);
     const result = await session.execute(code, { signal, timeoutMs, storeHistory: false });
     return { status: result.status, text: outputsText(result.outputs), error: result.error && { ename: result.error.ename, evalue: result.error.evalue } };
   } catch (e) {

@@ -35,8 +35,9 @@ export const AGENT_TOOLS = [
     title: 'List my compute',
     description:
       'Lists the compute the user has in Pangeo Compute: signed-in JupyterHubs, their servers (state, profile), the kernels on ' +
-      'ready servers and in open notebooks (busy or idle), Dask clusters (status, workers, memory) and cost (estimated $/h now, ' +
-      '$ today, budget left). Every item has an id that the other pangeo_ tools take. Read-only.',
+      'ready servers and in open notebooks (busy or idle), Dask clusters (status, workers, memory) and cost (estimated $/h now; ' +
+      '$ today and budget left where they are tracked, else the answer says they are not known). Every item has an id that the ' +
+      'other pangeo_ tools take. Read-only.',
     inputSchema: { type: 'object', properties: {}, additionalProperties: false },
     gates: [],
   },

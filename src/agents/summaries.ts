@@ -87,11 +87,12 @@ export function inventoryText(inv: Inventory): string {
 
 function costLine(cost: CostView | undefined, error: string | undefined): string {
   if (!cost) return `Cost: ${error ? `not known (${shown(error, 300)})` : 'not known here'}.`;
-  const today = cost.todayUsd === undefined ? '' : `, ${usd(cost.todayUsd)} today`;
-  const budget = cost.budget
-    ? `; budget ${usd(cost.budget.limitUsd)} a ${cost.budget.period}, ${usd(Math.max(0, cost.budget.limitUsd - cost.budget.spentUsd))} left`
-    : '; no budget set';
-  return `Cost: ~${usd(cost.totalUsdPerHour)}/h now${today}${budget} (${cost.note}).`;
+  const today = cost.todayUsd === undefined ? '; spent today: not known here' : `, ${usd(cost.todayUsd)} today`;
+  const budget = cost.budget === undefined ? '; budget left: not known here'
+    : cost.budget === 'none' ? '; no budget set'
+      : `; budget ${usd(cost.budget.limitUsd)} a ${cost.budget.period}, ${usd(Math.max(0, cost.budget.limitUsd - cost.budget.spentUsd))} left`;
+  const why = cost.untracked ? ` ${cost.untracked}` : '';
+  return `Cost: ~${usd(cost.totalUsdPerHour)}/h now${today}${budget} (${cost.note}).${why}`;
 }
 
 const GIB = 1024 ** 3;

@@ -1,6 +1,7 @@
 // The agent tools' view from the CLI (`pangeo-compute mcp`): the hub of --url with JUPYTERHUB_API_TOKEN (or, inside a
 // hub server, that hub with the server's token), this machine's local clusters (the CLI's state file) and a Gateway
-// given with --gateway; cost is a one-off estimate of now (the editor's meter is what tracks spending over time).
+// given with --gateway; cost is a one-off estimate of now (the editor's meter is what tracks spending over time: today's
+// spending and the budget are not known here, and the answer says so).
 import type { AgentCompute, AgentHub, CostView } from '../agents/agentCompute';
 import type { ClusterProvider } from '../dask/clusterProvider';
 import { CostMeter } from '../cost/costMeter';
@@ -10,6 +11,11 @@ import type { ConnectedServer } from '../hubs/hubRegistry';
 import { insideHubFromEnv } from '../hubs/insideHub';
 import { estimatedServerRate } from '../agents/serverRate';
 import type { KeyValueStore } from '../core/keyValueStore';
+
+/** What the MCP server cannot know, said plainly in every cost answer. */
+export const MCP_UNTRACKED = 'This MCP server runs without the editor and keeps no record of spending over time, so what was ' +
+  'spent today and what is left of the budget (the editor\'s pangeo.cost.budget settings) are not known here; the editor\'s ' +
+  'cost meter tracks both (its status bar and Pangeo: Show Costs).';
 
 export function cliCompute(hubs: AgentHub[], providers: ClusterProvider[], env: NodeJS.ProcessEnv): AgentCompute {
   const inside = insideHubFromEnv(env);
@@ -35,7 +41,8 @@ export function cliCompute(hubs: AgentHub[], providers: ClusterProvider[], env: 
       return {
         totalUsdPerHour: snapshot.totalUsdPerHour,
         resources: Object.fromEntries(snapshot.resources.map((r) => [r.id, { usdPerHour: r.usdPerHour, unpriced: r.unpriced }])),
-        note: 'list-price estimates of now from the bundled price table; spending over time and budgets are tracked by the editor\'s cost meter',
+        note: 'list-price estimates of now from the bundled price table',
+        untracked: MCP_UNTRACKED,
       } satisfies CostView;
     },
     serverRate: async (hubId, serverName, userOptions) => {

@@ -2,7 +2,7 @@
 // access to user servers"): grant a user or group access, make a share code with an expiry and its link, list who has
 // access, revoke. A refusal names the scope the hub wants; a code whose link cannot be made is revoked, not left behind.
 import { InvalidInputError, isPangeoError, NotFoundError, PangeoError, UnexpectedResponseError } from '../core/http/errors';
-import { hubSupportsSharing } from './sharingSupport';
+import { hubSupportsSharing, scopesAllowSharing } from './sharingSupport';
 import type { HttpRequest } from '../core/http/httpClient';
 import { registerSecret } from '../core/http/redact';
 import { checkedJson, type Answerer, type Guard } from '../core/http/responseCheck';
@@ -12,7 +12,7 @@ import {
   isEmptyOrShare, isRawPage, isRawShare, isRawShareCode, toServerShare, toShareCodeInfo,
   type NewShareCode, type RawShareCode, type ServerShare, type ShareCodeInfo, type ShareTarget,
 } from './shareModels';
-import { hasScope, scopesNamedIn } from './tokenScopes';
+import { scopesNamedIn } from './tokenScopes';
 
 /** Share codes live from one minute to one year (JupyterHub refuses anything else). */
 export const SHARE_CODE_MIN_SECONDS = 60;
@@ -72,7 +72,7 @@ export class HubShares {
    */
   async ensureMayShare(owner: string, serverName: string, signal?: AbortSignal): Promise<void> {
     const me = await this.hub.getCurrentUser(signal);
-    if (me.scopes.length && !hasScope(me.scopes, 'shares', owner, serverName)) {
+    if (!scopesAllowSharing(me.scopes, owner, serverName)) {
       throw new SharingRefusedError(`shares!server=${owner}/${serverName}`, `to let you share ${serverLabel(owner, serverName)}`);
     }
   }

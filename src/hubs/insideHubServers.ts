@@ -12,6 +12,8 @@ export interface InsideServers {
   missing: MissingScopeError[];
   /** The hub's version (no record was ever stored for it). */
   version: string;
+  /** The token's scopes as the hub lists them (`GET hub/api/user`): which actions the Hubs view offers. */
+  scopes: string[];
 }
 
 /** This server as the environment describes it: ready, at its local address. */
@@ -36,7 +38,7 @@ export async function readInsideServers(client: HubClient, hub: InsideHub, signa
   }
   if (!hasScope(me.scopes, 'read:servers', hub.user, hub.serverName)) {
     missing.unshift(new MissingScopeError(scopeForUser('read:servers', hub.user), 'listing your servers (only this one is shown)'));
-    return { servers: [thisServer(hub)], missing, version };
+    return { servers: [thisServer(hub)], missing, version, scopes: me.scopes };
   }
   const listed = await client.listServers(hub.user, signal);
   const servers = listed.map((s): HubServer => {
@@ -45,5 +47,5 @@ export async function readInsideServers(client: HubClient, hub: InsideHub, signa
     return { ...s, url: path && hub.publicBase ? new URL(path, hub.publicBase).toString() : undefined };
   });
   if (!servers.some((s) => s.name === hub.serverName)) servers.push(thisServer(hub));
-  return { servers: servers.sort((a, b) => a.name.localeCompare(b.name)), missing, version };
+  return { servers: servers.sort((a, b) => a.name.localeCompare(b.name)), missing, version, scopes: me.scopes };
 }

@@ -34,7 +34,12 @@ export function editorCompute(deps: EditorComputeDeps): AgentCompute {
       uri: k.uri, label: k.label, idle: k.idle,
       runIfIdle: (code, signal) => k.runIfIdle(code, signal)?.then(cellRunText),
     })),
-    cost: async () => costView(deps.costSnapshot()),
+    cost: async () => {
+      const view = costView(deps.costSnapshot());
+      // Said as the reason in the answer ("Cost: not known (…)"), not left as a bare "not known".
+      if (!view) throw new Error('the cost meter has not measured yet; it does when the editor starts, then every pangeo.cost.pollIntervalSeconds');
+      return view;
+    },
     serverRate: async (hubId, serverName, userOptions) => {
       const snap = hubs.snapshot(hubId);
       if (!snap?.record.user) return undefined;
@@ -51,7 +56,7 @@ function costView(snapshot: MeterSnapshot | undefined): CostView | undefined {
   return {
     totalUsdPerHour: snapshot.totalUsdPerHour,
     todayUsd: snapshot.todayUsd,
-    budget: snapshot.budget && { limitUsd: snapshot.budget.limitUsd, spentUsd: snapshot.budget.spentUsd, period: snapshot.budget.period },
+    budget: snapshot.budget ? { limitUsd: snapshot.budget.limitUsd, spentUsd: snapshot.budget.spentUsd, period: snapshot.budget.period } : 'none',
     resources: Object.fromEntries(snapshot.resources.map((r) => [r.id, { usdPerHour: r.usdPerHour, unpriced: r.unpriced }])),
     note: `list-price estimates of the editor's cost meter, as of ${new Date(snapshot.time).toISOString().slice(11, 19)} UTC`,
   };

@@ -10,6 +10,7 @@ import { JupyterServerClient, KernelInfo } from '../../jupyterServer/jupyterServ
 import { Disposable, MutableDisposable } from '../../core/lifecycle';
 import { PollLoop } from '../../core/pollLoop';
 import { readInsideServers, thisServer } from '../insideHubServers';
+import { hubSupportsSharing } from '../sharingSupport';
 
 /** Starts a stopped server again (the Hubs view's flow), asking first when `ask`; true when it runs. */
 export type RestartServer = (hubId: string, serverName: string, ask: boolean) => Promise<boolean>;
@@ -29,6 +30,11 @@ export interface HubSnapshot {
   provisional?: boolean;
   /** Features the token's scopes do not allow (inside a hub server), each naming the scope. */
   missingScopes?: PangeoError[];
+  /**
+   * The token's scopes as the hub listed them at the last refresh (`GET hub/api/user`; read only on hubs that can share,
+   * whose actions depend on them); undefined when not read.
+   */
+  scopes?: string[];
 }
 
 export class HubService extends Disposable implements HubRegistry, vscode.Disposable {
@@ -66,6 +72,8 @@ export class HubService extends Disposable implements HubRegistry, vscode.Dispos
       const snap = this.snapshots.get(record.base);
       if (snap) {
         snap.record = record;
+        // A sign-in, sign-out or new version may change what the token may do: read its scopes again.
+        snap.scopes = undefined;
         if (!record.user) {
           snap.servers = undefined;
           snap.kernels.clear();
@@ -120,9 +128,21 @@ export class HubService extends Disposable implements HubRegistry, vscode.Dispos
         const listed = await readInsideServers(this.sessions.client(base), inside);
         snap.servers = listed.servers;
         snap.missingScopes = listed.missing;
+        snap.scopes = listed.scopes;
         await this.sessions.setVersion(base, listed.version);
         snap.record = this.sessions.hub(base) ?? snap.record;
-      } else snap.servers = await this.sessions.client(base).listServers(snap.record.user);
+      } else {
+        const client = this.sessions.client(base);
+        // JupyterHub 5 lets no user share without a `shares` scope: the scopes say whether "Share Server…" is offered.
+        // Read once, not on every poll; a sign-in or the Refresh command reads them again.
+        const readScopes = snap.scopes === undefined && hubSupportsSharing(snap.record.version);
+        const [servers, scopes] = await Promise.all([
+          client.listServers(snap.record.user),
+          readScopes ? client.getCurrentUser().then((me) => me.scopes, () => undefined) : snap.scopes,
+        ]);
+        snap.servers = servers;
+        snap.scopes = scopes;
+      }
       snap.provisional = false;
       snap.error = undefined;
       this.authPrompted.delete(base);
@@ -149,7 +169,11 @@ export class HubService extends Disposable implements HubRegistry, vscode.Dispos
       try {
         await this.sessions.setVersion(b, await this.sessions.client(b).getVersion());
         const snap = this.snapshots.get(b);
-        if (snap) snap.record = this.sessions.hub(b) ?? snap.record;
+        if (snap) {
+          snap.record = this.sessions.hub(b) ?? snap.record;
+          // The admin may have granted a scope since (e.g. `shares!user`): the next refresh reads them again.
+          snap.scopes = undefined;
+        }
       } catch (e) {
         this.logger.warn(`reading the version of ${b} failed: ${(e as Error).message}`);
       }

@@ -9,7 +9,7 @@ import { encodeResourceId } from '../../shared/resourceIds';
 import { code, joinMarkdown, markdown, plainLabel, plainText } from '../../shared/text/untrustedText';
 import { toMarkdownString } from '../../editor/untrustedMarkdown';
 import { localKernelsNote, missingScopeMessages, thisServerTag } from './insideHubNodes';
-import { hubSupportsSharing } from '../sharingSupport';
+import { hubSupportsSharing, scopesAllowSharing } from '../sharingSupport';
 
 export type HubTreeNode =
   | { kind: 'hub'; base: string }
@@ -115,9 +115,11 @@ export class HubTreeProvider extends Disposable implements vscode.TreeDataProvid
         ], '\n\n'));
         const [icon, color] = STATE_ICON[s.state];
         item.iconPath = new vs.ThemeIcon(here ? 'vm-active' : icon, color ? new vs.ThemeColor(color) : undefined);
-        // '.share' (JupyterHub 5.0+ serves /hub/api/shares) before '.named'; '.this' last: Delete (…named$) is not
-        // offered for the server this editor runs on.
-        const share = hubSupportsSharing(this.service.snapshot(node.base)?.record.version) ? '.share' : '';
+        // '.share' (JupyterHub 5.0+ serves /hub/api/shares, and the token's scopes let it manage this server's shares)
+        // before '.named'; '.this' last: Delete (…named$) is not offered for the server this editor runs on.
+        const snap = this.service.snapshot(node.base);
+        const user = snap?.record.user;
+        const share = hubSupportsSharing(snap?.record.version) && !!user && scopesAllowSharing(snap.scopes, user, s.name) ? '.share' : '';
         item.contextValue = `pangeo.server.${s.state}${share}${s.name ? '.named' : ''}${here ? '.this' : ''}`;
         return item;
       }

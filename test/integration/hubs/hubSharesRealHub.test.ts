@@ -60,6 +60,12 @@ describe('sharing against a real JupyterHub', { timeout: 240_000 }, () => {
     const bobShares = new HubShares(bob);
     await assert.rejects(bobShares.ensureMayShare('bob', ''), SharingRefusedError);
     await assert.rejects(bobShares.createCode('bob', '', 3600), (e: unknown) => e instanceof SharingRefusedError && e.scope === 'shares');
+    // Nothing half-made: the hub holds no share code of bob's (a 404: bob's server is not there, so neither is a code).
+    const bobCodes = await fetch(`${hub.url}hub/api/share-codes/bob/`, { headers: { Authorization: `token ${hub.adminToken}` } });
+    const listed = bobCodes.status === 200 ? (await bobCodes.json()) as { items?: unknown[] } | unknown[] : undefined;
+    assert.ok(bobCodes.status === 404 || (listed && (Array.isArray(listed) ? listed : listed.items ?? [null]).length === 0),
+      `bob's share codes after the refusals: ${bobCodes.status} ${JSON.stringify(listed)}`);
+    t.diagnostic(`bob's share codes after the refusals (admin GET share-codes/bob/): ${bobCodes.status} ${JSON.stringify(listed)}`);
 
     // What a share gives: bob's token reaches carol's server (access:servers), but cannot stop it.
     const server = await carol.startAndWait('carol', '', {}, { timeoutMs: 60_000 });

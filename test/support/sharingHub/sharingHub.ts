@@ -3,7 +3,7 @@
 //   - docs/source/_static/rest-api.yml (/shares/{owner}/{server_name}, /share-codes/{owner}/{server_name},
 //     the Share, ShareCode and PaginatedList schemas), and docs/source/rbac/scopes.md (the `shares` scope family)
 // as JupyterHub 5.5.1 serves them (checked by hand against it: see the sharing section of the README). It answers
-// `GET hub/api` (version), `GET hub/api/user` (the token's owner with its scopes) and the sharing calls, checks scopes
+// `GET hub/api` (version), `GET hub/api/user` (the token's owner with its scopes), `GET hub/api/users/{name}` (no scopes) and the sharing calls, checks scopes
 // the way the hub does (403 "requires any of [...]" without the scope, 404 when a filtered scope does not cover the
 // server), pages lists, and keeps JupyterHub's limits (a share names exactly one user or group; a code lives 60 s to
 // one year). The older hub answers 404 to all sharing paths, as JupyterHub 4 does.
@@ -56,7 +56,7 @@ class HttpError extends Error {
 /** Scopes that grant `name` (the hub expands `shares` into its subscopes). */
 const GRANTED_BY: Record<string, string[]> = {
   shares: ['shares'], 'read:shares': ['read:shares', 'shares'], 'access:servers': ['access:servers', 'shares'],
-  'read:users:name': ['read:users:name', 'read:users', 'list:users', 'read:servers'], 'read:groups:name': ['read:groups:name', 'read:groups', 'list:groups'],
+  'read:users:name': ['read:users:name', 'read:users', 'list:users', 'read:servers'], 'read:servers': ['read:servers', 'servers', 'admin:servers'], 'read:groups:name': ['read:groups:name', 'read:groups', 'list:groups'],
 };
 
 export async function startSharingHub(opts: SharingHubOptions = {}): Promise<SharingHub> {
@@ -150,9 +150,16 @@ export async function startSharingHub(opts: SharingHubOptions = {}): Promise<Sha
     const rest = path.slice(api.length + 1).split('/').map(decodeURIComponent);
     const method = req.method ?? 'GET';
 
-    if (rest.length === 1 && rest[0] === 'user' && method === 'GET') {
-      const u = users[who.user]!;
-      return { status: 200, json: { kind: 'user', name: who.user, admin: false, groups: u.groups ?? [], scopes: who.scopes, servers: Object.fromEntries(u.servers.map((s) => [s, { name: s, ready: false, pending: null, url: `${baseUrl}user/${who.user}/${s}`, user_options: {} }])) } };
+    const userModel = (name: string) => {
+      const u = users[name]!;
+      return { kind: 'user', name, admin: false, groups: u.groups ?? [], servers: Object.fromEntries(u.servers.map((s) => [s, { name: s, ready: false, pending: null, url: `${baseUrl}user/${name}/${s}`, user_options: {} }])) };
+    };
+    if (rest.length === 1 && rest[0] === 'user' && method === 'GET') return { status: 200, json: { ...userModel(who.user), scopes: who.scopes } };
+    // `GET /users/{name}` (how the Hubs view lists servers): the user model without `scopes`, which only /user carries.
+    if (rest.length === 2 && rest[0] === 'users' && method === 'GET') {
+      if (!users[rest[1]!]) throw new HttpError(404, 'Not Found');
+      need(who.scopes, 'read:servers', `user=${rest[1]!}`);
+      return { status: 200, json: userModel(rest[1]!) };
     }
     // JupyterHub 4 has no sharing routes at all.
     if (Number.parseInt(version, 10) < 5) throw new HttpError(404, 'Not Found');

@@ -3,7 +3,9 @@
 // editor's confirmation Markdown shows a hostile name and the code as text.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AgentToolCore, notebookId } from '../../../src/agents/agentToolCore';
+import { AgentToolCore, notebookId, type UnknownResourceError } from '../../../src/agents/agentToolCore';
+import type { HubClient } from '../../../src/hubs/hubClient';
+import { encodeResourceId } from '../../../src/shared/resourceIds';
 import type { AgentCompute, NotebookKernelHandle } from '../../../src/agents/agentCompute';
 import type { ClusterProvider, ClusterSummary } from '../../../src/dask/clusterProvider';
 import { confirmationMarkdown } from '../../../src/agents/editor/languageModelTools';
@@ -71,6 +73,33 @@ describe('AgentToolCore', () => {
     await assert.rejects(core.invoke('pangeo_scale_cluster', { cluster: 'twin', workers: 8 }), /2 clusters are named twin\./);
     await assert.rejects(core.invoke('pangeo_scale_cluster', { cluster: 'cluster:gw/c9', workers: 8 }), /No cluster c9 in Gateway \(it may have stopped\)\./);
     assert.deepEqual(calls, []);
+  });
+
+  test('an id naming what does not exist (a hub not added, a server not there, a provider gone): named, nothing asked or done', async () => {
+    const calls: string[] = [];
+    const hubCalls: string[] = [];
+    const client = {
+      listServers: async () => (hubCalls.push('list'), [{ name: 'gpu', state: 'stopped', userOptions: {} }]),
+      stopServer: async () => (hubCalls.push('stop'), 'stopped'), startAndWait: async () => hubCalls.push('start'),
+    } as unknown as HubClient;
+    const core = new AgentToolCore(compute({
+      hubs: () => [{ id: 'http://hub/', label: 'hub', user: 'alice', client }, { id: 'http://out/', label: 'out' }],
+      providers: () => [fakeProvider([cluster()], calls)],
+    }));
+    const id = (kind: 'server' | 'kernel', hubId: string, serverName: string) =>
+      encodeResourceId(kind === 'server' ? { kind, hubId, serverName } : { kind, hubId, serverName, kernelId: 'k1' });
+    await assert.rejects(core.invoke('pangeo_run_code', { kernel: id('kernel', 'http://nowhere/', ''), code: '1' }), /No hub http:\/\/nowhere\/ is added/);
+    await assert.rejects(core.confirmation('pangeo_stop_server', { server: id('server', 'http://nowhere/', '') }), /No hub http:\/\/nowhere\/ is added .*\./);
+    await assert.rejects(core.invoke('pangeo_start_server', { server: id('server', 'http://out/', '') }), /Not signed in to out\./);
+    for (const tool of ['pangeo_start_server', 'pangeo_stop_server']) {
+      await assert.rejects(core.confirmation(tool, { server: id('server', 'http://hub/', 'ghost') }), /No server ghost of alice on hub\./);
+      await assert.rejects(core.invoke(tool, { server: id('server', 'http://hub/', 'ghost') }), (e: Error) =>
+        /No server ghost of alice on hub\./.test(e.message) && /pangeo_list_compute/.test((e as UnknownResourceError).hint ?? ''));
+    }
+    await assert.rejects(core.invoke('pangeo_run_code', { kernel: id('kernel', 'http://hub/', 'gpu'), code: '1' }), /Server gpu of hub is stopped, not running: no kernel there\./);
+    await assert.rejects(core.invoke('pangeo_scale_cluster', { cluster: encodeResourceId({ kind: 'cluster', providerId: 'gone', clusterId: 'c1' }), workers: 1 }), /No Dask provider gone is added\./);
+    await assert.rejects(core.invoke('pangeo_cluster_state', { cluster: encodeResourceId({ kind: 'server', hubId: 'http://hub/', serverName: '' }) }), /is not a cluster id \(cluster:…\)/);
+    assert.deepEqual([calls, hubCalls.filter((c) => c !== 'list')], [[], []], 'only reads');
   });
 
   test('scaling asks with the cost per hour from the cost meter: up spends, down stops work', async () => {

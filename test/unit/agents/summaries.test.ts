@@ -59,6 +59,23 @@ describe('inventoryText', () => {
     ].join('\n'));
   });
 
+  const costLine = (cost: Inventory['cost']) => inventoryText({ ...inventory('alice'), cost }).split('\n').at(-1);
+
+  test('no budget set is said as such, apart from a budget that is not known', () => {
+    assert.equal(costLine({ ...inventory('alice').cost!, budget: 'none' }), 'Cost: ~$1.50/h now, $12.25 today; no budget set (estimates).');
+  });
+
+  test('a host that cannot know today\'s spending or the budget (the MCP server) says both are not known here, and why', () => {
+    const why = 'This host keeps no record of spending over time.';
+    assert.equal(costLine({ totalUsdPerHour: 0.5, resources: {}, note: 'estimates of now', untracked: why }),
+      'Cost: ~$0.500/h now; spent today: not known here; budget left: not known here (estimates of now). This host keeps no record of spending over time.');
+  });
+
+  test('today\'s spending not known but the budget known: each said as it is', () => {
+    assert.equal(costLine({ ...inventory('alice').cost!, todayUsd: undefined }),
+      'Cost: ~$1.50/h now; spent today: not known here; budget $50.00 a day, $30.00 left (estimates).');
+  });
+
   for (const sample of HOSTILE_SAMPLES) {
     test(`a hostile name (${sample.name}) stays on its line, with its hidden characters as markers`, () => {
       const text = inventoryText(inventory(sample.text));

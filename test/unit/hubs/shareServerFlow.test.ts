@@ -79,6 +79,60 @@ test('the menu offers sharing on servers of JupyterHub 5.0+ hubs only (3.x, 4.x 
   }
 });
 
+test('after a refresh the menu offers sharing only on servers the token may share (JupyterHub 5 lists its scopes)', async () => {
+  const shareWhen = shareMenuRegex();
+  const cases: Array<[string[], Record<string, boolean>]> = [
+    // JupyterHub 5's default user role: no `shares` at all.
+    [['read:servers!user=alice', 'access:servers!user=alice', 'read:users:name'], { '': false, gpu: false }],
+    // read:shares lists, but may not change anything.
+    [['read:servers!user=alice', 'read:shares!user=alice'], { '': false, gpu: false }],
+    [['read:servers!user=alice', 'shares!server=alice/gpu'], { '': false, gpu: true }],
+    [FULL, { '': true, gpu: true }],
+  ];
+  for (const [scopes, offered] of cases) {
+    const { service, node, fake, hub, close } = await setup({ scopes });
+    try {
+      await service.refresh(hub.base);
+      assert.equal(service.snapshot(hub.base)!.error, undefined);
+      assert.deepEqual(service.snapshot(hub.base)!.scopes, scopes);
+      const tree = new HubTreeProvider(fake.vs, service);
+      for (const name of ['', 'gpu']) {
+        const value = (tree.getTreeItem(node(name)) as unknown as { contextValue: string }).contextValue;
+        assert.equal(shareWhen.test(value), offered[name], `${scopes.join(' ')}: ${name || '(default)'} → ${value}`);
+      }
+    } finally {
+      await close();
+    }
+  }
+  // A JupyterHub 4 is not asked for the scopes at all (only 5.0+ shares).
+  const { service, hub, close } = await setup({ version: '4.1.6' });
+  try {
+    await service.refresh(hub.base);
+    assert.ok(!hub.requests.some((r) => r.startsWith('GET /jhub/hub/api/user?') || r === 'GET /jhub/hub/api/user'), hub.requests.join(', '));
+    assert.equal(service.snapshot(hub.base)!.scopes, undefined);
+  } finally {
+    await close();
+  }
+});
+
+test('a scope the admin grants later shows the action after the Refresh command (polls do not re-read the scopes)', async () => {
+  const tokens = { 'tok-alice-0123': { user: 'alice', scopes: ['read:servers!user=alice'] } };
+  const { service, node, fake, hub, close } = await setup({ tokens });
+  try {
+    const tree = new HubTreeProvider(fake.vs, service);
+    const offered = () => shareMenuRegex().test((tree.getTreeItem(node('gpu')) as unknown as { contextValue: string }).contextValue);
+    await service.refresh(hub.base);
+    assert.equal(offered(), false);
+    tokens['tok-alice-0123'].scopes.push('shares!user=alice');
+    await service.refresh(hub.base);
+    assert.equal(offered(), false, 'a poll keeps the scopes it read');
+    await fake.commands.get('pangeo.hubs.refresh')!({ kind: 'hub', base: hub.base });
+    assert.equal(offered(), true);
+  } finally {
+    await close();
+  }
+});
+
 test('share with a user: asked for the name, granted, and said in plain words; the hub holds the share', async () => {
   const { hub, fake, share, close } = await setup();
   try {
