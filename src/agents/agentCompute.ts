@@ -1,6 +1,7 @@
 // What the agent tools act on, as each host has it: the editor (its signed-in hubs, Dask providers, notebooks and
 // cost meter) and `pangeo-compute mcp` (the CLI's sign-in, providers and a one-off cost estimate) implement this.
 import type { HubClient } from '../hubs/hubClient';
+import type { HubServer } from '../hubs/hubModels';
 import type { ClusterProvider } from '../dask/clusterProvider';
 
 export interface AgentHub {
@@ -11,6 +12,11 @@ export interface AgentHub {
   user?: string;
   /** An authorized client while signed in. */
   client?: HubClient;
+  /**
+   * The user's servers as this sign-in may see them, where that is not simply the client's list: inside a hub server
+   * a token without read:servers still knows its own server is ready.
+   */
+  servers?(signal?: AbortSignal): Promise<HubServer[]>;
 }
 
 /** The text a run left, in the order it came. */
@@ -60,4 +66,6 @@ export interface AgentCompute {
   serverRate(hubId: string, serverName: string, userOptions: Record<string, unknown>): Promise<number | undefined>;
   /** Something changed (a server started or stopped, a cluster scaled): the editor refreshes its views. */
   changed?(what: 'hub' | 'dask'): void;
+  /** Whether these tools run on that server (the editor or the MCP server inside a hub): stopping it ends them too. */
+  hostsTools?(hubId: string, serverName: string): boolean;
 }

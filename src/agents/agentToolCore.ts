@@ -13,6 +13,7 @@ import { stripAnsi, type KernelOutput } from '../jupyterServer/kernelOutputs';
 import { SchedulerSampler } from '../dashboard/metrics/schedulerSampler';
 import type { ClusterProvider, ClusterSummary } from '../dask/clusterProvider';
 import type { HubServer } from '../hubs/hubModels';
+import type { HubClient } from '../hubs/hubClient';
 import { agentTool, type AgentToolSpec, type ToolGate } from './agentTools';
 import type { AgentCompute, AgentHub, KernelRunText } from './agentCompute';
 import {
@@ -56,6 +57,9 @@ const DEFAULT_RUN_SECONDS = 120;
 const SPAWN_TIMEOUT_MS = 600_000;
 const STOP_TIMEOUT_MS = 300_000;
 const NOTEBOOK_PREFIX = 'notebook:';
+/** Said first when an agent would stop the server these tools (and the editor or MCP server) run on. */
+export const HOSTS_TOOLS = 'These tools run on this server: stopping it ends them, and this editor (or MCP server) with its terminals; '
+  + 'unsaved changes are lost.';
 
 export function notebookId(uri: string): string {
   return `${NOTEBOOK_PREFIX}${encodeURIComponent(uri)}`;
@@ -122,7 +126,8 @@ export class AgentToolCore {
         const { hub, server } = await this.findServer(String(input.server), signal);
         const rate = (await this.compute.cost(signal).catch(() => undefined))?.resources[serverId(hub, server.name)];
         return { gate: 'stop', title: 'Stop a hub server?', resource: `${server.name || '(default)'} on ${hub.label}`,
-          details: ['Its kernels end and what they hold in memory is lost; its files stay.',
+          details: [...(this.compute.hostsTools?.(hub.id, server.name) ? [HOSTS_TOOLS] : []),
+            'Its kernels end and what they hold in memory is lost; its files stay.',
             ...(rate && !rate.unpriced ? [`It costs about ${usd(rate.usdPerHour)}/h now.`] : [])] };
       }
       default:
@@ -172,7 +177,7 @@ export class AgentToolCore {
     if (!hub.client || !hub.user) return out;
     let servers: HubServer[];
     try {
-      servers = await hub.client.listServers(hub.user, signal);
+      servers = await serversOf(hub, hub.user, hub.client, signal);
     } catch (e) {
       return { ...out, error: messageOf(e) };
     }
@@ -336,7 +341,7 @@ export class AgentToolCore {
     const ref = decodeResourceId(id);
     if (ref?.kind !== 'server') throw new UnknownResourceError(`"${shown(id, 120)}" is not a server id (server:…)`);
     const hub = this.signedIn(ref.hubId, id);
-    const server = (await hub.client.listServers(hub.user, signal)).find((s) => s.name === ref.serverName);
+    const server = (await serversOf(hub, hub.user, hub.client, signal)).find((s) => s.name === ref.serverName);
     // Never created on the way: starting a named server that does not exist would make one.
     if (!server) throw new UnknownResourceError(`No server ${shown(ref.serverName)} of ${shown(hub.user)} on ${shown(hub.label)}`);
     return { hub, server, user: hub.user, client: hub.client };
@@ -448,4 +453,9 @@ export function outputsText(outputs: readonly KernelOutput[]): string {
 /** An error as one text for the model, secrets redacted. */
 export function messageOf(e: unknown): string {
   return redact(isPangeoError(e) ? e.userMessage : e instanceof Error ? e.message : String(e));
+}
+
+/** The hub's servers as its sign-in may see them (its own reader where it has one, e.g. inside a hub server). */
+function serversOf(hub: AgentHub, user: string, client: HubClient, signal?: AbortSignal): Promise<HubServer[]> {
+  return hub.servers ? hub.servers(signal) : client.listServers(user, signal);
 }

@@ -5,7 +5,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { Command, CommandContext, CommandGroup, describeError, optionalString, UsageError } from './command';
-import { hubFromContext, tokenUser } from './hubSession';
+import { hubFromContext, listServersOf, tokenUser } from './hubSession';
 import { insideHubFor } from './insideHubCli';
 import { providerFromContext } from './daskContext';
 import { cliCompute } from './mcpCompute';
@@ -86,7 +86,8 @@ async function hubsFromContext(ctx: CommandContext): Promise<AgentHub[]> {
   }
   const client = await hubFromContext(ctx);
   const user = await tokenUser(client, ctx);
-  return [{ id: client.base, label: hubLabel(client.base), user: user.name, client }];
+  // Inside a hub server, as `hub servers` reads them: this server is known ready even without read:servers.
+  return [{ id: client.base, label: hubLabel(client.base), user: user.name, client, servers: () => listServersOf(ctx, client, user.name) }];
 }
 
 /** This machine's local clusters always; a Dask Gateway with --gateway (its hub's token when it is the hub's service). */

@@ -9,6 +9,7 @@ import { daskClusterBillables, hubServerBillables } from '../cost/editor/billabl
 import { defaultPriceTable } from '../cost/priceTable';
 import type { ConnectedServer } from '../hubs/hubRegistry';
 import { insideHubFromEnv } from '../hubs/insideHub';
+import { isThisServer } from '../hubs/insideHubServers';
 import { estimatedServerRate } from '../agents/serverRate';
 import type { KeyValueStore } from '../core/keyValueStore';
 
@@ -28,7 +29,7 @@ export function cliCompute(hubs: AgentHub[], providers: ClusterProvider[], env: 
       const ready: ConnectedServer[] = [];
       for (const h of hubs) {
         if (!h.user || !h.client) continue;
-        const servers = await h.client.listServers(h.user, signal).catch(() => []);
+        const servers = await (h.servers ? h.servers(signal) : h.client.listServers(h.user, signal)).catch(() => []);
         for (const server of servers) if (server.state === 'ready' && server.url) ready.push({ hubId: h.id, hubLabel: h.label, user: h.user, server, client: h.client });
       }
       const snapshots = await Promise.all(providers.map(async (provider) => ({ provider, loading: false, clusters: await provider.list(signal).catch(() => []) })));
@@ -45,6 +46,8 @@ export function cliCompute(hubs: AgentHub[], providers: ClusterProvider[], env: 
         untracked: MCP_UNTRACKED,
       } satisfies CostView;
     },
+    // The CLI's hub id is the API base (the editor's is the public one where known).
+    hostsTools: (hubId, serverName) => !!inside && (isThisServer(inside, hubId, serverName) || (hubId === inside.apiBase && serverName === inside.serverName)),
     serverRate: async (hubId, serverName, userOptions) => {
       const hub = hubOf(hubId);
       if (!hub) return undefined;

@@ -10,6 +10,7 @@ import type { PriceTable } from '../../cost/priceTable';
 import type { HubProfilePrices } from '../../cost/hubProfilePrices';
 import { ERROR_MIME, STDERR_MIME, STDOUT_MIME } from '../../kernels/outputItems';
 import { estimatedServerRate } from '../serverRate';
+import { isThisServer, readInsideServers } from '../../hubs/insideHubServers';
 import { stripAnsi } from '../../jupyterServer/kernelOutputs';
 
 export interface EditorComputeDeps {
@@ -25,10 +26,13 @@ export interface EditorComputeDeps {
 export function editorCompute(deps: EditorComputeDeps): AgentCompute {
   const { hubs } = deps;
   return {
-    hubs: () => hubs.allSnapshots().map((s) => ({
-      id: s.record.base, label: s.record.label, user: s.record.user,
-      client: s.record.user ? hubs.sessions.client(s.record.base) : undefined,
-    })),
+    hubs: () => hubs.allSnapshots().map((s) => {
+      const client = s.record.user ? hubs.sessions.client(s.record.base) : undefined;
+      const inside = hubs.sessions.inside;
+      // Inside a hub server, as the Hubs view reads it: this server is known ready even without read:servers.
+      const servers = client && inside?.id === s.record.base ? async (signal?: AbortSignal) => (await readInsideServers(client, inside, signal)).servers : undefined;
+      return { id: s.record.base, label: s.record.label, user: s.record.user, client, servers };
+    }),
     providers: () => deps.providers(),
     notebooks: () => deps.notebookKernels().map((k): NotebookKernelHandle => ({
       uri: k.uri, label: k.label, idle: k.idle,
@@ -46,6 +50,7 @@ export function editorCompute(deps: EditorComputeDeps): AgentCompute {
       return estimatedServerRate({ hubId, hubLabel: snap.record.label, user: snap.record.user, client: hubs.sessions.client(hubId), serverName, userOptions },
         deps.priceTable(), deps.hubProfilePrices(), hubs.sessions.inside);
     },
+    hostsTools: (hubId, serverName) => isThisServer(hubs.sessions.inside, hubId, serverName),
     // The Hubs and Dask views show the change at once, not at their next poll.
     changed: (what) => void (what === 'hub' ? hubs.refresh() : deps.refreshDask()),
   };

@@ -59,10 +59,13 @@ export function registerLanguageModelTools(vs: typeof vscode, compute: () => Age
   });
 }
 
-/** Our words as Markdown; the resource escaped, the code in a fence it cannot close. */
+/**
+ * Our words as Markdown; the resource escaped, the code in a fence it cannot close. Nothing is emphasised: outside a
+ * chat the editor shows this as plain text in a dialog, and there a backslash escape inside emphasis is shown as typed.
+ */
 export function confirmationMarkdown(c: Confirmation): SafeMarkdown {
   return joinMarkdown([
-    markdown`**${c.resource}**`,
+    markdown`${c.resource}`,
     ...c.details.map((d) => markdown`${d}`),
     c.code !== undefined && codeBlock(c.code, 'python'),
   ], '\n\n');

@@ -2,9 +2,12 @@
 // server of the test hub (test/e2e/insideHubRun.ts), as it does behind jupyter-vscode-proxy. Nothing is typed: the
 // hub is signed in with the server's own token, this server is marked in the Hubs tree, a notebook runs on its
 // kernels, the cost meter sizes it from the spawner's MEM_LIMIT/CPU_LIMIT, and stopping it asks first, says it ends
-// this editor, and (the default server token has no delete:servers) names the missing scope.
+// this editor, and (the default server token has no delete:servers) names the missing scope. This editor start allows
+// modal dialogs, so it also plays the agent tools' confirmations as a user answers them: refused, nothing happens.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { e2eConfig } from '../runner/config';
 import { suite, test } from '../runner/registry';
@@ -13,6 +16,31 @@ import { driveCommand, pangeoApi, until } from './support/hubScenario';
 import { openNotebook, runCell, selectOurController, cellOutputs, closeNotebook } from './support/notebooks';
 import { controllerIdFor } from '../../../src/kernels/controllerId';
 import type { InsideHubConfig } from '../insideHubRun';
+import { encodeResourceId } from '../../../src/shared/resourceIds';
+import { HOSTS_TOOLS } from '../../../src/agents/agentToolCore';
+import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
+import { createLocalCluster, daskApi } from './support/dask';
+
+/** Calls a language-model tool as an agent does outside a chat (no invocation token) and returns its text. */
+async function invokeTool(name: string, input: object): Promise<string> {
+  const result = await vscode.lm.invokeTool(name, { input, toolInvocationToken: undefined });
+  return result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Answers the tool's confirmation dialog with `button`; fails soon with the call's own outcome if it never asks. */
+async function answer(call: Promise<string>, expect: string, button: string): Promise<string> {
+  const dialog = ui({ kind: 'dialog', expect, button }, 60_000).then((text) => text ?? '');
+  dialog.catch(() => undefined); // awaited below, or the call's outcome is the failure
+  const settled = call.then((text) => `answered without asking: ${text}`, (e: Error) => `failed without asking: ${e.message}`);
+  const first = await Promise.race([dialog.then((text) => ({ text })), settled.then((outcome) => ({ outcome }))]);
+  if ('text' in first) return first.text;
+  // The call ended first: an answered dialog ends it at once, and the harness's reply comes a moment later.
+  const late = await Promise.race([dialog, sleep(10_000).then(() => undefined)]);
+  if (late === undefined) throw new Error(`the tool ${first.outcome}`);
+  return late;
+}
 
 const HUBS_VIEW = '#workbench\\.parts\\.sidebar .pane:has(.pane-header:has-text("Hubs")) .pane-body';
 const inside = e2eConfig().insideHub as InsideHubConfig | undefined;
@@ -92,6 +120,60 @@ if (inside) {
       assert.doesNotMatch(status, /unpriced|\$0\.000\/h/, 'priced by its size, neither unknown nor free');
       await ui({ kind: 'screenshot', name: 'inside-hub-cost' });
     }, 150_000);
+
+    // The editor refuses modal dialogs to extension tests (and then confirms tools by itself); this editor start allows
+    // them (harness `dialogs`), so the agent tools' confirmations are the real dialog a user answers.
+    test('inside a hub server: agent tools ask in the editor\'s dialog before they run code, scale or stop; refused, nothing happens', async () => {
+      const { api, base } = await insideHub();
+      const serverId = encodeResourceId({ kind: 'server', hubId: base, serverName: '' });
+      const marker = join(tmpdir(), `pangeo-agent-consent-${Date.now().toString(36)}`);
+      const code = `open(${JSON.stringify(marker)}, "w").write("ran")\nprint("wrote the marker")`;
+      const kernels = async () => {
+        const ready = api.hubs.readyServers().find((s) => s.hubId === base && s.server.name === '')!;
+        return (await new JupyterServerClient(ready.server.url!, ready.client.http).listKernels()).map((k) => k.id).sort();
+      };
+      const before = await kernels();
+
+      // Run code: refused, no kernel is started and the code never runs; then accepted, it runs.
+      const refusedRun = invokeTool('pangeo_run_code', { kernel: serverId, code });
+      const askedRun = await answer(refusedRun, 'Run code in a Pangeo kernel?', 'Cancel');
+      assert.ok(askedRun.includes('a new kernel on server (default)') && askedRun.includes(marker), askedRun);
+      assert.doesNotMatch(askedRun, /\\[()'.]/, 'the dialog shows text, not Markdown escapes');
+      await assert.rejects(refusedRun, /Canceled/);
+      await sleep(2000);
+      assert.equal(existsSync(marker), false, 'the refused code never ran');
+      assert.deepEqual(await kernels(), before, 'no kernel was started');
+      const acceptedRun = invokeTool('pangeo_run_code', { kernel: serverId, code });
+      await answer(acceptedRun, 'Run code in a Pangeo kernel?', 'Yes');
+      assert.match(await acceptedRun, /: ok\.\nOutput:\nwrote the marker\n/);
+      assert.equal(readFileSync(marker, 'utf8'), 'ran');
+      rmSync(marker, { force: true });
+
+      // Stop this server: the question says it ends the tools and this editor; refused, the hub is never asked (a
+      // confirmed stop would be refused by the hub for the missing scope instead: another error).
+      const refusedStop = invokeTool('pangeo_stop_server', { server: serverId });
+      const askedStop = await answer(refusedStop, 'Stop a hub server?', 'Cancel');
+      assert.ok(askedStop.includes(HOSTS_TOOLS), askedStop);
+      await assert.rejects(refusedStop, (e: Error) => /Canceled/.test(e.message) && !/delete:servers/.test(e.message));
+
+      // Scale a local cluster up: refused, it keeps its one worker.
+      const dask = await daskApi();
+      const name = `consent-${Date.now().toString(36)}`;
+      try {
+        const cluster = await createLocalCluster(dask, name, 1);
+        const refusedScale = invokeTool('pangeo_scale_cluster', { cluster: encodeResourceId({ kind: 'cluster', providerId: 'local', clusterId: name }), workers: 2 });
+        const askedScale = await answer(refusedScale, 'Scale up a Dask cluster?', 'Cancel');
+        assert.ok(askedScale.includes(name) && askedScale.includes('Scale from 1 to 2 workers'), askedScale);
+        await assert.rejects(refusedScale, /Canceled/);
+        await sleep(3000);
+        const identity = await fetch(new URL('json/identity.json', cluster.dashboardUrl!.replace(/status$/, '')));
+        assert.equal(Object.keys(((await identity.json()) as { workers: object }).workers).length, 1, 'still one worker');
+      } finally {
+        await dask.local.stop(name).catch(() => undefined);
+      }
+      const res = await fetch(`${inside.hubUrl}hub/api/users/${inside.user}`, { headers: { Authorization: `token ${inside.adminToken}` } });
+      assert.equal(((await res.json()) as { servers: Record<string, { ready: boolean }> }).servers['']?.ready, true, 'the server still runs');
+    }, 240_000);
 
     test('inside a hub server: stopping this server asks first, says it ends this editor, and names the missing delete:servers scope', async () => {
       const { api, base } = await insideHub();

@@ -3,7 +3,8 @@
 // kernel of the hub server, in an existing kernel and in a notebook's kernel (a busy one gets nothing), scale the
 // cluster, stop and start the server. Confirmations: outside a chat, VS Code 1.100 asks through its dialog service,
 // which under the extension test runner confirms by itself without showing anything ("refused to show confirmation
-// dialog in tests"), so a refusal cannot be played here; what each tool would ask is read through the extension's API.
+// dialog in tests"), so a refusal is played in the "inside a hub server" editor start (insideHub.e2e.ts), which allows
+// dialogs; here what each tool would ask is read through the extension's API.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -79,7 +80,7 @@ if (hubConfig()) {
         assert.ok(askRun?.message.includes('a new kernel on server \\(default\\) of') && askRun.message.includes('```python\nprint(1)\n```'), askRun?.message);
         const askScale = await tools.confirmation('pangeo_scale_cluster', { cluster: clusterId, workers: 2 });
         assert.equal(askScale?.title, 'Scale up a Dask cluster?');
-        assert.ok(askScale?.message.includes(`**${name.replace(/-/g, '\\-')} \\(This machine\\)**`) && askScale.message.includes('Estimated cost\\: \\$0\\.000\\/h'), askScale?.message);
+        assert.ok(askScale?.message.includes(`${name.replace(/-/g, '\\-')} \\(This machine\\)\n\n`) && askScale.message.includes('Estimated cost\\: \\$0\\.000\\/h'), askScale?.message);
         const askStop = await tools.confirmation('pangeo_stop_server', { server: serverId });
         assert.equal(askStop?.title, 'Stop a hub server?');
         assert.equal(await tools.confirmation('pangeo_list_compute', {}), undefined, 'reading asks nothing');

@@ -3,8 +3,9 @@
 // editor's confirmation Markdown shows a hostile name and the code as text.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AgentToolCore, notebookId, type UnknownResourceError } from '../../../src/agents/agentToolCore';
+import { AgentToolCore, HOSTS_TOOLS, notebookId, type UnknownResourceError } from '../../../src/agents/agentToolCore';
 import type { HubClient } from '../../../src/hubs/hubClient';
+import type { HubServer } from '../../../src/hubs/hubModels';
 import { encodeResourceId } from '../../../src/shared/resourceIds';
 import type { AgentCompute, NotebookKernelHandle } from '../../../src/agents/agentCompute';
 import type { ClusterProvider, ClusterSummary } from '../../../src/dask/clusterProvider';
@@ -102,6 +103,20 @@ describe('AgentToolCore', () => {
     assert.deepEqual([calls, hubCalls.filter((c) => c !== 'list')], [[], []], 'only reads');
   });
 
+  test('inside a hub server: its servers as the sign-in sees them; stopping the one the tools run on says it ends them', async () => {
+    // A server token without read:servers lists nothing; the inside reader knows its own server is ready.
+    const client = { listServers: async () => [] } as unknown as HubClient;
+    const servers = async () => [{ name: '', state: 'ready', userOptions: {} }, { name: 'gpu', state: 'ready', userOptions: {} }] as HubServer[];
+    const core = new AgentToolCore(compute({
+      hubs: () => [{ id: 'http://hub/', label: 'hub', user: 'alice', client, servers }],
+      hostsTools: (hubId, serverName) => hubId === 'http://hub/' && serverName === '',
+    }));
+    const here = await core.confirmation('pangeo_stop_server', { server: encodeResourceId({ kind: 'server', hubId: 'http://hub/', serverName: '' }) });
+    assert.equal(here?.details[0], HOSTS_TOOLS);
+    const other = await core.confirmation('pangeo_stop_server', { server: encodeResourceId({ kind: 'server', hubId: 'http://hub/', serverName: 'gpu' }) });
+    assert.ok(other && !other.details.includes(HOSTS_TOOLS), 'another server is just stopped');
+  });
+
   test('scaling asks with the cost per hour from the cost meter: up spends, down stops work', async () => {
     const calls: string[] = [];
     const core = new AgentToolCore(compute({
@@ -121,7 +136,7 @@ describe('AgentToolCore', () => {
 
   test('the confirmation Markdown shows a hostile resource and the code as text: no link, the fence not closable', () => {
     const md = confirmationMarkdown({ gate: 'run', title: 'Run code in a Pangeo kernel?', resource: COMMAND_LINK, details: ['It costs $1.00/h.'], code: 'print("```")\n[x](command:evil)' }).markdown;
-    assert.ok(md.startsWith('**\\[Official fix\\]\\(command\\:workbench\\.action\\.openSettings\\)**\n\n'), md);
+    assert.ok(md.startsWith('\\[Official fix\\]\\(command\\:workbench\\.action\\.openSettings\\)\n\n'), md);
     assert.ok(md.includes('\n\nIt costs \\$1\\.00\\/h\\.\n\n'), md);
     assert.ok(md.endsWith('````python\nprint("```")\n[x](command:evil)\n````'), md);
   });
