@@ -145,6 +145,7 @@ export class JupyterServerClient {
       WebSocket: kernelWebSocketClass(WebSocketImpl, () => this.http.authorizationHeader(), {
         onFailed: () => socketFailed(),
         quiet: () => session.redialing,
+        held: () => session.outgoingHold,
       }) as unknown as typeof WebSocket,
       Request, Headers,
     });
@@ -211,6 +212,21 @@ export class KernelSession {
 
   /** True from a redial() until the socket is connected again: failed dials are left to the caller (see redial). */
   redialing = false;
+
+  /** Set while holdOutgoing() holds what this client sends. */
+  outgoingHold?: Promise<void>;
+
+  /**
+   * Holds every message this client sends (the library's kernel_info on open included) until `until` settles, then
+   * sends them in order: a reattach lets the server's replay drain first. A request written beside the replay made the
+   * server's socket wait for a delayed ACK (~40 ms stalls mid-replay through the hub's proxy, the bare client too).
+   */
+  holdOutgoing(until: Promise<unknown>): void {
+    const hold: Promise<void> = until.then(() => undefined, () => undefined).finally(() => {
+      if (this.outgoingHold === hold) this.outgoingHold = undefined;
+    });
+    this.outgoingHold = hold;
+  }
 
   get id(): string {
     return this.kernel.id;

@@ -29,6 +29,8 @@ export type KernelSocketClass = new (url: string, protocols?: string | string[])
 export interface SocketHooks {
   onFailed?(): void;
   quiet?(): boolean;
+  /** While it returns a promise, what the library sends waits for it (in order): see KernelSession.holdOutgoing. */
+  held?(): Promise<void> | undefined;
 }
 
 /** The `ws` constructor, as this file calls it. */
@@ -39,6 +41,7 @@ type WsClass = new (url: string, protocols: string | string[] | undefined, optio
  * `hooks.onFailed`: a socket closed before it opened (refused, 403, 404, no header): the caller may ask REST why at once.
  * `hooks.quiet`: while it says true, such a failure is not reported to the library (whose every failed socket starts a
  * REST check repeating every 10-30 s): the caller dials again itself.
+ * `hooks.held`: sends wait, in order, until the promise it returns settles.
  */
 export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: AuthHeader, hooks: SocketHooks = {}): KernelSocketClass {
   return class AuthorizedKernelSocket implements KernelSocket {
@@ -51,6 +54,8 @@ export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: Auth
     private socket?: WebSocket;
     private closedEarly = false;
     private opened = false;
+    /** Sends waiting for a hold (hooks.held) to end, in the order they were made. */
+    private waiting?: (string | ArrayBuffer | ArrayBufferView)[];
 
     constructor(url: string, protocols?: string | string[]) {
       // Asked here, not once per kernel: the token may have been renewed since the last socket opened.
@@ -70,7 +75,25 @@ export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: Auth
 
     send(data: string | ArrayBuffer | ArrayBufferView): void {
       if (!this.socket) throw new Error('The kernel websocket is not open yet.');
-      this.socket.send(data);
+      if (this.waiting) {
+        this.waiting.push(data);
+        return;
+      }
+      const hold = hooks.held?.();
+      if (!hold) {
+        this.socket.send(data);
+        return;
+      }
+      this.waiting = [data];
+      void hold.then(() => this.sendWaiting(), () => this.sendWaiting());
+    }
+
+    private sendWaiting(): void {
+      const waiting = this.waiting ?? [];
+      this.waiting = undefined;
+      // A socket closed meanwhile takes nothing, as one the library writes to while it closes (a reconnect asks anew).
+      if (this.socket?.readyState !== 1) return;
+      for (const data of waiting) this.socket.send(data);
     }
 
     close(code?: number, reason?: string): void {

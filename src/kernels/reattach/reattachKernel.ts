@@ -46,6 +46,10 @@ export interface ReattachOptions {
 const IOPUB_GRACE_MS = 1_000;
 /** How long after the socket opened the server is asked whether another client is connected (see reattachRuns). */
 const GAP_CHECK_AFTER_MS = 500;
+/** The server writes its replay in one go: this long without a message after the first one, it has drained. */
+const REPLAY_QUIET_MS = 50;
+/** What this window sends waits for the replay at most this long (from the connection's start). */
+const HOLD_AT_MOST_MS = 1_500;
 
 export type ReattachOutcome = 'reattached' | 'kernel-gone' | 'kernel-restarted' | 'unreachable';
 
@@ -72,18 +76,35 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
     ended.abort();
   });
   let attached: KernelSession | undefined;
+  // What this window sends (the library's kernel_info on open, ours below, the widgets' comm_info) waits until the
+  // replay drained: every run ended, or a quiet moment after the first message, or the bound.
+  let drained!: () => void;
+  const replayDrained = new Promise<void>((resolve) => (drained = resolve));
+  let quiet: ReturnType<typeof setTimeout> | undefined;
+  const bound = setTimeout(() => drained(), HOLD_AT_MOST_MS);
+  void replayDrained.then(() => {
+    clearTimeout(quiet);
+    clearTimeout(bound);
+  });
   const sub = kernel.onDidAttach((session) => {
     attached = session;
+    session.holdOutgoing(replayDrained);
     const slot = (_: unknown, args: { msg: KernelMessage.IMessage; direction: string }) => {
       if (args.direction !== 'recv') return;
+      clearTimeout(quiet);
+      quiet = setTimeout(() => drained(), REPLAY_QUIET_MS);
       const { msg } = args;
       if (msg.channel === 'iopub' && expectedSession && msg.header.session && msg.header.session !== expectedSession && !restarted) {
         restarted = true;
         loseAll((run) => `The kernel was restarted while no window was attached, so this cell's output after ${clockTime(run.lastOutputAt)} and its result are lost (its variables are gone too). Run the cell again.`);
+        drained();
         return;
       }
       for (const { replay } of runs) replay.handle(msg);
-      if (runs.every((r) => r.replay.finished)) session.connection.anyMessage.disconnect(slot);
+      if (runs.every((r) => r.replay.finished)) {
+        drained();
+        session.connection.anyMessage.disconnect(slot);
+      }
     };
     session.connection.anyMessage.connect(slot);
   });
@@ -156,6 +177,7 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
     await others;
     return restarted ? 'kernel-restarted' : 'reattached';
   } finally {
+    drained();
     gapCheck.abort();
     sub.dispose();
     stateSub.dispose();

@@ -1,6 +1,8 @@
 // One cell's run picked up again on a new connection: the messages the server replays (and those that follow live)
-// whose parent is the run's request go to the cell in order, each once (by header.msg_id); the run ends with the
-// shell's execute_reply, or, when that reply went to a socket that is gone, with the IOPub status idle of the request.
+// whose parent is the run's request go to the cell in order, each once (by header.msg_id); the run ends once both the
+// shell's execute_reply and the IOPub status idle of the request arrived, or a moment after one of them when the other
+// went to a socket that is gone. Not at the reply alone: the server keeps the shell and IOPub messages in the order
+// they reached it, and the reply often overtakes the run's last output (its replay lost those lines).
 import type { KernelMessage } from '@jupyterlab/services';
 import { toKernelOutput } from '../../jupyterServer/kernelOutputs';
 import { CellOutputState, OutputChange } from '../cellOutputs';
@@ -10,8 +12,9 @@ export type ReplayedRunEnd =
   /** The run's end will not arrive (kernel gone or restarted, or it ended while the server kept nothing): `why` says so. */
   | { kind: 'lost'; why: string };
 
-/** How long an IOPub idle waits for the shell reply that carries the status (they travel on different sockets). */
-const REPLY_AFTER_IDLE_MS = 1_000;
+/** How long an IOPub idle waits for the shell reply that carries the status, or the reply for the idle after the
+ * run's last output (they travel on different sockets). */
+const OTHER_END_MS = 1_000;
 
 export class ReplayedRun {
   private readonly seen: Set<string>;
@@ -22,7 +25,9 @@ export class ReplayedRun {
   });
   private executionCount: number | null;
   private errored = false;
-  private idleTimer?: ReturnType<typeof setTimeout>;
+  private reply?: { status: 'ok' | 'error' | 'aborted'; executionCount: number | null };
+  private idle = false;
+  private endTimer?: ReturnType<typeof setTimeout>;
   /** Messages of the run handled here (not counting those skipped as seen). */
   handled = 0;
 
@@ -46,7 +51,8 @@ export class ReplayedRun {
     if (msg.channel === 'shell' && msg.header.msg_type === 'execute_reply') {
       const content = msg.content as { status?: string; execution_count?: number | null };
       const status = content.status === 'error' || content.status === 'aborted' ? content.status : 'ok';
-      this.finish({ kind: 'finished', status, executionCount: content.execution_count ?? this.executionCount });
+      this.reply = { status, executionCount: content.execution_count ?? this.executionCount };
+      this.endSoon();
       return;
     }
     if (msg.channel !== 'iopub') return;
@@ -56,8 +62,8 @@ export class ReplayedRun {
       if (typeof count === 'number') this.executionCount = count;
     } else if (type === 'status') {
       if ((msg.content as { execution_state?: string }).execution_state === 'idle') {
-        this.idleTimer = setTimeout(() => this.finish({ kind: 'finished', status: this.errored ? 'error' : 'ok', executionCount: this.executionCount }),
-          REPLY_AFTER_IDLE_MS);
+        this.idle = true;
+        this.endSoon();
       }
     } else {
       const out = toKernelOutput(msg as KernelMessage.IIOPubMessage);
@@ -67,6 +73,16 @@ export class ReplayedRun {
     }
   }
 
+  /** Both ends arrived: finished now; one of them: finished a moment later unless the other comes first. */
+  private endSoon(): void {
+    const end = (): ReplayedRunEnd => ({ kind: 'finished', ...(this.reply ?? { status: this.errored ? 'error' : 'ok', executionCount: this.executionCount }) });
+    if (this.reply && this.idle) {
+      this.finish(end());
+      return;
+    }
+    this.endTimer ??= setTimeout(() => this.finish(end()), OTHER_END_MS);
+  }
+
   /** Ends the run without its result (the reason goes to the cell). */
   lose(why: string): void {
     this.finish({ kind: 'lost', why });
@@ -74,7 +90,7 @@ export class ReplayedRun {
 
   private finish(end: ReplayedRunEnd): void {
     if (this.ended) return;
-    clearTimeout(this.idleTimer);
+    clearTimeout(this.endTimer);
     this.ended = end;
     this.resolveDone(end);
   }

@@ -126,3 +126,27 @@ test('a socket that fails before it opens is reported to onFailed; while quiet, 
   assert.deepEqual(await dial(false), { heard: ['error', 'close'], readyState: WebSocket.CLOSED });
   assert.deepEqual(await dial(true), { heard: [], readyState: WebSocket.CLOSED });
 });
+
+test('while held, sends wait and then go in the order they were made; without a hold they go at once', async (t) => {
+  const { url } = await serve(t);
+  let hold: Promise<void> | undefined;
+  let release!: () => void;
+  hold = new Promise<void>((resolve) => (release = resolve));
+  const socket = new (kernelWebSocketClass(WebSocket, () => undefined, { held: () => hold }))(url);
+  await opened(socket);
+  const echoes: string[] = [];
+  socket.onmessage = (e) => echoes.push(String((e as { data: unknown }).data));
+  socket.send('one');
+  hold = undefined; // a send after the hold ended but before its queue went still waits behind it
+  socket.send('two');
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(echoes, [], 'nothing went while held');
+  release();
+  socket.send('three');
+  for (let i = 0; i < 50 && echoes.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(echoes, ['echo one', 'echo two', 'echo three']);
+  socket.send('four');
+  for (let i = 0; i < 50 && echoes.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(echoes.at(-1), 'echo four');
+  socket.close();
+});

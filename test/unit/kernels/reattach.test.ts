@@ -1,5 +1,5 @@
 // The reattach ledger and replay (issue 19): which messages reach the cell (the run's own, each once, in order), how
-// the run ends (execute_reply; or IOPub idle when the reply went to a socket that is gone), and the verdicts when the
+// the run ends (execute_reply and IOPub idle; one of them alone when the other went to a socket that is gone), and the verdicts when the
 // replay cannot be complete (kernel gone, restarted, another client connected, finished while nothing was kept).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,11 +52,31 @@ describe('ReplayedRun', () => {
     assert.equal(replay.handled, 2);
   });
 
-  test('ends with the shell execute_reply: its status and execution count', async () => {
+  test('ends with the shell execute_reply and the IOPub idle: the reply\'s status and execution count', async () => {
     const { replay } = newReplay();
     replay.handle(message('iopub', 'execute_input', { execution_count: 7, code: '' }));
     replay.handle(message('shell', 'execute_reply', { status: 'error', execution_count: 7 }));
+    replay.handle(idle());
+    assert.equal(replay.finished, true);
     assert.deepEqual(await replay.done, { kind: 'finished', status: 'error', executionCount: 7 });
+  });
+
+  test('the reply kept ahead of the run\'s last output (shell and IOPub are kept in arrival order): that output still reaches the cell', async (t) => {
+    const clock = mockClock(t);
+    const { replay, outputs } = newReplay();
+    replay.handle(message('shell', 'execute_reply', { status: 'ok', execution_count: 2 }));
+    assert.equal(replay.finished, false, 'IOPub may still hold output: its idle comes after the last of it');
+    replay.handle(stream('9999\n'));
+    replay.handle(idle());
+    assert.deepEqual(await replay.done, { kind: 'finished', status: 'ok', executionCount: 2 });
+    assert.equal(stdout(outputs), '9999\n');
+    // A reply whose idle went to a socket that is gone ends the run a moment later.
+    const other = newReplay();
+    other.replay.handle(message('shell', 'execute_reply', { status: 'ok', execution_count: 3 }));
+    await clock.advance(999);
+    assert.equal(other.replay.finished, false);
+    await clock.advance(1);
+    assert.deepEqual(await other.replay.done, { kind: 'finished', status: 'ok', executionCount: 3 });
   });
 
   test('without a reply (it went to a closed socket): IOPub idle ends it, error if an error output came, count from execute_input', async (t) => {
@@ -109,8 +129,11 @@ function fakeSession(id = 'k1') {
   // A shell kernel_info_request is answered only when the kernel has finished what was queued before it (the run).
   let answerShell!: () => void;
   const shellAnswered = new Promise<void>((resolve) => (answerShell = resolve));
+  // What the reattach holds this client's sends with (the server's replay drains first).
+  const holds: Promise<unknown>[] = [];
   const session = {
     id, clientId: 'client-key',
+    holdOutgoing: (until: Promise<unknown>) => holds.push(until),
     connection: {
       anyMessage: { connect: (s: never) => slots.add(s), disconnect: (s: never) => slots.delete(s) },
       requestKernelInfo: () => shellAnswered,
@@ -119,7 +142,14 @@ function fakeSession(id = 'k1') {
   const receive = (msg: KernelMessage.IMessage) => {
     for (const s of [...slots]) s(undefined, { msg, direction: 'recv' });
   };
-  return { session, receive, listeners: () => slots.size, answerShell };
+  /** True once every hold on this client's sends has ended. */
+  const sendsFree = async () => {
+    let free = false;
+    void Promise.all(holds).then(() => (free = true));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    return holds.length > 0 && free;
+  };
+  return { session, receive, listeners: () => slots.size, answerShell, sendsFree };
 }
 
 function fakeKernel(session: KernelSession, onConnect: () => void, opts: { gone?: boolean } = {}) {
@@ -180,6 +210,7 @@ describe('reattachRuns', () => {
     const kernel = fakeKernel(session, () => {
       receive(stream('10\n'));
       receive(message('shell', 'execute_reply', { status: 'ok', execution_count: 4 }));
+      receive(idle());
     });
     const { replay, outputs } = newReplay();
     const gaps: string[] = [];
@@ -191,6 +222,49 @@ describe('reattachRuns', () => {
     assert.equal(stdout(outputs), '10\n');
     assert.equal(jupyter.asked(), 0, 'the replay needed no REST call');
     assert.deepEqual(gaps, []);
+  });
+
+  test('what this window sends waits for the replay to drain: until the runs ended, a quiet moment after the replay, or the bound', async (t) => {
+    const clock = mockClock(t);
+    // The run ended while away: its replay ends it, and the sends go at once.
+    const ended = fakeSession();
+    const ledger = ledgerWith();
+    const endedRun = newReplay();
+    const one = reattachRuns({ jupyter: jupyterAnswering({ connections: 1 }), kernel: fakeKernel(ended.session, () => undefined), ledger,
+      runs: [{ run: ledger.runs[0]!, replay: endedRun.replay }], onGap: () => undefined, pollMs: 60_000 });
+    await clock.settle();
+    assert.equal(await ended.sendsFree(), false, 'held from the start (the library\'s kernel_info goes on open)');
+    ended.receive(stream('1\n'));
+    assert.equal(await ended.sendsFree(), false, 'held while the replay comes');
+    ended.receive(message('shell', 'execute_reply', { status: 'ok', execution_count: 1 }));
+    ended.receive(idle());
+    assert.equal(await ended.sendsFree(), true, 'free once the runs ended');
+    assert.equal(await one, 'reattached');
+    // A run going on: free 50 ms after the replay's last message, not before.
+    const live = fakeSession();
+    const liveRun = newReplay();
+    void reattachRuns({ jupyter: jupyterAnswering({ connections: 1, executionState: 'busy' }), kernel: fakeKernel(live.session, () => undefined), ledger: ledgerWith(),
+      runs: [{ run: ledgerWith().runs[0]!, replay: liveRun.replay }], onGap: () => undefined, pollMs: 60_000 });
+    await clock.settle();
+    live.receive(stream('1\n'));
+    await clock.advance(40);
+    live.receive(stream('2\n'));
+    await clock.advance(40);
+    assert.equal(await live.sendsFree(), false);
+    await clock.advance(10);
+    assert.equal(await live.sendsFree(), true);
+    liveRun.replay.lose('end of test');
+    // Nothing replayed at all: free after the bound.
+    const silent = fakeSession();
+    const silentRun = newReplay();
+    void reattachRuns({ jupyter: jupyterAnswering({ connections: 1, executionState: 'busy' }), kernel: fakeKernel(silent.session, () => undefined), ledger: ledgerWith(),
+      runs: [{ run: ledgerWith().runs[0]!, replay: silentRun.replay }], onGap: () => undefined, pollMs: 60_000 });
+    await clock.advance(1_499);
+    assert.equal(await silent.sendsFree(), false);
+    await clock.advance(1);
+    assert.equal(await silent.sendsFree(), true);
+    silentRun.replay.lose('end of test');
+    await clock.advance(60_000);
   });
 
   test('the kernel is gone (deleted, culled, server restarted): the cell says so and since when, nothing else connects', async () => {
@@ -235,6 +309,7 @@ describe('reattachRuns', () => {
     assert.match(gaps[0]!, /after \d\d:\d\d:\d\d.*may be missing.*another client/);
     assert.ok(connectedBeforeAsked, 'REST was asked only after the socket');
     receive(message('shell', 'execute_reply', { status: 'ok', execution_count: 2 }));
+    receive(idle());
     assert.equal((await replay.done).kind, 'finished');
     assert.equal(await playing, 'reattached');
   });
@@ -249,6 +324,7 @@ describe('reattachRuns', () => {
     const playing = reattachRuns({ jupyter: jupyterAnswering({ connections: 1, executionState: 'busy' }), kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: (_, g) => gaps.push(g), pollMs: 5_000 });
     await clock.advance(1_000, 100);
     receive(message('shell', 'execute_reply', { status: 'ok', execution_count: 2 }));
+    receive(idle());
     assert.equal(await playing, 'reattached');
     assert.deepEqual(gaps, []);
   });
@@ -281,6 +357,7 @@ describe('reattachRuns', () => {
     await clock.advance(10_000, 1_000);
     assert.equal(replay.finished, false, 'a live run was called lost from the server\'s execution_state');
     receive(message('shell', 'execute_reply', { status: 'ok', execution_count: 2 }));
+    receive(idle());
     assert.equal((await replay.done).kind, 'finished');
     assert.equal(await playing, 'reattached');
   });

@@ -33,7 +33,7 @@ test('a reattached cell whose connection gives up (server stopped) ends failed, 
   const reattacher = new NotebookReattacher(fake.vs, new ReattachStore(memento()), silentLogger);
   const attach = new Emitter<KernelSession>();
   const states = new Emitter<{ state: KernelState; message?: string }>();
-  const session = { id: 'k1', connection: { anyMessage: { connect: () => undefined, disconnect: () => undefined }, requestKernelInfo: () => new Promise(() => undefined) } } as unknown as KernelSession;
+  const session = { id: 'k1', holdOutgoing: () => undefined, connection: { anyMessage: { connect: () => undefined, disconnect: () => undefined }, requestKernelInfo: () => new Promise(() => undefined) } } as unknown as KernelSession;
   let connected = false;
   const kernel = {
     onDidAttach: attach.event,
