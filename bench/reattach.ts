@@ -26,22 +26,22 @@ export interface ReattachBenchTarget {
 }
 
 /** Runs the cell under key `clientId`, leaves before it prints and waits until the kernel is done: the server keeps it all. */
-async function produce(jupyter: JupyterServerClient, clientId: string, path: string): Promise<{ kernelId: string; msgId: string }> {
+async function produce(jupyter: JupyterServerClient, clientId: string, path: string): Promise<{ kernelId: string; sessionId?: string; msgId: string }> {
   const kernel = new NotebookKernel({ jupyter, kernelName: 'python3', sessionPath: path, sessionName: 'bench.ipynb', probeServer: async () => 'ready', clientId });
   await kernel.connect();
   let msgId = '';
   void kernel.run({ code: `import time\ntime.sleep(1)\nfor i in range(${LINES}):\n    print(i)\n"done"`, onRequest: (id) => (msgId = id), onChange: () => undefined }).catch(() => undefined);
   while (!msgId) await sleep(10); // sent (on a busy machine the kernel's start takes a while)
   const kernelId = kernel.kernelId!;
+  const sessionId = kernel.jupyterSessionId; // the ledger keeps it (RunRecorder): no session look-up on reattach
   kernel.detach();
   for (;;) {
     await sleep(100);
     if ((await jupyter.getKernel(kernelId)).executionState === 'idle') break;
   }
-  // The server's REST "idle" comes from its own IOPub subscription; the socket's buffer may still be taking the big
-  // stream message in: connecting that early lost it, for the bare client too (seen on this loaded machine).
-  await sleep(1_000);
-  return { kernelId, msgId };
+  // Connecting at once is what a reload right at the end does. The lines once lost here were not early connects: the
+  // server keeps shell and IOPub in arrival order, and a reader ending at the execute_reply missed the output after it.
+  return { kernelId, sessionId, msgId };
 }
 
 function linesOf(text: string): number {
@@ -50,14 +50,14 @@ function linesOf(text: string): number {
   return lines.length;
 }
 
-async function oursReplay(jupyter: JupyterServerClient, serverUrl: string, i: number): Promise<number> {
+export async function oursReplay(jupyter: JupyterServerClient, serverUrl: string, i: number): Promise<number> {
   const clientId = randomUUID();
   const path = `pangeo-bench/${randomUUID()}/replay-${i}.ipynb`;
-  const { kernelId, msgId } = await produce(jupyter, clientId, path);
+  const { kernelId, sessionId, msgId } = await produce(jupyter, clientId, path);
   const kernel = new NotebookKernel({ jupyter, kernelName: 'python3', sessionPath: path, sessionName: 'bench.ipynb', probeServer: async () => 'ready', clientId });
   const outputs = new CellOutputState(new DisplayIndex());
   const replay = new ReplayedRun(msgId, outputs, () => undefined);
-  const ledger: NotebookLedger = { serverUrl, kernelId, kernelName: 'python3', clientId, runs: [{ msgId, cellIndex: 0, cellHash: '', startedAt: 0, lastOutputAt: 0, seen: [] }] };
+  const ledger: NotebookLedger = { serverUrl, kernelId, kernelName: 'python3', sessionId, clientId, runs: [{ msgId, cellIndex: 0, cellHash: '', startedAt: 0, lastOutputAt: 0, seen: [] }] };
   const t0 = performance.now();
   await reattachRuns({ jupyter, kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }], onGap: () => undefined, pollMs: 60_000 });
   const end = await replay.done;
@@ -68,20 +68,25 @@ async function oursReplay(jupyter: JupyterServerClient, serverUrl: string, i: nu
   return ms;
 }
 
-async function bareReplay(jupyter: JupyterServerClient, serverUrl: string, token: string, i: number): Promise<number> {
+export async function bareReplay(jupyter: JupyterServerClient, serverUrl: string, token: string, i: number): Promise<number> {
   const clientId = randomUUID();
   const path = `pangeo-bench/${randomUUID()}/bare-replay-${i}.ipynb`;
   const { kernelId, msgId } = await produce(jupyter, clientId, path);
   const t0 = performance.now();
   const ws = new WebSocket(`${serverUrl.replace(/^http/, 'ws')}api/kernels/${kernelId}/channels?session_id=${clientId}`, { headers: { Authorization: `token ${token}` } });
   let text = '';
+  let replied = false;
+  let idle = false;
   await new Promise<void>((resolve, reject) => {
     ws.once('error', reject);
     ws.on('message', (data: WebSocket.RawData) => {
-      const m = JSON.parse(data.toString()) as { parent_header?: { msg_id?: string }; header: { msg_type: string }; content: { text?: string } };
+      const m = JSON.parse(data.toString()) as { parent_header?: { msg_id?: string }; header: { msg_type: string }; content: { text?: string; execution_state?: string } };
       if (m.parent_header?.msg_id !== msgId) return;
       if (m.header.msg_type === 'stream') text += m.content.text ?? '';
-      if (m.header.msg_type === 'execute_reply') resolve();
+      // Both ends: the server keeps shell and IOPub in arrival order, and the reply often comes before the last output.
+      if (m.header.msg_type === 'execute_reply') replied = true;
+      if (m.header.msg_type === 'status' && m.content.execution_state === 'idle') idle = true;
+      if (replied && idle) resolve();
     });
   });
   const ms = performance.now() - t0;
