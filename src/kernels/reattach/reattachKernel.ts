@@ -50,6 +50,15 @@ const GAP_CHECK_AFTER_MS = 500;
 const REPLAY_QUIET_MS = 50;
 /** What this window sends waits for the replay at most this long (from the connection's start). */
 const HOLD_AT_MOST_MS = 1_500;
+/** How jupyter_server's note begins when it drops IOPub messages over its rate limits (1.23 and 2.x alike). */
+const RATE_LIMITED = /^IOPub (message|data) rate exceeded\./;
+
+/** The server writes its whole replay at once, so a run that printed more than ~3,000 messages (or 3 MB) while away goes
+ * over the server's IOPub rate limits (per 3 s window by default): the server drops the rest of that run's output. */
+export const RATE_LIMIT_GAP = 'Part of the output this cell printed while no window was attached is missing from here: the server '
+  + 'replays all it kept at once and dropped what went over its IOPub rate limit (its note above). What the run printed after '
+  + 'the last line shown before that note is missing, up to the next output shown (its result too, when none follows). Run the '
+  + 'cell again to see all of it, or raise ServerApp.iopub_msg_rate_limit / iopub_data_rate_limit on the server.';
 
 export type ReattachOutcome = 'reattached' | 'kernel-gone' | 'kernel-restarted' | 'unreachable';
 
@@ -82,7 +91,10 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
   const replayDrained = new Promise<void>((resolve) => (drained = resolve));
   let quiet: ReturnType<typeof setTimeout> | undefined;
   const bound = setTimeout(() => drained(), HOLD_AT_MOST_MS);
+  let replaying = true;
+  const rateLimited = new Set<LedgerRun>();
   void replayDrained.then(() => {
+    replaying = false;
     clearTimeout(quiet);
     clearTimeout(bound);
   });
@@ -94,13 +106,24 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
       clearTimeout(quiet);
       quiet = setTimeout(() => drained(), REPLAY_QUIET_MS);
       const { msg } = args;
-      if (msg.channel === 'iopub' && expectedSession && msg.header.session && msg.header.session !== expectedSession && !restarted) {
+      // The server writes that note itself, under its own message session: it is not a restarted kernel's.
+      const rateNote = isRateLimitNote(msg);
+      if (msg.channel === 'iopub' && !rateNote && expectedSession && msg.header.session && msg.header.session !== expectedSession && !restarted) {
         restarted = true;
         loseAll((run) => `The kernel was restarted while no window was attached, so this cell's output after ${clockTime(run.lastOutputAt)} and its result are lost (its variables are gone too). Run the cell again.`);
         drained();
         return;
       }
       for (const { replay } of runs) replay.handle(msg);
+      // Live, the server's note says it all (as in JupyterLab); in the replay it needs saying what it cost this cell.
+      if (replaying && rateNote) {
+        const parent = (msg.parent_header as { msg_id?: string } | undefined)?.msg_id;
+        for (const { run, replay } of runs) {
+          if (run.msgId !== parent || replay.finished || rateLimited.has(run)) continue;
+          rateLimited.add(run);
+          opts.onGap(run, RATE_LIMIT_GAP);
+        }
+      }
       if (runs.every((r) => r.replay.finished)) {
         drained();
         session.connection.anyMessage.disconnect(slot);
@@ -182,4 +205,11 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
     sub.dispose();
     stateSub.dispose();
   }
+}
+
+/** jupyter_server's own stderr note that it dropped IOPub messages over its rate limit (sent with the dropped one's parent). */
+function isRateLimitNote(msg: KernelMessage.IMessage): boolean {
+  if (msg.channel !== 'iopub' || msg.header.msg_type !== 'stream') return false;
+  const content = msg.content as { name?: string; text?: string };
+  return content.name === 'stderr' && RATE_LIMITED.test(content.text ?? '');
 }

@@ -7,7 +7,7 @@ import type { KernelMessage } from '@jupyterlab/services';
 import { CellOutputState, DisplayIndex, OutputChange } from '../../../src/kernels/cellOutputs';
 import { ReplayedRun } from '../../../src/kernels/reattach/replayedRun';
 import { cellHash, findRunCell, isNotebookLedger, LedgerRun, NotebookLedger, noteSeen, SEEN_KEPT } from '../../../src/kernels/reattach/runLedger';
-import { reattachRuns } from '../../../src/kernels/reattach/reattachKernel';
+import { RATE_LIMIT_GAP, reattachRuns } from '../../../src/kernels/reattach/reattachKernel';
 import { RunRecorder } from '../../../src/kernels/reattach/runRecorder';
 import { Emitter } from '../../../src/core/emitter';
 import { NotFoundError, UnreachableError } from '../../../src/core/http/errors';
@@ -264,6 +264,47 @@ describe('reattachRuns', () => {
     await clock.advance(1);
     assert.equal(await silent.sendsFree(), true);
     silentRun.replay.lose('end of test');
+    await clock.advance(60_000);
+  });
+
+  test('the server dropped part of the replay over its IOPub rate limit: the cell says what is missing, once; the same note live is left to speak for itself', async (t) => {
+    const clock = mockClock(t);
+    const ledger = ledgerWith();
+    const { session, receive } = fakeSession();
+    const kernel = fakeKernel(session, () => undefined);
+    const { replay, outputs } = newReplay();
+    const gaps: string[] = [];
+    void reattachRuns({ jupyter: jupyterAnswering({ connections: 1, executionState: 'busy' }), kernel, ledger, runs: [{ run: ledger.runs[0]!, replay }],
+      onGap: (_, g) => gaps.push(g), pollMs: 60_000 });
+    await clock.settle();
+    // jupyter_server's note (1.23 and 2.x word it alike), sent with the dropped message's parent, in the replay's burst.
+    // jupyter_server writes it under its own message session, not the kernel's: no "kernel restarted" verdict from it.
+    const note = (text: string, parent = RUN) => message('iopub', 'stream', { name: 'stderr', text: `${text} rate exceeded.\nThe Jupyter server will temporarily stop sending output\n` },
+      { parent, session: 'the-server-handler' });
+    receive(stream('0\n'));
+    receive(note('IOPub message', 'req-other'));
+    assert.deepEqual(gaps, [], 'another request\'s note is not this cell\'s gap');
+    receive(note('IOPub message'));
+    receive(note('IOPub data'));
+    assert.deepEqual(gaps, [RATE_LIMIT_GAP], 'said once, at the note');
+    assert.equal(replay.finished, false, 'the run goes on: the kernel was not restarted');
+    receive(stream('2999\n'));
+    assert.match(stdout(outputs), /^0\nIOPub message rate exceeded[^]*\n2999\n$/, 'the server\'s own note stays in the cell');
+    await clock.advance(50); // the replay drained: from here on the output is live
+    receive(note('IOPub message'));
+    assert.equal(gaps.length, 1);
+    const live = newReplay();
+    const liveGaps: string[] = [];
+    const liveSession = fakeSession();
+    void reattachRuns({ jupyter: jupyterAnswering({ connections: 1, executionState: 'busy' }), kernel: fakeKernel(liveSession.session, () => undefined), ledger: ledgerWith(),
+      runs: [{ run: ledgerWith().runs[0]!, replay: live.replay }], onGap: (_, g) => liveGaps.push(g), pollMs: 60_000 });
+    await clock.settle();
+    liveSession.receive(stream('1\n'));
+    await clock.advance(50);
+    liveSession.receive(note('IOPub message'));
+    assert.deepEqual(liveGaps, [], 'a live run over the limit: the server\'s note is what JupyterLab shows too');
+    replay.lose('end of test');
+    live.replay.lose('end of test');
     await clock.advance(60_000);
   });
 
