@@ -10,6 +10,7 @@ import { untilAborted } from '../core/abort';
 import { redactUrl } from '../core/http/redact';
 import { KernelOutput, toKernelOutput } from './kernelOutputs';
 import { kernelWebSocketClass } from './kernelWebSocket';
+import { kernelSerializer } from './kernelMessageDecoder';
 import { answerInputRequests, InputHandler } from './kernelInput';
 
 export interface KernelSpecInfo {
@@ -135,7 +136,7 @@ export class JupyterServerClient {
     const { ServerConnection, KernelConnection, WebSocketImpl } = loadChunk<typeof import('../chunks/jupyter')>('jupyter');
     let socketFailed!: () => void;
     const failed = new Promise<'failed'>((resolve) => (socketFailed = () => resolve('failed')));
-    const settings = ServerConnection.makeSettings({
+    const made = ServerConnection.makeSettings({
       baseUrl: this.http.baseUrl,
       wsUrl: this.http.baseUrl.replace(/^http/, 'ws'),
       token: '',
@@ -146,9 +147,12 @@ export class JupyterServerClient {
         onFailed: () => socketFailed(),
         quiet: () => session.redialing,
         held: () => session.outgoingHold,
+        nodeBuffers: true,
       }) as unknown as typeof WebSocket,
       Request, Headers,
     });
+    // Frames read in place, not copied twice (a replay of 10,000 messages is mostly reading): kernelMessageDecoder.ts.
+    const settings: typeof made = { ...made, serializer: kernelSerializer(made.serializer) };
     const connection = new KernelConnection({ model: { id: kernel.id, name: kernel.name }, serverSettings: settings, clientId: opts.clientId ?? randomUUID(), handleComms: false });
     const session = new KernelSession(connection, kernel, redactUrl(this.http.baseUrl));
     opts.onSession?.(session);

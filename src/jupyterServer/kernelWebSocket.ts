@@ -31,6 +31,9 @@ export interface SocketHooks {
   quiet?(): boolean;
   /** While it returns a promise, what the library sends waits for it (in order): see KernelSession.holdOutgoing. */
   held?(): Promise<void> | undefined;
+  /** Binary frames reach the library as the Node Buffers `ws` read (not copied into ArrayBuffers): its serializer must
+   * take them (kernelSerializer). */
+  nodeBuffers?: boolean;
 }
 
 /** The `ws` constructor, as this file calls it. */
@@ -42,6 +45,7 @@ type WsClass = new (url: string, protocols: string | string[] | undefined, optio
  * `hooks.quiet`: while it says true, such a failure is not reported to the library (whose every failed socket starts a
  * REST check repeating every 10-30 s): the caller dials again itself.
  * `hooks.held`: sends wait, in order, until the promise it returns settles.
+ * `hooks.nodeBuffers`: binary frames as Node Buffers.
  */
 export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: AuthHeader, hooks: SocketHooks = {}): KernelSocketClass {
   return class AuthorizedKernelSocket implements KernelSocket {
@@ -105,7 +109,7 @@ export function kernelWebSocketClass(WebSocketImpl: WsClass, authorization: Auth
       // Closed while the header was being looked up: the library has moved on (cleared, disposed or reconnecting).
       if (this.closedEarly) return;
       const socket = new WebSocketImpl(url, protocols, { headers: auth ? { Authorization: auth } : {} });
-      socket.binaryType = 'arraybuffer';
+      socket.binaryType = hooks.nodeBuffers ? 'nodebuffer' : 'arraybuffer';
       socket.onopen = (e) => {
         this.opened = true;
         this.onopen(e);

@@ -90,6 +90,14 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
   let drained!: () => void;
   const replayDrained = new Promise<void>((resolve) => (drained = resolve));
   let quiet: ReturnType<typeof setTimeout> | undefined;
+  let lastMessageAt = 0;
+  // One timer for the whole replay, not one per message (10,000 re-armed timers were a tenth of a replay's client time):
+  // when it fires early it waits out the rest of the quiet moment since the last message.
+  const quietCheck = () => {
+    const left = lastMessageAt + REPLAY_QUIET_MS - Date.now();
+    quiet = left > 0 ? setTimeout(quietCheck, left) : undefined;
+    if (left <= 0) drained();
+  };
   const bound = setTimeout(() => drained(), HOLD_AT_MOST_MS);
   let replaying = true;
   const rateLimited = new Set<LedgerRun>();
@@ -103,8 +111,8 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
     session.holdOutgoing(replayDrained);
     const slot = (_: unknown, args: { msg: KernelMessage.IMessage; direction: string }) => {
       if (args.direction !== 'recv') return;
-      clearTimeout(quiet);
-      quiet = setTimeout(() => drained(), REPLAY_QUIET_MS);
+      lastMessageAt = Date.now();
+      if (replaying) quiet ??= setTimeout(quietCheck, REPLAY_QUIET_MS);
       const { msg } = args;
       // The server writes that note itself, under its own message session: it is not a restarted kernel's.
       const rateNote = isRateLimitNote(msg);

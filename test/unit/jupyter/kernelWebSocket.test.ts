@@ -62,6 +62,15 @@ test('each socket asks for the current header when it opens: a token renewed in 
   assert.equal(upgrades[1]?.protocol, undefined, 'no sub-protocol asked, none chosen');
 });
 
+test('nodeBuffers: binary frames arrive as the Buffers ws read, not copied into ArrayBuffers (our serializer reads them)', async (t) => {
+  const { url } = await serve(t);
+  const socket = new (kernelWebSocketClass(WebSocket, () => undefined, { nodeBuffers: true }))(url, ['v1.kernel.websocket.jupyter.org']);
+  const { first } = await opened(socket);
+  socket.close();
+  assert.ok(Buffer.isBuffer(first));
+  assert.deepEqual([...first], [1, 2, 3]);
+});
+
 test('no header: the upgrade goes without Authorization', async (t) => {
   const { url, upgrades } = await serve(t);
   const socket = new (kernelWebSocketClass(WebSocket, () => undefined))(url);

@@ -225,7 +225,7 @@ describe('reattachRuns', () => {
   });
 
   test('what this window sends waits for the replay to drain: until the runs ended, a quiet moment after the replay, or the bound', async (t) => {
-    const clock = mockClock(t);
+    const clock = mockClock(t, { date: true });
     // The run ended while away: its replay ends it, and the sends go at once.
     const ended = fakeSession();
     const ledger = ledgerWith();
@@ -268,7 +268,7 @@ describe('reattachRuns', () => {
   });
 
   test('the server dropped part of the replay over its IOPub rate limit: the cell says what is missing, once; the same note live is left to speak for itself', async (t) => {
-    const clock = mockClock(t);
+    const clock = mockClock(t, { date: true });
     const ledger = ledgerWith();
     const { session, receive } = fakeSession();
     const kernel = fakeKernel(session, () => undefined);
