@@ -48,7 +48,9 @@ export async function runHubBench(log: (l: string) => void = console.log): Promi
   log(`bundle: dist/extension.js ${(size / 1024).toFixed(1)} KB (target < 400 KB) ${size < 400 * 1024 ? 'OK' : 'OVER'}`);
   log(`bundle load (require, top level only): ${bundleLoadMs().toFixed(1)} ms`);
 
-  const hub = await startTestHub({ users: ['bench'] });
+  // No IOPub rate limits on the server (an admin's `ServerApp.iopub_*_rate_limit`): with the defaults the server drops
+  // all but ~3,000 of the reattach bench's 10,000 one-line messages from its replay, for any client (reattachKernel.ts).
+  const hub = await startTestHub({ users: ['bench'], extraConfig: "c.Spawner.args += ['--ServerApp.iopub_msg_rate_limit=0', '--ServerApp.iopub_data_rate_limit=0']\n" });
   try {
     const client = new HubClient(hub.url);
     const minted = await client.createTokenWithPassword('bench', hub.password, { note: 'bench' });
