@@ -20,33 +20,12 @@ import { RunRecorder } from '../../../src/kernels/reattach/runRecorder';
 import { NotebookLedger } from '../../../src/kernels/reattach/runLedger';
 import { ReplayedRun } from '../../../src/kernels/reattach/replayedRun';
 import { reattachRuns } from '../../../src/kernels/reattach/reattachKernel';
+import { until } from '../../support/waitUntil';
+import { stdoutLines } from '../../support/cellText';
 
 const USER = 'alice';
 const LINES = 225;
 const COUNTER = `import time\nfor i in range(${LINES}):\n    print(i, flush=True)\n    time.sleep(0.2)\n"done"`;
-
-function stdoutLines(outputs: CellOutput[]): string[] {
-  return outputs.flatMap((o) => o.items).flatMap((i) => (i.kind === 'text' && i.mime === 'application/vnd.code.notebook.stdout' ? i.text.split('\n') : []))
-    .filter((l) => l !== '');
-}
-
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<number> {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return Date.now() - t0;
-}
-
-/** Resolves once `check` holds, asking at most every 200 ms (for checks that ask the server). */
-async function untilAsync(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const t0 = Date.now();
-  while (!(await check())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function proxyPids(hub: TestHub): number[] {
   return hub.pids().filter((pid) => {
@@ -99,7 +78,7 @@ describe('reattach to a running cell through a real hub', { timeout: 300_000 }, 
     }));
     /** Live again after a reconnect: a message the kernel sent after the socket opened has arrived (so the replay before it has too). */
     const replayThrough = (what: string) => until(`${what}: a message sent after the socket opened`,
-      () => first.state === 'connected' && connectedAt > 0 && newestSentAt > connectedAt, 30_000);
+      () => first.state === 'connected' && connectedAt > 0 && newestSentAt > connectedAt, 30_000, 20);
     const run = first.run({
       code: COUNTER,
       onRequest: (msgId) => recorder.started(msgId, 0, 'hash', Date.now()),
@@ -111,17 +90,19 @@ describe('reattach to a running cell through a real hub', { timeout: 300_000 }, 
     // The run's outputs, live: NotebookKernel keeps them in the running cell's state.
     const live = () => (first as unknown as { runningCell?: { outputs: CellOutputState } }).runningCell?.outputs.outputs ?? firstOutputs;
     const liveLines = () => stdoutLines(live()).length;
-    /** Runs `action` as soon as the next line is shown: nothing of the run is in flight then (the next is 0.2 s away). */
+    // ipykernel sometimes sends a print's text and its newline as two messages: a line is whole once its newline came.
+    const lineEnded = () => live().flatMap((o) => o.items).flatMap((i) => (i.kind === 'text' && i.mime.endsWith('.stdout') ? [i.text] : [])).at(-1)?.endsWith('\n') ?? false;
+    /** Runs `action` as soon as the next line is shown whole: nothing of the run is in flight then (the next is 0.2 s away). */
     const afterNewLine = async <T>(what: string, action: () => T): Promise<T> => {
       const shown = liveLines();
       const t0 = Date.now();
-      while (liveLines() === shown) {
+      while (liveLines() === shown || !lineEnded()) {
         if (Date.now() - t0 > 30_000) throw new Error(`${what}: no new line within 30 s`);
         await new Promise((r) => setImmediate(r));
       }
       return action();
     };
-    await until('the counter to print', () => liveLines() >= 10, 60_000);
+    await until('the counter to print', () => liveLines() >= 10, 60_000, 20);
 
     // 1. The network goes for 10 s.
     const cut = await afterNewLine('the network cut', () => ({ over: fwd.cut(10_000) }));
@@ -130,7 +111,7 @@ describe('reattach to a running cell through a real hub', { timeout: 300_000 }, 
     console.log(`[phase] network back at line ${liveLines()}`);
     const back = Date.now();
     const before1 = liveLines();
-    const firstAfterNetwork = await until('new output after the network came back', () => liveLines() > before1, 30_000);
+    const firstAfterNetwork = await until('new output after the network came back', () => liveLines() > before1, 30_000, 20);
     console.log(`[measure] network back → first new output: ${firstAfterNetwork} ms (${Date.now() - back} ms)`);
 
     assert.ok(firstAfterNetwork < 5_000, `the first new output came ${firstAfterNetwork} ms after the network was back`);
@@ -142,9 +123,9 @@ describe('reattach to a running cell through a real hub', { timeout: 300_000 }, 
     await afterNewLine('the proxy kill', () => process.kill(proxies[0]!, 'SIGKILL'));
     console.log(`[phase] proxy killed at line ${liveLines()}`);
     const killed = Date.now();
-    await until('a new proxy', () => proxyPids(hub).some((p) => p !== proxies[0]), 30_000);
+    await until('a new proxy', () => proxyPids(hub).some((p) => p !== proxies[0]), 30_000, 20);
     const before2 = liveLines();
-    await until('new output after the proxy came back', () => liveLines() > before2, 40_000);
+    await until('new output after the proxy came back', () => liveLines() > before2, 40_000, 20);
     console.log(`[measure] proxy killed → first new output: ${Date.now() - killed} ms`);
     assert.ok(!states.includes('server-stopped'), `no "server is gone" verdict: ${states.join(' → ')}`);
     assert.equal(first.state, 'connected');
@@ -162,7 +143,7 @@ describe('reattach to a running cell through a real hub', { timeout: 300_000 }, 
     assert.ok(shownBeforeReload.length < LINES - 10, `the reload happens mid-run (${shownBeforeReload.length} lines already)`);
     console.log(`[phase] reload at line ${shownBeforeReload.length}; lines so far ${JSON.stringify(shownBeforeReload.join(' '))}`);
     // The server has seen the socket close (it keeps the kernel's messages from then on), and some output is kept.
-    await untilAsync('the server to see the socket close', async () => (await jupyter.getKernel(ledger.kernelId)).connections === 0, 30_000);
+    await until('the server to see the socket close', async () => (await jupyter.getKernel(ledger.kernelId)).connections === 0, 30_000, 200);
     await new Promise((r) => setTimeout(r, 1_000));
     const second = newKernel(sessionPath, ledger.clientId);
     const replayedOutputs = new CellOutputState(new DisplayIndex());
