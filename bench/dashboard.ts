@@ -510,11 +510,15 @@ function summaryLine(r: DashboardBenchResult): string {
   if (r.hostSession && r.hostSessionPaced) {
     parts.push(`session tick with the message serialized: median ${ms(r.hostSession.mainMedianMs)} / ${ms(r.hostSessionPaced.mainMedianMs)} ms, p95 ${ms(r.hostSession.mainP95Ms)} / ${ms(r.hostSessionPaced.mainP95Ms)} ms`,
       `(${x(r.hostSession.ratioToJsonParse)}, p95 ${x(r.hostSession.p95RatioToJsonParse)});`);
+    const cpu = r.hostSession.cpu;
+    const cpuPaced = r.hostSessionPaced.cpu;
+    if (cpu && cpuPaced) parts.push(`its time on a CPU p95 ${ms(cpu.p95Ms)} / ${ms(cpuPaced.p95Ms)} ms, waiting for one p95 ${ms(cpu.waitP95Ms)} / ${ms(cpuPaced.waitP95Ms)} ms;`);
   }
   if (r.webview) {
     parts.push(`webview median ${ms(r.webview.medianMs)} ms, p95 ${ms(r.webview.p95Ms)} ms (JSON.parse ${ms(r.webview.jsonParseMs)} ms: ${x(r.webview.ratio)}, p95 ${x(r.webview.p95Ratio)})`);
   }
   if (r.webviewPaced) parts.push(`; paced: median ${ms(r.webviewPaced.medianMs)} ms, p95 ${ms(r.webviewPaced.p95Ms)} ms`);
+  if (r.webview?.cpuMs !== undefined) parts.push(`; the page's main thread per update on a CPU ${ms(r.webview.cpuMs)} ms, waiting for one ${ms(r.webview.cpuWaitMs!)} ms`);
   const met = Object.entries(r.targets).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${v ? 'met' : 'MISSED'}`);
   return `${parts.join(' ')}\n  targets: ${met.join(', ')}`;
 }
