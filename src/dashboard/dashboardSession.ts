@@ -19,7 +19,7 @@ import { KernelProbeFeed, type ProbeKernels } from './kernelProbeFeed';
 import { ProbeOverlay } from './metrics/probeOverlay';
 import { diffWorkers } from './metrics/workerDiff';
 import type { WorkerRow } from '../shared/dashboard/workerFields';
-import { toWorkerColumns } from '../shared/dashboard/workerColumns';
+import { packedWorkerColumns } from '../shared/dashboard/workerColumns';
 import type { DashboardTarget } from './dashboardSources';
 import { answerRequest } from '../shared/protocol/requests';
 
@@ -43,9 +43,9 @@ export interface DashboardSessionOptions {
   identityThread?: SamplerOptions['identityThread'];
 }
 
-/** A table update as it crosses to the webview: the rows as columns. */
+/** A table update as it crosses to the webview: the rows as columns, the numbers in one typed array. */
 function update(reset: boolean, upsert: readonly WorkerRow[], remove: string[] = []): WorkersUpdate {
-  return { reset, upsert: toWorkerColumns(upsert), remove };
+  return { reset, upsert: packedWorkerColumns(upsert), remove };
 }
 
 /** One line for the webview: the typed error's message and hint, with secrets masked. */

@@ -7,9 +7,10 @@ import { DashboardSession } from '../../src/dashboard/dashboardSession';
 import type { HostMessage } from '../../src/shared/protocol/panels';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../unit/metrics/syntheticScheduler';
 import { DaskCluster, startDaskCluster } from '../integration/metrics/daskFixture';
-import { formatBytes } from '../../webviews/shared/format';
+import { formatBytes, formatPercent } from '../../webviews/shared/format';
 import { contrast, openWebview, setTheme, useBrowserPages, ThemeName, waitForPost, WebviewUnderTest } from './webviewTestHost';
 import { fromWorkerColumns } from '../../src/shared/dashboard/workerColumns';
+import type { WorkerRow } from '../../src/shared/dashboard/workerFields';
 
 const chromium = useBrowserPages();
 const { skip, artifacts: ARTIFACTS } = chromium;
@@ -292,6 +293,80 @@ test('a 5,000-worker table, scrolled to the middle, shows the rows in view with 
     assert.notDeepEqual(shown[0], shown[1], 'the two updates showed different values');
     const inDom = await w.page.locator('tbody tr[data-address]').count();
     assert.ok(inDom > 10 && inDom < 60, `${inDom} rows in the DOM`);
+  } finally {
+    session.dispose();
+    await w.page.close();
+  }
+});
+
+test('paced updates (a third of the rows, numbers as Float64Arrays) reach their rows in place, and after re-sorting too (by CPU, by name both ways)', { skip, timeout: 90_000 }, async () => {
+  let tick = 0;
+  const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 300, tick, baseTime: 1_800_000_000, heartbeatEvery: 3 }) };
+  // What the host sent, applied as the table should: the latest row of each worker.
+  const latest = new Map<string, WorkerRow>();
+  let changed = 0;
+  const { w, session, flush } = await connectSession('dark', (post) => new DashboardSession(
+    { id: 'paced', name: 'paced', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/' }) },
+    (m) => {
+      if (m.type === 'dashboard/sample') {
+        assert.ok(m.workers.upsert.cpuPercent instanceof Float64Array, 'the session sends typed columns');
+        if (m.workers.reset) latest.clear();
+        const rows = fromWorkerColumns(m.workers.upsert);
+        for (const r of rows) latest.set(r.address, r);
+        changed = rows.length;
+      }
+      post(m);
+    }, { fetch: fakeSchedulerFetch(control), intervalMs: 3_600_000 }));
+  /** Each row in the DOM shows its worker's latest values; returns the rows' addresses in display order. */
+  const shown = async () => {
+    // No helper functions inside: tsx names them with a helper the page does not have.
+    const cells = await w.page.locator('tbody tr[data-address]').evaluateAll((trs) => trs.map((tr) => ({
+      address: (tr as HTMLElement).dataset.address!, name: tr.querySelector('td[data-col="name"]')!.textContent,
+      memory: tr.querySelector('td[data-col="memoryBytes"]')!.textContent, memoryTitle: tr.querySelector<HTMLElement>('td[data-col="memoryBytes"]')!.title,
+      cpu: tr.querySelector('td[data-col="cpuPercent"]')!.textContent, tasks: tr.querySelector('td[data-col="executing"]')!.textContent,
+    })));
+    assert.ok(cells.length > 10, `${cells.length} rows in the DOM`);
+    for (const c of cells) {
+      const r = latest.get(c.address)!;
+      assert.deepEqual(c, { address: r.address, name: r.name, memory: `${formatBytes(r.memoryBytes)} / ${formatBytes(r.memoryLimitBytes)}`,
+        memoryTitle: `managed ${formatBytes(r.managedBytes)} · unmanaged ${formatBytes(r.unmanagedOldBytes + r.unmanagedRecentBytes)} · spilled ${formatBytes(r.spilledBytes)}`,
+        cpu: formatPercent(r.cpuPercent), tasks: `${r.executing} running · ${r.ready} queued` }, `tick ${tick}: ${c.address}`);
+    }
+    return cells.map((c) => c.address);
+  };
+  const byName = (addresses: string[]) => assert.deepEqual(addresses.map((a) => latest.get(a)!.name), addresses.map((_, i) => `w${i}`), 'sorted by name');
+  try {
+    await session.tick();
+    await flush();
+    byName(await shown());
+    for (tick = 1; tick <= 3; tick++) {
+      await session.tick();
+      await flush();
+      assert.ok(changed > 50 && changed < 150, `tick ${tick}: ${changed} of 300 rows changed (a third, as Dask paces heartbeats)`);
+      byName(await shown());
+    }
+    // Sorted by CPU, then back by name: each update still lands on its worker's row.
+    await w.page.locator('th[data-key="cpuPercent"]').click();
+    for (; tick <= 5; tick++) {
+      await session.tick();
+      await flush();
+      const cpu = (await shown()).map((a) => latest.get(a)!.cpuPercent);
+      assert.deepEqual(cpu, [...cpu].sort((a, b) => a - b), `tick ${tick}: sorted by CPU`);
+    }
+    await w.page.locator('th[data-key="name"]').click();
+    for (; tick <= 7; tick++) {
+      await session.tick();
+      await flush();
+      byName(await shown());
+    }
+    // By name, descending: each row's place is not its place in the first sort.
+    await w.page.locator('th[data-key="name"]').click();
+    for (; tick <= 9; tick++) {
+      await session.tick();
+      await flush();
+      const addresses = await shown();
+      assert.deepEqual(addresses.map((a) => latest.get(a)!.name), addresses.map((_, i) => `w${299 - i}`), `tick ${tick}: sorted by name, descending`);
+    }
   } finally {
     session.dispose();
     await w.page.close();

@@ -30,6 +30,8 @@ export class TaskStreamChart {
   private actionsHeld = new Map<string, number>();
   private names = new Map<string, string>();
   private order: string[] = [];
+  /** The names in `order`'s order (compared per update without a map lookup per worker). */
+  private namesInOrder: string[] = [];
   /** Address → position in `order`, the lanes' sort key. */
   private rank = new Map<string, number>();
   private selected?: string;
@@ -124,9 +126,12 @@ export class TaskStreamChart {
   /** Worker names (address → name) and their order, from the table. */
   setWorkers(rows: readonly { address: string; name: string }[]): void {
     // Every update passes the table's rows; rebuilt only when the workers, their order or their names changed (5,000 rows).
-    if (rows.length === this.order.length && rows.every((r, i) => r.address === this.order[i] && this.names.get(r.address) === r.name)) return;
+    const order = this.order;
+    const names = this.namesInOrder;
+    if (rows.length === order.length && rows.every((r, i) => r.address === order[i] && r.name === names[i])) return;
     this.names = new Map(rows.map((r) => [r.address, r.name]));
     this.order = rows.map((r) => r.address);
+    this.namesInOrder = rows.map((r) => r.name);
     this.rank = new Map(this.order.map((a, i) => [a, i]));
   }
 

@@ -28,6 +28,8 @@ interface PooledRow {
 export class WorkersTable {
   private readonly rows = new Map<string, WorkerRow>();
   private sorted: WorkerRow[] = [];
+  /** Each worker's index in `sorted`. */
+  private position = new Map<string, number>();
   private readonly wrap: HTMLDivElement;
   private readonly tbody: HTMLTableSectionElement;
   private readonly top: HTMLTableRowElement;
@@ -102,11 +104,14 @@ export class WorkersTable {
     const size = this.rows.size;
     if (update.reset) this.rows.clear();
     for (const address of update.remove) this.rows.delete(address);
-    for (const row of fromWorkerColumns(update.upsert)) this.rows.set(row.address, row);
-    // Sorted by a field that never changes (name, address) and the same workers: the order stands, only the rows are new.
+    const upsert = fromWorkerColumns(update.upsert);
+    for (const row of upsert) this.rows.set(row.address, row);
+    // Sorted by a field that never changes (name, address) and the same workers: the order stands, only the changed
+    // rows are put in their places (a few hundred of 5,000 per update as Dask paces heartbeats).
     const same = !update.reset && update.remove.length === 0 && this.rows.size === size;
-    if (same && (this.sortKey === 'name' || this.sortKey === 'address')) this.sorted = this.sorted.map((r) => this.rows.get(r.address)!);
-    else this.sort();
+    if (same && (this.sortKey === 'name' || this.sortKey === 'address')) {
+      for (const row of upsert) this.sorted[this.position.get(row.address)!] = row;
+    } else this.sort();
     this.render();
   }
 
@@ -133,6 +138,7 @@ export class WorkersTable {
       const c = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
       return c * dir || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
     });
+    this.position = new Map(this.sorted.map((r, i) => [r.address, i]));
   }
 
   /** Fills the pooled rows with the slice of sorted rows that is in view; spacers keep the scroll height right. */

@@ -1,5 +1,6 @@
 // Scenario (issue 5): in a real editor, "Open Dashboard" on a local cluster's tree node opens the dashboard panel,
-// whose Workers card (read in the browser, inside the webview's iframes) shows the scheduler's worker count, follows
+// whose Workers card (read in the browser, inside the webview's iframes) shows the scheduler's worker count and whose
+// table shows the worker's row (its numbers cross as typed arrays: the editor's own postMessage path), follows
 // a scale from the tree, and the panel's own Scale control scales the cluster. Saves .artifacts/e2e/dashboard.png.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -15,6 +16,12 @@ import { createLocalCluster, daskApi } from './support/dask';
 async function schedulerWorkers(dashboardUrl: string): Promise<number> {
   const res = await fetch(new URL('json/identity.json', dashboardUrl.replace(/status$/, '')));
   return Object.keys(((await res.json()) as { workers: object }).workers).length;
+}
+
+/** Each worker's address and thread count, as the scheduler reports them. */
+async function schedulerWorkerThreads(dashboardUrl: string): Promise<{ address: string; nthreads: number }[]> {
+  const res = await fetch(new URL('json/identity.json', dashboardUrl.replace(/status$/, '')));
+  return Object.entries(((await res.json()) as { workers: Record<string, { nthreads: number }> }).workers).map(([address, w]) => ({ address, nthreads: w.nthreads }));
 }
 
 /** The dashboard tab of this cluster (the panel's viewType is prefixed by the editor, hence `includes`). */
@@ -45,6 +52,11 @@ suite('dashboard', () => {
 
       assert.equal((await ui({ kind: 'webviewText', selector: '[data-testid="cluster-name"]', match: `^${name}$` }))?.trim(), name);
       assert.equal((await workersCard(1))?.trim(), '1');
+      // The table's row for that worker, its numbers from the sample's typed columns (webview.postMessage sends a
+      // Float64Array's bytes and the page gets a Float64Array back; anything else the page's check would refuse).
+      const [worker] = await schedulerWorkerThreads(cluster.dashboardUrl!);
+      const threads = await ui({ kind: 'webviewText', selector: `tbody tr[data-address="${worker!.address}"] td[data-col="threads"]`, match: `^${worker!.nthreads}$` }, 45_000);
+      assert.equal(threads?.trim(), String(worker!.nthreads), 'the table shows the worker\'s threads');
 
       await vscode.commands.executeCommand('pangeo.dask.scaleCluster', { kind: 'cluster', providerId: 'local', cluster }, { mode: 'fixed', workers: 2 });
       assert.equal(await schedulerWorkers(cluster.dashboardUrl!), 2, 'the scheduler reports two workers');

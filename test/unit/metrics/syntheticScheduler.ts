@@ -18,6 +18,11 @@ export interface SyntheticOptions {
    * 6 s at 1,000 workers, so a third of them per 2 s poll); default 1: every worker changes every tick.
    */
   heartbeatEvery?: number;
+  /**
+   * Heartbeats repeat after this many ticks (a multiple of heartbeatEvery): serving ticks 0…cycle−1 in turn, the step
+   * from the last back to the first changes the same 1/heartbeatEvery of the workers as every other step. Default: never.
+   */
+  cycle?: number;
   /** Task prefixes in /metrics (default: "work" ×40 and "agg" ×1, advancing 3 per tick). */
   prefixes?: { name: string; total: number }[];
 }
@@ -48,7 +53,7 @@ export function syntheticPayloads(o: SyntheticOptions): { counts: object; identi
   const workers: Record<string, object> = {};
   const every = o.heartbeatEvery ?? 1;
   for (let i = 0; i < o.workers; i++) {
-    const beat = every > 1 ? Math.floor((tick + i) / every) * every : tick;
+    const beat = (every > 1 ? Math.floor((tick + i) / every) * every : tick) % (o.cycle ?? Infinity);
     const address = `tcp://10.0.${Math.floor(i / 250)}.${i % 250}:${40000 + i}`;
     workers[address] = {
       type: 'Worker', id: `w${i}`, host: `10.0.${Math.floor(i / 250)}.${i % 250}`, name: `w${i}`, nthreads: threads,

@@ -5,7 +5,7 @@ import type { HostMessage } from '../../../src/shared/protocol/panels';
 import { isHostMessage } from '../../../src/shared/protocol/panels';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../metrics/syntheticScheduler';
 import { settle } from '../../support/mockClock';
-import { fromWorkerColumns } from '../../../src/shared/dashboard/workerColumns';
+import { fromWorkerColumns, NUMERIC_WORKER_FIELDS } from '../../../src/shared/dashboard/workerColumns';
 
 function setup(opts: { scale?: boolean } = {}) {
   let workers = 3;
@@ -44,6 +44,23 @@ test('session: nothing is posted before ready; ready gets init then samples (ful
   assert.equal(delta.summary.workers, 2);
   for (const m of posted) assert.ok(isHostMessage(m), `host sends only valid messages: ${m.type}`);
   await settle(); // the plots request ready() started ends before the session is disposed
+});
+
+test('session: a sample\'s numbers cross as one typed array (webview.postMessage sends its bytes: no number text to write or parse)', async (t) => {
+  const { session, posted } = setup();
+  t.after(() => session.dispose());
+  await session.receive({ type: 'ready', view: 'dashboard' });
+  await session.tick();
+  const sample = posted.filter((m) => m.type === 'dashboard/sample').at(-1) as Extract<HostMessage, { type: 'dashboard/sample' }>;
+  const upsert = sample.workers.upsert;
+  assert.equal(fromWorkerColumns(upsert).length, 3);
+  for (const f of NUMERIC_WORKER_FIELDS) assert.ok(upsert[f] instanceof Float64Array, `${f} is a Float64Array`);
+  assert.equal(new Set(NUMERIC_WORKER_FIELDS.map((f) => (upsert[f] as Float64Array).buffer)).size, 1, 'in one buffer');
+  // What the editor writes as JSON beside the buffer: no numeric column in it.
+  const json = JSON.stringify(sample, (_k, v: unknown) => (ArrayBuffer.isView(v) ? { buffer: 0 } : v));
+  assert.ok(!json.includes('"memoryBytes":['), json.slice(0, 200));
+  assert.ok(isHostMessage(structuredClone(sample)), 'the page accepts it as the editor delivers it');
+  await settle();
 });
 
 test('session: stopped state after repeated failures, recovery after', async (t) => {

@@ -7,7 +7,7 @@ import { SampleSeries } from '../../../src/shared/dashboard/sampleSeries';
 import { readCounts, readIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
 import { readMetricsPage } from '../../../src/dashboard/metrics/metricsPage';
 import { syntheticPayloads } from '../metrics/syntheticScheduler';
-import { noWorkerColumns, toWorkerColumns } from '../../../src/shared/dashboard/workerColumns';
+import { noWorkerColumns, packedWorkerColumns, toWorkerColumns } from '../../../src/shared/dashboard/workerColumns';
 
 // Built by the host's own code, so every declared field is present.
 const payloads = syntheticPayloads({ workers: 1 });
@@ -21,6 +21,9 @@ const series = history.snapshot();
 test('well-formed host messages pass', () => {
   assert.ok(isHostMessage({ type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: true, canAdapt: false }, series }));
   assert.ok(isHostMessage({ type: 'dashboard/sample', summary, workers: { reset: true, upsert: toWorkerColumns([row]), remove: [] } }));
+  // As the editor delivers the session's message: the numbers as Float64Arrays (structured clone keeps them typed).
+  assert.ok(isHostMessage(structuredClone({ type: 'dashboard/sample', summary, workers: { reset: false, upsert: packedWorkerColumns([row, row]), remove: ['tcp://gone:1'] } })));
+  assert.ok(isHostMessage({ type: 'dashboard/sample', summary, workers: { reset: true, upsert: packedWorkerColumns([]), remove: [] } }));
   assert.ok(isHostMessage({ type: 'dashboard/state', state: 'stopped', message: 'gone' }));
   assert.ok(isHostMessage({ type: 'dashboard/plots', plots: {}, reason: 'no bokeh', fullDashboard: false }));
   assert.ok(isHostMessage({ type: 'dashboard/gap', time: 1 }));
@@ -42,6 +45,11 @@ test('malformed host messages are rejected', () => {
     { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...toWorkerColumns([row]), name: [] }, remove: [] } },
     { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...toWorkerColumns([row]), memoryBytes: [null] }, remove: [] } },
     { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...toWorkerColumns([row]), status: [1] }, remove: [] } },
+    // Typed columns: a number that is not one, a column of another length, another kind of typed array.
+    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...packedWorkerColumns([row]), cpuPercent: Float64Array.of(Number.NaN) }, remove: [] } },
+    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...packedWorkerColumns([row]), memoryBytes: Float64Array.of(Infinity) }, remove: [] } },
+    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...packedWorkerColumns([row]), threads: new Float64Array(2) }, remove: [] } },
+    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...packedWorkerColumns([row]), executing: new Uint8Array(1) }, remove: [] } },
     { type: 'dashboard/sample', summary: { ...summary, workers: -1 }, workers: { reset: true, upsert: noWorkerColumns(), remove: [] } },
     { type: 'dashboard/sample', summary: { ...summary, memoryUsedBytes: Number.NaN }, workers: { reset: true, upsert: noWorkerColumns(), remove: [] } },
     { type: 'dashboard/sample', summary: { ...summary, tasks: { processing: 'many' } }, workers: { reset: true, upsert: noWorkerColumns(), remove: [] } },
