@@ -3,3 +3,4 @@
 export { ServerConnection } from '@jupyterlab/services';
 export { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
 export { default as WebSocketImpl } from 'ws';
+export { deserialize } from '@jupyterlab/services/lib/kernel/serialize';

@@ -16,6 +16,9 @@ import { jupyterExtensionFetch, type FetchFn } from '../jupyterExtensionFetch';
 import { LiveAuthHeaders } from '../liveAuthHeaders';
 import { keptSessionWebSocketClass, SessionKeys } from '../keptSessionSocket';
 import { workspaceSessionKeys } from './sessionKeyStore';
+import { offeredServers, type UsedServerMemory } from '../offeredServers';
+import { workspaceUsedServers } from './usedServerStore';
+import { EarlierOutputNotice } from './earlierOutputNotice';
 import { loadChunk } from '../../core/chunks';
 import { Disposable } from '../../core/lifecycle';
 
@@ -40,11 +43,16 @@ export class PangeoServerProvider extends Disposable implements JupyterServerPro
   readonly onDidChangeServers: vscode.Event<void>;
   private readonly authHeaders: LiveAuthHeaders;
   private readonly sessionKeys: SessionKeys;
+  private readonly remembered: UsedServerMemory;
+  /** Output of cells that ran while no window was attached, told about once per cell (tests read it). */
+  readonly earlierOutput: EarlierOutputNotice;
 
   constructor(private readonly vs: typeof vscode, private readonly hubs: HubService, private readonly health: JupyterServerHealth,
     workspaceState: Pick<vscode.Memento, 'get' | 'update'>) {
     super();
     this.sessionKeys = new SessionKeys(workspaceSessionKeys(workspaceState));
+    this.remembered = workspaceUsedServers(workspaceState);
+    this.earlierOutput = this._register(new EarlierOutputNotice(vs));
     this.authHeaders = this._register(new LiveAuthHeaders((hubId) => hubs.authorizationFor(hubId), hubs.sessions.onDidChange));
     const emitter = this._register(new vs.EventEmitter<void>());
     this._register(hubs.onDidChangeServers(() => emitter.fire()));
@@ -52,11 +60,17 @@ export class PangeoServerProvider extends Disposable implements JupyterServerPro
     this.onDidChangeServers = emitter.event;
   }
 
-  /** Ready servers, and every server the Jupyter extension used (same id and label, running or not: see usedServers). */
+  /**
+   * Ready servers, every server the Jupyter extension used (same id and label, running or not: see usedServers), and
+   * until their hub answers, those it used in an earlier window (it forgets a server missing here: offeredServers.ts).
+   */
   provideJupyterServers(): JupyterServer[] {
-    const used = this.health.usedServers();
-    const ready = this.hubs.readyServers().map((s) => ({ id: serverId(s), label: serverLabel(s) })).filter((s) => !used.some((u) => u.id === s.id));
-    return [...used, ...ready];
+    return offeredServers({
+      used: this.health.usedServers(),
+      ready: this.hubs.readyServers().map((s) => ({ id: serverId(s), label: serverLabel(s) })),
+      remembered: this.remembered.all(),
+      hubState: (hubId) => !this.hubs.sessions.hub(hubId) ? 'removed' : this.hubs.snapshot(hubId)?.servers ? 'answered' : 'unanswered',
+    });
   }
 
   /** Never starts a server silently: a stopped one is started only after the user agrees. */
@@ -73,6 +87,7 @@ export class PangeoServerProvider extends Disposable implements JupyterServerPro
     if (!ready && (await this.hubs.restartServer(hubId, serverName))) ready = this.find(hubId, serverName);
     if (!ready?.server.url) return undefined;
     this.health.resolvedServer(server.id, serverLabel(ready), ready);
+    this.remembered.add({ id: server.id, label: serverLabel(ready) });
     const where = { user: ready.user, hubLabel: ready.hubLabel, serverName: ready.server.name };
     return { ...server, connectionInformation: await this.connection(server.id, hubId, ready.server.url, ready.client.http, where) };
   }
@@ -80,13 +95,18 @@ export class PangeoServerProvider extends Disposable implements JupyterServerPro
   private async connection(id: string, hubId: string, url: string, http: HttpClient, where: KernelWhere): Promise<ConnectionInformation> {
     // Read by the Jupyter extension at each request, and by our socket class at each handshake; rewritten when the token changes.
     const headers = await this.authHeaders.headersFor(id, hubId);
-    const { WebSocketImpl } = loadChunk<typeof import('../../chunks/jupyter')>('jupyter');
+    const { WebSocketImpl, deserialize } = loadChunk<typeof import('../../chunks/jupyter')>('jupyter');
+    const label = this.provideJupyterServers().find((s) => s.id === id)?.label ?? `${where.serverName || 'default'} — ${where.user} @ ${where.hubLabel}`;
     return {
       baseUrl: this.vs.Uri.parse(url),
       headers,
       // Its kernel sockets: the session key this workspace last used for the kernel (after a reload the server replays
-      // the output printed meanwhile), and the current token on each handshake.
-      WebSocket: keptSessionWebSocketClass(WebSocketImpl, this.sessionKeys, () => headers),
+      // the output printed meanwhile), and the current token on each handshake; what it would drop of that, shown by us.
+      WebSocket: keptSessionWebSocketClass(WebSocketImpl, this.sessionKeys, {
+        headers: () => headers,
+        decode: (data, protocol) => deserialize(data, protocol),
+        onEarlierOutput: (output) => this.earlierOutput.add(output, label),
+      }),
       // Its REST calls through our HTTP layer (token renewed, errors typed); a kernel start may take long on a busy hub.
       // Its kernelspecs are relabelled "Python 3 (ipykernel) — alice @ hub" so a hub's kernel never looks like a local one.
       fetch: jupyterExtensionFetch(this.health.fateOf(id), http.withBase(url, { timeoutMs: 120_000 }).fetchFunction(),

@@ -9,10 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
 import { ServerConnection, type KernelMessage } from '@jupyterlab/services';
 import WebSocketImpl from 'ws';
+import { deserialize } from '@jupyterlab/services/lib/kernel/serialize';
 import { startTestHub, type TestHub } from '../../support/jupyterhub';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
-import { keptSessionWebSocketClass, SessionKeys, type KernelSocketCtor, type SessionKeyMemory } from '../../../src/jupyter/keptSessionSocket';
+import { keptSessionWebSocketClass, SessionKeys, type EarlierOutput, type KernelSocketCtor, type SessionKeyMemory } from '../../../src/jupyter/keptSessionSocket';
 
 let hub: TestHub | undefined;
 let jupyter: JupyterServerClient;
@@ -39,14 +40,14 @@ function memory(): SessionKeyMemory {
 }
 
 /** A connection as the Jupyter extension makes one: a fresh client key, and the socket class it was handed (or its own). */
-function connect(kernel: { id: string; name: string }, keys?: SessionKeys): KernelConnection {
+function connect(kernel: { id: string; name: string }, keys?: SessionKeys, onEarlierOutput?: (o: EarlierOutput) => void): KernelConnection {
   const headers = { Authorization: `token ${token}` };
   class OwnSocket extends WebSocketImpl {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols, { headers });
     }
   }
-  const Provided: KernelSocketCtor = keys ? keptSessionWebSocketClass(WebSocketImpl, keys, () => headers) : OwnSocket;
+  const Provided: KernelSocketCtor = keys ? keptSessionWebSocketClass(WebSocketImpl, keys, { headers: () => headers, decode: deserialize, onEarlierOutput }) : OwnSocket;
   // What the extension's wrapWebSocketCtor does with a provided class: constructs it with (url, protocols) only.
   class Wrapped extends Provided {
     constructor(url: string, protocols?: string | string[]) {
@@ -66,7 +67,7 @@ async function connected(k: KernelConnection): Promise<void> {
 }
 
 /** Window 1 runs a cell that prints after it went; window 2 connects once the cell is done. The lines window 2 got. */
-async function reload(keysOf: () => SessionKeys | undefined): Promise<string[]> {
+async function reload(keysOf: () => SessionKeys | undefined, earlier: EarlierOutput[] = []): Promise<string[] & { request?: string }> {
   const kernel = await jupyter.startKernel('python3');
   try {
     const first = connect(kernel, keysOf());
@@ -79,12 +80,14 @@ async function reload(keysOf: () => SessionKeys | undefined): Promise<string[]> 
       await new Promise((r) => setTimeout(r, 200));
       if ((await jupyter.getKernel(kernel.id)).executionState === 'idle') break;
     }
-    const second = connect(kernel, keysOf());
-    const lines: string[] = [];
+    const second = connect(kernel, keysOf(), (o) => earlier.push(o));
+    const lines: string[] & { request?: string } = Object.assign([], { request });
     second.iopubMessage.connect((_, msg: KernelMessage.IIOPubMessage) => {
       if ((msg.parent_header as { msg_id?: string }).msg_id === request && msg.header.msg_type === 'stream') lines.push(...(msg.content as { text: string }).text.split('\n').filter(Boolean));
     });
     await connected(second);
+    // This window's own request on the reattached socket: its output is not "earlier".
+    await second.requestExecute({ code: 'print("own")' }).done;
     await new Promise((r) => setTimeout(r, 1_500)); // the replay comes right after the socket opens
     second.dispose();
     return lines;
@@ -96,11 +99,16 @@ async function reload(keysOf: () => SessionKeys | undefined): Promise<string[]> 
 test('after a reload the extension\'s new connection gets the output the server kept, through our socket class', { timeout: 60_000 }, async () => {
   const workspace = memory();
   // Each window makes its own SessionKeys from the workspace's storage, as the provider does.
-  assert.deepEqual(await reload(() => new SessionKeys(workspace)), ['0', '1', '2', '3', '4']);
+  const earlier: EarlierOutput[] = [];
+  const lines = await reload(() => new SessionKeys(workspace), earlier);
+  assert.deepEqual([...lines], ['0', '1', '2', '3', '4']);
+  // What the Jupyter extension drops before it resumes the cell reaches us too (we show it): that request's only.
+  assert.deepEqual([...new Set(earlier.map((o) => o.requestId))], [lines.request]);
+  assert.equal(earlier.map((o) => o.text).join(''), '0\n1\n2\n3\n4\n');
 });
 
 test('without it (a new session key per connection) the kept output is lost: what the class is for', { timeout: 60_000 }, async () => {
-  assert.deepEqual(await reload(() => undefined), []);
+  assert.deepEqual([...await reload(() => undefined)], []);
 });
 
 test('two connections to one kernel in one window get different keys (one key would push the other out); a reconnect keeps its key', () => {
