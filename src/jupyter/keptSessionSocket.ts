@@ -154,6 +154,12 @@ export function keptSessionWebSocketClass(WsImpl: WsClass, keys: SessionKeys, op
       const msg = decodeFrame(data, isBinary, this.protocol, opts.decode);
       const parent = msg?.parent_header?.msg_id;
       if (!msg || !parent || this.sent?.has(parent) || (msg.channel !== undefined && msg.channel !== 'iopub')) return;
+      // A request whose start this socket saw (another client's cell, the extension's or our own silent code: IOPub
+      // goes to every connection) began after the reload: its output is not earlier.
+      if (msg.header?.msg_type === 'status' && msg.content?.execution_state === 'busy') {
+        this.sent?.add(parent);
+        return;
+      }
       const text = outputText(msg);
       if (text) opts.onEarlierOutput?.({ kernelId: this.reattached!, requestId: parent, text });
     }

@@ -88,6 +88,11 @@ async function reload(keysOf: () => SessionKeys | undefined, earlier: EarlierOut
     await connected(second);
     // This window's own request on the reattached socket: its output is not "earlier".
     await second.requestExecute({ code: 'print("own")' }).done;
+    // Another client's cell after the reload (IOPub reaches every connection of the kernel): not "earlier" either.
+    const other = connect(kernel);
+    await connected(other);
+    await other.requestExecute({ code: 'print("other")' }).done;
+    other.dispose();
     await new Promise((r) => setTimeout(r, 1_500)); // the replay comes right after the socket opens
     second.dispose();
     return lines;
