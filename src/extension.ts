@@ -23,7 +23,7 @@ import { registerAws } from './aws/editor/module';
 import { registerCredentialSharing } from './aws/editor/credentialSharing';
 import { kernelCredentialTarget } from './kernels/credentialTarget';
 import { podWebIdentity, readWebIdentityToken } from './aws/podWebIdentity';
-import { handlePresetUri, registerPresets } from './presets/editor/module';
+import { handlePresetUri, presetLinkUnderReview, registerPresets } from './presets/editor/module';
 import { currentSetupFrom, editorPresetSteps } from './presets/editor/editorSteps';
 import { openWalkthroughOnFirstStart } from './editor/walkthrough';
 import { registerLanguageModelTools } from './agents/editor/languageModelTools';
@@ -94,7 +94,7 @@ export function activate(context: vscode.ExtensionContext) {
   uris.add((uri) => handlePresetUri(uri));
   context.subscriptions.push(vscode.window.registerUriHandler(uris));
 
-  void openWalkthroughOnFirstStart(vscode, context).catch((e: unknown) => logger.warn(`Could not open the walkthrough: ${String(e)}`));
+  void openWalkthroughOnFirstStart(vscode, context, () => presetLinkUnderReview(vscode)).catch((e: unknown) => logger.warn(`Could not open the walkthrough: ${String(e)}`));
   logger.info(`Pangeo Compute ${(context.extension.packageJSON as { version: string }).version} activated`);
   // For tests and other extensions: the live objects, never secrets.
   return { hubs: hubs.service, jupyter: jupyter.registration, dask: { service: dask.service, local: dask.store.local }, agentTools: { confirmation: (name: string, input: unknown) => agentTools.confirmation(name, input) } };

@@ -37,9 +37,11 @@ export function completeWalkthroughStep(vs: typeof vscode, step: WalkthroughStep
  * extensions installed from the Marketplace view, not with `--install-extension` (code-server, the demo). Honours
  * the editor's own switch, `workbench.welcomePage.walkthroughs.openOnInstall`.
  */
-export async function openWalkthroughOnFirstStart(vs: typeof vscode, context: Pick<vscode.ExtensionContext, 'globalState' | 'extension'>): Promise<void> {
-  if (context.globalState.get(SHOWN_KEY)) return;
+export async function openWalkthroughOnFirstStart(vs: typeof vscode, context: Pick<vscode.ExtensionContext, 'globalState' | 'extension'>,
+  comesFirst: () => boolean = () => false): Promise<void> {
+  // What the user opened this editor for (a preset link to review) comes first: the walkthrough waits for the next start.
+  if (context.globalState.get(SHOWN_KEY) || comesFirst()) return;
   await context.globalState.update(SHOWN_KEY, true);
-  if (!readEditorFlag(vs, 'workbench.welcomePage.walkthroughs.openOnInstall', true)) return;
+  if (!readEditorFlag(vs, 'workbench.welcomePage.walkthroughs.openOnInstall', true) || comesFirst()) return;
   await vs.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false);
 }

@@ -6,3 +6,6 @@
  * and reading it opens the review page.
  */
 export const PRESET_FILE_SCHEME = 'pangeo-preset';
+
+/** The review page's webview type (here so activation can tell it is open without loading the review chunk). */
+export const PRESET_REVIEW_VIEW_TYPE = 'pangeo.presetReview';

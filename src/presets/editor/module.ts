@@ -9,6 +9,7 @@ import type { StepImplementations } from '../applyPreset';
 import type { UriParts } from '../presetLink';
 import { registerPresetDiagnostics } from './presetDocuments';
 import { registerPresetFileLinks } from './presetFileLinks';
+export { presetLinkUnderReview } from './presetFileLinks';
 import type { PresetActions, PresetExtras } from './presetActions';
 import type * as PresetActionsModule from './presetActions';
 

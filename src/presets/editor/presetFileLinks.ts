@@ -2,7 +2,7 @@
 // so this read-only file system answers that file and hands the link to the review page (codeServerPresetLink).
 import type * as vscode from 'vscode';
 import type { UriParts } from '../presetLink';
-import { PRESET_FILE_SCHEME } from '../presetFileScheme';
+import { PRESET_FILE_SCHEME, PRESET_REVIEW_VIEW_TYPE } from '../presetFileScheme';
 
 /** The editor reads the file several times while opening it; one link opens one review within this time. */
 const SAME_LINK_MS = 60_000;
@@ -59,4 +59,15 @@ function closePlaceholderTabs(vs: typeof vscode): void {
   close();
   const listener = groups.onDidChangeTabs(close);
   setTimeout(() => { listener.dispose(); }, CLOSE_TAB_WITHIN_MS);
+}
+
+/**
+ * Whether a preset link is open for review in this window (its placeholder file or its review page): a student's first
+ * start from a link shows the review first, and the walkthrough waits for the next start instead of covering it.
+ */
+export function presetLinkUnderReview(vs: typeof vscode): boolean {
+  const groups = vs.window.tabGroups as vscode.TabGroups | undefined;
+  return !!groups?.all.some((g) => g.tabs.some((t) => (t.input instanceof vs.TabInputText && t.input.uri.scheme === PRESET_FILE_SCHEME)
+    // The editor prefixes a webview tab's viewType with its own marker.
+    || (t.input instanceof vs.TabInputWebview && t.input.viewType.endsWith(PRESET_REVIEW_VIEW_TYPE))));
 }

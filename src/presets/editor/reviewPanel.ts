@@ -11,8 +11,7 @@ import {
   type ReviewModel,
   type StepStatus,
 } from '../../shared/protocol/presetReview';
-
-export const PRESET_REVIEW_VIEW_TYPE = 'pangeo.presetReview';
+import { PRESET_REVIEW_VIEW_TYPE } from '../presetFileScheme';
 
 export type ReviewDecision = 'apply' | 'cancel';
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { openWalkthroughOnFirstStart, WALKTHROUGH_KEYS } from '../../../src/editor/walkthrough';
+import { presetLinkUnderReview } from '../../../src/presets/editor/presetFileLinks';
 import { registerCost } from '../../../src/cost/editor/module';
 import { HubService } from '../../../src/hubs/editor/hubService';
 import { HubSessions } from '../../../src/hubs/hubSessions';
@@ -99,6 +100,20 @@ test('the walkthrough opens on the first start only, unless the editor\'s openOn
   const off = createFakeVscode({ settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': false } });
   await openWalkthroughOnFirstStart(off.vs, { ...off.context, extension: { id: 'x.y' } } as unknown as vscode.ExtensionContext);
   assert.equal(off.executed.length, 0);
+});
+
+test('a first start from a preset link shows the review, not the walkthrough; the walkthrough opens at the next start', async () => {
+  const f = createFakeVscode();
+  const context = { ...f.context, extension: { id: 'pangeo-compute.pangeo-compute' } } as unknown as vscode.ExtensionContext;
+  const opened = () => f.executed.filter((e) => e.id === 'workbench.action.openWalkthrough').length;
+  // The link's placeholder tab is open as the extension starts.
+  const placeholder = { input: new f.vs.TabInputText(f.vs.Uri.parse('pangeo-preset:/preset?data=x')) };
+  (f.vs.window as { tabGroups?: unknown }).tabGroups = { all: [{ tabs: [placeholder] }] };
+  await openWalkthroughOnFirstStart(f.vs, context, () => presetLinkUnderReview(f.vs));
+  assert.equal(opened(), 0, 'the review is not covered');
+  (f.vs.window as { tabGroups?: unknown }).tabGroups = { all: [{ tabs: [] }] };
+  await openWalkthroughOnFirstStart(f.vs, context, () => presetLinkUnderReview(f.vs));
+  assert.equal(opened(), 1, 'the next start shows it');
 });
 
 test('Dask step: a scale that worked completes it; a failed one does not', async () => {
