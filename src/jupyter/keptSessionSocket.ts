@@ -91,7 +91,7 @@ interface Msg { channel?: string; header?: { msg_id?: string; msg_type?: string 
 export interface KeptSocketOptions {
   headers(): Record<string, string>;
   /** @jupyterlab/services' deserialize, for the binary kernel protocol (v1.kernel.websocket.jupyter.org). */
-  decode?: (data: ArrayBuffer, protocol: string) => unknown;
+  decode?: (data: ArrayBuffer | ArrayBufferView, protocol: string) => unknown;
   onEarlierOutput?: (output: EarlierOutput) => void;
 }
 
@@ -109,19 +109,21 @@ function outputText(msg: Msg): string | undefined {
   }
 }
 
-function asArrayBuffer(data: unknown): ArrayBuffer | undefined {
-  if (data instanceof ArrayBuffer) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice().buffer;
-  if (Array.isArray(data)) return asArrayBuffer(Buffer.concat(data as Buffer[]));
+/** A frame's bytes as `ws` hands them (a Buffer, an ArrayBuffer, or fragments), without a copy where it can. */
+function frameBytes(data: unknown): ArrayBuffer | ArrayBufferView | undefined {
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]);
   return undefined;
 }
 
 /** A kernel message from a frame, or undefined (a frame we cannot read is passed on untouched, only not watched). */
 function decodeFrame(data: unknown, isBinary: boolean, protocol: string, decode: KeptSocketOptions['decode']): Msg | undefined {
   try {
-    if (!isBinary) return JSON.parse(typeof data === 'string' ? data : Buffer.from(asArrayBuffer(data) ?? new ArrayBuffer(0)).toString('utf8')) as Msg;
-    const buffer = asArrayBuffer(data);
-    return buffer && decode ? (decode(buffer, protocol) as Msg) : undefined;
+    if (typeof data === 'string') return JSON.parse(data) as Msg;
+    const bytes = frameBytes(data);
+    if (!bytes) return undefined;
+    if (!isBinary) return JSON.parse((ArrayBuffer.isView(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : Buffer.from(bytes)).toString('utf8')) as Msg;
+    return decode ? (decode(bytes, protocol) as Msg) : undefined;
   } catch {
     return undefined;
   }

@@ -25,9 +25,11 @@ export interface OfferInputs {
   hubState(hubId: string): 'removed' | 'unanswered' | 'answered';
 }
 
-export function hubIdOf(serverId: string): string {
-  const i = serverId.indexOf('#');
-  return i < 0 ? serverId : serverId.slice(0, i);
+/** A "Pangeo hubs" server id (`<hub base>#<server name>`) as [hub base, server name]. */
+export function splitServerId(id: string): [string, string] {
+  // The hub base never holds "#" (a URL without fragment); a server name may: split at the first one.
+  const i = id.indexOf('#');
+  return i < 0 ? [id, ''] : [id.slice(0, i), id.slice(i + 1)];
 }
 
 /** Used, then ready, then remembered servers whose hub has not answered yet; each id once. */
@@ -41,6 +43,6 @@ export function offeredServers(inputs: OfferInputs): OfferedServer[] {
   };
   inputs.used.forEach(offer);
   inputs.ready.forEach(offer);
-  inputs.remembered.filter((s) => inputs.hubState(hubIdOf(s.id)) === 'unanswered').forEach(offer);
+  inputs.remembered.filter((s) => inputs.hubState(splitServerId(s.id)[0]) === 'unanswered').forEach(offer);
   return out;
 }

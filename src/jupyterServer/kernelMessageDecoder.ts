@@ -17,14 +17,17 @@ export interface KernelSerializer {
 export function kernelSerializer(library: KernelSerializer): KernelSerializer {
   return {
     serialize: (msg, protocol) => library.serialize(msg, protocol),
-    deserialize: (data: ArrayBuffer | ArrayBufferView | string, protocol?: string) => {
-      if (typeof data === 'string') return library.deserialize(data, protocol);
-      const bytes = ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
-      if (protocol === V1_PROTOCOL) return decodeV1(bytes);
-      // A legacy binary frame (the JSON protocol's messages with buffers): the library reads an ArrayBuffer of its own.
-      return library.deserialize(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, protocol);
-    },
+    deserialize: (data: ArrayBuffer | ArrayBufferView | string, protocol?: string) => readKernelFrame(data, protocol, (d, p) => library.deserialize(d, p)),
   };
+}
+
+/** One frame as it came off the socket: v1 frames read in place, the others by the library's reader. */
+export function readKernelFrame(data: ArrayBuffer | ArrayBufferView | string, protocol: string | undefined, library: KernelSerializer['deserialize']): KernelMessage.IMessage {
+  if (typeof data === 'string') return library(data, protocol);
+  const bytes = ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
+  if (protocol === V1_PROTOCOL) return decodeV1(bytes);
+  // A legacy binary frame (the JSON protocol's messages with buffers): the library reads an ArrayBuffer of its own.
+  return library(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, protocol);
 }
 
 /** One v1 frame: the JSON parts read where they lie; each binary buffer copied out (a widget may keep it). */

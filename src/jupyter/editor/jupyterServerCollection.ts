@@ -16,10 +16,11 @@ import { jupyterExtensionFetch, type FetchFn } from '../jupyterExtensionFetch';
 import { LiveAuthHeaders } from '../liveAuthHeaders';
 import { keptSessionWebSocketClass, SessionKeys } from '../keptSessionSocket';
 import { workspaceSessionKeys } from './sessionKeyStore';
-import { offeredServers, type UsedServerMemory } from '../offeredServers';
+import { offeredServers, splitServerId, type UsedServerMemory } from '../offeredServers';
 import { workspaceUsedServers } from './usedServerStore';
 import { EarlierOutputNotice } from './earlierOutputNotice';
 import { loadChunk } from '../../core/chunks';
+import { readKernelFrame } from '../../jupyterServer/kernelMessageDecoder';
 import { Disposable } from '../../core/lifecycle';
 
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
@@ -75,7 +76,7 @@ export class PangeoServerProvider extends Disposable implements JupyterServerPro
 
   /** Never starts a server silently: a stopped one is started only after the user agrees. */
   async resolveJupyterServer(server: JupyterServer): Promise<JupyterServer | undefined> {
-    const [hubId, serverName = ''] = splitId(server.id);
+    const [hubId, serverName] = splitServerId(server.id);
     // Signed out or gone: resolved at its last address; our fetch refuses kernel starts with the reason and offers the way out.
     const last = this.health.unavailableServer(server.id);
     if (last) return { ...server, connectionInformation: await this.connection(server.id, hubId, last.url, last.http, last.where) };
@@ -104,7 +105,7 @@ export class PangeoServerProvider extends Disposable implements JupyterServerPro
       // the output printed meanwhile), and the current token on each handshake; what it would drop of that, shown by us.
       WebSocket: keptSessionWebSocketClass(WebSocketImpl, this.sessionKeys, {
         headers: () => headers,
-        decode: (data, protocol) => deserialize(data, protocol),
+        decode: (data, protocol) => readKernelFrame(data, protocol, deserialize),
         onEarlierOutput: (output) => this.earlierOutput.add(output, label),
       }),
       // Its REST calls through our HTTP layer (token renewed, errors typed); a kernel start may take long on a busy hub.
@@ -145,11 +146,6 @@ function serverLabel(s: ConnectedServer): string {
   return `${s.server.name || 'default'} — ${s.user} @ ${s.hubLabel}`;
 }
 
-function splitId(id: string): [string, string] {
-  // The hub base never holds "#" (a URL without fragment); a server name may: split at the first one.
-  const i = id.indexOf('#');
-  return i < 0 ? [id, ''] : [id.slice(0, i), id.slice(i + 1)];
-}
 
 /** Creates the collection once, on first need (a notebook opened or a command), never during activate(). */
 export class JupyterServerCollectionRegistration extends Disposable implements vscode.Disposable {

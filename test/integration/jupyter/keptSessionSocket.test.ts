@@ -14,6 +14,7 @@ import { startTestHub, type TestHub } from '../../support/jupyterhub';
 import { HubClient } from '../../../src/hubs/hubClient';
 import { JupyterServerClient } from '../../../src/jupyterServer/jupyterServerClient';
 import { keptSessionWebSocketClass, SessionKeys, type EarlierOutput, type KernelSocketCtor, type SessionKeyMemory } from '../../../src/jupyter/keptSessionSocket';
+import { readKernelFrame } from '../../../src/jupyterServer/kernelMessageDecoder';
 
 let hub: TestHub | undefined;
 let jupyter: JupyterServerClient;
@@ -47,7 +48,7 @@ function connect(kernel: { id: string; name: string }, keys?: SessionKeys, onEar
       super(url, protocols, { headers });
     }
   }
-  const Provided: KernelSocketCtor = keys ? keptSessionWebSocketClass(WebSocketImpl, keys, { headers: () => headers, decode: deserialize, onEarlierOutput }) : OwnSocket;
+  const Provided: KernelSocketCtor = keys ? keptSessionWebSocketClass(WebSocketImpl, keys, { headers: () => headers, decode: (data, protocol) => readKernelFrame(data, protocol, deserialize), onEarlierOutput }) : OwnSocket;
   // What the extension's wrapWebSocketCtor does with a provided class: constructs it with (url, protocols) only.
   class Wrapped extends Provided {
     constructor(url: string, protocols?: string | string[]) {

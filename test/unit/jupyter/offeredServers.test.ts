@@ -2,7 +2,7 @@
 // it used in an earlier window is listed until its hub has answered, then only while ready or used in this window.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { hubIdOf, offeredServers, type OfferInputs } from '../../../src/jupyter/offeredServers';
+import { offeredServers, splitServerId, type OfferInputs } from '../../../src/jupyter/offeredServers';
 import { workspaceUsedServers } from '../../../src/jupyter/editor/usedServerStore';
 
 const HUB = 'https://hub.example.org/';
@@ -30,8 +30,8 @@ test('used, then ready, then remembered; each server once', () => {
 });
 
 test('a server id names its hub up to the first "#" (a server name may hold one)', () => {
-  assert.equal(hubIdOf(`${HUB}#a#b`), HUB);
-  assert.equal(hubIdOf(HUB), HUB);
+  assert.equal(splitServerId(`${HUB}#a#b`)[0], HUB);
+  assert.equal(splitServerId(HUB)[0], HUB);
 });
 
 test('the workspace keeps the newest 20 servers, each once, and ignores what is not a server', () => {
