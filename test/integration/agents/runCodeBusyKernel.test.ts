@@ -47,9 +47,14 @@ describe('run code in a hub kernel: busy, restarted, gone (real hub)', { timeout
     const owner = await jupyter.connect(kernel);
     try {
       assert.match(await core.invoke('pangeo_run_code', { kernel: kernelId(kernel.id), code: 'marker = "idle run"\nprint(marker)' }), /: ok\.\nOutput:\nidle run\n/, 'an idle kernel runs the code');
-      const long = owner.execute('import time\ntime.sleep(30)\nmarker = "long done"');
+      // The cell waits in input() until the test releases it: busy for exactly as long as the checks below take.
+      let release!: (answer: string) => void;
+      const released = new Promise<string>((r) => (release = r));
+      let asked!: () => void;
+      const waiting = new Promise<void>((r) => (asked = r));
+      const long = owner.execute('input("release?")\nmarker = "long done"', { onInput: () => (asked(), released) });
       long.catch(() => undefined); // a failure below disposes the session: its cancellation must not hide that failure
-      await new Promise((r) => setTimeout(r, 1500));
+      await waiting;
       // A control-channel request (jupyter_server 2's nudge on a websocket connect sends one; so do reattach's probes)
       // is answered mid-cell with status busy → idle on IOPub, which the server takes for the kernel's state.
       assert.notEqual(await askKernelProcess(jupyter, kernel.id, 10_000), 'silent', 'the control channel answers mid-cell');
@@ -65,6 +70,7 @@ describe('run code in a hub kernel: busy, restarted, gone (real hub)', { timeout
       await assert.rejects(core.invoke('pangeo_run_code', { kernel: kernelId(kernel.id), code: 'marker = "agent ran"' }),
         /is busy: nothing was run\. Its shell did not answer within 5 s: a cell runs or waits there/);
       assert.ok(Date.now() - started < 20_000, 'answered within the probe bound, not after the cell');
+      release('go');
       assert.equal((await long).status, 'ok');
       assert.equal(await printed(owner, 'print(marker)'), 'long done\n', 'the refused code never ran');
     } finally {

@@ -21,12 +21,12 @@ import { until } from '../../support/waitUntil';
 import { startTcpForwarder, TcpForwarder } from '../../support/tcpForwarder';
 
 const USER = 'alice';
-const LINES = 150;
 const QUIET_AFTER = 40;
-/** 150 lines, one every 0.2 s, quiet for 4 s after line 40, then its result. */
-const COUNTER = `import time\nfor i in range(${LINES}):\n    print(i, flush=True)\n    time.sleep(4 if i == ${QUIET_AFTER} else 0.2)\n"counted"`;
+/** `lines` lines, one every 0.2 s, quiet for 4 s after line 40, then its result. */
+const counter = (lines: number) => `import time\nfor i in range(${lines}):\n    print(i, flush=True)\n    time.sleep(4 if i == ${QUIET_AFTER} else 0.2)\n"counted"`;
 
-function restartSuite(name: string, opts: { externalProxy: boolean; downMs: number; cutNetworkMs?: number }) {
+/** `lines`: the counter goes on well past the hub's return (15 s down beside its proxy; about 5 s when it manages it). */
+function restartSuite(name: string, opts: { externalProxy: boolean; downMs: number; cutNetworkMs?: number; lines: number }) {
   describe(name, { timeout: 300_000 }, () => {
     let hub: TestHub;
     let fwd: TcpForwarder;
@@ -64,7 +64,7 @@ function restartSuite(name: string, opts: { externalProxy: boolean; downMs: numb
       const states: string[] = [];
       kernel.onDidChangeState((c) => states.push(c.message ? `${c.state} (${c.message})` : c.state));
       let live: CellOutput[] = [];
-      const running = kernel.run({ code: COUNTER, onChange: () => undefined });
+      const running = kernel.run({ code: counter(opts.lines), onChange: () => undefined });
       const current = () => (kernel as unknown as { runningCell?: { outputs: { outputs: CellOutput[] } } }).runningCell?.outputs.outputs ?? live;
       void running.then((r) => (live = r.outputs), () => undefined);
       await until('the counter to be quiet', () => stdoutLines(current()).length > QUIET_AFTER, 90_000);
@@ -90,7 +90,7 @@ function restartSuite(name: string, opts: { externalProxy: boolean; downMs: numb
       const result = await running;
       const lines = stdoutLines(result.outputs);
       assert.equal(result.status, 'ok', `states: ${states.join(' → ')}`);
-      assert.deepEqual(lines, Array.from({ length: LINES }, (_, i) => String(i)), 'every line once, in order');
+      assert.deepEqual(lines, Array.from({ length: opts.lines }, (_, i) => String(i)), 'every line once, in order');
       assert.ok(result.outputs.some((o) => o.items.some((i) => i.kind === 'text' && i.text === "'counted'")), 'the result');
       assert.ok(!states.some((s) => s.startsWith('server-stopped')), `no "server is gone" verdict: ${states.join(' → ')}`);
       assert.equal(kernel.kernelId, kernelId, 'the same kernel');
@@ -100,5 +100,5 @@ function restartSuite(name: string, opts: { externalProxy: boolean; downMs: numb
   });
 }
 
-restartSuite('JupyterHub restarts, proxy beside it (zero-to-jupyterhub), servers kept', { externalProxy: true, downMs: 15_000, cutNetworkMs: 8_000 });
-restartSuite('JupyterHub restarts with the proxy it manages, servers kept', { externalProxy: false, downMs: 2_000 });
+restartSuite('JupyterHub restarts, proxy beside it (zero-to-jupyterhub), servers kept', { externalProxy: true, downMs: 15_000, cutNetworkMs: 8_000, lines: 150 });
+restartSuite('JupyterHub restarts with the proxy it manages, servers kept', { externalProxy: false, downMs: 2_000, lines: 100 });
