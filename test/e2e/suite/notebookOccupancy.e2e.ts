@@ -35,7 +35,7 @@ if (hubConfig()) {
         await setShowOwnControllers(true);
         editor = await openNotebook([
           `import time\nfrom distributed import Client\nclient = Client(${JSON.stringify(cluster.schedulerAddress)})\n` +
-            'def slow_square(i):\n    time.sleep(8)\n    return i * i',
+            'def slow_square(i):\n    time.sleep(5)\n    return i * i',
           'futures = client.map(slow_square, range(8))',
           'client.gather(client.map(slow_square, range(100, 106), pure=False))',
           'len(futures)',
@@ -56,7 +56,7 @@ if (hubConfig()) {
         await ui({ kind: 'webviewInput', selector: '[data-testid="chart-occupancy"] canvas' });
         await ui({ kind: 'screenshot', name: 'dashboard-occupancy' });
 
-        // A blocking cell (6 tasks of 8 s on 2 workers, after what is queued): the notebook's kernel is busy, and the panel
+        // A blocking cell (6 tasks of 5 s on 2 workers, after what is queued): the notebook's kernel is busy, and the panel
         // shows live values read through a probe kernel of ours beside it, with the running task named.
         await vscode.window.showNotebookDocument(editor.notebook, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
         const blocking = runCell(editor, 2);
