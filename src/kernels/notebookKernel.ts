@@ -4,6 +4,7 @@
 import type { KernelMessage } from '@jupyterlab/services';
 import type { JupyterServerClient, KernelSession } from '../jupyterServer/jupyterServerClient';
 import { toKernelOutput } from '../jupyterServer/kernelOutputs';
+import { gapNotice, MessageGapWatch, type MessageGap } from '../jupyterServer/messageGapWatch';
 import { sleep } from '../core/http/httpClient';
 import { untilAborted } from '../core/abort';
 import { CancelledError, isPangeoError, PangeoError } from '../core/http/errors';
@@ -357,7 +358,16 @@ export class NotebookKernel {
   private attach(session: KernelSession, sessionId: string | undefined): void {
     this.session = session;
     this.sessionId = sessionId;
+    const gaps = new MessageGapWatch((gap) => this.onMessageGap(gap));
+    const messages = (_: unknown, { msg, direction }: { msg: KernelMessage.IMessage; direction: string }) => {
+      if (direction === 'recv') gaps.received(msg);
+      else gaps.sent(msg.header.msg_id);
+    };
+    session.connection.anyMessage.connect(messages);
     this.sessionSubs = [
+      { dispose: () => session.connection.anyMessage.disconnect(messages) },
+      gaps,
+      session.onConnectionStatus((status) => (status === 'connected' ? gaps.reconnected() : gaps.dropped())),
       session.onConnectionStatus((status) => this.onConnectionStatus(status)),
       onKernelStatus(session, (status) => this.onKernelStatus(status)),
       onIOPub(session, (msg) => this.onIOPub(msg)),
@@ -375,6 +385,14 @@ export class NotebookKernel {
     const cell = this.runningCell;
     if (!update || !cell) return; // no execution to write through: the editor cannot take the update now
     for (const change of cell.outputs.apply(update)) cell.req.onChange(change);
+  }
+
+  /** Messages lost when the socket dropped: the running cell says so where its output now ends (never silently short). */
+  private onMessageGap(gap: MessageGap): void {
+    this.logger.warn(`kernel on ${this.where()}: ${gap.missing} message(s) sent around a dropped connection never arrived`);
+    const cell = this.runningCell;
+    if (!cell) return;
+    for (const change of cell.outputs.apply({ type: 'stream', name: 'stderr', text: gapNotice(gap) })) cell.req.onChange(change);
   }
 
   private detachSession(): KernelSession | undefined {

@@ -1,6 +1,7 @@
 // Reattaches a notebook to the kernel its cells ran on before a reload: reconnects with the same session key, so the
 // server replays what it kept for this client, routes the replay to the runs' cells, and says plainly when the
 // replay cannot be complete (kernel gone or restarted, another client took the session, the server kept nothing).
+import { clockTime } from '../../core/clockTime';
 import type { KernelMessage } from '@jupyterlab/services';
 import type { JupyterServerClient, KernelSession } from '../../jupyterServer/jupyterServerClient';
 import { isPangeoError } from '../../core/http/errors';
@@ -61,11 +62,6 @@ export const RATE_LIMIT_GAP = 'Part of the output this cell printed while no win
   + 'cell again to see all of it, or raise ServerApp.iopub_msg_rate_limit / iopub_data_rate_limit on the server.';
 
 export type ReattachOutcome = 'reattached' | 'kernel-gone' | 'kernel-restarted' | 'unreachable';
-
-/** "14:03:07": when the output shown before the reload ends (local time, as the user's clock shows it). */
-export function clockTime(ms: number): string {
-  return new Date(ms).toTimeString().slice(0, 8);
-}
 
 export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutcome> {
   const { jupyter, kernel, ledger, runs } = opts;

@@ -30,7 +30,9 @@ class FakeSession {
   readonly statusChanged = new FakeSignal<string>();
   readonly iopubMessage = new FakeSignal<KernelMessage.IIOPubMessage>();
   readonly connectionStatusChanged = new FakeSignal<string>();
-  readonly connection = { statusChanged: this.statusChanged, iopubMessage: this.iopubMessage, reconnect: async () => this.setConnection('connected') };
+  /** Every message received (the kernel's message numbers are checked across drops). */
+  readonly anyMessage = new FakeSignal<{ msg: KernelMessage.IMessage; direction: 'send' | 'recv' }>();
+  readonly connection = { statusChanged: this.statusChanged, iopubMessage: this.iopubMessage, anyMessage: this.anyMessage, reconnect: async () => this.setConnection('connected') };
   executed: string[] = [];
   disposed = false;
   /** Sockets dialled again by the kernel's watchdog (redial()). */
@@ -73,6 +75,7 @@ class FakeSession {
     }
     const name = RECORDED_BY_CODE.get(code)!;
     for (const msg of recordedMessages(name)) {
+      this.anyMessage.emit({ msg, direction: 'recv' });
       if (msg.header.msg_type === 'update_display_data') this.iopubMessage.emit(msg);
       const out = toKernelOutput(msg);
       if (out) opts.onOutput?.(out);
