@@ -28,6 +28,16 @@ export function kernelMessageNumber(msgId: string): { sender: string; n: number 
   return m ? { sender: m[1]!, n: Number(m[2]) } : undefined;
 }
 
+/**
+ * The idle status of request `msgId`: its last message (ipykernel sends it after the reply and the last output). A gap
+ * is decided before it is handled, so the notice lands in the cell before the cell ends.
+ */
+export function isIdleOf(msg: NumberedMessage, msgId: string | undefined): boolean {
+  return msgId !== undefined && msg.channel === 'iopub' && msg.header.msg_type === 'status'
+    && (msg.parent_header as { msg_id?: string } | undefined)?.msg_id === msgId
+    && (msg.content as { execution_state?: unknown } | undefined)?.execution_state === 'idle';
+}
+
 /** How long after the first message past a drop the lowest number is taken (messages of the kernel's threads interleave). */
 export const GAP_SETTLE_MS = 1_000;
 /** A foreign request whose idle came this close after the first number past the drop may have replied inside the gap. */
@@ -68,6 +78,32 @@ export class MessageGapWatch {
     // A check under way covers from its own drop (one still settling starts another when it decides).
     if (this.check || this.sender === undefined) return;
     this.check = { sender: this.sender, last: this.last, droppedAt: this.now(), openForeign: new Set(this.openForeign), idleOf: new Map() };
+  }
+
+  /**
+   * Starts from a connection of an earlier window: `lastMsgId` is the newest numbered message it handled, and its socket
+   * dropped at `droppedAt` (a reload). What this connection receives first is checked against it.
+   */
+  resumeAfter(lastMsgId: string, droppedAt: number): void {
+    const num = kernelMessageNumber(lastMsgId);
+    if (!num) return;
+    this.sender = num.sender;
+    this.last = num.n;
+    this.cancelCheck();
+    this.check = { sender: num.sender, last: num.n, droppedAt, openForeign: new Set(), idleOf: new Map() };
+  }
+
+  /** Decides now on a check that has seen messages after its drop (before a cell that ends cannot take the notice). */
+  settleNow(): void {
+    const check = this.check;
+    if (check?.firstAfter === undefined) return;
+    clearTimeout(check.timer);
+    this.decide(check);
+  }
+
+  /** The newest numbered message received (to hand on to the next window). */
+  get lastMessageId(): string | undefined {
+    return this.sender === undefined || this.last < 0 ? undefined : `${this.sender}_${this.last}`;
   }
 
   /** The socket is connected (again). */

@@ -4,7 +4,7 @@
 import type { KernelMessage } from '@jupyterlab/services';
 import type { JupyterServerClient, KernelSession } from '../jupyterServer/jupyterServerClient';
 import { toKernelOutput } from '../jupyterServer/kernelOutputs';
-import { gapNotice, MessageGapWatch, type MessageGap } from '../jupyterServer/messageGapWatch';
+import { gapNotice, isIdleOf, MessageGapWatch, type MessageGap } from '../jupyterServer/messageGapWatch';
 import { sleep } from '../core/http/httpClient';
 import { untilAborted } from '../core/abort';
 import { CancelledError, isPangeoError, PangeoError } from '../core/http/errors';
@@ -148,7 +148,7 @@ export class NotebookKernel {
   private readonly queue = new ExecutionQueue();
   private readonly displays = new DisplayIndex();
   private running?: AbortController;
-  private runningCell?: { outputs: CellOutputState; req: CellRunRequest; input?: CellInput };
+  private runningCell?: { outputs: CellOutputState; req: CellRunRequest; input?: CellInput; msgId?: string };
   private watchdog?: AbortController;
   private restarting = false;
   /** Set while the work of waitUntil runs: cells wait for it (see KernelStateChange.waitUntil). */
@@ -266,7 +266,10 @@ export class NotebookKernel {
         storeHistory: req.storeHistory ?? true,
         silent: req.silent,
         onInput: input?.handle,
-        onRequest: (msgId) => req.onRequest?.(msgId),
+        onRequest: (msgId) => {
+          if (this.runningCell) this.runningCell.msgId = msgId;
+          req.onRequest?.(msgId);
+        },
         onOutput: (o) => {
           // Display updates arrive through onIOPub for every cell (they may target earlier cells' outputs).
           if (o.type !== 'update_display_data') for (const change of outputs.apply(o)) req.onChange(change);
@@ -360,8 +363,9 @@ export class NotebookKernel {
     this.sessionId = sessionId;
     const gaps = new MessageGapWatch((gap) => this.onMessageGap(gap));
     const messages = (_: unknown, { msg, direction }: { msg: KernelMessage.IMessage; direction: string }) => {
-      if (direction === 'recv') gaps.received(msg);
-      else gaps.sent(msg.header.msg_id);
+      if (direction !== 'recv') return gaps.sent(msg.header.msg_id);
+      gaps.received(msg);
+      if (isIdleOf(msg, this.runningCell?.msgId)) gaps.settleNow();
     };
     session.connection.anyMessage.connect(messages);
     this.sessionSubs = [

@@ -10,6 +10,7 @@ import type { Event } from '../../core/emitter';
 import type { LedgerRun, NotebookLedger } from './runLedger';
 import type { ReplayedRun } from './replayedRun';
 import type { KernelState } from '../kernelState';
+import { gapNotice, isIdleOf, MessageGapWatch } from '../../jupyterServer/messageGapWatch';
 import type { KnownKernel } from '../notebookKernel';
 
 /** What reattaching needs of a NotebookKernel (created with the ledger's clientId). */
@@ -80,6 +81,11 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
     endedWhy = message ?? (state === 'shut-down' ? 'The kernel was shut down.' : 'The connection to the kernel was lost.');
     ended.abort();
   });
+  // What the last window handled against what comes now: messages written into its closing socket are lost for good.
+  const numbers = new MessageGapWatch((gap) => {
+    for (const { run, replay } of runs) if (!replay.finished) opts.onGap(run, gapNotice(gap));
+  });
+  if (ledger.lastMessageId) numbers.resumeAfter(ledger.lastMessageId, Math.max(0, ...ledger.runs.map((r) => r.lastOutputAt)));
   let attached: KernelSession | undefined;
   // What this window sends (the library's kernel_info on open, ours below, the widgets' comm_info) waits until the
   // replay drained: every run ended, or a quiet moment after the first message, or the bound.
@@ -106,7 +112,11 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
     attached = session;
     session.holdOutgoing(replayDrained);
     const slot = (_: unknown, args: { msg: KernelMessage.IMessage; direction: string }) => {
-      if (args.direction !== 'recv') return;
+      if (args.direction !== 'recv') {
+        numbers.sent(args.msg.header.msg_id);
+        return;
+      }
+      numbers.received(args.msg);
       lastMessageAt = Date.now();
       if (replaying) quiet ??= setTimeout(quietCheck, REPLAY_QUIET_MS);
       const { msg } = args;
@@ -118,6 +128,7 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
         drained();
         return;
       }
+      if (runs.some((r) => !r.replay.finished && isIdleOf(msg, r.run.msgId))) numbers.settleNow();
       for (const { replay } of runs) replay.handle(msg);
       // Live, the server's note says it all (as in JupyterLab); in the replay it needs saying what it cost this cell.
       if (replaying && rateNote) {
@@ -204,6 +215,7 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
     await others;
     return restarted ? 'kernel-restarted' : 'reattached';
   } finally {
+    numbers.dispose();
     drained();
     gapCheck.abort();
     sub.dispose();

@@ -28,6 +28,8 @@ export interface NotebookLedger {
   clientId: string;
   /** The kernel process's own message session: a different one after reattaching means the kernel was restarted. */
   kernelSession?: string;
+  /** The newest numbered kernel message this window handled: the next window checks what it gets against it. */
+  lastMessageId?: string;
   runs: LedgerRun[];
 }
 
@@ -40,7 +42,7 @@ const isRun = shape<LedgerRun>({
 
 /** The persisted value is read back from storage that other versions may have written: checked, never trusted. */
 export const isNotebookLedger: Guard<NotebookLedger> = shape<NotebookLedger>({
-  serverUrl: str, kernelId: str, kernelName: str, sessionId: optional(str), clientId: str, kernelSession: optional(str), runs: arrayOf(isRun),
+  serverUrl: str, kernelId: str, kernelName: str, sessionId: optional(str), clientId: str, kernelSession: optional(str), lastMessageId: optional(str), runs: arrayOf(isRun),
 });
 
 /** A short, stable hash of a cell's source (FNV-1a), to recognise the cell after a reload without storing its code. */

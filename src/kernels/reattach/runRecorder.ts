@@ -4,6 +4,7 @@ import type { KernelMessage } from '@jupyterlab/services';
 import type { KernelSession } from '../../jupyterServer/jupyterServerClient';
 import type { Event } from '../../core/emitter';
 import { LedgerRun, NotebookLedger, noteSeen } from './runLedger';
+import { kernelMessageNumber } from '../../jupyterServer/messageGapWatch';
 
 export interface RecordedKernel {
   readonly onDidAttach: Event<KernelSession>;
@@ -63,6 +64,10 @@ export class RunRecorder {
     if (!ledger) return;
     ledger.sessionId ??= this.kernel.jupyterSessionId;
     if (msg.channel === 'iopub' && msg.header.session) ledger.kernelSession = msg.header.session;
+    // Kept with the run's messages below (persisted as they are): a message of no run changes nothing to pick up.
+    const num = kernelMessageNumber(msg.header.msg_id);
+    const newest = ledger.lastMessageId === undefined ? undefined : kernelMessageNumber(ledger.lastMessageId);
+    if (num && (!newest || newest.sender !== num.sender || num.n > newest.n)) ledger.lastMessageId = msg.header.msg_id;
     const parent = (msg.parent_header as { msg_id?: string } | undefined)?.msg_id;
     const run: LedgerRun | undefined = parent ? ledger.runs.find((r) => r.msgId === parent) : undefined;
     if (!run) return;

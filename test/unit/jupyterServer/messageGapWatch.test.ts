@@ -1,7 +1,7 @@
 // The gap check after a dropped socket: the kernel's message numbers that never arrived, less other clients' replies.
 import { beforeEach, afterEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GAP_SETTLE_MS, gapNotice, kernelMessageNumber, MessageGap, MessageGapWatch } from '../../../src/jupyterServer/messageGapWatch';
+import { GAP_SETTLE_MS, gapNotice, isIdleOf, kernelMessageNumber, MessageGap, MessageGapWatch } from '../../../src/jupyterServer/messageGapWatch';
 
 const SENDER = '7064cec0-3e607daf63527caa7d6a6fef_14736';
 
@@ -119,6 +119,38 @@ describe('MessageGapWatch', () => {
     receive(4);
     mock.timers.tick(GAP_SETTLE_MS);
     assert.deepEqual(gaps, [{ missing: 2, droppedAt: 42_000 }]);
+  });
+
+  test('a new window resumes from the last one\'s newest message: what its closing socket lost is counted', () => {
+    watch.resumeAfter(`${SENDER}_10`, 7_000);
+    receive(14, 15);
+    mock.timers.tick(GAP_SETTLE_MS);
+    assert.deepEqual(gaps, [{ missing: 3, droppedAt: 7_000 }]);
+    assert.equal(watch.lastMessageId, `${SENDER}_15`, 'handed on to the next window');
+  });
+
+  test('the run\'s idle decides at once (its cell ends right after), with the messages seen so far', () => {
+    watch.resumeAfter(`${SENDER}_10`, 7_000);
+    receive(13);
+    const idle = msg(14, { parent: 'run', state: 'idle' });
+    assert.equal(isIdleOf(idle, 'run'), true);
+    assert.equal(isIdleOf(idle, 'other'), false);
+    assert.equal(isIdleOf(msg(14, { parent: 'run', state: 'busy' }), 'run'), false);
+    assert.equal(isIdleOf(idle, undefined), false);
+    watch.received(idle);
+    watch.settleNow();
+    assert.deepEqual(gaps, [{ missing: 2, droppedAt: 7_000 }], 'without waiting for the settle time');
+    mock.timers.tick(GAP_SETTLE_MS);
+    assert.equal(gaps.length, 1, 'decided once');
+  });
+
+  test('settling now before anything arrived after the drop decides nothing', () => {
+    receive(0);
+    watch.dropped();
+    watch.settleNow();
+    receive(1);
+    mock.timers.tick(GAP_SETTLE_MS);
+    assert.deepEqual(gaps, []);
   });
 
   test('the notice says how many, when, and what to do, in plain text', () => {
