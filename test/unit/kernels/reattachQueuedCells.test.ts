@@ -213,6 +213,38 @@ describe('queued cells after a window reload', () => {
   });
 });
 
+describe('queued cells: what the ledger keeps while cells run', () => {
+  test('a queued cell is persisted at once, becomes a run when sent, and the teardown of the window does not drop it', async () => {
+    const notebook = new FakeNotebook('live.ipynb', [RUNNING, NEXT]);
+    const key = notebook.uri.toString();
+    const storage = memento();
+    const store = new ReattachStore(storage);
+    const reattacher = new NotebookReattacher(createFakeVscode().vs, store, silentLogger);
+    const attach = new Emitter<KernelSession>();
+    reattacher.track(key, { onDidAttach: attach.event, kernelName: 'python3', jupyterSessionId: 's1' }, SERVER);
+    const session = { id: 'k1', clientId: 'client-key', connection: { anyMessage: { connect: () => undefined, disconnect: () => undefined } } };
+    attach.fire(session as unknown as KernelSession);
+    const [running, next] = notebook.cells as unknown as vscode.NotebookCell[];
+    const kept = async () => {
+      await store.flush();
+      return (storage.get<Record<string, NotebookLedger>>(STORE_KEY) ?? {})[key];
+    };
+    const first = reattacher.queued(key, running!, 10);
+    const second = reattacher.queued(key, next!, 11);
+    assert.deepEqual((await kept())?.queued, [{ cellIndex: 0, cellHash: cellHash(RUNNING), queuedAt: 10 }, { cellIndex: 1, cellHash: cellHash(NEXT), queuedAt: 11 }]);
+    reattacher.started(key, running!, 'req-a', 20, first);
+    assert.deepEqual((await kept())?.queued?.map((q) => q.cellIndex), [1], 'sent: a run now');
+    assert.deepEqual((await kept())?.runs.map((r) => r.msgId), ['req-a']);
+    assert.equal(reattacher.hasRuns(key), true);
+    // The window reloads: its teardown cancels the queued cell unsent, which must not drop it from the ledger.
+    reattacher.dispose();
+    reattacher.dequeued(key, second!);
+    reattacher.ended(key, 'req-a');
+    assert.deepEqual((await kept())?.queued?.map((q) => q.cellIndex), [1]);
+    assert.deepEqual((await kept())?.runs.map((r) => r.msgId), ['req-a']);
+  });
+});
+
 describe('queued cells: the decisions', () => {
   test('found by index and source (or by source alone when moved), in the order queued; an edited or running cell is not', () => {
     const q = (cellIndex: number, code: string, queuedAt: number): LedgerQueuedCell => ({ cellIndex, cellHash: cellHash(code), queuedAt });
