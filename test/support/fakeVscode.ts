@@ -184,8 +184,17 @@ export class FakeNotebook {
 export class FakeExecution {
   executionOrder: number | undefined;
   private started = false;
-  readonly token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
+  private readonly cancellation = new FakeCancellationTokenSource();
+  readonly token: FakeCancellationToken = this.cancellation.token;
   constructor(readonly cell: FakeCell) {}
+  /** Created and not started: the editor shows the cell queued (pending). */
+  get pending(): boolean {
+    return !this.started;
+  }
+  /** The cell's stop button where the controller has no interrupt handler (the editor cancels the token). */
+  cancel(): void {
+    this.cancellation.cancel();
+  }
   start(): void {
     if (this.started) throw new Error('start twice');
     this.started = true;
@@ -236,8 +245,12 @@ export class FakeController {
   updateNotebookAffinity(notebook: FakeNotebook, affinity: number) {
     this.affinity.set(notebook, affinity);
   }
+  /** Every execution created, in order. */
+  readonly executions: FakeExecution[] = [];
   createNotebookCellExecution(cell: FakeCell) {
-    return new FakeExecution(cell);
+    const execution = new FakeExecution(cell);
+    this.executions.push(execution);
+    return execution;
   }
   dispose() {
     this.disposed = true;

@@ -451,9 +451,14 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     if (entry.unavailable) return this.refuse(entry, executions);
     const nb = this.notebookKernel(entry, notebook);
     nb.ranCells = true;
+    await this.runCells(nb, executions, notebook.uri.toString());
+  }
+
+  /** Cells of one request (or the queued cells a reload interrupted) run in order, each queued behind the one before. */
+  private async runCells(nb: NotebookEntry, executions: { cell: vscode.NotebookCell; execution: vscode.NotebookCellExecution }[], notebookKey: string): Promise<void> {
     // Like "Run All" in Jupyter: after a failing cell the rest of the batch does not run.
     const batch = new AbortController();
-    await Promise.all(executions.map(({ cell, execution }) => this.runCell(nb, cell, execution, batch, notebook.uri.toString())));
+    await Promise.all(executions.map(({ cell, execution }) => this.runCell(nb, cell, execution, batch, notebookKey)));
   }
 
   /** A bound notebook whose hub is signed out or whose server is gone: the first cell says why, one notification offers the way out. */
@@ -488,6 +493,8 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     let started = false;
     let startedAt = Date.now();
     let msgId: string | undefined;
+    // Kept in the ledger until its request is sent: a reload meanwhile queues it again behind the picked-up runs.
+    const queued = this.opts.reattach?.queued(notebookKey, cell, Date.now());
     const start = () => {
       if (started) return;
       started = true;
@@ -502,7 +509,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
         onStart: start,
         onChange: (change) => writer.apply(change),
         onInput: askInInputBox(vs, cell),
-        onRequest: (id) => this.opts.reattach?.started(notebookKey, cell, (msgId = id), startedAt),
+        onRequest: (id) => this.opts.reattach?.started(notebookKey, cell, (msgId = id), startedAt, queued),
       });
       if (result.status === 'error' || result.status === 'aborted') batch.abort();
       if (!started) {
@@ -525,6 +532,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     } finally {
       tokenSub.dispose();
       if (msgId) this.opts.reattach?.ended(notebookKey, msgId);
+      else if (queued) this.opts.reattach?.dequeued(notebookKey, queued);
     }
   }
 
@@ -540,13 +548,18 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
     if (!(nb.kernel instanceof kernelModule().NotebookKernel)) return false;
     nb.ranCells = true;
     const jupyter = new JupyterServerClient(entry.server.server.url!, entry.server.client.http);
-    void this.opts.reattach!.reattach(key, ledger, { controller: entry.controller, notebook, jupyter, kernel: nb.kernel, outputs: nb.outputs })
+    void this.opts.reattach!.reattach(key, ledger, {
+      controller: entry.controller, notebook, jupyter, kernel: nb.kernel, outputs: nb.outputs,
+      run: (executions) => this.runCells(nb, executions, key),
+    })
       .catch((e: unknown) => this.opts.logger.warn(`reattaching ${notebookName(key)}: ${String(e)}`));
     return true;
   }
 
   private async interrupt(notebook: vscode.NotebookDocument): Promise<void> {
     const nb = this.notebooks.get(notebook.uri.toString());
+    // As the kernel cancels its queued cells: those queued again after a reload too (the stop button calls this).
+    this.opts.reattach?.cancelQueued(notebook.uri.toString());
     try {
       await nb?.kernel.interrupt();
     } catch (e) {
@@ -562,6 +575,7 @@ export class NotebookControllers extends Disposable implements vscode.Disposable
       void this.vs.window.showInformationMessage('No Pangeo kernel is running for this notebook.');
       return;
     }
+    this.opts.reattach?.cancelQueued(uri!.toString());
     try {
       await nb.kernel.restart();
       this.vs.window.setStatusBarMessage('$(debug-restart) Pangeo: kernel restarted', 5000);

@@ -18,6 +18,14 @@ export interface LedgerRun {
   seen: string[];
 }
 
+/** A cell waiting behind the running ones (its request not sent yet): after a reload it waits again, then runs. */
+export interface LedgerQueuedCell {
+  cellIndex: number;
+  cellHash: string;
+  /** When the cell was queued: the order the queued cells run in. */
+  queuedAt: number;
+}
+
 export interface NotebookLedger {
   serverUrl: string;
   kernelId: string;
@@ -31,6 +39,8 @@ export interface NotebookLedger {
   /** The newest numbered kernel message this window handled: the next window checks what it gets against it. */
   lastMessageId?: string;
   runs: LedgerRun[];
+  /** The notebook's queued cells, in the order they were queued (absent in ledgers written before they were kept). */
+  queued?: LedgerQueuedCell[];
 }
 
 /** How many msg_ids of a run are remembered (the newest): enough to cover a reconnect's overlap, small to persist. */
@@ -40,9 +50,13 @@ const isRun = shape<LedgerRun>({
   msgId: str, cellIndex: num, cellHash: str, startedAt: num, lastOutputAt: num, executionCount: optional(num), seen: arrayOf(str),
 });
 
+const isQueuedCell = shape<LedgerQueuedCell>({ cellIndex: num, cellHash: str, queuedAt: num });
+
 /** The persisted value is read back from storage that other versions may have written: checked, never trusted. */
 export const isNotebookLedger: Guard<NotebookLedger> = shape<NotebookLedger>({
-  serverUrl: str, kernelId: str, kernelName: str, sessionId: optional(str), clientId: str, kernelSession: optional(str), lastMessageId: optional(str), runs: arrayOf(isRun),
+  serverUrl: str, kernelId: str, kernelName: str, sessionId: optional(str), clientId: str, kernelSession: optional(str), lastMessageId: optional(str),
+  runs: arrayOf(isRun),
+  queued: optional(arrayOf(isQueuedCell)),
 });
 
 /** A short, stable hash of a cell's source (FNV-1a), to recognise the cell after a reload without storing its code. */
@@ -60,6 +74,11 @@ export function findRunCell(run: Pick<LedgerRun, 'cellIndex' | 'cellHash'>, sour
   if (sources[run.cellIndex] !== undefined && cellHash(sources[run.cellIndex]!) === run.cellHash) return run.cellIndex;
   const matches = sources.flatMap((s, i) => (cellHash(s) === run.cellHash ? [i] : []));
   return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** The same queued cell (entries are compared by value: the ledger is persisted and read back as copies). */
+export function sameQueuedCell(a: LedgerQueuedCell, b: LedgerQueuedCell): boolean {
+  return a.cellIndex === b.cellIndex && a.cellHash === b.cellHash && a.queuedAt === b.queuedAt;
 }
 
 /** Remembers a message of a run as seen (the newest SEEN_KEPT). */

@@ -1,9 +1,10 @@
 // Keeps a notebook's ledger current while its cells run live: the kernel and session it runs on, which request is
-// which cell, the kernel's own message session, the run's execution count and its last messages (for dedupe).
+// which cell, the kernel's own message session, the run's execution count and its last messages (for dedupe), and the
+// cells queued behind the runs (their requests not sent yet).
 import type { KernelMessage } from '@jupyterlab/services';
 import type { KernelSession } from '../../jupyterServer/jupyterServerClient';
 import type { Event } from '../../core/emitter';
-import { LedgerRun, NotebookLedger, noteSeen } from './runLedger';
+import { LedgerQueuedCell, LedgerRun, NotebookLedger, noteSeen, sameQueuedCell } from './runLedger';
 import { kernelMessageNumber } from '../../jupyterServer/messageGapWatch';
 
 export interface RecordedKernel {
@@ -14,6 +15,8 @@ export interface RecordedKernel {
 
 export class RunRecorder {
   private ledger?: NotebookLedger;
+  /** Cells queued in this window (a first run queues before any kernel is attached, so before the ledger exists). */
+  private queue: LedgerQueuedCell[] = [];
   private readonly subs: { dispose(): void }[] = [];
 
   /** `changed` is called after every change (the editor persists, throttled); `now` is the clock. */
@@ -23,7 +26,7 @@ export class RunRecorder {
       const fresh = !this.ledger || this.ledger.kernelId !== session.id;
       // A new kernel (not a reconnect to the same one): runs of the old one cannot come back through it.
       this.ledger = fresh
-        ? { serverUrl, kernelId: session.id, kernelName: kernel.kernelName, sessionId: kernel.jupyterSessionId, clientId: session.clientId, runs: [] }
+        ? { serverUrl, kernelId: session.id, kernelName: kernel.kernelName, sessionId: kernel.jupyterSessionId, clientId: session.clientId, runs: [], queued: this.queue }
         : { ...this.ledger!, clientId: session.clientId, sessionId: kernel.jupyterSessionId ?? this.ledger!.sessionId };
       const slot = (_: unknown, args: { msg: KernelMessage.IMessage; direction: string }) => {
         if (args.direction === 'recv') this.onMessage(args.msg);
@@ -39,8 +42,22 @@ export class RunRecorder {
     return this.ledger;
   }
 
-  /** A request was sent for the cell at `cellIndex` (source hash `cellHash`). */
-  started(msgId: string, cellIndex: number, cellHash: string, startedAt: number): void {
+  /** A cell was queued (its request waits behind the running cells): the returned entry names it in started/dequeued. */
+  queued(cellIndex: number, cellHash: string, queuedAt: number): LedgerQueuedCell {
+    const entry = { cellIndex, cellHash, queuedAt };
+    this.queue.push(entry);
+    if (this.ledger) this.changed(this.ledger);
+    return entry;
+  }
+
+  /** A queued cell will not be sent (cancelled, or it ended before its request went out). */
+  dequeued(entry: LedgerQueuedCell): void {
+    if (this.unqueue(entry) && this.ledger) this.changed(this.ledger);
+  }
+
+  /** A request was sent for the cell at `cellIndex` (source hash `cellHash`); `queued`: its entry, a run from now on. */
+  started(msgId: string, cellIndex: number, cellHash: string, startedAt: number, queued?: LedgerQueuedCell): void {
+    if (queued) this.unqueue(queued);
     if (!this.ledger) return;
     this.ledger.runs.push({ msgId, cellIndex, cellHash, startedAt, lastOutputAt: startedAt, seen: [] });
     this.changed(this.ledger);
@@ -54,9 +71,19 @@ export class RunRecorder {
     if (this.ledger.runs.length !== before) this.changed(this.ledger);
   }
 
-  /** Adopts runs picked up after a reload: they stay in the ledger until they end here (a second reload finds them). */
+  /**
+   * Adopts runs picked up after a reload: they stay in the ledger until they end here (a second reload finds them). Its
+   * queued cells are not adopted: the reattach queues those it finds again (NotebookReattacher), the rest are gone.
+   */
   adopt(ledger: NotebookLedger): void {
-    this.ledger = ledger;
+    this.ledger = { ...ledger, queued: this.queue };
+  }
+
+  private unqueue(entry: LedgerQueuedCell): boolean {
+    const at = this.queue.findIndex((q) => sameQueuedCell(q, entry));
+    if (at < 0) return false;
+    this.queue.splice(at, 1);
+    return true;
   }
 
   private onMessage(msg: KernelMessage.IMessage): void {

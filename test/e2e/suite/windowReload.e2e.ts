@@ -2,7 +2,9 @@
 // second; after the reload the notebook picks up the same kernel and session key, the server replays what it kept,
 // and the cell ends with every line exactly once, in order, its result and its execution count. Last in the main
 // run (the file name sorts last): the reload restarts the extension host, and the runner goes on after it
-// (runner/reload.ts). Saves notebook-reattached-after-reload.png.
+// (runner/reload.ts). A second cell, queued behind the counter when the window reloads, shows queued again after the
+// reload and then runs after the counter, with its own output and the next execution count. Saves
+// notebook-reattached-after-reload.png.
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +18,10 @@ import { cellOutputs, plainText, runCell, selectOurController, setShowOwnControl
 
 const LINES = 60;
 const CELL = `import time\nfor i in range(${LINES}):\n    print(i, flush=True)\n    time.sleep(1)\n'finished'`;
+/** Queued behind the counter before the reload. */
+const QUEUED = `print('queued cell ran', flush=True)\n'second'`;
+/** VS Code's icon for a cell whose execution was created and not started (pending). */
+const PENDING_ICON = '.notebook-editor .codicon-notebook-state-pending';
 
 interface BeforeReload {
   uri: string;
@@ -42,12 +48,19 @@ if (hubConfig()) {
       const path = join(folder.uri.fsPath, 'reattach-reload.ipynb');
       writeFileSync(path, JSON.stringify({
         nbformat: 4, nbformat_minor: 5, metadata: {},
-        cells: [{ cell_type: 'code', id: 'counter', metadata: {}, source: CELL, outputs: [], execution_count: null }],
+        cells: [
+          { cell_type: 'code', id: 'counter', metadata: {}, source: CELL, outputs: [], execution_count: null },
+          { cell_type: 'code', id: 'queued', metadata: {}, source: QUEUED, outputs: [], execution_count: null },
+        ],
       }));
       const editor = await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(vscode.Uri.file(path)));
       await selectOurController(editor, controllerId);
       void runCell(editor, 0);
+      await until('the counter to reach 3', () => stdoutLines(editor).length >= 4, 60_000, 50);
+      // Queued behind the counter (its request is not sent while the counter runs): it must run after the reload.
+      void runCell(editor, 1);
       await until('the counter to reach 8', () => stdoutLines(editor).length >= 9, 60_000, 50);
+      assert.equal(editor.notebook.cellAt(1).outputs.length, 0, 'the queued cell waits behind the counter');
       // Right after a line: the next comes in a second, so the saved document holds everything shown so far.
       await editor.notebook.save();
       const linesBefore = stdoutLines(editor).length;
@@ -67,6 +80,12 @@ if (hubConfig()) {
       // The editor selects the controller again once it is offered; selecting it ourselves is the same step.
       await selectOurController(editor, before.controllerId, 60_000);
       const cell = () => editor.notebook.cellAt(0);
+      const queued = () => editor.notebook.cellAt(1);
+      // The queued cell shows queued again at once (the clock icon of a pending cell), while the counter runs on.
+      editor.revealRange(new vscode.NotebookRange(1, 2), vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
+      await until('the queued cell to show queued again', async () => Number(await ui({ kind: 'count', selector: PENDING_ICON }, 5_000)) > 0, 30_000, 250);
+      assert.equal(cell().executionSummary?.success, undefined, 'shown queued while the counter still runs');
+      await ui({ kind: 'screenshot', name: 'notebook-queued-after-reload' });
       // The end itself (a result, or the plain message of what is missing): what the cell then shows is asserted below.
       await until('the cell to end after the reload', () => cell().executionSummary?.success !== undefined, 150_000, 250);
       console.log(`[e2e] reattached cell ended ${Date.now() - reopened} ms after the notebook was shown again`);
@@ -79,6 +98,15 @@ if (hubConfig()) {
       assert.equal(typeof cell().executionSummary?.executionOrder, 'number', 'the execution count of the run');
       const startTime = cell().executionSummary?.timing?.startTime;
       assert.ok(startTime !== undefined && startTime < before.reloadedAt, `the execution keeps its original start (${startTime} vs reload at ${before.reloadedAt})`);
+      // Then the queued cell runs on the same kernel, after the counter: its own output and the next execution count.
+      await until('the queued cell to end', () => queued().executionSummary?.success !== undefined, 60_000, 250);
+      assert.equal(queued().executionSummary?.success, true, `the queued cell ran, not: ${JSON.stringify(cellOutputs(editor, 1)).slice(0, 2_000)}`);
+      assert.deepEqual(cellOutputs(editor, 1).filter((o) => o.mime === STDOUT_MIME).map((o) => o.text), ['queued cell ran\n']);
+      assert.deepEqual(plainText(editor, 1), ["'second'"], 'the queued cell\'s result');
+      const counterOrder = cell().executionSummary?.executionOrder ?? NaN;
+      assert.ok((queued().executionSummary?.executionOrder ?? NaN) > counterOrder, `runs after the counter (${queued().executionSummary?.executionOrder} > ${counterOrder})`);
+      assert.ok((queued().executionSummary?.timing?.startTime ?? 0) >= (cell().executionSummary?.timing?.endTime ?? Infinity), 'started once the counter ended');
+      assert.equal(Number(await ui({ kind: 'count', selector: PENDING_ICON })), 0, 'nothing left queued');
       await sleep(500);
       await ui({ kind: 'screenshot', name: 'notebook-reattached-after-reload' });
       await editor.notebook.save();

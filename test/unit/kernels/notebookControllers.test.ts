@@ -17,6 +17,8 @@ import { recordedCell, recordedOutputs } from './recorded';
 import { HUB_FILE_SCHEME, toHubUriParts } from '../../../src/files/hubFileUri';
 import { settle } from '../../support/mockClock';
 import type { PangeoError } from '../../../src/core/http/errors';
+import type { NotebookReattacher } from '../../../src/kernels/editor/reattachCells';
+import type { LedgerQueuedCell } from '../../../src/kernels/reattach/runLedger';
 
 const HUB = 'https://hub.example.org/';
 
@@ -47,6 +49,7 @@ class RecordedKernel implements NotebookKernelLike {
       }
       const name = Object.entries(CELLS).find(([, code]) => code === req.code)![0];
       req.onStart?.();
+      req.onRequest?.(`req-${this.count + 1}`);
       const outputs = new CellOutputState(this.displays, req.cellKey);
       for (const out of recordedOutputs(name)) for (const change of outputs.apply(out)) req.onChange(change);
       const reply = recordedCell(name).reply;
@@ -101,7 +104,7 @@ function server(name = ''): ConnectedServer {
   };
 }
 
-function setup(servers: ConnectedServer[] = [server()], probe: { value: ServerProbe } = { value: 'stopped' }) {
+function setup(servers: ConnectedServer[] = [server()], probe: { value: ServerProbe } = { value: 'stopped' }, reattach?: NotebookReattacher) {
   const fake: FakeVscode = createFakeVscode();
   const changed = new FakeEventEmitter<void>();
   const restartCalls: string[] = [];
@@ -127,7 +130,7 @@ function setup(servers: ConnectedServer[] = [server()], probe: { value: ServerPr
   const kernels: RecordedKernel[] = [];
   const siblings: { server: ConnectedServer; kernelName: string }[] = [];
   const controllers = new NotebookControllers({
-    vs: fake.vs, hubs, logger: silentLogger,
+    vs: fake.vs, hubs, logger: silentLogger, reattach,
     startSibling: async (server, kernelName) => {
       siblings.push({ server, kernelName });
       return { run: async () => '', dispose: () => undefined };
@@ -205,6 +208,32 @@ describe('NotebookControllers (fake vscode)', () => {
     assert.deepEqual([err.name, err.message], ['ZeroDivisionError', 'division by zero']);
     assert.equal(skipped!.lastRun?.success, undefined);
     assert.deepEqual(skipped!.outputs, []);
+  });
+
+  test('a queued cell is kept for a reload until its request is sent (then a run) or it ends unsent (dropped)', async () => {
+    const calls: string[] = [];
+    const entries: LedgerQueuedCell[] = [];
+    const reattach = {
+      queued: (_key: string, cell: { index: number }) => {
+        calls.push(`queued ${cell.index}`);
+        const entry = { cellIndex: cell.index, cellHash: 'h', queuedAt: 0 };
+        entries.push(entry);
+        return entry;
+      },
+      started: (_key: string, cell: { index: number }, msgId: string, _at: number, queued?: LedgerQueuedCell) =>
+        calls.push(`started ${cell.index} ${msgId} ${queued === entries[cell.index] ? 'from its queued entry' : 'unknown entry'}`),
+      ended: (_key: string, msgId: string) => calls.push(`ended ${msgId}`),
+      dequeued: (_key: string, queued: LedgerQueuedCell) => calls.push(`dequeued ${entries.indexOf(queued)}`),
+      clientIdFor: () => 'client-key',
+      pending: () => undefined,
+    } as unknown as NotebookReattacher;
+    const { fake, open } = setup(undefined, undefined, reattach);
+    const nb = new FakeNotebook('queued.ipynb', [CELLS.error!, CELLS.value!]);
+    await open(nb);
+    const controller = fake.controllers[0]!;
+    await controller.executeHandler(nb.cells, nb, controller);
+    // Each is kept queued until sent; the first is sent and ends with an error, so the second is cancelled unsent (Run All).
+    assert.deepEqual(calls, ['queued 0', 'started 0 req-1 from its queued entry', 'queued 1', 'dequeued 1', 'ended req-1']);
   });
 
   test('closing the notebook shuts the kernel down, or only detaches with pangeo.kernels.keepKernelOnClose', async () => {

@@ -120,6 +120,9 @@ describe('run ledger', () => {
     assert.equal(isNotebookLedger({ serverUrl: 'u', kernelId: 'k', kernelName: 'python3', clientId: 'c', runs: [] }), true);
     assert.equal(isNotebookLedger({ serverUrl: 'u', kernelId: 'k', kernelName: 'python3', runs: [] }), false, 'no client id');
     assert.equal(isNotebookLedger({ serverUrl: 'u', kernelId: 'k', kernelName: 'python3', clientId: 'c', runs: [{ msgId: 1 }] }), false);
+    const queued = [{ cellIndex: 1, cellHash: 'h', queuedAt: 5 }];
+    assert.equal(isNotebookLedger({ serverUrl: 'u', kernelId: 'k', kernelName: 'python3', clientId: 'c', runs: [], queued }), true, 'with queued cells');
+    assert.equal(isNotebookLedger({ serverUrl: 'u', kernelId: 'k', kernelName: 'python3', clientId: 'c', runs: [], queued: [{ cellIndex: 1 }] }), false);
   });
 });
 
@@ -487,6 +490,28 @@ describe('RunRecorder', () => {
     kernel.fire(fakeSession('k2').session);
     assert.equal(saved.at(-1)!.kernelId, 'k2');
     assert.deepEqual(saved.at(-1)!.runs, [], 'runs of the old kernel cannot come back through a new one');
+    recorder.dispose();
+  });
+
+  test('keeps the queued cells (also those queued before the kernel attached) until sent (then a run) or dropped; a kept ledger\'s are not adopted', () => {
+    const saved: (NotebookLedger | undefined)[] = [];
+    const { session } = fakeSession('k1');
+    const kernel = fakeKernel(session, () => undefined);
+    const recorder = new RunRecorder(kernel, 'http://hub/user/a/', (l) => saved.push(l && structuredClone(l)), () => 5_000);
+    // A first Run All queues before any kernel is attached.
+    const first = recorder.queued(0, 'h0', 100);
+    const second = recorder.queued(1, 'h1', 101);
+    const third = recorder.queued(2, 'h2', 102);
+    assert.equal(saved.length, 0, 'nothing to persist before a kernel');
+    kernel.fire(session);
+    assert.deepEqual(saved.at(-1)!.queued, [first, second, third]);
+    recorder.started(RUN, 0, 'h0', 200, structuredClone(first));
+    assert.deepEqual(saved.at(-1)!.queued, [second, third], 'a sent request is a run, no longer queued (found by value: the ledger is persisted as copies)');
+    assert.deepEqual(saved.at(-1)!.runs.map((r) => r.msgId), [RUN]);
+    recorder.dequeued(third);
+    assert.deepEqual(saved.at(-1)!.queued, [second]);
+    recorder.adopt({ ...ledgerWith(), queued: [{ cellIndex: 5, cellHash: 'old', queuedAt: 1 }] });
+    assert.deepEqual(recorder.current?.queued, [second], 'the reattach queues the kept ones it finds again itself');
     recorder.dispose();
   });
 });

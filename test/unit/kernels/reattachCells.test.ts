@@ -53,7 +53,7 @@ test('a reattached cell whose connection gives up (server stopped) ends failed, 
   const done = reattacher.reattach(key, ledger, {
     controller: new FakeController('c', 'jupyter-notebook', 'Pangeo') as unknown as vscode.NotebookController,
     notebook: Object.assign(notebook, { getCells: () => notebook.cells, cellAt: (i: number) => notebook.cells[i] }) as unknown as vscode.NotebookDocument,
-    jupyter, kernel, outputs: new Map(),
+    jupyter, kernel, outputs: new Map(), run: async () => undefined,
   });
   await clock.advance(6_000, 2_000);
   assert.equal(cell.lastRun, undefined, 'the cell runs on while the kernel is busy');
