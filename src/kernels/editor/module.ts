@@ -6,7 +6,7 @@ import type { HubRegistry } from '../../hubs/hubRegistry';
 import { NOTEBOOK_TYPE, NotebookControllers, type ConnectedNotebookKernel, type IdleRunner } from './notebookControllers';
 import { registerKernelCompletions } from './kernelCompletionProvider';
 import { NotebookReattacher } from './reattachCells';
-import { ReattachStore } from './reattachStore';
+import { ledgerStorage, ReattachStore } from './reattachStore';
 
 export { controllerIdFor, controllerLabel, hubHash } from '../controllerId';
 
@@ -24,7 +24,7 @@ export interface KernelsModule extends vscode.Disposable {
 export function registerNotebookKernels(deps: ModuleDeps, hubs: HubRegistry): KernelsModule {
   const { vs, logger } = deps;
   const store = new DisposableStore();
-  const reattach = new NotebookReattacher(vs, new ReattachStore(deps.context.workspaceState), logger);
+  const reattach = new NotebookReattacher(vs, new ReattachStore(ledgerStorage(deps.context.storageUri, deps.context.workspaceState)), logger);
   const controllers = store.add(new NotebookControllers({ vs, hubs, logger, reattach }));
   store.add(registerKernelCompletions({ vs, notebookType: NOTEBOOK_TYPE, introspectionFor: (nb) => controllers.introspectionFor(nb) }));
   store.add(registerCommand(deps, 'pangeo.kernels.restart', 'Restart kernel', (arg?: unknown) => controllers.restartKernel(notebookUriOf(vs, arg))));

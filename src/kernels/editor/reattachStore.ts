@@ -1,6 +1,8 @@
-// The notebooks' ledgers in the workspace's storage (workspaceState: per window folder, no secrets), written at most
-// once a second while outputs stream, at once when a run starts or ends (a reload may come any moment).
+// The notebooks' ledgers in the workspace's storage (per window folder, no secrets), written at most once a second
+// while outputs stream, at once when a run starts or ends (a reload may come any moment).
 import type * as vscode from 'vscode';
+import { join } from 'node:path';
+import { JsonFileStore } from '../../core/keyValueStore';
 import { isNotebookLedger, NotebookLedger } from '../reattach/runLedger';
 
 const KEY = 'pangeo.kernels.reattach';
@@ -46,4 +48,23 @@ export class ReattachStore {
   dispose(): void {
     void this.flush();
   }
+}
+
+type LedgerMemento = Pick<vscode.Memento, 'get' | 'update'>;
+
+/**
+ * A file in the workspace's storage folder, written synchronously: the last write, made as the window goes, lands
+ * before the extension host ends (a workspaceState update sent then was seen lost, so the reloaded window took lines
+ * the old one had shown for missing). Ledgers kept in workspaceState by earlier versions are read once, then cleared.
+ */
+export function ledgerStorage(storageUri: vscode.Uri | undefined, workspaceState: LedgerMemento): LedgerMemento {
+  if (storageUri?.scheme !== 'file') return workspaceState;
+  const file = new JsonFileStore(join(storageUri.fsPath, 'reattach-ledgers.json'));
+  return {
+    get: <T>(key: string): T | undefined => file.get<T>(key) ?? workspaceState.get<T>(key),
+    update: async (key: string, value: unknown): Promise<void> => {
+      await file.update(key, value);
+      if (workspaceState.get(key) !== undefined) await workspaceState.update(key, undefined);
+    },
+  };
 }

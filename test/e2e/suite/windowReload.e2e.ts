@@ -93,6 +93,8 @@ if (hubConfig()) {
       assert.equal(cell().executionSummary?.success, true, `the cell ended with its result, not: ${JSON.stringify(shown).slice(0, 2_000)}`);
       const lines = stdoutLines(editor);
       assert.deepEqual(lines, Array.from({ length: LINES }, (_, i) => String(i)), `every line once, in order (${before.linesBefore} shown before the reload)`);
+      // The reloaded window checks the kernel's message numbers against the last the old one handled: nothing was lost.
+      assert.deepEqual(cellOutputs(editor, 0).filter((o) => o.text.includes('Output may be missing')).map((o) => o.text), [], 'no loss named where none was');
       assert.deepEqual(plainText(editor, 0), ["'finished'"], 'the cell\'s result');
       assert.equal(cell().executionSummary?.success, true);
       assert.equal(typeof cell().executionSummary?.executionOrder, 'number', 'the execution count of the run');
