@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import { createFakeVscode, FakeCell, FakeController, FakeNotebook } from '../../support/fakeVscode';
 import { mockClock } from '../../support/mockClock';
-import { Emitter } from '../../../src/core/emitter';
+import { reattachableKernel } from '../../support/reattachableKernel';
 import { silentLogger } from '../../../src/core/log';
 import type { KernelInfo, KernelSession } from '../../../src/jupyterServer/jupyterServerClient';
-import type { KernelState } from '../../../src/kernels/kernelState';
 import { NotebookReattacher } from '../../../src/kernels/editor/reattachCells';
 import { ReattachStore } from '../../../src/kernels/editor/reattachStore';
 import { cellHash, NotebookLedger } from '../../../src/kernels/reattach/runLedger';
@@ -31,22 +30,8 @@ test('a reattached cell whose connection gives up (server stopped) ends failed, 
     runs: [{ msgId: 'req-1', cellIndex: 0, cellHash: cellHash(CODE), startedAt: 1_000, lastOutputAt: Date.UTC(2026, 0, 1, 12, 0, 0), seen: [] }],
   };
   const reattacher = new NotebookReattacher(fake.vs, new ReattachStore(memento()), silentLogger);
-  const attach = new Emitter<KernelSession>();
-  const states = new Emitter<{ state: KernelState; message?: string }>();
   const session = { id: 'k1', holdOutgoing: () => undefined, connection: { anyMessage: { connect: () => undefined, disconnect: () => undefined }, requestKernelInfo: () => new Promise(() => undefined) } } as unknown as KernelSession;
-  let connected = false;
-  const kernel = {
-    onDidAttach: attach.event,
-    onDidChangeState: states.event,
-    get kernelId() {
-      return connected ? 'k1' : undefined;
-    },
-    connect: async () => {
-      attach.fire(session);
-      connected = true;
-    },
-    interrupt: async () => undefined,
-  };
+  const { kernel, states } = reattachableKernel(session);
   // The kernel runs on (busy): only the connection's verdict can end the wait.
   const jupyter = { getKernel: async (id: string): Promise<KernelInfo> => ({ id, name: 'python3', connections: 0, executionState: 'busy' }) };
   const cell = notebook.cells[0] as FakeCell;

@@ -8,10 +8,10 @@ import type * as vscode from 'vscode';
 import type { KernelMessage } from '@jupyterlab/services';
 import { createFakeVscode, FakeCell, FakeController, FakeExecution, FakeNotebook, FakeOutput } from '../../support/fakeVscode';
 import { mockClock } from '../../support/mockClock';
+import { reattachableKernel } from '../../support/reattachableKernel';
 import { Emitter } from '../../../src/core/emitter';
 import { silentLogger } from '../../../src/core/log';
 import type { KernelInfo, KernelSession } from '../../../src/jupyterServer/jupyterServerClient';
-import type { KernelState } from '../../../src/kernels/kernelState';
 import { NotebookReattacher } from '../../../src/kernels/editor/reattachCells';
 import { ReattachStore } from '../../../src/kernels/editor/reattachStore';
 import { cellHash, LedgerQueuedCell, NotebookLedger } from '../../../src/kernels/reattach/runLedger';
@@ -61,20 +61,7 @@ function reloaded(t: Parameters<typeof mockClock>[0], opts: { sources?: string[]
       requestKernelInfo: () => new Promise(() => undefined),
     },
   } as unknown as KernelSession;
-  const attach = new Emitter<KernelSession>();
-  const states = new Emitter<{ state: KernelState; message?: string }>();
-  let connected = false;
-  const kernel = {
-    onDidAttach: attach.event, onDidChangeState: states.event, kernelName: 'python3', jupyterSessionId: 's1',
-    get kernelId() {
-      return connected ? 'k1' : undefined;
-    },
-    connect: async () => {
-      attach.fire(session);
-      connected = true;
-    },
-    interrupt: async () => undefined,
-  };
+  const { kernel, states } = reattachableKernel(session, { kernelName: 'python3', jupyterSessionId: 's1' });
   const jupyter = { getKernel: async (id: string): Promise<KernelInfo> => ({ id, name: 'python3', connections: 1, executionState: 'busy' }) };
   const controller = new FakeController('c', 'jupyter-notebook', 'Pangeo');
   /** What the notebook's run path was given, each call a batch. */
