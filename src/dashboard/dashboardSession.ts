@@ -19,7 +19,7 @@ import { KernelProbeFeed, type ProbeKernels } from './kernelProbeFeed';
 import { ProbeOverlay } from './metrics/probeOverlay';
 import { diffWorkers } from './metrics/workerDiff';
 import type { WorkerRow } from '../shared/dashboard/workerFields';
-import { packedWorkerColumns } from '../shared/dashboard/workerColumns';
+import { WorkerSlotsSender } from '../shared/dashboard/workerSlots';
 import type { DashboardTarget } from './dashboardSources';
 import { answerRequest } from '../shared/protocol/requests';
 
@@ -41,11 +41,6 @@ export interface DashboardSessionOptions {
   probeIntervalMs?: number;
   /** Where identity.json is read (the sampler's default: a worker thread from ~300 workers; the benchmark names its bundle). */
   identityThread?: SamplerOptions['identityThread'];
-}
-
-/** A table update as it crosses to the webview: the rows as columns, the numbers in one typed array. */
-function update(reset: boolean, upsert: readonly WorkerRow[], remove: string[] = []): WorkersUpdate {
-  return { reset, upsert: packedWorkerColumns(upsert), remove };
 }
 
 /** One line for the webview: the typed error's message and hint, with secrets masked. */
@@ -81,6 +76,8 @@ export class DashboardSession {
   /** Whether the webview's rows carry probe values: until they do (and after they are cleared) the sampler's diff is used as is. */
   private sentOverlaid = false;
   private sentMemoryFromProbe = false;
+  /** Each worker's slot in the page's table and the row it holds there: only changed text crosses (workerSlots.ts). */
+  private readonly slots = new WorkerSlotsSender();
 
   constructor(readonly target: DashboardTarget, private readonly post: (m: HostMessage) => void, private readonly opts: DashboardSessionOptions = {}) {
     this.series = new SampleSeries(opts.seriesCapacity ?? 720);
@@ -283,7 +280,7 @@ export class DashboardSession {
       return;
     }
     if (this.probeFeed) this.sentRows = sample.workerRows;
-    this.post({ type: 'dashboard/sample', summary, workers: reset ? update(true, sample.workerRows) : update(false, [...diff.added, ...diff.changed], diff.removed) });
+    this.post({ type: 'dashboard/sample', summary, workers: reset ? this.update(true, sample.workerRows) : this.update(false, [...diff.added, ...diff.changed], diff.removed) });
   }
 
   private overlaidUpdate(base: readonly WorkerRow[], reset: boolean): WorkersUpdate {
@@ -292,7 +289,12 @@ export class DashboardSession {
     this.sentOverlaid = probe !== undefined;
     const d = reset || !this.sentRows ? undefined : diffWorkers(this.sentRows, rows);
     this.sentRows = rows;
-    return d ? update(false, [...d.added, ...d.changed], d.removed) : update(true, rows);
+    return d ? this.update(false, [...d.added, ...d.changed], d.removed) : this.update(true, rows);
+  }
+
+  /** A table update as it crosses to the webview: each row at its slot, the numbers in one typed array, changed text. */
+  private update(reset: boolean, upsert: readonly WorkerRow[], remove: readonly string[] = []): WorkersUpdate {
+    return this.slots.update(reset, upsert, remove);
   }
 
   /** The probe's state, and its values in the rows the webview already has (as a diff). */
@@ -301,7 +303,7 @@ export class DashboardSession {
     const last = this.sampler?.lastSample;
     const workers = last && this.tableSent
       ? this.overlaidUpdate(last.workerRows, false)
-      : update(false, []);
+      : this.update(false, []);
     this.sentMemoryFromProbe = this.memoryFromProbe;
     const status = this.sentMemoryFromProbe ? { ...this.probeFeed.status, memoryFromProbe: true } : this.probeFeed.status;
     this.post({ type: 'dashboard/probe', status, workers });

@@ -9,7 +9,7 @@ import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../
 import { DaskCluster, startDaskCluster } from '../integration/metrics/daskFixture';
 import { formatBytes, formatPercent } from '../../webviews/shared/format';
 import { contrast, openWebview, setTheme, useBrowserPages, ThemeName, waitForPost, WebviewUnderTest } from './webviewTestHost';
-import { fromWorkerColumns } from '../../src/shared/dashboard/workerColumns';
+import { DashboardPageRows } from '../support/dashboardPageRows';
 import type { WorkerRow } from '../../src/shared/dashboard/workerFields';
 
 const chromium = useBrowserPages();
@@ -265,9 +265,10 @@ test('a 5,000-worker table, scrolled to the middle, shows the rows in view with 
   let tick = 0;
   const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 5000, tick, baseTime: 1_800_000_000 }) };
   let last: HostMessage | undefined;
+  const page = new DashboardPageRows();
   const { w, session, flush } = await connectSession('dark', (post) => new DashboardSession(
     { id: 'huge', name: 'huge', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/' }) },
-    (m) => { if (m.type === 'dashboard/sample') last = m; post(m); }, { fetch: fakeSchedulerFetch(control), intervalMs: 3_600_000 }));
+    (m) => { page.see(m); if (m.type === 'dashboard/sample') last = m; post(m); }, { fetch: fakeSchedulerFetch(control), intervalMs: 3_600_000 }));
   try {
     await session.tick();
     await flush();
@@ -283,7 +284,7 @@ test('a 5,000-worker table, scrolled to the middle, shows the rows in view with 
       await session.tick();
       await flush();
       assert.ok(last?.type === 'dashboard/sample' && !last.workers.reset, 'an update carries a diff');
-      const sent = fromWorkerColumns(last.workers.upsert).find((r) => r.address === 'tcp://10.0.10.0:42500');
+      const sent = page.rows(last).find((r) => r.address === 'tcp://10.0.10.0:42500');
       assert.ok(sent, 'every worker changed this tick');
       const [textNow, title] = await memory();
       assert.equal(textNow, `${formatBytes(sent.memoryBytes)} / ${formatBytes(sent.memoryLimitBytes)}`);
@@ -304,6 +305,7 @@ test('paced updates (a third of the rows, numbers as Float64Arrays) reach their 
   const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 300, tick, baseTime: 1_800_000_000, heartbeatEvery: 3 }) };
   // What the host sent, applied as the table should: the latest row of each worker.
   const latest = new Map<string, WorkerRow>();
+  const page = new DashboardPageRows();
   let changed = 0;
   const { w, session, flush } = await connectSession('dark', (post) => new DashboardSession(
     { id: 'paced', name: 'paced', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/' }) },
@@ -311,7 +313,8 @@ test('paced updates (a third of the rows, numbers as Float64Arrays) reach their 
       if (m.type === 'dashboard/sample') {
         assert.ok(m.workers.upsert.cpuPercent instanceof Float64Array, 'the session sends typed columns');
         if (m.workers.reset) latest.clear();
-        const rows = fromWorkerColumns(m.workers.upsert);
+        page.see(m);
+        const rows = page.rows(m);
         for (const r of rows) latest.set(r.address, r);
         changed = rows.length;
       }

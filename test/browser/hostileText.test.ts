@@ -11,7 +11,7 @@ import { isReviewHostMessage, type ReviewHostMessage } from '../../src/shared/pr
 import { WORKER_FIELDS, WORKER_FIELD_NAMES } from '../../src/shared/dashboard/workerFields';
 import { SERIES_KEYS } from '../../src/shared/dashboard/sampleSeries';
 import { openWebview, useBrowserPages, waitForPost, type WebviewUnderTest } from './webviewTestHost';
-import { toWorkerColumns } from '../../src/shared/dashboard/workerColumns';
+import { WorkerSlotsSender } from '../../src/shared/dashboard/workerSlots';
 
 const chromium = useBrowserPages();
 const { skip, artifacts: ARTIFACTS } = chromium;
@@ -42,7 +42,7 @@ const BARS: TaskBar[] = TEXTS.map((prefix, i) => ({
 const DASHBOARD: HostMessage[] = [
   { type: 'dashboard/init', cluster: { id: 'dask:hostile', name: `${TEN_THOUSAND} invoice\u202Efdp.exe`, dashboardUrl: 'http://sched.test:8787/', canScale: true, canAdapt: true },
     series: { time: [], values: Object.fromEntries(SERIES_KEYS.map((k) => [k, []])) } as never },
-  { type: 'dashboard/sample', summary: SUMMARY, workers: { reset: true, upsert: toWorkerColumns(WORKERS), remove: [] } },
+  { type: 'dashboard/sample', summary: SUMMARY, workers: new WorkerSlotsSender().update(true, WORKERS) },
   { type: 'dashboard/taskStream', state: 'live', since: NOW - 10_000, bars: BARS },
   { type: 'dashboard/plots', plots: Object.fromEntries(TEXTS.map((t) => [`Task Stream ${t}`, 'about:blank'])), fullDashboard: true },
   { type: 'dashboard/state', state: 'unreachable', message: TEXTS.join(' ') },

@@ -4,10 +4,11 @@ import themeCss from '../shared/theme.css';
 import { Chart } from '../shared/charts';
 import { formatBytes, formatPercent } from '../shared/format';
 import { connect, injectStyles } from '../shared/hostBridge';
-import { isHostMessage, type ClusterInfo, type HostMessage, type KernelProbeStatus, type SamplerState, type SampleSummary, type WebviewMessage } from '../../src/shared/protocol/panels';
+import { isHostMessage, type ClusterInfo, type HostMessage, type KernelProbeStatus, type SamplerState, type SampleSummary, type WebviewMessage, type WorkersUpdate } from '../../src/shared/protocol/panels';
 import type { RequestOutcome } from '../../src/shared/protocol/requests';
 import { CHARTED_TASK_STATES as TASK_STATES, SampleSeries } from '../../src/shared/dashboard/sampleSeries';
 import { WorkersTable } from './workersTable';
+import { WorkerSlotsReceiver } from '../../src/shared/dashboard/workerSlots';
 import { cpuBars } from './cpuBars';
 import { BarList } from './barList';
 import { decodeResourceId } from '../../src/shared/resourceIds';
@@ -105,6 +106,8 @@ plotsBox.appendChild(el('p', { class: 'muted' }, 'Checking whether the scheduler
 
 app.appendChild(el('h2', {}, 'Workers'));
 const table = new WorkersTable(app);
+/** The rows the host sent, by slot: updates carry only the text that changed (workerSlots.ts). */
+const slots = new WorkerSlotsReceiver();
 
 // One selected worker, highlighted in the table and in every per-worker chart; a second click clears it.
 function select(address: string): void {
@@ -153,7 +156,7 @@ function onMessage(m: HostMessage): void {
     case 'dashboard/sample':
       lastSummary = m.summary;
       store.add(m.summary);
-      table.apply(m.workers, m.summary.time);
+      applyWorkers(m.workers, m.summary.time);
       scheduleRender();
       break;
     case 'dashboard/state':
@@ -166,7 +169,7 @@ function onMessage(m: HostMessage): void {
       break;
     case 'dashboard/probe':
       probeStatus = m.status;
-      table.apply(m.workers, lastSummary?.time ?? Date.now());
+      applyWorkers(m.workers, lastSummary?.time ?? Date.now());
       scheduleRender();
       break;
     case 'dashboard/gap':
@@ -188,6 +191,14 @@ function onMessage(m: HostMessage): void {
     default:
       break;
   }
+}
+
+/** The rows an update adds or changes, read against the rows each slot holds, into the table. */
+function applyWorkers(update: WorkersUpdate, now: number): void {
+  const received = slots.apply(update);
+  // Only a host bug sends an update that does not fit what is held: the table keeps its rows until the next reset.
+  if (received) table.apply(received, now);
+  else console.warn('dashboard: a workers update did not fit the rows held; ignored');
 }
 
 /** Renders on the next frame, so a burst of samples costs one paint. */

@@ -1,6 +1,6 @@
 // The sortable workers table, virtualized: only the rows in view exist in the DOM, so 1,000 workers cost what ~40 do.
-import type { WorkerRow, WorkersUpdate } from '../../src/shared/protocol/panels';
-import { fromWorkerColumns } from '../../src/shared/dashboard/workerColumns';
+import type { WorkerRow } from '../../src/shared/protocol/panels';
+import type { ReceivedWorkers } from '../../src/shared/dashboard/workerSlots';
 import { formatAgo, formatBytes, formatPercent } from '../shared/format';
 import { setText, setTitle } from '../shared/dom';
 
@@ -99,16 +99,16 @@ export class WorkersTable {
     return this.rows.size;
   }
 
-  apply(update: WorkersUpdate, now: number): void {
+  apply(update: ReceivedWorkers, now: number): void {
     this.now = now;
     const size = this.rows.size;
     if (update.reset) this.rows.clear();
-    for (const address of update.remove) this.rows.delete(address);
-    const upsert = fromWorkerColumns(update.upsert);
+    for (const address of update.removed) this.rows.delete(address);
+    const upsert = update.rows;
     for (const row of upsert) this.rows.set(row.address, row);
     // Sorted by a field that never changes (name, address) and the same workers: the order stands, only the changed
     // rows are put in their places (a few hundred of 5,000 per update as Dask paces heartbeats).
-    const same = !update.reset && update.remove.length === 0 && this.rows.size === size;
+    const same = !update.reset && update.removed.length === 0 && this.rows.size === size;
     if (same && (this.sortKey === 'name' || this.sortKey === 'address')) {
       for (const row of upsert) this.sorted[this.position.get(row.address)!] = row;
     } else this.sort();

@@ -10,6 +10,7 @@ import type { Logger } from '../../core/log';
 import type { WorkerRow } from '../../shared/dashboard/workerFields';
 import type { WorkerDiff } from './workerDiff';
 import { fromWorkerColumns } from '../../shared/dashboard/workerColumns';
+import { readSlotColumns } from '../../shared/dashboard/workerSlots';
 import { IdentityRejected, type IdentityRows, type IdentityThreadHttp, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
 
 /** Where the bundle puts the thread (esbuild.mjs): next to dist/extension.js and dist/cli.js. */
@@ -136,18 +137,19 @@ export class IdentityOffThread {
     if (this.pending.size === 0) this.worker?.unref();
     if (!reply.ok) return p.reject('error' in reply ? pangeoErrorFromFields(reply.error) : new IdentityRejected(reply.rejected, reply.url));
     // Applied even when nobody waits any more (a cancelled tick): `held` must match what the thread thinks we hold.
-    const changed = fromWorkerColumns(reply.changed);
     const from = this.held;
     let rows: WorkerRow[];
     let diff: WorkerDiff;
-    if (!reply.order) {
-      // The same workers in the same order: only the changed rows are replaced, by index.
-      const at = reply.changedAt ?? [];
-      if (at.length !== changed.length || at.some((i) => !(i >= 0 && i < from.length))) return this.fail('it sent rows for positions it does not hold', true, p);
+    if ('at' in reply) {
+      // The same workers in the same order: only the changed rows are replaced, by index, their unchanged text kept.
+      const at = reply.at.slot;
+      const changed = at.every((i) => i < from.length) ? readSlotColumns(reply.at, from) : undefined;
+      if (!changed) return this.fail('it sent rows for positions it does not hold', true, p);
       rows = from.slice();
       for (let k = 0; k < at.length; k++) rows[at[k]!] = changed[k]!;
       diff = { added: [], removed: [], changed };
     } else {
+      const changed = fromWorkerColumns(reply.changed);
       const before = new Map(from.map((row) => [row.address, row]));
       const fresh = new Map(changed.map((row) => [row.address, row]));
       rows = [];

@@ -4,6 +4,7 @@
 import { readIdentity, type SchedulerIdentity } from '../../dask/scheduler/schedulerPayloads';
 import { WORKER_FIELD_NAMES, type WorkerRow } from '../../shared/dashboard/workerFields';
 import { toWorkerColumns, type WorkerColumns } from '../../shared/dashboard/workerColumns';
+import type { SlotColumns } from '../../shared/dashboard/workerSlots';
 import { workerRows, type RowContext } from '../../dask/scheduler/workerRows';
 import { UnmanagedHistory } from '../../dask/scheduler/workerMemorySplit';
 import type { WorkerDiff } from './workerDiff';
@@ -86,14 +87,16 @@ export type IdentityThreadRequest =
   | { abort: number };
 
 /**
- * `changed`: only the rows whose values changed since the last reply (new workers included), one array per declared
- * field (WORKER_FIELDS): at 1,000 workers Dask paces heartbeats to ~6 s, so most rows of a 2 s poll do not cross at all,
- * and a few long arrays cost the receiving thread ~4× less than as many small objects. `order`: every worker's address
- * in identity.json's order, sent only when the workers or their order changed; otherwise (`order` undefined)
- * `changedAt` gives each changed row's index, so the host thread builds no map of 5,000 addresses per poll.
+ * Only the rows whose values changed since the last reply cross (new workers included): at 1,000 workers Dask paces
+ * heartbeats to ~6 s, so most rows of a 2 s poll do not cross at all, and a few long arrays cost the receiving thread
+ * ~4× less than as many small objects. The same workers in the same order: `at`, each changed row at its index
+ * (its slot) in the last reply's rows, with only the text that changed (workerSlots.ts), so the host thread builds no
+ * map of 5,000 addresses and copies no unchanged strings per poll. Otherwise `order`, every worker's address in
+ * identity.json's order, and `changed`, the changed rows whole, one array per declared field (WORKER_FIELDS).
  */
 export type IdentityThreadReply =
-  | { seq: number; ok: true; head: IdentityHead; order?: string[]; changedAt?: number[]; changed: RowColumns }
+  | { seq: number; ok: true; head: IdentityHead; at: SlotColumns<Float64Array> }
+  | { seq: number; ok: true; head: IdentityHead; order: string[]; changed: RowColumns }
   | { seq: number; ok: false; rejected: string; url?: string }
   /** The thread's fetch failed with this typed error (rebuilt with pangeoErrorFromFields). */
   | { seq: number; ok: false; error: PangeoErrorFields };
@@ -106,9 +109,11 @@ export function toColumns(rows: readonly WorkerRow[]): RowColumns {
 }
 
 /** The buffers of the numeric columns, to move them with the message instead of copying. */
-export function columnBuffers(columns: RowColumns): ArrayBuffer[] {
-  return WORKER_FIELD_NAMES.flatMap((f) => {
-    const column = columns[f];
-    return column instanceof Float64Array && column.buffer instanceof ArrayBuffer ? [column.buffer] : [];
-  });
+export function columnBuffers(columns: RowColumns | SlotColumns<Float64Array>): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const f of ['slot', ...WORKER_FIELD_NAMES] as const) {
+    const column = (columns as Partial<Record<typeof f, unknown>>)[f];
+    if (column instanceof Float64Array && column.buffer instanceof ArrayBuffer) buffers.add(column.buffer);
+  }
+  return [...buffers];
 }

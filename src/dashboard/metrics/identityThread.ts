@@ -7,6 +7,7 @@ import { SchedulerHttp } from '../../dask/scheduler/schedulerHttp';
 import type { WorkerRow } from '../../shared/dashboard/workerFields';
 import { columnBuffers, IdentityRejected, IdentityRowsReader, toColumns, type IdentityThreadHttp, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
 import { sameRow } from './workerDiff';
+import { slotColumns } from '../../shared/dashboard/workerSlots';
 
 const reader = new IdentityRowsReader();
 /** The rows of the last reply, in order (the host thread holds rows equal to these). */
@@ -49,7 +50,7 @@ function reply(seq: number, bytes: Uint8Array, at: number, url?: string): void {
     if (rows.length === sent.length && rows.every((row, i) => row.address === sent[i]!.address)) {
       const changedAt: number[] = [];
       for (let i = 0; i < rows.length; i++) if (!sameRow(sent[i]!, rows[i]!)) changedAt.push(i);
-      reply = { seq, ok: true, head, changedAt, changed: toColumns(changedAt.map((i) => rows[i]!)) };
+      reply = { seq, ok: true, head, at: slotColumns(changedAt.map((i) => rows[i]!), changedAt, sent) };
     } else {
       const before = new Map(sent.map((row) => [row.address, row]));
       const changed = rows.filter((row) => {
@@ -63,5 +64,5 @@ function reply(seq: number, bytes: Uint8Array, at: number, url?: string): void {
     if (!(e instanceof IdentityRejected)) throw e;
     reply = { seq, ok: false, rejected: e.message, ...(url ? { url } : {}) };
   }
-  parentPort!.postMessage(reply, reply.ok ? columnBuffers(reply.changed) : []);
+  parentPort!.postMessage(reply, reply.ok ? columnBuffers('at' in reply ? reply.at : reply.changed) : []);
 }

@@ -1,16 +1,10 @@
-// Worker rows as columns, one array per declared field (WORKER_FIELDS): how rows cross a boundary. To the webview the
-// numeric columns go as Float64Array views of one buffer (packedWorkerColumns): the editor's webview.postMessage sends
-// a typed array's bytes beside the message's JSON (VS Code ≥ 1.57: serializeWebviewMessage), so 5,000 rows cost the
-// extension host a copy of ~0.7 MB instead of writing ~0.5 MB of number text, and the page reads no number text either.
-// As plain JSON (tests, older editors) columns are ~3× smaller than rows as objects; from the identity thread, numbers
-// go as Float64Arrays too (moved, not copied).
+// Worker rows as columns, one array per declared field (WORKER_FIELDS): how rows cross from the identity thread (numbers
+// as Float64Arrays, moved, not copied; a few long arrays cost the receiving thread ~4× less than as many small
+// objects). To the webview they cross at slots with only the text that changed (workerSlots.ts).
 import { WORKER_FIELD_NAMES, WORKER_FIELDS, type WorkerField, type WorkerRow } from './workerFields';
 
 /** One array per field; `N` is how a numeric column is held (number[] in JSON, Float64Array between threads). */
 export type WorkerColumns<N extends ArrayLike<number> = readonly number[]> = { readonly [K in WorkerField]: WorkerRow[K] extends number ? N : readonly string[] };
-
-/** Columns as they reach the webview: numbers as a typed array (the editor's postMessage) or an array (JSON). */
-export type WireColumns = WorkerColumns<readonly number[] | Float64Array>;
 
 /** The fields that hold numbers. */
 export type NumericWorkerField = { [K in WorkerField]: WorkerRow[K] extends number ? K : never }[WorkerField];
@@ -50,27 +44,6 @@ export function toWorkerColumns(rows: readonly WorkerRow[], numbers: (length: nu
 }
 
 /**
- * The rows as columns for the webview: every numeric column a Float64Array view of one buffer, so the editor sends one
- * block of bytes (its serializer copies each distinct ArrayBuffer once) and the page gets typed arrays back.
- */
-export function packedWorkerColumns(rows: readonly WorkerRow[]): WorkerColumns<Float64Array> {
-  const n = rows.length;
-  const block = new Float64Array(NUMERIC_WORKER_FIELDS.length * n);
-  let next = 0;
-  return toWorkerColumns(rows, () => block.subarray(n * next, n * ++next));
-}
-
-/** Columns without rows. */
-export function noWorkerColumns(): WorkerColumns<number[]> {
-  return toWorkerColumns([]);
-}
-
-/** How many rows the columns hold. */
-export function columnRows(c: WorkerColumns<ArrayLike<number>>): number {
-  return c.address.length;
-}
-
-/**
  * The rows back, each one object literal typed as WorkerRow (the compiler wants every declared field here): ~6× faster
  * at 5,000 rows than filling rows field by field with computed keys, and every row gets one hidden class.
  */
@@ -88,36 +61,4 @@ export function fromWorkerColumns(c: WorkerColumns<ArrayLike<number>>): WorkerRo
     };
   }
   return rows;
-}
-
-/**
- * Whether `v` is columns as they reach the webview: every declared field an array of one length, of strings or finite
- * numbers by its kind (numbers as an array or a Float64Array). One tight loop per column (5,000 rows checked in well
- * under a millisecond).
- */
-export function isWorkerColumns(v: unknown): v is WireColumns {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const c = v as Record<string, unknown>;
-  const first = c.address;
-  if (!Array.isArray(first)) return false;
-  const n = first.length;
-  for (const f of WORKER_FIELD_NAMES) {
-    const column = c[f];
-    if (WORKER_FIELDS[f] === 'number') {
-      if (column instanceof Float64Array) {
-        if (column.length !== n) return false;
-        for (let i = 0; i < n; i++) if (!Number.isFinite(column[i])) return false;
-        continue;
-      }
-      if (!Array.isArray(column) || column.length !== n) return false;
-      for (let i = 0; i < n; i++) {
-        const x: unknown = column[i];
-        if (typeof x !== 'number' || !Number.isFinite(x)) return false;
-      }
-    } else {
-      if (!Array.isArray(column) || column.length !== n) return false;
-      for (let i = 0; i < n; i++) if (typeof column[i] !== 'string') return false;
-    }
-  }
-  return true;
 }

@@ -6,7 +6,8 @@ import type { KernelProbeStatus, SamplerState } from '../dashboard/feedStatus';
 import { SERIES_KEYS, type SeriesSnapshot } from '../dashboard/sampleSeries';
 import type { SampleSummary } from '../dashboard/sampleSummary';
 import type { WorkerRow } from '../dashboard/workerFields';
-import { isWorkerColumns, type WireColumns, type WorkerColumns } from '../dashboard/workerColumns';
+import type { WorkerColumns } from '../dashboard/workerColumns';
+import { isWorkerSlotsUpdate, type WorkerSlotsUpdate } from '../dashboard/workerSlots';
 import type { CostSnapshot } from '../cost/costSnapshot';
 import type { ResultMessage } from './requests';
 import { arrayOf, Check, isBool, isFiniteNum, isObj, isStr, isWholeNum, nullable, oneOf, optional, recordOf, shape } from '../validate';
@@ -25,15 +26,10 @@ export interface ClusterInfo {
 
 
 /**
- * reset: replace the whole table with upsert; otherwise add/replace upsert rows and drop `remove` addresses. The rows
- * travel as columns, the numeric ones as typed arrays (workerColumns.ts: no number text to write on the host or to
- * parse in the page).
+ * The workers table's changes, against the rows the webview holds (workerSlots.ts): each worker at its slot, the
+ * numbers as typed arrays (no number text to write on the host or to parse in the page), text only where it changed.
  */
-export interface WorkersUpdate {
-  reset: boolean;
-  upsert: WireColumns;
-  remove: string[];
-}
+export type WorkersUpdate = WorkerSlotsUpdate;
 
 /** The cluster's adaptive bounds as its provider knows them (a null bound: adaptive, but that bound is unknown). */
 export interface AdaptiveBounds {
@@ -103,7 +99,7 @@ const summaryChecks: Record<keyof SampleSummary, Check> = {
   tasks: isTaskCounts, clients: isFiniteNum, metricsAvailable: isBool, prefixes: prefixRows(shape(progressChecks)), prefixTimes: prefixRows(shape(timingChecks)),
 };
 const isSummary = shape(summaryChecks);
-const isWorkersUpdate = shape({ reset: isBool, upsert: isWorkerColumns, remove: arrayOf(isStr) });
+const isWorkersUpdate = isWorkerSlotsUpdate;
 const isRate = shape({
   usdPerHour: isFiniteNum, asOf: isStr, source: isStr, warnings: arrayOf(isStr), unpriced: optional(isBool),
   lines: arrayOf(shape({ what: isStr, count: isFiniteNum, unitUsdPerHour: isFiniteNum, basis: oneOf('instance', 'cores-memory', 'free', 'profile') })),

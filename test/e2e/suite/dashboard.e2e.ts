@@ -52,8 +52,9 @@ suite('dashboard', () => {
 
       assert.equal((await ui({ kind: 'webviewText', selector: '[data-testid="cluster-name"]', match: `^${name}$` }))?.trim(), name);
       assert.equal((await workersCard(1))?.trim(), '1');
-      // The table's row for that worker, its numbers from the sample's typed columns (webview.postMessage sends a
-      // Float64Array's bytes and the page gets a Float64Array back; anything else the page's check would refuse).
+      // The table's row for that worker: its address sent once for its slot, its numbers (and slot) from the sample's
+      // typed columns (webview.postMessage sends a Float64Array's bytes and the page gets a Float64Array back; anything
+      // else the page's check would refuse).
       const [worker] = await schedulerWorkerThreads(cluster.dashboardUrl!);
       const threads = await ui({ kind: 'webviewText', selector: `tbody tr[data-address="${worker!.address}"] td[data-col="threads"]`, match: `^${worker!.nthreads}$` }, 45_000);
       assert.equal(threads?.trim(), String(worker!.nthreads), 'the table shows the worker\'s threads');

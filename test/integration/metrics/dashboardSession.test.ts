@@ -10,7 +10,7 @@ import { DashboardSession } from '../../../src/dashboard/dashboardSession';
 import { isHostMessage, type HostMessage, type PrefixProgress } from '../../../src/shared/protocol/panels';
 import { DaskCluster, startDaskCluster } from './daskFixture';
 import { sleep } from '../../support/processes';
-import { fromWorkerColumns } from '../../../src/shared/dashboard/workerColumns';
+import { DashboardPageRows } from '../../support/dashboardPageRows';
 
 const skip = existsSync('/usr/bin/dask') ? false : '/usr/bin/dask is not installed (apt-get install python3-distributed)';
 let cluster: DaskCluster;
@@ -30,8 +30,9 @@ after(async () => {
 
 test('DashboardSession: progress by task group moves and finishes on a real computation; task stream bars arrive', { skip, timeout: 180_000 }, async () => {
   const posted: HostMessage[] = [];
+  const page = new DashboardPageRows();
   const session = new DashboardSession({ id: 'local:int', name: 'int', connection: async () => ({ dashboardUrl: `${cluster.dashboardUrl}status` }) },
-    (m) => posted.push(m), { intervalMs: 3_600_000 });
+    (m) => { page.see(m); posted.push(m); }, { intervalMs: 3_600_000 });
   const client = spawn('/usr/bin/python3', ['-c', [
     'import sys, time', 'from distributed import Client',
     'def dashstep(x):\n    time.sleep(0.15)\n    return x + 1',
@@ -60,7 +61,7 @@ test('DashboardSession: progress by task group moves and finishes on a real comp
       if (sample) {
         assert.equal(sample.summary.prefixes.missing, undefined, sample.summary.prefixes.missing);
         history.push(Object.fromEntries(sample.summary.prefixes.rows.filter((p) => p.prefix in EXPECTED).map((p) => [p.prefix, p])));
-        if (fromWorkerColumns(sample.workers.upsert).some((r) => r.executing > 0)) sawRunning = true;
+        if (page.rows(sample).some((r) => r.executing > 0)) sawRunning = true;
       }
       const last = history.at(-1) ?? {};
       const done = Object.keys(EXPECTED).every((k) => last[k] && last[k].waiting === 0 && last[k].processing === 0 && last[k].memory + last[k].released === EXPECTED[k as keyof typeof EXPECTED]);

@@ -14,7 +14,7 @@ import type { ProbeKernel } from '../../../src/dashboard/kernelProbeFeed';
 import { startProbeSibling } from '../../../src/kernels/probeSibling';
 import { readSchedulerProbe, schedulerProbeCode } from '../../../src/dask/scheduler/schedulerProbe';
 import { isHostMessage, type HostMessage, type WorkerRow } from '../../../src/shared/protocol/panels';
-import { fromWorkerColumns } from '../../../src/shared/dashboard/workerColumns';
+import { DashboardPageRows } from '../../support/dashboardPageRows';
 
 const skip = daskAvailable() ? false : 'needs python3-distributed for the kernel and the scheduler';
 const USER = 'alice';
@@ -71,8 +71,9 @@ describe('kernel probe through a real ipykernel with a real Dask client', { skip
 
   test('occupancy > 0 and executing keys reach the worker rows while tasks run; namespace and execution count untouched', async (t) => {
     const posted: HostMessage[] = [];
+    const page = new DashboardPageRows();
     const session = new DashboardSession({ id: 'local:probe', name: 'probe', connection: async () => ({ dashboardUrl: dask.dashboardUrl }) },
-      (m) => posted.push(m), { intervalMs: 60_000, probeIntervalMs: 60_000, probeKernels: async () => [probeKernel] });
+      (m) => { page.see(m); posted.push(m); }, { intervalMs: 60_000, probeIntervalMs: 60_000, probeKernels: async () => [probeKernel] });
     t.after(() => session.dispose());
     await session.receive({ type: 'ready', view: 'dashboard' });
     session.setVisible(true);
@@ -88,7 +89,7 @@ describe('kernel probe through a real ipykernel with a real Dask client', { skip
       const last = posted.filter((m) => m.type === 'dashboard/probe').at(-1);
       assert.ok(last, 'the probe posts its state');
       assert.equal(last.status.state, 'live', last.status.message);
-      for (const r of fromWorkerColumns(last.workers.upsert)) rows = [...rows.filter((x) => x.address !== r.address), r];
+      for (const r of page.rows(last)) rows = [...rows.filter((x) => x.address !== r.address), r];
       if (rows.length === 2 && rows.every((r) => r.occupancySeconds > 0 && r.currentWork.startsWith('slow_square'))) break;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -126,8 +127,9 @@ describe('kernel probe through a real ipykernel with a real Dask client', { skip
       },
     };
     const posted: HostMessage[] = [];
+    const page = new DashboardPageRows();
     const session = new DashboardSession({ id: 'local:probe2', name: 'probe2', connection: async () => ({ dashboardUrl: dask.dashboardUrl }) },
-      (m) => posted.push(m), { intervalMs: 60_000, probeIntervalMs: 60_000, probeKernels: async () => [counting] });
+      (m) => { page.see(m); posted.push(m); }, { intervalMs: 60_000, probeIntervalMs: 60_000, probeKernels: async () => [counting] });
     try {
       await session.receive({ type: 'ready', view: 'dashboard' });
       session.setVisible(true);
@@ -145,7 +147,7 @@ describe('kernel probe through a real ipykernel with a real Dask client', { skip
       while (Date.now() < deadline) {
         await session.kernelProbe!.tick();
         const last = posted.filter((m) => m.type === 'dashboard/probe').at(-1)!;
-        for (const r of fromWorkerColumns(last.workers.upsert)) rows = [...rows.filter((x) => x.address !== r.address), r];
+        for (const r of page.rows(last)) rows = [...rows.filter((x) => x.address !== r.address), r];
         if (last.status.state === 'live' && rows.length === 2 && rows.every((r) => r.occupancySeconds > 0 && r.currentWork.startsWith('slow_square'))) break;
         await new Promise((r) => setTimeout(r, 200));
       }

@@ -12,7 +12,7 @@ import { SampleSeries, SERIES_KEYS } from '../../../src/shared/dashboard/sampleS
 import { summarize, SUMMARY_FIELDS } from '../../../src/shared/dashboard/sampleSummary';
 import { isHostMessage } from '../../../src/shared/protocol/panels';
 import { syntheticPayloads } from './syntheticScheduler';
-import { toWorkerColumns } from '../../../src/shared/dashboard/workerColumns';
+import { WorkerSlotsReceiver, WorkerSlotsSender } from '../../../src/shared/dashboard/workerSlots';
 
 const rows = () => workerRows(readIdentity(syntheticPayloads({ workers: 2 }).identity));
 
@@ -27,10 +27,15 @@ test('a change in any declared worker field reaches the webview diff, and the pr
     assert.deepEqual(diff.changed.map((r) => r.address), [changed.address], `a change of ${field} is sent`);
     assert.equal(sameRow(before[1]!, changed), false, field);
     // The webview's check wants the field, with its declared kind.
-    const sample = { type: 'dashboard/sample', summary: summarize(buildSample(1, readCounts(syntheticPayloads({ workers: 2 }).counts), readIdentity(syntheticPayloads({ workers: 2 }).identity))), workers: { reset: false, upsert: toWorkerColumns([changed]), remove: [] } };
+    const sample = { type: 'dashboard/sample', summary: summarize(buildSample(1, readCounts(syntheticPayloads({ workers: 2 }).counts), readIdentity(syntheticPayloads({ workers: 2 }).identity))), workers: new WorkerSlotsSender().update(true, [changed]) };
     assert.ok(isHostMessage(sample), field);
-    const { [field]: _dropped, ...without } = toWorkerColumns([changed]);
-    assert.equal(isHostMessage({ ...sample, workers: { reset: false, upsert: without, remove: [] } }), false, `rows without ${field} are refused`);
+    // And reads it back in the page.
+    assert.deepEqual(new WorkerSlotsReceiver().apply(structuredClone(sample.workers))?.rows, [changed], field);
+    const upsert = sample.workers.upsert as unknown as Record<string, unknown> & { text: Record<string, unknown> };
+    const { [field]: _number, ...numbersWithout } = upsert;
+    const { [field]: _text, ...textWithout } = upsert.text;
+    const dropped = field in upsert ? numbersWithout : { ...upsert, text: textWithout };
+    assert.equal(isHostMessage({ ...sample, workers: { reset: true, upsert: dropped, remove: [] } }), false, `rows without ${field} are refused`);
   }
 });
 

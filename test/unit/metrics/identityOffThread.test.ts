@@ -9,6 +9,9 @@ import { isPangeoError } from '../../../src/core/http/errors';
 import type { Logger } from '../../../src/core/log';
 import { fakeSchedulerFetch, type FakeSchedulerControl, syntheticPayloads } from './syntheticScheduler';
 import { identityThreadScript } from './identityThreadBundle';
+import type { Worker } from 'node:worker_threads';
+import type { IdentityThreadReply } from '../../../src/dashboard/metrics/identityRows';
+import { TEXT_WORKER_FIELDS } from '../../../src/shared/dashboard/workerSlots';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pangeo-identity-thread-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -92,6 +95,33 @@ test('with the same workers in the same order, only the changed rows cross, by i
     if (!changed.has(row)) assert.equal(row, first.rows[i], `row ${i} did not change: the same object`);
     else assert.notDeepEqual(row, first.rows[i]);
   });
+});
+
+test('from the thread, a changed row\'s unchanged text does not cross again; changed text does, for that row', async () => {
+  const t = new IdentityOffThread(await identityThreadScript());
+  after(() => t.dispose());
+  const identity = (tick: number, rename?: string) => {
+    const body = syntheticPayloads({ workers: 30, tick, baseTime: 1_800_000_000 }).identity as { workers: Record<string, { name: string; status: string }> };
+    const third = Object.values(body.workers)[3]!;
+    if (rename) [third.name, third.status] = [rename, 'paused'];
+    return new TextEncoder().encode(JSON.stringify(body));
+  };
+  const first = await t.read(identity(0), 0);
+  // What the thread sends, as the host thread receives it.
+  const replies: IdentityThreadReply[] = [];
+  (t as unknown as { worker: Worker }).worker.on('message', (r: IdentityThreadReply) => replies.push(r));
+  const second = await t.read(identity(1), 0);
+  const quiet = replies.at(-1)!;
+  assert.ok(quiet.ok && 'at' in quiet, 'the same workers in the same order');
+  assert.equal(quiet.at.slot.length, 30, 'every worker changed');
+  for (const f of TEXT_WORKER_FIELDS) assert.deepEqual(quiet.at.text[f], { at: [], value: [] }, `${f} is not sent again`);
+  assert.deepEqual(second.rows.map((r) => [r.address, r.name, r.status]), first.rows.map((r) => [r.address, r.name, r.status]));
+  const third = await t.read(identity(2, 'renamed ⟨w3⟩'), 0);
+  const renamed = replies.at(-1)!;
+  assert.ok(renamed.ok && 'at' in renamed);
+  assert.deepEqual([renamed.at.text.name, renamed.at.text.status], [{ at: [3], value: ['renamed ⟨w3⟩'] }, { at: [3], value: ['paused'] }]);
+  assert.deepEqual(renamed.at.text.address, { at: [], value: [] });
+  assert.deepEqual([third.rows[3]!.name, third.rows[3]!.status, third.rows[4]!.name], ['renamed ⟨w3⟩', 'paused', first.rows[4]!.name]);
 });
 
 test('the thread starts only from the size given, and not at all when turned off', async () => {

@@ -5,7 +5,8 @@ import type { HostMessage } from '../../../src/shared/protocol/panels';
 import { isHostMessage } from '../../../src/shared/protocol/panels';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../metrics/syntheticScheduler';
 import { settle } from '../../support/mockClock';
-import { fromWorkerColumns, NUMERIC_WORKER_FIELDS } from '../../../src/shared/dashboard/workerColumns';
+import { NUMERIC_WORKER_FIELDS } from '../../../src/shared/dashboard/workerColumns';
+import { WorkerSlotsReceiver } from '../../../src/shared/dashboard/workerSlots';
 
 function setup(opts: { scale?: boolean } = {}) {
   let workers = 3;
@@ -34,7 +35,7 @@ test('session: nothing is posted before ready; ready gets init then samples (ful
   assert.equal(init.series.values.workers.length, 1, 'history from before ready is sent');
   const firstSample = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
   assert.equal(firstSample.workers.reset, true);
-  assert.equal(fromWorkerColumns(firstSample.workers.upsert).length, 3);
+  assert.equal(firstSample.workers.upsert.slot.length, 3);
   setWorkers(2);
   posted.length = 0;
   await session.tick();
@@ -53,13 +54,57 @@ test('session: a sample\'s numbers cross as one typed array (webview.postMessage
   await session.tick();
   const sample = posted.filter((m) => m.type === 'dashboard/sample').at(-1) as Extract<HostMessage, { type: 'dashboard/sample' }>;
   const upsert = sample.workers.upsert;
-  assert.equal(fromWorkerColumns(upsert).length, 3);
-  for (const f of NUMERIC_WORKER_FIELDS) assert.ok(upsert[f] instanceof Float64Array, `${f} is a Float64Array`);
-  assert.equal(new Set(NUMERIC_WORKER_FIELDS.map((f) => (upsert[f] as Float64Array).buffer)).size, 1, 'in one buffer');
+  assert.equal(upsert.slot.length, 3);
+  for (const f of [...NUMERIC_WORKER_FIELDS, 'slot'] as const) assert.ok(upsert[f] instanceof Float64Array, `${f} is a Float64Array`);
+  assert.equal(new Set([...NUMERIC_WORKER_FIELDS, 'slot' as const].map((f) => (upsert[f] as Float64Array).buffer)).size, 1, 'in one buffer');
   // What the editor writes as JSON beside the buffer: no numeric column in it.
   const json = JSON.stringify(sample, (_k, v: unknown) => (ArrayBuffer.isView(v) ? { buffer: 0 } : v));
   assert.ok(!json.includes('"memoryBytes":['), json.slice(0, 200));
   assert.ok(isHostMessage(structuredClone(sample)), 'the page accepts it as the editor delivers it');
+  await settle();
+});
+
+test('session: text crosses once per worker (names, addresses, status stay in the page), and the page reads back the sampler\'s rows', async (t) => {
+  const { session, posted, setWorkers } = setup();
+  t.after(() => session.dispose());
+  await session.receive({ type: 'ready', view: 'dashboard' });
+  const page = new WorkerSlotsReceiver();
+  const samples = () => posted.filter((m): m is Extract<HostMessage, { type: 'dashboard/sample' }> => m.type === 'dashboard/sample');
+  const read = (m: Extract<HostMessage, { type: 'dashboard/sample' }>) => {
+    assert.ok(isHostMessage(structuredClone(m)));
+    return page.apply(structuredClone(m).workers);
+  };
+  await session.tick();
+  await session.tick();
+  const [first, second] = samples();
+  assert.ok(first && second);
+  assert.equal(first.workers.upsert.text.name.value.length, 3, 'the first sample names every worker');
+  assert.ok(read(first));
+  // Every worker changed (a new tick's numbers), none of their text did.
+  assert.equal(second.workers.upsert.slot.length, 3);
+  for (const f of ['address', 'name', 'status', 'memoryColor'] as const) assert.deepEqual(second.workers.upsert.text[f].value, [], `${f} is not sent again`);
+  assert.ok(read(second));
+  const sampler = (session as unknown as { sampler: { lastSample: { workerRows: unknown[] } } }).sampler;
+  const byAddress = (rows: readonly { address: string }[]) => [...rows].sort((a, b) => a.address.localeCompare(b.address));
+  assert.deepEqual(byAddress(page.rows()), byAddress(sampler.lastSample.workerRows as { address: string }[]));
+  // A worker leaves and a new one joins: its slot is reused, and only the newcomer's text crosses.
+  setWorkers(2);
+  await session.tick();
+  setWorkers(3);
+  await session.tick();
+  const [, , shrink, grow] = samples();
+  assert.equal(shrink!.workers.remove.length, 1);
+  assert.ok(read(shrink!));
+  assert.deepEqual(grow!.workers.upsert.slot.length, 3);
+  assert.deepEqual(grow!.workers.upsert.text.address.value, ['tcp://10.0.0.2:40002'], 'only the new worker\'s address');
+  assert.deepEqual([...grow!.workers.upsert.slot].filter((_s, k) => grow!.workers.upsert.text.address.at.includes(k)), [shrink!.workers.remove[0]], 'in the freed slot');
+  assert.ok(read(grow!));
+  assert.deepEqual(byAddress(page.rows()), byAddress(sampler.lastSample.workerRows as { address: string }[]));
+  // A reloaded page says ready again: it gets every row and all their text.
+  await session.receive({ type: 'ready', view: 'dashboard' });
+  const reset = samples().at(-1)!;
+  assert.equal(reset.workers.reset, true);
+  assert.equal(reset.workers.upsert.text.name.value.length, 3);
   await settle();
 });
 

@@ -8,7 +8,7 @@ import { PROBE_MARKER, type SchedulerProbe } from '../../../src/dask/scheduler/s
 import { isHostMessage, type HostMessage } from '../../../src/shared/protocol/panels';
 import { fakeSchedulerFetch, FakeSchedulerControl, syntheticPayloads } from '../metrics/syntheticScheduler';
 import { mockClock } from '../../support/mockClock';
-import { fromWorkerColumns } from '../../../src/shared/dashboard/workerColumns';
+import { DashboardPageRows } from '../../support/dashboardPageRows';
 
 const SCHEDULER = 'Scheduler-synthetic';
 
@@ -161,22 +161,23 @@ test('probe feed: a busy notebook never probed while idle: the probe kernel conn
 function session(kernels: ProbeKernel[], probeIntervalMs = 60_000) {
   const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 2, tick: 0, schedulerId: SCHEDULER }) };
   const posted: HostMessage[] = [];
+  const page = new DashboardPageRows();
   const s = new DashboardSession({ id: 'local:c1', name: 'c1', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/status' }) },
-    (m) => posted.push(m), { fetch: fakeSchedulerFetch(control), intervalMs: 60_000, probeKernels: async () => kernels, probeIntervalMs });
-  return { s, posted };
+    (m) => { page.see(m); posted.push(m); }, { fetch: fakeSchedulerFetch(control), intervalMs: 60_000, probeKernels: async () => kernels, probeIntervalMs });
+  return { s, posted, page };
 }
 
 test('session: probe values reach the worker rows (occupancy, processing, work by prefix) as a diff, valid on the wire', async (t) => {
   mockClock(t); // the session's own loops stay still: each round here is the test's, in this order, however busy the machine
   const addresses = Object.keys((syntheticPayloads({ workers: 2, tick: 0 }).identity as { workers: object }).workers);
   const k = kernel(() => answer(addresses));
-  const { s, posted } = session([k]);
+  const { s, posted, page } = session([k]);
   t.after(() => s.dispose());
   await s.receive({ type: 'ready', view: 'dashboard' });
   s.setVisible(true);
   await s.tick();
   const first = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
-  assert.ok(fromWorkerColumns(first.workers.upsert).every((r) => r.occupancySeconds === -1 && r.currentWork === ''), 'unknown before the probe answered');
+  assert.ok(page.rows(first).every((r) => r.occupancySeconds === -1 && r.currentWork === ''), 'unknown before the probe answered');
   posted.length = 0;
   await s.kernelProbe!.tick();
   const probe = posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>;
@@ -184,28 +185,28 @@ test('session: probe values reach the worker rows (occupancy, processing, work b
   assert.equal(probe.status.state, 'live');
   assert.equal(probe.status.notebook, 'a.ipynb');
   assert.equal(probe.workers.reset, false);
-  assert.deepEqual(fromWorkerColumns(probe.workers.upsert).map((r) => [r.occupancySeconds, r.processing, r.currentWork]), [[1.5, 3, 'inc ×2, sum'], [2.5, 3, 'inc ×2, sum']]);
+  assert.deepEqual(page.rows(probe).map((r) => [r.occupancySeconds, r.processing, r.currentWork]), [[1.5, 3, 'inc ×2, sum'], [2.5, 3, 'inc ×2, sum']]);
   for (const m of posted) assert.ok(isHostMessage(m), m.type);
   // The next sample keeps them (the same rows: nothing to send for unchanged workers).
   posted.length = 0;
   await s.tick();
   const next = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
-  assert.equal(fromWorkerColumns(next.workers.upsert).length, 0);
+  assert.equal(page.rows(next).length, 0);
   // The kernel runs a cell: the rows go back to "unknown" at once, and later samples need no overlay.
   posted.length = 0;
   k.busy.value = true;
   await s.kernelProbe!.tick();
   const cleared = posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>;
   assert.equal(cleared.status.state, 'busy');
-  assert.deepEqual(fromWorkerColumns(cleared.workers.upsert).map((r) => [r.occupancySeconds, r.processing, r.currentWork]), [[-1, -1, ''], [-1, -1, '']]);
+  assert.deepEqual(page.rows(cleared).map((r) => [r.occupancySeconds, r.processing, r.currentWork]), [[-1, -1, ''], [-1, -1, '']]);
   posted.length = 0;
   await s.tick();
-  assert.equal(fromWorkerColumns((posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>).workers.upsert).length, 0);
+  assert.equal(page.rows((posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>)).length, 0);
   // Idle again: the values come back between samples.
   k.busy.value = false;
   posted.length = 0;
   await s.kernelProbe!.tick();
-  assert.deepEqual(fromWorkerColumns((posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>).workers.upsert).map((r) => r.occupancySeconds), [1.5, 2.5]);
+  assert.deepEqual(page.rows((posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>)).map((r) => r.occupancySeconds), [1.5, 2.5]);
 });
 
 test('session: the probe runs only while the dashboard is visible, and never after dispose', async (t) => {
@@ -250,8 +251,9 @@ test('session: while identity.json answers 500 (newer Dask mid-run), the memory 
   const k = kernel(withMemory);
   const control: FakeSchedulerControl = { requests: [], payloads: () => syntheticPayloads({ workers: 2, tick: 0, schedulerId: SCHEDULER }) };
   const posted: HostMessage[] = [];
+  const page = new DashboardPageRows();
   const s = new DashboardSession({ id: 'local:c1', name: 'c1', connection: async () => ({ dashboardUrl: 'http://sched.test:8787/status' }) },
-    (m) => posted.push(m), { fetch: fakeSchedulerFetch(control), intervalMs: 60_000, probeIntervalMs: 60_000, probeKernels: async () => [k] });
+    (m) => { page.see(m); posted.push(m); }, { fetch: fakeSchedulerFetch(control), intervalMs: 60_000, probeIntervalMs: 60_000, probeKernels: async () => [k] });
   t.after(() => s.dispose());
   await s.receive({ type: 'ready', view: 'dashboard' });
   s.setVisible(true);
@@ -259,12 +261,12 @@ test('session: while identity.json answers 500 (newer Dask mid-run), the memory 
   await s.kernelProbe!.tick();
   const fromIdentity = (posted.filter((m) => m.type === 'dashboard/probe').at(-1) as Extract<HostMessage, { type: 'dashboard/probe' }>);
   assert.equal(fromIdentity.status.memoryFromProbe, undefined, 'identity.json answers: its memory is used');
-  assert.ok(fromWorkerColumns(fromIdentity.workers.upsert).every((r) => r.managedBytes !== 400e6));
+  assert.ok(page.rows(fromIdentity).every((r) => r.managedBytes !== 400e6));
   posted.length = 0;
   control.identityStatus = 500;
   await s.tick();
   const sample = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
-  assert.deepEqual(fromWorkerColumns(sample.workers.upsert).map((r) => [r.memoryBytes, r.managedBytes, r.unmanagedOldBytes, r.unmanagedRecentBytes, r.spilledBytes]),
+  assert.deepEqual(page.rows(sample).map((r) => [r.memoryBytes, r.managedBytes, r.unmanagedOldBytes, r.unmanagedRecentBytes, r.spilledBytes]),
     [[600e6, 400e6, 150e6, 50e6, 7e6], [600e6, 400e6, 150e6, 50e6, 7e6]]);
   const said = posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>;
   assert.equal(said?.status.memoryFromProbe, true, 'the panel is told at once');
@@ -274,6 +276,6 @@ test('session: while identity.json answers 500 (newer Dask mid-run), the memory 
   control.identityStatus = undefined;
   await s.tick();
   const back = posted.find((m) => m.type === 'dashboard/sample') as Extract<HostMessage, { type: 'dashboard/sample' }>;
-  assert.ok(fromWorkerColumns(back.workers.upsert).length === 2 && fromWorkerColumns(back.workers.upsert).every((r) => r.managedBytes !== 400e6));
+  assert.ok(page.rows(back).length === 2 && page.rows(back).every((r) => r.managedBytes !== 400e6));
   assert.equal((posted.find((m) => m.type === 'dashboard/probe') as Extract<HostMessage, { type: 'dashboard/probe' }>).status.memoryFromProbe, undefined);
 });

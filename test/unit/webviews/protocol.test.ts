@@ -7,7 +7,11 @@ import { SampleSeries } from '../../../src/shared/dashboard/sampleSeries';
 import { readCounts, readIdentity } from '../../../src/dask/scheduler/schedulerPayloads';
 import { readMetricsPage } from '../../../src/dashboard/metrics/metricsPage';
 import { syntheticPayloads } from '../metrics/syntheticScheduler';
-import { noWorkerColumns, packedWorkerColumns, toWorkerColumns } from '../../../src/shared/dashboard/workerColumns';
+import { WorkerSlotsSender } from '../../../src/shared/dashboard/workerSlots';
+
+/** A fresh page's first update of these rows, as the session builds it. */
+const slots = (rows: readonly object[], reset = true) => new WorkerSlotsSender().update(reset, rows as never);
+const noRows = () => slots([]);
 
 // Built by the host's own code, so every declared field is present.
 const payloads = syntheticPayloads({ workers: 1 });
@@ -20,10 +24,12 @@ const series = history.snapshot();
 
 test('well-formed host messages pass', () => {
   assert.ok(isHostMessage({ type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: true, canAdapt: false }, series }));
-  assert.ok(isHostMessage({ type: 'dashboard/sample', summary, workers: { reset: true, upsert: toWorkerColumns([row]), remove: [] } }));
+  assert.ok(isHostMessage({ type: 'dashboard/sample', summary, workers: slots([row]) }));
   // As the editor delivers the session's message: the numbers as Float64Arrays (structured clone keeps them typed).
-  assert.ok(isHostMessage(structuredClone({ type: 'dashboard/sample', summary, workers: { reset: false, upsert: packedWorkerColumns([row, row]), remove: ['tcp://gone:1'] } })));
-  assert.ok(isHostMessage({ type: 'dashboard/sample', summary, workers: { reset: true, upsert: packedWorkerColumns([]), remove: [] } }));
+  assert.ok(isHostMessage(structuredClone({ type: 'dashboard/sample', summary, workers: { ...slots([row, { ...row, address: 'tcp://b:1' }], false), remove: [3] } })));
+  assert.ok(isHostMessage({ type: 'dashboard/sample', summary, workers: noRows() }));
+  // Older editors send JSON: numbers as plain arrays.
+  assert.ok(isHostMessage(JSON.parse(JSON.stringify({ type: 'dashboard/sample', summary, workers: slots([row]) }, (_k, v: unknown) => (v instanceof Float64Array ? [...v] : v)))));
   assert.ok(isHostMessage({ type: 'dashboard/state', state: 'stopped', message: 'gone' }));
   assert.ok(isHostMessage({ type: 'dashboard/plots', plots: {}, reason: 'no bokeh', fullDashboard: false }));
   assert.ok(isHostMessage({ type: 'dashboard/gap', time: 1 }));
@@ -38,27 +44,25 @@ test('well-formed host messages pass', () => {
 test('malformed host messages are rejected', () => {
   const bad: unknown[] = [
     null, 'ready', [], {}, { type: 'nope' }, { type: '__proto__' }, { type: 'toString' },
-    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: toWorkerColumns([{ ...row, threads: '2' } as never]), remove: [] } },
-    // Rows as columns only: the rows as objects, a missing column, columns of different lengths, a number that is not one.
+    // The rows as objects, or as plain columns of every field (the update is numbers at slots and the text that changed).
     { type: 'dashboard/sample', summary, workers: { reset: true, upsert: [row], remove: [] } },
-    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: (({ cpuPercent: _c, ...rest }) => rest)(toWorkerColumns([row])), remove: [] } },
-    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...toWorkerColumns([row]), name: [] }, remove: [] } },
-    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...toWorkerColumns([row]), memoryBytes: [null] }, remove: [] } },
-    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...toWorkerColumns([row]), status: [1] }, remove: [] } },
-    // Typed columns: a number that is not one, a column of another length, another kind of typed array.
-    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...packedWorkerColumns([row]), cpuPercent: Float64Array.of(Number.NaN) }, remove: [] } },
-    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...packedWorkerColumns([row]), memoryBytes: Float64Array.of(Infinity) }, remove: [] } },
-    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...packedWorkerColumns([row]), threads: new Float64Array(2) }, remove: [] } },
-    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: { ...packedWorkerColumns([row]), executing: new Uint8Array(1) }, remove: [] } },
-    { type: 'dashboard/sample', summary: { ...summary, workers: -1 }, workers: { reset: true, upsert: noWorkerColumns(), remove: [] } },
-    { type: 'dashboard/sample', summary: { ...summary, memoryUsedBytes: Number.NaN }, workers: { reset: true, upsert: noWorkerColumns(), remove: [] } },
-    { type: 'dashboard/sample', summary: { ...summary, tasks: { processing: 'many' } }, workers: { reset: true, upsert: noWorkerColumns(), remove: [] } },
-    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: noWorkerColumns(), remove: [1] } },
+    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: Object.fromEntries(Object.entries(row).map(([k, v]) => [k, [v]])), remove: [] } },
+    // A missing column, a number that is not one, a column of another length, another kind of typed array.
+    { type: 'dashboard/sample', summary, workers: { ...slots([row]), upsert: (({ cpuPercent: _c, ...rest }) => rest)(slots([row]).upsert) } },
+    { type: 'dashboard/sample', summary, workers: { ...slots([row]), upsert: { ...slots([row]).upsert, cpuPercent: Float64Array.of(Number.NaN) } } },
+    { type: 'dashboard/sample', summary, workers: { ...slots([row]), upsert: { ...slots([row]).upsert, memoryBytes: [null] } } },
+    { type: 'dashboard/sample', summary, workers: { ...slots([row]), upsert: { ...slots([row]).upsert, threads: new Float64Array(2) } } },
+    { type: 'dashboard/sample', summary, workers: { ...slots([row]), upsert: { ...slots([row]).upsert, executing: new Uint8Array(1) } } },
+    { type: 'dashboard/sample', summary, workers: slots([{ ...row, status: 1 }]) },
+    { type: 'dashboard/sample', summary: { ...summary, workers: -1 }, workers: noRows() },
+    { type: 'dashboard/sample', summary: { ...summary, memoryUsedBytes: Number.NaN }, workers: noRows() },
+    { type: 'dashboard/sample', summary: { ...summary, tasks: { processing: 'many' } }, workers: noRows() },
+    { type: 'dashboard/sample', summary, workers: { reset: true, upsert: noRows().upsert, remove: ['tcp://a:1'] } },
     { type: 'dashboard/state', state: 'exploded' },
     { type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: 'yes', canAdapt: false }, series },
     { type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: true, canAdapt: false }, series: { ...series, time: [Infinity] } },
     { type: 'dashboard/init', cluster: { id: 'x', name: 'x', dashboardUrl: 'http://h/', canScale: true, canAdapt: false }, series: { ...series, values: { ...series.values, workers: ['1'] } } },
-    { type: 'dashboard/sample', summary: { ...summary, prefixes: { rows: [{ prefix: 'x', waiting: 'none' }] } }, workers: { reset: true, upsert: noWorkerColumns(), remove: [] } },
+    { type: 'dashboard/sample', summary: { ...summary, prefixes: { rows: [{ prefix: 'x', waiting: 'none' }] } }, workers: noRows() },
     { type: 'dashboard/plots', plots: { a: 1 }, fullDashboard: true },
     { type: 'dashboard/plots', plots: {} },
     { type: 'dashboard/adaptive', adaptive: { minimum: -1, maximum: 3 } },
