@@ -3,7 +3,10 @@
 // what it could not deliver only from the moment it notices a socket closed: what it wrote into a dying connection (a
 // killed proxy, a network that went away) is gone without a trace on the server. Here, the numbers between the last
 // message before a drop and the first after it that never arrived are such messages, less the replies to other
-// clients' requests (each goes only to the client that asked; its request shows by its busy/idle status on IOPub).
+// clients' requests (each goes only to the client that asked; its request shows by its busy/idle status on IOPub),
+// and less what the server's own "nudge" on a reconnect takes: it sends kernel_info_request on channels of its own
+// (the replies never reach a client) and swallows the first IOPub message after it, in jupyter_server 1.x and 2.x
+// alike (seen: two such holes after a clean drop, every line there).
 // Hand-written: neither @jupyterlab/services nor jupyter_server offers a sequence check.
 import { clockTime } from '../core/clockTime';
 
@@ -51,6 +54,8 @@ interface PendingCheck {
   openForeign: Set<string>;
   firstAfter?: number;
   idleOf: Map<string, number>;
+  /** Other clients' requests whose busy status arrived after the drop (the rest lost theirs, or the nudge took it). */
+  busyAfter: Set<string>;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -77,7 +82,7 @@ export class MessageGapWatch {
     this.connected = false;
     // A check under way covers from its own drop (one still settling starts another when it decides).
     if (this.check || this.sender === undefined) return;
-    this.check = { sender: this.sender, last: this.last, droppedAt: this.now(), openForeign: new Set(this.openForeign), idleOf: new Map() };
+    this.check = { sender: this.sender, last: this.last, droppedAt: this.now(), openForeign: new Set(this.openForeign), idleOf: new Map(), busyAfter: new Set() };
   }
 
   /**
@@ -90,7 +95,7 @@ export class MessageGapWatch {
     this.sender = num.sender;
     this.last = num.n;
     this.cancelCheck();
-    this.check = { sender: num.sender, last: num.n, droppedAt, openForeign: new Set(), idleOf: new Map() };
+    this.check = { sender: num.sender, last: num.n, droppedAt, openForeign: new Set(), idleOf: new Map(), busyAfter: new Set() };
   }
 
   /** Decides now on a check that has seen messages after its drop (before a cell that ends cannot take the notice). */
@@ -140,8 +145,10 @@ export class MessageGapWatch {
     const parent = (msg.parent_header as { msg_id?: string } | undefined)?.msg_id;
     if (!parent || this.ours.has(parent)) return;
     const state = (msg.content as { execution_state?: unknown } | undefined)?.execution_state;
-    if (state === 'busy') this.openForeign.add(parent);
-    else if (state === 'idle') {
+    if (state === 'busy') {
+      this.openForeign.add(parent);
+      this.check?.busyAfter.add(parent);
+    } else if (state === 'idle') {
       this.openForeign.delete(parent);
       this.check?.idleOf.set(parent, n);
     }
@@ -153,15 +160,17 @@ export class MessageGapWatch {
     const first = check.firstAfter!;
     const holes = first - check.last - 1;
     if (holes <= 0) return;
+    // Holes other clients' requests account for: a reply each; two where the busy status never came (the nudge's).
     let replies = 0;
-    for (const parent of check.openForeign) {
-      const idle = check.idleOf.get(parent);
-      if (idle !== undefined && idle <= first + REPLY_SLACK) replies++;
+    for (const [parent, idle] of check.idleOf) {
+      if (idle > first + REPLY_SLACK) continue;
+      if (check.openForeign.has(parent)) replies++;
+      else if (!check.busyAfter.has(parent)) replies += 2;
     }
     const missing = holes - replies;
     if (missing > 0) this.onGap({ missing, droppedAt: check.droppedAt });
     // A drop while this check settled starts its own from where the messages are now.
-    if (!this.connected) this.check = { sender: check.sender, last: this.last, droppedAt: this.now(), openForeign: new Set(this.openForeign), idleOf: new Map() };
+    if (!this.connected) this.check = { sender: check.sender, last: this.last, droppedAt: this.now(), openForeign: new Set(this.openForeign), idleOf: new Map(), busyAfter: new Set() };
   }
 
   private cancelCheck(): void {

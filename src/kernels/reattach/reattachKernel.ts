@@ -86,6 +86,8 @@ export async function reattachRuns(opts: ReattachOptions): Promise<ReattachOutco
     for (const { run, replay } of runs) if (!replay.finished) opts.onGap(run, gapNotice(gap));
   });
   if (ledger.lastMessageId) numbers.resumeAfter(ledger.lastMessageId, Math.max(0, ...ledger.runs.map((r) => r.lastOutputAt)));
+  // The runs are this notebook's own requests (sent by the window before): their statuses excuse no hole.
+  for (const r of ledger.runs) numbers.sent(r.msgId);
   let attached: KernelSession | undefined;
   // What this window sends (the library's kernel_info on open, ours below, the widgets' comm_info) waits until the
   // replay drained: every run ended, or a quiet moment after the first message, or the bound.

@@ -170,11 +170,21 @@ describe('NotebookKernel against a real hub and ipykernel', { timeout: 300_000 }
     const lines = (r: CellRunResult) => textOf(r, 'application/vnd.code.notebook.stdout').join('').split('\n').filter((l) => l !== '');
     const notices = (r: CellRunResult) => textOf(r, 'application/vnd.code.notebook.stderr').filter((t) => t.includes('Output may be missing here'));
 
-    // A clean drop (both ends see it at once): the server keeps and replays everything; no notice.
-    const clean = kernel.run({ code: counter, onChange: () => undefined });
-    await new Promise((r) => setTimeout(r, 1_500));
-    fwd.sever();
+    // A clean drop (both ends see it at once), right after a line arrived (a line in flight in the forwarder would be
+    // lost for real): the server keeps and replays everything, and its nudge on the reconnect is no loss; no notice.
+    let severAt = 0;
+    const clean = kernel.run({
+      code: counter,
+      onChange: () => {
+        if (severAt && Date.now() >= severAt) {
+          severAt = 0;
+          setImmediate(() => fwd.sever());
+        }
+      },
+    });
+    severAt = Date.now() + 1_500;
     const cleanRun = await clean;
+    assert.equal(severAt, 0, 'the socket was cut mid-run');
     assert.deepEqual(lines(cleanRun), Array.from({ length: 60 }, (_, i) => String(i)), 'every line after a clean drop');
     assert.deepEqual(notices(cleanRun), [], 'no notice when nothing was lost');
 

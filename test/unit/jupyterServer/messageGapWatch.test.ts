@@ -94,6 +94,38 @@ describe('MessageGapWatch', () => {
     assert.deepEqual(gaps, [{ missing: 1, droppedAt: 42_000 }]);
   });
 
+  test('the server\'s nudge on a reconnect: its kernel_info reply goes to its own channel and it swallows its busy status', () => {
+    receive(0, 1, 2, 3, 4, 5);
+    watch.dropped();
+    watch.reconnected();
+    // 6: the nudge's busy (taken by the server), 7: its reply (to the server's own channel), 8: its idle.
+    watch.received(msg(8, { parent: 'server-nudge', state: 'idle' }));
+    receive(9, 10);
+    mock.timers.tick(GAP_SETTLE_MS);
+    assert.deepEqual(gaps, []);
+  });
+
+  test('the nudge swallowed a line instead of its busy status: that line is named', () => {
+    receive(0, 1, 2, 3, 4, 5);
+    watch.dropped();
+    // 6: a line the nudge took; 7: its busy (seen), 8: its reply (elsewhere), 9: its idle.
+    watch.received(msg(7, { parent: 'server-nudge', state: 'busy' }));
+    watch.received(msg(9, { parent: 'server-nudge', state: 'idle' }));
+    receive(10);
+    mock.timers.tick(GAP_SETTLE_MS);
+    assert.deepEqual(gaps, [{ missing: 1, droppedAt: 42_000 }]);
+  });
+
+  test('lines lost in the dying connection and a nudge after an empty replay: only the lines are named', () => {
+    receive(0, 1, 2);
+    watch.dropped();
+    // 3, 4: lines written into the dying connection; 5-7 the nudge (busy taken, reply elsewhere, idle seen).
+    watch.received(msg(7, { parent: 'server-nudge', state: 'idle' }));
+    receive(8);
+    mock.timers.tick(GAP_SETTLE_MS);
+    assert.deepEqual(gaps, [{ missing: 2, droppedAt: 42_000 }]);
+  });
+
   test('a restarted kernel numbers from 0 again: no check across it', () => {
     receive(0, 1, 2, 3, 4, 5);
     watch.dropped();
@@ -131,6 +163,7 @@ describe('MessageGapWatch', () => {
 
   test('the run\'s idle decides at once (its cell ends right after), with the messages seen so far', () => {
     watch.resumeAfter(`${SENDER}_10`, 7_000);
+    watch.sent('run'); // the picked-up run is this notebook's own request: its idle excuses no hole
     receive(13);
     const idle = msg(14, { parent: 'run', state: 'idle' });
     assert.equal(isIdleOf(idle, 'run'), true);
