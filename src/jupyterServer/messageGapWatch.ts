@@ -59,6 +59,11 @@ interface PendingCheck {
   timer?: ReturnType<typeof setTimeout>;
 }
 
+/** A check from a drop: what was last seen then, and the other clients' requests running at that moment. */
+function newCheck(sender: string, last: number, droppedAt: number, openForeign: ReadonlySet<string>): PendingCheck {
+  return { sender, last, droppedAt, openForeign: new Set(openForeign), idleOf: new Map(), busyAfter: new Set() };
+}
+
 export class MessageGapWatch {
   private sender?: string;
   private last = -1;
@@ -82,7 +87,7 @@ export class MessageGapWatch {
     this.connected = false;
     // A check under way covers from its own drop (one still settling starts another when it decides).
     if (this.check || this.sender === undefined) return;
-    this.check = { sender: this.sender, last: this.last, droppedAt: this.now(), openForeign: new Set(this.openForeign), idleOf: new Map(), busyAfter: new Set() };
+    this.check = newCheck(this.sender, this.last, this.now(), this.openForeign);
   }
 
   /**
@@ -95,7 +100,7 @@ export class MessageGapWatch {
     this.sender = num.sender;
     this.last = num.n;
     this.cancelCheck();
-    this.check = { sender: num.sender, last: num.n, droppedAt, openForeign: new Set(), idleOf: new Map(), busyAfter: new Set() };
+    this.check = newCheck(num.sender, num.n, droppedAt, new Set());
   }
 
   /** Decides now on a check that has seen messages after its drop (before a cell that ends cannot take the notice). */
@@ -104,11 +109,6 @@ export class MessageGapWatch {
     if (check?.firstAfter === undefined) return;
     clearTimeout(check.timer);
     this.decide(check);
-  }
-
-  /** The newest numbered message received (to hand on to the next window). */
-  get lastMessageId(): string | undefined {
-    return this.sender === undefined || this.last < 0 ? undefined : `${this.sender}_${this.last}`;
   }
 
   /** The socket is connected (again). */
@@ -170,7 +170,7 @@ export class MessageGapWatch {
     const missing = holes - replies;
     if (missing > 0) this.onGap({ missing, droppedAt: check.droppedAt });
     // A drop while this check settled starts its own from where the messages are now.
-    if (!this.connected) this.check = { sender: check.sender, last: this.last, droppedAt: this.now(), openForeign: new Set(this.openForeign), idleOf: new Map(), busyAfter: new Set() };
+    if (!this.connected) this.check = newCheck(check.sender, this.last, this.now(), this.openForeign);
   }
 
   private cancelCheck(): void {

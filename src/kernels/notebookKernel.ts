@@ -371,8 +371,11 @@ export class NotebookKernel {
     this.sessionSubs = [
       { dispose: () => session.connection.anyMessage.disconnect(messages) },
       gaps,
-      session.onConnectionStatus((status) => (status === 'connected' ? gaps.reconnected() : gaps.dropped())),
-      session.onConnectionStatus((status) => this.onConnectionStatus(status)),
+      session.onConnectionStatus((status) => {
+        if (status === 'connected') gaps.reconnected();
+        else gaps.dropped();
+        this.onConnectionStatus(status);
+      }),
       onKernelStatus(session, (status) => this.onKernelStatus(status)),
       onIOPub(session, (msg) => this.onIOPub(msg)),
       this.widgets.attach(session.connection as unknown as CommConnection),

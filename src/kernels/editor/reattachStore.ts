@@ -60,11 +60,21 @@ type LedgerMemento = Pick<vscode.Memento, 'get' | 'update'>;
 export function ledgerStorage(storageUri: vscode.Uri | undefined, workspaceState: LedgerMemento): LedgerMemento {
   if (storageUri?.scheme !== 'file') return workspaceState;
   const file = new JsonFileStore(join(storageUri.fsPath, 'reattach-ledgers.json'));
+  // A folder that cannot be written (full disk, permissions): the ledgers go on in workspaceState, never half in each.
+  let fileFailed = false;
   return {
-    get: <T>(key: string): T | undefined => file.get<T>(key) ?? workspaceState.get<T>(key),
+    get: <T>(key: string): T | undefined => (fileFailed ? undefined : file.get<T>(key)) ?? workspaceState.get<T>(key),
     update: async (key: string, value: unknown): Promise<void> => {
-      await file.update(key, value);
-      if (workspaceState.get(key) !== undefined) await workspaceState.update(key, undefined);
+      if (!fileFailed) {
+        try {
+          await file.update(key, value);
+          if (workspaceState.get(key) !== undefined) await workspaceState.update(key, undefined);
+          return;
+        } catch {
+          fileFailed = true;
+        }
+      }
+      await workspaceState.update(key, value);
     },
   };
 }

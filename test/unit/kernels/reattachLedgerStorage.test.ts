@@ -2,7 +2,7 @@
 // the last write as the window goes lands; ledgers an earlier version kept in workspaceState are read, then cleared.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
@@ -36,4 +36,20 @@ test('without a local storage folder (no folder open, a web host) the ledgers st
   const workspaceState = new MemoryStore();
   assert.equal(ledgerStorage(undefined, workspaceState), workspaceState);
   assert.equal(ledgerStorage({ scheme: 'vscode-userdata', fsPath: '/x' } as vscode.Uri, workspaceState), workspaceState);
+});
+
+test('a storage folder that cannot be written: the ledgers go on in workspaceState, and the file is read no more', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pangeo-ledgers-'));
+  try {
+    const blocked = join(dir, 'not-a-folder');
+    writeFileSync(blocked, 'a file where the storage folder should be');
+    const workspaceState = new MemoryStore();
+    const store = new ReattachStore(ledgerStorage(fileUri(blocked), workspaceState));
+    store.set('file:///w/a.ipynb', LEDGER);
+    await store.flush();
+    assert.equal(store.get('file:///w/a.ipynb')?.lastMessageId, 's_1_7', 'kept, in workspaceState');
+    assert.ok(workspaceState.data.has('pangeo.kernels.reattach'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
