@@ -234,13 +234,14 @@ export class NotebookReattacher {
     if (ready.length) await target.run(ready.map(({ cell, execution }) => ({ cell, execution })));
   }
 
-  /** Ends a waiting cell without running it: left as it was (cancelled), or saying in its output why it did not run. */
+  /** Ends a waiting cell without running it: left as it was (cancelled), or saying below its output why it did not run. */
   private async settle(notebookKey: string, waiter: WaitingCell, notRun?: string): Promise<void> {
     if (waiter.settled) return;
     waiter.settled = true;
     waiter.cancelSub.dispose();
     waiter.execution.start(Date.now());
-    if (notRun) await waiter.execution.replaceOutput(failureOutput(this.vs, 'Not run', notRun));
+    // Appended: the cell did not run, so what an earlier run of it showed stays.
+    if (notRun) await waiter.execution.appendOutput(failureOutput(this.vs, 'Not run', notRun));
     waiter.execution.end(undefined, Date.now());
     this.dequeued(notebookKey, waiter.entry);
   }

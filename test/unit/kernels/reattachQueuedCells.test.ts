@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import type { KernelMessage } from '@jupyterlab/services';
-import { createFakeVscode, FakeCell, FakeController, FakeExecution, FakeNotebook, FakeOutput } from '../../support/fakeVscode';
+import { createFakeVscode, FakeCell, FakeController, FakeExecution, FakeNotebook, FakeOutput, FakeOutputItem } from '../../support/fakeVscode';
 import { mockClock } from '../../support/mockClock';
 import { reattachableKernel } from '../../support/reattachableKernel';
 import { Emitter } from '../../../src/core/emitter';
@@ -125,6 +125,8 @@ describe('queued cells after a window reload', () => {
 
   test('after the picked-up run ends with an error, each queued cell says it did not run and why, and nothing runs', async (t) => {
     const r = reloaded(t);
+    // What an earlier run of cell 2 showed, in the reloaded document: it did not run again, so it stays.
+    r.cells[1]!.outputs = [new FakeOutput([FakeOutputItem.stdout('from an earlier run\n')])];
     await r.clock.settle();
     r.endRun('error');
     await r.clock.advance(2_000, 500);
@@ -134,6 +136,7 @@ describe('queued cells after a window reload', () => {
       assert.deepEqual(cell.lastRun, { success: undefined }, 'ended, neither spinning nor pending, not marked as run');
       assert.match(shownText(cell), /Not run.*cell 1 ended with an error after the window reloaded, so this cell, queued behind it, did not run/);
     }
+    assert.equal(r.cells[1]!.outputs[0]?.items[0]?.text, 'from an earlier run\n', 'the earlier output stays, the note below it');
     assert.deepEqual((await r.kept())?.queued ?? [], []);
   });
 
