@@ -33,13 +33,21 @@ export function completeWalkthroughStep(vs: typeof vscode, step: WalkthroughStep
 }
 
 /**
+ * How long the walkthrough waits before it opens: code-server opens a preset link's file only once the extension it
+ * activated is running, so the link (which comes first) has arrived by then.
+ */
+export const WALKTHROUGH_SETTLE_MS = 3_000;
+
+/**
  * Opens the walkthrough the first time the extension runs in this profile: the editor does so itself only for
  * extensions installed from the Marketplace view, not with `--install-extension` (code-server, the demo). Honours
  * the editor's own switch, `workbench.welcomePage.walkthroughs.openOnInstall`.
  */
 export async function openWalkthroughOnFirstStart(vs: typeof vscode, context: Pick<vscode.ExtensionContext, 'globalState' | 'extension'>,
-  comesFirst: () => boolean = () => false): Promise<void> {
+  comesFirst: () => boolean = () => false, settleMs = WALKTHROUGH_SETTLE_MS): Promise<void> {
   // What the user opened this editor for (a preset link to review) comes first: the walkthrough waits for the next start.
+  if (context.globalState.get(SHOWN_KEY) || comesFirst()) return;
+  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
   if (context.globalState.get(SHOWN_KEY) || comesFirst()) return;
   await context.globalState.update(SHOWN_KEY, true);
   if (!readEditorFlag(vs, 'workbench.welcomePage.walkthroughs.openOnInstall', true) || comesFirst()) return;

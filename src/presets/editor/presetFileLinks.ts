@@ -11,9 +11,13 @@ const CLOSE_TAB_WITHIN_MS = 30_000;
 
 const TEXT = new TextEncoder().encode('Pangeo Compute opens this preset link on its review page (a tab of its own).\n');
 
+/** Editors (a `vscode` API object each) in which a preset link arrived since the extension started. */
+const linkArrived = new WeakSet<object>();
+
 export function registerPresetFileLinks(vs: typeof vscode, open: (link: UriParts) => Promise<void>, now: () => number = Date.now): vscode.Disposable {
   const seen = new Map<string, number>();
   const handle = (uri: vscode.Uri) => {
+    linkArrived.add(vs);
     const key = uri.toString();
     const at = seen.get(key);
     if (at !== undefined && now() - at < SAME_LINK_MS) return;
@@ -62,10 +66,13 @@ function closePlaceholderTabs(vs: typeof vscode): void {
 }
 
 /**
- * Whether a preset link is open for review in this window (its placeholder file or its review page): a student's first
- * start from a link shows the review first, and the walkthrough waits for the next start instead of covering it.
+ * Whether a preset link is open for review in this window (it arrived since the start, or its placeholder file or review
+ * page is open): a student's first start from a link shows the review first, and the walkthrough waits for the next
+ * start instead of covering it. The arrival counts on its own: the placeholder tab is closed at once, and the review
+ * page's tab reaches `tabGroups` only after the panel exists.
  */
 export function presetLinkUnderReview(vs: typeof vscode): boolean {
+  if (linkArrived.has(vs)) return true;
   const groups = vs.window.tabGroups as vscode.TabGroups | undefined;
   return !!groups?.all.some((g) => g.tabs.some((t) => (t.input instanceof vs.TabInputText && t.input.uri.scheme === PRESET_FILE_SCHEME)
     // The editor prefixes a webview tab's viewType with its own marker.

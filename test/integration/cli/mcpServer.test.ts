@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -96,11 +96,17 @@ describe('pangeo-compute mcp against a real JupyterHub', { timeout: 300_000 }, (
       const raised = await client.callTool({ name: 'pangeo_run_code', arguments: { kernel: kernelId, code: 'print(x)\n1/0' } });
       assert.match(textOf(raised), /the code raised ZeroDivisionError: division by zero\nOutput:\n5\n/);
 
-      // The kernel runs a long cell of someone else's: the call is refused and the kernel never sees the code.
-      // Long enough for the tool's probe (its shell must answer within 5 s) on a loaded machine.
-      const long = session.execute('import time\ntime.sleep(20)\nmarker = "long done"');
-      await new Promise((r) => setTimeout(r, 1000));
+      // The kernel runs a long cell of someone else's: the call is refused and the kernel never sees the code. The
+      // cell runs until the test lets it end (a fixed sleep had to outlast the tool's 5 s probe on a loaded machine).
+      const release = join(hub.dir, 'home', USER, `release-${Date.now()}`);
+      const started = `${release}-started`;
+      const long = session.execute(`import os, time\nopen(${JSON.stringify(started)}, "w").close()\nwhile not os.path.exists(${JSON.stringify(release)}): time.sleep(0.1)\nmarker = "long done"`);
+      for (const until = Date.now() + 30_000; !existsSync(started);) {
+        assert.ok(Date.now() < until, 'the long cell did not start in 30 s');
+        await new Promise((r) => setTimeout(r, 50));
+      }
       const busy = await client.callTool({ name: 'pangeo_run_code', arguments: { kernel: kernelId, code: 'marker = "agent ran"' } });
+      writeFileSync(release, '');
       assert.equal(busy.isError, true);
       assert.match(textOf(busy), /is busy: nothing was run/);
       await long;

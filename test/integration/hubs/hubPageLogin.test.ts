@@ -11,7 +11,7 @@ import { isPangeoError } from '../../../src/core/http/errors';
 import { sleep } from '../../support/processes';
 
 const USER = 'lena';
-const LOGINS = 200;
+const LOGINS = 100; // 13 cross a second boundary on purpose, 2 pause longer than a second
 
 /** Waits until the wall clock has entered the next second (plus a margin), so the POST lands in another second than the GET. */
 async function crossSecond(): Promise<void> {
@@ -47,7 +47,7 @@ describe('page login against a real JupyterHub', { timeout: 300_000 }, () => {
       // A retry would hide the bug this guards against (a POST that only passes in the GET's second).
       assert.deepEqual(attempts, [1], `login ${i + 1} needed ${attempts.length} attempts`);
     }
-    assert.ok(delayed >= 4, `delayed ${delayed}`);
+    assert.ok(delayed >= 2, `delayed ${delayed}`);
     assert.ok(crossed >= LOGINS / 8, `only ${crossed} of ${LOGINS} logins crossed a second boundary`);
   });
 

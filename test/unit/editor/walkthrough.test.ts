@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
-import { openWalkthroughOnFirstStart, WALKTHROUGH_KEYS } from '../../../src/editor/walkthrough';
-import { presetLinkUnderReview } from '../../../src/presets/editor/presetFileLinks';
+import { openWalkthroughOnFirstStart, WALKTHROUGH_KEYS, WALKTHROUGH_SETTLE_MS } from '../../../src/editor/walkthrough';
+import { presetLinkUnderReview, registerPresetFileLinks } from '../../../src/presets/editor/presetFileLinks';
 import { registerCost } from '../../../src/cost/editor/module';
 import { HubService } from '../../../src/hubs/editor/hubService';
 import { HubSessions } from '../../../src/hubs/hubSessions';
@@ -91,14 +91,14 @@ test('inside a hub server: "Laptop, hub or remote", "Connect" and "Pick a remote
 test('the walkthrough opens on the first start only, unless the editor\'s openOnInstall switch is off', async () => {
   const f = createFakeVscode();
   const context = { ...f.context, extension: { id: 'pangeo-compute.pangeo-compute' } } as unknown as vscode.ExtensionContext;
-  await openWalkthroughOnFirstStart(f.vs, context);
-  await openWalkthroughOnFirstStart(f.vs, context);
+  await openWalkthroughOnFirstStart(f.vs, context, undefined, 0);
+  await openWalkthroughOnFirstStart(f.vs, context, undefined, 0);
   assert.deepEqual(f.executed.filter((e) => e.id === 'workbench.action.openWalkthrough').map((e) => e.args), [['pangeo-compute.pangeo-compute#pangeo.gettingStarted', false]]);
   const walkthroughs = (JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { contributes: { walkthroughs: Array<{ id: string }> } }).contributes.walkthroughs;
   assert.equal(walkthroughs[0]!.id, 'pangeo.gettingStarted');
 
   const off = createFakeVscode({ settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': false } });
-  await openWalkthroughOnFirstStart(off.vs, { ...off.context, extension: { id: 'x.y' } } as unknown as vscode.ExtensionContext);
+  await openWalkthroughOnFirstStart(off.vs, { ...off.context, extension: { id: 'x.y' } } as unknown as vscode.ExtensionContext, undefined, 0);
   assert.equal(off.executed.length, 0);
 });
 
@@ -109,11 +109,44 @@ test('a first start from a preset link shows the review, not the walkthrough; th
   // The link's placeholder tab is open as the extension starts.
   const placeholder = { input: new f.vs.TabInputText(f.vs.Uri.parse('pangeo-preset:/preset?data=x')) };
   (f.vs.window as { tabGroups?: unknown }).tabGroups = { all: [{ tabs: [placeholder] }] };
-  await openWalkthroughOnFirstStart(f.vs, context, () => presetLinkUnderReview(f.vs));
+  await openWalkthroughOnFirstStart(f.vs, context, () => presetLinkUnderReview(f.vs), 0);
   assert.equal(opened(), 0, 'the review is not covered');
   (f.vs.window as { tabGroups?: unknown }).tabGroups = { all: [{ tabs: [] }] };
-  await openWalkthroughOnFirstStart(f.vs, context, () => presetLinkUnderReview(f.vs));
+  await openWalkthroughOnFirstStart(f.vs, context, () => presetLinkUnderReview(f.vs), 0);
   assert.equal(opened(), 1, 'the next start shows it');
+});
+
+test('a preset link that arrives just after the start, its placeholder tab closed at once and its review page not yet a tab: the walkthrough stays shut', async (t) => {
+  const clock = mockClock(t);
+  const f = createFakeVscode();
+  const context = { ...f.context, extension: { id: 'pangeo-compute.pangeo-compute' } } as unknown as vscode.ExtensionContext;
+  const opened = () => f.executed.filter((e) => e.id === 'workbench.action.openWalkthrough').length;
+  (f.vs.window as { tabGroups?: unknown }).tabGroups = { all: [{ tabs: [] }], close: async () => true, onDidChangeTabs: () => ({ dispose: () => undefined }) };
+  const links = registerPresetFileLinks(f.vs, async () => undefined);
+  t.after(() => { links.dispose(); });
+  // The extension started (nothing open yet); code-server opens the link's file a moment later.
+  const starting = openWalkthroughOnFirstStart(f.vs, context, () => presetLinkUnderReview(f.vs));
+  await clock.advance(500);
+  const provider = f.fileSystems.get('pangeo-preset')!;
+  await provider.stat(f.vs.Uri.parse('pangeo-preset:/preset?data=x'));
+  await clock.advance(WALKTHROUGH_SETTLE_MS);
+  await starting;
+  assert.equal(opened(), 0, 'the walkthrough would cover the review page');
+  assert.equal(context.globalState.get('pangeo.walkthrough.shown'), undefined, 'the next start shows it');
+});
+
+test('without a link the walkthrough opens once the start has settled', async (t) => {
+  const clock = mockClock(t);
+  const f = createFakeVscode();
+  const context = { ...f.context, extension: { id: 'pangeo-compute.pangeo-compute' } } as unknown as vscode.ExtensionContext;
+  const opened = () => f.executed.filter((e) => e.id === 'workbench.action.openWalkthrough').length;
+  (f.vs.window as { tabGroups?: unknown }).tabGroups = { all: [{ tabs: [] }] };
+  const starting = openWalkthroughOnFirstStart(f.vs, context, () => presetLinkUnderReview(f.vs));
+  await clock.advance(WALKTHROUGH_SETTLE_MS - 100);
+  assert.equal(opened(), 0, 'opened before the start settled');
+  await clock.advance(100);
+  await starting;
+  assert.equal(opened(), 1);
 });
 
 test('Dask step: a scale that worked completes it; a failed one does not', async () => {
