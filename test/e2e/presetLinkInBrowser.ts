@@ -23,6 +23,7 @@ export async function presetLinkOpensInCodeServer(opts: { codeServerBin: string;
     workbench = await openWorkbench(link);
     const heading = await webviewText(workbench.page, '[data-testid="preset-name"]', `Apply the preset “${name}”\\?`, 90_000);
     if (!heading.includes(name)) throw new Error(`the review page reads ${heading}`);
+    const reviewShownAt = Date.now();
     const source = await webviewText(workbench.page, '[data-testid="preset-source"]', undefined, 10_000);
     if (!/the preset was inside the link/.test(source)) throw new Error(`the review page names the source as ${source}`);
     // The placeholder file the link opened is closed again (a reload would otherwise open the review once more).
@@ -32,6 +33,11 @@ export async function presetLinkOpensInCodeServer(opts: { codeServerBin: string;
       if (i === 39) throw new Error(`the pangeo-preset tab is still open: ${tabs.join(' | ')}`);
       await sleep(250);
     }
+    // The walkthrough of this first start waits for the next one: it must not open over the review page (it waits
+    // 3 s after the start before it decides; 1 run in 34 saw it cover the page before it counted a link that arrived).
+    await sleep(Math.max(0, reviewShownAt + 5_000 - Date.now()));
+    const tabs = await workbench.page.locator('.tabs-container .tab').allInnerTexts();
+    if (tabs.some((t) => /Walkthrough/.test(t))) throw new Error(`the walkthrough opened beside the review page: ${tabs.join(' | ')}`);
     await workbench.page.screenshot({ path: join(opts.artifactsDir, 'preset-link-code-server.png') });
   } catch (error) {
     if (workbench) await workbench.page.screenshot({ path: join(opts.artifactsDir, 'preset-link-code-server-failed.png') }).catch(() => undefined);
