@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       'workbench.welcomePage.walkthroughs.openOnInstall': true,
       'pangeo.dask.schedulerAddresses': [`http://127.0.0.1:${dashPort}`],
       'pangeo.cost.hubProfilePrices': { [hub.url]: { large: LARGE_USD_PER_HOUR } },
-    } });
+    }, machineSettings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true } }); // a machine setting in code-server
     stops.push(() => server.stop());
     ownSignals();
 

@@ -51,5 +51,8 @@ export async function openWalkthroughOnFirstStart(vs: typeof vscode, context: Pi
   if (context.globalState.get(SHOWN_KEY) || comesFirst()) return;
   await context.globalState.update(SHOWN_KEY, true);
   if (!readEditorFlag(vs, 'workbench.welcomePage.walkthroughs.openOnInstall', true) || comesFirst()) return;
-  await vs.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false);
+  // Behind what the window already shows (the notebook whose opening started the extension, a review page), as the
+  // editor itself does when an editor has focus; in front in an empty window.
+  const showing = (vs.window.tabGroups as vscode.TabGroups | undefined)?.activeTabGroup?.activeTab !== undefined;
+  await vs.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, { toSide: false, inactive: showing });
 }

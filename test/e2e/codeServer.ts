@@ -21,6 +21,15 @@ export const UNATTENDED_SETTINGS: Record<string, unknown> = {
   'window.restoreWindows': 'none',
 };
 
+/**
+ * Machine-scoped settings for an unattended editor: the extension host (remote in code-server) reads these only from
+ * the machine's settings (`<user-data>/Machine/settings.json`), not the user's. The walkthrough stays shut, so it never
+ * opens over what a test is looking at.
+ */
+export const UNATTENDED_MACHINE_SETTINGS: Record<string, unknown> = {
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+};
+
 /** Runs scripts/install-code-server.sh (a no-op when cached) and returns the `code-server` entry. */
 export async function installCodeServer(repoRoot: string): Promise<string> {
   const out = await runCommand('bash', [join(repoRoot, 'scripts/install-code-server.sh')], { timeoutMs: 15 * 60_000 });
@@ -36,6 +45,8 @@ export interface CodeServerOptions {
   /** Extra environment for the server, inherited by the extension host (and so the tests). */
   env?: Record<string, string>;
   settings?: Record<string, unknown>;
+  /** Over UNATTENDED_MACHINE_SETTINGS (e.g. the walkthrough on, to see that something else wins over it). */
+  machineSettings?: Record<string, unknown>;
   /** Starts code-server some other way than as our child (e.g. test/e2e/insideHubRun.ts: a child of a hub's server). */
   launch?: CodeServerLauncher;
 }
@@ -74,6 +85,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     join(userDataDir, 'User', 'settings.json'),
     JSON.stringify({ ...UNATTENDED_SETTINGS, ...options.settings }, null, 2),
   );
+  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify({ ...UNATTENDED_MACHINE_SETTINGS, ...options.machineSettings }, null, 2));
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const args = [

@@ -15,7 +15,9 @@ export async function presetLinkOpensInCodeServer(opts: { codeServerBin: string;
   let server: RunningCodeServer | undefined;
   let workbench: OpenWorkbench | undefined;
   try {
-    server = await startCodeServer({ bin: opts.codeServerBin, scratchDir: join(opts.scratch, 'link-editor'), extensionsDir: opts.extensionsDir });
+    // The walkthrough on, as for a student whose hub image has the extension: the link's review page must win over it.
+    server = await startCodeServer({ bin: opts.codeServerBin, scratchDir: join(opts.scratch, 'link-editor'), extensionsDir: opts.extensionsDir,
+      machineSettings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true } });
     const name = `Link from a web page ${Date.now().toString(36)}`;
     const page = new URL(`${server.origin}/`);
     page.searchParams.set('folder', workspace);

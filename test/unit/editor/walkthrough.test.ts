@@ -93,7 +93,7 @@ test('the walkthrough opens on the first start only, unless the editor\'s openOn
   const context = { ...f.context, extension: { id: 'pangeo-compute.pangeo-compute' } } as unknown as vscode.ExtensionContext;
   await openWalkthroughOnFirstStart(f.vs, context, undefined, 0);
   await openWalkthroughOnFirstStart(f.vs, context, undefined, 0);
-  assert.deepEqual(f.executed.filter((e) => e.id === 'workbench.action.openWalkthrough').map((e) => e.args), [['pangeo-compute.pangeo-compute#pangeo.gettingStarted', false]]);
+  assert.deepEqual(f.executed.filter((e) => e.id === 'workbench.action.openWalkthrough').map((e) => e.args), [['pangeo-compute.pangeo-compute#pangeo.gettingStarted', { toSide: false, inactive: false }]]);
   const walkthroughs = (JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { contributes: { walkthroughs: Array<{ id: string }> } }).contributes.walkthroughs;
   assert.equal(walkthroughs[0]!.id, 'pangeo.gettingStarted');
 
@@ -133,6 +133,16 @@ test('a preset link that arrives just after the start, its placeholder tab close
   await starting;
   assert.equal(opened(), 0, 'the walkthrough would cover the review page');
   assert.equal(context.globalState.get('pangeo.walkthrough.shown'), undefined, 'the next start shows it');
+});
+
+test('the walkthrough opens behind what the window shows (the notebook that started the extension), in front in an empty window', async () => {
+  for (const [activeTab, inactive] of [[{ label: 'analysis.ipynb' }, true], [undefined, false]] as const) {
+    const f = createFakeVscode();
+    const context = { ...f.context, extension: { id: 'pangeo-compute.pangeo-compute' } } as unknown as vscode.ExtensionContext;
+    (f.vs.window as { tabGroups?: unknown }).tabGroups = { all: [{ tabs: activeTab ? [activeTab] : [] }], activeTabGroup: { activeTab } };
+    await openWalkthroughOnFirstStart(f.vs, context, undefined, 0);
+    assert.deepEqual(f.executed.filter((e) => e.id === 'workbench.action.openWalkthrough').map((e) => e.args[1]), [{ toSide: false, inactive }]);
+  }
 });
 
 test('without a link the walkthrough opens once the start has settled', async (t) => {
