@@ -96,7 +96,6 @@ async function main(): Promise<void> {
     // has a price (a hub on this machine otherwise costs $0), so the cost meter and budget have something to count.
     const server = await startCodeServer({ bin, scratchDir: DEMO, extensionsDir, settings: {
       'workbench.startupEditor': 'none',
-      'workbench.welcomePage.walkthroughs.openOnInstall': true,
       'pangeo.dask.schedulerAddresses': [`http://127.0.0.1:${dashPort}`],
       'pangeo.cost.hubProfilePrices': { [hub.url]: { large: LARGE_USD_PER_HOUR } },
     }, machineSettings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true } }); // a machine setting in code-server

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { until } from '../../support/waitUntil';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startTestHub, TestHub } from '../../support/jupyterhub';
@@ -101,10 +102,7 @@ describe('pangeo-compute mcp against a real JupyterHub', { timeout: 300_000 }, (
       const release = join(hub.dir, 'home', USER, `release-${Date.now()}`);
       const started = `${release}-started`;
       const long = session.execute(`import os, time\nopen(${JSON.stringify(started)}, "w").close()\nwhile not os.path.exists(${JSON.stringify(release)}): time.sleep(0.1)\nmarker = "long done"`);
-      for (const until = Date.now() + 30_000; !existsSync(started);) {
-        assert.ok(Date.now() < until, 'the long cell did not start in 30 s');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await until('the long cell to start', () => existsSync(started), 30_000);
       const busy = await client.callTool({ name: 'pangeo_run_code', arguments: { kernel: kernelId, code: 'marker = "agent ran"' } });
       writeFileSync(release, '');
       assert.equal(busy.isError, true);

@@ -45,6 +45,18 @@ describe('reattach to a running cell through a real hub', { timeout: 300_000 }, 
 
   const newKernel = (sessionPath: string, clientId: string) => setup!.newKernel({ sessionPath, sessionName: 'reattach.ipynb', clientId });
 
+  /** The reloaded window: a new connection on the same session picks up the ledger's running request (its end: `replay.done`). */
+  async function reattachAfterReload(sessionPath: string, ledger: NotebookLedger) {
+    const second = newKernel(sessionPath, ledger.clientId);
+    const outputs = new CellOutputState(new DisplayIndex());
+    const [pending] = ledger.runs;
+    assert.ok(pending, 'the ledger names the running request');
+    const replay = new ReplayedRun(pending.msgId, outputs, () => undefined, { seen: pending.seen, executionCount: pending.executionCount });
+    const gaps: string[] = [];
+    const outcome = await reattachRuns({ jupyter, kernel: second, ledger, runs: [{ run: pending, replay }], onGap: (_, text) => gaps.push(text) });
+    return { pending, outcome, replay, outputs, gaps };
+  }
+
   before(async () => {
     setup = await startSignedInServer({ note: 'reattach test', user: USER });
     ({ hub, fwd, jupyter } = setup);
@@ -147,13 +159,7 @@ describe('reattach to a running cell through a real hub', { timeout: 300_000 }, 
     // The server has seen the socket close (it keeps the kernel's messages from then on), and some output is kept.
     await until('the server to see the socket close', async () => (await jupyter.getKernel(ledger.kernelId)).connections === 0, 30_000, 200);
     await new Promise((r) => setTimeout(r, 1_000));
-    const second = newKernel(sessionPath, ledger.clientId);
-    const replayedOutputs = new CellOutputState(new DisplayIndex());
-    const [pending] = ledger.runs;
-    assert.ok(pending, 'the ledger names the running request');
-    const replay = new ReplayedRun(pending.msgId, replayedOutputs, () => undefined, { seen: pending.seen, executionCount: pending.executionCount });
-    const gaps: string[] = [];
-    const outcome = await reattachRuns({ jupyter, kernel: second, ledger, runs: [{ run: pending, replay }], onGap: (_, text) => gaps.push(text) });
+    const { pending, outcome, replay, outputs: replayedOutputs, gaps } = await reattachAfterReload(sessionPath, ledger);
     assert.equal(outcome, 'reattached');
     const end = await replay.done;
     assert.deepEqual(gaps, []);
@@ -196,13 +202,8 @@ describe('reattach to a running cell through a real hub', { timeout: 300_000 }, 
     await silence;
     assert.ok(ledger.lastMessageId, 'the ledger hands on the newest message the window handled');
     await until('the server to see the socket close', async () => (await jupyter.getKernel(ledger.kernelId)).connections === 0, 30_000, 200);
-    const second = newKernel(sessionPath, ledger.clientId);
-    const replayed = new CellOutputState(new DisplayIndex());
-    const [pending] = ledger.runs;
-    assert.ok(pending, 'the ledger names the running request');
-    const replay = new ReplayedRun(pending.msgId, replayed, () => undefined, { seen: pending.seen, executionCount: pending.executionCount });
-    const gaps: string[] = [];
-    assert.equal(await reattachRuns({ jupyter, kernel: second, ledger, runs: [{ run: pending, replay }], onGap: (_, text) => gaps.push(text) }), 'reattached');
+    const { outcome, replay, outputs: replayed, gaps } = await reattachAfterReload(sessionPath, ledger);
+    assert.equal(outcome, 'reattached');
     const end = await replay.done;
     assert.equal(end.kind === 'finished' && end.status, 'ok', JSON.stringify(end));
     const all = [...shownBeforeReload, ...stdoutLines(replayed.outputs)];
