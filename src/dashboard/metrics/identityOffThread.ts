@@ -5,22 +5,34 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CancelledError, pangeoErrorFromFields } from '../../core/http/errors';
+import { CancelledError, pangeoErrorFromFields, type PangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import type { WorkerRow } from '../../shared/dashboard/workerFields';
 import type { WorkerDiff } from './workerDiff';
 import { fromWorkerColumns } from '../../shared/dashboard/workerColumns';
 import { readSlotColumns } from '../../shared/dashboard/workerSlots';
-import { IdentityRejected, type IdentityRows, type IdentityThreadHttp, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
+import type { SchedulerCounts } from '../../dask/scheduler/schedulerPayloads';
+import { IdentityRejected, type AlsoFetched, type IdentityRows, type IdentityThreadHttp, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
 
 /** Where the bundle puts the thread (esbuild.mjs): next to dist/extension.js and dist/cli.js. */
 export const IDENTITY_THREAD_SCRIPT = join(__dirname, 'threads', 'identity.js');
+
+/** A route's answer as the host sees it: its value, or the typed error a fetch here would have thrown. */
+export type Answer<T, E extends Error = PangeoError> = { ok: true; value: T } | { ok: false; error: E };
+
+/** One poll fetched on the thread: identity.json's rows (or IdentityRejected, a typed error), counts.json, /metrics when asked. */
+export interface ThreadPoll {
+  identity: Answer<IdentityRows, Error>;
+  counts: Answer<SchedulerCounts>;
+  metrics?: Answer<string | undefined>;
+}
 
 /** The thread could not answer (missing, crashed, stuck or disposed): read on this thread instead. */
 export class IdentityThreadFailed extends Error {}
 
 interface Pending {
-  resolve: (r: IdentityRows) => void;
+  /** identity.json's rows, or why there are none (IdentityRejected, a typed error); with the other routes when fetched. */
+  settle: (identity: IdentityRows | Error, also?: AlsoFetched) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
   /** Stops listening to the caller's abort signal. */
@@ -63,7 +75,8 @@ export class IdentityOffThread {
   read(bytes: Uint8Array, at: number): Promise<IdentityRows> {
     // Moved, not copied, when the bytes are a whole buffer of their own (a fetched body): they are the caller's no more.
     const own = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
-    return this.send((seq) => ({ seq, bytes, at }), own ? [bytes.buffer] : []);
+    return new Promise((resolve, reject) => this.send((seq) => ({ seq, bytes, at }), own ? [bytes.buffer] : [],
+      (identity) => (identity instanceof Error ? reject(identity) : resolve(identity)), reject));
   }
 
   /** Whether fetch() may be used (the thread was given the scheduler's address). */
@@ -72,33 +85,43 @@ export class IdentityOffThread {
   }
 
   /**
-   * Fetches identity.json on the thread with `authorization` (the value for this poll) and reads it there. Rejects as
-   * read() does, with the typed error of a failed request, or CancelledError once `signal` aborts (the thread's request
-   * is cancelled too).
+   * Fetches identity.json, counts.json and (`metrics`) /metrics on the thread with `authorization` (the value for this
+   * poll), and reads identity.json there. Each route's answer stands alone in what it resolves to; rejects only with
+   * IdentityThreadFailed (fetch them here instead), or CancelledError once `signal` aborts (the thread's requests are
+   * cancelled too).
    */
-  fetch(at: number, authorization: string | undefined, signal?: AbortSignal): Promise<IdentityRows> {
+  fetch(at: number, authorization: string | undefined, opts: { metrics: boolean }, signal?: AbortSignal): Promise<ThreadPoll> {
     if (!this.http) return Promise.reject(new IdentityThreadFailed('the thread was not given the scheduler\'s address'));
-    return this.send((seq) => ({ seq, fetch: { authorization }, at }), [], signal);
+    return new Promise((resolve, reject) => this.send((seq) => ({ seq, fetch: { authorization, metrics: opts.metrics }, at }), [], (identity, also) => {
+      if (!also) {
+        const why = 'it answered a poll without counts.json';
+        this.fail(why);
+        return reject(new IdentityThreadFailed(why));
+      }
+      resolve({
+        identity: identity instanceof Error ? { ok: false, error: identity } : { ok: true, value: identity },
+        counts: also.counts.ok ? also.counts : { ok: false, error: pangeoErrorFromFields(also.counts.error) },
+        ...(also.metrics ? { metrics: also.metrics.ok ? also.metrics : { ok: false, error: pangeoErrorFromFields(also.metrics.error) } } : {}),
+      });
+    }, reject, signal));
   }
 
-  private send(request: (seq: number) => IdentityThreadRequest, transfer: ArrayBuffer[], signal?: AbortSignal): Promise<IdentityRows> {
-    if (signal?.aborted) return Promise.reject(new CancelledError('Reading identity.json'));
+  private send(request: (seq: number) => IdentityThreadRequest, transfer: ArrayBuffer[], settle: Pending['settle'], reject: Pending['reject'], signal?: AbortSignal): void {
+    if (signal?.aborted) return reject(new CancelledError('Reading identity.json'));
     const worker = this.start();
-    if (!worker) return Promise.reject(new IdentityThreadFailed(this.failed));
+    if (!worker) return reject(new IdentityThreadFailed(this.failed));
     const seq = ++this.seq;
-    return new Promise<IdentityRows>((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(`no answer in ${this.timeoutMs} ms`), this.timeoutMs);
-      // The caller stops waiting at once; the reply still comes (and is applied: `held` must match the thread's rows).
-      const onAbort = () => {
-        reject(new CancelledError('Reading identity.json'));
-        this.worker?.postMessage({ abort: seq } satisfies IdentityThreadRequest);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(seq, { resolve, reject, timer, release: () => signal?.removeEventListener('abort', onAbort) });
-      // Keep a short-lived process (the CLI) alive only while a read is under way.
-      worker.ref();
-      worker.postMessage(request(seq), transfer);
-    });
+    const timer = setTimeout(() => this.fail(`no answer in ${this.timeoutMs} ms`), this.timeoutMs);
+    // The caller stops waiting at once; the reply still comes (and is applied: `held` must match the thread's rows).
+    const onAbort = () => {
+      reject(new CancelledError('Reading identity.json'));
+      this.worker?.postMessage({ abort: seq } satisfies IdentityThreadRequest);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.pending.set(seq, { settle, reject, timer, release: () => signal?.removeEventListener('abort', onAbort) });
+    // Keep a short-lived process (the CLI) alive only while a read is under way.
+    worker.ref();
+    worker.postMessage(request(seq), transfer);
   }
 
   dispose(): void {
@@ -135,7 +158,7 @@ export class IdentityOffThread {
     clearTimeout(p.timer);
     p.release();
     if (this.pending.size === 0) this.worker?.unref();
-    if (!reply.ok) return p.reject('error' in reply ? pangeoErrorFromFields(reply.error) : new IdentityRejected(reply.rejected, reply.url));
+    if (!reply.ok) return p.settle('error' in reply ? pangeoErrorFromFields(reply.error) : new IdentityRejected(reply.rejected, reply.url), reply.also);
     // Applied even when nobody waits any more (a cancelled tick): `held` must match what the thread thinks we hold.
     const from = this.held;
     let rows: WorkerRow[];
@@ -166,7 +189,7 @@ export class IdentityOffThread {
       diff.removed = [...before.keys()];
     }
     this.held = rows;
-    p.resolve({ head: reply.head, rows, known: { from, diff } });
+    p.settle({ head: reply.head, rows, known: { from, diff } }, reply.also);
   }
 
   /** Ends the thread for good; waiting reads reject so their callers read on their own thread. */

@@ -1,7 +1,7 @@
 // identity.json's bytes → worker rows: the part of a dashboard tick that grows with the cluster (~0.8 MB of JSON at
 // 1,000 workers). The same reader runs on the extension host's thread for small clusters and on a worker thread
 // (identityThread.ts) for big ones, so both give the same rows. No imports of node-only or editor modules.
-import { readIdentity, type SchedulerIdentity } from '../../dask/scheduler/schedulerPayloads';
+import { readIdentity, type SchedulerCounts, type SchedulerIdentity } from '../../dask/scheduler/schedulerPayloads';
 import { WORKER_FIELD_NAMES, type WorkerRow } from '../../shared/dashboard/workerFields';
 import { toWorkerColumns, type WorkerColumns } from '../../shared/dashboard/workerColumns';
 import type { SlotColumns } from '../../shared/dashboard/workerSlots';
@@ -79,12 +79,26 @@ export interface IdentityThreadHttp {
 
 /**
  * Read these bytes; or fetch identity.json first (`fetch`, with the Authorization of that poll, which wins over the
- * fixed headers as on the host thread); or cancel the fetch of request `abort`.
+ * fixed headers as on the host thread), and counts.json and (`metrics`) /metrics beside it; or cancel the fetches of
+ * request `abort`.
  */
 export type IdentityThreadRequest =
   | { seq: number; bytes: Uint8Array; at: number }
-  | { seq: number; fetch: { authorization?: string }; at: number }
+  | { seq: number; fetch: { authorization?: string; metrics: boolean }; at: number }
   | { abort: number };
+
+/** One route's answer fetched on the thread: its value, or its typed error (rebuilt with pangeoErrorFromFields). */
+export type RouteAnswer<T> = { ok: true; value: T } | { ok: false; error: PangeoErrorFields };
+
+/**
+ * counts.json and /metrics (value undefined: 404, the scheduler has no prometheus_client; the answer undefined: not
+ * asked), fetched by the thread beside identity.json: the host thread then takes one message a poll, not three
+ * requests' worth of callbacks (at 5,000 workers those were ~3 of its ~4 ms a poll, arriving while the thread reads).
+ */
+export interface AlsoFetched {
+  counts: RouteAnswer<SchedulerCounts>;
+  metrics?: RouteAnswer<string | undefined>;
+}
 
 /**
  * Only the rows whose values changed since the last reply cross (new workers included): at 1,000 workers Dask paces
@@ -94,12 +108,13 @@ export type IdentityThreadRequest =
  * map of 5,000 addresses and copies no unchanged strings per poll. Otherwise `order`, every worker's address in
  * identity.json's order, and `changed`, the changed rows whole, one array per declared field (WORKER_FIELDS).
  */
-export type IdentityThreadReply =
+export type IdentityThreadReply = (
   | { seq: number; ok: true; head: IdentityHead; at: SlotColumns<Float64Array> }
   | { seq: number; ok: true; head: IdentityHead; order: string[]; changed: RowColumns }
   | { seq: number; ok: false; rejected: string; url?: string }
   /** The thread's fetch failed with this typed error (rebuilt with pangeoErrorFromFields). */
-  | { seq: number; ok: false; error: PangeoErrorFields };
+  | { seq: number; ok: false; error: PangeoErrorFields }
+) & { also?: AlsoFetched };
 
 /** Numbers as one Float64Array per field (copied as one block, or moved), strings as arrays. */
 export type RowColumns = WorkerColumns<Float64Array>;

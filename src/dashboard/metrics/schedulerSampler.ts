@@ -3,10 +3,11 @@ import { isPangeoError, PangeoError } from '../../core/http/errors';
 import type { Logger } from '../../core/log';
 import type { AuthHeader } from '../../core/http/httpClient';
 import { notAScheduler, SchedulerHttp } from '../../dask/scheduler/schedulerHttp';
+import type { SchedulerCounts } from '../../dask/scheduler/schedulerPayloads';
 import { SampleContext, sampleFromRows } from './clusterSample';
 import type { ClusterSample } from '../../shared/dashboard/sampleModel';
 import { IdentityRejected, IdentityRowsReader, type IdentityRows, type IdentityThreadHttp } from './identityRows';
-import { IdentityOffThread, IdentityThreadFailed } from './identityOffThread';
+import { IdentityOffThread, IdentityThreadFailed, type ThreadPoll } from './identityOffThread';
 import { readMetricsPage, type MetricsPage } from './metricsPage';
 import { diffWorkers, WorkerDiff } from './workerDiff';
 import type { SamplerState } from '../../shared/dashboard/feedStatus';
@@ -141,7 +142,9 @@ export class SchedulerSampler {
 
   /** Fetches counts, identity and (when served) /metrics concurrently; no state change. */
   async sample(signal?: AbortSignal): Promise<ClusterSample> {
-    const [counts, identity, metrics] = await Promise.all([
+    // Once identity.json is read on the thread, the thread fetches all three (one message a poll for this thread).
+    const thread = this.identityThread;
+    const [counts, identity, metrics] = (thread?.fetches && await this.pollOnThread(thread, signal)) || await Promise.all([
       this.scheduler.counts(signal),
       this.identityOrLast(signal),
       this.fetchMetrics(signal),
@@ -160,33 +163,53 @@ export class SchedulerSampler {
     return sampleFromRows(time, counts, head, rows, metrics, this.context);
   }
 
-  /**
-   * Dask ≥ 2023.4 answers identity.json with a 500 while tasks run (heartbeat metrics with tuple keys; see
-   * docs/dask-dashboard-sources.md): a live scheduler then keeps its last worker data instead of counting as down.
-   */
+  /** identity.json fetched here, or its last good answer (identityOrLast). */
   private async identityOrLast(signal?: AbortSignal): Promise<FetchedIdentity | { last: IdentityRows }> {
     try {
-      const thread = this.identityThread;
-      const got = thread?.fetches ? await this.identityOnThread(thread, signal) : { fetched: await this.scheduler.identityBytes(signal) };
+      const fetched = { fetched: await this.scheduler.identityBytes(signal) };
       this.staleIdentity = false;
-      return got;
+      return fetched;
     } catch (e) {
-      if (!(this.lastIdentity && isPangeoError(e, 'UnexpectedResponse') && e.status === 500)) throw e;
-      this.staleIdentity = true;
-      return { last: this.lastIdentity };
+      return this.lastIdentityFor(e);
     }
   }
 
-  /** Fetched and read on the thread, with this poll's Authorization; fetched here when the thread failed. */
-  private async identityOnThread(thread: IdentityOffThread, signal?: AbortSignal): Promise<FetchedIdentity> {
+  /**
+   * Dask ≥ 2023.4 answers identity.json with a 500 while tasks run (heartbeat metrics with tuple keys; see
+   * docs/dask-dashboard-sources.md): a live scheduler then keeps its last worker data instead of counting as down.
+   * Any other failure is thrown.
+   */
+  private lastIdentityFor(e: unknown): { last: IdentityRows } {
+    if (!(this.lastIdentity && isPangeoError(e, 'UnexpectedResponse') && e.status === 500)) throw e;
+    this.staleIdentity = true;
+    return { last: this.lastIdentity };
+  }
+
+  /**
+   * The three routes fetched on the thread with this poll's Authorization, identity.json read there; undefined when the
+   * thread failed (the caller fetches them here). The errors are those the same answers give here, counts.json's first.
+   */
+  private async pollOnThread(thread: IdentityOffThread, signal?: AbortSignal): Promise<[SchedulerCounts, FetchedIdentity | { last: IdentityRows }, MetricsPage | undefined] | undefined> {
     const at = this.now();
+    let polled: ThreadPoll;
     try {
-      return { read: await thread.fetch(at, await this.scheduler.http.authorizationHeader(), signal), at };
+      polled = await thread.fetch(at, await this.scheduler.http.authorizationHeader(), { metrics: this.metricsServed !== false }, signal);
     } catch (e) {
-      if (e instanceof IdentityRejected) throw notAScheduler(e.url ?? this.scheduler.http.resolve('json/identity.json').toString(), e.message);
-      if (!(e instanceof IdentityThreadFailed)) throw e;
-      return { fetched: await this.scheduler.identityBytes(signal) };
+      if (e instanceof IdentityThreadFailed) return undefined;
+      throw e;
     }
+    if (!polled.counts.ok) throw polled.counts.error;
+    let identity: FetchedIdentity | { last: IdentityRows };
+    if (polled.identity.ok) {
+      identity = { read: polled.identity.value, at };
+      this.staleIdentity = false;
+    } else {
+      const e = polled.identity.error;
+      if (e instanceof IdentityRejected) throw notAScheduler(e.url ?? this.scheduler.http.resolve('json/identity.json').toString(), e.message);
+      identity = this.lastIdentityFor(e);
+    }
+    if (polled.metrics && !polled.metrics.ok) throw polled.metrics.error;
+    return [polled.counts.value, identity, polled.metrics && this.metricsPage(polled.metrics.value)];
   }
 
   /** Big answers go to the worker thread (it keeps the rows' history from then on); small ones, or a failed thread, here. */
@@ -221,7 +244,11 @@ export class SchedulerSampler {
 
   private async fetchMetrics(signal?: AbortSignal): Promise<MetricsPage | undefined> {
     if (this.metricsServed === false) return undefined;
-    const text = await this.scheduler.metricsText(signal);
+    return this.metricsPage(await this.scheduler.metricsText(signal));
+  }
+
+  /** /metrics' text read; undefined (404) means the scheduler has no prometheus_client: it is not asked again. */
+  private metricsPage(text: string | undefined): MetricsPage | undefined {
     this.metricsServed = text !== undefined;
     return text === undefined ? undefined : readMetricsPage(text);
   }

@@ -57,6 +57,13 @@ test('identity.json read on the worker thread (big clusters) gives the rows the 
     assert.deepEqual(stable(b.sample.workerRows), stable(a.sample.workerRows));
     assert.ok(b.sample.workerRows.every((r) => r.memoryBytes > 10 * 1024 ** 2 && r.lastSeen > Date.now() - 60_000), 'heartbeat metrics read on the thread');
     assert.deepEqual([b.sample.workers, b.sample.threads, b.sample.memoryLimitBytes], [2, 3, 3e9]);
+    // From the second poll on the thread fetches counts.json and /metrics too: the same sample as the host thread's.
+    const [c, d] = [await here.poll(), await there.poll()];
+    assert.ok(c.ok && d.ok);
+    assert.deepEqual(stable(d.sample.workerRows), stable(c.sample.workerRows));
+    const totals = (x: typeof c.sample) => ({ workers: x.workers, threads: x.threads, tasks: x.tasks, clients: x.clients, metrics: x.metricsAvailable, prefixes: x.prefixes.missing });
+    assert.deepEqual(totals(d.sample), totals(c.sample));
+    assert.equal(d.sample.metricsAvailable, true, '/metrics read from the thread\'s fetch');
   } finally {
     here.dispose();
     there.dispose();

@@ -1,5 +1,6 @@
-// The worker thread fetches identity.json itself (no caller `fetch`: a real HTTP scheduler), with the Authorization of
-// each poll; its HTTP errors arrive as the same typed errors as on the host thread, and an aborted poll cancels its request.
+// The worker thread fetches identity.json itself (no caller `fetch`: a real HTTP scheduler), and counts.json and /metrics
+// beside it, with the Authorization of each poll; its HTTP errors arrive as the same typed errors as on the host thread,
+// and an aborted poll cancels its requests.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -12,8 +13,8 @@ import { identityThreadScript } from './identityThreadBundle';
 
 interface Seen { path: string; authorization?: string; closedEarly: boolean }
 
-/** A scheduler over real HTTP; `identity` may answer identity.json otherwise (an error, or never). */
-async function scheduler(identity?: (req: IncomingMessage, res: ServerResponse) => boolean): Promise<{ url: string; seen: Seen[] }> {
+/** A scheduler over real HTTP; `identity` may answer identity.json otherwise (an error, or never), `other` the other routes. */
+async function scheduler(identity?: (req: IncomingMessage, res: ServerResponse) => boolean, other?: (req: IncomingMessage, res: ServerResponse) => boolean): Promise<{ url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   const payloads = syntheticPayloads({ workers: 20 });
   const server = createServer((req, res) => {
@@ -21,6 +22,7 @@ async function scheduler(identity?: (req: IncomingMessage, res: ServerResponse) 
     seen.push(entry);
     res.on('close', () => { entry.closedEarly = !res.writableFinished; });
     if (req.url === '/json/identity.json' && identity?.(req, res)) return;
+    if (req.url !== '/json/identity.json' && other?.(req, res)) return;
     const body = req.url === '/json/counts.json' ? JSON.stringify(payloads.counts) : req.url === '/json/identity.json' ? JSON.stringify(payloads.identity) : undefined;
     if (req.url === '/metrics') return void res.writeHead(200, { 'Content-Type': 'text/plain' }).end(payloads.metrics);
     if (body === undefined) return void res.writeHead(404).end('404: Not Found');
@@ -40,11 +42,11 @@ async function samplerOn(url: string, authorization?: () => string): Promise<Sch
 
 const identityRequests = (seen: Seen[]) => seen.filter((r) => r.path === '/json/identity.json');
 
-/** identity.json requests sent from this (the host) thread: only the first read, which learns the answer's size. */
+/** Requests sent from this (the host) thread: only the first poll's, whose identity.json read learns the answer's size. */
 const fetchedHere: string[] = [];
 const hostFetch = globalThis.fetch;
 globalThis.fetch = (input, init) => {
-  if (String(input instanceof Request ? input.url : input).endsWith('/json/identity.json')) fetchedHere.push(String(input));
+  fetchedHere.push(new URL(String(input instanceof Request ? input.url : input)).pathname);
   return hostFetch(input, init);
 };
 after(() => { globalThis.fetch = hostFetch; });
@@ -64,8 +66,44 @@ test('after its first read the thread fetches identity.json, with the Authorizat
   token = 'token third-token-cccc';
   assert.ok((await s.poll()).ok);
   assert.deepEqual(identityRequests(seen).map((r) => r.authorization), ['token first-token-aaaa', 'token renewed-token-bbbb', 'token third-token-cccc']);
+  for (const path of ['/json/counts.json', '/metrics']) {
+    assert.deepEqual(seen.filter((r) => r.path === path).map((r) => r.authorization), ['token first-token-aaaa', 'token renewed-token-bbbb', 'token third-token-cccc'], path);
+  }
   assert.ok(seen.every((r) => r.authorization !== 'token fixed-header-zzzz'), 'the current Authorization wins over the fixed header');
-  assert.equal(fetchedHere.length, 1, 'only the first identity.json was fetched on the host thread');
+  assert.deepEqual(fetchedHere.sort(), ['/json/counts.json', '/json/identity.json', '/metrics'], 'only the first poll fetched on the host thread');
+});
+
+test('the thread\'s counts.json and /metrics: their errors are the host thread\'s, a /metrics 404 is not asked again', async () => {
+  let counts: number | undefined;
+  let metrics: number | undefined;
+  const { url, seen } = await scheduler(undefined, (req, res) => {
+    const status = req.url === '/json/counts.json' ? counts : req.url === '/metrics' ? metrics : undefined;
+    if (status !== undefined) res.writeHead(status, { 'Content-Type': 'text/plain' }).end(`${status}: refused`);
+    return status !== undefined;
+  });
+  const s = await samplerOn(url, () => 'token some-token-eeee');
+  const first = await s.poll();
+  assert.ok(first.ok && first.sample.metricsAvailable);
+  fetchedHere.length = 0;
+  counts = 403;
+  const refused = await s.poll();
+  assert.ok(!refused.ok && isPangeoError(refused.error, 'Forbidden'), 'counts.json refused: the poll fails, typed');
+  let here: PangeoError | undefined;
+  await SchedulerHttp.at(url, { authorization: () => 'token some-token-eeee', retries: 0 }).counts().catch((e: PangeoError) => { here = e; });
+  assert.deepEqual([refused.error.message, (refused.error).details.url], [here!.message, here!.details.url]);
+  fetchedHere.length = 0;
+  counts = undefined;
+  metrics = 500;
+  const broken = await s.poll();
+  assert.ok(!broken.ok && isPangeoError(broken.error, 'UnexpectedResponse') && broken.error.status === 500, '/metrics failing fails the poll, as on the host thread');
+  metrics = 404;
+  const noMetrics = await s.poll();
+  assert.ok(noMetrics.ok && !noMetrics.sample.metricsAvailable && noMetrics.sample.workers === 20);
+  const asked = seen.filter((r) => r.path === '/metrics').length;
+  assert.ok((await s.poll()).ok);
+  assert.equal(seen.filter((r) => r.path === '/metrics').length, asked, 'a scheduler without /metrics is not asked again');
+  assert.deepEqual(fetchedHere, [], 'the thread fetched every route');
+  assert.equal(s.readsOffThread, true, 'answers of the scheduler do not end the thread');
 });
 
 test('an HTTP error of the thread\'s fetch is the typed error the host thread throws', async () => {
