@@ -1,7 +1,8 @@
 // Dashboard benchmark (issues 5, 12 and 17): a synthetic 1,000- or 5,000-worker scheduler whose answers have the shape and
 // size of Dask 2022.12's (identity.json with each worker's full heartbeat metrics, ~0.8 MB at 1,000 workers, ~4 MB at
 // 5,000; /metrics with per-prefix totals). Every timing sits beside a JSON.parse baseline measured in the same loop (tick
-// by tick), so a machine busy with other work slows both alike and the ratio stays meaningful.
+// by tick; the host's on a thread of its own, so its garbage is not collected in the ticks), so a machine busy with other
+// work slows both alike and the ratio stays meaningful.
 //  1. host: fetch + parse + rows (memory split, activity) + prefix progress + diff per tick (SchedulerSampler over real
 //     HTTP from a scheduler on another thread) vs JSON.parse / fetch+JSON.parse of the same bytes, in the worst case
 //     (every worker heartbeats every tick) and as Dask paces heartbeats (~6 s at 1,000 workers: a third of the workers

@@ -8,10 +8,6 @@ import type { WorkerRow } from '../../shared/dashboard/workerFields';
 import { columnBuffers, IdentityRejected, IdentityRowsReader, toColumns, type AlsoFetched, type IdentityThreadHttp, type IdentityThreadReply, type IdentityThreadRequest, type RouteAnswer } from './identityRows';
 import { sameRow } from './workerDiff';
 import { slotColumns } from '../../shared/dashboard/workerSlots';
-import { lowerThisThreadsPriority } from '../../core/backgroundThread';
-
-// Reading 4 MB a poll is background work: when both want a core, the extension host's main thread gets it.
-lowerThisThreadsPriority();
 
 const reader = new IdentityRowsReader();
 /** The rows of the last reply, in order (the host thread holds rows equal to these). */
