@@ -206,6 +206,15 @@ export class KernelSession {
     connection.connectionStatusChanged.connect((_, status) => {
       if (status === 'connected') this.redialing = false;
     });
+    // The library sends a kernel_info request on each connect and follows it with `void p.then(…)`: when that request is
+    // lost (a kernel the server restarted, see NotebookKernel.answersAfterRestart) and later cancelled, the rejection is
+    // left unhandled, which ends a Node process (the CLI's MCP server, tests). A cancelled request answers undefined,
+    // as the library's own does once the connection is disposed.
+    const requestKernelInfo = connection.requestKernelInfo.bind(connection);
+    connection.requestKernelInfo = () => requestKernelInfo().catch((e: unknown) => {
+      if (e instanceof Error && e.message.startsWith('Canceled future for kernel_info_request')) return undefined;
+      throw e;
+    });
     const handleClose = internals._onWSClose;
     internals._onWSClose = (evt: unknown) => {
       const from = (evt as { kernelSocket?: unknown } | undefined)?.kernelSocket;

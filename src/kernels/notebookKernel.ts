@@ -51,6 +51,8 @@ export interface NotebookKernelOptions {
   reconnectForMs?: number;
   /** Neither the hub nor the server answering for this long (ms) means the server is gone (hub stopped, network lost). */
   goneAfterMs?: number;
+  /** How long a kernel the server restarted may take to answer on its new connection before it is dialled again (ms). */
+  answerAfterRestartMs?: number;
   connectTimeoutMs?: number;
   /** The session key to connect with: the same one after a reload gets the messages the server kept meanwhile. */
   clientId?: string;
@@ -125,6 +127,12 @@ const DEFAULT_GONE_AFTER_MS = 12_000;
 const BEFORE_RUNS_MS = 15_000;
 /** How long a cell run waits for a reconnect under way before it fails (the watchdog keeps trying). */
 const RUN_RECONNECT_WAIT_MS = 30_000;
+/**
+ * After the server restarted a dead kernel: how long the first kernel_info round trip may take before the socket is
+ * dialled again, and how many dials before cells run anyway (a fresh kernel answers in well under a second).
+ */
+const ANSWER_AFTER_RESTART_MS = 4_000;
+const DIALS_AFTER_RESTART = 4;
 
 /** Waits for `promise` at most `ms`: a late one is left to finish on its own. */
 async function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
@@ -151,8 +159,10 @@ export class NotebookKernel {
   private runningCell?: { outputs: CellOutputState; req: CellRunRequest; input?: CellInput; msgId?: string };
   private watchdog?: AbortController;
   private restarting = false;
-  /** Set while the work of waitUntil runs: cells wait for it (see KernelStateChange.waitUntil). */
+  /** Set while the work of waitUntil runs, or the channel is checked after a restart: cells wait for it. */
   private beforeRuns?: Promise<void>;
+  /** The server restarted the kernel: the next connected socket is checked before cells are sent (answersAfterRestart). */
+  private checkAfterRestart = false;
   /** When the hub and the server were first seen not answering during the current outage. */
   private unreachableSince?: number;
   /** When the hub first said "stopped" during the current outage (believed once it holds, see STOPPED_CONFIRM_MS). */
@@ -247,7 +257,11 @@ export class NotebookKernel {
   private async execute(req: CellRunRequest): Promise<CellRunResult> {
     if (req.signal?.aborted) return { status: 'cancelled', executionCount: null, outputs: [] };
     const session = await this.ensureSession();
-    if (this.beforeRuns) await this.beforeRuns;
+    if (this.beforeRuns) {
+      // Held (see gateRuns) until the cell is cancelled at most.
+      await untilAborted(this.beforeRuns, [req.signal], () => new CancelledError('Execution')).catch(() => undefined);
+      if (req.signal?.aborted) return { status: 'cancelled', executionCount: null, outputs: [] };
+    }
     const outputs = new CellOutputState(this.displays, req.cellKey);
     const running = (this.running = new AbortController());
     const input = req.onInput && new CellInput({
@@ -419,6 +433,10 @@ export class NotebookKernel {
       this.unreachableSince = undefined;
       this.stoppedSince = undefined;
       if (this.current !== 'connected') this.setState('connected', 'Reconnected to the kernel.');
+      if (this.checkAfterRestart && this.session) {
+        this.checkAfterRestart = false;
+        this.gateRuns(this.answersAfterRestart(this.session), DIALS_AFTER_RESTART * (this.answerAfterRestartMs + RUN_RECONNECT_WAIT_MS));
+      }
     } else {
       if (this.current === 'connected') this.setState('reconnecting', `Lost the connection to the kernel on ${this.where()}; reconnecting…`);
       this.startWatchdog();
@@ -429,6 +447,7 @@ export class NotebookKernel {
     if (this.restarting) return;
     if (status === 'autorestarting') {
       this.widgets.kernelGone('The kernel died and was restarted: this widget is no longer connected. Run the cell again.');
+      this.checkAfterRestart = true;
       // The kernel process died (often out of memory) and the server started a new one: the running cell will never finish.
       this.running?.abort(new KernelLostError('The kernel died and was restarted by the server; its variables are gone.'));
       this.queue.cancelPending();
@@ -609,15 +628,42 @@ export class NotebookKernel {
   private connectedWithWork(message?: string): void {
     const work: Promise<unknown>[] = [];
     this.setState('connected', message, (p) => work.push(p));
-    if (!work.length) return;
-    const gate: Promise<void> = withinMs(Promise.allSettled(work), BEFORE_RUNS_MS).finally(() => {
+    if (work.length) this.gateRuns(Promise.allSettled(work), BEFORE_RUNS_MS);
+  }
+
+  /** Cells wait for `work` (and what they already waited for), at most `ms`. */
+  private gateRuns(work: Promise<unknown>, ms: number): void {
+    const gate: Promise<void> = withinMs(Promise.allSettled([this.beforeRuns, work]), ms).finally(() => {
       if (this.beforeRuns === gate) this.beforeRuns = undefined;
     });
     this.beforeRuns = gate;
   }
 
+  /**
+   * The server restarted the dead kernel and the library dialled the socket again at once: a message sent before the
+   * server's channels reach the new kernel is lost, and a cell sent then waits for a reply that never comes (with
+   * jupyter_server 1.x and ipykernel 7, about 1 restart in 12; @jupyterlab/services leaves it as a FIXME). So cells
+   * wait until a kernel_info round trip answers; one that does not in ANSWER_AFTER_RESTART_MS dials the socket again.
+   */
+  private async answersAfterRestart(session: KernelSession): Promise<void> {
+    for (let dial = 1; dial <= DIALS_AFTER_RESTART; dial++) {
+      if (this.session !== session || session.connectionStatus !== 'connected') return;
+      // A lost request is settled (undefined) only when the library next clears its state (KernelSession).
+      const answered = session.connection.requestKernelInfo().then((reply) => reply !== undefined, () => false);
+      const inTime = await untilAborted(answered, [AbortSignal.timeout(this.answerAfterRestartMs)], () => new Error('late')).catch(() => false);
+      if (inTime || this.session !== session) return;
+      this.logger.warn(`The restarted kernel on ${this.where()} did not answer on its new connection within ${this.answerAfterRestartMs / 1000} s; connecting again (${dial} of ${DIALS_AFTER_RESTART}).`);
+      session.redialing = false; // the library's own retries settle its reconnect() either way
+      await withinMs(session.connection.reconnect(), RUN_RECONNECT_WAIT_MS).catch(() => undefined);
+    }
+  }
+
   private where(): string {
     return this.opts.jupyter.serverUrl;
+  }
+
+  private get answerAfterRestartMs(): number {
+    return this.opts.answerAfterRestartMs ?? ANSWER_AFTER_RESTART_MS;
   }
 }
 

@@ -32,7 +32,22 @@ class FakeSession {
   readonly connectionStatusChanged = new FakeSignal<string>();
   /** Every message received (the kernel's message numbers are checked across drops). */
   readonly anyMessage = new FakeSignal<{ msg: KernelMessage.IMessage; direction: 'send' | 'recv' }>();
-  readonly connection = { statusChanged: this.statusChanged, iopubMessage: this.iopubMessage, anyMessage: this.anyMessage, reconnect: async () => this.setConnection('connected') };
+  readonly connection = {
+    statusChanged: this.statusChanged, iopubMessage: this.iopubMessage, anyMessage: this.anyMessage,
+    reconnect: async () => {
+      this.reconnects++;
+      this.setConnection('connected');
+    },
+    // Answered at once while the kernel's channels work; lost (never answered) while `deaf`.
+    requestKernelInfo: () => {
+      this.infoRequests++;
+      return this.deaf ? new Promise<never>(() => undefined) : Promise.resolve({ content: { status: 'ok' } });
+    },
+  };
+  /** The server's channels do not reach the kernel: requests sent now are lost. */
+  deaf = false;
+  infoRequests = 0;
+  reconnects = 0;
   executed: string[] = [];
   disposed = false;
   /** Sockets dialled again by the kernel's watchdog (redial()). */
@@ -326,6 +341,43 @@ describe('NotebookKernel (fake server, recorded messages)', () => {
     answerProbe('ready');
     await clock.settle();
     await kernel.shutdown().catch(() => undefined);
+  });
+
+  test('after the server restarted the dead kernel, cells wait until the new connection answers; one that does not is dialled again', async () => {
+    const server = new FakeServer();
+    const kernel = server.kernel({ answerAfterRestartMs: 300 });
+    await kernel.run({ code: recordedCell('value').code, onChange: noop });
+    const session = server.sessions[0]!;
+    // What the library does on the server's "restarting": autorestarting, then a new socket at once.
+    session.statusChanged.emit('autorestarting');
+    session.deaf = true; // the server's channels do not reach the new kernel yet: what is sent now is lost
+    session.setConnection('connecting');
+    session.setConnection('connected');
+    const run = kernel.run({ code: recordedCell('value').code, onChange: noop });
+    await new Promise((r) => setTimeout(r, 150));
+    assert.deepEqual([session.executed.length, session.infoRequests, session.reconnects], [1, 1, 0], 'the cell is held while the connection has not answered');
+    session.deaf = false; // the next socket reaches the kernel
+    await until(() => session.reconnects === 1);
+    assert.equal((await run).status, 'ok', 'sent once the new connection answered');
+    assert.deepEqual([session.executed.length, session.infoRequests], [2, 2]);
+    // An ordinary reconnect (no restart) is not checked: nothing is held or dialled.
+    session.setConnection('connecting');
+    session.setConnection('connected');
+    assert.equal((await kernel.run({ code: recordedCell('value').code, onChange: noop })).status, 'ok');
+    assert.deepEqual([session.infoRequests, session.reconnects], [2, 1]);
+    // A held cell that is cancelled ends at once, unsent.
+    session.statusChanged.emit('autorestarting');
+    session.deaf = true;
+    session.setConnection('connecting');
+    session.setConnection('connected');
+    const stop = new AbortController();
+    const held = kernel.run({ code: recordedCell('value').code, onChange: noop, signal: stop.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    stop.abort();
+    assert.equal((await held).status, 'cancelled');
+    assert.equal(session.executed.length, 3, 'never sent');
+    session.deaf = false;
+    await until(() => session.reconnects === 2);
   });
 
   test('the server runs but the kernel is gone: the cell fails with "kernel lost", the next run starts a new kernel', async () => {
