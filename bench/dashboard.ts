@@ -108,7 +108,7 @@ const mib = (n: number) => n / 1024 / 1024;
  * A thread's time on a CPU and time runnable but waiting for one, in ms (Linux schedstat: nanoseconds since it
  * started); undefined where /proc does not say. The main thread's id is the process id.
  */
-export function schedTimes(pid = process.pid, tid = pid): { cpu: number; wait: number } | undefined {
+function schedTimes(pid = process.pid, tid = pid): { cpu: number; wait: number } | undefined {
   try {
     const [cpu, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
     return cpu === undefined || wait === undefined || Number.isNaN(cpu + wait) ? undefined : { cpu: cpu / 1e6, wait: wait / 1e6 };
@@ -135,7 +135,7 @@ function pacedEvery(workers: number): number {
  * whole heartbeat cycles, so the step from the last body back to the first is a step like the others (with 16 bodies
  * and a 13-tick cycle that step changed every worker, 1 tick in 16: the paced p95 was the worst case's).
  */
-export function tickBodies(workers: number, distinct: number, heartbeatEvery = 1) {
+function tickBodies(workers: number, distinct: number, heartbeatEvery = 1) {
   const cycle = heartbeatEvery > 1 ? heartbeatEvery * Math.ceil(distinct / heartbeatEvery) : undefined;
   return Array.from({ length: cycle ?? distinct }, (_, tick) => {
     const p = syntheticPayloads({ workers, tick, processing: tick % 7, flavour: 'current', baseTime: 1_800_000_000, heartbeatEvery, cycle });
@@ -172,7 +172,7 @@ function serializeAsEditor(message: unknown): number {
  * machine serving 4 MB per poll otherwise held a core while the host's main and identity threads each wanted one).
  * `use(i)` switches to body set i.
  */
-export async function schedulerThread(sets: Bodies[]): Promise<{ url: string; use: (set: number) => Promise<void>; close: () => Promise<void> }> {
+async function schedulerThread(sets: Bodies[]): Promise<{ url: string; use: (set: number) => Promise<void>; close: () => Promise<void> }> {
   const worker = new Worker(`
     const { parentPort, workerData } = require('node:worker_threads');
     const { createServer } = require('node:http');
@@ -323,15 +323,15 @@ export async function runDashboardBench(opts: DashboardBenchOptions = {}): Promi
           ticking = true;
           await s.tick();
           tickMs.push(performance.now() - t);
-          // GC entries are delivered a turn later: one turn in which the tick has ended but this flag is still up.
-          await new Promise((r) => setImmediate(r));
-          ticking = false;
           mainMs.push(performance.eventLoopUtilization(elu).active);
           const schedAfter = sched && schedTimes();
           if (sched && schedAfter) {
             cpuMs.push(schedAfter.cpu - sched.cpu);
             waitMs.push(schedAfter.wait - sched.wait);
           }
+          // GC entries are delivered a turn later: one turn, not timed, in which the tick has ended but this flag is up.
+          await new Promise((r) => setImmediate(r));
+          ticking = false;
           const base = await baselines.measure(bodies === worst ? 0 : 1, i);
           parseMs.push(base.parseMs);
           fetchParseMs.push(base.fetchParseMs);

@@ -12,7 +12,7 @@ import type { WorkerDiff } from './workerDiff';
 import { fromWorkerColumns } from '../../shared/dashboard/workerColumns';
 import { readSlotColumns } from '../../shared/dashboard/workerSlots';
 import type { SchedulerCounts } from '../../dask/scheduler/schedulerPayloads';
-import { IdentityRejected, type AlsoFetched, type IdentityRows, type IdentityThreadHttp, type IdentityThreadReply, type IdentityThreadRequest } from './identityRows';
+import { IdentityRejected, type AlsoFetched, type IdentityRows, type IdentityThreadHttp, type IdentityThreadReply, type IdentityThreadRequest, type RouteAnswer } from './identityRows';
 
 /** Where the bundle puts the thread (esbuild.mjs): next to dist/extension.js and dist/cli.js. */
 export const IDENTITY_THREAD_SCRIPT = join(__dirname, 'threads', 'identity.js');
@@ -25,6 +25,11 @@ export interface ThreadPoll {
   identity: Answer<IdentityRows, Error>;
   counts: Answer<SchedulerCounts>;
   metrics?: Answer<string | undefined>;
+}
+
+/** A route's answer from the thread, its error rebuilt as the typed error a fetch here would have thrown. */
+function rebuilt<T>(answer: RouteAnswer<T>): Answer<T> {
+  return answer.ok ? answer : { ok: false, error: pangeoErrorFromFields(answer.error) };
 }
 
 /** The thread could not answer (missing, crashed, stuck or disposed): read on this thread instead. */
@@ -100,8 +105,8 @@ export class IdentityOffThread {
       }
       resolve({
         identity: identity instanceof Error ? { ok: false, error: identity } : { ok: true, value: identity },
-        counts: also.counts.ok ? also.counts : { ok: false, error: pangeoErrorFromFields(also.counts.error) },
-        ...(also.metrics ? { metrics: also.metrics.ok ? also.metrics : { ok: false, error: pangeoErrorFromFields(also.metrics.error) } } : {}),
+        counts: rebuilt(also.counts),
+        ...(also.metrics ? { metrics: rebuilt(also.metrics) } : {}),
       });
     }, reject, signal));
   }
